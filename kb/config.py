@@ -1,0 +1,256 @@
+"""Where kb's state lives and the one place its settings come from.
+
+The knowledge-base root is the folder holding ``mkdocs.yml``: given by ``--root`` or ``KB_ROOT``, otherwise found by
+walking up from the current directory the way git finds ``.git``. The notes folder is mkdocs' ``docs_dir``. The
+database is ``<root>/.kb/kb.db`` unless ``KB_DB`` names another file.
+
+kb's settings are the options of the ``kb`` plugin in ``mkdocs.yml``, so the site and the CLI read the same values::
+
+    plugins:
+      - kb:
+          desired_retention: 0.9
+          new_per_day: 20
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kb.errors import KbError
+
+CONFIG_NAME = "mkdocs.yml"
+
+DEFAULT_KEYPOINT_HEADINGS = (
+    "key points",
+    "key takeaways",
+    "takeaways",
+    "key ideas",
+    "lessons",
+    "summary",
+)
+
+
+def find_root(start: str | os.PathLike | None = None, explicit: str | os.PathLike | None = None) -> Path:
+    """Return the knowledge-base root: ``explicit``, then ``$KB_ROOT``, then the nearest folder with mkdocs.yml."""
+    given = explicit or os.environ.get("KB_ROOT")
+    if given:
+        root = Path(given).expanduser().resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise KbError(f"{root}: no {CONFIG_NAME} here; point --root or KB_ROOT at the folder that holds it")
+        return root
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise KbError(
+        f"{here}: not inside a knowledge base (no {CONFIG_NAME} in this folder or above); "
+        "cd into one, or pass --root / set KB_ROOT"
+    )
+
+
+def db_path(root: Path) -> Path:
+    """The SQLite file: ``$KB_DB`` or ``<root>/.kb/kb.db``."""
+    env = os.environ.get("KB_DB")
+    return Path(env).expanduser() if env else root / ".kb" / "kb.db"
+
+
+# mkdocs.yml may hold tags such as ``!!python/name:material.extensions.emoji.twemoji`` or ``!ENV``, which a plain
+# safe load rejects. kb only needs plain values, so every unknown tag loads as its bare value.
+def _yaml_loader():
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_any(loader, tag_suffix, node):
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)
+
+    Loader.add_multi_constructor("!", construct_any)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", construct_any)
+    return Loader
+
+
+def load_mkdocs_yml(root: Path) -> dict[str, Any]:
+    """Read mkdocs.yml as plain data; a syntax error names the file and line."""
+    import yaml
+
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - the loader is a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise KbError(f"{path}:{line}: {CONFIG_NAME} is not valid YAML ({problem}); fix it and run again") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KbError(f"{path}:1: cannot read {CONFIG_NAME}: {exc}") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _parse_duration(text: Any) -> int:
+    """``"10m"`` -> 600 seconds; also accepts s, h, d and plain numbers of minutes."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a duration such as 1m, 10m, 1h or 1d")
+    amount = float(match.group(1))
+    unit = match.group(2) or "m"
+    return int(amount * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """kb's settings, the options of the ``kb`` plugin in mkdocs.yml. Every field has a default."""
+
+    desired_retention: float = 0.90
+    maximum_interval: int = 36500
+    learning_steps: tuple[int, ...] = (60, 600)  # seconds
+    relearning_steps: tuple[int, ...] = (600,)
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4  # local hour at which a new day starts
+    leech_threshold: int = 8
+    keypoint_headings: tuple[str, ...] = DEFAULT_KEYPOINT_HEADINGS
+    keypoint_cards: bool = True
+    device: str = ""  # journal file name; default: this machine's host name
+    parameters: tuple[float, ...] = ()  # FSRS parameters saved by `kb optimize`
+    templates_dir: str = ".kb/templates"
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+SETTING_DOCS = {
+    "desired_retention": "probability of recall FSRS aims for when it schedules (0.70 to 0.99)",
+    "maximum_interval": "longest interval in days",
+    "learning_steps": "steps for new cards, e.g. [1m, 10m]",
+    "relearning_steps": "steps after a lapse, e.g. [10m]",
+    "new_per_day": "new cards introduced per day",
+    "reviews_per_day": "most reviews shown per day",
+    "day_starts_at": "local hour (0-23) at which a new review day starts",
+    "leech_threshold": "lapses after which a card is suspended and tagged leech",
+    "keypoint_headings": "headings whose bullet lists become generated cards",
+    "keypoint_cards": "false turns generated key-point cards off everywhere",
+    "device": "name of this device's review journal (.kb/journal/<device>.jsonl)",
+    "parameters": "FSRS parameters fitted by `kb optimize`",
+    "templates_dir": "folder (relative to the root) with your own `kb add` templates",
+}
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The options given to the ``kb`` plugin in a loaded mkdocs.yml (empty when the plugin has none)."""
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and "kb" in entry:
+            return dict(entry["kb"] or {})
+    return {}
+
+
+def make_settings(options: dict[str, Any], where: str = CONFIG_NAME) -> Settings:
+    """Validate plugin options into Settings; a bad value is a KbError naming the option and the accepted range."""
+    known = {f.name for f in fields(Settings)} - {"extra"}
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+
+    def bad(name: str, why: str) -> KbError:
+        return KbError(f"{where}: kb setting {name}: {why}")
+
+    for name, value in options.items():
+        if name not in known:
+            extra[name] = value
+            continue
+        try:
+            if name == "desired_retention":
+                value = float(value)
+                if not 0.70 <= value <= 0.99:
+                    raise bad(name, f"{value} is outside 0.70 to 0.99; pick a value such as 0.90")
+            elif name in ("learning_steps", "relearning_steps"):
+                items = value if isinstance(value, list | tuple) else str(value).split()
+                value = tuple(_parse_duration(v) for v in items)
+            elif name in ("maximum_interval", "new_per_day", "reviews_per_day", "leech_threshold"):
+                if isinstance(value, bool):
+                    raise ValueError("expected a whole number")
+                value = int(value)
+                if value < (1 if name == "maximum_interval" else 0):
+                    raise bad(name, f"{value} is too small")
+            elif name == "day_starts_at":
+                value = int(value)
+                if not 0 <= value <= 23:
+                    raise bad(name, f"{value} is not an hour from 0 to 23")
+            elif name == "keypoint_headings":
+                items = value if isinstance(value, list | tuple) else [value]
+                value = tuple(str(v).strip().lower() for v in items)
+            elif name == "keypoint_cards":
+                if not isinstance(value, bool):
+                    raise ValueError("expected true or false")
+            elif name == "parameters":
+                value = tuple(float(v) for v in value)
+            else:
+                value = str(value)
+        except KbError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise bad(name, f"{value!r} is not valid ({exc})") from None
+        values[name] = value
+    return Settings(**values, extra=extra)
+
+
+def load_settings(root: Path) -> Settings:
+    return make_settings(plugin_options(load_mkdocs_yml(root)), where=str(root / CONFIG_NAME))
+
+
+def notes_dir(root: Path, config: dict[str, Any] | None = None) -> Path:
+    """The notes folder: mkdocs' ``docs_dir`` (``notes`` in a kb knowledge base; mkdocs' default is ``docs``)."""
+    if config is None:
+        config = load_mkdocs_yml(root)
+    return (root / str(config.get("docs_dir") or "docs")).resolve()
+
+
+def device_name(settings: Settings) -> str:
+    """Name of this device's journal file: the ``device`` setting, ``$KB_DEVICE``, or the host name."""
+    import socket
+
+    name = os.environ.get("KB_DEVICE") or settings.device or socket.gethostname() or "device"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "device"
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A resolved knowledge base: where everything lives and its settings."""
+
+    root: Path
+    notes: Path
+    db: Path
+    settings: Settings
+    site_url: str = ""
+
+    @classmethod
+    def open(cls, root: str | os.PathLike | None = None) -> KnowledgeBase:
+        found = find_root(explicit=root)
+        config = load_mkdocs_yml(found)
+        settings = make_settings(plugin_options(config), where=str(found / CONFIG_NAME))
+        return cls(
+            root=found,
+            notes=notes_dir(found, config),
+            db=db_path(found),
+            settings=settings,
+            site_url=str(config.get("site_url") or ""),
+        )
+
+    def rel(self, path: Path) -> str:
+        """A path as the user sees it: relative to the root, with forward slashes (``notes/books/x.md``)."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    @property
+    def journal_dir(self) -> Path:
+        return self.root / ".kb" / "journal"

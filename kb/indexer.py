@@ -1,0 +1,235 @@
+"""The indexer: brings the database up to date with the notes folder, incrementally.
+
+A file whose size and mtime match the database is not read. A changed one is read and hashed; same hash, only its
+mtime is recorded; otherwise it is parsed again. Deleted files leave the note tables (their cards' history stays).
+A note that fails to parse keeps its last good version in the index and its error in ``note_errors``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat as stat_mod
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kb.config import KnowledgeBase
+from kb.errors import NoteError
+from kb.notes import Note, parse_note
+
+
+@dataclass
+class IndexReport:
+    scanned: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[NoteError] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        parts = [f"{self.scanned} notes"]
+        for label, items in (("added", self.added), ("updated", self.updated), ("removed", self.removed)):
+            if items:
+                parts.append(f"{len(items)} {label}")
+        if not self.changed:
+            parts.append("up to date")
+        if self.errors:
+            parts.append(f"{len(self.errors)} with errors")
+        return ", ".join(parts)
+
+
+def scan(notes_dir: Path, root: Path) -> tuple[dict[str, os.stat_result], list[NoteError]]:
+    """Every ``*.md`` under the notes folder (hidden folders skipped), keyed by root-relative path."""
+    found: dict[str, os.stat_result] = {}
+    errors: list[NoteError] = []
+    try:
+        prefix = notes_dir.relative_to(root).as_posix()
+    except ValueError:
+        prefix = notes_dir.as_posix()
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [(str(notes_dir), prefix)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            st = os.stat(folder)
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:  # a symlink loop or a folder linked twice
+                continue
+            seen_dirs.add(key)
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            errors.append(NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions"))
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            path = f"{rel}/{name}"
+            try:
+                if entry.is_dir():
+                    stack.append((entry.path, path))
+                    continue
+                if not name.endswith(".md"):
+                    continue
+                st = entry.stat()
+            except OSError as exc:
+                if name.endswith(".md"):
+                    what = "a symlink loop" if exc.errno == 40 else exc.strerror
+                    errors.append(NoteError(path, 1, f"cannot read this note ({what}); fix or remove it"))
+                continue
+            if stat_mod.S_ISREG(st.st_mode):
+                found[path] = st
+    return found, errors
+
+
+def _hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _json_default(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str) -> None:
+    conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
+    conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
+    conn.execute("DELETE FROM notes_fts WHERE path = ?", (note.path,))
+    conn.execute(
+        """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
+                              hash, size, mtime_ns, indexed_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT(path) DO UPDATE SET title=excluded.title, type=excluded.type, author=excluded.author,
+               source=excluded.source, tags=excluded.tags, date=excluded.date, flashcards=excluded.flashcards,
+               meta=excluded.meta, body_line=excluded.body_line, hash=excluded.hash, size=excluded.size,
+               mtime_ns=excluded.mtime_ns, indexed_at=excluded.indexed_at""",
+        (
+            note.path,
+            note.title,
+            note.type,
+            note.author,
+            note.source,
+            json.dumps(list(note.tags)),
+            note.date,
+            int(note.flashcards),
+            json.dumps(note.meta, default=_json_default, ensure_ascii=False),
+            note.body_line,
+            digest,
+            st.st_size,
+            st.st_mtime_ns,
+            now,
+        ),
+    )
+    conn.executemany(
+        "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
+        [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
+    )
+    conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
+    conn.execute(
+        "INSERT INTO notes_fts (path, title, tags, body) VALUES (?,?,?,?)",
+        (note.path, note.title, " ".join(note.tags), note.body),
+    )
+
+
+def _remove_note(conn: sqlite3.Connection, path: str) -> None:
+    conn.execute("DELETE FROM notes_fts WHERE path = ?", (path,))
+    conn.execute("DELETE FROM notes WHERE path = ?", (path,))  # headings and tags cascade
+
+
+def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | None = None) -> IndexReport:
+    """Bring the index up to date with the notes folder and return what changed."""
+    report = IndexReport()
+    found, scan_errors = scan(kb.notes, kb.root)
+    report.errors.extend(scan_errors)
+    report.scanned = len(found)
+    known = {row[0]: (row[1], row[2], row[3]) for row in conn.execute("SELECT path, size, mtime_ns, hash FROM notes")}
+    broken = {row[0]: (row[1], row[2], row[3], row[4]) for row in conn.execute(
+        "SELECT path, line, message, size, mtime_ns FROM note_errors")}
+
+    candidates = []
+    for path, st in found.items():
+        old = known.get(path)
+        if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns and path not in broken:
+            report.unchanged += 1
+            continue
+        bad = broken.get(path)
+        if bad is not None and bad[2] == st.st_size and bad[3] == st.st_mtime_ns:
+            report.errors.append(NoteError(path, bad[0], bad[1]))  # still broken, unchanged since: no re-read
+            continue
+        candidates.append((path, st))
+    removed = [p for p in known if p not in found]
+    gone_errors = [p for p in broken if p not in found]
+
+    if not candidates and not removed and not gone_errors:
+        return report
+
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    parsed: list[Note] = []
+    with conn:
+        for path, st in candidates:
+            full = kb.root / path
+            try:
+                with open(full, "rb") as fh:
+                    raw = fh.read()
+            except FileNotFoundError:
+                # deleted while we were scanning: treat like a deletion
+                if path in known:
+                    removed.append(path)
+                continue
+            except OSError as exc:
+                err = NoteError(path, 1, f"cannot read this note ({exc.strerror}); check its permissions")
+                _record_error(conn, err, st)
+                report.errors.append(err)
+                continue
+            digest = _hash(raw)
+            old = known.get(path)
+            if old is not None and old[2] == digest and path not in broken:
+                conn.execute("UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?", (st.st_size, st.st_mtime_ns, path))
+                report.unchanged += 1
+                continue
+            try:
+                note = parse_note(path, raw)
+            except NoteError as err:
+                _record_error(conn, err, st)
+                report.errors.append(err)
+                continue
+            except RecursionError:
+                err = NoteError(path, 1, "this note is nested too deeply to read; simplify it")
+                _record_error(conn, err, st)
+                report.errors.append(err)
+                continue
+            conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
+            _store_note(conn, note, digest, st, now)
+            parsed.append(note)
+            (report.updated if path in known else report.added).append(path)
+        for path in removed:
+            _remove_note(conn, path)
+            report.removed.append(path)
+        for path in gone_errors:
+            conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
+        after_notes(kb, conn, parsed, report.removed)
+    report.errors.sort(key=lambda e: (e.path, e.line))
+    return report
+
+
+def after_notes(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str]) -> None:
+    """Hook for what depends on note contents (cards); runs in the indexing transaction."""
+
+
+def _record_error(conn: sqlite3.Connection, err: NoteError, st: os.stat_result) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO note_errors (path, line, message, size, mtime_ns) VALUES (?,?,?,?,?)",
+        (err.path, err.line, err.message, st.st_size, st.st_mtime_ns),
+    )
+
+
+def current_errors(conn: sqlite3.Connection) -> list[NoteError]:
+    return [NoteError(p, line, msg) for p, line, msg in conn.execute(
+        "SELECT path, line, message FROM note_errors ORDER BY path")]

@@ -1,0 +1,233 @@
+"""The note reader: bytes of a Markdown file in, a ``Note`` out, or a ``NoteError`` naming the line.
+
+A note is Markdown with optional YAML front matter between ``---`` lines. Known keys: title, type, author, source,
+tags, date, flashcards, keypoint_cards; unknown keys are kept in ``Note.meta``. Pure: no file system, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.errors import NoteError
+
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int  # 1-based line in the file
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Note:
+    path: str  # relative to the knowledge-base root, forward slashes: notes/books/atomic-habits.md
+    title: str
+    type: str
+    author: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    date: str | None = None
+    flashcards: bool = True  # false turns every card of the note off
+    keypoint_cards: bool = True  # false turns generated key-point cards off
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    body: str = ""
+    body_line: int = 1  # line of the file where the body starts
+    headings: tuple[Heading, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.body
+
+
+def slugify_anchor(text: str) -> str:
+    """The anchor Python-Markdown's toc extension gives a heading (close enough for links and breadcrumbs)."""
+    text = re.sub(r"[`*_\[\]()<>]", "", text).strip().lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s-]+", "-", text).strip("-")
+
+
+def decode(path: str, raw: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), line endings normalised to ``\\n``; binary is an error."""
+    if not raw.strip():
+        raise NoteError(path, 1, "the note is empty; write something in it or delete the file")
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise NoteError(path, line, "this looks like a binary file, not Markdown (NUL byte); rename or remove it")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise NoteError(
+            path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split_front_matter(path: str, text: str) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, line where the body starts)."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return {}, text, 1
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
+    if end is None:
+        raise NoteError(path, 1, "front matter opened with --- is never closed; add a line with --- after it")
+    yaml_text = text[4 : 4 + end.start()]
+    body_start = 4 + end.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    body = text[body_start:] if body_start <= len(text) else ""
+    return _load_yaml(path, yaml_text), body, body_line
+
+
+_LOADER = None
+
+
+def _loader():
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _LOADER
+
+
+def _load_yaml(path: str, yaml_text: str) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.load(yaml_text, Loader=_loader())  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 2
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise NoteError(path, line, f"front matter is not valid YAML ({problem}); fix the YAML between the --- lines") from None
+    except RecursionError:
+        raise NoteError(path, 2, "front matter is nested too deeply; simplify it") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__.replace("str", "a string").replace("list", "a list")
+        raise NoteError(path, 2, f"front matter must be key: value pairs, not {kind}; write e.g. `title: My note`")
+    return data
+
+
+def _line_of_key(yaml_text_lines: list[str], key: str) -> int:
+    for i, line in enumerate(yaml_text_lines):
+        if line.startswith(f"{key}:"):
+            return i + 2
+    return 2
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return str(value)
+
+
+def parse_tags(path: str, value: Any, line: int = 2) -> tuple[str, ...]:
+    """``tags`` may be a list or a comma/space separated string; anything else is an error."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = [t for t in re.split(r"[,\s]+", value) if t]
+    elif isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, str | int | float) and not isinstance(item, bool):
+                items.append(str(item))
+            else:
+                raise NoteError(path, line, "tags must be words, e.g. `tags: [habits, productivity]`")
+    else:
+        raise NoteError(path, line, "tags must be a list or a comma-separated string, e.g. `tags: [habits, productivity]`")
+    seen: dict[str, None] = {}
+    for tag in items:
+        tag = tag.strip().lstrip("#").strip()
+        if tag:
+            seen.setdefault(tag, None)
+    return tuple(seen)
+
+
+def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
+    """ATX headings outside fenced code, with their file line numbers."""
+    headings = []
+    fence = None
+    for offset, line in enumerate(body.split("\n")):
+        m = FENCE_RE.match(line)
+        if m:
+            marker = m.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :].strip():
+                fence = None
+            continue
+        if fence is not None or not line.startswith("#"):
+            continue
+        h = HEADING_RE.match(line)
+        if h:
+            text = h.group(2).strip()
+            headings.append(Heading(len(h.group(1)), text, body_line + offset, slugify_anchor(text)))
+    return tuple(headings)
+
+
+def title_from_filename(path: str) -> str:
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if stem == "index" and "/" in path.strip("/"):
+        stem = path.rsplit("/", 2)[-2]
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or stem
+
+
+def default_type(path: str) -> str:
+    """Type from the top folder under notes/: books -> book, podcasts -> podcast, ml -> ml, else ``note``."""
+    parts = path.split("/")
+    if len(parts) >= 3:  # notes/<folder>/file.md
+        folder = parts[1].lower()
+        return folder[:-1] if folder.endswith("s") and len(folder) > 3 else folder
+    return "note"
+
+
+def parse_note(path: str, raw: bytes) -> Note:
+    """Parse a note's bytes. ``path`` is relative to the root and only used in the Note and in error messages."""
+    text = decode(path, raw)
+    meta, body, body_line = split_front_matter(path, text)
+    yaml_lines = text[4:].split("\n", 200)[:200] if meta else []
+    headings = scan_headings(body, body_line)
+
+    def bool_key(key: str) -> bool:
+        value = meta.get(key, True)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("false", "no", "off"):
+            return False
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on"):
+            return True
+        raise NoteError(path, _line_of_key(yaml_lines, key), f"{key} must be true or false")
+
+    title = _as_text(meta.get("title"))
+    if not title:
+        first_h1 = next((h for h in headings if h.level == 1), None)
+        title = first_h1.text if first_h1 else title_from_filename(path)
+    note_type = _as_text(meta.get("type")) or default_type(path)
+    date = meta.get("date")
+    return Note(
+        path=path,
+        title=title,
+        type=note_type.lower(),
+        author=_as_text(meta.get("author")),
+        source=_as_text(meta.get("source")),
+        tags=parse_tags(path, meta.get("tags"), _line_of_key(yaml_lines, "tags")),
+        date=date.isoformat() if hasattr(date, "isoformat") else _as_text(date),
+        flashcards=bool_key("flashcards"),
+        keypoint_cards=bool_key("keypoint_cards"),
+        meta={k: v for k, v in meta.items()},
+        body=body,
+        body_line=body_line,
+        headings=headings,
+    )

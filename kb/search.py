@@ -1,0 +1,108 @@
+"""Full-text search over the notes (SQLite FTS5, ranked by bm25 with titles weighted above bodies).
+
+Users type plain words; kb turns them into a safe FTS5 query: each word is quoted (so ``habit-stacking`` or
+``C++`` never reaches FTS5 as syntax), ``"quoted phrases"`` stay phrases, a trailing ``*`` is a prefix search, and
+``OR`` / ``NOT`` keep their meaning. A query FTS5 still cannot parse is a KbError, never an SQL error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from kb.errors import KbError
+
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    path: str
+    title: str
+    type: str
+    tags: tuple[str, ...]
+    snippet: str  # matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
+    rank: float
+
+    def to_dict(self, marker: str = "**") -> dict:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "type": self.type,
+            "tags": list(self.tags),
+            "snippet": self.snippet.replace(HIGHLIGHT_START, marker).replace(HIGHLIGHT_END, marker),
+            "rank": self.rank,
+        }
+
+
+_TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def to_fts_query(query: str) -> str:
+    """Turn what a user typed into an FTS5 MATCH expression."""
+    if query.count('"') % 2:
+        raise KbError(f"search: unbalanced quote in {query!r}; close the \"phrase\" or remove the quote")
+    parts: list[str] = []
+    for phrase, word in _TOKEN_RE.findall(query):
+        if phrase:
+            words = phrase.split()
+            if words:
+                parts.append('"' + " ".join(w.replace('"', "") for w in words) + '"')
+            continue
+        if word in ("OR", "NOT", "AND"):
+            if not parts or parts[-1] in ("OR", "NOT", "AND"):
+                raise KbError(f"search: {word} needs a word before it in {query!r}, e.g. `habits {word} goals`")
+            parts.append(word)
+            continue
+        prefix = word.endswith("*")
+        core = word.rstrip("*")
+        # Keep only what FTS5's unicode61 tokenizer would keep; what remains is quoted.
+        tokens = re.findall(r"\w+", core)
+        if not tokens:
+            continue
+        quoted = '"' + " ".join(tokens) + '"'
+        parts.append(quoted + ("*" if prefix else ""))
+    while parts and parts[-1] in ("OR", "NOT", "AND"):
+        raise KbError(f"search: {parts[-1]} needs a word after it in {query!r}")
+    if not parts:
+        raise KbError(f"search: {query!r} has no words to search for; try e.g. `kb search habit stacking`")
+    return " ".join(parts)
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    tag: str | None = None,
+    note_type: str | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Notes matching ``query``, best first."""
+    match = to_fts_query(query)
+    sql = [
+        "SELECT n.path, n.title, n.type, n.tags,",
+        f" snippet(notes_fts, 3, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 16),",
+        " bm25(notes_fts, 0.0, 10.0, 5.0, 1.0) AS rank",
+        " FROM notes_fts JOIN notes n ON n.path = notes_fts.path",
+        " WHERE notes_fts MATCH ?",
+    ]
+    params: list[object] = [match]
+    if tag:
+        sql.append(" AND n.path IN (SELECT note FROM note_tags WHERE tag = ?)")
+        params.append(tag)
+    if note_type:
+        sql.append(" AND n.type = ?")
+        params.append(note_type.lower())
+    sql.append(" ORDER BY rank LIMIT ?")
+    params.append(max(1, int(limit)))
+    try:
+        rows = conn.execute("".join(sql), params).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise KbError(f"search: cannot search for {query!r} ({exc}); use plain words or \"a phrase\"") from None
+    return [
+        SearchHit(path, title, typ, tuple(json.loads(tags)), snippet or "", rank)
+        for path, title, typ, tags, snippet, rank in rows
+    ]
