@@ -465,11 +465,11 @@ class _Extractor:
                 if base_indent is None:
                     base_indent = _indent(t)
                 cur = [ln]
-            elif s.startswith("Q:"):
+            elif s.startswith("Q:") and not s.startswith("Q::"):
                 push()
                 cur_kind = "q"
                 cur = [ln]
-            elif s.startswith("A:") and cur_kind in ("q", "qa"):
+            elif s.startswith("A:") and not s.startswith("A::") and cur_kind in ("q", "qa"):
                 cur_kind = "qa"
                 cur.append(ln)
             elif _DEF_RE.match(ln.masked) and ln.masked.startswith(":"):
@@ -740,7 +740,7 @@ class _Extractor:
             mean = total / len(words)
             return mean * (1 + 0.25 * (min(len(words), 3) - 1))
 
-        for m in _BOLD_RE.finditer(masked):
+        for m in _BOLD_RE.finditer(masked, 0, _SALIENCE_SCAN):
             inner = text[m.start() + 2 : m.end() - 2]
             if MASK in masked[m.start() : m.end()] or not _WORD_RE.search(inner) or len(inner.split()) > 6:
                 continue
@@ -750,35 +750,26 @@ class _Extractor:
         if best is not None:
             return best[1], best[2]
         # runs of content words (a cheap stand-in for noun phrases), cut at stopwords, punctuation and masks
-        for run in _RUN_RE.finditer(masked):
-            words = list(_WORD_RE.finditer(run.group()))
-            # trim stopwords at the edges
-            while words and words[0].group().lower() in _STOP:
-                words.pop(0)
-            while words and words[-1].group().lower() in _STOP:
-                words.pop()
-            if not words or any(w.group().lower() in _STOP for w in words):
-                # split into stopword-free pieces
-                pieces: list[list[re.Match]] = [[]]
-                for w in words:
-                    if w.group().lower() in _STOP:
-                        pieces.append([])
-                    else:
-                        pieces[-1].append(w)
-            else:
-                pieces = [words]
+        for run in _RUN_RE.finditer(masked, 0, _SALIENCE_SCAN):
+            pieces: list[list[re.Match]] = [[]]
+            for w in _WORD_RE.finditer(run.group()):
+                if w.group().lower() in _STOP:
+                    pieces.append([])
+                else:
+                    pieces[-1].append(w)
             for piece in pieces:
                 if not piece:
                     continue
-                piece = piece[-3:] if len(piece) > 3 else piece
-                s = run.start() + piece[0].start()
-                e = run.start() + piece[-1].end()
-                span = text[s:e]
-                if len(span) < 3 and not span.isdigit():
-                    continue
-                sc = score(span)
-                if best is None or sc > best[0] + 1e-9:
-                    best = (sc, s, e)
+                for a in range(len(piece)):
+                    for z in range(a, min(a + 3, len(piece))):
+                        s = run.start() + piece[a].start()
+                        e = run.start() + piece[z].end()
+                        span = text[s:e]
+                        if len(span) < 3 and not span.isdigit():
+                            continue
+                        sc = score(span)
+                        if best is None or sc > best[0] + 1e-9:
+                            best = (sc, s, e)
         if best is None or best[0] <= 0:
             return None
         return best[1], best[2]
@@ -795,6 +786,9 @@ class _Extractor:
         return ExtractResult(tuple(out), tuple(self.problems))
 
 
+_SALIENCE_SCAN = (
+    2000  # characters of a bullet searched for its salient term: bounds the cost of a huge bullet
+)
 _ANKI_RE = re.compile(r"\{\{c(\d{1,4})::((?:[^}:]|:(?!:)|\}(?!\}))*)(?:::((?:[^}]|\}(?!\}))*))?\}\}")
 _ANKI_OPEN_RE = re.compile(r"\{\{c\d{1,4}::")
 _BOLD_LEAD_RE = re.compile(
@@ -817,7 +811,9 @@ _STOP = frozenset(
 
 
 def _mask_anki(masked: str) -> str:
-    return _ANKI_RE.sub(lambda m: MASK * (m.end() - m.start()), masked)
+    """Hide Anki cloze markup, complete or not, so its ``::`` is never taken for a card separator."""
+    masked = _ANKI_RE.sub(lambda m: MASK * (m.end() - m.start()), masked)
+    return _ANKI_OPEN_RE.sub(lambda m: MASK * (m.end() - m.start()), masked)
 
 
 def _strip_marker(text: str) -> str:
