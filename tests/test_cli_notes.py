@@ -117,3 +117,27 @@ def test_real_console_script_runs_as_a_subprocess(kbroot):
     out = subprocess.run([sys.executable, "-m", "kb", "index"], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "1 notes, 1 added" in out.stdout
+
+
+def test_a_database_replaced_by_junk_is_moved_aside_and_rebuilt(kbroot):
+    kbroot.write("a.md", "# Still here\n")
+    invoke("index")
+    db = kbroot.root / ".kb" / "kb.db"
+    for suffix in ("-wal", "-shm"):
+        (kbroot.root / ".kb" / f"kb.db{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"\x00garbage" * 512)
+    result = CliRunner().invoke(cli, ["notes", "list"])
+    assert result.exit_code == 0, result.output
+    assert "Still here" in result.output
+    assert "was not a kb database" in result.output
+    assert list((kbroot.root / ".kb").glob("kb.db.broken-*"))
+
+
+def test_database_folder_that_cannot_be_created_is_a_clear_error(kbroot, monkeypatch):
+    blocker = kbroot.root / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("KB_DB", str(blocker / "sub" / "kb.db"))
+    kbroot.write("a.md", "# A\n")
+    result = CliRunner().invoke(cli, ["index"])
+    assert result.exit_code == 1
+    assert "cannot create the database folder" in result.output and "Traceback" not in result.output

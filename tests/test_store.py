@@ -78,8 +78,14 @@ def test_upgrade_from_first_version_keeps_data(tmp_path):
     assert conn.execute("SELECT title FROM notes").fetchall() == [("A",)]
 
 
-def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
+def test_a_file_that_is_not_a_database_is_moved_aside_and_rebuilt(tmp_path):
     path = tmp_path / "kb.db"
-    path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(KbError, match="not a kb database"):
-        open_store(path)
+    junk = b"this is not sqlite" * 100
+    path.write_bytes(junk)
+    told = []
+    conn = open_store(path, notify=told.append)
+    assert EXPECTED_TABLES <= tables(conn)
+    [message] = told
+    assert "was not a kb database" in message and "broken-" in message
+    [aside] = tmp_path.glob("kb.db.broken-*")
+    assert aside.read_bytes() == junk  # moved, never deleted
