@@ -61,7 +61,9 @@ def environment_error(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"{exc.filename or 'disk'}: no space left on the device; free some space and run the command again"
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"{exc.filename}: permission denied or read-only ({exc.strerror}); check the folder's permissions"
+        return (
+            f"{exc.filename}: permission denied or read-only ({exc.strerror}); check the folder's permissions"
+        )
     if isinstance(exc, sqlite3.DatabaseError):
         text = str(exc)
         if "readonly" in text or "read-only" in text:

@@ -283,9 +283,7 @@ def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(f"{path}{suffix}"):
             os.replace(f"{path}{suffix}", f"{aside}{suffix}")
-    message = (
-        f"{path}: was not a kb database; moved it to {aside.name} and rebuilt the index from your notes and journal"
-    )
+    message = f"{path}: was not a kb database; moved it to {aside.name} and rebuilt the index from your notes and journal"
     if notify is None:
         print(f"warning: {message}", file=sys.stderr)
     else:

@@ -1,9 +1,7 @@
 import sqlite3
 
-import pytest
 import sqlite_utils
 
-from kb.errors import KbError
 from kb.store import SCHEMA_VERSION, migrations, open_store
 
 EXPECTED_TABLES = {
