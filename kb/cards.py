@@ -750,16 +750,17 @@ class _Extractor:
         if best is not None:
             return best[1], best[2]
         # runs of content words (a cheap stand-in for noun phrases), cut at stopwords, punctuation and masks
+        # No part-of-speech tagger here, so two cheap hints stand in for "noun phrase": a run that follows a
+        # determiner or preposition ("on dopamine", "the reflog") scores higher, a word ending in -ly lower.
         for run in _RUN_RE.finditer(masked, 0, _SALIENCE_SCAN):
-            pieces: list[list[re.Match]] = [[]]
+            pieces: list[tuple[bool, list[re.Match]]] = [(False, [])]
             for w in _WORD_RE.finditer(run.group()):
-                if w.group().lower() in _STOP:
-                    pieces.append([])
+                low = w.group().lower()
+                if low in _STOP:
+                    pieces.append((low in _DET_PREP, []))
                 else:
-                    pieces[-1].append(w)
-            for piece in pieces:
-                if not piece:
-                    continue
+                    pieces[-1][1].append(w)
+            for after_det, piece in pieces:
                 for a in range(len(piece)):
                     for z in range(a, min(a + 3, len(piece))):
                         s = run.start() + piece[a].start()
@@ -768,6 +769,10 @@ class _Extractor:
                         if len(span) < 3 and not span.isdigit():
                             continue
                         sc = score(span)
+                        if a == 0 and after_det:
+                            sc *= 1.3
+                        if a == z and span.endswith("ly"):
+                            sc *= 0.6
                         if best is None or sc > best[0] + 1e-9:
                             best = (sc, s, e)
         if best is None or best[0] <= 0:
@@ -799,6 +804,10 @@ _BOLD_STRIP_RE = re.compile(r"\*\*([^*\n]+)\*\*|__([^_\n]+)__")
 _WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _RUN_RE = re.compile(r"[\w'’ -]+")
 _MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+_DET_PREP = frozenset(
+    "a an the this that these those its their his her our your of in on at by for with from into onto over under "
+    "about between through via".split()
+)
 _STOP = frozenset(
     """a an the and or but if then else of to in on at by for with from as into onto over under about after before
     between through during without within is are was were be been being am do does did doing have has had having

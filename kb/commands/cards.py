@@ -21,7 +21,7 @@ def resolve_note_paths(kb, given: tuple[str, ...]) -> list[str]:
     for raw in given:
         candidates = [Path(os.getcwd()) / raw, kb.root / raw, kb.notes / raw]
         for cand in candidates:
-            if cand.exists():
+            if cand.exists() and cand.resolve().is_relative_to(kb.root):
                 out.append(kb.rel(cand))
                 break
         else:
