@@ -130,15 +130,27 @@ def check_type(note_type: str | None) -> str:
     raise KbError(f"type {raw!r} must start with a letter or digit and be at most 40 characters")
 
 
+def plural(word: str) -> str:
+    """English plural for a folder name: topic -> topics, tax -> taxes, study -> studies; short words (ml) and words
+    already ending in s stay as given."""
+    if len(word) < 3 or word.endswith("s"):
+        return word
+    if word.endswith(("x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
 def folder_for_type(notes: Path, note_type: str) -> str:
-    """Folder under notes/ for a type: book -> books, ...; another word -> an existing folder of that name, else the
-    word plus ``s`` (the reverse of how the indexer guesses a type from a folder), short words as given (ml -> ml)."""
+    """Folder under notes/ for a type: book -> books, ...; another word -> an existing folder named as the word or
+    its plural, else the plural (ml -> ml, recipe -> recipes)."""
     if note_type in BUILTIN_FOLDERS:
         return BUILTIN_FOLDERS[note_type]
-    if (notes / note_type).is_dir():
-        return note_type
-    plural = note_type if note_type.endswith("s") or len(note_type) < 3 else note_type + "s"
-    return plural
+    for name in (note_type, plural(note_type), note_type + "s"):
+        if (notes / name).is_dir():
+            return name
+    return plural(note_type)
 
 
 def note_path(notes: Path, note_type: str, title: str) -> Path:

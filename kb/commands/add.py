@@ -39,7 +39,8 @@ def _ask_type(value: str) -> str:
 def _read_body(body: str) -> str:
     """The text of ``--body FILE`` or ``--body -`` (standard input), as UTF-8."""
     if body == "-":
-        raw = click.get_binary_stream("stdin").read()
+        stream = sys.stdin
+        raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
         where = "standard input"
     else:
         try:
@@ -184,7 +185,7 @@ def add_cmd(
                 default="book",
                 value_proc=_ask_type,
             )
-    note_type = check_type(note_type or "topic")
+    note_type = check_type("topic" if note_type is None else note_type)
     title = check_title(title)
     new = NewNote(
         title=title,
