@@ -686,3 +686,31 @@ def test_page_url_follows_mkdocs_settings(tmp_path):
     )
     assert page_url(notes, notes / "books" / "index.md", {}) == "http://127.0.0.1:8000/books/"
     assert page_url(notes, notes / "x" / "東京.md", {}) == "http://127.0.0.1:8000/x/%E6%9D%B1%E4%BA%AC/"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# with the card extractor (kb/cards.py, from the card issue): skipped until it is merged
+
+
+@pytest.mark.parametrize("kind", TEMPLATES)
+def test_templates_left_as_they_are_give_no_cards_and_no_card_problems(kind, tmp_path):
+    cards = pytest.importorskip("kb.cards")
+    from kb.add import NewNote, render
+
+    template = load_template(tmp_path, ".kb/templates", kind)
+    text = render(template, NewNote(title="Atomic Habits", type=kind, today=date(2024, 1, 2), author="James Clear"))
+    result = cards.extract_cards(parse_note(f"notes/x/{kind}.md", text.encode()))
+    assert list(result.cards) == [] and list(result.problems) == []
+
+
+def test_cards_written_in_the_editor_are_listed(kb, tmp_path, monkeypatch):
+    pytest.importorskip("kb.cards")
+    script = editor(
+        tmp_path,
+        "cards",
+        "printf '\\n??? question \"What is habit stacking?\"\\n    Pairing a new habit with a current one.\\n' >> \"$1\"\n",
+    )
+    monkeypatch.setenv("EDITOR", script)
+    result = run("Atomic Habits", "--type", "book", "--edit")
+    assert result.exit_code == 0, result.output
+    assert "1 card:" in result.output and "What is habit stacking?" in result.output
