@@ -69,8 +69,11 @@ def snapshot(root: Path) -> dict[str, str]:
             out[os.path.relpath(os.path.join(dirpath, name), root)] = "dir"
         for name in filenames:
             full = os.path.join(dirpath, name)
-            with open(full, "rb") as fh:
-                out[os.path.relpath(full, root)] = hashlib.sha256(fh.read()).hexdigest()
+            try:
+                with open(full, "rb") as fh:
+                    out[os.path.relpath(full, root)] = hashlib.sha256(fh.read()).hexdigest()
+            except FileNotFoundError:  # SQLite's -shm/-wal files come and go as connections close
+                continue
     return out
 
 
@@ -570,6 +573,49 @@ def test_prompts_for_title_and_type_in_a_real_terminal(kb, tmp_path):
     assert "notes/books/thinking-fast-and-slow.md" in text
 
 
+def changes(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def test_a_successful_add_touches_only_its_note_and_the_database(kb, tmp_path):
+    before = snapshot(tmp_path)
+    assert run("Atomic Habits", "--type", "book", "--no-edit").exit_code == 0
+    changed = changes(before, snapshot(tmp_path))
+    assert "kb/notes/books/atomic-habits.md" in changed
+    assert {c for c in changed if not c.startswith("kb/.kb")} == {"kb/notes/books/atomic-habits.md"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(st.characters(codec="utf-8"), max_size=60)
+    | st.sampled_from(["../x", "..", "/etc/x", "a/../../b", "C:\\x", "~/x", "-", "--", "%2e%2e"]),
+    note_type=st.sampled_from(["book", "ml", "../t", "x/y", "topic", "..", "n*te"]) | st.text(max_size=12),
+)
+def test_whatever_the_title_and_type_only_notes_and_the_database_change(tmp_path_factory, title, note_type):
+    root = tmp_path_factory.getbasetemp() / "hyp-cli" / "kb"
+    if not root.exists():
+        (root / "notes").mkdir(parents=True)
+        (root / "mkdocs.yml").write_text("site_name: t\ndocs_dir: notes\n")
+    base = root.parent
+    before = snapshot(base)
+    result = CliRunner().invoke(
+        cli,
+        ["--root", str(root), "add", "--type", note_type, "--no-edit", "--", title],
+        catch_exceptions=False,
+    )
+    changed = changes(before, snapshot(base))
+    assert "Traceback" not in result.output
+    outside = {c for c in changed if c != "kb/.kb" and not c.startswith(("kb/notes/", "kb/.kb/kb.db"))}
+    assert outside == set(), result.output
+    new_notes = {c for c in changed if c.startswith("kb/notes/") and c.endswith(".md")}
+    if result.exit_code == 0:
+        assert len(new_notes) == 1
+        (note,) = new_notes
+        assert note.count("/") == 3  # kb/notes/<folder>/<slug>.md
+    else:
+        assert new_notes == set() and len(result.output.strip().splitlines()) == 1, result.output
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the library
 
@@ -698,7 +744,9 @@ def test_templates_left_as_they_are_give_no_cards_and_no_card_problems(kind, tmp
     from kb.add import NewNote, render
 
     template = load_template(tmp_path, ".kb/templates", kind)
-    text = render(template, NewNote(title="Atomic Habits", type=kind, today=date(2024, 1, 2), author="James Clear"))
+    text = render(
+        template, NewNote(title="Atomic Habits", type=kind, today=date(2024, 1, 2), author="James Clear")
+    )
     result = cards.extract_cards(parse_note(f"notes/x/{kind}.md", text.encode()))
     assert list(result.cards) == [] and list(result.problems) == []
 
@@ -708,7 +756,7 @@ def test_cards_written_in_the_editor_are_listed(kb, tmp_path, monkeypatch):
     script = editor(
         tmp_path,
         "cards",
-        "printf '\\n??? question \"What is habit stacking?\"\\n    Pairing a new habit with a current one.\\n' >> \"$1\"\n",
+        'printf \'\\n??? question "What is habit stacking?"\\n    Pairing a new habit with a current one.\\n\' >> "$1"\n',
     )
     monkeypatch.setenv("EDITOR", script)
     result = run("Atomic Habits", "--type", "book", "--edit")

@@ -145,7 +145,8 @@ def add_cmd(
 
     In a terminal, kb add opens $VISUAL or $EDITOR on the note (--edit forces it, --no-edit skips it) and asks for
     the title and type when none is given. If the editor fails, or you quit it leaving the template untouched, the
-    note is removed, as git commit does with an empty message.
+    note is removed, as git commit does with an empty message (text you typed before an editor failed is kept in
+    .kb/drafts/).
 
     Templates: book, podcast, article, course, topic are built in; a type without its own template uses topic. Add
     or override templates as <name>.md in the templates folder, .kb/templates/ (the kb plugin's templates_dir
@@ -263,6 +264,7 @@ def add_cmd(
             (rel,),
         )
     ]
+    conn.close()
     url = page_url(kb.notes, path, load_mkdocs_yml(kb.root))
     if as_json:
         echo_json(
