@@ -117,10 +117,18 @@ def check_type(note_type: str | None) -> str:
             if value == folder:
                 return kind
         return value
-    if "/" in raw or "\\" in raw or ".." in raw or raw.startswith((".", "~")):
+    if raw.startswith(".") and ".." not in raw and "/" not in raw and "\\" not in raw:
+        raise KbError(
+            f"type {raw!r} starts with a dot, which would make a hidden folder; use a word such as ml"
+        )
+    if ".." in raw or raw.startswith(("/", "\\", "~")) or re.match(r"[A-Za-z]:[\\/]", raw):
         raise KbError(
             f"type {raw!r} would write outside notes/; a type is one word such as book, podcast or ml "
             "(letters, digits, - and _)"
+        )
+    if "/" in raw or "\\" in raw:
+        raise KbError(
+            f"type {raw!r} is a path, but a type names one folder under notes/; use one word such as ml or ml-papers"
         )
     bad = "".join(dict.fromkeys(c for c in value if not re.fullmatch(r"[a-z0-9_-]", c)))
     if bad:
