@@ -239,9 +239,9 @@ def load_template(root: Path, templates_dir: str, name: str, *, explicit: bool =
         elif explicit:
             names = ", ".join(available_templates(root, templates_dir))
             folder = user_templates_dir(root, templates_dir)
+            shown = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
             raise KbError(
-                f"no template called {name!r}; the templates are: {names} "
-                f"(add your own as {folder}/<name>.md)"
+                f"no template called {name!r}; the templates are: {names} (add your own as {shown}/<name>.md)"
             )
         else:
             return load_template(root, templates_dir, FALLBACK_TEMPLATE)
@@ -376,56 +376,67 @@ def render(template: Template, note: NewNote, body: str | None = None) -> str:
 
 
 def create_exclusive(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, failing with KbError if ``path`` exists (it is never overwritten).
+    """Write ``text`` to ``path`` atomically, failing with NoteExists if ``path`` exists (it is never overwritten).
 
     The text goes to a hidden temporary file in the same folder, is fsynced, and is hard-linked to ``path``; the link
     fails if the name is taken, even when another process creates it at the same moment. Where hard links are not
-    supported, ``O_CREAT | O_EXCL`` gives the same guarantee that nothing is overwritten.
+    supported, ``O_CREAT | O_EXCL`` gives the same guarantee that nothing is overwritten. The file gets the usual
+    permissions (0666 less the umask), not tempfile's private 0600.
     """
     import errno
-    import tempfile
+    import secrets
 
     data = text.encode("utf-8")
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=".kb-add-", suffix=".tmp", dir=folder)
+    tmp = None
+    try:
+        for _ in range(100):
+            candidate = folder / f".kb-add-{secrets.token_hex(6)}.tmp"
+            try:
+                _write_new(candidate, data)
+            except FileExistsError:
+                continue
+            tmp = candidate
+            break
+        else:
+            raise KbError(
+                f"{folder}: cannot find a free temporary file name; remove the .kb-add-*.tmp files there"
+            )
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise NoteExists(path) from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                raise
+            try:
+                _write_new(path, data)
+            except FileExistsError:
+                raise NoteExists(path) from None
+    except OSError as exc:
+        raise KbError(
+            f"{path}: cannot write the note ({exc.strerror}); check the folder's permissions and free space"
+        ) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+    _fsync_dir(folder)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (FileExistsError if it exists), write ``data`` and fsync; a failure leaves no file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise _exists(path) from None
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
-                raise
-            _create_excl(path, data)
-    except OSError as exc:
-        raise KbError(
-            f"{path}: cannot write the note ({exc.strerror}); check the folder's permissions and space"
-        ) from None
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-    _fsync_dir(folder)
-
-
-def _create_excl(path: Path, data: bytes) -> None:
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:
-        raise _exists(path) from None
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    except OSError:
-        os.close(fd)
+    except BaseException:
         os.unlink(path)
         raise
-    os.close(fd)
 
 
 class NoteExists(KbError):
@@ -436,10 +447,6 @@ class NoteExists(KbError):
         super().__init__(
             f"{path}: this note already exists and kb add never overwrites one; choose another title"
         )
-
-
-def _exists(path: Path) -> NoteExists:
-    return NoteExists(path)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -522,19 +529,18 @@ def keep_draft(root: Path, slug: str, data: bytes) -> Path:
     from datetime import datetime
 
     folder = root / ".kb" / "drafts"
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    for n in range(1000):
-        draft = folder / f"{slug}-{stamp}{'-' + str(n) if n else ''}.md"
-        try:
-            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return draft
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(1000):
+            draft = folder / f"{slug}-{stamp}{'-' + str(n) if n else ''}.md"
+            try:
+                _write_new(draft, data)
+            except FileExistsError:
+                continue
+            return draft
+    except OSError as exc:
+        raise KbError(f"{folder}: cannot save a draft ({exc.strerror})") from None
     raise KbError(f"{folder}: cannot save a draft; too many drafts with this name")
 
 

@@ -762,3 +762,18 @@ def test_cards_written_in_the_editor_are_listed(kb, tmp_path, monkeypatch):
     result = run("Atomic Habits", "--type", "book", "--edit")
     assert result.exit_code == 0, result.output
     assert "1 card:" in result.output and "What is habit stacking?" in result.output
+
+
+def test_new_note_has_ordinary_permissions(kb):
+    umask = os.umask(0)
+    os.umask(umask)
+    assert run("Perms", "-t", "topic", "--no-edit").exit_code == 0
+    assert (kb.notes / "topics" / "perms.md").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_file_where_the_folder_should_be_is_a_clear_error(kb, tmp_path):
+    (kb.notes / "videos").write_text("not a folder\n")
+    before = snapshot(tmp_path)
+    line = one_line_error(run("A talk", "-t", "video", "--no-edit"))
+    assert "notes/videos" in line and "a file has this name" in line
+    assert snapshot(tmp_path) == before

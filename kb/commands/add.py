@@ -238,11 +238,17 @@ def add_cmd(
         except FileNotFoundError:
             after = None
         if status != 0:
-            _remove(path, made_folder)
             kept = ""
             if after is not None and after != written:
-                draft = keep_draft(kb.root, path.stem, after)
+                try:
+                    draft = keep_draft(kb.root, path.stem, after)
+                except KbError as exc:
+                    raise KbError(
+                        f"the editor ({argv[0]}) exited with status {status}; {rel} is kept because your text "
+                        f"could not be saved elsewhere ({exc}); delete it if you do not want it"
+                    ) from None
                 kept = f"; your text is kept in {kb.rel(draft)}"
+            _remove(path, made_folder)
             raise KbError(
                 f"the editor ({argv[0]}) exited with status {status}; removed {rel}, no note added{kept}"
             )
