@@ -777,3 +777,11 @@ def test_a_file_where_the_folder_should_be_is_a_clear_error(kb, tmp_path):
     line = one_line_error(run("A talk", "-t", "video", "--no-edit"))
     assert "notes/videos" in line and "a file has this name" in line
     assert snapshot(tmp_path) == before
+
+
+def test_another_note_with_the_same_title_is_pointed_out(kb):
+    kb.write("essays/deep.md", "---\ntitle: Deep Work\n---\nbody\n")
+    result = run("Deep Work", "-t", "article", "--no-edit")
+    assert result.exit_code == 0, result.output
+    assert "note: notes/books/deep-work.md has the same title" in result.stderr
+    assert "note: notes/essays/deep.md has the same title" in result.stderr

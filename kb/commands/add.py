@@ -270,6 +270,12 @@ def add_cmd(
             (rel,),
         )
     ]
+    same_title = [
+        p
+        for (p,) in conn.execute(
+            "SELECT path FROM notes WHERE lower(title) = lower(?) AND path != ? ORDER BY path", (title, rel)
+        )
+    ]
     conn.close()
     url = page_url(kb.notes, path, load_mkdocs_yml(kb.root))
     if as_json:
@@ -282,11 +288,14 @@ def add_cmd(
                 "url": url,
                 "cards": cards,
                 "problems": problems,
+                "same_title": same_title,
             }
         )
         return
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
+    for other in same_title:
+        click.echo(f"note: {other} has the same title", err=True)
     click.echo(f"created {click.style(rel, fg='cyan')} (template: {tpl.name})")
     click.echo(f"{len(cards)} card{'s' if len(cards) != 1 else ''}" + (":" if cards else ""))
     for card in cards:
