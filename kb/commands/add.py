@@ -212,9 +212,8 @@ def add_cmd(
     text = render(tpl, new, body_text)
     if edit is None:
         edit = _interactive() and body != "-"
-    argv = (
-        editor_command() if edit else None
-    )  # before writing: an editor that is not there leaves nothing behind
+    # The editor is looked up before writing, so one that is not installed leaves nothing behind.
+    argv = editor_command() if edit else None
 
     made_folder = None if path.parent.is_dir() else path.parent
     make_folder(kb.notes, path.parent)
