@@ -182,7 +182,7 @@ def _dedent(line: str, amount: int) -> str:
 class _Line:
     no: int  # file line
     text: str  # after removing container indentation
-    masked: str  # text with code/math/comment spans masked
+    masked: str | None  # text with code/math/comment spans masked (computed when the block may hold a card)
     opaque: bool = False  # a line of a math block: part of the text, never scanned for syntax
 
 
@@ -216,19 +216,24 @@ class _Extractor:
         self.problems: list[NoteError] = []
         self.stack: list[tuple[int, str, bool]] = []  # (level, text, is key-point heading)
         self.title = note.title
-        self._term_counts: dict[str, int] | None = None
+        self._lower_body: str | None = None
+        self._ctx: tuple[str, ...] | None = None
+        self._weights: dict[str, float] = {}
         self.prev_block_last: _Line | None = (
             None  # last line of the previous block, for loose definition lists
         )
 
     # -- context -------------------------------------------------------------------------------------------
     def context(self) -> tuple[str, ...]:
+        if self._ctx is not None:
+            return self._ctx
         crumbs = [self.title]
         for level, text, _ in self.stack:
             if level == 1 and text.strip().lower() == self.title.strip().lower():
                 continue
             crumbs.append(_plain_inline(text))
-        return tuple(crumbs)
+        self._ctx = tuple(crumbs)
+        return self._ctx
 
     def in_keypoints(self) -> bool:
         return any(kp for _, _, kp in self.stack)
@@ -261,6 +266,22 @@ class _Extractor:
 
         for idx, raw in enumerate(lines):
             no = base + idx
+            # fast path: a prose line (starts with a letter or digit) in plain Markdown, the bulk of every note
+            if (
+                fence is None
+                and not containers
+                and not in_comment
+                and math_close is None
+                and raw[:1].isalnum()
+                and "<!--" not in raw
+            ):
+                if raw[0].isdigit() and _BULLET_RE.match(raw):
+                    list_active = True
+                elif prev_blank:
+                    list_active = False
+                block.append(_Line(no, raw, None))
+                prev_blank = in_code = False
+                continue
             if in_comment:
                 if "-->" in raw:
                     in_comment = False
@@ -338,6 +359,7 @@ class _Extractor:
                         self.stack.pop()
                     htext = h.group(2).strip()
                     self.stack.append((level, htext, _norm_heading(htext) in self.keypoint_headings))
+                    self._ctx = None
                     list_active = False
                     prev_blank = True
                     self.prev_block_last = None
@@ -397,6 +419,22 @@ class _Extractor:
 
     # -- blocks -------------------------------------------------------------------------------------------------
     def process_block(self, block: list[_Line]) -> None:
+        # most paragraphs hold no card syntax at all: a substring test skips them before any masking
+        joined = "\n".join(ln.text for ln in block)
+        if not (
+            "::" in joined
+            or "==" in joined
+            or "{{c" in joined
+            or "?" in joined
+            or "Q:" in joined
+            or ":" in joined[:1]
+            or "\n:" in joined
+            or (self.generate and self.in_keypoints())
+        ):
+            return
+        for ln in block:
+            if ln.masked is None:
+                ln.masked = mask_spans(ln.text)[0]
         # tables: a delimiter row, or every line a |-row
         if any(_TABLE_DELIM_RE.match(ln.masked) for ln in block[1:2]) or all(
             ln.text.lstrip().startswith("|") for ln in block
@@ -709,35 +747,36 @@ class _Extractor:
             )
         )
 
-    def term_counts(self) -> dict[str, int]:
-        if self._term_counts is None:
-            counts: dict[str, int] = {}
-            for w in _WORD_RE.findall(self.note.body.lower()):
-                counts[w] = counts.get(w, 0) + 1
-            self._term_counts = counts
-        return self._term_counts
+    def term_count(self, word: str) -> int:
+        # substring count over the lower-cased body: a close, cheap stand-in for tokenising the whole note
+        if self._lower_body is None:
+            self._lower_body = self.note.body.lower()
+        return max(self._lower_body.count(word), 1)
 
-    def idf(self, word: str) -> float:
-        if self.doc_freq is not None and self.n_docs > 0:
-            df = self.doc_freq(word)
-            return math.log((self.n_docs + 1) / (df + 1)) + 1.0
-        # without corpus statistics: longer words are usually more specific
-        return 1.0 + math.log(1 + len(word)) / 2
+    def weight(self, word: str) -> float:
+        """TF-IDF of a (lower-case) word: its count in this note against its document frequency in the corpus."""
+        w = self._weights.get(word)
+        if w is None:
+            tf = self.term_count(word)
+            if self.doc_freq is not None and self.n_docs > 0:
+                idf = math.log((self.n_docs + 1) / (self.doc_freq(word) + 1)) + 1.0
+            else:
+                idf = (
+                    1.0 + math.log(1 + len(word)) / 2
+                )  # without corpus statistics longer words are more specific
+            w = self._weights[word] = (1 + math.log(tf)) * idf
+        return w
 
     def salient(self, text: str, masked: str) -> tuple[int, int] | None:
         """Span (in ``text``) of the term to hide: bold spans first, then runs of non-stopwords, by TF-IDF."""
-        counts = self.term_counts()
         best: tuple[float, int, int] | None = None
+        weight = self.weight
 
         def score(span_text: str) -> float:
             words = [w for w in _WORD_RE.findall(span_text.lower()) if w not in _STOP]
             if not words:
                 return 0.0
-            total = 0.0
-            for w in words:
-                tf = counts.get(w, 1)
-                total += (1 + math.log(tf)) * self.idf(w)
-            mean = total / len(words)
+            mean = sum(weight(w) for w in words) / len(words)
             return mean * (1 + 0.25 * (min(len(words), 3) - 1))
 
         for m in _BOLD_RE.finditer(masked, 0, _SALIENCE_SCAN):
@@ -749,29 +788,32 @@ class _Extractor:
                 best = (sc, m.start(), m.end())
         if best is not None:
             return best[1], best[2]
-        # runs of content words (a cheap stand-in for noun phrases), cut at stopwords, punctuation and masks
+        # Runs of content words (a cheap stand-in for noun phrases), cut at stopwords, punctuation and masks.
         # No part-of-speech tagger here, so two cheap hints stand in for "noun phrase": a run that follows a
         # determiner or preposition ("on dopamine", "the reflog") scores higher, a word ending in -ly lower.
         for run in _RUN_RE.finditer(masked, 0, _SALIENCE_SCAN):
-            pieces: list[tuple[bool, list[re.Match]]] = [(False, [])]
+            base = run.start()
+            pieces: list[tuple[bool, list[tuple[int, int, float]]]] = [(False, [])]
             for w in _WORD_RE.finditer(run.group()):
                 low = w.group().lower()
                 if low in _STOP:
                     pieces.append((low in _DET_PREP, []))
                 else:
-                    pieces[-1][1].append(w)
+                    pieces[-1][1].append((base + w.start(), base + w.end(), weight(low)))
             for after_det, piece in pieces:
-                for a in range(len(piece)):
-                    for z in range(a, min(a + 3, len(piece))):
-                        s = run.start() + piece[a].start()
-                        e = run.start() + piece[z].end()
-                        span = text[s:e]
-                        if len(span) < 3 and not span.isdigit():
+                n = len(piece)
+                for a in range(n):
+                    total = 0.0
+                    for z in range(a, min(a + 3, n)):
+                        total += piece[z][2]
+                        s, e = piece[a][0], piece[z][1]
+                        if e - s < 3 and not text[s:e].isdigit():
                             continue
-                        sc = score(span)
+                        k = z - a + 1
+                        sc = total / k * (1 + 0.25 * (k - 1))
                         if a == 0 and after_det:
                             sc *= 1.3
-                        if a == z and span.endswith("ly"):
+                        if k == 1 and text.endswith("ly", s, e):
                             sc *= 0.6
                         if best is None or sc > best[0] + 1e-9:
                             best = (sc, s, e)
@@ -797,10 +839,10 @@ _SALIENCE_SCAN = (
 _ANKI_RE = re.compile(r"\{\{c(\d{1,4})::((?:[^}:]|:(?!:)|\}(?!\}))*)(?:::((?:[^}]|\}(?!\}))*))?\}\}")
 _ANKI_OPEN_RE = re.compile(r"\{\{c\d{1,4}::")
 _BOLD_LEAD_RE = re.compile(
-    r"^\*\*([^*\n]{1,120}?)\*\*[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
+    r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
 )
-_BOLD_RE = re.compile(r"\*\*[^*\n]{1,200}\*\*")
-_BOLD_STRIP_RE = re.compile(r"\*\*([^*\n]+)\*\*|__([^_\n]+)__")
+_BOLD_RE = re.compile(r"\*\*[^*\n]{1,200}?\**\*\*(?!\*)")
+_BOLD_STRIP_RE = re.compile(r"\*\*([^*\n]+?\**)\*\*(?!\*)|__([^_\n]+)__")
 _WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _RUN_RE = re.compile(r"[\w'’ -]+")
 _MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
