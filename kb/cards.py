@@ -219,6 +219,7 @@ class _Extractor:
         self._lower_body: str | None = None
         self._ctx: tuple[str, ...] | None = None
         self._weights: dict[str, float] = {}
+        self._deferred: list[tuple] = []
         self.prev_block_last: _Line | None = (
             None  # last line of the previous block, for loose definition lists
         )
@@ -712,10 +713,29 @@ class _Extractor:
                 self.add(Card(CardKind.KEYPOINT, term, rest, first, last, ctx, generated=True))
                 return
         masked_body = _strip_marker(mask_spans(body)[0])
+        # the term to hide is chosen once the whole note is read, so that the corpus statistics of every
+        # bullet's words are fetched in one batch (see ``finish``); the card keeps its place in the order
+        self.cards.append(None)  # type: ignore[arg-type]
+        self._deferred.append((len(self.cards) - 1, body, masked_body, ctx, first, last))
+
+    def finish(self) -> None:
+        """Complete the deferred generated cloze cards (see ``keypoint``)."""
+        if not self._deferred:
+            return
+        prefetch = getattr(self.doc_freq, "prefetch", None)
+        if prefetch is not None and self.n_docs > 0:
+            words = set()
+            for _, _, masked_body, *_ in self._deferred:
+                words.update(_WORD_RE.findall(masked_body[:_SALIENCE_SCAN].lower()))
+            prefetch(words - _STOP)
+        for slot, body, masked_body, ctx, first, last in self._deferred:
+            self.cards[slot] = self.salient_card(body, masked_body, ctx, first, last)
+
+    def salient_card(self, body: str, masked_body: str, ctx, first: int, last: int) -> Card | None:
         offset = len(body) - len(masked_body)
         best = self.salient(body[offset:], masked_body)
         if best is None:
-            return
+            return None
         s, e = best
         s += offset
         e += offset
@@ -731,20 +751,18 @@ class _Extractor:
             + "}}"
             + _BOLD_STRIP_RE.sub(r"\1\2", body[e:])
         )
-        self.add(
-            Card(
-                CardKind.CLOZE,
-                front,
-                plain,
-                first,
-                last,
-                ctx,
-                generated=True,
-                sibling=_sibling_key("c", plain),
-                cloze_text=cloze_text,
-                cloze_index=1,
-                answer=inner,
-            )
+        return Card(
+            CardKind.CLOZE,
+            front,
+            plain,
+            first,
+            last,
+            ctx,
+            generated=True,
+            sibling=_sibling_key("c", plain),
+            cloze_text=cloze_text,
+            cloze_index=1,
+            answer=inner,
         )
 
     def term_count(self, word: str) -> int:
@@ -825,6 +843,8 @@ class _Extractor:
         seen: set[tuple[str, str, str, bool]] = set()
         out: list[Card] = []
         for c in self.cards:
+            if c is None:
+                continue
             key = (c.kind.value, c.front, c.back, c.generated)
             if key in seen:
                 continue
@@ -951,4 +971,5 @@ def extract_cards(
         return ExtractResult((), ())
     ex = _Extractor(note, keypoint_headings, keypoint_cards and note.keypoint_cards, doc_freq, n_docs)
     ex.run()
+    ex.finish()
     return ex.result()

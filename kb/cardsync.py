@@ -49,21 +49,33 @@ class CorpusStats:
         )
         self._ready = True
 
-    def doc_freq(self, word: str) -> int:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Look up many words in one round trip (the extractor calls this once per note)."""
+        new = [w for w in words if w not in self._cache]
+        if not new:
+            return
         if not self._ready:
             self._setup()
         conn = self.conn
-        conn.execute("INSERT INTO temp.kb_stem (rowid, w) VALUES (1, ?)", (word,))
-        row = conn.execute(
-            "SELECT max(v.doc) FROM temp.kb_stem_terms AS i JOIN notes_vocab AS v ON v.term = i.term"
-        ).fetchone()
-        conn.execute("DELETE FROM temp.kb_stem WHERE rowid = 1")
-        df = (row[0] or 0) if row else 0
-        self._cache[word] = df
-        return df
+        conn.executemany("INSERT INTO temp.kb_stem (rowid, w) VALUES (?, ?)", enumerate(new, 1))
+        for w in new:
+            self._cache[w] = 0
+        for doc, df in conn.execute(
+            "SELECT i.doc, max(v.doc) FROM temp.kb_stem_terms AS i JOIN notes_vocab AS v ON v.term = i.term "
+            "GROUP BY i.doc"
+        ):
+            self._cache[new[doc - 1]] = df or 0
+        conn.execute("DELETE FROM temp.kb_stem")
+
+    def __call__(self, word: str) -> int:
+        return self.doc_freq(word)
+
+    def doc_freq(self, word: str) -> int:
+        cached = self._cache.get(word)
+        if cached is None:
+            self.prefetch([word])
+            cached = self._cache[word]
+        return cached
 
 
 def _now() -> str:
@@ -77,7 +89,7 @@ def _known(rows: Iterable[tuple]) -> list[Known]:
     return [Known(*row) for row in rows]
 
 
-def _row_values(note: Note, card: Card, position: int, fp: str) -> tuple:
+def _row_values(note: Note, card: Card, position: int, fp: str, tags_json: str) -> tuple:
     return (
         note.path,
         card.line,
@@ -87,7 +99,7 @@ def _row_values(note: Note, card: Card, position: int, fp: str) -> tuple:
         card.front,
         card.back,
         " > ".join(card.context),
-        json.dumps(list(note.tags), ensure_ascii=False),
+        tags_json,
         note.type,
         int(card.generated),
         card.sibling,
@@ -122,16 +134,18 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
             note,
             keypoint_headings=settings.keypoint_headings,
             keypoint_cards=settings.keypoint_cards,
-            doc_freq=stats.doc_freq,
+            doc_freq=stats,
             n_docs=stats.n_docs,
         )
         conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
-        conn.executemany(
-            "INSERT INTO card_problems (note, line, message) VALUES (?,?,?)",
-            [(p.path, p.line, p.message) for p in result.problems],
-        )
+        if result.problems:
+            conn.executemany(
+                "INSERT INTO card_problems (note, line, message) VALUES (?,?,?)",
+                [(p.path, p.line, p.message) for p in result.problems],
+            )
         cards = list(result.cards)
         fps = [card_fingerprint(c) for c in cards]
+        tags_json = json.dumps(list(note.tags), ensure_ascii=False)
         old = _known(
             conn.execute(
                 f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
@@ -142,7 +156,7 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
         conn.executemany(
             _UPDATE_SQL,
             [
-                (*_row_values(note, cards[i], i, fps[i]), fps[i], note.path, now, cid)
+                (*_row_values(note, cards[i], i, fps[i], tags_json), fps[i], note.path, now, cid)
                 for i, cid in m.matched.items()
             ],
         )
@@ -160,12 +174,17 @@ def _place_new(conn: sqlite3.Connection, pending, now: str) -> None:
     """Match still-unmatched cards against the orphan pool, then insert what is truly new."""
     pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
     by_fp: dict[str, list[Known]] = {}
+    by_note: dict[str, list[Known]] = {}
+    this_run: list[Known] = []
     for k in pool:
         by_fp.setdefault(k.fingerprint, []).append(k)
+        by_note.setdefault(k.note, []).append(k)
+        if k.orphaned_at == now:
+            this_run.append(k)
     revived: set[str] = set()
     assigned: set[str] = set()
 
-    def taken(cid: str) -> bool:
+    def stored(cid: str) -> bool:
         return (
             cid in assigned or conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
         )
@@ -173,30 +192,44 @@ def _place_new(conn: sqlite3.Connection, pending, now: str) -> None:
     for note, items in pending:
         cards = [c for _, c, _ in items]
         fps = [fp for _, _, fp in items]
+        tags_json = json.dumps(list(note.tags), ensure_ascii=False)
         # candidates: any orphan with the same content, and for similarity the orphans of this path or of this run
         # (a renamed note's cards) -- comparing every card with every old orphan would grow without bound
         cands: dict[str, Known] = {}
-        for fp in fps:
-            for k in by_fp.get(fp, ()):
-                if k.id not in revived:
-                    cands[k.id] = k
         if pool:
-            for k in pool:
-                if k.id not in revived and (k.note == note.path or k.orphaned_at == now):
+            for fp in fps:
+                for k in by_fp.get(fp, ()):
                     cands[k.id] = k
+            for k in by_note.get(note.path, ()):
+                cands[k.id] = k
+            for k in this_run:
+                cands[k.id] = k
+            for cid in revived.intersection(cands):
+                del cands[cid]
         m = match(list(cands.values()), cards, new_fingerprints=fps) if cands else None
         rows_update = []
-        rows_insert = []
+        fresh: list[tuple[int, Card, str]] = []
         for idx, (pos, card, fp) in enumerate(items):
             cid = m.matched.get(idx) if m is not None else None
             if cid is not None:
                 revived.add(cid)
-                rows_update.append((*_row_values(note, card, pos, fp), fp, note.path, now, cid))
-                continue
-            cid = new_id(note.path, card, taken, fp)
+                rows_update.append((*_row_values(note, card, pos, fp, tags_json), fp, note.path, now, cid))
+            else:
+                fresh.append((pos, card, fp))
+        if rows_update:
+            conn.executemany(_UPDATE_SQL, rows_update)
+        if not fresh:
+            continue
+        ids = [new_id(note.path, card, assigned.__contains__, fp) for _, card, fp in fresh]
+        # one query for the whole note: is any of these ids stored already? (then a counter re-derives it)
+        marks = ",".join("?" * len(ids))
+        clash = {r[0] for r in conn.execute(f"SELECT id FROM cards WHERE id IN ({marks})", ids)}
+        rows_insert = []
+        for cid, (pos, card, fp) in zip(ids, fresh, strict=True):
+            if cid in clash or cid in assigned:
+                cid = new_id(note.path, card, stored, fp)
             assigned.add(cid)
-            rows_insert.append((cid, *_row_values(note, card, pos, fp), note.path, now, now))
-        conn.executemany(_UPDATE_SQL, rows_update)
+            rows_insert.append((cid, *_row_values(note, card, pos, fp, tags_json), note.path, now, now))
         conn.executemany(
             """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
                    generated, sibling, cloze_text, cloze_index, fingerprint, origin, created_at, updated_at)

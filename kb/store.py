@@ -126,7 +126,7 @@ def migrations():
             )"""
         )
         db.execute("CREATE INDEX cards_note ON cards(note, position)")
-        db.execute("CREATE INDEX cards_fingerprint ON cards(fingerprint)")
+        db.execute("CREATE INDEX cards_orphaned ON cards(orphaned_at) WHERE orphaned_at IS NOT NULL")
         db.execute(
             """
             CREATE TABLE card_problems (
