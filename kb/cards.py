@@ -713,8 +713,8 @@ class _Extractor:
                 self.add(Card(CardKind.KEYPOINT, term, rest, first, last, ctx, generated=True))
                 return
         masked_body = _strip_marker(mask_spans(body)[0])
-        # the term to hide is chosen once the whole note is read, so that the corpus statistics of every
-        # bullet's words are fetched in one batch (see ``finish``); the card keeps its place in the order
+        # the term to hide is chosen once the whole note is read (``finish``): the note's term counts are then
+        # computed once; the card keeps its place in the order
         self.cards.append(None)  # type: ignore[arg-type]
         self._deferred.append((len(self.cards) - 1, body, masked_body, ctx, first, last))
 
@@ -722,12 +722,6 @@ class _Extractor:
         """Complete the deferred generated cloze cards (see ``keypoint``)."""
         if not self._deferred:
             return
-        prefetch = getattr(self.doc_freq, "prefetch", None)
-        if prefetch is not None and self.n_docs > 0:
-            words = set()
-            for _, _, masked_body, *_ in self._deferred:
-                words.update(_WORD_RE.findall(masked_body[:_SALIENCE_SCAN].lower()))
-            prefetch(words - _STOP)
         for slot, body, masked_body, ctx, first, last in self._deferred:
             self.cards[slot] = self.salient_card(body, masked_body, ctx, first, last)
 
@@ -879,6 +873,11 @@ _STOP = frozenset(
     few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
     make makes made use uses used using via per vs etc e.g i.e""".split()
 )
+
+
+def word_set(text: str) -> set[str]:
+    """The distinct lower-case words of a text, tokenised as the salience of key-point terms sees them."""
+    return set(_WORD_RE.findall(text.lower()))
 
 
 def _mask_anki(masked: str) -> str:
