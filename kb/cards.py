@@ -135,23 +135,40 @@ def mask_spans(line: str) -> tuple[str, bool]:
     return ("".join(out) if out is not None else line), open_comment
 
 
-_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
-
-
 def _strip_comments(text: str) -> str:
-    return _COMMENT_RE.sub("", text) if "<!--" in text else text
+    """Drop ``<!-- ... -->`` spans (an unclosed one runs to the end). A find() walk: linear however many there are."""
+    if "<!--" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("<!--", pos)
+        if start < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        pos = end + 3
+    return "".join(out)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Block structure
 
 _FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
-_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")  # closing #s stripped in Python: no backtracking
 _ADMONITION_TITLE_RE = re.compile(r'^(!!!|\?\?\?\+?)[ \t]+([\w-]+)[^"]*(?:"(.*)")?')
 _BULLET_RE = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
-_TABLE_DELIM_RE = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|"
-)
+_TABLE_DELIM_CHARS = frozenset("|-: \t")
+
+
+def _is_table_delimiter(line: str) -> bool:
+    """``|---|:--:|`` or ``--- | ---``: only pipes, dashes, colons and spaces, with a pipe and a dash."""
+    return "-" in line and "|" in line and set(line) <= _TABLE_DELIM_CHARS
+
+
 _DEF_RE = re.compile(r"^:[ \t]+(\S.*)$")
 _HR_RE = re.compile(r"^[ \t]*([-*_])([ \t]*\1){2,}[ \t]*$")
 
@@ -358,7 +375,7 @@ class _Extractor:
                     level = len(h.group(1))
                     while self.stack and self.stack[-1][0] >= level:
                         self.stack.pop()
-                    htext = h.group(2).strip()
+                    htext = h.group(2).rstrip().rstrip("#").rstrip() or h.group(2).strip()
                     self.stack.append((level, htext, _norm_heading(htext) in self.keypoint_headings))
                     self._ctx = None
                     list_active = False
@@ -437,7 +454,7 @@ class _Extractor:
             if ln.masked is None:
                 ln.masked = mask_spans(ln.text)[0]
         # tables: a delimiter row, or every line a |-row
-        if any(_TABLE_DELIM_RE.match(ln.masked) for ln in block[1:2]) or all(
+        if any(_is_table_delimiter(ln.masked) for ln in block[1:2]) or all(
             ln.text.lstrip().startswith("|") for ln in block
         ):
             return
@@ -734,17 +751,11 @@ class _Extractor:
         s += offset
         e += offset
         term = body[s:e]
-        plain = _BOLD_STRIP_RE.sub(r"\1\2", body)
-        inner = _BOLD_STRIP_RE.sub(r"\1\2", term)
+        plain = _unbold(body)
+        inner = _unbold(term)
         front = body[:s] + "[...]" + body[e:]
-        front = _BOLD_STRIP_RE.sub(r"\1\2", front)
-        cloze_text = (
-            _BOLD_STRIP_RE.sub(r"\1\2", body[:s])
-            + "{{c1::"
-            + inner
-            + "}}"
-            + _BOLD_STRIP_RE.sub(r"\1\2", body[e:])
-        )
+        front = _unbold(front)
+        cloze_text = _unbold(body[:s]) + "{{c1::" + inner + "}}" + _unbold(body[e:])
         return Card(
             CardKind.CLOZE,
             front,
@@ -850,7 +861,10 @@ class _Extractor:
 _SALIENCE_SCAN = (
     2000  # characters of a bullet searched for its salient term: bounds the cost of a huge bullet
 )
-_ANKI_RE = re.compile(r"\{\{c(\d{1,4})::((?:[^}:]|:(?!:)|\}(?!\}))*)(?:::((?:[^}]|\}(?!\}))*))?\}\}")
+# the text and the hint never cross another "{{", so an unclosed opener costs a scan to the next one, not to the end
+_ANKI_RE = re.compile(
+    r"\{\{c(\d{1,4})::((?:[^}:{]|:(?!:)|\}(?!\})|\{(?!\{))*)(?:::((?:[^}{]|\}(?!\})|\{(?!\{))*))?\}\}"
+)
 _ANKI_OPEN_RE = re.compile(r"\{\{c\d{1,4}::")
 _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
@@ -859,6 +873,7 @@ _BOLD_RE = re.compile(r"\*\*[^*\n]{1,200}?\**\*\*(?!\*)")
 _BOLD_STRIP_RE = re.compile(r"\*\*([^*\n]+?\**)\*\*(?!\*)|__([^_\n]+)__")
 _WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _RUN_RE = re.compile(r"[\w'’ -]+")
+_MARKER_START = frozenset("-*+ \t0123456789")
 _MARKER_RE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _DET_PREP = frozenset(
     "a an the this that these those its their his her our your of in on at by for with from into onto over under "
@@ -887,11 +902,17 @@ def _mask_anki(masked: str) -> str:
 
 
 def _strip_marker(text: str) -> str:
+    if not text or text[0] not in _MARKER_START:
+        return text
     return _MARKER_RE.sub("", text, count=1)
 
 
+def _unbold(text: str) -> str:
+    return _BOLD_STRIP_RE.sub(r"\1\2", text) if ("**" in text or "__" in text) else text
+
+
 def _plain_inline(text: str) -> str:
-    return _BOLD_STRIP_RE.sub(r"\1\2", text).replace("`", "")
+    return _unbold(text).replace("`", "")
 
 
 def _covered(dels, n: int) -> bytearray:

@@ -38,13 +38,14 @@ _FAMILY = {
     CardKind.CLOZE: "cloze",
 }
 
-_WS_RE = re.compile(r"\s+")
 _MARKUP_RE = re.compile(r"[*_`>#]+")
 
 
 def normalise(text: str) -> str:
     """Lower-case, markup characters dropped, whitespace collapsed: what a fingerprint and a similarity compare."""
-    return _WS_RE.sub(" ", _MARKUP_RE.sub("", text)).strip().lower()
+    if "*" in text or "_" in text or "`" in text or ">" in text or "#" in text:
+        text = _MARKUP_RE.sub("", text)
+    return " ".join(text.split()).lower()
 
 
 def family(kind: CardKind | str) -> str:

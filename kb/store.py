@@ -136,7 +136,9 @@ def migrations():
             )"""
         )
         db.execute("CREATE INDEX card_problems_note ON card_problems(note)")
-        # document frequencies of the (stemmed) terms of notes_fts: salience of generated key-point cloze terms
+        # document frequencies of the (stemmed) terms of notes_fts, for term statistics. Note: a `term = ?` lookup
+        # walks the term's whole doclist (1.5 ms for a common word at 10,000 notes), so kb/cardsync.py does not use
+        # it per word during an index run.
         db.execute("CREATE VIRTUAL TABLE notes_vocab USING fts5vocab(notes_fts, 'row')")
 
     @m(name="003_reviews")

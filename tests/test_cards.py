@@ -429,9 +429,29 @@ def test_extractor_never_crashes_and_locates_problems(parts):
         "## Key points\n\n- " + "word " * 200_000 + "\n",
         "## Key points\n\n" + "- **a**: b\n" * 20_000,
         "a:: " * 100_000 + "\n",
+        "## Key points\n\n- " + "**a" * 100_000 + "\n",
+        "## Key points\n\n- " + "*" * 100_000 + "\n",
+        "## Key points\n\n- " + "__a" * 100_000 + "\n",
+        "- " * 50_000 + "x::y\n",
+        ">" * 50_000 + " x::y\n",
+        "    " * 25_000 + "x::y\n",
+        '!!! question "' + "x" * 100_000 + '"\n    y\n',
+        "{{c1::a" * 100_000 + "\n",
+        "{{c1::a::b" * 100_000 + "\n",
+        "x::y " + "<!-- " * 100_000 + "\n",
+        "t\n" + " " * 100_000 + "|" + " " * 100_000 + "-\n",
     ],
 )
 def test_pathological_input_finishes(body):
     # linear-time scanning: these finish in well under a second (no timing assertion, a hang would stall the run)
     result = extract_cards(note_of("t\n" + body))
     assert isinstance(result.cards, tuple)
+
+
+def test_long_heading_line_finishes():
+    # built directly (not through parse_note) so only the extractor's own heading scan is exercised
+    from kb.notes import Note
+
+    note = Note(path="notes/t.md", title="T", type="note", body="# x" + " " * 100_000 + "y\n\nQ::A\n")
+    (card,) = extract_cards(note).cards
+    assert card.context == ("T", "x" + " " * 100_000 + "y")
