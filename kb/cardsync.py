@@ -29,21 +29,40 @@ class CorpusStats:
 
     Measured first: the ``notes_vocab`` fts5vocab table answers ``term = ?`` by walking the term's whole doclist
     (1.5 ms for a common word in a 10,000-note corpus, 44 ms per note's batch of words), which tripled the cost of
-    a full index. So the frequencies are computed here instead, over a deterministic sample of up to ``SAMPLE``
-    note bodies (chosen by content hash) tokenised exactly as the extractor tokenises, and scaled to the corpus:
-    exact for a knowledge base of up to ``SAMPLE`` notes, a sound ranking signal beyond. Built lazily, once per
-    index run, only when a note has a plain key-point bullet to turn into a cloze.
+    a full index. So kb counts its own: over a deterministic sample of up to ``SAMPLE`` note bodies (chosen by
+    content hash), tokenised exactly as the extractor tokenises, scaled to the corpus -- exact for a knowledge base
+    of up to ``SAMPLE`` notes, a sound ranking signal beyond. The counts are kept in ``card_term_stats`` so that
+    re-indexing one edited note costs a few indexed lookups, and rebuilt on a big index run or when the corpus has
+    grown well past the sample they came from. Nothing is computed unless a plain key-point bullet needs a term.
     """
 
     SAMPLE = 300
+    _SIZE_KEY = ""  # row holding the number of bodies sampled
+    _DOCS_KEY = "\x01"  # row holding the number of notes when the sample was taken
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, *, rebuild: bool = False):
         self.conn = conn
         self.n_docs = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
-        self._df: dict[str, int] | None = None
-        self._scale = 1.0
+        self._rebuild = rebuild
+        self._scale: float | None = None
+        self._cache: dict[str, int] = {}
 
-    def _load(self) -> dict[str, int]:
+    def _prepare(self) -> float:
+        conn = self.conn
+        meta = dict(
+            conn.execute(
+                "SELECT word, df FROM card_term_stats WHERE word IN (?, ?)", (self._SIZE_KEY, self._DOCS_KEY)
+            ).fetchall()
+        )
+        size, docs_then = meta.get(self._SIZE_KEY), meta.get(self._DOCS_KEY) or 0
+        stale = size is None or self._rebuild or self.n_docs > 1.5 * docs_then
+        if size is not None and size < self.SAMPLE and self.n_docs != docs_then:
+            stale = True  # the sample was the whole (small) knowledge base: keep it exact
+        if stale:
+            size = self._build()
+        return self.n_docs / size if size else 1.0
+
+    def _build(self) -> int:
         from kb.cards import word_set
         from kb.indexer import FTS_SHIFT
 
@@ -55,15 +74,22 @@ class CorpusStats:
         for (body,) in rows:
             for w in word_set(body):
                 counts[w] = counts.get(w, 0) + 1
-        self._scale = self.n_docs / len(rows) if rows else 1.0
-        return counts
+        counts[self._SIZE_KEY] = len(rows)
+        counts[self._DOCS_KEY] = self.n_docs
+        self.conn.execute("DELETE FROM card_term_stats")
+        self.conn.executemany("INSERT INTO card_term_stats (word, df) VALUES (?, ?)", counts.items())
+        return len(rows)
 
     def __call__(self, word: str) -> int:
         """Estimated number of notes containing ``word`` (lower-case, as the extractor tokenises)."""
-        if self._df is None:
-            self._df = self._load()
-        n = self._df.get(word, 0)
-        return round(n * self._scale) if n else 0
+        got = self._cache.get(word)
+        if got is not None:
+            return got
+        if self._scale is None:
+            self._scale = self._prepare()
+        row = self.conn.execute("SELECT df FROM card_term_stats WHERE word = ?", (word,)).fetchone()
+        got = self._cache[word] = round(row[0] * self._scale) if row else 0
+        return got
 
 
 def _now() -> str:
@@ -115,7 +141,7 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
     if not parsed:
         return
     settings = kb.settings
-    stats = CorpusStats(conn)
+    stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
     pending: list[tuple[Note, list[tuple[int, Card, str]]]] = []  # per note: (position, card, fingerprint)
     for note in parsed:
         result = extract_cards(
@@ -140,6 +166,10 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
                 (note.path,),
             )
         )
+        if not old:  # a new note (every note of a first index): nothing to match against here
+            if cards:
+                pending.append((note, [(i, cards[i], fps[i]) for i in range(len(cards))]))
+            continue
         m = match(old, cards, new_fingerprints=fps)
         conn.executemany(
             _UPDATE_SQL,

@@ -136,6 +136,13 @@ def migrations():
             )"""
         )
         db.execute("CREATE INDEX card_problems_note ON card_problems(note)")
+        db.execute(
+            """
+            CREATE TABLE card_term_stats (
+                word TEXT PRIMARY KEY,       -- lower-case word as the card extractor tokenises it
+                df INTEGER NOT NULL          -- notes of the sample containing it (see kb/cardsync.py CorpusStats)
+            ) WITHOUT ROWID"""
+        )
         # document frequencies of the (stemmed) terms of notes_fts, for term statistics. Note: a `term = ?` lookup
         # walks the term's whole doclist (1.5 ms for a common word at 10,000 notes), so kb/cardsync.py does not use
         # it per word during an index run.

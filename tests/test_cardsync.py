@@ -355,7 +355,7 @@ def test_schema_has_the_cards_tables(kbroot):
 
     conn = open_store(kbroot.open().db)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert {"cards", "card_problems", "notes_vocab"} <= names
+    assert {"cards", "card_problems", "card_term_stats", "notes_vocab"} <= names
     with pytest.raises(sqlite3.IntegrityError):
         conn.execute(
             "INSERT INTO cards (id, note, line, position, kind, front, back, created_at) VALUES "
