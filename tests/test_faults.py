@@ -203,7 +203,8 @@ class LineReader:
 
 # --------------------------------------------------------------------------------------------- kill -9: kb index
 def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path):
-    """50 kills at random moments of `kb index` re-indexing edited, added and deleted notes (seeded)."""
+    """Kills at random moments of `kb index` re-indexing edited, added and deleted notes (seeded): 50, or 20 once
+    the kb review kill test (50 more kills) exists, to keep the suite fast."""
     rng = random.Random(1010)
     root = make_root(tmp_path / "kb", notes=60)
     db = root / ".kb" / "kb.db"
@@ -216,7 +217,8 @@ def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path
     duration = time.monotonic() - started
     kills = landed = 0
     version = 1
-    while kills < 50:
+    wanted = 20 if HAS_REVIEW else 50
+    while kills < wanted:
         # edit a random third of the notes, delete one, add one: real work for the next run
         for i in rng.sample(range(60), 20):
             write_note(root, i, version)
@@ -245,8 +247,10 @@ def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path
     conn = index_in_process(root)
     check_index_consistent(root, conn)
     conn.close()
-    print(f"\nkill -9 of kb index: {kills} kills, {landed} while it was running (a run takes {duration:.2f} s)")
-    assert landed >= 30, "kills should land while kb index runs"
+    print(
+        f"\nkill -9 of kb index: {kills} kills, {landed} while it was running (a run takes {duration:.2f} s)"
+    )
+    assert landed >= wanted * 0.6, "kills should land while kb index runs"
 
 
 # -------------------------------------------------------------------------------------------- kill -9: kb review
@@ -288,17 +292,17 @@ def test_kill_9_of_kb_review_keeps_every_acknowledged_answer(tmp_path):
             stderr=subprocess.PIPE,
         )
         out = LineReader(proc)
-        target = rng.randint(0, 6)
+        target = rng.randint(0, 4)
         for _ in range(target):
-            out.wait_for(b"> ")
-            [card] = parse_block(out.take().decode())
+            out.wait_for(b"\n> ")  # the prompt starts a line ("> " also appears in breadcrumbs)
+            card = parse_block(out.take().decode())[-1]
             grade = rng.randint(1, 4)
             proc.stdin.write(f"{grade}\n".encode())
             proc.stdin.flush()
             out.wait_for(b"answered ")  # the acknowledgement: stored in the database and the journal
             acknowledged.append((card, grade))
         if rng.random() < 0.5:  # sometimes mid-answer: the line sent, the acknowledgement not yet read
-            out.wait_for(b"> ")
+            out.wait_for(b"\n> ")
             proc.stdin.write(f"{rng.randint(1, 4)}\n".encode())
             proc.stdin.flush()
             typed_when_killed += 1
@@ -327,7 +331,8 @@ def test_kill_9_of_kb_review_keeps_every_acknowledged_answer(tmp_path):
     conn.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    assert kb_run(root, "index", "-q").returncode == 0
+    rebuilt = kb_run(root, "due", "--json", KB_NOW="2026-03-02T12:00:00Z")  # any command replays the journal
+    assert rebuilt.returncode == 0 and "Traceback" not in rebuilt.stderr, rebuilt.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT uid, card_id, grade FROM reviews ORDER BY uid").fetchall() == history
     conn.close()
