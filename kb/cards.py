@@ -71,6 +71,9 @@ class ExtractResult:
 # Line-level masking: code spans, math, HTML comments become \x00 runs so that card syntax inside them is invisible,
 # while positions still line up with the original text (which is what the card shows: math and code kept intact).
 
+# Most deletions (cards) one paragraph may hold; see _Extractor.cloze.
+MAX_CLOZE_DELETIONS = 200
+
 MASK = "\x00"
 _TOKEN_RE = re.compile(r"\\[\\$`]|`+|\$\$|\$|\\\(|\\\)|\\\[|\\\]|<!--|-->")
 _CLOSER = {"$$": "$$", "\\(": "\\)", "\\[": "\\]", "<!--": "-->"}
@@ -683,6 +686,16 @@ class _Extractor:
                 return True
         if not dels:
             return False
+        # Every deletion number is a card showing the whole text, so cards x text grows with the square of the
+        # deletions: 50,000 highlights on one line would be 15 GB of card text. Nobody studies such a paragraph.
+        cards = len({d[2] for d in dels if d[2]}) + sum(d[2] == 0 for d in dels)
+        if cards > MAX_CLOZE_DELETIONS:
+            self.problem(
+                lines[0].no,
+                f"{cards} cloze deletions in one paragraph; at most {MAX_CLOZE_DELETIONS} become cards, "
+                "so split it into smaller paragraphs",
+            )
+            return True
         dels.sort()
         top = max((d[2] for d in dels), default=0)
         numbered = []
