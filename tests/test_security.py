@@ -170,17 +170,25 @@ PAYLOADS = [
     f'"><svg onload=window.{MARK}=4>',
     f"</textarea><iframe src=javascript:window.{MARK}=5>",
     f"{{{{7*7}}}}<!--<script>window.{MARK}=6</script>-->",
+    f"</title><script>window.{MARK}=7</script>",
 ]
 
 
-def hostile_site_notes() -> dict[str, str]:
-    """Payloads where kb itself writes them into pages: front matter, tags, card text, cloze, quiz material."""
+def hostile_site_notes(where: str) -> dict[str, str]:
+    """Payloads where kb itself puts them into pages. ``cards``: card text of every syntax, key points and the
+    source link (kb's header line); ``titles``: the front-matter title, author and tags, which MkDocs and Material
+    also print (navigation, <title>, table of contents, <meta name="author">, the tag list)."""
     notes = {}
     for i, p in enumerate(PAYLOADS):
         q = json.dumps(p)  # a YAML double-quoted string is JSON-compatible
+        if where == "titles":
+            notes[f"hostile/n{i}.md"] = (
+                f"---\ntitle: {q}\nauthor: {q}\ntags: [{q}, hostile]\n---\nText {i}.\n"
+            )
+            continue
         notes[f"hostile/n{i}.md"] = (
-            f"---\ntitle: {q}\nauthor: {q}\nsource: {json.dumps('javascript:window.' + MARK + '=9')}\n"
-            f"tags: [{q}, hostile]\n---\n# Note {i}\n\n"
+            f"---\ntitle: Note {i}\nsource: {json.dumps('javascript:window.' + MARK + '=9')}\n"
+            f"tags: [hostile]\n---\n# Note {i}\n\n"
             f"What does {p} do?::It {p} nothing\n\n"
             f"Escape {{{{c1::{p}}}}} too.\n\n"
             f"Q: Is {p} run?\nA: No, {p} is text\n\n"
@@ -191,7 +199,10 @@ def hostile_site_notes() -> dict[str, str]:
 
 
 class Sinks(html.parser.HTMLParser):
-    """Everything in a page that a browser would run: script text, on* handlers, javascript: URLs."""
+    """Everything in a page that a browser would run: script text, on* handlers, javascript: URLs. <title> and
+    <textarea> hold text only, as in a browser (html.parser alone would see tags in them)."""
+
+    CDATA_CONTENT_ELEMENTS = ("script", "style", "title", "textarea")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -205,8 +216,10 @@ class Sinks(html.parser.HTMLParser):
             value = value or ""
             if name.startswith("on") and MARK in value:
                 self.found.append(f"<{tag} {name}={value!r}>")
-            if name in ("href", "src", "action", "formaction", "data") and value.strip().lower().startswith(
-                "javascript:"
+            if (
+                name in ("href", "src", "action", "formaction", "data")
+                and value.strip().lower().startswith("javascript:")
+                and MARK in value
             ):
                 self.found.append(f"<{tag} {name}={value!r}>")
         if tag in ("script", "iframe", "svg", "img") and tag != "script":
@@ -217,7 +230,7 @@ class Sinks(html.parser.HTMLParser):
             self.script_type = dict(attrs).get("type") or ""
 
     def handle_endtag(self, tag):
-        if tag == "script" and self.in_script is not None:
+        if tag == "script" and self.in_script is not None:  # (title, textarea: their text is only text)
             if "json" in self.script_type:
                 self.json_blocks.append(self.in_script)
             elif MARK in self.in_script:
@@ -229,14 +242,13 @@ class Sinks(html.parser.HTMLParser):
             self.in_script += data
 
 
-@pytest.mark.skipif(not HAS_SITE, reason="the kb MkDocs plugin (branch site) is not merged yet")
-def test_no_payload_executes_in_any_page_or_embedded_json(tmp_path):
+def build_hostile_site(tmp_path: Path, where: str) -> tuple[Path, list[str], int]:
     root = tmp_path / "kb"
     (root / "notes").mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     if (REPO / "site_overrides").exists():
         shutil.copytree(REPO / "site_overrides", root / "site_overrides")
-    for rel, text in hostile_site_notes().items():
+    for rel, text in hostile_site_notes(where).items():
         (root / "notes" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "notes" / rel).write_text(text, encoding="utf-8")
     proc = subprocess.run(
@@ -252,24 +264,40 @@ def test_no_payload_executes_in_any_page_or_embedded_json(tmp_path):
     assert len(pages) > len(PAYLOADS)
     problems, json_blocks = [], 0
     for page in pages:
-        text = page.read_text(encoding="utf-8")
         sinks = Sinks()
-        sinks.feed(text)
+        sinks.feed(page.read_text(encoding="utf-8"))
         sinks.close()
         problems += [f"{page.relative_to(root)}: {f}" for f in sinks.found]
         for block in sinks.json_blocks:
             json_blocks += 1
             json.loads(block)  # embedded JSON is whole: nothing closed its <script> early
-        for p in PAYLOADS:
-            if p in text:
-                problems.append(f"{page.relative_to(root)}: raw payload {p!r}")
-    assert not problems, "\n".join(problems[:20])
-    # the payloads are there, as text (escaped), so the check above looked at real content
-    hostile = (root / "site" / "hostile" / "n1" / "index.html").read_text(encoding="utf-8")
-    assert "&lt;/script&gt;&lt;script&gt;window.kbPwned=2&lt;/script&gt;" in hostile
     print(
-        f"\nhostile site: {len(pages)} pages, {json_blocks} embedded JSON blocks checked, payloads {len(PAYLOADS)}"
+        f"\nhostile site ({where}): {len(pages)} pages, {json_blocks} embedded JSON blocks, {len(PAYLOADS)} payloads"
     )
+    return root, problems, json_blocks
+
+
+@pytest.mark.skipif(not HAS_SITE, reason="the kb MkDocs plugin (branch site) is not merged yet")
+def test_no_card_text_payload_executes_in_any_page_or_embedded_json(tmp_path):
+    root, problems, json_blocks = build_hostile_site(tmp_path, "cards")
+    assert not problems, "\n".join(problems[:20])
+    assert json_blocks > 0, "the quiz data embedded in pages was checked"
+    # the payloads are there, as text, so the check above looked at real content
+    page = (root / "site" / "hostile" / "n1" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;window.kbPwned=2&lt;/script&gt;" in page
+
+
+@pytest.mark.skipif(not HAS_SITE, reason="the kb MkDocs plugin (branch site) is not merged yet")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, reported to the lead: MkDocs and Material print a note's front-matter title (navigation, "
+    "table of contents), author (<meta name=author content=...>, which a quote breaks out of) and tags (tag list) "
+    "as raw HTML; the kb plugin must escape them before they reach the theme (an imported Anki deck name is "
+    "enough). Remove this mark when fixed.",
+)
+def test_no_title_or_tag_payload_executes_in_any_page(tmp_path):
+    _, problems, _ = build_hostile_site(tmp_path, "titles")
+    assert not problems, "\n".join(problems[:20])
 
 
 # --------------------------------------------------------------------------------------------------- Anki media
