@@ -669,8 +669,7 @@ def _make_read_only(folder: Path):
             if mnt is None:
                 yield None
                 return
-            for item in folder.iterdir():
-                shutil.copy2(item, mnt / item.name)
+            shutil.copytree(folder, mnt, dirs_exist_ok=True)
             saved = folder.with_name(".kb-saved")
             folder.rename(saved)
             folder.symlink_to(mnt)
@@ -690,7 +689,7 @@ def _make_read_only(folder: Path):
         if not shutil.which("chattr"):
             yield None
             return
-        items = [folder, *folder.iterdir()]
+        items = [folder, *folder.rglob("*")]
         ok = subprocess.run(["chattr", "+i", *map(str, items)], capture_output=True).returncode == 0
         try:
             yield "chattr +i" if ok else None
@@ -702,7 +701,7 @@ def _make_read_only(folder: Path):
         if os.geteuid() == 0:
             yield None  # root ignores permissions
             return
-        modes = {p: p.stat().st_mode for p in [folder, *folder.iterdir()]}
+        modes = {p: p.stat().st_mode for p in [folder, *folder.rglob("*")]}
         for p in modes:
             p.chmod(0o555 if p.is_dir() else 0o444)
         try:
@@ -715,28 +714,39 @@ def _make_read_only(folder: Path):
 
 
 @pytest.mark.parametrize("way", ["mount", "chattr", "chmod"])
-def test_read_only_database_folder_is_one_line_and_corrupts_nothing(tmp_path, way):
+@pytest.mark.parametrize("command", ["index", "review"])
+def test_read_only_database_folder_is_one_line_and_corrupts_nothing(tmp_path, way, command):
+    if command == "review" and not HAS_REVIEW:
+        pytest.skip("kb review (branch review) is not merged yet")
     root = make_root(tmp_path / "kb", notes=6)
     assert kb_run(root, "index").returncode == 0
+    if command == "review":  # a journal with answers in it, which must come out unchanged
+        done = kb_run(root, "review", "--limit", "2", input="3\n3\n", KB_NOW="2026-03-02T09:00:00Z")
+        assert done.returncode == 0, done.stderr
     db = root / ".kb" / "kb.db"
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     before = _snapshot(db)
+    journals = {p: p.read_bytes() for p in (root / ".kb").rglob("*.jsonl")}
     with _make_read_only(root / ".kb")[way]() as worked:
         if worked is None:
             pytest.skip(
                 f"{way}: cannot make a folder read-only this way on this machine (another way covers it)"
             )
-        (root / "notes" / "topics" / "new.md").write_text(
-            "---\ntitle: New\n---\n# New\n\nQ?::A\n", encoding="utf-8"
-        )
-        proc = kb_run(root, "index")
+        if command == "index":
+            (root / "notes" / "topics" / "new.md").write_text(
+                "---\ntitle: New\n---\n# New\n\nQ?::A\n", encoding="utf-8"
+            )
+            proc = kb_run(root, "index")
+        else:
+            proc = kb_run(root, "review", input="3\n3\n3\n", KB_NOW="2026-03-02T09:30:00Z")
         line = assert_one_line_error(proc)
         assert "read-only" in line or "readonly" in line or "permission" in line or "cannot write" in line, (
             line
         )
     integrity_ok(db)
     assert _snapshot(db) == before
+    assert {p: p.read_bytes() for p in (root / ".kb").rglob("*.jsonl")} == journals
     proc = kb_run(root, "index")
     assert proc.returncode == 0, proc.stderr
