@@ -336,10 +336,13 @@ def test_kill_9_of_kb_review_keeps_every_acknowledged_answer(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT uid, card_id, grade FROM reviews ORDER BY uid").fetchall() == history
     conn.close()
+    replayed = [(c, g) for _, c, g in sorted(history)]
+    missing = [a for a in acknowledged if a not in replayed]
     print(
         f"\nkill -9 of kb review: {kills} kills, {len(acknowledged)} acknowledged answers, "
-        f"{typed_when_killed} killed mid-answer, lost: {len(acknowledged) - len(history) if len(history) < len(acknowledged) else 0}"
+        f"{typed_when_killed} killed mid-answer, lost: {len(missing)}"
     )
+    assert not missing
 
 
 def assert_subsequence(wanted: list, got: list) -> None:
