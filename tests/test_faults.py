@@ -252,7 +252,7 @@ def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path
     print(
         f"\nkill -9 of kb index: {kills} kills, {landed} while it was running (a run takes {duration:.2f} s)"
     )
-    assert landed >= wanted * 0.6, "kills should land while kb index runs"
+    assert landed >= wanted // 2, "kills should land while kb index runs"
 
 
 # -------------------------------------------------------------------------------------------- kill -9: kb review
