@@ -685,6 +685,35 @@ def _same_thing(a: str, b: str, *, term: bool) -> bool:
     return False
 
 
+_NUM_IN_TEXT_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def number_variants(answer: str) -> list[str]:
+    """Plausible wrong numbers for a term with one number in it, in the same format: ``6.2%`` -> ``12.4%``, ``3.1%``.
+
+    Used when the notes offer no other numbers of the same kind; never returns the answer itself.
+    """
+    numbers = _NUM_IN_TEXT_RE.findall(answer)
+    if len(numbers) != 1:
+        return []
+    raw = numbers[0]
+    decimals = len(raw.split(".")[1]) if "." in raw else 0
+    value = float(raw.replace(",", ""))
+    grouped = "," in raw
+    out: list[str] = []
+    for factor, offset in ((2, 0), (0.5, 0), (1, 1), (1, -1), (3, 0), (1.5, 0)):
+        other = value * factor + offset
+        if other <= 0 or other == value:
+            continue
+        if decimals == 0 and other != int(other):
+            continue
+        text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"
+        variant = answer.replace(raw, text, 1)
+        if normalise(variant) != normalise(answer) and variant not in out:
+            out.append(variant)
+    return out
+
+
 def _pick_distractors(
     library: _Library,
     material: _Material,
@@ -700,8 +729,10 @@ def _pick_distractors(
     seen = {normalise(answer)}
     words = _content_words(question + " " + answer)
     fts_words = sorted(words, key=lambda w: (-len(w), w))[:8]
+    # What the question is about: a wrong answer that mentions all of it is likely another true fact about it.
+    subject = _content_words(question) - _content_words(answer)
 
-    def stock(m: _Material) -> list[str]:
+    def stock(m: _Material, strict: bool) -> list[str]:
         if m.card.id == card.id or (card.sibling and m.card.sibling == card.sibling):
             return []
         if term:
@@ -709,7 +740,8 @@ def _pick_distractors(
             if m.blank is not None:
                 items.append(m.blank.answer)
             return items
-        text = m.answer or m.statement
+        # Answers to other questions first; statements (key points, cloze sentences) only when those run out.
+        text = m.answer if strict else (m.answer or m.statement)
         return [text] if text and not is_termlike(text) else []
 
     def take(notes: Iterable[str], tier: int, strict: bool) -> None:
@@ -717,13 +749,17 @@ def _pick_distractors(
         order = 0
         for note in notes:
             for m in library.materials(note):
-                for text in stock(m):
+                for text in stock(m, strict):
                     order += 1
                     if len(text) > MAX_OPTION_CHARS or _same_thing(answer, text, term=term):
                         continue
+                    cw = _content_words(text)
+                    if subject and subject <= cw:
+                        continue
                     if strict and not _shape_ok(answer, text, term=term):
                         continue
-                    cw = _content_words(text)
+                    if term and any(c.isdigit() for c in answer) != any(c.isdigit() for c in text):
+                        continue  # never a word where a number is asked, or the reverse
                     overlap = len(words & cw) / (len(words | cw) or 1)
                     length = min(len(text), len(answer)) / max(len(text), len(answer), 1)
                     same_kind = 0.3 if m.card.kind == card.kind else 0.0
@@ -739,6 +775,11 @@ def _pick_distractors(
             chosen.append(text)
 
     for strict in (True, False):
+        if not strict and term and any(c.isdigit() for c in answer):
+            for variant in number_variants(answer):
+                if len(chosen) < want and normalise(variant) not in seen:
+                    seen.add(normalise(variant))
+                    chosen.append(variant)
         take([card.note], 0, strict)
         if len(chosen) < want:
             tags = library.tags(card.note)
@@ -818,6 +859,10 @@ def _tf(library: _Library, m: _Material, rng: random.Random) -> Question | None:
 
         def render(filler: str) -> str:
             text = re.sub(r"^" + re.escape(BLANK), lambda _: filler[:1].upper() + filler[1:], m.blank.prompt)
+            if filler[
+                1:2
+            ].islower():  # "The vanishing gradient" inside a sentence reads "the vanishing gradient"
+                filler = filler[:1].lower() + filler[1:]
             text = text.replace(BLANK, filler)
             return f"{m.blank.lead}\n{text}" if m.blank.lead else text
     elif m.question and m.answer and len(m.answer) <= MAX_OPTION_CHARS:
