@@ -100,7 +100,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
 
 
 def _tokens(text: str) -> list[str]:

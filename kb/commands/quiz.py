@@ -181,9 +181,6 @@ def _kind_label(question) -> str:
 class _PlainUI(_UI):
     """One question per block, one answer per line; meant for pipes, scripts and tests."""
 
-    def __init__(self) -> None:
-        self.stdin = click.get_text_stream("stdin")
-
     def start(self, quiz) -> None:
         click.echo(f"quiz: {len(quiz.questions)} questions from {quiz.scope.label()} (seed {quiz.seed})")
         for notice in quiz.notices:
@@ -210,7 +207,7 @@ class _PlainUI(_UI):
         else:
             hint = "the missing words"
         click.echo(f"answer ({hint})> ", nl=False)
-        line = self.stdin.readline()
+        line = sys.stdin.readline()
         if not line:
             click.echo("")
             return None
