@@ -24,7 +24,7 @@ import re
 import secrets
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,6 +33,8 @@ from kb.errors import KbError
 BLANK = "_____"
 MAX_OPTIONS = 4
 MAX_QUESTIONS = 500
+# Cards in scope are counted up to here: enough for the notices, cheap on a 100,000-card corpus.
+CARD_COUNT_CAP = 1000
 # An answer this long makes a poor option: the options would be paragraphs.
 MAX_OPTION_CHARS = 240
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -244,9 +246,10 @@ class CardRow:
     back: str
     context: str
     sibling: str
+    suspended: bool = False
 
 
-_CARD_COLUMNS = "c.id, c.note, c.line, c.position, c.kind, c.front, c.back, c.context, c.sibling"
+_CARD_COLUMNS = "c.id, c.note, c.line, c.position, c.kind, c.front, c.back, c.context, c.sibling, c.suspended"
 
 
 def _scope_sql(scope: Scope) -> tuple[str, list[object]]:
@@ -295,15 +298,57 @@ class _Blank:
     lead: str = ""  # the card's question, shown above the sentence when the sentence answers it
 
 
-@dataclass(frozen=True)
 class _Material:
-    card: CardRow
-    question: str | None  # plain front, when front/back make a question and its answer
-    answer: str | None  # plain back
-    blank: _Blank | None
-    # plain terms found in the card (bold, highlighted, cloze deletions): distractor stock
-    terms: tuple[str, ...]
-    statement: str  # plain back: a wrong answer to other cards' questions
+    """What one card offers: a question and its answer, a sentence with a blank, terms for distractors.
+
+    Computed lazily: most cards of a quiz are only read for their answers, as distractors of other questions.
+    """
+
+    def __init__(self, card: CardRow):
+        self.card = card
+        self._qa: tuple[str | None, str | None] | None = None
+        self._blank: tuple[_Blank | None, tuple[str, ...]] | None = None
+        self._front = self._back = None
+
+    @property
+    def front_plain(self) -> str:
+        if self._front is None:
+            self._front = strip_markup(self.card.front)
+        return self._front
+
+    @property
+    def statement(self) -> str:
+        """The plain back: a wrong answer to other cards' questions."""
+        if self._back is None:
+            self._back = strip_markup(self.card.back)
+        return self._back
+
+    @property
+    def question(self) -> str | None:
+        return self._question_answer()[0]
+
+    @property
+    def answer(self) -> str | None:
+        return self._question_answer()[1]
+
+    @property
+    def blank(self) -> _Blank | None:
+        return self._blank_terms()[0]
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Plain terms of the card (bold, highlighted, cloze deletions, short answers): distractor stock."""
+        return self._blank_terms()[1]
+
+    def _question_answer(self) -> tuple[str | None, str | None]:
+        if self._qa is None:
+            self._qa = _question_answer(self.card, self.front_plain, self.statement)
+        return self._qa
+
+    def _blank_terms(self) -> tuple[_Blank | None, tuple[str, ...]]:
+        if self._blank is None:
+            self._blank = _blank_and_terms(self.card, self.front_plain, self.statement, self.answer)
+        return self._blank
 
 
 _BRACKET_RE = re.compile(r"\[([^\[\]]*)\]")
@@ -379,6 +424,32 @@ def _candidate_terms(raw: str) -> list[tuple[int, int, str, int]]:
     return found
 
 
+def _blank_occurrences(text: str, term: str) -> str:
+    """Every whole-word occurrence of ``term`` (any case, plural -s/-es too) replaced by the blank marker."""
+    low, key = text.lower(), term.lower()
+    out, i = [], 0
+    while True:
+        j = low.find(key, i)
+        if j < 0:
+            break
+        end = j + len(key)
+        for suffix in ("es", "s"):
+            if low.startswith(suffix, end) and not (
+                end + len(suffix) < len(low) and low[end + len(suffix)].isalnum()
+            ):
+                end += len(suffix)
+                break
+        before_ok = j == 0 or not (low[j - 1].isalnum() or low[j - 1] == "_")
+        after_ok = end >= len(low) or not (low[end].isalnum() or low[end] == "_")
+        if before_ok and after_ok:
+            out.append(text[i:j] + "\x00")
+        else:
+            out.append(text[i:end])
+        i = end
+    out.append(text[i:])
+    return "".join(out)
+
+
 def _blank_sentence(raw: str, lead: str = "") -> _Blank | None:
     """The sentence with its most salient term blanked, every other occurrence of the term blanked too."""
     if "\x00" in raw:
@@ -387,8 +458,7 @@ def _blank_sentence(raw: str, lead: str = "") -> _Blank | None:
     for start, end, term, _score in _candidate_terms(raw):
         text = raw[:start] + "\x00" + raw[end:]
         prompt = strip_markup(text)
-        pattern = re.compile(r"(?<!\w)" + re.escape(term) + r"(?:s|es)?(?!\w)", re.I)
-        prompt = pattern.sub("\x00", prompt).replace("\x00", BLANK)
+        prompt = _blank_occurrences(prompt, term).replace("\x00", BLANK)
         if normalise(term) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
             continue
         if normalise(term) in normalise(lead):
@@ -437,11 +507,20 @@ def _reveals(front: str, back: str) -> bool:
     return len(front.split()) <= 8 and bool(fw) and fw <= _content_words(back)
 
 
-def material_for(card: CardRow) -> _Material:
-    """Everything a card offers to the quiz. Pure."""
-    front_plain = strip_markup(card.front)
-    back_plain = strip_markup(card.back)
-    question = answer = None
+def _question_answer(card: CardRow, front_plain: str, back_plain: str) -> tuple[str | None, str | None]:
+    if card.kind == "cloze" or not front_plain or not back_plain:
+        return None, None
+    # A generated key point is a sentence, not a question: its front only names it, so it is asked as a blank.
+    if card.kind == "keypoint" and not front_plain.endswith("?"):
+        return None, None
+    if _reveals(front_plain, back_plain):
+        return None, None
+    return _question_text(front_plain, back_plain), back_plain
+
+
+def _blank_and_terms(
+    card: CardRow, front_plain: str, back_plain: str, answer: str | None
+) -> tuple[_Blank | None, tuple[str, ...]]:
     blank = None
     terms = list(_all_terms(card.front) + _all_terms(card.back))
     if card.kind == "cloze":
@@ -456,11 +535,7 @@ def material_for(card: CardRow) -> _Material:
             ):
                 blank = _Blank(prompt=prompt, answer=term, sentence=back_plain)
                 terms.insert(0, term)
-        return _Material(card, None, None, blank, tuple(dict.fromkeys(terms)), back_plain)
-    # A generated key point is a sentence, not a question: its front only names it, so it is asked as a blank.
-    if front_plain and back_plain and (card.kind != "keypoint" or front_plain.endswith("?")):
-        if not _reveals(front_plain, back_plain):
-            question, answer = _question_text(front_plain, back_plain), back_plain
+        return blank, tuple(dict.fromkeys(terms))
     short_front = len(front_plain.split()) <= 6 and not front_plain.endswith("?")
     if card.kind == "keypoint":
         raw = card.back if len(back_plain.split()) >= len(front_plain.split()) else card.front
@@ -479,7 +554,12 @@ def material_for(card: CardRow) -> _Material:
         blank = _blank_sentence(card.back, lead=front_plain)
     if answer and is_termlike(answer) and valid_term(answer):
         terms.append(answer)
-    return _Material(card, question, answer, blank, tuple(dict.fromkeys(terms)), back_plain)
+    return blank, tuple(dict.fromkeys(terms))
+
+
+def material_for(card: CardRow) -> _Material:
+    """Everything a card offers to the quiz. Pure."""
+    return _Material(card)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -541,7 +621,7 @@ class Quiz:
     scope: Scope
     kinds: tuple[QuestionKind, ...]
     requested: int
-    usable_cards: int
+    cards_in_scope: int  # counted up to CARD_COUNT_CAP
     notices: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
@@ -551,7 +631,7 @@ class Quiz:
             "scope": self.scope.to_json(),
             "kinds": [str(k) for k in self.kinds],
             "requested": self.requested,
-            "usable_cards": self.usable_cards,
+            "cards_in_scope": self.cards_in_scope,
             "notices": list(self.notices),
             "questions": [q.to_json(i + 1) for i, q in enumerate(self.questions)],
         }
@@ -601,7 +681,7 @@ class _Library:
                 "ORDER BY c.position, c.id",
                 (note,),
             ).fetchall()
-            cached = [material_for(CardRow(*r)) for r in rows]
+            cached = [_Material(CardRow(*r)) for r in rows]
             self._notes[note] = cached
         return cached
 
@@ -896,24 +976,55 @@ def _tf(library: _Library, m: _Material, rng: random.Random) -> Question | None:
     )
 
 
-def _scope_ids(conn: sqlite3.Connection, scope: Scope) -> list[str]:
+def _scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
+    """The notes in scope, in path order (the seed's shuffle starts from a stable order)."""
+    if scope.note:
+        return [scope.note]
+    where, params = [], []
+    if scope.tag:
+        where.append("path IN (SELECT note FROM note_tags WHERE tag = ?)")
+        params.append(scope.tag)
+    if scope.type:
+        where.append("type = ?")
+        params.append(scope.type)
+    sql = "SELECT path FROM notes" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY path"
+    return [p for (p,) in conn.execute(sql, params)]
+
+
+def _lazy_permutation(rng: random.Random, count: int, head: int = 64) -> Iterator[int]:
+    """A seeded random order of ``range(count)`` that costs O(head) when only the first few are used."""
+    k = min(count, head)
+    first = rng.sample(range(count), k)
+    yield from first
+    if k < count:
+        taken = set(first)
+        rest = [i for i in range(count) if i not in taken]
+        rng.shuffle(rest)
+        yield from rest
+
+
+def _candidates(library: _Library, notes: list[str], rng: random.Random) -> Iterator[_Material]:
+    """Cards to ask, spread over the notes: one card from each note in a random order, then a second, and so on."""
+    visited: list[list[_Material]] = []
+    for index in _lazy_permutation(rng, len(notes)):
+        cards = [m for m in library.materials(notes[index]) if not m.card.suspended]
+        if not cards:
+            continue
+        rng.shuffle(cards)
+        visited.append(cards)
+        yield cards[0]
+    depth = 1
+    while visited:
+        visited = [cards for cards in visited if len(cards) > depth]
+        for cards in visited:
+            yield cards[depth]
+        depth += 1
+
+
+def _count_cards(conn: sqlite3.Connection, scope: Scope, cap: int) -> int:
     where, params = _scope_sql(scope)
-    return [
-        r[0]
-        for r in conn.execute(
-            f"SELECT c.id FROM cards c WHERE {where} ORDER BY c.note, c.position, c.id", params
-        )
-    ]
-
-
-def _rows_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, CardRow]:
-    out: dict[str, CardRow] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"SELECT {_CARD_COLUMNS} FROM cards c WHERE c.id IN ({','.join('?' * len(chunk))})"
-        for row in conn.execute(sql, chunk):
-            out[row[0]] = CardRow(*row)
-    return out
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM cards c WHERE {where} LIMIT ?)"
+    return conn.execute(sql, [*params, cap]).fetchone()[0]
 
 
 def generate_quiz(
@@ -942,14 +1053,13 @@ def generate_quiz(
     rng = random.Random(seed)
     library = _Library(conn)
 
-    ids = _scope_ids(conn, scope)
+    in_scope = _count_cards(conn, scope, CARD_COUNT_CAP)
     notices: list[str] = []
-    if not ids:
+    if not in_scope:
         raise KbError(
             f"quiz: {scope.label()} has no cards to ask about; add flashcards or a `## Key points` list to the notes "
             "(see `kb check`), or widen the scope"
         )
-    rng.shuffle(ids)
 
     # Even mix: each kind gets its share, in an order the seed decides.
     targets = {k: n // len(kind_list) for k in kind_list}
@@ -958,47 +1068,34 @@ def generate_quiz(
     made = {k: 0 for k in kind_list}
     questions: list[Question] = []
     used_siblings: set[str] = set()
-    usable = 0
 
-    position = 0
-    batch = 200
-    while position < len(ids) and len(questions) < n:
-        chunk = ids[position : position + batch]
-        position += batch
-        rows = _rows_by_id(conn, chunk)
-        for card_id in chunk:
-            if len(questions) >= n:
+    for material in _candidates(library, _scope_notes(conn, scope), rng):
+        if len(questions) >= n:
+            break
+        card = material.card
+        if card.sibling and card.sibling in used_siblings:
+            continue
+        order = sorted(kind_list, key=lambda k: (made[k] - targets[k], kind_list.index(k)))
+        question = None
+        for kind in order:
+            if kind == QuestionKind.MCQ:
+                question = _mcq(library, material, rng)
+            elif kind == QuestionKind.CLOZE:
+                question = _cloze(material)
+            else:
+                question = _tf(library, material, rng)
+            if question is not None:
                 break
-            row = rows.get(card_id)
-            if row is None:
-                continue
-            if row.sibling and row.sibling in used_siblings:
-                continue
-            material = next(
-                (m for m in library.materials(row.note) if m.card.id == row.id), None
-            ) or material_for(row)
-            order = sorted(kind_list, key=lambda k: (made[k] - targets[k], kind_list.index(k)))
-            question = None
-            for kind in order:
-                if kind == QuestionKind.MCQ:
-                    question = _mcq(library, material, rng)
-                elif kind == QuestionKind.CLOZE:
-                    question = _cloze(material)
-                else:
-                    question = _tf(library, material, rng)
-                if question is not None:
-                    break
-            if question is None:
-                continue
-            usable += 1
-            made[question.kind] += 1
-            if row.sibling:
-                used_siblings.add(row.sibling)
-            questions.append(question)
+        if question is None:
+            continue
+        made[question.kind] += 1
+        if card.sibling:
+            used_siblings.add(card.sibling)
+        questions.append(question)
 
     if not questions:
         raise KbError(
-            f"quiz: none of the {len(ids)} card(s) in {scope.label()} can make a "
+            f"quiz: none of the {in_scope} card(s) in {scope.label()} can make a "
             f"{'/'.join(str(k) for k in kind_list)} question; try --kinds mcq,cloze,tf or a wider scope"
         )
     if len(questions) < n:
@@ -1014,9 +1111,9 @@ def generate_quiz(
                 QuestionKind.TF: "no card has a statement to judge",
             }[kind]
             notices.append(f"no {kind} questions: {why}")
-    if len(ids) < MAX_OPTIONS:
+    if in_scope < MAX_OPTIONS:
         notices.append(
-            f"only {len(ids)} card(s) in {scope.label()}: fewer than {MAX_OPTIONS}, so fewer questions, and options "
+            f"only {in_scope} card(s) in {scope.label()}: fewer than {MAX_OPTIONS}, so fewer questions, and options "
             "drawn from other notes or left out"
         )
     return Quiz(
@@ -1025,7 +1122,7 @@ def generate_quiz(
         scope=scope,
         kinds=kind_list,
         requested=n,
-        usable_cards=len(ids),
+        cards_in_scope=in_scope,
         notices=tuple(notices),
     )
 
@@ -1038,9 +1135,8 @@ def generate_quiz(
 class Verdict:
     correct: bool
     given: str  # what the user typed, as typed
-    valid: bool = (
-        True  # False: not an answer to this kind of question (a letter out of range, "maybe" for tf)
-    )
+    # False: not an answer to this kind of question (a letter out of range, "maybe" for tf)
+    valid: bool = True
     typo: bool = False  # right, with one small typo
     message: str = ""
 
