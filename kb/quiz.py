@@ -296,6 +296,9 @@ class _Blank:
     answer: str  # plain text of the blanked term
     sentence: str  # plain text of the whole sentence
     lead: str = ""  # the card's question, shown above the sentence when the sentence answers it
+    strong: bool = (
+        True  # a marked or named term (bold, cloze, proper noun), not just the longest word: a distractor
+    )
 
 
 class _Material:
@@ -455,7 +458,7 @@ def _blank_sentence(raw: str, lead: str = "") -> _Blank | None:
     if "\x00" in raw:
         return None
     sentence = strip_markup(raw)
-    for start, end, term, _score in _candidate_terms(raw):
+    for start, end, term, score in _candidate_terms(raw):
         text = raw[:start] + "\x00" + raw[end:]
         prompt = strip_markup(text)
         prompt = _blank_occurrences(prompt, term).replace("\x00", BLANK)
@@ -463,7 +466,7 @@ def _blank_sentence(raw: str, lead: str = "") -> _Blank | None:
             continue
         if normalise(term) in normalise(lead):
             continue
-        return _Blank(prompt=prompt, answer=term, sentence=sentence, lead=lead)
+        return _Blank(prompt=prompt, answer=term, sentence=sentence, lead=lead, strong=score >= 50)
     return None
 
 
@@ -487,7 +490,7 @@ def _question_text(front: str, answer: str) -> str:
     words = front.split()
     if len(words) <= 6 and len(answer.split()) > len(words):
         return f"What is {front.rstrip(' :.')}?"
-    if len(answer.split()) <= 6 and len(words) > len(answer.split()):
+    if len(answer.split()) <= 6 and len(words) >= 5:
         return f"Which term is this? {front}"
     return f"{front.rstrip(' :')} …?"
 
@@ -811,13 +814,14 @@ def _pick_distractors(
     fts_words = sorted(words, key=lambda w: (-len(w), w))[:8]
     # What the question is about: a wrong answer that mentions all of it is likely another true fact about it.
     subject = _content_words(question) - _content_words(answer)
+    asked = f" {normalise(question)} "
 
     def stock(m: _Material, strict: bool) -> list[str]:
         if m.card.id == card.id or (card.sibling and m.card.sibling == card.sibling):
             return []
         if term:
             items = list(m.terms)
-            if m.blank is not None:
+            if m.blank is not None and m.blank.strong:
                 items.append(m.blank.answer)
             return items
         # Answers to other questions first; statements (key points, cloze sentences) only when those run out.
@@ -836,6 +840,8 @@ def _pick_distractors(
                     cw = _content_words(text)
                     if subject and subject <= cw:
                         continue
+                    if term and f" {normalise(text)} " in asked:
+                        continue  # a term the question itself shows is plainly not what it hides
                     if strict and not _shape_ok(answer, text, term=term):
                         continue
                     if term and any(c.isdigit() for c in answer) != any(c.isdigit() for c in text):
@@ -891,9 +897,10 @@ def _mcq(library: _Library, m: _Material, rng: random.Random) -> Question | None
             notices.append(
                 f"only {len(wrong) + 1} options: no other plausible answers in the note, its tags or the corpus"
             )
-        if term and answer[:1].islower():
-            # Match the answer's case, or the one lowercase option gives itself away.
-            wrong = [w[:1].lower() + w[1:] if w[1:2].islower() else w for w in wrong]
+        if term:
+            # Match the answer's first-letter case, or the one capitalised option gives itself away.
+            fix = str.lower if answer[:1].islower() else str.upper
+            wrong = [fix(w[:1]) + w[1:] if w[1:2].islower() else w for w in wrong]
         options = [answer, *wrong]
         rng.shuffle(options)
         return Question(
