@@ -721,14 +721,17 @@ class _Library:
             match = " OR ".join(f'"{w}"' for w in words)
             params = [match, *(tags or ()), note, limit]
             try:
-                found = [
-                    p
-                    for (p,) in self.conn.execute(
-                        f"SELECT path FROM notes_fts WHERE notes_fts MATCH ?{tag_filter} AND path != ? "
-                        "ORDER BY rank LIMIT ?",
-                        params,
+                # A long note has several full-text rows (one per chunk): keep each note once.
+                found = list(
+                    dict.fromkeys(
+                        p
+                        for (p,) in self.conn.execute(
+                            f"SELECT path FROM notes_fts WHERE notes_fts MATCH ?{tag_filter} AND path != ? "
+                            "ORDER BY rank LIMIT ?",
+                            params,
+                        )
                     )
-                ]
+                )
             except sqlite3.OperationalError:
                 found = []
         if len(found) < limit:
