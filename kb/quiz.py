@@ -247,6 +247,8 @@ class CardRow:
     context: str
     sibling: str
     suspended: bool = False
+    cloze_text: str = ""  # the cloze source in Anki markup, when the store has it
+    cloze_index: int = 0
 
 
 _CARD_COLUMNS = "c.id, c.note, c.line, c.position, c.kind, c.front, c.back, c.context, c.sibling, c.suspended"
@@ -513,12 +515,33 @@ def _reveals(front: str, back: str) -> bool:
 def _question_answer(card: CardRow, front_plain: str, back_plain: str) -> tuple[str | None, str | None]:
     if card.kind == "cloze" or not front_plain or not back_plain:
         return None, None
-    # A generated key point is a sentence, not a question: its front only names it, so it is asked as a blank.
-    if card.kind == "keypoint" and not front_plain.endswith("?"):
-        return None, None
     if _reveals(front_plain, back_plain):
         return None, None
     return _question_text(front_plain, back_plain), back_plain
+
+
+_CLOZE_NUM_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^}]*))?\}\}", re.S)
+
+
+def _cloze_blank(card: CardRow, back_plain: str) -> tuple[str, str] | None:
+    """(deleted text, prompt with BLANK) of a cloze card, or None when it hides more than one span."""
+    found = cloze_answer(card.front, card.back)
+    if found is not None:
+        deleted, with_marker = found
+        return deleted, strip_markup(with_marker).replace("\x00", BLANK)
+    # Front and back may differ in other markup; the Anki form of the source names the deletion.
+    if card.cloze_text and card.cloze_index:
+        hidden = [m for m in _CLOZE_NUM_RE.finditer(card.cloze_text) if int(m.group(1)) == card.cloze_index]
+        if len(hidden) != 1:
+            return None
+        hint = (hidden[0].group(3) or "").strip()
+        marker = f"[{hint}]" if hint else "[...]"
+        front = strip_markup(card.front)
+        if front.count(marker) != 1:
+            return None
+        shown = f"{BLANK} ({hint})" if hint else BLANK
+        return hidden[0].group(2), front.replace(marker, shown)
+    return None
 
 
 def _blank_and_terms(
@@ -527,11 +550,10 @@ def _blank_and_terms(
     blank = None
     terms = list(_all_terms(card.front) + _all_terms(card.back))
     if card.kind == "cloze":
-        found = cloze_answer(card.front, card.back)
+        found = _cloze_blank(card, back_plain)
         if found is not None:
-            deleted, with_marker = found
-            term = _clean_term(deleted)
-            prompt = strip_markup(with_marker).replace("\x00", BLANK)
+            term = _clean_term(found[0])
+            prompt = found[1]
             # The user chose this deletion, so it may be longer than a generated blank.
             if valid_term(term, max_words=12) and normalise(term) not in normalise(
                 prompt.replace(BLANK, " ")
@@ -540,19 +562,14 @@ def _blank_and_terms(
                 terms.insert(0, term)
         return blank, tuple(dict.fromkeys(terms))
     short_front = len(front_plain.split()) <= 6 and not front_plain.endswith("?")
-    if card.kind == "keypoint":
-        raw = card.back if len(back_plain.split()) >= len(front_plain.split()) else card.front
-        blank = _blank_sentence(raw)
-    elif (
-        short_front
-        and len(back_plain.split()) > len(front_plain.split())
-        and valid_term(_clean_term(front_plain))
-    ):
-        # A definition: "**term**: what it means", with the term as the blank.
-        term = _clean_term(front_plain)
+    term = _clean_term(front_plain)
+    if short_front and len(back_plain.split()) >= len(front_plain.split()) and valid_term(term):
+        # A key point ("**term**: what follows") or a definition: the term is the blank.
         if normalise(term) not in normalise(back_plain):
             blank = _Blank(prompt=f"{BLANK}: {back_plain}", answer=term, sentence=f"{term}: {back_plain}")
             terms.insert(0, term)
+    elif card.kind == "keypoint":
+        blank = _blank_sentence(card.back)
     elif _STRONG_RE.search(card.back):
         blank = _blank_sentence(card.back, lead=front_plain)
     if answer and is_termlike(answer) and valid_term(answer):
@@ -672,6 +689,10 @@ class _Library:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(cards)")}
+        self.columns = _CARD_COLUMNS + (
+            ", c.cloze_text, c.cloze_index" if {"cloze_text", "cloze_index"} <= columns else ""
+        )
         self._notes: dict[str, list[_Material]] = {}
         self._tags: dict[str, tuple[str, ...]] = {}
         self._similar: dict[tuple, list[str]] = {}
@@ -680,7 +701,7 @@ class _Library:
         cached = self._notes.get(note)
         if cached is None:
             rows = self.conn.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards c WHERE c.note = ? AND c.orphaned_at IS NULL "
+                f"SELECT {self.columns} FROM cards c WHERE c.note = ? AND c.orphaned_at IS NULL "
                 "ORDER BY c.position, c.id",
                 (note,),
             ).fetchall()

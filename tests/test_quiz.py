@@ -51,9 +51,9 @@ tags: [deep-learning, sequence-models]
 
 ## Key points
 
-- **Weight sharing** across time steps: one set of matrices, any sequence length.
+- **Weight sharing**: one set of matrices across time steps, for any sequence length.
 - **Backpropagation through time (BPTT)** unrolls the loop and applies the chain rule.
-- **Gradient clipping** rescales the gradient when its norm exceeds a threshold.
+- **Gradient clipping**: rescale the gradient when its norm exceeds a threshold.
 - A **bidirectional RNN** runs one RNN forwards and one backwards and concatenates their states.
 
 ## Flashcards
@@ -76,7 +76,7 @@ tags: [deep-learning, sequence-models]
 
 ## Key points
 
-- The **forget gate** decides what the cell state drops at each step.
+- **Forget gate**: decides what the cell state drops at each step.
 - A **GRU** merges the forget and input gates into a single update gate.
 
 ## Flashcards
@@ -94,7 +94,7 @@ tags: [taxes]
 
 ## Key points
 
-- The **standard deduction** is a flat amount subtracted from income instead of itemizing.
+- **Standard deduction**: a flat amount subtracted from income instead of itemizing.
 - Income is taxed in **brackets**: each rate applies only to the dollars inside its band.
 
 ## Flashcards
@@ -108,7 +108,8 @@ Does moving into a higher tax bracket raise the tax on all your income?::No, onl
 
 
 def card_rows(note: str, text: str) -> list[dict]:
-    """The cards the extractor makes of the test notes above (what a test needs of them, as it stores them)."""
+    """The cards the extractor (kb/cards.py) makes of the test notes above, as it stores them: a key point led by
+    "**term**:" asks for what follows the term; another bullet is a generated cloze hiding its bold term."""
     cards: list[dict] = []
     lines = text.split("\n")
     section = ""
@@ -118,9 +119,22 @@ def card_rows(note: str, text: str) -> list[dict]:
             continue
         if section == "Key points" and line.startswith("- "):
             body = line[2:]
+            lead = re.match(r"\*\*(.+?)\*\*:\s*", body)
             bold = re.search(r"\*\*(.+?)\*\*", body)
-            front = f"Key point: {bold.group(1)}" if bold else body[: len(body) // 2]
-            cards.append(dict(kind="keypoint", front=front, back=body, line=number, generated=1))
+            if lead:
+                cards.append(
+                    dict(
+                        kind="keypoint",
+                        front=lead.group(1),
+                        back=body[lead.end() :],
+                        line=number,
+                        generated=1,
+                    )
+                )
+            elif bold:
+                plain = body.replace("**", "")
+                front = plain[: bold.start()] + "[...]" + plain[bold.start() + len(bold.group(1)) :]
+                cards.append(dict(kind="cloze", front=front, back=plain, line=number, generated=1))
         elif ":::" in line:
             front, back = line.split(":::", 1)
             sib = f"{note}:{number}"
@@ -335,22 +349,57 @@ def _card(kind: str, front: str, back: str) -> CardRow:
     return CardRow("id1", "notes/x.md", 3, 0, kind, front, back, "", "")
 
 
-def test_key_point_blanks_its_bold_term():
-    m = material_for(_card("keypoint", "Key point", "The **forget gate** decides what the cell state drops."))
+def test_key_point_asks_for_its_term():
+    m = material_for(_card("keypoint", "Forget gate", "decides what the cell state drops at each step."))
     assert m.blank is not None
-    assert m.blank.answer == "forget gate"
-    assert m.blank.prompt == f"The {BLANK} decides what the cell state drops."
+    assert m.blank.answer == "Forget gate"
+    assert m.blank.prompt == f"{BLANK}: decides what the cell state drops at each step."
+    assert (
+        m.question == "What is Forget gate?" and m.answer == "decides what the cell state drops at each step."
+    )
+
+
+def test_a_bold_term_in_an_answer_is_blanked_below_its_question():
+    m = material_for(
+        _card("basic", "What does the forget gate do?", "It decides what the **cell state** drops.")
+    )
+    assert m.blank is not None
+    assert (m.blank.answer, m.blank.lead) == ("cell state", "What does the forget gate do?")
+    assert m.blank.prompt == f"It decides what the {BLANK} drops."
 
 
 def test_blank_hides_every_occurrence_of_its_term():
-    m = material_for(_card("keypoint", "Key point", "**Compounding** works because compounding never stops."))
+    m = material_for(
+        _card("basic", "Why does it work?", "**Compounding** works because compounding never stops.")
+    )
     assert m.blank is not None and m.blank.answer == "Compounding"
     assert "compounding" not in m.blank.prompt.lower()
 
 
-def test_key_point_without_bold_blanks_a_salient_term_not_a_stop_word():
-    m = material_for(_card("keypoint", "Key point", "Employees pay 6.2% of their wages to Social Security."))
-    assert m.blank is not None and m.blank.answer == "Social Security"
+def test_a_sentence_without_bold_blanks_a_salient_term_not_a_stop_word():
+    from kb.quiz import _blank_sentence
+
+    blank = _blank_sentence("Employees pay 6.2% of their wages to Social Security.")
+    assert blank is not None and blank.answer == "Social Security"
+
+
+def test_cloze_from_the_anki_form_when_front_and_back_differ_in_markup():
+    card = CardRow(
+        "id2",
+        "notes/x.md",
+        4,
+        0,
+        "cloze",
+        "Employees pay [rate] **Social Security** tax.",
+        "Employees pay 6.2% Social Security tax.",
+        "",
+        "",
+        cloze_text="Employees pay {{c1::6.2%::rate}} **Social Security** tax.",
+        cloze_index=1,
+    )
+    m = material_for(card)
+    assert m.blank is not None
+    assert (m.blank.answer, m.blank.prompt) == ("6.2%", f"Employees pay {BLANK} (rate) Social Security tax.")
 
 
 words = st.sampled_from(
@@ -385,7 +434,11 @@ words = st.sampled_from(
 def test_no_blank_is_a_stop_word_or_markup_and_no_prompt_holds_its_answer(parts):
     sentence = " ".join(parts) + "."
     for kind in ("keypoint", "basic", "cloze"):
-        front = "Key point" if kind != "cloze" else sentence.replace(parts[0], "[...]", 1)
+        front = {
+            "keypoint": parts[0],
+            "basic": "Which one?",
+            "cloze": sentence.replace(parts[0], "[...]", 1),
+        }[kind]
         m = material_for(_card(kind, front, sentence))
         if m.blank is None:
             continue
