@@ -705,7 +705,12 @@ class _Library:
                 "ORDER BY c.position, c.id",
                 (note,),
             ).fetchall()
-            cached = [_Material(CardRow(*r)) for r in rows]
+            # Raw HTML is not a question: the extractor keeps a line such as `<div>a::b</div>` as a card.
+            cached = [
+                _Material(card)
+                for card in (CardRow(*r) for r in rows)
+                if not (_TAG_RE.search(card.front) or _TAG_RE.search(card.back))
+            ]
             self._notes[note] = cached
         return cached
 

@@ -802,3 +802,101 @@ def test_quiz_runs_as_a_subprocess_with_piped_answers(kb_conn):
     )
     assert proc.returncode == 0, proc.stderr
     assert "score:" in proc.stdout and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# With the real card extractor: the shipped notes and notes full of things that must never become questions
+
+
+def _indexed(kb_factory) -> tuple[KnowledgeBase, sqlite3.Connection]:
+    pytest.importorskip("kb.cardsync", reason="the card extractor has not been merged yet")
+    kb = kb_factory.open()
+    conn = open_store(kb.db)
+    index(kb, conn)
+    assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] > 0
+    return kb, conn
+
+
+def test_shipped_notes_every_question_is_answerable_from_the_note_it_cites(shipped_kb):
+    kb, conn = _indexed(shipped_kb)
+    asked = 0
+    for seed in range(12):
+        quiz = generate_quiz(conn, n=40, seed=seed)
+        assert not any("instead of" in n for n in quiz.notices)
+        for q in quiz.questions:
+            asked += 1
+            note = note_text_plain(kb, q.note)
+            assert normalise(q.answer_text) in note, (q.where, q.answer_text)
+            if q.kind != QuestionKind.TF:
+                assert normalise(q.answer_text) not in normalise(q.prompt), q
+            if q.kind == QuestionKind.CLOZE:
+                assert valid_term(q.answer_text, max_words=12) and q.answer_text.lower() not in STOP_WORDS
+            if q.kind == QuestionKind.MCQ:
+                assert len({normalise(o) for o in q.options}) == len(q.options) >= 2
+    assert asked == 12 * 40
+
+
+def test_shipped_notes_quiz_by_tag_and_type(shipped_kb):
+    kb, conn = _indexed(shipped_kb)
+    tag = conn.execute(
+        "SELECT tag FROM note_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT 1"
+    ).fetchone()[0]
+    quiz = generate_quiz(conn, tag=tag, n=10, seed=1)
+    tagged = {n for (n,) in conn.execute("SELECT note FROM note_tags WHERE tag = ?", (tag,))}
+    assert quiz.questions and {q.note for q in quiz.questions} <= tagged
+    books = generate_quiz(conn, type="book", n=10, seed=1)
+    assert {q.note.split("/")[1] for q in books.questions} == {"books"}
+    mcqs = [q for q in books.questions if q.kind == QuestionKind.MCQ]
+    assert mcqs and all(len(q.options) == 4 for q in mcqs)
+
+
+TRAPS_NOTE = """\
+---
+title: Traps
+tags: [traps]
+secret: frontmatterword::frontmatteranswer
+---
+# Traps
+
+## Key points
+
+- **Real term**: the only thing worth asking about in this note.
+- A **second idea** sits beside the first one and is worth a question too.
+
+```python
+codeword = "codefront::codeback"  # **codebold**
+```
+
+$$
+mathword::mathanswer ==mathcloze==
+$$
+
+<div>htmlword::htmlanswer ==htmlcloze==</div>
+
+Inline `inlinecode::inlineanswer` and $inline::math$ stay out.
+
+What is the capital of Portugal?::Lisbon, on the Tagus
+
+What is the capital of Spain?::Madrid, on the Manzanares
+"""
+
+
+def test_no_question_from_code_math_front_matter_or_html(kbroot):
+    kbroot.write("traps.md", TRAPS_NOTE)
+    _kb, conn = _indexed(kbroot)
+    traps = ("frontmatter", "code", "math", "html", "inline")
+    for seed in range(15):
+        for q in generate_quiz(conn, n=10, seed=seed).questions:
+            text = " ".join([q.prompt, q.answer_text, q.explanation, *q.options]).lower()
+            assert not any(t in text for t in traps), q
+
+
+def test_end_to_end_quiz_over_real_cards_through_the_cli(kbroot):
+    kbroot.write("traps.md", TRAPS_NOTE)
+    _indexed(kbroot)
+    quiz = json.loads(run_cli("quiz", "--json", "--seed", "3", "-n", "3").output)
+    answers = "\n".join(right_answer_for(q) for q in quiz["questions"]) + "\n"
+    result = run_cli("quiz", "--seed", "3", "-n", "3", input=answers)
+    assert result.exit_code == 0, result.output
+    n = len(quiz["questions"])
+    assert f"score: {n}/{n} (100%)" in result.output
