@@ -247,11 +247,12 @@ class CardRow:
     context: str
     sibling: str
     suspended: bool = False
+    generated: bool = False  # made by kb from a key point, not written as a card by the user
     cloze_text: str = ""  # the cloze source in Anki markup, when the store has it
     cloze_index: int = 0
 
 
-_CARD_COLUMNS = "c.id, c.note, c.line, c.position, c.kind, c.front, c.back, c.context, c.sibling, c.suspended"
+_CARD_COLUMNS = "c.id, c.note, c.line, c.position, c.kind, c.front, c.back, c.context, c.sibling, c.suspended, c.generated"
 
 
 def _scope_sql(scope: Scope) -> tuple[str, list[object]]:
@@ -558,8 +559,10 @@ def _blank_and_terms(
             if valid_term(term, max_words=12) and normalise(term) not in normalise(
                 prompt.replace(BLANK, " ")
             ):
-                blank = _Blank(prompt=prompt, answer=term, sentence=back_plain)
-                terms.insert(0, term)
+                # A generated deletion is kb's guess at the salient words: askable, but no distractor for others.
+                blank = _Blank(prompt=prompt, answer=term, sentence=back_plain, strong=not card.generated)
+                if not card.generated:
+                    terms.insert(0, term)
         return blank, tuple(dict.fromkeys(terms))
     short_front = len(front_plain.split()) <= 6 and not front_plain.endswith("?")
     term = _clean_term(front_plain)
@@ -916,7 +919,7 @@ def _mcq(library: _Library, m: _Material, rng: random.Random) -> Question | None
     if m.question and m.answer and len(m.answer) <= MAX_OPTION_CHARS:
         attempts.append((m.question, m.answer, is_termlike(m.answer), m.answer))
     if m.blank is not None:
-        prompt = f"{m.blank.lead}\n{m.blank.prompt}" if m.blank.lead else m.blank.prompt
+        prompt = _neutral_article(f"{m.blank.lead}\n{m.blank.prompt}" if m.blank.lead else m.blank.prompt)
         attempts.append((prompt, m.blank.answer, True, m.blank.sentence))
     for prompt, answer, term, explanation in attempts:
         wrong = _pick_distractors(library, m, answer=answer, question=prompt, term=term, want=MAX_OPTIONS - 1)
@@ -948,10 +951,18 @@ def _mcq(library: _Library, m: _Material, rng: random.Random) -> Question | None
     return None
 
 
+_ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
+
+
+def _neutral_article(prompt: str) -> str:
+    """ "a _____" / "an _____" -> "a(n) _____": the article must not tell which option fits."""
+    return _ARTICLE_RE.sub(lambda a: a.group(1) + "(n) " + BLANK, prompt)
+
+
 def _cloze(m: _Material) -> Question | None:
     if m.blank is None:
         return None
-    prompt = f"{m.blank.lead}\n{m.blank.prompt}" if m.blank.lead else m.blank.prompt
+    prompt = _neutral_article(f"{m.blank.lead}\n{m.blank.prompt}" if m.blank.lead else m.blank.prompt)
     return Question(
         kind=QuestionKind.CLOZE,
         prompt=prompt,
@@ -975,10 +986,11 @@ def _tf(library: _Library, m: _Material, rng: random.Random) -> Question | None:
 
         def render(filler: str) -> str:
             text = re.sub(r"^" + re.escape(BLANK), lambda _: filler[:1].upper() + filler[1:], m.blank.prompt)
-            if filler[
-                1:2
-            ].islower():  # "The vanishing gradient" inside a sentence reads "the vanishing gradient"
+            # "The vanishing gradient" inside a sentence reads "the vanishing gradient"
+            if filler[1:2].islower():
                 filler = filler[:1].lower() + filler[1:]
+            an = "n" if filler[:1].lower() in "aeiou" else ""
+            text = _ARTICLE_RE.sub(lambda a: a.group(1) + an + " " + BLANK, text)
             text = text.replace(BLANK, filler)
             return f"{m.blank.lead}\n{text}" if m.blank.lead else text
     elif m.question and m.answer and len(m.answer) <= MAX_OPTION_CHARS:

@@ -900,3 +900,17 @@ def test_end_to_end_quiz_over_real_cards_through_the_cli(kbroot):
     assert result.exit_code == 0, result.output
     n = len(quiz["questions"])
     assert f"score: {n}/{n} (100%)" in result.output
+
+
+def test_the_article_before_a_blank_does_not_give_the_answer_away(kb_conn):
+    _kb, conn = kb_conn
+    prompts = [
+        q.prompt for s in range(8) for q in generate_quiz(conn, n=17, kinds=["cloze"], seed=s).questions
+    ]
+    gru = [p for p in prompts if "merges the forget and input gates" in p]
+    assert gru and all(p.startswith(f"A(n) {BLANK} merges") for p in gru)
+    statements = [
+        q.prompt for s in range(30) for q in generate_quiz(conn, n=17, kinds=["tf"], seed=s).questions
+    ]
+    for text in statements:
+        assert not re.search(r"\b[Aa] [AEIOUaeiou]", text.replace("A hidden", "")), text
