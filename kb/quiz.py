@@ -18,7 +18,6 @@ Storing answers lives in :mod:`kb.quizstore`; the CLI in :mod:`kb.commands.quiz`
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import secrets
@@ -147,19 +146,24 @@ def _drop_article(tokens: list[str]) -> list[str]:
     return tokens[1:] if len(tokens) > 1 and tokens[0] in ARTICLES else tokens
 
 
+def accepted_answers(expected: str) -> list[str]:
+    """The texts a typed answer is compared with: the answer, and each part of "long form (SHORT)" alone."""
+    expected = strip_markup(expected)
+    variants = [expected]
+    paren = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", expected)
+    if paren:  # "Backpropagation through time (BPTT)": either part alone is right too
+        variants += [paren.group(1), paren.group(2)]
+    return variants
+
+
 def typed_answer_matches(expected: str, given: str) -> tuple[bool, bool]:
     """Lenient comparison of a typed answer: ``(correct, with_a_typo)``.
 
     Case, accents, punctuation, spacing and a leading article are ignored; one word longer than four letters may
     carry one typo (a wrong, missing, extra or swapped letter); numbers must match exactly.
     """
-    expected = strip_markup(expected)
-    variants = [expected]
-    paren = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*", expected)
-    if paren:  # "Backpropagation through time (BPTT)": either part alone is right too
-        variants += [paren.group(1), paren.group(2)]
     best = (False, False)
-    for variant in variants:
+    for variant in accepted_answers(expected):
         result = _typed_match(variant, given)
         if result[0] and not result[1]:
             return result
@@ -624,6 +628,9 @@ class Question:
             data = {"position": position, **data}
         if self.kind == QuestionKind.MCQ:
             data["options"] = list(self.options)
+        if self.kind == QuestionKind.CLOZE:
+            # For a page grading typed answers itself: compare leniently (see typed_answer_matches) with each.
+            data["accept"] = accepted_answers(str(self.answer))
         data.update(
             answer=self.answer,
             answer_text=self.answer_text,
@@ -1227,10 +1234,6 @@ def grade(question: Question, given: str) -> Verdict:
     return Verdict(correct, given, typo=typo, message="right, with a small typo" if typo else "")
 
 
-def to_json_text(quiz: Quiz) -> str:
-    return json.dumps(quiz.to_json(), indent=2, ensure_ascii=False)
-
-
 __all__ = [
     "ALL_KINDS",
     "BLANK",
@@ -1239,6 +1242,7 @@ __all__ = [
     "Quiz",
     "Scope",
     "Verdict",
+    "accepted_answers",
     "generate_quiz",
     "grade",
     "normalise",

@@ -687,6 +687,9 @@ def test_quiz_json_is_the_same_for_the_same_seed(kb_conn):
         data["questions"][0]
     )
     assert run_cli("quiz", "--json", "--seed", "11", "-n", "6").output == first.output
+    for q in data["questions"]:
+        if q["kind"] == "cloze":
+            assert q["accept"][0] == q["answer"]
 
 
 def test_line_protocol_scores_and_stores_every_answer(kb_conn):
