@@ -303,9 +303,6 @@ class _Blank:
     answer: str  # plain text of the blanked term
     sentence: str  # plain text of the whole sentence
     lead: str = ""  # the card's question, shown above the sentence when the sentence answers it
-    strong: bool = (
-        True  # a marked or named term (bold, cloze, proper noun), not just the longest word: a distractor
-    )
 
 
 class _Material:
@@ -318,6 +315,7 @@ class _Material:
         self.card = card
         self._qa: tuple[str | None, str | None] | None = None
         self._blank: tuple[_Blank | None, tuple[str, ...]] | None = None
+        self._terms: tuple[str, ...] | None = None
         self._front = self._back = None
 
     @property
@@ -348,7 +346,14 @@ class _Material:
     @property
     def terms(self) -> tuple[str, ...]:
         """Plain terms of the card (bold, highlighted, cloze deletions, short answers): distractor stock."""
-        return self._blank_terms()[1]
+        if self._blank is not None:
+            return self._blank[1]
+        if self._terms is None:
+            # Without the sentence scan: most cards are only ever read for their terms, as distractors.
+            self._terms = _blank_and_terms(
+                self.card, self.front_plain, self.statement, self.answer, scan=False
+            )[1]
+        return self._terms
 
     def _question_answer(self) -> tuple[str | None, str | None]:
         if self._qa is None:
@@ -465,7 +470,7 @@ def _blank_sentence(raw: str, lead: str = "") -> _Blank | None:
     if "\x00" in raw:
         return None
     sentence = strip_markup(raw)
-    for start, end, term, score in _candidate_terms(raw):
+    for start, end, term, _score in _candidate_terms(raw):
         text = raw[:start] + "\x00" + raw[end:]
         prompt = strip_markup(text)
         prompt = _blank_occurrences(prompt, term).replace("\x00", BLANK)
@@ -473,7 +478,7 @@ def _blank_sentence(raw: str, lead: str = "") -> _Blank | None:
             continue
         if normalise(term) in normalise(lead):
             continue
-        return _Blank(prompt=prompt, answer=term, sentence=sentence, lead=lead, strong=score >= 50)
+        return _Blank(prompt=prompt, answer=term, sentence=sentence, lead=lead)
     return None
 
 
@@ -550,8 +555,9 @@ def _cloze_blank(card: CardRow, back_plain: str) -> tuple[str, str] | None:
 
 
 def _blank_and_terms(
-    card: CardRow, front_plain: str, back_plain: str, answer: str | None
+    card: CardRow, front_plain: str, back_plain: str, answer: str | None, *, scan: bool = True
 ) -> tuple[_Blank | None, tuple[str, ...]]:
+    """The card's blank (``scan=False``: skip looking for one in its sentences) and its distractor terms."""
     blank = None
     terms = list(_all_terms(card.front) + _all_terms(card.back))
     if card.kind == "cloze":
@@ -563,8 +569,8 @@ def _blank_and_terms(
             if valid_term(term, max_words=12) and normalise(term) not in normalise(
                 prompt.replace(BLANK, " ")
             ):
+                blank = _Blank(prompt=prompt, answer=term, sentence=back_plain)
                 # A generated deletion is kb's guess at the salient words: askable, but no distractor for others.
-                blank = _Blank(prompt=prompt, answer=term, sentence=back_plain, strong=not card.generated)
                 if not card.generated:
                     terms.insert(0, term)
         return blank, tuple(dict.fromkeys(terms))
@@ -575,6 +581,8 @@ def _blank_and_terms(
         if normalise(term) not in normalise(back_plain):
             blank = _Blank(prompt=f"{BLANK}: {back_plain}", answer=term, sentence=f"{term}: {back_plain}")
             terms.insert(0, term)
+    elif not scan:
+        pass
     elif card.kind == "keypoint":
         blank = _blank_sentence(card.back)
     elif _STRONG_RE.search(card.back):
@@ -859,10 +867,7 @@ def _pick_distractors(
         if m.card.id == card.id or (card.sibling and m.card.sibling == card.sibling):
             return []
         if term:
-            items = list(m.terms)
-            if m.blank is not None and m.blank.strong:
-                items.append(m.blank.answer)
-            return items
+            return list(m.terms)
         # Answers to other questions first; statements (key points, cloze sentences) only when those run out.
         text = m.answer if strict else (m.answer or m.statement)
         return [text] if text and not is_termlike(text) else []
