@@ -18,9 +18,9 @@ Storing answers lives in :mod:`kb.quizstore`; the CLI in :mod:`kb.commands.quiz`
 
 from __future__ import annotations
 
+import os
 import random
 import re
-import secrets
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -1109,7 +1109,7 @@ def generate_quiz(
         raise KbError(f"quiz: {n} questions is out of range; ask for 1 to {MAX_QUESTIONS}")
     _check_scope(conn, scope)
     if seed is None:
-        seed = secrets.randbelow(2**31)
+        seed = int.from_bytes(os.urandom(4), "big") >> 1  # secrets would cost an import of hmac and base64
     rng = random.Random(seed)
     library = _Library(conn)
 
