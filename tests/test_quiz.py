@@ -739,6 +739,20 @@ def test_note_option_takes_a_path_from_the_notes_folder(kb_conn):
     assert {q["note"] for q in json.loads(result.output)["questions"]} == {"notes/ml/rnns.md"}
 
 
+def test_note_option_takes_a_path_on_disk(kb_conn):
+    kb, _conn = kb_conn
+    result = run_cli(
+        "quiz", "--json", "--note", str(kb.root / "notes/ml/gru-lstm.md"), "-n", "2", "--seed", "1"
+    )
+    assert result.exit_code == 0, result.output
+    assert {q["note"] for q in json.loads(result.output)["questions"]} == {"notes/ml/gru-lstm.md"}
+
+
+def test_json_and_grade_together_is_a_usage_error(kb_conn):
+    result = run_cli("quiz", "--json", "--grade")
+    assert result.exit_code == 2 and "nothing to --grade" in result.output
+
+
 def test_user_mistakes_get_one_line_errors(kb_conn):
     result = run_cli("quiz", "--note", "notes/ml/missing.md")
     assert result.exit_code == 1
