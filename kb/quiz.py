@@ -68,14 +68,15 @@ MARKUP_CHARS = set("*_=[]{}<>$`|#~^\\")
 _WIKILINK_RE = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _CLOZE_SYNTAX_RE = re.compile(r"\{\{c\d+::(.*?)(?:::[^}]*)?\}\}", re.S)
-_EMPH_RES = (
-    re.compile(r"\*\*(.+?)\*\*", re.S),
-    re.compile(r"(?<!\w)__(.+?)__(?!\w)", re.S),
-    re.compile(r"==(.+?)==", re.S),
-    re.compile(r"~~(.+?)~~", re.S),
-    re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S),
-    re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", re.S),
+_EMPH_RES = (  # (a character the markup needs, the pattern), applied in this order
+    ("*", re.compile(r"\*\*(.+?)\*\*", re.S)),
+    ("_", re.compile(r"(?<!\w)__(.+?)__(?!\w)", re.S)),
+    ("=", re.compile(r"==(.+?)==", re.S)),
+    ("~", re.compile(r"~~(.+?)~~", re.S)),
+    ("*", re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)),
+    ("_", re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", re.S)),
 )
+_MARKUP_TRIGGERS = frozenset("{[`<*_=~")
 _CODE_RE = re.compile(r"`([^`]*)`")
 _TAG_RE = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -85,18 +86,27 @@ def strip_markup(text: str) -> str:
 
     Inline math (``$...$``) is kept as written: it is what the note shows, and the site renders it.
     """
-    text = _CLOZE_SYNTAX_RE.sub(r"\1", text)
-    text = _WIKILINK_RE.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
-    text = _LINK_RE.sub(r"\1", text)
-    text = _CODE_RE.sub(r"\1", text)
-    text = _TAG_RE.sub("", text)
-    for regex in _EMPH_RES:
-        text = regex.sub(r"\1", text)
+    if _MARKUP_TRIGGERS.isdisjoint(text):  # most answers: nothing to strip, skip the eleven substitutions
+        return " ".join(text.split())
+    if "{" in text:
+        text = _CLOZE_SYNTAX_RE.sub(r"\1", text)
+    if "[" in text:
+        text = _WIKILINK_RE.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
+        text = _LINK_RE.sub(r"\1", text)
+    if "`" in text:
+        text = _CODE_RE.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG_RE.sub("", text)
+    for marker, regex in _EMPH_RES:
+        if marker in text:
+            text = regex.sub(r"\1", text)
     return " ".join(text.split())
 
 
 def _fold(text: str) -> str:
     """Case and accents folded: ``Éclair`` -> ``eclair``."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
