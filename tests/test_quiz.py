@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -40,8 +39,7 @@ from kb.store import open_store
 REPO = Path(__file__).resolve().parents[1]
 
 # ---------------------------------------------------------------------------------------------------------------------
-# A tiny knowledge base whose cards are inserted as the card extractor stores them (front/back as in the note, a cloze
-# deletion shown as [...] on the front and the full text on the back).
+# A tiny knowledge base, indexed for real: its cards come from the card extractor (kb/cards.py).
 
 RNN_NOTE = """---
 title: Recurrent Neural Networks
@@ -107,88 +105,6 @@ Does moving into a higher tax bracket raise the tax on all your income?::No, onl
 """
 
 
-def card_rows(note: str, text: str) -> list[dict]:
-    """The cards the extractor (kb/cards.py) makes of the test notes above, as it stores them: a key point led by
-    "**term**:" asks for what follows the term; another bullet is a generated cloze hiding its bold term."""
-    cards: list[dict] = []
-    lines = text.split("\n")
-    section = ""
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("## "):
-            section = line[3:].strip()
-            continue
-        if section == "Key points" and line.startswith("- "):
-            body = line[2:]
-            lead = re.match(r"\*\*(.+?)\*\*:\s*", body)
-            bold = re.search(r"\*\*(.+?)\*\*", body)
-            if lead:
-                cards.append(
-                    dict(
-                        kind="keypoint",
-                        front=lead.group(1),
-                        back=body[lead.end() :],
-                        line=number,
-                        generated=1,
-                    )
-                )
-            elif bold:
-                plain = body.replace("**", "")
-                front = plain[: bold.start()] + "[...]" + plain[bold.start() + len(bold.group(1)) :]
-                cards.append(dict(kind="cloze", front=front, back=plain, line=number, generated=1))
-        elif ":::" in line:
-            front, back = line.split(":::", 1)
-            sib = f"{note}:{number}"
-            cards.append(dict(kind="reversed", front=front, back=back, line=number, sibling=sib))
-            cards.append(dict(kind="reversed", front=back, back=front, line=number, sibling=sib))
-        elif "::" in line and "{{" not in line:
-            front, back = line.split("::", 1)
-            cards.append(dict(kind="basic", front=front, back=back, line=number))
-        elif "==" in line:
-            m = re.search(r"==(.+?)==", line)
-            front = line[: m.start()] + "[...]" + line[m.end() :]
-            cards.append(dict(kind="cloze", front=front, back=line.replace("==", ""), line=number))
-        elif "{{c1::" in line:
-            m = re.search(r"\{\{c1::(.+?)\}\}", line)
-            front = line[: m.start()] + "[...]" + line[m.end() :]
-            back = line[: m.start()] + m.group(1) + line[m.end() :]
-            cards.append(dict(kind="cloze", front=front, back=back, line=number))
-        elif line.startswith("Q: "):
-            answer = lines[number][3:]
-            cards.append(dict(kind="question", front=line[3:], back=answer, line=number))
-    return cards
-
-
-def insert_cards(conn: sqlite3.Connection, note: str, cards: list[dict]) -> list[str]:
-    """Insert card rows for ``note`` the way the card extractor stores them; returns their ids."""
-    ids = []
-    for position, card in enumerate(cards):
-        card_id = hashlib.blake2b(f"{note}|{position}|{card['front']}".encode(), digest_size=8).hexdigest()
-        ids.append(card_id)
-        conn.execute(
-            """INSERT INTO cards (id, note, line, position, kind, front, back, context, tags, type, generated, sibling,
-                                  fingerprint, created_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (
-                card_id,
-                note,
-                card["line"],
-                position,
-                card["kind"],
-                card["front"],
-                card["back"],
-                card.get("context", ""),
-                "[]",
-                "",
-                card.get("generated", 0),
-                card.get("sibling", ""),
-                normalise(card["front"]),
-                "2026-01-01T00:00:00+00:00",
-            ),
-        )
-    conn.commit()
-    return ids
-
-
 def make_kb(
     tmp_path: Path, notes: dict[str, str], monkeypatch=None
 ) -> tuple[KnowledgeBase, sqlite3.Connection]:
@@ -205,11 +121,7 @@ def make_kb(
         monkeypatch.setenv("KB_DEVICE", "test")
     kb = KnowledgeBase(root=root, notes=root / "notes", db=root / ".kb" / "kb.db", settings=_settings())
     conn = open_store(kb.db)
-    index(kb, conn)
-    have = {n for (n,) in conn.execute("SELECT DISTINCT note FROM cards")}
-    for rel, text in notes.items():
-        if rel not in have:  # no card extractor yet: store the cards it would make
-            insert_cards(conn, rel, card_rows(rel, text))
+    index(kb, conn)  # the card extractor fills the cards table
     return kb, conn
 
 
@@ -822,11 +734,10 @@ def test_quiz_runs_as_a_subprocess_with_piped_answers(kb_conn):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# With the real card extractor: the shipped notes and notes full of things that must never become questions
+# The shipped notes, and a note full of things that must never become questions
 
 
 def _indexed(kb_factory) -> tuple[KnowledgeBase, sqlite3.Connection]:
-    pytest.importorskip("kb.cardsync", reason="the card extractor has not been merged yet")
     kb = kb_factory.open()
     conn = open_store(kb.db)
     index(kb, conn)
