@@ -218,7 +218,7 @@ def test_typed_answers_are_graded_leniently_but_numbers_exactly(expected, given,
 
 
 @given(st.text(alphabet=st.characters(categories=("L", "N", "Zs", "P")), min_size=1, max_size=40))
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # a loaded CI machine must not fail it on time
 def test_any_answer_typed_exactly_or_recased_is_right(text):
     if not normalise(text):
         return
@@ -227,12 +227,14 @@ def test_any_answer_typed_exactly_or_recased_is_right(text):
 
 
 @given(st.integers(0, 10**6), st.integers(0, 10**6))
+@settings(deadline=None)
 def test_numbers_never_match_a_different_number(a, b):
     if a != b:
         assert not typed_answer_matches(f"{a} days", f"{b} days")[0]
 
 
 @given(st.text(alphabet="abcdef", max_size=8), st.text(alphabet="abcdef", max_size=8))
+@settings(deadline=None)
 def test_damerau_levenshtein_is_symmetric_and_zero_only_for_equal(a, b):
     assert damerau_levenshtein(a, b) == damerau_levenshtein(b, a)
     assert (damerau_levenshtein(a, b) == 0) == (a == b)
@@ -342,7 +344,7 @@ words = st.sampled_from(
 
 
 @given(st.lists(words, min_size=1, max_size=14))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 def test_no_blank_is_a_stop_word_or_markup_and_no_prompt_holds_its_answer(parts):
     sentence = " ".join(parts) + "."
     for kind in ("keypoint", "basic", "cloze"):
