@@ -801,12 +801,25 @@ class _Library:
         return found
 
 
+_UNITS = frozenset("%$€£¥")
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard similarity of two texts' content words."""
+    wa, wb = _content_words(a), _content_words(b)
+    return len(wa & wb) / (len(wa | wb) or 1)
+
+
 def _shape_ok(answer: str, candidate: str, *, term: bool) -> bool:
     """Whether a candidate has the answer's form: a number for a number, about the same length."""
     a_num = any(c.isdigit() for c in answer)
     c_num = any(c.isdigit() for c in candidate)
     if a_num != c_num:
         return False
+    if a_num and {c for c in answer if c in _UNITS} != {c for c in candidate if c in _UNITS}:
+        return False  # an age is not offered a percentage, nor a dollar amount
+    if a_num and bool(re.search(r"\d[.,]\d", answer)) != bool(re.search(r"\d[.,]\d", candidate)):
+        return False  # nor a fraction
     la, lc = len(answer), len(candidate)
     if term:
         return (
@@ -911,6 +924,8 @@ def _pick_distractors(
             key = normalise(text)
             if key in seen or any(_same_thing(text, c, term=term) for c in chosen):
                 continue
+            if not term and any(_overlap(text, other) > 0.6 for other in (answer, *chosen)):
+                continue  # two options saying nearly the same thing: one of them is right or both are wrong
             seen.add(key)
             chosen.append(text)
 

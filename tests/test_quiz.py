@@ -749,7 +749,7 @@ def _indexed(kb_factory) -> tuple[KnowledgeBase, sqlite3.Connection]:
 
 def test_shipped_notes_every_question_is_answerable_from_the_note_it_cites(shipped_kb):
     kb, conn = _indexed(shipped_kb)
-    asked = 0
+    asked = numbers = 0
     for seed in range(12):
         quiz = generate_quiz(conn, n=40, seed=seed)
         assert not any("instead of" in n for n in quiz.notices)
@@ -763,7 +763,15 @@ def test_shipped_notes_every_question_is_answerable_from_the_note_it_cites(shipp
                 assert valid_term(q.answer_text, max_words=12) and q.answer_text.lower() not in STOP_WORDS
             if q.kind == QuestionKind.MCQ:
                 assert len({normalise(o) for o in q.options}) == len(q.options) >= 2
+                if any(c.isdigit() for c in q.answer_text) and len(q.answer_text) < 12:
+                    numbers += 1
+                    units = {c for c in q.answer_text if c in "%$"}
+                    for option in q.options:  # an age gets ages as options, a rate gets rates
+                        assert (
+                            any(c.isdigit() for c in option) and {c for c in option if c in "%$"} == units
+                        ), q
     assert asked == 12 * 40
+    assert numbers > 0
 
 
 def test_shipped_notes_quiz_by_tag_and_type(shipped_kb):
