@@ -1,13 +1,15 @@
 """The quiz generator: multiple-choice, fill-in-the-blank and true/false questions written from a scope's cards.
 
 Flashcards drill what the user wrote as cards; a quiz tests a whole note, tag or type on demand. Questions are built
-from the ``cards`` table (filled by the card extractor, which already leaves out code, math blocks, front matter and
-HTML), so every question cites the note and line its card comes from.
+from the ``cards`` table (filled by the card extractor, which already leaves out code, math blocks and front matter;
+a card holding raw HTML is skipped here), so every question cites the note and line its card comes from. Cards are
+drawn note by note in a seeded order, so a quiz over a whole corpus touches a few dozen notes, not all of them.
 
 - Multiple choice: a card's front with its back among distractors, or a key sentence with its salient term blanked
   and other terms as options. Distractors come from the same note, then notes sharing a tag, then the corpus (the
-  notes' FTS5 index finds the similar notes), ranked by token overlap and length; none equals the answer after
-  normalising, no two options are equal.
+  notes' FTS5 index finds the similar notes), ranked by token overlap and length, of the answer's form (a term for
+  a term, a number with the same unit for a number); none equals the answer after normalising, no two options are
+  equal or nearly so. Four options when the material allows, fewer with a notice.
 - Cloze: a key sentence (key point, definition, cloze card, sentence with a bold term) with its most salient term
   blanked; typed answers are graded leniently by :func:`grade`.
 - True/false: a card's statement with its own answer or with a plausible wrong one.
