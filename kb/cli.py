@@ -22,6 +22,10 @@ COMMANDS = {
     "notes": "kb.commands.notes:notes_group",
     "tags": "kb.commands.notes:tags_cmd",
     "schema": "kb.commands.notes:schema_cmd",
+    "review": "kb.commands.review:review_cmd",
+    "due": "kb.commands.review:due_cmd",
+    "stats": "kb.commands.review:stats_cmd",
+    "optimize": "kb.commands.review:optimize_cmd",
 }
 
 

@@ -24,18 +24,23 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
 
 
 def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
-    """Open the store and bring the index up to date, so no command ever needs a separate `kb index`.
+    """Open the store, bring the index up to date and replay new review-journal lines, so no command ever needs a
+    separate `kb index` and a deleted database comes back with every schedule.
 
     Broken notes are reported on stderr, one line each; the command goes on with the rest.
     """
     from kb.indexer import index
+    from kb.review import sync_journal
     from kb.store import open_store
 
     conn = open_store(kb.db)
     report = index(kb, conn)
+    replay = sync_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
     if not quiet:
         for err in report.errors:
             click.echo(f"warning: {err}", err=True)
+        for warning in replay.warnings:
+            click.echo(f"warning: {warning}", err=True)
     return conn
 
 

@@ -1,0 +1,346 @@
+"""The reviewer: one session loop, two faces.
+
+* ``TerminalUI``: rich rendering, single keys read with termios (Space/Enter reveal, 1-4 grade, u undo, s suspend,
+  b bury, e edit, q quit).
+* ``LineUI``: when standard input is not a terminal. Each card is printed as a block::
+
+      --- card 3 (new 12 · learning 1 · review 40)
+      id: 9f3c2a1b  note: notes/books/atomic-habits.md:42  queue: review
+      Q: What is habit stacking?
+      A: Pairing a new habit with a current one.
+      grades: 1 again 10m | 2 hard 2d | 3 good 4d | 4 easy 9d
+      >
+
+  and one line is read: ``1``-``4`` (or again/hard/good/easy), ``u`` undo, ``s`` suspend, ``b`` bury, ``q`` quit.
+  End of input ends the session cleanly. Each answer is stored before the next card is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import click
+
+from kb import review
+from kb.scheduler import GRADE_WORDS, Grade, format_interval, preview
+
+ACTIONS = {
+    "u": "undo",
+    "undo": "undo",
+    "s": "suspend",
+    "suspend": "suspend",
+    "b": "bury",
+    "bury": "bury",
+    "e": "edit",
+    "edit": "edit",
+    "q": "quit",
+    "quit": "quit",
+}
+
+
+@dataclass
+class SessionSummary:
+    reviewed: int = 0
+    again: int = 0
+    seconds: float = 0.0
+    suspended: int = 0
+    buried: int = 0
+    leeches: list[str] = field(default_factory=list)
+    due_tomorrow: int = 0
+    left: review.Counts | None = None
+
+    @property
+    def again_rate(self) -> float:
+        return self.again / self.reviewed if self.reviewed else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "reviewed": self.reviewed,
+            "again": self.again,
+            "again_rate": round(self.again_rate, 4),
+            "seconds": round(self.seconds, 1),
+            "suspended": self.suspended,
+            "buried": self.buried,
+            "leeches": self.leeches,
+            "due_tomorrow": self.due_tomorrow,
+        }
+
+
+def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSummary:
+    """Show cards until the queue is empty, the user quits or input ends. Every answer is durable when stored."""
+    summary = SessionSummary()
+    history: list[tuple[review.QueueCard, review.ReviewResult, int]] = []  # for undo
+    sched = review.scheduler_for(kb)
+    pending: review.QueueCard | None = None
+    number = 0
+    while True:
+        at = review.now()
+        card = pending or queue.next(at)
+        pending = None
+        if card is None:
+            break
+        number += 1
+        review_id = review.journal.new_id()
+        intervals = preview(sched, card.state, at, card_id=card.id, review_id=review_id)
+        shown = time.monotonic()
+        action = ui.ask(card, number, queue.counts(at), intervals)
+        spent = time.monotonic() - shown
+        if action is None or action == "quit":
+            break
+        if isinstance(action, int):
+            duration = int(min(spent, 600) * 1000)
+            result = review.record_answer(
+                kb, conn, card.id, action, at=review.now(), duration_ms=duration, review_id=review_id
+            )
+            queue.answered(card)
+            history.append((card, result, duration))
+            summary.reviewed += 1
+            summary.again += action == 1
+            summary.seconds += spent
+            if result.leech:
+                summary.leeches.append(card.id)
+                ui.notice(
+                    f"leech: this card was forgotten {result.after.lapses} times; it is now suspended and "
+                    f"flagged leech (rewrite it, then kb cards unsuspend {card.id})"
+                )
+            ui.answered(card, result)
+        elif action == "undo":
+            number -= 1
+            if not history:
+                ui.notice("nothing to undo")
+                pending = card
+                continue
+            last_card, last, duration = history.pop()
+            review.undo(kb, conn, last.review_id)
+            queue.unanswered(last_card)
+            summary.reviewed -= 1
+            summary.again -= last.grade == 1
+            summary.seconds -= duration / 1000
+            pending = _reload(conn, last_card)
+            ui.notice(f"undone: {Grade(last.grade).label} on card {last_card.id}")
+            number -= 1
+        elif action == "suspend":
+            review.suspend(kb, conn, [card.id])
+            summary.suspended += 1
+            ui.notice(f"suspended card {card.id}")
+        elif action == "bury":
+            review.bury(kb, conn, [card.id])
+            queue.skip(card.id)
+            summary.buried += 1
+            ui.notice(f"buried card {card.id} until tomorrow")
+        elif action == "edit":
+            number -= 1
+            ui.edit(kb, card)
+            if reindex is not None:
+                reindex()
+            pending = _reload(conn, card)
+    at = review.now()
+    summary.due_tomorrow = review.due_tomorrow(conn, kb.settings, at, review.local_zone())
+    summary.left = queue.counts(at)
+    return summary
+
+
+def _reload(conn, card: review.QueueCard) -> review.QueueCard | None:
+    """The card as the database has it now (after an undo or an edit); None if it is gone."""
+    row = conn.execute(
+        f"SELECT {review.CARD_COLUMNS}, n.title, {review.STATE_COLUMNS} FROM cards c LEFT JOIN notes n "
+        "ON n.path = c.note LEFT JOIN card_state s ON s.card_id = c.id WHERE c.id = ? AND c.orphaned_at IS NULL "
+        "AND c.suspended = 0",
+        (card.id,),
+    ).fetchone()
+    if row is None:
+        return None
+    state = review._state_from(row, 12)
+    queue = "new" if state is None else ("review" if state.state == review.REVIEW else "learning")
+    return review.QueueCard(*row[:11], title=row[11] or "", queue=queue, state=state)
+
+
+def _grades_line(intervals: dict[int, timedelta]) -> str:
+    return " | ".join(f"{g} {Grade(g).name.lower()} {format_interval(intervals[g])}" for g in (1, 2, 3, 4))
+
+
+def editor_command(kb, card: review.QueueCard) -> list[str]:
+    """``$VISUAL``/``$EDITOR`` (else vi) opening the note at the card's line, the ``+LINE file`` way."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return [*shlex.split(editor), f"+{card.line}", str(kb.root / card.note)]
+
+
+# ---------------------------------------------------------------------------------------------------- plain lines
+class LineUI:
+    """The scriptable protocol (see the module docstring)."""
+
+    def __init__(self, stdin=None, out=None):
+        self.stdin = stdin or sys.stdin
+        self.out = out
+
+    def _echo(self, text: str = "") -> None:
+        click.echo(text, file=self.out)
+
+    def ask(self, card, number, counts, intervals):
+        self._echo(
+            f"--- card {number} (new {counts.new} · learning {counts.learning} · review {counts.review})"
+        )
+        self._echo(f"id: {card.id}  note: {card.note}:{card.line}  queue: {card.queue}")
+        if card.title or card.context:
+            self._echo(f"in: {card.context or card.title}")
+        self._echo(f"Q: {card.front}")
+        self._echo(f"A: {card.back}")
+        self._echo(f"grades: {_grades_line(intervals)}")
+        while True:
+            click.echo("> ", nl=False, file=self.out)
+            sys.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                self._echo()
+                return None
+            word = line.strip().lower()
+            if word in GRADE_WORDS:
+                return GRADE_WORDS[word]
+            if word in ACTIONS and ACTIONS[word] != "edit":
+                return ACTIONS[word]
+            click.echo(
+                f"kb review: {word!r} is not 1-4, again/hard/good/easy, u, s, b or q; try again", err=True
+            )
+
+    def answered(self, card, result) -> None:
+        self._echo(
+            f"answered {Grade(result.grade).label}: next in {format_interval(result.after.due_at - result.at)}"
+        )
+
+    def notice(self, text: str) -> None:
+        self._echo(text)
+
+    def edit(self, kb, card) -> None:  # not offered on the line protocol
+        pass
+
+    def summary(self, summary: SessionSummary) -> None:
+        _print_summary(self._echo, summary)
+
+
+def _print_summary(echo, s: SessionSummary) -> None:
+    minutes, seconds = divmod(int(s.seconds), 60)
+    echo(
+        f"Reviewed {s.reviewed} card{'s' if s.reviewed != 1 else ''} in {minutes}m {seconds:02d}s; "
+        f"again rate {s.again_rate:.0%}."
+    )
+    if s.left is not None and s.left.total:
+        echo(f"Still due today: {s.left.new} new, {s.left.learning} learning, {s.left.review} review.")
+    echo(f"Due tomorrow: {s.due_tomorrow}.")
+
+
+# ---------------------------------------------------------------------------------------------------- terminal
+def read_key(stream=None) -> str:
+    """One key press from the terminal, without waiting for Enter (termios raw mode, restored afterwards)."""
+    import termios
+    import tty
+
+    stream = stream or sys.stdin
+    fd = stream.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setraw(fd)
+        ch = os.read(fd, 1).decode("utf-8", "replace")
+        if ch == "\x1b":  # swallow escape sequences (arrow keys)
+            import select
+
+            while select.select([fd], [], [], 0.01)[0]:
+                os.read(fd, 8)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+    return ch
+
+
+class TerminalUI:
+    """The rich reviewer."""
+
+    def __init__(self, console=None, key_reader=read_key):
+        from rich.console import Console
+
+        self.console = console or Console()
+        self.read_key = key_reader
+        self.message = ""
+
+    def _header(self, card, counts):
+        from rich.text import Text
+
+        head = Text()
+        head.append(f" {counts.new} ", style="bold blue")
+        head.append("new  ")
+        head.append(f"{counts.learning} ", style="bold red")
+        head.append("learning  ")
+        head.append(f"{counts.review} ", style="bold green")
+        head.append("review")
+        return head
+
+    def _render(self, card, counts, intervals, revealed: bool):
+        from rich.markdown import Markdown
+        from rich.panel import Panel
+        from rich.rule import Rule
+        from rich.text import Text
+
+        c = self.console
+        c.clear()
+        c.print(self._header(card, counts))
+        crumb = card.context or card.title
+        where = Text(f"{crumb}" if crumb else "", style="dim")
+        where.append(f"   {card.note}:{card.line}", style="dim italic")
+        c.print(where)
+        if self.message:
+            c.print(Text(self.message, style="yellow"))
+            self.message = ""
+        c.print(Panel(Markdown(card.front), border_style="cyan"))
+        if revealed:
+            c.print(Rule(style="dim"))
+            c.print(Panel(Markdown(card.back), border_style="green"))
+            buttons = Text()
+            styles = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
+            for g in (1, 2, 3, 4):
+                buttons.append(f" {g} ", style=f"reverse {styles[g]}")
+                buttons.append(f" {Grade(g).label} {format_interval(intervals[g])}   ")
+            c.print(buttons)
+            c.print(Text("u undo · s suspend · b bury · e edit · q quit", style="dim"))
+        else:
+            c.print(
+                Text("Space/Enter show answer · u undo · s suspend · b bury · e edit · q quit", style="dim")
+            )
+
+    def ask(self, card, number, counts, intervals):
+        revealed = False
+        self._render(card, counts, intervals, revealed)
+        while True:
+            key = self.read_key()
+            if key in ("\x03", "\x04"):  # Ctrl-C, Ctrl-D
+                return "quit"
+            if key in (" ", "\r", "\n") and not revealed:
+                revealed = True
+                self._render(card, counts, intervals, revealed)
+                continue
+            if revealed and key in "1234" and key:
+                return int(key)
+            if key.lower() in ("u", "s", "b", "e", "q"):
+                return ACTIONS[key.lower()]
+
+    def answered(self, card, result) -> None:
+        pass
+
+    def notice(self, text: str) -> None:
+        self.message = text
+
+    def edit(self, kb, card) -> None:
+        cmd = editor_command(kb, card)
+        try:
+            subprocess.call(cmd)
+        except OSError as exc:
+            self.message = f"cannot start the editor {cmd[0]!r} ({exc.strerror}); set $VISUAL or $EDITOR"
+
+    def summary(self, summary: SessionSummary) -> None:
+        self.console.clear()
+        if self.message:
+            self.console.print(self.message, style="yellow")
+        _print_summary(self.console.print, summary)
