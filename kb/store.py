@@ -222,7 +222,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise KbError(f"{path.parent}: cannot create the database folder ({exc.strerror}); check permissions") from None
+            raise KbError(
+                f"{path.parent}: cannot create the database folder ({exc.strerror}); check permissions"
+            ) from None
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -248,7 +250,9 @@ def _explain(path: Path, exc: sqlite3.Error) -> KbError:
             "to rebuild it from your notes and review journal"
         )
     if "readonly" in text or "unable to open" in text:
-        return KbError(f"{path}: cannot write the database ({text}); check the folder's permissions and free space")
+        return KbError(
+            f"{path}: cannot write the database ({text}); check the folder's permissions and free space"
+        )
     if "disk" in text and "full" in text:
         return KbError(f"{path}: the disk is full; free some space and run the command again")
     return KbError(f"{path}: database error: {text}")
