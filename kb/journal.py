@@ -41,27 +41,80 @@ def journal_path(journal_dir: Path, device: str) -> Path:
 
 def append(path: Path, event: dict) -> tuple[int, int]:
     """Append one event durably; return the file's (size, mtime_ns) afterwards."""
+    pending = write(path, event)
+    pending.sync()
+    return pending.size, pending.mtime_ns
+
+
+class PendingLine:
+    """A line written to the journal (in the kernel: it survives the process being killed) but not yet fsynced.
+
+    ``sync`` makes it durable against power loss too; ``start_sync`` does that on a thread, so the caller can commit
+    SQLite (which fsyncs its WAL) at the same time: one disk wait per answer instead of two.
+    """
+
+    def __init__(self, fd: int, start: int, size: int, mtime_ns: int):
+        self.fd = fd
+        self.start = start  # the file's size before this write
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self._thread = None
+        self._error: OSError | None = None
+
+    def _run(self) -> None:
+        try:
+            os.fsync(self.fd)
+        except OSError as exc:
+            self._error = exc
+
+    def start_sync(self) -> None:
+        import threading
+
+        self._thread = threading.Thread(target=self._run, name="kb-journal-fsync", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Close without syncing (a later line's fsync of the same file covers this one)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def sync(self) -> None:
+        """Wait until the line is on disk (fsync), then close the file. Raises the fsync's OSError, if any."""
+        if self._thread is None:
+            self._run()
+        else:
+            self._thread.join()
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if self._error is not None:
+            raise self._error
+
+
+def write(path: Path, event: dict) -> PendingLine:
+    """Write one event line at the end of the journal (O_APPEND); the caller must ``sync()`` the result."""
     line = json.dumps(event, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     data = line.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     try:
         size = os.fstat(fd).st_size
-        if size:
-            # a crash may have left a torn last line; start ours on a fresh one
-            with open(path, "rb") as fh:
-                fh.seek(size - 1)
-                if fh.read(1) != b"\n":
-                    data = b"\n" + data
+        # a crash may have left a torn last line; start ours on a fresh one
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
         st = os.fstat(fd)
-    finally:
+    except BaseException:
         os.close(fd)
-    return st.st_size, st.st_mtime_ns
+        raise
+    return PendingLine(fd, size, st.st_size, st.st_mtime_ns)
 
 
 @dataclass(frozen=True)

@@ -176,18 +176,51 @@ def _journal_file(kb: KnowledgeBase) -> Path:
     return journal.journal_path(kb.journal_dir, device_name(kb.settings))
 
 
-def _append(kb: KnowledgeBase, conn: sqlite3.Connection, event: dict) -> None:
-    """Append to this device's journal durably; note the new size so replay does not read our own line back."""
+def _append(kb: KnowledgeBase, conn: sqlite3.Connection, event: dict) -> journal.PendingLine:
+    """Write to this device's journal and note its new size (so replay does not read our own line back).
+
+    Call inside the write transaction; the caller syncs the returned line before returning to its caller.
+    """
     path = _journal_file(kb)
-    before = path.stat().st_size if path.exists() else 0
-    size, mtime = journal.append(path, event)
+    pending = journal.write(path, event)
     row = conn.execute("SELECT size FROM journal_files WHERE name = ?", (path.name,)).fetchone()
-    if (row[0] if row else 0) == before:
+    if (row[0] if row else 0) == pending.start:  # everything before our line was replayed already
         conn.execute(
             "INSERT INTO journal_files (name, size, mtime_ns) VALUES (?,?,?) "
             "ON CONFLICT(name) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns",
-            (path.name, size, mtime),
+            (path.name, pending.size, pending.mtime_ns),
         )
+    return pending
+
+
+@contextmanager
+def _journaled(kb: KnowledgeBase, conn: sqlite3.Connection, events: list[dict]) -> Iterator[None]:
+    """Write events to the journal, then run the body in a write transaction while the journal is fsynced.
+
+    The line is written (and so survives a killed process) before SQLite changes; the journal's fsync and SQLite's
+    commit (synchronous=FULL) overlap; both are done when this returns.
+    """
+    pendings: list[journal.PendingLine] = []
+    try:
+        with write_transaction(conn):
+            for event in events:
+                pendings.append(_append(kb, conn, event))
+            pendings[-1].start_sync()  # fsync flushes the file's data, earlier lines included
+            yield
+    finally:
+        errors = []
+        for pending in pendings[:-1]:
+            pending.close()
+        if pendings:
+            try:
+                pendings[-1].sync()
+            except OSError as exc:
+                errors.append(exc)
+        if errors:
+            raise KbError(
+                f"{kb.rel(_journal_file(kb))}: cannot save the review journal ({errors[0].strerror}); "
+                "check free space and permissions"
+            ) from None
 
 
 # ---------------------------------------------------------------------------------------------------- answers
@@ -245,8 +278,7 @@ def record_answer(
     }
     if leech:
         event["leech"] = True
-    with write_transaction(conn):
-        _append(kb, conn, event)
+    with _journaled(kb, conn, [event]):
         _insert_review(conn, event, card_id)
         conn.execute(
             "UPDATE reviews SET state_before = ?, state_after = ? WHERE uid = ?",
@@ -313,8 +345,7 @@ def undo(
         "card": card_id,
         "ref": review_id,
     }
-    with write_transaction(conn):
-        _append(kb, conn, event)
+    with _journaled(kb, conn, [event]):
         _insert_event(conn, event["id"], card_id, "undo", event["at"], ref=review_id)
         conn.execute("UPDATE reviews SET undone = 1 WHERE uid = ?", (review_id,))
         _recompute(conn, kb, card_id)
@@ -323,25 +354,27 @@ def undo(
 
 def _card_event(kb, conn, card_ids, kind: str, at: datetime | None, until: datetime | None = None) -> int:
     at = (at or now()).astimezone(UTC)
-    done = 0
-    with write_transaction(conn):
-        for card_id in card_ids:
-            event = {
-                "v": journal.FORMAT,
-                "type": kind,
-                "id": journal.new_id(),
-                "at": iso(at),
-                "device": device_name(kb.settings),
-                "card": card_id,
-                **card_snapshot(conn, card_id),
-            }
-            if until is not None:
-                event["until"] = iso(until)
-            _append(kb, conn, event)
-            _insert_event(conn, event["id"], card_id, kind, event["at"], until=event.get("until"))
-            _apply_flags(conn, card_id)
-            done += 1
-    return done
+    events = []
+    for card_id in card_ids:
+        event = {
+            "v": journal.FORMAT,
+            "type": kind,
+            "id": journal.new_id(),
+            "at": iso(at),
+            "device": device_name(kb.settings),
+            "card": card_id,
+            **card_snapshot(conn, card_id),
+        }
+        if until is not None:
+            event["until"] = iso(until)
+        events.append(event)
+    if not events:
+        return 0
+    with _journaled(kb, conn, events):
+        for event in events:
+            _insert_event(conn, event["id"], event["card"], kind, event["at"], until=event.get("until"))
+            _apply_flags(conn, event["card"])
+    return len(events)
 
 
 def suspend(kb: KnowledgeBase, conn: sqlite3.Connection, card_ids, *, at: datetime | None = None) -> int:

@@ -236,7 +236,11 @@ def _print_summary(echo, s: SessionSummary) -> None:
 
 # ---------------------------------------------------------------------------------------------------- terminal
 def read_key(stream=None) -> str:
-    """One key press from the terminal, without waiting for Enter (termios raw mode, restored afterwards)."""
+    """One key press from the terminal, without waiting for Enter.
+
+    cbreak mode (not raw: output keeps its newline translation), set with TCSANOW so keys typed ahead while the card
+    was being drawn are kept, not flushed. Ctrl-C reads as "q".
+    """
     import termios
     import tty
 
@@ -244,15 +248,17 @@ def read_key(stream=None) -> str:
     fd = stream.fileno()
     old = termios.tcgetattr(fd)
     try:
-        tty.setraw(fd)
+        tty.setcbreak(fd, termios.TCSANOW)
         ch = os.read(fd, 1).decode("utf-8", "replace")
         if ch == "\x1b":  # swallow escape sequences (arrow keys)
             import select
 
             while select.select([fd], [], [], 0.01)[0]:
                 os.read(fd, 8)
+    except KeyboardInterrupt:
+        ch = "q"
     finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+        termios.tcsetattr(fd, termios.TCSANOW, old)
     return ch
 
 
