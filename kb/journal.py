@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ _counter = itertools.count()
 
 def new_id() -> str:
     """A unique, roughly time-ordered id: milliseconds, a per-process counter, random bits."""
-    return f"{time.time_ns() // 1_000_000:011x}{next(_counter) % 0x10000:04x}{secrets.token_hex(4)}"
+    return f"{time.time_ns() // 1_000_000:011x}{next(_counter) % 0x10000:04x}{os.urandom(4).hex()}"
 
 
 def journal_path(journal_dir: Path, device: str) -> Path:

@@ -725,7 +725,8 @@ class Queue:
         self.skipped: set[str] = set()
         self.siblings: dict[str, set[str]] = {}
         for sibling, card_id in conn.execute(
-            """SELECT DISTINCT c.sibling, c.id FROM reviews r JOIN cards c ON c.id = r.card_id
+            # CROSS JOIN keeps today's few reviews as the outer loop (never a walk over every card)
+            """SELECT DISTINCT c.sibling, c.id FROM reviews r CROSS JOIN cards c ON c.id = r.card_id
                WHERE r.reviewed_at >= ? AND r.undone = 0 AND c.sibling != ''""",
             (iso(self.day_start),),
         ):

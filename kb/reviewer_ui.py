@@ -161,6 +161,26 @@ def _reload(conn, card: review.QueueCard) -> review.QueueCard | None:
     return review.QueueCard(*row[:11], title=row[11] or "", queue=queue, state=state)
 
 
+_MARKDOWN_SYNTAX = None
+
+
+def renderable(text: str):
+    """Markdown for text that uses Markdown syntax; plain rich Text otherwise (markdown-it costs ~0.2 s to import,
+    which would delay the first card)."""
+    global _MARKDOWN_SYNTAX
+    import re
+
+    if _MARKDOWN_SYNTAX is None:
+        _MARKDOWN_SYNTAX = re.compile(r"[*_`#\[\]<>|~$\\]|^\s*([-+]|\d+\.)\s", re.M)
+    if _MARKDOWN_SYNTAX.search(text):
+        from rich.markdown import Markdown
+
+        return Markdown(text)
+    from rich.text import Text
+
+    return Text(text)
+
+
 def _grades_line(intervals: dict[int, timedelta]) -> str:
     return " | ".join(f"{g} {Grade(g).name.lower()} {format_interval(intervals[g])}" for g in (1, 2, 3, 4))
 
@@ -285,7 +305,6 @@ class TerminalUI:
         return head
 
     def _render(self, card, counts, intervals, revealed: bool):
-        from rich.markdown import Markdown
         from rich.panel import Panel
         from rich.rule import Rule
         from rich.text import Text
@@ -300,10 +319,10 @@ class TerminalUI:
         if self.message:
             c.print(Text(self.message, style="yellow"))
             self.message = ""
-        c.print(Panel(Markdown(card.front), border_style="cyan"))
+        c.print(Panel(renderable(card.front), border_style="cyan"))
         if revealed:
             c.print(Rule(style="dim"))
-            c.print(Panel(Markdown(card.back), border_style="green"))
+            c.print(Panel(renderable(card.back), border_style="green"))
             buttons = Text()
             styles = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
             for g in (1, 2, 3, 4):
