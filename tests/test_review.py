@@ -356,3 +356,48 @@ def test_terminal_ui_keys(kb, conn, monkeypatch):
     ]
     text = console.file.getvalue()
     assert "Front of card0" in text and "Good 10m" in text and "Easy" in text
+
+
+def test_kill_9_mid_session_keeps_every_answer_given(kb, conn):
+    """A killed reviewer loses only the answer being typed; the database passes integrity_check."""
+    import os
+    import select
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        "KB_NOW": "2026-03-02T09:00:00Z",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb", "review"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    out = bytearray()
+
+    def wait_for(marker: bytes) -> None:
+        while marker not in out:
+            ready, _, _ = select.select([proc.stdout], [], [], 30)
+            assert ready, f"kb review printed no {marker!r}: {bytes(out)!r}"
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            assert chunk, f"kb review ended early: {proc.stderr.read()!r}"
+            out.extend(chunk)
+
+    wait_for(b"> ")
+    proc.stdin.write(b"3\n")
+    proc.stdin.flush()
+    wait_for(b"--- card 2")  # the first answer was stored before this card was printed
+    proc.stdin.write(b"4")  # being typed, no Enter yet
+    proc.stdin.flush()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    check = sqlite3.connect(kb.db)
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert check.execute("SELECT card_id, grade FROM reviews").fetchall() == [("card0", 3)]
+    assert [(x["card"], x["grade"]) for x in journal_lines(kb)] == [("card0", 3)]
