@@ -196,12 +196,23 @@ def title_from_filename(path: str) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or stem
 
 
+FOLDER_TYPES = {
+    "books": "book",
+    "podcasts": "podcast",
+    "articles": "article",
+    "courses": "course",
+    "topics": "topic",
+    "papers": "paper",
+    "videos": "video",
+}
+
+
 def default_type(path: str) -> str:
     """Type from the top folder under notes/: books -> book, podcasts -> podcast, ml -> ml, else ``note``."""
     parts = path.split("/")
     if len(parts) >= 3:  # notes/<folder>/file.md
         folder = parts[1].lower()
-        return folder[:-1] if folder.endswith("s") and len(folder) > 3 else folder
+        return FOLDER_TYPES.get(folder, folder)
     return "note"
 
 
