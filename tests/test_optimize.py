@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from review_helpers import add_card, make_kb, open_conn
 
 from kb import review
+from tests.review_helpers import add_card, make_kb, open_conn
 
 pytest.importorskip("fsrs_rs_python")
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
-from review_helpers import add_card, make_kb, open_conn, snapshot
 
 from kb import review
 from kb.store import remove_database
+from tests.review_helpers import add_card, make_kb, open_conn, snapshot
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
