@@ -91,10 +91,12 @@ class PendingLine:
             raise self._error
 
 
-def write(path: Path, event: dict) -> PendingLine:
-    """Write one event line at the end of the journal (O_APPEND); the caller must ``sync()`` the result."""
-    line = json.dumps(event, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
-    data = line.encode("utf-8")
+def write(path: Path, event: dict | list[dict]) -> PendingLine:
+    """Write event lines at the end of the journal (O_APPEND, one write); the caller must ``sync()`` the result."""
+    events = event if isinstance(event, list) else [event]
+    data = "".join(
+        json.dumps(e, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n" for e in events
+    ).encode("utf-8")
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     except FileNotFoundError:

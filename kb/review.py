@@ -176,7 +176,7 @@ def _journal_file(kb: KnowledgeBase) -> Path:
     return journal.journal_path(kb.journal_dir, device_name(kb.settings))
 
 
-def _append(kb: KnowledgeBase, conn: sqlite3.Connection, event: dict) -> journal.PendingLine:
+def _append(kb: KnowledgeBase, conn: sqlite3.Connection, event: dict | list[dict]) -> journal.PendingLine:
     """Write to this device's journal and note its new size (so replay does not read our own line back).
 
     Call inside the write transaction; the caller syncs the returned line before returning to its caller.
@@ -203,9 +203,8 @@ def _journaled(kb: KnowledgeBase, conn: sqlite3.Connection, events: list[dict]) 
     pendings: list[journal.PendingLine] = []
     try:
         with write_transaction(conn):
-            for event in events:
-                pendings.append(_append(kb, conn, event))
-            pendings[-1].start_sync()  # fsync flushes the file's data, earlier lines included
+            pendings.append(_append(kb, conn, events))
+            pendings[-1].start_sync()
             yield
     finally:
         errors = []
@@ -235,6 +234,17 @@ class ReviewResult:
     leech: bool = False  # this answer made the card a leech: it is now suspended and flagged
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One answer to record: the card, the grade 1-4, when (aware datetime) and how long it took."""
+
+    card_id: str
+    grade: int
+    at: datetime
+    duration_ms: int | None = None
+    review_id: str | None = None
+
+
 def record_answer(
     kb: KnowledgeBase,
     conn: sqlite3.Connection,
@@ -250,45 +260,79 @@ def record_answer(
 
     ``review_id`` lets the reviewer pass the id it used to preview the intervals, so the buttons' promise holds.
     """
-    if grade not in (1, 2, 3, 4):
-        raise KbError(f"grade {grade!r} is not 1 (again), 2 (hard), 3 (good) or 4 (easy)")
-    if at.tzinfo is None:
-        raise ValueError("record_answer needs an aware UTC datetime")
-    at = at.astimezone(UTC)
-    review_id = review_id or journal.new_id()
-    snapshot = card_snapshot(conn, card_id)
-    before = get_state(conn, card_id)
-    after = answer(scheduler_for(kb), before, grade, at, card_id=card_id, review_id=review_id)
+    return record_answers(kb, conn, [Answer(card_id, grade, at, duration_ms, review_id)], source=source)[0]
+
+
+def record_answers(
+    kb: KnowledgeBase, conn: sqlite3.Connection, answers: list[Answer], *, source: str = "review"
+) -> list[ReviewResult]:
+    """Record many answers at once (an import): one journal write and fsync, one transaction.
+
+    Answers of one card are applied in the order given. An answer older than the card's last review (history
+    imported after reviewing in kb) is put in its place in time: the card's schedule is recomputed from its history.
+    """
+    answers = list(answers)
+    for a in answers:
+        if a.grade not in (1, 2, 3, 4):
+            raise KbError(f"grade {a.grade!r} is not 1 (again), 2 (hard), 3 (good) or 4 (easy)")
+        if a.at.tzinfo is None:
+            raise ValueError("record_answer needs an aware UTC datetime")
+    if not answers:
+        return []
+    sched = scheduler_for(kb)
     threshold = kb.settings.leech_threshold
-    lapsed = after.lapses > (before.lapses if before else 0)
-    leech = bool(threshold) and lapsed and after.lapses >= threshold
-    event = {
-        "v": journal.FORMAT,
-        "type": "review",
-        "id": review_id,
-        "at": iso(at),
-        "device": device_name(kb.settings),
-        "card": card_id,
-        "grade": grade,
-        "ms": duration_ms,
-        "source": source,
-        **snapshot,
-        "before": before.to_dict() if before else None,
-        "after": after.to_dict(),
-    }
-    if leech:
-        event["leech"] = True
-    with _journaled(kb, conn, [event]):
-        _insert_review(conn, event, card_id)
-        conn.execute(
-            "UPDATE reviews SET state_before = ?, state_after = ? WHERE uid = ?",
-            (state_json(before), after.to_json(), review_id),
-        )
-        _put_state(conn, card_id, after)
+    device = device_name(kb.settings)
+    states: dict[str, CardState | None] = {}
+    snapshots: dict[str, dict] = {}
+    out_of_order: set[str] = set()
+    events, results = [], []
+    for a in answers:
+        card_id = a.card_id
+        if card_id not in snapshots:
+            snapshots[card_id] = card_snapshot(conn, card_id)
+            states[card_id] = get_state(conn, card_id)
+        at = a.at.astimezone(UTC)
+        review_id = a.review_id or journal.new_id()
+        before = states[card_id]
+        if before is not None and before.last_review and iso(at) < before.last_review:
+            out_of_order.add(card_id)
+        after = answer(sched, before, a.grade, at, card_id=card_id, review_id=review_id)
+        lapsed = after.lapses > (before.lapses if before else 0)
+        leech = bool(threshold) and lapsed and after.lapses >= threshold
+        event = {
+            "v": journal.FORMAT,
+            "type": "review",
+            "id": review_id,
+            "at": iso(at),
+            "device": device,
+            "card": card_id,
+            "grade": a.grade,
+            "ms": a.duration_ms,
+            "source": source,
+            **snapshots[card_id],
+            "before": before.to_dict() if before else None,
+            "after": after.to_dict(),
+        }
         if leech:
-            _insert_event(conn, f"{review_id}:leech", card_id, "leech", event["at"], ref=review_id)
+            event["leech"] = True
+        events.append(event)
+        results.append(ReviewResult(review_id, card_id, a.grade, at, before, after, leech))
+        states[card_id] = after
+    with _journaled(kb, conn, events):
+        for event in events:
+            _insert_review(conn, event, event["card"])
+            if event.get("leech"):
+                _insert_event(
+                    conn, f"{event['id']}:leech", event["card"], "leech", event["at"], ref=event["id"]
+                )
+        for card_id, state in states.items():
+            if card_id in out_of_order:
+                _recompute(conn, kb, card_id)
+            else:
+                _put_state(conn, card_id, state)
+        for card_id in {e["card"] for e in events if e.get("leech")} | out_of_order:
             _apply_flags(conn, card_id)
-    return ReviewResult(review_id, card_id, grade, at, before, after, leech)
+    return results
 
 
 def _insert_review(conn: sqlite3.Connection, event: dict, card_id: str) -> bool:
@@ -844,8 +888,10 @@ __all__ = [
     "Filters",
     "Queue",
     "QueueCard",
+    "Answer",
     "ReviewResult",
     "bury",
+    "record_answers",
     "now",
     "rebuild_from_journal",
     "record_answer",

@@ -401,3 +401,62 @@ def test_kill_9_mid_session_keeps_every_answer_given(kb, conn):
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert check.execute("SELECT card_id, grade FROM reviews").fetchall() == [("card0", 3)]
     assert [(x["card"], x["grade"]) for x in journal_lines(kb)] == [("card0", 3)]
+
+
+def test_batch_import_matches_one_by_one_and_replays_identically(tmp_path, monkeypatch):
+    history = [
+        ("card0", 3, 0),
+        ("card1", 1, 1),
+        ("card0", 3, 2),
+        ("card1", 3, 3),
+        ("card0", 4, 200),
+        ("card1", 2, 300),
+    ]
+    ids = [f"r{i:02d}" for i in range(len(history))]
+    one = make_kb(tmp_path / "one", monkeypatch, device="one")
+    c1 = open_conn(one)
+    add_card(c1, "card0")
+    add_card(c1, "card1", position=1)
+    for (card, grade, minutes), rid in zip(history, ids, strict=True):
+        review.record_answer(
+            one,
+            c1,
+            card,
+            grade,
+            at=T0 + timedelta(minutes=minutes * 60),
+            duration_ms=None,
+            source="anki-import",
+            review_id=rid,
+        )
+    batch = make_kb(tmp_path / "batch", monkeypatch, device="batch")
+    c2 = open_conn(batch)
+    add_card(c2, "card0")
+    add_card(c2, "card1", position=1)
+    answers = [
+        review.Answer(card, grade, T0 + timedelta(minutes=minutes * 60), None, rid)
+        for (card, grade, minutes), rid in zip(history, ids, strict=True)
+    ]
+    results = review.record_answers(batch, c2, answers, source="anki-import")
+    assert [r.after for r in results] == [
+        review.CardState.from_dict(json.loads(row[0]))
+        for row in c1.execute("SELECT state_after FROM reviews ORDER BY uid")
+    ]
+    assert (
+        c2.execute("SELECT * FROM card_state").fetchall() == c1.execute("SELECT * FROM card_state").fetchall()
+    )
+    assert len(journal_lines(batch, "batch")) == len(history)
+    assert c2.execute("SELECT DISTINCT source FROM reviews").fetchall() == [("anki-import",)]
+
+
+def test_an_answer_older_than_the_last_review_takes_its_place_in_time(kb, conn):
+    review.record_answer(kb, conn, "card0", 3, at=T0 + timedelta(days=1), duration_ms=1)
+    review.record_answer(kb, conn, "card0", 1, at=T0, duration_ms=1)  # imported later, happened earlier
+    rows = conn.execute(
+        "SELECT grade, json_extract(state_after, '$.reps') FROM reviews ORDER BY reviewed_at"
+    ).fetchall()
+    assert rows == [(1, 1), (3, 2)]
+    state = review.get_state(conn, "card0")
+    assert state.reps == 2 and state.last_review == review.iso(T0 + timedelta(days=1))
+    expected = snapshot(conn)
+    review.rebuild_from_journal(kb, conn)
+    assert snapshot(conn) == expected
