@@ -23,6 +23,7 @@ def simulate(kb, conn, cards=60, days=120, seed=1):
         add_card(conn, f"c{i:03d}", position=i)
     for day in range(days):
         at = start + timedelta(days=day)
+        batch = []
         for (card_id,) in conn.execute(
             "SELECT c.id FROM cards c LEFT JOIN card_state s ON s.card_id = c.id WHERE s.due IS NULL OR s.due < ?",
             (review.iso(at + timedelta(hours=20)),),
@@ -33,8 +34,9 @@ def simulate(kb, conn, cards=60, days=120, seed=1):
             else:
                 elapsed = (at - review.parse_iso(state.last_review)).total_seconds() / 86400
                 grade = 3 if rng.random() < 0.9 ** (elapsed / 2) else 1
-            review.record_answer(kb, conn, card_id, grade, at=at, duration_ms=1000)
+            batch.append(review.Answer(card_id, grade, at, 1000))
             at += timedelta(minutes=1)
+        review.record_answers(kb, conn, batch)  # one day's answers, one journal write
 
 
 def test_optimize_needs_enough_reviews(tmp_path, monkeypatch):
