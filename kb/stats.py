@@ -228,7 +228,7 @@ def render_stats(data: dict, console) -> None:
             style="bold",
         )
     )
-    console.print(Text("\nReviews, last 52 weeks", style="bold"))
+    console.print(Text("\nReviews, last 52 weeks (· none, ░ ▒ ▓ █ more)", style="bold"))
     for line in heatmap_lines(data["heatmap"], date.fromisoformat(data["today"]["day"])):
         console.print(line)
 
@@ -240,6 +240,7 @@ def heatmap_lines(heatmap: list[dict], today: date, weeks: int = 52) -> list:
     counts = {d["day"]: d["reviews"] for d in heatmap}
     peak = max(counts.values(), default=0)
     shades = ["grey23", "green4", "green3", "green1", "bright_green"]
+    blocks = "·░▒▓█"  # readable without colour too (piped output, NO_COLOR)
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     lines = []
     for weekday in range(7):
@@ -251,6 +252,6 @@ def heatmap_lines(heatmap: list[dict], today: date, weeks: int = 52) -> list:
                 continue
             n = counts.get(day.isoformat(), 0)
             level = 0 if not n else min(4, 1 + int(3 * n / peak)) if peak else 0
-            line.append("■", style=shades[level])
+            line.append(blocks[level], style=shades[level])
         lines.append(line)
     return lines
