@@ -22,6 +22,7 @@ import shlex
 import subprocess
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -255,53 +256,94 @@ def _print_summary(echo, s: SessionSummary) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- terminal
-def read_key(stream=None) -> str:
-    """One key press from the terminal, without waiting for Enter.
+class KeyReader:
+    """Single key presses from the terminal, without waiting for Enter.
 
-    cbreak mode (not raw: output keeps its newline translation), set with TCSANOW so keys typed ahead while the card
-    was being drawn are kept, not flushed. Ctrl-C reads as "q".
+    The terminal stays in cbreak mode (no line buffering, no echo; output keeps its newline translation) for the
+    whole session, so a key pressed while a card is being drawn is neither echoed nor lost. ``close`` (or leaving
+    the ``with`` block) puts the terminal back; ``suspended()`` does so around the editor.
     """
-    import termios
-    import tty
 
-    stream = stream or sys.stdin
-    fd = stream.fileno()
-    old = termios.tcgetattr(fd)
-    try:
-        tty.setcbreak(fd, termios.TCSANOW)
-        ch = os.read(fd, 1).decode("utf-8", "replace")
-        if ch == "\x1b":  # swallow escape sequences (arrow keys)
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdin
+        self.fd = self.stream.fileno()
+        self.saved = None
+
+    def __enter__(self):
+        import termios
+        import tty
+
+        self.saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd, termios.TCSANOW)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        import termios
+
+        if self.saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+            self.saved = None
+
+    @contextmanager
+    def suspended(self):
+        was_raw = self.saved is not None
+        self.close()
+        try:
+            yield
+        finally:
+            if was_raw:
+                self.__enter__()
+
+    def __call__(self) -> str:
+        try:
+            ch = os.read(self.fd, 1)
+        except KeyboardInterrupt:
+            return "q"
+        if ch == b"\x1b":  # swallow escape sequences (arrow keys)
             import select
 
-            while select.select([fd], [], [], 0.01)[0]:
-                os.read(fd, 8)
-    except KeyboardInterrupt:
-        ch = "q"
-    finally:
-        termios.tcsetattr(fd, termios.TCSANOW, old)
-    return ch
+            while select.select([self.fd], [], [], 0.01)[0]:
+                os.read(self.fd, 8)
+        if ch and ch[0] >= 0x80:  # the rest of a UTF-8 character
+            need = 1 if ch[0] < 0xE0 else 2 if ch[0] < 0xF0 else 3
+            ch += os.read(self.fd, need)
+        return ch.decode("utf-8", "replace")
 
 
 class TerminalUI:
     """The rich reviewer."""
 
-    def __init__(self, console=None, key_reader=read_key):
+    def __init__(self, console=None, key_reader=None):
         from rich.console import Console
 
         self.console = console or Console()
-        self.read_key = key_reader
+        self.read_key = key_reader or KeyReader()
         self.message = ""
+
+    def __enter__(self):
+        if isinstance(self.read_key, KeyReader):
+            self.read_key.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if isinstance(self.read_key, KeyReader):
+            self.read_key.close()
 
     def _header(self, card, counts):
         from rich.text import Text
 
         head = Text()
-        head.append(f" {counts.new} ", style="bold blue")
-        head.append("new  ")
-        head.append(f"{counts.learning} ", style="bold red")
-        head.append("learning  ")
-        head.append(f"{counts.review} ", style="bold green")
-        head.append("review")
+        for queue, count, colour in (
+            ("new", counts.new, "blue"),
+            ("learning", counts.learning, "red"),
+            ("review", counts.review, "green"),
+        ):
+            current = " underline" if card.queue == queue else ""
+            head.append(f" {count}", style=f"bold {colour}{current}")
+            head.append(f" {queue} ")
         return head
 
     def _render(self, card, counts, intervals, revealed: bool):
@@ -359,8 +401,10 @@ class TerminalUI:
 
     def edit(self, kb, card) -> None:
         cmd = editor_command(kb, card)
+        restore = self.read_key.suspended() if isinstance(self.read_key, KeyReader) else nullcontext()
         try:
-            subprocess.call(cmd)
+            with restore:
+                subprocess.call(cmd)
         except OSError as exc:
             self.message = f"cannot start the editor {cmd[0]!r} ({exc.strerror}); set $VISUAL or $EDITOR"
 

@@ -77,7 +77,15 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
 
         index(kb, conn)
 
-    summary = run_session(kb, conn, queue, ui, reindex=reindex)
+    try:
+        if interactive:
+            with ui:  # the terminal in cbreak mode for the session, put back however it ends
+                summary = run_session(kb, conn, queue, ui, reindex=reindex)
+        else:
+            summary = run_session(kb, conn, queue, ui, reindex=reindex)
+    except KeyboardInterrupt:
+        click.echo("\nkb review: interrupted; every answer given so far is saved.", err=True)
+        sys.exit(130)
     if as_json and not interactive:
         echo_json(summary.to_dict())
     else:
