@@ -302,6 +302,10 @@ class KeyReader:
             ch = os.read(self.fd, 1)
         except KeyboardInterrupt:
             return "q"
+        except OSError:  # the terminal went away
+            return "\x04"
+        if not ch:  # end of input (terminal closed): end the session instead of spinning
+            return "\x04"
         if ch == b"\x1b":  # swallow escape sequences (arrow keys)
             import select
 
