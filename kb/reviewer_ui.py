@@ -284,7 +284,10 @@ class KeyReader:
         import termios
 
         if self.saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+            try:
+                termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+            except termios.error:  # the terminal is gone: nothing to restore
+                pass
             self.saved = None
 
     @contextmanager

@@ -460,3 +460,26 @@ def test_an_answer_older_than_the_last_review_takes_its_place_in_time(kb, conn):
     expected = snapshot(conn)
     review.rebuild_from_journal(kb, conn)
     assert snapshot(conn) == expected
+
+
+def test_key_reader_on_a_real_terminal():
+    """Single keys without Enter, no echo, UTF-8 keys whole, terminal restored, closed terminal ends the session."""
+    import os
+    import pty
+    import select
+    import termios
+
+    from kb.reviewer_ui import KeyReader
+
+    master, slave = pty.openpty()
+    with open(slave, "rb", buffering=0, closefd=False) as stream:
+        before = termios.tcgetattr(slave)
+        with KeyReader(stream) as read:
+            os.write(master, " 3é".encode())
+            assert [read(), read(), read()] == [" ", "3", "é"]
+            assert not select.select([master], [], [], 0)[0]  # nothing echoed back
+        assert termios.tcgetattr(slave) == before
+        with KeyReader(stream) as read:
+            os.close(master)
+            assert read() == "\x04"
+    os.close(slave)
