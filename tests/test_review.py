@@ -483,3 +483,65 @@ def test_key_reader_on_a_real_terminal():
             os.close(master)
             assert read() == "\x04"
     os.close(slave)
+
+
+# ---------------------------------------------------------------------------------------------------- real notes
+NOTE = """---
+title: Atomic Habits
+type: book
+tags: [habits]
+---
+# Atomic Habits
+
+## Flashcards
+
+What is habit stacking?::Pairing a new habit with a current one
+
+Identity-based habit:::A habit built on who you want to become
+
+What are the four laws of behaviour change?::Obvious, attractive, easy, satisfying
+"""
+
+
+@pytest.fixture
+def real_kb(tmp_path, monkeypatch):
+    pytest.importorskip("kb.cardsync", reason="the card extractor is not merged yet")
+    kb = make_kb(tmp_path / "kb", monkeypatch)
+    (kb.root / "notes" / "books" / "atomic-habits.md").write_text(NOTE, encoding="utf-8")
+    monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
+    return kb
+
+
+def test_review_real_notes_end_to_end(real_kb):
+    out = cli(["review"], "3\n3\n3\n3\n3\n").output
+    fronts = [line[3:] for line in out.splitlines() if line.startswith("Q: ")]
+    assert fronts[:3] == [
+        "What is habit stacking?",
+        "Identity-based habit",
+        "What are the four laws of behaviour change?",
+    ]
+    # the reversed card's other side is its sibling: not shown on the same day
+    assert "A habit built on who you want to become" not in fronts
+    conn = sqlite3.connect(real_kb.db)
+    assert conn.execute("SELECT count(DISTINCT card_id) FROM reviews").fetchone()[0] == 3
+    later = cli(["review"], "3\n" * 8, env={"KB_NOW": "2026-03-03T09:00:00Z"}).output
+    assert "Q: A habit built on who you want to become" in later
+
+
+def test_schedules_survive_a_renamed_and_edited_note_and_a_deleted_database(real_kb):
+    cli(["review", "--limit", "1"], "4\n")
+    conn = sqlite3.connect(real_kb.db)
+    (card_id, due) = conn.execute("SELECT card_id, due FROM card_state").fetchone()
+    conn.close()
+    old = real_kb.root / "notes" / "books" / "atomic-habits.md"
+    new = real_kb.root / "notes" / "books" / "atomic-habits-james-clear.md"
+    new.write_text(old.read_text().replace("with a current one", "with one you already do"), encoding="utf-8")
+    old.unlink()
+    remove_database(real_kb.db)
+    assert cli(["due", "--json"]).exit_code == 0
+    conn = sqlite3.connect(real_kb.db)
+    rows = conn.execute(
+        "SELECT c.front, c.note, s.due FROM card_state s JOIN cards c ON c.id = s.card_id"
+    ).fetchall()
+    assert rows == [("What is habit stacking?", "notes/books/atomic-habits-james-clear.md", due)]
+    assert card_id  # the history is attached to the live card, whatever its id is now
