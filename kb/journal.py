@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import stat as stat_mod
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,11 +131,22 @@ class Chunk:
     bad_lines: list[int]  # 1-based line numbers within the chunk that were not valid JSON
 
 
-def journal_files(journal_dir: Path) -> list[Path]:
+def journal_files(journal_dir: Path) -> list[tuple[Path, os.stat_result]]:
+    """The journal files with their stat (one stat each: scandir's)."""
     try:
-        return sorted(p for p in journal_dir.iterdir() if p.suffix == ".jsonl" and p.is_file())
+        entries = list(os.scandir(journal_dir))
     except FileNotFoundError:
         return []
+    found = []
+    for entry in entries:
+        if entry.name.endswith(".jsonl"):
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            if stat_mod.S_ISREG(st.st_mode):
+                found.append((Path(entry.path), st))
+    return sorted(found, key=lambda item: item[0].name)
 
 
 def read_new(journal_dir: Path, known: dict[str, tuple[int, int]]) -> list[Chunk]:
@@ -144,11 +156,7 @@ def read_new(journal_dir: Path, known: dict[str, tuple[int, int]]) -> list[Chunk
     from the start: replay skips events it already has by their ids.
     """
     chunks = []
-    for path in journal_files(journal_dir):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
+    for path, st in journal_files(journal_dir):
         size_done, mtime_done = known.get(path.name, (0, 0))
         if st.st_size == size_done and st.st_mtime_ns == mtime_done:
             continue
