@@ -9,7 +9,7 @@ Prints one JSON object with:
 * ``ratio``: kb / Anki (target: under 0.5).
 * ``answer_latency_ms``: from writing a grade to the next card fully printed, median and p95 (target: < 20 ms).
   Each answer is fsynced to the journal and committed to SQLite (synchronous=FULL) before the next card shows.
-* ``kb_peak_rss_mb``: the review process's max RSS (os.wait4 rusage of that child; target < 60 MB).
+* ``kb_peak_rss_mb``: the review process's max RSS (getrusage(RUSAGE_CHILDREN) in a small launcher; < 60 MB).
 
 Usage: python benchmarks/bench_review.py [--cards 50000] [--due 30000] [--answers 50] [--work DIR]
 Run from the repository root (or set PYTHONPATH to it).
