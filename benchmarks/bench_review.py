@@ -337,11 +337,12 @@ def main() -> None:
     root = build_kb(work, args.cards, args.due)
     anki_path = build_anki(work, args.cards, args.due)
     setup = time.perf_counter() - t
-    anki_runs = [run_anki(anki_path) for _ in range(args.runs)]
-    tty_runs = [run_kb_tty(root) for _ in range(args.runs)]
-    kb_runs = []
+    # interleaved, so a machine that gets busier or quieter during the run affects both sides alike
+    anki_runs, tty_runs, kb_runs = [], [], []
     for _ in range(args.runs):
-        # each run answers cards; start each from the same database and journal
+        anki_runs.append(run_anki(anki_path))
+        tty_runs.append(run_kb_tty(root))
+        # each piped run answers cards; start each from the same database and journal
         snap = work / "snap.db"
         shutil.copy(root / ".kb" / "kb.db", snap)
         kb_runs.append(run_kb_piped(root, args.answers))
@@ -363,6 +364,11 @@ def main() -> None:
         "anki_first_card_s": round(best_anki, 4),
         "ratio": round(best_kb["first_card_s"] / best_anki, 3),
         "ratio_tty": round(best_tty / best_anki, 3),
+        "ratio_of_medians": round(
+            statistics.median(r["first_card_s"] for r in kb_runs)
+            / statistics.median(r["first_card_s"] for r in anki_runs),
+            3,
+        ),
         "answer_latency_ms": {
             "median": round(latencies_median, 2),
             "p95": round(max(r["answer_ms_p95"] for r in kb_runs), 2),
