@@ -77,7 +77,7 @@ def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSu
     """Show cards until the queue is empty, the user quits or input ends. Every answer is durable when stored."""
     summary = SessionSummary()
     history: list[tuple[review.QueueCard, review.ReviewResult, int]] = []  # for undo
-    sched = review.scheduler_for(kb)
+    sched = _LazyScheduler(kb)
     pending: review.QueueCard | None = None
     number = 0
     while True:
@@ -88,7 +88,7 @@ def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSu
             break
         number += 1
         review_id = review.journal.new_id()
-        intervals = preview(sched, card.state, at, card_id=card.id, review_id=review_id)
+        intervals = _Intervals(sched, card, at, review_id)
         shown = time.monotonic()
         action = ui.ask(card, number, queue.counts(at), intervals)
         spent = time.monotonic() - shown
@@ -145,6 +145,34 @@ def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSu
     summary.due_tomorrow = review.due_tomorrow(conn, kb.settings, at, review.local_zone())
     summary.left = queue.counts(at)
     return summary
+
+
+class _LazyScheduler:
+    """The FSRS scheduler, built (and fsrs imported) only when an interval is first needed: the terminal reviewer
+    shows the first card's front before any interval."""
+
+    def __init__(self, kb):
+        self.kb = kb
+        self.value = None
+
+    def get(self):
+        if self.value is None:
+            self.value = review.scheduler_for(self.kb)
+        return self.value
+
+
+class _Intervals:
+    """The interval each grade would give, computed on first use (a mapping grade -> timedelta)."""
+
+    def __init__(self, sched: _LazyScheduler, card, at, review_id: str):
+        self.args = (sched, card, at, review_id)
+        self.values = None
+
+    def __getitem__(self, grade: int) -> timedelta:
+        if self.values is None:
+            sched, card, at, review_id = self.args
+            self.values = preview(sched.get(), card.state, at, card_id=card.id, review_id=review_id)
+        return self.values[grade]
 
 
 def _reload(conn, card: review.QueueCard) -> review.QueueCard | None:
