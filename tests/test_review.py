@@ -545,3 +545,35 @@ def test_schedules_survive_a_renamed_and_edited_note_and_a_deleted_database(real
     ).fetchall()
     assert rows == [("What is habit stacking?", "notes/books/atomic-habits-james-clear.md", due)]
     assert card_id  # the history is attached to the live card, whatever its id is now
+
+
+def test_an_answer_waits_for_a_concurrent_writer_instead_of_failing(kb, conn):
+    """`kb index` (or anything else) holding the write lock makes an answer wait (busy timeout), never fail."""
+    import threading
+
+    from kb.store import connect
+
+    other = connect(kb.db)
+    other.execute("BEGIN IMMEDIATE")  # e.g. kb index writing in another process
+    impatient = connect(kb.db)
+    impatient.execute("PRAGMA busy_timeout = 0")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        review.record_answer(kb, impatient, "card0", 3, at=T0, duration_ms=1)
+    assert not (kb.journal_dir / "laptop.jsonl").exists()  # no journal line for an answer that was not stored
+
+    started = threading.Event()
+    results = []
+
+    def answer_in_the_reviewer():  # its own connection, as the reviewer process has
+        mine = connect(kb.db)
+        mine.set_trace_callback(lambda sql: started.set() if sql.startswith("BEGIN IMMEDIATE") else None)
+        results.append(review.record_answer(kb, mine, "card0", 3, at=T0, duration_ms=1))
+        mine.close()
+
+    worker = threading.Thread(target=answer_in_the_reviewer)
+    worker.start()
+    assert started.wait(30)
+    other.commit()  # the indexer finishes; the waiting answer goes through
+    worker.join(60)
+    assert results and results[0].after.state == review.LEARNING
+    assert [x["card"] for x in journal_lines(kb)] == ["card0"]
