@@ -872,12 +872,18 @@ class Queue:
 
 def due_tomorrow(conn: sqlite3.Connection, settings: Settings, at: datetime, tz: tzinfo | None = None) -> int:
     """Cards that will be due by the end of tomorrow (what is left today included)."""
-    end = next_day_start(next_day_start(at, settings.day_starts_at, tz), settings.day_starts_at, tz)
-    return conn.execute(
-        "SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.due < ? AND c.suspended = 0 "
-        "AND c.orphaned_at IS NULL",
-        (iso(end),),
+    end = iso(next_day_start(next_day_start(at, settings.day_starts_at, tz), settings.day_starts_at, tz))
+    # count on the (state, due) index alone, then take out the few suspended or orphaned cards: joining every due
+    # card to its cards row costs ~0.3 s with 30,000 due
+    scheduled = conn.execute(
+        "SELECT count(*) FROM card_state WHERE state IN (1, 2, 3) AND due < ?", (end,)
     ).fetchone()[0]
+    hidden = conn.execute(
+        "SELECT count(*) FROM cards c CROSS JOIN card_state s ON s.card_id = c.id "
+        "WHERE (c.suspended != 0 OR c.orphaned_at IS NOT NULL) AND s.due < ?",
+        (end,),
+    ).fetchone()[0]
+    return scheduled - hidden
 
 
 __all__ = [

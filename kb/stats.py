@@ -45,11 +45,20 @@ def compute_stats(
         (iso(today_start),),
     ).fetchone()
     next_start = iso(next_day_start(now, settings.day_starts_at, tz))
+    # scheduled cards are read from the (state, due) index alone; the few suspended or orphaned ones are then taken
+    # out (joining every scheduled card to its cards row costs ~0.3 s with 30,000 due)
     due_learning, due_review = conn.execute(
-        f"""SELECT coalesce(sum(s.state != 2), 0), coalesce(sum(s.state = 2), 0) FROM card_state s
-            JOIN cards c ON c.id = s.card_id WHERE s.due < ? AND {live}""",
+        "SELECT coalesce(sum(state != 2), 0), coalesce(sum(state = 2), 0) FROM card_state "
+        "WHERE state IN (1, 2, 3) AND due < ?",
         (next_start,),
     ).fetchone()
+    hidden = conn.execute(
+        f"SELECT s.state, s.due FROM cards c CROSS JOIN card_state s ON s.card_id = c.id WHERE NOT ({live})"
+    ).fetchall()
+    for state, due in hidden:
+        if due < next_start:
+            due_learning -= state != 2
+            due_review -= state == 2
     new_available = conn.execute(
         f"SELECT count(*) FROM cards c WHERE {live} AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id)"
     ).fetchone()[0]
@@ -67,10 +76,12 @@ def compute_stats(
     bounds = _boundaries(today, forecast_days, settings, tz)
     counts = [0] * forecast_days
     for (due,) in conn.execute(
-        f"SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card_id WHERE s.due < ? AND {live}",
-        (bounds[-1],),
+        "SELECT due FROM card_state WHERE state IN (1, 2, 3) AND due < ?", (bounds[-1],)
     ):
         counts[max(0, bisect_right(bounds, due) - 1)] += 1
+    for _state, due in hidden:
+        if due < bounds[-1]:
+            counts[max(0, bisect_right(bounds, due) - 1)] -= 1
     forecast = [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(counts)]
 
     # true retention: answers to cards in review state (not learning), young and mature

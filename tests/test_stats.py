@@ -81,3 +81,16 @@ def test_stats_and_due_commands(setup, monkeypatch):
     result = runner.invoke(cli, ["due"])
     assert result.exit_code == 0 and "Due today:" in result.output and "taxes" in result.output
     assert json.loads(runner.invoke(cli, ["due", "--json"]).output)["total"]["new"] == 3
+
+
+def test_suspended_cards_leave_the_forecast_and_due_counts(setup):
+    kb, conn = setup
+    before = compute_stats(conn, NOW, kb.settings)
+    review.suspend(kb, conn, ["c1"], at=NOW)  # answered Again today: due today, in learning
+    after = compute_stats(conn, NOW, kb.settings)
+    assert sum(d["due"] for d in after["forecast"]) == sum(d["due"] for d in before["forecast"]) - 1
+    assert after["forecast"][0]["due"] == before["forecast"][0]["due"] - 1
+    due_before, due_after = before["today"]["due"], after["today"]["due"]
+    assert due_after["learning"] + due_after["review"] == due_before["learning"] + due_before["review"] - 1
+    assert after["cards"]["suspended"] == 1
+    assert review.due_tomorrow(conn, kb.settings, NOW, UTC) == sum(d["due"] for d in after["forecast"][:2])
