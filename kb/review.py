@@ -767,6 +767,8 @@ class Queue:
         self.limit = limit
         self.shown = 0
         self.skipped: set[str] = set()
+        self._new: list[tuple[str, str]] | None = None
+        self._new_full = False
         self.siblings: dict[str, set[str]] = {}
         for sibling, card_id in conn.execute(
             # CROSS JOIN keeps today's few reviews as the outer loop (never a walk over every card)
@@ -780,7 +782,9 @@ class Queue:
         return {**self.filters.params(), "now": iso(at), "next_day": iso(self.next_day)}
 
     def _ok(self, row) -> bool:
-        card_id, sibling = row[0], row[7]
+        return self._allowed(row[0], row[7])
+
+    def _allowed(self, card_id: str, sibling: str) -> bool:
         if card_id in self.skipped:
             return False
         if sibling and sibling in self.siblings and card_id not in self.siblings[sibling]:
@@ -812,13 +816,7 @@ class Queue:
         if card is None and self.reviews_left > 0:
             card = self._first(self._scheduled_sql("s.state = 2 AND s.due < :next_day"), p, "review")
         if card is None and self.new_left > 0:
-            card = self._first(
-                f"SELECT {CARD_COLUMNS}, n.title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM cards c"
-                f" LEFT JOIN notes n ON n.path = c.note WHERE NOT EXISTS (SELECT 1 FROM card_state s"
-                f" WHERE s.card_id = c.id) AND {self.where} ORDER BY c.note, c.position",
-                p,
-                "new",
-            )
+            card = self._next_new(p)
         if card is None:
             ahead = {**p, "ahead": iso(min(at + LEARN_AHEAD, self.next_day))}
             card = self._first(
@@ -837,18 +835,59 @@ class Queue:
             f"SELECT count(*) FROM (SELECT 1 {base} AND s.state = 2 AND s.due < :next_day LIMIT :cap)",
             {**p, "cap": self.reviews_left},
         ).fetchone()[0]
-        new = self.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM cards c WHERE NOT EXISTS (SELECT 1 FROM card_state s"
-            f" WHERE s.card_id = c.id) AND {self.where} LIMIT :cap)",
-            {**p, "cap": self.new_left},
-        ).fetchone()[0]
+        candidates = self._new_candidates(p)
+        new = min(
+            self.new_left,
+            sum(1 for card_id, sibling in candidates if self._allowed(card_id, sibling)),
+        )
         return Counts(new=new, learning=learning, review=review)
+
+    def _new_candidates(self, p: dict) -> list[tuple[str, str]]:
+        """New cards in note order, found once per session (a walk over the cards in note order can pass many
+        already-scheduled cards; doing it for every card shown would cost the answer latency)."""
+        if self._new is None or (not self._new and self._new_full):
+            want = self.new_left + len(self.skipped) + 100
+            self._new = [
+                tuple(row)
+                for row in self.conn.execute(
+                    f"SELECT c.id, c.sibling FROM cards c WHERE NOT EXISTS (SELECT 1 FROM card_state s"
+                    f" WHERE s.card_id = c.id) AND {self.where} ORDER BY c.note, c.position LIMIT :want",
+                    {**p, "want": want},
+                )
+            ]
+            self._new_full = len(self._new) == want
+            self._new = [c for c in self._new if c[0] not in self.skipped]
+        return self._new
+
+    def _next_new(self, p: dict) -> QueueCard | None:
+        candidates = self._new_candidates(p)
+        while candidates:
+            for card_id, sibling in list(candidates):
+                if not self._allowed(card_id, sibling):
+                    continue
+                row = self.conn.execute(
+                    f"SELECT {CARD_COLUMNS}, n.title FROM cards c LEFT JOIN notes n ON n.path = c.note"
+                    f" WHERE c.id = :id AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id)"
+                    f" AND {self.where}",
+                    {**p, "id": card_id},
+                ).fetchone()
+                if row is not None:
+                    return QueueCard(*row[:11], title=row[11] or "", queue="new", state=None)
+                candidates.remove((card_id, sibling))  # answered elsewhere (a quiz), suspended or edited away
+            if not self._new_full:
+                return None
+            candidates = self._new_candidates(p)
+            if all(not self._allowed(c, sib) for c, sib in candidates):
+                return None
+        return None
 
     def answered(self, card: QueueCard) -> None:
         """Count a shown-and-answered card against the limits and hold back its siblings."""
         self.shown += 1
         if card.queue == "new":
             self.new_left = max(0, self.new_left - 1)
+            if self._new is not None and (card.id, card.sibling) in self._new:
+                self._new.remove((card.id, card.sibling))
         elif card.queue == "review":
             self.reviews_left = max(0, self.reviews_left - 1)
         if card.sibling:
@@ -859,6 +898,8 @@ class Queue:
         self.shown = max(0, self.shown - 1)
         if card.queue == "new":
             self.new_left += 1
+            if self._new is not None and (card.id, card.sibling) not in self._new:
+                self._new.insert(0, (card.id, card.sibling))
         elif card.queue == "review":
             self.reviews_left += 1
         if card.sibling and card.sibling in self.siblings:
@@ -868,6 +909,8 @@ class Queue:
 
     def skip(self, card_id: str) -> None:
         self.skipped.add(card_id)
+        if self._new is not None:
+            self._new = [c for c in self._new if c[0] != card_id]
 
 
 def due_tomorrow(conn: sqlite3.Connection, settings: Settings, at: datetime, tz: tzinfo | None = None) -> int:

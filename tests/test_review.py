@@ -577,3 +577,26 @@ def test_an_answer_waits_for_a_concurrent_writer_instead_of_failing(kb, conn):
     worker.join(60)
     assert results and results[0].after.state == review.LEARNING
     assert [x["card"] for x in journal_lines(kb)] == ["card0"]
+
+
+def test_new_cards_after_many_scheduled_ones_in_note_order(tmp_path, monkeypatch):
+    kb = make_kb(tmp_path / "kb", monkeypatch, new_per_day=3)
+    conn = open_conn(kb)
+    for i in range(40):
+        add_card(conn, f"old{i:02d}", note="notes/a.md", position=i)
+    review.record_answers(
+        kb, conn, [review.Answer(f"old{i:02d}", 4, T0 - timedelta(days=1)) for i in range(40)]
+    )
+    add_card(conn, "new-a", note="notes/b.md", position=0, sibling="ab")
+    add_card(conn, "new-b", note="notes/b.md", position=1, sibling="ab")
+    for i in range(3):
+        add_card(conn, f"new{i}", note="notes/c.md", position=i)
+    q = review.Queue(conn, kb.settings, T0)
+    assert q.counts(T0).new == 3
+    shown = []
+    while (card := q.next(T0)) is not None:
+        shown.append(card.id)
+        review.record_answer(kb, conn, card.id, 4, at=T0, duration_ms=1)
+        q.answered(card)
+        assert q.counts(T0).new == 3 - len(shown)
+    assert shown == ["new-a", "new0", "new1"]  # new-b is new-a's sibling: another day
