@@ -27,6 +27,7 @@ COMMANDS = {
     "due": "kb.commands.review:due_cmd",
     "stats": "kb.commands.review:stats_cmd",
     "optimize": "kb.commands.review:optimize_cmd",
+    "cards": "kb.commands.cards:cards_group",
 }
 
 
