@@ -30,11 +30,12 @@ def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
     Broken notes are reported on stderr, one line each; the command goes on with the rest.
     """
     from kb.indexer import index
-    from kb.review import sync_journal
     from kb.store import open_store
 
     conn = open_store(kb.db)
     report = index(kb, conn)
+    from kb.review import sync_journal
+
     replay = sync_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
     if not quiet:
         for err in report.errors:
