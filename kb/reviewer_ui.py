@@ -8,6 +8,7 @@
       id: 9f3c2a1b  note: notes/books/atomic-habits.md:42  queue: review
       Q: What is habit stacking?
       A: Pairing a new habit with a current one.
+         (a multi-line side continues on lines indented by three spaces)
       grades: 1 again 10m | 2 hard 2d | 3 good 4d | 4 easy 9d
       >
 
@@ -221,6 +222,11 @@ def editor_command(kb, card: review.QueueCard) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------- plain lines
+def _indent(text: str) -> str:
+    """Continuation lines of a multi-line side are indented by three spaces (so every protocol line is tagged)."""
+    return text.strip("\n").replace("\n", "\n   ")
+
+
 class LineUI:
     """The scriptable protocol (see the module docstring)."""
 
@@ -238,8 +244,8 @@ class LineUI:
         self._echo(f"id: {card.id}  note: {card.note}:{card.line}  queue: {card.queue}")
         if card.title or card.context:
             self._echo(f"in: {card.context or card.title}")
-        self._echo(f"Q: {card.front}")
-        self._echo(f"A: {card.back}")
+        self._echo(f"Q: {_indent(card.front)}")
+        self._echo(f"A: {_indent(card.back)}")
         self._echo(f"grades: {_grades_line(intervals)}")
         while True:
             click.echo("> ", nl=False, file=self.out)

@@ -600,3 +600,10 @@ def test_new_cards_after_many_scheduled_ones_in_note_order(tmp_path, monkeypatch
         q.answered(card)
         assert q.counts(T0).new == 3 - len(shown)
     assert shown == ["new-a", "new0", "new1"]  # new-b is new-a's sibling: another day
+
+
+def test_line_protocol_indents_multi_line_sides(kb, conn, monkeypatch):
+    monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
+    add_card(conn, "multi", position=-1, front="First line\nsecond line", back="- a\n- b")
+    out = cli(["review", "--limit", "1"], "3\n").output
+    assert "Q: First line\n   second line\nA: - a\n   - b\n" in out

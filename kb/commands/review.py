@@ -45,8 +45,8 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
       Q: front
       A: back
       grades: 1 again 1m | 2 hard 6m | 3 good 10m | 4 easy 3d
-    and one line is read: 1-4 (or again/hard/good/easy), u (undo), s (suspend), b (bury) or q (quit); end of
-    input ends the session.
+    (a multi-line side continues on lines indented by three spaces) and one line is read: 1-4 (or
+    again/hard/good/easy), u (undo), s (suspend), b (bury) or q (quit); end of input ends the session.
 
     \b
     Examples:
