@@ -280,6 +280,9 @@ class LineUI:
 
 def _print_summary(echo, s: SessionSummary) -> None:
     minutes, seconds = divmod(int(s.seconds), 60)
+    if s.reviewed == 0 and (s.left is None or not s.left.total):
+        echo(f"Nothing to review now. Due tomorrow: {s.due_tomorrow}.")
+        return
     echo(
         f"Reviewed {s.reviewed} card{'s' if s.reviewed != 1 else ''} in {minutes}m {seconds:02d}s; "
         f"again rate {s.again_rate:.0%}."

@@ -532,7 +532,11 @@ def test_schedules_survive_a_renamed_and_edited_note_and_a_deleted_database(real
     cli(["review", "--limit", "1"], "4\n")
     conn = sqlite3.connect(real_kb.db)
     (card_id, due) = conn.execute("SELECT card_id, due FROM card_state").fetchone()
+    (laws,) = conn.execute("SELECT id FROM cards WHERE front LIKE 'What are the four laws%'").fetchone()
     conn.close()
+    from kb.commands.review import suspend_cmd
+
+    assert CliRunner().invoke(suspend_cmd, [laws]).exit_code == 0
     old = real_kb.root / "notes" / "books" / "atomic-habits.md"
     new = real_kb.root / "notes" / "books" / "atomic-habits-james-clear.md"
     new.write_text(old.read_text().replace("with a current one", "with one you already do"), encoding="utf-8")
@@ -545,6 +549,8 @@ def test_schedules_survive_a_renamed_and_edited_note_and_a_deleted_database(real
     ).fetchall()
     assert rows == [("What is habit stacking?", "notes/books/atomic-habits-james-clear.md", due)]
     assert card_id  # the history is attached to the live card, whatever its id is now
+    suspended = conn.execute("SELECT front FROM cards WHERE suspended = 1").fetchall()
+    assert suspended == [("What are the four laws of behaviour change?",)]
 
 
 def test_an_answer_waits_for_a_concurrent_writer_instead_of_failing(kb, conn):
@@ -607,3 +613,9 @@ def test_line_protocol_indents_multi_line_sides(kb, conn, monkeypatch):
     add_card(conn, "multi", position=-1, front="First line\nsecond line", back="- a\n- b")
     out = cli(["review", "--limit", "1"], "3\n").output
     assert "Q: First line\n   second line\nA: - a\n   - b\n" in out
+
+
+def test_nothing_to_review(kb, monkeypatch):
+    monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
+    result = cli(["review"], "")
+    assert result.exit_code == 0 and "Nothing to review now. Due tomorrow: 0." in result.output
