@@ -619,3 +619,27 @@ def test_nothing_to_review(kb, monkeypatch):
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
     result = cli(["review"], "")
     assert result.exit_code == 0 and "Nothing to review now. Due tomorrow: 0." in result.output
+
+
+def test_edit_key_opens_the_editor_at_the_card_line_then_reindexes(kb, conn, monkeypatch, tmp_path):
+    """`e` runs $VISUAL with +LINE and the note (a real program standing in for the user's editor)."""
+    import sys
+    from io import StringIO
+
+    from rich.console import Console
+
+    from kb.reviewer_ui import TerminalUI, run_session
+
+    log = tmp_path / "editor-args.json"
+    editor = tmp_path / "editor.py"
+    editor.write_text(f"import json, sys\nopen({str(log)!r}, 'w').write(json.dumps(sys.argv[1:]))\n")
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {editor}")
+    monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
+    keys = iter(["e", "q"])
+    reindexed = []
+    ui = TerminalUI(console=Console(file=StringIO(), width=80), key_reader=lambda: next(keys))
+    run_session(
+        kb, conn, review.Queue(conn, kb.settings, review.now()), ui, reindex=lambda: reindexed.append(1)
+    )
+    assert json.loads(log.read_text()) == ["+7", str(kb.root / "notes/books/atomic-habits.md")]
+    assert reindexed == [1]
