@@ -393,6 +393,7 @@ def undo(
         _insert_event(conn, event["id"], card_id, "undo", event["at"], ref=review_id)
         conn.execute("UPDATE reviews SET undone = 1 WHERE uid = ?", (review_id,))
         _recompute(conn, kb, card_id)
+        _apply_flags(conn, card_id)  # an undone answer that made the card a leech takes the suspension back too
     return get_state(conn, card_id)
 
 

@@ -194,6 +194,10 @@ def test_leech_is_suspended_flagged_and_survives_a_rebuild(tmp_path, monkeypatch
         at += timedelta(days=5)
     assert results[-1].leech and not any(r.leech for r in results[:-1])
     assert conn.execute("SELECT suspended, flags FROM cards").fetchone() == (1, '["leech"]')
+    review.undo(kb, conn, results[-1].review_id)  # taking the lapse back takes the leech back
+    assert conn.execute("SELECT suspended, flags FROM cards").fetchone() == (0, "[]")
+    results.append(review.record_answer(kb, conn, "card0", 1, at=at, duration_ms=1))
+    assert results[-1].leech
     review.unsuspend(kb, conn, ["card0"])
     assert conn.execute("SELECT suspended, flags FROM cards").fetchone() == (0, '["leech"]')
     expected = snapshot(conn)
