@@ -121,6 +121,8 @@ def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSu
             last_card, last, duration = history.pop()
             review.undo(kb, conn, last.review_id)
             queue.unanswered(last_card)
+            if last.leech and last_card.id in summary.leeches:
+                summary.leeches.remove(last_card.id)
             summary.reviewed -= 1
             summary.again -= last.grade == 1
             summary.seconds -= duration / 1000

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kb import review
 from kb.store import remove_database
@@ -647,3 +649,43 @@ def test_edit_key_opens_the_editor_at_the_card_line_then_reindexes(kb, conn, mon
     )
     assert json.loads(log.read_text()) == ["+7", str(kb.root / "notes/books/atomic-habits.md")]
     assert reindexed == [1]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["answer", "answer", "answer", "undo", "suspend", "unsuspend", "bury"]),
+            st.sampled_from(["card0", "card1", "card2"]),
+            st.integers(1, 4),
+            st.integers(0, 20 * 24 * 60),  # minutes to the next operation
+        ),
+        max_size=14,
+    )
+)
+def test_any_history_rebuilds_to_the_same_database(tmp_path_factory, monkeypatch, ops):
+    """Property: whatever the user does, deleting kb.db and replaying the journal gives the same database."""
+    root = tmp_path_factory.mktemp("kb")
+    kb = make_kb(root, monkeypatch, leech=2)
+    conn = open_conn(kb)
+    for i in range(3):
+        add_card(conn, f"card{i}", position=i)
+    at = T0
+    answered = []
+    for op, card, grade, minutes in ops:
+        if op == "answer":
+            answered.append(review.record_answer(kb, conn, card, grade, at=at, duration_ms=minutes))
+        elif op == "undo" and answered:
+            review.undo(kb, conn, answered.pop().review_id, at=at)
+        elif op in ("suspend", "unsuspend", "bury"):
+            getattr(review, op)(kb, conn, [card], at=at)
+        at += timedelta(minutes=minutes)
+    expected = snapshot(conn)
+    conn.close()
+    remove_database(kb.db)
+    fresh = open_conn(kb)
+    for i in range(3):
+        add_card(fresh, f"card{i}", position=i)
+    review.rebuild_from_journal(kb, fresh)
+    assert snapshot(fresh) == expected
+    fresh.close()
