@@ -689,3 +689,52 @@ def test_any_history_rebuilds_to_the_same_database(tmp_path_factory, monkeypatch
     review.rebuild_from_journal(kb, fresh)
     assert snapshot(fresh) == expected
     fresh.close()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["laptop", "phone"]),
+            st.sampled_from(["answer", "answer", "answer", "undo", "suspend", "unsuspend"]),
+            st.sampled_from(["card0", "card1"]),
+            st.integers(1, 4),
+            st.integers(0, 10 * 24 * 60),
+        ),
+        max_size=12,
+    )
+)
+def test_two_devices_converge_whatever_they_did(tmp_path_factory, monkeypatch, ops):
+    """Property: after exchanging journals, both devices and a fresh rebuild hold the same history and schedules."""
+    base = tmp_path_factory.mktemp("devices")
+    devices = {}
+    for name in ("laptop", "phone"):
+        kb = make_kb(base / name, monkeypatch, device=name)
+        conn = open_conn(kb)
+        add_card(conn, "card0")
+        add_card(conn, "card1", position=1)
+        devices[name] = (kb, conn, [])
+    at = T0
+    for device, op, card, grade, minutes in ops:
+        kb, conn, answered = devices[device]
+        monkeypatch.setenv("KB_DEVICE", device)
+        if op == "answer":
+            answered.append(review.record_answer(kb, conn, card, grade, at=at, duration_ms=1))
+        elif op == "undo" and answered:
+            review.undo(kb, conn, answered.pop().review_id, at=at)
+        elif op in ("suspend", "unsuspend"):
+            getattr(review, op)(kb, conn, [card], at=at)
+        at += timedelta(minutes=minutes)
+    for name, other in (("laptop", "phone"), ("phone", "laptop")):
+        theirs = devices[other][0].journal_dir / f"{other}.jsonl"
+        if theirs.exists():  # what git brings over
+            devices[name][0].journal_dir.mkdir(parents=True, exist_ok=True)
+            (devices[name][0].journal_dir / f"{other}.jsonl").write_bytes(theirs.read_bytes())
+    for name, (kb, conn, _) in devices.items():
+        monkeypatch.setenv("KB_DEVICE", name)
+        review.sync_journal(kb, conn)
+    laptop, phone = snapshot(devices["laptop"][1]), snapshot(devices["phone"][1])
+    assert laptop == phone
+    kb, conn, _ = devices["laptop"]
+    review.rebuild_from_journal(kb, conn)
+    assert snapshot(conn) == laptop
