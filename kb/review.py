@@ -393,7 +393,9 @@ def undo(
         _insert_event(conn, event["id"], card_id, "undo", event["at"], ref=review_id)
         conn.execute("UPDATE reviews SET undone = 1 WHERE uid = ?", (review_id,))
         _recompute(conn, kb, card_id)
-        _apply_flags(conn, card_id)  # an undone answer that made the card a leech takes the suspension back too
+        _apply_flags(
+            conn, card_id
+        )  # an undone answer that made the card a leech takes the suspension back too
     return get_state(conn, card_id)
 
 
@@ -542,8 +544,20 @@ def sync_journal(kb: KnowledgeBase, conn: sqlite3.Connection) -> ReplayReport:
     return report
 
 
-def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection) -> ReplayReport:
-    """Forget every schedule and replay every journal from the start (the database is a cache of the journals)."""
+def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection, *, force: bool = False) -> ReplayReport:
+    """Forget every schedule and replay every journal from the start (the database is a cache of the journals).
+
+    Refuses (KbError) when the database holds reviews that no journal has (a journal file deleted or checked out
+    to an older version), since rebuilding would lose them; ``force=True`` rebuilds anyway.
+    """
+    if not force:
+        logged = {e["id"] for e in journal.read_all(kb.journal_dir) if e.get("type") == "review"}
+        missing = sum(1 for (uid,) in conn.execute("SELECT uid FROM reviews") if uid not in logged)
+        if missing:
+            raise KbError(
+                f"{kb.rel(kb.journal_dir)}: {missing} review(s) in the database are in no journal file (was a journal "
+                "deleted or checked out to an older version?); restore it, or rebuild with force to drop them"
+            )
     with write_transaction(conn):
         conn.execute("DELETE FROM card_state")
         conn.execute("DELETE FROM reviews")
@@ -552,6 +566,11 @@ def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection) -> ReplayR
         conn.execute(
             "UPDATE cards SET suspended = 0, buried_until = NULL WHERE suspended != 0 OR buried_until IS NOT NULL"
         )
+        for card_id, flags in conn.execute(
+            "SELECT id, flags FROM cards WHERE flags LIKE '%\"leech\"%'"
+        ).fetchall():
+            kept = [f for f in json.loads(flags or "[]") if f != "leech"]
+            conn.execute("UPDATE cards SET flags = ? WHERE id = ?", (json.dumps(kept), card_id))
     return sync_journal(kb, conn)
 
 

@@ -738,3 +738,15 @@ def test_two_devices_converge_whatever_they_did(tmp_path_factory, monkeypatch, o
     kb, conn, _ = devices["laptop"]
     review.rebuild_from_journal(kb, conn)
     assert snapshot(conn) == laptop
+
+
+def test_rebuild_refuses_to_drop_reviews_no_journal_has(kb, conn):
+    from kb.errors import KbError
+
+    review.record_answer(kb, conn, "card0", 3, at=T0, duration_ms=1)
+    (kb.journal_dir / "laptop.jsonl").unlink()
+    with pytest.raises(KbError, match="1 review"):
+        review.rebuild_from_journal(kb, conn)
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    review.rebuild_from_journal(kb, conn, force=True)
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
