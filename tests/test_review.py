@@ -750,3 +750,14 @@ def test_rebuild_refuses_to_drop_reviews_no_journal_has(kb, conn):
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     review.rebuild_from_journal(kb, conn, force=True)
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_review_note_option_takes_paths_like_other_commands(kb, conn, monkeypatch):
+    monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
+    monkeypatch.chdir(kb.root / "notes")
+    out = cli(["review", "--note", "books/atomic-habits.md", "--limit", "1"], "3\n").output
+    assert "id: card0" in out
+    from kb.cli import cli as kb_cli
+
+    result = CliRunner().invoke(kb_cli, ["review", "--note", "nope.md"], input="")
+    assert result.exit_code == 1 and "nope.md: no such note" in result.output

@@ -9,9 +9,14 @@ import click
 from kb.commands import echo_json, get_kb, open_index
 
 
-def _filters(tag, note_type, note):
+def _filters(tag, note_type, note, kb=None):
     from kb.review import Filters
 
+    if note and kb is not None:
+        # relative to here, to the root or to the notes folder; a path that does not exist is a clear error
+        from kb.commands.cards import resolve_note_paths
+
+        (note,) = resolve_note_paths(kb, (note,))
     return Filters(tag=tag, type=note_type, note=note)
 
 
@@ -65,7 +70,7 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
         kb.settings,
         at,
         tz=review.local_zone(),
-        filters=_filters(tag, note_type, note),
+        filters=_filters(tag, note_type, note, kb),
         new_limit=new,
         limit=limit,
     )
@@ -105,7 +110,9 @@ def due_cmd(tag, note_type, note, as_json) -> None:
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)
-    data = due_counts(conn, review.now(), kb.settings, review.local_zone(), _filters(tag, note_type, note))
+    data = due_counts(
+        conn, review.now(), kb.settings, review.local_zone(), _filters(tag, note_type, note, kb)
+    )
     if as_json:
         echo_json(data)
         return
