@@ -369,6 +369,11 @@ def main() -> None:
             / statistics.median(r["first_card_s"] for r in anki_runs),
             3,
         ),
+        "runs_s": {
+            "kb": [round(r["first_card_s"], 3) for r in kb_runs],
+            "kb_tty": [round(r["first_card_s"], 3) for r in tty_runs],
+            "anki": [round(r["first_card_s"], 3) for r in anki_runs],
+        },
         "answer_latency_ms": {
             "median": round(latencies_median, 2),
             "p95": round(max(r["answer_ms_p95"] for r in kb_runs), 2),
