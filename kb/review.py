@@ -575,11 +575,18 @@ def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection, *, force: 
 
 
 class _Resolver:
-    """Finds the live card a journal line is about: by id, then fingerprint, then similar text in the same note."""
+    """Finds the live card a journal line is about: by id, then fingerprint, then similar text in the same note, then
+    similar text among cards with the same front or back (a note renamed and edited).
+
+    The fingerprint and text tables are read once, on the first line whose id is unknown (one scan of the cards,
+    not one per line).
+    """
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.cache: dict[str, str | None] = {}
+        self.by_fp: dict[str, list[tuple[str, str, bool]]] | None = None
+        self.by_text: dict[str, list[tuple[str, str, str]]] = {}
 
     def resolve(self, event: dict) -> str | None:
         card = str(event.get("card") or "")
@@ -589,33 +596,43 @@ class _Resolver:
         self.cache[card] = found
         return found
 
+    def _load(self) -> None:
+        self.by_fp = {}
+        for cid, fp, note, orphaned, front, back in self.conn.execute(
+            "SELECT id, fingerprint, note, orphaned_at IS NOT NULL, front, back FROM cards"
+        ):
+            if fp:
+                self.by_fp.setdefault(fp, []).append((cid, note, bool(orphaned)))
+            if not orphaned:
+                for side in (front, back):
+                    self.by_text.setdefault(side, []).append((cid, front, back))
+
     def _find(self, card: str, event: dict) -> str | None:
         conn = self.conn
         if conn.execute("SELECT 1 FROM cards WHERE id = ?", (card,)).fetchone():
             return card
+        if self.by_fp is None:
+            self._load()
+        note = event.get("note") or ""
         fp = event.get("fp")
-        if fp:
-            row = conn.execute(
-                "SELECT id FROM cards WHERE fingerprint = ? ORDER BY orphaned_at IS NOT NULL, note = ? DESC LIMIT 1",
-                (fp, event.get("note") or ""),
-            ).fetchone()
-            if row:
-                return row[0]
+        if fp and fp in self.by_fp:
+            # a live card first, one in the same note first
+            return min(self.by_fp[fp], key=lambda c: (c[2], c[1] != note))[0]
         text = f"{event.get('front', '')}\n{event.get('back', '')}"
         if not text.strip():
             return None
         from difflib import SequenceMatcher
 
-        best, best_ratio = None, 0.0
         candidates = conn.execute(
-            "SELECT id, front, back FROM cards WHERE note = ? AND orphaned_at IS NULL",
-            (event.get("note") or "",),
+            "SELECT id, front, back FROM cards WHERE note = ? AND orphaned_at IS NULL", (note,)
         ).fetchall()
         if not candidates:
-            candidates = conn.execute(
-                "SELECT id, front, back FROM cards WHERE (front = ? OR back = ?) AND orphaned_at IS NULL LIMIT 50",
-                (event.get("front", ""), event.get("back", "")),
-            ).fetchall()
+            seen = {}
+            for side in (event.get("front", ""), event.get("back", "")):
+                for cand in self.by_text.get(side, [])[:50]:
+                    seen[cand[0]] = cand
+            candidates = list(seen.values())
+        best, best_ratio = None, 0.0
         for cid, front, back in candidates:
             ratio = SequenceMatcher(None, text, f"{front}\n{back}").ratio()
             if ratio > best_ratio:
