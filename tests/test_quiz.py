@@ -678,24 +678,27 @@ def test_user_mistakes_get_one_line_errors(kb_conn):
     assert "Traceback" not in result.output
 
 
-def test_grade_records_reviews_or_says_it_is_not_available(kb_conn):
-    kb, _conn = kb_conn
+def test_grade_records_each_answer_as_a_review_through_the_journal(kb_conn):
+    from kb.store import remove_database
+
+    kb, conn = kb_conn
+    conn.close()
     quiz = json.loads(run_cli("quiz", "--json", "--seed", "4", "-n", "2").output)
     answers = [right_answer_for(quiz["questions"][0]), wrong_answer_for(quiz["questions"][1])]
     result = run_cli("quiz", "--seed", "4", "-n", "2", "--grade", input="\n".join(answers) + "\n")
-    import importlib.util
-
-    if importlib.util.find_spec("kb.review") is None:
-        assert result.exit_code == 1
-        assert "--grade is not available yet" in result.output
-        return
     assert result.exit_code == 0, result.output
-    conn = sqlite3.connect(kb.db)
-    reviews = conn.execute("SELECT card_id, grade, source FROM reviews ORDER BY id").fetchall()
-    assert reviews == [
-        (quiz["questions"][0]["card_id"], 3, "quiz"),
-        (quiz["questions"][1]["card_id"], 1, "quiz"),
-    ]
+    expected = [(quiz["questions"][0]["card_id"], 3, "quiz"), (quiz["questions"][1]["card_id"], 1, "quiz")]
+    db = sqlite3.connect(kb.db)
+    assert db.execute("SELECT card_id, grade, source FROM reviews ORDER BY id").fetchall() == expected
+    db.close()
+    # The database is a cache: rebuilt from the notes and the journal, the reviews come back.
+    remove_database(kb.db)
+    assert run_cli("quiz", "--history").exit_code == 0
+    db = sqlite3.connect(kb.db)
+    assert (
+        db.execute("SELECT card_id, grade, source FROM reviews ORDER BY reviewed_at, id").fetchall()
+        == expected
+    )
 
 
 def test_terminal_ui_shows_feedback_score_and_misses(kb_conn, monkeypatch):

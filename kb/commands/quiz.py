@@ -85,14 +85,9 @@ def quiz_cmd(
 
 
 def _review_recorder() -> Callable:
-    """``kb.review.record_answer``, or a clear error when the review scheduler is not part of this version."""
-    try:
-        from kb.review import record_answer
-    except ImportError:
-        raise KbError(
-            "quiz: --grade is not available yet: this version of kb has no review scheduler (kb.review) to "
-            "record answers in; run the quiz without --grade"
-        ) from None
+    """``kb.review.record_answer``: schedules the card with FSRS and writes the answer to the review journal."""
+    from kb.review import record_answer
+
     return record_answer
 
 
