@@ -145,7 +145,7 @@ def _link_target(target: str) -> str:
 def _escape(text: str) -> str:
     """Escape what Markdown would read as formatting in plain Anki text; ``==`` would become a kb cloze."""
     text = text.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`")
-    return text.replace("==", "=&#61;")
+    return text.replace("==", "\\==")
 
 
 def html_to_markdown(html: str) -> tuple[str, tuple[str, ...]]:
