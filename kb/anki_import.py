@@ -217,9 +217,15 @@ class Mapping:
     sides: tuple[Sides | None, ...] = ()  # sides: per template, None when it cannot be mapped
 
 
+# kb's own exported note types (kb/anki_export.py): their Source field is kb's breadcrumb, not card text.
+KB_MODEL_IDS = (1607392319001, 1607392319002, 1607392319003)
+
+
 def map_notetype(nt: NoteType) -> Mapping | str:
     """The mapping, or a sentence saying why kb cannot represent this note type."""
     fields = nt.fields
+    if nt.id in KB_MODEL_IDS:
+        fields = tuple("" if f == "Source" else f for f in fields)
     if not nt.templates:
         return f"note type {nt.name!r} has no card templates"
     if nt.kind == KIND_CLOZE:
@@ -310,6 +316,12 @@ def _one_block(text: str) -> str:
 
 
 def _card_block(kind: str, front: str, back: str) -> str:
+    if kind == "basic" and "```" in back and "```" not in front:
+        # Code cannot sit in a `?` answer (kb reads fenced code as code, never as card text), but the body of a
+        # question block can hold anything indented.
+        title = " ".join(_one_block(front).split("\n")).replace("\n", " ")
+        body = "\n".join(("    " + line) if line.strip() else "" for line in back.split("\n"))
+        return f'??? question "{title}"\n{body}'
     front, back = _one_block(front), _one_block(back)
     sep = ":::" if kind == "reversed" else "::"
     if "\n" not in front and "\n" not in back and "::" not in front and "::" not in back:
