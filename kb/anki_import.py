@@ -610,12 +610,77 @@ def import_package(kb, conn, package: Path, into: Path, *, device: str | None = 
     )
 
 
+def _find_card(conn, spot: CardSpot) -> str | None:
+    """The kb card an Anki card became: same note and first line, then the side or the cloze number."""
+    base = "SELECT id FROM cards WHERE note = ? AND line = ? AND orphaned_at IS NULL"
+    if spot.kind == "cloze":
+        row = conn.execute(
+            base + " AND kind = 'cloze' AND cloze_index = ?", (spot.note, spot.line, spot.which)
+        ).fetchone()
+        return row[0] if row else None
+    if spot.kind == "reversed":
+        rows = conn.execute(
+            base + " AND kind = 'reversed' ORDER BY position", (spot.note, spot.line)
+        ).fetchall()
+        return rows[spot.which][0] if spot.which < len(rows) else None
+    row = conn.execute(
+        base + " AND kind NOT IN ('reversed', 'cloze') ORDER BY position LIMIT 1", (spot.note, spot.line)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def review_uid(entry: RevlogEntry) -> str:
+    """The journal id of an imported answer, derived from Anki's own ids: importing again finds it and adds nothing."""
+    return f"anki-{entry.card_id}-{entry.id}"
+
+
 def _import_reviews(kb, conn, notes, revlog, sched_ver, *, device=None) -> tuple[int, int, list[str]]:
-    """Placeholder until the card and review modules land: reports that history was not carried over."""
-    answers = sum(1 for e in revlog if grade_for(e, sched_ver) is not None)
+    """Replay Anki's review log for the cards of ``notes`` through the review journal, oldest answer first."""
+    del device
+    answers = [e for e in revlog if grade_for(e, sched_ver) is not None]
     if not answers:
         return 0, 0, []
-    return 0, 0, [f"{answers} review(s) not imported: this kb has no review journal yet"]
+    try:
+        from kb.review import record_answer
+    except ImportError:
+        return 0, 0, [f"{len(answers)} review(s) not imported: this kb has no review journal yet"]
+    from datetime import UTC, datetime
+
+    from kb.indexer import index
+
+    index(kb, conn)  # the notes just written must have their cards before answers can point at them
+    spots = {s.anki_card_id: s for note in notes for s in note.spots}
+    card_ids = {aid: _find_card(conn, spot) for aid, spot in spots.items()}
+    added = known = 0
+    lost = 0
+    for entry in sorted(answers, key=lambda e: e.id):
+        if entry.card_id not in spots:
+            continue  # a card of a skipped note type or deck: already reported
+        card_id = card_ids.get(entry.card_id)
+        if card_id is None:
+            lost += 1
+            continue
+        uid = review_uid(entry)
+        if conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (uid,)).fetchone():
+            known += 1
+            continue
+        record_answer(
+            kb,
+            conn,
+            card_id,
+            grade_for(entry, sched_ver),
+            at=datetime.fromtimestamp(entry.id / 1000, tz=UTC),
+            duration_ms=entry.time_ms or None,
+            source="anki-import",
+            review_id=uid,
+        )
+        added += 1
+    problems = []
+    if lost:
+        problems.append(
+            f"{lost} review(s) not imported: kb found no card for them in the imported notes (run kb check)"
+        )
+    return added, known, problems
 
 
 __all__ = [
