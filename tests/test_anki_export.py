@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from pathlib import Path
@@ -14,12 +15,11 @@ from kb.cli import cli
 
 pytest.importorskip("anki.collection")
 
-try:  # the card extractor fills the cards table; until it is merged these tests have nothing to export
-    import kb.cardsync  # noqa: F401
-
-    needs_cards = pytest.mark.usefixtures()
-except ImportError:  # pragma: no cover - only before the card extractor lands
-    needs_cards = pytest.mark.skip(reason="kb.cardsync (the card extractor) is not merged yet")
+# The card extractor fills the cards table; until it is merged these tests have nothing to export.
+needs_cards = pytest.mark.skipif(
+    importlib.util.find_spec("kb.cardsync") is None,
+    reason="kb.cardsync (the card extractor) is not merged yet",
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16 + b"loop-image"
 

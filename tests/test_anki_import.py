@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 import zipfile
@@ -361,13 +362,11 @@ def test_map_notetype_reasons():
 
 # --- review history ------------------------------------------------------------------------------------------
 
-try:  # the journal and the card extractor: until both are merged there is nowhere to put Anki's history
-    import kb.cardsync  # noqa: F401
-    import kb.review  # noqa: F401
-
-    needs_journal = pytest.mark.usefixtures()
-except ImportError:  # pragma: no cover - only before the review and card modules land
-    needs_journal = pytest.mark.skip(reason="kb.review / kb.cardsync are not merged yet")
+# The journal and the card extractor: until both are merged there is nowhere to put Anki's history.
+needs_journal = pytest.mark.skipif(
+    importlib.util.find_spec("kb.review") is None or importlib.util.find_spec("kb.cardsync") is None,
+    reason="kb.review / kb.cardsync are not merged yet",
+)
 
 
 @needs_journal
