@@ -150,7 +150,8 @@ def render_markdown(text: str) -> str:
             },
         )
     _MD.reset()
-    html = _MD.convert(text)
+    # `\==` is how a note writes a literal `==` (a bare one would be a cloze); Markdown does not know that escape.
+    html = _MD.convert(text.replace("\\==", "&#61;="))
     # A single paragraph needs no <p>: Anki's editor shows fields as inline text.
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

@@ -135,17 +135,34 @@ class _ToMarkdown(HTMLParser):
             self.out.append(data)
             return
         data = re.sub(r"[ \t\r\n]+", " ", data.replace("\xa0", " "))
-        self.out.append(_escape(data))
+        data = _escape(data)
+        if not self.out or self.out[-1].endswith("\n"):
+            data = _escape_line_start(data.lstrip())
+        self.out.append(data)
 
 
 def _link_target(target: str) -> str:
     return f"<{target}>" if re.search(r"[\s()<>]", target) else target
 
 
+_INLINE_ESCAPES = re.compile(r"([\\`*$~^])|(?<!\w)_|_(?!\w)")
+_LINE_START = re.compile(r"^(?:([#>+-])|(\d+)([.)]))")
+
+
 def _escape(text: str) -> str:
     """Escape what Markdown would read as formatting in plain Anki text; ``==`` would become a kb cloze."""
-    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`")
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _INLINE_ESCAPES.sub(lambda m: "\\" + m.group(0), text)
+    # `[x](y)` would be a link; `\(` would start math (arithmatex), so the parenthesis becomes an entity
+    text = text.replace("](", "]&#40;")
     return text.replace("==", "\\==")
+
+
+def _escape_line_start(text: str) -> str:
+    """Text that starts a line must not read as a heading, quote, list item or numbered list."""
+    return _LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text, count=1
+    )
 
 
 def html_to_markdown(html: str) -> tuple[str, tuple[str, ...]]:

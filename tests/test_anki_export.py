@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.anki_export import ExportCard, NoteInfo, anki_tag, build_notes, deck_name, render_markdown, type_deck
 from kb.cli import cli
@@ -227,6 +229,26 @@ def test_render_markdown_math_and_code():
     html = render_markdown("```python\nx = 1\n```")
     assert "<pre" in html and 'style="' in html
     assert render_markdown("**bold**") == "<strong>bold</strong>"
+
+
+_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789", min_size=1, max_size=8)
+_words = st.lists(_word, min_size=1, max_size=4).map(" ".join)
+_inline = st.one_of(
+    _words,
+    _words.map(lambda w: f"**{w}**"),
+    _words.map(lambda w: f"*{w}*"),
+    _words.map(lambda w: f"`{w}`"),
+    _word.map(lambda w: f"${w}$"),
+)
+
+
+@given(st.lists(_inline, min_size=1, max_size=6).map(" ".join))
+@settings(max_examples=300, deadline=None)
+def test_inline_markdown_survives_a_trip_through_anki_html(text):
+    """A card exported to Anki and imported back reads as it was written."""
+    from kb.anki_import import html_to_markdown
+
+    assert html_to_markdown(render_markdown(text))[0] == text
 
 
 def test_guids_follow_card_ids_not_text():

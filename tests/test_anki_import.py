@@ -310,7 +310,10 @@ def test_html_to_markdown_shapes():
     assert media == ("a b.png", "x.mp3")
     assert html_to_markdown("<ul><li>one</li><li>two</li></ul>")[0] == "- one\n- two"
     assert html_to_markdown("<ol><li>one</li><li>two</li></ol>")[0] == "1. one\n2. two"
-    assert html_to_markdown("2 * 3 &amp; 4&nbsp;== x")[0] == "2 \\* 3 & 4 \\== x"
+    assert html_to_markdown("2 * 3 &amp; 4&nbsp;== x")[0] == "2 \\* 3 &amp; 4 \\== x"
+    assert html_to_markdown("# not a heading<br>- nor a list<br>1. nor this")[0] == (
+        "\\# not a heading\n\\- nor a list\n1\\. nor this"
+    )
     assert html_to_markdown(r"\[\sum_i x_i\]")[0] == r"$$\sum_i x_i$$"
     assert html_to_markdown("<pre>a\n  b</pre>")[0] == "```\na\n  b\n```"
 
@@ -324,6 +327,20 @@ def test_html_to_markdown_never_fails_and_keeps_words(text):
     for word in text.split():
         if word.isalnum():
             assert word in out
+
+
+@given(st.text(alphabet="ab c*_[]()<>&#-+.1!`$\\=:{}~^|", min_size=1, max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_plain_anki_text_reads_the_same_after_conversion(text):
+    """Whatever plain text an Anki field holds, the Markdown kb writes shows the same text when rendered."""
+    import html
+    import re
+
+    from kb.anki_export import render_markdown
+
+    markdown = html_to_markdown(html.escape(text))[0]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", render_markdown(markdown)))
+    assert " ".join(shown.split()) == " ".join(text.split()), markdown
 
 
 @given(st.text(alphabet="<>/abi &;=*`[]()\"'\n", max_size=120))
