@@ -159,7 +159,9 @@ def _escape(text: str) -> str:
 
 
 def _escape_line_start(text: str) -> str:
-    """Text that starts a line must not read as a heading, quote, list item or numbered list."""
+    """Text that starts a line must not read as a heading, quote, list item, numbered list or link definition."""
+    if re.match(r"\[[^\]]*\]:", text):
+        return "&#91;" + text[1:]
     return _LINE_START.sub(
         lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text, count=1
     )

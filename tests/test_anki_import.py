@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kb.anki_import import grade_for, html_to_markdown, map_notetype, safe_media_name
@@ -330,7 +330,7 @@ def test_html_to_markdown_never_fails_and_keeps_words(text):
 
 
 @given(st.text(alphabet="ab c*_[]()<>&#-+.1!`$\\=:{}~^|", min_size=1, max_size=40))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_plain_anki_text_reads_the_same_after_conversion(text):
     """Whatever plain text an Anki field holds, the Markdown kb writes shows the same text when rendered."""
     import html
@@ -338,6 +338,7 @@ def test_plain_anki_text_reads_the_same_after_conversion(text):
 
     from kb.anki_export import render_markdown
 
+    assume("\\(" not in text and "\\[" not in text)  # those open math in Anki: not plain text
     markdown = html_to_markdown(html.escape(text))[0]
     shown = html.unescape(re.sub(r"<[^>]+>", "", render_markdown(markdown)))
     assert " ".join(shown.split()) == " ".join(text.split()), markdown
