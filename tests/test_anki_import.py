@@ -425,6 +425,13 @@ def test_reviews_come_along_into_the_journal(kbroot, tmp_path, legacy):
         r[0] for r in conn.execute("SELECT DISTINCT c.note FROM reviews r JOIN cards c ON c.id = r.card_id")
     }
     assert notes == {"notes/imported/books/atomic-habits.md"}
+    # kb's own extractor finds in the written notes exactly the cards Anki had
+    kinds = dict(
+        conn.execute("SELECT kind, count() FROM cards WHERE note LIKE 'notes/imported/%' GROUP BY kind")
+    )
+    assert kinds == {"basic": 4, "reversed": 2, "cloze": 2}
+    fronts = {r[0] for r in conn.execute("SELECT front FROM cards WHERE note LIKE 'notes/imported/%'")}
+    assert {"What is a **habit**?", "Cue", "The trigger that starts a habit", "perro"} <= fronts
     conn.close()
 
     again = invoke("import", "anki", str(package), "--json")
