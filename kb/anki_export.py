@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 from kb.errors import KbError
 
@@ -192,7 +193,19 @@ def resolve_image(src: str, note_path: str, root: Path, notes_dir: Path) -> Path
 # --- planning ----------------------------------------------------------------------------------------------
 
 
-def build_notes(cards: list[ExportCard], notes: dict[str, NoteInfo]) -> list[PlannedAnkiNote]:
+def page_url(site_url: str, note_path: str) -> str:
+    """The published page of a note (MkDocs directory URLs): ``notes/books/x.md`` -> ``<site>/books/x/``."""
+    parts = list(PurePosixPath(note_path).parts[1:])  # drop the notes folder
+    if not parts:
+        return ""
+    stem = PurePosixPath(parts[-1]).stem
+    parts = parts[:-1] if stem in ("index", "README") else [*parts[:-1], stem]
+    return site_url.rstrip("/") + "/" + "".join(quote(p) + "/" for p in parts)
+
+
+def build_notes(
+    cards: list[ExportCard], notes: dict[str, NoteInfo], *, site_url: str = ""
+) -> list[PlannedAnkiNote]:
     """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
     planned: list[PlannedAnkiNote] = []
     groups: dict[tuple[str, str], list[ExportCard]] = {}
@@ -216,7 +229,10 @@ def build_notes(cards: list[ExportCard], notes: dict[str, NoteInfo]) -> list[Pla
         group = groups[key]
         first = group[0]
         info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
-        source = render_markdown(first.context) if first.context else info.title
+        source = render_markdown(first.context) if first.context else escape(info.title)
+        if site_url:
+            # A link back to the note on the published site, to read the card in its context.
+            source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
         tags = tuple(dict.fromkeys(anki_tag(t) for t in info.tags if t.strip()))
         # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
         # the id of their first card, so editing the text never makes a new Anki note.
@@ -419,5 +435,5 @@ def export_anki(
             + (f" for {scope}" if scope else "")
             + "; write cards in your notes (Front::Back, ==cloze==) and run again"
         )
-    planned = build_notes(cards, infos)
+    planned = build_notes(cards, infos, site_url=kb.site_url)
     return write_package(kb, planned, out, timestamp=timestamp)

@@ -275,3 +275,18 @@ def test_guids_follow_card_ids_not_text():
     assert [n.guid for n in before] == [n.guid for n in after]
     assert len({n.guid for n in before}) == 2
     assert [n.model for n in before] == ["basic", "reversed"]
+
+
+def test_source_links_back_to_the_published_page():
+    from kb.anki_export import page_url
+
+    assert (
+        page_url("http://127.0.0.1:8000/", "notes/books/atomic-habits.md")
+        == "http://127.0.0.1:8000/books/atomic-habits/"
+    )
+    assert page_url("https://kb.example/", "notes/ml/index.md") == "https://kb.example/ml/"
+    card = ExportCard(
+        id="k", note="notes/books/a b.md", kind="basic", front="Q", back="A", context="A B > Part"
+    )
+    [note] = build_notes([card], {}, site_url="https://kb.example")
+    assert note.fields[2] == '<a href="https://kb.example/books/a%20b/">A B &gt; Part</a>'

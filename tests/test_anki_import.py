@@ -445,3 +445,37 @@ def test_reviews_come_along_into_the_journal(kbroot, tmp_path, legacy):
         json.loads(line) for f in kb.journal_dir.glob("*.jsonl") for line in f.read_text().splitlines()
     ]
     assert len(journal_again) == len(journal)
+
+
+@given(st.binary(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_protobuf_decoder_fails_only_with_value_error(data):
+    from kb.anki_package import proto_fields
+
+    try:
+        fields = proto_fields(data)
+    except ValueError:
+        return
+    assert all(isinstance(n, int) for n, _ in fields)
+
+
+@given(
+    member=st.sampled_from(["meta", "media", "collection.anki21b", "collection.anki2"]),
+    data=st.binary(max_size=300),
+)
+@settings(max_examples=150, deadline=None)
+def test_damaged_package_members_give_one_line_errors(tmp_path_factory, member, data):
+    """Whatever garbage a package member holds, reading it ends in a KbError naming the file, never a crash."""
+    from kb.errors import KbError
+
+    folder = tmp_path_factory.mktemp("garbage")
+    bad = folder / "garbage.apkg"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr(member, data)
+        if member in ("meta", "media"):
+            zf.writestr("collection.anki2", b"SQLite format 3\x00" + data)
+    try:
+        with open_package(bad):
+            pass
+    except KbError as exc:
+        assert str(bad) in str(exc) and "\n" not in str(exc)
