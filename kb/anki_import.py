@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -348,23 +349,23 @@ def _card_block(kind: str, front: str, back: str) -> str:
     return f"{front}\n{'??' if kind == 'reversed' else '?'}\n{back}"
 
 
-def _front_matter(title: str, deck: str, tags: list[str], package_name: str) -> str:
+def _front_matter(title: str, deck: str, tags: list[str]) -> str:
     import yaml
 
-    del package_name  # kept out of the text: the same deck from a renamed file must match what is there
+    # The package's file name stays out of the text: the same deck from a renamed file must match what is there.
     data = {"title": title, "tags": tags, "source": "Anki", "anki_deck": deck}
     if not tags:
         del data["tags"]
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
 
-def plan_import(pkg: AnkiPackage, into_rel: str, package_name: str) -> ImportPlan:
+def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
     """Plan the notes an import writes. Pure: no file system, no database."""
     cards_by_note: dict[int, list[AnkiCard]] = {}
     for card in pkg.cards:
         cards_by_note.setdefault(card.note_id, []).append(card)
     mappings: dict[int, Mapping | str] = {}
-    skipped: dict[str, int] = {}
+    skipped: Counter[str] = Counter()
     by_deck: dict[str, list[tuple[AnkiNote, list[AnkiCard], Mapping]]] = {}
     for note in pkg.notes:
         cards = sorted(cards_by_note.get(note.id, []), key=lambda c: c.ord)
@@ -372,110 +373,108 @@ def plan_import(pkg: AnkiPackage, into_rel: str, package_name: str) -> ImportPla
             continue
         nt = pkg.notetypes.get(note.notetype_id)
         if nt is None:
-            skipped[f"note type {note.notetype_id} is missing from the package"] = (
-                skipped.get(f"note type {note.notetype_id} is missing from the package", 0) + 1
-            )
+            skipped[f"note type {note.notetype_id} is missing from the package"] += 1
             continue
         if nt.id not in mappings:
             mappings[nt.id] = map_notetype(nt)
         mapping = mappings[nt.id]
         if isinstance(mapping, str):
-            skipped[mapping] = skipped.get(mapping, 0) + 1
+            skipped[mapping] += 1
             continue
         deck = pkg.decks.get(cards[0].deck_id, "Default")
         by_deck.setdefault(deck, []).append((note, cards, mapping))
 
     planned = []
+    paths: set[str] = set()
     for deck in sorted(by_deck):
-        path = _deck_path(into_rel, deck)
-        title = deck.split("::")[-1].strip() or "Default"
-        body: list[str] = [f"# {title}", ""]
-        spots: list[CardSpot] = []
+        blocks: list[tuple[str, list[tuple[int, str, int]]]] = []  # text, [(anki card id, kind, which)]
+        counts: Counter[str] = Counter()
         media: dict[str, str] = {}
         tags: dict[str, None] = {}
-        counts: dict[str, int] = {}
-        blocks: list[tuple[str, list[tuple[int, str, int]]]] = []  # text, [(anki card id, kind, which)]
         for note, cards, mapping in by_deck[deck]:
             fields = [html_to_markdown(f) for f in note.fields]
-            for _, refs in fields:
-                for ref in refs:
-                    safe = safe_media_name(ref)
-                    if safe is not None and ref in pkg.media:
-                        media[ref] = safe
-            for tag in note.tags:
-                tags.setdefault(tag, None)
+            before = len(blocks)
 
             def side(indexes: tuple[int, ...], fields=fields) -> str:
                 return "\n".join(fields[i][0] for i in indexes if i < len(fields) and fields[i][0])
 
             if mapping.kind == "cloze":
-                text = _one_block(fields[mapping.text][0] if mapping.text < len(fields) else "")
-                numbers = sorted({int(n) for n in re.findall(r"{{c(\d+)::", text)})
-                if not numbers:
-                    skipped["cloze notes without any {{cN::...}} deletion"] = (
-                        skipped.get("cloze notes without any {{cN::...}} deletion", 0) + 1
-                    )
-                    continue
-                extra = _one_block(side(mapping.extra))
-                block = text + (f"\n\n{extra}" if extra else "")
-                blocks.append((block, [(c.id, "cloze", c.ord + 1) for c in cards]))
-                counts["cloze"] = counts.get("cloze", 0) + len(numbers)
-                continue
-            ords = {c.ord for c in cards}
-            sides = mapping.sides
-            pair = _reversed_pair(sides, ords)
-            if pair is not None:
-                fwd, _ = pair
-                front, back = side(sides[fwd].question), side(sides[fwd].answer)
-                if front and back:
-                    ids = {c.ord: c.id for c in cards}
-                    blocks.append(
-                        (
-                            _card_block("reversed", front, back),
-                            [(ids[pair[0]], "reversed", 0), (ids[pair[1]], "reversed", 1)],
-                        )
-                    )
-                    counts["reversed"] = counts.get("reversed", 0) + 2
-                    continue
-            card = next((c for c in cards if c.ord < len(sides) and sides[c.ord] is not None), None)
-            if card is None:
-                skipped["notes whose cards use templates kb cannot map"] = (
-                    skipped.get("notes whose cards use templates kb cannot map", 0) + 1
-                )
-                continue
-            s = sides[card.ord]
-            front, back = side(s.question), side(s.answer)
-            if not front or not back:
-                skipped["notes with an empty question or answer"] = (
-                    skipped.get("notes with an empty question or answer", 0) + 1
-                )
-                continue
-            blocks.append((_card_block("basic", front, back), [(card.id, "basic", 0)]))
-            counts["basic"] = counts.get("basic", 0) + 1
+                _cloze_block(cards, mapping, fields, side, blocks, counts, skipped)
+            else:
+                _sides_block(cards, mapping.sides, side, blocks, counts, skipped)
+            if len(blocks) > before:  # the note made it: its tags and media come along
+                for tag in note.tags:
+                    tags.setdefault(tag, None)
+                for ref in (ref for _, refs in fields for ref in refs):
+                    safe = safe_media_name(ref)
+                    if safe is not None and ref in pkg.media:
+                        media[ref] = safe
+        if not blocks:
+            continue
 
-        line = 1 + len(body)  # body lines so far, after the front matter
-        fm = _front_matter(title, deck, list(tags), package_name)
-        line += fm.count("\n")
+        path = _deck_path(into_rel, deck)
+        if path in paths:  # two deck names with one slug ("A B" and "A-B"): keep both, apart
+            path = next(p for i in range(2, 100_000) if (p := f"{path[:-3]}-{i}.md") not in paths)
+        paths.add(path)
+        title = deck.split("::")[-1].strip() or "Default"
+        front_matter = _front_matter(title, deck, list(tags))
+        body: list[str] = [f"# {title}", ""]
+        line = front_matter.count("\n") + len(body) + 1  # where the first card starts
+        spots: list[CardSpot] = []
         for text, ids in blocks:
-            for anki_id, kind, which in ids:
-                spots.append(CardSpot(anki_id, path, line, kind, which))
-            body.append(text)
-            body.append("")
+            spots.extend(CardSpot(anki_id, path, line, kind, which) for anki_id, kind, which in ids)
+            body.extend((text, ""))
             line += text.count("\n") + 2
         planned.append(
             PlannedNote(
                 path=path,
                 deck=deck,
-                text=fm + "\n".join(body).rstrip("\n") + "\n",
+                text=front_matter + "\n".join(body).rstrip("\n") + "\n",
                 media=tuple(sorted(media.items())),
                 spots=tuple(spots),
-                cards=counts,
+                cards=dict(counts),
             )
         )
     return ImportPlan(
         notes=tuple(planned),
         skipped=tuple(f"{why}: skipped {n} note(s)" for why, n in sorted(skipped.items())),
     )
+
+
+def _cloze_block(cards, mapping, fields, side, blocks, counts, skipped) -> None:
+    """A cloze note's paragraph, in Anki's own markup (kb reads it as is), with its extra below."""
+    text = _one_block(fields[mapping.text][0] if mapping.text < len(fields) else "")
+    numbers = {int(n) for n in re.findall(r"{{c(\d+)::", text)}
+    if not numbers:
+        skipped["cloze notes without any {{cN::...}} deletion"] += 1
+        return
+    extra = _one_block(side(mapping.extra))
+    blocks.append((text + (f"\n\n{extra}" if extra else ""), [(c.id, "cloze", c.ord + 1) for c in cards]))
+    counts["cloze"] += len(numbers)
+
+
+def _sides_block(cards, sides, side, blocks, counts, skipped) -> None:
+    """A front/back note's block: reversed when it has two mirror-image cards, else basic."""
+    pair = _reversed_pair(sides, {c.ord for c in cards})
+    if pair is not None:
+        fwd, bwd = pair
+        front, back = side(sides[fwd].question), side(sides[fwd].answer)
+        if front and back:
+            ids = {c.ord: c.id for c in cards}
+            block = _card_block("reversed", front, back)
+            blocks.append((block, [(ids[fwd], "reversed", 0), (ids[bwd], "reversed", 1)]))
+            counts["reversed"] += 2
+            return
+    card = next((c for c in cards if c.ord < len(sides) and sides[c.ord] is not None), None)
+    if card is None:
+        skipped["notes whose cards use templates kb cannot map"] += 1
+        return
+    front, back = side(sides[card.ord].question), side(sides[card.ord].answer)
+    if not front or not back:
+        skipped["notes with an empty question or answer"] += 1
+        return
+    blocks.append((_card_block("basic", front, back), [(card.id, "basic", 0)]))
+    counts["basic"] += 1
 
 
 def _reversed_pair(sides: tuple[Sides | None, ...], ords: set[int]) -> tuple[int, int] | None:
@@ -529,7 +528,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def import_package(kb, conn, package: Path, into: Path, *, device: str | None = None) -> ImportReport:
+def import_package(kb, conn, package: Path, into: Path) -> ImportReport:
     """Import ``package`` into the folder ``into`` (inside the notes folder), then its review history.
 
     Never rewrites a file: a note or media file already there with the same content is left alone, one with other
@@ -552,7 +551,7 @@ def import_package(kb, conn, package: Path, into: Path, *, device: str | None = 
     media_written = 0
     usable: list[PlannedNote] = []
     with open_package(package) as (pkg, zf):
-        plan = plan_import(pkg, into_rel, package.name)
+        plan = plan_import(pkg, into_rel)
         problems.extend(f"{package}: {line}" for line in plan.skipped)
         for note in plan.notes:
             target = kb.root / note.path
@@ -568,7 +567,6 @@ def import_package(kb, conn, package: Path, into: Path, *, device: str | None = 
                     )
                     continue
                 unchanged.append(note.path)
-            media_ok = True
             pending: list[tuple[Path, bytes]] = []
             for name, safe in note.media:
                 dest = target.parent / safe
@@ -587,20 +585,23 @@ def import_package(kb, conn, package: Path, into: Path, *, device: str | None = 
                             f"{kb.rel(dest)}: a different file with this name is already there; left it alone "
                             f"(the imported note refers to {name!r})"
                         )
-                        media_ok = False
-                    continue
+                    continue  # a clashing media file does not stop the note: its text is still right
                 pending.append((dest, data))
-            del media_ok  # a clashing media file does not stop the note: the note text is still right
-            if note.path not in unchanged:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "x", encoding="utf-8", newline="\n") as fh:
-                    fh.write(note.text)
-                written.append(note.path)
-            for dest, data in pending:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with open(dest, "xb") as fh:
-                    fh.write(data)
-                media_written += 1
+            try:
+                if note.path not in unchanged:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with open(target, "x", encoding="utf-8", newline="\n") as fh:  # "x": never over a file
+                        fh.write(note.text)
+                    written.append(note.path)
+                for dest, data in pending:
+                    with open(dest, "xb") as fh:
+                        fh.write(data)
+                    media_written += 1
+            except OSError as exc:
+                raise KbError(
+                    f"{kb.rel(target)}: cannot write ({exc.strerror or exc}); check the folder's permissions and free "
+                    f"space; notes written so far: {len(written)}"
+                ) from None
             usable.append(note)
         # Unsafe media names referenced by notes are reported here: the plan kept them out of the copy list.
         for anki_note in pkg.notes:
@@ -615,7 +616,7 @@ def import_package(kb, conn, package: Path, into: Path, *, device: str | None = 
     for note in plan.notes:
         for kind, n in note.cards.items():
             cards[kind] = cards.get(kind, 0) + n
-    reviews, known, review_problems = _import_reviews(kb, conn, usable, revlog, sched_ver, device=device)
+    reviews, known, review_problems = _import_reviews(kb, conn, usable, revlog, sched_ver)
     problems.extend(f"{package}: {p}" for p in review_problems)
     return ImportReport(
         package=str(package),
@@ -653,9 +654,8 @@ def review_uid(entry: RevlogEntry) -> str:
     return f"anki-{entry.card_id}-{entry.id}"
 
 
-def _import_reviews(kb, conn, notes, revlog, sched_ver, *, device=None) -> tuple[int, int, list[str]]:
+def _import_reviews(kb, conn, notes, revlog, sched_ver) -> tuple[int, int, list[str]]:
     """Replay Anki's review log for the cards of ``notes`` through the review journal, oldest answer first."""
-    del device
     answers = [e for e in revlog if grade_for(e, sched_ver) is not None]
     if not answers:
         return 0, 0, []
@@ -705,7 +705,6 @@ def _import_reviews(kb, conn, notes, revlog, sched_ver, *, device=None) -> tuple
 __all__ = [
     "CardSpot",
     "ImportPlan",
-    "KbError",
     "PlannedNote",
     "grade_for",
     "html_to_markdown",

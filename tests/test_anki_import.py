@@ -252,13 +252,32 @@ def test_note_type_kb_cannot_map_is_named_and_skipped(kbroot, tmp_path):
     note = col.new_note(io)
     note["Occlusion"] = "{{c1::image-occlusion:rect:left=.1:top=.1:width=.2:height=.2:oi=1}}"
     note["Image"] = '<img src="cue.png">'
-    col.add_note(note, col.decks.id("Spanish"))
+    col.add_note(note, col.decks.id("Pictures"))
     package = export_with_anki(col, tmp_path / "io.apkg", legacy=False)
     col.close()
     result = invoke("import", "anki", str(package))
     assert result.exit_code == 0, result.output
     assert "Image Occlusion" in result.output and "skipped 1 note(s)" in result.output
     assert "perro::dog" in (kbroot.notes / "imported" / "spanish.md").read_text()
+    assert not (kbroot.notes / "imported" / "pictures.md").exists()  # a deck with nothing kb can map: no note
+
+
+def test_decks_whose_names_slug_alike_get_their_own_notes(kbroot, tmp_path):
+    from anki.collection import Collection
+
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    for deck, front in (("Tax Law", "one"), ("Tax-Law", "two")):
+        note = col.new_note(col.models.by_name("Basic"))
+        note["Front"], note["Back"] = front, "x"
+        col.add_note(note, col.decks.id(deck))
+    package = export_with_anki(col, tmp_path / "slugs.apkg", legacy=False)
+    col.close()
+    assert invoke("import", "anki", str(package)).exit_code == 0
+    texts = sorted(p.read_text() for p in (kbroot.notes / "imported").glob("tax-law*.md"))
+    assert len(texts) == 2 and "one::x" in texts[0] + texts[1] and "two::x" in texts[0] + texts[1]
+    assert invoke("import", "anki", str(package)).exit_code == 0  # and again: nothing changes
+    assert len(list((kbroot.notes / "imported").glob("*.md"))) == 2
 
 
 def test_media_names_cannot_escape_the_import_folder(kbroot, tmp_path):
