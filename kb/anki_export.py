@@ -208,15 +208,16 @@ def build_notes(
 ) -> list[PlannedAnkiNote]:
     """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
     planned: list[PlannedAnkiNote] = []
-    groups: dict[tuple[str, str], list[ExportCard]] = {}
+    # Siblings are keyed by their text, so the same card written in two notes shares a key: group within a note.
+    groups: dict[tuple[str, str, str], list[ExportCard]] = {}
     order: list[tuple[str, str]] = []
     for card in sorted(cards, key=lambda c: (c.note, c.position, c.cloze_index)):
         if card.kind in BASIC_KINDS:
-            key = ("basic", card.id)
+            key = ("basic", card.note, card.id)
         elif card.kind == "reversed":
-            key = ("reversed", card.sibling or f"{card.note}:{card.line}")
+            key = ("reversed", card.note, card.sibling or str(card.line))
         elif card.kind == "cloze":
-            key = ("cloze", card.sibling or f"{card.note}:{card.line}")
+            key = ("cloze", card.note, card.sibling or str(card.line))
         else:
             continue
         if key not in groups:
@@ -225,7 +226,7 @@ def build_notes(
         groups[key].append(card)
 
     for key in order:
-        model, _ = key
+        model = key[0]
         group = groups[key]
         first = group[0]
         info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")

@@ -277,6 +277,21 @@ def test_guids_follow_card_ids_not_text():
     assert [n.model for n in before] == ["basic", "reversed"]
 
 
+def test_the_same_reversed_card_in_two_notes_is_two_anki_notes():
+    cards = [
+        ExportCard(
+            id=f"{n}{i}", note=f"notes/{n}.md", kind="reversed", front=f, back=b, sibling="same", position=i
+        )
+        for n in ("a", "b")
+        for i, (f, b) in enumerate((("x", "y"), ("y", "x")))
+    ]
+    planned = build_notes(cards, {})
+    assert [(p.model, p.note, p.cards) for p in planned] == [
+        ("reversed", "notes/a.md", 2),
+        ("reversed", "notes/b.md", 2),
+    ]
+
+
 def test_source_links_back_to_the_published_page():
     from kb.anki_export import page_url
 
