@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlparse
@@ -125,11 +126,16 @@ def guid_for(key: str) -> str:
 
 
 _MD = None
+# Text with none of these renders to itself (escaped): no need to run Markdown over it.
+_MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])\s|^ {4}")
 
 
+@lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
     """Markdown to the HTML Anki shows: code highlighted inline, math as ``\\(..\\)``/``\\[..\\]``."""
     global _MD
+    if not _MARKUP_RE.search(text):
+        return escape(text.strip(), quote=False)
     if _MD is None:
         import markdown
 

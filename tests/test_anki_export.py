@@ -305,3 +305,19 @@ def test_source_links_back_to_the_published_page():
     )
     [note] = build_notes([card], {}, site_url="https://kb.example")
     assert note.fields[2] == '<a href="https://kb.example/books/a%20b/">A B &gt; Part</a>'
+
+
+@given(st.text(alphabet="ab 1.-+*\t#>&<'\"(),;?/%@\u00e9", max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_plain_text_shortcut_matches_markdown(text):
+    """Text without markup skips Python-Markdown; what it gives must be what Markdown itself would give."""
+    import markdown
+
+    from kb.anki_export import _MARKUP_RE
+
+    if _MARKUP_RE.search(text):
+        return
+    full = markdown.markdown(text)
+    if full.startswith("<p>") and full.endswith("</p>"):
+        full = full[3:-4]
+    assert render_markdown(text).strip() == full.strip()  # surrounding blanks are not shown
