@@ -127,7 +127,7 @@ def guid_for(key: str) -> str:
 
 _MD = None
 # Text with none of these renders to itself (escaped): no need to run Markdown over it.
-_MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])\s|^ {4}")
+_MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])|^ {4}")
 
 
 @lru_cache(maxsize=8192)
@@ -236,7 +236,7 @@ def build_notes(
         group = groups[key]
         first = group[0]
         info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
-        source = render_markdown(first.context) if first.context else escape(info.title)
+        source = escape(first.context or info.title, quote=False)  # a breadcrumb of headings, shown as text
         if site_url:
             # A link back to the note on the published site, to read the card in its context.
             source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
