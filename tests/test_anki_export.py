@@ -131,6 +131,12 @@ def test_real_anki_imports_the_export(kb_with_cards, tmp_path):
     image = texts["What does the loop look like?"]["Back"]
     assert 'src="books_img_loop.png"' in image
     assert col.media.have("books_img_loop.png")
+    # Anki renders the cards from kb's templates: a cloze hides its deletion, the reverse card asks the back.
+    cue = next(n for n in by_model["kb Cloze"] if "{{c2::" in n["Text"])
+    first = next(c for c in cue.cards() if c.ord == 0)
+    assert "[...]" in first.question() and "craving" in first.question() and "cue" in first.answer()
+    reverse = next(c for c in by_model["kb Basic (and reversed card)"][0].cards() if c.ord == 1)
+    assert "The trigger that starts a habit" in reverse.question() and "Atomic Habits" in reverse.answer()
     assert (Path(col.media.dir()) / "books_img_loop.png").read_bytes() == PNG
     col.close()
 

@@ -498,3 +498,29 @@ def test_damaged_package_members_give_one_line_errors(tmp_path_factory, member, 
             pass
     except KbError as exc:
         assert str(bad) in str(exc) and "\n" not in str(exc)
+
+
+def test_anki_stock_note_types_map_to_kb_cards(kbroot, tmp_path):
+    """Optional-reversed notes are reversed only when Anki made the reverse card; type-in notes are basic."""
+    from anki.collection import Collection
+
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    deck = col.decks.id("Stock")
+    optional = col.models.by_name("Basic (optional reversed card)")
+    typed = col.models.by_name("Basic (type in the answer)")
+    for front, back, reverse in (("gato", "cat", "y"), ("perro", "dog", "")):
+        note = col.new_note(optional)
+        note["Front"], note["Back"], note["Add Reverse"] = front, back, reverse
+        col.add_note(note, deck)
+    note = col.new_note(typed)
+    note["Front"], note["Back"] = "Capital of France?", "Paris"
+    col.add_note(note, deck)
+    package = export_with_anki(col, tmp_path / "stock.apkg", legacy=False)
+    col.close()
+    result = invoke("import", "anki", str(package))
+    assert result.exit_code == 0, result.output
+    text = (kbroot.notes / "imported" / "stock.md").read_text()
+    assert "gato:::cat" in text
+    assert "perro::dog" in text
+    assert "Capital of France?::Paris" in text
