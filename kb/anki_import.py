@@ -335,6 +335,17 @@ def _one_block(text: str) -> str:
     return re.sub(r"\n\s*\n+", "\n", text).strip()
 
 
+def _inline_code(text: str) -> str:
+    """Fenced code turned into one inline-code line per line, for the card forms that cannot hold a fence."""
+
+    def lines(m: re.Match) -> str:
+        return "\n".join(
+            f"`` {line} ``" if "`" in line else f"`{line}`" for line in m.group(1).split("\n") if line.strip()
+        )
+
+    return re.sub(r"```\n(.*?)\n?```", lines, text, flags=re.S)
+
+
 def _card_block(kind: str, front: str, back: str) -> str:
     if kind == "basic" and "```" in back and "```" not in front:
         # Code cannot sit in a `?` answer (kb reads fenced code as code, never as card text), but the body of a
@@ -342,7 +353,7 @@ def _card_block(kind: str, front: str, back: str) -> str:
         title = " ".join(_one_block(front).split("\n")).replace("\n", " ")
         body = "\n".join(("    " + line) if line.strip() else "" for line in back.split("\n"))
         return f'??? question "{title}"\n{body}'
-    front, back = _one_block(front), _one_block(back)
+    front, back = _one_block(_inline_code(front)), _one_block(_inline_code(back))
     sep = ":::" if kind == "reversed" else "::"
     if "\n" not in front and "\n" not in back and "::" not in front and "::" not in back:
         return f"{front}{sep}{back}"
@@ -443,12 +454,12 @@ def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
 
 def _cloze_block(cards, mapping, fields, side, blocks, counts, skipped) -> None:
     """A cloze note's paragraph, in Anki's own markup (kb reads it as is), with its extra below."""
-    text = _one_block(fields[mapping.text][0] if mapping.text < len(fields) else "")
+    text = _one_block(_inline_code(fields[mapping.text][0] if mapping.text < len(fields) else ""))
     numbers = {int(n) for n in re.findall(r"{{c(\d+)::", text)}
     if not numbers:
         skipped["cloze notes without any {{cN::...}} deletion"] += 1
         return
-    extra = _one_block(side(mapping.extra))
+    extra = _one_block(_inline_code(side(mapping.extra)))
     blocks.append((text + (f"\n\n{extra}" if extra else ""), [(c.id, "cloze", c.ord + 1) for c in cards]))
     counts["cloze"] += len(numbers)
 

@@ -516,6 +516,10 @@ def test_anki_stock_note_types_map_to_kb_cards(kbroot, tmp_path):
     note = col.new_note(typed)
     note["Front"], note["Back"] = "Capital of France?", "Paris"
     col.add_note(note, deck)
+    for model in ("Basic", "Basic (and reversed card)"):
+        note = col.new_note(col.models.by_name(model))
+        note["Front"], note["Back"] = f"Print in Python ({model})", "Call it:<pre>print(`hi`)\nx = 1</pre>"
+        col.add_note(note, deck)
     package = export_with_anki(col, tmp_path / "stock.apkg", legacy=False)
     col.close()
     result = invoke("import", "anki", str(package))
@@ -524,3 +528,24 @@ def test_anki_stock_note_types_map_to_kb_cards(kbroot, tmp_path):
     assert "gato:::cat" in text
     assert "perro::dog" in text
     assert "Capital of France?::Paris" in text
+    # code keeps its lines: in a question block for a basic card, as inline code where a fence cannot go
+    assert (
+        '??? question "Print in Python (Basic)"\n    Call it:\n    ```\n    print(`hi`)\n    x = 1\n    ```'
+        in text
+    )
+    assert "Print in Python (Basic (and reversed card))\n??\nCall it:\n`` print(`hi`) ``\n`x = 1`" in text
+    if (
+        importlib.util.find_spec("kb.cardsync") is not None
+    ):  # kb's extractor reads every card back, no problems
+        check = invoke("check")
+        assert check.exit_code == 0 and check.output.strip() == "ok", check.output
+        kinds = json.loads(invoke("cards", "notes/imported/stock.md", "--json").stdout)
+        assert sorted(c["kind"] for c in kinds) == [
+            "basic",
+            "basic",
+            "question",
+            "reversed",
+            "reversed",
+            "reversed",
+            "reversed",
+        ]
