@@ -216,7 +216,7 @@ def build_notes(
     planned: list[PlannedAnkiNote] = []
     # Siblings are keyed by their text, so the same card written in two notes shares a key: group within a note.
     groups: dict[tuple[str, str, str], list[ExportCard]] = {}
-    order: list[tuple[str, str]] = []
+    order: list[tuple[str, str, str]] = []
     for card in sorted(cards, key=lambda c: (c.note, c.position, c.cloze_index)):
         if card.kind in BASIC_KINDS:
             key = ("basic", card.note, card.id)
@@ -362,6 +362,7 @@ def deck_id(name: str) -> int:
 def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: float) -> ExportReport:
     """Write the ``.apkg``. ``timestamp`` becomes the notes' modification time: Anki updates a note it already has
     only when the package's copy is newer, so the caller passes the current time."""
+    import hashlib
     import shutil
     import tempfile
 
@@ -373,6 +374,7 @@ def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: f
     missing: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kb-export-") as tmp:
         media_files: dict[str, Path] = {}
+        sources: dict[str, Path] = {}
         for note in planned:
             fields = list(note.fields)
             for i, html in enumerate(fields):
@@ -385,6 +387,11 @@ def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: f
                             missing.append(f"{note.note}: {src}")
                         return m.group(0)
                     name = media_name(kb.rel(found))
+                    if sources.setdefault(name, found) != found:  # two files flatten to one name: keep both
+                        stem, dot, ext = name.rpartition(".")
+                        digest = hashlib.blake2b(kb.rel(found).encode(), digest_size=4).hexdigest()
+                        name = f"{stem}-{digest}{dot}{ext}" if dot else f"{name}-{digest}"
+                        sources[name] = found
                     if name not in media_files:
                         dest = Path(tmp) / name
                         shutil.copyfile(found, dest)

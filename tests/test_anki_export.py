@@ -327,3 +327,19 @@ def test_plain_text_shortcut_matches_markdown(text):
     if full.startswith("<p>") and full.endswith("</p>"):
         full = full[3:-4]
     assert render_markdown(text).strip() == full.strip()  # surrounding blanks are not shown
+
+
+@needs_cards
+def test_images_whose_flat_names_clash_are_both_packed(kbroot, tmp_path):
+    import zipfile
+
+    kbroot.write("books/img_a.png", b"first image")
+    kbroot.write("books/img/a.png", b"second image")
+    kbroot.write("books/x.md", "# X\n\nOne?::![](img_a.png)\n\nTwo?::![](img/a.png)\n")
+    out = tmp_path / "x.apkg"
+    result = invoke("export", "anki", "-o", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["media"] == 2
+    with zipfile.ZipFile(out) as zf:
+        names = json.loads(zf.read("media"))
+        assert sorted(zf.read(member) for member in names) == [b"first image", b"second image"]
