@@ -670,19 +670,16 @@ def _import_reviews(kb, conn, notes, revlog, sched_ver) -> tuple[int, int, list[
     answers = [e for e in revlog if grade_for(e, sched_ver) is not None]
     if not answers:
         return 0, 0, []
-    try:
-        from kb.review import record_answer
-    except ImportError:
-        return 0, 0, [f"{len(answers)} review(s) not imported: this kb has no review journal yet"]
     from datetime import UTC, datetime
 
     from kb.indexer import index
+    from kb.review import Answer, record_answers
 
     index(kb, conn)  # the notes just written must have their cards before answers can point at them
     spots = {s.anki_card_id: s for note in notes for s in note.spots}
     card_ids = {aid: _find_card(conn, spot) for aid, spot in spots.items()}
-    added = known = 0
-    lost = 0
+    known = lost = 0
+    batch: list[Answer] = []
     for entry in sorted(answers, key=lambda e: e.id):
         if entry.card_id not in spots:
             continue  # a card of a skipped note type or deck: already reported
@@ -694,17 +691,18 @@ def _import_reviews(kb, conn, notes, revlog, sched_ver) -> tuple[int, int, list[
         if conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (uid,)).fetchone():
             known += 1
             continue
-        record_answer(
-            kb,
-            conn,
-            card_id,
-            grade_for(entry, sched_ver),
-            at=datetime.fromtimestamp(entry.id / 1000, tz=UTC),
-            duration_ms=entry.time_ms or None,
-            source="anki-import",
-            review_id=uid,
+        batch.append(
+            Answer(
+                card_id,
+                grade_for(entry, sched_ver),
+                at=datetime.fromtimestamp(entry.id / 1000, tz=UTC),
+                duration_ms=entry.time_ms or None,
+                review_id=uid,
+            )
         )
-        added += 1
+    # One journal write, one fsync and one transaction for the whole history.
+    record_answers(kb, conn, batch, source="anki-import")
+    added = len(batch)
     problems = []
     if lost:
         problems.append(
