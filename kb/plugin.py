@@ -1,0 +1,496 @@
+"""The ``kb`` MkDocs plugin: notes become study pages.
+
+Configured in mkdocs.yml (its options are kb's settings, see ``kb.config``)::
+
+    plugins:
+      - search
+      - tags
+      - kb:
+          new_per_day: 20
+
+What it does, hook by hook:
+
+- ``on_config``: validates the settings, adds the site's own scripts and styles and the bundled MathJax
+  (shipped with the ``django-static-mathjax`` package, copied into the site: formulas render with no network).
+- ``on_files``: reads every note once (cached across ``mkdocs serve`` rebuilds by size and mtime), builds the wiki-link
+  graph for the whole site, adds the generated pages (tags index, quizzes, stats, review queue) and, in a dirty
+  rebuild, marks the pages whose backlinks changed so they are rendered again.
+- ``on_page_markdown``: per note, a header line (type, author, source, date), wiki links resolved (a broken one is a
+  build warning, so ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers, a
+  "Flashcards" section of click-to-reveal cards with a link to a quiz on the note, and a "Linked from" section.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import logging
+import os
+import posixpath
+import re
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from kb import wikilinks
+from kb.config import Settings, db_path, make_settings
+from kb.errors import KbError, NoteError
+from kb.notes import Note, decode, parse_note
+from kb.site_pages import (
+    esc,
+    escape_html_text,
+    json_for_script,
+    quiz_markdown,
+    read_study_data,
+    review_day,
+    review_markdown,
+    stats_markdown,
+)
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+ASSETS = Path(__file__).parent / "site"
+ASSET_PREFIX = "assets/kb"
+MATHJAX_FILE = "tex-svg-full.js"
+STUDY_DIR = "study"
+
+
+def _option(name: str):
+    # Every kb setting is accepted here and validated by kb.config.make_settings, the same code the CLI uses,
+    # so the site and `kb` agree on what a value means and reject the same mistakes with the same message.
+    return (name, config_options.Optional(config_options.Type(object)))
+
+
+SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "extra")
+
+
+def mathjax_dir() -> Path | None:
+    """The folder of MathJax's browser bundles installed with the ``django-static-mathjax`` package."""
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location) / "static" / "mathjax" / "es5"
+        if (folder / MATHJAX_FILE).is_file():
+            return folder
+    return None
+
+
+@dataclass
+class NoteInfo:
+    """What the plugin knows about one Markdown page, read once per change."""
+
+    src: str  # relative to the notes folder: books/atomic-habits.md
+    path: str  # relative to the root, as kb shows it: notes/books/atomic-habits.md
+    title: str
+    note: Note | None
+    error: NoteError | None
+    links: list[wikilinks.WikiLink]
+    cards: tuple = ()
+    card_problems: tuple = ()
+
+
+def _card_module():
+    if importlib.util.find_spec("kb.cards") is None:
+        return None
+    import kb.cards
+
+    return kb.cards
+
+
+class KbPlugin(BasePlugin):
+    config_scheme = (
+        *(_option(name) for name in SETTING_NAMES),
+        ("quiz_questions", config_options.Type(int, default=20)),
+        ("study_pages", config_options.Type(bool, default=True)),
+        ("flashcards_section", config_options.Type(bool, default=True)),
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._cache: dict[str, tuple[tuple[int, int], NoteInfo]] = {}
+        self._graph: dict[str, tuple] | None = None
+        self.notes: dict[str, NoteInfo] = {}
+        self.backlinks: dict[str, list[str]] = {}
+        self.resolved: dict[str, dict[tuple[int, int], str | None]] = {}
+        self.settings = Settings()
+        self.dirty = False
+
+    # -- lifecycle ------------------------------------------------------------------------------------------
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds, so notes that did not
+        # change are not read again and the previous link graph tells which pages need their backlinks redone.
+        self.dirty = dirty
+
+    def on_config(self, config):
+        options = {name: self.config[name] for name in SETTING_NAMES if self.config.get(name) is not None}
+        try:
+            self.settings = make_settings(options, where=str(config.config_file_path or "mkdocs.yml"))
+        except KbError as exc:
+            raise PluginError(str(exc)) from None
+        self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        self.docs_dir = Path(config.docs_dir).resolve()
+        try:
+            self.docs_prefix = self.docs_dir.relative_to(self.root).as_posix()
+        except ValueError:
+            self.docs_prefix = ""
+        self.mathjax = mathjax_dir()
+        scripts = [f"{ASSET_PREFIX}/kb.js"]
+        if self.mathjax is not None:
+            scripts = [f"{ASSET_PREFIX}/mathjax-config.js", f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}", *scripts]
+        else:
+            log.warning(
+                "kb: MathJax is not installed, formulas will show as TeX source; "
+                "install kb with its dependencies (pip install django-static-mathjax)"
+            )
+        for script in scripts:
+            if script not in config.extra_javascript:
+                config.extra_javascript.append(script)
+        if f"{ASSET_PREFIX}/kb.css" not in config.extra_css:
+            config.extra_css.append(f"{ASSET_PREFIX}/kb.css")
+        return config
+
+    # -- files: read notes, link graph, generated pages ----------------------------------------------------
+
+    def _read(self, file: File) -> NoteInfo:
+        src = file.src_uri
+        path = f"{self.docs_prefix}/{src}" if self.docs_prefix else src
+        abs_path = file.abs_src_path
+        try:
+            st = os.stat(abs_path)
+            key = (st.st_size, st.st_mtime_ns)
+        except (OSError, TypeError):
+            key = None
+        cached = self._cache.get(src)
+        if key is not None and cached is not None and cached[0] == key:
+            return cached[1]
+        info = self._parse(src, path, file)
+        if key is not None:
+            self._cache[src] = (key, info)
+        return info
+
+    def _parse(self, src: str, path: str, file: File) -> NoteInfo:
+        try:
+            raw = file.content_bytes
+        except OSError as exc:
+            err = NoteError(path, 1, f"cannot read this note ({exc.strerror})")
+            return NoteInfo(src, path, src, None, err, [])
+        try:
+            note = parse_note(path, raw)
+        except NoteError as err:
+            title = posixpath.splitext(posixpath.basename(src))[0]
+            try:
+                body = decode(path, raw)
+            except NoteError:
+                body = ""
+            return NoteInfo(src, path, title, None, err, wikilinks.find_links(body))
+        links = wikilinks.find_links(note.body)
+        cards, problems = self._extract(note)
+        return NoteInfo(src, path, note.title, note, None, links, cards, problems)
+
+    def _extract(self, note: Note) -> tuple[tuple, tuple]:
+        cards_mod = _card_module()
+        if cards_mod is None or not note.flashcards:
+            return (), ()
+        try:
+            result = cards_mod.extract_cards(
+                note,
+                keypoint_headings=self.settings.keypoint_headings,
+                keypoint_cards=self.settings.keypoint_cards and note.keypoint_cards,
+            )
+        except KbError as exc:
+            log.warning(f"kb: {exc}")
+            return (), ()
+        return tuple(result.cards), tuple(result.problems)
+
+    def on_files(self, files: Files, config):
+        self.files_by_src = {}
+        notes: dict[str, NoteInfo] = {}
+        for file in files.documentation_pages():
+            if file.generated_by:
+                continue
+            notes[file.src_uri] = self._read(file)
+            self.files_by_src[file.src_uri] = file
+        for src in list(self._cache):
+            if src not in notes:
+                del self._cache[src]
+        self.notes = notes
+        for info in notes.values():
+            if info.error is not None:
+                log.warning(f"kb: {info.error}")
+
+        self.index = wikilinks.LinkIndex({src: info.title for src, info in notes.items()}, self.docs_prefix)
+        backlinks: dict[str, set[str]] = {}
+        resolved: dict[str, dict[tuple[int, int], str | None]] = {}
+        for src, info in notes.items():
+            table = {}
+            for link in info.links:
+                target = self.index.resolve(link.target, src)
+                table[(link.line, link.start)] = target
+                if target is not None and target != src:
+                    backlinks.setdefault(target, set()).add(src)
+            resolved[src] = table
+        self.resolved = resolved
+        self.backlinks = {t: sorted(s, key=lambda x: (notes[x].title.casefold(), x)) for t, s in backlinks.items()}
+        self._invalidate_changed(config)
+
+        self._add_assets(files, config)
+        if self.config["study_pages"]:
+            self._add_generated_pages(files, config)
+        return files
+
+    def _invalidate_changed(self, config) -> None:
+        """In a dirty rebuild, pages whose backlinks or link targets changed are rendered again.
+
+        MkDocs re-renders only pages whose source is newer than their output. A note gains a backlink when another
+        note changes, so the page's output is removed; the note itself is never touched.
+        """
+        graph = {}
+        for src, info in self.notes.items():
+            incoming = tuple((s, self.notes[s].title) for s in self.backlinks.get(src, ()))
+            outgoing = tuple(
+                (t, self.notes[t].title if t in self.notes else None) for t in self.resolved.get(src, {}).values()
+            )
+            graph[src] = (info.title, incoming, outgoing)
+        previous, self._graph = self._graph, graph
+        if previous is None or not self.dirty:
+            return
+        for src, entry in graph.items():
+            old = previous.get(src)
+            if old is not None and old != entry:
+                file = self.files_by_src.get(src)
+                if file is not None and file.abs_dest_path and os.path.exists(file.abs_dest_path):
+                    os.unlink(file.abs_dest_path)
+
+    def _add_assets(self, files: Files, config) -> None:
+        for name in ("kb.js", "kb.css", "mathjax-config.js"):
+            uri = f"{ASSET_PREFIX}/{name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(ASSETS / name)))
+        if self.mathjax is not None:
+            uri = f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(self.mathjax / MATHJAX_FILE)))
+
+    # -- generated pages ------------------------------------------------------------------------------------
+
+    def _add_page(self, files: Files, config, src: str, content: str) -> None:
+        if files.get_file_from_path(src) is not None:
+            return  # the user's own page wins
+        files.append(File.generated(config, src, content=content))
+
+    def _add_generated_pages(self, files: Files, config) -> None:
+        self._add_page(
+            files,
+            config,
+            "tags.md",
+            "---\ntitle: Tags\nflashcards: false\n---\n# Tags\n\nEvery tag used in the notes, with its notes.\n\n"
+            "<!-- material/tags -->\n",
+        )
+        now = datetime.now(UTC)
+        data = read_study_data(db_path(self.root), self.settings, now)
+        today = review_day(now, self.settings)
+        self._add_page(files, config, f"{STUDY_DIR}/stats.md", stats_markdown(data, today))
+
+        def link_of(note_path: str) -> str | None:
+            src = self._src_of(note_path)
+            if src is None:
+                return None
+            return posixpath.relpath(src, STUDY_DIR)
+
+        self._add_page(files, config, f"{STUDY_DIR}/review.md", review_markdown(data, link_of))
+        self._add_quiz_pages(files, config)
+
+    def _src_of(self, note_path: str) -> str | None:
+        prefix = f"{self.docs_prefix}/" if self.docs_prefix else ""
+        if prefix and note_path.startswith(prefix):
+            note_path = note_path[len(prefix) :]
+        return note_path if note_path in self.notes else None
+
+    def _note_url(self, note_path: str, from_url: str) -> str | None:
+        src = self._src_of(note_path)
+        file = self.files_by_src.get(src) if src else None
+        if file is None:
+            return None
+        return get_relative_url(file.url, from_url)
+
+    def _add_quiz_pages(self, files: Files, config) -> None:
+        from kb import site_quiz
+
+        tags: dict[str, list[NoteInfo]] = {}
+        for info in self.notes.values():
+            if info.note is not None:
+                for tag in info.note.tags:
+                    tags.setdefault(tag, []).append(info)
+        scopes = [("index", "Quiz: all notes", list(self.notes.values()), None)]
+        used = {"index"}
+        for tag in sorted(tags, key=str.casefold):
+            slug = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-") or "tag"
+            while slug in used:
+                slug += "-"
+            used.add(slug)
+            scopes.append((slug, f"Quiz: {tag}", tags[tag], tag))
+        for slug, title, infos, tag in scopes:
+            src = f"{STUDY_DIR}/quiz/{slug}.md"
+            page_url = File(src, None, "", config.use_directory_urls).url
+            payload = site_quiz.build_quiz(
+                [i for i in infos if i.note is not None],
+                n=self.config["quiz_questions"],
+                seed=slug,
+                url_of=lambda path, _u=page_url: self._note_url(path, _u),
+            )
+            if tag is None:
+                intro = "Questions drawn from every note. " + _tag_list_markdown(scopes[1:])
+            else:
+                intro = f"Questions from the notes tagged **{esc(tag)}**. [Quiz on all notes](index.md)."
+            content = f"---\ntitle: {json_for_script(title)}\nflashcards: false\n---\n" + quiz_markdown(
+                title, intro, payload, f"kb-quiz-{slug}"
+            )
+            self._add_page(files, config, src, content)
+        self.note_quizzes = True
+
+    # -- pages ------------------------------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        src = page.file.src_uri
+        info = self.notes.get(src)
+        if info is None:
+            return markdown
+        offset = _line_offset(page.file, markdown)
+        markdown = self._render_links(markdown, info, offset)
+        if info.note is not None and info.cards:
+            markdown = self._render_cards(markdown, info, offset)
+        markdown = _insert_after_h1(markdown, self._header_line(info))
+        extra = []
+        if info.note is not None and info.cards and self.config["flashcards_section"]:
+            extra.append(self._flashcards_section(info, page))
+        back = self.backlinks.get(src)
+        if back:
+            extra.append(self._backlinks_section(src, back))
+        if extra:
+            markdown = markdown.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
+        return markdown
+
+    def _link_markdown(self, src: str, link: wikilinks.WikiLink, target: str | None) -> str:
+        label = wikilinks.escape_label(link.label)
+        if target is None:
+            return f'<span class="kb-broken-link" title="no note named {esc(link.target)}">{esc(link.label)}</span>'
+        url = wikilinks.relative_url(src, target)
+        if link.anchor:
+            url += "#" + wikilinks.anchor_of(link.anchor)
+        return f"[{label}](<{url}>)"
+
+    def _render_links(self, markdown: str, info: NoteInfo, offset: int) -> str:
+        links = wikilinks.find_links(markdown)
+        if not links:
+            return markdown
+        replace = {}
+        for link in links:
+            target = self.index.resolve(link.target, info.src)
+            if target is None:
+                log.warning(
+                    f"{info.path}:{offset + link.line + 1}: wiki link [[{link.target}]] matches no note; "
+                    "fix the title or path (e.g. [[books/atomic-habits|Atomic Habits]])"
+                )
+            replace[(link.line, link.start)] = self._link_markdown(info.src, link, target)
+        return wikilinks.rewrite_links(markdown, links, replace)
+
+    def _links_in_text(self, text: str, src: str) -> str:
+        links = wikilinks.find_links(text)
+        if not links:
+            return text
+        replace = {(lk.line, lk.start): self._link_markdown(src, lk, self.index.resolve(lk.target, src)) for lk in links}
+        return wikilinks.rewrite_links(text, links, replace)
+
+    def _header_line(self, info: NoteInfo) -> str:
+        note = info.note
+        if note is None:
+            return ""
+        meta = note.meta
+        parts = []
+        if meta.get("type") or note.author or note.source or note.date:
+            parts.append(f'<span class="kb-type">{esc(note.type.replace("-", " ").capitalize())}</span>')
+        if note.author:
+            parts.append(f'<span class="kb-author">{esc(note.author)}</span>')
+        if note.source:
+            if re.match(r"https?://", note.source):
+                parts.append(
+                    f'<a class="kb-source" href="{esc(note.source)}" rel="noopener">{esc(_short_url(note.source))}</a>'
+                )
+            else:
+                parts.append(f'<span class="kb-source">{esc(note.source)}</span>')
+        if note.date:
+            parts.append(f'<time class="kb-date" datetime="{esc(note.date)}">{esc(note.date)}</time>')
+        if not parts:
+            return ""
+        return '<p class="kb-meta">' + ' <span class="kb-sep">·</span> '.join(parts) + "</p>"
+
+    def _backlinks_section(self, src: str, sources: list[str]) -> str:
+        lines = ["## Linked from {#kb-linked-from}", "", '<div class="kb-backlinks" markdown>', ""]
+        for other in sources:
+            title = wikilinks.escape_label(self.notes[other].title)
+            lines.append(f"- [{title}](<{wikilinks.relative_url(src, other)}>)")
+        lines += ["", "</div>"]
+        return "\n".join(lines)
+
+    # Cards: shown as questions and answers where they are written, and as a deck at the end of the note.
+
+    def _render_cards(self, markdown: str, info: NoteInfo, offset: int) -> str:
+        from kb import site_cards
+
+        return site_cards.render_card_lines(markdown, info.cards, offset, lambda t: self._links_in_text(t, info.src))
+
+    def _flashcards_section(self, info: NoteInfo, page) -> str:
+        from kb import site_cards
+
+        quiz_url = posixpath.relpath(f"{STUDY_DIR}/quiz/index.md", posixpath.dirname(info.src) or ".")
+        return site_cards.flashcards_section(
+            info.cards,
+            lambda t: self._links_in_text(t, info.src),
+            quiz_href=f"{quiz_url}#note={html.escape(info.path)}" if self.config["study_pages"] else None,
+        )
+
+
+def _tag_list_markdown(scopes) -> str:
+    if not scopes:
+        return ""
+    items = ", ".join(f"[{esc(tag)}]({slug}.md)" for slug, _title, _infos, tag in scopes)
+    return f"By tag: {items}."
+
+
+def _short_url(url: str) -> str:
+    text = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    return text if len(text) <= 48 else text[:45] + "…"
+
+
+def _line_offset(file: File, markdown: str) -> int:
+    """Lines of the source file before ``markdown`` (MkDocs hands pages over with the front matter removed)."""
+    try:
+        text = file.content_string.replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if markdown and text.endswith(markdown):
+        return text.count("\n", 0, len(text) - len(markdown))
+    return 0
+
+
+def _insert_after_h1(markdown: str, block: str) -> str:
+    if not block:
+        return markdown
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines[:40]):
+        if re.match(r"#\s+\S", line):
+            lines[i + 1 : i + 1] = ["", block, ""]
+            return "\n".join(lines)
+        if line.strip():
+            break
+    return block + "\n\n" + markdown
