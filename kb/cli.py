@@ -46,6 +46,38 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except KbError as exc:
             raise click.ClickException(str(exc)) from None
+        except Exception as exc:
+            message = environment_error(exc)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+def environment_error(exc: BaseException) -> str | None:
+    """A one-line explanation for failures of the machine rather than of kb (disk full, read-only folder)."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{exc.filename or 'disk'}: no space left on the device; free some space and run the command again"
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (
+            f"{exc.filename}: permission denied or read-only ({exc.strerror}); check the folder's permissions"
+        )
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            return f"the database is read-only ({text}); check the permissions of the .kb folder"
+        if "disk" in text and ("full" in text or "I/O" in text):
+            return f"cannot write the database ({text}); free some disk space and run the command again"
+        if "locked" in text or "busy" in text:
+            return f"the database stayed busy ({text}); another kb command holds it, try again when it ends"
+        if "malformed" in text or "not a database" in text:
+            return (
+                f"the database is damaged ({text}); move .kb/kb.db aside and run the command again to rebuild it "
+                "from your notes and review journal"
+            )
+    return None
 
 
 @click.group(

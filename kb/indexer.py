@@ -66,7 +66,9 @@ def scan(notes_dir: Path, root: Path) -> tuple[dict[str, os.stat_result], list[N
             seen_dirs.add(key)
             entries = list(os.scandir(folder))
         except OSError as exc:
-            errors.append(NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions"))
+            errors.append(
+                NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions")
+            )
             continue
         for entry in entries:
             name = entry.name
@@ -149,9 +151,14 @@ def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | Non
     found, scan_errors = scan(kb.notes, kb.root)
     report.errors.extend(scan_errors)
     report.scanned = len(found)
-    known = {row[0]: (row[1], row[2], row[3]) for row in conn.execute("SELECT path, size, mtime_ns, hash FROM notes")}
-    broken = {row[0]: (row[1], row[2], row[3], row[4]) for row in conn.execute(
-        "SELECT path, line, message, size, mtime_ns FROM note_errors")}
+    known = {
+        row[0]: (row[1], row[2], row[3])
+        for row in conn.execute("SELECT path, size, mtime_ns, hash FROM notes")
+    }
+    broken = {
+        row[0]: (row[1], row[2], row[3], row[4])
+        for row in conn.execute("SELECT path, line, message, size, mtime_ns FROM note_errors")
+    }
 
     candidates = []
     for path, st in found.items():
@@ -191,7 +198,10 @@ def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | Non
             digest = _hash(raw)
             old = known.get(path)
             if old is not None and old[2] == digest and path not in broken:
-                conn.execute("UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?", (st.st_size, st.st_mtime_ns, path))
+                conn.execute(
+                    "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
+                    (st.st_size, st.st_mtime_ns, path),
+                )
                 report.unchanged += 1
                 continue
             try:
@@ -231,5 +241,7 @@ def _record_error(conn: sqlite3.Connection, err: NoteError, st: os.stat_result) 
 
 
 def current_errors(conn: sqlite3.Connection) -> list[NoteError]:
-    return [NoteError(p, line, msg) for p, line, msg in conn.execute(
-        "SELECT path, line, message FROM note_errors ORDER BY path")]
+    return [
+        NoteError(p, line, msg)
+        for p, line, msg in conn.execute("SELECT path, line, message FROM note_errors ORDER BY path")
+    ]

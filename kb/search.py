@@ -44,7 +44,7 @@ _TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
 def to_fts_query(query: str) -> str:
     """Turn what a user typed into an FTS5 MATCH expression."""
     if query.count('"') % 2:
-        raise KbError(f"search: unbalanced quote in {query!r}; close the \"phrase\" or remove the quote")
+        raise KbError(f'search: unbalanced quote in {query!r}; close the "phrase" or remove the quote')
     parts: list[str] = []
     for phrase, word in _TOKEN_RE.findall(query):
         if phrase:
@@ -54,7 +54,9 @@ def to_fts_query(query: str) -> str:
             continue
         if word in ("OR", "NOT", "AND"):
             if not parts or parts[-1] in ("OR", "NOT", "AND"):
-                raise KbError(f"search: {word} needs a word before it in {query!r}, e.g. `habits {word} goals`")
+                raise KbError(
+                    f"search: {word} needs a word before it in {query!r}, e.g. `habits {word} goals`"
+                )
             parts.append(word)
             continue
         prefix = word.endswith("*")
@@ -101,7 +103,7 @@ def search(
     try:
         rows = conn.execute("".join(sql), params).fetchall()
     except sqlite3.OperationalError as exc:
-        raise KbError(f"search: cannot search for {query!r} ({exc}); use plain words or \"a phrase\"") from None
+        raise KbError(f'search: cannot search for {query!r} ({exc}); use plain words or "a phrase"') from None
     return [
         SearchHit(path, title, typ, tuple(json.loads(tags)), snippet or "", rank)
         for path, title, typ, tags, snippet, rank in rows
