@@ -22,7 +22,6 @@ What it does, hook by hook:
 
 from __future__ import annotations
 
-import html
 import importlib.util
 import logging
 import os
@@ -44,7 +43,6 @@ from kb.errors import KbError, NoteError
 from kb.notes import Note, decode, parse_note
 from kb.site_pages import (
     esc,
-    escape_html_text,
     json_for_script,
     quiz_markdown,
     read_study_data,
@@ -144,7 +142,11 @@ class KbPlugin(BasePlugin):
         self.mathjax = mathjax_dir()
         scripts = [f"{ASSET_PREFIX}/kb.js"]
         if self.mathjax is not None:
-            scripts = [f"{ASSET_PREFIX}/mathjax-config.js", f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}", *scripts]
+            scripts = [
+                f"{ASSET_PREFIX}/mathjax-config.js",
+                f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}",
+                *scripts,
+            ]
         else:
             log.warning(
                 "kb: MathJax is not installed, formulas will show as TeX source; "
@@ -238,7 +240,9 @@ class KbPlugin(BasePlugin):
                     backlinks.setdefault(target, set()).add(src)
             resolved[src] = table
         self.resolved = resolved
-        self.backlinks = {t: sorted(s, key=lambda x: (notes[x].title.casefold(), x)) for t, s in backlinks.items()}
+        self.backlinks = {
+            t: sorted(s, key=lambda x: (notes[x].title.casefold(), x)) for t, s in backlinks.items()
+        }
         self._invalidate_changed(config)
 
         self._add_assets(files, config)
@@ -256,7 +260,8 @@ class KbPlugin(BasePlugin):
         for src, info in self.notes.items():
             incoming = tuple((s, self.notes[s].title) for s in self.backlinks.get(src, ()))
             outgoing = tuple(
-                (t, self.notes[t].title if t in self.notes else None) for t in self.resolved.get(src, {}).values()
+                (t, self.notes[t].title if t in self.notes else None)
+                for t in self.resolved.get(src, {}).values()
             )
             graph[src] = (info.title, incoming, outgoing)
         previous, self._graph = self._graph, graph
@@ -364,9 +369,10 @@ class KbPlugin(BasePlugin):
         if info is None:
             return markdown
         offset = _line_offset(page.file, markdown)
-        markdown = self._render_links(markdown, info, offset)
+        self._warn_broken_links(markdown, info, offset)
         if info.note is not None and info.cards:
             markdown = self._render_cards(markdown, info, offset)
+        markdown = self._links_in_text(markdown, info.src)
         markdown = _insert_after_h1(markdown, self._header_line(info))
         extra = []
         if info.note is not None and info.cards and self.config["flashcards_section"]:
@@ -387,26 +393,22 @@ class KbPlugin(BasePlugin):
             url += "#" + wikilinks.anchor_of(link.anchor)
         return f"[{label}](<{url}>)"
 
-    def _render_links(self, markdown: str, info: NoteInfo, offset: int) -> str:
-        links = wikilinks.find_links(markdown)
-        if not links:
-            return markdown
-        replace = {}
-        for link in links:
-            target = self.index.resolve(link.target, info.src)
-            if target is None:
+    def _warn_broken_links(self, markdown: str, info: NoteInfo, offset: int) -> None:
+        for link in wikilinks.find_links(markdown):
+            if self.index.resolve(link.target, info.src) is None:
                 log.warning(
                     f"{info.path}:{offset + link.line + 1}: wiki link [[{link.target}]] matches no note; "
                     "fix the title or path (e.g. [[books/atomic-habits|Atomic Habits]])"
                 )
-            replace[(link.line, link.start)] = self._link_markdown(info.src, link, target)
-        return wikilinks.rewrite_links(markdown, links, replace)
 
     def _links_in_text(self, text: str, src: str) -> str:
         links = wikilinks.find_links(text)
         if not links:
             return text
-        replace = {(lk.line, lk.start): self._link_markdown(src, lk, self.index.resolve(lk.target, src)) for lk in links}
+        replace = {
+            (lk.line, lk.start): self._link_markdown(src, lk, self.index.resolve(lk.target, src))
+            for lk in links
+        }
         return wikilinks.rewrite_links(text, links, replace)
 
     def _header_line(self, info: NoteInfo) -> str:
@@ -445,17 +447,25 @@ class KbPlugin(BasePlugin):
     def _render_cards(self, markdown: str, info: NoteInfo, offset: int) -> str:
         from kb import site_cards
 
-        return site_cards.render_card_lines(markdown, info.cards, offset, lambda t: self._links_in_text(t, info.src))
+        return site_cards.render_card_lines(
+            markdown, info.cards, offset, lambda t: self._links_in_text(t, info.src)
+        )
 
     def _flashcards_section(self, info: NoteInfo, page) -> str:
-        from kb import site_cards
+        from kb import site_cards, site_quiz
 
-        quiz_url = posixpath.relpath(f"{STUDY_DIR}/quiz/index.md", posixpath.dirname(info.src) or ".")
-        return site_cards.flashcards_section(
+        has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
+        section = site_cards.flashcards_section(
             info.cards,
             lambda t: self._links_in_text(t, info.src),
-            quiz_href=f"{quiz_url}#note={html.escape(info.path)}" if self.config["study_pages"] else None,
+            title="Study the flashcards" if has_heading else "Flashcards",
         )
+        payload = site_quiz.build_quiz(
+            [info], n=self.config["quiz_questions"], seed=info.path, url_of=lambda _path: "#"
+        )
+        if payload["questions"]:
+            section += "\n" + site_cards.note_quiz_block(payload)
+        return section
 
 
 def _tag_list_markdown(scopes) -> str:

@@ -47,7 +47,13 @@ def escape_html_text(text: str) -> str:
 def json_for_script(data) -> str:
     """JSON safe inside ``<script type="application/json">``: nothing in it can close the tag or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def esc(value) -> str:
@@ -65,7 +71,9 @@ class StudyData:
     available: bool = False
     reason: str = ""
     reviews_by_day: dict[date, int] = field(default_factory=dict)
-    forecast: list[int] = field(default_factory=list)  # due cards per day, today first (overdue counted today)
+    forecast: list[int] = field(
+        default_factory=list
+    )  # due cards per day, today first (overdue counted today)
     retention: float | None = None  # share of non-new reviews in the last 30 days not answered Again
     retention_reviews: int = 0
     cards_by_kind: dict[str, int] = field(default_factory=dict)
@@ -109,7 +117,9 @@ def read_study_data(db: Path, settings: Settings, now: datetime) -> StudyData:
     try:
         return _read(conn, settings, now)
     except sqlite3.Error as exc:
-        return StudyData(reason=f"the database cannot be read ({exc}); run any kb command to bring it up to date")
+        return StudyData(
+            reason=f"the database cannot be read ({exc}); run any kb command to bring it up to date"
+        )
     finally:
         conn.close()
 
@@ -119,7 +129,9 @@ def _read(conn: sqlite3.Connection, settings: Settings, now: datetime) -> StudyD
     today = review_day(now, settings)
     year_ago = (now - timedelta(days=372)).astimezone(UTC).isoformat()
     counts: Counter[date] = Counter()
-    for (at,) in conn.execute("SELECT reviewed_at FROM reviews WHERE undone = 0 AND reviewed_at >= ?", (year_ago,)):
+    for (at,) in conn.execute(
+        "SELECT reviewed_at FROM reviews WHERE undone = 0 AND reviewed_at >= ?", (year_ago,)
+    ):
         moment = _parse_time(at)
         if moment is not None:
             counts[review_day(moment, settings)] += 1
@@ -201,7 +213,7 @@ def heatmap_svg(counts: dict[date, int], today: date) -> str:
         rects.append(
             f'<rect class="kb-heat-{level}" x="{col * (cell + gap) + 24}" y="{row * (cell + gap) + 14}"'
             f' width="{cell}" height="{cell}" rx="2"><title>{day.isoformat()}: {n} review'
-            f'{"" if n == 1 else "s"}</title></rect>'
+            f"{'' if n == 1 else 's'}</title></rect>"
         )
         day += timedelta(days=1)
     width = ((today - start).days // 7 + 1) * (cell + gap) + 24
@@ -229,11 +241,13 @@ def bar_chart_svg(values: list[int], labels: list[str], aria: str, css: str) -> 
             f"<title>{esc(label)}: {value}</title></rect>"
         )
         if i % every == 0:
-            parts.append(f'<text class="kb-axis" x="{x + bar / 2}" y="{height + 18}" text-anchor="middle">{esc(label)}</text>')
+            parts.append(
+                f'<text class="kb-axis" x="{x + bar / 2}" y="{height + 18}" text-anchor="middle">{esc(label)}</text>'
+            )
     width = len(values) * (bar + gap)
     return (
         f'<svg class="kb-chart {css}" viewBox="0 0 {width} {height + 24}" role="img" aria-label="{esc(aria)}">'
-        f'{"".join(parts)}</svg>'
+        f"{''.join(parts)}</svg>"
     )
 
 
@@ -250,7 +264,13 @@ EMPTY_HINT = (
 def stats_markdown(data: StudyData, today: date) -> str:
     lines = ["# Stats", ""]
     if not data.available:
-        lines += ['<div class="kb-empty" markdown>', "", EMPTY_HINT.format(reason=esc(data.reason)), "</div>", ""]
+        lines += [
+            '<div class="kb-empty" markdown>',
+            "",
+            EMPTY_HINT.format(reason=esc(data.reason)),
+            "</div>",
+            "",
+        ]
         return "\n".join(lines)
     retention = "–" if data.retention is None else f"{data.retention:.0%}"
     lines += [
@@ -270,7 +290,10 @@ def stats_markdown(data: StudyData, today: date) -> str:
         "",
         bar_chart_svg(
             data.forecast,
-            [(today + timedelta(days=i)).strftime("%b %d") if i else "today" for i in range(len(data.forecast))],
+            [
+                (today + timedelta(days=i)).strftime("%b %d") if i else "today"
+                for i in range(len(data.forecast))
+            ],
             "Cards due per day for the next 30 days",
             "kb-forecast",
         ),
@@ -308,7 +331,13 @@ def review_markdown(data: StudyData, link_of) -> str:
     """The review queue: what is due today, by note. ``link_of(note_path)`` gives a Markdown link target or None."""
     lines = ["# Review queue", ""]
     if not data.available:
-        lines += ['<div class="kb-empty" markdown>', "", EMPTY_HINT.format(reason=esc(data.reason)), "</div>", ""]
+        lines += [
+            '<div class="kb-empty" markdown>',
+            "",
+            EMPTY_HINT.format(reason=esc(data.reason)),
+            "</div>",
+            "",
+        ]
         return "\n".join(lines)
     due = sum(d for _, _, d, _ in data.due_by_note)
     new = sum(n for _, _, _, n in data.due_by_note)
@@ -336,8 +365,15 @@ def quiz_markdown(title: str, intro: str, payload: dict, element_id: str) -> str
     count = len(payload.get("questions", []))
     lines = [f"# {esc(title)}", "", intro, ""]
     if not count:
-        lines += ['<div class="kb-empty" markdown>', "", "No questions can be made from these notes yet: add some "
-                  "flashcards (for example `Question::Answer`) or a *Key points* list.", "", "</div>", ""]
+        lines += [
+            '<div class="kb-empty" markdown>',
+            "",
+            "No questions can be made from these notes yet: add some "
+            "flashcards (for example `Question::Answer`) or a *Key points* list.",
+            "",
+            "</div>",
+            "",
+        ]
         return "\n".join(lines)
     lines += [
         f'<div class="kb-quiz" data-kb-quiz="{esc(element_id)}"><p class="kb-quiz-loading">'

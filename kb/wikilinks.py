@@ -139,9 +139,7 @@ def escape_label(text: str) -> str:
     return re.sub(r"([\\\[\]`*_])", r"\\\1", text)
 
 
-def rewrite_links(
-    markdown: str, links: Iterable[WikiLink], replace: dict[tuple[int, int], str]
-) -> str:
+def rewrite_links(markdown: str, links: Iterable[WikiLink], replace: dict[tuple[int, int], str]) -> str:
     """Replace each link (keyed by (line, start)) with the given text; links missing from ``replace`` stay."""
     by_line: dict[int, list[WikiLink]] = {}
     for link in links:
