@@ -435,7 +435,12 @@ class KbPlugin(BasePlugin):
         return '<p class="kb-meta">' + ' <span class="kb-sep">·</span> '.join(parts) + "</p>"
 
     def _backlinks_section(self, src: str, sources: list[str]) -> str:
-        lines = ["## Linked from {#kb-linked-from}", "", '<div class="kb-backlinks" markdown>', ""]
+        lines = [
+            "## Linked from {#kb-linked-from data-search-exclude}",
+            "",
+            '<div class="kb-backlinks" data-search-exclude markdown>',
+            "",
+        ]
         for other in sources:
             title = wikilinks.escape_label(self.notes[other].title)
             lines.append(f"- [{title}](<{wikilinks.relative_url(src, other)}>)")

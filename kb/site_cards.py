@@ -154,7 +154,7 @@ def note_quiz_block(payload: dict) -> str:
     """A quiz on one note, opened from its Flashcards section (kb.js runs it; the JSON is script-safe)."""
     return "\n".join(
         [
-            '<details class="kb-note-quiz">',
+            '<details class="kb-note-quiz" data-search-exclude>',
             "<summary>Start a quiz on this note</summary>",
             '<div class="kb-quiz" data-kb-quiz="kb-note-quiz-data" data-kb-all></div>',
             "</details>",
@@ -169,12 +169,17 @@ def flashcards_section(
 ) -> str:
     """A "Flashcards" section: each card click-to-reveal; cloze cards with blanks that reveal."""
     link = linker or (lambda t: t)
-    parts = [f"## {title} {{#kb-flashcards}}", ""]
+    parts = [f"## {title} {{#kb-flashcards data-search-exclude}}", ""]
     count = len(cards)
     summary = f"{count} card{'s' if count != 1 else ''} from this note. Click a card to see its answer."
     if quiz_href:
         summary += f' <a class="kb-quiz-link" href="{esc(quiz_href)}">Start a quiz on this note</a>'
-    parts += [f'<p class="kb-deck-summary">{summary}</p>', "", '<div class="kb-deck" markdown>', ""]
+    parts += [
+        f'<p class="kb-deck-summary" data-search-exclude>{summary}</p>',
+        "",
+        '<div class="kb-deck" data-search-exclude markdown>',
+        "",
+    ]
     for card in cards:
         kind = _kind(card)
         badge = ' <span class="kb-badge">generated</span>' if getattr(card, "generated", False) else ""
