@@ -34,7 +34,8 @@ from pathlib import Path
 from mkdocs.config import config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
 from kb import wikilinks
@@ -106,8 +107,12 @@ class KbPlugin(BasePlugin):
     config_scheme = (
         *(_option(name) for name in SETTING_NAMES),
         ("quiz_questions", config_options.Type(int, default=20)),
+        ("quiz_min_notes", config_options.Type(int, default=2)),
         ("study_pages", config_options.Type(bool, default=True)),
         ("flashcards_section", config_options.Type(bool, default=True)),
+        # A folder with more notes than this shows them in alphabetical groups in the navigation: Material renders
+        # the visible navigation into every page, so a folder of 500 notes would cost 500 links on each of them.
+        ("nav_group_size", config_options.Type(int, default=60)),
     )
 
     def __init__(self):
@@ -286,10 +291,11 @@ class KbPlugin(BasePlugin):
 
     # -- generated pages ------------------------------------------------------------------------------------
 
-    def _add_page(self, files: Files, config, src: str, content: str) -> None:
+    def _add_page(self, files: Files, config, src: str, content: str, *, in_nav: bool = True) -> None:
         if files.get_file_from_path(src) is not None:
             return  # the user's own page wins
-        files.append(File.generated(config, src, content=content))
+        inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, src, content=content, inclusion=inclusion))
 
     def _add_generated_pages(self, files: Files, config) -> None:
         self._add_page(
@@ -302,7 +308,9 @@ class KbPlugin(BasePlugin):
         now = datetime.now(UTC)
         data = read_study_data(db_path(self.root), self.settings, now)
         today = review_day(now, self.settings)
-        self._add_page(files, config, f"{STUDY_DIR}/stats.md", stats_markdown(data, today))
+        # Generated pages stay out of the search index: their words are the notes' words.
+        hidden = "---\nsearch:\n  exclude: true\nflashcards: false\n---\n"
+        self._add_page(files, config, f"{STUDY_DIR}/stats.md", hidden + stats_markdown(data, today))
 
         def link_of(note_path: str) -> str | None:
             src = self._src_of(note_path)
@@ -310,7 +318,7 @@ class KbPlugin(BasePlugin):
                 return None
             return posixpath.relpath(src, STUDY_DIR)
 
-        self._add_page(files, config, f"{STUDY_DIR}/review.md", review_markdown(data, link_of))
+        self._add_page(files, config, f"{STUDY_DIR}/review.md", hidden + review_markdown(data, link_of))
         self._add_quiz_pages(files, config)
 
     def _src_of(self, note_path: str) -> str | None:
@@ -337,6 +345,8 @@ class KbPlugin(BasePlugin):
         scopes = [("index", "Quiz: all notes", list(self.notes.values()), None)]
         used = {"index"}
         for tag in sorted(tags, key=str.casefold):
+            if len(tags[tag]) < self.config["quiz_min_notes"]:
+                continue  # a quiz on one note is the one its page offers
             slug = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-") or "tag"
             while slug in used:
                 slug += "-"
@@ -355,11 +365,47 @@ class KbPlugin(BasePlugin):
                 intro = "Questions drawn from every note. " + _tag_list_markdown(scopes[1:])
             else:
                 intro = f"Questions from the notes tagged **{esc(tag)}**. [Quiz on all notes](index.md)."
-            content = f"---\ntitle: {json_for_script(title)}\nflashcards: false\n---\n" + quiz_markdown(
-                title, intro, payload, f"kb-quiz-{slug}"
+            front = (
+                f"---\ntitle: {json_for_script(title)}\nflashcards: false\nsearch:\n  exclude: true\n---\n"
             )
-            self._add_page(files, config, src, content)
-        self.note_quizzes = True
+            content = front + quiz_markdown(title, intro, payload, f"kb-quiz-{slug}")
+            # Only the all-notes quiz is in the navigation; it links to the one for each tag.
+            self._add_page(files, config, src, content, in_nav=tag is None)
+
+    # -- navigation -------------------------------------------------------------------------------------------
+
+    def on_nav(self, nav, config, files):
+        size = self.config["nav_group_size"]
+        if size and size > 1:
+            for item in nav.items:
+                if item.is_section:
+                    self._group_section(item, size)
+        return nav
+
+    def _group_section(self, section: Section, size: int) -> None:
+        for child in section.children:
+            if child.is_section:
+                self._group_section(child, size)
+        pages = [c for c in section.children if c.is_page and not c.is_index]
+        if len(pages) <= size:
+            return
+        others = [c for c in section.children if not (c.is_page and not c.is_index)]
+        groups = []
+        count = -(-len(pages) // size)
+        per = -(-len(pages) // count)
+        for start in range(0, len(pages), per):
+            chunk = pages[start : start + per]
+            first, last = (self._title_of(p) for p in (chunk[0], chunk[-1]))
+            group = Section(f"{_short(first)} – {_short(last)}", chunk)
+            group.parent = section
+            for page in chunk:
+                page.parent = group
+            groups.append(group)
+        section.children = others + groups
+
+    def _title_of(self, page) -> str:
+        info = self.notes.get(page.file.src_uri)
+        return info.title if info else (page.title or page.file.name)
 
     # -- pages ------------------------------------------------------------------------------------------------
 
@@ -384,11 +430,16 @@ class KbPlugin(BasePlugin):
             markdown = markdown.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
         return markdown
 
-    def _link_markdown(self, src: str, link: wikilinks.WikiLink, target: str | None) -> str:
+    def _link_markdown(
+        self, src: str, link: wikilinks.WikiLink, target: str | None, page_url: str | None = None
+    ) -> str:
         label = wikilinks.escape_label(link.label)
         if target is None:
             return f'<span class="kb-broken-link" title="no note named {esc(link.target)}">{esc(link.label)}</span>'
-        url = wikilinks.relative_url(src, target)
+        if page_url is None:
+            url = wikilinks.relative_url(src, target)  # MkDocs turns the .md link into the page's URL
+        else:
+            url = get_relative_url(self.files_by_src[target].url, page_url) or "./"  # HTML output: final URL
         if link.anchor:
             url += "#" + wikilinks.anchor_of(link.anchor)
         return f"[{label}](<{url}>)"
@@ -401,12 +452,12 @@ class KbPlugin(BasePlugin):
                     "fix the title or path (e.g. [[books/atomic-habits|Atomic Habits]])"
                 )
 
-    def _links_in_text(self, text: str, src: str) -> str:
+    def _links_in_text(self, text: str, src: str, page_url: str | None = None) -> str:
         links = wikilinks.find_links(text)
         if not links:
             return text
         replace = {
-            (lk.line, lk.start): self._link_markdown(src, lk, self.index.resolve(lk.target, src))
+            (lk.line, lk.start): self._link_markdown(src, lk, self.index.resolve(lk.target, src), page_url)
             for lk in links
         }
         return wikilinks.rewrite_links(text, links, replace)
@@ -462,7 +513,7 @@ class KbPlugin(BasePlugin):
         has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
         section = site_cards.flashcards_section(
             info.cards,
-            lambda t: self._links_in_text(t, info.src),
+            lambda t: self._links_in_text(t, info.src, page.url),
             title="Study the flashcards" if has_heading else "Flashcards",
         )
         payload = site_quiz.build_quiz(
@@ -478,6 +529,10 @@ def _tag_list_markdown(scopes) -> str:
         return ""
     items = ", ".join(f"[{esc(tag)}]({slug}.md)" for slug, _title, _infos, tag in scopes)
     return f"By tag: {items}."
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 18 else title[:16].rstrip() + "…"
 
 
 def _short_url(url: str) -> str:

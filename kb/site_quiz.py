@@ -37,15 +37,14 @@ def _seed(value: str) -> int:
 def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
     """Multiple-choice and cloze questions from the cards of ``infos`` (NoteInfo objects)."""
     rng = random.Random(_seed(seed))
-    pool = []
-    for info in infos:
-        for card in info.cards:
-            pool.append((info, card))
-    answers_by_kind: dict[str, list[str]] = {}
+    pool = [(info, card) for info in infos for card in info.cards]
+    # Answers that can serve as distractors, by card kind, each with its normalised form (computed once).
+    answers_by_kind: dict[str, list[tuple[str, str]]] = {}
     for _, card in pool:
         kind = _kind(card)
-        if kind != "cloze" and card.back.strip() and len(card.back) <= 300:
-            answers_by_kind.setdefault(kind, []).append(card.back.strip())
+        back = card.back.strip()
+        if kind != "cloze" and back and len(back) <= 300:
+            answers_by_kind.setdefault(kind, []).append((back, _norm(back)))
     all_backs = [b for backs in answers_by_kind.values() for b in backs]
     rng.shuffle(pool)
     questions: list[dict] = []
@@ -54,36 +53,40 @@ def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
         if len(questions) >= n:
             break
         kind = _kind(card)
+        front_norm = _norm(card.front)
+        if front_norm in seen_questions:
+            continue
         base = {"note": info.path, "line": card.line, "title": info.title}
         if kind == "cloze":
             answer = getattr(card, "answer", "") or ""
-            if not answer or len(answer) > 60 or _norm(card.front) in seen_questions:
+            if not answer or len(answer) > 60:
                 continue
-            seen_questions.add(_norm(card.front))
+            seen_questions.add(front_norm)
             questions.append(
                 {"kind": "cloze", "question": card.front.replace("[...]", "____"), "answer": answer, **base}
             )
             continue
         right = card.back.strip()
-        if not right or len(right) > 300 or _norm(card.front) in seen_questions:
+        if not right or len(right) > 300:
             continue
-        candidates = [b for b in answers_by_kind.get(kind, []) if _norm(b) != _norm(right)]
-        if len(candidates) < 3:
-            candidates += [b for b in all_backs if _norm(b) != _norm(right) and b not in candidates]
+        right_norm = _norm(right)
+        same = answers_by_kind.get(kind, [])
+        candidates = rng.sample(same, min(len(same), 40))
+        if len(candidates) < 8:
+            candidates += rng.sample(all_backs, min(len(all_backs), 40))
         options: list[str] = []
-        seen = {_norm(right)}
-        rng.shuffle(candidates)
-        for c in sorted(candidates, key=lambda b: abs(len(b) - len(right))):
-            if _norm(c) not in seen:
-                options.append(c)
-                seen.add(_norm(c))
+        seen = {right_norm}
+        for text, norm in sorted(candidates, key=lambda c: abs(len(c[0]) - len(right))):
+            if norm not in seen:
+                options.append(text)
+                seen.add(norm)
             if len(options) == 3:
                 break
         if not options:
             continue
         at = rng.randrange(len(options) + 1)
         options.insert(at, right)
-        seen_questions.add(_norm(card.front))
+        seen_questions.add(front_norm)
         questions.append({"kind": "mcq", "question": card.front, "options": options, "answer": at, **base})
     return questions
 
