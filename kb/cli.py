@@ -22,6 +22,7 @@ COMMANDS = {
     "notes": "kb.commands.notes:notes_group",
     "tags": "kb.commands.notes:tags_cmd",
     "schema": "kb.commands.notes:schema_cmd",
+    "add": "kb.commands.add:add_cmd",
 }
 
 

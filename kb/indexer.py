@@ -100,18 +100,49 @@ def _json_default(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+# Full-text rows: one per chunk of a note's body, so snippets of a huge note stay cheap. A chunk's rowid is
+# ``note rowid << FTS_SHIFT | chunk number``: deleting a note's rows is a rowid range, not a scan of the index.
+FTS_SHIFT = 12
+FTS_CHUNK = 64 * 1024
+
+
+def body_chunks(body: str) -> list[str]:
+    """Split a body into chunks of about FTS_CHUNK characters at paragraph (else line) boundaries."""
+    if len(body) <= FTS_CHUNK:
+        return [body]
+    chunks, start = [], 0
+    limit = (1 << FTS_SHIFT) - 1
+    while start < len(body) and len(chunks) < limit - 1:
+        end = start + FTS_CHUNK
+        if end >= len(body):
+            break
+        cut = body.rfind("\n\n", start + FTS_CHUNK // 2, end)
+        if cut < 0:
+            cut = body.rfind("\n", start + FTS_CHUNK // 2, end)
+        if cut < 0:
+            cut = end
+        chunks.append(body[start:cut])
+        start = cut
+    chunks.append(body[start:])
+    return chunks
+
+
+def _fts_range(rowid: int) -> tuple[int, int]:
+    return rowid << FTS_SHIFT, ((rowid + 1) << FTS_SHIFT) - 1
+
+
 def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str) -> None:
     conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
     conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
-    conn.execute("DELETE FROM notes_fts WHERE path = ?", (note.path,))
-    conn.execute(
+    row = conn.execute(
         """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
                               hash, size, mtime_ns, indexed_at)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
            ON CONFLICT(path) DO UPDATE SET title=excluded.title, type=excluded.type, author=excluded.author,
                source=excluded.source, tags=excluded.tags, date=excluded.date, flashcards=excluded.flashcards,
                meta=excluded.meta, body_line=excluded.body_line, hash=excluded.hash, size=excluded.size,
-               mtime_ns=excluded.mtime_ns, indexed_at=excluded.indexed_at""",
+               mtime_ns=excluded.mtime_ns, indexed_at=excluded.indexed_at
+           RETURNING rowid""",
         (
             note.path,
             note.title,
@@ -128,20 +159,30 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
             st.st_mtime_ns,
             now,
         ),
-    )
+    ).fetchone()
+    rowid = row[0]
+    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
     conn.executemany(
         "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
         [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
     )
     conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
-    conn.execute(
-        "INSERT INTO notes_fts (path, title, tags, body) VALUES (?,?,?,?)",
-        (note.path, note.title, " ".join(note.tags), note.body),
+    base = rowid << FTS_SHIFT
+    tags = " ".join(note.tags)
+    conn.executemany(
+        "INSERT INTO notes_fts (rowid, path, title, tags, body) VALUES (?,?,?,?,?)",
+        [
+            (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
+            for i, chunk in enumerate(body_chunks(note.body))
+        ],
     )
 
 
 def _remove_note(conn: sqlite3.Connection, path: str) -> None:
-    conn.execute("DELETE FROM notes_fts WHERE path = ?", (path,))
+    row = conn.execute("SELECT rowid FROM notes WHERE path = ?", (path,)).fetchone()
+    if row is None:
+        return
+    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(row[0]))
     conn.execute("DELETE FROM notes WHERE path = ?", (path,))  # headings and tags cascade
 
 
