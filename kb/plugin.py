@@ -45,6 +45,7 @@ from kb.notes import Note, decode, parse_note
 from kb.site_pages import (
     esc,
     json_for_script,
+    open_index_readonly,
     quiz_markdown,
     read_study_data,
     review_day,
@@ -108,6 +109,7 @@ class KbPlugin(BasePlugin):
         *(_option(name) for name in SETTING_NAMES),
         ("quiz_questions", config_options.Type(int, default=20)),
         ("quiz_min_notes", config_options.Type(int, default=2)),
+        ("quiz_tag_pages", config_options.Type(int, default=30)),
         ("study_pages", config_options.Type(bool, default=True)),
         ("flashcards_section", config_options.Type(bool, default=True)),
         # A folder with more notes than this shows them in alphabetical groups in the navigation: Material renders
@@ -342,35 +344,50 @@ class KbPlugin(BasePlugin):
             if info.note is not None:
                 for tag in info.note.tags:
                     tags.setdefault(tag, []).append(info)
+        # A page per tag (the tags with most notes first, up to quiz_tag_pages): each costs a quiz generation.
+        chosen = [t for t in tags if len(tags[t]) >= self.config["quiz_min_notes"]]
+        chosen = sorted(chosen, key=lambda t: (-len(tags[t]), t.casefold()))[: self.config["quiz_tag_pages"]]
         scopes = [("index", "Quiz: all notes", list(self.notes.values()), None)]
         used = {"index"}
-        for tag in sorted(tags, key=str.casefold):
-            if len(tags[tag]) < self.config["quiz_min_notes"]:
-                continue  # a quiz on one note is the one its page offers
+        for tag in sorted(chosen, key=str.casefold):
             slug = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-") or "tag"
             while slug in used:
                 slug += "-"
             used.add(slug)
             scopes.append((slug, f"Quiz: {tag}", tags[tag], tag))
-        for slug, title, infos, tag in scopes:
-            src = f"{STUDY_DIR}/quiz/{slug}.md"
-            page_url = File(src, None, "", config.use_directory_urls).url
-            payload = site_quiz.build_quiz(
-                [i for i in infos if i.note is not None],
-                n=self.config["quiz_questions"],
-                seed=slug,
-                url_of=lambda path, _u=page_url: self._note_url(path, _u),
-            )
-            if tag is None:
-                intro = "Questions drawn from every note. " + _tag_list_markdown(scopes[1:])
-            else:
-                intro = f"Questions from the notes tagged **{esc(tag)}**. [Quiz on all notes](index.md)."
-            front = (
-                f"---\ntitle: {json_for_script(title)}\nflashcards: false\nsearch:\n  exclude: true\n---\n"
-            )
-            content = front + quiz_markdown(title, intro, payload, f"kb-quiz-{slug}")
-            # Only the all-notes quiz is in the navigation; it links to the one for each tag.
-            self._add_page(files, config, src, content, in_nav=tag is None)
+
+        conn, why = None, ""
+        if site_quiz.generator_available():
+            conn, why = open_index_readonly(db_path(self.root))
+        titles = {info.path: info.title for info in self.notes.values()}
+        try:
+            for slug, title, infos, tag in scopes:
+                src = f"{STUDY_DIR}/quiz/{slug}.md"
+                page_url = File(src, None, "", config.use_directory_urls).url
+
+                def url_of(path, _u=page_url):
+                    return self._note_url(path, _u)
+
+                n = self.config["quiz_questions"]
+                if conn is not None:
+                    payload = site_quiz.quiz_from_index(
+                        conn, tag=tag, n=n, seed=slug, titles=titles, url_of=url_of
+                    )
+                elif site_quiz.generator_available():
+                    payload = {"questions": [], "notices": [why]}
+                else:  # before kb's quiz generator is installed: questions from the cards themselves
+                    payload = site_quiz.build_quiz([i for i in infos if i.note is not None], n, slug, url_of)
+                if tag is None:
+                    intro = "Questions drawn from every note. " + _tag_list_markdown(scopes[1:])
+                else:
+                    intro = f"Questions from the notes tagged **{esc(tag)}**. [Quiz on all notes](index.md)."
+                front = f"---\ntitle: {json_for_script(title)}\nflashcards: false\nsearch:\n  exclude: true\n---\n"
+                content = front + quiz_markdown(title, intro, payload, f"kb-quiz-{slug}")
+                # Only the all-notes quiz is in the navigation; it links to the one for each tag.
+                self._add_page(files, config, src, content, in_nav=tag is None)
+        finally:
+            if conn is not None:
+                conn.close()
 
     # -- navigation -------------------------------------------------------------------------------------------
 

@@ -106,6 +106,26 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def open_index_readonly(db: Path) -> tuple[sqlite3.Connection | None, str]:
+    """kb's index for reading, or (None, what the user should do) when there is none or it is out of date."""
+    from kb.store import SCHEMA_VERSION
+
+    if not db.is_file():
+        return (
+            None,
+            "No quiz yet: kb has not indexed these notes. Run `kb index` (or any kb command) and build again.",
+        )
+    try:
+        conn = open_readonly(db)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        return None, f"No quiz: kb's database cannot be read ({exc}); run `kb index` and build again."
+    if version != SCHEMA_VERSION:
+        conn.close()
+        return None, "No quiz: kb's database is from another version of kb; run `kb index` and build again."
+    return conn, ""
+
+
 def read_study_data(db: Path, settings: Settings, now: datetime) -> StudyData:
     """Everything the stats and review pages need, or an empty StudyData saying why there is none."""
     if not db.is_file():
@@ -364,16 +384,22 @@ def quiz_markdown(title: str, intro: str, payload: dict, element_id: str) -> str
     """A quiz page: the questions as embedded JSON that kb.js turns into an interactive quiz."""
     count = len(payload.get("questions", []))
     lines = [f"# {esc(title)}", "", intro, ""]
+    notices = payload.get("notices") or []
+    if notices:
+        lines += ['<div class="kb-notices" markdown>', ""]
+        lines += [f"- {esc(n)}" for n in notices]
+        lines += ["", "</div>", ""]
     if not count:
-        lines += [
-            '<div class="kb-empty" markdown>',
-            "",
-            "No questions can be made from these notes yet: add some "
-            "flashcards (for example `Question::Answer`) or a *Key points* list.",
-            "",
-            "</div>",
-            "",
-        ]
+        if not notices:
+            lines += [
+                '<div class="kb-empty" markdown>',
+                "",
+                "No questions can be made from these notes yet: add some flashcards (for example "
+                "`Question::Answer`) or a *Key points* list.",
+                "",
+                "</div>",
+                "",
+            ]
         return "\n".join(lines)
     lines += [
         f'<div class="kb-quiz" data-kb-quiz="{esc(element_id)}"><p class="kb-quiz-loading">'

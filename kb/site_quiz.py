@@ -3,14 +3,17 @@
 The JSON shape (what ``kb/site/kb.js`` reads)::
 
     {"questions": [
-        {"kind": "mcq", "question": "...", "options": ["...", ...], "answer": 0, "note": "notes/x.md",
-         "line": 3, "url": "../../x/", "title": "X"},
-        {"kind": "cloze", "question": "... ____ ...", "answer": "text", ...},
-        {"kind": "tf", "statement": "...", "answer": true, ...}]}
+        {"kind": "mcq", "prompt": "...", "options": ["...", ...], "answer": 0, "note": "notes/x.md",
+         "line": 3, "url": "../../x/", "title": "X", "explanation": "..."},
+        {"kind": "cloze", "prompt": "... _____ ...", "answer": "text", "accept": ["text"], ...},
+        {"kind": "tf", "prompt": "...", "answer": true, ...}],
+     "notices": ["..."]}
 
-Questions come from ``kb.quiz.generate_quiz`` (the generator behind ``kb quiz``) when it is installed; until then
-from the notes' cards: a card's front with its back among the backs of other cards as options, and cloze cards
-with their deletion to type.
+The quiz pages (one for all notes, one per tag) come from ``kb.quiz.generate_quiz``, the generator behind
+``kb quiz``, run over kb's index (``.kb/kb.db``, opened read-only). The short self-test at the end of each note is
+made here from that note's cards (a card's front with its back among the backs of the note's other cards, and cloze
+cards with their deletion to type): generating one per note with the full generator would cost a large site
+minutes of build time.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
                 continue
             seen_questions.add(front_norm)
             questions.append(
-                {"kind": "cloze", "question": card.front.replace("[...]", "____"), "answer": answer, **base}
+                {"kind": "cloze", "prompt": card.front.replace("[...]", "_____"), "answer": answer, **base}
             )
             continue
         right = card.back.strip()
@@ -87,18 +90,11 @@ def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
         at = rng.randrange(len(options) + 1)
         options.insert(at, right)
         seen_questions.add(front_norm)
-        questions.append({"kind": "mcq", "question": card.front, "options": options, "answer": at, **base})
+        questions.append({"kind": "mcq", "prompt": card.front, "options": options, "answer": at, **base})
     return questions
 
 
-def build_quiz(infos: Sequence, n: int, seed: str, url_of: Callable[[str], str | None]) -> dict:
-    """The quiz payload for a set of notes; each question links back to its note (``url``)."""
-    questions = None
-    if importlib.util.find_spec("kb.quiz") is not None:
-        questions = _from_generator(infos, n, seed)
-    if questions is None:
-        questions = questions_from_cards(infos, n, seed)
-    titles = {info.path: info.title for info in infos}
+def _add_links(questions: list[dict], titles: dict[str, str], url_of: Callable[[str], str | None]) -> None:
     for q in questions:
         note = q.get("note")
         if note:
@@ -106,14 +102,30 @@ def build_quiz(infos: Sequence, n: int, seed: str, url_of: Callable[[str], str |
             url = url_of(note)
             if url:
                 q["url"] = url
+
+
+def build_quiz(infos: Sequence, n: int, seed: str, url_of: Callable[[str], str | None]) -> dict:
+    """A quick quiz from the cards of the given notes (the self-test offered at the end of each note)."""
+    questions = questions_from_cards(infos, n, seed)
+    _add_links(questions, {info.path: info.title for info in infos}, url_of)
     return {"questions": questions}
 
 
-def _from_generator(infos: Sequence, n: int, seed: str) -> list[dict] | None:
-    """Questions from kb.quiz's generator, or None when its interface is not one this site knows."""
+def generator_available() -> bool:
+    return importlib.util.find_spec("kb.quiz") is not None
+
+
+def quiz_from_index(
+    conn, *, tag: str | None, n: int, seed: str, titles: dict[str, str], url_of: Callable[[str], str | None]
+) -> dict:
+    """A quiz page's data from ``kb quiz``'s own generator, over kb's index (the same questions ``kb quiz`` asks)."""
+    from kb.errors import KbError
+    from kb.quiz import generate_quiz
+
     try:
-        from kb.quiz import generate_quiz
-    except ImportError:
-        return None
-    del generate_quiz  # wired when the generator lands (see the module docstring)
-    return None
+        quiz = generate_quiz(conn, tag=tag, n=n, seed=_seed(seed) >> 33)
+    except KbError as exc:
+        return {"questions": [], "notices": [str(exc)]}
+    data = quiz.to_json()
+    _add_links(data["questions"], titles, url_of)
+    return data

@@ -60,22 +60,31 @@ def site(tmp_path_factory):
 
 
 def _review_db(root):
+    """kb's index of the notes (built by the real `kb index`), plus ten days of reviews of one card."""
     from kb.store import open_store
 
+    env = dict(mkdocs_env(), KB_ROOT=str(root))
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "index"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
     conn = open_store(root / ".kb" / "kb.db")
     now = datetime.now(UTC)
+    row = conn.execute("SELECT id FROM cards WHERE note = 'notes/books/atomic-habits.md' LIMIT 1").fetchone()
+    card = row[0] if row else "c1"
+    if row is None:  # an index without cards (before the card extractor): one card by hand
+        conn.execute(
+            "INSERT INTO cards (id, note, line, position, kind, front, back, created_at) VALUES (?,?,?,?,?,?,?,?)",
+            (card, "notes/books/atomic-habits.md", 1, 0, "basic", "f", "b", now.isoformat()),
+        )
     conn.execute(
-        "INSERT INTO cards (id, note, line, position, kind, front, back, created_at) VALUES (?,?,?,?,?,?,?,?)",
-        ("c1", "notes/books/atomic-habits.md", 1, 0, "basic", "f", "b", now.isoformat()),
-    )
-    conn.execute(
-        "INSERT INTO card_state (card_id, state, due) VALUES ('c1', 2, ?)",
-        ((now + timedelta(days=2)).isoformat(),),
+        "INSERT INTO card_state (card_id, state, due) VALUES (?, 2, ?)",
+        (card, (now + timedelta(days=2)).isoformat()),
     )
     for day in range(10):
         conn.execute(
             "INSERT INTO reviews (uid, card_id, reviewed_at, grade, state_before, state_after) VALUES (?,?,?,?,?,?)",
-            (f"r{day}", "c1", (now - timedelta(days=day)).isoformat(), 3, "{}", "{}"),
+            (f"r{day}", card, (now - timedelta(days=day)).isoformat(), 3, "{}", "{}"),
         )
     conn.commit()
     conn.close()
@@ -193,9 +202,10 @@ def _answer_quiz(page, wrong: set[int]) -> int:
             index = (q["answer"] + 1) % len(q["options"]) if bad else q["answer"]
             quiz.locator(".kb-quiz-option").nth(index).click()
         elif q["kind"] == "tf":
-            quiz.locator(".kb-quiz-option", has_text="False" if q["answer"] != bad else "True").click()
+            choice = bool(q["answer"]) != bad
+            quiz.locator(".kb-quiz-option", has_text="True" if choice else "False").click()
         else:
-            quiz.locator("input").fill("zzz wrong" if bad else q["answer"].upper())
+            quiz.locator("input").fill("zzz wrong" if bad else str(q["answer"]).upper())
             quiz.locator(".kb-quiz-check").click()
         quiz.locator(".kb-wrong" if bad else ".kb-right").wait_for()
         quiz.locator(".kb-quiz-next").click()
