@@ -126,6 +126,8 @@ class KbPlugin(BasePlugin):
         self.resolved: dict[str, dict[tuple[int, int], str | None]] = {}
         self.settings = Settings()
         self.dirty = False
+        self._generated_dir: Path | None = None
+        self._quiz_cache: dict[tuple, dict] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 
@@ -133,6 +135,16 @@ class KbPlugin(BasePlugin):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds, so notes that did not
         # change are not read again and the previous link graph tells which pages need their backlinks redone.
         self.dirty = dirty
+        if dirty:
+            import tempfile
+
+            self._generated_dir = Path(tempfile.mkdtemp(prefix="kb-site-"))
+
+    def on_shutdown(self):
+        if self._generated_dir is not None:
+            import shutil
+
+            shutil.rmtree(self._generated_dir, ignore_errors=True)
 
     def on_config(self, config):
         options = {name: self.config[name] for name in SETTING_NAMES if self.config.get(name) is not None}
@@ -297,7 +309,20 @@ class KbPlugin(BasePlugin):
         if files.get_file_from_path(src) is not None:
             return  # the user's own page wins
         inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, src, content=content, inclusion=inclusion))
+        if self._generated_dir is None:
+            files.append(File.generated(config, src, content=content, inclusion=inclusion))
+            return
+        # `mkdocs serve --dirty`: a generated page is a file rewritten only when its content changes, so MkDocs
+        # renders again only the pages that did change (an in-memory page would be rendered on every edit).
+        path = self._generated_dir / src
+        try:
+            same = path.read_text(encoding="utf-8") == content
+        except OSError:
+            same = False
+        if not same:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        files.append(File.generated(config, src, abs_src_path=str(path), inclusion=inclusion))
 
     def _add_generated_pages(self, files: Files, config) -> None:
         self._add_page(
@@ -358,7 +383,11 @@ class KbPlugin(BasePlugin):
 
         conn, why = None, ""
         if site_quiz.generator_available():
-            conn, why = open_index_readonly(db_path(self.root))
+            db = db_path(self.root)
+            conn, why = open_index_readonly(db)
+            db_key = tuple(_stat_key(Path(f"{db}{suffix}")) for suffix in ("", "-wal"))
+            if len(self._quiz_cache) > 4 * len(scopes):
+                self._quiz_cache.clear()
         titles = {info.path: info.title for info in self.notes.values()}
         try:
             for slug, title, infos, tag in scopes:
@@ -370,9 +399,13 @@ class KbPlugin(BasePlugin):
 
                 n = self.config["quiz_questions"]
                 if conn is not None:
-                    payload = site_quiz.quiz_from_index(
-                        conn, tag=tag, n=n, seed=slug, titles=titles, url_of=url_of
-                    )
+                    key = (db_key, tag, n, slug)
+                    payload = self._quiz_cache.get(key)
+                    if payload is None:  # generated again only when the index changed (kb index, kb review)
+                        payload = site_quiz.quiz_from_index(
+                            conn, tag=tag, n=n, seed=slug, titles=titles, url_of=url_of
+                        )
+                        self._quiz_cache[key] = payload
                 elif site_quiz.generator_available():
                     payload = {"questions": [], "notices": [why]}
                 else:  # before kb's quiz generator is installed: questions from the cards themselves
@@ -546,6 +579,14 @@ def _tag_list_markdown(scopes) -> str:
         return ""
     items = ", ".join(f"[{esc(tag)}]({slug}.md)" for slug, _title, _infos, tag in scopes)
     return f"By tag: {items}."
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
 
 
 def _short(title: str) -> str:
