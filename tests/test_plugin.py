@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import sqlite3
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from kb import wikilinks
 from kb.site_pages import escape_html_text, json_for_script
-from tests.browser_support import REPO, build, make_kb
+from tests.browser_support import REPO, build, make_kb, needs_cards
 
 BASIC_NOTES = {
     "index.md": """
@@ -316,3 +317,111 @@ def test_json_for_script_round_trips_and_cannot_close_the_script(data):
     text = json_for_script({"x": data})
     assert "<" not in text and ">" not in text
     assert json.loads(text) == {"x": data}
+
+
+CARDS_NOTE = """
+---
+title: Cards
+tags: [demo]
+---
+# Cards
+
+## Flashcards
+
+What is habit stacking?::Pairing a new habit with a current one
+
+- Listed question::Listed answer
+
+What are the stages of the loop?
+?
+Cue, craving, response, reward.
+
+The {{c1::two-minute rule}} starts habits as {{c2::tiny versions::a size}}.
+
+You fall to the level of your ==systems==.
+
+Q: What does "never miss twice" mean?
+A: Get back on track at once.
+
+??? question "Why does stacking work?"
+    The current habit is the cue.
+
+Plateau
+:   The stretch where effort shows no result yet.
+
+```python
+x = {"a": 1}  # a::b in code is not a card
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def cards_site(tmp_path_factory):
+    root = make_kb(tmp_path_factory.mktemp("cards"), {"index.md": "# Home\n", "cards.md": CARDS_NOTE})
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def _article_text(page: str) -> str:
+    """The visible text of the note itself (before the generated sections)."""
+    article = page[page.index("<article") : page.index('id="kb-flashcards"')]
+    article = re.sub(r"<script.*?</script>", "", article, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", article))
+
+
+@needs_cards
+def test_card_syntax_never_shows_its_separators(cards_site):
+    page = html_of(cards_site, "cards")
+    text = _article_text(page)
+    prose = text.replace("a::b in code is not a card", "").replace('{"a": 1}', "")
+    for raw in ("::", "{{c1", "}}", "==systems==", "\n?\n", "Q:", "A:"):
+        assert raw not in prose, raw
+    assert "a::b in code is not a card" in text  # code is left as written
+    assert '<span class="kb-q">What is habit stacking?</span>' in page
+    assert '<span class="kb-a">Pairing a new habit with a current one</span>' in page
+    assert '<li><span class="kb-q">Listed question</span>' in page
+    assert re.search(r'<div class="kb-q">\s*<p>What are the stages of the loop\?</p>', page)
+    assert "<mark>two-minute rule</mark>" in page and "<mark>tiny versions</mark>" in page
+    assert "<mark>systems</mark>" in page
+    assert '<details class="question">' in page  # the question block still reveals on click
+
+
+@needs_cards
+def test_flashcards_section_lists_every_card_with_blanks_and_a_quiz(cards_site):
+    page = html_of(cards_site, "cards")
+    deck = page[page.index('id="kb-flashcards"') :]
+    summaries = re.findall(r"<summary>(.*?)</summary>", deck, re.S)
+    assert any("What is habit stacking?" in s for s in summaries)
+    assert any("Why does stacking work?" in s for s in summaries)
+    assert any("Plateau" in s for s in summaries)
+    # cloze cards: this card's deletion hidden behind a blank (with its hint), the other deletion shown
+    assert re.search(
+        r'kb-blank-hint">\[a size\]</span><span class="kb-blank-answer">tiny versions</span>', deck
+    )
+    assert re.search(r'kb-blank-hint">\[…\]</span><span class="kb-blank-answer">two-minute rule</span>', deck)
+    assert "Start a quiz on this note" in deck
+    data = json.loads(re.search(r'id="kb-note-quiz-data">(.*?)</script>', deck, re.S).group(1))
+    assert data["questions"] and all(q["note"] == "notes/cards.md" for q in data["questions"])
+
+
+@needs_cards
+def test_card_text_is_escaped_in_the_page_and_the_deck(tmp_path):
+    root = make_kb(
+        tmp_path,
+        {
+            "index.md": """
+                # Hostile
+
+                What does <img src=x onerror=alert(1)> do?::It </script><script>alert(2)</script> nothing
+
+                Escape {{c1::<b onclick=alert(3)>bold</b>}} too.
+                """
+        },
+    )
+    assert build(root).returncode == 0
+    page = html_of(root / "site", "")
+    body = page[page.index("<article") : page.index("</article>")]
+    assert "<img src=x" not in body and "<script>alert" not in body and "<b onclick" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in body

@@ -13,7 +13,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.browser_support import REPO, PageWatch, browser, build, make_kb, mkdocs_env, needs_chromium, serve
+from tests.browser_support import (
+    REPO,
+    PageWatch,
+    browser,
+    build,
+    make_kb,
+    mkdocs_env,
+    needs_cards,
+    needs_chromium,
+    serve,
+)
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -124,6 +134,7 @@ def test_search_finds_a_note_by_a_term_in_it(site, tab):
     assert "Atomic Habits" in tab.page.locator(".md-search-result__list").inner_text()
 
 
+@needs_cards
 def test_flashcard_reveals_its_answer_on_click(site, tab):
     _, url = site
     tab.page.goto(url + "books/atomic-habits/")
@@ -212,6 +223,7 @@ def _answer_quiz(page, wrong: set[int]) -> int:
     return len(questions)
 
 
+@needs_cards
 def test_quiz_can_be_taken_to_the_end_with_the_right_score(site, tab):
     _, url = site
     tab.page.goto(url + "study/quiz/")
@@ -222,6 +234,7 @@ def test_quiz_can_be_taken_to_the_end_with_the_right_score(site, tab):
     assert tab.errors == []
 
 
+@needs_cards
 def test_payloads_in_card_text_show_as_text_and_run_nothing(site, tab):
     _, url = site
     tab.page.goto(url + "test/hostile/")
