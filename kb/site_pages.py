@@ -265,9 +265,30 @@ def bar_chart_svg(values: list[int], labels: list[str], aria: str, css: str) -> 
                 f'<text class="kb-axis" x="{x + bar / 2}" y="{height + 18}" text-anchor="middle">{esc(label)}</text>'
             )
     width = len(values) * (bar + gap)
+    parts.append(f'<line class="kb-baseline" x1="0" y1="{height + 4}" x2="{width}" y2="{height + 4}"/>')
     return (
         f'<svg class="kb-chart {css}" viewBox="0 0 {width} {height + 24}" role="img" aria-label="{esc(aria)}">'
         f"{''.join(parts)}</svg>"
+    )
+
+
+def hbar_chart_svg(items: list[tuple[str, int]], aria: str, css: str) -> str:
+    """Horizontal bars, one row per item: its label, its bar and its count."""
+    row, label_w, bar_w = 22, 90, 300
+    top = max((v for _, v in items), default=0) or 1
+    parts = []
+    for i, (label, value) in enumerate(items):
+        y = i * row
+        w = round(bar_w * value / top)
+        parts.append(
+            f'<text class="kb-axis kb-label" x="{label_w - 6}" y="{y + 15}" text-anchor="end">{esc(label)}</text>'
+            f'<rect class="kb-bar" x="{label_w}" y="{y + 4}" width="{max(w, 1)}" height="{row - 8}">'
+            f"<title>{esc(label)}: {value}</title></rect>"
+            f'<text class="kb-axis kb-label" x="{label_w + w + 6}" y="{y + 15}">{value}</text>'
+        )
+    return (
+        f'<svg class="kb-chart kb-hbar {css}" viewBox="0 0 {label_w + bar_w + 60} {len(items) * row}" role="img"'
+        f' aria-label="{esc(aria)}">{"".join(parts)}</svg>'
     )
 
 
@@ -335,12 +356,7 @@ def stats_markdown(data: StudyData, today: date) -> str:
         ]
     lines += ["", "## Cards by type", ""]
     if data.cards_by_kind:
-        kinds = list(data.cards_by_kind)
-        lines.append(
-            bar_chart_svg([data.cards_by_kind[k] for k in kinds], kinds, "Cards by type", "kb-kinds")
-        )
-        lines += ["", "| Type | Cards |", "|---|---|"]
-        lines += [f"| {esc(k)} | {n} |" for k, n in data.cards_by_kind.items()]
+        lines.append(hbar_chart_svg(list(data.cards_by_kind.items()), "Cards by type", "kb-kinds"))
     else:
         lines.append("No cards yet.")
     lines.append("")

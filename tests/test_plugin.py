@@ -198,7 +198,7 @@ def test_stats_and_review_pages_read_the_database_without_changing_it(tmp_path):
     stats = html_of(root / "site", "study/stats")
     assert stats.count('<rect class="kb-heat-') >= 365
     assert len(re.findall(r'class="kb-heat-[1-4]"', stats)) == 20  # one coloured day per day with reviews
-    assert 'class="kb-chart kb-forecast"' in stats and 'class="kb-chart kb-kinds"' in stats
+    assert 'class="kb-chart kb-forecast"' in stats and 'class="kb-chart kb-hbar kb-kinds"' in stats
     assert "75%" in stats  # 15 of 20 reviews not answered Again
     review = html_of(root / "site", "study/review")
     row = re.search(
