@@ -59,6 +59,7 @@ ASSETS = Path(__file__).parent / "site"
 ASSET_PREFIX = "assets/kb"
 MATHJAX_FILE = "tex-svg-full.js"
 STUDY_DIR = "study"
+DECK_PLACEHOLDER = "kbdeck5e0c2a"
 
 
 def _option(name: str):
@@ -128,6 +129,7 @@ class KbPlugin(BasePlugin):
         self.dirty = False
         self._generated_dir: Path | None = None
         self._quiz_cache: dict[tuple, dict] = {}
+        self._deck_html: dict[str, str] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 
@@ -558,20 +560,26 @@ class KbPlugin(BasePlugin):
         )
 
     def _flashcards_section(self, info: NoteInfo, page) -> str:
+        """The section's heading in the Markdown (so the table of contents lists it) and a placeholder for its
+        body, which ``on_page_content`` puts in as HTML: Python-Markdown would only parse that HTML again."""
         from kb import site_cards, site_quiz
 
         has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
-        section = site_cards.flashcards_section(
-            info.cards,
-            lambda t: self._links_in_text(t, info.src, page.url),
-            title="Study the flashcards" if has_heading else "Flashcards",
-        )
+        title = "Study the flashcards" if has_heading else "Flashcards"
+        body = site_cards.deck_html(info.cards, lambda t: self._links_in_text(t, info.src, page.url))
         payload = site_quiz.build_quiz(
             [info], n=self.config["quiz_questions"], seed=info.path, url_of=lambda _path: "#"
         )
         if payload["questions"]:
-            section += "\n" + site_cards.note_quiz_block(payload)
-        return section
+            body += "\n" + site_cards.note_quiz_block(payload)
+        self._deck_html[page.file.src_uri] = body
+        return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
+
+    def on_page_content(self, html: str, page, config, files):
+        body = self._deck_html.pop(page.file.src_uri, None)
+        if body is None:
+            return html
+        return html.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
 
 
 def _tag_list_markdown(scopes) -> str:

@@ -225,10 +225,8 @@ def _inline(html_text: str) -> str:
     return html_text
 
 
-def flashcards_section(
-    cards: Sequence, linker: Linker | None = None, quiz_href: str | None = None, title: str = "Flashcards"
-) -> str:
-    """A "Flashcards" section: each card click-to-reveal; cloze cards with blanks that reveal.
+def deck_html(cards: Sequence, linker: Linker | None = None, quiz_href: str | None = None) -> str:
+    """The HTML of a "Flashcards" section: each card click-to-reveal; cloze cards with blanks that reveal.
 
     ``linker`` turns wiki links in card text into Markdown links with final URLs (the deck is HTML, so MkDocs
     does not rewrite links inside it).
@@ -262,5 +260,4 @@ def flashcards_section(
             f'<div class="kb-answer">{back}</div></details>'
         )
     html_parts.append("</div>")
-    body = "\n".join(html_parts)
-    return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{body}\n"
+    return "\n".join(html_parts)
