@@ -10,14 +10,18 @@ Configured in mkdocs.yml (its options are kb's settings, see ``kb.config``)::
 
 What it does, hook by hook:
 
-- ``on_config``: validates the settings, adds the site's own scripts and styles and the bundled MathJax
-  (shipped with the ``django-static-mathjax`` package, copied into the site: formulas render with no network).
-- ``on_files``: reads every note once (cached across ``mkdocs serve`` rebuilds by size and mtime), builds the wiki-link
-  graph for the whole site, adds the generated pages (tags index, quizzes, stats, review queue) and, in a dirty
-  rebuild, marks the pages whose backlinks changed so they are rendered again.
+- ``on_config``: validates the settings (with ``kb.config.make_settings``, as the CLI does), adds the site's own
+  scripts and styles and the bundled MathJax (from the ``django-static-mathjax`` package, copied into the site:
+  formulas render with no network).
+- ``on_files``: reads every note once (cached across ``mkdocs serve`` rebuilds by size and mtime), extracts its cards
+  with ``kb.cards``, builds the wiki-link graph for the whole site, adds the generated pages (tags index, quizzes from
+  ``kb quiz``'s generator over ``.kb/kb.db``, stats, review queue; the database is only read) and, in a dirty
+  rebuild, removes the output of pages whose backlinks changed so MkDocs renders them again.
+- ``on_nav``: a folder with more than ``nav_group_size`` notes is shown in alphabetical groups.
 - ``on_page_markdown``: per note, a header line (type, author, source, date), wiki links resolved (a broken one is a
-  build warning, so ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers, a
-  "Flashcards" section of click-to-reveal cards with a link to a quiz on the note, and a "Linked from" section.
+  build warning, so ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers (card text
+  escaped), a "Flashcards" section and a "Linked from" section.
+- ``on_page_content``: the Flashcards section's click-to-reveal deck and the note's quiz, as HTML.
 """
 
 from __future__ import annotations
