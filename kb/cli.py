@@ -23,7 +23,14 @@ COMMANDS = {
     "tags": "kb.commands.notes:tags_cmd",
     "schema": "kb.commands.notes:schema_cmd",
     "add": "kb.commands.add:add_cmd",
+    "review": "kb.commands.review:review_cmd",
+    "due": "kb.commands.review:due_cmd",
+    "stats": "kb.commands.review:stats_cmd",
+    "optimize": "kb.commands.review:optimize_cmd",
     "cards": "kb.commands.cards:cards_group",
+    "export": "kb.commands.anki:export_group",
+    "import": "kb.commands.anki:import_group",
+    "quiz": "kb.commands.quiz:quiz_cmd",
 }
 
 
