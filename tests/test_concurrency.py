@@ -79,7 +79,7 @@ def test_review_index_and_site_build_at_once(tmp_path):
     assert first.returncode == 0, first.stderr
     deadline = time.monotonic() + SECONDS
     failures: list[str] = []
-    counts = {"index runs": 0, "builds": 0, "reads": 0, "answers": 0, "notes edited": 0}
+    counts = {"index runs": 0, "builds": 0, "reads": 0, "answers": 0, "sessions": 0, "notes edited": 0}
     acknowledged: list[tuple[str, int]] = []
 
     def record(name: str, proc: subprocess.CompletedProcess | None, err: str = "") -> None:
@@ -132,12 +132,16 @@ def test_review_index_and_site_build_at_once(tmp_path):
             conn.close()
 
     def reviewer() -> None:
-        minute = 0
+        from datetime import UTC, datetime, timedelta
+
+        start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        day = 0
         while time.monotonic() < deadline:
-            minute += 1
+            day += 1  # each session a day later: learning and review cards keep coming due, answers never run out
+            counts["sessions"] += 1
             proc = subprocess.Popen(
                 [sys.executable, "-m", "kb", "review"],
-                env=env_for(root, KB_NOW=f"2026-03-02T{9 + minute // 60:02d}:{minute % 60:02d}:00Z"),
+                env=env_for(root, KB_NOW=(start + timedelta(days=day)).strftime("%Y-%m-%dT%H:%M:%SZ")),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
