@@ -12,7 +12,8 @@ from typing import Any
 
 from kb.errors import NoteError
 
-HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+# Linear: the closing #s and trailing blanks are stripped in Python (a lazy group before them backtracks badly).
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -184,9 +185,18 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
             continue
         h = HEADING_RE.match(line)
         if h:
-            text = h.group(2).strip()
+            text = heading_text(h.group(2))
             headings.append(Heading(len(h.group(1)), text, body_line + offset, slugify_anchor(text)))
     return tuple(headings)
+
+
+def heading_text(raw: str) -> str:
+    """``Title ##`` -> ``Title``: drop an optional closing sequence of #s (CommonMark) and trailing blanks."""
+    text = raw.rstrip(" \t")
+    stripped = text.rstrip("#")
+    if stripped != text and (not stripped or stripped[-1] in " \t"):
+        text = stripped.rstrip(" \t")
+    return text or raw.strip()
 
 
 def title_from_filename(path: str) -> str:

@@ -113,3 +113,8 @@ def test_pathological_inputs_do_not_hang():
     parse_note(P, b"==" * 100_000 + b"\n")
     with pytest.raises(NoteError):
         parse_note(P, b"---\n" + b"[" * 10_000 + b"\n---\n")
+
+
+def test_heading_with_a_long_run_of_blanks_is_read_in_linear_time():
+    n = note("# x" + " " * 20_000 + "y\n## Closed ##\n## C# is a language\n")
+    assert [h.text for h in n.headings] == ["x" + " " * 20_000 + "y", "Closed", "C# is a language"]
