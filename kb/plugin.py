@@ -466,6 +466,7 @@ class KbPlugin(BasePlugin):
     # -- pages ------------------------------------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, page, config, files):
+        _escape_theme_meta(page.meta)
         src = page.file.src_uri
         info = self.notes.get(src)
         if info is None:
@@ -584,6 +585,24 @@ class KbPlugin(BasePlugin):
         if body is None:
             return html
         return html.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+
+
+# Front-matter values that MkDocs and Material print into pages as raw HTML (navigation, <title>, <meta
+# content="...">, the tag list). A note's front matter is text, so it is escaped before the theme sees it; the tags
+# plugin reads page.meta later (priority -50), so tag pages and the tags index get the escaped names too.
+THEME_META_TEXT = ("title", "author", "description", "subtitle")
+
+
+def _escape_theme_meta(meta: dict) -> None:
+    for key in THEME_META_TEXT:
+        value = meta.get(key)
+        if isinstance(value, str):
+            meta[key] = esc(value)
+    tags = meta.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [esc(str(t)) for t in tags if t is not None]
+    elif isinstance(tags, str):
+        meta["tags"] = esc(tags)
 
 
 def _tag_list_markdown(scopes) -> str:

@@ -290,13 +290,6 @@ def test_no_card_text_payload_executes_in_any_page_or_embedded_json(tmp_path):
 
 
 @pytest.mark.skipif(not HAS_SITE, reason="the kb MkDocs plugin (branch site) is not merged yet")
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, reported to the lead: MkDocs and Material print a note's front-matter title (navigation, "
-    "table of contents), author (<meta name=author content=...>, which a quote breaks out of) and tags (tag list) "
-    "as raw HTML; the kb plugin must escape them before they reach the theme (an imported Anki deck name is "
-    "enough). Remove this mark when fixed.",
-)
 def test_no_title_or_tag_payload_executes_in_any_page(tmp_path):
     _, problems, _ = build_hostile_site(tmp_path, "titles")
     assert not problems, "\n".join(problems[:20])
