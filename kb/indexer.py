@@ -98,10 +98,29 @@ def _json_default(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str) -> None:
-    conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
-    conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
-    conn.execute("DELETE FROM notes_fts WHERE path = ?", (note.path,))
+def _delete_fts(conn: sqlite3.Connection, path: str) -> None:
+    """Remove a note's full-text row.
+
+    The FTS row shares its rowid with the note's row in ``notes`` (see ``_store_note``), so this is one b-tree
+    lookup; ``path`` is UNINDEXED in FTS5, and deleting by it would scan the whole table once per note (quadratic
+    in a full index). A row written before that rule is found by path.
+    """
+    row = conn.execute("SELECT rowid FROM notes WHERE path = ?", (path,)).fetchone()
+    if row is not None and conn.execute(
+        "DELETE FROM notes_fts WHERE rowid = ? AND path = ?", (row[0], path)
+    ).rowcount:
+        return
+    conn.execute("DELETE FROM notes_fts WHERE path = ?", (path,))
+
+
+def _store_note(
+    conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str, *, new: bool = False
+) -> None:
+    """Write a parsed note. ``new``: the note has no rows yet (nothing to delete first)."""
+    if not new:
+        conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
+        conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
+        _delete_fts(conn, note.path)
     conn.execute(
         """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
                               hash, size, mtime_ns, indexed_at)
@@ -133,13 +152,14 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
     )
     conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
     conn.execute(
-        "INSERT INTO notes_fts (path, title, tags, body) VALUES (?,?,?,?)",
-        (note.path, note.title, " ".join(note.tags), note.body),
+        "INSERT INTO notes_fts (rowid, path, title, tags, body)"
+        " SELECT rowid, ?, ?, ?, ? FROM notes WHERE path = ?",
+        (note.path, note.title, " ".join(note.tags), note.body, note.path),
     )
 
 
 def _remove_note(conn: sqlite3.Connection, path: str) -> None:
-    conn.execute("DELETE FROM notes_fts WHERE path = ?", (path,))
+    _delete_fts(conn, path)
     conn.execute("DELETE FROM notes WHERE path = ?", (path,))  # headings and tags cascade
 
 
@@ -205,8 +225,9 @@ def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | Non
                 _record_error(conn, err, st)
                 report.errors.append(err)
                 continue
-            conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-            _store_note(conn, note, digest, st, now)
+            if path in broken:
+                conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
+            _store_note(conn, note, digest, st, now, new=path not in known)
             parsed.append(note)
             (report.updated if path in known else report.added).append(path)
         for path in removed:
