@@ -14,6 +14,12 @@ from kb.errors import NoteError
 
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# The only lines scan_headings looks at: fence markers and lines starting with `#`. Finding them with one regex
+# instead of a Python loop over every line makes heading scanning several times faster on a 4 KB note.
+_CANDIDATE_LINE_RE = re.compile(r"^(?:[ \t]{0,3}(?:`{3,}|~{3,})|#).*$", re.M)
+_ANCHOR_STRIP_RE = re.compile(r"[`*_\[\]()<>]")
+_ANCHOR_DROP_RE = re.compile(r"[^\w\s-]")
+_ANCHOR_DASH_RE = re.compile(r"[\s-]+")
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,9 @@ class Note:
 
 def slugify_anchor(text: str) -> str:
     """The anchor Python-Markdown's toc extension gives a heading (close enough for links and breadcrumbs)."""
-    text = re.sub(r"[`*_\[\]()<>]", "", text).strip().lower()
-    text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s-]+", "-", text).strip("-")
+    text = _ANCHOR_STRIP_RE.sub("", text).strip().lower()
+    text = _ANCHOR_DROP_RE.sub("", text)
+    return _ANCHOR_DASH_RE.sub("-", text).strip("-")
 
 
 def decode(path: str, raw: bytes) -> str:
@@ -155,11 +161,26 @@ def parse_tags(path: str, value: Any, line: int = 2) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _tags(path: str, value: Any, key_line) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    try:
+        return parse_tags(path, value)
+    except NoteError as err:
+        raise NoteError(path, key_line("tags"), err.message) from None
+
+
 def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
     """ATX headings outside fenced code, with their file line numbers."""
     headings = []
     fence = None
-    for offset, line in enumerate(body.split("\n")):
+    line_no = body_line
+    last = 0
+    for match in _CANDIDATE_LINE_RE.finditer(body):
+        start = match.start()
+        line_no += body.count("\n", last, start)
+        last = start
+        line = match.group()
         m = FENCE_RE.match(line)
         if m:
             marker = m.group(1)
@@ -173,7 +194,7 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
         h = HEADING_RE.match(line)
         if h:
             text = h.group(2).strip()
-            headings.append(Heading(len(h.group(1)), text, body_line + offset, slugify_anchor(text)))
+            headings.append(Heading(len(h.group(1)), text, line_no, slugify_anchor(text)))
     return tuple(headings)
 
 
@@ -197,8 +218,10 @@ def parse_note(path: str, raw: bytes) -> Note:
     """Parse a note's bytes. ``path`` is relative to the root and only used in the Note and in error messages."""
     text = decode(path, raw)
     meta, body, body_line = split_front_matter(path, text)
-    yaml_lines = text[4:].split("\n", 200)[:200] if meta else []
     headings = scan_headings(body, body_line)
+
+    def key_line(key: str) -> int:  # only computed for an error message
+        return _line_of_key(text[4:].split("\n", 200)[:200], key)
 
     def bool_key(key: str) -> bool:
         value = meta.get(key, True)
@@ -208,7 +231,7 @@ def parse_note(path: str, raw: bytes) -> Note:
             return False
         if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on"):
             return True
-        raise NoteError(path, _line_of_key(yaml_lines, key), f"{key} must be true or false")
+        raise NoteError(path, key_line(key), f"{key} must be true or false")
 
     title = _as_text(meta.get("title"))
     if not title:
@@ -222,7 +245,7 @@ def parse_note(path: str, raw: bytes) -> Note:
         type=note_type.lower(),
         author=_as_text(meta.get("author")),
         source=_as_text(meta.get("source")),
-        tags=parse_tags(path, meta.get("tags"), _line_of_key(yaml_lines, "tags")),
+        tags=_tags(path, meta.get("tags"), key_line),
         date=date.isoformat() if hasattr(date, "isoformat") else _as_text(date),
         flashcards=bool_key("flashcards"),
         keypoint_cards=bool_key("keypoint_cards"),
