@@ -7,18 +7,19 @@ A note that fails to parse keeps its last good version in the index and its erro
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sqlite3
 import stat as stat_mod
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kb.config import KnowledgeBase
 from kb.errors import NoteError
-from kb.notes import Note, parse_note
+
+# A no-op `kb index` only scans and compares; what parses and writes notes is imported when a note changed.
+if TYPE_CHECKING:
+    from kb.config import KnowledgeBase
+    from kb.notes import Note
 
 
 @dataclass
@@ -91,6 +92,8 @@ def scan(notes_dir: Path, root: Path) -> tuple[dict[str, os.stat_result], list[N
 
 
 def _hash(raw: bytes) -> str:
+    import hashlib
+
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
@@ -117,6 +120,8 @@ def _store_note(
     conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str, *, new: bool = False
 ) -> None:
     """Write a parsed note. ``new``: the note has no rows yet (nothing to delete first)."""
+    import json
+
     if not new:
         conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
         conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
@@ -163,15 +168,34 @@ def _remove_note(conn: sqlite3.Connection, path: str) -> None:
     conn.execute("DELETE FROM notes WHERE path = ?", (path,))  # headings and tags cascade
 
 
-def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | None = None) -> IndexReport:
-    """Bring the index up to date with the notes folder and return what changed."""
+@dataclass
+class IndexPlan:
+    """What a scan found against what the database holds: the cheap half of indexing (stat calls, one query)."""
+
+    report: IndexReport
+    candidates: list[tuple[str, os.stat_result]]  # new or changed (size or mtime): to read
+    removed: list[str]  # in the index, gone from the folder
+    gone_errors: list[str]  # recorded as broken, gone from the folder
+    known: dict[str, tuple[int, int, str | None]]  # path -> (size, mtime_ns, hash) of the indexed notes
+    broken: set[str]  # paths with a recorded error
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.candidates or self.removed or self.gone_errors)
+
+
+def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection) -> IndexPlan:
+    """Scan the notes folder and compare with the index, reading no note: enough to know whether anything changed."""
     report = IndexReport()
-    found, scan_errors = scan(kb.notes, kb.root)
+    found, scan_errors = scan(notes_dir, root)
     report.errors.extend(scan_errors)
     report.scanned = len(found)
-    known = {row[0]: (row[1], row[2], row[3]) for row in conn.execute("SELECT path, size, mtime_ns, hash FROM notes")}
-    broken = {row[0]: (row[1], row[2], row[3], row[4]) for row in conn.execute(
-        "SELECT path, line, message, size, mtime_ns FROM note_errors")}
+    rows = conn.execute("SELECT path, size, mtime_ns FROM notes")
+    known = {path: (size, mtime, None) for path, size, mtime in rows}
+    broken = {
+        row[0]: (row[1], row[2], row[3], row[4])
+        for row in conn.execute("SELECT path, line, message, size, mtime_ns FROM note_errors")
+    }
 
     candidates = []
     for path, st in found.items():
@@ -186,10 +210,35 @@ def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | Non
         candidates.append((path, st))
     removed = [p for p in known if p not in found]
     gone_errors = [p for p in broken if p not in found]
+    report.errors.sort(key=lambda e: (e.path, e.line))
+    return IndexPlan(report, candidates, removed, gone_errors, known, set(broken))
 
-    if not candidates and not removed and not gone_errors:
+
+def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | None = None) -> IndexReport:
+    """Bring the index up to date with the notes folder and return what changed."""
+    return apply(kb, conn, plan(kb.notes, kb.root, conn))
+
+
+def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> IndexReport:
+    """Read, parse and store what ``plan`` found changed; remove what is gone. One transaction."""
+    report = todo.report
+    if todo.up_to_date:
         return report
+    from datetime import UTC, datetime
 
+    from kb.notes import parse_note
+
+    candidates, removed, gone_errors = todo.candidates, list(todo.removed), todo.gone_errors
+    known, broken = todo.known, todo.broken
+    if candidates:
+        # Hashes only for the notes that may have changed (a touched file with the same bytes is not re-parsed).
+        wanted = [p for p, _ in candidates if p in known]
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for path, digest in conn.execute(f"SELECT path, hash FROM notes WHERE path IN ({marks})", chunk):
+                size, mtime, _ = known[path]
+                known[path] = (size, mtime, digest)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[Note] = []
     with conn:
