@@ -26,6 +26,7 @@ COMMANDS = {
     "notes": "kb.commands.notes:notes_group",
     "tags": "kb.commands.notes:tags_cmd",
     "schema": "kb.commands.notes:schema_cmd",
+    "add": "kb.commands.add:add_cmd",
 }
 
 
@@ -54,6 +55,11 @@ def _build_app():
                 return super().invoke(ctx)
             except KbError as exc:
                 raise click.ClickException(str(exc)) from None
+            except Exception as exc:
+                message = environment_error(exc)
+                if message is None:
+                    raise
+                raise click.ClickException(message) from None
 
     @click.group(
         cls=LazyGroup,
@@ -81,6 +87,33 @@ def _build_app():
         ctx.obj = {"root": root}
 
     return LazyGroup, cli
+
+
+def environment_error(exc: BaseException) -> str | None:
+    """A one-line explanation for failures of the machine rather than of kb (disk full, read-only folder)."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{exc.filename or 'disk'}: no space left on the device; free some space and run the command again"
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (
+            f"{exc.filename}: permission denied or read-only ({exc.strerror}); check the folder's permissions"
+        )
+    if isinstance(exc, sqlite3.DatabaseError):
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            return f"the database is read-only ({text}); check the permissions of the .kb folder"
+        if "disk" in text and ("full" in text or "I/O" in text):
+            return f"cannot write the database ({text}); free some disk space and run the command again"
+        if "locked" in text or "busy" in text:
+            return f"the database stayed busy ({text}); another kb command holds it, try again when it ends"
+        if "malformed" in text or "not a database" in text:
+            return (
+                f"the database is damaged ({text}); move .kb/kb.db aside and run the command again to rebuild it "
+                "from your notes and review journal"
+            )
+    return None
 
 
 def __getattr__(name: str):
@@ -123,30 +156,40 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     """``kb index`` without click: the same output and exit status as ``kb.commands.notes.index_cmd``.
 
     When nothing changed, not even mkdocs.yml is parsed: the notes folder comes from a stamp written the last time
-    mkdocs.yml was loaded and validated (see ``_notes_dir_stamp``), and the plan says there is nothing to read.
+    mkdocs.yml was loaded and validated (see ``_stamped_notes_dir``), and the plan says there is nothing to read.
     """
-    from kb.config import db_path, find_root
+    from kb.config import KnowledgeBase, db_path, find_root
     from kb.indexer import apply, plan
     from kb.store import open_store
+
+    def load() -> KnowledgeBase:  # parses and validates mkdocs.yml, as every click command does first
+        kb = KnowledgeBase.open(found)
+        _stamp_notes_dir(kb)
+        return kb
 
     try:
         found = find_root(explicit=root)
         db = db_path(found)
         notes = _stamped_notes_dir(found, db)
+        kb = load() if notes is None else None
         conn = open_store(db)
-        todo = plan(notes, found, conn) if notes is not None else None
-        if todo is None or not todo.up_to_date:
-            from kb.config import KnowledgeBase
-
-            kb = KnowledgeBase.open(found)
-            _stamp_notes_dir(kb)
-            if todo is None or kb.notes != notes:
-                todo = plan(kb.notes, kb.root, conn)
+        todo = plan(kb.notes if kb else notes, found, conn)
+        if not todo.up_to_date:
+            if kb is None:
+                kb = load()
+                if kb.notes != notes:
+                    todo = plan(kb.notes, kb.root, conn)
             report = apply(kb, conn, todo)
         else:
             report = todo.report
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # disk full, read-only folder: one line, as LazyGroup.invoke says it
+        message = environment_error(exc)
+        if message is None:
+            raise
+        print(f"Error: {message}", file=sys.stderr)
         return 1
     for err in report.errors:
         print(str(err), file=sys.stderr)

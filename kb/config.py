@@ -40,7 +40,9 @@ def find_root(start: str | os.PathLike | None = None, explicit: str | os.PathLik
     if given:
         root = Path(given).expanduser().resolve()
         if not (root / CONFIG_NAME).is_file():
-            raise KbError(f"{root}: no {CONFIG_NAME} here; point --root or KB_ROOT at the folder that holds it")
+            raise KbError(
+                f"{root}: no {CONFIG_NAME} here; point --root or KB_ROOT at the folder that holds it"
+            )
         return root
     here = Path(start or os.getcwd()).resolve()
     for folder in (here, *here.parents):
@@ -92,7 +94,9 @@ def load_mkdocs_yml(root: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise KbError(f"{path}:{line}: {CONFIG_NAME} is not valid YAML ({problem}); fix it and run again") from None
+        raise KbError(
+            f"{path}:{line}: {CONFIG_NAME} is not valid YAML ({problem}); fix it and run again"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise KbError(f"{path}:1: cannot read {CONFIG_NAME}: {exc}") from None
     return data if isinstance(data, dict) else {}

@@ -67,7 +67,9 @@ def scan(notes_dir: Path, root: Path) -> tuple[dict[str, os.stat_result], list[N
             seen_dirs.add(key)
             entries = list(os.scandir(folder))
         except OSError as exc:
-            errors.append(NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions"))
+            errors.append(
+                NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions")
+            )
             continue
         for entry in entries:
             name = entry.name
@@ -101,39 +103,51 @@ def _json_default(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _delete_fts(conn: sqlite3.Connection, path: str) -> None:
-    """Remove a note's full-text row.
-
-    The FTS row shares its rowid with the note's row in ``notes`` (see ``_store_note``), so this is one b-tree
-    lookup; ``path`` is UNINDEXED in FTS5, and deleting by it would scan the whole table once per note (quadratic
-    in a full index). A row written before that rule is found by path.
-    """
-    row = conn.execute("SELECT rowid FROM notes WHERE path = ?", (path,)).fetchone()
-    if row is not None and conn.execute(
-        "DELETE FROM notes_fts WHERE rowid = ? AND path = ?", (row[0], path)
-    ).rowcount:
-        return
-    conn.execute("DELETE FROM notes_fts WHERE path = ?", (path,))
+# Full-text rows: one per chunk of a note's body, so snippets of a huge note stay cheap. A chunk's rowid is
+# ``note rowid << FTS_SHIFT | chunk number``: deleting a note's rows is a rowid range, not a scan of the index.
+FTS_SHIFT = 12
+FTS_CHUNK = 64 * 1024
 
 
-def _store_note(
-    conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str, *, new: bool = False
-) -> None:
-    """Write a parsed note. ``new``: the note has no rows yet (nothing to delete first)."""
+def body_chunks(body: str) -> list[str]:
+    """Split a body into chunks of about FTS_CHUNK characters at paragraph (else line) boundaries."""
+    if len(body) <= FTS_CHUNK:
+        return [body]
+    chunks, start = [], 0
+    limit = (1 << FTS_SHIFT) - 1
+    while start < len(body) and len(chunks) < limit - 1:
+        end = start + FTS_CHUNK
+        if end >= len(body):
+            break
+        cut = body.rfind("\n\n", start + FTS_CHUNK // 2, end)
+        if cut < 0:
+            cut = body.rfind("\n", start + FTS_CHUNK // 2, end)
+        if cut < 0:
+            cut = end
+        chunks.append(body[start:cut])
+        start = cut
+    chunks.append(body[start:])
+    return chunks
+
+
+def _fts_range(rowid: int) -> tuple[int, int]:
+    return rowid << FTS_SHIFT, ((rowid + 1) << FTS_SHIFT) - 1
+
+
+def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str) -> None:
     import json
 
-    if not new:
-        conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
-        conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
-        _delete_fts(conn, note.path)
-    conn.execute(
+    conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
+    conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
+    row = conn.execute(
         """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
                               hash, size, mtime_ns, indexed_at)
            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
            ON CONFLICT(path) DO UPDATE SET title=excluded.title, type=excluded.type, author=excluded.author,
                source=excluded.source, tags=excluded.tags, date=excluded.date, flashcards=excluded.flashcards,
                meta=excluded.meta, body_line=excluded.body_line, hash=excluded.hash, size=excluded.size,
-               mtime_ns=excluded.mtime_ns, indexed_at=excluded.indexed_at""",
+               mtime_ns=excluded.mtime_ns, indexed_at=excluded.indexed_at
+           RETURNING rowid""",
         (
             note.path,
             note.title,
@@ -150,21 +164,30 @@ def _store_note(
             st.st_mtime_ns,
             now,
         ),
-    )
+    ).fetchone()
+    rowid = row[0]
+    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
     conn.executemany(
         "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
         [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
     )
     conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
-    conn.execute(
-        "INSERT INTO notes_fts (rowid, path, title, tags, body)"
-        " SELECT rowid, ?, ?, ?, ? FROM notes WHERE path = ?",
-        (note.path, note.title, " ".join(note.tags), note.body, note.path),
+    base = rowid << FTS_SHIFT
+    tags = " ".join(note.tags)
+    conn.executemany(
+        "INSERT INTO notes_fts (rowid, path, title, tags, body) VALUES (?,?,?,?,?)",
+        [
+            (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
+            for i, chunk in enumerate(body_chunks(note.body))
+        ],
     )
 
 
 def _remove_note(conn: sqlite3.Connection, path: str) -> None:
-    _delete_fts(conn, path)
+    row = conn.execute("SELECT rowid FROM notes WHERE path = ?", (path,)).fetchone()
+    if row is None:
+        return
+    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(row[0]))
     conn.execute("DELETE FROM notes WHERE path = ?", (path,))  # headings and tags cascade
 
 
@@ -260,7 +283,10 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
             digest = _hash(raw)
             old = known.get(path)
             if old is not None and old[2] == digest and path not in broken:
-                conn.execute("UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?", (st.st_size, st.st_mtime_ns, path))
+                conn.execute(
+                    "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
+                    (st.st_size, st.st_mtime_ns, path),
+                )
                 report.unchanged += 1
                 continue
             try:
@@ -276,7 +302,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                 continue
             if path in broken:
                 conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-            _store_note(conn, note, digest, st, now, new=path not in known)
+            _store_note(conn, note, digest, st, now)
             parsed.append(note)
             (report.updated if path in known else report.added).append(path)
         for path in removed:
@@ -301,5 +327,7 @@ def _record_error(conn: sqlite3.Connection, err: NoteError, st: os.stat_result) 
 
 
 def current_errors(conn: sqlite3.Connection) -> list[NoteError]:
-    return [NoteError(p, line, msg) for p, line, msg in conn.execute(
-        "SELECT path, line, message FROM note_errors ORDER BY path")]
+    return [
+        NoteError(p, line, msg)
+        for p, line, msg in conn.execute("SELECT path, line, message FROM note_errors ORDER BY path")
+    ]

@@ -64,7 +64,9 @@ def decode(path: str, raw: bytes) -> str:
         raise NoteError(path, 1, "the note is empty; write something in it or delete the file")
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
-        raise NoteError(path, line, "this looks like a binary file, not Markdown (NUL byte); rename or remove it")
+        raise NoteError(
+            path, line, "this looks like a binary file, not Markdown (NUL byte); rename or remove it"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -112,14 +114,18 @@ def _load_yaml(path: str, yaml_text: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 2) if mark is not None else 2
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise NoteError(path, line, f"front matter is not valid YAML ({problem}); fix the YAML between the --- lines") from None
+        raise NoteError(
+            path, line, f"front matter is not valid YAML ({problem}); fix the YAML between the --- lines"
+        ) from None
     except RecursionError:
         raise NoteError(path, 2, "front matter is nested too deeply; simplify it") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         kind = type(data).__name__.replace("str", "a string").replace("list", "a list")
-        raise NoteError(path, 2, f"front matter must be key: value pairs, not {kind}; write e.g. `title: My note`")
+        raise NoteError(
+            path, 2, f"front matter must be key: value pairs, not {kind}; write e.g. `title: My note`"
+        )
     return data
 
 
@@ -152,7 +158,9 @@ def parse_tags(path: str, value: Any, line: int = 2) -> tuple[str, ...]:
             else:
                 raise NoteError(path, line, "tags must be words, e.g. `tags: [habits, productivity]`")
     else:
-        raise NoteError(path, line, "tags must be a list or a comma-separated string, e.g. `tags: [habits, productivity]`")
+        raise NoteError(
+            path, line, "tags must be a list or a comma-separated string, e.g. `tags: [habits, productivity]`"
+        )
     seen: dict[str, None] = {}
     for tag in items:
         tag = tag.strip().lstrip("#").strip()
@@ -186,7 +194,11 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
             marker = m.group(1)
             if fence is None:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :].strip():
+            elif (
+                marker[0] == fence[0]
+                and len(marker) >= len(fence)
+                and not line.strip()[len(marker) :].strip()
+            ):
                 fence = None
             continue
         if fence is not None or not line.startswith("#"):
@@ -205,12 +217,23 @@ def title_from_filename(path: str) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or stem
 
 
+FOLDER_TYPES = {
+    "books": "book",
+    "podcasts": "podcast",
+    "articles": "article",
+    "courses": "course",
+    "topics": "topic",
+    "papers": "paper",
+    "videos": "video",
+}
+
+
 def default_type(path: str) -> str:
     """Type from the top folder under notes/: books -> book, podcasts -> podcast, ml -> ml, else ``note``."""
     parts = path.split("/")
     if len(parts) >= 3:  # notes/<folder>/file.md
         folder = parts[1].lower()
-        return folder[:-1] if folder.endswith("s") and len(folder) > 3 else folder
+        return FOLDER_TYPES.get(folder, folder)
     return "note"
 
 

@@ -44,7 +44,7 @@ _TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
 def to_fts_query(query: str) -> str:
     """Turn what a user typed into an FTS5 MATCH expression."""
     if query.count('"') % 2:
-        raise KbError(f"search: unbalanced quote in {query!r}; close the \"phrase\" or remove the quote")
+        raise KbError(f'search: unbalanced quote in {query!r}; close the "phrase" or remove the quote')
     parts: list[str] = []
     for phrase, word in _TOKEN_RE.findall(query):
         if phrase:
@@ -54,7 +54,9 @@ def to_fts_query(query: str) -> str:
             continue
         if word in ("OR", "NOT", "AND"):
             if not parts or parts[-1] in ("OR", "NOT", "AND"):
-                raise KbError(f"search: {word} needs a word before it in {query!r}, e.g. `habits {word} goals`")
+                raise KbError(
+                    f"search: {word} needs a word before it in {query!r}, e.g. `habits {word} goals`"
+                )
             parts.append(word)
             continue
         prefix = word.endswith("*")
@@ -82,11 +84,12 @@ def search(
 ) -> list[SearchHit]:
     """Notes matching ``query``, best first."""
     match = to_fts_query(query)
+    # Large notes have several full-text rows (chunks, see kb/indexer.py); keep each note's best row.
     sql = [
         "SELECT n.path, n.title, n.type, n.tags,",
         f" snippet(notes_fts, 3, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 16),",
         " bm25(notes_fts, 0.0, 10.0, 5.0, 1.0) AS rank",
-        " FROM notes_fts JOIN notes n ON n.path = notes_fts.path",
+        " FROM notes_fts JOIN notes n ON n.rowid = (notes_fts.rowid >> 12)",
         " WHERE notes_fts MATCH ?",
     ]
     params: list[object] = [match]
@@ -97,12 +100,14 @@ def search(
         sql.append(" AND n.type = ?")
         params.append(note_type.lower())
     sql.append(" ORDER BY rank LIMIT ?")
-    params.append(max(1, int(limit)))
+    limit = max(1, int(limit))
+    params.append(limit * 4)
     try:
         rows = conn.execute("".join(sql), params).fetchall()
     except sqlite3.OperationalError as exc:
-        raise KbError(f"search: cannot search for {query!r} ({exc}); use plain words or \"a phrase\"") from None
-    return [
-        SearchHit(path, title, typ, tuple(json.loads(tags)), snippet or "", rank)
-        for path, title, typ, tags, snippet, rank in rows
-    ]
+        raise KbError(f'search: cannot search for {query!r} ({exc}); use plain words or "a phrase"') from None
+    hits: dict[str, SearchHit] = {}
+    for path, title, typ, tags, snippet, rank in rows:
+        if path not in hits:
+            hits[path] = SearchHit(path, title, typ, tuple(json.loads(tags)), snippet or "", rank)
+    return list(hits.values())[:limit]

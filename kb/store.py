@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -208,7 +209,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise KbError(f"{path.parent}: cannot create the database folder ({exc.strerror}); check permissions") from None
+            raise KbError(
+                f"{path.parent}: cannot create the database folder ({exc.strerror}); check permissions"
+            ) from None
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -234,7 +237,9 @@ def _explain(path: Path, exc: sqlite3.Error) -> KbError:
             "to rebuild it from your notes and review journal"
         )
     if "readonly" in text or "unable to open" in text:
-        return KbError(f"{path}: cannot write the database ({text}); check the folder's permissions and free space")
+        return KbError(
+            f"{path}: cannot write the database ({text}); check the folder's permissions and free space"
+        )
     if "disk" in text and "full" in text:
         return KbError(f"{path}: the disk is full; free some space and run the command again")
     return KbError(f"{path}: database error: {text}")
@@ -259,8 +264,30 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> None:
         raise _explain(path or Path("kb.db"), exc) from None
 
 
-def open_store(path: Path) -> sqlite3.Connection:
-    """Open (creating and migrating if needed) the database at ``path``."""
+def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) the database at ``path``.
+
+    The database is a cache of the notes and the review journal, so a file that is not a kb database is moved aside
+    (never deleted: ``kb.db.broken-<time>``) and a fresh one is built; ``notify`` (default: print to stderr) is told.
+    """
+    try:
+        conn = connect(path)
+        migrate(conn, path)
+        return conn
+    except KbError as exc:
+        if "not a kb database" not in str(exc) or not Path(path).exists():
+            raise
+    import time
+
+    aside = Path(f"{path}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(f"{path}{suffix}"):
+            os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+    message = f"{path}: was not a kb database; moved it to {aside.name} and rebuilt the index from your notes and journal"
+    if notify is None:
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        notify(message)
     conn = connect(path)
     migrate(conn, path)
     return conn

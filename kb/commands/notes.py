@@ -71,7 +71,9 @@ def _card_problems(kb, conn) -> list:
 @click.option("--type", "note_type", help="Only notes of this type (book, podcast, ...).")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
-def search_cmd(query: tuple[str, ...], tag: str | None, note_type: str | None, limit: int, as_json: bool) -> None:
+def search_cmd(
+    query: tuple[str, ...], tag: str | None, note_type: str | None, limit: int, as_json: bool
+) -> None:
     """Full-text search of every note, best match first.
 
     Words are matched with stemming (habit finds habits); use "quotes" for a phrase, a trailing * for a prefix,
