@@ -228,6 +228,7 @@ def _stamped_notes_dir(root, db):
 
 def _stamp_notes_dir(kb) -> None:
     try:
+        kb.db.parent.mkdir(parents=True, exist_ok=True)
         with open(_stamp_path(kb.db), "w", encoding="utf-8") as fh:
             fh.write(f"{_config_key(kb.root)}\n{kb.notes}")
     except OSError:
