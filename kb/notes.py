@@ -16,7 +16,9 @@ HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # The only lines scan_headings looks at: fence markers and lines starting with `#`. Finding them with one regex
 # instead of a Python loop over every line makes heading scanning several times faster on a 4 KB note.
-_CANDIDATE_LINE_RE = re.compile(r"^(?:[ \t]{0,3}(?:`{3,}|~{3,})|#).*$", re.M)
+# The pattern starts with a literal newline so the regex engine jumps from line to line instead of trying every
+# character; scan_headings puts a newline before the body so the first line counts too.
+_CANDIDATE_LINE_RE = re.compile(r"\n(?:[ \t]{0,3}(?:`{3,}|~{3,})|#)[^\n]*")
 _ANCHOR_STRIP_RE = re.compile(r"[`*_\[\]()<>]")
 _ANCHOR_DROP_RE = re.compile(r"[^\w\s-]")
 _ANCHOR_DASH_RE = re.compile(r"[\s-]+")
@@ -184,11 +186,11 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
     fence = None
     line_no = body_line
     last = 0
-    for match in _CANDIDATE_LINE_RE.finditer(body):
-        start = match.start()
+    for match in _CANDIDATE_LINE_RE.finditer("\n" + body):
+        start = match.start()  # where the line starts in body
         line_no += body.count("\n", last, start)
         last = start
-        line = match.group()
+        line = match.group()[1:]
         m = FENCE_RE.match(line)
         if m:
             marker = m.group(1)
