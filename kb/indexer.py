@@ -249,8 +249,6 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         return report
     from datetime import UTC, datetime
 
-    from kb.notes import parse_note
-
     candidates, removed, gone_errors = todo.candidates, list(todo.removed), todo.gone_errors
     known, broken = todo.known, todo.broken
     if candidates:
@@ -264,42 +262,34 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                 known[path] = (size, mtime, digest)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[Note] = []
+    jobs = [
+        (path, str(kb.root / path), known[path][2] if path in known and path not in broken else None)
+        for path, st in candidates
+    ]
     with conn:
-        for path, st in candidates:
-            full = kb.root / path
-            try:
-                with open(full, "rb") as fh:
-                    raw = fh.read()
-            except FileNotFoundError:
-                # deleted while we were scanning: treat like a deletion
+        for (path, st), (outcome, digest, value) in zip(candidates, _read_all(jobs), strict=True):
+            if outcome == "missing":  # deleted while we were scanning: treat like a deletion
                 if path in known:
                     removed.append(path)
                 continue
-            except OSError as exc:
-                err = NoteError(path, 1, f"cannot read this note ({exc.strerror}); check its permissions")
+            if outcome == "unreadable":
+                err = NoteError(path, 1, f"cannot read this note ({value}); check its permissions")
                 _record_error(conn, err, st)
                 report.errors.append(err)
                 continue
-            digest = _hash(raw)
-            old = known.get(path)
-            if old is not None and old[2] == digest and path not in broken:
+            if outcome == "same":  # touched, same bytes: only the new size and mtime are recorded
                 conn.execute(
                     "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
                     (st.st_size, st.st_mtime_ns, path),
                 )
                 report.unchanged += 1
                 continue
-            try:
-                note = parse_note(path, raw)
-            except NoteError as err:
+            if outcome == "error":
+                err = NoteError(path, *value)
                 _record_error(conn, err, st)
                 report.errors.append(err)
                 continue
-            except RecursionError:
-                err = NoteError(path, 1, "this note is nested too deeply to read; simplify it")
-                _record_error(conn, err, st)
-                report.errors.append(err)
-                continue
+            note = value
             if path in broken:
                 conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
             _store_note(conn, note, digest, st, now)
@@ -313,6 +303,57 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         after_notes(kb, conn, parsed, report.removed)
     report.errors.sort(key=lambda e: (e.path, e.line))
     return report
+
+
+# A full index reads and parses notes in a second process while this one writes SQLite, where most of the time
+# goes (FTS5 tokenizing): on two cores the two overlap. Below this many notes to read, starting the process costs
+# more than it saves.
+PARALLEL_MIN = 400
+
+
+def _read_one(job: tuple[str, str, str | None]) -> tuple[str, str | None, object]:
+    """Read, hash and parse one note: (outcome, digest, value). Runs in the worker process or in this one.
+
+    Outcomes: ``ok`` (value: the Note), ``same`` (the bytes hash to ``job[2]``, the stored hash: nothing to parse),
+    ``error`` (value: (line, message)), ``missing`` (deleted since the scan), ``unreadable`` (value: the reason).
+    Only plain values and Notes cross the process boundary (a NoteError does not pickle).
+    """
+    from kb.notes import parse_note
+
+    path, full, stored = job
+    try:
+        with open(full, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        return "missing", None, None
+    except OSError as exc:
+        return "unreadable", None, exc.strerror
+    digest = _hash(raw)
+    if digest == stored:
+        return "same", digest, None
+    try:
+        return "ok", digest, parse_note(path, raw)
+    except NoteError as err:
+        return "error", digest, (err.line, err.message)
+    except RecursionError:
+        return "error", digest, (1, "this note is nested too deeply to read; simplify it")
+
+
+def _read_all(jobs: list[tuple[str, str, str | None]]):
+    """``_read_one`` over every job, in order: in a forked worker process for a big batch on a multi-core machine."""
+    if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2:
+        import multiprocessing
+
+        try:
+            pool = multiprocessing.get_context("fork").Pool(1)
+        except (ValueError, OSError, ImportError):  # no fork (Windows, macOS policy) or no semaphores: in-process
+            pool = None
+        if pool is not None:
+            with pool:
+                yield from pool.imap(_read_one, jobs, chunksize=32)
+            return
+    for job in jobs:
+        yield _read_one(job)
 
 
 def after_notes(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str]) -> None:
