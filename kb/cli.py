@@ -12,7 +12,6 @@ built on first access to those names, so importing this module stays cheap.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 from kb import __version__
@@ -155,24 +154,25 @@ def _fast_index_args(argv: list[str]) -> tuple[str | None, bool] | None:
 def _fast_index(root: str | None, quiet: bool) -> int:
     """``kb index`` without click: the same output and exit status as ``kb.commands.notes.index_cmd``.
 
-    When nothing changed, not even mkdocs.yml is parsed: the notes folder comes from a stamp written the last time
-    mkdocs.yml was loaded and validated (see ``_stamped_notes_dir``), and the plan says there is nothing to read.
+    When nothing changed, not even mkdocs.yml is parsed: the notes folder comes from kb.configcache (what mkdocs.yml
+    said the last time it was loaded and validated), and the plan says there is nothing to read.
     """
     from kb.config import KnowledgeBase, db_path, find_root
+    from kb.configcache import cached_notes_dir, remember
     from kb.indexer import apply, plan
     from kb.store import open_store
 
     def load() -> KnowledgeBase:  # parses and validates mkdocs.yml, as every click command does first
-        kb = KnowledgeBase.open(found)
-        _stamp_notes_dir(kb)
-        return kb
+        return KnowledgeBase.open(found)
 
     try:
         found = find_root(explicit=root)
         db = db_path(found)
-        notes = _stamped_notes_dir(found, db)
+        notes = cached_notes_dir(found, db)
         kb = load() if notes is None else None
         conn = open_store(db)
+        if kb is not None:
+            remember(kb)  # now that .kb/ exists
         todo = plan(kb.notes if kb else notes, found, conn)
         if not todo.up_to_date:
             if kb is None:
@@ -199,40 +199,6 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     if not quiet:
         print(report.summary())
     return 0
-
-
-# The stamp: "<size> <mtime_ns> <inode>\n<notes folder>" of the mkdocs.yml last loaded without error, beside the
-# database (``.kb/kb.db-config``, git-ignored with it). A changed mkdocs.yml never matches, so it is parsed and
-# validated again, and its errors reported, as by every other command.
-def _stamp_path(db) -> str:
-    return f"{db}-config"
-
-
-def _config_key(root) -> str:
-    st = os.stat(root / "mkdocs.yml")
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
-
-
-def _stamped_notes_dir(root, db):
-    from pathlib import Path
-
-    try:
-        with open(_stamp_path(db), encoding="utf-8") as fh:
-            key, folder = fh.read().split("\n", 1)
-        if key == _config_key(root) and folder:
-            return Path(folder)
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-def _stamp_notes_dir(kb) -> None:
-    try:
-        kb.db.parent.mkdir(parents=True, exist_ok=True)
-        with open(_stamp_path(kb.db), "w", encoding="utf-8") as fh:
-            fh.write(f"{_config_key(kb.root)}\n{kb.notes}")
-    except OSError:
-        pass  # only a cache: the next run parses mkdocs.yml again
 
 
 if __name__ == "__main__":

@@ -166,3 +166,42 @@ def test_noop_index_imports_neither_click_nor_yaml_nor_sqlite_utils(kb_root):
     second = run()
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "[]"
+
+
+def test_commands_reuse_what_mkdocs_yml_said_until_it_changes(kb_root):
+    from kb.config import KnowledgeBase
+    from kb.configcache import cache_path, open_kb
+
+    assert fast(kb_root, "search", "habit").returncode == 0
+    assert cache_path(kb_root / ".kb" / "kb.db").is_file()
+    assert open_kb(kb_root) == KnowledgeBase.open(kb_root)
+    # a new setting and a new notes folder are seen at once
+    (kb_root / "pages").mkdir()
+    (kb_root / "pages" / "stoicism.md").write_text("# Stoicism\n\nOn the habit of journaling.\n")
+    (kb_root / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: pages\nplugins:\n  - kb:\n      new_per_day: 7\n"
+    )
+    assert open_kb(kb_root).settings.new_per_day == 7
+    out = fast(kb_root, "search", "habit")
+    assert out.returncode == 0 and "pages/stoicism.md" in out.stdout and "atomic-habits" not in out.stdout
+    # and a broken mkdocs.yml is reported, not papered over by the cache
+    (kb_root / "mkdocs.yml").write_text("site_name: [broken\n")
+    out = fast(kb_root, "search", "habit")
+    assert out.returncode == 1 and out.stderr.startswith("Error: ") and "not valid YAML" in out.stderr
+
+
+def test_search_with_an_unchanged_mkdocs_yml_does_not_import_yaml(kb_root):
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['kb', '--root', {str(kb_root)!r}, 'search', 'habit']\n"
+        "from kb.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('yaml' in sys.modules, 'sqlite_utils' in sys.modules)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO), KB_DEVICE="test")
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env) for _ in "12"
+    ]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
+    assert "Atomic Habits" in runs[1].stdout
+    assert runs[1].stdout.strip().splitlines()[-1] == "False False"

@@ -18,7 +18,11 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
     root_obj = ctx.find_root().obj or {}
     cached = root_obj.get("kb")
     if cached is None:
-        cached = KnowledgeBase.open(root_obj.get("root"))
+        from kb.configcache import open_kb
+
+        cached = open_kb(
+            root_obj.get("root")
+        )  # KnowledgeBase.open, without re-parsing an unchanged mkdocs.yml
         root_obj["kb"] = cached
     return cached
 
@@ -28,10 +32,12 @@ def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
 
     Broken notes are reported on stderr, one line each; the command goes on with the rest.
     """
+    from kb.configcache import remember_opened
     from kb.indexer import index
     from kb.store import open_store
 
     conn = open_store(kb.db)
+    remember_opened(kb)
     report = index(kb, conn)
     if not quiet:
         for err in report.errors:
