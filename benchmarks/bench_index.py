@@ -22,11 +22,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
+    CPU,
     Row,
     bench_args,
     copy_corpus,
     count_notes,
-    cpu_note,
+    cpu_fields,
     emit,
     ensure_tool,
     kb_argv,
@@ -83,8 +84,8 @@ def main() -> None:
         target="< 5 s",
         limit=5.0,
         quick=args.quick,
-        note=cpu_note("kb", "read"),
     )
+    cpu_fields(full, "kb", "read")
     rows.append(full)
     rate = [n / s for s in samples["kb"]]
     rows.append(
@@ -133,8 +134,8 @@ def main() -> None:
         target="<= 3x",
         max_ratio=3.0,
         quick=args.quick,
-        note=cpu_note("kb", "git"),
     )
+    cpu_fields(noop, "kb", "git")
     rows.append(noop)
 
     # 4. One edited note, against the no-op index measured in the same rounds.
@@ -167,9 +168,13 @@ def main() -> None:
             ratio=round(median(samples["edit"]) / median(samples["noop"]), 3),
             target="<= +50 ms",
             ok=None if args.quick else delta <= 50,
-            note="edit minus no-op, paired by round; " + cpu_note("edit", "noop"),
+            note="edit minus no-op, paired by round",
         )
     )
+    cpu_deltas = [e - o for e, o in zip(CPU["edit"], CPU["noop"], strict=True)]
+    rows[-1].cpu_value = round(median(cpu_deltas) * 1000, 1)
+    rows[-1].cpu_compared_value = round(median(CPU["noop"]) * 1000, 1)
+    rows[-1].cpu_ratio = round(median(CPU["edit"]) / median(CPU["noop"]), 3)
     emit(rows)
 
 

@@ -22,7 +22,7 @@ from harness import (  # noqa: E402
     Row,
     bench_args,
     count_notes,
-    cpu_note,
+    cpu_fields,
     emit,
     ensure_tool,
     kb_argv,
@@ -61,9 +61,9 @@ def main() -> None:
             target="<= 1x",
             max_ratio=1.0,
             quick=args.quick,
-            note=cpu_note("kb", "rg"),
         )
     ]
+    cpu_fields(rows[0], "kb", "rg")
 
     # The query alone, in this process: FTS5 match, bm25 ranking, snippets of the top ten.
     sys.path.insert(0, str(REPO))

@@ -69,6 +69,11 @@ class Row:
     target: str | None = None
     ok: bool | None = None  # None: no target, or not judged (--quick)
     note: str = ""
+    # CPU time (user + system, the command and its children) of the same runs: medians and their ratio. Other work
+    # on a shared machine inflates wall time much more than CPU time, so these say what the wall times cannot.
+    cpu_value: float | None = None
+    cpu_compared_value: float | None = None
+    cpu_ratio: float | None = None
 
 
 def emit(rows: list[Row]) -> None:
@@ -159,11 +164,16 @@ def time_commands(
 CPU: dict[str, list[float]] = {}
 
 
-def cpu_note(a: str, b: str) -> str:
-    """``cpu 1.2x`` for two commands of the last time_commands() call: the ratio of their median CPU times."""
-    if not CPU.get(a) or not CPU.get(b) or median(CPU[b]) <= 0:
-        return ""
-    return f"CPU time {median(CPU[a]) * 1000:.0f} vs {median(CPU[b]) * 1000:.0f} ms ({median(CPU[a]) / median(CPU[b]):.2f}x)"
+def cpu_fields(row: Row, a: str, b: str | None = None) -> Row:
+    """Fill ``cpu_value`` / ``cpu_compared_value`` / ``cpu_ratio`` of ``row`` (in its unit) from the CPU times of
+    commands ``a`` and ``b`` of the last time_commands() call."""
+    scale = {"s": 1.0, "ms": 1000.0}.get(row.unit, 1000.0)
+    if CPU.get(a):
+        row.cpu_value = round(median(CPU[a]) * scale, 3)
+    if b and CPU.get(b) and median(CPU[b]) > 0:
+        row.cpu_compared_value = round(median(CPU[b]) * scale, 3)
+        row.cpu_ratio = round(median(CPU[a]) / median(CPU[b]), 3) if CPU.get(a) else None
+    return row
 
 
 def time_call(fn, *, repeat: int, warmup: int = 0) -> list[float]:

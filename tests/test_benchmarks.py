@@ -151,7 +151,7 @@ def test_run_reports_missing_skipped_and_crashed_benchmarks(tmp_path):
     proc = _run(tmp_path, "--scripts", str(scripts), "--output", str(out))
     assert proc.returncode == 1  # a crash fails the run ...
     table = out.read_text()
-    assert "| fine | thing | 12.5 ms | 11 - 14 | 3 | other | 25.0 ms | 0.50x | <= 1x | yes |" in table
+    assert "| fine | thing | 12.5 ms | 11 - 14 | 3 | other | 25.0 ms | 0.50x | <= 1x | yes | - |" in table
     assert "| later | later | not landed yet: kb later is missing |" in table
     assert "| boom | boom | CRASHED: exit status 1: boom: the benchmark broke |" in table
     assert "| review | `kb review` start to first card vs the Anki backend | not landed yet |" in table
