@@ -154,34 +154,26 @@ def _fast_index_args(argv: list[str]) -> tuple[str | None, bool] | None:
 def _fast_index(root: str | None, quiet: bool) -> int:
     """``kb index`` without click: the same output and exit status as ``kb.commands.notes.index_cmd``.
 
-    When nothing changed, not even mkdocs.yml is parsed: the notes folder comes from kb.configcache (what mkdocs.yml
-    said the last time it was loaded and validated), and the plan says there is nothing to read.
+    While mkdocs.yml is unchanged it is not parsed either (kb.configcache); when no note changed, nothing else is
+    imported or read beyond a stat of each note and one query (kb.indexer.plan).
     """
     from kb.config import KnowledgeBase, db_path, find_root
-    from kb.configcache import cached_notes_dir, remember
+    from kb.configcache import cached_kb, remember
     from kb.indexer import apply, plan
     from kb.store import open_store
 
-    def load() -> KnowledgeBase:  # parses and validates mkdocs.yml, as every click command does first
-        return KnowledgeBase.open(found)
-
     try:
         found = find_root(explicit=root)
-        db = db_path(found)
-        notes = cached_notes_dir(found, db)
-        kb = load() if notes is None else None
-        conn = open_store(db)
-        if kb is not None:
+        kb = cached_kb(found, db_path(found))
+        fresh = kb is None
+        if (
+            fresh
+        ):  # mkdocs.yml changed (or first run): parse and validate it, as every click command does first
+            kb = KnowledgeBase.open(found)
+        conn = open_store(kb.db)
+        if fresh:
             remember(kb)  # now that .kb/ exists
-        todo = plan(kb.notes if kb else notes, found, conn)
-        if not todo.up_to_date:
-            if kb is None:
-                kb = load()
-                if kb.notes != notes:
-                    todo = plan(kb.notes, kb.root, conn)
-            report = apply(kb, conn, todo)
-        else:
-            report = todo.report
+        report = apply(kb, conn, plan(kb.notes, kb.root, conn))
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

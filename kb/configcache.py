@@ -25,7 +25,8 @@ def _key(root: Path) -> str:
     return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
 
 
-def _from_cache(root: Path, db: Path) -> KnowledgeBase | None:
+def cached_kb(root: Path, db: Path) -> KnowledgeBase | None:
+    """The KnowledgeBase from the cache, without parsing mkdocs.yml; None when mkdocs.yml changed since."""
     try:
         with open(cache_path(db), encoding="utf-8") as fh:
             data = json.load(fh)
@@ -46,12 +47,6 @@ def _build(root: Path, db: Path, data: dict) -> KnowledgeBase:
     )
 
 
-def cached_notes_dir(root: Path, db: Path) -> Path | None:
-    """The notes folder from the cache, without parsing mkdocs.yml; None when mkdocs.yml changed since."""
-    kb = _from_cache(root, db)
-    return kb.notes if kb is not None else None
-
-
 # KnowledgeBases opened from mkdocs.yml in this process, by id, whose cache is not written yet: commands write it
 # once they have opened the store (``remember``), so a command that fails early leaves no file behind.
 _unsaved: dict[int, KnowledgeBase] = {}
@@ -61,7 +56,7 @@ def open_kb(root: str | os.PathLike | None = None) -> KnowledgeBase:
     """``KnowledgeBase.open(root)``, from the cache while mkdocs.yml is unchanged."""
     found = find_root(explicit=root)
     db = db_path(found)
-    cached = _from_cache(found, db)
+    cached = cached_kb(found, db)
     if cached is not None:
         return cached
     kb = KnowledgeBase.open(found)
