@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
     CPU,
+    REPO,
     Row,
     bench_args,
     copy_corpus,
@@ -55,6 +56,27 @@ print(total)
 """
 
 
+# `kb index` with the indexer's card hook switched off: what the index costs without card extraction.
+WITHOUT_CARDS = """
+import sys
+import kb.indexer
+kb.indexer.after_notes = lambda *args, **kwargs: None
+sys.argv = ["kb", *sys.argv[1:]]
+from kb.cli import main
+main()
+"""
+
+
+def has_module(name: str) -> bool:
+    import importlib.util
+
+    sys.path.insert(0, str(REPO))
+    try:
+        return importlib.util.find_spec(name) is not None
+    finally:
+        sys.path.remove(str(REPO))
+
+
 def remove_db(root: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         (root / ".kb" / f"kb.db{suffix}").unlink(missing_ok=True)
@@ -68,12 +90,17 @@ def main() -> None:
     index = kb_argv(root, "index", "-q")
     rows: list[Row] = []
 
-    # 1. Full index into a fresh database, side by side with reading the same files.
+    # 1. Full index into a fresh database, side by side with reading the same files (and, once card extraction
+    # has landed, with the same index minus extraction).
+    commands = {"kb": index, "read": [sys.executable, "-c", READ_ALL, str(root / "notes")]}
+    extraction = has_module("kb.cards")
+    if extraction:
+        commands["no-cards"] = [sys.executable, "-c", WITHOUT_CARDS, "--root", str(root), "index", "-q"]
     samples = time_commands(
-        {"kb": index, "read": [sys.executable, "-c", READ_ALL, str(root / "notes")]},
+        commands,
         repeat=args.repeat,
         env=env,
-        before={"kb": lambda: remove_db(root)},
+        before={"kb": lambda: remove_db(root), "no-cards": lambda: remove_db(root)},
     )
     full = timed_row(
         f"full `kb index`, {n:,} notes (fresh database)",
@@ -97,6 +124,28 @@ def main() -> None:
             runs=len(rate),
         )
     )
+
+    if extraction:
+        row = timed_row(
+            f"card extraction's share of a full `kb index`, {n:,} notes",
+            samples["kb"],
+            unit="s",
+            compared_with="the same index with `after_notes` (cards) switched off",
+            compared=samples["no-cards"],
+            target="<= 1.3x (extraction adds at most 30%)",
+            max_ratio=1.3,
+            quick=args.quick,
+        )
+        rows.append(cpu_fields(row, "kb", "no-cards"))
+    else:
+        rows.append(
+            Row(
+                f"card extraction's share of a full `kb index`, {n:,} notes",
+                None,
+                "",
+                note="kb.cards not landed yet",
+            )
+        )
 
     # 2. Peak memory of a full index.
     remove_db(root)

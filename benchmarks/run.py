@@ -190,13 +190,16 @@ def table(results: list[tuple[str, str, dict | None, str]]) -> list[str]:
             spread = row.get("spread")
             spread_text = f"{fmt(spread[0])} - {fmt(spread[1])}" if spread else "-"
             ok = {True: "yes", False: "**no**", None: "-"}[row.get("ok")]
+            value_text = (
+                fmt(row.get("value"), unit) if row.get("value") is not None else row.get("note") or "-"
+            )
             ratio = row.get("ratio")
             lines.append(
-                f"| {name} | {row['figure']} | {fmt(row.get('value'), unit)} | {spread_text} | {row.get('runs') or '-'}"
+                f"| {name} | {row['figure']} | {value_text} | {spread_text} | {row.get('runs') or '-'}"
                 f" | {row.get('compared_with') or '-'} | {fmt(row.get('compared_value'), unit)}"
                 f" | {f'{ratio:.2f}x' if ratio is not None else '-'} | {row.get('target') or '-'} | {ok} | {cpu_text(row)} |"
             )
-            if row.get("note"):
+            if row.get("note") and row.get("value") is not None:
                 notes.append(f"- {name}, {row['figure']}: {row['note']}")
     return lines + ([""] + notes if notes else [])
 
