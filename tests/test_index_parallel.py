@@ -71,7 +71,9 @@ def test_parallel_reindex_of_touched_and_edited_notes(corpus, tmp_path, monkeypa
     notes = sorted((corpus / "notes").rglob("*.md"))
     for path in notes:  # a checkout touches every file ...
         os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    edited = next(p for p in notes if "binary" not in p.name and "broken" not in p.name and "empty" not in p.name)
+    edited = next(
+        p for p in notes if "binary" not in p.name and "broken" not in p.name and "empty" not in p.name
+    )
     edited.write_text(edited.read_text() + "\nA new closing line about zyxwords.\n")  # ... and changes one
     (corpus / "notes" / "books" / "broken.md").write_text("---\ntitle: Fixed\n---\nbody\n")
     report = build(corpus, db, monkeypatch, parallel=True)
@@ -83,3 +85,30 @@ def test_parallel_reindex_of_touched_and_edited_notes(corpus, tmp_path, monkeypa
     serial_db = tmp_path / "serial.db"
     build(corpus, serial_db, monkeypatch, parallel=False)
     assert dump(db) == dump(serial_db)
+
+
+def test_scan_through_folder_descriptors_finds_what_paths_find(tmp_path, monkeypatch):
+    root = generate(12, tmp_path / "kb", seed=2)
+    notes = root / "notes"
+    (notes / ".hidden").mkdir()
+    (notes / ".hidden" / "secret.md").write_text("# no\n")
+    (notes / "folder.md").mkdir()  # a folder named like a note is walked, not read
+    (notes / "folder.md" / "inside.md").write_text("# inside\n")
+    (notes / "books" / "loop").symlink_to(notes / "books")  # a symlink loop is walked once
+    (notes / "books" / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (notes / "ml" / "picture.png").write_bytes(b"\x89PNG")
+
+    def scanned(by_descriptor: bool):
+        monkeypatch.setattr(indexer, "_SCANDIR_FD", by_descriptor)
+        found, errors = indexer.scan(notes, root)
+        return {p: (st.st_size, st.st_mtime_ns) for p, st in found.items()}, sorted(str(e) for e in errors)
+
+    with_fd, with_paths = scanned(True), scanned(False)
+    assert with_fd == with_paths
+    found, errors = with_fd
+    assert "notes/folder.md/inside.md" in found and "notes/index.md" in found
+    assert not any(".hidden" in p or "loop/" in p or p.endswith(".png") for p in found)
+    assert len(found) == 14  # 12 notes, the home page, the one inside folder.md
+    assert errors == [
+        "notes/books/dangling.md:1: cannot read this note (No such file or directory); fix or remove it"
+    ]
