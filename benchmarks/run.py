@@ -259,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {status} in {time.perf_counter() - start:.1f} s {detail}".rstrip(), file=sys.stderr)
         results.append((name, status, result, detail))
 
+    try:
+        about["load average at the end"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        pass
     lines = [
         "# Benchmark results" + (" (quick smoke run, not figures)" if args.quick else ""),
         "",
