@@ -354,9 +354,18 @@ def _read_one(job: tuple[str, str, str | None]) -> tuple[str, str | None, object
         return "error", digest, (1, "this note is nested too deeply to read; simplify it")
 
 
+def _single_threaded() -> bool:
+    """Forking a process that runs other threads (``mkdocs serve``, say) can copy a lock held mid-way: only fork
+    from a process with one thread."""
+    import sys
+
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
 def _read_all(jobs: list[tuple[str, str, str | None]]):
     """``_read_one`` over every job, in order: in a forked worker process for a big batch on a multi-core machine."""
-    if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2:
+    if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 and _single_threaded():
         import multiprocessing
 
         try:

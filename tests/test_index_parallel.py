@@ -112,3 +112,19 @@ def test_scan_through_folder_descriptors_finds_what_paths_find(tmp_path, monkeyp
     assert errors == [
         "notes/books/dangling.md:1: cannot read this note (No such file or directory); fix or remove it"
     ]
+
+
+def test_a_process_running_other_threads_indexes_in_process(corpus, tmp_path, monkeypatch):
+    import threading
+
+    started = []
+    monkeypatch.setattr("multiprocessing.context.ForkContext.Pool", lambda *a, **k: started.append(1) / 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        report = build(corpus, tmp_path / "threads.db", monkeypatch, parallel=True)
+    finally:
+        stop.set()
+        other.join()
+    assert started == [] and len(report.added) == 41
