@@ -113,18 +113,28 @@ def discover(folder: Path) -> dict[str, Path]:
 
 
 def run_script(script: Path, args: list[str], timeout: float) -> tuple[str, dict | None, str]:
-    """Run one benchmark script. Returns (status, result, detail); status is ok, skipped or crashed."""
+    """Run one benchmark script. Returns (status, result, detail); status is ok, skipped or crashed.
+
+    A script written before the contract is still read: one that rejects the contract's arguments is run again
+    without them, and a JSON object without ``rows`` (or printed over several lines) becomes one row per number.
+    """
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    try:
-        proc = subprocess.run(
-            [sys.executable, str(script), *args],
+
+    def attempt(argv: list[str]) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(script), *argv],
             cwd=REPO,
             env=env,
             capture_output=True,
             text=True,
             timeout=timeout,
         )
+
+    try:
+        proc = attempt(args)
+        if proc.returncode == 2 and "unrecognized arguments" in proc.stderr:
+            proc = attempt([])
     except subprocess.TimeoutExpired:
         return "crashed", None, f"timed out after {timeout:.0f} s"
     if proc.stderr.strip():
@@ -136,12 +146,29 @@ def run_script(script: Path, args: list[str], timeout: float) -> tuple[str, dict
     try:
         result = json.loads(lines[-1])
     except json.JSONDecodeError:
-        return "crashed", None, f"last line of output is not JSON: {lines[-1][:200]}"
-    if not isinstance(result, dict) or not ("rows" in result or "skipped" in result):
-        return "crashed", None, "output has neither `rows` nor `skipped`"
+        try:
+            result = json.loads(proc.stdout[proc.stdout.index("{") :])
+        except (ValueError, json.JSONDecodeError):
+            return "crashed", None, f"last line of output is not JSON: {lines[-1][:200]}"
+    if not isinstance(result, dict):
+        return "crashed", None, "output is not a JSON object"
     if "skipped" in result:
         return "skipped", result, str(result["skipped"])
+    if "rows" not in result:
+        result = {"rows": [{"figure": key, "value": value, "unit": ""} for key, value in _numbers(result)]}
+        if not result["rows"]:
+            return "crashed", None, "output has neither `rows` nor `skipped`"
     return "ok", result, ""
+
+
+def _numbers(data, prefix: str = ""):
+    """(dotted key, number) for every number in a JSON object (lists of numbers are skipped: parameters)."""
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _numbers(value, name + " ")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            yield name, value
 
 
 def fmt(value, unit: str = "") -> str:

@@ -147,6 +147,11 @@ def test_run_reports_missing_skipped_and_crashed_benchmarks(tmp_path):
         'import json\nprint(json.dumps({"skipped": "kb later is missing"}))\n'
     )
     (scripts / "bench_boom.py").write_text("raise SystemExit('boom: the benchmark broke')\n")
+    (scripts / "bench_old.py").write_text(  # written before the contract: own arguments, indented JSON
+        "import argparse, json\n"
+        "argparse.ArgumentParser().parse_args()\n"
+        'print(json.dumps({"fit_s": 1.5, "held_out": {"default": {"log_loss": 0.41}}, "p": [1, 2]}, indent=2))\n'
+    )
     out = tmp_path / "R.md"
     proc = _run(tmp_path, "--scripts", str(scripts), "--output", str(out))
     assert proc.returncode == 1  # a crash fails the run ...
@@ -155,6 +160,7 @@ def test_run_reports_missing_skipped_and_crashed_benchmarks(tmp_path):
     assert "| later | later | not landed yet: kb later is missing |" in table
     assert "| boom | boom | CRASHED: exit status 1: boom: the benchmark broke |" in table
     assert "| review | `kb review` start to first card vs the Anki backend | not landed yet |" in table
+    assert "| old | fit_s | 1.5 |" in table and "| old | held_out default log_loss | 0.41 |" in table
 
     proc = _run(tmp_path, "--scripts", str(scripts), "--output", str(out), "--only", "fine,later")
     assert proc.returncode == 0, proc.stderr  # ... a skipped or missing one does not
