@@ -149,7 +149,7 @@ def test_run_reports_missing_skipped_and_crashed_benchmarks(tmp_path):
     (scripts / "bench_boom.py").write_text("raise SystemExit('boom: the benchmark broke')\n")
     (scripts / "bench_old.py").write_text(  # written before the contract: own arguments, indented JSON
         "import argparse, json\n"
-        "argparse.ArgumentParser().parse_args()\n"
+        "argparse.ArgumentParser().parse_args()  # --quick is not among its arguments\n"
         'print(json.dumps({"fit_s": 1.5, "held_out": {"default": {"log_loss": 0.41}}, "p": [1, 2]}, indent=2))\n'
     )
     out = tmp_path / "R.md"
@@ -160,8 +160,25 @@ def test_run_reports_missing_skipped_and_crashed_benchmarks(tmp_path):
     assert "| later | later | not landed yet: kb later is missing |" in table
     assert "| boom | boom | CRASHED: exit status 1: boom: the benchmark broke |" in table
     assert "| review | `kb review` start to first card vs the Anki backend | not landed yet |" in table
-    assert "| old | fit_s | 1.5 |" in table and "| old | held_out default log_loss | 0.41 |" in table
+    assert "| old | old | CRASHED: rejects the arguments of the contract in benchmarks/README.md |" in table
 
     proc = _run(tmp_path, "--scripts", str(scripts), "--output", str(out), "--only", "fine,later")
     assert proc.returncode == 0, proc.stderr  # ... a skipped or missing one does not
     assert "boom" not in out.read_text()
+
+
+def test_run_reads_a_script_written_before_the_contract(tmp_path):
+    from run import run_script
+
+    script = tmp_path / "bench_old.py"
+    script.write_text(
+        "import argparse, json\n"
+        "argparse.ArgumentParser().parse_args()\n"
+        'print(json.dumps({"fit_s": 1.5, "held_out": {"default": {"log_loss": 0.41}}, "p": [1, 2]}, indent=2))\n'
+    )
+    status, result, _ = run_script(script, ["--corpus", "x", "--repeat", "3"], timeout=60)
+    assert status == "ok"
+    assert result["rows"] == [
+        {"figure": "fit_s", "value": 1.5, "unit": ""},
+        {"figure": "held_out default log_loss", "value": 0.41, "unit": ""},
+    ]
