@@ -26,6 +26,7 @@ COMMANDS = {
     "tags": "kb.commands.notes:tags_cmd",
     "schema": "kb.commands.notes:schema_cmd",
     "add": "kb.commands.add:add_cmd",
+    "cards": "kb.commands.cards:cards_group",
 }
 
 

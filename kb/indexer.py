@@ -382,6 +382,9 @@ def _read_all(jobs: list[tuple[str, str, str | None]]):
 
 def after_notes(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str]) -> None:
     """Hook for what depends on note contents (cards); runs in the indexing transaction."""
+    from kb.cardsync import sync_cards
+
+    sync_cards(kb, conn, parsed, removed)
 
 
 def _record_error(conn: sqlite3.Connection, err: NoteError, st: os.stat_result) -> None:

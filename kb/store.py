@@ -103,17 +103,22 @@ def migrations():
                 id TEXT PRIMARY KEY,         -- stable across edits, moves and renames (see kb/identity.py)
                 note TEXT NOT NULL,          -- the note it comes from (its last known path when orphaned)
                 line INTEGER NOT NULL,       -- 1-based line in the note
+                end_line INTEGER NOT NULL DEFAULT 0,  -- last line of the card's source (lines line..end_line)
                 position INTEGER NOT NULL,   -- order within the note
                 kind TEXT NOT NULL,          -- basic, reversed, cloze, question, definition, keypoint
-                front TEXT NOT NULL,
-                back TEXT NOT NULL,
+                front TEXT NOT NULL,         -- cloze: the text with this card's deletion shown as [...] or [hint]
+                back TEXT NOT NULL,          -- cloze: the full text without markup
                 context TEXT NOT NULL DEFAULT '',   -- heading breadcrumb: Atomic Habits > The four laws
                 tags TEXT NOT NULL DEFAULT '[]',
                 type TEXT NOT NULL DEFAULT '',
                 generated INTEGER NOT NULL DEFAULT 0,
                 sibling TEXT NOT NULL DEFAULT '',   -- cards sharing this key are siblings (one a day)
+                cloze_text TEXT NOT NULL DEFAULT '', -- cloze source in Anki markup {{c1::x}} (for the Anki export)
+                cloze_index INTEGER NOT NULL DEFAULT 0, -- the deletion number this card hides
                 fingerprint TEXT NOT NULL DEFAULT '', -- normalised text used to recognise the card after edits
+                origin TEXT NOT NULL DEFAULT '',     -- the note's path when the card was first seen (its id derives from it)
                 created_at TEXT NOT NULL,
+                updated_at TEXT,             -- last time the card's content or place changed
                 orphaned_at TEXT,            -- set when the card vanished from its note; history is kept
                 suspended INTEGER NOT NULL DEFAULT 0,
                 buried_until TEXT,
@@ -121,6 +126,27 @@ def migrations():
             )"""
         )
         db.execute("CREATE INDEX cards_note ON cards(note, position)")
+        db.execute("CREATE INDEX cards_orphaned ON cards(orphaned_at) WHERE orphaned_at IS NOT NULL")
+        db.execute(
+            """
+            CREATE TABLE card_problems (
+                note TEXT NOT NULL,          -- card-syntax mistakes found when the note was last indexed
+                line INTEGER NOT NULL,
+                message TEXT NOT NULL
+            )"""
+        )
+        db.execute("CREATE INDEX card_problems_note ON card_problems(note)")
+        db.execute(
+            """
+            CREATE TABLE card_term_stats (
+                word TEXT PRIMARY KEY,       -- lower-case word as the card extractor tokenises it
+                df INTEGER NOT NULL          -- notes of the sample containing it (see kb/cardsync.py CorpusStats)
+            ) WITHOUT ROWID"""
+        )
+        # document frequencies of the (stemmed) terms of notes_fts, for term statistics. Note: a `term = ?` lookup
+        # walks the term's whole doclist (1.5 ms for a common word at 10,000 notes), so kb/cardsync.py does not use
+        # it per word during an index run.
+        db.execute("CREATE VIRTUAL TABLE notes_vocab USING fts5vocab(notes_fts, 'row')")
 
     @m(name="003_reviews")
     def reviews(db: sqlite_utils.Database) -> None:

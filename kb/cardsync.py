@@ -1,0 +1,365 @@
+"""The store side of cards: keep the ``cards`` table in step with the notes, keeping every card's id and history.
+
+Called by the indexer (``kb.indexer.after_notes``) inside its transaction, after the note tables are written:
+
+1. the cards of removed notes become orphans (``orphaned_at`` set; never deleted: their review history stays);
+2. each parsed note's cards are extracted and matched to the note's live cards (kb/identity.py); unmatched old cards
+   become orphans;
+3. the cards still unmatched are matched against the orphan pool (renamed notes, cards moved between notes, cards
+   deleted and written again); what is left is new and gets a deterministic id.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kb.cards import Card, extract_cards
+from kb.config import KnowledgeBase
+from kb.errors import NoteError
+from kb.identity import Known, card_fingerprint, match, new_id
+from kb.notes import Note
+
+
+class CorpusStats:
+    """Document frequencies of words across the notes, for the salience of generated key-point cloze terms.
+
+    Measured first: the ``notes_vocab`` fts5vocab table answers ``term = ?`` by walking the term's whole doclist
+    (1.5 ms for a common word in a 10,000-note corpus, 44 ms per note's batch of words), which tripled the cost of
+    a full index. So kb counts its own: over a deterministic sample of up to ``SAMPLE`` note bodies (chosen by
+    content hash), tokenised exactly as the extractor tokenises, scaled to the corpus -- exact for a knowledge base
+    of up to ``SAMPLE`` notes, a sound ranking signal beyond. The counts are kept in ``card_term_stats`` so that
+    re-indexing one edited note costs a few indexed lookups, and rebuilt on a big index run or when the corpus has
+    grown well past the sample they came from. Nothing is computed unless a plain key-point bullet needs a term.
+    """
+
+    SAMPLE = 300
+    _SIZE_KEY = ""  # row holding the number of bodies sampled
+    _DOCS_KEY = "\x01"  # row holding the number of notes when the sample was taken
+
+    def __init__(self, conn: sqlite3.Connection, *, rebuild: bool = False):
+        self.conn = conn
+        self.n_docs = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+        self._rebuild = rebuild
+        self._scale: float | None = None
+        self._cache: dict[str, int] = {}
+
+    def _prepare(self) -> float:
+        conn = self.conn
+        meta = dict(
+            conn.execute(
+                "SELECT word, df FROM card_term_stats WHERE word IN (?, ?)", (self._SIZE_KEY, self._DOCS_KEY)
+            ).fetchall()
+        )
+        size, docs_then = meta.get(self._SIZE_KEY), meta.get(self._DOCS_KEY) or 0
+        stale = size is None or self._rebuild or self.n_docs > 1.5 * docs_then
+        if size is not None and size < self.SAMPLE and self.n_docs != docs_then:
+            stale = True  # the sample was the whole (small) knowledge base: keep it exact
+        if stale:
+            size = self._build()
+        return self.n_docs / size if size else 1.0
+
+    def _build(self) -> int:
+        from kb.cards import word_set
+        from kb.indexer import FTS_SHIFT
+
+        counts: dict[str, int] = {}
+        rows = self.conn.execute(
+            f"SELECT body FROM notes_fts WHERE rowid IN "
+            f"(SELECT rowid << {FTS_SHIFT} FROM notes ORDER BY hash LIMIT {self.SAMPLE})"
+        ).fetchall()
+        for (body,) in rows:
+            for w in word_set(body):
+                counts[w] = counts.get(w, 0) + 1
+        counts[self._SIZE_KEY] = len(rows)
+        counts[self._DOCS_KEY] = self.n_docs
+        self.conn.execute("DELETE FROM card_term_stats")
+        self.conn.executemany("INSERT INTO card_term_stats (word, df) VALUES (?, ?)", counts.items())
+        return len(rows)
+
+    def __call__(self, word: str) -> int:
+        """Estimated number of notes containing ``word`` (lower-case, as the extractor tokenises)."""
+        got = self._cache.get(word)
+        if got is not None:
+            return got
+        if self._scale is None:
+            self._scale = self._prepare()
+        row = self.conn.execute("SELECT df FROM card_term_stats WHERE word = ?", (word,)).fetchone()
+        got = self._cache[word] = round(row[0] * self._scale) if row else 0
+        return got
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+_LOAD_COLS = "id, kind, front, back, position, fingerprint, note, orphaned_at"
+
+
+def _known(rows: Iterable[tuple]) -> list[Known]:
+    return [Known(*row) for row in rows]
+
+
+def _row_values(note: Note, card: Card, position: int, fp: str, tags_json: str) -> tuple:
+    return (
+        note.path,
+        card.line,
+        card.end_line,
+        position,
+        card.kind.value,
+        card.front,
+        card.back,
+        " > ".join(card.context),
+        tags_json,
+        note.type,
+        int(card.generated),
+        card.sibling,
+        card.cloze_text,
+        card.cloze_index,
+        fp,
+    )
+
+
+_UPDATE_SQL = """UPDATE cards SET note=?, line=?, end_line=?, position=?, kind=?, front=?, back=?, context=?, tags=?,
+    type=?, generated=?, sibling=?, cloze_text=?, cloze_index=?, fingerprint=?, orphaned_at=NULL,
+    updated_at=CASE WHEN fingerprint = ? AND note = ? THEN updated_at ELSE ? END
+    WHERE id=?"""
+
+
+def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str]) -> None:
+    """Bring the ``cards`` table up to date for the notes just parsed and removed (see the module docstring)."""
+    now = _now()
+    if removed:
+        conn.executemany(
+            "UPDATE cards SET orphaned_at = ? WHERE note = ? AND orphaned_at IS NULL",
+            [(now, p) for p in removed],
+        )
+        conn.executemany("DELETE FROM card_problems WHERE note = ?", [(p,) for p in removed])
+    if not parsed:
+        return
+    settings = kb.settings
+    stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
+    pending: list[tuple[Note, list[tuple[int, Card, str]]]] = []  # per note: (position, card, fingerprint)
+    for note in parsed:
+        result = extract_cards(
+            note,
+            keypoint_headings=settings.keypoint_headings,
+            keypoint_cards=settings.keypoint_cards,
+            doc_freq=stats,
+            n_docs=stats.n_docs,
+        )
+        conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
+        if result.problems:
+            conn.executemany(
+                "INSERT INTO card_problems (note, line, message) VALUES (?,?,?)",
+                [(p.path, p.line, p.message) for p in result.problems],
+            )
+        cards = list(result.cards)
+        fps = [card_fingerprint(c) for c in cards]
+        tags_json = json.dumps(list(note.tags), ensure_ascii=False)
+        old = _known(
+            conn.execute(
+                f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
+                (note.path,),
+            )
+        )
+        if not old:  # a new note (every note of a first index): nothing to match against here
+            if cards:
+                pending.append((note, [(i, cards[i], fps[i]) for i in range(len(cards))]))
+            continue
+        m = match(old, cards, new_fingerprints=fps)
+        conn.executemany(
+            _UPDATE_SQL,
+            [
+                (*_row_values(note, cards[i], i, fps[i], tags_json), fps[i], note.path, now, cid)
+                for i, cid in m.matched.items()
+            ],
+        )
+        if m.unmatched_old:
+            conn.executemany(
+                "UPDATE cards SET orphaned_at = ? WHERE id = ?", [(now, cid) for cid in m.unmatched_old]
+            )
+        if m.unmatched_new:
+            pending.append((note, [(i, cards[i], fps[i]) for i in m.unmatched_new]))
+    if pending:
+        _place_new(conn, pending, now)
+
+
+def _place_new(conn: sqlite3.Connection, pending, now: str) -> None:
+    """Match still-unmatched cards against the orphan pool, then insert what is truly new."""
+    pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
+    by_fp: dict[str, list[Known]] = {}
+    by_note: dict[str, list[Known]] = {}
+    this_run: list[Known] = []
+    for k in pool:
+        by_fp.setdefault(k.fingerprint, []).append(k)
+        by_note.setdefault(k.note, []).append(k)
+        if k.orphaned_at == now:
+            this_run.append(k)
+    revived: set[str] = set()
+    assigned: set[str] = set()
+
+    def stored(cid: str) -> bool:
+        return (
+            cid in assigned or conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
+        )
+
+    for note, items in pending:
+        cards = [c for _, c, _ in items]
+        fps = [fp for _, _, fp in items]
+        tags_json = json.dumps(list(note.tags), ensure_ascii=False)
+        # candidates: any orphan with the same content, and for similarity the orphans of this path or of this run
+        # (a renamed note's cards) -- comparing every card with every old orphan would grow without bound
+        cands: dict[str, Known] = {}
+        if pool:
+            for fp in fps:
+                for k in by_fp.get(fp, ()):
+                    cands[k.id] = k
+            for k in by_note.get(note.path, ()):
+                cands[k.id] = k
+            for k in this_run:
+                cands[k.id] = k
+            for cid in revived.intersection(cands):
+                del cands[cid]
+        m = match(list(cands.values()), cards, new_fingerprints=fps) if cands else None
+        rows_update = []
+        fresh: list[tuple[int, Card, str]] = []
+        for idx, (pos, card, fp) in enumerate(items):
+            cid = m.matched.get(idx) if m is not None else None
+            if cid is not None:
+                revived.add(cid)
+                rows_update.append((*_row_values(note, card, pos, fp, tags_json), fp, note.path, now, cid))
+            else:
+                fresh.append((pos, card, fp))
+        if rows_update:
+            conn.executemany(_UPDATE_SQL, rows_update)
+        if not fresh:
+            continue
+        ids = [new_id(note.path, card, assigned.__contains__, fp) for _, card, fp in fresh]
+        # one query for the whole note: is any of these ids stored already? (then a counter re-derives it)
+        marks = ",".join("?" * len(ids))
+        clash = {r[0] for r in conn.execute(f"SELECT id FROM cards WHERE id IN ({marks})", ids)}
+        rows_insert = []
+        for cid, (pos, card, fp) in zip(ids, fresh, strict=True):
+            if cid in clash or cid in assigned:
+                cid = new_id(note.path, card, stored, fp)
+            assigned.add(cid)
+            rows_insert.append((cid, *_row_values(note, card, pos, fp, tags_json), note.path, now, now))
+        conn.executemany(
+            """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
+                   generated, sibling, cloze_text, cloze_index, fingerprint, origin, created_at, updated_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            rows_insert,
+        )
+
+
+def card_problems(kb: KnowledgeBase, conn: sqlite3.Connection) -> list[NoteError]:
+    """Card-syntax mistakes of every indexed note (as found when each note was last indexed), by path and line."""
+    return [
+        NoteError(p, line, msg)
+        for p, line, msg in conn.execute(
+            "SELECT note, line, message FROM card_problems ORDER BY note, line, rowid"
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading cards back (for `kb cards` and other commands)
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    id: str
+    note: str
+    line: int
+    end_line: int
+    position: int
+    kind: str
+    front: str
+    back: str
+    context: str
+    tags: tuple[str, ...]
+    type: str
+    generated: bool
+    sibling: str
+    cloze_text: str
+    cloze_index: int
+    created_at: str
+    orphaned_at: str | None
+    suspended: bool
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``kb cards --json``."""
+        d = {
+            "id": self.id,
+            "note": self.note,
+            "line": self.line,
+            "end_line": self.end_line,
+            "kind": self.kind,
+            "front": self.front,
+            "back": self.back,
+            "context": self.context,
+            "tags": list(self.tags),
+            "type": self.type,
+            "generated": self.generated,
+            "sibling": self.sibling,
+            "suspended": self.suspended,
+        }
+        if self.kind == "cloze":
+            d["cloze_text"] = self.cloze_text
+            d["cloze_index"] = self.cloze_index
+        if self.orphaned_at:
+            d["orphaned_at"] = self.orphaned_at
+        return d
+
+
+_STORED_COLS = (
+    "id, note, line, end_line, position, kind, front, back, context, tags, type, generated, sibling, cloze_text, "
+    "cloze_index, created_at, orphaned_at, suspended"
+)
+
+
+def _stored(row: tuple) -> StoredCard:
+    values = list(row)
+    values[9] = tuple(json.loads(values[9] or "[]"))
+    values[11] = bool(values[11])
+    values[17] = bool(values[17])
+    return StoredCard(*values)
+
+
+def list_cards(
+    conn: sqlite3.Connection, *, paths: Iterable[str] = (), tag: str | None = None, orphans: bool = False
+) -> list[StoredCard]:
+    """Live cards (or orphans), optionally of some notes or folders (root-relative paths) and with a tag."""
+    where = ["orphaned_at IS NOT NULL" if orphans else "orphaned_at IS NULL"]
+    params: list = []
+    path_list = [p.rstrip("/") for p in paths]
+    if path_list:
+        ors = []
+        for p in path_list:
+            ors.append("(note = ? OR substr(note, 1, ?) = ?)")
+            params.extend([p, len(p) + 1, p + "/"])
+        where.append("(" + " OR ".join(ors) + ")")
+    if tag:
+        where.append("EXISTS (SELECT 1 FROM json_each(cards.tags) WHERE json_each.value = ?)")
+        params.append(tag.lstrip("#"))
+    order = "orphaned_at DESC, note, line" if orphans else "note, position"
+    sql = f"SELECT {_STORED_COLS} FROM cards WHERE {' AND '.join(where)} ORDER BY {order}"
+    return [_stored(r) for r in conn.execute(sql, params)]
+
+
+def review_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:
+    """Number of reviews kept for each card id (orphans keep theirs)."""
+    ids = list(ids)
+    out: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for cid, n in conn.execute(
+            f"SELECT card_id, count(*) FROM reviews WHERE card_id IN ({marks}) GROUP BY card_id", chunk
+        ):
+            out[cid] = n
+    return out
