@@ -113,7 +113,7 @@ def discover(folder: Path) -> dict[str, Path]:
 
 
 def run_script(script: Path, args: list[str], timeout: float) -> tuple[str, dict | None, str]:
-    """Run one benchmark script. Returns (status, result, detail); status is ok, skipped or crashed.
+    """Run one benchmark script. Returns (status, result, detail); status is ok, skipped, incompatible or crashed.
 
     A script written before the contract is still read: one that rejects the contract's arguments is run again
     without them (not with --quick, where that would not be quick), and a JSON object without ``rows`` (or printed
@@ -136,7 +136,11 @@ def run_script(script: Path, args: list[str], timeout: float) -> tuple[str, dict
         proc = attempt(args)
         if proc.returncode == 2 and "unrecognized arguments" in proc.stderr:
             if "--quick" in args:  # run without arguments it would not be quick: say what is wrong instead
-                return "crashed", None, "rejects the arguments of the contract in benchmarks/README.md"
+                return (
+                    "incompatible",
+                    None,
+                    "it rejects the arguments of the contract in benchmarks/README.md",
+                )
             proc = attempt([])
     except subprocess.TimeoutExpired:
         return "crashed", None, f"timed out after {timeout:.0f} s"
@@ -208,6 +212,7 @@ def table(results: list[tuple[str, str, dict | None, str]]) -> list[str]:
             what = {
                 "missing": "not landed yet",
                 "skipped": f"not landed yet: {detail}",
+                "incompatible": f"not run: {detail}",
                 "crashed": "CRASHED",
             }[status]
             if status == "crashed":
