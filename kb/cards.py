@@ -539,6 +539,8 @@ class _Extractor:
                             push()
                     elif not cur and idx == 0 and self.prev_block_last is not None:
                         term = self.prev_block_last
+                        if term.masked is None:  # a prose line whose block had no card syntax: not masked yet
+                            term.masked = mask_spans(term.text)[0]
                     else:
                         push()
                     cur_kind = "def"

@@ -208,6 +208,13 @@ def test_never_a_card_from(text):
     assert result.problems == ()
 
 
+def test_loose_definition_list_with_a_blank_line_after_the_term():
+    result = extract_cards(note_of("Apple\n\n:   A pomaceous fruit.\n\nText after.\n"))
+    assert [(c.kind, c.front, c.back, c.line, c.end_line) for c in result.cards] == [
+        (CardKind.DEFINITION, "Apple", "A pomaceous fruit.", 1, 3)
+    ]
+
+
 def test_dollar_amounts_are_not_math():
     text = "Costs $1,500 to $2,000::a lot\n\nBetween $5 and $10 you pay ==tax==.\n"
     cards = extract_cards(note_of(text)).cards
@@ -381,6 +388,11 @@ _pieces = st.sampled_from(
         "\t",
         "\n",
         "\n\n",
+        "\n\n:   ",
+        "\nTerm\n",
+        "\n\n?\n",
+        "\nQ: ",
+        "\n    ",
         "word",
         "Term",
         "$1,500",
