@@ -3,8 +3,9 @@
 Every command starts by reading mkdocs.yml (the notes folder, the site URL, the kb plugin's settings), which costs
 an import of PyYAML and a parse: about 20 ms, a fifth of a no-op ``kb index``. What ``KnowledgeBase.open`` derived
 from it is kept in a small JSON file beside the database (``.kb/kb.db-config``, git-ignored with it), keyed by the
-size, mtime and inode of mkdocs.yml. A changed mkdocs.yml never matches the key, so it is parsed and validated again
-and its errors reported as before; the settings are re-validated from the cached options every time (cheap).
+size, mtime and inode of mkdocs.yml and the root's path (a moved folder keeps them). A changed mkdocs.yml never
+matches, so it is parsed and validated again and its errors reported as before; the settings are re-validated from
+the cached options every time (cheap).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def cached_kb(root: Path, db: Path) -> KnowledgeBase | None:
     try:
         with open(cache_path(db), encoding="utf-8") as fh:
             data = json.load(fh)
-        if data["key"] != _key(root):
+        if data["key"] != _key(root) or data["root"] != str(root):  # a moved folder keeps mtime and inode
             return None
         return _build(root, db, data)
     except (OSError, ValueError, KeyError, TypeError):
@@ -81,7 +82,13 @@ def remember(kb: KnowledgeBase) -> None:
     try:
         key = _key(kb.root)
         options = plugin_options(load_mkdocs_yml(kb.root))
-        data = {"key": key, "notes": str(kb.notes), "site_url": kb.site_url, "options": options}
+        data = {
+            "key": key,
+            "root": str(kb.root),
+            "notes": str(kb.notes),
+            "site_url": kb.site_url,
+            "options": options,
+        }
         data = json.loads(json.dumps(data))
         rebuilt = _build(kb.root, kb.db, data)
         if rebuilt != kb or rebuilt.settings.extra != kb.settings.extra or key != _key(kb.root):

@@ -205,3 +205,13 @@ def test_search_with_an_unchanged_mkdocs_yml_does_not_import_yaml(kb_root):
     assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
     assert "Atomic Habits" in runs[1].stdout
     assert runs[1].stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_a_moved_knowledge_base_reads_its_notes_where_they_now_are(kb_root, tmp_path):
+    assert fast(kb_root, "index").returncode == 0  # cache written, naming the notes folder
+    moved = tmp_path / "moved"
+    kb_root.rename(moved)  # same mtime and inode for mkdocs.yml
+    (moved / "notes" / "books" / "deep-work.md").write_text("# Deep Work\n")
+    out = fast(moved, "index")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "3 notes, 1 added\n"
