@@ -26,6 +26,10 @@ COMMANDS = {
     "tags": "kb.commands.notes:tags_cmd",
     "schema": "kb.commands.notes:schema_cmd",
     "add": "kb.commands.add:add_cmd",
+    "review": "kb.commands.review:review_cmd",
+    "due": "kb.commands.review:due_cmd",
+    "stats": "kb.commands.review:stats_cmd",
+    "optimize": "kb.commands.review:optimize_cmd",
     "cards": "kb.commands.cards:cards_group",
 }
 
@@ -153,7 +157,8 @@ def _fast_index_args(argv: list[str]) -> tuple[str | None, bool] | None:
 
 
 def _fast_index(root: str | None, quiet: bool) -> int:
-    """``kb index`` without click: the same output and exit status as ``kb.commands.notes.index_cmd``.
+    """``kb index`` without click: the same work (index, then journal replay), output and exit status as
+    ``kb.commands.notes.index_cmd``.
 
     While mkdocs.yml is unchanged it is not parsed either (kb.configcache); when no note changed, nothing else is
     imported or read beyond a stat of each note and one query (kb.indexer.plan).
@@ -175,6 +180,7 @@ def _fast_index(root: str | None, quiet: bool) -> int:
         if fresh:
             remember(kb)  # now that .kb/ exists
         report = apply(kb, conn, plan(kb.notes, kb.root, conn))
+        warnings = _replay_journal(kb, conn)
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -184,6 +190,8 @@ def _fast_index(root: str | None, quiet: bool) -> int:
             raise
         print(f"Error: {message}", file=sys.stderr)
         return 1
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for err in report.errors:
         print(str(err), file=sys.stderr)
     if report.errors:
@@ -192,6 +200,24 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     if not quiet:
         print(report.summary())
     return 0
+
+
+def _replay_journal(kb, conn) -> list[str]:
+    """``kb.review.sync_journal`` (as ``kb.commands.refresh`` runs it), imported only when a journal file differs from
+    what the database last replayed: kb.review and the scheduler cost more to import than the rest of a no-op."""
+    from kb.journal import journal_files
+
+    replayed = {
+        name: (size, mtime)
+        for name, size, mtime in conn.execute("SELECT name, size, mtime_ns FROM journal_files")
+    }
+    if all(
+        replayed.get(path.name) == (st.st_size, st.st_mtime_ns) for path, st in journal_files(kb.journal_dir)
+    ):
+        return []
+    from kb.review import sync_journal
+
+    return list(sync_journal(kb, conn).warnings)
 
 
 if __name__ == "__main__":

@@ -164,7 +164,8 @@ def migrations():
                 lapses INTEGER NOT NULL DEFAULT 0
             )"""
         )
-        db.execute("CREATE INDEX card_state_due ON card_state(due)")
+        # the review queue walks (state, due) in order and stops at a LIMIT: never a scan of every card
+        db.execute("CREATE INDEX card_state_due ON card_state(state, due)")
         db.execute(
             """
             CREATE TABLE reviews (
@@ -178,11 +179,24 @@ def migrations():
                 state_after TEXT NOT NULL,   -- JSON of card_state after the answer
                 device TEXT NOT NULL DEFAULT '',
                 source TEXT NOT NULL DEFAULT 'review',  -- review, quiz, anki-import
-                undone INTEGER NOT NULL DEFAULT 0       -- 1 once an undo record names this review
+                undone INTEGER NOT NULL DEFAULT 0,      -- 1 once an undo record names this review
+                logged TEXT                  -- JSON {before, after} as the journal line recorded them (replay)
             )"""
         )
         db.execute("CREATE INDEX reviews_card ON reviews(card_id, reviewed_at)")
         db.execute("CREATE INDEX reviews_time ON reviews(reviewed_at)")
+        db.execute(
+            """
+            CREATE TABLE card_events (
+                uid TEXT PRIMARY KEY,        -- the journal line's id
+                card_id TEXT NOT NULL,
+                kind TEXT NOT NULL,          -- suspend, unsuspend, bury, leech, undo
+                at TEXT NOT NULL,            -- UTC ISO 8601
+                ref TEXT,                    -- undo, leech: the review's uid
+                until TEXT                   -- bury: UTC ISO 8601 end of the burial
+            )"""
+        )
+        db.execute("CREATE INDEX card_events_card ON card_events(card_id, at)")
         db.execute(
             """
             CREATE TABLE journal_files (

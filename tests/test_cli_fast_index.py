@@ -151,13 +151,13 @@ def test_fast_index_finds_the_root_from_the_current_folder(kb_root):
     assert out.returncode == 0 and out.stdout == "2 notes, 2 added\n"
 
 
-def test_noop_index_imports_neither_click_nor_yaml_nor_sqlite_utils(kb_root):
+def test_noop_index_imports_neither_click_nor_yaml_nor_sqlite_utils_nor_the_scheduler(kb_root):
     probe = (
         "import sys\n"
         f"sys.argv = ['kb', '--root', {str(kb_root)!r}, 'index', '-q']\n"
         "from kb.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in ('click', 'yaml', 'sqlite_utils') if m in sys.modules))\n"
+        "print(sorted(m for m in ('click', 'yaml', 'sqlite_utils', 'kb.review', 'fsrs') if m in sys.modules))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO), KB_DEVICE="test")
     run = lambda: subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)  # noqa: E731
@@ -215,3 +215,15 @@ def test_a_moved_knowledge_base_reads_its_notes_where_they_now_are(kb_root, tmp_
     out = fast(moved, "index")
     assert out.returncode == 0, out.stderr
     assert out.stdout == "3 notes, 1 added\n"
+
+
+def test_fast_index_replays_the_review_journal_like_the_click_command(kb_root):
+    fast(kb_root, "index")
+    journal = kb_root / ".kb" / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    (journal / "other-device.jsonl").write_text("this is not a journal record\n")
+    out = same(kb_root, "index")
+    assert out.returncode == 0
+    assert out.stderr.startswith("warning: .kb/journal/other-device.jsonl: a line")
+    assert "not a journal record" in out.stderr
+    assert fast(kb_root, "index").stderr == ""  # replayed once: the file is not read again

@@ -27,21 +27,38 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
     return cached
 
 
-def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
-    """Open the store and bring the index up to date, so no command ever needs a separate `kb index`.
+def refresh(kb: KnowledgeBase):
+    """Open the store, bring the index up to date with the notes and replay new review-journal lines.
 
-    Broken notes are reported on stderr, one line each; the command goes on with the rest.
+    Returns (connection, index report, replay report). The connection closes when the command ends.
     """
     from kb.configcache import remember_opened
     from kb.indexer import index
+    from kb.review import sync_journal
     from kb.store import open_store
 
     conn = open_store(kb.db)
     remember_opened(kb)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(conn.close)
     report = index(kb, conn)
+    replay = sync_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
+    return conn, report, replay
+
+
+def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
+    """Open an up-to-date store (see ``refresh``), so no command ever needs a separate `kb index` and a deleted
+    database comes back with every schedule.
+
+    Broken notes are reported on stderr, one line each; the command goes on with the rest.
+    """
+    conn, report, replay = refresh(kb)
     if not quiet:
         for err in report.errors:
             click.echo(f"warning: {err}", err=True)
+        for warning in replay.warnings:
+            click.echo(f"warning: {warning}", err=True)
     return conn
 
 

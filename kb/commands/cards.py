@@ -109,3 +109,14 @@ def cards_orphans(as_json: bool) -> None:
         n = counts.get(c.id, 0)
         click.echo(f"{c.id}  {click.style(c.note, fg='cyan')}  {c.orphaned_at}  {n} reviews  {front}")
     click.echo(f"{len(cards)} orphaned cards", err=True)
+
+
+def _attach_review_commands() -> None:
+    # Suspension is journaled by the review module, which owns the commands; they live under `kb cards`.
+    from kb.commands.review import suspend_cmd, unsuspend_cmd
+
+    cards_group.add_command(suspend_cmd)
+    cards_group.add_command(unsuspend_cmd)
+
+
+_attach_review_commands()

@@ -19,12 +19,11 @@ def index_cmd(quiet: bool) -> None:
 
     Example: kb index
     """
-    from kb.indexer import index
-    from kb.store import open_store
+    from kb.commands import refresh
 
-    kb = get_kb()
-    conn = open_store(kb.db)
-    report = index(kb, conn)
+    conn, report, replay = refresh(get_kb())
+    for warning in replay.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for err in report.errors:
         click.echo(str(err), err=True)
     if report.errors:
@@ -40,12 +39,10 @@ def check_cmd() -> None:
 
     Example: kb check
     """
-    from kb.indexer import index
-    from kb.store import open_store
+    from kb.commands import refresh
 
     kb = get_kb()
-    conn = open_store(kb.db)
-    report = index(kb, conn)
+    conn, report, _ = refresh(kb)
     problems = [str(e) for e in report.errors]
     problems.extend(str(p) for p in _card_problems(kb, conn))
     for line in problems:

@@ -1,0 +1,461 @@
+"""The reviewer: one session loop, two faces.
+
+* ``TerminalUI``: rich rendering, single keys read with termios (Space/Enter reveal, 1-4 grade, u undo, s suspend,
+  b bury, e edit, q quit).
+* ``LineUI``: when standard input is not a terminal. Each card is printed as a block::
+
+      --- card 3 (new 12 · learning 1 · review 40)
+      id: 9f3c2a1b  note: notes/books/atomic-habits.md:42  queue: review
+      Q: What is habit stacking?
+      A: Pairing a new habit with a current one.
+         (a multi-line side continues on lines indented by three spaces)
+      grades: 1 again 10m | 2 hard 2d | 3 good 4d | 4 easy 9d
+      >
+
+  and one line is read: ``1``-``4`` (or again/hard/good/easy), ``u`` undo, ``s`` suspend, ``b`` bury, ``q`` quit.
+  End of input ends the session cleanly. Each answer is stored before the next card is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import click
+
+from kb import review
+from kb.scheduler import GRADE_WORDS, Grade, format_interval, preview
+
+ACTIONS = {
+    "u": "undo",
+    "undo": "undo",
+    "s": "suspend",
+    "suspend": "suspend",
+    "b": "bury",
+    "bury": "bury",
+    "e": "edit",
+    "edit": "edit",
+    "q": "quit",
+    "quit": "quit",
+}
+
+
+@dataclass
+class SessionSummary:
+    reviewed: int = 0
+    again: int = 0
+    seconds: float = 0.0
+    suspended: int = 0
+    buried: int = 0
+    leeches: list[str] = field(default_factory=list)
+    due_tomorrow: int = 0
+    left: review.Counts | None = None
+
+    @property
+    def again_rate(self) -> float:
+        return self.again / self.reviewed if self.reviewed else 0.0
+
+    def to_dict(self) -> dict:
+        return {
+            "reviewed": self.reviewed,
+            "again": self.again,
+            "again_rate": round(self.again_rate, 4),
+            "seconds": round(self.seconds, 1),
+            "suspended": self.suspended,
+            "buried": self.buried,
+            "leeches": self.leeches,
+            "due_tomorrow": self.due_tomorrow,
+        }
+
+
+def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSummary:
+    """Show cards until the queue is empty, the user quits or input ends. Every answer is durable when stored."""
+    summary = SessionSummary()
+    history: list[tuple[review.QueueCard, review.ReviewResult, int]] = []  # for undo
+    sched = _LazyScheduler(kb)
+    pending: review.QueueCard | None = None
+    number = 0
+    while True:
+        at = review.now()
+        card = pending or queue.next(at)
+        pending = None
+        if card is None:
+            break
+        number += 1
+        review_id = review.journal.new_id()
+        intervals = _Intervals(sched, card, at, review_id)
+        shown = time.monotonic()
+        action = ui.ask(card, number, queue.counts(at), intervals)
+        spent = time.monotonic() - shown
+        if action is None or action == "quit":
+            break
+        if isinstance(action, int):
+            duration = int(min(spent, 600) * 1000)
+            result = review.record_answer(
+                kb, conn, card.id, action, at=review.now(), duration_ms=duration, review_id=review_id
+            )
+            queue.answered(card)
+            history.append((card, result, duration))
+            summary.reviewed += 1
+            summary.again += action == 1
+            summary.seconds += spent
+            if result.leech:
+                summary.leeches.append(card.id)
+                ui.notice(
+                    f"leech: this card was forgotten {result.after.lapses} times; it is now suspended and "
+                    f"flagged leech (rewrite it, then kb cards unsuspend {card.id})"
+                )
+            ui.answered(card, result)
+        elif action == "undo":
+            number -= 1
+            if not history:
+                ui.notice("nothing to undo")
+                pending = card
+                continue
+            last_card, last, duration = history.pop()
+            review.undo(kb, conn, last.review_id)
+            queue.unanswered(last_card)
+            if last.leech and last_card.id in summary.leeches:
+                summary.leeches.remove(last_card.id)
+            summary.reviewed -= 1
+            summary.again -= last.grade == 1
+            summary.seconds -= duration / 1000
+            pending = _reload(conn, last_card)
+            ui.notice(f"undone: {Grade(last.grade).label} on card {last_card.id}")
+            number -= 1
+        elif action == "suspend":
+            review.suspend(kb, conn, [card.id])
+            summary.suspended += 1
+            ui.notice(f"suspended card {card.id}")
+        elif action == "bury":
+            review.bury(kb, conn, [card.id])
+            queue.skip(card.id)
+            summary.buried += 1
+            ui.notice(f"buried card {card.id} until tomorrow")
+        elif action == "edit":
+            number -= 1
+            ui.edit(kb, card)
+            if reindex is not None:
+                reindex()
+            pending = _reload(conn, card)
+    at = review.now()
+    summary.due_tomorrow = review.due_tomorrow(conn, kb.settings, at, review.local_zone())
+    summary.left = queue.counts(at)
+    return summary
+
+
+class _LazyScheduler:
+    """The FSRS scheduler, built (and fsrs imported) only when an interval is first needed: the terminal reviewer
+    shows the first card's front before any interval."""
+
+    def __init__(self, kb):
+        self.kb = kb
+        self.value = None
+
+    def get(self):
+        if self.value is None:
+            self.value = review.scheduler_for(self.kb)
+        return self.value
+
+
+class _Intervals:
+    """The interval each grade would give, computed on first use (a mapping grade -> timedelta)."""
+
+    def __init__(self, sched: _LazyScheduler, card, at, review_id: str):
+        self.args = (sched, card, at, review_id)
+        self.values = None
+
+    def __getitem__(self, grade: int) -> timedelta:
+        if self.values is None:
+            sched, card, at, review_id = self.args
+            self.values = preview(sched.get(), card.state, at, card_id=card.id, review_id=review_id)
+        return self.values[grade]
+
+
+def _reload(conn, card: review.QueueCard) -> review.QueueCard | None:
+    """The card as the database has it now (after an undo or an edit); None if it is gone."""
+    row = conn.execute(
+        f"SELECT {review.CARD_COLUMNS}, n.title, {review.STATE_COLUMNS} FROM cards c LEFT JOIN notes n "
+        "ON n.path = c.note LEFT JOIN card_state s ON s.card_id = c.id WHERE c.id = ? AND c.orphaned_at IS NULL "
+        "AND c.suspended = 0",
+        (card.id,),
+    ).fetchone()
+    if row is None:
+        return None
+    state = review._state_from(row, 12)
+    queue = "new" if state is None else ("review" if state.state == review.REVIEW else "learning")
+    return review.QueueCard(*row[:11], title=row[11] or "", queue=queue, state=state)
+
+
+_MARKDOWN_SYNTAX = None
+
+
+def renderable(text: str):
+    """Markdown for text that uses Markdown syntax; plain rich Text otherwise (markdown-it costs ~0.2 s to import,
+    which would delay the first card)."""
+    global _MARKDOWN_SYNTAX
+    import re
+
+    if _MARKDOWN_SYNTAX is None:
+        _MARKDOWN_SYNTAX = re.compile(r"[*_`#\[\]<>|~$\\]|^\s*([-+]|\d+\.)\s", re.M)
+    if _MARKDOWN_SYNTAX.search(text):
+        from rich.markdown import Markdown
+
+        return Markdown(text)
+    from rich.text import Text
+
+    return Text(text)
+
+
+def _grades_line(intervals: dict[int, timedelta]) -> str:
+    return " | ".join(f"{g} {Grade(g).name.lower()} {format_interval(intervals[g])}" for g in (1, 2, 3, 4))
+
+
+def editor_command(kb, card: review.QueueCard) -> list[str]:
+    """``$VISUAL``/``$EDITOR`` (else vi) opening the note at the card's line, the ``+LINE file`` way."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return [*shlex.split(editor), f"+{card.line}", str(kb.root / card.note)]
+
+
+# ---------------------------------------------------------------------------------------------------- plain lines
+def _indent(text: str) -> str:
+    """Continuation lines of a multi-line side are indented by three spaces (so every protocol line is tagged)."""
+    return text.strip("\n").replace("\n", "\n   ")
+
+
+class LineUI:
+    """The scriptable protocol (see the module docstring)."""
+
+    def __init__(self, stdin=None, out=None):
+        self.stdin = stdin or sys.stdin
+        self.out = out
+
+    def _echo(self, text: str = "") -> None:
+        click.echo(text, file=self.out)
+
+    def ask(self, card, number, counts, intervals):
+        self._echo(
+            f"--- card {number} (new {counts.new} · learning {counts.learning} · review {counts.review})"
+        )
+        self._echo(f"id: {card.id}  note: {card.note}:{card.line}  queue: {card.queue}")
+        if card.title or card.context:
+            self._echo(f"in: {card.context or card.title}")
+        self._echo(f"Q: {_indent(card.front)}")
+        self._echo(f"A: {_indent(card.back)}")
+        self._echo(f"grades: {_grades_line(intervals)}")
+        while True:
+            click.echo("> ", nl=False, file=self.out)
+            sys.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                self._echo()
+                return None
+            word = line.strip().lower()
+            if word in GRADE_WORDS:
+                return GRADE_WORDS[word]
+            if word in ACTIONS and ACTIONS[word] != "edit":
+                return ACTIONS[word]
+            click.echo(
+                f"kb review: {word!r} is not 1-4, again/hard/good/easy, u, s, b or q; try again", err=True
+            )
+
+    def answered(self, card, result) -> None:
+        self._echo(
+            f"answered {Grade(result.grade).label}: next in {format_interval(result.after.due_at - result.at)}"
+        )
+
+    def notice(self, text: str) -> None:
+        self._echo(text)
+
+    def edit(self, kb, card) -> None:  # not offered on the line protocol
+        pass
+
+    def summary(self, summary: SessionSummary) -> None:
+        _print_summary(self._echo, summary)
+
+
+def _print_summary(echo, s: SessionSummary) -> None:
+    minutes, seconds = divmod(int(s.seconds), 60)
+    if s.reviewed == 0 and (s.left is None or not s.left.total):
+        echo(f"Nothing to review now. Due tomorrow: {s.due_tomorrow}.")
+        return
+    echo(
+        f"Reviewed {s.reviewed} card{'s' if s.reviewed != 1 else ''} in {minutes}m {seconds:02d}s; "
+        f"again rate {s.again_rate:.0%}."
+    )
+    if s.left is not None and s.left.total:
+        echo(f"Still due today: {s.left.new} new, {s.left.learning} learning, {s.left.review} review.")
+    echo(f"Due tomorrow: {s.due_tomorrow}.")
+
+
+# ---------------------------------------------------------------------------------------------------- terminal
+class KeyReader:
+    """Single key presses from the terminal, without waiting for Enter.
+
+    The terminal stays in cbreak mode (no line buffering, no echo; output keeps its newline translation) for the
+    whole session, so a key pressed while a card is being drawn is neither echoed nor lost. ``close`` (or leaving
+    the ``with`` block) puts the terminal back; ``suspended()`` does so around the editor.
+    """
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdin
+        self.fd = self.stream.fileno()
+        self.saved = None
+
+    def __enter__(self):
+        import termios
+        import tty
+
+        self.saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd, termios.TCSANOW)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        import termios
+
+        if self.saved is not None:
+            try:
+                termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
+            except termios.error:  # the terminal is gone: nothing to restore
+                pass
+            self.saved = None
+
+    @contextmanager
+    def suspended(self):
+        was_raw = self.saved is not None
+        self.close()
+        try:
+            yield
+        finally:
+            if was_raw:
+                self.__enter__()
+
+    def __call__(self) -> str:
+        try:
+            ch = os.read(self.fd, 1)
+        except KeyboardInterrupt:
+            return "q"
+        except OSError:  # the terminal went away
+            return "\x04"
+        if not ch:  # end of input (terminal closed): end the session instead of spinning
+            return "\x04"
+        if ch == b"\x1b":  # swallow escape sequences (arrow keys)
+            import select
+
+            while select.select([self.fd], [], [], 0.01)[0]:
+                os.read(self.fd, 8)
+        if ch and ch[0] >= 0x80:  # the rest of a UTF-8 character
+            need = 1 if ch[0] < 0xE0 else 2 if ch[0] < 0xF0 else 3
+            ch += os.read(self.fd, need)
+        return ch.decode("utf-8", "replace")
+
+
+class TerminalUI:
+    """The rich reviewer."""
+
+    def __init__(self, console=None, key_reader=None):
+        from rich.console import Console
+
+        self.console = console or Console()
+        self.read_key = key_reader or KeyReader()
+        self.message = ""
+
+    def __enter__(self):
+        if isinstance(self.read_key, KeyReader):
+            self.read_key.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if isinstance(self.read_key, KeyReader):
+            self.read_key.close()
+
+    def _header(self, card, counts):
+        from rich.text import Text
+
+        head = Text()
+        for queue, count, colour in (
+            ("new", counts.new, "blue"),
+            ("learning", counts.learning, "red"),
+            ("review", counts.review, "green"),
+        ):
+            current = " underline" if card.queue == queue else ""
+            head.append(f" {count}", style=f"bold {colour}{current}")
+            head.append(f" {queue} ")
+        return head
+
+    def _render(self, card, counts, intervals, revealed: bool):
+        from rich.panel import Panel
+        from rich.rule import Rule
+        from rich.text import Text
+
+        c = self.console
+        c.clear()
+        c.print(self._header(card, counts))
+        crumb = card.context or card.title
+        where = Text(f"{crumb}" if crumb else "", style="dim")
+        where.append(f"   {card.note}:{card.line}", style="dim italic")
+        c.print(where)
+        if self.message:
+            c.print(Text(self.message, style="yellow"))
+            self.message = ""
+        c.print(Panel(renderable(card.front), border_style="cyan"))
+        if revealed:
+            c.print(Rule(style="dim"))
+            c.print(Panel(renderable(card.back), border_style="green"))
+            buttons = Text()
+            styles = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
+            for g in (1, 2, 3, 4):
+                buttons.append(f" {g} ", style=f"reverse {styles[g]}")
+                buttons.append(f" {Grade(g).label} {format_interval(intervals[g])}   ")
+            c.print(buttons)
+            c.print(Text("u undo · s suspend · b bury · e edit · q quit", style="dim"))
+        else:
+            c.print(
+                Text("Space/Enter show answer · u undo · s suspend · b bury · e edit · q quit", style="dim")
+            )
+
+    def ask(self, card, number, counts, intervals):
+        revealed = False
+        self._render(card, counts, intervals, revealed)
+        while True:
+            key = self.read_key()
+            if key in ("\x03", "\x04"):  # Ctrl-C, Ctrl-D
+                return "quit"
+            if key in (" ", "\r", "\n") and not revealed:
+                revealed = True
+                self._render(card, counts, intervals, revealed)
+                continue
+            if revealed and key in "1234" and key:
+                return int(key)
+            if key.lower() in ("u", "s", "b", "e", "q"):
+                return ACTIONS[key.lower()]
+
+    def answered(self, card, result) -> None:
+        pass
+
+    def notice(self, text: str) -> None:
+        self.message = text
+
+    def edit(self, kb, card) -> None:
+        cmd = editor_command(kb, card)
+        restore = self.read_key.suspended() if isinstance(self.read_key, KeyReader) else nullcontext()
+        try:
+            with restore:
+                subprocess.call(cmd)
+        except OSError as exc:
+            self.message = f"cannot start the editor {cmd[0]!r} ({exc.strerror}); set $VISUAL or $EDITOR"
+
+    def summary(self, summary: SessionSummary) -> None:
+        self.console.clear()
+        if self.message:
+            self.console.print(self.message, style="yellow")
+        _print_summary(self.console.print, summary)
