@@ -31,6 +31,8 @@ COMMANDS = {
     "stats": "kb.commands.review:stats_cmd",
     "optimize": "kb.commands.review:optimize_cmd",
     "cards": "kb.commands.cards:cards_group",
+    "export": "kb.commands.anki:export_group",
+    "import": "kb.commands.anki:import_group",
 }
 
 

@@ -1,0 +1,453 @@
+"""Export kb's cards to an Anki package (``.apkg``) with genanki.
+
+- One deck per note under a parent per note type: ``kb::Books::Atomic Habits``; the note's tags become Anki tags.
+- Basic-like cards (basic, question, definition, key point) are notes of a "kb Basic" model; the two sides of a
+  reversed card are one note of a "kb Basic (and reversed card)" model; cloze cards of one paragraph are one note of a
+  "kb Cloze" model holding the paragraph with Anki's ``{{cN::answer::hint}}`` markup.
+- Markdown is rendered to HTML with Python-Markdown and pymdown-extensions: code highlighted with inline styles (no
+  CSS needed on a phone), math as ``\\(..\\)`` / ``\\[..\\]`` which Anki typesets, images packed as media.
+- Every Anki note's GUID comes from a kb card id, which survives edits: importing a later export updates the same
+  Anki notes (and keeps their review history there) instead of adding duplicates.
+
+``build_notes`` is pure (cards in, planned Anki notes out); ``write_package`` is the I/O edge.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urlparse
+
+from kb.errors import KbError
+
+# Fixed ids: Anki recognises its note types and decks by id, so a second export must reuse them.
+BASIC_MODEL_ID = 1607392319001
+REVERSED_MODEL_ID = 1607392319002
+CLOZE_MODEL_ID = 1607392319003
+
+BASIC_KINDS = ("basic", "question", "definition", "keypoint")
+
+CSS = """.card { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 20px;
+  line-height: 1.5; text-align: left; color: #222; background: #fff; max-width: 40em; margin: 0 auto; }
+.nightMode.card, .night_mode .card { color: #eee; background: #222; }
+.cloze { font-weight: bold; color: #1565c0; }
+.nightMode .cloze { color: #90caf9; }
+.kb-source { margin-top: 1.5em; font-size: 13px; color: #888; }
+pre { white-space: pre-wrap; font-size: 15px; padding: .5em; border-radius: 4px; }
+code { font-size: 90%; }
+img { max-width: 100%; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .2em .5em; }
+"""
+
+SOURCE_HTML = '{{#Source}}<div class="kb-source">{{Source}}</div>{{/Source}}'
+
+
+@dataclass(frozen=True)
+class ExportCard:
+    """A card row as the exporter needs it."""
+
+    id: str
+    note: str  # notes/books/atomic-habits.md
+    kind: str
+    front: str
+    back: str
+    context: str = ""
+    sibling: str = ""
+    cloze_text: str = ""  # the paragraph with {{cN::...}} markup (cloze cards)
+    cloze_index: int = 0
+    position: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    path: str
+    title: str
+    type: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedAnkiNote:
+    model: str  # basic, reversed or cloze
+    note: str  # the kb note it comes from (images resolve relative to it)
+    guid: str
+    deck: str
+    fields: tuple[str, ...]  # HTML
+    tags: tuple[str, ...]
+    media: tuple[str, ...]  # media names used by the fields
+    cards: int  # Anki cards this note makes
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    path: str
+    notes: int
+    cards: dict[str, int]  # model -> Anki cards
+    decks: tuple[str, ...]
+    media: int
+    missing_media: tuple[str, ...]  # "notes/x.md: img/a.png" images referenced but not found
+
+
+# --- names ---------------------------------------------------------------------------------------------------
+
+
+def type_deck(note_type: str) -> str:
+    """``book`` -> ``Books``, ``ml`` -> ``ML``, ``taxes`` -> ``Taxes``: the parent deck for a note type."""
+    t = (note_type or "note").strip()
+    if len(t) <= 3:
+        return t.upper()
+    plural = t if t.endswith("s") else t + "s"
+    return plural[:1].upper() + plural[1:]
+
+
+def deck_name(note: NoteInfo) -> str:
+    """``kb::Books::Atomic Habits``. ``::`` inside a title would add a level, so it becomes a single colon."""
+    title = re.sub(r":{2,}", ":", note.title).strip() or PurePosixPath(note.path).stem
+    return f"kb::{type_deck(note.type)}::{title}"
+
+
+def anki_tag(tag: str) -> str:
+    """Anki tags cannot hold spaces; ``/`` nesting (Obsidian style) becomes Anki's ``::`` hierarchy."""
+    return re.sub(r"\s+", "_", tag.strip()).replace("/", "::")
+
+
+def guid_for(key: str) -> str:
+    import genanki
+
+    return genanki.guid_for("kb", key)
+
+
+# --- Markdown -> HTML --------------------------------------------------------------------------------------
+
+
+_MD = None
+# Text with none of these renders to itself (escaped): no need to run Markdown over it.
+_MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])|^ {4}")
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str) -> str:
+    """Markdown to the HTML Anki shows: code highlighted inline, math as ``\\(..\\)``/``\\[..\\]``."""
+    global _MD
+    if not _MARKUP_RE.search(text):
+        return escape(text.strip(), quote=False)
+    if _MD is None:
+        import markdown
+
+        _MD = markdown.Markdown(
+            extensions=[
+                "pymdownx.highlight",
+                "pymdownx.superfences",
+                "pymdownx.arithmatex",
+                "pymdownx.betterem",
+                "pymdownx.tilde",
+                "pymdownx.caret",
+                "tables",
+                "sane_lists",
+            ],
+            extension_configs={
+                # Inline styles: Anki's phone apps show them without a stylesheet.
+                "pymdownx.highlight": {"noclasses": True, "use_pygments": True, "pygments_style": "default"},
+                "pymdownx.arithmatex": {"generic": True},
+            },
+        )
+    _MD.reset()
+    # `\==` is how a note writes a literal `==` (a bare one would be a cloze); Markdown does not know that escape.
+    html = _MD.convert(text.replace("\\==", "&#61;="))
+    # A single paragraph needs no <p>: Anki's editor shows fields as inline text.
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+_IMG_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+def media_name(rel: str) -> str:
+    """The flat Anki media name for a file under the root: ``notes/books/img/cover.png`` -> ``books_img_cover.png``."""
+    parts = PurePosixPath(rel).parts
+    if parts and parts[0] == "notes":
+        parts = parts[1:]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", "_".join(parts))
+
+
+def resolve_image(src: str, note_path: str, root: Path, notes_dir: Path) -> Path | None:
+    """The local file an ``<img src>`` of a note points at (relative to the note, or ``/x`` under the notes folder)."""
+    parsed = urlparse(src)
+    if parsed.scheme or parsed.netloc or src.startswith("data:"):
+        return None
+    target = unquote(parsed.path)
+    if not target:
+        return None
+    if target.startswith("/"):
+        path = notes_dir / target.lstrip("/")
+    else:
+        path = (root / note_path).parent / target
+    path = path.resolve()
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return None  # never pack a file from outside the knowledge base
+    return path if path.is_file() else None
+
+
+# --- planning ----------------------------------------------------------------------------------------------
+
+
+def page_url(site_url: str, note_path: str) -> str:
+    """The published page of a note (MkDocs directory URLs): ``notes/books/x.md`` -> ``<site>/books/x/``."""
+    parts = list(PurePosixPath(note_path).parts[1:])  # drop the notes folder
+    if not parts:
+        return ""
+    stem = PurePosixPath(parts[-1]).stem
+    parts = parts[:-1] if stem in ("index", "README") else [*parts[:-1], stem]
+    return site_url.rstrip("/") + "/" + "".join(quote(p) + "/" for p in parts)
+
+
+def build_notes(
+    cards: list[ExportCard], notes: dict[str, NoteInfo], *, site_url: str = ""
+) -> list[PlannedAnkiNote]:
+    """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
+    planned: list[PlannedAnkiNote] = []
+    # Siblings are keyed by their text, so the same card written in two notes shares a key: group within a note.
+    groups: dict[tuple[str, str, str], list[ExportCard]] = {}
+    order: list[tuple[str, str, str]] = []
+    for card in sorted(cards, key=lambda c: (c.note, c.position, c.cloze_index)):
+        if card.kind in BASIC_KINDS:
+            key = ("basic", card.note, card.id)
+        elif card.kind == "reversed":
+            key = ("reversed", card.note, card.sibling or str(card.line))
+        elif card.kind == "cloze":
+            key = ("cloze", card.note, card.sibling or str(card.line))
+        else:
+            continue
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(card)
+
+    for key in order:
+        model = key[0]
+        group = groups[key]
+        first = group[0]
+        info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
+        source = escape(first.context or info.title, quote=False)  # a breadcrumb of headings, shown as text
+        if site_url:
+            # A link back to the note on the published site, to read the card in its context.
+            source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
+        tags = tuple(dict.fromkeys(anki_tag(t) for t in info.tags if t.strip()))
+        # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
+        # the id of their first card, so editing the text never makes a new Anki note.
+        guid = guid_for(min((c for c in group), key=lambda c: (c.position, c.cloze_index)).id)
+        if model == "cloze":
+            text = first.cloze_text or first.front
+            numbers = {int(n) for n in re.findall(r"{{c(\d+)::", text)}
+            fields = (render_markdown(text), "", source)
+            count = len(numbers) or len(group)
+        elif model == "reversed":
+            fields = (render_markdown(first.front), render_markdown(first.back), source)
+            count = 2
+        else:
+            fields = (render_markdown(first.front), render_markdown(first.back), source)
+            count = 1
+        media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
+        planned.append(PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count))
+    return planned
+
+
+def load_cards(
+    conn: sqlite3.Connection, *, tags: tuple[str, ...] = (), notes: tuple[str, ...] = ()
+) -> tuple[list[ExportCard], dict[str, NoteInfo]]:
+    """Live cards (not orphaned) of notes with flashcards on, optionally only notes with a tag or given paths."""
+    import json
+
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(cards)")}
+    optional = [c if c in columns else f"'' AS {c}" for c in ("cloze_text",)]
+    optional.append("cloze_index" if "cloze_index" in columns else "0 AS cloze_index")
+    sql = (
+        "SELECT c.id, c.note, c.kind, c.front, c.back, c.context, c.sibling, "
+        + ", ".join(optional)
+        + ", c.position, c.line, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
+        "WHERE c.orphaned_at IS NULL AND n.flashcards = 1"
+    )
+    params: list[str] = []
+    if tags:
+        sql += f" AND c.note IN (SELECT note FROM note_tags WHERE tag IN ({','.join('?' * len(tags))}))"
+        params.extend(tags)
+    if notes:
+        sql += f" AND c.note IN ({','.join('?' * len(notes))})"
+        params.extend(notes)
+    cards, infos = [], {}
+    for row in conn.execute(sql + " ORDER BY c.note, c.position", params):
+        cid, note, kind, front, back, context, sibling, cloze_text, cloze_index, position, line = row[:11]
+        title, ntype, ntags = row[11:]
+        cards.append(
+            ExportCard(
+                cid,
+                note,
+                kind,
+                front,
+                back,
+                context or "",
+                sibling or "",
+                cloze_text or "",
+                int(cloze_index or 0),
+                int(position),
+                int(line),
+            )
+        )
+        if note not in infos:
+            infos[note] = NoteInfo(note, title, ntype, tuple(json.loads(ntags or "[]")))
+    return cards, infos
+
+
+# --- writing -----------------------------------------------------------------------------------------------
+
+
+def _models():
+    import genanki
+
+    fields = [{"name": "Front"}, {"name": "Back"}, {"name": "Source"}]
+    answer = '{{FrontSide}}<hr id="answer">{{Back}}' + SOURCE_HTML
+    basic = genanki.Model(
+        BASIC_MODEL_ID,
+        "kb Basic",
+        fields=fields,
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": answer}],
+        css=CSS,
+    )
+    reversed_ = genanki.Model(
+        REVERSED_MODEL_ID,
+        "kb Basic (and reversed card)",
+        fields=fields,
+        templates=[
+            {"name": "Card 1", "qfmt": "{{Front}}", "afmt": answer},
+            {
+                "name": "Card 2",
+                "qfmt": "{{Back}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Front}}' + SOURCE_HTML,
+            },
+        ],
+        css=CSS,
+    )
+    cloze = genanki.Model(
+        CLOZE_MODEL_ID,
+        "kb Cloze",
+        fields=[{"name": "Text"}, {"name": "Back Extra"}, {"name": "Source"}],
+        templates=[
+            {
+                "name": "Cloze",
+                "qfmt": "{{cloze:Text}}",
+                "afmt": "{{cloze:Text}}{{#Back Extra}}<br>{{Back Extra}}{{/Back Extra}}" + SOURCE_HTML,
+            }
+        ],
+        css=CSS,
+        model_type=genanki.Model.CLOZE,
+    )
+    return {"basic": basic, "reversed": reversed_, "cloze": cloze}
+
+
+def deck_id(name: str) -> int:
+    """A stable deck id from the deck's name (Anki keys decks by id; the same name must give the same deck)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=6).digest(), "big") + (1 << 40)
+
+
+def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: float) -> ExportReport:
+    """Write the ``.apkg``. ``timestamp`` becomes the notes' modification time: Anki updates a note it already has
+    only when the package's copy is newer, so the caller passes the current time."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    import genanki
+
+    models = _models()
+    decks: dict[str, genanki.Deck] = {}
+    cards: dict[str, int] = {}
+    missing: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="kb-export-") as tmp:
+        media_files: dict[str, Path] = {}
+        sources: dict[str, Path] = {}
+        for note in planned:
+            fields = list(note.fields)
+            for i, html in enumerate(fields):
+
+                def swap(m: re.Match, note=note) -> str:
+                    src = m.group(2)
+                    found = resolve_image(src, note.note, kb.root, kb.notes)
+                    if found is None:
+                        if not urlparse(src).scheme:
+                            missing.append(f"{note.note}: {src}")
+                        return m.group(0)
+                    name = media_name(kb.rel(found))
+                    if sources.setdefault(name, found) != found:  # two files flatten to one name: keep both
+                        stem, dot, ext = name.rpartition(".")
+                        digest = hashlib.blake2b(kb.rel(found).encode(), digest_size=4).hexdigest()
+                        name = f"{stem}-{digest}{dot}{ext}" if dot else f"{name}-{digest}"
+                        sources[name] = found
+                    if name not in media_files:
+                        dest = Path(tmp) / name
+                        shutil.copyfile(found, dest)
+                        media_files[name] = dest
+                    return m.group(1) + name + m.group(3)
+
+                fields[i] = _IMG_RE.sub(swap, html)
+            if note.deck not in decks:
+                decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck)
+            decks[note.deck].add_note(
+                genanki.Note(model=models[note.model], fields=fields, tags=list(note.tags), guid=note.guid)
+            )
+            cards[note.model] = cards.get(note.model, 0) + note.cards
+        package = genanki.Package(list(decks.values()), media_files=[str(p) for p in media_files.values()])
+        out = Path(out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            package.write_to_file(str(out), timestamp=timestamp)
+        except OSError as exc:
+            raise KbError(
+                f"{out}: cannot write the package ({exc.strerror or exc}); check the folder"
+            ) from None
+    return ExportReport(
+        path=str(out),
+        notes=len(planned),
+        cards=cards,
+        decks=tuple(sorted(decks)),
+        media=len(media_files),
+        missing_media=tuple(dict.fromkeys(missing)),
+    )
+
+
+def export_anki(
+    kb,
+    conn: sqlite3.Connection,
+    out: Path,
+    *,
+    timestamp: float,
+    tags: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> ExportReport:
+    """Export the cards of the knowledge base (or of notes with ``tags`` / the given note paths) to ``out``."""
+    cards, infos = load_cards(conn, tags=tags, notes=notes)
+    if not cards:
+        scope = " and ".join(
+            part
+            for part in (
+                f"tag {', '.join(tags)}" if tags else "",
+                f"note {', '.join(notes)}" if notes else "",
+            )
+            if part
+        )
+        raise KbError(
+            f"{kb.rel(out) if out.is_absolute() else out}: nothing to export: no cards"
+            + (f" for {scope}" if scope else "")
+            + "; write cards in your notes (Front::Back, ==cloze==) and run again"
+        )
+    planned = build_notes(cards, infos, site_url=kb.site_url)
+    return write_package(kb, planned, out, timestamp=timestamp)

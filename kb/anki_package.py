@@ -1,0 +1,372 @@
+"""A small reader for Anki packages (``.apkg``), enough to bring notes, cards and review history into kb.
+
+An ``.apkg`` is a zip. Inside, one SQLite collection:
+
+- ``collection.anki21b``: zstd-compressed, schema 18 (Anki 2.1.50 and later, the default export). Note types, their
+  fields and templates live in tables, their settings in small protobuf blobs; deck names use ``\\x1f`` between
+  levels. Such a package also carries a ``collection.anki2`` placeholder that only says "please update Anki".
+- ``collection.anki21`` / ``collection.anki2``: schema 11 (older Anki, genanki, "support older Anki versions"), with
+  note types and decks as JSON in the ``col`` row.
+
+Media files are zip members named ``0``, ``1``, ...; the ``media`` member maps them to file names: JSON in legacy
+packages, a zstd-compressed protobuf list in new ones (whose media members are zstd-compressed too). The ``meta``
+member (protobuf) says which of the two layouts the package uses.
+
+Anki itself is not needed to read any of this (it is a test-only dependency): the protobuf pieces kb needs are a
+handful of fields, read by the tiny decoder below.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.errors import KbError
+
+# The collection members, best first: a new package holds the real collection in anki21b and a placeholder in anki2.
+COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
+SUPPORTED_SCHEMAS = (
+    11,
+    18,
+)  # legacy JSON layout, current table layout (the only two Anki writes into packages)
+
+# PackageMetadata.Version in Anki's protobufs.
+META_LEGACY_1, META_LEGACY_2, META_LATEST = 1, 2, 3
+
+KIND_NORMAL, KIND_CLOZE = "normal", "cloze"
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    qfmt: str
+    afmt: str
+
+
+@dataclass(frozen=True)
+class NoteType:
+    id: int
+    name: str
+    kind: str  # normal or cloze
+    fields: tuple[str, ...]
+    templates: tuple[Template, ...]
+
+
+@dataclass(frozen=True)
+class AnkiNote:
+    id: int
+    guid: str
+    notetype_id: int
+    fields: tuple[str, ...]  # HTML, in the note type's field order
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnkiCard:
+    id: int
+    note_id: int
+    deck_id: int
+    ord: int  # template index (normal note types) or cloze number - 1 (cloze note types)
+
+
+@dataclass(frozen=True)
+class RevlogEntry:
+    id: int  # milliseconds since the epoch when the answer was given; unique in the collection
+    card_id: int
+    ease: int  # button: 1 again, 2 hard, 3 good, 4 easy (0: rescheduled by hand, no answer)
+    type: int  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
+    time_ms: int  # time spent answering
+
+
+@dataclass(frozen=True)
+class AnkiPackage:
+    """Everything kb reads from a package. Media bytes are read on demand with ``read_media``."""
+
+    path: str
+    schema: int
+    sched_ver: int  # 1: old scheduler (three buttons while learning), 2 or 3: four buttons
+    notetypes: dict[int, NoteType]
+    decks: dict[int, str]  # id -> full name with :: between levels
+    notes: tuple[AnkiNote, ...]
+    cards: tuple[AnkiCard, ...]
+    revlog: tuple[RevlogEntry, ...]
+    media: dict[str, str]  # file name -> zip member
+    media_compressed: bool  # members are zstd frames (new packages)
+
+
+# --- protobuf, the few bits kb needs -------------------------------------------------------------------------
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= len(data):
+            raise ValueError("truncated varint")
+        b = data[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+        if shift > 70:
+            raise ValueError("varint too long")
+
+
+def proto_fields(data: bytes) -> list[tuple[int, int | bytes]]:
+    """Decode one protobuf message into ``[(field number, value)]``: ints for varints, bytes for the rest."""
+    out: list[tuple[int, int | bytes]] = []
+    pos = 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, pos = _varint(data, pos)
+            out.append((number, value))
+        elif wire == 2:
+            size, pos = _varint(data, pos)
+            if pos + size > len(data):
+                raise ValueError("truncated field")
+            out.append((number, data[pos : pos + size]))
+            pos += size
+        elif wire == 1:
+            out.append((number, data[pos : pos + 8]))
+            pos += 8
+        elif wire == 5:
+            out.append((number, data[pos : pos + 4]))
+            pos += 4
+        else:
+            raise ValueError(f"unsupported wire type {wire}")
+    return out
+
+
+def _first(fields: list[tuple[int, int | bytes]], number: int, default):
+    for n, value in fields:
+        if n == number:
+            return value
+    return default
+
+
+def zstd_decompress(data: bytes) -> bytes:
+    """Decompress a zstd frame, also when the frame does not record its size (Anki streams them)."""
+    import zstandard
+
+    with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)) as reader:
+        return reader.read()
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def open_package(path: str | Path):
+    """Open an ``.apkg`` and yield ``(AnkiPackage, zipfile.ZipFile)``; bad input is a one-line KbError."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise KbError(f"{shown}: no such file; give the path of an .apkg exported from Anki") from None
+    except IsADirectoryError:
+        raise KbError(f"{shown}: is a folder; give the path of an .apkg exported from Anki") from None
+    except (zipfile.BadZipFile, OSError):
+        raise KbError(
+            f"{shown}: not an Anki package (not a zip file); export the deck from Anki with File > Export > .apkg"
+        ) from None
+    with zf:
+        yield read_package(shown, zf), zf
+
+
+def read_package(shown: str, zf: zipfile.ZipFile) -> AnkiPackage:
+    names = set(zf.namelist())
+    member = next((m for m in COLLECTION_MEMBERS if m in names), None)
+    if member is None:
+        if "collection.colpkg" in names or any(n.endswith(".anki2") for n in names):
+            found = ", ".join(sorted(names)[:5])
+            raise KbError(
+                f"{shown}: no Anki collection at the top of this zip (found {found}); export it again from Anki"
+            )
+        raise KbError(
+            f"{shown}: a zip without an Anki collection (no collection.anki21b, .anki21 or .anki2); "
+            "is this really an .apkg exported from Anki?"
+        )
+    meta_version = META_LEGACY_1
+    if "meta" in names:
+        try:
+            meta_version = int(_first(proto_fields(zf.read("meta")), 1, META_LEGACY_1))
+        except (ValueError, TypeError):
+            raise KbError(
+                f"{shown}: the package's meta entry is unreadable; export the deck again from Anki"
+            ) from None
+        if meta_version > META_LATEST:
+            raise KbError(
+                f"{shown}: package format version {meta_version} is newer than kb can read; in Anki's export dialog "
+                "tick 'Support older Anki versions' and export again"
+            )
+    try:
+        raw = zf.read(member)
+        if member.endswith("b"):
+            raw = zstd_decompress(raw)
+    except Exception as exc:  # noqa: BLE001 - zlib/zstd/zip all raise their own types for a damaged member
+        raise KbError(f"{shown}: {member} is damaged ({exc}); export the deck again from Anki") from None
+
+    with tempfile.TemporaryDirectory(prefix="kb-anki-") as tmp:
+        db_file = Path(tmp) / "collection.db"
+        db_file.write_bytes(raw)
+        conn = sqlite3.connect(str(db_file))
+        try:
+            return _read_collection(shown, member, conn, zf, meta_version)
+        except sqlite3.DatabaseError as exc:
+            raise KbError(
+                f"{shown}: {member} is not a readable Anki collection ({exc}); export it again"
+            ) from None
+        finally:
+            conn.close()
+
+
+def _read_collection(
+    shown: str, member: str, conn: sqlite3.Connection, zf: zipfile.ZipFile, meta_version: int
+) -> AnkiPackage:
+    row = conn.execute("SELECT ver FROM col").fetchone()
+    schema = int(row[0]) if row else 0
+    if schema not in SUPPORTED_SCHEMAS:
+        raise KbError(
+            f"{shown}: unsupported Anki collection version {schema} in {member} (kb reads versions 11 and 18); "
+            "export again from a current Anki, or tick 'Support older Anki versions'"
+        )
+    if schema == 11:
+        notetypes, decks, sched_ver = _schema11(conn)
+    else:
+        notetypes, decks, sched_ver = _schema18(conn)
+    notes = tuple(
+        AnkiNote(
+            id=nid,
+            guid=guid,
+            notetype_id=mid,
+            fields=tuple(flds.split("\x1f")),
+            tags=tuple(t for t in (tags or "").split() if t),
+        )
+        for nid, guid, mid, tags, flds in conn.execute(
+            "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"
+        )
+    )
+    cards = tuple(
+        AnkiCard(id=cid, note_id=nid, deck_id=did, ord=ord_)
+        for cid, nid, did, ord_ in conn.execute("SELECT id, nid, did, ord FROM cards ORDER BY nid, ord")
+    )
+    revlog = tuple(
+        RevlogEntry(id=rid, card_id=cid, ease=ease, type=rtype, time_ms=max(0, int(t or 0)))
+        for rid, cid, ease, rtype, t in conn.execute(
+            "SELECT id, cid, ease, type, time FROM revlog ORDER BY id"
+        )
+    )
+    media, compressed = _media_map(shown, zf, meta_version)
+    return AnkiPackage(
+        path=shown,
+        schema=schema,
+        sched_ver=sched_ver,
+        notetypes=notetypes,
+        decks=decks,
+        notes=notes,
+        cards=cards,
+        revlog=revlog,
+        media=media,
+        media_compressed=compressed,
+    )
+
+
+def _schema11(conn: sqlite3.Connection) -> tuple[dict[int, NoteType], dict[int, str], int]:
+    models_json, decks_json, conf_json = conn.execute("SELECT models, decks, conf FROM col").fetchone()
+    notetypes: dict[int, NoteType] = {}
+    for key, m in (json.loads(models_json or "{}") or {}).items():
+        notetypes[int(m.get("id", key))] = NoteType(
+            id=int(m.get("id", key)),
+            name=str(m.get("name", "")),
+            kind=KIND_CLOZE if m.get("type") == 1 else KIND_NORMAL,
+            fields=tuple(f["name"] for f in sorted(m.get("flds", []), key=lambda f: f.get("ord", 0))),
+            templates=tuple(
+                Template(t.get("name", ""), t.get("qfmt", ""), t.get("afmt", ""))
+                for t in sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
+            ),
+        )
+    decks = {
+        int(d.get("id", k)): str(d.get("name", "")) for k, d in (json.loads(decks_json or "{}") or {}).items()
+    }
+    conf = json.loads(conf_json or "{}") or {}
+    return notetypes, decks, int(conf.get("schedVer", 1) or 1)
+
+
+def _schema18(conn: sqlite3.Connection) -> tuple[dict[int, NoteType], dict[int, str], int]:
+    fields: dict[int, list[tuple[int, str]]] = {}
+    for ntid, ord_, name in conn.execute("SELECT ntid, ord, name FROM fields"):
+        fields.setdefault(ntid, []).append((ord_, name))
+    templates: dict[int, list[tuple[int, Template]]] = {}
+    for ntid, ord_, name, config in conn.execute("SELECT ntid, ord, name, config FROM templates"):
+        pf = proto_fields(config or b"")
+        qfmt = _first(pf, 1, b"")
+        afmt = _first(pf, 2, b"")
+        templates.setdefault(ntid, []).append(
+            (
+                ord_,
+                Template(
+                    name, bytes(qfmt).decode("utf-8", "replace"), bytes(afmt).decode("utf-8", "replace")
+                ),
+            )
+        )
+    notetypes: dict[int, NoteType] = {}
+    for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
+        kind = _first(proto_fields(config or b""), 1, 0)
+        notetypes[ntid] = NoteType(
+            id=ntid,
+            name=name,
+            kind=KIND_CLOZE if kind == 1 else KIND_NORMAL,
+            fields=tuple(n for _, n in sorted(fields.get(ntid, []))),
+            templates=tuple(t for _, t in sorted(templates.get(ntid, []), key=lambda x: x[0])),
+        )
+    decks = {did: name.replace("\x1f", "::") for did, name in conn.execute("SELECT id, name FROM decks")}
+    row = conn.execute("SELECT val FROM config WHERE key = 'schedVer'").fetchone()
+    try:
+        sched_ver = int(json.loads(row[0])) if row else 2
+    except (TypeError, ValueError):
+        sched_ver = 2
+    return notetypes, decks, sched_ver
+
+
+def _media_map(shown: str, zf: zipfile.ZipFile, meta_version: int) -> tuple[dict[str, str], bool]:
+    """File name -> zip member. Legacy: JSON ``{"0": "pic.png"}``; latest: zstd protobuf ``MediaEntries``."""
+    try:
+        raw = zf.read("media")
+    except KeyError:
+        return {}, False
+    try:
+        if meta_version >= META_LATEST:
+            entries = proto_fields(zstd_decompress(raw))
+            media = {}
+            for index, (number, entry) in enumerate(e for e in entries if e[0] == 1):
+                del number
+                pf = proto_fields(bytes(entry))
+                name = bytes(_first(pf, 1, b"")).decode("utf-8", "replace")
+                member = str(_first(pf, 4, index))
+                media[name] = member
+            return media, True
+        data = json.loads(raw.decode("utf-8") or "{}")
+        return {str(name): str(member) for member, name in data.items()}, False
+    except (ValueError, UnicodeDecodeError):
+        raise KbError(f"{shown}: the package's media list is unreadable; export it again from Anki") from None
+
+
+def read_media(pkg: AnkiPackage, zf: zipfile.ZipFile, name: str) -> bytes | None:
+    """The bytes of one media file, or None when the package does not carry it."""
+    member = pkg.media.get(name)
+    if member is None:
+        return None
+    try:
+        data = zf.read(member)
+    except KeyError:
+        return None
+    return zstd_decompress(data) if pkg.media_compressed else data

@@ -1,0 +1,139 @@
+"""Commands that trade decks with Anki: ``kb export anki`` and ``kb import anki``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kb.commands import echo_json, get_kb, open_index
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export cards to other apps.
+
+    Example: kb export anki -o kb.apkg
+    """
+
+
+@export_group.command("anki")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    default="kb.apkg",
+    show_default=True,
+    help="The .apkg file to write.",
+)
+@click.option("--tag", "tags", multiple=True, help="Only notes with this tag (repeatable).")
+@click.option(
+    "--note", "notes", multiple=True, help="Only this note, e.g. notes/books/atomic-habits.md (repeatable)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was exported as JSON.")
+def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], as_json: bool) -> None:
+    """Write your cards to an Anki package that Anki (desktop, AnkiDroid, AnkiMobile) imports.
+
+    One deck per note under a parent per type (kb::Books::Atomic Habits), tags kept, reversed cards as one
+    two-card note, cloze cards as Anki cloze notes, images packed. Exporting again after editing notes updates the
+    same Anki notes instead of duplicating them.
+
+    Example: kb export anki -o ~/Desktop/kb.apkg --tag habits
+    """
+    import time
+
+    from kb.anki_export import export_anki
+
+    kb = get_kb()
+    conn = open_index(kb)
+    rel_notes = tuple(_note_path(kb, n) for n in notes)
+    report = export_anki(kb, conn, Path(output), timestamp=time.time(), tags=tags, notes=rel_notes)
+    if as_json:
+        echo_json(
+            {
+                "path": report.path,
+                "notes": report.notes,
+                "cards": report.cards,
+                "decks": list(report.decks),
+                "media": report.media,
+                "missing_media": list(report.missing_media),
+            }
+        )
+        return
+    for line in report.missing_media:
+        click.echo(f"warning: {line}: image not found, left out of the package", err=True)
+    total = sum(report.cards.values())
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.cards.items()))
+    click.echo(
+        f"wrote {report.path}: {report.notes} Anki notes, {total} cards ({kinds}) in {len(report.decks)} decks, "
+        f"{report.media} media files"
+    )
+
+
+def _note_path(kb, given: str) -> str:
+    """A note given on the command line, as stored: relative to the root (from here, or from the root)."""
+    path = Path(given)
+    for candidate in (path if path.is_absolute() else Path.cwd() / path, kb.root / path):
+        candidate = candidate.resolve()
+        if candidate.is_file() and candidate.is_relative_to(kb.root):
+            return kb.rel(candidate)
+    return path.as_posix()
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import cards from other apps.
+
+    Example: kb import anki deck.apkg
+    """
+
+
+@import_group.command("anki")
+@click.argument("package", type=click.Path(dir_okay=False))
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder inside the notes folder for the new notes. Default: notes/imported.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
+def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
+    """Bring an Anki deck (.apkg) into kb, with its review history.
+
+    Writes one Markdown note per deck (basic cards as Front::Back, reversed as Front:::Back, cloze as {{c1::...}}),
+    copies the images next to it and replays Anki's review log so schedules continue where Anki left them. Running
+    it again changes nothing; an existing note is never rewritten.
+
+    Example: kb import anki ~/Downloads/Spanish.apkg --into notes/languages
+    """
+    from kb.anki_import import import_package
+
+    kb = get_kb()
+    conn = open_index(kb, quiet=True)
+    folder = Path(into).resolve() if into else kb.notes / "imported"
+    report = import_package(kb, conn, Path(package), folder)
+    if as_json:
+        echo_json(
+            {
+                "package": report.package,
+                "written": list(report.written),
+                "unchanged": list(report.unchanged),
+                "media": report.media_written,
+                "cards": report.cards,
+                "reviews": report.reviews,
+                "reviews_already_imported": report.reviews_known,
+                "problems": list(report.problems),
+            }
+        )
+        return
+    for line in report.problems:
+        click.echo(f"warning: {line}", err=True)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    total = sum(report.cards.values())
+    click.echo(
+        f"imported {report.package}: {len(report.written)} new notes, {len(report.unchanged)} unchanged, "
+        f"{total} cards, {report.media_written} media files, {report.reviews} reviews"
+        + (f" ({report.reviews_known} already imported)" if report.reviews_known else "")
+    )

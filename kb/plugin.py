@@ -1,0 +1,636 @@
+"""The ``kb`` MkDocs plugin: notes become study pages.
+
+Configured in mkdocs.yml (its options are kb's settings, see ``kb.config``)::
+
+    plugins:
+      - search
+      - tags
+      - kb:
+          new_per_day: 20
+
+What it does, hook by hook:
+
+- ``on_config``: validates the settings (with ``kb.config.make_settings``, as the CLI does), adds the site's own
+  scripts and styles and the bundled MathJax (from the ``django-static-mathjax`` package, copied into the site:
+  formulas render with no network).
+- ``on_files``: reads every note once (cached across ``mkdocs serve`` rebuilds by size and mtime), extracts its cards
+  with ``kb.cards``, builds the wiki-link graph for the whole site, adds the generated pages (tags index, quizzes from
+  ``kb quiz``'s generator over ``.kb/kb.db``, stats, review queue; the database is only read) and, in a dirty
+  rebuild, removes the output of pages whose backlinks changed so MkDocs renders them again.
+- ``on_nav``: a folder with more than ``nav_group_size`` notes is shown in alphabetical groups.
+- ``on_page_markdown``: per note, a header line (type, author, source, date), wiki links resolved (a broken one is a
+  build warning, so ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers (card text
+  escaped), a "Flashcards" section and a "Linked from" section.
+- ``on_page_content``: the Flashcards section's click-to-reveal deck and the note's quiz, as HTML.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import posixpath
+import re
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Section
+from mkdocs.utils import get_relative_url
+
+from kb import wikilinks
+from kb.config import Settings, db_path, make_settings
+from kb.errors import KbError, NoteError
+from kb.notes import Note, decode, parse_note
+from kb.site_pages import (
+    esc,
+    json_for_script,
+    open_index_readonly,
+    quiz_markdown,
+    read_study_data,
+    review_day,
+    review_markdown,
+    stats_markdown,
+)
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+ASSETS = Path(__file__).parent / "site"
+ASSET_PREFIX = "assets/kb"
+MATHJAX_FILE = "tex-svg-full.js"
+STUDY_DIR = "study"
+DECK_PLACEHOLDER = "kbdeck5e0c2a"
+
+
+def _option(name: str):
+    # Every kb setting is accepted here and validated by kb.config.make_settings, the same code the CLI uses,
+    # so the site and `kb` agree on what a value means and reject the same mistakes with the same message.
+    return (name, config_options.Optional(config_options.Type(object)))
+
+
+SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "extra")
+
+
+def mathjax_dir() -> Path | None:
+    """The folder of MathJax's browser bundles installed with the ``django-static-mathjax`` package."""
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location) / "static" / "mathjax" / "es5"
+        if (folder / MATHJAX_FILE).is_file():
+            return folder
+    return None
+
+
+@dataclass
+class NoteInfo:
+    """What the plugin knows about one Markdown page, read once per change."""
+
+    src: str  # relative to the notes folder: books/atomic-habits.md
+    path: str  # relative to the root, as kb shows it: notes/books/atomic-habits.md
+    title: str
+    note: Note | None
+    error: NoteError | None
+    links: list[wikilinks.WikiLink]
+    cards: tuple = ()
+    card_problems: tuple = ()
+
+
+def _card_module():
+    if importlib.util.find_spec("kb.cards") is None:
+        return None
+    import kb.cards
+
+    return kb.cards
+
+
+class KbPlugin(BasePlugin):
+    config_scheme = (
+        *(_option(name) for name in SETTING_NAMES),
+        ("quiz_questions", config_options.Type(int, default=20)),
+        ("quiz_min_notes", config_options.Type(int, default=2)),
+        ("quiz_tag_pages", config_options.Type(int, default=30)),
+        ("study_pages", config_options.Type(bool, default=True)),
+        ("flashcards_section", config_options.Type(bool, default=True)),
+        # A folder with more notes than this shows them in alphabetical groups in the navigation: Material renders
+        # the visible navigation into every page, so a folder of 500 notes would cost 500 links on each of them.
+        ("nav_group_size", config_options.Type(int, default=60)),
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._cache: dict[str, tuple[tuple[int, int], NoteInfo]] = {}
+        self._graph: dict[str, tuple] | None = None
+        self.notes: dict[str, NoteInfo] = {}
+        self.backlinks: dict[str, list[str]] = {}
+        self.resolved: dict[str, dict[tuple[int, int], str | None]] = {}
+        self.settings = Settings()
+        self.dirty = False
+        self._generated_dir: Path | None = None
+        self._quiz_cache: dict[tuple, dict] = {}
+        self._deck_html: dict[str, str] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------------------------
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds, so notes that did not
+        # change are not read again and the previous link graph tells which pages need their backlinks redone.
+        self.dirty = dirty
+        if dirty:
+            import tempfile
+
+            self._generated_dir = Path(tempfile.mkdtemp(prefix="kb-site-"))
+
+    def on_shutdown(self):
+        if self._generated_dir is not None:
+            import shutil
+
+            shutil.rmtree(self._generated_dir, ignore_errors=True)
+
+    def on_config(self, config):
+        options = {name: self.config[name] for name in SETTING_NAMES if self.config.get(name) is not None}
+        try:
+            self.settings = make_settings(options, where=str(config.config_file_path or "mkdocs.yml"))
+        except KbError as exc:
+            raise PluginError(str(exc)) from None
+        self.root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        self.docs_dir = Path(config.docs_dir).resolve()
+        try:
+            self.docs_prefix = self.docs_dir.relative_to(self.root).as_posix()
+        except ValueError:
+            self.docs_prefix = ""
+        self.mathjax = mathjax_dir()
+        scripts = [f"{ASSET_PREFIX}/kb.js"]
+        if self.mathjax is not None:
+            scripts = [
+                f"{ASSET_PREFIX}/mathjax-config.js",
+                f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}",
+                *scripts,
+            ]
+        else:
+            log.warning(
+                "kb: MathJax is not installed, formulas will show as TeX source; "
+                "install kb with its dependencies (pip install django-static-mathjax)"
+            )
+        for script in scripts:
+            if script not in config.extra_javascript:
+                config.extra_javascript.append(script)
+        if f"{ASSET_PREFIX}/kb.css" not in config.extra_css:
+            config.extra_css.append(f"{ASSET_PREFIX}/kb.css")
+        return config
+
+    # -- files: read notes, link graph, generated pages ----------------------------------------------------
+
+    def _read(self, file: File) -> NoteInfo:
+        src = file.src_uri
+        path = f"{self.docs_prefix}/{src}" if self.docs_prefix else src
+        abs_path = file.abs_src_path
+        try:
+            st = os.stat(abs_path)
+            key = (st.st_size, st.st_mtime_ns)
+        except (OSError, TypeError):
+            key = None
+        cached = self._cache.get(src)
+        if key is not None and cached is not None and cached[0] == key:
+            return cached[1]
+        info = self._parse(src, path, file)
+        if key is not None:
+            self._cache[src] = (key, info)
+        return info
+
+    def _parse(self, src: str, path: str, file: File) -> NoteInfo:
+        try:
+            raw = file.content_bytes
+        except OSError as exc:
+            err = NoteError(path, 1, f"cannot read this note ({exc.strerror})")
+            return NoteInfo(src, path, src, None, err, [])
+        try:
+            note = parse_note(path, raw)
+        except NoteError as err:
+            title = posixpath.splitext(posixpath.basename(src))[0]
+            try:
+                body = decode(path, raw)
+            except NoteError:
+                body = ""
+            return NoteInfo(src, path, title, None, err, wikilinks.find_links(body))
+        links = wikilinks.find_links(note.body)
+        cards, problems = self._extract(note)
+        return NoteInfo(src, path, note.title, note, None, links, cards, problems)
+
+    def _extract(self, note: Note) -> tuple[tuple, tuple]:
+        cards_mod = _card_module()
+        if cards_mod is None or not note.flashcards:
+            return (), ()
+        try:
+            result = cards_mod.extract_cards(
+                note,
+                keypoint_headings=self.settings.keypoint_headings,
+                keypoint_cards=self.settings.keypoint_cards and note.keypoint_cards,
+            )
+        except KbError as exc:
+            log.warning(f"kb: {exc}")
+            return (), ()
+        return tuple(result.cards), tuple(result.problems)
+
+    def on_files(self, files: Files, config):
+        self.files_by_src = {}
+        notes: dict[str, NoteInfo] = {}
+        for file in files.documentation_pages():
+            if file.generated_by:
+                continue
+            notes[file.src_uri] = self._read(file)
+            self.files_by_src[file.src_uri] = file
+        for src in list(self._cache):
+            if src not in notes:
+                del self._cache[src]
+        self.notes = notes
+        for info in notes.values():
+            if info.error is not None:
+                log.warning(f"kb: {info.error}")
+
+        self.index = wikilinks.LinkIndex({src: info.title for src, info in notes.items()}, self.docs_prefix)
+        backlinks: dict[str, set[str]] = {}
+        resolved: dict[str, dict[tuple[int, int], str | None]] = {}
+        for src, info in notes.items():
+            table = {}
+            for link in info.links:
+                target = self.index.resolve(link.target, src)
+                table[(link.line, link.start)] = target
+                if target is not None and target != src:
+                    backlinks.setdefault(target, set()).add(src)
+            resolved[src] = table
+        self.resolved = resolved
+        self.backlinks = {
+            t: sorted(s, key=lambda x: (notes[x].title.casefold(), x)) for t, s in backlinks.items()
+        }
+        self._invalidate_changed(config)
+
+        self._add_assets(files, config)
+        if self.config["study_pages"]:
+            self._add_generated_pages(files, config)
+        return files
+
+    def _invalidate_changed(self, config) -> None:
+        """In a dirty rebuild, pages whose backlinks or link targets changed are rendered again.
+
+        MkDocs re-renders only pages whose source is newer than their output. A note gains a backlink when another
+        note changes, so the page's output is removed; the note itself is never touched.
+        """
+        graph = {}
+        for src, info in self.notes.items():
+            incoming = tuple((s, self.notes[s].title) for s in self.backlinks.get(src, ()))
+            outgoing = tuple(
+                (t, self.notes[t].title if t in self.notes else None)
+                for t in self.resolved.get(src, {}).values()
+            )
+            graph[src] = (info.title, incoming, outgoing)
+        previous, self._graph = self._graph, graph
+        if previous is None or not self.dirty:
+            return
+        for src, entry in graph.items():
+            old = previous.get(src)
+            if old is not None and old != entry:
+                file = self.files_by_src.get(src)
+                if file is not None and file.abs_dest_path and os.path.exists(file.abs_dest_path):
+                    os.unlink(file.abs_dest_path)
+
+    def _add_assets(self, files: Files, config) -> None:
+        for name in ("kb.js", "kb.css", "mathjax-config.js"):
+            uri = f"{ASSET_PREFIX}/{name}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(ASSETS / name)))
+        if self.mathjax is not None:
+            uri = f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}"
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(self.mathjax / MATHJAX_FILE)))
+
+    # -- generated pages ------------------------------------------------------------------------------------
+
+    def _add_page(self, files: Files, config, src: str, content: str, *, in_nav: bool = True) -> None:
+        if files.get_file_from_path(src) is not None:
+            return  # the user's own page wins
+        inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+        if self._generated_dir is None:
+            files.append(File.generated(config, src, content=content, inclusion=inclusion))
+            return
+        # `mkdocs serve --dirty`: a generated page is a file rewritten only when its content changes, so MkDocs
+        # renders again only the pages that did change (an in-memory page would be rendered on every edit).
+        path = self._generated_dir / src
+        try:
+            same = path.read_text(encoding="utf-8") == content
+        except OSError:
+            same = False
+        if not same:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        files.append(File.generated(config, src, abs_src_path=str(path), inclusion=inclusion))
+
+    def _add_generated_pages(self, files: Files, config) -> None:
+        self._add_page(
+            files,
+            config,
+            "tags.md",
+            "---\ntitle: Tags\nflashcards: false\n---\n# Tags\n\nEvery tag used in the notes, with its notes.\n\n"
+            "<!-- material/tags -->\n",
+        )
+        now = datetime.now(UTC)
+        data = read_study_data(db_path(self.root), self.settings, now)
+        today = review_day(now, self.settings)
+        # Generated pages stay out of the search index: their words are the notes' words.
+        hidden = "---\nsearch:\n  exclude: true\nflashcards: false\n---\n"
+        self._add_page(files, config, f"{STUDY_DIR}/stats.md", hidden + stats_markdown(data, today))
+
+        def link_of(note_path: str) -> str | None:
+            src = self._src_of(note_path)
+            if src is None:
+                return None
+            return posixpath.relpath(src, STUDY_DIR)
+
+        self._add_page(files, config, f"{STUDY_DIR}/review.md", hidden + review_markdown(data, link_of))
+        self._add_quiz_pages(files, config)
+
+    def _src_of(self, note_path: str) -> str | None:
+        prefix = f"{self.docs_prefix}/" if self.docs_prefix else ""
+        if prefix and note_path.startswith(prefix):
+            note_path = note_path[len(prefix) :]
+        return note_path if note_path in self.notes else None
+
+    def _note_url(self, note_path: str, from_url: str) -> str | None:
+        src = self._src_of(note_path)
+        file = self.files_by_src.get(src) if src else None
+        if file is None:
+            return None
+        return get_relative_url(file.url, from_url)
+
+    def _add_quiz_pages(self, files: Files, config) -> None:
+        from kb import site_quiz
+
+        tags: dict[str, list[NoteInfo]] = {}
+        for info in self.notes.values():
+            if info.note is not None:
+                for tag in info.note.tags:
+                    tags.setdefault(tag, []).append(info)
+        # A page per tag (the tags with most notes first, up to quiz_tag_pages): each costs a quiz generation.
+        chosen = [t for t in tags if len(tags[t]) >= self.config["quiz_min_notes"]]
+        chosen = sorted(chosen, key=lambda t: (-len(tags[t]), t.casefold()))[: self.config["quiz_tag_pages"]]
+        scopes = [("index", "Quiz: all notes", list(self.notes.values()), None)]
+        used = {"index"}
+        for tag in sorted(chosen, key=str.casefold):
+            slug = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-") or "tag"
+            while slug in used:
+                slug += "-"
+            used.add(slug)
+            scopes.append((slug, f"Quiz: {tag}", tags[tag], tag))
+
+        conn, why = None, ""
+        if site_quiz.generator_available():
+            db = db_path(self.root)
+            conn, why = open_index_readonly(db)
+            db_key = tuple(_stat_key(Path(f"{db}{suffix}")) for suffix in ("", "-wal"))
+            if len(self._quiz_cache) > 4 * len(scopes):
+                self._quiz_cache.clear()
+        titles = {info.path: info.title for info in self.notes.values()}
+        try:
+            for slug, title, infos, tag in scopes:
+                src = f"{STUDY_DIR}/quiz/{slug}.md"
+                page_url = File(src, None, "", config.use_directory_urls).url
+
+                def url_of(path, _u=page_url):
+                    return self._note_url(path, _u)
+
+                n = self.config["quiz_questions"]
+                if conn is not None:
+                    key = (db_key, tag, n, slug)
+                    payload = self._quiz_cache.get(key)
+                    if payload is None:  # generated again only when the index changed (kb index, kb review)
+                        payload = site_quiz.quiz_from_index(
+                            conn, tag=tag, n=n, seed=slug, titles=titles, url_of=url_of
+                        )
+                        self._quiz_cache[key] = payload
+                elif site_quiz.generator_available():
+                    payload = {"questions": [], "notices": [why]}
+                else:  # before kb's quiz generator is installed: questions from the cards themselves
+                    payload = site_quiz.build_quiz([i for i in infos if i.note is not None], n, slug, url_of)
+                if tag is None:
+                    intro = "Questions drawn from every note. " + _tag_list_markdown(scopes[1:])
+                else:
+                    intro = f"Questions from the notes tagged **{esc(tag)}**. [Quiz on all notes](index.md)."
+                front = f"---\ntitle: {json_for_script(title)}\nflashcards: false\nsearch:\n  exclude: true\n---\n"
+                content = front + quiz_markdown(title, intro, payload, f"kb-quiz-{slug}")
+                # Only the all-notes quiz is in the navigation; it links to the one for each tag.
+                self._add_page(files, config, src, content, in_nav=tag is None)
+        finally:
+            if conn is not None:
+                conn.close()
+
+    # -- navigation -------------------------------------------------------------------------------------------
+
+    def on_nav(self, nav, config, files):
+        size = self.config["nav_group_size"]
+        if size and size > 1:
+            for item in nav.items:
+                if item.is_section:
+                    self._group_section(item, size)
+        return nav
+
+    def _group_section(self, section: Section, size: int) -> None:
+        for child in section.children:
+            if child.is_section:
+                self._group_section(child, size)
+        pages = [c for c in section.children if c.is_page and not c.is_index]
+        if len(pages) <= size:
+            return
+        others = [c for c in section.children if not (c.is_page and not c.is_index)]
+        groups = []
+        count = -(-len(pages) // size)
+        per = -(-len(pages) // count)
+        for start in range(0, len(pages), per):
+            chunk = pages[start : start + per]
+            first, last = (self._title_of(p) for p in (chunk[0], chunk[-1]))
+            group = Section(f"{_short(first)} – {_short(last)}", chunk)
+            group.parent = section
+            for page in chunk:
+                page.parent = group
+            groups.append(group)
+        section.children = others + groups
+
+    def _title_of(self, page) -> str:
+        info = self.notes.get(page.file.src_uri)
+        return info.title if info else (page.title or page.file.name)
+
+    # -- pages ------------------------------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        src = page.file.src_uri
+        info = self.notes.get(src)
+        if info is None:
+            return markdown
+        offset = _line_offset(page.file, markdown)
+        self._warn_broken_links(markdown, info, offset)
+        if info.note is not None and info.cards:
+            markdown = self._render_cards(markdown, info, offset)
+        markdown = self._links_in_text(markdown, info.src)
+        markdown = _insert_after_h1(markdown, self._header_line(info))
+        extra = []
+        if info.note is not None and info.cards and self.config["flashcards_section"]:
+            extra.append(self._flashcards_section(info, page))
+        back = self.backlinks.get(src)
+        if back:
+            extra.append(self._backlinks_section(src, back))
+        if extra:
+            markdown = markdown.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
+        return markdown
+
+    def _link_markdown(
+        self, src: str, link: wikilinks.WikiLink, target: str | None, page_url: str | None = None
+    ) -> str:
+        label = wikilinks.escape_label(link.label)
+        if target is None:
+            return f'<span class="kb-broken-link" title="no note named {esc(link.target)}">{esc(link.label)}</span>'
+        if page_url is None:
+            url = wikilinks.relative_url(src, target)  # MkDocs turns the .md link into the page's URL
+        else:
+            url = get_relative_url(self.files_by_src[target].url, page_url) or "./"  # HTML output: final URL
+        if link.anchor:
+            url += "#" + wikilinks.anchor_of(link.anchor)
+        return f"[{label}](<{url}>)"
+
+    def _warn_broken_links(self, markdown: str, info: NoteInfo, offset: int) -> None:
+        for link in wikilinks.find_links(markdown):
+            if self.index.resolve(link.target, info.src) is None:
+                log.warning(
+                    f"{info.path}:{offset + link.line + 1}: wiki link [[{link.target}]] matches no note; "
+                    "fix the title or path (e.g. [[books/atomic-habits|Atomic Habits]])"
+                )
+
+    def _links_in_text(self, text: str, src: str, page_url: str | None = None) -> str:
+        links = wikilinks.find_links(text)
+        if not links:
+            return text
+        replace = {
+            (lk.line, lk.start): self._link_markdown(src, lk, self.index.resolve(lk.target, src), page_url)
+            for lk in links
+        }
+        return wikilinks.rewrite_links(text, links, replace)
+
+    def _header_line(self, info: NoteInfo) -> str:
+        note = info.note
+        if note is None:
+            return ""
+        meta = note.meta
+        parts = []
+        if meta.get("type") or note.author or note.source or note.date:
+            parts.append(f'<span class="kb-type">{esc(note.type.replace("-", " ").capitalize())}</span>')
+        if note.author:
+            parts.append(f'<span class="kb-author">{esc(note.author)}</span>')
+        if note.source:
+            if re.match(r"https?://", note.source):
+                parts.append(
+                    f'<a class="kb-source" href="{esc(note.source)}" rel="noopener">{esc(_short_url(note.source))}</a>'
+                )
+            else:
+                parts.append(f'<span class="kb-source">{esc(note.source)}</span>')
+        if note.date:
+            parts.append(f'<time class="kb-date" datetime="{esc(note.date)}">{esc(note.date)}</time>')
+        if not parts:
+            return ""
+        return '<p class="kb-meta">' + ' <span class="kb-sep">·</span> '.join(parts) + "</p>"
+
+    def _backlinks_section(self, src: str, sources: list[str]) -> str:
+        lines = [
+            "## Linked from {#kb-linked-from data-search-exclude}",
+            "",
+            '<div class="kb-backlinks" data-search-exclude markdown>',
+            "",
+        ]
+        for other in sources:
+            title = wikilinks.escape_label(self.notes[other].title)
+            lines.append(f"- [{title}](<{wikilinks.relative_url(src, other)}>)")
+        lines += ["", "</div>"]
+        return "\n".join(lines)
+
+    # Cards: shown as questions and answers where they are written, and as a deck at the end of the note.
+
+    def _render_cards(self, markdown: str, info: NoteInfo, offset: int) -> str:
+        from kb import site_cards
+
+        return site_cards.render_card_lines(
+            markdown, info.cards, offset, lambda t: self._links_in_text(t, info.src)
+        )
+
+    def _flashcards_section(self, info: NoteInfo, page) -> str:
+        """The section's heading in the Markdown (so the table of contents lists it) and a placeholder for its
+        body, which ``on_page_content`` puts in as HTML: Python-Markdown would only parse that HTML again."""
+        from kb import site_cards, site_quiz
+
+        has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
+        title = "Study the flashcards" if has_heading else "Flashcards"
+        body = site_cards.deck_html(info.cards, lambda t: self._links_in_text(t, info.src, page.url))
+        payload = site_quiz.build_quiz(
+            [info], n=self.config["quiz_questions"], seed=info.path, url_of=lambda _path: "#"
+        )
+        if payload["questions"]:
+            body += "\n" + site_cards.note_quiz_block(payload)
+        self._deck_html[page.file.src_uri] = body
+        return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
+
+    def on_page_content(self, html: str, page, config, files):
+        body = self._deck_html.pop(page.file.src_uri, None)
+        if body is None:
+            return html
+        return html.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+
+
+def _tag_list_markdown(scopes) -> str:
+    if not scopes:
+        return ""
+    items = ", ".join(f"[{esc(tag)}]({slug}.md)" for slug, _title, _infos, tag in scopes)
+    return f"By tag: {items}."
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= 18 else title[:16].rstrip() + "…"
+
+
+def _short_url(url: str) -> str:
+    text = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    return text if len(text) <= 48 else text[:45] + "…"
+
+
+def _line_offset(file: File, markdown: str) -> int:
+    """Lines of the source file before ``markdown`` (MkDocs hands pages over with the front matter removed)."""
+    try:
+        text = file.content_string.replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if markdown and text.endswith(markdown):
+        return text.count("\n", 0, len(text) - len(markdown))
+    return 0
+
+
+def _insert_after_h1(markdown: str, block: str) -> str:
+    if not block:
+        return markdown
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines[:40]):
+        if re.match(r"#\s+\S", line):
+            lines[i + 1 : i + 1] = ["", block, ""]
+            return "\n".join(lines)
+        if line.strip():
+            break
+    return block + "\n\n" + markdown

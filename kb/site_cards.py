@@ -1,0 +1,263 @@
+"""How flashcards look on the site: card syntaxes shown cleanly where they are written, and a deck of cards.
+
+Uses the extractor's line spans (``Card.line`` / ``Card.end_line``), so what the page shows is exactly what
+``kb review`` asks. Card text reaches the page through Markdown (bold, code and math still render) with its raw
+HTML escaped: a card containing ``</script>`` or ``<img onerror=...>`` shows as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from kb.site_pages import esc, escape_html_text, json_for_script
+
+ANKI_CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+PREFIX_RE = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)")
+ADMONITION_RE = re.compile(r'^([ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+[^"\n]*)(?:"(.*)")?(.*)$')
+
+Linker = Callable[[str], str]
+
+
+def _kind(card) -> str:
+    return str(getattr(card.kind, "value", card.kind))
+
+
+def card_markdown(text: str) -> str:
+    """Card text as Markdown with raw HTML neutralised (code and math kept as written)."""
+    return escape_html_text(text)
+
+
+def _cloze_plain(line: str) -> str:
+    """``{{c1::x}}`` / ``{{c1::x::hint}}`` shown as highlighted ``==x==`` (the deletion's text, never its markup)."""
+    return ANKI_CLOZE_RE.sub(lambda m: f"=={m.group(2)}==", line)
+
+
+def _looks_like(kind: str, lines: list[str]) -> bool:
+    """A guard: the lines at the card's span are the card's source (else the page is left as written)."""
+    text = "\n".join(lines)
+    first = lines[0].strip() if lines else ""
+    if not first:
+        return False
+    if kind == "question":
+        return bool(re.match(r"(!!!|\?\?\?)", first)) or first.startswith("Q:")
+    if kind in ("basic", "reversed"):
+        return "::" in text or any(ln.strip() in ("?", "??") for ln in lines)
+    return True  # clozes (generated ones carry no markup), definitions, key points
+
+
+def _qa_block(indent: str, front: str, back: str, kind: str) -> list[str]:
+    return [
+        "",
+        f'{indent}<div class="kb-qa kb-kind-{kind}" markdown>',
+        f'{indent}<div class="kb-q" markdown>',
+        "",
+        *(f"{indent}{line}" for line in front.split("\n")),
+        "",
+        f"{indent}</div>",
+        f'{indent}<div class="kb-a" markdown>',
+        "",
+        *(f"{indent}{line}" for line in back.split("\n")),
+        "",
+        f"{indent}</div>",
+        f"{indent}</div>",
+        "",
+    ]
+
+
+def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linker | None = None) -> str:
+    """Rewrite the lines where cards are written so no card separator shows on the page.
+
+    ``offset`` is the number of file lines before ``markdown`` (the front matter), so a card's file line ``n`` is
+    ``lines[n - 1 - offset]``.
+    """
+    lines = markdown.split("\n")
+    spans: dict[tuple[int, int], list] = {}
+    for card in cards:
+        spans.setdefault((card.line, card.end_line), []).append(card)
+    replaced: list[tuple[int, int, list[str]]] = []
+    taken: set[int] = set()
+    for (first, last), group in sorted(spans.items()):
+        a, b = first - 1 - offset, last - 1 - offset
+        if a < 0 or b >= len(lines) or b < a or any(i in taken for i in range(a, b + 1)):
+            continue
+        card = group[0]
+        kind = _kind(card)
+        source = lines[a : b + 1]
+        if not _looks_like(kind, source):
+            continue
+        new = _render_span(kind, card, source)
+        if new is None:
+            continue
+        taken.update(range(a, b + 1))
+        replaced.append((a, b, new))
+    for a, b, new in sorted(replaced, reverse=True):
+        lines[a : b + 1] = new
+    return "\n".join(lines)
+
+
+def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
+    first = source[0]
+    prefix = PREFIX_RE.match(first).group(1)
+    indent = re.match(r"[ \t>]*", first).group(0)
+    if kind == "question" and re.match(r"[ \t]*(!!!|\?\?\?)", first):
+        # A MkDocs question block renders as a click-to-reveal block already; only its text is made safe.
+        m = ADMONITION_RE.match(first)
+        head = first
+        if m and m.group(2) is not None:
+            head = f'{m.group(1)}"{esc(m.group(2))}"{m.group(3)}'
+        return [head, *(escape_html_text(line) for line in source[1:])]
+    if kind in ("basic", "reversed", "question"):
+        if len(source) == 1:
+            # one line (`Front::Back`, possibly a list item): question then answer, in place
+            return [
+                f'{prefix}<span class="kb-q">{card_markdown(card.front)}</span>'
+                f'<span class="kb-a">{card_markdown(card.back)}</span>'
+            ]
+        return _qa_block(indent, card_markdown(card.front), card_markdown(card.back), kind)
+    if kind == "cloze":
+        return [escape_html_text(_cloze_plain(line)) for line in source]
+    # definitions and key points already read well as written; only their text is made safe
+    return [escape_html_text(line) for line in source]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The deck at the end of a note
+
+
+def _cloze_front_html(card) -> str:
+    """A cloze card's text with this card's deletions as blanks that reveal on click, the others shown."""
+    text = card.cloze_text
+
+    def blank(m: re.Match) -> str:
+        content = card_markdown(m.group(2))
+        if int(m.group(1)) != card.cloze_index:
+            return content
+        hint = m.group(3)
+        shown = f"[{esc(hint)}]" if hint else "[…]"
+        return (
+            f'<span class="kb-blank" tabindex="0" role="button" title="Show the answer">'
+            f'<span class="kb-blank-hint">{shown}</span><span class="kb-blank-answer">{content}</span></span>'
+        )
+
+    out = []
+    pos = 0
+    for m in ANKI_CLOZE_RE.finditer(text):
+        out.append(card_markdown(text[pos : m.start()]))
+        out.append(blank(m))
+        pos = m.end()
+    out.append(card_markdown(text[pos:]))
+    return "".join(out)
+
+
+def note_quiz_block(payload: dict) -> str:
+    """A quiz on one note, opened from its Flashcards section (kb.js runs it; the JSON is script-safe)."""
+    return "\n".join(
+        [
+            '<details class="kb-note-quiz" data-search-exclude>',
+            "<summary>Start a quiz on this note</summary>",
+            '<div class="kb-quiz" data-kb-quiz="kb-note-quiz-data" data-kb-all></div>',
+            "</details>",
+            f'<script type="application/json" id="kb-note-quiz-data">{json_for_script(payload)}</script>',
+            "",
+        ]
+    )
+
+
+_RENDERER = None
+
+
+def render_html(text: str) -> str:
+    """Card text (already made safe by ``card_markdown``) to HTML with a small Markdown of its own.
+
+    The deck repeats every card of the note, so it is rendered here with only what card text needs (emphasis,
+    code, ``==marks==``, math for MathJax) rather than by the page's full extension set: the deck then costs a
+    fraction of what the note itself costs to build.
+    """
+    global _RENDERER
+    if _RENDERER is None:
+        import markdown
+
+        _RENDERER = markdown.Markdown(
+            extensions=[
+                "pymdownx.arithmatex",
+                "pymdownx.mark",
+                "pymdownx.betterem",
+                "pymdownx.highlight",
+                "pymdownx.inlinehilite",
+            ],
+            extension_configs={"pymdownx.arithmatex": {"generic": True}},
+        )
+    _RENDERER.reset()
+    return _RENDERER.convert(text)
+
+
+SPLIT = "kbsplit0d6f1c"  # a paragraph of its own between texts: Markdown leaves it as <p>kbsplit0d6f1c</p>
+_PLAIN_RE = re.compile(r"[^\w\s.,;:!?'\"()%/+-]|\n\s*\n|^\s*(?:[-+]|\d+[.)])\s", re.M)
+
+
+def _plain(text: str) -> str | None:
+    """HTML for text with nothing Markdown would change (most card text is plain prose), else None."""
+    if _PLAIN_RE.search(text) or "::" in text:
+        return None
+    return f"<p>{text}</p>"
+
+
+def render_many(texts: list[str]) -> list[str]:
+    """Render many card texts, plain ones directly and the rest in one Markdown pass (a pass has a fixed cost far
+    above a short text's)."""
+    out: list[str | None] = [_plain(t) for t in texts]
+    rest = [t for t, o in zip(texts, out, strict=True) if o is None]
+    if rest:
+        html_text = render_html(f"\n\n{SPLIT}\n\n".join(rest))
+        parts = [p.strip() for p in html_text.split(f"<p>{SPLIT}</p>")]
+        if len(parts) != len(rest):  # a text broke the block structure (e.g. an unclosed fence): one by one
+            parts = [render_html(t) for t in rest]
+        it = iter(parts)
+        out = [o if o is not None else next(it) for o in out]
+    return out  # type: ignore[return-value]
+
+
+def _inline(html_text: str) -> str:
+    """A single rendered paragraph without its ``<p>`` (for a summary line)."""
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        return html_text[3:-4]
+    return html_text
+
+
+def deck_html(cards: Sequence, linker: Linker | None = None, quiz_href: str | None = None) -> str:
+    """The HTML of a "Flashcards" section: each card click-to-reveal; cloze cards with blanks that reveal.
+
+    ``linker`` turns wiki links in card text into Markdown links with final URLs (the deck is HTML, so MkDocs
+    does not rewrite links inside it).
+    """
+    link = linker or (lambda t: t)
+    count = len(cards)
+    summary = f"{count} card{'s' if count != 1 else ''} from this note. Click a card to see its answer."
+    if quiz_href:
+        summary += f' <a class="kb-quiz-link" href="{esc(quiz_href)}">Start a quiz on this note</a>'
+    html_parts = [
+        f'<div class="kb-deck" data-search-exclude><p class="kb-deck-summary">{summary}</p>',
+    ]
+    texts: list[str] = []
+    for card in cards:
+        if _kind(card) == "cloze" and getattr(card, "cloze_text", ""):
+            texts.append(link(_cloze_front_html(card)))
+        else:
+            texts += [link(card_markdown(card.front)), link(card_markdown(card.back))]
+    rendered = iter(render_many(texts))
+    for card in cards:
+        kind = _kind(card)
+        badge = ' <span class="kb-badge">generated</span>' if getattr(card, "generated", False) else ""
+        crumb = " › ".join(card.context[1:]) if getattr(card, "context", ()) else ""
+        context = f'<span class="kb-context">{esc(crumb)}</span>' if crumb else ""
+        if kind == "cloze" and getattr(card, "cloze_text", ""):
+            html_parts.append(f'<div class="kb-card kb-cloze-card">{context}{badge}{next(rendered)}</div>')
+            continue
+        front, back = next(rendered), next(rendered)
+        html_parts.append(
+            f'<details class="kb-card kb-kind-{esc(kind)}"><summary>{_inline(front)}{badge}</summary>{context}'
+            f'<div class="kb-answer">{back}</div></details>'
+        )
+    html_parts.append("</div>")
+    return "\n".join(html_parts)

@@ -1,0 +1,132 @@
+"""Helpers for the site tests: a knowledge base with the repository's mkdocs.yml, real `mkdocs build` runs, the
+built site served on 127.0.0.1, and Debian's chromium driven by Playwright with every non-local request blocked."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium (run .ci/install-browser)",
+)
+
+
+needs_cards = pytest.mark.skipif(
+    importlib.util.find_spec("kb.cards") is None, reason="the card extractor (kb/cards.py) is not merged yet"
+)
+
+
+def make_kb(root: Path, notes: dict[str, str], *, yml_extra: str = "") -> Path:
+    """A knowledge base at ``root``: the repository's mkdocs.yml and theme overrides, and the given notes."""
+    (root / "notes").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    if yml_extra:
+        with open(root / "mkdocs.yml", "a", encoding="utf-8") as fh:
+            fh.write(yml_extra)
+    shutil.copytree(REPO / "site_overrides", root / "site_overrides", dirs_exist_ok=True)
+    for rel, text in notes.items():
+        path = root / "notes" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def mkdocs_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    return env
+
+
+def build(root: Path, *, strict: bool = True, site_dir: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real `mkdocs build` (as a user would) in ``root``; the kb plugin comes from this repository."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q" if not strict else "--strict"]
+    if site_dir is not None:
+        cmd += ["-d", str(site_dir)]
+    return subprocess.run(cmd, cwd=root, env=mkdocs_env(), capture_output=True, text=True, timeout=300)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost")
+
+
+@contextmanager
+def browser() -> Iterator:
+    """Chromium through Playwright's Python API."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageWatch:
+    """A page with the network limited to this machine; console errors, page errors and blocked requests kept."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+        def route(r):
+            if is_local(r.request.url):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
