@@ -86,8 +86,7 @@ def search(
     match = to_fts_query(query)
     # Large notes have several full-text rows (chunks, see kb/indexer.py); keep each note's best row.
     sql = [
-        "SELECT n.path, n.title, n.type, n.tags,",
-        f" snippet(notes_fts, 3, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 16),",
+        "SELECT notes_fts.rowid, n.path, n.title, n.type, n.tags,",
         " bm25(notes_fts, 0.0, 10.0, 5.0, 1.0) AS rank",
         " FROM notes_fts JOIN notes n ON n.rowid = (notes_fts.rowid >> 12)",
         " WHERE notes_fts MATCH ?",
@@ -104,10 +103,22 @@ def search(
     params.append(limit * 4)
     try:
         rows = conn.execute("".join(sql), params).fetchall()
+        best: dict[str, tuple] = {}
+        for row in rows:
+            best.setdefault(row[1], row)
+        top = list(best.values())[:limit]
+        # Snippets only for the rows shown: snippet() re-reads and re-tokenizes its row, so computing it inside the
+        # ranking query (for every candidate row) took most of a search's time.
+        snippets = dict(
+            conn.execute(
+                f"SELECT rowid, snippet(notes_fts, 3, '{HIGHLIGHT_START}', '{HIGHLIGHT_END}', '…', 16)"
+                f" FROM notes_fts WHERE notes_fts MATCH ? AND rowid IN ({','.join('?' * len(top))})",
+                [match, *(row[0] for row in top)],
+            )
+        )
     except sqlite3.OperationalError as exc:
         raise KbError(f'search: cannot search for {query!r} ({exc}); use plain words or "a phrase"') from None
-    hits: dict[str, SearchHit] = {}
-    for path, title, typ, tags, snippet, rank in rows:
-        if path not in hits:
-            hits[path] = SearchHit(path, title, typ, tuple(json.loads(tags)), snippet or "", rank)
-    return list(hits.values())[:limit]
+    return [
+        SearchHit(path, title, typ, tuple(json.loads(tags)), snippets.get(rowid) or "", rank)
+        for rowid, path, title, typ, tags, rank in top
+    ]

@@ -18,7 +18,11 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
     root_obj = ctx.find_root().obj or {}
     cached = root_obj.get("kb")
     if cached is None:
-        cached = KnowledgeBase.open(root_obj.get("root"))
+        from kb.configcache import open_kb
+
+        cached = open_kb(
+            root_obj.get("root")
+        )  # KnowledgeBase.open, without re-parsing an unchanged mkdocs.yml
         root_obj["kb"] = cached
     return cached
 
@@ -28,11 +32,13 @@ def refresh(kb: KnowledgeBase):
 
     Returns (connection, index report, replay report). The connection closes when the command ends.
     """
+    from kb.configcache import remember_opened
     from kb.indexer import index
     from kb.review import sync_journal
     from kb.store import open_store
 
     conn = open_store(kb.db)
+    remember_opened(kb)
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(conn.close)

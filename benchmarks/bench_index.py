@@ -1,0 +1,231 @@
+"""Benchmarks of `kb index`: full, no-op, one edited note, and peak memory.
+
+    python benchmarks/bench_index.py --corpus DIR [--work DIR] [--repeat K] [--quick]
+
+Figures (issue 2 and issue 9):
+- full `kb index` of the corpus into a fresh database, against a Python program that only reads the same files
+  (target: under 5 s for 10,000 notes; notes/s reported);
+- no-op `kb index` against `git status` on the same tree, committed to git first so `git status` sees a clean tree
+  (target: at most 3x);
+- `kb index` after editing one note against the no-op index (target: at most +50 ms);
+- peak memory (max RSS) of a full `kb index` (target: under 150 MB).
+
+kb always runs as a user runs it, ``python -m kb --root DIR index -q`` in a new process, Python start-up included.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (  # noqa: E402
+    CPU,
+    REPO,
+    Row,
+    bench_args,
+    copy_corpus,
+    count_notes,
+    cpu_fields,
+    emit,
+    ensure_tool,
+    kb_argv,
+    kb_env,
+    median,
+    peak_rss_mb,
+    spread,
+    time_commands,
+    timed_row,
+)
+
+# A program that does nothing but read every note's bytes: the floor under any indexer written in Python.
+READ_ALL = """
+import os, sys
+total = 0
+stack = [sys.argv[1]]
+while stack:
+    for entry in os.scandir(stack.pop()):
+        if entry.is_dir():
+            stack.append(entry.path)
+        elif entry.name.endswith(".md"):
+            with open(entry.path, "rb") as fh:
+                total += len(fh.read())
+print(total)
+"""
+
+
+# `kb index` with the indexer's card hook switched off: what the index costs without card extraction.
+WITHOUT_CARDS = """
+import sys
+import kb.indexer
+kb.indexer.after_notes = lambda *args, **kwargs: None
+sys.argv = ["kb", *sys.argv[1:]]
+from kb.cli import main
+main()
+"""
+
+
+def has_module(name: str) -> bool:
+    import importlib.util
+
+    sys.path.insert(0, str(REPO))
+    try:
+        return importlib.util.find_spec(name) is not None
+    finally:
+        sys.path.remove(str(REPO))
+
+
+def remove_db(root: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        (root / ".kb" / f"kb.db{suffix}").unlink(missing_ok=True)
+
+
+def main() -> None:
+    args = bench_args(__doc__.split("\n\n")[0])
+    root = copy_corpus(args.corpus, args.work / "index-corpus")
+    n = count_notes(root)
+    env = kb_env()
+    index = kb_argv(root, "index", "-q")
+    rows: list[Row] = []
+
+    # 1. Full index into a fresh database, side by side with reading the same files (and, once card extraction
+    # has landed, with the same index minus extraction).
+    commands = {"kb": index, "read": [sys.executable, "-c", READ_ALL, str(root / "notes")]}
+    extraction = has_module("kb.cards")
+    if extraction:
+        commands["no-cards"] = [sys.executable, "-c", WITHOUT_CARDS, "--root", str(root), "index", "-q"]
+    samples = time_commands(
+        commands,
+        repeat=args.repeat,
+        env=env,
+        before={"kb": lambda: remove_db(root), "no-cards": lambda: remove_db(root)},
+    )
+    full = timed_row(
+        f"full `kb index`, {n:,} notes (fresh database)",
+        samples["kb"],
+        unit="s",
+        compared_with="read the same files (Python)",
+        compared=samples["read"],
+        target="< 5 s",
+        limit=5.0,
+        quick=args.quick,
+    )
+    cpu_fields(full, "kb", "read")
+    rows.append(full)
+    rate = [n / s for s in samples["kb"]]
+    rows.append(
+        Row(
+            f"full `kb index` throughput, {n:,} notes",
+            round(n / full.value),
+            "notes/s",
+            spread=[round(x) for x in spread(rate)],
+            runs=len(rate),
+        )
+    )
+
+    if extraction:
+        row = timed_row(
+            f"card extraction's share of a full `kb index`, {n:,} notes",
+            samples["kb"],
+            unit="s",
+            compared_with="the same index with `after_notes` (cards) switched off",
+            compared=samples["no-cards"],
+            target="<= 1.3x (extraction adds at most 30%)",
+            max_ratio=1.3,
+            quick=args.quick,
+        )
+        rows.append(cpu_fields(row, "kb", "no-cards"))
+    else:
+        rows.append(
+            Row(
+                f"card extraction's share of a full `kb index`, {n:,} notes",
+                None,
+                "",
+                note="kb.cards not landed yet",
+            )
+        )
+
+    # 2. Peak memory of a full index.
+    remove_db(root)
+    peak = peak_rss_mb(index, env=env)
+    rows.append(
+        Row(
+            f"peak memory of a full `kb index`, {n:,} notes",
+            round(peak, 1),
+            "MB",
+            runs=1,
+            target="< 150 MB",
+            ok=None if args.quick else peak < 150,
+            note="max RSS",
+        )
+    )
+
+    # 3. No-op index against git status on the same committed tree.
+    git = ensure_tool("/usr/bin/git", "git")
+    gitenv = dict(env, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.org")
+    gitenv.update(GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.org")
+    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+        subprocess.run([git, *cmd], cwd=root, env=gitenv, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(index, env=env, check=True)  # the database is git-ignored (.gitignore of the corpus)
+    dirty = subprocess.run([git, "status", "--porcelain"], cwd=root, capture_output=True, text=True).stdout
+    if dirty.strip():
+        raise RuntimeError(f"git status is not clean in {root}:\n{dirty[:500]}")
+    samples = time_commands(
+        {"git": [git, "status"], "kb": index}, repeat=max(args.repeat, 1) * 2, warmup=2, env=env, cwd=root
+    )
+    noop = timed_row(
+        f"no-op `kb index`, {n:,} notes",
+        samples["kb"],
+        compared_with="`git status` on the same tree",
+        compared=samples["git"],
+        target="<= 3x",
+        max_ratio=3.0,
+        quick=args.quick,
+    )
+    cpu_fields(noop, "kb", "git")
+    rows.append(noop)
+
+    # 4. One edited note, against the no-op index measured in the same rounds.
+    victim = next((root / "notes").rglob("*.md"))
+    original = victim.read_bytes()
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        victim.write_bytes(original + f"\nEdited for the benchmark, round {next(edits)}.\n".encode())
+
+    samples = time_commands(
+        {"noop": index, "edit": index},
+        repeat=max(args.repeat, 1) * 2,
+        warmup=1,
+        env=env,
+        before={"edit": edit},
+    )
+    victim.write_bytes(original)
+    deltas = [e - o for e, o in zip(samples["edit"], samples["noop"], strict=True)]
+    delta = median(deltas) * 1000
+    rows.append(
+        Row(
+            f"one edited note re-indexed, {n:,} notes: time over the no-op",
+            round(delta, 1),
+            "ms",
+            spread=[round(min(deltas) * 1000, 1), round(max(deltas) * 1000, 1)],
+            runs=len(deltas),
+            compared_with="no-op `kb index`",
+            compared_value=round(median(samples["noop"]) * 1000, 1),
+            ratio=round(median(samples["edit"]) / median(samples["noop"]), 3),
+            target="<= +50 ms",
+            ok=None if args.quick else delta <= 50,
+            note="edit minus no-op, paired by round",
+        )
+    )
+    cpu_deltas = [e - o for e, o in zip(CPU["edit"], CPU["noop"], strict=True)]
+    rows[-1].cpu_value = round(median(cpu_deltas) * 1000, 1)
+    rows[-1].cpu_compared_value = round(median(CPU["noop"]) * 1000, 1)
+    rows[-1].cpu_ratio = round(median(CPU["edit"]) / median(CPU["noop"]), 3)
+    emit(rows)
+
+
+if __name__ == "__main__":
+    main()

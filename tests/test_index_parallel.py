@@ -1,0 +1,130 @@
+"""A big batch of notes is read and parsed in a worker process (kb.indexer.PARALLEL_MIN); the index it builds must be
+exactly the one the in-process path builds, broken notes and touched-but-unchanged notes included."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb import indexer
+from kb.config import KnowledgeBase
+from kb.store import open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+TABLES = {
+    "notes": "SELECT path, title, type, author, source, tags, date, flashcards, meta, body_line, hash, size, mtime_ns"
+    " FROM notes ORDER BY path",
+    "headings": "SELECT note, level, text, line, anchor FROM headings ORDER BY note, line",
+    "note_tags": "SELECT note, tag FROM note_tags ORDER BY note, tag",
+    "note_errors": "SELECT path, line, message FROM note_errors ORDER BY path",
+    "notes_fts": "SELECT f.path, f.title, f.tags, f.body FROM notes_fts f ORDER BY f.path, f.rowid",
+}
+
+
+def dump(db: Path) -> dict[str, list]:
+    conn = sqlite3.connect(db)
+    return {name: conn.execute(sql).fetchall() for name, sql in TABLES.items()}
+
+
+def build(root: Path, db: Path, monkeypatch, parallel: bool):
+    monkeypatch.setenv("KB_DB", str(db))
+    monkeypatch.setattr(indexer, "PARALLEL_MIN", 1 if parallel else 10**9)
+    kb = KnowledgeBase.open(root)
+    conn = open_store(kb.db)
+    report = indexer.index(kb, conn)
+    conn.close()
+    return report
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = generate(40, tmp_path / "kb", seed=11)
+    books = root / "notes" / "books"
+    books.mkdir(exist_ok=True)
+    (books / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    (books / "binary.md").write_bytes(b"# x\n\x00\x01")
+    (books / "empty.md").write_text("")
+    return root
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker process is forked")
+def test_parallel_index_equals_in_process_index(corpus, tmp_path, monkeypatch):
+    serial = build(corpus, tmp_path / "serial.db", monkeypatch, parallel=False)
+    parallel = build(corpus, tmp_path / "parallel.db", monkeypatch, parallel=True)
+    assert [str(e) for e in parallel.errors] == [str(e) for e in serial.errors]
+    assert len(parallel.errors) == 3
+    assert sorted(parallel.added) == sorted(serial.added) and len(parallel.added) == 41
+    assert dump(tmp_path / "parallel.db") == dump(tmp_path / "serial.db")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker process is forked")
+def test_parallel_reindex_of_touched_and_edited_notes(corpus, tmp_path, monkeypatch):
+    db = tmp_path / "kb.db"
+    build(corpus, db, monkeypatch, parallel=True)
+    notes = sorted((corpus / "notes").rglob("*.md"))
+    for path in notes:  # a checkout touches every file ...
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    edited = next(
+        p for p in notes if "binary" not in p.name and "broken" not in p.name and "empty" not in p.name
+    )
+    edited.write_text(edited.read_text() + "\nA new closing line about zyxwords.\n")  # ... and changes one
+    (corpus / "notes" / "books" / "broken.md").write_text("---\ntitle: Fixed\n---\nbody\n")
+    report = build(corpus, db, monkeypatch, parallel=True)
+    rel = lambda p: p.relative_to(corpus).as_posix()  # noqa: E731
+    assert sorted(report.updated) == sorted([rel(edited)])
+    assert report.added == ["notes/books/broken.md"]  # its first good version
+    assert [e.path for e in report.errors] == ["notes/books/binary.md", "notes/books/empty.md"]
+    assert report.unchanged == len(notes) - 4
+    serial_db = tmp_path / "serial.db"
+    build(corpus, serial_db, monkeypatch, parallel=False)
+    assert dump(db) == dump(serial_db)
+
+
+def test_scan_through_folder_descriptors_finds_what_paths_find(tmp_path, monkeypatch):
+    root = generate(12, tmp_path / "kb", seed=2)
+    notes = root / "notes"
+    (notes / ".hidden").mkdir()
+    (notes / ".hidden" / "secret.md").write_text("# no\n")
+    (notes / "folder.md").mkdir()  # a folder named like a note is walked, not read
+    (notes / "folder.md" / "inside.md").write_text("# inside\n")
+    (notes / "books" / "loop").symlink_to(notes / "books")  # a symlink loop is walked once
+    (notes / "books" / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (notes / "ml" / "picture.png").write_bytes(b"\x89PNG")
+
+    def scanned(by_descriptor: bool):
+        monkeypatch.setattr(indexer, "_SCANDIR_FD", by_descriptor)
+        found, errors = indexer.scan(notes, root)
+        return {p: (st.st_size, st.st_mtime_ns) for p, st in found.items()}, sorted(str(e) for e in errors)
+
+    with_fd, with_paths = scanned(True), scanned(False)
+    assert with_fd == with_paths
+    found, errors = with_fd
+    assert "notes/folder.md/inside.md" in found and "notes/index.md" in found
+    assert not any(".hidden" in p or "loop/" in p or p.endswith(".png") for p in found)
+    assert len(found) == 14  # 12 notes, the home page, the one inside folder.md
+    assert errors == [
+        "notes/books/dangling.md:1: cannot read this note (No such file or directory); fix or remove it"
+    ]
+
+
+def test_a_process_running_other_threads_indexes_in_process(corpus, tmp_path, monkeypatch):
+    import threading
+
+    started = []
+    monkeypatch.setattr("multiprocessing.context.ForkContext.Pool", lambda *a, **k: started.append(1) / 0)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        report = build(corpus, tmp_path / "threads.db", monkeypatch, parallel=True)
+    finally:
+        stop.set()
+        other.join()
+    assert started == [] and len(report.added) == 41
