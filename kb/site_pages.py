@@ -302,17 +302,16 @@ EMPTY_HINT = (
 )
 
 
+def _empty_page(lines: list[str], data: StudyData) -> str:
+    """A study page's friendly stand-in when there is no database (yet) to draw from."""
+    lines += ['<div class="kb-empty" markdown>', "", EMPTY_HINT.format(reason=esc(data.reason)), "</div>", ""]
+    return "\n".join(lines)
+
+
 def stats_markdown(data: StudyData, today: date) -> str:
     lines = ["# Stats", ""]
     if not data.available:
-        lines += [
-            '<div class="kb-empty" markdown>',
-            "",
-            EMPTY_HINT.format(reason=esc(data.reason)),
-            "</div>",
-            "",
-        ]
-        return "\n".join(lines)
+        return _empty_page(lines, data)
     retention = "–" if data.retention is None else f"{data.retention:.0%}"
     lines += [
         '<div class="kb-stat-grid">',
@@ -367,14 +366,7 @@ def review_markdown(data: StudyData, link_of) -> str:
     """The review queue: what is due today, by note. ``link_of(note_path)`` gives a Markdown link target or None."""
     lines = ["# Review queue", ""]
     if not data.available:
-        lines += [
-            '<div class="kb-empty" markdown>',
-            "",
-            EMPTY_HINT.format(reason=esc(data.reason)),
-            "</div>",
-            "",
-        ]
-        return "\n".join(lines)
+        return _empty_page(lines, data)
     due = sum(d for _, _, d, _ in data.due_by_note)
     new = sum(n for _, _, _, n in data.due_by_note)
     if not data.due_by_note:
