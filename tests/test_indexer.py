@@ -171,12 +171,27 @@ def test_symlink_loop_is_reported_not_fatal(kbroot):
     assert [e.path for e in report.errors] == ["notes/loop.md"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
-def test_unreadable_note_is_reported(kbroot):
+def test_unreadable_note_is_reported(kbroot, monkeypatch):
     path = kbroot.write("secret.md", "# S\n")
+    kbroot.write("open.md", "# Open\n")
     path.chmod(0)
+    if os.geteuid() == 0:
+        # root reads any file whatever its mode, so the refusal a normal user gets is injected at open().
+        import builtins
+
+        real_open = builtins.open
+
+        def refusing_open(file, *args, **kwargs):
+            if str(file).endswith("secret.md"):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", refusing_open)
     conn, report = run(kbroot)
-    assert [e.path for e in report.errors] == ["notes/secret.md"]
+    assert [str(e) for e in report.errors] == [
+        "notes/secret.md:1: cannot read this note (Permission denied); check its permissions"
+    ]
+    assert list(titles(conn)) == ["notes/open.md"]
 
 
 def test_file_deleted_between_scan_and_read_counts_as_deleted(kbroot, monkeypatch):
