@@ -34,6 +34,11 @@ def main() -> None:
     ap.add_argument("csv", nargs="?", default=str(REPO.parent / "shared" / "data" / "josh_revlogs.csv"))
     ap.add_argument("--train-fraction", type=float, default=0.8)
     ap.add_argument("--day-starts-at", type=int, default=4)
+    # The harness's contract (benchmarks/README.md): the fit reads the review log, not the corpora; it is already
+    # quick (well under a second), so --quick runs it as it is.
+    for name in ("--corpus", "--corpus-1k", "--work", "--repeat"):
+        ap.add_argument(name, help=argparse.SUPPRESS)
+    ap.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     sys.path.insert(0, str(REPO))
     import fsrs_rs_python as rs
