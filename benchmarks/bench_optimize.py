@@ -40,6 +40,9 @@ def main() -> None:
         ap.add_argument(name, help=argparse.SUPPRESS)
     ap.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if not Path(args.csv).is_file():
+        print(json.dumps({"skipped": f"no review log at {args.csv} (the steering repo's shared/data)"}))
+        return
     sys.path.insert(0, str(REPO))
     import fsrs_rs_python as rs
     from fsrs.scheduler import DEFAULT_PARAMETERS
