@@ -216,14 +216,17 @@ class IndexPlan:
     gone_errors: list[str]  # recorded as broken, gone from the folder
     known: dict[str, tuple[int, int, str | None]]  # path -> (size, mtime_ns, hash) of the indexed notes
     broken: set[str]  # paths with a recorded error
+    full: bool = False  # every note re-parsed, even with the same bytes
 
     @property
     def up_to_date(self) -> bool:
         return not (self.candidates or self.removed or self.gone_errors)
 
 
-def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection) -> IndexPlan:
-    """Scan the notes folder and compare with the index, reading no note: enough to know whether anything changed."""
+def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection, *, full: bool = False) -> IndexPlan:
+    """Scan the notes folder and compare with the index, reading no note: enough to know whether anything changed.
+
+    ``full`` plans every note for a fresh read and parse (after a change of the key-point settings, say)."""
     report = IndexReport()
     found, scan_errors = scan(notes_dir, root)
     report.errors.extend(scan_errors)
@@ -238,6 +241,9 @@ def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection) -> IndexPlan:
     candidates = []
     for path, st in found.items():
         old = known.get(path)
+        if full:
+            candidates.append((path, st))
+            continue
         if old is not None and old[0] == st.st_size and old[1] == st.st_mtime_ns and path not in broken:
             report.unchanged += 1
             continue
@@ -249,12 +255,14 @@ def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection) -> IndexPlan:
     removed = [p for p in known if p not in found]
     gone_errors = [p for p in broken if p not in found]
     report.errors.sort(key=lambda e: (e.path, e.line))
-    return IndexPlan(report, candidates, removed, gone_errors, known, set(broken))
+    return IndexPlan(report, candidates, removed, gone_errors, known, set(broken), full)
 
 
-def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | None = None) -> IndexReport:
-    """Bring the index up to date with the notes folder and return what changed."""
-    return apply(kb, conn, plan(kb.notes, kb.root, conn))
+def index(
+    kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | None = None, full: bool = False
+) -> IndexReport:
+    """Bring the index up to date with the notes folder and return what changed (``full``: re-read every note)."""
+    return apply(kb, conn, plan(kb.notes, kb.root, conn, full=full))
 
 
 def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> IndexReport:
@@ -278,7 +286,11 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[Note] = []
     jobs = [
-        (path, str(kb.root / path), known[path][2] if path in known and path not in broken else None)
+        (
+            path,
+            str(kb.root / path),
+            known[path][2] if path in known and path not in broken and not todo.full else None,
+        )
         for path, st in candidates
     ]
     with conn:

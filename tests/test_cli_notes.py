@@ -141,3 +141,24 @@ def test_database_folder_that_cannot_be_created_is_a_clear_error(kbroot, monkeyp
     result = CliRunner().invoke(cli, ["index"])
     assert result.exit_code == 1
     assert "cannot create the database folder" in result.output and "Traceback" not in result.output
+
+
+def test_index_full_applies_changed_key_point_settings_to_unchanged_notes(kbroot):
+    kbroot.write(
+        "books/a.md",
+        "---\ntitle: A\n---\n# A\n\n## Lessons learned\n\n- **Habit stacking**: pair a new habit with an old one\n\n"
+        "What is a cue?::The trigger of a habit\n",
+    )
+    cards = json.loads(invoke("cards", "--json").output)
+    assert [c["kind"] for c in cards] == ["basic"]  # "Lessons learned" is not a key-point heading yet
+    basic_id = cards[0]["id"]
+    (kbroot.root / "mkdocs.yml").write_text(
+        (kbroot.root / "mkdocs.yml").read_text()
+        + "plugins:\n  - kb:\n      keypoint_headings: [lessons learned]\n"
+    )
+    assert "up to date" in invoke("index").output  # the note itself did not change
+    result = invoke("index", "--full")
+    assert result.exit_code == 0 and "1 updated" in result.output
+    cards = json.loads(invoke("cards", "--json").output)
+    assert sorted(c["kind"] for c in cards) == ["basic", "keypoint"]
+    assert basic_id in {c["id"] for c in cards}  # the hand-written card kept its identity (and history)

@@ -27,7 +27,7 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
     return cached
 
 
-def refresh(kb: KnowledgeBase):
+def refresh(kb: KnowledgeBase, *, full: bool = False):
     """Open the store, bring the index up to date with the notes and replay new review-journal lines.
 
     Returns (connection, index report, replay report). The connection closes when the command ends.
@@ -42,7 +42,7 @@ def refresh(kb: KnowledgeBase):
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(conn.close)
-    report = index(kb, conn)
+    report = index(kb, conn, full=full)
     replay = sync_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
     return conn, report, replay
 

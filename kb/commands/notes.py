@@ -12,7 +12,10 @@ from kb.commands import echo_json, get_kb, open_index
 
 @click.command("index")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something is wrong.")
-def index_cmd(quiet: bool) -> None:
+@click.option(
+    "--full", is_flag=True, help="Re-read every note, changed or not (after editing the key-point settings)."
+)
+def index_cmd(quiet: bool, full: bool) -> None:
     """Bring the index up to date with the notes folder.
 
     Other commands do this themselves; run it to see what changed or what is broken.
@@ -21,7 +24,7 @@ def index_cmd(quiet: bool) -> None:
     """
     from kb.commands import refresh
 
-    conn, report, replay = refresh(get_kb())
+    conn, report, replay = refresh(get_kb(), full=full)
     for warning in replay.warnings:
         click.echo(f"warning: {warning}", err=True)
     for err in report.errors:
