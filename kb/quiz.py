@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kb.errors import KbError
+from kb.search import note_filter
 
 BLANK = "_____"
 MAX_OPTIONS = 4
@@ -277,13 +278,8 @@ def _scope_sql(scope: Scope) -> tuple[str, list[object]]:
     if scope.note:
         where.append("c.note = ?")
         params.append(scope.note)
-    if scope.tag:
-        where.append("c.note IN (SELECT note FROM note_tags WHERE tag = ?)")
-        params.append(scope.tag)
-    if scope.type:
-        where.append("c.note IN (SELECT path FROM notes WHERE type = ?)")
-        params.append(scope.type.lower())
-    return " AND ".join(where), params
+    filters, filter_params = note_filter("c.note", tag=scope.tag, note_type=scope.type)
+    return " AND ".join(where + filters), params + filter_params
 
 
 def _check_scope(conn: sqlite3.Connection, scope: Scope) -> None:
@@ -1067,13 +1063,7 @@ def _scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
     """The notes in scope, in path order (the seed's shuffle starts from a stable order)."""
     if scope.note:
         return [scope.note]
-    where, params = [], []
-    if scope.tag:
-        where.append("path IN (SELECT note FROM note_tags WHERE tag = ?)")
-        params.append(scope.tag)
-    if scope.type:
-        where.append("type = ?")
-        params.append(scope.type)
+    where, params = note_filter("path", tag=scope.tag, note_type=scope.type, type_column="type")
     sql = "SELECT path FROM notes" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY path"
     return [p for (p,) in conn.execute(sql, params)]
 

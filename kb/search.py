@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from kb.errors import KbError
+from kb.indexer import FTS_SHIFT
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
@@ -74,6 +75,29 @@ def to_fts_query(query: str) -> str:
     return " ".join(parts)
 
 
+def note_filter(
+    path_column: str, *, tag: str | None = None, note_type: str | None = None, type_column: str | None = None
+) -> tuple[list[str], list[object]]:
+    """SQL conditions and their parameters that keep the notes with ``tag`` and of ``note_type``.
+
+    ``path_column`` holds a note's path (``n.path``, ``c.note``); ``type_column`` the note's type when the query
+    already has the notes table, else the type is looked up by path. Every "--tag / --type" filter is written here.
+    """
+    where: list[str] = []
+    params: list[object] = []
+    if tag:
+        where.append(f"{path_column} IN (SELECT note FROM note_tags WHERE tag = ?)")
+        params.append(tag)
+    if note_type:
+        where.append(
+            f"{type_column} = ?"
+            if type_column
+            else f"{path_column} IN (SELECT path FROM notes WHERE type = ?)"
+        )
+        params.append(note_type.lower())
+    return where, params
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -88,16 +112,13 @@ def search(
     sql = [
         "SELECT notes_fts.rowid, n.path, n.title, n.type, n.tags,",
         " bm25(notes_fts, 0.0, 10.0, 5.0, 1.0) AS rank",
-        " FROM notes_fts JOIN notes n ON n.rowid = (notes_fts.rowid >> 12)",
+        f" FROM notes_fts JOIN notes n ON n.rowid = (notes_fts.rowid >> {FTS_SHIFT})",
         " WHERE notes_fts MATCH ?",
     ]
     params: list[object] = [match]
-    if tag:
-        sql.append(" AND n.path IN (SELECT note FROM note_tags WHERE tag = ?)")
-        params.append(tag)
-    if note_type:
-        sql.append(" AND n.type = ?")
-        params.append(note_type.lower())
+    where, filter_params = note_filter("n.path", tag=tag, note_type=note_type, type_column="n.type")
+    sql.extend(f" AND {condition}" for condition in where)
+    params.extend(filter_params)
     sql.append(" ORDER BY rank LIMIT ?")
     limit = max(1, int(limit))
     params.append(limit * 4)

@@ -120,13 +120,9 @@ def notes_list(tag: str | None, note_type: str | None, as_json: bool) -> None:
     kb = get_kb()
     conn = open_index(kb)
     sql = "SELECT path, title, type, author, tags, date FROM notes"
-    where, params = [], []
-    if tag:
-        where.append("path IN (SELECT note FROM note_tags WHERE tag = ?)")
-        params.append(tag)
-    if note_type:
-        where.append("type = ?")
-        params.append(note_type.lower())
+    from kb.search import note_filter
+
+    where, params = note_filter("path", tag=tag, note_type=note_type, type_column="type")
     if where:
         sql += " WHERE " + " AND ".join(where)
     rows = conn.execute(sql + " ORDER BY path", params).fetchall()
