@@ -62,6 +62,24 @@ def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def resolve_path(kb: KnowledgeBase, raw: str) -> str | None:
+    """A note or folder typed on the command line, as its root-relative path (``notes/ml/rnns.md``), or None.
+
+    Tried from the current folder, from the root and from the notes folder, each also with ``.md`` added, so
+    ``ml/rnns``, ``notes/ml/rnns.md`` and an absolute path all name the same note.
+    """
+    from pathlib import Path
+
+    typed = Path(raw.replace("\\", "/")).expanduser()
+    names = [typed] if typed.suffix == ".md" else [typed, typed.with_name(typed.name + ".md")]
+    for base in (Path.cwd(), kb.root, kb.notes):
+        for name in names:
+            candidate = base / name  # an absolute name ignores the base
+            if candidate.exists() and candidate.resolve().is_relative_to(kb.root):
+                return kb.rel(candidate)
+    return None
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 

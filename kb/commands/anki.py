@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kb.commands import echo_json, get_kb, open_index
+from kb.commands import echo_json, get_kb, open_index, resolve_path
 
 
 @click.group("export")
@@ -47,7 +47,7 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
 
     kb = get_kb()
     conn = open_index(kb)
-    rel_notes = tuple(_note_path(kb, n) for n in notes)
+    rel_notes = tuple(resolve_path(kb, n) or Path(n).as_posix() for n in notes)
     report = export_anki(kb, conn, Path(output), timestamp=time.time(), tags=tags, notes=rel_notes)
     if as_json:
         echo_json(
@@ -69,16 +69,6 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
         f"wrote {report.path}: {report.notes} Anki notes, {total} cards ({kinds}) in {len(report.decks)} decks, "
         f"{report.media} media files"
     )
-
-
-def _note_path(kb, given: str) -> str:
-    """A note given on the command line, as stored: relative to the root (from here, or from the root)."""
-    path = Path(given)
-    for candidate in (path if path.is_absolute() else Path.cwd() / path, kb.root / path):
-        candidate = candidate.resolve()
-        if candidate.is_file() and candidate.is_relative_to(kb.root):
-            return kb.rel(candidate)
-    return path.as_posix()
 
 
 @click.group("import")

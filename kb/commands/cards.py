@@ -6,12 +6,9 @@ added with ``@cards_group.command(...)`` in this module or from another one.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
-from kb.commands import echo_json, get_kb, open_index
+from kb.commands import echo_json, get_kb, open_index, resolve_path
 from kb.errors import KbError
 
 
@@ -19,15 +16,12 @@ def resolve_note_paths(kb, given: tuple[str, ...]) -> list[str]:
     """PATH arguments as root-relative paths: relative to the cwd, to the root, or to the notes folder."""
     out: list[str] = []
     for raw in given:
-        candidates = [Path(os.getcwd()) / raw, kb.root / raw, kb.notes / raw]
-        for cand in candidates:
-            if cand.exists() and cand.resolve().is_relative_to(kb.root):
-                out.append(kb.rel(cand))
-                break
-        else:
+        found = resolve_path(kb, raw)
+        if found is None:
             raise KbError(
                 f"{raw}: no such note or folder (paths may be relative to here, to {kb.root} or to the notes folder)"
             )
+        out.append(found)
     return out
 
 

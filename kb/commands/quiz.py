@@ -6,11 +6,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
-from kb.commands import echo_json, get_kb, open_index
+from kb.commands import echo_json, get_kb, open_index, resolve_path
 from kb.errors import KbError
 
 
@@ -73,7 +72,8 @@ def quiz_cmd(
     if history:
         _print_history(conn, as_json)
         return
-    note = _resolve_note(kb, conn, note_path) if note_path else None
+    # An unknown path is passed on as typed: the generator names it in its one-line error.
+    note = (resolve_path(kb, note_path) or note_path) if note_path else None
     quiz = generate_quiz(
         conn, note=note, tag=tag, type=note_type, n=count, kinds=parse_kinds(kinds), seed=seed
     )
@@ -89,26 +89,6 @@ def _review_recorder() -> Callable:
     from kb.review import record_answer
 
     return record_answer
-
-
-def _resolve_note(kb, conn, given: str) -> str:
-    """What the user typed (a path from here, from the root, from the notes folder, with or without .md) to the
-    note's stored path. Unknown paths are left as typed: the generator names them in its error."""
-    candidates = []
-    here = Path(given).expanduser()
-    if here.exists():
-        candidates.append(kb.rel(here))
-    text = given.replace("\\", "/").removeprefix("./")
-    candidates.append(text)
-    prefix = kb.rel(kb.notes)
-    candidates.append(f"{prefix}/{text}")
-    for item in list(candidates):
-        if not item.endswith(".md"):
-            candidates.append(item + ".md")
-    for item in candidates:
-        if conn.execute("SELECT 1 FROM notes WHERE path = ?", (item,)).fetchone():
-            return item
-    return text
 
 
 def _print_history(conn, as_json: bool) -> None:
