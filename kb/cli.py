@@ -163,9 +163,17 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     """``kb index`` without click: the same work (index, then journal replay), output and exit status as
     ``kb.commands.notes.index_cmd``.
 
-    While mkdocs.yml is unchanged it is not parsed either (kb.configcache); when no note changed, nothing else is
-    imported or read beyond a stat of each note and one query (kb.indexer.plan).
+    When nothing changed since the last up-to-date scan (kb.scanstate.quick_index), that is all it does: a stat of
+    each note and one query, with nothing imported beyond sqlite3. Otherwise, while mkdocs.yml is unchanged it is
+    not parsed either (kb.configcache), and the notes table is compared row by row (kb.indexer.plan).
     """
+    from kb.scanstate import quick_index
+
+    count, scanned = quick_index(root)
+    if count is not None:
+        if not quiet:
+            print(f"{count} notes, up to date")  # IndexReport.summary() of a plan with nothing to do
+        return 0
     from kb.config import KnowledgeBase, db_path, find_root
     from kb.configcache import cached_kb, remember
     from kb.indexer import apply, plan
@@ -182,7 +190,7 @@ def _fast_index(root: str | None, quiet: bool) -> int:
         conn = open_store(kb.db)
         if fresh:
             remember(kb)  # now that .kb/ exists
-        report = apply(kb, conn, plan(kb.notes, kb.root, conn))
+        report = apply(kb, conn, plan(kb.notes, kb.root, conn, config_key=kb.config_key, scanned=scanned))
         warnings = _replay_journal(kb, conn)
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)

@@ -54,6 +54,13 @@ def find_root(start: str | os.PathLike | None = None, explicit: str | os.PathLik
     )
 
 
+def config_key(root: Path) -> str:
+    """What identifies one version of mkdocs.yml: its size, mtime and inode (the config caches' key)."""
+    from kb.scanstate import config_key as key
+
+    return key(str(root))
+
+
 def db_path(root: Path) -> Path:
     """The SQLite file: ``$KB_DB`` or ``<root>/.kb/kb.db``."""
     env = os.environ.get("KB_DB")
@@ -234,10 +241,17 @@ class KnowledgeBase:
     db: Path
     settings: Settings
     site_url: str = ""
+    # size, mtime and inode of mkdocs.yml as it was before it was read ("" when unknown): what a snapshot of the
+    # notes folder records so a no-op `kb index` can trust it without reading mkdocs.yml (kb.scanstate)
+    config_key: str = field(default="", compare=False)
 
     @classmethod
     def open(cls, root: str | os.PathLike | None = None) -> KnowledgeBase:
         found = find_root(explicit=root)
+        try:
+            key = config_key(found)
+        except OSError:
+            key = ""  # load_mkdocs_yml says what is wrong
         config = load_mkdocs_yml(found)
         settings = make_settings(plugin_options(config), where=str(found / CONFIG_NAME))
         return cls(
@@ -246,6 +260,7 @@ class KnowledgeBase:
             db=db_path(found),
             settings=settings,
             site_url=str(config.get("site_url") or ""),
+            config_key=key,
         )
 
     def rel(self, path: Path) -> str:

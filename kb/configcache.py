@@ -14,7 +14,7 @@ import json
 import os
 from pathlib import Path
 
-from kb.config import CONFIG_NAME, KnowledgeBase, db_path, find_root, make_settings
+from kb.config import CONFIG_NAME, KnowledgeBase, config_key, db_path, find_root, make_settings
 
 
 def cache_path(db: Path) -> Path:
@@ -22,8 +22,7 @@ def cache_path(db: Path) -> Path:
 
 
 def _key(root: Path) -> str:
-    st = os.stat(root / CONFIG_NAME)
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+    return config_key(root)
 
 
 def cached_kb(root: Path, db: Path) -> KnowledgeBase | None:
@@ -45,6 +44,7 @@ def _build(root: Path, db: Path, data: dict) -> KnowledgeBase:
         db=db,
         settings=make_settings(data["options"], where=str(root / CONFIG_NAME)),
         site_url=data["site_url"],
+        config_key=data["key"],
     )
 
 
@@ -80,7 +80,9 @@ def remember(kb: KnowledgeBase) -> None:
     from kb.config import load_mkdocs_yml, plugin_options
 
     try:
-        key = _key(kb.root)
+        key = kb.config_key or _key(
+            kb.root
+        )  # mkdocs.yml as it was before kb read it: a change since never matches
         options = plugin_options(load_mkdocs_yml(kb.root))
         data = {
             "key": key,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat as stat_mod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb import scanstate
 from kb.errors import NoteError
 
 # A no-op `kb index` only scans and compares; what parses and writes notes is imported when a note changed.
@@ -47,65 +47,21 @@ class IndexReport:
         return ", ".join(parts)
 
 
-# Stat calls relative to an open folder (fstatat) spare the kernel a walk down the whole path for every note: a fifth
-# of the stat time when the knowledge base sits a few folders deep. Where os.scandir cannot take a folder descriptor
-# (Windows), paths are used.
+# Where os.scandir cannot take a folder descriptor (Windows), paths are used (see kb.scanstate.walk).
 _SCANDIR_FD = os.scandir in os.supports_fd
+
+
+def _prefix(notes_dir: Path, root: Path) -> str:
+    """The notes folder as the start of every note's root-relative path (``notes``)."""
+    try:
+        return notes_dir.relative_to(root).as_posix()
+    except ValueError:
+        return notes_dir.as_posix()
 
 
 def scan(notes_dir: Path, root: Path) -> tuple[dict[str, os.stat_result], list[NoteError]]:
     """Every ``*.md`` under the notes folder (hidden folders skipped), keyed by root-relative path."""
-    found: dict[str, os.stat_result] = {}
-    errors: list[NoteError] = []
-    try:
-        prefix = notes_dir.relative_to(root).as_posix()
-    except ValueError:
-        prefix = notes_dir.as_posix()
-    seen_dirs: set[tuple[int, int]] = set()
-    stack = [(str(notes_dir), prefix)]
-    while stack:
-        folder, rel = stack.pop()
-        fd = None
-        try:
-            try:
-                if _SCANDIR_FD:
-                    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-                    st = os.fstat(fd)
-                else:
-                    st = os.stat(folder)
-                key = (st.st_dev, st.st_ino)
-                if key in seen_dirs:  # a symlink loop or a folder linked twice
-                    continue
-                seen_dirs.add(key)
-                entries = list(os.scandir(folder if fd is None else fd))
-            except OSError as exc:
-                errors.append(
-                    NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions")
-                )
-                continue
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                path = f"{rel}/{name}"
-                try:
-                    if entry.is_dir():
-                        stack.append((os.path.join(folder, name), path))
-                        continue
-                    if not name.endswith(".md"):
-                        continue
-                    st = entry.stat()
-                except OSError as exc:
-                    if name.endswith(".md"):
-                        what = "a symlink loop" if exc.errno == 40 else exc.strerror
-                        errors.append(NoteError(path, 1, f"cannot read this note ({what}); fix or remove it"))
-                    continue
-                if stat_mod.S_ISREG(st.st_mode):
-                    found[path] = st
-        finally:
-            if fd is not None:
-                os.close(fd)
-    return found, errors
+    return scanstate.walk(str(notes_dir), _prefix(notes_dir, root), by_fd=_SCANDIR_FD)
 
 
 def _hash(raw: bytes) -> str:
@@ -223,14 +179,42 @@ class IndexPlan:
         return not (self.candidates or self.removed or self.gone_errors)
 
 
-def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection, *, full: bool = False) -> IndexPlan:
+def plan(
+    notes_dir: Path,
+    root: Path,
+    conn: sqlite3.Connection,
+    *,
+    full: bool = False,
+    config_key: str = "",
+    scanned: scanstate.Scan | None = None,
+) -> IndexPlan:
     """Scan the notes folder and compare with the index, reading no note: enough to know whether anything changed.
 
-    ``full`` plans every note for a fresh read and parse (after a change of the key-point settings, say)."""
+    ``full`` plans every note for a fresh read and parse (after a change of the key-point settings, say).
+
+    When the scan equals the snapshot of the last up-to-date scan (kb.scanstate) and no note table was written since,
+    the plan is "up to date" without reading the notes table (its ``known`` and ``broken`` are then empty: nothing
+    is left to apply). When the row-by-row comparison finds everything up to date, the scan becomes the snapshot;
+    ``config_key`` (``KnowledgeBase.config_key``, the mkdocs.yml this notes folder came from) lets a no-op
+    ``kb index`` trust it without reading mkdocs.yml (no snapshot is written without it). ``scanned``: a scan of
+    this notes folder just made (by ``kb.scanstate.quick_index``), used rather than walking the folder again."""
     report = IndexReport()
-    found, scan_errors = scan(notes_dir, root)
+    prefix = _prefix(notes_dir, root)
+    if scanned is None or (scanned.notes_dir, scanned.prefix) != (str(notes_dir), prefix):
+        found, scan_errors = scan(notes_dir, root)
+        scanned = scanstate.Scan(str(notes_dir), prefix, found, scan_errors)
+    found, scan_errors = scanned.found, scanned.errors
     report.errors.extend(scan_errors)
     report.scanned = len(found)
+    snapshot = None
+    if not full and not scan_errors:
+        snapshot = scanned.lines
+        if scanstate.snapshot_matches(conn, str(notes_dir), prefix, snapshot):
+            report.unchanged = len(found)
+            return IndexPlan(report, [], [], [], {}, set(), full)
+    version = scanstate.current_version(
+        conn
+    )  # read again after the rows: equal, the rows are of this version
     rows = conn.execute("SELECT path, size, mtime_ns FROM notes")
     known = {path: (size, mtime, None) for path, size, mtime in rows}
     broken = {
@@ -255,6 +239,14 @@ def plan(notes_dir: Path, root: Path, conn: sqlite3.Connection, *, full: bool = 
     removed = [p for p in known if p not in found]
     gone_errors = [p for p in broken if p not in found]
     report.errors.sort(key=lambda e: (e.path, e.line))
+    if (
+        snapshot is not None
+        and config_key
+        and version is not None
+        and not (candidates or removed or broken)
+        and scanstate.current_version(conn) == version
+    ):
+        scanstate.remember(conn, version, str(root), str(notes_dir), prefix, config_key, snapshot)
     return IndexPlan(report, candidates, removed, gone_errors, known, set(broken), full)
 
 
@@ -262,7 +254,7 @@ def index(
     kb: KnowledgeBase, conn: sqlite3.Connection, *, paths: list[str] | None = None, full: bool = False
 ) -> IndexReport:
     """Bring the index up to date with the notes folder and return what changed (``full``: re-read every note)."""
-    return apply(kb, conn, plan(kb.notes, kb.root, conn, full=full))
+    return apply(kb, conn, plan(kb.notes, kb.root, conn, full=full, config_key=kb.config_key))
 
 
 def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> IndexReport:

@@ -14,18 +14,21 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kb.errors import KbError
 
+# Neither pathlib nor typing at import time: a no-op `kb index` reads SCHEMA_VERSION from here and pays only for
+# what it imports (kb.scanstate).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
 
 # Bumped whenever a migration is added, so the fast path can tell without importing sqlite-utils.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _migrations = None
 
@@ -238,12 +241,47 @@ def migrations():
             )"""
         )
 
+    @m(name="005_scan_state")
+    def scan_state(db: sqlite_utils.Database) -> None:
+        # The last scan of the notes folder that matched the notes table, so a no-op `kb index` compares one string
+        # instead of reading every row (kb.scanstate). Triggers bump scan_version on every change of notes or
+        # note_errors, by any process: a snapshot is trusted only while its version is still the current one.
+        db.execute(
+            """
+            CREATE TABLE scan_version (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL     -- bumped by a trigger on every row written to notes or note_errors
+            )"""
+        )
+        db.execute("INSERT INTO scan_version (id, version) VALUES (1, 0)")
+        db.execute(
+            """
+            CREATE TABLE scan_snapshot (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL,    -- scan_version.version when the snapshot was taken
+                root TEXT NOT NULL,          -- the knowledge-base root it was taken in
+                notes TEXT NOT NULL,         -- the notes folder scanned (absolute)
+                prefix TEXT NOT NULL,        -- the notes folder relative to the root (notes)
+                config_key TEXT NOT NULL,    -- size, mtime and inode of mkdocs.yml when its docs_dir was read
+                lines BLOB NOT NULL          -- path NUL size NUL mtime_ns per note, newline-separated, scan order
+            )"""
+        )
+        for table in ("notes", "note_errors"):
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                db.execute(
+                    f"""
+                    CREATE TRIGGER {table}_{event.lower()}_scan_version AFTER {event} ON {table}
+                    BEGIN UPDATE scan_version SET version = version + 1; END"""
+                )
+
     _migrations = m
     return m
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection with kb's pragmas. Errors that a user can fix (unreadable folder, not a database) are KbErrors."""
+    from pathlib import Path
+
     path = Path(path)
     if not readonly:
         try:
@@ -301,7 +339,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.commit()
     except sqlite3.DatabaseError as exc:
-        raise _explain(path or Path("kb.db"), exc) from None
+        raise _explain(path or "kb.db", exc) from None
 
 
 def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
@@ -310,6 +348,8 @@ def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
     The database is a cache of the notes and the review journal, so a file that is not a kb database is moved aside
     (never deleted: ``kb.db.broken-<time>``) and a fresh one is built; ``notify`` (default: print to stderr) is told.
     """
+    from pathlib import Path
+
     try:
         conn = connect(path)
         migrate(conn, path)

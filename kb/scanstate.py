@@ -1,0 +1,252 @@
+"""The scan of the notes folder, and the last one that matched the index, so a no-op ``kb index`` reads one row.
+
+A no-op ``kb index`` must still stat every note, but it need not read every row of ``notes`` to compare: the scan,
+written as one string (``path NUL size NUL mtime_ns`` per note, in scan order), is kept in ``scan_snapshot`` once
+``kb.indexer.plan`` has found the notes table to hold exactly those sizes and mtimes (and no note with an error).
+The next scan that gives the same string is up to date by the very same rule (size and mtime, then hash).
+
+A snapshot is trusted only while nothing has written the note tables since: triggers bump ``scan_version`` on every
+row written to ``notes`` or ``note_errors``, by this process or another, and the snapshot records the version it
+describes. It is written with a conditional UPDATE, so a change committed between the comparison and the write
+leaves the old (now stale, so ignored) snapshot. A different string (a note added, removed, edited, touched or
+renamed, or folders listed in another order) only means the full comparison runs.
+
+``quick_index`` is the whole no-op ``kb index`` on top of that, for ``kb.cli``: it imports nothing beyond os, stat
+and sqlite3 (no pathlib, dataclasses, YAML or click) and answers None, meaning "take the ordinary path", whenever
+anything differs: mkdocs.yml, the root, the schema, the journal, a note, or an error on the way.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat as stat_mod
+
+from kb.errors import NoteError
+
+CONFIG_NAME = "mkdocs.yml"
+
+
+def walk(
+    notes_dir: str, prefix: str, *, by_fd: bool = True
+) -> tuple[dict[str, os.stat_result], list[NoteError]]:
+    """Every ``*.md`` regular file under ``notes_dir`` (hidden entries skipped), keyed by ``prefix/relative/path``.
+
+    Stat calls relative to an open folder (``by_fd``: fstatat) spare the kernel a walk down the whole path for each
+    note: a fifth of the stat time when the knowledge base sits a few folders deep. A folder reached twice (a
+    symlink loop) is walked once; an unreadable folder or note is an error, the rest still scanned.
+    """
+    found: dict[str, os.stat_result] = {}
+    errors: list[NoteError] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [(notes_dir, prefix)]
+    while stack:
+        folder, rel = stack.pop()
+        fd = None
+        try:
+            try:
+                if by_fd:
+                    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+                    st = os.fstat(fd)
+                else:
+                    st = os.stat(folder)
+                key = (st.st_dev, st.st_ino)
+                if key in seen_dirs:  # a symlink loop or a folder linked twice
+                    continue
+                seen_dirs.add(key)
+                entries = list(os.scandir(folder if fd is None else fd))
+            except OSError as exc:
+                errors.append(
+                    NoteError(rel, 1, f"cannot read this folder ({exc.strerror}); check its permissions")
+                )
+                continue
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                path = f"{rel}/{name}"
+                try:
+                    if entry.is_dir():
+                        stack.append((os.path.join(folder, name), path))
+                        continue
+                    if not name.endswith(".md"):
+                        continue
+                    st = entry.stat()
+                except OSError as exc:
+                    if name.endswith(".md"):
+                        what = "a symlink loop" if exc.errno == 40 else exc.strerror
+                        errors.append(NoteError(path, 1, f"cannot read this note ({what}); fix or remove it"))
+                    continue
+                if stat_mod.S_ISREG(st.st_mode):
+                    found[path] = st
+        finally:
+            if fd is not None:
+                os.close(fd)
+    return found, errors
+
+
+def lines(found: dict[str, os.stat_result]) -> bytes:
+    """The scan as the snapshot stores it. Unambiguous: a path holds no NUL, sizes and mtimes no newline."""
+    text = "\n".join([f"{path}\0{st.st_size}\0{st.st_mtime_ns}" for path, st in found.items()])
+    return text.encode("utf-8", "surrogateescape")  # file names that are not UTF-8 round-trip
+
+
+def config_key(root: str) -> str:
+    """What identifies one version of mkdocs.yml (the config cache's key): size, mtime and inode."""
+    st = os.stat(os.path.join(root, CONFIG_NAME))
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
+
+
+def current_version(conn: sqlite3.Connection) -> int | None:
+    """The note tables' version (None on a database without the table)."""
+    try:
+        row = conn.execute("SELECT version FROM scan_version WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:  # a connection opened without the migrations (some tests do)
+        return None
+    return None if row is None else row[0]
+
+
+def snapshot_matches(conn: sqlite3.Connection, notes_dir: str, prefix: str, scanned: bytes) -> bool:
+    """Whether the current snapshot was taken of ``notes_dir`` and equals ``scanned``: the index is up to date."""
+    try:
+        row = conn.execute(
+            """SELECT s.lines FROM scan_snapshot s JOIN scan_version v ON v.id = s.id
+               WHERE s.id = 1 AND s.version = v.version AND s.notes = ? AND s.prefix = ?""",
+            (notes_dir, prefix),
+        ).fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return row is not None and row[0] == scanned
+
+
+def remember(
+    conn: sqlite3.Connection, version: int, root: str, notes_dir: str, prefix: str, key: str, scanned: bytes
+) -> None:
+    """Keep ``scanned`` as the snapshot of the note tables at ``version``, unless they changed since (then the
+    write does nothing). Never waits for another writer and never fails the command: it is only a cache."""
+    if conn.in_transaction:  # part of someone else's transaction: do not commit it
+        return
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute(
+            "PRAGMA synchronous = NORMAL"
+        )  # WAL stays consistent; losing this write costs one slow run
+        with conn:
+            conn.execute(
+                """INSERT INTO scan_snapshot (id, version, root, notes, prefix, config_key, lines)
+                   SELECT 1, ?, ?, ?, ?, ?, ? FROM scan_version WHERE id = 1 AND version = ?
+                   ON CONFLICT(id) DO UPDATE SET version = excluded.version, root = excluded.root,
+                       notes = excluded.notes, prefix = excluded.prefix, config_key = excluded.config_key,
+                       lines = excluded.lines""",
+                (version, root, notes_dir, prefix, key, scanned, version),
+            )
+    except sqlite3.Error:  # busy, read-only, full disk: the next run compares row by row again
+        pass
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        conn.execute(f"PRAGMA synchronous = {int(synchronous)}")
+
+
+# --- the no-op `kb index` --------------------------------------------------------------------------------------------
+
+
+def find_root(explicit: str | None) -> str | None:
+    """``kb.config.find_root`` with plain strings; None where that raises (the ordinary path then says why)."""
+    given = explicit or os.environ.get("KB_ROOT")
+    if given:
+        root = os.path.realpath(os.path.expanduser(given))
+        return root if os.path.isfile(os.path.join(root, CONFIG_NAME)) else None
+    here = os.path.realpath(os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(here, CONFIG_NAME)):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+class Scan:
+    """One walk of a notes folder (``found``: path -> stat, ``errors``) and its snapshot text, made on first use."""
+
+    __slots__ = ("notes_dir", "prefix", "found", "errors", "_lines")
+
+    def __init__(
+        self, notes_dir: str, prefix: str, found: dict[str, os.stat_result], errors: list[NoteError]
+    ):
+        self.notes_dir = notes_dir
+        self.prefix = prefix
+        self.found = found
+        self.errors = errors
+        self._lines: bytes | None = None
+
+    @property
+    def lines(self) -> bytes:
+        if self._lines is None:
+            self._lines = lines(self.found)
+        return self._lines
+
+
+def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
+    """(number of notes, scan) when ``kb index`` would find nothing to do and print ``N notes, up to date``; else
+    (None, the scan if one was made, for ``kb.indexer.plan`` to use rather than walk the folder again).
+
+    "Nothing to do": mkdocs.yml, the root and the schema are those of the snapshot, the snapshot is current, the
+    scan equals it, and no review-journal file differs from what the database replayed.
+    """
+    from kb.store import SCHEMA_VERSION
+
+    root = find_root(explicit_root)
+    if root is None:
+        return None, None
+    db = os.environ.get("KB_DB")
+    db = os.path.expanduser(db) if db else os.path.join(root, ".kb", "kb.db")
+    scan = None
+    try:
+        if not os.path.isfile(db):
+            return None, None
+        conn = sqlite3.connect(db, timeout=5)
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                return None, None
+            row = conn.execute(
+                """SELECT s.notes, s.prefix, s.lines FROM scan_snapshot s JOIN scan_version v ON v.id = s.id
+                   WHERE s.id = 1 AND s.version = v.version AND s.root = ? AND s.config_key = ?""",
+                (root, config_key(root)),
+            ).fetchone()
+            if row is None:
+                return None, None
+            notes_dir, prefix, snapshot = row
+            scan = Scan(notes_dir, prefix, *walk(notes_dir, prefix, by_fd=os.scandir in os.supports_fd))
+            if scan.errors or scan.lines != snapshot:
+                return None, scan
+            if not _journal_replayed(conn, os.path.join(root, ".kb", "journal")):
+                return None, scan
+            return len(scan.found), scan
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error, UnicodeError):
+        return None, scan
+
+
+def _journal_replayed(conn: sqlite3.Connection, journal_dir: str) -> bool:
+    """``kb.cli._replay_journal``'s test: every journal file has the size and mtime last replayed."""
+    replayed = {
+        name: (size, mtime)
+        for name, size, mtime in conn.execute("SELECT name, size, mtime_ns FROM journal_files")
+    }
+    try:
+        entries = list(os.scandir(journal_dir))
+    except FileNotFoundError:
+        return True
+    for entry in entries:
+        if entry.name.endswith(".jsonl"):
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            if stat_mod.S_ISREG(st.st_mode) and replayed.get(entry.name) != (st.st_size, st.st_mtime_ns):
+                return False
+    return True
