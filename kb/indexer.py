@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat as stat_mod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,7 +171,9 @@ class IndexPlan:
     candidates: list[tuple[str, os.stat_result]]  # new or changed (size or mtime): to read
     removed: list[str]  # in the index, gone from the folder
     gone_errors: list[str]  # recorded as broken, gone from the folder
-    known: dict[str, tuple[int, int, str | None]]  # path -> (size, mtime_ns, hash) of the indexed notes
+    # path -> (size, mtime_ns, hash) of the indexed notes: all of them when the plan compared row by row, only the
+    # candidates' and the removed ones' when it compared with the current snapshot (kb.scanstate): what apply needs
+    known: dict[str, tuple[int, int, str | None]]
     broken: set[str]  # paths with a recorded error
     full: bool = False  # every note re-parsed, even with the same bytes
 
@@ -192,26 +195,31 @@ def plan(
 
     ``full`` plans every note for a fresh read and parse (after a change of the key-point settings, say).
 
-    When the scan equals the snapshot of the last up-to-date scan (kb.scanstate) and no note table was written since,
-    the plan is "up to date" without reading the notes table (its ``known`` and ``broken`` are then empty: nothing
-    is left to apply). When the row-by-row comparison finds everything up to date, the scan becomes the snapshot;
+    The comparison is with the snapshot of the last up-to-date scan (kb.scanstate) while no note table was written
+    since: the same scan is up to date without reading the notes table, another reads only the rows of the lines
+    that differ. Otherwise it is row by row, and when that finds everything up to date the scan becomes the snapshot;
     ``config_key`` (``KnowledgeBase.config_key``, the mkdocs.yml this notes folder came from) lets a no-op
     ``kb index`` trust it without reading mkdocs.yml (no snapshot is written without it). ``scanned``: a scan of
     this notes folder just made (by ``kb.scanstate.quick_index``), used rather than walking the folder again."""
     report = IndexReport()
     prefix = _prefix(notes_dir, root)
     if scanned is None or (scanned.notes_dir, scanned.prefix) != (str(notes_dir), prefix):
-        found, scan_errors = scan(notes_dir, root)
-        scanned = scanstate.Scan(str(notes_dir), prefix, found, scan_errors)
-    found, scan_errors = scanned.found, scanned.errors
-    report.errors.extend(scan_errors)
-    report.scanned = len(found)
-    snapshot = None
-    if not full and not scan_errors:
-        snapshot = scanned.lines
-        if scanstate.snapshot_matches(conn, str(notes_dir), prefix, snapshot):
-            report.unchanged = len(found)
-            return IndexPlan(report, [], [], [], {}, set(), full)
+        scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
+    report.errors.extend(scanned.errors)
+    report.scanned = len(scanned.lines)
+    if not full and not scanned.errors:
+        current = scanstate.current_snapshot(conn, str(notes_dir), prefix)
+        if current is not None:
+            if current[0] == scanned.text:
+                report.unchanged = report.scanned
+                return IndexPlan(report, [], [], [], {}, set(), full)
+            todo = _plan_from_snapshot(conn, report, scanned, *current)
+            if todo is not None:
+                return todo
+    if scanned.found is None:  # walked without stats, and the snapshot is stale now: walk again
+        scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
+        report = IndexReport(scanned=len(scanned.lines), errors=list(scanned.errors))
+    found = scanned.found
     version = scanstate.current_version(
         conn
     )  # read again after the rows: equal, the rows are of this version
@@ -240,14 +248,60 @@ def plan(
     gone_errors = [p for p in broken if p not in found]
     report.errors.sort(key=lambda e: (e.path, e.line))
     if (
-        snapshot is not None
+        not full
+        and not scanned.errors
         and config_key
         and version is not None
         and not (candidates or removed or broken)
         and scanstate.current_version(conn) == version
     ):
-        scanstate.remember(conn, version, str(root), str(notes_dir), prefix, config_key, snapshot)
+        scanstate.remember(conn, version, str(root), str(notes_dir), prefix, config_key, scanned.text)
     return IndexPlan(report, candidates, removed, gone_errors, known, set(broken), full)
+
+
+def _plan_from_snapshot(
+    conn: sqlite3.Connection, report: IndexReport, scanned: scanstate.Scan, snapshot: bytes, version: int
+) -> IndexPlan | None:
+    """The plan from the lines that differ from the current snapshot, which the notes table holds exactly (and
+    note_errors is empty): a line not in the snapshot is a new or changed note, a snapshot path without a line is a
+    removed one. Same outcome as the row-by-row comparison, reading only those rows. None when a note table changed
+    meanwhile (the caller then compares row by row)."""
+    old_lines = scanstate.decode(snapshot)
+    old_set = set(old_lines)
+    new_set = set(scanned.lines)
+    changed = [ln.partition("\0")[0] for ln in scanned.lines if ln not in old_set]
+    changed_set = set(changed)
+    removed = [
+        p for p in (ln.partition("\0")[0] for ln in old_lines if ln not in new_set) if p not in changed_set
+    ]
+    known: dict[str, tuple[int, int, str | None]] = {}
+    wanted = changed + removed
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for path, size, mtime in conn.execute(
+            f"SELECT path, size, mtime_ns FROM notes WHERE path IN ({marks})", chunk
+        ):
+            known[path] = (size, mtime, None)
+    if scanstate.current_version(conn) != version:
+        return None
+    candidates = []
+    for path in changed:
+        if scanned.found is not None:
+            candidates.append((path, scanned.found[path]))
+            continue
+        # walked without stats: stat the few changed notes again (as if the scan had reached them a moment later)
+        try:
+            st = os.stat(scanned.notes_dir + path[len(scanned.prefix) :])
+        except OSError:
+            st = None
+        if st is None or not stat_mod.S_ISREG(st.st_mode):  # gone since the walk: a deletion
+            if path in known:
+                removed.append(path)
+            continue
+        candidates.append((path, st))
+    report.unchanged = report.scanned - len(changed)
+    return IndexPlan(report, candidates, removed, [], known, set(), False)
 
 
 def index(

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb import scanstate
-from kb.indexer import index
+from kb.indexer import index, plan
 from kb.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -275,12 +275,13 @@ def test_the_quick_no_op_imports_no_more_than_sqlite3(three):
     assert out.stdout.splitlines() == ["3 notes, up to date", "[]"]
 
 
-# --- soundness under any sequence of changes ---------------------------------------------------------------------
+# --- the same plan as the row-by-row comparison, under any sequence of changes -------------------------------------
 
 NAMES = ["a.md", "b.md", "sub/c.md", "sub/d.md"]
+BROKEN = "---\ntitle: [unclosed\n---\n"
 
 ops = st.one_of(
-    st.tuples(st.just("write"), st.sampled_from(NAMES), st.sampled_from(["X", "Y", "XY"])),
+    st.tuples(st.just("write"), st.sampled_from(NAMES), st.sampled_from(["X", "Y", "XY", BROKEN])),
     st.tuples(st.just("mtime"), st.sampled_from(NAMES), st.integers(0, 3)),
     st.tuples(st.just("delete"), st.sampled_from(NAMES), st.none()),
     st.tuples(st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
@@ -289,12 +290,36 @@ ops = st.one_of(
 )
 
 
+def row_by_row(kb, conn) -> tuple[list[str], list[str], int]:
+    """(candidates, removed, unchanged) by the ordinary rule, computed here from the files and the tables."""
+    found, _ = scanstate.walk(str(kb.notes), "notes")
+    rows = {p: (size, m) for p, size, m in conn.execute("SELECT path, size, mtime_ns FROM notes")}
+    errors = {p: (size, m) for p, size, m in conn.execute("SELECT path, size, mtime_ns FROM note_errors")}
+    candidates = []
+    unchanged = 0
+    for path, s in found.items():
+        now = (s.st_size, s.st_mtime_ns)
+        if path in errors:
+            if errors[path] != now:
+                candidates.append(path)
+        elif rows.get(path) == now:
+            unchanged += 1
+        else:
+            candidates.append(path)
+    return sorted(candidates), sorted(p for p in rows if p not in found), unchanged
+
+
+def planned(todo) -> tuple[list[str], list[str], int]:
+    return sorted(p for p, _ in todo.candidates), sorted(todo.removed), todo.report.unchanged
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(ops, max_size=12))
-def test_up_to_date_only_when_the_index_holds_every_size_and_mtime(kbroot, steps):
+def test_plans_agree_with_the_row_by_row_rule_under_any_changes(kbroot, steps):
     """Whatever happens to the files and the database, the quick path says "up to date" only when the notes table
-    holds exactly the scanned sizes and mtimes (the ordinary rule), and it is taken after an index finds nothing to
-    do. mtimes are set explicitly (a few fixed values), so equal sizes and mtimes recur as they do in real life."""
+    holds exactly the scanned sizes and mtimes, and every plan (from a full walk, or from the quick path's walk
+    without stats, against a current snapshot or not) finds the same candidates and removals as the ordinary rule.
+    mtimes are set explicitly (a few fixed values), so equal sizes and mtimes recur as they do in real life."""
     root = kbroot.root
     shutil.rmtree(root / ".kb", ignore_errors=True)
     shutil.rmtree(kbroot.notes)
@@ -310,7 +335,7 @@ def test_up_to_date_only_when_the_index_holds_every_size_and_mtime(kbroot, steps
         if kind == "write":
             path.parent.mkdir(parents=True, exist_ok=True)
             ns = path.stat().st_mtime_ns if path.exists() else base
-            path.write_text(note(arg))
+            path.write_text(arg if arg == BROKEN else note(arg))
             set_mtime(path, ns)  # the classic trap: new bytes, same mtime (and maybe the same size)
         elif kind == "mtime" and path.exists():
             set_mtime(path, base + arg)
@@ -322,19 +347,89 @@ def test_up_to_date_only_when_the_index_holds_every_size_and_mtime(kbroot, steps
             path.replace(target)
         elif kind == "index":
             index(kb, conn)
-            index(kb, conn)  # the second finds nothing to do (unless a note is broken) and writes the snapshot
+            index(
+                kb, conn
+            )  # the second finds nothing to do (unless a note is broken) and writes the snapshot
         elif kind == "tamper":
             other = sqlite3.connect(kb.db)
             with other:
                 other.execute("UPDATE notes SET mtime_ns = mtime_ns + 1 WHERE path = ?", (f"notes/{name}",))
             other.close()
-        if up_to_date(kbroot) is not None:
-            on_disk = {
-                p: (s.st_size, s.st_mtime_ns) for p, s in scanstate.walk(str(kb.notes), "notes")[0].items()
-            }
-            in_index = {p: (size, m) for p, size, m in conn.execute("SELECT path, size, mtime_ns FROM notes")}
-            assert on_disk == in_index
+        expected = row_by_row(kb, conn)
+        count, quick_scan = scanstate.quick_index(str(root))
+        if count is not None:
+            assert expected[:2] == ([], [])
             assert conn.execute("SELECT count(*) FROM note_errors").fetchone()[0] == 0
+        assert planned(plan(kb.notes, kb.root, conn, scanned=quick_scan)) == expected
+        assert planned(plan(kb.notes, kb.root, conn)) == expected
     index(kb, conn)
     if not index(kb, conn).errors:
         assert up_to_date(kbroot) == len(scanstate.walk(str(kb.notes), "notes")[0])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_add,
+        change_delete,
+        change_edit,
+        change_same_size_new_mtime,
+        change_touch,
+        change_rename,
+        change_move_to_new_folder,
+        change_replace_by_folder,
+    ],
+)
+def test_the_quick_paths_walk_plans_like_a_full_walk(three, change):
+    """`kb index` hands the quick path's walk (no stat results kept) to the plan, which stats the changed notes."""
+    kb, conn, _ = index_until_quick(three)
+    change(three.root)
+    count, quick_scan = scanstate.quick_index(str(three.root))
+    assert count is None and quick_scan is not None and quick_scan.found is None
+    expected = row_by_row(kb, conn)
+    todo = plan(kb.notes, kb.root, conn, scanned=quick_scan)
+    assert planned(todo) == expected
+    for path, stat in todo.candidates:
+        now = (three.root / path).stat()
+        assert (stat.st_size, stat.st_mtime_ns) == (now.st_size, now.st_mtime_ns)
+
+
+def test_a_note_deleted_after_the_quick_walk_is_removed(three):
+    kb, conn, _ = index_until_quick(three)
+    change_edit(three.root)
+    _, quick_scan = scanstate.quick_index(str(three.root))
+    (three.notes / "topics" / "b.md").unlink()
+    todo = plan(kb.notes, kb.root, conn, scanned=quick_scan)
+    assert (todo.candidates, todo.removed) == ([], ["notes/topics/b.md"])
+    assert index(kb, conn).summary() == "2 notes, 1 removed"
+
+
+@pytest.mark.parametrize(
+    "change, summary",
+    [
+        (change_add, "4 notes, 1 added"),
+        (change_delete, "2 notes, 1 removed"),
+        (change_same_size_new_mtime, "3 notes, 1 updated"),
+        (change_touch, "3 notes, up to date"),
+        (change_rename, "3 notes, 1 added, 1 removed"),
+    ],
+)
+def test_kb_index_after_a_change_prints_what_the_click_command_prints(three, change, summary):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    argv = [sys.executable, "-m", "kb", "--root", str(three.root), "index"]
+    for _ in range(2):
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+    saved = {p: p.read_bytes() for p in (three.root / ".kb").glob("kb.db*")}
+    change(three.root)
+    out = subprocess.run(argv, env=env, capture_output=True, text=True)
+    assert (out.returncode, out.stdout, out.stderr) == (0, summary + "\n", "")
+    for p in (three.root / ".kb").glob("kb.db*"):
+        p.unlink()
+    for p, data in saved.items():
+        p.write_bytes(data)
+    want = CliRunner().invoke(cli, ["--root", str(three.root), "index"])
+    assert (want.exit_code, want.output) == (0, summary + "\n")
