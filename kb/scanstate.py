@@ -8,8 +8,12 @@ The next scan that gives the same string is up to date by the very same rule (si
 A snapshot is trusted only while nothing has written the note tables since: triggers bump ``scan_version`` on every
 row written to ``notes`` or ``note_errors``, by this process or another, and the snapshot records the version it
 describes. It is written with a conditional UPDATE, so a change committed between the comparison and the write
-leaves the old (now stale, so ignored) snapshot. A different string (a note added, removed, edited, touched or
-renamed, or folders listed in another order) only means the full comparison runs.
+leaves the old (now stale, so ignored) snapshot.
+
+A different string (a note added, removed, edited, touched or renamed, or folders listed in another order) is
+compared line by line with the current snapshot (``kb.indexer.plan``): a line not in the snapshot is a new or
+changed note, a snapshot path with no line a removed one, and only their rows are read. A stale snapshot means the
+row-by-row comparison, which writes a new snapshot when it finds nothing to do.
 
 ``quick_index`` is the whole no-op ``kb index`` on top of that, for ``kb.cli``: it imports nothing beyond os, stat
 and sqlite3 (no pathlib, dataclasses, YAML or click) and answers None, meaning "take the ordinary path", whenever
@@ -149,9 +153,8 @@ def remember(
     synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
     try:
         conn.execute("PRAGMA busy_timeout = 0")
-        conn.execute(
-            "PRAGMA synchronous = NORMAL"
-        )  # WAL stays consistent; losing this write costs one slow run
+        # in WAL mode NORMAL stays consistent; a crash losing this write costs one slower run, not an fsync now
+        conn.execute("PRAGMA synchronous = NORMAL")
         with conn:
             conn.execute(
                 """INSERT INTO scan_snapshot (id, version, root, notes, prefix, config_key, lines)
