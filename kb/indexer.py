@@ -149,11 +149,23 @@ def _fts_range(rowid: int) -> tuple[int, int]:
     return rowid << FTS_SHIFT, ((rowid + 1) << FTS_SHIFT) - 1
 
 
-def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str) -> None:
+def _store_note(
+    conn: sqlite3.Connection,
+    note: Note,
+    digest: str,
+    st: os.stat_result,
+    now: str,
+    fts_rows: list[tuple],
+    *,
+    new: bool = False,
+) -> None:
+    """Write a note's rows; its full-text rows are appended to ``fts_rows`` for ``_flush_fts``. ``new``: the note
+    has no rows yet (nothing to delete first)."""
     import json
 
-    conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
-    conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
+    if not new:
+        conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
+        conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
     row = conn.execute(
         """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
                               hash, size, mtime_ns, indexed_at)
@@ -181,7 +193,8 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
         ),
     ).fetchone()
     rowid = row[0]
-    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
+    if not new:
+        conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
     conn.executemany(
         "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
         [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
@@ -189,13 +202,24 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
     conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
     base = rowid << FTS_SHIFT
     tags = " ".join(note.tags)
-    conn.executemany(
-        "INSERT INTO notes_fts (rowid, path, title, tags, body) VALUES (?,?,?,?,?)",
-        [
-            (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
-            for i, chunk in enumerate(body_chunks(note.body))
-        ],
+    fts_rows.extend(
+        (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
+        for i, chunk in enumerate(body_chunks(note.body))
     )
+
+
+# FTS5 writes its pending terms out as a new segment whenever another statement opens a savepoint in the same
+# transaction: interleaving one note's full-text rows with the next note's other rows made a segment per note and
+# tripled the cost of a full index. So full-text rows are written in batches.
+FTS_BATCH = 2000
+
+
+def _flush_fts(conn: sqlite3.Connection, fts_rows: list[tuple]) -> None:
+    if fts_rows:
+        conn.executemany(
+            "INSERT INTO notes_fts (rowid, path, title, tags, body) VALUES (?,?,?,?,?)", fts_rows
+        )
+        fts_rows.clear()
 
 
 def _remove_note(conn: sqlite3.Connection, path: str) -> None:
@@ -293,6 +317,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         )
         for path, st in candidates
     ]
+    fts_rows: list[tuple] = []
     with conn:
         for (path, st), (outcome, digest, value) in zip(candidates, _read_all(jobs), strict=True):
             if outcome == "missing":  # deleted while we were scanning: treat like a deletion
@@ -319,9 +344,12 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
             note = value
             if path in broken:
                 conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-            _store_note(conn, note, digest, st, now)
+            _store_note(conn, note, digest, st, now, fts_rows, new=path not in known)
+            if len(fts_rows) >= FTS_BATCH:
+                _flush_fts(conn, fts_rows)
             parsed.append(note)
             (report.updated if path in known else report.added).append(path)
+        _flush_fts(conn, fts_rows)
         for path in removed:
             _remove_note(conn, path)
             report.removed.append(path)
