@@ -155,9 +155,11 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
         return
     settings = kb.settings
     stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
-    pending: list[
-        tuple[Note, _NoteCards, list[int]]
-    ] = []  # per note: its cards, the positions still unplaced
+    # per note: its cards, the positions still unplaced
+    pending: list[tuple[Note, _NoteCards, list[int]]] = []
+    # With no card stored yet (a first index) there is nothing to match against, so each note's cards are placed at
+    # once instead of being held until every note is read.
+    placer = _Placer(conn, now) if conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None else None
     extracted = _extract_all(parsed, settings.keypoint_headings, settings.keypoint_cards, stats)
     for note, got in zip(parsed, extracted, strict=True):
         conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
@@ -170,7 +172,9 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
             )
         )
         if not old:  # a new note (every note of a first index): nothing to match against here
-            if got.fps:
+            if placer is not None:
+                placer.place(note, got, list(range(len(got.fps))))
+            elif got.fps:
                 pending.append((note, got, list(range(len(got.fps)))))
             continue
         fps = got.fps
@@ -185,7 +189,9 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
         if m.unmatched_new:
             pending.append((note, got, list(m.unmatched_new)))
     if pending:
-        _place_new(conn, pending, now)
+        placer = _Placer(conn, now)
+        for note, got, positions in pending:
+            placer.place(note, got, positions)
 
 
 _KINDS = {k.value: k for k in CardKind}
@@ -305,40 +311,46 @@ _INSERT_SQL = """INSERT INTO cards (id, note, line, end_line, position, kind, fr
     VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
 
 
-def _place_new(conn: sqlite3.Connection, pending: list[tuple[Note, _NoteCards, list[int]]], now: str) -> None:
-    """Match still-unmatched cards against the orphan pool, then insert what is truly new."""
-    pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
-    by_fp: dict[str, list[Known]] = {}
-    by_note: dict[str, list[Known]] = {}
-    this_run: list[Known] = []
-    for k in pool:
-        by_fp.setdefault(k.fingerprint, []).append(k)
-        by_note.setdefault(k.note, []).append(k)
-        if k.orphaned_at == now:
-            this_run.append(k)
-    revived: set[str] = set()
-    assigned: set[str] = set()
+class _Placer:
+    """Places cards no live card of their note took: matched against the orphan pool (renamed notes, cards moved
+    between notes, cards deleted and written again), else inserted under a new id."""
 
-    def stored(cid: str) -> bool:
+    def __init__(self, conn: sqlite3.Connection, now: str):
+        self.conn, self.now = conn, now
+        self.pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
+        self.by_fp: dict[str, list[Known]] = {}
+        self.by_note: dict[str, list[Known]] = {}
+        self.this_run: list[Known] = []
+        for k in self.pool:
+            self.by_fp.setdefault(k.fingerprint, []).append(k)
+            self.by_note.setdefault(k.note, []).append(k)
+            if k.orphaned_at == now:
+                self.this_run.append(k)
+        self.revived: set[str] = set()
+        self.assigned: set[str] = set()
+
+    def _stored(self, cid: str) -> bool:
         return (
-            cid in assigned or conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
+            cid in self.assigned
+            or self.conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
         )
 
-    for note, got, positions in pending:
+    def place(self, note: Note, got: _NoteCards, positions: list[int]) -> None:
+        conn, now = self.conn, self.now
         fps = [got.fps[i] for i in positions]
         m = None
-        if pool:
+        if self.pool:
             # candidates: any orphan with the same content, and for similarity the orphans of this path or of this
             # run (a renamed note's cards) -- comparing every card with every old orphan would grow without bound
             cands: dict[str, Known] = {}
             for fp in fps:
-                for k in by_fp.get(fp, ()):
+                for k in self.by_fp.get(fp, ()):
                     cands[k.id] = k
-            for k in by_note.get(note.path, ()):
+            for k in self.by_note.get(note.path, ()):
                 cands[k.id] = k
-            for k in this_run:
+            for k in self.this_run:
                 cands[k.id] = k
-            for cid in revived.intersection(cands):
+            for cid in self.revived.intersection(cands):
                 del cands[cid]
             if cands:
                 all_cards = got.cards()
@@ -348,22 +360,23 @@ def _place_new(conn: sqlite3.Connection, pending: list[tuple[Note, _NoteCards, l
         for idx, pos in enumerate(positions):
             cid = m.matched.get(idx) if m is not None else None
             if cid is not None:
-                revived.add(cid)
+                self.revived.add(cid)
                 rows_update.append((*got.rows[pos], got.fps[pos], note.path, now, cid))
             else:
                 fresh.append(pos)
         if rows_update:
             conn.executemany(_UPDATE_SQL, rows_update)
         if not fresh:
-            continue
+            return
         ids = [got.ids[pos] for pos in fresh]
         # one query for the whole note: is any of these ids stored already? (then a counter re-derives it)
         marks = ",".join("?" * len(ids))
         clash = {r[0] for r in conn.execute(f"SELECT id FROM cards WHERE id IN ({marks})", ids)}
+        assigned = self.assigned
         rows_insert = []
         for cid, pos in zip(ids, fresh, strict=True):
             if cid in clash or cid in assigned:
-                cid = new_id(note.path, got.cards()[pos], stored, got.fps[pos])
+                cid = new_id(note.path, got.cards()[pos], self._stored, got.fps[pos])
             assigned.add(cid)
             rows_insert.append((cid, *got.rows[pos], note.path, now, now))
         conn.executemany(_INSERT_SQL, rows_insert)
