@@ -159,16 +159,23 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
     pending: list[tuple[Note, _NoteCards, list[int]]] = []
     # With no card stored yet (a first index) there is nothing to match against, so each note's cards are placed at
     # once instead of being held until every note is read.
-    placer = _Placer(conn, now) if conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None else None
+    first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
+    placer = _Placer(conn, now) if first else None
+    no_problems = conn.execute("SELECT 1 FROM card_problems LIMIT 1").fetchone() is None
     extracted = _extract_all(parsed, settings.keypoint_headings, settings.keypoint_cards, stats)
     for note, got in zip(parsed, extracted, strict=True):
-        conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
+        if not no_problems:
+            conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
         if got.problems:
             conn.executemany("INSERT INTO card_problems (note, line, message) VALUES (?,?,?)", got.problems)
-        old = _known(
-            conn.execute(
-                f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
-                (note.path,),
+        old = (
+            []
+            if first
+            else _known(
+                conn.execute(
+                    f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
+                    (note.path,),
+                )
             )
         )
         if not old:  # a new note (every note of a first index): nothing to match against here
