@@ -377,7 +377,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
 
 # A big run writes hundreds of thousands of card rows under random ids: a bigger page cache for it (SQLite fills it
 # only as needed, and it goes with the run) makes those inserts a third cheaper.
-BIG_RUN_CACHE_KIB = 32 * 1024
+BIG_RUN_CACHE_KIB = 16 * 1024
 
 
 @contextmanager
