@@ -169,10 +169,24 @@ def test_an_edit_reverted_with_its_old_mtime_is_noticed(three):
     assert conn.execute("SELECT title FROM notes WHERE path = 'notes/topics/b.md'").fetchone() == ("B",)
 
 
+def other_process(kb, statement: str) -> None:
+    """Another kb process writing the database (kb's connections enforce foreign keys)."""
+    other = sqlite3.connect(kb.db)
+    other.execute("PRAGMA foreign_keys = ON")
+    with other:
+        if statement.startswith("remove "):
+            from kb.indexer import _remove_note
+
+            _remove_note(other, statement.removeprefix("remove "))  # as `kb index` removes a deleted note
+        else:
+            other.execute(statement)
+    other.close()
+
+
 @pytest.mark.parametrize(
     "statement, summary",
     [
-        ("DELETE FROM notes WHERE path = 'notes/topics/b.md'", "3 notes, 1 added"),
+        ("remove notes/topics/b.md", "3 notes, 1 added"),
         ("UPDATE notes SET mtime_ns = 1 WHERE path = 'notes/topics/b.md'", "3 notes, up to date"),
         ("UPDATE notes SET size = 1 WHERE path = 'notes/topics/b.md'", "3 notes, up to date"),
         (
@@ -184,10 +198,7 @@ def test_an_edit_reverted_with_its_old_mtime_is_noticed(three):
 )
 def test_a_database_changed_by_another_process_is_not_trusted(three, statement, summary):
     kb, conn, _ = index_until_quick(three)
-    other = sqlite3.connect(kb.db)
-    with other:
-        other.execute(statement)
-    other.close()
+    other_process(kb, statement)
     assert up_to_date(three) is None
     assert index(kb, conn).summary() == summary
     # and the row that process damaged is right again
@@ -199,19 +210,18 @@ def test_a_database_changed_by_another_process_is_not_trusted(three, statement, 
 def test_a_snapshot_is_not_written_over_a_change_committed_since_the_comparison(three):
     kb, conn, _ = index_until_quick(three)
     found, errors = scanstate.walk(str(kb.notes), "notes")
-    version = scanstate.current_version(conn)
-    with conn:
-        conn.execute("DELETE FROM scan_snapshot")
-    other = sqlite3.connect(kb.db)
-    with other:
-        other.execute(
-            "DELETE FROM notes WHERE path = 'notes/topics/a.md'"
-        )  # after the comparison, before the write
-    other.close()
-    scanstate.remember(
-        conn, version, str(kb.root), str(kb.notes), "notes", kb.config_key, scanstate.lines(found)
-    )
-    assert conn.execute("SELECT count(*) FROM scan_snapshot").fetchone()[0] == 0
+    text = scanstate.encode(scanstate.lines(found))
+
+    def write_snapshot(version: int) -> int:
+        with conn:
+            conn.execute("DELETE FROM scan_snapshot")
+        scanstate.remember(conn, version, str(kb.root), str(kb.notes), "notes", kb.config_key, text)
+        return conn.execute("SELECT count(*) FROM scan_snapshot").fetchone()[0]
+
+    version = scanstate.current_version(conn)  # the comparison saw the tables at this version
+    assert write_snapshot(version) == 1  # nothing changed since: written
+    other_process(kb, "remove notes/topics/a.md")  # after the comparison, before the write
+    assert write_snapshot(version) == 0
     assert up_to_date(three) is None
     assert index(kb, conn).summary() == "3 notes, 1 added"
 
