@@ -80,9 +80,8 @@ def remember(kb: KnowledgeBase) -> None:
     from kb.config import load_mkdocs_yml, plugin_options
 
     try:
-        key = kb.config_key or _key(
-            kb.root
-        )  # mkdocs.yml as it was before kb read it: a change since never matches
+        # mkdocs.yml as it was before kb read it: if it changed since, the key never matches
+        key = kb.config_key or _key(kb.root)
         options = plugin_options(load_mkdocs_yml(kb.root))
         data = {
             "key": key,

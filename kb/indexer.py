@@ -259,9 +259,8 @@ def plan(
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
         report = IndexReport(scanned=len(scanned.lines), errors=list(scanned.errors))
     found = scanned.found
-    version = scanstate.current_version(
-        conn
-    )  # read again after the rows: equal, the rows are of this version
+    # read again after the rows below: if equal, the rows are of this version (a snapshot of them may be kept)
+    version = scanstate.current_version(conn)
     rows = conn.execute("SELECT path, size, mtime_ns FROM notes")
     known = {path: (size, mtime, None) for path, size, mtime in rows}
     broken = {
@@ -332,8 +331,10 @@ def _plan_from_snapshot(
         # walked without stats: stat the few changed notes again (as if the scan had reached them a moment later)
         try:
             st = os.stat(scanned.notes_dir + path[len(scanned.prefix) :])
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError):
             st = None
+        except OSError:  # unreadable since the walk: the row-by-row comparison walks again and says why
+            return None
         if st is None or not stat_mod.S_ISREG(st.st_mode):  # gone since the walk: a deletion
             if path in known:
                 removed.append(path)

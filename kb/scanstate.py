@@ -191,21 +191,17 @@ def find_root(explicit: str | None) -> str | None:
 
 
 class Scan:
-    """One walk of a notes folder: its snapshot ``lines``, the stat results when kept (``found``, else None), the
-    ``errors``, and the stored snapshot it was compared with (``snapshot``, of note tables at ``version``)."""
+    """One walk of a notes folder: its snapshot ``lines``, the stat results when kept (``found``, else None) and the
+    ``errors``."""
 
-    __slots__ = ("notes_dir", "prefix", "lines", "found", "errors", "snapshot", "version", "_text")
+    __slots__ = ("notes_dir", "prefix", "lines", "found", "errors", "_text")
 
-    def __init__(
-        self, notes_dir: str, prefix: str, scan_lines: list[str], found, errors, snapshot=None, version=None
-    ):
+    def __init__(self, notes_dir: str, prefix: str, scan_lines: list[str], found, errors: list):
         self.notes_dir = notes_dir
         self.prefix = prefix
         self.lines = scan_lines
         self.found = found
         self.errors = errors
-        self.snapshot = snapshot
-        self.version = version
         self._text: bytes | None = None
 
     @classmethod
@@ -215,6 +211,7 @@ class Scan:
 
     @property
     def text(self) -> bytes:
+        """The lines as the snapshot stores them."""
         if self._text is None:
             self._text = encode(self.lines)
         return self._text
@@ -243,15 +240,15 @@ def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
             if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 return None, None
             row = conn.execute(
-                """SELECT s.notes, s.prefix, s.lines, s.version FROM scan_snapshot s JOIN scan_version v ON v.id = s.id
+                """SELECT s.notes, s.prefix, s.lines FROM scan_snapshot s JOIN scan_version v ON v.id = s.id
                    WHERE s.id = 1 AND s.version = v.version AND s.root = ? AND s.config_key = ?""",
                 (root, config_key(root)),
             ).fetchone()
             if row is None:
                 return None, None
-            notes_dir, prefix, snapshot, version = row
+            notes_dir, prefix, snapshot = row
             scan_lines, errors = walk(notes_dir, prefix, by_fd=os.scandir in os.supports_fd, stats=False)
-            scan = Scan(notes_dir, prefix, scan_lines, None, errors, snapshot, version)
+            scan = Scan(notes_dir, prefix, scan_lines, None, errors)
             if errors or scan.text != snapshot:
                 return None, scan
             if not _journal_replayed(conn, os.path.join(root, ".kb", "journal")):
