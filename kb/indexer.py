@@ -128,16 +128,13 @@ def _store_note(
     st: os.stat_result,
     now: str,
     fts_rows: list[tuple],
-    *,
-    new: bool = False,
 ) -> None:
-    """Write a note's rows; its full-text rows are appended to ``fts_rows`` for ``_flush_fts``. ``new``: the note
-    has no rows yet (nothing to delete first)."""
+    """Write a note's rows; its full-text rows are appended to ``fts_rows`` for ``_flush_fts``."""
     import json
 
-    if not new:
-        conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
-        conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
+    # (cleared even for a note new to the notes table: rows left by a connection without foreign keys must go)
+    conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
+    conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
     row = conn.execute(
         """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
                               hash, size, mtime_ns, indexed_at)
@@ -165,8 +162,7 @@ def _store_note(
         ),
     ).fetchone()
     rowid = row[0]
-    if not new:
-        conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
+    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
     conn.executemany(
         "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
         [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
@@ -406,7 +402,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
             note = value
             if path in broken:
                 conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-            _store_note(conn, note, digest, st, now, fts_rows, new=path not in known)
+            _store_note(conn, note, digest, st, now, fts_rows)
             if len(fts_rows) >= FTS_BATCH:
                 _flush_fts(conn, fts_rows)
             parsed.append(note)

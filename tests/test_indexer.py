@@ -228,3 +228,20 @@ def test_sql_is_parameterised(kbroot):
     kbroot.write("evil.md", '---\ntitle: "\'); DROP TABLE notes;--"\ntags: ["x\'--"]\n---\ntext\n')
     conn, report = run(kbroot)
     assert titles(conn) == {"notes/evil.md": "'); DROP TABLE notes;--"}
+
+
+def test_a_note_row_deleted_by_hand_without_foreign_keys_is_indexed_again(kbroot):
+    # The sqlite3 shell leaves foreign keys off: deleting a note's row there leaves its headings and tags behind.
+    kbroot.write("books/atomic-habits.md", HABITS)
+    conn, _ = run(kbroot)
+    conn.close()
+    raw = sqlite3.connect(kbroot.open().db)
+    raw.execute("DELETE FROM notes WHERE path = 'notes/books/atomic-habits.md'")
+    raw.commit()
+    raw.close()
+    conn, report = run(kbroot)
+    assert report.added == ["notes/books/atomic-habits.md"] and not report.errors
+    tags = conn.execute("SELECT tag FROM note_tags WHERE note = 'notes/books/atomic-habits.md' ORDER BY tag")
+    assert [t for (t,) in tags] == ["habits", "productivity"]
+    headings = conn.execute("SELECT text FROM headings WHERE note = 'notes/books/atomic-habits.md'").fetchall()
+    assert [h for (h,) in headings] == ["Atomic Habits", "The four laws"]  # once each, not twice
