@@ -108,7 +108,128 @@ def _loader():
     return _LOADER
 
 
+# Most notes' front matter is a handful of `key: value` lines, and PyYAML spends far longer building its event and
+# node objects for them than reading the bytes: a strict reader for exactly that shape, which gives what PyYAML gives
+# (same keys, order, values and types), and declines (returns None) whenever a line is anything else, so PyYAML
+# reads those. Scalars are typed with the loader's own implicit resolvers and constructors (YAML 1.1: yes/no/on/off,
+# ~, octal, sexagesimal, timestamps...), so only the shape of the text is judged here.
+# A line: a plain key (ASCII word, at most 100 characters: PyYAML allows 1024 for a simple key), `:`, then nothing
+# or spaces and a value.
+_FAST_LINE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +(.*))?")
+# An item of a flow list, `[habits, deep work, c++, 2024-01-01]`: words and a few joiners, no flow indicator, no `:`.
+_FAST_ITEM_RE = re.compile(r"\w[\w.+/ -]*")
+# Characters that make a plain block value start something else (an indicator), or `-?:` which may.
+_FAST_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+class _Decline(Exception):
+    """The fast reader is not certain: let PyYAML read the front matter."""
+
+
+_FAST = None  # (implicit resolvers by first character, constructors by tag, a constructor instance)
+
+
+def _fast_tables():
+    global _FAST
+    if _FAST is None:
+        import yaml
+
+        loader = _loader()
+        resolvers = loader.yaml_implicit_resolvers
+        # A wildcard or path resolver would type scalars this reader does not look up: never take the fast path.
+        usable = None not in resolvers and not getattr(loader, "yaml_path_resolvers", None)
+        _FAST = (
+            resolvers,
+            loader.yaml_constructors,
+            yaml.constructor.SafeConstructor(),
+            usable,
+            yaml.ScalarNode,
+        )
+    return _FAST
+
+
+def _fast_scalar(value: str, tables) -> Any:
+    """A plain scalar (not empty, stripped) typed as the loader types it."""
+    resolvers, constructors, constructor, _, node_class = tables
+    for tag, regexp in resolvers.get(value[0], ()):
+        if regexp.match(value):
+            if not tag.endswith((":null", ":bool", ":int", ":float", ":timestamp")):
+                raise _Decline  # merge key `<<`, value `=`, ...
+            try:
+                return constructors[tag](constructor, node_class(tag, value))
+            except Exception:  # e.g. 2024-02-30: PyYAML raises the same on its own path
+                raise _Decline from None
+    return value
+
+
+def _fast_value(value: str, tables) -> Any:
+    if not value:
+        return None  # `key:` alone
+    first = value[0]
+    if first == '"':
+        inner = value[1:-1]
+        if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
+            raise _Decline
+        return inner
+    if first == "'":
+        inner = value[1:-1]
+        if len(value) < 2 or value[-1] != "'" or "'" in inner.replace("''", ""):
+            raise _Decline
+        return inner.replace("''", "'")
+    if first == "[":
+        if value[-1] != "]":
+            raise _Decline
+        inner = value[1:-1]
+        if not inner.strip(" "):
+            return []
+        items = []
+        for item in inner.split(","):
+            item = item.strip(" ")
+            if not _FAST_ITEM_RE.fullmatch(item):
+                raise _Decline
+            items.append(_fast_scalar(item, tables))
+        return items
+    if (
+        first in _FAST_BAD_START
+        or "#" in value
+        or "`" in value
+        or "{" in value
+        or "}" in value
+        or ": " in value
+        or value[-1] == ":"
+    ):
+        raise _Decline
+    return _fast_scalar(value, tables)
+
+
+def _fast_front_matter(yaml_text: str) -> dict[str, Any] | None:
+    """The front matter as PyYAML would read it, or None when it is not the simple shape this reader knows."""
+    tables = _FAST or _fast_tables()
+    if not tables[3]:
+        return None
+    data: dict[str, Any] = {}
+    try:
+        for line in yaml_text.split("\n"):
+            line = line.rstrip(" ")
+            if not line:
+                continue
+            m = _FAST_LINE_RE.fullmatch(line)
+            # isprintable() rejects tabs, control characters, NEL, line and paragraph separators, BOMs, NBSP.
+            if m is None or not line.isprintable():
+                return None
+            key = m.group(1)
+            if key in data or _fast_scalar(key, tables) is not key:
+                return None  # a repeated key, or one that is not a string (yes, null, ...)
+            data[key] = _fast_value(m.group(2) or "", tables)
+    except _Decline:
+        return None
+    return data
+
+
 def _load_yaml(path: str, yaml_text: str) -> dict[str, Any]:
+    fast = _fast_front_matter(yaml_text)
+    if fast is not None:
+        return fast
     import yaml
 
     try:
