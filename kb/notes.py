@@ -113,20 +113,31 @@ def _loader():
 # (same keys, order, values and types), and declines (returns None) whenever a line is anything else, so PyYAML
 # reads those. Scalars are typed with the loader's own implicit resolvers and constructors (YAML 1.1: yes/no/on/off,
 # ~, octal, sexagesimal, timestamps...), so only the shape of the text is judged here.
-# A line: a plain key (ASCII word, at most 100 characters: PyYAML allows 1024 for a simple key), `:`, then nothing
-# or spaces and a value.
-_FAST_LINE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +(.*))?")
+# One line of that shape, or a blank one: a plain key (an ASCII word of at most 100 characters; PyYAML allows 1024 for
+# a simple key), `:`, then nothing, or spaces and one value: "double quoted" without escapes, 'single quoted' (''
+# is a quote), a [flow, list] (its items are checked one by one below), or a plain scalar that starts with no
+# indicator (nor `-?:`, which may start one) and holds no `#`, backtick or brace, no `: `, and does not end with `:`.
+# Matched over the whole front matter at once with findall: every line must match, which the count of rows checks.
+_FAST_LINE_RE = re.compile(
+    r"""^(?:([A-Za-z_][A-Za-z0-9_-]{0,99}):(?:[ ]+(
+        "[^"\\\n]*"
+      | '(?:[^'\n]|'')*'
+      | \[[^\[\]{}\n]*\]
+      | [^-?:,\[\]{}\#&*!|>'"%@`\s](?:[^\#`{}:\n]|:(?=[^ \n]))*(?<![ ])
+    ))?[ ]*)?$""",
+    re.M | re.X,
+)
 # An item of a flow list, `[habits, deep work, c++, 2024-01-01]`: words and a few joiners, no flow indicator, no `:`.
 _FAST_ITEM_RE = re.compile(r"\w[\w.+/ -]*")
-# Characters that make a plain block value start something else (an indicator), or `-?:` which may.
-_FAST_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
 
 class _Decline(Exception):
     """The fast reader is not certain: let PyYAML read the front matter."""
 
 
-_FAST = None  # (implicit resolvers by first character, constructors by tag, a constructor instance)
+# (implicit resolvers by first character, constructors by tag, a constructor, whether usable, ScalarNode)
+_FAST = None
+_STR_KEYS: set[str] = set()  # keys already seen to resolve to a string (title, type, tags start like `true`)
 
 
 def _fast_tables():
@@ -162,65 +173,52 @@ def _fast_scalar(value: str, tables) -> Any:
     return value
 
 
-def _fast_value(value: str, tables) -> Any:
-    if not value:
-        return None  # `key:` alone
-    first = value[0]
-    if first == '"':
-        inner = value[1:-1]
-        if len(value) < 2 or value[-1] != '"' or '"' in inner or "\\" in inner:
-            raise _Decline
-        return inner
-    if first == "'":
-        inner = value[1:-1]
-        if len(value) < 2 or value[-1] != "'" or "'" in inner.replace("''", ""):
-            raise _Decline
-        return inner.replace("''", "'")
-    if first == "[":
-        if value[-1] != "]":
-            raise _Decline
-        inner = value[1:-1]
-        if not inner.strip(" "):
-            return []
-        items = []
-        for item in inner.split(","):
-            item = item.strip(" ")
-            if not _FAST_ITEM_RE.fullmatch(item):
-                raise _Decline
-            items.append(_fast_scalar(item, tables))
-        return items
-    if (
-        first in _FAST_BAD_START
-        or "#" in value
-        or "`" in value
-        or "{" in value
-        or "}" in value
-        or ": " in value
-        or value[-1] == ":"
-    ):
-        raise _Decline
-    return _fast_scalar(value, tables)
-
-
 def _fast_front_matter(yaml_text: str) -> dict[str, Any] | None:
     """The front matter as PyYAML would read it, or None when it is not the simple shape this reader knows."""
     tables = _FAST or _fast_tables()
-    if not tables[3]:
+    rows = _FAST_LINE_RE.findall(yaml_text)
+    # isprintable() rejects tabs, control characters, NEL, line and paragraph separators, BOMs, NBSP.
+    if (
+        len(rows) != yaml_text.count("\n") + 1
+        or not yaml_text.replace("\n", " ").isprintable()
+        or not tables[3]
+    ):
         return None
+    resolvers = tables[0]
     data: dict[str, Any] = {}
     try:
-        for line in yaml_text.split("\n"):
-            line = line.rstrip(" ")
-            if not line:
+        for key, value in rows:
+            if not key:
+                continue  # a blank line
+            if key in data:
+                return (
+                    None  # PyYAML keeps the last value; a repeated key is more likely a mistake: let it judge
+                )
+            if key not in _STR_KEYS:
+                if _fast_scalar(key, tables) is not key:
+                    return None  # a key that is not a string: yes, null, ...
+                if len(_STR_KEYS) < 1000:
+                    _STR_KEYS.add(key)
+            if not value:
+                data[key] = None  # `key:` alone
                 continue
-            m = _FAST_LINE_RE.fullmatch(line)
-            # isprintable() rejects tabs, control characters, NEL, line and paragraph separators, BOMs, NBSP.
-            if m is None or not line.isprintable():
-                return None
-            key = m.group(1)
-            if key in data or _fast_scalar(key, tables) is not key:
-                return None  # a repeated key, or one that is not a string (yes, null, ...)
-            data[key] = _fast_value(m.group(2) or "", tables)
+            first = value[0]
+            if first == '"':
+                data[key] = value[1:-1]
+            elif first == "'":
+                data[key] = value[1:-1].replace("''", "'")
+            elif first == "[":
+                items = []
+                inner = value[1:-1]
+                if inner.strip(" "):
+                    for item in inner.split(","):
+                        item = item.strip(" ")
+                        if not _FAST_ITEM_RE.fullmatch(item):
+                            return None
+                        items.append(_fast_scalar(item, tables) if item[0] in resolvers else item)
+                data[key] = items
+            else:
+                data[key] = _fast_scalar(value, tables) if first in resolvers else value
     except _Decline:
         return None
     return data
