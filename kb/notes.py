@@ -20,6 +20,7 @@ FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # The pattern starts with a literal newline so the regex engine jumps from line to line instead of trying every
 # character; scan_headings puts a newline before the body so the first line counts too.
 _CANDIDATE_LINE_RE = re.compile(r"\n(?:[ \t]{0,3}(?:`{3,}|~{3,})|#)[^\n]*")
+_FRONT_MATTER_END_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _ANCHOR_STRIP_RE = re.compile(r"[`*_\[\]()<>]")
 _ANCHOR_DROP_RE = re.compile(r"[^\w\s-]")
 _ANCHOR_DASH_RE = re.compile(r"[\s-]+")
@@ -86,11 +87,11 @@ def split_front_matter(path: str, text: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, line where the body starts)."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
         return {}, text, 1
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
+    end = _FRONT_MATTER_END_RE.search(text, 4)  # from 4: `^` matches there, just after the opening ---\n
     if end is None:
         raise NoteError(path, 1, "front matter opened with --- is never closed; add a line with --- after it")
-    yaml_text = text[4 : 4 + end.start()]
-    body_start = 4 + end.end() + 1
+    yaml_text = text[4 : end.start()]
+    body_start = end.end() + 1
     body_line = text.count("\n", 0, min(body_start, len(text))) + 1
     body = text[body_start:] if body_start <= len(text) else ""
     return _load_yaml(path, yaml_text), body, body_line
