@@ -15,12 +15,16 @@ from kb.errors import NoteError
 # Linear: the closing #s and trailing blanks are stripped in Python (a lazy group before them backtracks badly).
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")
 FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-# The only lines scan_headings looks at: fence markers and lines starting with `#`. Finding them with one regex
-# instead of a Python loop over every line makes heading scanning several times faster on a 4 KB note.
-# The pattern starts with a literal newline so the regex engine jumps from line to line instead of trying every
-# character; scan_headings puts a newline before the body so the first line counts too.
-_CANDIDATE_LINE_RE = re.compile(r"\n(?:[ \t]{0,3}(?:`{3,}|~{3,})|#)[^\n]*")
+# The only lines scan_headings looks at, already taken apart: a fence marker (groups 1-2: the marker and the rest of
+# the line, as FENCE_RE) or an ATX heading (groups 3-4: the #s and the text, as HEADING_RE). A line starting with `#`
+# that is no heading (`#tag`, seven #s) changes nothing, so it need not match. One regex instead of a Python loop over
+# every line makes heading scanning several times faster on a 4 KB note. The pattern starts with a literal newline so
+# the regex engine jumps from line to line instead of trying every character; scan_headings puts a newline before
+# the body so the first line counts too.
+# The lookahead only skips lines neither branch can match, but cheaply: it halves the time on prose.
+_SCAN_RE = re.compile(r"\n(?=[ \t`~#])(?:[ \t]{0,3}(`{3,}|~{3,})([^\n]*)|(#{1,6})[ \t]+(\S[^\n]*))")
 _FRONT_MATTER_END_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_SIMPLE_HEADING_RE = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 _ANCHOR_STRIP_RE = re.compile(r"[`*_\[\]()<>]")
 _ANCHOR_DROP_RE = re.compile(r"[^\w\s-]")
 _ANCHOR_DASH_RE = re.compile(r"[\s-]+")
@@ -57,6 +61,10 @@ class Note:
 
 def slugify_anchor(text: str) -> str:
     """The anchor Python-Markdown's toc extension gives a heading (close enough for links and breadcrumbs)."""
+    if _SIMPLE_HEADING_RE.fullmatch(text):
+        # Most headings are ASCII words joined by single spaces or dashes: the steps below then only lower-case
+        # them and turn each space into a dash.
+        return text.lower().replace(" ", "-")
     text = _ANCHOR_STRIP_RE.sub("", text).strip().lower()
     text = _ANCHOR_DROP_RE.sub("", text)
     return _ANCHOR_DASH_RE.sub("-", text).strip("-")
@@ -307,29 +315,19 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
     fence = None
     line_no = body_line
     last = 0
-    for match in _CANDIDATE_LINE_RE.finditer("\n" + body):
-        start = match.start()  # where the line starts in body
-        line_no += body.count("\n", last, start)
-        last = start
-        line = match.group()[1:]
-        m = FENCE_RE.match(line)
-        if m:
-            marker = m.group(1)
+    for match in _SCAN_RE.finditer("\n" + body):
+        marker, rest, hashes, raw = match.groups()
+        if marker is not None:
             if fence is None:
                 fence = marker
-            elif (
-                marker[0] == fence[0]
-                and len(marker) >= len(fence)
-                and not line.strip()[len(marker) :].strip()
-            ):
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip():
                 fence = None
-            continue
-        if fence is not None or not line.startswith("#"):
-            continue
-        h = HEADING_RE.match(line)
-        if h:
-            text = heading_text(h.group(2))
-            headings.append(Heading(len(h.group(1)), text, line_no, slugify_anchor(text)))
+        elif fence is None:
+            start = match.start()  # where the line starts in body
+            line_no += body.count("\n", last, start)
+            last = start
+            text = heading_text(raw)
+            headings.append(Heading(len(hashes), text, line_no, slugify_anchor(text)))
     return tuple(headings)
 
 
