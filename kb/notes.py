@@ -140,69 +140,83 @@ _FAST_LINE_RE = re.compile(
 _FAST_ITEM_RE = re.compile(r"\w[\w.+/ -]*")
 
 
+# A date, the one typed value nearly every note has: read straight into datetime.date (when the loader types dates
+# the standard way), rather than through the resolver's three regexes and PyYAML's timestamp constructor.
+_FAST_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class _Decline(Exception):
     """The fast reader is not certain: let PyYAML read the front matter."""
 
 
-# (implicit resolvers by first character, constructors by tag, a constructor, whether usable, ScalarNode)
-_FAST = None
-_STR_KEYS: set[str] = set()  # keys already seen to resolve to a string (title, type, tags start like `true`)
+class _FastTables:
+    """What the fast reader borrows from the loader kb uses, looked up once."""
 
+    def __init__(self):
+        import datetime
 
-def _fast_tables():
-    global _FAST
-    if _FAST is None:
         import yaml
 
         loader = _loader()
-        resolvers = loader.yaml_implicit_resolvers
+        # first character -> [(tag, regexp)] in resolving order; tag -> constructor
+        self.resolvers = loader.yaml_implicit_resolvers
+        self.constructors = loader.yaml_constructors
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.node = yaml.ScalarNode
         # A wildcard or path resolver would type scalars this reader does not look up: never take the fast path.
-        usable = None not in resolvers and not getattr(loader, "yaml_path_resolvers", None)
-        _FAST = (
-            resolvers,
-            loader.yaml_constructors,
-            yaml.constructor.SafeConstructor(),
-            usable,
-            yaml.ScalarNode,
+        self.usable = None not in self.resolvers and not getattr(loader, "yaml_path_resolvers", None)
+        tag = "tag:yaml.org,2002:"
+        standard_timestamp = yaml.constructor.SafeConstructor.construct_yaml_timestamp
+        standard_dates = self.constructors.get(tag + "timestamp") is standard_timestamp and all(
+            [t for t, _ in self.resolvers.get(d, ())] == [tag + "float", tag + "int", tag + "timestamp"]
+            for d in "0123456789"
         )
-    return _FAST
+        self.date = datetime.date if standard_dates else None
 
 
-def _fast_scalar(value: str, tables) -> Any:
+_FAST: _FastTables | None = None
+_STR_KEYS: set[str] = set()  # keys already seen to resolve to a string (title, type, tags start like `true`)
+
+
+def _fast_scalar(value: str, tables: _FastTables) -> Any:
     """A plain scalar (not empty, stripped) typed as the loader types it."""
-    resolvers, constructors, constructor, _, node_class = tables
-    for tag, regexp in resolvers.get(value[0], ()):
+    if tables.date is not None and len(value) == 10 and _FAST_DATE_RE.fullmatch(value):
+        try:
+            return tables.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        except ValueError:  # 2024-02-30: PyYAML raises the same on its own path
+            raise _Decline from None
+    for tag, regexp in tables.resolvers.get(value[0], ()):
         if regexp.match(value):
             if not tag.endswith((":null", ":bool", ":int", ":float", ":timestamp")):
                 raise _Decline  # merge key `<<`, value `=`, ...
             try:
-                return constructors[tag](constructor, node_class(tag, value))
-            except Exception:  # e.g. 2024-02-30: PyYAML raises the same on its own path
+                return tables.constructors[tag](tables.constructor, tables.node(tag, value))
+            except Exception:  # as above
                 raise _Decline from None
     return value
 
 
 def _fast_front_matter(yaml_text: str) -> dict[str, Any] | None:
     """The front matter as PyYAML would read it, or None when it is not the simple shape this reader knows."""
-    tables = _FAST or _fast_tables()
+    global _FAST
+    tables = _FAST or (_FAST := _FastTables())
     rows = _FAST_LINE_RE.findall(yaml_text)
     # isprintable() rejects tabs, control characters, NEL, line and paragraph separators, BOMs, NBSP.
     if (
         len(rows) != yaml_text.count("\n") + 1
         or not yaml_text.replace("\n", " ").isprintable()
-        or not tables[3]
+        or not tables.usable
     ):
         return None
-    resolvers = tables[0]
+    resolvers = tables.resolvers
     data: dict[str, Any] = {}
     try:
         for key, value in rows:
             if not key:
                 continue  # a blank line
             if key in data:
-                return (
-                    None  # PyYAML keeps the last value; a repeated key is more likely a mistake: let it judge
-                )
+                # PyYAML keeps the last value; a repeated key is more likely a mistake: let it judge
+                return None
             if key not in _STR_KEYS:
                 if _fast_scalar(key, tables) is not key:
                     return None  # a key that is not a string: yes, null, ...
