@@ -23,7 +23,9 @@ FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # the body so the first line counts too.
 # The lookahead only skips lines neither branch can match, but cheaply: it halves the time on prose.
 _SCAN_RE = re.compile(r"\n(?=[ \t`~#])(?:[ \t]{0,3}(`{3,}|~{3,})([^\n]*)|(#{1,6})[ \t]+(\S[^\n]*))")
-_FRONT_MATTER_END_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+# The line that closes front matter, found from the newline before it: a literal newline to search for is several
+# times faster than trying `^` at every character.
+_FRONT_MATTER_END_RE = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.M)
 _SIMPLE_HEADING_RE = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 _ANCHOR_STRIP_RE = re.compile(r"[`*_\[\]()<>]")
 _ANCHOR_DROP_RE = re.compile(r"[^\w\s-]")
@@ -95,10 +97,10 @@ def split_front_matter(path: str, text: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, line where the body starts)."""
     if not text.startswith("---\n") and text.rstrip("\n") != "---":
         return {}, text, 1
-    end = _FRONT_MATTER_END_RE.search(text, 4)  # from 4: `^` matches there, just after the opening ---\n
+    end = _FRONT_MATTER_END_RE.search(text, 3)  # from the newline that ends the opening ---
     if end is None:
         raise NoteError(path, 1, "front matter opened with --- is never closed; add a line with --- after it")
-    yaml_text = text[4 : end.start()]
+    yaml_text = text[4 : end.start() + 1]
     body_start = end.end() + 1
     body_line = text.count("\n", 0, min(body_start, len(text))) + 1
     body = text[body_start:] if body_start <= len(text) else ""
@@ -298,7 +300,7 @@ def parse_tags(path: str, value: Any, line: int = 2) -> tuple[str, ...]:
     elif isinstance(value, list):
         items = []
         for item in value:
-            if isinstance(item, str | int | float) and not isinstance(item, bool):
+            if isinstance(item, str) or isinstance(item, int | float) and not isinstance(item, bool):
                 items.append(str(item))
             else:
                 raise NoteError(path, line, "tags must be words, e.g. `tags: [habits, productivity]`")

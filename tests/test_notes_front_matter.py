@@ -263,3 +263,38 @@ def test_blank_front_matter_is_an_empty_mapping_as_before(text):
 
 def parse_note_meta(front: str) -> dict:
     return kn.parse_note("notes/x.md", f"---\n{front}---\nbody\n".encode()).meta
+
+
+def reference_split(text: str):
+    """Front matter ends at the first line that is --- or ... (blanks after it allowed), searched line by line."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return {}, text, 1
+    lines = text[4:].split("\n")
+    for i, line in enumerate(lines):
+        if line.rstrip(" \t") in ("---", "..."):
+            front = "".join(ln + "\n" for ln in lines[:i])
+            body = "\n".join(lines[i + 1 :])
+            try:
+                meta = kn._load_yaml("x", front)
+            except NoteError:
+                return None
+            # the body starts on the line after the closing one; a file ending on that line has no such line
+            return typed(meta), body, i + 2 + (i + 1 < len(lines))
+    return None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["---", "...", "--- ", "---\t", " ---", "----", "..", "a: 1", "b", ""]), max_size=6
+    )
+)
+def test_front_matter_ends_at_the_first_closing_line(lines):
+    text = "---\n" + "\n".join(lines)
+    try:
+        meta, body, body_line = kn.split_front_matter("x", text)
+    except NoteError:
+        got = None
+    else:
+        got = (typed(meta), body, body_line)
+    assert got == reference_split(text)
