@@ -342,8 +342,12 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
             start = match.start()  # where the line starts in body
             line_no += body.count("\n", last, start)
             last = start
-            text = heading_text(raw)
-            headings.append(Heading(len(hashes), text, line_no, slugify_anchor(text)))
+            # Inline shortcuts for the usual heading (no closing #s, plain words); the functions do the rest.
+            text = raw if raw[-1] not in "# \t" else heading_text(raw)
+            anchor = (
+                text.lower().replace(" ", "-") if _SIMPLE_HEADING_RE.fullmatch(text) else slugify_anchor(text)
+            )
+            headings.append(Heading(len(hashes), text, line_no, anchor))
     return tuple(headings)
 
 
