@@ -266,6 +266,14 @@ def _load_yaml(path: str, yaml_text: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise NoteError(path, 2, "front matter is nested too deeply; simplify it") from None
+    except (ValueError, OverflowError) as exc:
+        # Well-formed YAML whose value PyYAML cannot build: `date: 2024-02-30`, `!!int abc`. Not a YAMLError, and
+        # without a position: name the first line that fails on its own.
+        raise NoteError(
+            path,
+            _line_of_bad_value(yaml_text),
+            f"front matter has a value that cannot be read ({exc}); fix it, or quote it to keep it as text",
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -274,6 +282,19 @@ def _load_yaml(path: str, yaml_text: str) -> dict[str, Any]:
             path, 2, f"front matter must be key: value pairs, not {kind}; write e.g. `title: My note`"
         )
     return data
+
+
+def _line_of_bad_value(yaml_text: str) -> int:
+    import yaml
+
+    for i, line in enumerate(yaml_text.split("\n")):
+        try:
+            yaml.load(line, Loader=_loader())  # noqa: S506 - a SafeLoader
+        except (ValueError, OverflowError):
+            return i + 2
+        except (yaml.YAMLError, RecursionError):
+            continue
+    return 2
 
 
 def _line_of_key(yaml_text_lines: list[str], key: str) -> int:
