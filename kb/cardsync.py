@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kb.cards import Card, extract_cards
+from kb.cards import Card, CardKind, extract_cards
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
 from kb.identity import Known, card_fingerprint, match, new_id
@@ -46,6 +46,7 @@ class CorpusStats:
         self._rebuild = rebuild
         self._scale: float | None = None
         self._cache: dict[str, int] = {}
+        self._complete = False  # every count is in _cache (load_all)
 
     def _prepare(self) -> float:
         conn = self.conn
@@ -80,11 +81,23 @@ class CorpusStats:
         self.conn.executemany("INSERT INTO card_term_stats (word, df) VALUES (?, ?)", counts.items())
         return len(rows)
 
+    def load_all(self) -> None:
+        """Read every count now, so that later lookups need no database (a forked worker must not touch it)."""
+        if self._scale is None:
+            self._scale = self._prepare()
+        scale = self._scale
+        for word, df in self.conn.execute("SELECT word, df FROM card_term_stats"):
+            if word not in (self._SIZE_KEY, self._DOCS_KEY):
+                self._cache[word] = round(df * scale)
+        self._complete = True
+
     def __call__(self, word: str) -> int:
         """Estimated number of notes containing ``word`` (lower-case, as the extractor tokenises)."""
         got = self._cache.get(word)
         if got is not None:
             return got
+        if self._complete:
+            return 0
         if self._scale is None:
             self._scale = self._prepare()
         row = self.conn.execute("SELECT df FROM card_term_stats WHERE word = ?", (word,)).fetchone()
@@ -142,118 +155,238 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
         return
     settings = kb.settings
     stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
-    pending: list[tuple[Note, list[tuple[int, Card, str]]]] = []  # per note: (position, card, fingerprint)
-    for note in parsed:
-        result = extract_cards(
-            note,
-            keypoint_headings=settings.keypoint_headings,
-            keypoint_cards=settings.keypoint_cards,
-            doc_freq=stats,
-            n_docs=stats.n_docs,
-        )
-        conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
-        if result.problems:
-            conn.executemany(
-                "INSERT INTO card_problems (note, line, message) VALUES (?,?,?)",
-                [(p.path, p.line, p.message) for p in result.problems],
-            )
-        cards = list(result.cards)
-        fps = [card_fingerprint(c) for c in cards]
-        tags_json = json.dumps(list(note.tags), ensure_ascii=False)
-        old = _known(
-            conn.execute(
-                f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
-                (note.path,),
+    # per note: its cards, the positions still unplaced
+    pending: list[tuple[Note, _NoteCards, list[int]]] = []
+    # With no card stored yet (a first index) there is nothing to match against, so each note's cards are placed at
+    # once instead of being held until every note is read.
+    first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
+    placer = _Placer(conn, now) if first else None
+    no_problems = conn.execute("SELECT 1 FROM card_problems LIMIT 1").fetchone() is None
+    extracted = _extract_all(parsed, settings.keypoint_headings, settings.keypoint_cards, stats)
+    for note, got in zip(parsed, extracted, strict=True):
+        if not no_problems:
+            conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
+        if got.problems:
+            conn.executemany("INSERT INTO card_problems (note, line, message) VALUES (?,?,?)", got.problems)
+        old = (
+            []
+            if first
+            else _known(
+                conn.execute(
+                    f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
+                    (note.path,),
+                )
             )
         )
         if not old:  # a new note (every note of a first index): nothing to match against here
-            if cards:
-                pending.append((note, [(i, cards[i], fps[i]) for i in range(len(cards))]))
+            if placer is not None:
+                placer.place(note, got, list(range(len(got.fps))))
+            elif got.fps:
+                pending.append((note, got, list(range(len(got.fps)))))
             continue
-        m = match(old, cards, new_fingerprints=fps)
+        fps = got.fps
+        m = match(old, got.cards(), new_fingerprints=fps)
         conn.executemany(
-            _UPDATE_SQL,
-            [
-                (*_row_values(note, cards[i], i, fps[i], tags_json), fps[i], note.path, now, cid)
-                for i, cid in m.matched.items()
-            ],
+            _UPDATE_SQL, [(*got.rows[i], fps[i], note.path, now, cid) for i, cid in m.matched.items()]
         )
         if m.unmatched_old:
             conn.executemany(
                 "UPDATE cards SET orphaned_at = ? WHERE id = ?", [(now, cid) for cid in m.unmatched_old]
             )
         if m.unmatched_new:
-            pending.append((note, [(i, cards[i], fps[i]) for i in m.unmatched_new]))
+            pending.append((note, got, list(m.unmatched_new)))
     if pending:
-        _place_new(conn, pending, now)
+        placer = _Placer(conn, now)
+        for note, got, positions in pending:
+            placer.place(note, got, positions)
 
 
-def _place_new(conn: sqlite3.Connection, pending, now: str) -> None:
-    """Match still-unmatched cards against the orphan pool, then insert what is truly new."""
-    pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
-    by_fp: dict[str, list[Known]] = {}
-    by_note: dict[str, list[Known]] = {}
-    this_run: list[Known] = []
-    for k in pool:
-        by_fp.setdefault(k.fingerprint, []).append(k)
-        by_note.setdefault(k.note, []).append(k)
-        if k.orphaned_at == now:
-            this_run.append(k)
-    revived: set[str] = set()
-    assigned: set[str] = set()
+_KINDS = {k.value: k for k in CardKind}
 
-    def stored(cid: str) -> bool:
+
+def _card_fields(card: Card) -> tuple:
+    return (
+        card.kind.value,
+        card.front,
+        card.back,
+        card.line,
+        card.end_line,
+        card.context,
+        card.generated,
+        card.sibling,
+        card.cloze_text,
+        card.cloze_index,
+        card.answer,
+    )
+
+
+class _NoteCards:
+    """What extraction found in one note, in plain values (they cross from a worker process as one marshal blob):
+    per card its fields, fingerprint, the id it gets when nothing else holds that id, and its row values at its
+    position. The Card objects, needed only to match against cards already stored, are rebuilt on demand."""
+
+    __slots__ = ("fields", "problems", "fps", "ids", "rows", "_cards")
+
+    def __init__(self, fields, problems, fps, ids, rows):
+        self.fields, self.problems, self.fps, self.ids, self.rows = fields, problems, fps, ids, rows
+        self._cards: list[Card] | None = None
+
+    def cards(self) -> list[Card]:
+        if self._cards is None:
+            self._cards = [Card(_KINDS[f[0]], *f[1:]) for f in self.fields]
+        return self._cards
+
+
+def _never(_cid: str) -> bool:
+    return False
+
+
+def _extract(note: Note, keypoint_headings, keypoint_cards: bool, stats) -> tuple:
+    """One note's extraction as plain values (the arguments of ``_NoteCards``)."""
+    result = extract_cards(
+        note,
+        keypoint_headings=keypoint_headings,
+        keypoint_cards=keypoint_cards,
+        doc_freq=stats,
+        n_docs=stats.n_docs,
+    )
+    cards = result.cards
+    fps = [card_fingerprint(c) for c in cards]
+    tags_json = json.dumps(list(note.tags), ensure_ascii=False)
+    return (
+        [_card_fields(c) for c in cards],
+        [(p.path, p.line, p.message) for p in result.problems],  # a NoteError does not cross processes
+        fps,
+        [new_id(note.path, c, _never, fp) for c, fp in zip(cards, fps, strict=True)],
+        [_row_values(note, c, i, fp, tags_json) for i, (c, fp) in enumerate(zip(cards, fps, strict=True))],
+    )
+
+
+# A run that parses many notes (a first index, `kb index --full`) extracts their cards in forked worker processes
+# (one per core) while this one matches and writes: extraction is pure CPU work, most of such a run. Results come
+# back as marshal blobs of plain values (unpickling Card dataclasses cost this process more than it saved). Below
+# this many notes, starting the workers costs more than it saves.
+PARALLEL_MIN = 400
+_CHUNK = 50
+_job: tuple | None = None  # what forked workers read: set before the fork, so notes are not pickled to them
+
+
+def _extract_chunk(start: int) -> bytes:
+    import marshal
+
+    notes, keypoint_headings, keypoint_cards, stats = _job
+    return marshal.dumps(
+        [_extract(n, keypoint_headings, keypoint_cards, stats) for n in notes[start : start + _CHUNK]]
+    )
+
+
+def _extract_all(parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats):
+    """Every parsed note's ``_NoteCards``, in order: in forked workers for a big batch on a multi-core machine."""
+    global _job
+    import os
+
+    from kb.indexer import _single_threaded
+
+    keypoint_headings = tuple(keypoint_headings)
+    cores = os.cpu_count() or 1
+    if len(parsed) >= PARALLEL_MIN and cores >= 2 and _single_threaded():
+        import marshal
+        import multiprocessing
+
+        stats.load_all()  # the workers must never use this process's database connection
+        _job = (parsed, keypoint_headings, keypoint_cards, stats)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(cores)
+        except (ValueError, OSError, ImportError):
+            pool = None  # no fork (Windows, macOS policy) or no semaphores: in-process
+        if pool is not None:
+            try:
+                with pool:
+                    for blob in pool.imap(_extract_chunk, range(0, len(parsed), _CHUNK)):
+                        for values in marshal.loads(blob):
+                            yield _NoteCards(*values)
+            finally:
+                _job = None
+            return
+        _job = None
+    for note in parsed:
+        yield _NoteCards(*_extract(note, keypoint_headings, keypoint_cards, stats))
+
+
+_INSERT_SQL = """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
+    generated, sibling, cloze_text, cloze_index, fingerprint, origin, created_at, updated_at)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+
+
+class _Placer:
+    """Places cards no live card of their note took: matched against the orphan pool (renamed notes, cards moved
+    between notes, cards deleted and written again), else inserted under a new id."""
+
+    def __init__(self, conn: sqlite3.Connection, now: str):
+        self.conn, self.now = conn, now
+        self.pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
+        self.by_fp: dict[str, list[Known]] = {}
+        self.by_note: dict[str, list[Known]] = {}
+        self.this_run: list[Known] = []
+        for k in self.pool:
+            self.by_fp.setdefault(k.fingerprint, []).append(k)
+            self.by_note.setdefault(k.note, []).append(k)
+            if k.orphaned_at == now:
+                self.this_run.append(k)
+        self.revived: set[str] = set()
+        self.assigned: set[str] = set()
+
+    def _stored(self, cid: str) -> bool:
         return (
-            cid in assigned or conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
+            cid in self.assigned
+            or self.conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
         )
 
-    for note, items in pending:
-        cards = [c for _, c, _ in items]
-        fps = [fp for _, _, fp in items]
-        tags_json = json.dumps(list(note.tags), ensure_ascii=False)
-        # candidates: any orphan with the same content, and for similarity the orphans of this path or of this run
-        # (a renamed note's cards) -- comparing every card with every old orphan would grow without bound
-        cands: dict[str, Known] = {}
-        if pool:
+    def place(self, note: Note, got: _NoteCards, positions: list[int]) -> None:
+        conn, now = self.conn, self.now
+        fps = [got.fps[i] for i in positions]
+        m = None
+        if self.pool:
+            # candidates: any orphan with the same content, and for similarity the orphans of this path or of this
+            # run (a renamed note's cards) -- comparing every card with every old orphan would grow without bound
+            cands: dict[str, Known] = {}
             for fp in fps:
-                for k in by_fp.get(fp, ()):
+                for k in self.by_fp.get(fp, ()):
                     cands[k.id] = k
-            for k in by_note.get(note.path, ()):
+            for k in self.by_note.get(note.path, ()):
                 cands[k.id] = k
-            for k in this_run:
+            for k in self.this_run:
                 cands[k.id] = k
-            for cid in revived.intersection(cands):
+            for cid in self.revived.intersection(cands):
                 del cands[cid]
-        m = match(list(cands.values()), cards, new_fingerprints=fps) if cands else None
+            if cands:
+                all_cards = got.cards()
+                m = match(list(cands.values()), [all_cards[i] for i in positions], new_fingerprints=fps)
         rows_update = []
-        fresh: list[tuple[int, Card, str]] = []
-        for idx, (pos, card, fp) in enumerate(items):
+        fresh: list[int] = []
+        for idx, pos in enumerate(positions):
             cid = m.matched.get(idx) if m is not None else None
             if cid is not None:
-                revived.add(cid)
-                rows_update.append((*_row_values(note, card, pos, fp, tags_json), fp, note.path, now, cid))
+                self.revived.add(cid)
+                rows_update.append((*got.rows[pos], got.fps[pos], note.path, now, cid))
             else:
-                fresh.append((pos, card, fp))
+                fresh.append(pos)
         if rows_update:
             conn.executemany(_UPDATE_SQL, rows_update)
         if not fresh:
-            continue
-        ids = [new_id(note.path, card, assigned.__contains__, fp) for _, card, fp in fresh]
+            return
+        ids = [got.ids[pos] for pos in fresh]
         # one query for the whole note: is any of these ids stored already? (then a counter re-derives it)
         marks = ",".join("?" * len(ids))
         clash = {r[0] for r in conn.execute(f"SELECT id FROM cards WHERE id IN ({marks})", ids)}
+        assigned = self.assigned
         rows_insert = []
-        for cid, (pos, card, fp) in zip(ids, fresh, strict=True):
+        for cid, pos in zip(ids, fresh, strict=True):
             if cid in clash or cid in assigned:
-                cid = new_id(note.path, card, stored, fp)
+                cid = new_id(note.path, got.cards()[pos], self._stored, got.fps[pos])
             assigned.add(cid)
-            rows_insert.append((cid, *_row_values(note, card, pos, fp, tags_json), note.path, now, now))
-        conn.executemany(
-            """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
-                   generated, sibling, cloze_text, cloze_index, fingerprint, origin, created_at, updated_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            rows_insert,
-        )
+            rows_insert.append((cid, *got.rows[pos], note.path, now, now))
+        conn.executemany(_INSERT_SQL, rows_insert)
 
 
 def card_problems(kb: KnowledgeBase, conn: sqlite3.Connection) -> list[NoteError]:

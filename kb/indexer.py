@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat as stat_mod
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,6 +119,20 @@ def _json_default(value):
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+_meta_encoder = None
+
+
+def _meta_json(meta: dict) -> str:
+    """The front matter as JSON (dates as ISO strings). One encoder for the run: json.dumps builds a new one for
+    every call with options."""
+    global _meta_encoder
+    if _meta_encoder is None:
+        import json
+
+        _meta_encoder = json.JSONEncoder(default=_json_default, ensure_ascii=False)
+    return _meta_encoder.encode(meta)
+
+
 # Full-text rows: one per chunk of a note's body, so snippets of a huge note stay cheap. A chunk's rowid is
 # ``note rowid << FTS_SHIFT | chunk number``: deleting a note's rows is a rowid range, not a scan of the index.
 FTS_SHIFT = 12
@@ -149,11 +164,23 @@ def _fts_range(rowid: int) -> tuple[int, int]:
     return rowid << FTS_SHIFT, ((rowid + 1) << FTS_SHIFT) - 1
 
 
-def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_result, now: str) -> None:
+def _store_note(
+    conn: sqlite3.Connection,
+    note: Note,
+    digest: str,
+    st: os.stat_result,
+    now: str,
+    fts_rows: list[tuple],
+    *,
+    new: bool = False,
+) -> None:
+    """Write a note's rows; its full-text rows are appended to ``fts_rows`` for ``_flush_fts``. ``new``: the note
+    has no rows yet (nothing to delete first)."""
     import json
 
-    conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
-    conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
+    if not new:
+        conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
+        conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
     row = conn.execute(
         """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
                               hash, size, mtime_ns, indexed_at)
@@ -172,7 +199,7 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
             json.dumps(list(note.tags)),
             note.date,
             int(note.flashcards),
-            json.dumps(note.meta, default=_json_default, ensure_ascii=False),
+            _meta_json(note.meta),
             note.body_line,
             digest,
             st.st_size,
@@ -181,7 +208,8 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
         ),
     ).fetchone()
     rowid = row[0]
-    conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
+    if not new:
+        conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
     conn.executemany(
         "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
         [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
@@ -189,13 +217,24 @@ def _store_note(conn: sqlite3.Connection, note: Note, digest: str, st: os.stat_r
     conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
     base = rowid << FTS_SHIFT
     tags = " ".join(note.tags)
-    conn.executemany(
-        "INSERT INTO notes_fts (rowid, path, title, tags, body) VALUES (?,?,?,?,?)",
-        [
-            (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
-            for i, chunk in enumerate(body_chunks(note.body))
-        ],
+    fts_rows.extend(
+        (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
+        for i, chunk in enumerate(body_chunks(note.body))
     )
+
+
+# FTS5 writes its pending terms out as a new segment whenever another statement opens a savepoint in the same
+# transaction: interleaving one note's full-text rows with the next note's other rows made a segment per note and
+# tripled the cost of a full index. So full-text rows are written in batches.
+FTS_BATCH = 2000
+
+
+def _flush_fts(conn: sqlite3.Connection, fts_rows: list[tuple]) -> None:
+    if fts_rows:
+        conn.executemany(
+            "INSERT INTO notes_fts (rowid, path, title, tags, body) VALUES (?,?,?,?,?)", fts_rows
+        )
+        fts_rows.clear()
 
 
 def _remove_note(conn: sqlite3.Connection, path: str) -> None:
@@ -293,7 +332,8 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         )
         for path, st in candidates
     ]
-    with conn:
+    fts_rows: list[tuple] = []
+    with _page_cache(conn, big=len(candidates) >= PARALLEL_MIN), conn:
         for (path, st), (outcome, digest, value) in zip(candidates, _read_all(jobs), strict=True):
             if outcome == "missing":  # deleted while we were scanning: treat like a deletion
                 if path in known:
@@ -319,9 +359,12 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
             note = value
             if path in broken:
                 conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-            _store_note(conn, note, digest, st, now)
+            _store_note(conn, note, digest, st, now, fts_rows, new=path not in known)
+            if len(fts_rows) >= FTS_BATCH:
+                _flush_fts(conn, fts_rows)
             parsed.append(note)
             (report.updated if path in known else report.added).append(path)
+        _flush_fts(conn, fts_rows)
         for path in removed:
             _remove_note(conn, path)
             report.removed.append(path)
@@ -330,6 +373,24 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         after_notes(kb, conn, parsed, report.removed)
     report.errors.sort(key=lambda e: (e.path, e.line))
     return report
+
+
+# A big run writes hundreds of thousands of card rows under random ids: a bigger page cache for it (SQLite fills it
+# only as needed, and it goes with the run) makes those inserts a third cheaper.
+BIG_RUN_CACHE_KIB = 16 * 1024
+
+
+@contextmanager
+def _page_cache(conn: sqlite3.Connection, *, big: bool):
+    if not big:
+        yield
+        return
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{BIG_RUN_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
 
 
 # A full index reads and parses notes in a second process while this one writes SQLite, where most of the time
