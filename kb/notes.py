@@ -321,7 +321,7 @@ def parse_tags(path: str, value: Any, line: int = 2) -> tuple[str, ...]:
     elif isinstance(value, list):
         items = []
         for item in value:
-            if isinstance(item, str) or isinstance(item, int | float) and not isinstance(item, bool):
+            if isinstance(item, str) or (isinstance(item, int | float) and not isinstance(item, bool)):
                 items.append(str(item))
             else:
                 raise NoteError(path, line, "tags must be words, e.g. `tags: [habits, productivity]`")

@@ -140,7 +140,7 @@ def test_every_special_word_in_every_position_reads_as_pyyaml_reads_it(word):
         assert_same_as_pyyaml(form.format(word) + "\n")
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(lines(), max_size=8).map("\n".join), st.sampled_from(["", "\n"]))
 @example("title: Atomic Habits\ntags: [habits, productivity]\ndate: 2024-01-14\n", "")
 @example('title: "Huberman Lab: Master Your Sleep"\nsource: "episode #1309"\nflashcards: no\n', "")

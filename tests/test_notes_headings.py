@@ -52,7 +52,7 @@ ANCHOR_TEXT = st.text(alphabet="aZ09 -_*`[]()<>.,:'éßİ\t\u00a0\u2003", max_si
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(ANCHOR_TEXT)
 @example("Quick summary")
 @example("Cross-entropy loss")
@@ -75,7 +75,7 @@ LINE_PIECES = ["#", "##", "######", "#######", " ", "  ", "   ", "    ", "\t", "
 LINE = st.lists(st.sampled_from(LINE_PIECES), max_size=5).map("".join)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(LINE, max_size=14).map("\n".join), st.integers(1, 40))
 @example("# Top\n\n```python\n# not a heading\n```\n\n## Second ##\n", 4)
 @example("~~~\n# in\n~~~~ x\n# still in\n~~~~\n# out", 1)
