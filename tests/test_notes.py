@@ -129,3 +129,10 @@ def test_a_value_yaml_cannot_build_is_a_one_line_error_on_its_line(front, line):
         note(f"---\n{front}---\ntext\n")
     assert info.value.line == line
     assert "cannot be read" in info.value.message
+
+
+def test_bad_utf8_after_a_bom_names_the_right_line_and_byte():
+    with pytest.raises(NoteError) as info:
+        parse_note(P, b"\xef\xbb\xbfab\ncd\xff\n")
+    assert info.value.line == 2
+    assert "byte 0xff" in info.value.message
