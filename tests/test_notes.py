@@ -118,3 +118,21 @@ def test_pathological_inputs_do_not_hang():
 def test_heading_with_a_long_run_of_blanks_is_read_in_linear_time():
     n = note("# x" + " " * 20_000 + "y\n## Closed ##\n## C# is a language\n")
     assert [h.text for h in n.headings] == ["x" + " " * 20_000 + "y", "Closed", "C# is a language"]
+
+
+@pytest.mark.parametrize(
+    "front, line",
+    [("title: x\ndate: 2024-02-30\n", 3), ("n: !!int abc\n", 2), ("when: 2001-12-14t21:59:43.10-25:00\n", 2)],
+)
+def test_a_value_yaml_cannot_build_is_a_one_line_error_on_its_line(front, line):
+    with pytest.raises(NoteError) as info:
+        note(f"---\n{front}---\ntext\n")
+    assert info.value.line == line
+    assert "cannot be read" in info.value.message
+
+
+def test_bad_utf8_after_a_bom_names_the_right_line_and_byte():
+    with pytest.raises(NoteError) as info:
+        parse_note(P, b"\xef\xbb\xbfab\ncd\xff\n")
+    assert info.value.line == 2
+    assert "byte 0xff" in info.value.message
