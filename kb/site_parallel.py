@@ -32,15 +32,18 @@ import logging
 import mmap
 import multiprocessing
 import os
-import queue
+import pickle
+import select
+import shutil
 import signal
+import struct
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 MAIN, WORKER = 1, 2
-_DONE = "done"
 
 # Log records of the worker's current step go here (None: dropped, the build emits those records itself).
 _sink: list | None = None
@@ -102,9 +105,13 @@ def digest(text: str) -> bytes:
 class Split:
     """Pages shared between this process, going forward from the first, and one forked worker, going backwards.
 
-    ``start(compute)`` forks; the worker claims the last unclaimed page, runs ``compute(i)`` and sends the
-    record, until it meets a page this process claimed. ``take(key)`` claims a page for this process, or returns
-    the worker's record for it (None when the worker failed or died: then this process does the page).
+    ``start(compute)`` forks; the worker claims the last unclaimed page, runs ``compute(i)`` and hands the
+    record over, until it meets a page this process claimed. ``take(key)`` claims a page for this process, or
+    returns the worker's record for it (None when the worker failed or died: then this process does the page).
+
+    A record (a page's HTML, 50 to 100 KB) goes through a file in a private temporary folder, and the pipe carries
+    only the page's number, four bytes that a write never splits: a record sent through the pipe itself would not fit
+    its buffer, and this process would wait, mid-read, for the worker to write the rest.
     """
 
     def __init__(self, keys: list[str]):
@@ -112,21 +119,24 @@ class Split:
         self.index = {key: i for i, key in enumerate(keys)}
         self.claims = mmap.mmap(-1, max(1, len(keys)))  # anonymous and shared with the forked worker
         self.lock = multiprocessing.get_context("fork").Lock()
-        self.results: dict[int, dict | None] = {}
+        self.done: set[int] = set()  # pages whose record the worker has handed over
         self.pid: int | None = None
-        self.conn = None
+        self.fd: int | None = None
+        self.folder: str | None = None
         self.finished = False
         self.received = 0
+        self._partial = b""
 
     def start(self, compute: Callable[[int], dict], before: Callable[[], None] | None = None) -> bool:
         if not self.keys:
             return False
-        reader, writer = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self.folder = tempfile.mkdtemp(prefix="kb-split-")
+        reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns into MkDocs
             code = 0
             try:
-                reader.close()
+                os.close(reader)
                 _start_capture()
                 if before is not None:
                     before()
@@ -135,27 +145,15 @@ class Split:
                 code = 1
             finally:
                 os._exit(code)
-        writer.close()
-        self.pid, self.conn = pid, reader
+        os.close(writer)
+        os.set_blocking(reader, False)
+        self.pid, self.fd = pid, reader
         return True
 
-    def _work(self, compute: Callable[[int], dict], conn) -> None:
-        # Sending happens on a thread of its own: the build reads only between its own pages, and a page's
-        # record is bigger than the pipe's buffer, so a blocking send would stall the worker.
-        outbox: queue.Queue = queue.Queue()
+    def _path(self, i: int) -> str:
+        return os.path.join(self.folder, str(i))
 
-        def send() -> None:
-            while True:
-                item = outbox.get()
-                try:
-                    conn.send(item)
-                except OSError:
-                    return
-                if item == _DONE:
-                    return
-
-        sender = threading.Thread(target=send, daemon=True)
-        sender.start()
+    def _work(self, compute: Callable[[int], dict], fd: int) -> None:
         for i in range(len(self.keys) - 1, -1, -1):
             with self.lock:
                 if self.claims[i]:
@@ -164,12 +162,13 @@ class Split:
             try:
                 record = compute(i)
             except Exception:  # noqa: BLE001 - the build does this page (and reports its error) itself
-                outbox.put((i, None))
+                os.write(fd, struct.pack("<i", i))  # no file: the build does the page
                 break
-            outbox.put((i, record))
-        outbox.put(_DONE)
-        sender.join()
-        conn.close()
+            with open(self._path(i), "wb") as fh:
+                pickle.dump(record, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.write(fd, struct.pack("<i", i))
+        os.write(fd, struct.pack("<i", -1))
+        os.close(fd)
 
     def take(self, key: str) -> dict | None:
         """This process is at page ``key``: None if it is to do the page itself, else the worker's record."""
@@ -179,38 +178,44 @@ class Split:
         with self.lock:
             if not self.claims[i]:
                 self.claims[i] = MAIN
-                self._drain()
                 return None
-        while i not in self.results and not self.finished:
-            self._receive()
-        return self.results.pop(i, None)
-
-    def _drain(self) -> None:
-        while not self.finished and self.conn.poll(0):
-            self._receive()
-
-    def _receive(self) -> None:
+        while i not in self.done and not self.finished:
+            self._receive(block=True)
+        if i not in self.done:
+            return None
         try:
-            item = self.conn.recv()
-        except (EOFError, OSError):
-            item = _DONE
-        if item == _DONE:
+            with open(self._path(i), "rb") as fh:
+                record = pickle.load(fh)
+        except OSError:
+            return None
+        os.unlink(self._path(i))
+        self.received += 1
+        return record
+
+    def _receive(self, block: bool) -> None:
+        if block:
+            select.select([self.fd], [], [])
+        try:
+            data = os.read(self.fd, 4096)
+        except BlockingIOError:
+            return
+        if not data:  # the worker is gone
             self.finished = True
             return
-        i, record = item
-        self.results[i] = record
-        self.received += record is not None
+        data, self._partial = self._partial + data, b""
+        cut = len(data) - len(data) % 4
+        data, self._partial = data[:cut], data[cut:]
+        for (i,) in struct.iter_unpack("<i", data):
+            if i < 0:
+                self.finished = True
+            else:
+                self.done.add(i)
 
     def close(self, kill: bool = False) -> None:
-        """Waits for the worker (or ends it, after a failed build) and frees its results."""
+        """Waits for the worker (or ends it, after a failed build) and removes what it left."""
         if self.pid is None:
             return
-        if not kill:
-            while (
-                not self.finished
-            ):  # records of pages the build did not ask for: read them, the worker exits
-                self._receive()
-        else:
+        if kill:
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -219,7 +224,8 @@ class Split:
             os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
-        self.conn.close()
+        os.close(self.fd)
+        shutil.rmtree(self.folder, ignore_errors=True)
         self.pid = None
         self.finished = True
-        self.results.clear()
+        self.done.clear()
