@@ -499,7 +499,7 @@ class KbPlugin(BasePlugin):
     def _parallel(self) -> bool:
         return (
             self.config["parallel"]
-            and self.command == "build"
+            and self.command in ("build", "gh-deploy")
             and not self.dirty
             and self._role == site_parallel.MAIN
             and site_parallel.can_fork()
@@ -580,7 +580,7 @@ class KbPlugin(BasePlugin):
             self._split1.close()
             self._split1 = None
             self._pre.clear()
-        if self.command == "build":
+        if self.command in ("build", "gh-deploy"):
             # A build renders templates thousands of times and never changes them meanwhile: Jinja need not stat
             # every template file at every use to see whether it changed (`mkdocs serve` keeps checking).
             env.auto_reload = False
