@@ -27,6 +27,7 @@ process can deadlock) and rebuilds only what changed, so it keeps the serial pat
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import mmap
@@ -148,6 +149,8 @@ class Split:
         os.close(writer)
         os.set_blocking(reader, False)
         self.pid, self.fd = pid, reader
+        # An interrupted build (Ctrl-C skips MkDocs' build_error event) still leaves no records behind.
+        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
         return True
 
     def _path(self, i: int) -> str:
