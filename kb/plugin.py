@@ -503,6 +503,7 @@ class KbPlugin(BasePlugin):
             and not self.dirty
             and self._role == site_parallel.MAIN
             and site_parallel.can_fork()
+            and _has_page_steps()
         )
 
     def _start_markdown_worker(self, config, files) -> None:
@@ -822,6 +823,13 @@ class KbPlugin(BasePlugin):
                 body = SEARCH_ATTRIBUTES.sub("", body)
             page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
         return context
+
+
+def _has_page_steps() -> bool:
+    """Whether this MkDocs has the two page functions the parallel build runs in its worker (MkDocs 1.4 to 1.6)."""
+    from mkdocs.commands import build
+
+    return callable(getattr(build, "_populate_page", None)) and callable(getattr(build, "_build_page", None))
 
 
 class _RecordedTemplate:
