@@ -21,7 +21,10 @@ What it does, hook by hook:
 - ``on_page_markdown``: per note, a header line (type, author, source, date), wiki links resolved (a broken one is a
   build warning, so ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers (card text
   escaped), a "Flashcards" section and a "Linked from" section.
-- ``on_page_content``: the Flashcards section's click-to-reveal deck and the note's quiz, as HTML.
+- ``on_page_context``: the Flashcards section's click-to-reveal deck and the note's quiz, as HTML (put in after the
+  search plugin has indexed the page: it is excluded from search anyway).
+- ``on_nav``/``on_pre_page``/``on_env``: a plain ``mkdocs build`` renders the pages on two cores
+  (``kb.site_parallel``).
 """
 
 from __future__ import annotations
@@ -37,12 +40,12 @@ from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
-from kb import wikilinks
+from kb import site_parallel, wikilinks
 from kb.config import Settings, db_path, make_settings
 from kb.errors import KbError, NoteError
 from kb.notes import Note, decode, parse_note
@@ -97,7 +100,9 @@ class NoteInfo:
     note: Note | None
     error: NoteError | None
     links: list[wikilinks.WikiLink]
-    cards: tuple = ()
+    # Extracted on first use (KbPlugin._cards_of), i.e. while the page is rendered: in a parallel build that is on
+    # either core, rather than all of them before the build forks.
+    cards: tuple | None = None
     card_problems: tuple = ()
 
 
@@ -120,6 +125,8 @@ class KbPlugin(BasePlugin):
         # A folder with more notes than this shows them in alphabetical groups in the navigation: Material renders
         # the visible navigation into every page, so a folder of 500 notes would cost 500 links on each of them.
         ("nav_group_size", config_options.Type(int, default=60)),
+        # `mkdocs build` renders pages on two cores (kb.site_parallel); false keeps the build in one process.
+        ("parallel", config_options.Type(bool, default=True)),
     )
 
     def __init__(self):
@@ -134,6 +141,13 @@ class KbPlugin(BasePlugin):
         self._generated_dir: Path | None = None
         self._quiz_cache: dict[tuple, dict] = {}
         self._deck_html: dict[str, str] = {}
+        self.command: str | None = None
+        self._role = site_parallel.MAIN
+        self._split1: site_parallel.Split | None = None
+        self._split2: site_parallel.Split | None = None
+        self._pre: dict[str, dict] = {}  # the worker's records of the pages it did (phase 1)
+        self._record: dict | None = None  # in the worker: the record of the current page
+        self._nav = None
 
     # -- lifecycle ------------------------------------------------------------------------------------------
 
@@ -141,10 +155,17 @@ class KbPlugin(BasePlugin):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds, so notes that did not
         # change are not read again and the previous link graph tells which pages need their backlinks redone.
         self.dirty = dirty
+        self.command = command
         if dirty:
             import tempfile
 
             self._generated_dir = Path(tempfile.mkdtemp(prefix="kb-site-"))
+
+    def on_build_error(self, error):
+        for split in (self._split1, self._split2):
+            if split is not None:
+                split.close(kill=True)
+        self._split1 = self._split2 = None
 
     def on_shutdown(self):
         if self._generated_dir is not None:
@@ -208,7 +229,7 @@ class KbPlugin(BasePlugin):
             raw = file.content_bytes
         except OSError as exc:
             err = NoteError(path, 1, f"cannot read this note ({exc.strerror})")
-            return NoteInfo(src, path, src, None, err, [])
+            return NoteInfo(src, path, src, None, err, [], ())
         try:
             note = parse_note(path, raw)
         except NoteError as err:
@@ -217,10 +238,13 @@ class KbPlugin(BasePlugin):
                 body = decode(path, raw)
             except NoteError:
                 body = ""
-            return NoteInfo(src, path, title, None, err, wikilinks.find_links(body))
-        links = wikilinks.find_links(note.body)
-        cards, problems = self._extract(note)
-        return NoteInfo(src, path, note.title, note, None, links, cards, problems)
+            return NoteInfo(src, path, title, None, err, wikilinks.find_links(body), ())
+        return NoteInfo(src, path, note.title, note, None, wikilinks.find_links(note.body))
+
+    def _cards_of(self, info: NoteInfo) -> tuple:
+        if info.cards is None:
+            info.cards, info.card_problems = self._extract(info.note) if info.note is not None else ((), ())
+        return info.cards
 
     def _extract(self, note: Note) -> tuple[tuple, tuple]:
         cards_mod = _card_module()
@@ -415,7 +439,10 @@ class KbPlugin(BasePlugin):
                 elif site_quiz.generator_available():
                     payload = {"questions": [], "notices": [why]}
                 else:  # before kb's quiz generator is installed: questions from the cards themselves
-                    payload = site_quiz.build_quiz([i for i in infos if i.note is not None], n, slug, url_of)
+                    notes = [i for i in infos if i.note is not None]
+                    for info in notes:
+                        self._cards_of(info)
+                    payload = site_quiz.build_quiz(notes, n, slug, url_of)
                 if tag is None:
                     intro = "Questions drawn from every note. " + _tag_list_markdown(scopes[1:])
                 else:
@@ -430,12 +457,16 @@ class KbPlugin(BasePlugin):
 
     # -- navigation -------------------------------------------------------------------------------------------
 
+    @event_priority(-100)  # last: the worker forked here must see the navigation every plugin made
     def on_nav(self, nav, config, files):
         size = self.config["nav_group_size"]
         if size and size > 1:
             for item in nav.items:
                 if item.is_section:
                     self._group_section(item, size)
+        self._nav = nav
+        if self._parallel():
+            self._start_markdown_worker(config, files)
         return nav
 
     def _group_section(self, section: Section, size: int) -> None:
@@ -463,17 +494,218 @@ class KbPlugin(BasePlugin):
         info = self.notes.get(page.file.src_uri)
         return info.title if info else (page.title or page.file.name)
 
+    # -- two cores (kb.site_parallel) -------------------------------------------------------------------------
+
+    def _parallel(self) -> bool:
+        return (
+            self.config["parallel"]
+            and self.command in ("build", "gh-deploy")
+            and not self.dirty
+            and self._role == site_parallel.MAIN
+            and site_parallel.can_fork()
+            and _has_page_steps()
+        )
+
+    def _start_markdown_worker(self, config, files) -> None:
+        """Phase 1: a worker turns pages' Markdown into HTML (kb's page hook and Python-Markdown)."""
+        from mkdocs.commands.build import _populate_page
+        from mkdocs.structure.pages import Page
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+
+        def compute(i: int) -> dict:
+            file = doc_files[i]
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)  # as MkDocs' build loop does
+            page = file.page
+            record: dict = {}
+            self._record = record
+
+            def render(config, files):
+                logs: list = []
+                with site_parallel.capture(logs):
+                    Page.render(page, config, files)
+                anchors = page.__dict__.get("links_to_anchors")
+                record["render"] = (
+                    page.markdown,
+                    page.content,
+                    page.toc,
+                    page._title_from_render,
+                    page.present_anchor_ids,
+                    None if anchors is None else {f.src_uri: links for f, links in anchors.items()},
+                    logs,
+                )
+
+            page.render = render
+            _populate_page(page, config, files, False)
+            self._record = None
+            return record
+
+        split = site_parallel.Split([f.src_uri for f in doc_files])
+        if split.start(compute, before=self._become_worker):
+            self._split1 = split
+
+    def _become_worker(self) -> None:
+        self._role = site_parallel.WORKER
+        self._split1 = self._split2 = None
+
+    @event_priority(100)  # first: the page is claimed before any other plugin sees it
+    def on_pre_page(self, page, config, files):
+        if self._split1 is None:
+            return page
+        record = self._split1.take(page.file.src_uri)
+        if record is None:
+            return page
+        self._pre[page.file.src_uri] = record
+        done = record.get("render")
+        if done is not None:
+
+            def render(config, files, _page=page, _done=done):
+                del _page.render  # back to Page.render
+                markdown, content, toc, title, anchor_ids, anchors, logs = _done
+                if markdown != _page.markdown:  # a later hook changed the Markdown: render it here
+                    return _page.render(config, files)
+                _page.content, _page.toc, _page._title_from_render = content, toc, title
+                _page.present_anchor_ids = anchor_ids
+                if anchors is not None:
+                    _page.links_to_anchors = {files.get_file_from_path(s): v for s, v in anchors.items()}
+                site_parallel.replay(logs)
+
+            page.render = render
+        return page
+
+    @event_priority(-100)  # last: every plugin's environment changes are in the worker's copy
+    def on_env(self, env, config, files):
+        if self._split1 is not None:
+            log.debug(f"kb: {self._split1.received} of {len(self._split1.keys)} pages rendered by the worker")
+            self._split1.close()
+            self._split1 = None
+            self._pre.clear()
+        if self.command in ("build", "gh-deploy"):
+            # A build renders templates thousands of times and never changes them meanwhile: Jinja need not stat
+            # every template file at every use to see whether it changed (`mkdocs serve` keeps checking).
+            env.auto_reload = False
+        if self._parallel():
+            self._start_theme_worker(env, config, files)
+        return env
+
+    def _start_theme_worker(self, env, config, files) -> None:
+        """Phase 2: a worker puts pages into the theme (Jinja) and indexes them for search."""
+        from mkdocs.commands.build import _build_page
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        search = _search_index(config)
+        real_get_template = env.get_template
+        current: dict = {"page": None, "record": None}
+
+        def worker_setup() -> None:
+            self._become_worker()
+
+            def get_template(name, parent=None, globals=None):
+                template = real_get_template(name, parent, globals)
+                record = current["record"]
+                if parent is None and record is not None and config._current_page is current["page"]:
+                    return _RecordedTemplate(template, record, name)
+                return template
+
+            env.get_template = get_template
+            if search is not None:
+                index_page = search.add_entry_from_context
+
+                def add_entry(page):
+                    record = current["record"]
+                    if record is None or page is not current["page"]:
+                        return index_page(page)
+                    before, logs = len(search.entries), []
+                    with site_parallel.capture(logs):
+                        index_page(page)
+                    record["search"] = (site_parallel.digest(page.content), search.entries[before:], logs)
+                    del search.entries[before:]
+
+                search.add_entry_from_context = add_entry
+
+        def compute(i: int) -> dict:
+            file = doc_files[i]
+            current["page"], current["record"] = file.page, {}
+            try:
+                _build_page(file.page, config, doc_files, self._nav, env, False, file.inclusion.is_excluded())
+                return current["record"]
+            finally:
+                current["page"] = current["record"] = None
+
+        split = site_parallel.Split([f.src_uri for f in doc_files])
+        if not split.start(compute, before=worker_setup):
+            return
+        self._split2 = split
+        pending: dict[str, dict] = {}
+        taken: set[str] = set()
+
+        def get_template(name, parent=None, globals=None):
+            template = real_get_template(name, parent, globals)
+            page = config._current_page
+            if parent is not None or page is None or self._split2 is None:
+                return template
+            src = page.file.src_uri
+            if src not in taken:
+                taken.add(src)
+                record = split.take(src)
+                if record is not None:
+                    pending[src] = record
+            record = pending.get(src)
+            done = record.get("template") if record else None
+            if done is not None and done[0] == name:
+                return _ReplayedTemplate(template, page, done, lambda: pending.pop(src, None))
+            return template
+
+        env.get_template = get_template
+        if search is not None:
+            index_page = search.add_entry_from_context
+
+            def add_entry(page):
+                record = pending.get(page.file.src_uri)
+                done = record.pop("search", None) if record else None
+                if done is None or done[0] != site_parallel.digest(page.content):
+                    return index_page(page)
+                search.entries.extend(done[1])
+                site_parallel.replay(done[2])
+
+            search.add_entry_from_context = add_entry
+
+    def on_post_build(self, config):
+        if self._split2 is not None:
+            log.debug(f"kb: {self._split2.received} of {len(self._split2.keys)} pages themed by the worker")
+            self._split2.close()
+            self._split2 = None
+
     # -- pages ------------------------------------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, page, config, files):
         _escape_theme_meta(page.meta)
+        src = page.file.src_uri
+        record = self._pre.pop(src, None)
+        done = record.get("kb") if record else None
+        if done is not None and done[0] == markdown:
+            _markdown, result, deck, logs = done
+            site_parallel.replay(logs)
+            if deck is not None:
+                self._deck_html[src] = deck
+            return result
+        if self._record is None:
+            return self._page_markdown(markdown, page)
+        logs: list = []
+        with site_parallel.capture(logs):
+            result = self._page_markdown(markdown, page)
+        self._record["kb"] = (markdown, result, self._deck_html.get(src), logs)
+        return result
+
+    def _page_markdown(self, markdown: str, page) -> str:
         src = page.file.src_uri
         info = self.notes.get(src)
         if info is None:
             return markdown
         offset = _line_offset(page.file, markdown)
         self._warn_broken_links(markdown, info, offset)
-        if info.note is not None and info.cards:
+        if info.note is not None and self._cards_of(info):
             markdown = self._render_cards(markdown, info, offset)
         markdown = self._links_in_text(markdown, info.src)
         markdown = _insert_after_h1(markdown, self._header_line(info))
@@ -566,7 +798,7 @@ class KbPlugin(BasePlugin):
 
     def _flashcards_section(self, info: NoteInfo, page) -> str:
         """The section's heading in the Markdown (so the table of contents lists it) and a placeholder for its
-        body, which ``on_page_content`` puts in as HTML: Python-Markdown would only parse that HTML again."""
+        body, which ``on_page_context`` puts in as HTML: Python-Markdown would only parse that HTML again."""
         from kb import site_cards, site_quiz
 
         has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
@@ -580,11 +812,81 @@ class KbPlugin(BasePlugin):
         self._deck_html[page.file.src_uri] = body
         return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
 
-    def on_page_content(self, html: str, page, config, files):
+    @event_priority(-100)
+    def on_page_context(self, context, page, config, nav):
+        # The deck goes in after the search plugin has indexed the page: it is half of a note's HTML and never
+        # searched (data-search-exclude), so the search plugin's HTML parser would only read it to skip it. The
+        # search plugin strips its data-search-* attributes from the page, so the deck gets the same treatment.
         body = self._deck_html.pop(page.file.src_uri, None)
-        if body is None:
-            return html
-        return html.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+        if body is not None:
+            if _strips_search_attributes(config):
+                body = SEARCH_ATTRIBUTES.sub("", body)
+            page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+        return context
+
+
+def _has_page_steps() -> bool:
+    """Whether this MkDocs has the two page functions the parallel build runs in its worker (MkDocs 1.4 to 1.6)."""
+    from mkdocs.commands import build
+
+    return callable(getattr(build, "_populate_page", None)) and callable(getattr(build, "_build_page", None))
+
+
+class _RecordedTemplate:
+    """In the theme worker: the page's template, whose output is recorded for the build instead of written."""
+
+    def __init__(self, template, record: dict, name: str):
+        self.template, self.record, self.name = template, record, name
+
+    def render(self, context) -> str:
+        logs: list = []
+        with site_parallel.capture(logs):
+            output = self.template.render(context)
+        self.record["template"] = (self.name, output, logs)
+        return ""  # MkDocs then writes nothing: the build writes the page
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+
+class _ReplayedTemplate:
+    """In the build: a page's template whose output the theme worker already rendered."""
+
+    def __init__(self, template, page, done: tuple, release):
+        self.template, self.page, self.done, self.release = template, page, done, release
+
+    def render(self, context) -> str:
+        if context.get("page") is not self.page:
+            return self.template.render(context)
+        self.release()
+        _name, output, logs = self.done
+        site_parallel.replay(logs)
+        return output
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+
+# What Material's search plugin removes from every page's HTML once it has indexed the page.
+SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def _strips_search_attributes(config) -> bool:
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search") and plugin.config.get(
+            "enabled", True
+        ):
+            return True
+    return False
+
+
+def _search_index(config):
+    """The search plugin's index, when it has the shape kb.site_parallel relies on (Material's search)."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if isinstance(getattr(index, "entries", None), list) and hasattr(index, "add_entry_from_context"):
+            return index
+    return None
 
 
 # Front-matter values that MkDocs and Material print into pages as raw HTML (navigation, <title>, <meta

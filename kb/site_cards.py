@@ -125,6 +125,14 @@ def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
 # The deck at the end of a note
 
 
+# A blank without a hint, as _cloze_front_html writes it (and _plain recognises it).
+BLANK_OPEN = (
+    '<span class="kb-blank" tabindex="0" role="button" title="Show the answer">'
+    '<span class="kb-blank-hint">[…]</span><span class="kb-blank-answer">'
+)
+BLANK_CLOSE = "</span></span>"
+
+
 def _cloze_front_html(card) -> str:
     """A cloze card's text with this card's deletions as blanks that reveal on click, the others shown."""
     text = card.cloze_text
@@ -134,10 +142,11 @@ def _cloze_front_html(card) -> str:
         if int(m.group(1)) != card.cloze_index:
             return content
         hint = m.group(3)
-        shown = f"[{esc(hint)}]" if hint else "[…]"
+        if not hint:
+            return f"{BLANK_OPEN}{content}{BLANK_CLOSE}"
         return (
             f'<span class="kb-blank" tabindex="0" role="button" title="Show the answer">'
-            f'<span class="kb-blank-hint">{shown}</span><span class="kb-blank-answer">{content}</span></span>'
+            f'<span class="kb-blank-hint">[{esc(hint)}]</span><span class="kb-blank-answer">{content}</span></span>'
         )
 
     out = []
@@ -196,9 +205,29 @@ SPLIT = "kbsplit0d6f1c"  # a paragraph of its own between texts: Markdown leaves
 _PLAIN_RE = re.compile(r"[^\w\s.,;:!?'\"()%/+-]|\n\s*\n|^\s*(?:[-+]|\d+[.)])\s", re.M)
 
 
+# The words around and inside hint-less cloze blanks: stricter than _PLAIN_RE (no underscore, which may emphasise;
+# no doubled space).
+_STRICT_PLAIN_RE = re.compile(r"[^\w .,;:!?'\"()%/+-]|_|  |::")
+_BLANK_SPLIT_RE = re.compile(f"{re.escape(BLANK_OPEN)}|{re.escape(BLANK_CLOSE)}")
+_BLOCK_START_RE = re.compile(r"[-+]|\d+[.)](?:\s|$)")
+
+
 def _plain(text: str) -> str | None:
     """HTML for text with nothing Markdown would change (most card text is plain prose), else None."""
+    if "<" in text:
+        return _plain_cloze(text)
     if _PLAIN_RE.search(text) or "::" in text:
+        return None
+    return f"<p>{text}</p>"
+
+
+def _plain_cloze(text: str) -> str | None:
+    """A cloze card's front whose only markup is its hint-less blanks, around and inside plain words (a third of a
+    deck's texts): Markdown passes inline HTML through as written, so the paragraph is the text itself."""
+    if BLANK_OPEN not in text or text != text.strip():
+        return None
+    pieces = _BLANK_SPLIT_RE.split(text)
+    if _BLOCK_START_RE.match(pieces[0]) or any(_STRICT_PLAIN_RE.search(piece) for piece in pieces):
         return None
     return f"<p>{text}</p>"
 
