@@ -131,7 +131,7 @@ def _single_dollar_closes(line: str, start: int, end: int) -> bool:
 
 def mask_spans(line: str) -> tuple[str, bool]:
     """Return (line with code/math/comment spans replaced by NULs, whether an HTML comment stays open at the end)."""
-    if not any(c in line for c in _SPECIAL_CHARS):
+    if "`" not in line and "$" not in line and "\\" not in line and "<!--" not in line:
         return line, False
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(line)]
     n = len(toks)
@@ -203,6 +203,8 @@ _FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")  # closing #s stripped in Python: no backtracking
 _ADMONITION_TITLE_RE = re.compile(r'^(!!!|\?\?\?\+?)[ \t]+([\w-]+)[^"]*(?:"(.*)")?')
 _BULLET_RE = re.compile(r"^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
+# the first non-blank character of a line _BULLET_RE matches (or a Unicode digit: ``str.isdecimal``, as ``\d``)
+_BULLET_START = frozenset("-*+0123456789")
 _TABLE_DELIM_CHARS = frozenset("|-: \t")
 
 
@@ -276,6 +278,7 @@ class _Extractor:
         self.stack: list[tuple[int, str, bool]] = []  # (level, text, is key-point heading)
         self.title = note.title
         self._lower_body: str | None = None
+        self._in_kp = False  # under a key-point heading: any(kp for _, _, kp in self.stack), kept in step
         self._ctx: tuple[str, ...] | None = None
         self._weights: dict[str, float] = {}
         self._deferred: list[tuple] = []
@@ -296,7 +299,7 @@ class _Extractor:
         return self._ctx
 
     def in_keypoints(self) -> bool:
-        return any(kp for _, _, kp in self.stack)
+        return self._in_kp
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(NoteError(self.path, line, message))
@@ -342,6 +345,14 @@ class _Extractor:
                 block.append(_Line(no, raw, None))
                 prev_blank = in_code = False
                 continue
+            if not raw and not containers and not in_comment and math_close is None:
+                # an empty line outside containers: ends the paragraph (or is part of fenced code)
+                if fence is None:
+                    flush()
+                    prev_blank = True
+                continue
+            if fence is not None and not containers and not in_comment and fence[0] not in raw:
+                continue  # a line of fenced code that cannot be its closing fence
             if in_comment:
                 if "-->" in raw:
                     in_comment = False
@@ -375,7 +386,7 @@ class _Extractor:
                 ):
                     fence = None
                 continue
-            m = _FENCE_RE.match(text)
+            m = _FENCE_RE.match(text) if ("`" in text or "~" in text) else None
             if m and (not in_code or _indent(text) < 4):
                 flush()
                 fence = m.group(1)
@@ -391,7 +402,7 @@ class _Extractor:
                 flush()
                 prev_blank = True
                 continue
-            ind = _indent(text)
+            ind = _indent(text) if text[0] in " \t" else 0
             # indented code: 4+ columns after a blank line, outside a list
             if ind >= 4 and (in_code or (prev_blank and not list_active)):
                 flush()
@@ -419,6 +430,7 @@ class _Extractor:
                         self.stack.pop()
                     htext = h.group(2).rstrip().rstrip("#").rstrip() or h.group(2).strip()
                     self.stack.append((level, htext, _norm_heading(htext) in self.keypoint_headings))
+                    self._in_kp = any(kp for _, _, kp in self.stack)
                     self._ctx = None
                     list_active = False
                     prev_blank = True
@@ -435,7 +447,8 @@ class _Extractor:
                     list_active = False
                     prev_blank = True
                     continue
-            if _HR_RE.match(text) and not _BULLET_RE.match(text + " x"):
+            first = stripped[0]
+            if first in "-*_" and _HR_RE.match(text) and not _BULLET_RE.match(text + " x"):
                 flush()
                 prev_blank = True
                 continue
@@ -446,7 +459,7 @@ class _Extractor:
                     prev_blank = True
                     flush()
                     continue
-            if _BULLET_RE.match(text):
+            if (first in _BULLET_START or first.isdecimal()) and _BULLET_RE.match(text):
                 list_active = True
             elif ind == 0 and prev_blank:
                 list_active = False
@@ -480,32 +493,33 @@ class _Extractor:
     # -- blocks -------------------------------------------------------------------------------------------------
     def process_block(self, block: list[_Line]) -> None:
         # most paragraphs hold no card syntax at all: a substring test skips them before any masking
-        joined = "\n".join(ln.text for ln in block)
+        joined = "\n".join([ln.text for ln in block])
         if not (
-            "::" in joined
+            (self.generate and self._in_kp)
+            or "::" in joined
             or "==" in joined
             or "{{c" in joined
             or "?" in joined
             or "Q:" in joined
             or ":" in joined[:1]
             or "\n:" in joined
-            or (self.generate and self.in_keypoints())
         ):
             return
         for ln in block:
             if ln.masked is None:
                 ln.masked = mask_spans(ln.text)[0]
         # tables: a delimiter row, or every line a |-row
-        if any(_is_table_delimiter(ln.masked) for ln in block[1:2]) or all(
-            ln.text.lstrip().startswith("|") for ln in block
+        if (len(block) > 1 and _is_table_delimiter(block[1].masked)) or (
+            block[0].text.lstrip()[:1] == "|" and all(ln.text.lstrip().startswith("|") for ln in block)
         ):
             return
         # multi-line card: the first line that is only ? or ??
-        for i, ln in enumerate(block):
-            s = ln.text.strip()
-            if (s == "?" or s == "??") and not ln.opaque:
-                self.multiline(block, i, s == "??")
-                return
+        if "?" in joined:
+            for i, ln in enumerate(block):
+                s = ln.text.strip()
+                if (s == "?" or s == "??") and not ln.opaque:
+                    self.multiline(block, i, s == "??")
+                    return
         units = self.units(block)
         for unit in units:
             self.process_unit(unit)
@@ -556,8 +570,8 @@ class _Extractor:
                 continue
             t = ln.text
             s = t.lstrip()
-            b = _BULLET_RE.match(t)
-            if b:
+            c = s[:1]
+            if c and (c in _BULLET_START or c.isdecimal()) and _BULLET_RE.match(t):
                 push()
                 cur_kind = "item" if base_indent is None or _indent(t) <= base_indent else "subitem"
                 if base_indent is None:
@@ -570,7 +584,7 @@ class _Extractor:
             elif s.startswith("A:") and not s.startswith("A::") and cur_kind in ("q", "qa"):
                 cur_kind = "qa"
                 cur.append(ln)
-            elif _DEF_RE.match(ln.masked) and ln.masked.startswith(":"):
+            elif ln.masked[:1] == ":" and _DEF_RE.match(ln.masked):
                 if cur_kind == "def":
                     cur.append(ln)
                 else:
@@ -605,18 +619,15 @@ class _Extractor:
             self.definition(lines)
             return
         # single-line ::/::: cards, line by line
-        rest: list[_Line] = []
         any_sep = False
         for ln in lines:
             if not ln.opaque and "::" in ln.masked and self.single_line(ln):
                 any_sep = True
-                continue
-            rest.append(ln)
         if any_sep:
             return
         if self.cloze(lines):
             return
-        if kind == "item" and self.generate and self.in_keypoints():
+        if kind == "item" and self.generate and self._in_kp:
             self.keypoint(lines)
 
     def single_line(self, ln: _Line) -> bool:
@@ -692,7 +703,12 @@ class _Extractor:
     # -- cloze ------------------------------------------------------------------------------------------------
     def cloze(self, lines: list[_Line]) -> bool:
         """Cards for the ==x== / {{cN::x}} deletions of a unit; False when it has none."""
-        masked = "\n".join(ln.masked for ln in lines)
+        if len(lines) == 1:  # most units are one line: no join to find there is no deletion
+            masked = lines[0].masked
+            if "==" not in masked and "{{c" not in masked:
+                return False
+        else:
+            masked = "\n".join([ln.masked for ln in lines])
         has_anki = "{{c" in masked
         has_hl = "==" in masked
         if not has_anki and not has_hl:
@@ -770,7 +786,10 @@ class _Extractor:
 
     # -- key points ----------------------------------------------------------------------------------------------
     def keypoint(self, lines: list[_Line]) -> None:
-        text = _strip_comments("\n".join(ln.text.strip() if i else ln.text for i, ln in enumerate(lines)))
+        if len(lines) == 1:
+            text = _strip_comments(lines[0].text)
+        else:
+            text = _strip_comments("\n".join(ln.text.strip() if i else ln.text for i, ln in enumerate(lines)))
         body = _strip_marker(text).strip()
         if not body:
             return
