@@ -56,7 +56,7 @@ def normalise(text: str) -> str:
 
 def family(kind: CardKind | str) -> str:
     # a StrEnum member hashes and compares as its value: one dict lookup serves both (CardKind() only to reject)
-    fam = _FAMILY.get(kind)
+    fam = _FAMILY.get(kind) if isinstance(kind, str) else None
     if fam is not None:
         return fam
     return _FAMILY.get(CardKind(kind), "qa")
@@ -64,7 +64,8 @@ def family(kind: CardKind | str) -> str:
 
 def fingerprint(kind: CardKind | str, front: str, back: str) -> str:
     """A short digest of the card's normalised content (the same after whitespace or emphasis changes)."""
-    data = f"{family(kind)}\x1f{normalise(front)}\x1f{normalise(back)}"
+    fam = _FAMILY[kind] if type(kind) is CardKind else family(kind)
+    data = f"{fam}\x1f{normalise(front)}\x1f{normalise(back)}"
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
