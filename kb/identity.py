@@ -16,7 +16,6 @@ counter mixed in on collision. Pure: no DB here (kb/cardsync.py does the I/O).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -38,23 +37,35 @@ _FAMILY = {
     CardKind.CLOZE: "cloze",
 }
 
-_MARKUP_RE = re.compile(r"[*_`>#]+")
-
 
 def normalise(text: str) -> str:
     """Lower-case, markup characters dropped, whitespace collapsed: what a fingerprint and a similarity compare."""
-    if "*" in text or "_" in text or "`" in text or ">" in text or "#" in text:
-        text = _MARKUP_RE.sub("", text)
+    # one C-level replace per markup character present: cheaper than a regex substitution (same result)
+    if "*" in text:
+        text = text.replace("*", "")
+    if "_" in text:
+        text = text.replace("_", "")
+    if "`" in text:
+        text = text.replace("`", "")
+    if ">" in text:
+        text = text.replace(">", "")
+    if "#" in text:
+        text = text.replace("#", "")
     return " ".join(text.split()).lower()
 
 
 def family(kind: CardKind | str) -> str:
+    # a StrEnum member hashes and compares as its value: one dict lookup serves both (CardKind() only to reject)
+    fam = _FAMILY.get(kind) if isinstance(kind, str) else None
+    if fam is not None:
+        return fam
     return _FAMILY.get(CardKind(kind), "qa")
 
 
 def fingerprint(kind: CardKind | str, front: str, back: str) -> str:
     """A short digest of the card's normalised content (the same after whitespace or emphasis changes)."""
-    data = f"{family(kind)}\x1f{normalise(front)}\x1f{normalise(back)}"
+    fam = _FAMILY[kind] if type(kind) is CardKind else family(kind)
+    data = f"{fam}\x1f{normalise(front)}\x1f{normalise(back)}"
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 

@@ -467,3 +467,38 @@ def test_long_heading_line_finishes():
     note = Note(path="notes/t.md", title="T", type="note", body="# x" + " " * 100_000 + "y\n\nQ::A\n")
     (card,) = extract_cards(note).cards
     assert card.context == ("T", "x" + " " * 100_000 + "y")
+
+
+def _salience_words_by_regex(masked: str):
+    """The reference: words by ``_WORD_RE``, a break where the gap leaves the ``[\\w'’ -]`` run."""
+    from kb.cards import _SALIENCE_SCAN, _WORD_RE
+
+    sub = masked[:_SALIENCE_SCAN]
+    out, prev = [], 0
+    for m in _WORD_RE.finditer(sub):
+        s, e = m.span()
+        if sub[prev:s].strip("_'’ -"):
+            out.append(None)
+        prev = e
+        out.append((s, e, m.group().lower()))
+    return out
+
+
+def _collapse_breaks(items):
+    out = []
+    for x in items:
+        if x is None and (not out or out[-1] is None):
+            continue
+        out.append(x)
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZ9é_'’- .,\x00\t\n*=`$:;!?()", max_size=60))
+def test_salience_word_split_matches_the_word_regex(text):
+    # the ASCII fast path of the key-point term finder must see exactly the words (and run breaks) the regex sees
+    from kb.cards import _salience_words
+
+    assert _collapse_breaks(_salience_words(text)) == _collapse_breaks(_salience_words_by_regex(text))
