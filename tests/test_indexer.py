@@ -243,5 +243,7 @@ def test_a_note_row_deleted_by_hand_without_foreign_keys_is_indexed_again(kbroot
     assert report.added == ["notes/books/atomic-habits.md"] and not report.errors
     tags = conn.execute("SELECT tag FROM note_tags WHERE note = 'notes/books/atomic-habits.md' ORDER BY tag")
     assert [t for (t,) in tags] == ["habits", "productivity"]
-    headings = conn.execute("SELECT text FROM headings WHERE note = 'notes/books/atomic-habits.md'").fetchall()
+    headings = conn.execute(
+        "SELECT text FROM headings WHERE note = 'notes/books/atomic-habits.md'"
+    ).fetchall()
     assert [h for (h,) in headings] == ["Atomic Habits", "The four laws"]  # once each, not twice
