@@ -160,9 +160,9 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
     # With no card stored yet (a first index) there is nothing to match against, so each note's cards are placed at
     # once instead of being held until every note is read.
     first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
-    placer = _Placer(conn, now) if first else None
+    placer = _Placer(conn, now, first=True) if first else None
     no_problems = conn.execute("SELECT 1 FROM card_problems LIMIT 1").fetchone() is None
-    extracted = _extract_all(parsed, settings.keypoint_headings, settings.keypoint_cards, stats)
+    extracted = _extract_all(parsed, settings.keypoint_headings, settings.keypoint_cards, stats, now)
     for note, got in zip(parsed, extracted, strict=True):
         if not no_problems:
             conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
@@ -187,7 +187,7 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
         fps = got.fps
         m = match(old, got.cards(), new_fingerprints=fps)
         conn.executemany(
-            _UPDATE_SQL, [(*got.rows[i], fps[i], note.path, now, cid) for i, cid in m.matched.items()]
+            _UPDATE_SQL, [(*got.rows[i][1:16], fps[i], note.path, now, cid) for i, cid in m.matched.items()]
         )
         if m.unmatched_old:
             conn.executemany(
@@ -222,13 +222,14 @@ def _card_fields(card: Card) -> tuple:
 
 class _NoteCards:
     """What extraction found in one note, in plain values (they cross from a worker process as one marshal blob):
-    per card its fields, fingerprint, the id it gets when nothing else holds that id, and its row values at its
-    position. The Card objects, needed only to match against cards already stored, are rebuilt on demand."""
+    per card its fields, its fingerprint and its row as a new card (``_INSERT_SQL``: the id it gets when nothing
+    else holds that id, then the values at its position, the note as origin, the run's time). The Card objects,
+    needed only to match against cards already stored, are rebuilt on demand."""
 
-    __slots__ = ("fields", "problems", "fps", "ids", "rows", "_cards")
+    __slots__ = ("fields", "problems", "fps", "rows", "_cards")
 
-    def __init__(self, fields, problems, fps, ids, rows):
-        self.fields, self.problems, self.fps, self.ids, self.rows = fields, problems, fps, ids, rows
+    def __init__(self, fields, problems, fps, rows):
+        self.fields, self.problems, self.fps, self.rows = fields, problems, fps, rows
         self._cards: list[Card] | None = None
 
     def cards(self) -> list[Card]:
@@ -241,7 +242,7 @@ def _never(_cid: str) -> bool:
     return False
 
 
-def _extract(note: Note, keypoint_headings, keypoint_cards: bool, stats) -> tuple:
+def _extract(note: Note, keypoint_headings, keypoint_cards: bool, stats, now: str) -> tuple:
     """One note's extraction as plain values (the arguments of ``_NoteCards``)."""
     result = extract_cards(
         note,
@@ -257,8 +258,10 @@ def _extract(note: Note, keypoint_headings, keypoint_cards: bool, stats) -> tupl
         [_card_fields(c) for c in cards],
         [(p.path, p.line, p.message) for p in result.problems],  # a NoteError does not cross processes
         fps,
-        [new_id(note.path, c, _never, fp) for c, fp in zip(cards, fps, strict=True)],
-        [_row_values(note, c, i, fp, tags_json) for i, (c, fp) in enumerate(zip(cards, fps, strict=True))],
+        [
+            (new_id(note.path, c, _never, fp), *_row_values(note, c, i, fp, tags_json), note.path, now, now)
+            for i, (c, fp) in enumerate(zip(cards, fps, strict=True))
+        ],
     )
 
 
@@ -274,13 +277,13 @@ _job: tuple | None = None  # what forked workers read: set before the fork, so n
 def _extract_chunk(start: int) -> bytes:
     import marshal
 
-    notes, keypoint_headings, keypoint_cards, stats = _job
+    notes, keypoint_headings, keypoint_cards, stats, now = _job
     return marshal.dumps(
-        [_extract(n, keypoint_headings, keypoint_cards, stats) for n in notes[start : start + _CHUNK]]
+        [_extract(n, keypoint_headings, keypoint_cards, stats, now) for n in notes[start : start + _CHUNK]]
     )
 
 
-def _extract_all(parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats):
+def _extract_all(parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats, now: str):
     """Every parsed note's ``_NoteCards``, in order: in forked workers for a big batch on a multi-core machine."""
     global _job
     import os
@@ -294,7 +297,7 @@ def _extract_all(parsed: list[Note], keypoint_headings, keypoint_cards: bool, st
         import multiprocessing
 
         stats.load_all()  # the workers must never use this process's database connection
-        _job = (parsed, keypoint_headings, keypoint_cards, stats)
+        _job = (parsed, keypoint_headings, keypoint_cards, stats, now)
         try:
             pool = multiprocessing.get_context("fork").Pool(cores)
         except (ValueError, OSError, ImportError):
@@ -310,7 +313,7 @@ def _extract_all(parsed: list[Note], keypoint_headings, keypoint_cards: bool, st
             return
         _job = None
     for note in parsed:
-        yield _NoteCards(*_extract(note, keypoint_headings, keypoint_cards, stats))
+        yield _NoteCards(*_extract(note, keypoint_headings, keypoint_cards, stats, now))
 
 
 _INSERT_SQL = """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
@@ -322,9 +325,15 @@ class _Placer:
     """Places cards no live card of their note took: matched against the orphan pool (renamed notes, cards moved
     between notes, cards deleted and written again), else inserted under a new id."""
 
-    def __init__(self, conn: sqlite3.Connection, now: str):
-        self.conn, self.now = conn, now
-        self.pool = _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
+    def __init__(self, conn: sqlite3.Connection, now: str, *, first: bool = False):
+        """``first``: no card was stored when the run began (so none is an orphan, and an id is taken only if
+        this run gave it out)."""
+        self.conn, self.now, self.first = conn, now, first
+        self.pool = (
+            []
+            if first
+            else _known(conn.execute(f"SELECT {_LOAD_COLS} FROM cards WHERE orphaned_at IS NOT NULL"))
+        )
         self.by_fp: dict[str, list[Known]] = {}
         self.by_note: dict[str, list[Known]] = {}
         self.this_run: list[Known] = []
@@ -368,24 +377,30 @@ class _Placer:
             cid = m.matched.get(idx) if m is not None else None
             if cid is not None:
                 self.revived.add(cid)
-                rows_update.append((*got.rows[pos], got.fps[pos], note.path, now, cid))
+                rows_update.append((*got.rows[pos][1:16], got.fps[pos], note.path, now, cid))
             else:
                 fresh.append(pos)
         if rows_update:
             conn.executemany(_UPDATE_SQL, rows_update)
         if not fresh:
             return
-        ids = [got.ids[pos] for pos in fresh]
-        # one query for the whole note: is any of these ids stored already? (then a counter re-derives it)
-        marks = ",".join("?" * len(ids))
-        clash = {r[0] for r in conn.execute(f"SELECT id FROM cards WHERE id IN ({marks})", ids)}
+        rows = got.rows
+        clash: set[str] = set()
+        if not self.first:
+            # one query for the whole note: is any of these ids stored already? (then a counter re-derives it)
+            ids = [rows[pos][0] for pos in fresh]
+            marks = ",".join("?" * len(ids))
+            clash = {r[0] for r in conn.execute(f"SELECT id FROM cards WHERE id IN ({marks})", ids)}
         assigned = self.assigned
         rows_insert = []
-        for cid, pos in zip(ids, fresh, strict=True):
+        for pos in fresh:
+            row = rows[pos]
+            cid = row[0]
             if cid in clash or cid in assigned:
                 cid = new_id(note.path, got.cards()[pos], self._stored, got.fps[pos])
+                row = (cid, *row[1:17], now, now)
             assigned.add(cid)
-            rows_insert.append((cid, *got.rows[pos], note.path, now, now))
+            rows_insert.append(row)
         conn.executemany(_INSERT_SQL, rows_insert)
 
 

@@ -367,10 +367,11 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                 known[path] = (size, mtime, digest)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[Note] = []
+    root = str(kb.root)
     jobs = [
         (
             path,
-            str(kb.root / path),
+            os.path.join(root, path),
             known[path][2] if path in known and path not in broken and not todo.full else None,
         )
         for path, st in candidates
