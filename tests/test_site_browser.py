@@ -129,9 +129,11 @@ def test_search_finds_a_note_by_a_term_in_it(site, tab):
     search = tab.page.locator("input.md-search__input")
     search.click()
     search.press_sequentially("temptation bundling")
-    first = tab.page.locator(".md-search-result__item").first
-    first.wait_for()
-    assert "Atomic Habits" in tab.page.locator(".md-search-result__list").inner_text()
+    from playwright.sync_api import expect
+
+    # Results update as the query is typed: wait for those of the whole query (expect retries until they show),
+    # not for the first result list, which may be that of "t" or "temptation bun".
+    expect(tab.page.locator(".md-search-result__list")).to_contain_text("Atomic Habits")
 
 
 @needs_cards
