@@ -266,15 +266,16 @@ class _Admonition:
     body: list[_Line]
 
 
+def drop_chars(text: str, chars: str) -> str:
+    """``text`` without any of ``chars``: one C-level replace per character present (cheaper than a regex)."""
+    for char in chars:
+        if char in text:
+            text = text.replace(char, "")
+    return text
+
+
 def _norm_heading(text: str) -> str:
-    # emphasis and code markers dropped: str.replace per marker present (cheaper than a regex, same result)
-    if "*" in text:
-        text = text.replace("*", "")
-    if "_" in text:
-        text = text.replace("_", "")
-    if "`" in text:
-        text = text.replace("`", "")
-    return text.strip().rstrip(":").strip().lower()
+    return drop_chars(text, "*_`").strip().rstrip(":").strip().lower()  # emphasis and code markers dropped
 
 
 _HEADING_SETS: dict[

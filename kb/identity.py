@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from kb.cards import Card, CardKind
+from kb.cards import Card, CardKind, drop_chars
 
 THRESHOLD = 0.6  # below this, two cards are different cards
 _MAX_COMPARE = (
@@ -40,18 +40,7 @@ _FAMILY = {
 
 def normalise(text: str) -> str:
     """Lower-case, markup characters dropped, whitespace collapsed: what a fingerprint and a similarity compare."""
-    # one C-level replace per markup character present: cheaper than a regex substitution (same result)
-    if "*" in text:
-        text = text.replace("*", "")
-    if "_" in text:
-        text = text.replace("_", "")
-    if "`" in text:
-        text = text.replace("`", "")
-    if ">" in text:
-        text = text.replace(">", "")
-    if "#" in text:
-        text = text.replace("#", "")
-    return " ".join(text.split()).lower()
+    return " ".join(drop_chars(text, "*_`>#").split()).lower()
 
 
 def family(kind: CardKind | str) -> str:
