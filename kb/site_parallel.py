@@ -28,6 +28,7 @@ process can deadlock) and rebuilds only what changed, so it keeps the serial pat
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import logging
 import mmap
@@ -133,6 +134,10 @@ class Split:
             return False
         self.folder = tempfile.mkdtemp(prefix="kb-split-")
         reader, writer = os.pipe()
+        # Everything made so far (configuration, navigation, pages) lives to the end of the build: frozen, the
+        # collector stops walking it on every full collection here, and in the worker stops touching (and so
+        # copying) the pages it shares with this process.
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # the worker: never returns into MkDocs
             code = 0
