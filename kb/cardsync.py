@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kb.cards import Card, CardKind, extract_cards
+from kb.cards import Card, extract_cards
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
 from kb.identity import Known, card_fingerprint, match, new_id
@@ -201,40 +201,22 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
             placer.place(note, got, positions)
 
 
-_KINDS = {k.value: k for k in CardKind}
-
-
-def _card_fields(card: Card) -> tuple:
-    return (
-        card.kind.value,
-        card.front,
-        card.back,
-        card.line,
-        card.end_line,
-        card.context,
-        card.generated,
-        card.sibling,
-        card.cloze_text,
-        card.cloze_index,
-        card.answer,
-    )
-
-
 class _NoteCards:
     """What extraction found in one note, in plain values (they cross from a worker process as one marshal blob):
-    per card its fields, its fingerprint and its row as a new card (``_INSERT_SQL``: the id it gets when nothing
-    else holds that id, then the values at its position, the note as origin, the run's time). The Card objects,
-    needed only to match against cards already stored, are rebuilt on demand."""
+    card-syntax problems, and per card its fingerprint and its row as a new card (``_INSERT_SQL``: the id it gets
+    when nothing else holds that id, then the values at its position, the note as origin, the run's time)."""
 
-    __slots__ = ("fields", "problems", "fps", "rows", "_cards")
+    __slots__ = ("problems", "fps", "rows", "_cards")
 
-    def __init__(self, fields, problems, fps, rows):
-        self.fields, self.problems, self.fps, self.rows = fields, problems, fps, rows
-        self._cards: list[Card] | None = None
+    def __init__(self, problems, fps, rows):
+        self.problems, self.fps, self.rows = problems, fps, rows
+        self._cards: list[Known] | None = None
 
-    def cards(self) -> list[Card]:
+    def cards(self) -> list[Known]:
+        """The cards as matching and ``new_id`` see them (kind, front, back), built on demand: a first index never
+        needs them."""
         if self._cards is None:
-            self._cards = [Card(_KINDS[f[0]], *f[1:]) for f in self.fields]
+            self._cards = [Known(r[0], r[5], r[6], r[7]) for r in self.rows]
         return self._cards
 
 
@@ -255,7 +237,6 @@ def _extract(note: Note, keypoint_headings, keypoint_cards: bool, stats, now: st
     fps = [card_fingerprint(c) for c in cards]
     tags_json = json.dumps(list(note.tags), ensure_ascii=False)
     return (
-        [_card_fields(c) for c in cards],
         [(p.path, p.line, p.message) for p in result.problems],  # a NoteError does not cross processes
         fps,
         [

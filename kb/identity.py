@@ -121,7 +121,7 @@ class Matching:
 
 def match(
     old: Sequence[Known],
-    new: Sequence[Card],
+    new: Sequence[Card | Known],  # what is compared: kind, front and back
     *,
     new_fingerprints: Sequence[str] | None = None,
     threshold: float = THRESHOLD,
@@ -177,9 +177,10 @@ def match(
     )
 
 
-def new_id(origin: str, card: Card, taken: Callable[[str], bool], fp: str | None = None) -> str:
+def new_id(origin: str, card: Card | Known, taken: Callable[[str], bool], fp: str | None = None) -> str:
     """A deterministic id for a card first seen in note ``origin``; ``taken(id)`` says whether an id is in use."""
-    base = f"{origin}\x1f{card.kind.value}\x1f{fp or card_fingerprint(card)}"
+    kind = card.kind.value if isinstance(card.kind, CardKind) else card.kind
+    base = f"{origin}\x1f{kind}\x1f{fp or card_fingerprint(card)}"
     n = 0
     while True:
         data = base if n == 0 else f"{base}\x1f{n}"
