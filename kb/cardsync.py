@@ -47,6 +47,7 @@ class CorpusStats:
         self._scale: float | None = None
         self._cache: dict[str, int] = {}
         self._complete = False  # every count is in _cache (load_all)
+        self._sample = None  # the sample's bodies when taken before the notes are written (before_writing)
 
     def _prepare(self) -> float:
         conn = self.conn
@@ -64,25 +65,73 @@ class CorpusStats:
         return self.n_docs / size if size else 1.0
 
     def _build(self) -> int:
-        from kb.cards import word_set
         from kb.indexer import FTS_SHIFT
 
-        counts: dict[str, int] = {}
+        if self._sample is not None:
+            return self._store(self._sample())
         rows = self.conn.execute(
             f"SELECT body FROM notes_fts WHERE rowid IN "
             f"(SELECT rowid << {FTS_SHIFT} FROM notes ORDER BY hash LIMIT {self.SAMPLE})"
         ).fetchall()
-        for (body,) in rows:
+        return self._store([body for (body,) in rows])
+
+    def _store(self, bodies: list[str]) -> int:
+        """Count the words of the sample's bodies into ``card_term_stats``; the sample's size."""
+        from kb.cards import word_set
+
+        counts: dict[str, int] = {}
+        for body in bodies:
             for w in word_set(body):
                 counts[w] = counts.get(w, 0) + 1
-        counts[self._SIZE_KEY] = len(rows)
+        counts[self._SIZE_KEY] = len(bodies)
         counts[self._DOCS_KEY] = self.n_docs
         self.conn.execute("DELETE FROM card_term_stats")
         self.conn.executemany("INSERT INTO card_term_stats (word, df) VALUES (?, ?)", counts.items())
-        return len(rows)
+        return len(bodies)
+
+    @classmethod
+    def before_writing(
+        cls, conn: sqlite3.Connection, parsed: list[tuple[Note, str]], removed: Iterable[str]
+    ) -> CorpusStats:
+        """The counts as they will be once this run's notes are written, taken before they are, for workers
+        that extract while the notes are being written (loaded whole, ``load_all``). A rebuild takes the same
+        sample as after the writing (the notes table as it will be, by hash), with the parsed notes' bodies
+        (``parsed``: each with its content hash) and the stored bodies of the others."""
+        from kb.indexer import FTS_SHIFT, body_chunks
+
+        rows: dict[str, tuple[str, Note | None]] = {
+            path: (digest, None) for path, digest in conn.execute("SELECT path, hash FROM notes")
+        }
+        for path in removed:
+            rows.pop(path, None)
+        for note, digest in parsed:
+            rows[note.path] = (digest, note)
+        self = cls(conn, rebuild=len(parsed) >= cls.SAMPLE)
+        self.n_docs = len(rows)
+
+        def sample() -> list[str]:
+            bodies = []
+            for path, (_digest, note) in sorted(rows.items(), key=lambda item: item[1][0])[: cls.SAMPLE]:
+                if note is not None:
+                    bodies.append(body_chunks(note.body)[0])
+                    continue
+                got = conn.execute(
+                    f"SELECT body FROM notes_fts WHERE rowid = "
+                    f"(SELECT rowid << {FTS_SHIFT} FROM notes WHERE path = ?)",
+                    (path,),
+                ).fetchone()
+                if got is not None:
+                    bodies.append(got[0])
+            return bodies
+
+        self._sample = sample
+        self.load_all()
+        return self
 
     def load_all(self) -> None:
         """Read every count now, so that later lookups need no database (a forked worker must not touch it)."""
+        if self._complete:
+            return
         if self._scale is None:
             self._scale = self._prepare()
         scale = self._scale
@@ -142,35 +191,90 @@ _UPDATE_SQL = """UPDATE cards SET note=?, line=?, end_line=?, position=?, kind=?
     WHERE id=?"""
 
 
-def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str]) -> None:
-    """Bring the ``cards`` table up to date for the notes just parsed and removed (see the module docstring)."""
-    now = _now()
-    if removed:
-        conn.executemany(
-            "UPDATE cards SET orphaned_at = ? WHERE note = ? AND orphaned_at IS NULL",
-            [(now, p) for p in removed],
+def sync_cards(
+    kb: KnowledgeBase,
+    conn: sqlite3.Connection,
+    parsed: list[Note],
+    removed: list[str],
+    started: _Sync | None = None,
+) -> None:
+    """Bring the ``cards`` table up to date for the notes just parsed and removed (see the module docstring).
+    ``started``: what ``start`` began for them before the notes were written."""
+    if started is None:
+        now = _now()
+        sync = _Sync(conn, parsed, removed, now)
+        if not parsed:
+            return
+        settings = kb.settings
+        stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
+        started = sync.extracting(
+            _Extraction(parsed, settings.keypoint_headings, settings.keypoint_cards, stats, now)
         )
-        conn.executemany("DELETE FROM card_problems WHERE note = ?", [(p,) for p in removed])
-    if not parsed:
-        return
-    settings = kb.settings
-    stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
-    # per note: its cards, the positions still unplaced
-    pending: list[tuple[Note, _NoteCards, list[int]]] = []
-    # With no card stored yet (a first index) there is nothing to match against, so each note's cards are placed at
-    # once instead of being held until every note is read.
-    first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
-    placer = _Placer(conn, now, first=True) if first else None
-    no_problems = conn.execute("SELECT 1 FROM card_problems LIMIT 1").fetchone() is None
-    extracted = _extract_all(parsed, settings.keypoint_headings, settings.keypoint_cards, stats, now)
-    for note, got in zip(parsed, extracted, strict=True):
-        if not no_problems:
+    started.finish()
+
+
+class _Sync:
+    """One run's card sync, note by note as extraction delivers them; ``step`` takes what is ready so far (while
+    the indexer writes the notes), ``finish`` the rest."""
+
+    def __init__(self, conn: sqlite3.Connection, parsed: list[Note], removed: list[str], now: str):
+        self.conn, self.now = conn, now
+        if removed:
+            conn.executemany(
+                "UPDATE cards SET orphaned_at = ? WHERE note = ? AND orphaned_at IS NULL",
+                [(now, p) for p in removed],
+            )
+            conn.executemany("DELETE FROM card_problems WHERE note = ?", [(p,) for p in removed])
+        self._notes = iter(parsed)
+        self.extraction: _Extraction | None = None
+        # per note: its cards, the positions still unplaced
+        self.pending: list[tuple[Note, _NoteCards, list[int]]] = []
+        # With no card stored yet (a first index) there is nothing to match against, so each note's cards are
+        # placed at once instead of being held until every note is read.
+        self.first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
+        self.placer = _Placer(conn, now, first=True) if self.first else None
+        self.no_problems = conn.execute("SELECT 1 FROM card_problems LIMIT 1").fetchone() is None
+
+    def extracting(self, extraction: _Extraction) -> _Sync:
+        self.extraction = extraction
+        return self
+
+    def step(self) -> None:
+        """Sync the notes whose cards are extracted already, without waiting for more."""
+        try:
+            for got in self.extraction.ready():
+                self._take(got)
+        except BaseException:
+            self.close()
+            raise
+
+    def finish(self) -> None:
+        try:
+            for got in self.extraction.rest():
+                self._take(got)
+        finally:
+            self.close()
+        if next(self._notes, None) is not None:
+            raise RuntimeError("card extraction ended before the last note")
+        if self.pending:
+            placer = _Placer(self.conn, self.now)
+            for note, got, positions in self.pending:
+                placer.place(note, got, positions)
+
+    def close(self) -> None:
+        if self.extraction is not None:
+            self.extraction.close()
+
+    def _take(self, got: _NoteCards) -> None:
+        conn, now = self.conn, self.now
+        note = next(self._notes)
+        if not self.no_problems:
             conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
         if got.problems:
             conn.executemany("INSERT INTO card_problems (note, line, message) VALUES (?,?,?)", got.problems)
         old = (
             []
-            if first
+            if self.first
             else _known(
                 conn.execute(
                     f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
@@ -179,11 +283,11 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
             )
         )
         if not old:  # a new note (every note of a first index): nothing to match against here
-            if placer is not None:
-                placer.place(note, got, list(range(len(got.fps))))
+            if self.placer is not None:
+                self.placer.place(note, got, list(range(len(got.fps))))
             elif got.fps:
-                pending.append((note, got, list(range(len(got.fps)))))
-            continue
+                self.pending.append((note, got, list(range(len(got.fps)))))
+            return
         fps = got.fps
         m = match(old, got.cards(), new_fingerprints=fps)
         conn.executemany(
@@ -194,11 +298,7 @@ def sync_cards(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], 
                 "UPDATE cards SET orphaned_at = ? WHERE id = ?", [(now, cid) for cid in m.unmatched_old]
             )
         if m.unmatched_new:
-            pending.append((note, got, list(m.unmatched_new)))
-    if pending:
-        placer = _Placer(conn, now)
-        for note, got, positions in pending:
-            placer.place(note, got, positions)
+            self.pending.append((note, got, list(m.unmatched_new)))
 
 
 class _NoteCards:
@@ -264,37 +364,95 @@ def _extract_chunk(start: int) -> bytes:
     )
 
 
-def _extract_all(parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats, now: str):
-    """Every parsed note's ``_NoteCards``, in order: in forked workers for a big batch on a multi-core machine."""
-    global _job
+class _Extraction:
+    """Every parsed note's ``_NoteCards``, in order (iterate once). For a big batch on a multi-core machine the
+    work runs in forked worker processes from the moment this is made, so that it can overlap with writing the
+    notes (see ``start``); otherwise in this process as it is iterated."""
+
+    def __init__(
+        self, parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats, now: str
+    ):
+        global _job
+        import os
+
+        from kb.indexer import _single_threaded
+
+        self.stats, self.now = stats, now
+        self._args = (parsed, tuple(keypoint_headings), keypoint_cards, stats, now)
+        self._pool = self._results = None
+        self._taken = 0
+        if len(parsed) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 and _single_threaded():
+            import multiprocessing
+
+            stats.load_all()  # the workers must never use this process's database connection
+            _job = self._args
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(os.cpu_count())
+            except (ValueError, OSError, ImportError):
+                self._pool = None  # no fork (Windows, macOS policy) or no semaphores: in-process
+            finally:
+                _job = None  # the workers have their copy
+            if self._pool is not None:
+                self._results = self._pool.imap(_extract_chunk, range(0, len(parsed), _CHUNK))
+
+    def ready(self) -> list[_NoteCards]:
+        """The notes' cards extracted so far and not yet taken, in order, without waiting (none in-process)."""
+        got: list[_NoteCards] = []
+        if self._pool is None:
+            return got
+        import marshal
+        from multiprocessing import TimeoutError
+
+        while True:
+            try:
+                blob = self._results.next(timeout=0)
+            except (TimeoutError, StopIteration):
+                return got
+            got.extend(_NoteCards(*values) for values in marshal.loads(blob))
+
+    def rest(self):
+        """The notes' cards not yet taken, in order, as they come."""
+        if self._pool is None:
+            parsed, keypoint_headings, keypoint_cards, stats, now = self._args
+            for note in parsed[self._taken :]:
+                self._taken += 1
+                yield _NoteCards(*_extract(note, keypoint_headings, keypoint_cards, stats, now))
+            return
+        import marshal
+
+        for blob in self._results:
+            for values in marshal.loads(blob):
+                yield _NoteCards(*values)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
+
+def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, str]], removed: list[str]):
+    """Start the card sync of a big run before the indexer writes its notes: the cards of the parsed notes (each
+    with its content hash) are extracted in worker processes meanwhile. The ``_Sync`` to ``step`` while writing and
+    pass to ``sync_cards`` after, or None where extraction would run in this process anyway. ``removed``: the notes
+    this run removes."""
     import os
 
     from kb.indexer import _single_threaded
 
-    keypoint_headings = tuple(keypoint_headings)
-    cores = os.cpu_count() or 1
-    if len(parsed) >= PARALLEL_MIN and cores >= 2 and _single_threaded():
-        import marshal
-        import multiprocessing
-
-        stats.load_all()  # the workers must never use this process's database connection
-        _job = (parsed, keypoint_headings, keypoint_cards, stats, now)
-        try:
-            pool = multiprocessing.get_context("fork").Pool(cores)
-        except (ValueError, OSError, ImportError):
-            pool = None  # no fork (Windows, macOS policy) or no semaphores: in-process
-        if pool is not None:
-            try:
-                with pool:
-                    for blob in pool.imap(_extract_chunk, range(0, len(parsed), _CHUNK)):
-                        for values in marshal.loads(blob):
-                            yield _NoteCards(*values)
-            finally:
-                _job = None
-            return
-        _job = None
-    for note in parsed:
-        yield _NoteCards(*_extract(note, keypoint_headings, keypoint_cards, stats, now))
+    if len(parsed) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or not _single_threaded():
+        return None
+    now = _now()
+    notes = [note for note, _ in parsed]
+    sync = _Sync(conn, notes, removed, now)
+    try:
+        stats = CorpusStats.before_writing(conn, parsed, removed)
+        settings = kb.settings
+        return sync.extracting(
+            _Extraction(notes, settings.keypoint_headings, settings.keypoint_cards, stats, now)
+        )
+    except BaseException:
+        sync.close()
+        raise
 
 
 _INSERT_SQL = """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
@@ -334,6 +492,14 @@ class _Placer:
 
     def place(self, note: Note, got: _NoteCards, positions: list[int]) -> None:
         conn, now = self.conn, self.now
+        if self.first and len(positions) == len(got.rows):
+            # A first index places all of a note's cards under the ids they came with, unless this run gave one out
+            # already (the same card twice, or a collision): then they go one by one below.
+            ids = [row[0] for row in got.rows]
+            if self.assigned.isdisjoint(ids) and len(set(ids)) == len(ids):
+                self.assigned.update(ids)
+                conn.executemany(_INSERT_SQL, got.rows)
+                return
         fps = [got.fps[i] for i in positions]
         m = None
         if self.pool:

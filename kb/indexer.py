@@ -176,6 +176,76 @@ def _store_note(
     )
 
 
+class _FreshRows:
+    """A first index's note rows, written many notes at a time: with the note tables empty when the run began there
+    is nothing to replace, so no per-note deletes and no per-note statements. Rowids are given out in order, as
+    SQLite gives them to an empty table, so the tables are the ones ``_store_note`` writes."""
+
+    def __init__(self):
+        self.rowid = 0
+        self.notes: list[tuple] = []
+        self.headings: list[tuple] = []
+        self.tags: list[tuple] = []
+
+    def add(self, note: Note, digest: str, st: os.stat_result, now: str, fts_rows: list[tuple]) -> None:
+        import json
+
+        self.rowid += 1
+        path = note.path
+        self.notes.append(
+            (
+                self.rowid,
+                path,
+                note.title,
+                note.type,
+                note.author,
+                note.source,
+                json.dumps(list(note.tags)),
+                note.date,
+                int(note.flashcards),
+                _meta_json(note.meta),
+                note.body_line,
+                digest,
+                st.st_size,
+                st.st_mtime_ns,
+                now,
+            )
+        )
+        self.headings.extend((path, h.level, h.text, h.line, h.anchor) for h in note.headings)
+        self.tags.extend((path, t) for t in note.tags)
+        base = self.rowid << FTS_SHIFT
+        tags = " ".join(note.tags)
+        fts_rows.extend(
+            (base + i, path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
+            for i, chunk in enumerate(body_chunks(note.body))
+        )
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        if self.notes:
+            conn.executemany(
+                """INSERT INTO notes (rowid, path, title, type, author, source, tags, date, flashcards, meta,
+                       body_line, hash, size, mtime_ns, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                self.notes,
+            )
+            self.notes.clear()
+        if self.headings:
+            conn.executemany(
+                "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)", self.headings
+            )
+            self.headings.clear()
+        if self.tags:
+            conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", self.tags)
+            self.tags.clear()
+
+
+def _fresh(conn: sqlite3.Connection) -> bool:
+    """Whether every note table is empty (a first index)."""
+    return all(
+        conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+        for table in ("notes", "headings", "note_tags", "notes_fts")
+    )
+
+
 # FTS5 writes its pending terms out as a new segment whenever another statement opens a savepoint in the same
 # transaction: interleaving one note's full-text rows with the next note's other rows made a segment per note and
 # tripled the cost of a full index. So full-text rows are written in batches.
@@ -377,44 +447,83 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         for path, st in candidates
     ]
     fts_rows: list[tuple] = []
-    with _page_cache(conn, big=len(candidates) >= PARALLEL_MIN), conn:
-        for (path, st), (outcome, digest, value) in zip(candidates, _read_all(jobs), strict=True):
-            if outcome == "missing":  # deleted while we were scanning: treat like a deletion
-                if path in known:
-                    removed.append(path)
-                continue
-            if outcome == "unreadable":
-                err = NoteError(path, 1, f"cannot read this note ({value}); check its permissions")
-                _record_error(conn, err, st)
-                report.errors.append(err)
-                continue
-            if outcome == "same":  # touched, same bytes: only the new size and mtime are recorded
-                conn.execute(
-                    "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
-                    (st.st_size, st.st_mtime_ns, path),
-                )
-                report.unchanged += 1
-                continue
-            if outcome == "error":
-                err = NoteError(path, *value)
-                _record_error(conn, err, st)
-                report.errors.append(err)
-                continue
-            note = value
-            if path in broken:
+    reader = _Reader.start(jobs)
+    outcomes = reader if reader is not None else map(_read_one, jobs)
+    begun, started = reader is None, None
+
+    def begin() -> None:
+        # Every note read: what depends on the notes' contents (card extraction) starts now, in worker processes of
+        # its own, while this one writes the notes. (The reading workers are gone first: fork from one thread.)
+        nonlocal begun, started
+        begun = True
+        everything = reader.outcomes()
+        reader.close()
+        gone = list(todo.removed) + [
+            path
+            for (path, _), (outcome, _, _) in zip(candidates, everything, strict=True)
+            if outcome == "missing" and path in known
+        ]
+        ok = [(value, digest) for outcome, digest, value in everything if outcome == "ok"]
+        started = before_notes(kb, conn, ok, gone)
+
+    try:
+        with _page_cache(conn, big=len(candidates) >= PARALLEL_MIN), conn:
+            fresh = _FreshRows() if _fresh(conn) else None
+            for (path, st), (outcome, digest, value) in zip(candidates, outcomes, strict=True):
+                if outcome == "missing":  # deleted while we were scanning: treat like a deletion
+                    if path in known:
+                        removed.append(path)
+                    continue
+                if outcome == "unreadable":
+                    err = NoteError(path, 1, f"cannot read this note ({value}); check its permissions")
+                    _record_error(conn, err, st)
+                    report.errors.append(err)
+                    continue
+                if outcome == "same":  # touched, same bytes: only the new size and mtime are recorded
+                    conn.execute(
+                        "UPDATE notes SET size = ?, mtime_ns = ? WHERE path = ?",
+                        (st.st_size, st.st_mtime_ns, path),
+                    )
+                    report.unchanged += 1
+                    continue
+                if outcome == "error":
+                    err = NoteError(path, *value)
+                    _record_error(conn, err, st)
+                    report.errors.append(err)
+                    continue
+                note = value
+                if path in broken:
+                    conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
+                if fresh is not None:
+                    fresh.add(note, digest, st, now, fts_rows)
+                else:
+                    _store_note(conn, note, digest, st, now, fts_rows)
+                if len(fts_rows) >= FTS_BATCH:
+                    if fresh is not None:
+                        fresh.flush(conn)
+                    _flush_fts(conn, fts_rows)
+                parsed.append(note)
+                (report.updated if path in known else report.added).append(path)
+                if not begun and len(parsed) % _Reader.CHUNK == 0 and reader.all_read():
+                    begin()
+                elif started is not None and len(parsed) % _Reader.CHUNK == 0:
+                    started.step()
+            if not begun:
+                begin()
+            if fresh is not None:
+                fresh.flush(conn)
+            _flush_fts(conn, fts_rows)
+            for path in removed:
+                _remove_note(conn, path)
+                report.removed.append(path)
+            for path in gone_errors:
                 conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-            _store_note(conn, note, digest, st, now, fts_rows)
-            if len(fts_rows) >= FTS_BATCH:
-                _flush_fts(conn, fts_rows)
-            parsed.append(note)
-            (report.updated if path in known else report.added).append(path)
-        _flush_fts(conn, fts_rows)
-        for path in removed:
-            _remove_note(conn, path)
-            report.removed.append(path)
-        for path in gone_errors:
-            conn.execute("DELETE FROM note_errors WHERE path = ?", (path,))
-        after_notes(kb, conn, parsed, report.removed)
+            after_notes(kb, conn, parsed, report.removed, started)
+    finally:  # (workers left running by an error)
+        if reader is not None:
+            reader.close()
+        if started is not None:
+            started.close()
     report.errors.sort(key=lambda e: (e.path, e.line))
     return report
 
@@ -480,28 +589,80 @@ def _single_threaded() -> bool:
     return threading is None or threading.active_count() == 1
 
 
-def _read_all(jobs: list[tuple[str, str, str | None]]):
-    """``_read_one`` over every job, in order: in a forked worker process for a big batch on a multi-core machine."""
-    if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 and _single_threaded():
+def _read_chunk(jobs: list[tuple[str, str, str | None]]) -> list[tuple[str, str | None, object]]:
+    return [_read_one(job) for job in jobs]
+
+
+class _Reader:
+    """A big batch read and parsed in forked worker processes (one per core), a chunk of notes per task; the
+    outcomes come in order, and ``all_read`` tells when the workers are done (before this process took them all)."""
+
+    CHUNK = 32
+
+    @classmethod
+    def start(cls, jobs: list[tuple[str, str, str | None]]) -> _Reader | None:
+        """None where the batch is small, the machine has one core, or this process cannot fork safely."""
+        if len(jobs) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or not _single_threaded():
+            return None
         import multiprocessing
 
         try:
-            pool = multiprocessing.get_context("fork").Pool(1)
+            pool = multiprocessing.get_context("fork").Pool(os.cpu_count())
         except (ValueError, OSError, ImportError):
-            pool = None  # no fork (Windows, macOS policy) or no semaphores: in-process
-        if pool is not None:
-            with pool:
-                yield from pool.imap(_read_one, jobs, chunksize=32)
-            return
-    for job in jobs:
-        yield _read_one(job)
+            return None  # no fork (Windows, macOS policy) or no semaphores: in-process
+        return cls(pool, jobs)
+
+    def __init__(self, pool, jobs: list[tuple[str, str, str | None]]):
+        self.pool = pool
+        self.tasks = [
+            pool.apply_async(_read_chunk, (jobs[i : i + self.CHUNK],))
+            for i in range(0, len(jobs), self.CHUNK)
+        ]
+        self._done = 0  # tasks known to be finished
+
+    def __iter__(self):
+        for task in self.tasks:
+            yield from task.get()
+
+    def all_read(self) -> bool:
+        while self._done < len(self.tasks) and self.tasks[self._done].ready():
+            self._done += 1
+        return self._done == len(self.tasks)
+
+    def outcomes(self) -> list[tuple[str, str | None, object]]:
+        """Every outcome (waits for the workers)."""
+        return [outcome for task in self.tasks for outcome in task.get()]
+
+    def close(self) -> None:
+        """Stop the workers and the pool's threads (a worker still busy is stopped)."""
+        if self.pool is not None:
+            if self.all_read():
+                self.pool.close()
+            else:
+                self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
-def after_notes(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str]) -> None:
-    """Hook for what depends on note contents (cards); runs in the indexing transaction."""
+def before_notes(
+    kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, str]], removed: list[str]
+):
+    """Hook for what depends on note contents and can start before a big run writes its notes (card extraction,
+    in worker processes): ``parsed`` are the notes about to be written, each with its content hash, ``removed``
+    the paths about to be removed. What it returns is passed to ``after_notes``; it has a ``close()``."""
+    from kb.cardsync import start
+
+    return start(kb, conn, parsed, removed)
+
+
+def after_notes(
+    kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str], started=None
+) -> None:
+    """Hook for what depends on note contents (cards); runs in the indexing transaction, after the notes are
+    written. ``started``: what ``before_notes`` returned, if it ran."""
     from kb.cardsync import sync_cards
 
-    sync_cards(kb, conn, parsed, removed)
+    sync_cards(kb, conn, parsed, removed, started)
 
 
 def _record_error(conn: sqlite3.Connection, err: NoteError, st: os.stat_result) -> None:

@@ -170,3 +170,47 @@ def test_a_process_running_other_threads_indexes_in_process(corpus, tmp_path, mo
         stop.set()
         other.join()
     assert started == [] and len(report.added) == 42
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker processes are forked")
+def test_word_counts_taken_before_the_notes_are_written_equal_those_taken_after(corpus, tmp_path, monkeypatch):
+    """A big run samples the corpus for key-point term counts before it writes the notes (so that extraction can
+    overlap with the writing): the sample must be the one taken after, from the edited, unchanged, broken and
+    deleted notes alike."""
+    import shutil
+
+    monkeypatch.setattr(cardsync.CorpusStats, "SAMPLE", 6)  # a sample of both edited and unchanged notes
+    dumps = {}
+    for parallel in (True, False):
+        root = tmp_path / f"copy-{parallel}"
+        shutil.copytree(corpus, root)
+        db = tmp_path / f"kb-{parallel}.db"
+        build(root, db, monkeypatch, parallel=parallel)
+        notes = sorted(p for p in (root / "notes").rglob("*.md") if p.stat().st_size > 1000)
+        for path in notes[::2]:  # half the notes edited
+            path.write_text(path.read_text() + "\n## Key points\n\n- Zyxword and qwvword matter here.\n")
+        notes[1].unlink()
+        notes[3].write_text("---\ntitle: [unclosed\n---\n")  # broken: its last good version stays
+        report = build(root, db, monkeypatch, parallel=parallel)
+        assert len(report.updated) == len(notes[::2]) and report.removed
+        dumps[parallel] = dump(db)
+    stats = dumps[True]["card_term_stats"]
+    assert ("", 6) in stats and any(word == "zyxword" for word, _ in stats)
+    assert stats == dumps[False]["card_term_stats"]
+    assert dumps[True]["cards"] == dumps[False]["cards"]
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_first_index_written_in_batches_equals_note_by_note(corpus, tmp_path, monkeypatch, parallel):
+    """A first index writes the note tables many notes at a time; the rows (rowids included, which full-text rows
+    derive theirs from) must be those the note-by-note path writes."""
+    batched = build(corpus, tmp_path / "batched.db", monkeypatch, parallel=parallel)
+    monkeypatch.setattr(indexer, "_fresh", lambda conn: False)
+    one_by_one = build(corpus, tmp_path / "one-by-one.db", monkeypatch, parallel=parallel)
+    assert batched.added == one_by_one.added and len(batched.added) == 42
+    rowids = "SELECT rowid, path FROM notes ORDER BY rowid"
+    fts_rowids = "SELECT rowid, path FROM notes_fts ORDER BY rowid"
+    for query in (rowids, fts_rowids):
+        got = sqlite3.connect(tmp_path / "batched.db").execute(query).fetchall()
+        assert got == sqlite3.connect(tmp_path / "one-by-one.db").execute(query).fetchall() and got
+    assert dump(tmp_path / "batched.db") == dump(tmp_path / "one-by-one.db")
