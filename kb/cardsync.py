@@ -83,6 +83,9 @@ class CorpusStats:
         for body in bodies:
             for w in word_set(body):
                 counts[w] = counts.get(w, 0) + 1
+        scale = self.n_docs / len(bodies) if bodies else 1.0
+        self._cache = {word: round(df * scale) for word, df in counts.items()}  # as load_all reads them
+        self._complete = True
         counts[self._SIZE_KEY] = len(bodies)
         counts[self._DOCS_KEY] = self.n_docs
         self.conn.execute("DELETE FROM card_term_stats")
@@ -134,6 +137,8 @@ class CorpusStats:
             return
         if self._scale is None:
             self._scale = self._prepare()
+            if self._complete:  # just counted
+                return
         scale = self._scale
         for word, df in self.conn.execute("SELECT word, df FROM card_term_stats"):
             if word not in (self._SIZE_KEY, self._DOCS_KEY):
@@ -364,6 +369,14 @@ def _extract_chunk(start: int) -> bytes:
     )
 
 
+def _worker_gc() -> None:
+    """An extraction worker collects its own garbage, even when forked from an indexer that holds off collecting
+    (what it inherits is frozen: kb.indexer.apply)."""
+    import gc
+
+    gc.enable()
+
+
 class _Extraction:
     """Every parsed note's ``_NoteCards``, in order (iterate once). For a big batch on a multi-core machine the
     work runs in forked worker processes from the moment this is made, so that it can overlap with writing the
@@ -387,7 +400,7 @@ class _Extraction:
             stats.load_all()  # the workers must never use this process's database connection
             _job = self._args
             try:
-                self._pool = multiprocessing.get_context("fork").Pool(os.cpu_count())
+                self._pool = multiprocessing.get_context("fork").Pool(os.cpu_count(), _worker_gc)
             except (ValueError, OSError, ImportError):
                 self._pool = None  # no fork (Windows, macOS policy) or no semaphores: in-process
             finally:

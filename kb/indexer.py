@@ -446,9 +446,16 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         )
         for path, st in candidates
     ]
+    import gc
+
     fts_rows: list[tuple] = []
     reader = _Reader.start(jobs)
     outcomes = reader if reader is not None else map(_read_one, jobs)
+    # A big run holds every parsed note until it ends and makes few reference cycles: the collector, which would
+    # walk all those notes again and again, waits until the run is over.
+    collecting = reader is not None and gc.isenabled()
+    if collecting:
+        gc.disable()
     begun, started = reader is None, None
 
     def begin() -> None:
@@ -464,6 +471,8 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
             if outcome == "missing" and path in known
         ]
         ok = [(value, digest) for outcome, digest, value in everything if outcome == "ok"]
+        # (and in the workers, where walking the notes would copy every page they share with this process)
+        gc.freeze()
         started = before_notes(kb, conn, ok, gone)
 
     try:
@@ -522,6 +531,9 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
     finally:  # (workers left running by an error)
         if reader is not None:
             reader.close()
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
         if started is not None:
             started.close()
     report.errors.sort(key=lambda e: (e.path, e.line))
