@@ -173,7 +173,9 @@ def test_a_process_running_other_threads_indexes_in_process(corpus, tmp_path, mo
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker processes are forked")
-def test_word_counts_taken_before_the_notes_are_written_equal_those_taken_after(corpus, tmp_path, monkeypatch):
+def test_word_counts_taken_before_the_notes_are_written_equal_those_taken_after(
+    corpus, tmp_path, monkeypatch
+):
     """A big run samples the corpus for key-point term counts before it writes the notes (so that extraction can
     overlap with the writing): the sample must be the one taken after, from the edited, unchanged, broken and
     deleted notes alike."""
@@ -214,3 +216,36 @@ def test_first_index_written_in_batches_equals_note_by_note(corpus, tmp_path, mo
         got = sqlite3.connect(tmp_path / "batched.db").execute(query).fetchall()
         assert got == sqlite3.connect(tmp_path / "one-by-one.db").execute(query).fetchall() and got
     assert dump(tmp_path / "batched.db") == dump(tmp_path / "one-by-one.db")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker processes are forked")
+def test_a_failure_mid_run_leaves_no_worker_and_no_half_index(corpus, tmp_path, monkeypatch):
+    """Workers read and extract while the notes are written: when the writing fails half way, the transaction is
+    rolled back, every worker is stopped, and the collector is back on."""
+    import gc
+    import multiprocessing
+
+    calls = []
+    real_flush = indexer._flush_fts
+
+    def failing_flush(conn, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        real_flush(conn, rows)
+
+    monkeypatch.setattr(indexer, "FTS_BATCH", 8)  # several batches, the second one fails
+    monkeypatch.setattr(indexer, "_flush_fts", failing_flush)
+    with pytest.raises(sqlite3.OperationalError):
+        build(corpus, tmp_path / "kb.db", monkeypatch, parallel=True)
+    assert len(calls) == 2
+    assert multiprocessing.active_children() == []
+    assert gc.isenabled()
+    conn = sqlite3.connect(tmp_path / "kb.db")
+    assert conn.execute("SELECT count(*) FROM notes").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)
+    monkeypatch.setattr(indexer, "_flush_fts", real_flush)
+    report = build(corpus, tmp_path / "kb.db", monkeypatch, parallel=True)  # the next run does it all
+    assert len(report.added) == 42
+    build(corpus, tmp_path / "serial.db", monkeypatch, parallel=False)
+    assert dump(tmp_path / "kb.db") == dump(tmp_path / "serial.db")
