@@ -206,15 +206,19 @@ def test_word_counts_taken_before_the_notes_are_written_equal_those_taken_after(
 def test_first_index_written_in_batches_equals_note_by_note(corpus, tmp_path, monkeypatch, parallel):
     """A first index writes the note tables many notes at a time; the rows (rowids included, which full-text rows
     derive theirs from) must be those the note-by-note path writes."""
+    paragraphs = "\n\n".join(f"Paragraph {i} about gradient descent and habits." * 20 for i in range(150))
+    (corpus / "notes" / "books" / "huge.md").write_text(f"# Huge\n\n{paragraphs}\n")  # several full-text rows
     batched = build(corpus, tmp_path / "batched.db", monkeypatch, parallel=parallel)
     monkeypatch.setattr(indexer, "_fresh", lambda conn: False)
     one_by_one = build(corpus, tmp_path / "one-by-one.db", monkeypatch, parallel=parallel)
-    assert batched.added == one_by_one.added and len(batched.added) == 42
+    assert batched.added == one_by_one.added and len(batched.added) == 43
     rowids = "SELECT rowid, path FROM notes ORDER BY rowid"
     fts_rowids = "SELECT rowid, path FROM notes_fts ORDER BY rowid"
     for query in (rowids, fts_rowids):
         got = sqlite3.connect(tmp_path / "batched.db").execute(query).fetchall()
         assert got == sqlite3.connect(tmp_path / "one-by-one.db").execute(query).fetchall() and got
+    huge = [path for _, path in got if path.endswith("huge.md")]
+    assert len(huge) > 1  # the huge note's body is in several full-text rows
     assert dump(tmp_path / "batched.db") == dump(tmp_path / "one-by-one.db")
 
 
