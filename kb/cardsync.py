@@ -129,6 +129,7 @@ class CorpusStats:
 
         self._sample = sample
         self.load_all()
+        self._sample = None  # (it holds every parsed note)
         return self
 
     def load_all(self) -> None:
