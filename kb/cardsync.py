@@ -208,7 +208,7 @@ def sync_cards(
     ``started``: what ``start`` began for them before the notes were written."""
     if started is None:
         now = _now()
-        sync = _Sync(conn, parsed, removed, now)
+        sync = _Sync(conn, [note.path for note in parsed], removed, now)
         if not parsed:
             return
         settings = kb.settings
@@ -223,7 +223,9 @@ class _Sync:
     """One run's card sync, note by note as extraction delivers them; ``step`` takes what is ready so far (while
     the indexer writes the notes), ``finish`` the rest."""
 
-    def __init__(self, conn: sqlite3.Connection, parsed: list[Note], removed: list[str], now: str):
+    def __init__(self, conn: sqlite3.Connection, paths: list[str], removed: list[str], now: str):
+        """``paths``: the parsed notes', in order (the notes themselves are not kept: a big run frees each once
+        written)."""
         self.conn, self.now = conn, now
         if removed:
             conn.executemany(
@@ -231,10 +233,10 @@ class _Sync:
                 [(now, p) for p in removed],
             )
             conn.executemany("DELETE FROM card_problems WHERE note = ?", [(p,) for p in removed])
-        self._notes = iter(parsed)
+        self._paths = iter(paths)
         self.extraction: _Extraction | None = None
         # per note: its cards, the positions still unplaced
-        self.pending: list[tuple[Note, _NoteCards, list[int]]] = []
+        self.pending: list[tuple[str, _NoteCards, list[int]]] = []
         # With no card stored yet (a first index) there is nothing to match against, so each note's cards are
         # placed at once instead of being held until every note is read.
         self.first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
@@ -260,12 +262,12 @@ class _Sync:
                 self._take(got)
         finally:
             self.close()
-        if next(self._notes, None) is not None:
+        if next(self._paths, None) is not None:
             raise RuntimeError("card extraction ended before the last note")
         if self.pending:
             placer = _Placer(self.conn, self.now)
-            for note, got, positions in self.pending:
-                placer.place(note, got, positions)
+            for path, got, positions in self.pending:
+                placer.place(path, got, positions)
 
     def close(self) -> None:
         if self.extraction is not None:
@@ -273,9 +275,9 @@ class _Sync:
 
     def _take(self, got: _NoteCards) -> None:
         conn, now = self.conn, self.now
-        note = next(self._notes)
+        path = next(self._paths)
         if not self.no_problems:
-            conn.execute("DELETE FROM card_problems WHERE note = ?", (note.path,))
+            conn.execute("DELETE FROM card_problems WHERE note = ?", (path,))
         if got.problems:
             conn.executemany("INSERT INTO card_problems (note, line, message) VALUES (?,?,?)", got.problems)
         old = (
@@ -284,27 +286,27 @@ class _Sync:
             else _known(
                 conn.execute(
                     f"SELECT {_LOAD_COLS} FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
-                    (note.path,),
+                    (path,),
                 )
             )
         )
         if not old:  # a new note (every note of a first index): nothing to match against here
             if self.placer is not None:
-                self.placer.place(note, got, list(range(len(got.fps))))
+                self.placer.place(path, got, list(range(len(got.fps))))
             elif got.fps:
-                self.pending.append((note, got, list(range(len(got.fps)))))
+                self.pending.append((path, got, list(range(len(got.fps)))))
             return
         fps = got.fps
         m = match(old, got.cards(), new_fingerprints=fps)
         conn.executemany(
-            _UPDATE_SQL, [(*got.rows[i][1:16], fps[i], note.path, now, cid) for i, cid in m.matched.items()]
+            _UPDATE_SQL, [(*got.rows[i][1:16], fps[i], path, now, cid) for i, cid in m.matched.items()]
         )
         if m.unmatched_old:
             conn.executemany(
                 "UPDATE cards SET orphaned_at = ? WHERE id = ?", [(now, cid) for cid in m.unmatched_old]
             )
         if m.unmatched_new:
-            self.pending.append((note, got, list(m.unmatched_new)))
+            self.pending.append((path, got, list(m.unmatched_new)))
 
 
 class _NoteCards:
@@ -408,6 +410,7 @@ class _Extraction:
                 _job = None  # the workers have their copy
             if self._pool is not None:
                 self._results = self._pool.imap(_extract_chunk, range(0, len(parsed), _CHUNK))
+                self._args = (None, *self._args[1:])  # the workers have the notes
 
     def ready(self) -> list[_NoteCards]:
         """The notes' cards extracted so far and not yet taken, in order, without waiting (none in-process)."""
@@ -457,7 +460,7 @@ def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, 
         return None
     now = _now()
     notes = [note for note, _ in parsed]
-    sync = _Sync(conn, notes, removed, now)
+    sync = _Sync(conn, [note.path for note in notes], removed, now)
     try:
         stats = CorpusStats.before_writing(conn, parsed, removed)
         settings = kb.settings
@@ -504,7 +507,8 @@ class _Placer:
             or self.conn.execute("SELECT 1 FROM cards WHERE id = ?", (cid,)).fetchone() is not None
         )
 
-    def place(self, note: Note, got: _NoteCards, positions: list[int]) -> None:
+    def place(self, path: str, got: _NoteCards, positions: list[int]) -> None:
+        """Place the cards at ``positions`` of the note at ``path``."""
         conn, now = self.conn, self.now
         if self.first and len(positions) == len(got.rows):
             # A first index places all of a note's cards under the ids they came with, unless this run gave one out
@@ -523,7 +527,7 @@ class _Placer:
             for fp in fps:
                 for k in self.by_fp.get(fp, ()):
                     cands[k.id] = k
-            for k in self.by_note.get(note.path, ()):
+            for k in self.by_note.get(path, ()):
                 cands[k.id] = k
             for k in self.this_run:
                 cands[k.id] = k
@@ -538,7 +542,7 @@ class _Placer:
             cid = m.matched.get(idx) if m is not None else None
             if cid is not None:
                 self.revived.add(cid)
-                rows_update.append((*got.rows[pos][1:16], got.fps[pos], note.path, now, cid))
+                rows_update.append((*got.rows[pos][1:16], got.fps[pos], path, now, cid))
             else:
                 fresh.append(pos)
         if rows_update:
@@ -558,7 +562,7 @@ class _Placer:
             row = rows[pos]
             cid = row[0]
             if cid in clash or cid in assigned:
-                cid = new_id(note.path, got.cards()[pos], self._stored, got.fps[pos])
+                cid = new_id(path, got.cards()[pos], self._stored, got.fps[pos])
                 row = (cid, *row[1:17], now, now)
             assigned.add(cid)
             rows_insert.append(row)

@@ -457,6 +457,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
     if collecting:
         gc.disable()
     begun, started = reader is None, None
+    written = 0  # notes written
 
     def begin() -> None:
         # Every note read: what depends on the notes' contents (card extraction) starts now, in worker processes of
@@ -471,9 +472,14 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
             if outcome == "missing" and path in known
         ]
         ok = [(value, digest) for outcome, digest, value in everything if outcome == "ok"]
+        del everything
         # (and in the workers, where walking the notes would copy every page they share with this process)
         gc.freeze()
         started = before_notes(kb, conn, ok, gone)
+        if started is not None:
+            # The cards sync by path, and the workers have the notes: each can go once written.
+            reader.let_go()
+            parsed.clear()
 
     try:
         with _page_cache(conn, big=len(candidates) >= PARALLEL_MIN), conn:
@@ -511,11 +517,13 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                     if fresh is not None:
                         fresh.flush(conn)
                     _flush_fts(conn, fts_rows)
-                parsed.append(note)
+                if started is None:
+                    parsed.append(note)
                 (report.updated if path in known else report.added).append(path)
-                if not begun and len(parsed) % _Reader.CHUNK == 0 and reader.all_read():
+                written += 1
+                if not begun and written % _Reader.CHUNK == 0 and reader.all_read():
                     begin()
-                elif started is not None and len(parsed) % _Reader.CHUNK == 0:
+                elif started is not None and written % _Reader.CHUNK == 0:
                     started.step()
             if not begun:
                 begin()
@@ -631,10 +639,21 @@ class _Reader:
             for i in range(0, len(jobs), self.CHUNK)
         ]
         self._done = 0  # tasks known to be finished
+        self._taken = 0  # tasks whose outcomes were all taken by iterating
+        self.release = False
 
     def __iter__(self):
-        for task in self.tasks:
+        for i, task in enumerate(self.tasks):
             yield from task.get()
+            self._taken = i + 1
+            if self.release:
+                self.tasks[i] = None
+
+    def let_go(self) -> None:
+        """From now on, forget each chunk once it is taken (``outcomes`` is then no longer available)."""
+        self.release = True
+        for i in range(self._taken):
+            self.tasks[i] = None
 
     def all_read(self) -> bool:
         while self._done < len(self.tasks) and self.tasks[self._done].ready():
@@ -671,7 +690,8 @@ def after_notes(
     kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[Note], removed: list[str], started=None
 ) -> None:
     """Hook for what depends on note contents (cards); runs in the indexing transaction, after the notes are
-    written. ``started``: what ``before_notes`` returned, if it ran."""
+    written. ``started``: what ``before_notes`` returned, if it ran; it was given the parsed notes, so ``parsed``
+    is then empty (a big run lets each note go once it is written)."""
     from kb.cardsync import sync_cards
 
     sync_cards(kb, conn, parsed, removed, started)
