@@ -121,6 +121,44 @@ def _fts_range(rowid: int) -> tuple[int, int]:
     return rowid << FTS_SHIFT, ((rowid + 1) << FTS_SHIFT) - 1
 
 
+_NOTE_COLUMNS = (
+    "path, title, type, author, source, tags, date, flashcards, meta, body_line, "
+    "hash, size, mtime_ns, indexed_at"
+)
+
+
+def _note_values(note: Note, digest: str, st: os.stat_result, now: str) -> tuple:
+    """A note's row in ``notes`` (``_NOTE_COLUMNS``)."""
+    import json
+
+    return (
+        note.path,
+        note.title,
+        note.type,
+        note.author,
+        note.source,
+        json.dumps(list(note.tags)),
+        note.date,
+        int(note.flashcards),
+        _meta_json(note.meta),
+        note.body_line,
+        digest,
+        st.st_size,
+        st.st_mtime_ns,
+        now,
+    )
+
+
+def _add_fts_rows(fts_rows: list[tuple], rowid: int, note: Note) -> None:
+    """Append a note's full-text rows (one per chunk of its body, under rowids derived from the note's)."""
+    base = rowid << FTS_SHIFT
+    tags = " ".join(note.tags)
+    fts_rows.extend(
+        (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
+        for i, chunk in enumerate(body_chunks(note.body))
+    )
+
+
 def _store_note(
     conn: sqlite3.Connection,
     note: Note,
@@ -130,50 +168,27 @@ def _store_note(
     fts_rows: list[tuple],
 ) -> None:
     """Write a note's rows; its full-text rows are appended to ``fts_rows`` for ``_flush_fts``."""
-    import json
-
     # (cleared even for a note new to the notes table: rows left by a connection without foreign keys must go)
     conn.execute("DELETE FROM headings WHERE note = ?", (note.path,))
     conn.execute("DELETE FROM note_tags WHERE note = ?", (note.path,))
     row = conn.execute(
-        """INSERT INTO notes (path, title, type, author, source, tags, date, flashcards, meta, body_line,
-                              hash, size, mtime_ns, indexed_at)
-           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+        f"""INSERT INTO notes ({_NOTE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
            ON CONFLICT(path) DO UPDATE SET title=excluded.title, type=excluded.type, author=excluded.author,
                source=excluded.source, tags=excluded.tags, date=excluded.date, flashcards=excluded.flashcards,
                meta=excluded.meta, body_line=excluded.body_line, hash=excluded.hash, size=excluded.size,
                mtime_ns=excluded.mtime_ns, indexed_at=excluded.indexed_at
            RETURNING rowid""",
-        (
-            note.path,
-            note.title,
-            note.type,
-            note.author,
-            note.source,
-            json.dumps(list(note.tags)),
-            note.date,
-            int(note.flashcards),
-            _meta_json(note.meta),
-            note.body_line,
-            digest,
-            st.st_size,
-            st.st_mtime_ns,
-            now,
-        ),
+        _note_values(note, digest, st, now),
     ).fetchone()
     rowid = row[0]
     conn.execute("DELETE FROM notes_fts WHERE rowid BETWEEN ? AND ?", _fts_range(rowid))
-    conn.executemany(
-        "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)",
-        [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings],
-    )
-    conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", [(note.path, t) for t in note.tags])
-    base = rowid << FTS_SHIFT
-    tags = " ".join(note.tags)
-    fts_rows.extend(
-        (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
-        for i, chunk in enumerate(body_chunks(note.body))
-    )
+    conn.executemany(_HEADINGS_SQL, [(note.path, h.level, h.text, h.line, h.anchor) for h in note.headings])
+    conn.executemany(_TAGS_SQL, [(note.path, t) for t in note.tags])
+    _add_fts_rows(fts_rows, rowid, note)
+
+
+_HEADINGS_SQL = "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)"
+_TAGS_SQL = "INSERT INTO note_tags (note, tag) VALUES (?,?)"
 
 
 class _FreshRows:
@@ -188,53 +203,25 @@ class _FreshRows:
         self.tags: list[tuple] = []
 
     def add(self, note: Note, digest: str, st: os.stat_result, now: str, fts_rows: list[tuple]) -> None:
-        import json
-
         self.rowid += 1
+        self.notes.append((self.rowid, *_note_values(note, digest, st, now)))
         path = note.path
-        self.notes.append(
-            (
-                self.rowid,
-                path,
-                note.title,
-                note.type,
-                note.author,
-                note.source,
-                json.dumps(list(note.tags)),
-                note.date,
-                int(note.flashcards),
-                _meta_json(note.meta),
-                note.body_line,
-                digest,
-                st.st_size,
-                st.st_mtime_ns,
-                now,
-            )
-        )
         self.headings.extend((path, h.level, h.text, h.line, h.anchor) for h in note.headings)
         self.tags.extend((path, t) for t in note.tags)
-        base = self.rowid << FTS_SHIFT
-        tags = " ".join(note.tags)
-        fts_rows.extend(
-            (base + i, path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
-            for i, chunk in enumerate(body_chunks(note.body))
-        )
+        _add_fts_rows(fts_rows, self.rowid, note)
 
     def flush(self, conn: sqlite3.Connection) -> None:
         if self.notes:
             conn.executemany(
-                """INSERT INTO notes (rowid, path, title, type, author, source, tags, date, flashcards, meta,
-                       body_line, hash, size, mtime_ns, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                f"INSERT INTO notes (rowid, {_NOTE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 self.notes,
             )
             self.notes.clear()
         if self.headings:
-            conn.executemany(
-                "INSERT INTO headings (note, level, text, line, anchor) VALUES (?,?,?,?,?)", self.headings
-            )
+            conn.executemany(_HEADINGS_SQL, self.headings)
             self.headings.clear()
         if self.tags:
-            conn.executemany("INSERT INTO note_tags (note, tag) VALUES (?,?)", self.tags)
+            conn.executemany(_TAGS_SQL, self.tags)
             self.tags.clear()
 
 
