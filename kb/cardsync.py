@@ -391,13 +391,13 @@ class _Extraction:
         global _job
         import os
 
-        from kb.indexer import _single_threaded
+        from kb.indexer import worth_forking
 
         self.stats, self.now = stats, now
         self._args = (parsed, tuple(keypoint_headings), keypoint_cards, stats, now)
         self._pool = self._results = None
         self._taken = 0
-        if len(parsed) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2 and _single_threaded():
+        if worth_forking(len(parsed), PARALLEL_MIN):
             import multiprocessing
 
             stats.load_all()  # the workers must never use this process's database connection
@@ -452,11 +452,10 @@ def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, 
     with its content hash) are extracted in worker processes meanwhile. The ``_Sync`` to ``step`` while writing and
     pass to ``sync_cards`` after, or None where extraction would run in this process anyway. ``removed``: the notes
     this run removes."""
-    import os
 
-    from kb.indexer import _single_threaded
+    from kb.indexer import worth_forking
 
-    if len(parsed) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or not _single_threaded():
+    if not worth_forking(len(parsed), PARALLEL_MIN):
         return None
     now = _now()
     notes = [note for note, _ in parsed]

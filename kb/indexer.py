@@ -596,6 +596,12 @@ def _single_threaded() -> bool:
     return threading is None or threading.active_count() == 1
 
 
+def worth_forking(jobs: int, minimum: int) -> bool:
+    """Whether a batch of ``jobs`` is worth worker processes: at least ``minimum`` of them, more than one core, and
+    a process that can fork safely."""
+    return jobs >= minimum and (os.cpu_count() or 1) >= 2 and _single_threaded()
+
+
 def _read_chunk(jobs: list[tuple[str, str, str | None]]) -> list[tuple[str, str | None, object]]:
     return [_read_one(job) for job in jobs]
 
@@ -609,7 +615,7 @@ class _Reader:
     @classmethod
     def start(cls, jobs: list[tuple[str, str, str | None]]) -> _Reader | None:
         """None where the batch is small, the machine has one core, or this process cannot fork safely."""
-        if len(jobs) < PARALLEL_MIN or (os.cpu_count() or 1) < 2 or not _single_threaded():
+        if not worth_forking(len(jobs), PARALLEL_MIN):
             return None
         import multiprocessing
 
