@@ -52,6 +52,17 @@ def build(root: Path, db: Path, monkeypatch, parallel: bool):
     return report
 
 
+def indexed_copy(corpus: Path, tmp_path: Path, monkeypatch, parallel: bool) -> tuple[Path, Path, list[Path]]:
+    """A copy of the corpus indexed one way or the other: its root, its database and its notes over 1,000 bytes."""
+    import shutil
+
+    root = tmp_path / f"copy-{parallel}"
+    shutil.copytree(corpus, root)
+    db = tmp_path / f"kb-{parallel}.db"
+    build(root, db, monkeypatch, parallel=parallel)
+    return root, db, sorted(p for p in (root / "notes").rglob("*.md") if p.stat().st_size > 1000)
+
+
 @pytest.fixture
 def corpus(tmp_path):
     root = generate(40, tmp_path / "kb", seed=11)
@@ -106,14 +117,8 @@ def test_parallel_reindex_of_touched_and_edited_notes(corpus, tmp_path, monkeypa
 def test_parallel_reindex_keeps_card_ids_through_renames_and_edits(corpus, tmp_path, monkeypatch):
     dumps = {}
     for parallel in (True, False):
-        root = tmp_path / f"copy-{parallel}"
-        import shutil
-
-        shutil.copytree(corpus, root)
-        db = tmp_path / f"kb-{parallel}.db"
-        build(root, db, monkeypatch, parallel=parallel)
+        root, db, notes = indexed_copy(corpus, tmp_path, monkeypatch, parallel)
         before = {row[0]: row for row in dump(db)["cards"]}
-        notes = sorted(p for p in (root / "notes").rglob("*.md") if p.stat().st_size > 1000)
         for path in notes[:10]:  # ten notes renamed: same cards, same ids, same history
             path.rename(path.with_name("renamed-" + path.name))
         changed = notes[10]
@@ -179,16 +184,10 @@ def test_word_counts_taken_before_the_notes_are_written_equal_those_taken_after(
     """A big run samples the corpus for key-point term counts before it writes the notes (so that extraction can
     overlap with the writing): the sample must be the one taken after, from the edited, unchanged, broken and
     deleted notes alike."""
-    import shutil
-
     monkeypatch.setattr(cardsync.CorpusStats, "SAMPLE", 6)  # a sample of both edited and unchanged notes
     dumps = {}
     for parallel in (True, False):
-        root = tmp_path / f"copy-{parallel}"
-        shutil.copytree(corpus, root)
-        db = tmp_path / f"kb-{parallel}.db"
-        build(root, db, monkeypatch, parallel=parallel)
-        notes = sorted(p for p in (root / "notes").rglob("*.md") if p.stat().st_size > 1000)
+        root, db, notes = indexed_copy(corpus, tmp_path, monkeypatch, parallel)
         for path in notes[::2]:  # half the notes edited
             path.write_text(path.read_text() + "\n## Key points\n\n- Zyxword and qwvword matter here.\n")
         notes[1].unlink()
