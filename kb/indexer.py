@@ -443,13 +443,13 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
     collecting = reader is not None and gc.isenabled()
     if collecting:
         gc.disable()
-    begun, started = reader is None, None
+    begun, started, frozen = reader is None, None, False
     written = 0  # notes written
 
     def begin() -> None:
         # Every note read: what depends on the notes' contents (card extraction) starts now, in worker processes of
         # its own, while this one writes the notes. (The reading workers are gone first: fork from one thread.)
-        nonlocal begun, started
+        nonlocal begun, started, frozen
         begun = True
         everything = reader.outcomes()
         reader.close()
@@ -460,8 +460,11 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         ]
         ok = [(value, digest) for outcome, digest, value in everything if outcome == "ok"]
         del everything
-        # (and in the workers, where walking the notes would copy every page they share with this process)
-        gc.freeze()
+        # (and in the workers, where walking the notes would copy every page they share with this process). Only
+        # when nothing else froze objects: unfreezing at the end would let go of those too.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            frozen = True
         started = before_notes(kb, conn, ok, gone)
         if started is not None:
             # The cards sync by path, and the workers have the notes: each can go once written.
@@ -471,6 +474,12 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
     try:
         with _page_cache(conn, big=len(candidates) >= PARALLEL_MIN), conn:
             fresh = _FreshRows() if _fresh(conn) else None
+
+            def flush() -> None:  # (a batch's note rows first: its headings and tags refer to them)
+                if fresh is not None:
+                    fresh.flush(conn)
+                _flush_fts(conn, fts_rows)
+
             for (path, st), (outcome, digest, value) in zip(candidates, outcomes, strict=True):
                 if outcome == "missing":  # deleted while we were scanning: treat like a deletion
                     if path in known:
@@ -501,9 +510,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                 else:
                     _store_note(conn, note, digest, st, now, fts_rows)
                 if len(fts_rows) >= FTS_BATCH:
-                    if fresh is not None:
-                        fresh.flush(conn)
-                    _flush_fts(conn, fts_rows)
+                    flush()
                 if started is None:
                     parsed.append(note)
                 (report.updated if path in known else report.added).append(path)
@@ -514,9 +521,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                     started.step()
             if not begun:
                 begin()
-            if fresh is not None:
-                fresh.flush(conn)
-            _flush_fts(conn, fts_rows)
+            flush()
             for path in removed:
                 _remove_note(conn, path)
                 report.removed.append(path)
@@ -526,6 +531,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
     finally:  # (workers left running by an error)
         if reader is not None:
             reader.close()
+        if frozen:
             gc.unfreeze()
         if collecting:
             gc.enable()

@@ -243,7 +243,7 @@ def test_a_failure_mid_run_leaves_no_worker_and_no_half_index(corpus, tmp_path, 
         build(corpus, tmp_path / "kb.db", monkeypatch, parallel=True)
     assert len(calls) == 2
     assert multiprocessing.active_children() == []
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     conn = sqlite3.connect(tmp_path / "kb.db")
     assert conn.execute("SELECT count(*) FROM notes").fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)
