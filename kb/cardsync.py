@@ -12,6 +12,7 @@ Called by the indexer (``kb.indexer.after_notes``) inside its transaction, after
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -360,6 +361,7 @@ def _extract(note: Note, keypoint_headings, keypoint_cards: bool, stats, now: st
 # this many notes, starting the workers costs more than it saves.
 PARALLEL_MIN = 400
 _CHUNK = 50
+_AHEAD = 4  # chunks out per core
 _job: tuple | None = None  # what forked workers read: set before the fork, so notes are not pickled to them
 
 
@@ -389,8 +391,6 @@ class _Extraction:
         self, parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats, now: str
     ):
         global _job
-        import os
-
         from kb.indexer import worth_forking
 
         self.stats, self.now = stats, now
@@ -409,23 +409,35 @@ class _Extraction:
             finally:
                 _job = None  # the workers have their copy
             if self._pool is not None:
-                self._results = self._pool.imap(_extract_chunk, range(0, len(parsed), _CHUNK))
+                from collections import deque
+
+                self._starts = iter(range(0, len(parsed), _CHUNK))
+                self._results = deque()
+                self._submit()
                 self._args = (None, *self._args[1:])  # the workers have the notes
+
+    def _submit(self) -> None:
+        # At most _AHEAD chunks per core out at a time: where the writing falls behind, results would pile up in
+        # this process (20-30 MB of a 10,000-note run), and the workers would take the cores the writing needs.
+        while len(self._results) < _AHEAD * (os.cpu_count() or 1):
+            start = next(self._starts, None)
+            if start is None:
+                return
+            self._results.append(self._pool.apply_async(_extract_chunk, (start,)))
+
+    def _take(self) -> list[_NoteCards]:
+        import marshal
+
+        blob = self._results.popleft().get()
+        self._submit()
+        return [_NoteCards(*values) for values in marshal.loads(blob)]
 
     def ready(self) -> list[_NoteCards]:
         """The notes' cards extracted so far and not yet taken, in order, without waiting (none in-process)."""
         got: list[_NoteCards] = []
-        if self._pool is None:
-            return got
-        import marshal
-        from multiprocessing import TimeoutError
-
-        while True:
-            try:
-                blob = self._results.next(timeout=0)
-            except (TimeoutError, StopIteration):
-                return got
-            got.extend(_NoteCards(*values) for values in marshal.loads(blob))
+        while self._pool is not None and self._results and self._results[0].ready():
+            got += self._take()
+        return got
 
     def rest(self):
         """The notes' cards not yet taken, in order, as they come."""
@@ -435,11 +447,8 @@ class _Extraction:
                 self._taken += 1
                 yield _NoteCards(*_extract(note, keypoint_headings, keypoint_cards, stats, now))
             return
-        import marshal
-
-        for blob in self._results:
-            for values in marshal.loads(blob):
-                yield _NoteCards(*values)
+        while self._results:
+            yield from self._take()
 
     def close(self) -> None:
         if self._pool is not None:

@@ -11,7 +11,7 @@ import os
 import sqlite3
 import stat as stat_mod
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -424,6 +424,8 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                 known[path] = (size, mtime, digest)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[Note] = []
+    # A big run's, with ``parsed``: the content hashes of the notes written before every note is read.
+    digests: list[str] = []
     root = str(kb.root)
     jobs = [
         (
@@ -451,25 +453,27 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         # its own, while this one writes the notes. (The reading workers are gone first: fork from one thread.)
         nonlocal begun, started, frozen
         begun = True
-        everything = reader.outcomes()
+        rest = reader.rest()
         reader.close()
-        gone = list(todo.removed) + [
+        gone = list(removed) + [
             path
-            for (path, _), (outcome, _, _) in zip(candidates, everything, strict=True)
+            for (path, _), (outcome, _, _) in zip(
+                candidates[len(candidates) - len(rest) :], rest, strict=True
+            )
             if outcome == "missing" and path in known
         ]
-        ok = [(value, digest) for outcome, digest, value in everything if outcome == "ok"]
-        del everything
+        ok = list(zip(parsed, digests, strict=True))
+        ok += [(value, digest) for outcome, digest, value in rest if outcome == "ok"]
+        del rest
         # (and in the workers, where walking the notes would copy every page they share with this process). Only
         # when nothing else froze objects: unfreezing at the end would let go of those too.
         if gc.get_freeze_count() == 0:
             gc.freeze()
             frozen = True
         started = before_notes(kb, conn, ok, gone)
-        if started is not None:
-            # The cards sync by path, and the workers have the notes: each can go once written.
-            reader.let_go()
+        if started is not None:  # the cards sync by path, and the workers have the notes
             parsed.clear()
+        digests.clear()
 
     try:
         with _page_cache(conn, big=len(candidates) >= PARALLEL_MIN), conn:
@@ -511,7 +515,12 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
                     _store_note(conn, note, digest, st, now, fts_rows)
                 if len(fts_rows) >= FTS_BATCH:
                     flush()
-                if started is None:
+                if not begun:
+                    # Held until every note is read, for card extraction, without what only the note tables need
+                    # (26 of the 78 MB that 10,000 parsed notes take).
+                    parsed.append(replace(note, headings=(), meta={}))
+                    digests.append(digest)
+                elif started is None:
                     parsed.append(note)
                 (report.updated if path in known else report.added).append(path)
                 written += 1
@@ -542,8 +551,9 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
 
 
 # A big run writes hundreds of thousands of card rows under random ids: a bigger page cache for it (SQLite fills it
-# only as needed, and it goes with the run) makes those inserts a third cheaper.
-BIG_RUN_CACHE_KIB = 16 * 1024
+# only as needed, and it goes with the run) makes those inserts a third cheaper. 8 MB holds the index of 175,000
+# card ids; 16 MB was no faster, and 8 MB more of a 10,000-note run's peak memory.
+BIG_RUN_CACHE_KIB = 8 * 1024
 
 
 @contextmanager
@@ -614,7 +624,8 @@ def _read_chunk(jobs: list[tuple[str, str, str | None]]) -> list[tuple[str, str 
 
 class _Reader:
     """A big batch read and parsed in forked worker processes (one per core), a chunk of notes per task; the
-    outcomes come in order, and ``all_read`` tells when the workers are done (before this process took them all)."""
+    outcomes come in order, and ``all_read`` tells when the workers are done (before this process took them all).
+    Each chunk is let go once taken: ``rest`` has the outcomes not taken yet."""
 
     CHUNK = 32
 
@@ -638,30 +649,29 @@ class _Reader:
             for i in range(0, len(jobs), self.CHUNK)
         ]
         self._done = 0  # tasks known to be finished
-        self._taken = 0  # tasks whose outcomes were all taken by iterating
-        self.release = False
+        self._next = 0  # the first task not taken
+        self._chunk: list = []  # the outcomes of the chunk being taken, and how many of them are taken
+        self._used = 0
 
     def __iter__(self):
-        for i, task in enumerate(self.tasks):
-            yield from task.get()
-            self._taken = i + 1
-            if self.release:
-                self.tasks[i] = None
-
-    def let_go(self) -> None:
-        """From now on, forget each chunk once it is taken (``outcomes`` is then no longer available)."""
-        self.release = True
-        for i in range(self._taken):
-            self.tasks[i] = None
+        while self._next < len(self.tasks):
+            self._chunk, self._used = self.tasks[self._next].get(), 0
+            self.tasks[self._next] = None
+            self._next += 1
+            while self._used < len(self._chunk):
+                self._used += 1
+                yield self._chunk[self._used - 1]
+        self._chunk = []
 
     def all_read(self) -> bool:
-        while self._done < len(self.tasks) and self.tasks[self._done].ready():
+        tasks = self.tasks
+        while self._done < len(tasks) and (tasks[self._done] is None or tasks[self._done].ready()):
             self._done += 1
-        return self._done == len(self.tasks)
+        return self._done == len(tasks)
 
-    def outcomes(self) -> list[tuple[str, str | None, object]]:
-        """Every outcome (waits for the workers)."""
-        return [outcome for task in self.tasks for outcome in task.get()]
+    def rest(self) -> list[tuple[str, str | None, object]]:
+        """The outcomes not taken yet, in order (waits for the workers); iterating goes on with them."""
+        return self._chunk[self._used :] + [o for task in self.tasks[self._next :] for o in task.get()]
 
     def close(self) -> None:
         """Stop the workers and the pool's threads (a worker still busy is stopped)."""
@@ -678,8 +688,9 @@ def before_notes(
     kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, str]], removed: list[str]
 ):
     """Hook for what depends on note contents and can start before a big run writes its notes (card extraction,
-    in worker processes): ``parsed`` are the notes about to be written, each with its content hash, ``removed``
-    the paths about to be removed. What it returns is passed to ``after_notes``; it has a ``close()``."""
+    in worker processes): ``parsed`` are the run's parsed notes, each with its content hash (those written already
+    without their headings and metadata, which only the note tables need), ``removed`` the paths about to be
+    removed. What it returns is passed to ``after_notes``; it has a ``close()``."""
     from kb.cardsync import start
 
     return start(kb, conn, parsed, removed)
@@ -690,7 +701,8 @@ def after_notes(
 ) -> None:
     """Hook for what depends on note contents (cards); runs in the indexing transaction, after the notes are
     written. ``started``: what ``before_notes`` returned, if it ran; it was given the parsed notes, so ``parsed``
-    is then empty (a big run lets each note go once it is written)."""
+    is then empty (a big run lets each note go once it is written). A big run's ``parsed`` notes otherwise lack
+    their headings and metadata (see ``before_notes``)."""
     from kb.cardsync import sync_cards
 
     sync_cards(kb, conn, parsed, removed, started)

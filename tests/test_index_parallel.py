@@ -252,3 +252,61 @@ def test_a_failure_mid_run_leaves_no_worker_and_no_half_index(corpus, tmp_path, 
     assert len(report.added) == 42
     build(corpus, tmp_path / "serial.db", monkeypatch, parallel=False)
     assert dump(tmp_path / "kb.db") == dump(tmp_path / "serial.db")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker processes are forked")
+def test_chunks_taken_one_by_one_and_a_short_extraction_window_build_the_same_index(
+    corpus, tmp_path, monkeypatch
+):
+    """The writing lets each chunk the readers parsed go once taken, and keeps only a few extraction chunks out at a
+    time (results would otherwise pile up while the writing is behind). With chunks of a few notes, every note read
+    when only the first chunk is written, and edited notes deleted between the scan and their reading, the index is
+    still the in-process one."""
+    monkeypatch.setattr(indexer._Reader, "CHUNK", 3)
+    monkeypatch.setattr(cardsync, "_CHUNK", 2)
+    monkeypatch.setattr(cardsync, "_AHEAD", 1)
+    real_all_read, real_rest = indexer._Reader.all_read, indexer._Reader.rest
+    real_submit, real_plan = cardsync._Extraction._submit, indexer.plan
+    still_to_take, out, deleted = [], [], []
+
+    def all_read(self):  # the workers finish before the first check
+        for task in self.tasks:
+            if task is not None:
+                task.wait()
+        return real_all_read(self)
+
+    def rest(self):
+        got = real_rest(self)
+        still_to_take.append(len(got))
+        return got
+
+    def submit(self):
+        real_submit(self)
+        out.append(len(self._results))
+
+    def plan_then_delete(notes_dir, root, *args, **kwargs):
+        # the first note to read (its chunk is taken in two parts) and the last (among those not taken yet)
+        todo = real_plan(notes_dir, root, *args, **kwargs)
+        edited = [p for p, _ in todo.candidates if p in todo.known]
+        deleted[:] = [edited[0], edited[-1]]
+        for path in deleted:
+            (root / path).unlink()
+        return todo
+
+    monkeypatch.setattr(indexer._Reader, "all_read", all_read)
+    monkeypatch.setattr(indexer._Reader, "rest", rest)
+    monkeypatch.setattr(cardsync._Extraction, "_submit", submit)
+    dumps = {}
+    for parallel in (True, False):
+        root, db, notes = indexed_copy(corpus, tmp_path, monkeypatch, parallel)
+        for path in notes:
+            path.write_text(path.read_text() + "\n- One more line.\n")
+            os.utime(path, ns=(2 * 10**18, 2 * 10**18))  # the same in both copies
+        monkeypatch.setattr(indexer, "plan", plan_then_delete)
+        report = build(root, db, monkeypatch, parallel=parallel)
+        monkeypatch.setattr(indexer, "plan", real_plan)
+        assert sorted(report.removed) == sorted(deleted) and len(report.updated) == len(notes) - 2
+        dumps[parallel] = dump(db)
+    assert dumps[True] == dumps[False]
+    assert still_to_take and 0 < still_to_take[-1] < len(notes)  # the rest was taken after the first chunk
+    assert out and max(out) <= os.cpu_count()  # one chunk out per core
