@@ -552,7 +552,7 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
 
 # A big run writes hundreds of thousands of card rows under random ids: a bigger page cache for it (SQLite fills it
 # only as needed, and it goes with the run) makes those inserts a third cheaper. 8 MB holds the index of 175,000
-# card ids; 16 MB was no faster, and 8 MB more of a 10,000-note run's peak memory.
+# card ids; 16 MB saved 3% of a 10,000-note first index (0.25 s) for 9 MB more of its peak memory (148 MB).
 BIG_RUN_CACHE_KIB = 8 * 1024
 
 
