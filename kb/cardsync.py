@@ -393,7 +393,6 @@ class _Extraction:
         global _job
         from kb.indexer import worth_forking
 
-        self.stats, self.now = stats, now
         self._args = (parsed, tuple(keypoint_headings), keypoint_cards, stats, now)
         self._pool = self._results = None
         self._taken = 0

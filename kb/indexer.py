@@ -465,8 +465,9 @@ def apply(kb: KnowledgeBase, conn: sqlite3.Connection, todo: IndexPlan) -> Index
         ok = list(zip(parsed, digests, strict=True))
         ok += [(value, digest) for outcome, digest, value in rest if outcome == "ok"]
         del rest
-        # (and in the workers, where walking the notes would copy every page they share with this process). Only
-        # when nothing else froze objects: unfreezing at the end would let go of those too.
+        # The held notes are frozen out of the collector's reach, here and in the workers, where walking them would
+        # copy every page they share with this process. Only when nothing else froze objects: unfreezing at the end
+        # would let go of those too.
         if gc.get_freeze_count() == 0:
             gc.freeze()
             frozen = True
