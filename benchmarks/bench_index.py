@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,6 +38,7 @@ from harness import (  # noqa: E402
     kb_env,
     median,
     peak_rss_mb,
+    run,
     spread,
     time_commands,
     timed_row,
@@ -89,6 +91,40 @@ sys.argv = ["kb", *sys.argv[1:]]
 from kb.cli import main
 main()
 """
+
+# Card extraction alone: the CPU time of extracting the cards of every note of the corpus in one process, as the
+# index's workers do (cards, fingerprints, ids and row values), no database written. The notes are parsed first,
+# untimed; the word counts come from the database named by KB_BENCH_STATS_DB (a full index of the same corpus).
+EXTRACT_ALONE = """
+import gc, os, sqlite3, sys, time
+from kb.cardsync import CorpusStats, _extract
+from kb.config import KnowledgeBase
+from kb.errors import NoteError
+from kb.indexer import scan
+from kb.notes import parse_note
+
+kb_ = KnowledgeBase.open(sys.argv[1])
+found, _ = scan(kb_.notes, kb_.root)
+notes = []
+for rel in sorted(found):
+    try:
+        notes.append(parse_note(rel, (kb_.root / rel).read_bytes()))
+    except NoteError:
+        pass
+stats = CorpusStats(sqlite3.connect(os.environ["KB_BENCH_STATS_DB"]))
+stats.load_all()
+settings = kb_.settings
+gc.freeze()  # as in the index's workers: the parsed notes are not the collector's to walk again
+started = time.process_time()
+for note in notes:
+    _extract(note, tuple(settings.keypoint_headings), settings.keypoint_cards, stats, "2026-01-01T00:00:00+00:00")
+print(time.process_time() - started)
+"""
+
+# A CPU-bound loop: run alone and as two copies at once, it tells how many cores' worth of work this machine gives
+# two busy processes (a shared virtual machine gives less than two).
+BUSY_LOOP = "s = 0\nfor i in range(5_000_000): s += i"
+
 
 CARD_COLUMNS = (
     "id, note, line, end_line, position, kind, front, back, context, tags, type, generated, sibling, cloze_text, "
@@ -156,6 +192,8 @@ def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> li
         subprocess.run(index, env=env, check=True)
         card_rows = args.work / "card-rows.marshal"
         n_cards = dump_card_rows(root / ".kb" / "kb.db", card_rows)
+        alone = extraction_cpu(root, dict(env, KB_BENCH_STATS_DB=str(root / ".kb" / "kb.db")), args.repeat)
+        cores = busy_cores(max(args.repeat, 3))
         env = dict(env, KB_BENCH_CARD_ROWS=str(card_rows))
         commands["stored-cards"] = [
             sys.executable,
@@ -218,6 +256,7 @@ def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> li
             quick=args.quick,
         )
         rows.append(cpu_fields(floor, "stored-cards", "no-cards"))
+        rows.extend(machine_limit_rows(n, alone, cores, samples["no-cards"], CPU["no-cards"]))
     else:
         rows.append(
             Row(
@@ -244,6 +283,77 @@ def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> li
     )
 
     return rows
+
+
+def extraction_cpu(root: Path, env: dict, repeat: int) -> list[float]:
+    """CPU seconds of EXTRACT_ALONE, once per round."""
+    got = []
+    for _ in range(max(repeat, 1)):
+        done = subprocess.run(
+            [sys.executable, "-c", EXTRACT_ALONE, str(root)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        got.append(float(done.stdout.split()[-1]))
+    return got
+
+
+def busy_cores(repeat: int) -> list[float]:
+    """Cores' worth of work two busy processes get, once per round: 2 x (one copy of BUSY_LOOP alone) / (two
+    copies at once). 2.0 on two free cores."""
+    loop = [sys.executable, "-c", BUSY_LOOP]
+    got = []
+    for _ in range(repeat):
+        alone = run(loop)
+        start = time.perf_counter()
+        both = [subprocess.Popen(loop) for _ in range(2)]
+        for proc in both:
+            proc.wait()
+        got.append(2 * alone / (time.perf_counter() - start))
+    return got
+
+
+def machine_limit_rows(
+    n: int, alone: list[float], cores: list[float], no_cards: list[float], no_cards_cpu: list[float]
+) -> list[Row]:
+    """What card extraction costs in CPU, what the machine gives two busy processes, and the least share of the
+    index extraction can then add: even if storing cards cost nothing and the extraction overlapped the writing
+    perfectly, the run must do the CPU work of both, at the rate the machine allows."""
+    ext, nc_cpu, nc_wall, power = median(alone), median(no_cards_cpu), median(no_cards), median(cores)
+    least = (nc_cpu + ext) / power
+    return [
+        Row(
+            f"card extraction alone: CPU time of extracting the cards of {n:,} notes in one process",
+            round(ext, 2),
+            "s",
+            spread=[round(x, 2) for x in spread(alone)],
+            runs=len(alone),
+            compared_with="CPU time of the index without cards",
+            compared_value=round(nc_cpu, 2),
+            ratio=round(ext / nc_cpu, 3),
+            note="cards, fingerprints, ids and row values, as the index's workers compute them; nothing written",
+        ),
+        Row(
+            "cores' worth of work two busy processes get on this machine",
+            round(power, 2),
+            "cores",
+            spread=[round(x, 2) for x in spread(cores)],
+            runs=len(cores),
+            note="a CPU-bound loop, two copies at once against one alone (2.0: two free cores)",
+        ),
+        Row(
+            "least time a full index with cards can take here: (CPU without cards + extraction) / cores' worth",
+            round(least, 2),
+            "s",
+            compared_with="the index with its card hooks switched off",
+            compared_value=round(nc_wall, 2),
+            ratio=round(least / nc_wall, 3),
+            note="a bound, not a run: storing the cards free and the overlap perfect; its ratio is the least share "
+            "extraction as it is can add on this machine",
+        ),
+    ]
 
 
 def noop_rows(args, root: Path, n: int, env: dict, index: list[str]) -> list[Row]:

@@ -133,6 +133,10 @@ def test_run_quick_runs_every_benchmark_without_crashing(tmp_path):
         # a figure with its unit, a bare count (legacy scripts: one row per number), or why it did not run
         assert re.search(rf"^\| {name} \| .+ \| ([-\d.,]+ [\w|]|not run: )", table, re.M), name
     assert re.search(r"^\| index \| no-op `kb index`, 51 notes \| [\d.]+ ms \|", table, re.M)
+    # the machine's limit under extraction's share: extraction's CPU, the cores two busy processes get, the bound
+    assert re.search(r"^\| index \| card extraction alone: .+ \| [\d.]+ s \|", table, re.M)
+    assert re.search(r"^\| index \| cores' worth of work .+ \| [\d.]+ cores \|", table, re.M)
+    assert re.search(r"^\| index \| least time a full index with cards .+ \| [\d.]+x \|", table, re.M)
     assert not (BENCH / "RESULTS-quick.md").exists()
 
 
