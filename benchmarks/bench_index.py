@@ -2,9 +2,12 @@
 
     python benchmarks/bench_index.py --corpus DIR [--work DIR] [--repeat K] [--quick] [--noop-only]
 
-Figures (issue 2 and issue 9):
+Figures (issues 2, 3 and 9):
 - full `kb index` of the corpus into a fresh database, against a Python program that only reads the same files
   (target: under 5 s for 10,000 notes; notes/s reported);
+- card extraction's share: the same full index against the index with its card hooks switched off (target: at most
+  1.3x), and under it the floor (the cards computed beforehand, only stored) and the machine's limit (extraction's
+  CPU time alone, the cores' worth two busy processes get here, and the least time a full index can take with both);
 - no-op `kb index` against `git status` on the same tree, committed to git first so `git status` sees a clean tree
   (target: at most 3x);
 - `kb index` after editing one note against the no-op index (target: at most +50 ms);
