@@ -191,7 +191,7 @@ def _fast_index(root: str | None, quiet: bool) -> int:
         if fresh:
             remember(kb)  # now that .kb/ exists
         report = apply(kb, conn, plan(kb.notes, kb.root, conn, config_key=kb.config_key, scanned=scanned))
-        warnings = _replay_journal(kb, conn)
+        warnings = replay_journal(kb, conn)
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -213,9 +213,11 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     return 0
 
 
-def _replay_journal(kb, conn) -> list[str]:
-    """``kb.review.sync_journal`` (as ``kb.commands.refresh`` runs it), imported only when a journal file differs from
-    what the database last replayed: kb.review and the scheduler cost more to import than the rest of a no-op."""
+def replay_journal(kb, conn) -> list[str]:
+    """``kb.review.sync_journal``'s warnings, with kb.review imported only when a journal file differs from what the
+    database last replayed: kb.review and the scheduler cost more to import than the rest of a no-op index (or of a
+    search). Every command runs this after bringing the index up to date (``_fast_index``, ``kb.commands.refresh``).
+    """
     from kb.journal import journal_files
 
     replayed = {

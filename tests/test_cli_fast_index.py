@@ -207,6 +207,35 @@ def test_search_with_an_unchanged_mkdocs_yml_does_not_import_yaml(kb_root):
     assert runs[1].stdout.strip().splitlines()[-1] == "False False"
 
 
+def test_search_loads_the_scheduler_only_when_a_journal_has_lines_to_replay(kb_root):
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['kb', '--root', {str(kb_root)!r}, 'search', 'habit']\n"
+        "from kb.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('kb.review' in sys.modules, 'kb.scheduler' in sys.modules)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO), KB_DEVICE="test")
+
+    def search() -> subprocess.CompletedProcess:
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+        assert out.returncode == 0, out.stderr
+        assert "Atomic Habits" in out.stdout
+        return out
+
+    search()
+    assert search().stdout.splitlines()[-1] == "False False"
+    journal = kb_root / ".kb" / "journal"
+    journal.mkdir(parents=True, exist_ok=True)
+    (journal / "other-device.jsonl").write_text("this is not a journal record\n")
+    # another device's journal changed: replayed (here: its bad line reported) before searching
+    out = search()
+    assert out.stdout.splitlines()[-1] == "True True"
+    assert out.stderr.startswith("warning: .kb/journal/other-device.jsonl: a line")
+    out = search()
+    assert out.stdout.splitlines()[-1] == "False False" and out.stderr == ""
+
+
 def test_a_moved_knowledge_base_reads_its_notes_where_they_now_are(kb_root, tmp_path):
     assert fast(kb_root, "index").returncode == 0  # cache written, naming the notes folder
     moved = tmp_path / "moved"

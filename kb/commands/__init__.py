@@ -30,11 +30,11 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
 def refresh(kb: KnowledgeBase, *, full: bool = False):
     """Open the store, bring the index up to date with the notes and replay new review-journal lines.
 
-    Returns (connection, index report, replay report). The connection closes when the command ends.
+    Returns (connection, index report, the replay's warnings). The connection closes when the command ends.
     """
+    from kb.cli import replay_journal
     from kb.configcache import remember_opened
     from kb.indexer import index
-    from kb.review import sync_journal
     from kb.store import open_store
 
     conn = open_store(kb.db)
@@ -43,8 +43,8 @@ def refresh(kb: KnowledgeBase, *, full: bool = False):
     if ctx is not None:
         ctx.call_on_close(conn.close)
     report = index(kb, conn, full=full)
-    replay = sync_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
-    return conn, report, replay
+    warnings = replay_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
+    return conn, report, warnings
 
 
 def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
@@ -53,11 +53,11 @@ def open_index(kb: KnowledgeBase, *, quiet: bool = False) -> sqlite3.Connection:
 
     Broken notes are reported on stderr, one line each; the command goes on with the rest.
     """
-    conn, report, replay = refresh(kb)
+    conn, report, warnings = refresh(kb)
     if not quiet:
         for err in report.errors:
             click.echo(f"warning: {err}", err=True)
-        for warning in replay.warnings:
+        for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
     return conn
 

@@ -24,8 +24,8 @@ def index_cmd(quiet: bool, full: bool) -> None:
     """
     from kb.commands import refresh
 
-    conn, report, replay = refresh(get_kb(), full=full)
-    for warning in replay.warnings:
+    conn, report, warnings = refresh(get_kb(), full=full)
+    for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     for err in report.errors:
         click.echo(str(err), err=True)
