@@ -190,38 +190,30 @@ def test_commands_reuse_what_mkdocs_yml_said_until_it_changes(kb_root):
     assert out.returncode == 1 and out.stderr.startswith("Error: ") and "not valid YAML" in out.stderr
 
 
-def test_search_with_an_unchanged_mkdocs_yml_does_not_import_yaml(kb_root):
+def search_loading(root: Path, *modules: str) -> subprocess.CompletedProcess:
+    """`kb search habit` (exit 0, a hit printed) in a new process, which then prints whether it loaded each module."""
     probe = (
         "import sys\n"
-        f"sys.argv = ['kb', '--root', {str(kb_root)!r}, 'search', 'habit']\n"
+        f"sys.argv = ['kb', '--root', {str(root)!r}, 'search', 'habit']\n"
         "from kb.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print('yaml' in sys.modules, 'sqlite_utils' in sys.modules)\n"
+        f"print(*(m in sys.modules for m in {modules!r}))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO), KB_DEVICE="test")
-    runs = [
-        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env) for _ in "12"
-    ]
-    assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
-    assert "Atomic Habits" in runs[1].stdout
-    assert runs[1].stdout.strip().splitlines()[-1] == "False False"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "Atomic Habits" in out.stdout
+    return out
+
+
+def test_search_with_an_unchanged_mkdocs_yml_does_not_import_yaml(kb_root):
+    search_loading(kb_root, "yaml", "sqlite_utils")
+    assert search_loading(kb_root, "yaml", "sqlite_utils").stdout.strip().splitlines()[-1] == "False False"
 
 
 def test_search_loads_the_scheduler_only_when_a_journal_has_lines_to_replay(kb_root):
-    probe = (
-        "import sys\n"
-        f"sys.argv = ['kb', '--root', {str(kb_root)!r}, 'search', 'habit']\n"
-        "from kb.cli import main\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print('kb.review' in sys.modules, 'kb.scheduler' in sys.modules)\n"
-    )
-    env = dict(os.environ, PYTHONPATH=str(REPO), KB_DEVICE="test")
-
     def search() -> subprocess.CompletedProcess:
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
-        assert out.returncode == 0, out.stderr
-        assert "Atomic Habits" in out.stdout
-        return out
+        return search_loading(kb_root, "kb.review", "kb.scheduler")
 
     search()
     assert search().stdout.splitlines()[-1] == "False False"
