@@ -66,9 +66,9 @@ print(total)
 # `kb index` with the indexer's card hooks switched off: what the index costs without card extraction.
 WITHOUT_CARDS = """
 import sys
-import kb.indexer
-kb.indexer.before_notes = lambda *args, **kwargs: None
-kb.indexer.after_notes = lambda *args, **kwargs: None
+import kb.index.indexer
+kb.index.indexer.before_notes = lambda *args, **kwargs: None
+kb.index.indexer.after_notes = lambda *args, **kwargs: None
 sys.argv = ["kb", *sys.argv[1:]]
 from kb.cli import main
 main()
@@ -80,16 +80,16 @@ main()
 # lets only one process be: the least card extraction can add, however fast it gets.
 STORED_CARDS_ONLY = """
 import marshal, os, sys
-import kb.indexer
-from kb.cardsync import _INSERT_SQL
+import kb.index.indexer
+from kb.cards.sync import _INSERT_SQL
 
 def insert_stored(kb_, conn, parsed, removed, started=None):
     with open(os.environ["KB_BENCH_CARD_ROWS"], "rb") as fh:
         for blob in marshal.load(fh):
             conn.executemany(_INSERT_SQL, marshal.loads(blob))
 
-kb.indexer.before_notes = lambda *args, **kwargs: None
-kb.indexer.after_notes = insert_stored
+kb.index.indexer.before_notes = lambda *args, **kwargs: None
+kb.index.indexer.after_notes = insert_stored
 sys.argv = ["kb", *sys.argv[1:]]
 from kb.cli import main
 main()
@@ -100,11 +100,11 @@ main()
 # untimed; the word counts come from the database named by KB_BENCH_STATS_DB (a full index of the same corpus).
 EXTRACT_ALONE = """
 import gc, os, sqlite3, sys, time
-from kb.cardsync import CorpusStats, _extract
+from kb.cards.sync import CorpusStats, _extract
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
-from kb.indexer import scan
-from kb.notes import parse_note
+from kb.index.indexer import scan
+from kb.notes.reader import parse_note
 
 kb_ = KnowledgeBase.open(sys.argv[1])
 found, _ = scan(kb_.notes, kb_.root)
@@ -188,7 +188,7 @@ def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> li
     # 1. Full index into a fresh database, side by side with reading the same files (and, once card extraction
     # has landed, with the same index minus extraction).
     commands = {"kb": index, "read": [sys.executable, "-c", READ_ALL, str(root / "notes")]}
-    extraction = has_module("kb.cards")
+    extraction = has_module("kb.cards.extractor")
     if extraction:
         commands["no-cards"] = [sys.executable, "-c", WITHOUT_CARDS, "--root", str(root), "index", "-q"]
         remove_db(root)
@@ -266,7 +266,7 @@ def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> li
                 f"card extraction's share of a full `kb index`, {n:,} notes",
                 None,
                 "",
-                note="kb.cards not landed yet",
+                note="kb.cards.extractor not landed yet",
             )
         )
 

@@ -204,7 +204,7 @@ def main() -> None:
     subprocess.run(kb_argv(root, "index", "-q"), env=env, check=False, stdout=subprocess.DEVNULL)
 
     sys.path.insert(0, str(REPO))
-    from kb.store import connect
+    from kb.store.connection import connect
 
     conn = connect(db)
     notes = conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
@@ -255,8 +255,8 @@ def main() -> None:
         )
     ]
 
-    from kb.quiz import generate_quiz
-    from kb.store import connect as connect_again
+    from kb.quiz.generate import generate_quiz
+    from kb.store.connection import connect as connect_again
 
     conn = connect_again(db, readonly=True)
     tag = conn.execute(

@@ -54,7 +54,7 @@ def build_kb(work: Path, cards: int, due: int) -> Path:
     )
     env = bench_env(root)
     try:
-        import kb.cardsync  # noqa: F401  the extractor: cards come from real notes
+        import kb.cards.sync  # noqa: F401  the extractor: cards come from real notes
 
         extractor = True
     except ImportError:

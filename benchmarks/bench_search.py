@@ -67,8 +67,8 @@ def main() -> None:
 
     # The query alone, in this process: FTS5 match, bm25 ranking, snippets of the top ten.
     sys.path.insert(0, str(REPO))
-    from kb.search import search
-    from kb.store import connect
+    from kb.search.query import search
+    from kb.store.connection import connect
 
     conn = connect(db)
     hits = search(conn, words, limit=10)

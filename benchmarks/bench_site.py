@@ -147,7 +147,7 @@ def serve_turnaround(corpus: Path, work: Path, edits: int) -> list[float]:
     import urllib.request
 
     sys.path.insert(0, str(REPO))
-    from kb.notes import parse_note
+    from kb.notes.reader import parse_note
 
     site = work / "serve"
     shutil.rmtree(site, ignore_errors=True)

@@ -167,7 +167,7 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     each note and one query, with nothing imported beyond sqlite3. Otherwise, while mkdocs.yml is unchanged it is
     not parsed either (kb.configcache), and the notes table is compared row by row (kb.indexer.plan).
     """
-    from kb.scanstate import quick_index
+    from kb.index.scanstate import quick_index
 
     count, scanned = quick_index(root)
     if count is not None:
@@ -176,8 +176,8 @@ def _fast_index(root: str | None, quiet: bool) -> int:
         return 0
     from kb.config import KnowledgeBase, db_path, find_root
     from kb.configcache import cached_kb, remember
-    from kb.indexer import apply, plan
-    from kb.store import open_store
+    from kb.index.indexer import apply, plan
+    from kb.store.connection import open_store
 
     try:
         found = find_root(explicit=root)
@@ -218,7 +218,7 @@ def replay_journal(kb, conn) -> list[str]:
     database last replayed: kb.review and the scheduler cost more to import than the rest of a no-op index (or of a
     search). Every command runs this after bringing the index up to date (``_fast_index``, ``kb.commands.refresh``).
     """
-    from kb.journal import journal_files
+    from kb.review.journal import journal_files
 
     replayed = {
         name: (size, mtime)
@@ -228,7 +228,7 @@ def replay_journal(kb, conn) -> list[str]:
         replayed.get(path.name) == (st.st_size, st.st_mtime_ns) for path, st in journal_files(kb.journal_dir)
     ):
         return []
-    from kb.review import sync_journal
+    from kb.review.answers import sync_journal
 
     return list(sync_journal(kb, conn).warnings)
 

@@ -56,7 +56,7 @@ def find_root(start: str | os.PathLike | None = None, explicit: str | os.PathLik
 
 def config_key(root: Path) -> str:
     """What identifies one version of mkdocs.yml: its size, mtime and inode (the config caches' key)."""
-    from kb.scanstate import config_key as key
+    from kb.index.scanstate import config_key as key
 
     return key(str(root))
 

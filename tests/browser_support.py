@@ -38,7 +38,8 @@ needs_chromium = pytest.mark.skipif(
 
 
 needs_cards = pytest.mark.skipif(
-    importlib.util.find_spec("kb.cards") is None, reason="the card extractor (kb/cards.py) is not merged yet"
+    importlib.util.find_spec("kb.cards.extractor") is None,
+    reason="the card extractor (kb/cards.py) is not merged yet",
 )
 
 

@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.add import (
+from kb.cli import cli
+from kb.errors import KbError
+from kb.notes.add import (
     NoteExists,
     check_type,
     create_exclusive,
@@ -27,9 +29,7 @@ from kb.add import (
     page_url,
     slugify,
 )
-from kb.cli import cli
-from kb.errors import KbError
-from kb.notes import parse_note
+from kb.notes.reader import parse_note
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = ("book", "podcast", "article", "course", "topic")
@@ -681,11 +681,11 @@ def test_no_title_or_type_ever_yields_a_path_outside_notes(tmp_path_factory, tit
 @settings(max_examples=200, deadline=None)
 @given(title=st.text(min_size=1, max_size=200))
 def test_rendered_front_matter_always_reads_back_the_title(kb_template, title):
-    from kb.add import NewNote, render
+    from kb.notes.add import NewNote, render
 
     title = title.strip()
     try:
-        from kb.add import check_title
+        from kb.notes.add import check_title
 
         check_title(title)
     except KbError:
@@ -740,8 +740,8 @@ def test_page_url_follows_mkdocs_settings(tmp_path):
 
 @pytest.mark.parametrize("kind", TEMPLATES)
 def test_templates_left_as_they_are_give_no_cards_and_no_card_problems(kind, tmp_path):
-    cards = pytest.importorskip("kb.cards")
-    from kb.add import NewNote, render
+    cards = pytest.importorskip("kb.cards.extractor")
+    from kb.notes.add import NewNote, render
 
     template = load_template(tmp_path, ".kb/templates", kind)
     text = render(
@@ -752,7 +752,7 @@ def test_templates_left_as_they_are_give_no_cards_and_no_card_problems(kind, tmp
 
 
 def test_cards_written_in_the_editor_are_listed(kb, tmp_path, monkeypatch):
-    pytest.importorskip("kb.cards")
+    pytest.importorskip("kb.cards.extractor")
     script = editor(
         tmp_path,
         "cards",

@@ -12,15 +12,23 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.anki_export import ExportCard, NoteInfo, anki_tag, build_notes, deck_name, render_markdown, type_deck
+from kb.anki.exporter import (
+    ExportCard,
+    NoteInfo,
+    anki_tag,
+    build_notes,
+    deck_name,
+    render_markdown,
+    type_deck,
+)
 from kb.cli import cli
 
 pytest.importorskip("anki.collection")
 
 # The card extractor fills the cards table; until it is merged these tests have nothing to export.
 needs_cards = pytest.mark.skipif(
-    importlib.util.find_spec("kb.cardsync") is None,
-    reason="kb.cardsync (the card extractor) is not merged yet",
+    importlib.util.find_spec("kb.cards.sync") is None,
+    reason="kb.cards.sync (the card extractor) is not merged yet",
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16 + b"loop-image"
@@ -143,7 +151,7 @@ def test_real_anki_imports_the_export(kb_with_cards, tmp_path):
 
 @needs_cards
 def test_exporting_again_after_an_edit_updates_the_same_anki_notes(kb_with_cards, tmp_path):
-    from kb.anki_export import export_anki
+    from kb.anki.exporter import export_anki
     from kb.commands import open_index
 
     first = tmp_path / "first.apkg"
@@ -252,7 +260,7 @@ _inline = st.one_of(
 @settings(max_examples=300, deadline=None)
 def test_inline_markdown_survives_a_trip_through_anki_html(text):
     """A card exported to Anki and imported back reads as it was written."""
-    from kb.anki_import import html_to_markdown
+    from kb.anki.importer import html_to_markdown
 
     assert html_to_markdown(render_markdown(text))[0] == text
 
@@ -299,7 +307,7 @@ def test_the_same_reversed_card_in_two_notes_is_two_anki_notes():
 
 
 def test_source_links_back_to_the_published_page():
-    from kb.anki_export import page_url
+    from kb.anki.exporter import page_url
 
     assert (
         page_url("http://127.0.0.1:8000/", "notes/books/atomic-habits.md")
@@ -319,7 +327,7 @@ def test_plain_text_shortcut_matches_markdown(text):
     """Text without markup skips Python-Markdown; what it gives must be what Markdown itself would give."""
     import markdown
 
-    from kb.anki_export import _MARKUP_RE
+    from kb.anki.exporter import _MARKUP_RE
 
     if _MARKUP_RE.search(text):
         return

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kb.anki_import import grade_for, html_to_markdown, map_notetype, safe_media_name
-from kb.anki_package import RevlogEntry, open_package
+from kb.anki.importer import grade_for, html_to_markdown, map_notetype, safe_media_name
+from kb.anki.package import RevlogEntry, open_package
 from kb.cli import cli
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -115,7 +115,7 @@ def test_reader_reads_what_anki_exports(tmp_path, legacy):
         assert len(pkg.cards) == 8  # 4 basic, 2 reversed, 2 cloze deletions
         assert len(pkg.revlog) == revlog == 4
         assert "cue.png" in pkg.media
-        from kb.anki_package import read_media
+        from kb.anki.package import read_media
 
         assert read_media(pkg, zf, "cue.png") == PNG
         kinds = {nt.name: nt.kind for nt in pkg.notetypes.values()}
@@ -355,7 +355,7 @@ def test_plain_anki_text_reads_the_same_after_conversion(text):
     import html
     import re
 
-    from kb.anki_export import render_markdown
+    from kb.anki.exporter import render_markdown
 
     assume("\\(" not in text and "\\[" not in text)  # those open math in Anki: not plain text
     markdown = html_to_markdown(html.escape(text))[0]
@@ -382,7 +382,7 @@ def test_grades_from_anki_eases():
 
 
 def test_map_notetype_reasons():
-    from kb.anki_package import NoteType, Template
+    from kb.anki.package import NoteType, Template
 
     weird = NoteType(1, "Only front", "normal", ("A", "B"), (Template("c", "{{A}}{{B}}", "{{FrontSide}}"),))
     assert "cannot tell" in map_notetype(weird)
@@ -401,8 +401,9 @@ def test_map_notetype_reasons():
 
 # The journal and the card extractor: until both are merged there is nowhere to put Anki's history.
 needs_journal = pytest.mark.skipif(
-    importlib.util.find_spec("kb.review") is None or importlib.util.find_spec("kb.cardsync") is None,
-    reason="kb.review / kb.cardsync are not merged yet",
+    importlib.util.find_spec("kb.review.answers") is None
+    or importlib.util.find_spec("kb.cards.sync") is None,
+    reason="kb.review.answers / kb.cardsync are not merged yet",
 )
 
 
@@ -469,7 +470,7 @@ def test_reviews_come_along_into_the_journal(kbroot, tmp_path, legacy):
 @given(st.binary(max_size=200))
 @settings(max_examples=300, deadline=None)
 def test_protobuf_decoder_fails_only_with_value_error(data):
-    from kb.anki_package import proto_fields
+    from kb.anki.package import proto_fields
 
     try:
         fields = proto_fields(data)
@@ -535,7 +536,7 @@ def test_anki_stock_note_types_map_to_kb_cards(kbroot, tmp_path):
     )
     assert "Print in Python (Basic (and reversed card))\n??\nCall it:\n`` print(`hi`) ``\n`x = 1`" in text
     if (
-        importlib.util.find_spec("kb.cardsync") is not None
+        importlib.util.find_spec("kb.cards.sync") is not None
     ):  # kb's extractor reads every card back, no problems
         check = invoke("check")
         assert check.exit_code == 0 and check.output.strip() == "ok", check.output

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.cards import CardKind, extract_cards
-from kb.notes import parse_note
+from kb.cards.extractor import CardKind, extract_cards
+from kb.notes.reader import parse_note
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cards"
 
@@ -462,7 +462,7 @@ def test_pathological_input_finishes(body):
 
 def test_long_heading_line_finishes():
     # built directly (not through parse_note) so only the extractor's own heading scan is exercised
-    from kb.notes import Note
+    from kb.notes.reader import Note
 
     note = Note(path="notes/t.md", title="T", type="note", body="# x" + " " * 100_000 + "y\n\nQ::A\n")
     (card,) = extract_cards(note).cards
@@ -471,7 +471,7 @@ def test_long_heading_line_finishes():
 
 def _salience_words_by_regex(masked: str):
     """The reference: words by ``_WORD_RE``, a break where the gap leaves the ``[\\w'’ -]`` run."""
-    from kb.cards import _SALIENCE_SCAN, _WORD_RE
+    from kb.cards.extractor import _SALIENCE_SCAN, _WORD_RE
 
     sub = masked[:_SALIENCE_SCAN]
     out, prev = [], 0
@@ -499,6 +499,6 @@ def _collapse_breaks(items):
 @given(st.text(alphabet="aZ9é_'’- .,\x00\t\n*=`$:;!?()", max_size=60))
 def test_salience_word_split_matches_the_word_regex(text):
     # the ASCII fast path of the key-point term finder must see exactly the words (and run breaks) the regex sees
-    from kb.cards import _salience_words
+    from kb.cards.extractor import _salience_words
 
     assert _collapse_breaks(_salience_words(text)) == _collapse_breaks(_salience_words_by_regex(text))

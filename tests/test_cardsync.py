@@ -35,7 +35,7 @@ class Index:
     """A knowledge base, its store, and helpers to edit notes and re-index as `kb` would."""
 
     def __init__(self, kbroot):
-        from kb.store import open_store
+        from kb.store.connection import open_store
 
         self.factory = kbroot
         self.kb = kbroot.open()
@@ -48,7 +48,7 @@ class Index:
         os.utime(path, ns=(self._tick * 10**9, self._tick * 10**9))
 
     def run(self):
-        from kb.indexer import index
+        from kb.index.indexer import index
 
         return index(self.kb, self.conn)
 
@@ -271,8 +271,8 @@ def test_generated_cloze_hides_the_term_specific_to_this_note(kbroot):
     (answer,) = ix.conn.execute("SELECT front FROM cards WHERE note = 'notes/brain.md'").fetchone()
     assert answer == "Habit formation relies on [...]."
     # without corpus statistics the extractor would have hidden the longer phrase instead
-    from kb.cards import extract_cards
-    from kb.notes import parse_note
+    from kb.cards.extractor import extract_cards
+    from kb.notes.reader import parse_note
 
     alone = extract_cards(parse_note("notes/brain.md", (ix.kb.notes / "brain.md").read_bytes())).cards
     assert alone[0].answer != "dopamine"
@@ -351,7 +351,7 @@ def test_kb_cards_unknown_path_is_a_one_line_error(idx):
 
 
 def test_schema_has_the_cards_tables(kbroot):
-    from kb.store import open_store
+    from kb.store.connection import open_store
 
     conn = open_store(kbroot.open().db)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}

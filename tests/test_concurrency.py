@@ -31,7 +31,7 @@ from tests.test_faults import (
 # A capability is there when its module is in this checkout ("kb" may also resolve through an editable
 # install of another checkout, so importlib.util.find_spec would answer for that one).
 KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_SITE = (KB_DIR / "plugin.py").is_file()
+HAS_SITE = (KB_DIR / "site" / "plugin.py").is_file()
 SECONDS = 20
 NOTES = 60
 
@@ -116,7 +116,7 @@ def test_review_index_and_site_build_at_once(tmp_path):
             counts["builds"] += 1
 
     def reader() -> None:
-        from kb.store import connect
+        from kb.store.connection import connect
 
         conn = connect(db, readonly=True)
         conn.isolation_level = None  # explicit BEGIN/COMMIT: one snapshot per check

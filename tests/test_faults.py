@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 # A capability is there when its module is in this checkout ("kb" may also resolve through an editable
 # install of another checkout, so importlib.util.find_spec would answer for that one).
 KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_REVIEW = (KB_DIR / "review.py").is_file()
+HAS_REVIEW = (KB_DIR / "review" / "answers.py").is_file()
 needs_review = pytest.mark.skipif(not HAS_REVIEW, reason="kb review (branch review) is not merged yet")
 
 MKDOCS = "site_name: Faults\ndocs_dir: notes\nplugins:\n  - kb:\n      new_per_day: 100000\n"
@@ -110,10 +110,10 @@ def assert_one_line_error(proc: subprocess.CompletedProcess) -> str:
 
 def check_index_consistent(root: Path, conn: sqlite3.Connection) -> None:
     """notes, headings, tags, full-text rows and cards agree with each other and with the files on disk."""
-    from kb.cards import extract_cards
+    from kb.cards.extractor import extract_cards
     from kb.config import KnowledgeBase
-    from kb.indexer import FTS_SHIFT
-    from kb.notes import parse_note
+    from kb.index.indexer import FTS_SHIFT
+    from kb.notes.reader import parse_note
 
     kb = KnowledgeBase.open(root)
     on_disk = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "notes").rglob("*.md")}
@@ -169,8 +169,8 @@ def check_index_consistent(root: Path, conn: sqlite3.Connection) -> None:
 
 def index_in_process(root: Path) -> sqlite3.Connection:
     from kb.config import KnowledgeBase
-    from kb.indexer import index
-    from kb.store import open_store
+    from kb.index.indexer import index
+    from kb.store.connection import open_store
 
     kb = KnowledgeBase.open(root)
     conn = open_store(kb.db)
@@ -456,9 +456,9 @@ def test_database_from_a_newer_or_damaged_file_is_a_clear_message(tmp_path):
 @pytest.mark.parametrize("fault", ["deleted", "renamed", "half-written", "replaced-by-folder"])
 def test_note_changing_while_it_is_indexed_leaves_a_consistent_index(tmp_path, monkeypatch, fault):
     """The file changes between the scan (stat) and the read, as an editor saving or a `git mv` would do it."""
-    from kb import indexer
     from kb.config import KnowledgeBase
-    from kb.store import open_store
+    from kb.index import indexer
+    from kb.store.connection import open_store
 
     root = make_root(tmp_path / "kb", notes=8)
     kb = KnowledgeBase.open(root)
@@ -502,9 +502,9 @@ def test_notes_edited_by_a_thread_during_many_index_runs(tmp_path):
     """A writer thread saves, truncates, renames and deletes notes while the indexer runs over and over."""
     import threading
 
-    from kb import indexer
     from kb.config import KnowledgeBase
-    from kb.store import open_store
+    from kb.index import indexer
+    from kb.store.connection import open_store
 
     root = make_root(tmp_path / "kb", notes=30)
     kb = KnowledgeBase.open(root)

@@ -26,8 +26,8 @@ from kb.errors import KbError, NoteError
 # A capability is there when its module is in this checkout ("kb" may also resolve through an editable
 # install of another checkout, so importlib.util.find_spec would answer for that one).
 KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_QUIZ = (KB_DIR / "quiz.py").is_file()
-HAS_WIKILINKS = (KB_DIR / "wikilinks.py").is_file()
+HAS_QUIZ = (KB_DIR / "quiz" / "generate.py").is_file()
+HAS_WIKILINKS = (KB_DIR / "notes" / "wikilinks.py").is_file()
 LOCATED = re.compile(r"^(notes/[^:]+\.md):(\d+): \S")
 TRIED: dict[str, int] = {}
 
@@ -71,11 +71,11 @@ def line_count(raw: bytes) -> int:
 
 def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
     """Index the files, then search, list cards, and generate quizzes and resolve links over the result."""
-    from kb.cardsync import card_problems, list_cards
+    from kb.cards.sync import card_problems, list_cards
     from kb.config import KnowledgeBase
-    from kb.indexer import index
-    from kb.search import search
-    from kb.store import open_store
+    from kb.index.indexer import index
+    from kb.search.query import search
+    from kb.store.connection import open_store
 
     for rel, raw in files.items():
         path = root / rel
@@ -102,7 +102,7 @@ def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
             except KbError as exc:
                 assert str(exc).startswith("search: "), str(exc)
         if HAS_QUIZ:
-            from kb.quiz import generate_quiz, grade
+            from kb.quiz.generate import generate_quiz, grade
 
             try:
                 quiz = generate_quiz(conn, n=5, seed=1)
@@ -112,7 +112,7 @@ def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
                 for given_text in (*queries, "", "a", "1"):
                     grade(question, given_text)
         if HAS_WIKILINKS:
-            from kb.wikilinks import LinkIndex, find_links
+            from kb.notes.wikilinks import LinkIndex, find_links
 
             titles = dict(conn.execute("SELECT substr(path, 7), title FROM notes"))
             links = LinkIndex(titles)
@@ -199,8 +199,8 @@ def test_any_notes_go_through_the_whole_chain(notes, qs):
 def test_reader_and_extractor_reject_only_with_path_and_line(raw):
     """The reader and the extractor on one hostile note, without the database: either a note (and cards whose
     lines are in the file) or a NoteError naming this path and a line of it."""
-    from kb.cards import extract_cards
-    from kb.notes import parse_note
+    from kb.cards.extractor import extract_cards
+    from kb.notes.reader import parse_note
 
     tried("reader+extractor")
     path = "notes/hostile/x.md"
@@ -232,7 +232,7 @@ def test_reader_and_extractor_reject_only_with_path_and_line(raw):
     ),
 )
 def test_wiki_link_resolver_never_crashes_nor_escapes(text, titles):
-    from kb.wikilinks import LinkIndex, find_links
+    from kb.notes.wikilinks import LinkIndex, find_links
 
     tried("wikilinks")
     lines = text.split("\n")
@@ -262,7 +262,7 @@ def test_wiki_link_resolver_never_crashes_nor_escapes(text, titles):
     given_text=st.text(max_size=30),
 )
 def test_quiz_material_and_grading_never_crash(front, back, kind, given_text):
-    from kb import quiz
+    from kb.quiz import generate as quiz
 
     tried("quiz")
     card = quiz.CardRow(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kb.cards import Card, CardKind, extract_cards
-from kb.identity import Known, card_fingerprint, fingerprint, match, new_id
-from kb.notes import parse_note
+from kb.cards.extractor import Card, CardKind, extract_cards
+from kb.cards.identity import Known, card_fingerprint, fingerprint, match, new_id
+from kb.notes.reader import parse_note
 
 
 def cards_of(text: str, path: str = "notes/t.md") -> list[Card]:

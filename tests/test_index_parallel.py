@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kb import cardsync, indexer
+from kb.cards import sync as cardsync
 from kb.config import KnowledgeBase
-from kb.store import open_store
+from kb.index import indexer
+from kb.store.connection import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

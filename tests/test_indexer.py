@@ -3,8 +3,8 @@ import sqlite3
 
 import pytest
 
-from kb.indexer import index
-from kb.store import open_store
+from kb.index.indexer import index
+from kb.store.connection import open_store
 
 HABITS = """\
 ---
@@ -200,7 +200,7 @@ def test_file_deleted_between_scan_and_read_counts_as_deleted(kbroot, monkeypatc
     conn, _ = run(kbroot)
     path.write_text("# Gone, edited\n")
     bump_mtime(path)
-    import kb.indexer as indexer
+    import kb.index.indexer as indexer
 
     real_scan = indexer.scan
 

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb import journal
+from kb.review import journal
 
 
 def test_append_and_read_new_only_returns_new_lines(tmp_path):

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.errors import NoteError
-from kb.notes import parse_note
+from kb.notes.reader import parse_note
 
 P = "notes/books/atomic-habits.md"
 

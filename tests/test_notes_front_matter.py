@@ -17,8 +17,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kb import notes as kn
 from kb.errors import NoteError
+from kb.notes import reader as kn
 
 REPO = Path(__file__).resolve().parent.parent
 

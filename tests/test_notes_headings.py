@@ -11,7 +11,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kb import notes as kn
+from kb.notes import reader as kn
 
 
 def reference_anchor(text: str) -> str:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from kb import review
+from kb.review import answers as review
 from tests.review_helpers import add_card, make_kb, open_conn
 
 pytest.importorskip("fsrs_rs_python")

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb import wikilinks
-from kb.site_pages import escape_html_text, json_for_script
+from kb.notes import wikilinks
+from kb.site.pages import escape_html_text, json_for_script
 from tests.browser_support import REPO, build, make_kb, needs_cards
 
 BASIC_NOTES = {
@@ -143,7 +143,7 @@ def test_generated_pages_without_a_database_are_friendly(basic_site):
 
 
 def _make_db(root: Path) -> Path:
-    from kb.store import open_store
+    from kb.store.connection import open_store
 
     db = root / ".kb" / "kb.db"
     conn = open_store(db)

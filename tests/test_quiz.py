@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from kb.config import KnowledgeBase
 from kb.errors import KbError
-from kb.indexer import index
-from kb.quiz import (
+from kb.index.indexer import index
+from kb.quiz.generate import (
     BLANK,
     STOP_WORDS,
     CardRow,
@@ -34,7 +34,7 @@ from kb.quiz import (
     typed_answer_matches,
     valid_term,
 )
-from kb.store import open_store
+from kb.store.connection import open_store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -291,7 +291,7 @@ def test_blank_hides_every_occurrence_of_its_term():
 
 
 def test_a_sentence_without_bold_blanks_a_salient_term_not_a_stop_word():
-    from kb.quiz import _blank_sentence
+    from kb.quiz.generate import _blank_sentence
 
     blank = _blank_sentence("Employees pay 6.2% of their wages to Social Security.")
     assert blank is not None and blank.answer == "Social Security"
@@ -558,7 +558,7 @@ def test_grade_accepts_letters_numbers_and_option_text(kb_conn):
 def test_answers_are_stored_with_the_quiz_score(kb_conn):
     from datetime import UTC, datetime
 
-    from kb.quizstore import recent_quizzes, save_answer, start_quiz
+    from kb.quiz.store import recent_quizzes, save_answer, start_quiz
 
     _kb, conn = kb_conn
     quiz = generate_quiz(conn, note="notes/ml/rnns.md", n=3, seed=9)
@@ -679,7 +679,7 @@ def test_user_mistakes_get_one_line_errors(kb_conn):
 
 
 def test_grade_records_each_answer_as_a_review_through_the_journal(kb_conn):
-    from kb.store import remove_database
+    from kb.store.connection import remove_database
 
     kb, conn = kb_conn
     conn.close()

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb import review
-from kb.store import remove_database
+from kb.review import answers as review
+from kb.store.connection import remove_database
 from tests.review_helpers import add_card, make_kb, open_conn, snapshot
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -334,7 +334,7 @@ def test_suspend_and_unsuspend_commands(kb, conn):
 
 
 def test_editor_command_opens_the_note_at_the_card_line(kb, conn, monkeypatch):
-    from kb.reviewer_ui import _reload, editor_command
+    from kb.review.terminal import _reload, editor_command
 
     monkeypatch.setenv("VISUAL", "code --wait")
     card = _reload(conn, review.QueueCard("card2", "", 0, "", "", "", "", "", "", "", "", "", "new", None))
@@ -347,7 +347,7 @@ def test_terminal_ui_keys(kb, conn, monkeypatch):
 
     from rich.console import Console
 
-    from kb.reviewer_ui import TerminalUI, run_session
+    from kb.review.terminal import TerminalUI, run_session
 
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
     keys = iter(["3", " ", "3", "u", "\r", "4", "b", "q"])  # "3" before reveal is ignored
@@ -475,7 +475,7 @@ def test_key_reader_on_a_real_terminal():
     import select
     import termios
 
-    from kb.reviewer_ui import KeyReader
+    from kb.review.terminal import KeyReader
 
     master, slave = pty.openpty()
     with open(slave, "rb", buffering=0, closefd=False) as stream:
@@ -511,7 +511,7 @@ What are the four laws of behaviour change?::Obvious, attractive, easy, satisfyi
 
 @pytest.fixture
 def real_kb(tmp_path, monkeypatch):
-    pytest.importorskip("kb.cardsync", reason="the card extractor is not merged yet")
+    pytest.importorskip("kb.cards.sync", reason="the card extractor is not merged yet")
     kb = make_kb(tmp_path / "kb", monkeypatch)
     (kb.root / "notes" / "books" / "atomic-habits.md").write_text(NOTE, encoding="utf-8")
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
@@ -563,7 +563,7 @@ def test_an_answer_waits_for_a_concurrent_writer_instead_of_failing(kb, conn):
     """`kb index` (or anything else) holding the write lock makes an answer wait (busy timeout), never fail."""
     import threading
 
-    from kb.store import connect
+    from kb.store.connection import connect
 
     other = connect(kb.db)
     other.execute("BEGIN IMMEDIATE")  # e.g. kb index writing in another process
@@ -634,7 +634,7 @@ def test_edit_key_opens_the_editor_at_the_card_line_then_reindexes(kb, conn, mon
 
     from rich.console import Console
 
-    from kb.reviewer_ui import TerminalUI, run_session
+    from kb.review.terminal import TerminalUI, run_session
 
     log = tmp_path / "editor-args.json"
     editor = tmp_path / "editor.py"

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb import scanstate
-from kb.indexer import index, plan
-from kb.store import open_store
+from kb.index import scanstate
+from kb.index.indexer import index, plan
+from kb.store.connection import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -175,7 +175,7 @@ def other_process(kb, statement: str) -> None:
     other.execute("PRAGMA foreign_keys = ON")
     with other:
         if statement.startswith("remove "):
-            from kb.indexer import _remove_note
+            from kb.index.indexer import _remove_note
 
             _remove_note(other, statement.removeprefix("remove "))  # as `kb index` removes a deleted note
         else:
@@ -274,7 +274,7 @@ def test_the_quick_no_op_imports_no_more_than_sqlite3(three):
         f"sys.argv = ['kb', '--root', {str(three.root)!r}, 'index']\n"
         "from kb.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "heavy = ('click', 'yaml', 'sqlite_utils', 'dataclasses', 'json', 'kb.config', 'kb.indexer')\n"
+        "heavy = ('click', 'yaml', 'sqlite_utils', 'dataclasses', 'json', 'kb.config', 'kb.index.indexer')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO))

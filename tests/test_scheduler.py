@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kb.config import Settings, make_settings
 from kb.errors import KbError
-from kb.scheduler import (
+from kb.review.scheduler import (
     REVIEW,
     answer,
     day_start,
@@ -57,7 +57,7 @@ def test_every_moment_lies_in_its_review_day(moment, hour, tz):
 
 def review_state(stability=30.0):
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    from kb.scheduler import CardState
+    from kb.review.scheduler import CardState
 
     return CardState(REVIEW, None, stability, 5.0, iso(at + timedelta(days=30)), iso(at), 5, 0)
 

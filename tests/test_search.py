@@ -3,9 +3,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.errors import KbError
-from kb.indexer import index
-from kb.search import HIGHLIGHT_START, search, to_fts_query
-from kb.store import open_store
+from kb.index.indexer import index
+from kb.search.query import HIGHLIGHT_START, search, to_fts_query
+from kb.store.connection import open_store
 
 
 @pytest.fixture

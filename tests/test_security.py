@@ -23,10 +23,10 @@ REPO = Path(__file__).resolve().parent.parent
 # A capability is there when its module is in this checkout ("kb" may also resolve through an editable
 # install of another checkout, so importlib.util.find_spec would answer for that one).
 KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_SITE = (KB_DIR / "plugin.py").is_file()
-HAS_QUIZ = (KB_DIR / "quiz.py").is_file()
-HAS_REVIEW = (KB_DIR / "review.py").is_file()
-HAS_ANKI = (KB_DIR / "anki_import.py").is_file()
+HAS_SITE = (KB_DIR / "site" / "plugin.py").is_file()
+HAS_QUIZ = (KB_DIR / "quiz" / "generate.py").is_file()
+HAS_REVIEW = (KB_DIR / "review" / "answers.py").is_file()
+HAS_ANKI = (KB_DIR / "anki" / "importer.py").is_file()
 
 SQL_TITLE = "'); DROP TABLE cards;--"
 SQL_TAG = "it's\"; DELETE FROM notes;--"

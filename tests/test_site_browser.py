@@ -71,7 +71,7 @@ def site(tmp_path_factory):
 
 def _review_db(root):
     """kb's index of the notes (built by the real `kb index`), plus ten days of reviews of one card."""
-    from kb.store import open_store
+    from kb.store.connection import open_store
 
     env = dict(mkdocs_env(), KB_ROOT=str(root))
     result = subprocess.run(

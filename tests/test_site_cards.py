@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kb import site_cards
+from kb.site import cards as site_cards
 
 # Plain words (most card text), and words with what matters to Markdown: emphasis, marks, math, code, links,
 # entities, list and block starts.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import site_parallel
+from kb.site import parallel as site_parallel
 from tests.browser_support import make_kb, mkdocs_env
 
 NOTE = """

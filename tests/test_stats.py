@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from kb import review
-from kb.stats import compute_stats, due_counts
+from kb.review import answers as review
+from kb.review.stats import compute_stats, due_counts
 from tests.review_helpers import add_card, make_kb, open_conn
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

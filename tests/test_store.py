@@ -2,7 +2,7 @@ import sqlite3
 
 import sqlite_utils
 
-from kb.store import SCHEMA_VERSION, migrations, open_store
+from kb.store.connection import SCHEMA_VERSION, migrations, open_store
 
 EXPECTED_TABLES = {
     "notes",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.store import SCHEMA_VERSION, migrations, open_store
+from kb.store.connection import SCHEMA_VERSION, migrations, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "db"

@@ -34,8 +34,8 @@ def refresh(kb: KnowledgeBase, *, full: bool = False):
     """
     from kb.cli import replay_journal
     from kb.configcache import remember_opened
-    from kb.indexer import index
-    from kb.store import open_store
+    from kb.index.indexer import index
+    from kb.store.connection import open_store
 
     conn = open_store(kb.db)
     remember_opened(kb)

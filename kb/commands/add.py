@@ -17,7 +17,7 @@ def _interactive() -> bool:
 
 
 def _ask_title(value: str) -> str:
-    from kb.add import check_title, slugify
+    from kb.notes.add import check_title, slugify
 
     try:
         title = check_title(value)
@@ -28,7 +28,7 @@ def _ask_title(value: str) -> str:
 
 
 def _ask_type(value: str) -> str:
-    from kb.add import check_type
+    from kb.notes.add import check_type
 
     try:
         return check_type(value)
@@ -61,7 +61,7 @@ def _read_body(body: str) -> str:
 def _exists_message(kb, title: str, author: str | None, note_type: str, rel: str) -> str:
     import shlex
 
-    from kb.add import note_path
+    from kb.notes.add import note_path
 
     candidates = [f"{title} ({author})"] if author else []
     candidates += [f"{title} {n}" for n in range(2, 100)]
@@ -155,7 +155,8 @@ def add_cmd(
     """
     from datetime import date
 
-    from kb.add import (
+    from kb.config import load_mkdocs_yml
+    from kb.notes.add import (
         NewNote,
         NoteExists,
         check_title,
@@ -172,7 +173,6 @@ def add_cmd(
         render,
         run_editor,
     )
-    from kb.config import load_mkdocs_yml
 
     if title is None:
         if not _interactive() or body == "-":

@@ -43,7 +43,7 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
     """
     import time
 
-    from kb.anki_export import export_anki
+    from kb.anki.exporter import export_anki
 
     kb = get_kb()
     conn = open_index(kb)
@@ -97,7 +97,7 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
 
     Example: kb import anki ~/Downloads/Spanish.apkg --into notes/languages
     """
-    from kb.anki_import import import_package
+    from kb.anki.importer import import_package
 
     kb = get_kb()
     conn = open_index(kb, quiet=True)

@@ -59,7 +59,7 @@ def check_cmd() -> None:
 def _card_problems(kb, conn) -> list:
     """Card-syntax mistakes, from the card extractor when it is installed."""
     try:
-        from kb.cardsync import card_problems
+        from kb.cards.sync import card_problems
     except ImportError:
         return []
     return card_problems(kb, conn)
@@ -81,7 +81,7 @@ def search_cmd(
 
     Example: kb search habit stacking --type book
     """
-    from kb.search import HIGHLIGHT_END, HIGHLIGHT_START, search
+    from kb.search.query import HIGHLIGHT_END, HIGHLIGHT_START, search
 
     kb = get_kb()
     conn = open_index(kb)
@@ -120,7 +120,7 @@ def notes_list(tag: str | None, note_type: str | None, as_json: bool) -> None:
     kb = get_kb()
     conn = open_index(kb)
     sql = "SELECT path, title, type, author, tags, date FROM notes"
-    from kb.search import note_filter
+    from kb.search.query import note_filter
 
     where, params = note_filter("path", tag=tag, note_type=note_type, type_column="type")
     if where:
@@ -164,7 +164,7 @@ def schema_cmd() -> None:
 
     Example: kb schema
     """
-    from kb.store import open_store
+    from kb.store.connection import open_store
 
     conn = open_store(get_kb().db)
     for (sql,) in conn.execute(

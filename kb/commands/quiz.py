@@ -60,7 +60,7 @@ def quiz_cmd(
       kb quiz --type book --json > quiz.json
       printf 'b\\nhidden state\\nt\\n' | kb quiz --note notes/ml/rnns.md -n 3 --seed 1
     """
-    from kb.quiz import generate_quiz, parse_kinds
+    from kb.quiz.generate import generate_quiz, parse_kinds
 
     kb = get_kb()
     if as_json and grade_cards:
@@ -86,13 +86,13 @@ def quiz_cmd(
 
 def _review_recorder() -> Callable:
     """``kb.review.record_answer``: schedules the card with FSRS and writes the answer to the review journal."""
-    from kb.review import record_answer
+    from kb.review.answers import record_answer
 
     return record_answer
 
 
 def _print_history(conn, as_json: bool) -> None:
-    from kb.quizstore import recent_quizzes
+    from kb.quiz.store import recent_quizzes
 
     records = recent_quizzes(conn)
     if as_json:
@@ -141,7 +141,7 @@ class _UI:
 
 
 def _right_answer_line(question) -> str:
-    from kb.quiz import QuestionKind
+    from kb.quiz.generate import QuestionKind
 
     text = question.right_answer
     if question.kind == QuestionKind.TF and not question.answer:
@@ -162,7 +162,7 @@ class _PlainUI(_UI):
             click.echo(f"notice: {notice}")
 
     def show(self, position: int, total: int, question) -> None:
-        from kb.quiz import LETTERS, QuestionKind
+        from kb.quiz.generate import LETTERS, QuestionKind
 
         click.echo("")
         click.echo(f"{position}/{total} [{question.kind}] {question.prompt}")
@@ -173,7 +173,7 @@ class _PlainUI(_UI):
             click.echo(f"notice: {notice}")
 
     def read(self, question) -> str | None:
-        from kb.quiz import LETTERS, QuestionKind
+        from kb.quiz.generate import LETTERS, QuestionKind
 
         if question.kind == QuestionKind.MCQ:
             hint = f"letter a-{LETTERS[len(question.options) - 1]}"
@@ -231,7 +231,7 @@ class _RichUI(_UI):
     def show(self, position: int, total: int, question) -> None:
         from rich.markup import escape
 
-        from kb.quiz import LETTERS, QuestionKind
+        from kb.quiz.generate import LETTERS, QuestionKind
 
         self.console.print()
         self.console.rule(f"[bold]{position}/{total}[/] · {_kind_label(question)}", align="left", style="dim")
@@ -245,7 +245,7 @@ class _RichUI(_UI):
             self.console.print(f"[yellow dim]{escape(notice)}[/]")
 
     def read(self, question) -> str | None:
-        from kb.quiz import LETTERS, QuestionKind
+        from kb.quiz.generate import LETTERS, QuestionKind
 
         if question.kind == QuestionKind.MCQ:
             hint = f"a-{LETTERS[len(question.options) - 1]}"
@@ -307,8 +307,8 @@ def _run(kb, conn, quiz, ui: _UI, record_review: Callable | None) -> None:
     """Ask every question, store each answer as it comes, and grade the card too with --grade."""
     from datetime import UTC, datetime
 
-    from kb.quiz import grade
-    from kb.quizstore import save_answer, start_quiz
+    from kb.quiz.generate import grade
+    from kb.quiz.store import save_answer, start_quiz
 
     quiz_id = start_quiz(conn, quiz, started_at=datetime.now(UTC))
     ui.start(quiz)

@@ -10,7 +10,7 @@ from kb.commands import echo_json, get_kb, open_index
 
 
 def _filters(tag, note_type, note, kb=None):
-    from kb.review import Filters
+    from kb.review.answers import Filters
 
     if note and kb is not None:
         # relative to here, to the root or to the notes folder; a path that does not exist is a clear error
@@ -59,8 +59,8 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
       kb review --tag taxes --limit 20
       printf '3\\n3\\n1\\n' | kb review --note notes/books/atomic-habits.md
     """
-    from kb import review
-    from kb.reviewer_ui import LineUI, TerminalUI, run_session
+    from kb.review import answers as review
+    from kb.review.terminal import LineUI, TerminalUI, run_session
 
     kb = get_kb()
     conn = open_index(kb)
@@ -78,7 +78,7 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
     ui = TerminalUI() if interactive else LineUI()
 
     def reindex():
-        from kb.indexer import index
+        from kb.index.indexer import index
 
         index(kb, conn)
 
@@ -105,8 +105,8 @@ def due_cmd(tag, note_type, note, as_json) -> None:
 
     Example: kb due --json
     """
-    from kb import review
-    from kb.stats import due_counts
+    from kb.review import answers as review
+    from kb.review.stats import due_counts
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)
@@ -138,8 +138,8 @@ def stats_cmd(days, as_json) -> None:
 
     Example: kb stats --json
     """
-    from kb import review
-    from kb.stats import compute_stats, render_stats
+    from kb.review import answers as review
+    from kb.review.stats import compute_stats, render_stats
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)
@@ -171,7 +171,7 @@ def optimize_cmd(min_reviews, dry_run, as_json) -> None:
 
     Example: kb optimize --dry-run
     """
-    from kb.optimize import optimize
+    from kb.review.optimize import optimize
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)
@@ -205,8 +205,8 @@ def unsuspend_cmd(card_ids, as_json) -> None:
 
 
 def _suspension(card_ids, as_json: bool, *, suspend: bool) -> None:
-    from kb import review
     from kb.errors import KbError
+    from kb.review import answers as review
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)

@@ -112,7 +112,7 @@ def build_quiz(infos: Sequence, n: int, seed: str, url_of: Callable[[str], str |
 
 
 def generator_available() -> bool:
-    return importlib.util.find_spec("kb.quiz") is not None
+    return importlib.util.find_spec("kb.quiz.generate") is not None
 
 
 def quiz_from_index(
@@ -120,7 +120,7 @@ def quiz_from_index(
 ) -> dict:
     """A quiz page's data from ``kb quiz``'s own generator, over kb's index (the same questions ``kb quiz`` asks)."""
     from kb.errors import KbError
-    from kb.quiz import generate_quiz
+    from kb.quiz.generate import generate_quiz
 
     try:
         quiz = generate_quiz(conn, tag=tag, n=n, seed=_seed(seed) >> 33)

@@ -16,7 +16,7 @@ from datetime import date, datetime, tzinfo
 
 from kb.config import KnowledgeBase
 from kb.errors import KbError
-from kb.scheduler import iso, parse_iso, review_day
+from kb.review.scheduler import iso, parse_iso, review_day
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def optimize(
     """Fit parameters to the reviews in the database, compare them with the ones in use, save them."""
     from fsrs.scheduler import DEFAULT_PARAMETERS
 
-    from kb.review import load_parameters, local_zone, now, parameters_path
+    from kb.review.answers import load_parameters, local_zone, now, parameters_path
 
     tz = tz if tz is not None else local_zone()
     rows = conn.execute(

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kb.errors import KbError
-from kb.search import note_filter
+from kb.search.query import note_filter
 
 BLANK = "_____"
 MAX_OPTIONS = 4

@@ -220,7 +220,7 @@ def load_template(root: Path, templates_dir: str, name: str, *, explicit: bool =
     An unknown name is a KbError listing the templates there are when ``explicit`` (``--template``); otherwise (a
     type without a template of its own) the fallback template is used.
     """
-    from kb.notes import decode, split_front_matter
+    from kb.notes.reader import decode, split_front_matter
 
     known = TYPE_RE.fullmatch(name or "") is not None
     user_file = user_templates_dir(root, templates_dir) / f"{name}.md"
@@ -323,7 +323,7 @@ def render(template: Template, note: NewNote, body: str | None = None) -> str:
     (``--set`` values replacing their defaults), tags and date. Values go through ``yaml.safe_dump``, so any title is
     a YAML string. A ``body`` with its own front matter contributes its fields as defaults.
     """
-    from kb.notes import split_front_matter
+    from kb.notes.reader import split_front_matter
 
     extra_meta: dict[str, Any] = {}
     if body is not None:

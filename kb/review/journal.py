@@ -203,7 +203,7 @@ def order_key(event: dict) -> tuple[str, str]:
 
 def normalise_time(text: str) -> str:
     """Journal times as kb stores them (so lines written by other tools still sort right)."""
-    from kb.scheduler import iso, parse_iso
+    from kb.review.scheduler import iso, parse_iso
 
     try:
         return iso(parse_iso(text))

@@ -45,11 +45,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Section
 from mkdocs.utils import get_relative_url
 
-from kb import site_parallel, wikilinks
 from kb.config import Settings, db_path, make_settings
 from kb.errors import KbError, NoteError
-from kb.notes import Note, decode, parse_note
-from kb.site_pages import (
+from kb.notes import wikilinks
+from kb.notes.reader import Note, decode, parse_note
+from kb.site import parallel as site_parallel
+from kb.site.pages import (
     esc,
     json_for_script,
     open_index_readonly,
@@ -62,7 +63,7 @@ from kb.site_pages import (
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
-ASSETS = Path(__file__).parent / "site"
+ASSETS = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/kb"
 MATHJAX_FILE = "tex-svg-full.js"
 STUDY_DIR = "study"
@@ -107,11 +108,11 @@ class NoteInfo:
 
 
 def _card_module():
-    if importlib.util.find_spec("kb.cards") is None:
+    if importlib.util.find_spec("kb.cards.extractor") is None:
         return None
-    import kb.cards
+    import kb.cards.extractor
 
-    return kb.cards
+    return kb.cards.extractor
 
 
 class KbPlugin(BasePlugin):
@@ -397,7 +398,7 @@ class KbPlugin(BasePlugin):
         return get_relative_url(file.url, from_url)
 
     def _add_quiz_pages(self, files: Files, config) -> None:
-        from kb import site_quiz
+        from kb.site import quiz as site_quiz
 
         tags: dict[str, list[NoteInfo]] = {}
         for info in self.notes.values():
@@ -795,7 +796,7 @@ class KbPlugin(BasePlugin):
     # Cards: shown as questions and answers where they are written, and as a deck at the end of the note.
 
     def _render_cards(self, markdown: str, info: NoteInfo, offset: int) -> str:
-        from kb import site_cards
+        from kb.site import cards as site_cards
 
         return site_cards.render_card_lines(
             markdown, info.cards, offset, lambda t: self._links_in_text(t, info.src)
@@ -804,7 +805,8 @@ class KbPlugin(BasePlugin):
     def _flashcards_section(self, info: NoteInfo, page) -> str:
         """The section's heading in the Markdown (so the table of contents lists it) and a placeholder for its
         body, which ``on_page_context`` puts in as HTML: Python-Markdown would only parse that HTML again."""
-        from kb import site_cards, site_quiz
+        from kb.site import cards as site_cards
+        from kb.site import quiz as site_quiz
 
         has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
         title = "Study the flashcards" if has_heading else "Flashcards"

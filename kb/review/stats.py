@@ -12,7 +12,7 @@ from bisect import bisect_right
 from datetime import date, datetime, timedelta, tzinfo
 
 from kb.config import Settings
-from kb.scheduler import iso, next_day_start, review_day, start_of
+from kb.review.scheduler import iso, next_day_start, review_day, start_of
 
 MATURE_DAYS = 21
 HEATMAP_DAYS = 365

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb import scanstate
 from kb.errors import NoteError
+from kb.index import scanstate
 
 # A no-op `kb index` only scans and compares; what parses and writes notes is imported when a note changed.
 if TYPE_CHECKING:
     from kb.config import KnowledgeBase
-    from kb.notes import Note
+    from kb.notes.reader import Note
 
 
 @dataclass
@@ -583,7 +583,7 @@ def _read_one(job: tuple[str, str, str | None]) -> tuple[str, str | None, object
     ``error`` (value: (line, message)), ``missing`` (deleted since the scan), ``unreadable`` (value: the reason).
     Only plain values and Notes cross the process boundary (a NoteError does not pickle).
     """
-    from kb.notes import parse_note
+    from kb.notes.reader import parse_note
 
     path, full, stored = job
     try:
@@ -692,7 +692,7 @@ def before_notes(
     in worker processes): ``parsed`` are the run's parsed notes, each with its content hash (those written already
     without their headings and metadata, which only the note tables need), ``removed`` the paths about to be
     removed. What it returns is passed to ``after_notes``; it has a ``close()``."""
-    from kb.cardsync import start
+    from kb.cards.sync import start
 
     return start(kb, conn, parsed, removed)
 
@@ -704,7 +704,7 @@ def after_notes(
     written. ``started``: what ``before_notes`` returned, if it ran; it was given the parsed notes, so ``parsed``
     is then empty (a big run lets each note go once it is written). A big run's ``parsed`` notes otherwise lack
     their headings and metadata (see ``before_notes``)."""
-    from kb.cardsync import sync_cards
+    from kb.cards.sync import sync_cards
 
     sync_cards(kb, conn, parsed, removed, started)
 

@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from kb.config import DEFAULT_KEYPOINT_HEADINGS
 from kb.errors import NoteError
-from kb.notes import Note
+from kb.notes.reader import Note
 
 
 class CardKind(StrEnum):

@@ -224,7 +224,7 @@ def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
     "Nothing to do": mkdocs.yml, the root and the schema are those of the snapshot, the snapshot is current, the
     scan equals it, and no review-journal file differs from what the database replayed.
     """
-    from kb.store import SCHEMA_VERSION
+    from kb.store.connection import SCHEMA_VERSION
 
     root = find_root(explicit_root)
     if root is None:

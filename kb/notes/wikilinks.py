@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kb.notes import slugify_anchor
+from kb.notes.reader import slugify_anchor
 
 # [[target]], [[target#anchor]], [[target|label]]; inside a table the pipe is written \| (as Obsidian does).
 WIKILINK_RE = re.compile(r"!?\[\[([^\[\]\n|#\\]*)(#[^\[\]\n|\\]*)?(?:\\?\|([^\[\]\n]*))?\]\]")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
-from kb.anki_package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage, NoteType, RevlogEntry
+from kb.anki.package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage, NoteType, RevlogEntry
 from kb.errors import KbError
 
 # --- HTML -> Markdown ---------------------------------------------------------------------------------------
@@ -546,7 +546,7 @@ def import_package(kb, conn, package: Path, into: Path) -> ImportReport:
     content is reported and nothing is written for that deck (its reviews are not imported either, since kb cannot
     know which card is which in a file it did not write).
     """
-    from kb.anki_package import open_package, read_media
+    from kb.anki.package import open_package, read_media
 
     package = Path(package)
     into = Path(into)
@@ -672,8 +672,8 @@ def _import_reviews(kb, conn, notes, revlog, sched_ver) -> tuple[int, int, list[
         return 0, 0, []
     from datetime import UTC, datetime
 
-    from kb.indexer import index
-    from kb.review import Answer, record_answers
+    from kb.index.indexer import index
+    from kb.review.answers import Answer, record_answers
 
     index(kb, conn)  # the notes just written must have their cards before answers can point at them
     spots = {s.anki_card_id: s for note in notes for s in note.spots}

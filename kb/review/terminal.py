@@ -29,8 +29,8 @@ from datetime import timedelta
 
 import click
 
-from kb import review
-from kb.scheduler import GRADE_WORDS, Grade, format_interval, preview
+from kb.review import answers as review
+from kb.review.scheduler import GRADE_WORDS, Grade, format_interval, preview
 
 ACTIONS = {
     "u": "undo",

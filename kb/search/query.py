@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from kb.errors import KbError
-from kb.indexer import FTS_SHIFT
+from kb.index.indexer import FTS_SHIFT
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"

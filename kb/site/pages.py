@@ -108,7 +108,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
 
 def open_index_readonly(db: Path) -> tuple[sqlite3.Connection | None, str]:
     """kb's index for reading, or (None, what the user should do) when there is none or it is out of date."""
-    from kb.store import SCHEMA_VERSION
+    from kb.store.connection import SCHEMA_VERSION
 
     if not db.is_file():
         return (

@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kb.cards import Card, extract_cards
+from kb.cards.extractor import Card, extract_cards
+from kb.cards.identity import Known, card_fingerprint, match, new_id
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
-from kb.identity import Known, card_fingerprint, match, new_id
-from kb.notes import Note
+from kb.notes.reader import Note
 
 
 class CorpusStats:
@@ -66,7 +66,7 @@ class CorpusStats:
         return self.n_docs / size if size else 1.0
 
     def _build(self) -> int:
-        from kb.indexer import FTS_SHIFT
+        from kb.index.indexer import FTS_SHIFT
 
         if self._sample is not None:
             return self._store(self._sample())
@@ -78,7 +78,7 @@ class CorpusStats:
 
     def _store(self, bodies: list[str]) -> int:
         """Count the words of the sample's bodies into ``card_term_stats``; the sample's size."""
-        from kb.cards import word_set
+        from kb.cards.extractor import word_set
 
         counts: dict[str, int] = {}
         for body in bodies:
@@ -101,7 +101,7 @@ class CorpusStats:
         that extract while the notes are being written (loaded whole, ``load_all``). A rebuild takes the same
         sample as after the writing (the notes table as it will be, by hash), with the parsed notes' bodies
         (``parsed``: each with its content hash) and the stored bodies of the others."""
-        from kb.indexer import FTS_SHIFT, body_chunks
+        from kb.index.indexer import FTS_SHIFT, body_chunks
 
         rows: dict[str, tuple[str, Note | None]] = {
             path: (digest, None) for path, digest in conn.execute("SELECT path, hash FROM notes")
@@ -391,7 +391,7 @@ class _Extraction:
         self, parsed: list[Note], keypoint_headings, keypoint_cards: bool, stats: CorpusStats, now: str
     ):
         global _job
-        from kb.indexer import worth_forking
+        from kb.index.indexer import worth_forking
 
         self._args = (parsed, tuple(keypoint_headings), keypoint_cards, stats, now)
         self._pool = self._results = None
@@ -461,7 +461,7 @@ def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, 
     pass to ``sync_cards`` after, or None where extraction would run in this process anyway. ``removed``: the notes
     this run removes."""
 
-    from kb.indexer import worth_forking
+    from kb.index.indexer import worth_forking
 
     if not worth_forking(len(parsed), PARALLEL_MIN):
         return None

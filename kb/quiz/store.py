@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from kb.quiz import Question, QuestionKind, Quiz, Verdict
+from kb.quiz.generate import Question, QuestionKind, Quiz, Verdict
 
 
 def _iso(at: datetime) -> str:

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from kb import journal
 from kb.config import KnowledgeBase, Settings, device_name
 from kb.errors import KbError
-from kb.scheduler import (
+from kb.review import journal
+from kb.review.scheduler import (
     LEARNING,
     RELEARNING,
     REVIEW,
@@ -94,7 +94,7 @@ _schedulers: dict = {}
 
 
 def scheduler_for(kb: KnowledgeBase):
-    from kb.scheduler import make_scheduler
+    from kb.review.scheduler import make_scheduler
 
     params = load_parameters(kb)
     key = (kb.settings, params)
