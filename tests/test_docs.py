@@ -2,6 +2,9 @@
 
 import re
 
+import click
+import pytest
+
 from kb.cli import COMMANDS
 from kb.config import SETTING_DOCS, Settings
 
@@ -28,22 +31,60 @@ def test_ci_runs_the_readme_test_command():
     assert quickstart_commands()[1] in ci.splitlines()
 
 
-def test_every_command_is_documented_in_the_readme():
+def every_command() -> list[str]:
+    """Every command line a user can type, subcommands included: "review", "cards suspend", "export anki"..."""
+    from kb.cli import cli
+
+    found = []
+
+    def walk(command: click.Command, path: str) -> None:
+        found.append(path)
+        if isinstance(command, click.Group):
+            for name in command.list_commands(click.Context(command)):
+                walk(command.get_command(click.Context(command), name), f"{path} {name}")
+
     for name in COMMANDS:
-        assert f"kb {name}" in README, f"kb {name} is missing from README.md"
+        walk(cli.get_command(click.Context(cli), name), name)
+    return found
 
 
-def test_every_setting_is_documented():
-    fields = set(Settings.__dataclass_fields__) - {"extra", "parameters"}
-    assert fields <= set(SETTING_DOCS)
-    for name in fields:
-        assert f"{name}:" in README, f"setting {name} is missing from README.md"
+def plugin_options() -> list[str]:
+    from kb.site.plugin import KbPlugin
+
+    return [name for name, _ in KbPlugin.config_scheme]
+
+
+@pytest.mark.parametrize("command", every_command())
+def test_every_command_is_documented_in_the_readme_and_its_help(command):
+    from kb.cli import cli
+
+    top = command.split()[0]
+    assert f"kb {top}" in README, f"kb {top} is missing from README.md's daily commands"
+    ctx = click.Context(cli)
+    target = cli
+    for part in command.split():
+        target = target.get_command(ctx, part)
+    assert (target.help or "").strip(), f"kb {command} has no --help text"
+
+
+@pytest.mark.parametrize("option", plugin_options())
+def test_every_plugin_option_is_documented_in_the_readme(option):
+    settings_section = README.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    assert re.search(rf"^\s+{option}:", settings_section, re.M), (
+        f"plugin option {option} is missing from README.md"
+    )
+
+
+@pytest.mark.parametrize("name", sorted(set(Settings.__dataclass_fields__) - {"extra", "parameters"}))
+def test_every_setting_has_a_description_for_kb_check(name):
+    assert name in SETTING_DOCS, f"setting {name} has no entry in kb.config.SETTING_DOCS"
 
 
 def test_top_level_is_exactly_the_agreed_layout():
     allowed = {
         "mkdocs.yml",
         "README.md",
+        "CONTRIBUTING.md",
         "notes",
         "kb",
         "tests",
