@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from pathlib import Path
@@ -25,11 +24,6 @@ from kb.cli import cli
 
 pytest.importorskip("anki.collection")
 
-# The card extractor fills the cards table; until it is merged these tests have nothing to export.
-needs_cards = pytest.mark.skipif(
-    importlib.util.find_spec("kb.cards.sync") is None,
-    reason="kb.cards.sync (the card extractor) is not merged yet",
-)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16 + b"loop-image"
 
@@ -104,7 +98,6 @@ def notes_by_model(col) -> dict[str, list]:
     return out
 
 
-@needs_cards
 def test_real_anki_imports_the_export(kb_with_cards, tmp_path):
     out = tmp_path / "kb.apkg"
     result = invoke("export", "anki", "-o", str(out), "--json")
@@ -149,7 +142,6 @@ def test_real_anki_imports_the_export(kb_with_cards, tmp_path):
     col.close()
 
 
-@needs_cards
 def test_exporting_again_after_an_edit_updates_the_same_anki_notes(kb_with_cards, tmp_path):
     from kb.anki.exporter import export_anki
     from kb.commands import open_index
@@ -189,7 +181,6 @@ def test_exporting_again_after_an_edit_updates_the_same_anki_notes(kb_with_cards
     col.close()
 
 
-@needs_cards
 def test_export_filters_by_tag_and_note(kb_with_cards, tmp_path):
     out = tmp_path / "ml.apkg"
     result = invoke("export", "anki", "-o", str(out), "--note", "notes/ml/rnns.md", "--json")
@@ -201,7 +192,6 @@ def test_export_filters_by_tag_and_note(kb_with_cards, tmp_path):
     assert none.exit_code == 1 and "nothing to export" in none.output and "Traceback" not in none.output
 
 
-@needs_cards
 def test_missing_image_is_reported_not_fatal(kbroot, tmp_path):
     kbroot.write("books/x.md", "# X\n\nWhere is it?::![gone](img/gone.png)\n")
     result = invoke("export", "anki", "-o", str(tmp_path / "x.apkg"))
@@ -209,7 +199,6 @@ def test_missing_image_is_reported_not_fatal(kbroot, tmp_path):
     assert "notes/books/x.md: img/gone.png" in result.output
 
 
-@needs_cards
 def test_kb_export_then_kb_import_round_trip(kb_with_cards, tmp_path):
     out = tmp_path / "kb.apkg"
     assert invoke("export", "anki", "-o", str(out)).exit_code == 0
@@ -260,7 +249,7 @@ _inline = st.one_of(
 @settings(max_examples=300, deadline=None)
 def test_inline_markdown_survives_a_trip_through_anki_html(text):
     """A card exported to Anki and imported back reads as it was written."""
-    from kb.anki.importer import html_to_markdown
+    from kb.anki.fields import html_to_markdown
 
     assert html_to_markdown(render_markdown(text))[0] == text
 
@@ -337,7 +326,6 @@ def test_plain_text_shortcut_matches_markdown(text):
     assert render_markdown(text).strip() == full.strip()  # surrounding blanks are not shown
 
 
-@needs_cards
 def test_images_whose_flat_names_clash_are_both_packed(kbroot, tmp_path):
     import zipfile
 

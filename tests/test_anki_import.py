@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 import zipfile
@@ -13,8 +12,11 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kb.anki.importer import grade_for, html_to_markdown, map_notetype, safe_media_name
+from kb.anki.fields import html_to_markdown
+from kb.anki.media import safe_media_name
+from kb.anki.notetypes import map_notetype
 from kb.anki.package import RevlogEntry, open_package
+from kb.anki.reviews import grade_for
 from kb.cli import cli
 
 anki_collection = pytest.importorskip("anki.collection")
@@ -399,15 +401,7 @@ def test_map_notetype_reasons():
 
 # --- review history ------------------------------------------------------------------------------------------
 
-# The journal and the card extractor: until both are merged there is nowhere to put Anki's history.
-needs_journal = pytest.mark.skipif(
-    importlib.util.find_spec("kb.review.answers") is None
-    or importlib.util.find_spec("kb.cards.sync") is None,
-    reason="kb.review.answers / kb.cardsync are not merged yet",
-)
 
-
-@needs_journal
 @pytest.mark.parametrize("legacy", [False, True], ids=["anki21b-zstd", "legacy-anki21"])
 def test_reviews_come_along_into_the_journal(kbroot, tmp_path, legacy):
     col = build_anki_collection(tmp_path / "anki")
@@ -535,18 +529,16 @@ def test_anki_stock_note_types_map_to_kb_cards(kbroot, tmp_path):
         in text
     )
     assert "Print in Python (Basic (and reversed card))\n??\nCall it:\n`` print(`hi`) ``\n`x = 1`" in text
-    if (
-        importlib.util.find_spec("kb.cards.sync") is not None
-    ):  # kb's extractor reads every card back, no problems
-        check = invoke("check")
-        assert check.exit_code == 0 and check.output.strip() == "ok", check.output
-        kinds = json.loads(invoke("cards", "notes/imported/stock.md", "--json").stdout)
-        assert sorted(c["kind"] for c in kinds) == [
-            "basic",
-            "basic",
-            "question",
-            "reversed",
-            "reversed",
-            "reversed",
-            "reversed",
-        ]
+    # kb's extractor reads every card back, no problems
+    check = invoke("check")
+    assert check.exit_code == 0 and check.output.strip() == "ok", check.output
+    kinds = json.loads(invoke("cards", "notes/imported/stock.md", "--json").stdout)
+    assert sorted(c["kind"] for c in kinds) == [
+        "basic",
+        "basic",
+        "question",
+        "reversed",
+        "reversed",
+        "reversed",
+        "reversed",
+    ]

@@ -15,13 +15,16 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlparse
 
+from kb.anki.cloze import cloze_numbers
 from kb.errors import KbError
 
 # Fixed ids: Anki recognises its note types and decks by id, so a second export must reuse them.
@@ -209,55 +212,58 @@ def page_url(site_url: str, note_path: str) -> str:
     return site_url.rstrip("/") + "/" + "".join(quote(p) + "/" for p in parts)
 
 
+class _GroupKey(NamedTuple):
+    model: str  # basic, reversed or cloze
+    note: str
+    key: str  # what the cards of one Anki note share: a basic card's id, a reversed pair's or a paragraph's sibling key
+
+
 def build_notes(
     cards: list[ExportCard], notes: dict[str, NoteInfo], *, site_url: str = ""
 ) -> list[PlannedAnkiNote]:
     """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
-    planned: list[PlannedAnkiNote] = []
+    return [
+        _anki_note(key.model, group, notes, site_url) for key, group in _group_by_anki_note(cards).items()
+    ]
+
+
+def _group_by_anki_note(cards: list[ExportCard]) -> dict[_GroupKey, list[ExportCard]]:
+    """The cards of each Anki note, in the notes' order; kinds Anki has no model for are left out."""
     # Siblings are keyed by their text, so the same card written in two notes shares a key: group within a note.
-    groups: dict[tuple[str, str, str], list[ExportCard]] = {}
-    order: list[tuple[str, str, str]] = []
+    groups: dict[_GroupKey, list[ExportCard]] = {}
     for card in sorted(cards, key=lambda c: (c.note, c.position, c.cloze_index)):
         if card.kind in BASIC_KINDS:
-            key = ("basic", card.note, card.id)
-        elif card.kind == "reversed":
-            key = ("reversed", card.note, card.sibling or str(card.line))
-        elif card.kind == "cloze":
-            key = ("cloze", card.note, card.sibling or str(card.line))
+            key = _GroupKey("basic", card.note, card.id)
+        elif card.kind in ("reversed", "cloze"):
+            key = _GroupKey(card.kind, card.note, card.sibling or str(card.line))
         else:
             continue
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(card)
+        groups.setdefault(key, []).append(card)
+    return groups
 
-    for key in order:
-        model = key[0]
-        group = groups[key]
-        first = group[0]
-        info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
-        source = escape(first.context or info.title, quote=False)  # a breadcrumb of headings, shown as text
-        if site_url:
-            # A link back to the note on the published site, to read the card in its context.
-            source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
-        tags = tuple(dict.fromkeys(anki_tag(t) for t in info.tags if t.strip()))
-        # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
-        # the id of their first card, so editing the text never makes a new Anki note.
-        guid = guid_for(min((c for c in group), key=lambda c: (c.position, c.cloze_index)).id)
-        if model == "cloze":
-            text = first.cloze_text or first.front
-            numbers = {int(n) for n in re.findall(r"{{c(\d+)::", text)}
-            fields = (render_markdown(text), "", source)
-            count = len(numbers) or len(group)
-        elif model == "reversed":
-            fields = (render_markdown(first.front), render_markdown(first.back), source)
-            count = 2
-        else:
-            fields = (render_markdown(first.front), render_markdown(first.back), source)
-            count = 1
-        media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
-        planned.append(PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count))
-    return planned
+
+def _anki_note(
+    model: str, group: list[ExportCard], notes: dict[str, NoteInfo], site_url: str
+) -> PlannedAnkiNote:
+    first = group[0]
+    info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
+    source = escape(first.context or info.title, quote=False)  # a breadcrumb of headings, shown as text
+    if site_url:
+        # A link back to the note on the published site, to read the card in its context.
+        source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
+    tags = tuple(dict.fromkeys(anki_tag(t) for t in info.tags if t.strip()))
+    # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
+    # the id of their first card, so editing the text never makes a new Anki note.
+    guid = guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
+    if model == "cloze":
+        text = first.cloze_text or first.front
+        fields = (render_markdown(text), "", source)
+        count = len(cloze_numbers(text)) or len(group)
+    else:
+        fields = (render_markdown(first.front), render_markdown(first.back), source)
+        count = 2 if model == "reversed" else 1
+    media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
+    return PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count)
 
 
 def load_cards(
@@ -266,13 +272,9 @@ def load_cards(
     """Live cards (not orphaned) of notes with flashcards on, optionally only notes with a tag or given paths."""
     import json
 
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(cards)")}
-    optional = [c if c in columns else f"'' AS {c}" for c in ("cloze_text",)]
-    optional.append("cloze_index" if "cloze_index" in columns else "0 AS cloze_index")
     sql = (
-        "SELECT c.id, c.note, c.kind, c.front, c.back, c.context, c.sibling, "
-        + ", ".join(optional)
-        + ", c.position, c.line, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
+        "SELECT c.id, c.note, c.kind, c.front, c.back, c.context, c.sibling, c.cloze_text, c.cloze_index, "
+        "c.position, c.line, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
         "WHERE c.orphaned_at IS NULL AND n.flashcards = 1"
     )
     params: list[str] = []
@@ -285,24 +287,24 @@ def load_cards(
     cards, infos = [], {}
     for row in conn.execute(sql + " ORDER BY c.note, c.position", params):
         cid, note, kind, front, back, context, sibling, cloze_text, cloze_index, position, line = row[:11]
-        title, ntype, ntags = row[11:]
+        title, note_type, note_tags = row[11:]
         cards.append(
             ExportCard(
-                cid,
-                note,
-                kind,
-                front,
-                back,
-                context or "",
-                sibling or "",
-                cloze_text or "",
-                int(cloze_index or 0),
-                int(position),
-                int(line),
+                id=cid,
+                note=note,
+                kind=kind,
+                front=front,
+                back=back,
+                context=context or "",
+                sibling=sibling or "",
+                cloze_text=cloze_text or "",
+                cloze_index=int(cloze_index or 0),
+                position=int(position),
+                line=int(line),
             )
         )
         if note not in infos:
-            infos[note] = NoteInfo(note, title, ntype, tuple(json.loads(ntags or "[]")))
+            infos[note] = NoteInfo(note, title, note_type, tuple(json.loads(note_tags or "[]")))
     return cards, infos
 
 
@@ -359,11 +361,49 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=6).digest(), "big") + (1 << 40)
 
 
+class _MediaPacker:
+    """Copies the images the fields use into a folder under flat Anki media names, and points the fields at them."""
+
+    def __init__(self, kb, folder: Path) -> None:
+        self.kb = kb
+        self.folder = folder
+        self.files: dict[str, Path] = {}  # media name -> the copy in ``folder``
+        self.sources: dict[str, Path] = {}  # media name -> the file in the knowledge base
+        self.missing: list[str] = []  # "notes/x.md: img/a.png"
+
+    def pack_images(self, note: PlannedAnkiNote, html: str) -> str:
+        return _IMG_RE.sub(lambda m: self._pack(note, m), html)
+
+    def _pack(self, note: PlannedAnkiNote, m: re.Match) -> str:
+        src = m.group(2)
+        found = resolve_image(src, note.note, self.kb.root, self.kb.notes)
+        if found is None:
+            if not urlparse(src).scheme:
+                self.missing.append(f"{note.note}: {src}")
+            return m.group(0)
+        name = self._name_for(found)
+        if name not in self.files:
+            dest = self.folder / name
+            shutil.copyfile(found, dest)
+            self.files[name] = dest
+        return m.group(1) + name + m.group(3)
+
+    def _name_for(self, found: Path) -> str:
+        """The flat media name; two files that flatten to one name both keep theirs, the second with a digest."""
+        import hashlib
+
+        name = media_name(self.kb.rel(found))
+        if self.sources.setdefault(name, found) != found:
+            stem, dot, ext = name.rpartition(".")
+            digest = hashlib.blake2b(self.kb.rel(found).encode(), digest_size=4).hexdigest()
+            name = f"{stem}-{digest}{dot}{ext}" if dot else f"{name}-{digest}"
+            self.sources[name] = found
+        return name
+
+
 def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: float) -> ExportReport:
     """Write the ``.apkg``. ``timestamp`` becomes the notes' modification time: Anki updates a note it already has
     only when the package's copy is newer, so the caller passes the current time."""
-    import hashlib
-    import shutil
     import tempfile
 
     import genanki
@@ -371,41 +411,17 @@ def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: f
     models = _models()
     decks: dict[str, genanki.Deck] = {}
     cards: dict[str, int] = {}
-    missing: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kb-export-") as tmp:
-        media_files: dict[str, Path] = {}
-        sources: dict[str, Path] = {}
+        media = _MediaPacker(kb, Path(tmp))
         for note in planned:
-            fields = list(note.fields)
-            for i, html in enumerate(fields):
-
-                def swap(m: re.Match, note=note) -> str:
-                    src = m.group(2)
-                    found = resolve_image(src, note.note, kb.root, kb.notes)
-                    if found is None:
-                        if not urlparse(src).scheme:
-                            missing.append(f"{note.note}: {src}")
-                        return m.group(0)
-                    name = media_name(kb.rel(found))
-                    if sources.setdefault(name, found) != found:  # two files flatten to one name: keep both
-                        stem, dot, ext = name.rpartition(".")
-                        digest = hashlib.blake2b(kb.rel(found).encode(), digest_size=4).hexdigest()
-                        name = f"{stem}-{digest}{dot}{ext}" if dot else f"{name}-{digest}"
-                        sources[name] = found
-                    if name not in media_files:
-                        dest = Path(tmp) / name
-                        shutil.copyfile(found, dest)
-                        media_files[name] = dest
-                    return m.group(1) + name + m.group(3)
-
-                fields[i] = _IMG_RE.sub(swap, html)
+            fields = [media.pack_images(note, html) for html in note.fields]
             if note.deck not in decks:
                 decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck)
             decks[note.deck].add_note(
                 genanki.Note(model=models[note.model], fields=fields, tags=list(note.tags), guid=note.guid)
             )
             cards[note.model] = cards.get(note.model, 0) + note.cards
-        package = genanki.Package(list(decks.values()), media_files=[str(p) for p in media_files.values()])
+        package = genanki.Package(list(decks.values()), media_files=[str(p) for p in media.files.values()])
         out = Path(out)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -419,8 +435,8 @@ def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: f
         notes=len(planned),
         cards=cards,
         decks=tuple(sorted(decks)),
-        media=len(media_files),
-        missing_media=tuple(dict.fromkeys(missing)),
+        media=len(media.files),
+        missing_media=tuple(dict.fromkeys(media.missing)),
     )
 
 

@@ -31,10 +31,8 @@ from kb.errors import KbError
 
 # The collection members, best first: a new package holds the real collection in anki21b and a placeholder in anki2.
 COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
-SUPPORTED_SCHEMAS = (
-    11,
-    18,
-)  # legacy JSON layout, current table layout (the only two Anki writes into packages)
+# The legacy JSON layout and the current table layout: the only two Anki writes into packages.
+SUPPORTED_SCHEMAS = (11, 18)
 
 # PackageMetadata.Version in Anki's protobufs.
 META_LEGACY_1, META_LEGACY_2, META_LATEST = 1, 2, 3
@@ -345,10 +343,9 @@ def _media_map(shown: str, zf: zipfile.ZipFile, meta_version: int) -> tuple[dict
         return {}, False
     try:
         if meta_version >= META_LATEST:
-            entries = proto_fields(zstd_decompress(raw))
+            entries = [value for number, value in proto_fields(zstd_decompress(raw)) if number == 1]
             media = {}
-            for index, (number, entry) in enumerate(e for e in entries if e[0] == 1):
-                del number
+            for index, entry in enumerate(entries):
                 pf = proto_fields(bytes(entry))
                 name = bytes(_first(pf, 1, b"")).decode("utf-8", "replace")
                 member = str(_first(pf, 4, index))

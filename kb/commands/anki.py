@@ -101,8 +101,7 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
 
     kb = get_kb()
     conn = open_index(kb, quiet=True)
-    folder = Path(into).resolve() if into else kb.notes / "imported"
-    report = import_package(kb, conn, Path(package), folder)
+    report = import_package(kb, conn, Path(package), Path(into).resolve() if into else None)
     if as_json:
         echo_json(
             {
@@ -112,7 +111,7 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
                 "media": report.media_written,
                 "cards": report.cards,
                 "reviews": report.reviews,
-                "reviews_already_imported": report.reviews_known,
+                "reviews_already_imported": report.reviews_already_imported,
                 "problems": list(report.problems),
             }
         )
@@ -125,5 +124,9 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
     click.echo(
         f"imported {report.package}: {len(report.written)} new notes, {len(report.unchanged)} unchanged, "
         f"{total} cards, {report.media_written} media files, {report.reviews} reviews"
-        + (f" ({report.reviews_known} already imported)" if report.reviews_known else "")
+        + (
+            f" ({report.reviews_already_imported} already imported)"
+            if report.reviews_already_imported
+            else ""
+        )
     )

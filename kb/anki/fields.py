@@ -1,0 +1,195 @@
+"""Anki field HTML to kb Markdown.
+
+Anki's editor writes a small HTML: b, i, u, br, div, lists, links, images, code, headings, plus ``\\(..\\)`` math and
+``[sound:x.mp3]`` tags. ``html_to_markdown`` turns one field into the Markdown kb's notes use, and escapes plain text
+so that it reads as written (a ``*`` stays a star, ``==`` never becomes a kb cloze, ``# x`` never a heading).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+SOUND_RE = re.compile(r"\[sound:([^\]]+)\]")
+_MATH_RE = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCKS = frozenset({"div", "p", "li", "ul", "ol", "pre", "blockquote", "table", "tr", *_HEADINGS})
+_EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
+_KEPT_AS_HTML = frozenset(
+    {"sub", "sup"}
+)  # Markdown has no syntax for them; the site shows the tags as they are
+
+_INLINE_ESCAPES = re.compile(r"([\\`*$~^])|(?<!\w)_|_(?!\w)")
+_LINE_START = re.compile(r"^(?:([#>+-])|(\d+)([.)]))")
+_LINK_DEFINITION = re.compile(r"\[[^\]]*\]:")
+_STASHED = re.compile(r"\x00(\d+)\x00")
+_EMPTY_BOLD = re.compile(r"\*\*\*\*|(?<!\*)\*\*(?!\*)(?=\*\*)")  # what <b></b> leaves
+
+
+class FieldMarkdown(NamedTuple):
+    """One Anki field as Markdown, and the media files (images, sounds) it refers to, in order of appearance."""
+
+    text: str
+    media: tuple[str, ...]
+
+
+def html_to_markdown(html: str) -> FieldMarkdown:
+    """Convert one Anki field to Markdown.
+
+    Math (``\\(..\\)``, ``\\[..\\]``) becomes ``$..$`` / ``$$..$$`` as kb's notes write it; ``[sound:x.mp3]``
+    becomes a link to the file. Both are set aside before the HTML is parsed, so nothing in them is escaped.
+    """
+    stash: list[str] = []
+
+    def set_aside(text: str) -> str:
+        stash.append(text)
+        return f"\x00{len(stash) - 1}\x00"
+
+    html = _MATH_RE.sub(
+        lambda m: set_aside(f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$"), html
+    )
+    sounds = tuple(SOUND_RE.findall(html))
+    html = SOUND_RE.sub(lambda m: set_aside(f"[{m.group(1)}]({link_target(m.group(1))})"), html)
+    parser = _FieldParser()
+    parser.feed(html)
+    parser.close()
+    text = _STASHED.sub(lambda m: stash[int(m.group(1))], "".join(parser.out))
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+    text = _EMPTY_BOLD.sub("", text)
+    return FieldMarkdown(text.strip(), tuple(dict.fromkeys((*parser.images, *sounds))))
+
+
+def link_target(target: str) -> str:
+    """A link or image target as Markdown reads it: in angle brackets when it holds a space or a parenthesis."""
+    return f"<{target}>" if re.search(r"[\s()<>]", target) else target
+
+
+def escape_text(text: str) -> str:
+    """Escape what Markdown would read as formatting in plain Anki text; ``==`` would become a kb cloze."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _INLINE_ESCAPES.sub(lambda m: "\\" + m.group(0), text)
+    # `[x](y)` would be a link; `\(` would start math (arithmatex), so the parenthesis becomes an entity
+    text = text.replace("](", "]&#40;")
+    return text.replace("==", "\\==")
+
+
+def escape_line_start(text: str) -> str:
+    """Text that starts a line must not read as a heading, quote, list item, numbered list or link definition."""
+    if _LINK_DEFINITION.match(text):
+        return "&#91;" + text[1:]
+    return _LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text, count=1
+    )
+
+
+@dataclass
+class _OpenList:
+    ordered: bool
+    items: int = 0  # items seen so far: the number of the next <li> of an ordered list, less one
+
+
+class _FieldParser(HTMLParser):
+    """Collects the Markdown of one field in ``out`` and the image sources in ``images``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.images: list[str] = []
+        self.lists: list[_OpenList] = []
+        self.links: list[str | None] = []  # the href of each open <a>
+        self.pre_depth = 0  # inside <pre>, text is kept as it is
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        mark = self._inline_mark(tag, closing=False)
+        if mark is not None:
+            self.out.append(mark)
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "pre":
+            self._fence()
+            self.pre_depth += 1
+        elif tag in ("ul", "ol"):
+            self._newline()
+            self.lists.append(_OpenList(ordered=tag == "ol"))
+        elif tag == "li":
+            self._list_item()
+        elif tag in _HEADINGS:
+            self._newline()
+            self.out.append("**")  # a heading inside a card would split the note; keep it bold instead
+        elif tag in _BLOCKS:
+            self._newline()
+        elif tag == "img":
+            self._image(dict(attrs))
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            self.links.append(href)
+            self.out.append("[" if href else "")
+
+    def handle_endtag(self, tag: str) -> None:
+        mark = self._inline_mark(tag, closing=True)
+        if mark is not None:
+            self.out.append(mark)
+        elif tag == "pre":
+            self._fence()
+            self.pre_depth = max(0, self.pre_depth - 1)
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self._newline()
+        elif tag in _HEADINGS:
+            self.out.append("**\n")
+        elif tag in _BLOCKS:
+            self._newline()
+        elif tag == "a":
+            href = self.links.pop() if self.links else None
+            if href:
+                self.out.append(f"]({link_target(href)})")
+
+    def handle_data(self, data: str) -> None:
+        if self.pre_depth:
+            self.out.append(data)
+            return
+        data = escape_text(re.sub(r"[ \t\r\n]+", " ", data.replace("\xa0", " ")))
+        if self._at_line_start():
+            data = escape_line_start(data.lstrip())
+        self.out.append(data)
+
+    def _inline_mark(self, tag: str, *, closing: bool) -> str | None:
+        """The Markdown that opens or closes an inline tag (the same both ways but for sub/sup), None for others."""
+        if tag in _EMPHASIS:
+            return _EMPHASIS[tag]
+        if tag == "code" and not self.pre_depth:  # code inside <pre> is the fence's
+            return "`"
+        if tag in _KEPT_AS_HTML:
+            return f"</{tag}>" if closing else f"<{tag}>"
+        return None
+
+    def _list_item(self) -> None:
+        self._newline()
+        depth = max(0, len(self.lists) - 1)
+        if self.lists and self.lists[-1].ordered:
+            self.lists[-1].items += 1
+            self.out.append("   " * depth + f"{self.lists[-1].items}. ")
+        else:
+            self.out.append("  " * depth + "- ")
+
+    def _image(self, attrs: dict[str, str | None]) -> None:
+        src = (attrs.get("src") or "").strip()
+        if src:
+            self.images.append(src)
+            alt = (attrs.get("alt") or "").replace("]", "")
+            self.out.append(f"![{alt}]({link_target(src)})")
+
+    def _fence(self) -> None:
+        self._newline()
+        self.out.append("```\n")
+
+    def _newline(self) -> None:
+        if not self._at_line_start():
+            self.out.append("\n")
+
+    def _at_line_start(self) -> bool:
+        return not self.out or self.out[-1].endswith("\n")
