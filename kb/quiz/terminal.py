@@ -57,6 +57,15 @@ def right_answer_line(question: Question) -> str:
     return text
 
 
+def answer_hint(question: Question, *, choice: str, true_false: str, blank: str) -> str:
+    """What the answer prompt says to type; ``{last}`` in ``choice`` is the last option's letter."""
+    if question.kind == QuestionKind.MCQ:
+        return choice.format(last=LETTERS[len(question.options) - 1])
+    if question.kind == QuestionKind.TF:
+        return true_false
+    return blank
+
+
 class QuizUI:
     """How a quiz is shown and answered."""
 
@@ -97,12 +106,7 @@ class PlainUI(QuizUI):
             click.echo(f"notice: {notice}")
 
     def read(self, question: Question) -> str | None:
-        if question.kind == QuestionKind.MCQ:
-            hint = f"letter a-{LETTERS[len(question.options) - 1]}"
-        elif question.kind == QuestionKind.TF:
-            hint = "t or f"
-        else:
-            hint = "the missing words"
+        hint = answer_hint(question, choice="letter a-{last}", true_false="t or f", blank="the missing words")
         click.echo(f"answer ({hint})> ", nl=False)
         line = sys.stdin.readline()
         if not line:
@@ -166,12 +170,7 @@ class RichUI(QuizUI):
             self.console.print(f"[yellow dim]{escape(notice)}[/]")
 
     def read(self, question: Question) -> str | None:
-        if question.kind == QuestionKind.MCQ:
-            hint = f"a-{LETTERS[len(question.options) - 1]}"
-        elif question.kind == QuestionKind.TF:
-            hint = "t/f"
-        else:
-            hint = "type the missing words"
+        hint = answer_hint(question, choice="a-{last}", true_false="t/f", blank="type the missing words")
         try:
             return self.console.input(f"[bold]answer[/] [dim]({hint})[/] › ")
         except (EOFError, KeyboardInterrupt):
