@@ -102,7 +102,8 @@ def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
             except KbError as exc:
                 assert str(exc).startswith("search: "), str(exc)
         if HAS_QUIZ:
-            from kb.quiz.generate import generate_quiz, grade
+            from kb.quiz.generate import generate_quiz
+            from kb.quiz.grading import grade
 
             try:
                 quiz = generate_quiz(conn, n=5, seed=1)
@@ -262,10 +263,13 @@ def test_wiki_link_resolver_never_crashes_nor_escapes(text, titles):
     given_text=st.text(max_size=30),
 )
 def test_quiz_material_and_grading_never_crash(front, back, kind, given_text):
-    from kb.quiz import generate as quiz
+    from kb.quiz.markup import strip_markup
+    from kb.quiz.matching import accepted_answers, typed_answer_matches
+    from kb.quiz.model import CardRow
+    from kb.quiz.terms import AskableCard
 
     tried("quiz")
-    card = quiz.CardRow(
+    card = CardRow(
         id="c1",
         note="notes/x.md",
         line=3,
@@ -277,11 +281,11 @@ def test_quiz_material_and_grading_never_crash(front, back, kind, given_text):
         sibling="",
     )
     with bounded():
-        material = quiz.material_for(card)
+        material = AskableCard(card)
         material.question, material.answer, material.blank, material.terms  # noqa: B018 - each is computed
-        quiz.accepted_answers(back)
-        quiz.typed_answer_matches(back, given_text)
-        quiz.strip_markup(front)
+        accepted_answers(back)
+        typed_answer_matches(back, given_text)
+        strip_markup(front)
 
 
 PATHOLOGICAL = {

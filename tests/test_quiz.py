@@ -18,22 +18,14 @@ from hypothesis import strategies as st
 from kb.config import KnowledgeBase
 from kb.errors import KbError
 from kb.index.indexer import index
-from kb.quiz.generate import (
-    BLANK,
-    STOP_WORDS,
-    CardRow,
-    QuestionKind,
-    cloze_answer,
-    damerau_levenshtein,
-    generate_quiz,
-    grade,
-    material_for,
-    normalise,
-    parse_kinds,
-    strip_markup,
-    typed_answer_matches,
-    valid_term,
-)
+from kb.quiz.generate import generate_quiz
+from kb.quiz.grading import grade
+from kb.quiz.markup import strip_markup
+from kb.quiz.matching import damerau_levenshtein, typed_answer_matches
+from kb.quiz.model import BLANK, CardRow, QuestionKind, parse_kinds
+from kb.quiz.salience import valid_term
+from kb.quiz.terms import AskableCard, cloze_answer
+from kb.quiz.words import STOP_WORDS, normalise
 from kb.store.connection import open_store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -264,7 +256,7 @@ def _card(kind: str, front: str, back: str) -> CardRow:
 
 
 def test_key_point_asks_for_its_term():
-    m = material_for(_card("keypoint", "Forget gate", "decides what the cell state drops at each step."))
+    m = AskableCard(_card("keypoint", "Forget gate", "decides what the cell state drops at each step."))
     assert m.blank is not None
     assert m.blank.answer == "Forget gate"
     assert m.blank.prompt == f"{BLANK}: decides what the cell state drops at each step."
@@ -274,7 +266,7 @@ def test_key_point_asks_for_its_term():
 
 
 def test_a_bold_term_in_an_answer_is_blanked_below_its_question():
-    m = material_for(
+    m = AskableCard(
         _card("basic", "What does the forget gate do?", "It decides what the **cell state** drops.")
     )
     assert m.blank is not None
@@ -283,7 +275,7 @@ def test_a_bold_term_in_an_answer_is_blanked_below_its_question():
 
 
 def test_blank_hides_every_occurrence_of_its_term():
-    m = material_for(
+    m = AskableCard(
         _card("basic", "Why does it work?", "**Compounding** works because compounding never stops.")
     )
     assert m.blank is not None and m.blank.answer == "Compounding"
@@ -291,9 +283,9 @@ def test_blank_hides_every_occurrence_of_its_term():
 
 
 def test_a_sentence_without_bold_blanks_a_salient_term_not_a_stop_word():
-    from kb.quiz.generate import _blank_sentence
+    from kb.quiz.terms import blank_sentence
 
-    blank = _blank_sentence("Employees pay 6.2% of their wages to Social Security.")
+    blank = blank_sentence("Employees pay 6.2% of their wages to Social Security.")
     assert blank is not None and blank.answer == "Social Security"
 
 
@@ -311,7 +303,7 @@ def test_cloze_from_the_anki_form_when_front_and_back_differ_in_markup():
         cloze_text="Employees pay {{c1::6.2%::rate}} **Social Security** tax.",
         cloze_index=1,
     )
-    m = material_for(card)
+    m = AskableCard(card)
     assert m.blank is not None
     assert (m.blank.answer, m.blank.prompt) == ("6.2%", f"Employees pay {BLANK} (rate) Social Security tax.")
 
@@ -353,7 +345,7 @@ def test_no_blank_is_a_stop_word_or_markup_and_no_prompt_holds_its_answer(parts)
             "basic": "Which one?",
             "cloze": sentence.replace(parts[0], "[...]", 1),
         }[kind]
-        m = material_for(_card(kind, front, sentence))
+        m = AskableCard(_card(kind, front, sentence))
         if m.blank is None:
             continue
         assert valid_term(m.blank.answer)
@@ -706,17 +698,17 @@ def test_terminal_ui_shows_feedback_score_and_misses(kb_conn, monkeypatch):
 
     from rich.console import Console
 
-    from kb.commands import quiz as quiz_cmd_module
+    from kb.quiz.terminal import RichUI, run_quiz
 
     kb, conn = kb_conn
     quiz = generate_quiz(conn, n=3, seed=12)
     answers = [right_answer_for(q.to_json()) for q in quiz.questions]
     answers[0] = wrong_answer_for(quiz.questions[0].to_json())
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(answers) + "\n"))
-    ui = quiz_cmd_module._RichUI()
+    ui = RichUI()
     out = io.StringIO()
     ui.console = Console(file=out, width=120, color_system=None)
-    quiz_cmd_module._run(kb, conn, quiz, ui, None)
+    run_quiz(kb, conn, quiz, ui, None)
     text = out.getvalue()
     assert "✗ wrong" in text and "✓ right" in text
     assert quiz.questions[0].where in text

@@ -10,7 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from kb.quiz.generate import Question, QuestionKind, Quiz, Verdict
+from kb.quiz.grading import Verdict
+from kb.quiz.model import Question, QuestionKind, Quiz
 
 
 def _iso(at: datetime) -> str:

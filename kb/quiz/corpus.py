@@ -1,0 +1,144 @@
+"""The store as a quiz reads it: the notes and cards in scope, each note's askable cards, tags, similar notes.
+
+Read only. A :class:`Corpus` lives for one quiz and reads each note's cards, tags and neighbours once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from kb.errors import KbError
+from kb.quiz.markup import HTML_TAG_RE
+from kb.quiz.model import CardRow, Scope
+from kb.quiz.terms import AskableCard
+from kb.search.query import note_filter
+
+_CARD_COLUMNS = (
+    "c.id, c.note, c.line, c.position, c.kind, c.front, c.back, c.context, c.sibling, c.suspended, c.generated, "
+    "c.cloze_text, c.cloze_index"
+)
+
+
+def _scope_sql(scope: Scope) -> tuple[str, list[object]]:
+    where = ["c.orphaned_at IS NULL", "c.suspended = 0"]
+    params: list[object] = []
+    if scope.note:
+        where.append("c.note = ?")
+        params.append(scope.note)
+    filters, filter_params = note_filter("c.note", tag=scope.tag, note_type=scope.type)
+    return " AND ".join(where + filters), params + filter_params
+
+
+def check_scope(conn: sqlite3.Connection, scope: Scope) -> None:
+    """A scope naming nothing that exists is a user mistake with a one-line answer."""
+    if scope.note and not conn.execute("SELECT 1 FROM notes WHERE path = ?", (scope.note,)).fetchone():
+        raise KbError(f"{scope.note}: no such note in the index; see `kb notes list` for the paths")
+    if (
+        scope.tag
+        and not conn.execute("SELECT 1 FROM note_tags WHERE tag = ? LIMIT 1", (scope.tag,)).fetchone()
+    ):
+        raise KbError(f"quiz: no note has the tag {scope.tag!r}; see `kb tags` for the tags in use")
+    if (
+        scope.type
+        and not conn.execute("SELECT 1 FROM notes WHERE type = ? LIMIT 1", (scope.type.lower(),)).fetchone()
+    ):
+        types = [t for (t,) in conn.execute("SELECT DISTINCT type FROM notes ORDER BY type")]
+        raise KbError(
+            f"quiz: no note has the type {scope.type!r}; types in use: {', '.join(types) or 'none'}"
+        )
+
+
+def count_cards(conn: sqlite3.Connection, scope: Scope, cap: int) -> int:
+    """The cards in scope (not suspended, not orphaned), counted up to ``cap``."""
+    where, params = _scope_sql(scope)
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM cards c WHERE {where} LIMIT ?)"
+    return conn.execute(sql, [*params, cap]).fetchone()[0]
+
+
+def scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
+    """The notes in scope, in path order (the seed's shuffle starts from a stable order)."""
+    if scope.note:
+        return [scope.note]
+    where, params = note_filter("path", tag=scope.tag, note_type=scope.type, type_column="type")
+    sql = "SELECT path FROM notes" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY path"
+    return [p for (p,) in conn.execute(sql, params)]
+
+
+class Corpus:
+    """Every note's askable cards, tags and similar notes, read on demand and kept for the quiz being built."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._cards: dict[str, list[AskableCard]] = {}
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._similar: dict[tuple, list[str]] = {}
+
+    def cards(self, note: str) -> list[AskableCard]:
+        """The note's cards in their order in the note, suspended ones included, orphaned and raw HTML ones not."""
+        cached = self._cards.get(note)
+        if cached is None:
+            rows = self.conn.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards c WHERE c.note = ? AND c.orphaned_at IS NULL "
+                "ORDER BY c.position, c.id",
+                (note,),
+            ).fetchall()
+            # Raw HTML is not a question: the extractor keeps a line such as `<div>a::b</div>` as a card.
+            cached = [
+                AskableCard(card)
+                for card in (CardRow(*r) for r in rows)
+                if not (HTML_TAG_RE.search(card.front) or HTML_TAG_RE.search(card.back))
+            ]
+            self._cards[note] = cached
+        return cached
+
+    def tags(self, note: str) -> tuple[str, ...]:
+        cached = self._tags.get(note)
+        if cached is None:
+            rows = self.conn.execute("SELECT tag FROM note_tags WHERE note = ? ORDER BY tag", (note,))
+            cached = self._tags[note] = tuple(t for (t,) in rows)
+        return cached
+
+    def similar_notes(
+        self, note: str, words: Sequence[str], *, tags: tuple[str, ...] | None, limit: int = 8
+    ) -> list[str]:
+        """Notes most like ``words`` by the FTS5 index (bm25), optionally only those sharing one of ``tags``."""
+        key = (note, tuple(words), tags)
+        found = self._similar.get(key)
+        if found is None:
+            found = self._similar[key] = self._find_similar(note, words, tags, limit)
+        return found
+
+    def _find_similar(
+        self, note: str, words: Sequence[str], tags: tuple[str, ...] | None, limit: int
+    ) -> list[str]:
+        if tags is not None and not tags:
+            return []
+        tag_filter = ""
+        if tags:
+            tag_filter = (
+                f" AND path IN (SELECT note FROM note_tags WHERE tag IN ({','.join('?' * len(tags))}))"
+            )
+        found: list[str] = []
+        if words:
+            match = " OR ".join(f'"{w}"' for w in words)
+            try:
+                # A long note has several full-text rows (one per chunk): keep each note once.
+                rows = self.conn.execute(
+                    f"SELECT path FROM notes_fts WHERE notes_fts MATCH ?{tag_filter} AND path != ? "
+                    "ORDER BY rank LIMIT ?",
+                    [match, *(tags or ()), note, limit],
+                )
+                found = list(dict.fromkeys(p for (p,) in rows))
+            except sqlite3.OperationalError:
+                found = []
+        if len(found) < limit:
+            # Too few notes share a word: fill up with the neighbours in path order (same folder first).
+            rows = self.conn.execute(
+                f"SELECT path FROM notes WHERE path != ?{tag_filter} ORDER BY path >= ? DESC, path LIMIT ?",
+                [note, *(tags or ()), note, limit * 2],
+            ).fetchall()
+            for (p,) in rows:
+                if p not in found and len(found) < limit:
+                    found.append(p)
+        return found

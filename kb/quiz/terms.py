@@ -1,0 +1,280 @@
+"""What a card can be asked: a question with its answer, a sentence with a term blanked, terms for other questions.
+
+Built from the ``cards`` table as the card extractor fills it. A card whose front already gives its back away offers
+no question; a key point or definition offers its term as a blank; a cloze card offers its own deletion; a sentence
+with a bold term offers its most salient term (see :mod:`kb.quiz.salience`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from kb.quiz.markup import ANKI_CLOZE_RE, MATH_RE, STRONG_RE, strip_markup, strong_text
+from kb.quiz.model import BLANK, CardRow
+from kb.quiz.salience import clean_term, salient_terms, valid_term
+from kb.quiz.words import content_words, is_termlike, normalise
+
+# Where a blank goes while a prompt is built: a character no note holds, replaced by BLANK at the end.
+_MARK = "\x00"
+_BRACKET_RE = re.compile(r"\[([^\[\]]*)\]")
+# A user's cloze deletion may be longer than a term kb picks itself.
+_MAX_CLOZE_WORDS = 12
+# A short front this many words or fewer, not a question, names a term ("Gradient clipping").
+_TERM_FRONT_WORDS = 6
+
+
+class BlankedSentence(NamedTuple):
+    prompt: str  # plain text with BLANK where the term was
+    answer: str  # plain text of the blanked term
+    sentence: str  # plain text of the whole sentence
+    lead: str = ""  # the card's question, shown above the sentence when the sentence answers it
+
+
+class QuestionAndAnswer(NamedTuple):
+    question: str | None
+    answer: str | None
+
+
+class ClozeDeletion(NamedTuple):
+    deleted: str  # the hidden text, as on the card's back
+    prompt: str  # the front with the deletion as a marker (and its hint in parentheses)
+
+
+class BlankAndTerms(NamedTuple):
+    blank: BlankedSentence | None
+    terms: tuple[str, ...]
+
+
+_NO_QUESTION = QuestionAndAnswer(None, None)
+
+
+class AskableCard:
+    """What one card offers a quiz: a question and its answer, a sentence with a blank, terms for distractors.
+
+    Computed lazily: most cards of a quiz are only read for their answers, as distractors of other questions.
+    """
+
+    __slots__ = ("card", "_front_plain", "_statement", "_question_and_answer", "_blank_and_terms", "_terms")
+
+    def __init__(self, card: CardRow):
+        self.card = card
+        self._front_plain: str | None = None
+        self._statement: str | None = None
+        self._question_and_answer: QuestionAndAnswer | None = None
+        self._blank_and_terms: BlankAndTerms | None = None
+        self._terms: tuple[str, ...] | None = None
+
+    @property
+    def front_plain(self) -> str:
+        if self._front_plain is None:
+            self._front_plain = strip_markup(self.card.front)
+        return self._front_plain
+
+    @property
+    def statement(self) -> str:
+        """The plain back: a wrong answer to other cards' questions."""
+        if self._statement is None:
+            self._statement = strip_markup(self.card.back)
+        return self._statement
+
+    @property
+    def question(self) -> str | None:
+        return self._qa().question
+
+    @property
+    def answer(self) -> str | None:
+        return self._qa().answer
+
+    @property
+    def blank(self) -> BlankedSentence | None:
+        if self._blank_and_terms is None:
+            self._blank_and_terms = blank_and_terms(self.card, self.front_plain, self.statement, self.answer)
+        return self._blank_and_terms.blank
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Plain terms of the card (bold, highlighted, cloze deletions, short answers): distractor stock."""
+        if self._blank_and_terms is not None:
+            return self._blank_and_terms.terms
+        if self._terms is None:
+            # Without the sentence scan: most cards are only ever read for their terms, as distractors.
+            self._terms = blank_and_terms(
+                self.card, self.front_plain, self.statement, self.answer, scan=False
+            ).terms
+        return self._terms
+
+    def _qa(self) -> QuestionAndAnswer:
+        if self._question_and_answer is None:
+            self._question_and_answer = question_and_answer(self.card, self.front_plain, self.statement)
+        return self._question_and_answer
+
+
+def question_and_answer(card: CardRow, front_plain: str, back_plain: str) -> QuestionAndAnswer:
+    """The card as a question and its answer, or none when it is a cloze card or its front gives the back away."""
+    if card.kind == "cloze" or not front_plain or not back_plain:
+        return _NO_QUESTION
+    if reveals(front_plain, back_plain):
+        return _NO_QUESTION
+    return QuestionAndAnswer(question_text(front_plain, back_plain), back_plain)
+
+
+def question_text(front: str, answer: str) -> str:
+    """A card's front as a question: a bare term becomes "What is X?", a description asks for its term."""
+    if front.rstrip().endswith("?"):
+        return front
+    words = front.split()
+    if len(words) <= 6 and len(answer.split()) > len(words):
+        return f"What is {front.rstrip(' :.')}?"
+    if len(answer.split()) <= 6 and len(words) >= 5:
+        return f"Which term is this? {front}"
+    return f"{front.rstrip(' :')} …?"
+
+
+def reveals(front: str, back: str) -> bool:
+    """Whether showing ``front`` gives ``back`` away, or ``back`` merely repeats ``front``."""
+    fn, bn = normalise(front), normalise(back)
+    if not fn or not bn or bn in fn or fn in bn:
+        return True
+    fw = content_words(front) - {"key", "point", "points"}
+    # A short front whose every word is in the back ("Key point: standard deduction" -> "The standard deduction is").
+    return len(front.split()) <= 8 and bool(fw) and fw <= content_words(back)
+
+
+def blank_and_terms(
+    card: CardRow, front_plain: str, back_plain: str, answer: str | None, *, scan: bool = True
+) -> BlankAndTerms:
+    """The card's blank (``scan=False``: skip looking for one in its sentences) and its distractor terms."""
+    terms = list(emphasised_terms(card.front) + emphasised_terms(card.back))
+    if card.kind == "cloze":
+        return _cloze_blank_and_terms(card, back_plain, terms)
+    blank = None
+    short_front = len(front_plain.split()) <= _TERM_FRONT_WORDS and not front_plain.endswith("?")
+    term = clean_term(front_plain)
+    if short_front and len(back_plain.split()) >= len(front_plain.split()) and valid_term(term):
+        # A key point ("**term**: what follows") or a definition: the term is the blank.
+        if normalise(term) not in normalise(back_plain):
+            blank = BlankedSentence(
+                prompt=f"{BLANK}: {back_plain}", answer=term, sentence=f"{term}: {back_plain}"
+            )
+            terms.insert(0, term)
+    elif not scan:
+        pass
+    elif card.kind == "keypoint":
+        blank = blank_sentence(card.back)
+    elif STRONG_RE.search(card.back):
+        blank = blank_sentence(card.back, lead=front_plain)
+    if answer and is_termlike(answer) and valid_term(answer):
+        terms.append(answer)
+    return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
+
+
+def _cloze_blank_and_terms(card: CardRow, back_plain: str, terms: list[str]) -> BlankAndTerms:
+    blank = None
+    found = cloze_blank(card)
+    if found is not None:
+        term = clean_term(found.deleted)
+        if valid_term(term, max_words=_MAX_CLOZE_WORDS) and normalise(term) not in normalise(
+            found.prompt.replace(BLANK, " ")
+        ):
+            blank = BlankedSentence(prompt=found.prompt, answer=term, sentence=back_plain)
+            # A generated deletion is kb's guess at the salient words: askable, but no distractor for others.
+            if not card.generated:
+                terms.insert(0, term)
+    return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
+
+
+def emphasised_terms(raw: str) -> tuple[str, ...]:
+    """The bold and highlighted terms and the cloze deletions of a Markdown text, each once, as plain text."""
+    terms = []
+    for m in STRONG_RE.finditer(MATH_RE.sub(" ", raw)):
+        term = clean_term(strong_text(m))
+        if valid_term(term):
+            terms.append(term)
+    for m in ANKI_CLOZE_RE.finditer(raw):
+        term = clean_term(m.group(2))
+        if valid_term(term):
+            terms.append(term)
+    return tuple(dict.fromkeys(terms))
+
+
+def cloze_answer(front: str, back: str) -> ClozeDeletion | None:
+    """For a cloze card, the deleted text and the front with the deletion as a marker (``\\x00``), or None.
+
+    The extractor shows a deletion as ``[...]`` (or ``[hint]``) on the front and the full text on the back, so the
+    deletion is what the back has where the front has the bracket.
+    """
+    spans = sorted(_BRACKET_RE.finditer(front), key=lambda m: m.group(1) != "...")
+    for m in spans:
+        prefix, suffix = front[: m.start()], front[m.end() :]
+        if len(prefix) + len(suffix) > len(back) or not back.startswith(prefix) or not back.endswith(suffix):
+            continue
+        deleted = back[len(prefix) : len(back) - len(suffix)]
+        if not deleted.strip() or deleted == m.group(1) or deleted == m.group(0):
+            continue
+        hint = m.group(1).strip()
+        shown = f" ({hint})" if hint and hint != "..." else ""
+        return ClozeDeletion(deleted, prefix + _MARK + shown + suffix)
+    return None
+
+
+def cloze_blank(card: CardRow) -> ClozeDeletion | None:
+    """A cloze card's deletion and its prompt with BLANK, or None when it hides more than one span."""
+    found = cloze_answer(card.front, card.back)
+    if found is not None:
+        return ClozeDeletion(found.deleted, strip_markup(found.prompt).replace(_MARK, BLANK))
+    # Front and back may differ in other markup; the Anki form of the source names the deletion.
+    if card.cloze_text and card.cloze_index:
+        hidden = [m for m in ANKI_CLOZE_RE.finditer(card.cloze_text) if int(m.group(1)) == card.cloze_index]
+        if len(hidden) != 1:
+            return None
+        hint = (hidden[0].group(3) or "").strip()
+        marker = f"[{hint}]" if hint else "[...]"
+        front = strip_markup(card.front)
+        if front.count(marker) != 1:
+            return None
+        shown = f"{BLANK} ({hint})" if hint else BLANK
+        return ClozeDeletion(hidden[0].group(2), front.replace(marker, shown))
+    return None
+
+
+def blank_sentence(raw: str, lead: str = "") -> BlankedSentence | None:
+    """The sentence with its most salient term blanked, every other occurrence of the term blanked too."""
+    if _MARK in raw:
+        return None
+    sentence = strip_markup(raw)
+    for term in salient_terms(raw):
+        prompt = strip_markup(raw[: term.start] + _MARK + raw[term.end :])
+        prompt = blank_occurrences(prompt, term.text).replace(_MARK, BLANK)
+        if normalise(term.text) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
+            continue
+        if normalise(term.text) in normalise(lead):
+            continue
+        return BlankedSentence(prompt=prompt, answer=term.text, sentence=sentence, lead=lead)
+    return None
+
+
+def blank_occurrences(text: str, term: str) -> str:
+    """Every whole-word occurrence of ``term`` (any case, plural -s/-es too) replaced by the blank marker."""
+    low, key = text.lower(), term.lower()
+    out, i = [], 0
+    while True:
+        j = low.find(key, i)
+        if j < 0:
+            break
+        end = j + len(key)
+        for suffix in ("es", "s"):
+            if low.startswith(suffix, end) and not (
+                end + len(suffix) < len(low) and low[end + len(suffix)].isalnum()
+            ):
+                end += len(suffix)
+                break
+        before_ok = j == 0 or not (low[j - 1].isalnum() or low[j - 1] == "_")
+        after_ok = end >= len(low) or not (low[end].isalnum() or low[end] == "_")
+        if before_ok and after_ok:
+            out.append(text[i:j] + _MARK)
+        else:
+            out.append(text[i:end])
+        i = end
+    out.append(text[i:])
+    return "".join(out)

@@ -1,0 +1,56 @@
+"""Words as the quiz compares them: folded tokens, the comparison form of an answer, stop words, content words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kb.quiz.markup import strip_markup
+
+# Words that never make a blank and never count towards textual similarity.
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each either else ever every few for from further had has
+    have having he her here hers him his how however i if in into is it its itself just least less like many may me
+    might more most much must my neither no nor not now of off often on once one only or other our ours out over own
+    per rather same she should so some such than that the their theirs them then there these they this those though
+    through thus to too under until up upon us very via was we were what when where whether which while who whom whose
+    why will with within without would yet you your yours e.g i.e etc vs""".split()
+)
+ARTICLES = ("the", "a", "an")
+
+_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
+_SENTENCE_END_RE = re.compile(r"[.;!?]\s|[.;!?]$")
+
+
+def fold(text: str) -> str:
+    """Case and accents folded: ``Éclair`` -> ``eclair``."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words and numbers; ``60,000`` and ``60000`` give the same token, ``6.2%`` gives ``6.2``."""
+    out = []
+    for tok in _TOKEN_RE.findall(fold(text)):
+        if tok[0].isdigit():
+            tok = tok.replace(",", "")
+        out.append(tok)
+    return out
+
+
+def normalise(text: str) -> str:
+    """The comparison form of an answer: markup, case, accents, punctuation and spacing removed."""
+    return " ".join(tokens(strip_markup(text)))
+
+
+def content_words(text: str) -> set[str]:
+    """The words that say what a text is about: no stop words, no numbers, nothing under three letters."""
+    return {t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
+
+
+def is_termlike(text: str) -> bool:
+    """A short phrase rather than a sentence: it takes other terms as distractors, not other sentences."""
+    return len(text.split()) <= 6 and not _SENTENCE_END_RE.search(text.strip())
