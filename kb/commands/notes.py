@@ -164,10 +164,6 @@ def schema_cmd() -> None:
 
     Example: kb schema
     """
-    from kb.store.connection import open_store
+    from kb.store.connection import open_store, schema_sql
 
-    conn = open_store(get_kb().db)
-    for (sql,) in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'notes_fts_%' ORDER BY rowid"
-    ):
-        click.echo(sql.strip() + ";\n")
+    click.echo(schema_sql(open_store(get_kb().db)), nl=False)
