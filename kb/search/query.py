@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from kb.errors import KbError
-from kb.index.indexer import FTS_SHIFT
+from kb.store.fulltext import FTS_SHIFT
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
@@ -49,7 +49,7 @@ def to_fts_query(query: str) -> str:
     parts: list[str] = []
     for phrase, word in _TOKEN_RE.findall(query):
         if phrase:
-            words = phrase.split()
+            words = phrase.replace("\0", " ").split()  # FTS5 reads a NUL as the end of the query
             if words:
                 parts.append('"' + " ".join(w.replace('"', "") for w in words) + '"')
             continue
