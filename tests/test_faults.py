@@ -112,8 +112,8 @@ def check_index_consistent(root: Path, conn: sqlite3.Connection) -> None:
     """notes, headings, tags, full-text rows and cards agree with each other and with the files on disk."""
     from kb.cards.extractor import extract_cards
     from kb.config import KnowledgeBase
-    from kb.store.fulltext import FTS_SHIFT
     from kb.notes.reader import parse_note
+    from kb.store.fulltext import FTS_SHIFT
 
     kb = KnowledgeBase.open(root)
     on_disk = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "notes").rglob("*.md")}

@@ -40,9 +40,7 @@ __all__ = [
 ]
 
 
-def index(
-    kb: KnowledgeBase, conn: sqlite3.Connection, *, full: bool = False
-) -> IndexReport:
+def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, full: bool = False) -> IndexReport:
     """Bring the index up to date with the notes folder and return what changed (``full``: re-read every note)."""
     return apply(kb, conn, plan(kb.notes, kb.root, conn, full=full, config_key=kb.config_key))
 
