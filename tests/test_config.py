@@ -1,6 +1,6 @@
 import pytest
 
-from kb.config import KnowledgeBase, db_path, find_root, load_mkdocs_yml, load_settings, make_settings
+from kb.config import KnowledgeBase, db_path, find_root, load_mkdocs_yml, make_settings
 from kb.errors import KbError
 
 
@@ -47,7 +47,7 @@ def test_mkdocs_yml_with_python_name_tags_loads(kbroot):
     )
     config = load_mkdocs_yml(kbroot.root)
     assert config["docs_dir"] == "notes"
-    settings = load_settings(kbroot.root)
+    settings = KnowledgeBase.open(kbroot.root).settings
     assert settings.desired_retention == 0.85
     assert settings.new_per_day == 5
 
