@@ -4,8 +4,8 @@ Commands import their modules lazily so that a no-op ``kb index`` pays only for 
 note. Domain errors (``KbError``) become one-line messages with exit status 1, never tracebacks.
 
 ``kb index`` and ``kb index -q`` (optionally after ``--root DIR``), which every editor hook and shell prompt may run,
-take a fast path in ``main()`` that does not import click at all (click costs about 40 ms, more than a stat of
-10,000 notes); it prints and exits exactly as the click command does. The click app itself (``cli``, ``LazyGroup``) is
+take a fast path in ``main()`` that does not import click at all (importing click costs more than a stat of
+every note); it prints and exits exactly as the click command does. The click app itself (``cli``, ``LazyGroup``) is
 built on first access to those names, so importing this module stays cheap.
 """
 

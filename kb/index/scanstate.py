@@ -34,10 +34,10 @@ def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True)
     """Every ``*.md`` regular file under ``notes_dir`` (hidden entries skipped), as ``prefix/relative/path``.
 
     Returns (entries, errors). With ``stats``, entries is ``{path: os.stat_result}``; without, it is the snapshot's
-    lines (see ``line``), which spares keeping 10,000 stat results alive: a fifth of the walk's time.
+    lines (see ``line``), which spares keeping every stat result alive.
 
     Stat calls relative to an open folder (``by_fd``: fstatat) spare the kernel a walk down the whole path for each
-    note: a fifth of the stat time when the knowledge base sits a few folders deep. A folder reached twice (a
+    note, which counts when the knowledge base sits a few folders deep. A folder reached twice (a
     symlink loop) is walked once; an unreadable folder or note is an error (NoteError), the rest still scanned.
     """
     found: dict[str, os.stat_result] = {}
