@@ -110,17 +110,7 @@ def add_cmd(
     from kb.search.query import note_outcome
 
     if title is None:
-        if not _interactive() or body == "-":
-            raise KbError(
-                'no title given; write kb add "Atomic Habits" --type book (kb asks only in a terminal)'
-            )
-        title = click.prompt("Title", value_proc=_ask_title)
-        if note_type is None:
-            note_type = click.prompt(
-                "Type (book, podcast, article, course, topic, or your own word)",
-                default="book",
-                value_proc=_ask_type,
-            )
+        title, note_type = _prompt(note_type, body)
     note_type = check_type("topic" if note_type is None else note_type)
     new = NewNote(
         title=check_title(title),
@@ -139,6 +129,24 @@ def add_cmd(
     outcome = note_outcome(conn, created.rel, new.title)
     conn.close()
     url = page_url(kb.notes, created.path, load_mkdocs_yml(kb.root))
+    _print(created, new, outcome, url, as_json)
+
+
+def _prompt(note_type: str | None, body: str | None) -> tuple[str, str | None]:
+    """Ask for the title (and the type, unless given), in a terminal only."""
+    if not _interactive() or body == "-":
+        raise KbError('no title given; write kb add "Atomic Habits" --type book (kb asks only in a terminal)')
+    title = click.prompt("Title", value_proc=_ask_title)
+    if note_type is None:
+        note_type = click.prompt(
+            "Type (book, podcast, article, course, topic, or your own word)",
+            default="book",
+            value_proc=_ask_type,
+        )
+    return title, note_type
+
+
+def _print(created, new, outcome, url: str, as_json: bool) -> None:
     if as_json:
         echo_json(
             {
