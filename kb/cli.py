@@ -4,8 +4,8 @@ Commands import their modules lazily so that a no-op ``kb index`` pays only for 
 note. Domain errors (``KbError``) become one-line messages with exit status 1, never tracebacks.
 
 ``kb index`` and ``kb index -q`` (optionally after ``--root DIR``), which every editor hook and shell prompt may run,
-take a fast path in ``main()`` that does not import click at all (click costs about 40 ms, more than a stat of
-10,000 notes); it prints and exits exactly as the click command does. The click app itself (``cli``, ``LazyGroup``) is
+take a fast path in ``main()`` that does not import click at all (importing click costs more than a stat of
+every note); it prints and exits exactly as the click command does. The click app itself (``cli``, ``LazyGroup``) is
 built on first access to those names, so importing this module stays cheap.
 """
 
@@ -163,9 +163,9 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     """``kb index`` without click: the same work (index, then journal replay), output and exit status as
     ``kb.commands.notes.index_cmd``.
 
-    When nothing changed since the last up-to-date scan (kb.scanstate.quick_index), that is all it does: a stat of
+    When nothing changed since the last up-to-date scan (kb.index.scanstate.quick_index), that is all it does: a stat of
     each note and one query, with nothing imported beyond sqlite3. Otherwise, while mkdocs.yml is unchanged it is
-    not parsed either (kb.configcache), and the notes table is compared row by row (kb.indexer.plan).
+    not parsed either (the cache in kb.config), and the notes table is compared row by row (kb.index.planning.plan).
     """
     from kb.index.scanstate import quick_index
 
@@ -174,8 +174,7 @@ def _fast_index(root: str | None, quiet: bool) -> int:
         if not quiet:
             print(f"{count} notes, up to date")  # IndexReport.summary() of a plan with nothing to do
         return 0
-    from kb.config import KnowledgeBase, db_path, find_root
-    from kb.configcache import cached_kb, remember
+    from kb.config import KnowledgeBase, cached_kb, db_path, find_root, remember
     from kb.index.indexer import apply, plan
     from kb.store.connection import open_store
 

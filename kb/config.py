@@ -2,7 +2,8 @@
 
 The knowledge-base root is the folder holding ``mkdocs.yml``: given by ``--root`` or ``KB_ROOT``, otherwise found by
 walking up from the current directory the way git finds ``.git``. The notes folder is mkdocs' ``docs_dir``. The
-database is ``<root>/.kb/kb.db`` unless ``KB_DB`` names another file.
+database is ``<root>/.kb/kb.db`` unless ``KB_DB`` names another file. ``KnowledgeBase`` has a property for every
+path under ``.kb/`` (their names are in ``kb.layout``).
 
 kb's settings are the options of the ``kb`` plugin in ``mkdocs.yml``, so the site and the CLI read the same values::
 
@@ -10,6 +11,12 @@ kb's settings are the options of the ``kb`` plugin in ``mkdocs.yml``, so the sit
       - kb:
           desired_retention: 0.9
           new_per_day: 20
+
+mkdocs.yml as kb last read it is cached beside the database (``.kb/kb.db-config``, git-ignored with it), so a command
+does not import PyYAML and parse the file again while it is unchanged: ``open_kb`` is ``KnowledgeBase.open`` through
+that cache, keyed by the size, mtime and inode of mkdocs.yml and the root's path (a moved folder keeps them). A
+changed mkdocs.yml never matches, so it is parsed and validated again and its errors reported as before; the
+settings are re-validated from the cached options every time (cheap).
 """
 
 from __future__ import annotations
@@ -20,9 +27,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from kb import layout
 from kb.errors import KbError
-
-CONFIG_NAME = "mkdocs.yml"
+from kb.layout import CONFIG_NAME
 
 DEFAULT_KEYPOINT_HEADINGS = (
     "key points",
@@ -63,8 +70,7 @@ def config_key(root: Path) -> str:
 
 def db_path(root: Path) -> Path:
     """The SQLite file: ``$KB_DB`` or ``<root>/.kb/kb.db``."""
-    env = os.environ.get("KB_DB")
-    return Path(env).expanduser() if env else root / ".kb" / "kb.db"
+    return Path(layout.db_file(str(root)))
 
 
 # mkdocs.yml may hold tags such as ``!!python/name:material.extensions.emoji.twemoji`` or ``!ENV``, which a plain
@@ -135,7 +141,7 @@ class Settings:
     keypoint_cards: bool = True
     device: str = ""  # journal file name; default: this machine's host name
     parameters: tuple[float, ...] = ()  # FSRS parameters saved by `kb optimize`
-    templates_dir: str = ".kb/templates"
+    templates_dir: str = layout.TEMPLATES_DIR
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -213,10 +219,6 @@ def make_settings(options: dict[str, Any], where: str = CONFIG_NAME) -> Settings
     return Settings(**values, extra=extra)
 
 
-def load_settings(root: Path) -> Settings:
-    return make_settings(plugin_options(load_mkdocs_yml(root)), where=str(root / CONFIG_NAME))
-
-
 def notes_dir(root: Path, config: dict[str, Any] | None = None) -> Path:
     """The notes folder: mkdocs' ``docs_dir`` (``notes`` in a kb knowledge base; mkdocs' default is ``docs``)."""
     if config is None:
@@ -242,7 +244,7 @@ class KnowledgeBase:
     settings: Settings
     site_url: str = ""
     # size, mtime and inode of mkdocs.yml as it was before it was read ("" when unknown): what a snapshot of the
-    # notes folder records so a no-op `kb index` can trust it without reading mkdocs.yml (kb.scanstate)
+    # notes folder records so a no-op `kb index` can trust it without reading mkdocs.yml (kb.index.scanstate)
     config_key: str = field(default="", compare=False)
 
     @classmethod
@@ -271,5 +273,128 @@ class KnowledgeBase:
             return path.as_posix()
 
     @property
+    def state_dir(self) -> Path:
+        """``.kb/``: the database (unless ``KB_DB`` puts it elsewhere), the journal, drafts, parameters."""
+        return self.root / layout.STATE_DIR
+
+    @property
     def journal_dir(self) -> Path:
-        return self.root / ".kb" / "journal"
+        """The review journal: ``.kb/journal/<device>.jsonl``."""
+        return Path(layout.journal_dir(str(self.root)))
+
+    @property
+    def parameters_file(self) -> Path:
+        """FSRS parameters fitted by ``kb optimize``: ``.kb/parameters.json``."""
+        return self.state_dir / layout.PARAMETERS_NAME
+
+    @property
+    def drafts_dir(self) -> Path:
+        """Text of a ``kb add`` whose editor failed: ``.kb/drafts/``."""
+        return self.state_dir / layout.DRAFTS_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        """The user's ``kb add`` templates: the ``templates_dir`` setting (default ``.kb/templates``)."""
+        return templates_folder(self.root, self.settings.templates_dir)
+
+    @property
+    def config_cache(self) -> Path:
+        """mkdocs.yml as last read (see ``open_kb``): beside the database, ``.kb/kb.db-config``."""
+        return cache_path(self.db)
+
+
+def templates_folder(root: Path, templates_dir: str) -> Path:
+    """The folder with the user's templates (a ``templates_dir`` setting, relative to the root)."""
+    return (root / os.path.expanduser(templates_dir)).resolve()
+
+
+# --- the cache of mkdocs.yml -----------------------------------------------------------------------------------------
+
+
+def cache_path(db: Path) -> Path:
+    return Path(f"{db}-config")
+
+
+def cached_kb(root: Path, db: Path) -> KnowledgeBase | None:
+    """The KnowledgeBase from the cache, without parsing mkdocs.yml; None when mkdocs.yml changed since."""
+    import json
+
+    try:
+        with open(cache_path(db), encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data["key"] != config_key(root) or data["root"] != str(
+            root
+        ):  # a moved folder keeps mtime and inode
+            return None
+        return _from_cache(root, db, data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _from_cache(root: Path, db: Path, data: dict) -> KnowledgeBase:
+    return KnowledgeBase(
+        root=root,
+        notes=Path(data["notes"]),
+        db=db,
+        settings=make_settings(data["options"], where=str(root / CONFIG_NAME)),
+        site_url=data["site_url"],
+        config_key=data["key"],
+    )
+
+
+# KnowledgeBases opened from mkdocs.yml in this process, by id, whose cache is not written yet: commands write it
+# once they have opened the store (``remember_opened``), so a command that fails early leaves no file behind.
+_unsaved: dict[int, KnowledgeBase] = {}
+
+
+def open_kb(root: str | os.PathLike | None = None) -> KnowledgeBase:
+    """``KnowledgeBase.open(root)``, from the cache while mkdocs.yml is unchanged."""
+    found = find_root(explicit=root)
+    cached = cached_kb(found, db_path(found))
+    if cached is not None:
+        return cached
+    kb = KnowledgeBase.open(found)
+    _unsaved[id(kb)] = kb
+    return kb
+
+
+def remember_opened(kb: KnowledgeBase) -> None:
+    """Write the cache if ``kb`` came from ``open_kb`` parsing mkdocs.yml (no-op when it came from the cache)."""
+    if _unsaved.pop(id(kb), None) is kb:
+        remember(kb)
+
+
+def remember(kb: KnowledgeBase) -> None:
+    """Write the cache for a KnowledgeBase just opened from mkdocs.yml.
+
+    Only when rebuilding from the cached values gives back an equal KnowledgeBase (options that JSON cannot carry,
+    or a field this module does not know about, mean no cache, never a wrong one).
+    """
+    import json
+
+    try:
+        # mkdocs.yml as it was before kb read it: if it changed since, the key never matches
+        key = kb.config_key or config_key(kb.root)
+        options = plugin_options(load_mkdocs_yml(kb.root))
+        data = {
+            "key": key,
+            "root": str(kb.root),
+            "notes": str(kb.notes),
+            "site_url": kb.site_url,
+            "options": options,
+        }
+        data = json.loads(json.dumps(data))
+        rebuilt = _from_cache(kb.root, kb.db, data)
+        if rebuilt != kb or rebuilt.settings.extra != kb.settings.extra or key != config_key(kb.root):
+            return
+        if (
+            not kb.db.parent.is_dir()
+        ):  # never the first to create .kb/: a failing command leaves nothing behind
+            return
+        target = kb.config_cache
+        tmp = target.with_name(f"{target.name}.{os.getpid()}")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, target)
+    except Exception:  # noqa: BLE001 - only a cache: the next command parses mkdocs.yml again
+        return

@@ -24,12 +24,12 @@ from kb.notes.add import (
     check_type,
     create_exclusive,
     folder_for_type,
-    load_template,
     note_path,
     page_url,
     slugify,
 )
 from kb.notes.reader import parse_note
+from kb.notes.templates import load_template
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = ("book", "podcast", "article", "course", "topic")
@@ -681,7 +681,7 @@ def test_no_title_or_type_ever_yields_a_path_outside_notes(tmp_path_factory, tit
 @settings(max_examples=200, deadline=None)
 @given(title=st.text(min_size=1, max_size=200))
 def test_rendered_front_matter_always_reads_back_the_title(kb_template, title):
-    from kb.notes.add import NewNote, render
+    from kb.notes.templates import NewNote, render
 
     title = title.strip()
     try:
@@ -741,7 +741,7 @@ def test_page_url_follows_mkdocs_settings(tmp_path):
 @pytest.mark.parametrize("kind", TEMPLATES)
 def test_templates_left_as_they_are_give_no_cards_and_no_card_problems(kind, tmp_path):
     cards = pytest.importorskip("kb.cards.extractor")
-    from kb.notes.add import NewNote, render
+    from kb.notes.templates import NewNote, render
 
     template = load_template(tmp_path, ".kb/templates", kind)
     text = render(

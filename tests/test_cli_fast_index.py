@@ -169,8 +169,7 @@ def test_noop_index_imports_neither_click_nor_yaml_nor_sqlite_utils_nor_the_sche
 
 
 def test_commands_reuse_what_mkdocs_yml_said_until_it_changes(kb_root):
-    from kb.config import KnowledgeBase
-    from kb.configcache import cache_path, open_kb
+    from kb.config import KnowledgeBase, cache_path, open_kb
 
     assert fast(kb_root, "search", "habit").returncode == 0
     assert cache_path(kb_root / ".kb" / "kb.db").is_file()

@@ -1,6 +1,6 @@
 import pytest
 
-from kb.config import KnowledgeBase, db_path, find_root, load_mkdocs_yml, load_settings, make_settings
+from kb.config import KnowledgeBase, db_path, find_root, load_mkdocs_yml, make_settings
 from kb.errors import KbError
 
 
@@ -47,7 +47,7 @@ def test_mkdocs_yml_with_python_name_tags_loads(kbroot):
     )
     config = load_mkdocs_yml(kbroot.root)
     assert config["docs_dir"] == "notes"
-    settings = load_settings(kbroot.root)
+    settings = KnowledgeBase.open(kbroot.root).settings
     assert settings.desired_retention == 0.85
     assert settings.new_per_day == 5
 
@@ -78,3 +78,81 @@ def test_broken_mkdocs_yml_names_file_and_line(kbroot):
     (kbroot.root / "mkdocs.yml").write_text("site_name: x\ndocs_dir: [notes\n")
     with pytest.raises(KbError, match=r"mkdocs.yml:\d+: mkdocs.yml is not valid YAML"):
         KnowledgeBase.open(kbroot.root)
+
+
+# ------------------------------------------------------------------------------------- every path under .kb/
+def test_every_state_path_is_under_the_state_folder(kbroot):
+    kb = KnowledgeBase.open(kbroot.root)
+    state = kbroot.root / ".kb"
+    assert kb.state_dir == state
+    assert kb.db == state / "kb.db"
+    assert kb.journal_dir == state / "journal"
+    assert kb.parameters_file == state / "parameters.json"
+    assert kb.drafts_dir == state / "drafts"
+    assert kb.templates_dir == state / "templates"
+    assert kb.config_cache == state / "kb.db-config"
+
+
+def test_kb_db_moves_the_database_and_its_cache_but_not_the_journal(kbroot, tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_DB", str(tmp_path / "elsewhere" / "my.db"))
+    kb = KnowledgeBase.open(kbroot.root)
+    assert kb.db == tmp_path / "elsewhere" / "my.db"
+    assert kb.config_cache == tmp_path / "elsewhere" / "my.db-config"
+    assert kb.journal_dir == kbroot.root / ".kb" / "journal"  # the journal is committed with the notes
+
+
+def test_the_templates_dir_setting_moves_the_templates(kbroot):
+    (kbroot.root / "mkdocs.yml").write_text(
+        "site_name: x\ndocs_dir: notes\nplugins:\n  - kb:\n      templates_dir: my-templates\n"
+    )
+    assert KnowledgeBase.open(kbroot.root).templates_dir == kbroot.root / "my-templates"
+
+
+def test_the_fast_path_finds_the_same_database_and_journal(kbroot, tmp_path, monkeypatch):
+    from kb import layout
+
+    kb = KnowledgeBase.open(kbroot.root)
+    assert layout.db_file(str(kbroot.root)) == str(kb.db)
+    assert layout.journal_dir(str(kbroot.root)) == str(kb.journal_dir)
+    monkeypatch.setenv("KB_DB", "~/x.db")
+    assert layout.db_file(str(kbroot.root)) == str(KnowledgeBase.open(kbroot.root).db)
+
+
+# ------------------------------------------------------------------------------------- the mkdocs.yml cache
+def test_open_kb_reads_mkdocs_yml_once_while_it_is_unchanged(kbroot, monkeypatch):
+    from kb import config
+    from kb.store.connection import open_store
+
+    kb = config.open_kb(kbroot.root)
+    open_store(kb.db).close()
+    config.remember_opened(kb)
+    assert kb.config_cache.is_file()
+
+    def no_yaml(root):
+        raise AssertionError("mkdocs.yml parsed again")
+
+    monkeypatch.setattr(config, "load_mkdocs_yml", no_yaml)
+    again = config.open_kb(kbroot.root)
+    assert again == kb and again.settings == kb.settings
+
+
+def test_a_changed_mkdocs_yml_is_read_again(kbroot):
+    from kb import config
+    from kb.store.connection import open_store
+
+    kb = config.open_kb(kbroot.root)
+    open_store(kb.db).close()
+    config.remember_opened(kb)
+    (kbroot.root / "mkdocs.yml").write_text(
+        "site_name: x\ndocs_dir: notes\nplugins:\n  - kb:\n      new_per_day: 3\n"
+    )
+    assert config.cached_kb(kbroot.root, kb.db) is None
+    assert config.open_kb(kbroot.root).settings.new_per_day == 3
+
+
+def test_no_cache_is_written_before_the_state_folder_exists(kbroot):
+    from kb import config
+
+    kb = config.open_kb(kbroot.root)
+    config.remember_opened(kb)  # a command that failed before opening the store
+    assert not (kbroot.root / ".kb").exists()

@@ -112,8 +112,8 @@ def check_index_consistent(root: Path, conn: sqlite3.Connection) -> None:
     """notes, headings, tags, full-text rows and cards agree with each other and with the files on disk."""
     from kb.cards.extractor import extract_cards
     from kb.config import KnowledgeBase
-    from kb.index.indexer import FTS_SHIFT
     from kb.notes.reader import parse_note
+    from kb.store.fulltext import FTS_SHIFT
 
     kb = KnowledgeBase.open(root)
     on_disk = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "notes").rglob("*.md")}
@@ -457,7 +457,7 @@ def test_database_from_a_newer_or_damaged_file_is_a_clear_message(tmp_path):
 def test_note_changing_while_it_is_indexed_leaves_a_consistent_index(tmp_path, monkeypatch, fault):
     """The file changes between the scan (stat) and the read, as an editor saving or a `git mv` would do it."""
     from kb.config import KnowledgeBase
-    from kb.index import indexer
+    from kb.index import indexer, planning
     from kb.store.connection import open_store
 
     root = make_root(tmp_path / "kb", notes=8)
@@ -467,7 +467,7 @@ def test_note_changing_while_it_is_indexed_leaves_a_consistent_index(tmp_path, m
     for i in range(8):
         write_note(root, i, version=1)  # every note changed: all of them are read in the next run
     victim = root / "notes" / "topics" / "topic-003.md"
-    real_scan = indexer.scan
+    real_scan = planning.scan
 
     def scan_then_fault(notes_dir, root_dir):
         found, errors = real_scan(notes_dir, root_dir)
@@ -483,9 +483,9 @@ def test_note_changing_while_it_is_indexed_leaves_a_consistent_index(tmp_path, m
             victim.mkdir()
         return found, errors
 
-    monkeypatch.setattr(indexer, "scan", scan_then_fault)
+    monkeypatch.setattr(planning, "scan", scan_then_fault)
     indexer.index(kb, conn)
-    monkeypatch.setattr(indexer, "scan", real_scan)
+    monkeypatch.setattr(planning, "scan", real_scan)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     if fault == "replaced-by-folder":
         victim.rmdir()

@@ -1,4 +1,4 @@
-"""A big batch of notes is read and parsed in a worker process (kb.indexer.PARALLEL_MIN) and its cards extracted in
+"""A big batch of notes is read and parsed in a worker process (kb.index.workers.PARALLEL_MIN) and its cards extracted in
 worker processes (kb.cardsync.PARALLEL_MIN); the index it builds must be exactly the one the in-process path builds:
 broken notes, touched-but-unchanged notes, edited and renamed notes and every card id included."""
 
@@ -13,7 +13,7 @@ import pytest
 
 from kb.cards import sync as cardsync
 from kb.config import KnowledgeBase
-from kb.index import indexer
+from kb.index import indexer, planning, tables, workers
 from kb.store.connection import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -44,7 +44,7 @@ def dump(db: Path, tables=tuple(TABLES)) -> dict[str, list]:
 
 def build(root: Path, db: Path, monkeypatch, parallel: bool):
     monkeypatch.setenv("KB_DB", str(db))
-    monkeypatch.setattr(indexer, "PARALLEL_MIN", 1 if parallel else 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1 if parallel else 10**9)
     monkeypatch.setattr(cardsync, "PARALLEL_MIN", 1 if parallel else 10**9)
     kb = KnowledgeBase.open(root)
     conn = open_store(kb.db)
@@ -147,8 +147,8 @@ def test_scan_through_folder_descriptors_finds_what_paths_find(tmp_path, monkeyp
     (notes / "ml" / "picture.png").write_bytes(b"\x89PNG")
 
     def scanned(by_descriptor: bool):
-        monkeypatch.setattr(indexer, "_SCANDIR_FD", by_descriptor)
-        found, errors = indexer.scan(notes, root)
+        monkeypatch.setattr(planning, "_SCANDIR_FD", by_descriptor)
+        found, errors = planning.scan(notes, root)
         return {p: (st.st_size, st.st_mtime_ns) for p, st in found.items()}, sorted(str(e) for e in errors)
 
     with_fd, with_paths = scanned(True), scanned(False)
@@ -209,7 +209,7 @@ def test_first_index_written_in_batches_equals_note_by_note(corpus, tmp_path, mo
     paragraphs = "\n\n".join(f"Paragraph {i} about gradient descent and habits." * 20 for i in range(150))
     (corpus / "notes" / "books" / "huge.md").write_text(f"# Huge\n\n{paragraphs}\n")  # several full-text rows
     batched = build(corpus, tmp_path / "batched.db", monkeypatch, parallel=parallel)
-    monkeypatch.setattr(indexer, "_fresh", lambda conn: False)
+    monkeypatch.setattr(tables, "is_fresh", lambda conn: False)
     one_by_one = build(corpus, tmp_path / "one-by-one.db", monkeypatch, parallel=parallel)
     assert batched.added == one_by_one.added and len(batched.added) == 43
     rowids = "SELECT rowid, path FROM notes ORDER BY rowid"
@@ -230,7 +230,7 @@ def test_a_failure_mid_run_leaves_no_worker_and_no_half_index(corpus, tmp_path, 
     import multiprocessing
 
     calls = []
-    real_flush = indexer._flush_fts
+    real_flush = tables.flush_fts
 
     def failing_flush(conn, rows):
         calls.append(len(rows))
@@ -238,8 +238,8 @@ def test_a_failure_mid_run_leaves_no_worker_and_no_half_index(corpus, tmp_path, 
             raise sqlite3.OperationalError("disk I/O error")
         real_flush(conn, rows)
 
-    monkeypatch.setattr(indexer, "FTS_BATCH", 8)  # several batches, the second one fails
-    monkeypatch.setattr(indexer, "_flush_fts", failing_flush)
+    monkeypatch.setattr(tables, "FTS_BATCH", 8)  # several batches, the second one fails
+    monkeypatch.setattr(tables, "flush_fts", failing_flush)
     with pytest.raises(sqlite3.OperationalError):
         build(corpus, tmp_path / "kb.db", monkeypatch, parallel=True)
     assert len(calls) == 2
@@ -248,7 +248,7 @@ def test_a_failure_mid_run_leaves_no_worker_and_no_half_index(corpus, tmp_path, 
     conn = sqlite3.connect(tmp_path / "kb.db")
     assert conn.execute("SELECT count(*) FROM notes").fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM cards").fetchone() == (0,)
-    monkeypatch.setattr(indexer, "_flush_fts", real_flush)
+    monkeypatch.setattr(tables, "flush_fts", real_flush)
     report = build(corpus, tmp_path / "kb.db", monkeypatch, parallel=True)  # the next run does it all
     assert len(report.added) == 42
     build(corpus, tmp_path / "serial.db", monkeypatch, parallel=False)
@@ -263,10 +263,10 @@ def test_chunks_taken_one_by_one_and_a_short_extraction_window_build_the_same_in
     time (results would otherwise pile up while the writing is behind). With chunks of a few notes, every note read
     when only the first chunk is written, and edited notes deleted between the scan and their reading, the index is
     still the in-process one."""
-    monkeypatch.setattr(indexer._Reader, "CHUNK", 3)
+    monkeypatch.setattr(workers.ReadPool, "CHUNK", 3)
     monkeypatch.setattr(cardsync, "_CHUNK", 2)
     monkeypatch.setattr(cardsync, "_AHEAD", 1)
-    real_all_read, real_rest = indexer._Reader.all_read, indexer._Reader.rest
+    real_all_read, real_rest = workers.ReadPool.all_read, workers.ReadPool.rest
     real_submit, real_plan = cardsync._Extraction._submit, indexer.plan
     still_to_take, out, deleted = [], [], []
 
@@ -294,8 +294,8 @@ def test_chunks_taken_one_by_one_and_a_short_extraction_window_build_the_same_in
             (root / path).unlink()
         return todo
 
-    monkeypatch.setattr(indexer._Reader, "all_read", all_read)
-    monkeypatch.setattr(indexer._Reader, "rest", rest)
+    monkeypatch.setattr(workers.ReadPool, "all_read", all_read)
+    monkeypatch.setattr(workers.ReadPool, "rest", rest)
     monkeypatch.setattr(cardsync._Extraction, "_submit", submit)
     dumps = {}
     for parallel in (True, False):

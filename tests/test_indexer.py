@@ -200,16 +200,16 @@ def test_file_deleted_between_scan_and_read_counts_as_deleted(kbroot, monkeypatc
     conn, _ = run(kbroot)
     path.write_text("# Gone, edited\n")
     bump_mtime(path)
-    import kb.index.indexer as indexer
+    import kb.index.planning as planning
 
-    real_scan = indexer.scan
+    real_scan = planning.scan
 
     def scan_then_delete(*args):
         found = real_scan(*args)
         path.unlink()
         return found
 
-    monkeypatch.setattr(indexer, "scan", scan_then_delete)
+    monkeypatch.setattr(planning, "scan", scan_then_delete)
     _, report = run(kbroot)
     assert not report.errors
     assert list(titles(conn)) == ["notes/kept.md"]

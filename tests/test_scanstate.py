@@ -175,9 +175,9 @@ def other_process(kb, statement: str) -> None:
     other.execute("PRAGMA foreign_keys = ON")
     with other:
         if statement.startswith("remove "):
-            from kb.index.indexer import _remove_note
+            from kb.index.tables import remove_note
 
-            _remove_note(other, statement.removeprefix("remove "))  # as `kb index` removes a deleted note
+            remove_note(other, statement.removeprefix("remove "))  # as `kb index` removes a deleted note
         else:
             other.execute(statement)
     other.close()

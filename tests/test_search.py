@@ -92,3 +92,53 @@ def test_any_query_either_searches_or_is_a_kb_error(query):
     except KbError:
         return
     c.execute("SELECT * FROM t WHERE t MATCH ?", (match,)).fetchall()
+
+
+# --------------------------------------------------------------------------------- reading the index about notes
+@pytest.fixture
+def listed(kbroot):
+    from kb.store.connection import open_store
+
+    kbroot.write(
+        "books/b.md", "---\ntitle: Bee\ntype: book\nauthor: Ann\ntags: [habits, focus]\n---\n# Bee\n"
+    )
+    kbroot.write(
+        "ml/a.md", "---\ntitle: Ay\ntype: topic\ntags: [focus]\n---\n# Ay\n\nQ: What is it?\nA: That.\n"
+    )
+    kbroot.write("ml/c.md", "---\ntitle: bee\n---\n# bee\n")
+    kb = kbroot.open()
+    conn = open_store(kb.db)
+    index(kb, conn)
+    return conn
+
+
+def test_list_notes_by_path_with_filters(listed):
+    from kb.search.query import list_notes
+
+    assert [n["path"] for n in list_notes(listed)] == ["notes/books/b.md", "notes/ml/a.md", "notes/ml/c.md"]
+    books = list_notes(listed, note_type="BOOK")
+    assert books == [
+        {"path": "notes/books/b.md", "title": "Bee", "type": "book", "author": "Ann",
+         "tags": ["habits", "focus"], "date": None}
+    ]  # fmt: skip
+    assert [n["path"] for n in list_notes(listed, tag="focus", note_type="topic")] == ["notes/ml/a.md"]
+    assert list_notes(listed, tag="nothing") == []
+
+
+def test_tag_counts_most_used_first(listed):
+    from kb.search.query import tag_counts
+
+    assert tag_counts(listed) == [("focus", 2), ("habits", 1)]
+
+
+def test_note_outcome_names_cards_problems_and_namesakes(listed):
+    from kb.search.query import note_outcome
+
+    outcome = note_outcome(listed, "notes/books/b.md", "Bee")
+    assert outcome.same_title == ["notes/ml/c.md"] and outcome.problems == []
+    cards = note_outcome(listed, "notes/ml/a.md", "Ay").cards
+    assert [c["kind"] for c in cards] == ["question"] and cards[0]["line"] > 0
+
+
+def test_a_nul_in_a_phrase_is_not_an_sql_error():
+    assert to_fts_query('"habit\x00stacking"') == '"habit stacking"'

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from typing import Any
 
 import click
 
 from kb.config import KnowledgeBase
-from kb.errors import KbError
 
 
 def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
@@ -18,7 +16,7 @@ def get_kb(ctx: click.Context | None = None) -> KnowledgeBase:
     root_obj = ctx.find_root().obj or {}
     cached = root_obj.get("kb")
     if cached is None:
-        from kb.configcache import open_kb
+        from kb.config import open_kb
 
         cached = open_kb(
             root_obj.get("root")
@@ -33,7 +31,7 @@ def refresh(kb: KnowledgeBase, *, full: bool = False):
     Returns (connection, index report, the replay's warnings). The connection closes when the command ends.
     """
     from kb.cli import replay_journal
-    from kb.configcache import remember_opened
+    from kb.config import remember_opened
     from kb.index.indexer import index
     from kb.store.connection import open_store
 
@@ -82,11 +80,3 @@ def resolve_path(kb: KnowledgeBase, raw: str) -> str | None:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def fail(message: str) -> None:
-    raise KbError(message)
-
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()

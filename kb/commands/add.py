@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -34,56 +33,6 @@ def _ask_type(value: str) -> str:
         return check_type(value)
     except KbError as exc:
         raise click.BadParameter(str(exc)) from None
-
-
-def _read_body(body: str) -> str:
-    """The text of ``--body FILE`` or ``--body -`` (standard input), as UTF-8."""
-    if body == "-":
-        stream = sys.stdin
-        raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
-        where = "standard input"
-    else:
-        try:
-            with open(body, "rb") as fh:
-                raw = fh.read()
-        except OSError as exc:
-            raise KbError(f"{body}: cannot read the --body file ({exc.strerror}); check the path") from None
-        where = body
-    if b"\x00" in raw:
-        raise KbError(f"{where}: the body is binary (NUL byte), not Markdown; pass a text file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise KbError(f"{where}:{line}: the body is not valid UTF-8; save it as UTF-8") from None
-
-
-def _exists_message(kb, title: str, author: str | None, note_type: str, rel: str) -> str:
-    import shlex
-
-    from kb.notes.add import note_path
-
-    candidates = [f"{title} ({author})"] if author else []
-    candidates += [f"{title} {n}" for n in range(2, 100)]
-    suggestion = next(
-        (c for c in candidates if not os.path.lexists(note_path(kb.notes, note_type, c))), f"{title} 2"
-    )
-    return (
-        f"{rel} already exists and kb add never overwrites a note; edit that file, "
-        f"or choose another title, e.g. kb add {shlex.quote(suggestion)} --type {note_type}"
-    )
-
-
-def _remove(path, made_folder) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    if made_folder is not None:
-        try:
-            made_folder.rmdir()  # only the folder this command made, and only while empty
-        except OSError:
-            pass
 
 
 @click.command("add")
@@ -156,40 +105,15 @@ def add_cmd(
     from datetime import date
 
     from kb.config import load_mkdocs_yml
-    from kb.notes.add import (
-        NewNote,
-        NoteExists,
-        check_title,
-        check_type,
-        create_exclusive,
-        editor_command,
-        keep_draft,
-        load_template,
-        make_folder,
-        note_path,
-        page_url,
-        parse_fields,
-        parse_tags,
-        render,
-        run_editor,
-    )
+    from kb.notes.add import check_title, check_type, create_note, page_url
+    from kb.notes.templates import NewNote, parse_fields, parse_tags
+    from kb.search.query import note_outcome
 
     if title is None:
-        if not _interactive() or body == "-":
-            raise KbError(
-                'no title given; write kb add "Atomic Habits" --type book (kb asks only in a terminal)'
-            )
-        title = click.prompt("Title", value_proc=_ask_title)
-        if note_type is None:
-            note_type = click.prompt(
-                "Type (book, podcast, article, course, topic, or your own word)",
-                default="book",
-                value_proc=_ask_type,
-            )
+        title, note_type = _prompt(note_type, body)
     note_type = check_type("topic" if note_type is None else note_type)
-    title = check_title(title)
     new = NewNote(
-        title=title,
+        title=check_title(title),
         type=note_type,
         today=date.today(),
         author=(author or "").strip() or None,
@@ -198,114 +122,53 @@ def add_cmd(
         fields=parse_fields(fields),
     )
     kb = get_kb()
-    path = note_path(kb.notes, note_type, title)
-    rel = kb.rel(path)
-    if os.path.lexists(path):
-        raise KbError(_exists_message(kb, title, new.author, note_type, rel))
-    tpl = load_template(
-        kb.root,
-        kb.settings.templates_dir,
-        (template or note_type).strip().lower(),
-        explicit=template is not None,
-    )
-    body_text = _read_body(body) if body is not None else None
-    text = render(tpl, new, body_text)
     if edit is None:
         edit = _interactive() and body != "-"
-    # The editor is looked up before writing, so one that is not installed leaves nothing behind.
-    argv = editor_command() if edit else None
-
-    made_folder = None if path.parent.is_dir() else path.parent
-    make_folder(kb.notes, path.parent)
-    try:
-        create_exclusive(path, text)
-    except NoteExists:
-        raise KbError(_exists_message(kb, title, new.author, note_type, rel)) from None
-    except KbError:
-        _remove_folder_only(made_folder)
-        raise
-
-    if argv is not None:
-        written = text.encode("utf-8")
-        try:
-            status = run_editor(argv, path)
-        except KbError:
-            _remove(path, made_folder)
-            raise
-        try:
-            after = path.read_bytes()
-        except FileNotFoundError:
-            after = None
-        if status != 0:
-            kept = ""
-            if after is not None and after != written:
-                try:
-                    draft = keep_draft(kb.root, path.stem, after)
-                except KbError as exc:
-                    raise KbError(
-                        f"the editor ({argv[0]}) exited with status {status}; {rel} is kept because your text "
-                        f"could not be saved elsewhere ({exc}); delete it if you do not want it"
-                    ) from None
-                kept = f"; your text is kept in {kb.rel(draft)}"
-            _remove(path, made_folder)
-            raise KbError(
-                f"the editor ({argv[0]}) exited with status {status}; removed {rel}, no note added{kept}"
-            )
-        if after is None:
-            raise KbError(f"{rel} was deleted in the editor; no note added")
-        if body_text is None and after == written:
-            _remove(path, made_folder)
-            raise KbError(f"the template was left unchanged; removed {rel}, no note added")
-
+    created = create_note(kb, new, template=template, body_from=body, edit=edit)
     conn = open_index(kb, quiet=True)
-    problems = [
-        f"{rel}:{line}: {message}"
-        for line, message in conn.execute("SELECT line, message FROM note_errors WHERE path = ?", (rel,))
-    ]
-    cards = [
-        {"kind": kind, "front": front, "line": line}
-        for kind, front, line in conn.execute(
-            "SELECT kind, front, line FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
-            (rel,),
-        )
-    ]
-    same_title = [
-        p
-        for (p,) in conn.execute(
-            "SELECT path FROM notes WHERE lower(title) = lower(?) AND path != ? ORDER BY path", (title, rel)
-        )
-    ]
+    outcome = note_outcome(conn, created.rel, new.title)
     conn.close()
-    url = page_url(kb.notes, path, load_mkdocs_yml(kb.root))
+    url = page_url(kb.notes, created.path, load_mkdocs_yml(kb.root))
+    _print(created, new, outcome, url, as_json)
+
+
+def _prompt(note_type: str | None, body: str | None) -> tuple[str, str | None]:
+    """Ask for the title (and the type, unless given), in a terminal only."""
+    if not _interactive() or body == "-":
+        raise KbError('no title given; write kb add "Atomic Habits" --type book (kb asks only in a terminal)')
+    title = click.prompt("Title", value_proc=_ask_title)
+    if note_type is None:
+        note_type = click.prompt(
+            "Type (book, podcast, article, course, topic, or your own word)",
+            default="book",
+            value_proc=_ask_type,
+        )
+    return title, note_type
+
+
+def _print(created, new, outcome, url: str, as_json: bool) -> None:
     if as_json:
         echo_json(
             {
-                "path": rel,
-                "title": title,
-                "type": note_type,
-                "template": tpl.name,
+                "path": created.rel,
+                "title": new.title,
+                "type": new.type,
+                "template": created.template,
                 "url": url,
-                "cards": cards,
-                "problems": problems,
-                "same_title": same_title,
+                "cards": outcome.cards,
+                "problems": outcome.problems,
+                "same_title": outcome.same_title,
             }
         )
         return
-    for problem in problems:
+    for problem in outcome.problems:
         click.echo(f"warning: {problem}", err=True)
-    for other in same_title:
+    for other in outcome.same_title:
         click.echo(f"note: {other} has the same title", err=True)
-    click.echo(f"created {click.style(rel, fg='cyan')} (template: {tpl.name})")
+    click.echo(f"created {click.style(created.rel, fg='cyan')} (template: {created.template})")
+    cards = outcome.cards
     click.echo(f"{len(cards)} card{'s' if len(cards) != 1 else ''}" + (":" if cards else ""))
     for card in cards:
         front = " ".join(card["front"].split())
         click.echo(f"  {card['kind']:<10} {front[:100]}")
     click.echo(f"site: {url}  (under mkdocs serve)")
-
-
-def _remove_folder_only(made_folder) -> None:
-    if made_folder is not None:
-        try:
-            made_folder.rmdir()
-        except OSError:
-            pass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -47,22 +46,15 @@ def check_cmd() -> None:
     kb = get_kb()
     conn, report, _ = refresh(kb)
     problems = [str(e) for e in report.errors]
-    problems.extend(str(p) for p in _card_problems(kb, conn))
+    from kb.cards.sync import card_problems
+
+    problems.extend(str(p) for p in card_problems(kb, conn))
     for line in problems:
         click.echo(line)
     if problems:
         click.echo(f"kb check: {len(problems)} problem(s)", err=True)
         sys.exit(1)
     click.echo("ok")
-
-
-def _card_problems(kb, conn) -> list:
-    """Card-syntax mistakes, from the card extractor when it is installed."""
-    try:
-        from kb.cards.sync import card_problems
-    except ImportError:
-        return []
-    return card_problems(kb, conn)
 
 
 @click.command("search")
@@ -117,19 +109,9 @@ def notes_list(tag: str | None, note_type: str | None, as_json: bool) -> None:
 
     Example: kb notes list --type book
     """
-    kb = get_kb()
-    conn = open_index(kb)
-    sql = "SELECT path, title, type, author, tags, date FROM notes"
-    from kb.search.query import note_filter
+    from kb.search.query import list_notes
 
-    where, params = note_filter("path", tag=tag, note_type=note_type, type_column="type")
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    rows = conn.execute(sql + " ORDER BY path", params).fetchall()
-    notes = [
-        {"path": p, "title": t, "type": ty, "author": a, "tags": json.loads(tg), "date": d}
-        for p, t, ty, a, tg, d in rows
-    ]
+    notes = list_notes(open_index(get_kb()), tag=tag, note_type=note_type)
     if as_json:
         echo_json(notes)
         return
@@ -146,11 +128,9 @@ def tags_cmd(as_json: bool) -> None:
 
     Example: kb tags
     """
-    kb = get_kb()
-    conn = open_index(kb)
-    rows = conn.execute(
-        "SELECT tag, COUNT(*) AS n FROM note_tags GROUP BY tag ORDER BY n DESC, tag"
-    ).fetchall()
+    from kb.search.query import tag_counts
+
+    rows = tag_counts(open_index(get_kb()))
     if as_json:
         echo_json([{"tag": t, "notes": n} for t, n in rows])
         return
@@ -164,10 +144,6 @@ def schema_cmd() -> None:
 
     Example: kb schema
     """
-    from kb.store.connection import open_store
+    from kb.store.connection import open_store, schema_sql
 
-    conn = open_store(get_kb().db)
-    for (sql,) in conn.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'notes_fts_%' ORDER BY rowid"
-    ):
-        click.echo(sql.strip() + ";\n")
+    click.echo(schema_sql(open_store(get_kb().db)), nl=False)

@@ -2,7 +2,7 @@
 
 A no-op ``kb index`` must still stat every note, but it need not read every row of ``notes`` to compare: the scan,
 written as one string (``path NUL size NUL mtime_ns`` per note, in scan order), is kept in ``scan_snapshot`` once
-``kb.indexer.plan`` has found the notes table to hold exactly those sizes and mtimes (and no note with an error).
+``kb.index.planning.plan`` has found the notes table to hold exactly those sizes and mtimes (and no note with an error).
 The next scan that gives the same string is up to date by the very same rule (size and mtime, then hash).
 
 A snapshot is trusted only while nothing has written the note tables since: triggers bump ``scan_version`` on every
@@ -11,7 +11,7 @@ describes. It is written with a conditional UPDATE, so a change committed betwee
 leaves the old (now stale, so ignored) snapshot.
 
 A different string (a note added, removed, edited, touched or renamed, or folders listed in another order) is
-compared line by line with the current snapshot (``kb.indexer.plan``): a line not in the snapshot is a new or
+compared line by line with the current snapshot (``kb.index.planning.plan``): a line not in the snapshot is a new or
 changed note, a snapshot path with no line a removed one, and only their rows are read. A stale snapshot means the
 row-by-row comparison, which writes a new snapshot when it finds nothing to do.
 
@@ -27,18 +27,17 @@ import sqlite3
 import stat as stat_mod
 
 from kb.errors import NoteError
-
-CONFIG_NAME = "mkdocs.yml"
+from kb.layout import CONFIG_NAME, db_file, journal_dir
 
 
 def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True) -> tuple[dict | list, list]:
     """Every ``*.md`` regular file under ``notes_dir`` (hidden entries skipped), as ``prefix/relative/path``.
 
     Returns (entries, errors). With ``stats``, entries is ``{path: os.stat_result}``; without, it is the snapshot's
-    lines (see ``line``), which spares keeping 10,000 stat results alive: a fifth of the walk's time.
+    lines (see ``line``), which spares keeping every stat result alive.
 
     Stat calls relative to an open folder (``by_fd``: fstatat) spare the kernel a walk down the whole path for each
-    note: a fifth of the stat time when the knowledge base sits a few folders deep. A folder reached twice (a
+    note, which counts when the knowledge base sits a few folders deep. A folder reached twice (a
     symlink loop) is walked once; an unreadable folder or note is an error (NoteError), the rest still scanned.
     """
     found: dict[str, os.stat_result] = {}
@@ -206,7 +205,7 @@ class Scan:
 
     @classmethod
     def of(cls, notes_dir: str, prefix: str, found: dict[str, os.stat_result], errors: list) -> Scan:
-        """A Scan of a walk made with stats (``kb.indexer.scan``)."""
+        """A Scan of a walk made with stats (``kb.index.planning.scan``)."""
         return cls(notes_dir, prefix, lines(found), found, errors)
 
     @property
@@ -219,7 +218,7 @@ class Scan:
 
 def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
     """(number of notes, scan) when ``kb index`` would find nothing to do and print ``N notes, up to date``; else
-    (None, the scan if one was made, for ``kb.indexer.plan`` to use rather than walk the folder again).
+    (None, the scan if one was made, for ``kb.index.planning.plan`` to use rather than walk the folder again).
 
     "Nothing to do": mkdocs.yml, the root and the schema are those of the snapshot, the snapshot is current, the
     scan equals it, and no review-journal file differs from what the database replayed.
@@ -229,8 +228,7 @@ def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
     root = find_root(explicit_root)
     if root is None:
         return None, None
-    db = os.environ.get("KB_DB")
-    db = os.path.expanduser(db) if db else os.path.join(root, ".kb", "kb.db")
+    db = db_file(root)
     scan = None
     try:
         if not os.path.isfile(db):
@@ -251,7 +249,7 @@ def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
             scan = Scan(notes_dir, prefix, scan_lines, None, errors)
             if errors or scan.text != snapshot:
                 return None, scan
-            if not _journal_replayed(conn, os.path.join(root, ".kb", "journal")):
+            if not _journal_replayed(conn, journal_dir(root)):
                 return None, scan
             return len(scan.lines), scan
         finally:
@@ -261,7 +259,7 @@ def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
 
 
 def _journal_replayed(conn: sqlite3.Connection, journal_dir: str) -> bool:
-    """``kb.cli._replay_journal``'s test: every journal file has the size and mtime last replayed."""
+    """``kb.cli.replay_journal``'s test: every journal file has the size and mtime last replayed."""
     replayed = {
         name: (size, mtime)
         for name, size, mtime in conn.execute("SELECT name, size, mtime_ns FROM journal_files")

@@ -1,26 +1,19 @@
-"""Capturing a new note: file names from titles, templates, and creating the file without ever overwriting one.
+"""``kb add``: capturing a new note, from the title to the file, without ever overwriting one.
 
-``kb add "Atomic Habits" --type book`` becomes ``notes/books/atomic-habits.md``. The pieces, in the order the command
-uses them:
+``kb add "Atomic Habits" --type book`` becomes ``notes/books/atomic-habits.md``. The pieces, in the order
+``create_note`` uses them:
 
 - ``check_title`` / ``check_type`` / ``slugify`` / ``folder_for_type``: the title and the type are the only things a
   user types that end up in a path, so both are validated before anything touches the disk. A title may not contain
   ``/`` or ``\\``, may not be only dots, and may not hold control characters (NUL, newline, ...); a type is one word
   of ASCII letters, digits, ``-`` and ``_``. Whatever passes is a single file name and a single folder name under
   the notes folder, so a note can never be written outside ``notes/``.
-- ``load_template`` / ``available_templates``: a template is a Markdown file whose front matter lists the fields the
-  note gets (with defaults) and whose body is the skeleton of the note. Your own templates live in one folder, the
-  ``templates_dir`` setting (default ``.kb/templates`` under the knowledge-base root): ``<name>.md`` there adds a
-  template or overrides the built-in one of that name (book, podcast, article, course, topic). A type with no
-  template of its own (``--type ml``) uses ``topic``.
-- ``render``: fills the front matter (title, type, author, source, tags, today's date, template fields, ``--set``
-  values) and writes it with ``yaml.safe_dump``, so a title such as ``Naval: "How to Get Rich" #1309`` stays a
-  string. ``{{title}}``, ``{{type}}``, ``{{author}}``, ``{{source}}``, ``{{date}}`` and ``{{tags}}`` in the body are
-  replaced; any other ``{{...}}`` (an Anki cloze, say) is left alone.
+- the template (``kb.notes.templates``), filled with what the user gave.
 - ``create_exclusive``: writes the note atomically: the text goes to a hidden temporary file in the same folder, is
   fsynced, then hard-linked to its final name, which fails if a note of that name exists. A crash leaves either no
   note or the whole note (plus, at worst, a hidden temporary file the indexer ignores).
-- ``editor_command`` / ``run_editor``: ``$VISUAL``, then ``$EDITOR``, then the editors click would pick.
+- the editor (``kb.notes.editor``): if it fails, or the template is left untouched, the note is removed, as git
+  commit does with an empty message; text typed before a failure is kept in ``.kb/drafts/``.
 
 Template placeholders are HTML comments: hidden on the site and never turned into flashcards, so a note saved with
 a section left as it came costs nothing.
@@ -32,11 +25,14 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import KbError
+from kb.notes.templates import TYPE_RE, NewNote
+
+if TYPE_CHECKING:
+    from kb.config import KnowledgeBase
 
 # The types kb ships templates for, and their folders under notes/.
 BUILTIN_FOLDERS = {
@@ -46,16 +42,9 @@ BUILTIN_FOLDERS = {
     "course": "courses",
     "topic": "topics",
 }
-# A type without a template of its own (`--type ml`) is a topic: a summary of a subject, not of one source.
-FALLBACK_TEMPLATE = "topic"
-# Front-matter keys kb fills from options; `--set` may not set them (use --author etc.).
-CORE_FIELDS = ("title", "type", "author", "source", "tags", "date")
 MAX_TITLE = 500
 MAX_SLUG = 80  # characters; a file name stays readable and far below the 255-byte limit
 MAX_SLUG_BYTES = 200
-TYPE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
-PLACEHOLDER_RE = re.compile(r"\{\{\s*(title|type|author|source|date|tags)\s*\}\}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -175,203 +164,6 @@ def note_path(notes: Path, note_type: str, title: str) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# templates
-
-
-@dataclass(frozen=True)
-class Template:
-    """A parsed template: its front-matter fields (in order, with defaults) and its body."""
-
-    name: str
-    where: str  # file it came from, for messages
-    builtin: bool
-    fields: tuple[tuple[str, Any], ...]
-    body: str
-
-
-def _builtin_dir():
-    from importlib.resources import files
-
-    return files("kb") / "templates"
-
-
-def user_templates_dir(root: Path, templates_dir: str) -> Path:
-    """The folder with the user's templates (the ``templates_dir`` setting, relative to the root)."""
-    return (root / os.path.expanduser(templates_dir)).resolve()
-
-
-def available_templates(root: Path, templates_dir: str) -> dict[str, str]:
-    """Template name -> where it comes from (``built-in`` or the user's file), the user's overriding built-ins."""
-    found = {}
-    for entry in sorted(_builtin_dir().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".md"):
-            found[entry.name[:-3]] = "built-in"
-    folder = user_templates_dir(root, templates_dir)
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.md")):
-            if TYPE_RE.fullmatch(path.stem):
-                found[path.stem] = str(path)
-    return dict(sorted(found.items()))
-
-
-def load_template(root: Path, templates_dir: str, name: str, *, explicit: bool = True) -> Template:
-    """The template called ``name``: the user's ``<templates_dir>/<name>.md``, else the built-in one.
-
-    An unknown name is a KbError listing the templates there are when ``explicit`` (``--template``); otherwise (a
-    type without a template of its own) the fallback template is used.
-    """
-    from kb.notes.reader import decode, split_front_matter
-
-    known = TYPE_RE.fullmatch(name or "") is not None
-    user_file = user_templates_dir(root, templates_dir) / f"{name}.md"
-    if known and user_file.is_file():
-        where, builtin = str(user_file), False
-        try:
-            raw = user_file.read_bytes()
-        except OSError as exc:
-            raise KbError(
-                f"{user_file}:1: cannot read this template ({exc.strerror}); check its permissions"
-            ) from None
-    else:
-        resource = _builtin_dir() / f"{name}.md"
-        if known and resource.is_file():
-            where, builtin, raw = f"built-in template {name}", True, resource.read_bytes()
-        elif explicit:
-            names = ", ".join(available_templates(root, templates_dir))
-            folder = user_templates_dir(root, templates_dir)
-            shown = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
-            raise KbError(
-                f"no template called {name!r}; the templates are: {names} (add your own as {shown}/<name>.md)"
-            )
-        else:
-            return load_template(root, templates_dir, FALLBACK_TEMPLATE)
-    text = decode(where, raw) if raw.strip() else ""
-    meta, body, _ = split_front_matter(where, text)
-    return Template(name=name, where=where, builtin=builtin, fields=tuple(meta.items()), body=body)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# rendering
-
-
-@dataclass(frozen=True)
-class NewNote:
-    """What the user asked for. ``fields`` are extra front-matter values from ``--set KEY=VALUE``."""
-
-    title: str
-    type: str
-    today: date
-    author: str | None = None
-    source: str | None = None
-    tags: tuple[str, ...] = ()
-    fields: tuple[tuple[str, str], ...] = ()
-
-
-def parse_tags(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """``--tag a --tag b,c`` -> ``("a", "b", "c")``, leading ``#`` dropped, duplicates once."""
-    tags: dict[str, None] = {}
-    for value in values:
-        for tag in value.split(","):
-            tag = tag.strip().lstrip("#").strip()
-            if tag:
-                if any(unicodedata.category(c) == "Cc" for c in tag):
-                    raise KbError(f"tag {tag!r} contains a control character; remove it")
-                tags.setdefault(tag, None)
-    return tuple(tags)
-
-
-def parse_fields(values: tuple[str, ...] | list[str]) -> tuple[tuple[str, str], ...]:
-    """``--set episode=1309`` -> ``(("episode", "1309"),)``; a bad key or a core key is a KbError."""
-    out: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not FIELD_RE.fullmatch(key):
-            raise KbError(
-                f"--set {item!r}: write KEY=VALUE, e.g. --set episode=1309 or --set guests='Ann, Bob'"
-            )
-        if key in CORE_FIELDS:
-            option = "--tag" if key == "tags" else f"--{key}"
-            raise KbError(f"--set {key}=...: {key} has its own option; use {option}")
-        if any(unicodedata.category(c) == "Cc" for c in value):
-            raise KbError(f"--set {key}: the value contains a control character; remove it")
-        out[key] = value.strip()
-    return tuple(out.items())
-
-
-def _fill(text: str, values: dict[str, str]) -> str:
-    return PLACEHOLDER_RE.sub(lambda m: values[m.group(1)], text)
-
-
-def _dump_yaml(meta: dict[str, Any]) -> str:
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    # `author:` rather than `author: null` for a field left for the user to fill in.
-    Dumper.add_representer(type(None), lambda d, _v: d.represent_scalar("tag:yaml.org,2002:null", ""))
-    return yaml.dump(
-        meta, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1 << 30
-    )
-
-
-def render(template: Template, note: NewNote, body: str | None = None) -> str:
-    """The text of the new note: filled front matter, then the template's body (or ``body`` when given).
-
-    Front matter: title, type, author and source (when given or listed by the template), the template's own fields
-    (``--set`` values replacing their defaults), tags and date. Values go through ``yaml.safe_dump``, so any title is
-    a YAML string. A ``body`` with its own front matter contributes its fields as defaults.
-    """
-    from kb.notes.reader import split_front_matter
-
-    extra_meta: dict[str, Any] = {}
-    if body is not None:
-        if body.startswith("\ufeff"):
-            body = body[1:]
-        body = body.replace("\r\n", "\n").replace("\r", "\n")
-        extra_meta, body, _ = split_front_matter("--body", body)
-    defaults = dict(template.fields)
-    defaults.update({k: v for k, v in extra_meta.items()})
-    subst = {
-        "title": note.title.replace("<", "&lt;"),  # a `<` in a heading must not open an HTML tag or comment
-        "type": note.type,
-        "author": note.author or "",
-        "source": note.source or "",
-        "date": note.today.isoformat(),
-        "tags": ", ".join(note.tags),
-    }
-    meta: dict[str, Any] = {"title": note.title, "type": note.type}
-    for key in ("author", "source"):
-        value = getattr(note, key)
-        if value is not None or key in defaults:
-            meta[key] = value if value is not None else defaults.get(key)
-    given = dict(note.fields)
-    for key, default in defaults.items():
-        if key in CORE_FIELDS:
-            continue
-        if key in given:
-            value = given.pop(key)
-            meta[key] = (
-                [v.strip() for v in value.split(",") if v.strip()] if isinstance(default, list) else value
-            )
-        elif isinstance(default, str):
-            meta[key] = _fill(default, {**subst, "title": note.title})
-        else:
-            meta[key] = default
-    meta.update(given)  # --set keys the template does not list
-    template_tags = defaults.get("tags")
-    tags = list(template_tags) if isinstance(template_tags, list) else []
-    meta["tags"] = list(dict.fromkeys([*map(str, tags), *note.tags]))
-    meta["date"] = note.today
-    text = body if body is not None else _fill(template.body, subst)
-    text = text.lstrip("\n")
-    if not text.endswith("\n"):
-        text += "\n"
-    return f"---\n{_dump_yaml(meta)}---\n{text}"
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # the file
 
 
@@ -475,60 +267,14 @@ def make_folder(notes: Path, folder: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# the editor
+# drafts
 
 
-def editor_command(env: dict[str, str] | None = None) -> list[str]:
-    """The editor to run, as argv: ``$VISUAL``, else ``$EDITOR`` (split like a shell would), else the first of the
-    editors click's own ``click.edit`` would try. A KbError when the one named is not installed."""
-    import shlex
-    import shutil
-
-    env = os.environ if env is None else env
-    for var in ("VISUAL", "EDITOR"):
-        value = (env.get(var) or "").strip()
-        if value:
-            try:
-                argv = shlex.split(value)
-            except ValueError as exc:
-                raise KbError(f"${var} ({value!r}) cannot be split into a command ({exc}); fix it") from None
-            if not argv or shutil.which(argv[0], path=env.get("PATH")) is None:
-                raise KbError(
-                    f"editor {argv[0] if argv else value!r} (from ${var}) not found; set ${var} to an installed "
-                    "editor, or pass --no-edit"
-                )
-            return argv
-    for name in ("sensible-editor", "vim", "nano", "vi"):
-        if shutil.which(name, path=env.get("PATH")):
-            return [name]
-    raise KbError("no editor found; set $EDITOR (e.g. export EDITOR=nano), or pass --no-edit")
-
-
-def run_editor(argv: list[str], path: Path) -> int:
-    """Run the editor on ``path`` in this terminal and return its exit status.
-
-    Ctrl-C goes to the editor (which may use it), so kb keeps waiting instead of dying and leaving the editor behind.
-    """
-    import subprocess
-
-    try:
-        proc = subprocess.Popen([*argv, str(path)])
-    except OSError as exc:
-        raise KbError(
-            f"cannot start the editor {argv[0]!r} ({exc.strerror}); set $EDITOR or pass --no-edit"
-        ) from None
-    while True:
-        try:
-            return proc.wait()
-        except KeyboardInterrupt:
-            continue
-
-
-def keep_draft(root: Path, slug: str, data: bytes) -> Path:
-    """Save text the user typed before the editor failed, in ``.kb/drafts/``, so a crash never loses it."""
+def keep_draft(folder: Path, slug: str, data: bytes) -> Path:
+    """Save text the user typed before the editor failed, in ``folder`` (``.kb/drafts/``), so a crash never loses
+    it."""
     from datetime import datetime
 
-    folder = root / ".kb" / "drafts"
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -565,3 +311,154 @@ def page_url(notes: Path, path: Path, config: dict[str, Any]) -> str:
     dev_addr = str(config.get("dev_addr") or "127.0.0.1:8000")
     base = urlparse(str(config.get("site_url") or "")).path.rstrip("/")
     return f"http://{dev_addr}{quote(base)}/{quote(page)}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the whole of kb add
+
+
+@dataclass(frozen=True)
+class CreatedNote:
+    path: Path
+    rel: str  # as the user sees it: notes/books/atomic-habits.md
+    template: str  # the template's name
+
+
+def read_body(source: str, stdin=None) -> str:
+    """The text of ``--body FILE`` or ``--body -`` (standard input), as UTF-8."""
+    import sys
+
+    if source == "-":
+        stream = sys.stdin if stdin is None else stdin
+        raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        where = "standard input"
+    else:
+        try:
+            with open(source, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
+            raise KbError(f"{source}: cannot read the --body file ({exc.strerror}); check the path") from None
+        where = source
+    if b"\x00" in raw:
+        raise KbError(f"{where}: the body is binary (NUL byte), not Markdown; pass a text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise KbError(f"{where}:{line}: the body is not valid UTF-8; save it as UTF-8") from None
+
+
+def exists_message(kb: KnowledgeBase, new: NewNote, rel: str) -> str:
+    """Why kb add stops on an existing note, with a title that is free."""
+    import shlex
+
+    candidates = [f"{new.title} ({new.author})"] if new.author else []
+    candidates += [f"{new.title} {n}" for n in range(2, 100)]
+    suggestion = next(
+        (c for c in candidates if not os.path.lexists(note_path(kb.notes, new.type, c))), f"{new.title} 2"
+    )
+    return (
+        f"{rel} already exists and kb add never overwrites a note; edit that file, "
+        f"or choose another title, e.g. kb add {shlex.quote(suggestion)} --type {new.type}"
+    )
+
+
+def create_note(
+    kb: KnowledgeBase,
+    new: NewNote,
+    *,
+    template: str | None = None,
+    body_from: str | None = None,
+    edit: bool = False,
+) -> CreatedNote:
+    """Write the note ``new`` asks for from its template (``template`` names another one; ``body_from``: a file, or
+    ``-`` for standard input, whose text replaces the template's body), then, with ``edit``, open the user's editor
+    on it. A KbError, with nothing left behind, when the note exists, the editor fails or the template is left
+    unchanged."""
+    from kb.notes.editor import editor_command
+    from kb.notes.templates import load_template, render
+
+    path = note_path(kb.notes, new.type, new.title)
+    rel = kb.rel(path)
+    if os.path.lexists(path):
+        raise KbError(exists_message(kb, new, rel))
+    name = (template or new.type).strip().lower()
+    tpl = load_template(kb.root, kb.settings.templates_dir, name, explicit=template is not None)
+    body = read_body(body_from) if body_from is not None else None
+    text = render(tpl, new, body)
+    # The editor is looked up before writing, so one that is not installed leaves nothing behind.
+    argv = editor_command() if edit else None
+    made_folder = None if path.parent.is_dir() else path.parent
+    make_folder(kb.notes, path.parent)
+    try:
+        create_exclusive(path, text)
+    except NoteExists:
+        raise KbError(exists_message(kb, new, rel)) from None
+    except KbError:
+        _remove_folder(made_folder)
+        raise
+    if argv is not None:
+        _edit(kb, argv, path, rel, text.encode("utf-8"), made_folder, from_template=body is None)
+    return CreatedNote(path, rel, tpl.name)
+
+
+def _edit(
+    kb: KnowledgeBase,
+    argv: list[str],
+    path: Path,
+    rel: str,
+    written: bytes,
+    made_folder,
+    *,
+    from_template: bool,
+) -> None:
+    """Run the editor on the new note; remove it (keeping any typed text as a draft) when the editor fails, and
+    when a note made from the template comes back unchanged."""
+    from kb.notes.editor import run_editor
+
+    try:
+        status = run_editor(argv, path)
+    except KbError:
+        _remove(path, made_folder)
+        raise
+    try:
+        after = path.read_bytes()
+    except FileNotFoundError:
+        after = None
+    if status != 0:
+        kept = ""
+        if after is not None and after != written:
+            try:
+                draft = keep_draft(kb.drafts_dir, path.stem, after)
+            except KbError as exc:
+                raise KbError(
+                    f"the editor ({argv[0]}) exited with status {status}; {rel} is kept because your text "
+                    f"could not be saved elsewhere ({exc}); delete it if you do not want it"
+                ) from None
+            kept = f"; your text is kept in {kb.rel(draft)}"
+        _remove(path, made_folder)
+        raise KbError(
+            f"the editor ({argv[0]}) exited with status {status}; removed {rel}, no note added{kept}"
+        )
+    if after is None:
+        raise KbError(f"{rel} was deleted in the editor; no note added")
+    if from_template and after == written:
+        _remove(path, made_folder)
+        raise KbError(f"the template was left unchanged; removed {rel}, no note added")
+
+
+def _remove(path: Path, made_folder: Path | None) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    _remove_folder(made_folder)
+
+
+def _remove_folder(made_folder: Path | None) -> None:
+    """Only the folder this command made, and only while empty."""
+    if made_folder is not None:
+        try:
+            made_folder.rmdir()
+        except OSError:
+            pass

@@ -38,7 +38,6 @@ from kb.review.scheduler import (
     state_json,
 )
 
-PARAMETERS_FILE = "parameters.json"  # in .kb/, written by `kb optimize`, committed with the notes
 LEARN_AHEAD = timedelta(
     minutes=20
 )  # like Anki: with nothing else left, learning cards due this soon are shown
@@ -71,7 +70,7 @@ def local_zone() -> tzinfo | None:
 
 # ---------------------------------------------------------------------------------------------------- parameters
 def parameters_path(kb: KnowledgeBase) -> Path:
-    return kb.root / ".kb" / PARAMETERS_FILE
+    return kb.parameters_file
 
 
 def load_parameters(kb: KnowledgeBase) -> tuple[float, ...] | None:

@@ -1,1 +1,2 @@
-"""Full-text search over the notes (SQLite FTS5). May import ``kb.store`` and ``kb.index``."""
+"""Reading the index about notes: full-text search (SQLite FTS5), the note and tag listings, what the index made of
+one note. May import ``kb.store`` and ``kb.index``."""

@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from kb.errors import KbError
-from kb.index.indexer import FTS_SHIFT
+from kb.store.fulltext import FTS_SHIFT
 
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
@@ -49,7 +49,7 @@ def to_fts_query(query: str) -> str:
     parts: list[str] = []
     for phrase, word in _TOKEN_RE.findall(query):
         if phrase:
-            words = phrase.split()
+            words = phrase.replace("\0", " ").split()  # FTS5 reads a NUL as the end of the query
             if words:
                 parts.append('"' + " ".join(w.replace('"', "") for w in words) + '"')
             continue
@@ -108,7 +108,7 @@ def search(
 ) -> list[SearchHit]:
     """Notes matching ``query``, best first."""
     match = to_fts_query(query)
-    # Large notes have several full-text rows (chunks, see kb/indexer.py); keep each note's best row.
+    # Large notes have several full-text rows (chunks, see kb.store.fulltext); keep each note's best row.
     sql = [
         "SELECT notes_fts.rowid, n.path, n.title, n.type, n.tags,",
         " bm25(notes_fts, 0.0, 10.0, 5.0, 1.0) AS rank",
@@ -143,3 +143,55 @@ def search(
         SearchHit(path, title, typ, tuple(json.loads(tags)), snippets.get(rowid) or "", rank)
         for rowid, path, title, typ, tags, rank in top
     ]
+
+
+def list_notes(
+    conn: sqlite3.Connection, *, tag: str | None = None, note_type: str | None = None
+) -> list[dict]:
+    """Every note (with ``tag``, of ``note_type``) by path: its path, title, type, author, tags and date."""
+    sql = "SELECT path, title, type, author, tags, date FROM notes"
+    where, params = note_filter("path", tag=tag, note_type=note_type, type_column="type")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return [
+        {"path": p, "title": t, "type": ty, "author": a, "tags": json.loads(tg), "date": d}
+        for p, t, ty, a, tg, d in conn.execute(sql + " ORDER BY path", params)
+    ]
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    """(tag, number of notes) pairs, most used first."""
+    return conn.execute(
+        "SELECT tag, COUNT(*) AS n FROM note_tags GROUP BY tag ORDER BY n DESC, tag"
+    ).fetchall()
+
+
+@dataclass(frozen=True)
+class NoteOutcome:
+    """What the index made of one note: its problems (``path:line: message``), its live cards (kind, front, line)
+    and the other notes with the same title."""
+
+    problems: list[str]
+    cards: list[dict]
+    same_title: list[str]
+
+
+def note_outcome(conn: sqlite3.Connection, path: str, title: str) -> NoteOutcome:
+    problems = [
+        f"{path}:{line}: {message}"
+        for line, message in conn.execute("SELECT line, message FROM note_errors WHERE path = ?", (path,))
+    ]
+    cards = [
+        {"kind": kind, "front": front, "line": line}
+        for kind, front, line in conn.execute(
+            "SELECT kind, front, line FROM cards WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
+            (path,),
+        )
+    ]
+    same_title = [
+        p
+        for (p,) in conn.execute(
+            "SELECT path FROM notes WHERE lower(title) = lower(?) AND path != ? ORDER BY path", (title, path)
+        )
+    ]
+    return NoteOutcome(problems, cards, same_title)

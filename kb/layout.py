@@ -1,0 +1,28 @@
+"""Where kb keeps its state under a knowledge-base root, as plain strings.
+
+The no-op ``kb index`` (``kb.index.scanstate.quick_index``) finds the database and the journal from these without
+importing pathlib or ``kb.config``; ``kb.config.KnowledgeBase`` gives every path under ``.kb/`` from them as a
+property. Nothing else spells ``.kb``.
+"""
+
+from __future__ import annotations
+
+import os
+
+CONFIG_NAME = "mkdocs.yml"
+STATE_DIR = ".kb"  # git-ignored but for the journal, the parameters and the templates
+DB_NAME = "kb.db"
+JOURNAL_DIR = "journal"  # <device>.jsonl, one per device
+PARAMETERS_NAME = "parameters.json"  # written by `kb optimize`
+DRAFTS_DIR = "drafts"  # text kept when the editor of `kb add` failed
+TEMPLATES_DIR = f"{STATE_DIR}/templates"  # the default of the templates_dir setting
+
+
+def db_file(root: str) -> str:
+    """The SQLite file: ``$KB_DB`` or ``<root>/.kb/kb.db``."""
+    env = os.environ.get("KB_DB")
+    return os.path.expanduser(env) if env else os.path.join(root, STATE_DIR, DB_NAME)
+
+
+def journal_dir(root: str) -> str:
+    return os.path.join(root, STATE_DIR, JOURNAL_DIR)
