@@ -57,7 +57,7 @@ class CardState:
     lapses: int = 0
 
     def to_dict(self) -> dict:
-        # by hand: dataclasses.asdict deep-copies every field and dominated the cost of importing a history
+        # by hand: dataclasses.asdict deep-copies every field, which shows when importing a long history
         return {
             "state": self.state,
             "step": self.step,

@@ -210,8 +210,8 @@ _MARKDOWN_SYNTAX = None
 
 
 def renderable(text: str):
-    """Markdown for text that uses Markdown syntax; plain rich Text otherwise (markdown-it costs ~0.2 s to import,
-    which would delay the first card)."""
+    """Markdown for text that uses Markdown syntax; plain rich Text otherwise (importing markdown-it is slow enough
+    to delay the first card)."""
     global _MARKDOWN_SYNTAX
     import re
 
@@ -443,7 +443,7 @@ class TerminalUI:
         while True:
             key = self.read_key()
             if key in ("\x03", "\x04"):  # Ctrl-C, Ctrl-D
-                return "quit"
+                return Action.QUIT
             if key in (" ", "\r", "\n") and not revealed:
                 revealed = True
                 self._render(card, counts, intervals, revealed)
