@@ -48,8 +48,8 @@ def main() -> None:
     import fsrs_rs_python as rs
     from fsrs.scheduler import DEFAULT_PARAMETERS
 
+    from kb.review.clock import iso, parse_iso, review_day
     from kb.review.optimize import evaluate, fit
-    from kb.review.scheduler import iso, parse_iso, review_day
 
     rows = load(Path(args.csv))
     times = sorted(iso(parse_iso(r[1])) for r in rows)

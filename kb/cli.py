@@ -227,7 +227,7 @@ def replay_journal(kb, conn) -> list[str]:
         replayed.get(path.name) == (st.st_size, st.st_mtime_ns) for path, st in journal_files(kb.journal_dir)
     ):
         return []
-    from kb.review.answers import sync_journal
+    from kb.review.replay import sync_journal
 
     return list(sync_journal(kb, conn).warnings)
 

@@ -38,7 +38,7 @@ def make_kb(root: Path, monkeypatch, *, new_per_day: int = 20, leech: int = 8, d
 
 def open_conn(kb):
     from kb.index.indexer import index
-    from kb.review.answers import sync_journal
+    from kb.review.replay import sync_journal
     from kb.store.connection import open_store
 
     conn = open_store(kb.db)

@@ -157,7 +157,7 @@ def test_noop_index_imports_neither_click_nor_yaml_nor_sqlite_utils_nor_the_sche
         f"sys.argv = ['kb', '--root', {str(kb_root)!r}, 'index', '-q']\n"
         "from kb.cli import main\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in ('click', 'yaml', 'sqlite_utils', 'kb.review.answers', 'fsrs') if m in sys.modules))\n"
+        "print(sorted(m for m in ('click', 'yaml', 'sqlite_utils', 'kb.review.replay', 'fsrs') if m in sys.modules))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(REPO), KB_DEVICE="test")
     run = lambda: subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)  # noqa: E731
@@ -212,7 +212,7 @@ def test_search_with_an_unchanged_mkdocs_yml_does_not_import_yaml(kb_root):
 
 def test_search_loads_the_scheduler_only_when_a_journal_has_lines_to_replay(kb_root):
     def search() -> subprocess.CompletedProcess:
-        return search_loading(kb_root, "kb.review.answers", "kb.review.scheduler")
+        return search_loading(kb_root, "kb.review.replay", "kb.review.scheduler")
 
     search()
     assert search().stdout.splitlines()[-1] == "False False"

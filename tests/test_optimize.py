@@ -10,6 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from kb.review import answers as review
+from kb.review.clock import iso, parse_iso
+from kb.review.history import get_state
+from kb.review.parameters import scheduler_for
 from tests.review_helpers import add_card, make_kb, open_conn
 
 pytest.importorskip("fsrs_rs_python")
@@ -26,13 +29,13 @@ def simulate(kb, conn, cards=60, days=120, seed=1):
         batch = []
         for (card_id,) in conn.execute(
             "SELECT c.id FROM cards c LEFT JOIN card_state s ON s.card_id = c.id WHERE s.due IS NULL OR s.due < ?",
-            (review.iso(at + timedelta(hours=20)),),
+            (iso(at + timedelta(hours=20)),),
         ).fetchall():
-            state = review.get_state(conn, card_id)
+            state = get_state(conn, card_id)
             if state is None:
                 grade = 3
             else:
-                elapsed = (at - review.parse_iso(state.last_review)).total_seconds() / 86400
+                elapsed = (at - parse_iso(state.last_review)).total_seconds() / 86400
                 grade = 3 if rng.random() < 0.9 ** (elapsed / 2) else 1
             batch.append(review.Answer(card_id, grade, at, 1000))
             at += timedelta(minutes=1)
@@ -54,7 +57,7 @@ def test_optimize_fits_saves_and_the_scheduler_uses_the_parameters(tmp_path, mon
     conn = open_conn(kb)
     simulate(kb, conn)
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] > 400
-    default_sched = review.scheduler_for(kb)
+    default_sched = scheduler_for(kb)
     result = CliRunner().invoke(cli, ["optimize", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -62,7 +65,7 @@ def test_optimize_fits_saves_and_the_scheduler_uses_the_parameters(tmp_path, mon
     assert report["saved_to"] == ".kb/parameters.json"
     saved = json.loads((kb.root / ".kb" / "parameters.json").read_text())
     assert saved["parameters"] == report["parameters"] and len(saved["parameters"]) == 21
-    fitted_sched = review.scheduler_for(kb)
+    fitted_sched = scheduler_for(kb)
     assert list(fitted_sched.parameters) == saved["parameters"] != list(default_sched.parameters)
 
 

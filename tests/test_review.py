@@ -12,6 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.review import answers as review
+from kb.review.clock import iso, now
+from kb.review.history import get_state, recompute, write_transaction
+from kb.review.queue import Filters, Queue
+from kb.review.replay import rebuild_from_journal, sync_journal
+from kb.review.scheduler import LEARNING, REVIEW, CardState
 from kb.store.connection import remove_database
 from tests.review_helpers import add_card, make_kb, open_conn, snapshot
 
@@ -39,7 +44,7 @@ def journal_lines(kb, device="laptop"):
 
 def test_answer_is_in_database_and_journal_before_returning(kb, conn):
     result = review.record_answer(kb, conn, "card0", 3, at=T0, duration_ms=4200)
-    assert result.before is None and result.after.state == review.LEARNING
+    assert result.before is None and result.after.state == LEARNING
     # a second connection (another process) sees it committed
     other = sqlite3.connect(kb.db)
     assert other.execute("SELECT card_id, grade, duration_ms FROM reviews").fetchall() == [("card0", 3, 4200)]
@@ -65,7 +70,7 @@ def test_bad_grade_is_a_clear_error(kb, conn):
 def test_undo_appends_a_record_and_restores_the_schedule(kb, conn):
     first = review.record_answer(kb, conn, "card0", 3, at=T0, duration_ms=1000)
     second = review.record_answer(kb, conn, "card0", 3, at=T0 + timedelta(minutes=10), duration_ms=1000)
-    assert second.after.state == review.REVIEW
+    assert second.after.state == REVIEW
     before_undo = (kb.journal_dir / "laptop.jsonl").read_bytes()
     restored = review.undo(kb, conn, second.review_id, at=T0 + timedelta(minutes=11))
     assert restored == first.after
@@ -100,7 +105,7 @@ def test_deleting_the_database_gives_back_identical_schedules(kb, conn):
     fresh = open_conn(kb)  # the cards table is refilled as the extractor would, then the journal replayed
     for i in range(4):
         add_card(fresh, f"card{i}", position=i)
-    review.rebuild_from_journal(kb, fresh)
+    rebuild_from_journal(kb, fresh)
     assert snapshot(fresh) == expected
 
 
@@ -109,24 +114,24 @@ def test_replay_with_fuzz_recomputes_exactly(kb, conn):
     run_history(kb, conn)
     expected = conn.execute("SELECT * FROM card_state ORDER BY card_id").fetchall()
     conn.execute("UPDATE reviews SET logged = NULL")  # forget the recorded schedules: FSRS must recompute
-    with review.write_transaction(conn):
+    with write_transaction(conn):
         for card in ("card0", "card1", "card2"):
-            review._recompute(conn, kb, card)
+            recompute(conn, kb, card)
     assert conn.execute("SELECT * FROM card_state ORDER BY card_id").fetchall() == expected
 
 
 def test_replay_finds_a_card_after_its_id_changed(kb, conn):
     review.record_answer(kb, conn, "card0", 3, at=T0, duration_ms=1)
-    state = review.get_state(conn, "card0")
+    state = get_state(conn, "card0")
     conn.close()
     remove_database(kb.db)
     fresh = open_conn(kb)
     # the note was edited: the card has a new id and slightly different text, same note
     add_card(fresh, "new-id", front="Front of card0, edited", back="Back of card0")
     add_card(fresh, "other", position=1, front="Something else entirely", back="No")
-    review.rebuild_from_journal(kb, fresh)
-    assert review.get_state(fresh, "new-id") == state
-    assert review.get_state(fresh, "other") is None
+    rebuild_from_journal(kb, fresh)
+    assert get_state(fresh, "new-id") == state
+    assert get_state(fresh, "other") is None
 
 
 def test_two_device_journals_merge_into_one_history(tmp_path, monkeypatch):
@@ -147,8 +152,8 @@ def test_two_device_journals_merge_into_one_history(tmp_path, monkeypatch):
     # git brings each device's file to the other
     (phone.journal_dir / "laptop.jsonl").write_bytes((laptop.journal_dir / "laptop.jsonl").read_bytes())
     (laptop.journal_dir / "phone.jsonl").write_bytes((phone.journal_dir / "phone.jsonl").read_bytes())
-    review.sync_journal(laptop, c1)
-    review.sync_journal(phone, c2)
+    sync_journal(laptop, c1)
+    sync_journal(phone, c2)
     s1, s2 = snapshot(c1), snapshot(c2)
     assert s1["state"] == s2["state"]
     assert [r[0] for r in s1["reviews"]] == [r[0] for r in s2["reviews"]]
@@ -157,12 +162,12 @@ def test_two_device_journals_merge_into_one_history(tmp_path, monkeypatch):
         "SELECT grade, json_extract(state_before, '$.reps') FROM reviews WHERE card_id = 'card0' ORDER BY reviewed_at"
     ).fetchall()
     assert rows == [(3, None), (3, 1), (1, 2)]
-    assert review.get_state(c1, "card0").reps == 3
+    assert get_state(c1, "card0").reps == 3
 
 
 def test_sync_is_a_no_op_without_new_lines(kb, conn):
     review.record_answer(kb, conn, "card0", 3, at=T0, duration_ms=1)
-    report = review.sync_journal(kb, conn)
+    report = sync_journal(kb, conn)
     assert report.files == 0 and report.events == 0
 
 
@@ -177,7 +182,7 @@ def test_torn_last_line_is_skipped_and_the_next_answer_survives(kb, conn):
     fresh = open_conn(kb)
     for i in range(4):
         add_card(fresh, f"card{i}", position=i)
-    report = review.rebuild_from_journal(kb, fresh)
+    report = rebuild_from_journal(kb, fresh)
     assert report.warnings and "not a journal record" in report.warnings[0]
     assert fresh.execute("SELECT card_id FROM reviews ORDER BY reviewed_at").fetchall() == [
         ("card0",),
@@ -203,7 +208,7 @@ def test_leech_is_suspended_flagged_and_survives_a_rebuild(tmp_path, monkeypatch
     review.unsuspend(kb, conn, ["card0"])
     assert conn.execute("SELECT suspended, flags FROM cards").fetchone() == (0, '["leech"]')
     expected = snapshot(conn)
-    review.rebuild_from_journal(kb, conn)
+    rebuild_from_journal(kb, conn)
     assert snapshot(conn) == expected
 
 
@@ -216,7 +221,7 @@ def test_queue_order_learning_then_overdue_reviews_then_new_in_note_order(kb, co
     review.record_answer(kb, conn, "card6", 4, at=T0 - timedelta(days=40), duration_ms=1)
     review.record_answer(kb, conn, "card7", 1, at=T0 - timedelta(minutes=5), duration_ms=1)
     review.suspend(kb, conn, ["card1"])
-    q = review.Queue(conn, kb.settings, T0, filters=review.Filters())
+    q = Queue(conn, kb.settings, T0, filters=Filters())
     seen = []
     while (card := q.next(T0)) is not None:
         seen.append((card.id, card.queue))
@@ -237,14 +242,14 @@ def test_siblings_wait_for_another_day(kb, conn):
     add_card(conn, "rev-a", position=10, sibling="pair")
     add_card(conn, "rev-b", position=11, sibling="pair")
     review.record_answer(kb, conn, "rev-a", 3, at=T0, duration_ms=1)
-    q = review.Queue(conn, kb.settings, T0 + timedelta(minutes=1), filters=review.Filters(note=None))
+    q = Queue(conn, kb.settings, T0 + timedelta(minutes=1), filters=Filters(note=None))
     ids = []
     while (card := q.next(T0 + timedelta(minutes=1))) is not None:
         ids.append(card.id)
         q.skip(card.id)
     assert "rev-b" not in ids and "card0" in ids
     tomorrow = T0 + timedelta(days=1)
-    q2 = review.Queue(conn, kb.settings, tomorrow)
+    q2 = Queue(conn, kb.settings, tomorrow)
     ids2 = []
     while (card := q2.next(tomorrow)) is not None:
         ids2.append(card.id)
@@ -258,9 +263,9 @@ def test_new_card_limit_counts_todays_answers(tmp_path, monkeypatch):
     for i in range(5):
         add_card(conn, f"card{i}", position=i)
     review.record_answer(kb, conn, "card0", 4, at=T0, duration_ms=1)
-    q = review.Queue(conn, kb.settings, T0)
+    q = Queue(conn, kb.settings, T0)
     assert q.counts(T0).new == 1
-    assert review.Queue(conn, kb.settings, T0, new_limit=3).counts(T0).new == 3
+    assert Queue(conn, kb.settings, T0, new_limit=3).counts(T0).new == 3
 
 
 # ---------------------------------------------------------------------------------------------------- CLI
@@ -318,7 +323,7 @@ def test_database_rebuilt_by_any_command(kb, conn, monkeypatch):
 
 
 def test_suspend_and_unsuspend_commands(kb, conn):
-    from kb.commands.review import suspend_cmd, unsuspend_cmd
+    from kb.commands.cards import suspend_cmd, unsuspend_cmd
 
     runner = CliRunner()
     result = runner.invoke(suspend_cmd, ["card1", "card2"])
@@ -334,10 +339,11 @@ def test_suspend_and_unsuspend_commands(kb, conn):
 
 
 def test_editor_command_opens_the_note_at_the_card_line(kb, conn, monkeypatch):
-    from kb.review.terminal import _reload, editor_command
+    from kb.review.queue import reload_card
+    from kb.review.terminal import editor_command
 
     monkeypatch.setenv("VISUAL", "code --wait")
-    card = _reload(conn, review.QueueCard("card2", "", 0, "", "", "", "", "", "", "", "", "", "new", None))
+    card = reload_card(conn, "card2")
     assert editor_command(kb, card) == ["code", "--wait", "+9", str(kb.root / "notes/books/atomic-habits.md")]
 
 
@@ -353,7 +359,7 @@ def test_terminal_ui_keys(kb, conn, monkeypatch):
     keys = iter(["3", " ", "3", "u", "\r", "4", "b", "q"])  # "3" before reveal is ignored
     console = Console(file=StringIO(), width=100, force_terminal=False)
     ui = TerminalUI(console=console, key_reader=lambda: next(keys))
-    q = review.Queue(conn, kb.settings, review.now())
+    q = Queue(conn, kb.settings, now())
     summary = run_session(kb, conn, q, ui)
     assert summary.reviewed == 1 and summary.buried == 1
     assert conn.execute("SELECT card_id, grade, undone FROM reviews ORDER BY id").fetchall() == [
@@ -444,7 +450,7 @@ def test_batch_import_matches_one_by_one_and_replays_identically(tmp_path, monke
     ]
     results = review.record_answers(batch, c2, answers, source="anki-import")
     assert [r.after for r in results] == [
-        review.CardState.from_dict(json.loads(row[0]))
+        CardState.from_dict(json.loads(row[0]))
         for row in c1.execute("SELECT state_after FROM reviews ORDER BY uid")
     ]
     assert (
@@ -461,10 +467,10 @@ def test_an_answer_older_than_the_last_review_takes_its_place_in_time(kb, conn):
         "SELECT grade, json_extract(state_after, '$.reps') FROM reviews ORDER BY reviewed_at"
     ).fetchall()
     assert rows == [(1, 1), (3, 2)]
-    state = review.get_state(conn, "card0")
-    assert state.reps == 2 and state.last_review == review.iso(T0 + timedelta(days=1))
+    state = get_state(conn, "card0")
+    assert state.reps == 2 and state.last_review == iso(T0 + timedelta(days=1))
     expected = snapshot(conn)
-    review.rebuild_from_journal(kb, conn)
+    rebuild_from_journal(kb, conn)
     assert snapshot(conn) == expected
 
 
@@ -540,7 +546,7 @@ def test_schedules_survive_a_renamed_and_edited_note_and_a_deleted_database(real
     (card_id, due) = conn.execute("SELECT card_id, due FROM card_state").fetchone()
     (laws,) = conn.execute("SELECT id FROM cards WHERE front LIKE 'What are the four laws%'").fetchone()
     conn.close()
-    from kb.commands.review import suspend_cmd
+    from kb.commands.cards import suspend_cmd
 
     assert CliRunner().invoke(suspend_cmd, [laws]).exit_code == 0
     old = real_kb.root / "notes" / "books" / "atomic-habits.md"
@@ -587,7 +593,7 @@ def test_an_answer_waits_for_a_concurrent_writer_instead_of_failing(kb, conn):
     assert started.wait(30)
     other.commit()  # the indexer finishes; the waiting answer goes through
     worker.join(60)
-    assert results and results[0].after.state == review.LEARNING
+    assert results and results[0].after.state == LEARNING
     assert [x["card"] for x in journal_lines(kb)] == ["card0"]
 
 
@@ -603,7 +609,7 @@ def test_new_cards_after_many_scheduled_ones_in_note_order(tmp_path, monkeypatch
     add_card(conn, "new-b", note="notes/b.md", position=1, sibling="ab")
     for i in range(3):
         add_card(conn, f"new{i}", note="notes/c.md", position=i)
-    q = review.Queue(conn, kb.settings, T0)
+    q = Queue(conn, kb.settings, T0)
     assert q.counts(T0).new == 3
     shown = []
     while (card := q.next(T0)) is not None:
@@ -644,9 +650,7 @@ def test_edit_key_opens_the_editor_at_the_card_line_then_reindexes(kb, conn, mon
     keys = iter(["e", "q"])
     reindexed = []
     ui = TerminalUI(console=Console(file=StringIO(), width=80), key_reader=lambda: next(keys))
-    run_session(
-        kb, conn, review.Queue(conn, kb.settings, review.now()), ui, reindex=lambda: reindexed.append(1)
-    )
+    run_session(kb, conn, Queue(conn, kb.settings, now()), ui, reindex=lambda: reindexed.append(1))
     assert json.loads(log.read_text()) == ["+7", str(kb.root / "notes/books/atomic-habits.md")]
     assert reindexed == [1]
 
@@ -686,7 +690,7 @@ def test_any_history_rebuilds_to_the_same_database(tmp_path_factory, monkeypatch
     fresh = open_conn(kb)
     for i in range(3):
         add_card(fresh, f"card{i}", position=i)
-    review.rebuild_from_journal(kb, fresh)
+    rebuild_from_journal(kb, fresh)
     assert snapshot(fresh) == expected
     fresh.close()
 
@@ -732,11 +736,11 @@ def test_two_devices_converge_whatever_they_did(tmp_path_factory, monkeypatch, o
             (devices[name][0].journal_dir / f"{other}.jsonl").write_bytes(theirs.read_bytes())
     for name, (kb, conn, _) in devices.items():
         monkeypatch.setenv("KB_DEVICE", name)
-        review.sync_journal(kb, conn)
+        sync_journal(kb, conn)
     laptop, phone = snapshot(devices["laptop"][1]), snapshot(devices["phone"][1])
     assert laptop == phone
     kb, conn, _ = devices["laptop"]
-    review.rebuild_from_journal(kb, conn)
+    rebuild_from_journal(kb, conn)
     assert snapshot(conn) == laptop
 
 
@@ -746,9 +750,9 @@ def test_rebuild_refuses_to_drop_reviews_no_journal_has(kb, conn):
     review.record_answer(kb, conn, "card0", 3, at=T0, duration_ms=1)
     (kb.journal_dir / "laptop.jsonl").unlink()
     with pytest.raises(KbError, match="1 review"):
-        review.rebuild_from_journal(kb, conn)
+        rebuild_from_journal(kb, conn)
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
-    review.rebuild_from_journal(kb, conn, force=True)
+    rebuild_from_journal(kb, conn, force=True)
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
 
 

@@ -11,17 +11,13 @@ from hypothesis import strategies as st
 
 from kb.config import Settings, make_settings
 from kb.errors import KbError
+from kb.review.clock import day_start, iso, next_day_start, parse_iso, review_day
 from kb.review.scheduler import (
     REVIEW,
     answer,
-    day_start,
     format_interval,
-    iso,
     make_scheduler,
-    next_day_start,
-    parse_iso,
     preview,
-    review_day,
 )
 
 NY = ZoneInfo("America/New_York")

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from kb.review import answers as review
-from kb.review.stats import compute_stats, due_counts
+from kb.review.queue import Filters
+from kb.review.stats import compute_stats, due_counts, due_tomorrow
 from tests.review_helpers import add_card, make_kb, open_conn
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -60,11 +61,11 @@ def test_streak_survives_until_today_is_reviewed(setup):
 
 def test_due_counts_by_type_and_tag(setup):
     kb, conn = setup
-    data = due_counts(conn, NOW, kb.settings, UTC, review.Filters())
+    data = due_counts(conn, NOW, kb.settings, UTC, Filters())
     assert data["total"]["new"] == 3 and data["total"]["due"] == 2
     assert data["by_type"]["topic"] == {"due": 0, "new": 2}
     assert data["by_tag"]["habits"]["new"] == 1
-    only_taxes = due_counts(conn, NOW, kb.settings, UTC, review.Filters(tag="taxes"))
+    only_taxes = due_counts(conn, NOW, kb.settings, UTC, Filters(tag="taxes"))
     assert only_taxes["total"] == {"learning": 0, "review": 0, "due": 0, "new": 2}
 
 
@@ -93,4 +94,4 @@ def test_suspended_cards_leave_the_forecast_and_due_counts(setup):
     due_before, due_after = before["today"]["due"], after["today"]["due"]
     assert due_after["learning"] + due_after["review"] == due_before["learning"] + due_before["review"] - 1
     assert after["cards"]["suspended"] == 1
-    assert review.due_tomorrow(conn, kb.settings, NOW, UTC) == sum(d["due"] for d in after["forecast"][:2])
+    assert due_tomorrow(conn, kb.settings, NOW, UTC) == sum(d["due"] for d in after["forecast"][:2])

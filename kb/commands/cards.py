@@ -1,7 +1,6 @@
-"""Commands about cards: ``kb cards`` (list), ``kb cards orphans``.
+"""Commands about cards: ``kb cards`` (list), ``kb cards orphans``, ``kb cards suspend`` / ``unsuspend``.
 
-The group is ``invoke_without_command``: plain ``kb cards`` lists. Further subcommands (suspend, unsuspend, ...) are
-added with ``@cards_group.command(...)`` in this module or from another one.
+The group is ``invoke_without_command``: plain ``kb cards`` lists. Suspension is journaled by ``kb.review.answers``.
 """
 
 from __future__ import annotations
@@ -105,12 +104,37 @@ def cards_orphans(as_json: bool) -> None:
     click.echo(f"{len(cards)} orphaned cards", err=True)
 
 
-def _attach_review_commands() -> None:
-    # Suspension is journaled by the review module, which owns the commands; they live under `kb cards`.
-    from kb.commands.review import suspend_cmd, unsuspend_cmd
+@cards_group.command("suspend")
+@click.argument("card_ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def suspend_cmd(card_ids, as_json) -> None:
+    """Suspend cards: they are not shown again until unsuspended (kept in the journal).
 
-    cards_group.add_command(suspend_cmd)
-    cards_group.add_command(unsuspend_cmd)
+    Example: kb cards suspend 9f3c2a1b
+    """
+    _suspension(card_ids, as_json, suspend=True)
 
 
-_attach_review_commands()
+@cards_group.command("unsuspend")
+@click.argument("card_ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def unsuspend_cmd(card_ids, as_json) -> None:
+    """Unsuspend cards (leeches too; they keep their leech flag).
+
+    Example: kb cards unsuspend 9f3c2a1b
+    """
+    _suspension(card_ids, as_json, suspend=False)
+
+
+def _suspension(card_ids, as_json: bool, *, suspend: bool) -> None:
+    from kb.review import answers
+
+    kb = get_kb()
+    conn = open_index(kb, quiet=as_json)
+    ids = answers.find_card_ids(conn, card_ids)
+    (answers.suspend if suspend else answers.unsuspend)(kb, conn, ids)
+    word = "suspended" if suspend else "unsuspended"
+    if as_json:
+        echo_json({word: ids})
+    else:
+        click.echo(f"{word} {len(ids)} card{'s' if len(ids) != 1 else ''}: {' '.join(ids)}")

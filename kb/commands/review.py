@@ -1,4 +1,4 @@
-"""Commands about reviewing: review, due, stats, optimize, and cards suspend / unsuspend."""
+"""Commands about reviewing: review, due, stats, optimize."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from kb.commands import echo_json, get_kb, open_index
 
 
 def _filters(tag, note_type, note, kb=None):
-    from kb.review.answers import Filters
+    from kb.review.queue import Filters
 
     if note and kb is not None:
         # relative to here, to the root or to the notes folder; a path that does not exist is a clear error
@@ -59,17 +59,17 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
       kb review --tag taxes --limit 20
       printf '3\\n3\\n1\\n' | kb review --note notes/books/atomic-habits.md
     """
-    from kb.review import answers as review
+    from kb.review.clock import local_zone, now
+    from kb.review.queue import Queue
     from kb.review.terminal import LineUI, TerminalUI, run_session
 
     kb = get_kb()
     conn = open_index(kb)
-    at = review.now()
-    queue = review.Queue(
+    queue = Queue(
         conn,
         kb.settings,
-        at,
-        tz=review.local_zone(),
+        now(),
+        tz=local_zone(),
         filters=_filters(tag, note_type, note, kb),
         new_limit=new,
         limit=limit,
@@ -105,14 +105,12 @@ def due_cmd(tag, note_type, note, as_json) -> None:
 
     Example: kb due --json
     """
-    from kb.review import answers as review
+    from kb.review.clock import local_zone, now
     from kb.review.stats import due_counts
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)
-    data = due_counts(
-        conn, review.now(), kb.settings, review.local_zone(), _filters(tag, note_type, note, kb)
-    )
+    data = due_counts(conn, now(), kb.settings, local_zone(), _filters(tag, note_type, note, kb))
     if as_json:
         echo_json(data)
         return
@@ -138,16 +136,18 @@ def stats_cmd(days, as_json) -> None:
 
     Example: kb stats --json
     """
-    from kb.review import answers as review
-    from kb.review.stats import compute_stats, render_stats
+    from kb.review.clock import local_zone, now
+    from kb.review.stats import compute_stats
 
     kb = get_kb()
     conn = open_index(kb, quiet=as_json)
-    data = compute_stats(conn, review.now(), kb.settings, tz=review.local_zone(), forecast_days=days)
+    data = compute_stats(conn, now(), kb.settings, tz=local_zone(), forecast_days=days)
     if as_json:
         echo_json(data)
         return
     from rich.console import Console
+
+    from kb.review.terminal_stats import render_stats
 
     render_stats(data, Console())
 
@@ -180,49 +180,3 @@ def optimize_cmd(min_reviews, dry_run, as_json) -> None:
         echo_json(report.to_dict())
         return
     click.echo(report.describe())
-
-
-@click.command("suspend")
-@click.argument("card_ids", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def suspend_cmd(card_ids, as_json) -> None:
-    """Suspend cards: they are not shown again until unsuspended (kept in the journal).
-
-    Example: kb cards suspend 9f3c2a1b
-    """
-    _suspension(card_ids, as_json, suspend=True)
-
-
-@click.command("unsuspend")
-@click.argument("card_ids", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
-def unsuspend_cmd(card_ids, as_json) -> None:
-    """Unsuspend cards (leeches too; they keep their leech flag).
-
-    Example: kb cards unsuspend 9f3c2a1b
-    """
-    _suspension(card_ids, as_json, suspend=False)
-
-
-def _suspension(card_ids, as_json: bool, *, suspend: bool) -> None:
-    from kb.errors import KbError
-    from kb.review import answers as review
-
-    kb = get_kb()
-    conn = open_index(kb, quiet=as_json)
-    ids = []
-    for given in card_ids:
-        rows = conn.execute(
-            "SELECT id FROM cards WHERE id = ? OR id LIKE ? LIMIT 2", (given, f"{given}%")
-        ).fetchall()
-        if not rows:
-            raise KbError(f"no card with id {given}; list ids with kb cards or kb review")
-        if len(rows) > 1 and rows[0][0] != given:
-            raise KbError(f"{given} is the start of several card ids; give more of it")
-        ids.append(rows[0][0])
-    (review.suspend if suspend else review.unsuspend)(kb, conn, ids)
-    word = "suspended" if suspend else "unsuspended"
-    if as_json:
-        echo_json({word: ids})
-    else:
-        click.echo(f"{word} {len(ids)} card{'s' if len(ids) != 1 else ''}: {' '.join(ids)}")

@@ -8,7 +8,7 @@ Every line has ``v`` (format version), ``type``, a unique ``id``, ``at`` (UTC IS
 
 * ``review``: ``card``, ``grade`` 1-4, ``ms`` (answer time), ``source`` (review, quiz, anki-import), the card as it
   was (``note``, ``kind``, ``front``, ``back``, ``fp`` fingerprint) so replay finds it after edits, ``before`` and
-  ``after`` (the schedule, see ``kb.scheduler.CardState``) and ``leech`` when the answer made the card a leech.
+  ``after`` (the schedule, see ``kb.review.scheduler.CardState``) and ``leech`` when the answer made the card a leech.
 * ``undo``: ``ref`` is the id of the review taken back. Nothing is ever rewritten.
 * ``suspend`` / ``unsuspend`` / ``bury`` (with ``until``): ``card`` and the same card snapshot as a review.
 
@@ -203,7 +203,7 @@ def order_key(event: dict) -> tuple[str, str]:
 
 def normalise_time(text: str) -> str:
     """Journal times as kb stores them (so lines written by other tools still sort right)."""
-    from kb.review.scheduler import iso, parse_iso
+    from kb.review.clock import iso, parse_iso
 
     try:
         return iso(parse_iso(text))

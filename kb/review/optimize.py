@@ -3,7 +3,7 @@
 Training items follow Anki's construction: for each card, its answers in time order, with ``delta_t`` the number of
 review days since the previous answer; every answer after the first that comes on a later day is one item (the
 history up to and including it). Fitted parameters go to ``.kb/parameters.json``, which the scheduler reads
-(``kb.review.load_parameters``); the file is small, text, and committed with the notes like the journal.
+(``kb.review.parameters.load_parameters``); the file is small, text, and committed with the notes like the journal.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import date, datetime, tzinfo
 
 from kb.config import KnowledgeBase
 from kb.errors import KbError
-from kb.review.scheduler import iso, parse_iso, review_day
+from kb.review.clock import iso, parse_iso, review_day
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def optimize(
     """Fit parameters to the reviews in the database, compare them with the ones in use, save them."""
     from fsrs.scheduler import DEFAULT_PARAMETERS
 
-    from kb.review.answers import load_parameters, local_zone, now, parameters_path
+    from kb.review.clock import local_zone, now
+    from kb.review.parameters import load_parameters, parameters_path
 
     tz = tz if tz is not None else local_zone()
     rows = conn.execute(

@@ -1,12 +1,10 @@
-"""Scheduling: FSRS (the ``fsrs`` package) plus kb's rules around it, and the one place where time zones are handled.
+"""Scheduling: FSRS (the ``fsrs`` package) plus kb's rules around it.
 
-Pure: no clock, no database. Every function takes the time it works with; callers get "now" from ``kb.review.now()``.
+Pure: no clock, no database. Every function takes the (UTC) time it works with; callers get "now", review days and
+time zones from ``kb.review.clock``.
 
-* ``fsrs`` wants UTC datetimes; review days start at ``day_starts_at`` local time. ``day_start`` / ``next_day_start``
-  convert between the two and nothing else does.
 * Fuzz: fsrs draws interval fuzz from the global ``random`` generator. kb seeds it per card and review (and puts the
   generator's state back afterwards), so a replay of the journal gives exactly the intervals the user saw.
-* Times are stored as ``iso()`` strings (UTC, microseconds always present) so that SQL compares them as text.
 """
 
 from __future__ import annotations
@@ -14,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from datetime import time as dtime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
+
+from kb.review.clock import iso, parse_iso
 
 if TYPE_CHECKING:
     import fsrs
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
 
 
 class Grade(IntEnum):
+    """An answer's grade, as FSRS and the journal number them."""
+
     AGAIN = 1
     HARD = 2
     GOOD = 3
@@ -37,58 +38,8 @@ class Grade(IntEnum):
         return self.name.capitalize()
 
 
-GRADE_WORDS = {"again": 1, "hard": 2, "good": 3, "easy": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
 # fsrs.State values (kept here so the queue code does not import fsrs)
 LEARNING, REVIEW, RELEARNING = 1, 2, 3
-
-
-# ---------------------------------------------------------------------------------------------------- time
-def iso(dt: datetime) -> str:
-    """A UTC time as stored everywhere in kb: ``2026-11-21T12:00:00.000000+00:00`` (sorts as text)."""
-    if dt.tzinfo is None:
-        raise ValueError("kb stores only aware datetimes")
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def parse_iso(text: str) -> datetime:
-    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
-
-
-def to_local(moment: datetime, tz: tzinfo | None = None) -> datetime:
-    """``moment`` in local time: ``tz`` if given, else the machine's zone."""
-    return moment.astimezone(tz) if tz is not None else moment.astimezone()
-
-
-def local_to_utc(naive_local: datetime, tz: tzinfo | None = None) -> datetime:
-    if tz is not None:
-        return naive_local.replace(tzinfo=tz).astimezone(UTC)
-    return naive_local.astimezone(UTC)  # a naive datetime is taken as the machine's local time
-
-
-def review_day(moment: datetime, day_starts_at: int = 4, tz: tzinfo | None = None) -> date:
-    """The review day a moment belongs to: local date, counting hours before ``day_starts_at`` as the day before."""
-    local = to_local(moment, tz)
-    day = local.date()
-    return day - timedelta(days=1) if local.hour < day_starts_at else day
-
-
-def start_of(day: date, day_starts_at: int = 4, tz: tzinfo | None = None) -> datetime:
-    """UTC moment at which review day ``day`` starts."""
-    return local_to_utc(datetime.combine(day, dtime(day_starts_at)), tz)
-
-
-def day_start(moment: datetime, day_starts_at: int = 4, tz: tzinfo | None = None) -> datetime:
-    """UTC start of the review day holding ``moment``."""
-    return start_of(review_day(moment, day_starts_at, tz), day_starts_at, tz)
-
-
-def next_day_start(moment: datetime, day_starts_at: int = 4, tz: tzinfo | None = None) -> datetime:
-    """UTC start of the next review day: a card is due today when it is due before this."""
-    return start_of(review_day(moment, day_starts_at, tz) + timedelta(days=1), day_starts_at, tz)
 
 
 # ---------------------------------------------------------------------------------------------------- state
@@ -106,7 +57,7 @@ class CardState:
     lapses: int = 0
 
     def to_dict(self) -> dict:
-        # by hand: dataclasses.asdict deep-copies every field and dominated the cost of importing a history
+        # by hand: dataclasses.asdict deep-copies every field, which shows when importing a long history
         return {
             "state": self.state,
             "step": self.step,
@@ -247,7 +198,3 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo".replace(".0mo", "mo")
     return f"{days / 365:.1f}y".replace(".0y", "y")
-
-
-def with_due(state: CardState, due: datetime) -> CardState:
-    return replace(state, due=iso(due))

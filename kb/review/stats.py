@@ -1,26 +1,230 @@
-"""Review statistics from the database: today, forecast, true retention, streak, heatmap; and due counts.
+"""Review statistics as data: what ``kb stats`` and ``kb due`` print and what the site's study pages draw.
 
-``compute_stats`` returns plain JSON-ready data (the site draws its charts from it too); ``render_stats`` draws it in
-a terminal with rich. Review days follow ``day_starts_at`` in local time, through ``kb.scheduler``'s day functions:
-day boundaries are computed once as ISO strings and bisected, so no per-review time-zone arithmetic.
+``StudyFigures`` reads every figure from the database at one moment, in the user's review days (``kb.review.clock``);
+``compute_stats`` gathers the terminal's set as JSON-ready data (drawn by ``kb.review.terminal_stats``), the site
+picks its own set from the same figures. What counts as live, new and due is the queue's rule (``kb.review.queue``).
+Review days are computed once as ISO boundaries and bisected: no per-review time-zone arithmetic.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_right
+from collections import Counter
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from kb.config import Settings
-from kb.review.scheduler import iso, next_day_start, review_day, start_of
+from kb.review.clock import day_starts, iso, next_day_start, review_day, start_of
+from kb.review.queue import IS_NEW, LIVE, Filters
 
-MATURE_DAYS = 21
+MATURE_DAYS = 21  # a review card whose interval reached this many days is mature (Anki's threshold)
 HEATMAP_DAYS = 365
 
 
-def _boundaries(first: date, count: int, settings: Settings, tz: tzinfo | None) -> list[str]:
-    """ISO start of each review day from ``first`` for ``count`` days, plus the end of the last."""
-    return [iso(start_of(first + timedelta(days=i), settings.day_starts_at, tz)) for i in range(count + 1)]
+class NoteDue(NamedTuple):
+    """A note's cards to study today: due ones, and new ones within the day's new-card limit."""
+
+    note: str  # path, as in the index
+    title: str
+    due: int
+    new: int
+
+
+class StudyFigures:
+    """Figures of one database at one moment ``now``; days are review days (``day_starts_at`` in zone ``tz``)."""
+
+    def __init__(self, conn: sqlite3.Connection, now: datetime, settings: Settings, tz: tzinfo | None = None):
+        self.conn = conn
+        self.now = now
+        self.settings = settings
+        self.tz = tz
+        self.today = review_day(now, settings.day_starts_at, tz)
+        self.next_day = iso(next_day_start(now, settings.day_starts_at, tz))
+        self._hidden: list[tuple[int, str]] | None = None
+
+    def _day_starts(self, first: date, count: int) -> list[str]:
+        return day_starts(first, count, self.settings.day_starts_at, self.tz)
+
+    def _start_of(self, day: date) -> str:
+        return iso(start_of(day, self.settings.day_starts_at, self.tz))
+
+    def _hidden_schedules(self) -> list[tuple[int, str]]:
+        """(state, due) of scheduled cards that are suspended or orphaned (few): taken out of the due counts.
+
+        Due cards are counted on the (state, due) index alone and these subtracted, instead of joining every due
+        card to its cards row.
+        """
+        if self._hidden is None:
+            self._hidden = self.conn.execute(
+                f"SELECT s.state, s.due FROM cards c CROSS JOIN card_state s ON s.card_id = c.id WHERE NOT ({LIVE})"
+            ).fetchall()
+        return self._hidden
+
+    # -------------------------------------------------------------------------------------------------- due
+    def due_before(self, end: str) -> tuple[int, int]:
+        """Live cards in learning (or relearning) and in review whose schedule falls before ``end`` (an iso time)."""
+        learning, review = self.conn.execute(
+            "SELECT coalesce(sum(state != 2), 0), coalesce(sum(state = 2), 0) FROM card_state "
+            "WHERE state IN (1, 2, 3) AND due < ?",
+            (end,),
+        ).fetchone()
+        for state, due in self._hidden_schedules():
+            if due < end:
+                learning -= state != 2
+                review -= state == 2
+        return learning, review
+
+    def due_tomorrow(self) -> int:
+        """Cards that will be due by the end of tomorrow (what is left today included)."""
+        return sum(self.due_before(self._start_of(self.today + timedelta(days=2))))
+
+    def new_available(self) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM cards c WHERE {LIVE} AND {IS_NEW}").fetchone()[0]
+
+    def forecast(self, days: int) -> list[int]:
+        """Cards due on each of the next ``days`` review days, today first (holding everything overdue)."""
+        bounds = self._day_starts(self.today, days)
+        counts = [0] * days
+        for (due,) in self.conn.execute(
+            "SELECT due FROM card_state WHERE state IN (1, 2, 3) AND due < ?", (bounds[-1],)
+        ):
+            counts[max(0, bisect_right(bounds, due) - 1)] += 1
+        for _state, due in self._hidden_schedules():
+            if due < bounds[-1]:
+                counts[max(0, bisect_right(bounds, due) - 1)] -= 1
+        return counts
+
+    def due_by_note(self) -> list[NoteDue]:
+        """Notes with cards to study today, most due first: due cards, and new ones up to ``new_per_day``."""
+        due = Counter(
+            dict(
+                self.conn.execute(
+                    f"SELECT c.note, count(*) FROM card_state s JOIN cards c ON c.id = s.card_id"
+                    f" WHERE {LIVE} AND s.due < ? GROUP BY c.note",
+                    (self.next_day,),
+                )
+            )
+        )
+        new = Counter(
+            note
+            for (note,) in self.conn.execute(
+                f"SELECT c.note FROM cards c WHERE {LIVE} AND {IS_NEW} ORDER BY c.note, c.position LIMIT ?",
+                (max(0, self.settings.new_per_day),),
+            )
+        )
+        titles = dict(self.conn.execute("SELECT path, title FROM notes"))
+        notes = sorted(set(due) | set(new), key=lambda n: (-due[n], -new[n], n))
+        return [NoteDue(n, titles.get(n, n), due[n], new[n]) for n in notes]
+
+    # -------------------------------------------------------------------------------------------------- reviews
+    def today_reviews(self) -> dict:
+        """Today's answers: how many, how many Again, time spent, new cards introduced."""
+        count, again, ms, new = self.conn.execute(
+            """SELECT count(*), coalesce(sum(grade = 1), 0), coalesce(sum(duration_ms), 0),
+                      coalesce(sum(state_before IS NULL), 0)
+               FROM reviews WHERE reviewed_at >= ? AND undone = 0""",
+            (self._start_of(self.today),),
+        ).fetchone()
+        return {
+            "day": self.today.isoformat(),
+            "reviewed": count,
+            "again": again,
+            "again_rate": round(again / count, 4) if count else None,
+            "seconds": round(ms / 1000, 1),
+            "new_introduced": new,
+        }
+
+    def reviews_per_day(self, days: int) -> list[int]:
+        """Answers on each of the last ``days`` review days, ending today."""
+        bounds = self._day_starts(self.today - timedelta(days=days - 1), days)
+        per_day = [0] * days
+        for (at,) in self.conn.execute(
+            "SELECT reviewed_at FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? AND undone = 0",
+            (bounds[0], bounds[-1]),
+        ):
+            per_day[bisect_right(bounds, at) - 1] += 1
+        return per_day
+
+    def true_retention(self, days: int) -> dict:
+        """Answers to cards in review state (not learning) over the last ``days`` review days, young and mature."""
+        young = [0, 0]
+        mature = [0, 0]
+        for grade, interval in self.conn.execute(
+            """SELECT grade, julianday(json_extract(state_before, '$.due')) - julianday(json_extract(state_before,
+                      '$.last_review'))
+               FROM reviews WHERE reviewed_at >= ? AND undone = 0 AND json_extract(state_before, '$.state') = 2""",
+            (self._start_of(self.today - timedelta(days=days - 1)),),
+        ):
+            bucket = mature if (interval or 0) >= MATURE_DAYS else young
+            bucket[0] += 1
+            bucket[1] += grade > 1
+        total = [young[0] + mature[0], young[1] + mature[1]]
+        return {
+            "days": days,
+            **_rate(total),
+            "young": _rate(young),
+            "mature": _rate(mature),
+            "desired": self.settings.desired_retention,
+        }
+
+    def seen_card_recall(self, days: int) -> dict:
+        """Answers to cards answered before (learning steps included) over the last ``days`` review days."""
+        reviews, passed = self.conn.execute(
+            "SELECT count(*), coalesce(sum(grade > 1), 0) FROM reviews WHERE undone = 0 AND state_before IS NOT NULL"
+            " AND reviewed_at >= ?",
+            (self._start_of(self.today - timedelta(days=days - 1)),),
+        ).fetchone()
+        return _rate([reviews, passed])
+
+    def review_total(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM reviews WHERE undone = 0").fetchone()[0]
+
+    # -------------------------------------------------------------------------------------------------- cards
+    def card_counts(self) -> dict:
+        """Cards in notes: all, suspended, leeches, and by queue (new, learning, review)."""
+        row = self.conn.execute(
+            """SELECT count(*), coalesce(sum(c.suspended), 0), coalesce(sum(c.flags LIKE '%"leech"%'), 0),
+                      coalesce(sum(s.card_id IS NULL), 0), coalesce(sum(s.state IN (1, 3)), 0),
+                      coalesce(sum(s.state = 2), 0)
+               FROM cards c LEFT JOIN card_state s ON s.card_id = c.id WHERE c.orphaned_at IS NULL"""
+        ).fetchone()
+        return dict(zip(("total", "suspended", "leeches", "new", "learning", "review"), row, strict=True))
+
+    def cards_by_kind(self) -> dict[str, int]:
+        """Live cards by kind (basic, cloze, ...), the most common first."""
+        return dict(
+            self.conn.execute(
+                f"SELECT kind, count(*) FROM cards c WHERE {LIVE} GROUP BY kind ORDER BY count(*) DESC"
+            )
+        )
+
+    def note_total(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+
+
+def _rate(pair: list[int]) -> dict:
+    return {
+        "reviews": pair[0],
+        "passed": pair[1],
+        "retention": round(pair[1] / pair[0], 4) if pair[0] else None,
+    }
+
+
+def streaks(per_day: list[int]) -> dict:
+    """Days in a row with answers, up to today (or yesterday, while today has none yet), and the longest run."""
+    current = 0
+    i = len(per_day) - 1
+    if i >= 0 and per_day[i] == 0:  # no reviews yet today: the streak still counts up to yesterday
+        i -= 1
+    while i >= 0 and per_day[i]:
+        current += 1
+        i -= 1
+    longest = run = 0
+    for n in per_day:
+        run = run + 1 if n else 0
+        longest = max(longest, run)
+    return {"current": current, "longest": longest}
 
 
 def compute_stats(
@@ -33,140 +237,41 @@ def compute_stats(
     retention_days: int = 30,
 ) -> dict:
     """Every figure ``kb stats`` shows, as JSON-ready data."""
-    today = review_day(now, settings.day_starts_at, tz)
-    today_start = start_of(today, settings.day_starts_at, tz)
-    live = "c.suspended = 0 AND c.orphaned_at IS NULL"
-
-    # today
-    row = conn.execute(
-        """SELECT count(*), coalesce(sum(grade = 1), 0), coalesce(sum(duration_ms), 0),
-                  coalesce(sum(state_before IS NULL), 0)
-           FROM reviews WHERE reviewed_at >= ? AND undone = 0""",
-        (iso(today_start),),
-    ).fetchone()
-    next_start = iso(next_day_start(now, settings.day_starts_at, tz))
-    # scheduled cards are read from the (state, due) index alone; the few suspended or orphaned ones are then taken
-    # out (joining every scheduled card to its cards row costs ~0.3 s with 30,000 due)
-    due_learning, due_review = conn.execute(
-        "SELECT coalesce(sum(state != 2), 0), coalesce(sum(state = 2), 0) FROM card_state "
-        "WHERE state IN (1, 2, 3) AND due < ?",
-        (next_start,),
-    ).fetchone()
-    hidden = conn.execute(
-        f"SELECT s.state, s.due FROM cards c CROSS JOIN card_state s ON s.card_id = c.id WHERE NOT ({live})"
-    ).fetchall()
-    for state, due in hidden:
-        if due < next_start:
-            due_learning -= state != 2
-            due_review -= state == 2
-    new_available = conn.execute(
-        f"SELECT count(*) FROM cards c WHERE {live} AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.card_id = c.id)"
-    ).fetchone()[0]
-    today_data = {
-        "day": today.isoformat(),
-        "reviewed": row[0],
-        "again": row[1],
-        "again_rate": round(row[1] / row[0], 4) if row[0] else None,
-        "seconds": round(row[2] / 1000, 1),
-        "new_introduced": row[3],
-        "due": {"learning": due_learning, "review": due_review, "new_available": new_available},
+    figures = StudyFigures(conn, now, settings, tz)
+    learning, review = figures.due_before(figures.next_day)
+    today = {
+        **figures.today_reviews(),
+        "due": {"learning": learning, "review": review, "new_available": figures.new_available()},
     }
-
-    # forecast: day 0 holds everything overdue
-    bounds = _boundaries(today, forecast_days, settings, tz)
-    counts = [0] * forecast_days
-    for (due,) in conn.execute(
-        "SELECT due FROM card_state WHERE state IN (1, 2, 3) AND due < ?", (bounds[-1],)
-    ):
-        counts[max(0, bisect_right(bounds, due) - 1)] += 1
-    for _state, due in hidden:
-        if due < bounds[-1]:
-            counts[max(0, bisect_right(bounds, due) - 1)] -= 1
-    forecast = [{"day": (today + timedelta(days=i)).isoformat(), "due": n} for i, n in enumerate(counts)]
-
-    # true retention: answers to cards in review state (not learning), young and mature
-    since = iso(start_of(today - timedelta(days=retention_days - 1), settings.day_starts_at, tz))
-    young = [0, 0]
-    mature = [0, 0]
-    for grade, interval in conn.execute(
-        """SELECT grade, julianday(json_extract(state_before, '$.due')) - julianday(json_extract(state_before,
-                  '$.last_review'))
-           FROM reviews WHERE reviewed_at >= ? AND undone = 0 AND json_extract(state_before, '$.state') = 2""",
-        (since,),
-    ):
-        bucket = mature if (interval or 0) >= MATURE_DAYS else young
-        bucket[0] += 1
-        bucket[1] += grade > 1
-
-    def rate(pair):
-        return {
-            "reviews": pair[0],
-            "passed": pair[1],
-            "retention": round(pair[1] / pair[0], 4) if pair[0] else None,
-        }
-
-    total = [young[0] + mature[0], young[1] + mature[1]]
-    retention = {
-        "days": retention_days,
-        **rate(total),
-        "young": rate(young),
-        "mature": rate(mature),
-        "desired": settings.desired_retention,
-    }
-
-    # heatmap and streak
-    first = today - timedelta(days=HEATMAP_DAYS - 1)
-    hb = _boundaries(first, HEATMAP_DAYS, settings, tz)
-    per_day = [0] * HEATMAP_DAYS
-    for (at,) in conn.execute(
-        "SELECT reviewed_at FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? AND undone = 0",
-        (hb[0], hb[-1]),
-    ):
-        per_day[bisect_right(hb, at) - 1] += 1
+    forecast = [
+        {"day": (figures.today + timedelta(days=i)).isoformat(), "due": n}
+        for i, n in enumerate(figures.forecast(forecast_days))
+    ]
+    per_day = figures.reviews_per_day(HEATMAP_DAYS)
+    first = figures.today - timedelta(days=HEATMAP_DAYS - 1)
     heatmap = [
         {"day": (first + timedelta(days=i)).isoformat(), "reviews": n} for i, n in enumerate(per_day) if n
     ]
-    current = 0
-    i = HEATMAP_DAYS - 1
-    if per_day[i] == 0:  # no reviews yet today: the streak still counts up to yesterday
-        i -= 1
-    while i >= 0 and per_day[i]:
-        current += 1
-        i -= 1
-    longest = run = 0
-    for n in per_day:
-        run = run + 1 if n else 0
-        longest = max(longest, run)
-
-    cards = conn.execute(
-        """SELECT count(*), coalesce(sum(c.suspended), 0), coalesce(sum(c.flags LIKE '%"leech"%'), 0),
-                  coalesce(sum(s.card_id IS NULL), 0), coalesce(sum(s.state IN (1, 3)), 0),
-                  coalesce(sum(s.state = 2), 0)
-           FROM cards c LEFT JOIN card_state s ON s.card_id = c.id WHERE c.orphaned_at IS NULL"""
-    ).fetchone()
     return {
         "now": iso(now),
-        "today": today_data,
+        "today": today,
         "forecast": forecast,
-        "retention": retention,
-        "streak": {"current": current, "longest": longest},
+        "retention": figures.true_retention(retention_days),
+        "streak": streaks(per_day),
         "heatmap": heatmap,
-        "cards": {
-            "total": cards[0],
-            "suspended": cards[1],
-            "leeches": cards[2],
-            "new": cards[3],
-            "learning": cards[4],
-            "review": cards[5],
-        },
+        "cards": figures.card_counts(),
     }
 
 
+def due_tomorrow(conn: sqlite3.Connection, settings: Settings, at: datetime, tz: tzinfo | None = None) -> int:
+    """Cards that will be due by the end of tomorrow (what is left today included)."""
+    return StudyFigures(conn, at, settings, tz).due_tomorrow()
+
+
 def due_counts(
-    conn: sqlite3.Connection, now: datetime, settings: Settings, tz: tzinfo | None, filters
+    conn: sqlite3.Connection, now: datetime, settings: Settings, tz: tzinfo | None, filters: Filters
 ) -> dict:
     """Cards due today (learning + review) and new ones, in total, by note type and by tag (no daily limits)."""
-    where, _ = filters.sql()
     params = {
         **filters.params(),
         "now": iso(now),
@@ -176,7 +281,10 @@ def due_counts(
         "sum(s.card_id IS NOT NULL AND s.due < :next_day AND s.state IN (1, 3)),"
         " sum(s.card_id IS NOT NULL AND s.due < :next_day AND s.state = 2), sum(s.card_id IS NULL)"
     )
-    base = f"FROM cards c LEFT JOIN card_state s ON s.card_id = c.id LEFT JOIN notes n ON n.path = c.note WHERE {where}"
+    base = (
+        "FROM cards c LEFT JOIN card_state s ON s.card_id = c.id LEFT JOIN notes n ON n.path = c.note"
+        f" WHERE {filters.sql()}"
+    )
     learning, review, new = conn.execute(f"SELECT {select} {base}", params).fetchone()
     by_type = {}
     for name, lrn, rev, nw in conn.execute(
@@ -201,68 +309,3 @@ def due_counts(
         "by_type": by_type,
         "by_tag": by_tag,
     }
-
-
-def render_stats(data: dict, console) -> None:
-    """Draw ``compute_stats`` output in the terminal."""
-    from rich.table import Table
-    from rich.text import Text
-
-    t = data["today"]
-    console.print(Text("Today", style="bold"))
-    again = f"{t['again_rate']:.0%}" if t["again_rate"] is not None else "-"
-    console.print(
-        f"  {t['reviewed']} reviews ({t['new_introduced']} new) in {int(t['seconds'] // 60)}m, again rate {again}; "
-        f"still due: {t['due']['learning']} learning, {t['due']['review']} review, "
-        f"{t['due']['new_available']} new available"
-    )
-    console.print(Text("\nForecast (cards due per day)", style="bold"))
-    peak = max((d["due"] for d in data["forecast"]), default=0) or 1
-    width = 40
-    for d in data["forecast"]:
-        bar = "█" * round(d["due"] / peak * width) if d["due"] else ""
-        console.print(f"  {d['day'][5:]} {d['due']:>6} [green]{bar}[/green]")
-    r = data["retention"]
-    console.print(Text(f"\nTrue retention, last {r['days']} days", style="bold"))
-    table = Table(box=None, padding=(0, 2))
-    for col in ("", "reviews", "passed", "retention"):
-        table.add_column(col, justify="right")
-    for label, part in (("young", r["young"]), ("mature", r["mature"]), ("total", r)):
-        ret = f"{part['retention']:.1%}" if part["retention"] is not None else "-"
-        table.add_row(label, str(part["reviews"]), str(part["passed"]), ret)
-    console.print(table)
-    console.print(f"  (desired retention {r['desired']:.0%})")
-    s = data["streak"]
-    console.print(
-        Text(
-            f"\nStreak: {s['current']} day{'s' if s['current'] != 1 else ''} (longest {s['longest']})",
-            style="bold",
-        )
-    )
-    console.print(Text("\nReviews, last 52 weeks (· none, ░ ▒ ▓ █ more)", style="bold"))
-    for line in heatmap_lines(data["heatmap"], date.fromisoformat(data["today"]["day"])):
-        console.print(line)
-
-
-def heatmap_lines(heatmap: list[dict], today: date, weeks: int = 52) -> list:
-    """A GitHub-style grid: one row per weekday, one column per week, shaded by the day's review count."""
-    from rich.text import Text
-
-    counts = {d["day"]: d["reviews"] for d in heatmap}
-    peak = max(counts.values(), default=0)
-    shades = ["grey23", "green4", "green3", "green1", "bright_green"]
-    blocks = "·░▒▓█"  # readable without colour too (piped output, NO_COLOR)
-    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    lines = []
-    for weekday in range(7):
-        line = Text("  " + "MTWTFSS"[weekday] + " ")
-        for week in range(weeks):
-            day = first + timedelta(weeks=week, days=weekday)
-            if day > today:
-                line.append(" ")
-                continue
-            n = counts.get(day.isoformat(), 0)
-            level = 0 if not n else min(4, 1 + int(3 * n / peak)) if peak else 0
-            line.append(blocks[level], style=shades[level])
-        lines.append(line)
-    return lines

@@ -26,24 +26,35 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import Enum
 
 import click
 
-from kb.review import answers as review
-from kb.review.scheduler import GRADE_WORDS, Grade, format_interval, preview
+from kb.review import journal
+from kb.review.answers import ReviewResult, bury, record_answer, suspend, undo
+from kb.review.clock import local_zone, now
+from kb.review.queue import Counts, Queue, QueueCard, reload_card
+from kb.review.scheduler import Grade, format_interval, preview
 
-ACTIONS = {
-    "u": "undo",
-    "undo": "undo",
-    "s": "suspend",
-    "suspend": "suspend",
-    "b": "bury",
-    "bury": "bury",
-    "e": "edit",
-    "edit": "edit",
-    "q": "quit",
-    "quit": "quit",
+
+class Action(Enum):
+    """What a user can do to the card shown, besides grading it."""
+
+    UNDO = "undo"
+    SUSPEND = "suspend"
+    BURY = "bury"
+    EDIT = "edit"
+    QUIT = "quit"
+
+
+Choice = Grade | Action  # what ``ui.ask`` returns (None: input ended)
+
+ACTION_KEYS = {"u": Action.UNDO, "s": Action.SUSPEND, "b": Action.BURY, "e": Action.EDIT, "q": Action.QUIT}
+LINE_ACTIONS = {  # the line protocol's words (no editor there)
+    **{a.value: a for a in Action if a is not Action.EDIT},
+    **{key: a for key, a in ACTION_KEYS.items() if a is not Action.EDIT},
 }
+GRADE_WORDS = {**{g.name.lower(): g for g in Grade}, **{str(g.value): g for g in Grade}}
 
 
 @dataclass
@@ -55,7 +66,7 @@ class SessionSummary:
     buried: int = 0
     leeches: list[str] = field(default_factory=list)
     due_tomorrow: int = 0
-    left: review.Counts | None = None
+    left: Counts | None = None
 
     @property
     def again_rate(self) -> float:
@@ -74,36 +85,45 @@ class SessionSummary:
         }
 
 
-def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSummary:
+@dataclass(frozen=True)
+class _Answered:
+    """An answer given in this session, kept so that undo can take it back."""
+
+    card: QueueCard
+    result: ReviewResult
+    duration_ms: int
+
+
+def run_session(kb, conn, queue: Queue, ui, *, reindex=None) -> SessionSummary:
     """Show cards until the queue is empty, the user quits or input ends. Every answer is durable when stored."""
     summary = SessionSummary()
-    history: list[tuple[review.QueueCard, review.ReviewResult, int]] = []  # for undo
+    history: list[_Answered] = []  # for undo
     sched = _LazyScheduler(kb)
-    pending: review.QueueCard | None = None
+    pending: QueueCard | None = None
     number = 0
     while True:
-        at = review.now()
+        at = now()
         card = pending or queue.next(at)
         pending = None
         if card is None:
             break
         number += 1
-        review_id = review.journal.new_id()
+        review_id = journal.new_id()
         intervals = _Intervals(sched, card, at, review_id)
         shown = time.monotonic()
-        action = ui.ask(card, number, queue.counts(at), intervals)
+        choice = ui.ask(card, number, queue.counts(at), intervals)
         spent = time.monotonic() - shown
-        if action is None or action == "quit":
+        if choice is None or choice is Action.QUIT:
             break
-        if isinstance(action, int):
+        if isinstance(choice, Grade):
             duration = int(min(spent, 600) * 1000)
-            result = review.record_answer(
-                kb, conn, card.id, action, at=review.now(), duration_ms=duration, review_id=review_id
+            result = record_answer(
+                kb, conn, card.id, choice, at=now(), duration_ms=duration, review_id=review_id
             )
             queue.answered(card)
-            history.append((card, result, duration))
+            history.append(_Answered(card, result, duration))
             summary.reviewed += 1
-            summary.again += action == 1
+            summary.again += choice == Grade.AGAIN
             summary.seconds += spent
             if result.leech:
                 summary.leeches.append(card.id)
@@ -112,42 +132,48 @@ def run_session(kb, conn, queue: review.Queue, ui, *, reindex=None) -> SessionSu
                     f"flagged leech (rewrite it, then kb cards unsuspend {card.id})"
                 )
             ui.answered(card, result)
-        elif action == "undo":
+        elif choice is Action.UNDO:
             number -= 1
             if not history:
                 ui.notice("nothing to undo")
                 pending = card
                 continue
-            last_card, last, duration = history.pop()
-            review.undo(kb, conn, last.review_id)
-            queue.unanswered(last_card)
-            if last.leech and last_card.id in summary.leeches:
-                summary.leeches.remove(last_card.id)
-            summary.reviewed -= 1
-            summary.again -= last.grade == 1
-            summary.seconds -= duration / 1000
-            pending = _reload(conn, last_card)
-            ui.notice(f"undone: {Grade(last.grade).label} on card {last_card.id}")
-            number -= 1
-        elif action == "suspend":
-            review.suspend(kb, conn, [card.id])
+            number -= 1  # the card taken back is shown again under its old number
+            pending = _undo(kb, conn, queue, ui, history.pop(), summary)
+        elif choice is Action.SUSPEND:
+            suspend(kb, conn, [card.id])
             summary.suspended += 1
             ui.notice(f"suspended card {card.id}")
-        elif action == "bury":
-            review.bury(kb, conn, [card.id])
+        elif choice is Action.BURY:
+            bury(kb, conn, [card.id])
             queue.skip(card.id)
             summary.buried += 1
             ui.notice(f"buried card {card.id} until tomorrow")
-        elif action == "edit":
+        elif choice is Action.EDIT:
             number -= 1
             ui.edit(kb, card)
             if reindex is not None:
                 reindex()
-            pending = _reload(conn, card)
-    at = review.now()
-    summary.due_tomorrow = review.due_tomorrow(conn, kb.settings, at, review.local_zone())
+            pending = reload_card(conn, card.id)
+    from kb.review.stats import due_tomorrow
+
+    at = now()
+    summary.due_tomorrow = due_tomorrow(conn, kb.settings, at, local_zone())
     summary.left = queue.counts(at)
     return summary
+
+
+def _undo(kb, conn, queue: Queue, ui, last: _Answered, summary: SessionSummary) -> QueueCard | None:
+    """Take back an answer of this session; the card to show again (None if it is gone meanwhile)."""
+    undo(kb, conn, last.result.review_id)
+    queue.unanswered(last.card)
+    if last.result.leech and last.card.id in summary.leeches:
+        summary.leeches.remove(last.card.id)
+    summary.reviewed -= 1
+    summary.again -= last.result.grade == Grade.AGAIN
+    summary.seconds -= last.duration_ms / 1000
+    ui.notice(f"undone: {Grade(last.result.grade).label} on card {last.card.id}")
+    return reload_card(conn, last.card.id)
 
 
 class _LazyScheduler:
@@ -160,7 +186,9 @@ class _LazyScheduler:
 
     def get(self):
         if self.value is None:
-            self.value = review.scheduler_for(self.kb)
+            from kb.review.parameters import scheduler_for
+
+            self.value = scheduler_for(self.kb)
         return self.value
 
 
@@ -178,27 +206,12 @@ class _Intervals:
         return self.values[grade]
 
 
-def _reload(conn, card: review.QueueCard) -> review.QueueCard | None:
-    """The card as the database has it now (after an undo or an edit); None if it is gone."""
-    row = conn.execute(
-        f"SELECT {review.CARD_COLUMNS}, n.title, {review.STATE_COLUMNS} FROM cards c LEFT JOIN notes n "
-        "ON n.path = c.note LEFT JOIN card_state s ON s.card_id = c.id WHERE c.id = ? AND c.orphaned_at IS NULL "
-        "AND c.suspended = 0",
-        (card.id,),
-    ).fetchone()
-    if row is None:
-        return None
-    state = review._state_from(row, 12)
-    queue = "new" if state is None else ("review" if state.state == review.REVIEW else "learning")
-    return review.QueueCard(*row[:11], title=row[11] or "", queue=queue, state=state)
-
-
 _MARKDOWN_SYNTAX = None
 
 
 def renderable(text: str):
-    """Markdown for text that uses Markdown syntax; plain rich Text otherwise (markdown-it costs ~0.2 s to import,
-    which would delay the first card)."""
+    """Markdown for text that uses Markdown syntax; plain rich Text otherwise (importing markdown-it is slow enough
+    to delay the first card)."""
     global _MARKDOWN_SYNTAX
     import re
 
@@ -217,7 +230,7 @@ def _grades_line(intervals: dict[int, timedelta]) -> str:
     return " | ".join(f"{g} {Grade(g).name.lower()} {format_interval(intervals[g])}" for g in (1, 2, 3, 4))
 
 
-def editor_command(kb, card: review.QueueCard) -> list[str]:
+def editor_command(kb, card: QueueCard) -> list[str]:
     """``$VISUAL``/``$EDITOR`` (else vi) opening the note at the card's line, the ``+LINE file`` way."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     return [*shlex.split(editor), f"+{card.line}", str(kb.root / card.note)]
@@ -239,7 +252,7 @@ class LineUI:
     def _echo(self, text: str = "") -> None:
         click.echo(text, file=self.out)
 
-    def ask(self, card, number, counts, intervals):
+    def ask(self, card, number, counts, intervals) -> Choice | None:
         self._echo(
             f"--- card {number} (new {counts.new} · learning {counts.learning} · review {counts.review})"
         )
@@ -259,8 +272,9 @@ class LineUI:
             word = line.strip().lower()
             if word in GRADE_WORDS:
                 return GRADE_WORDS[word]
-            if word in ACTIONS and ACTIONS[word] != "edit":
-                return ACTIONS[word]
+            action = LINE_ACTIONS.get(word)
+            if action is not None:
+                return action
             click.echo(
                 f"kb review: {word!r} is not 1-4, again/hard/good/easy, u, s, b or q; try again", err=True
             )
@@ -423,21 +437,21 @@ class TerminalUI:
                 Text("Space/Enter show answer · u undo · s suspend · b bury · e edit · q quit", style="dim")
             )
 
-    def ask(self, card, number, counts, intervals):
+    def ask(self, card, number, counts, intervals) -> Choice | None:
         revealed = False
         self._render(card, counts, intervals, revealed)
         while True:
             key = self.read_key()
             if key in ("\x03", "\x04"):  # Ctrl-C, Ctrl-D
-                return "quit"
+                return Action.QUIT
             if key in (" ", "\r", "\n") and not revealed:
                 revealed = True
                 self._render(card, counts, intervals, revealed)
                 continue
             if revealed and key in "1234" and key:
-                return int(key)
-            if key.lower() in ("u", "s", "b", "e", "q"):
-                return ACTIONS[key.lower()]
+                return Grade(int(key))
+            if key.lower() in ACTION_KEYS:
+                return ACTION_KEYS[key.lower()]
 
     def answered(self, card, result) -> None:
         pass

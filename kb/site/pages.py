@@ -11,9 +11,8 @@ import html
 import json
 import re
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kb.config import Settings
@@ -66,15 +65,16 @@ def esc(value) -> str:
 
 @dataclass
 class StudyData:
-    """What the stats and review pages show. Empty when there is no database yet."""
+    """What the stats and review pages show (figures from ``kb.review.stats``). Empty when there is no database yet."""
 
+    today: date  # the review day the pages are about
     available: bool = False
     reason: str = ""
     reviews_by_day: dict[date, int] = field(default_factory=dict)
     forecast: list[int] = field(
         default_factory=list
     )  # due cards per day, today first (overdue counted today)
-    retention: float | None = None  # share of non-new reviews in the last 30 days not answered Again
+    retention: float | None = None  # share of answers to seen cards in the last 30 days not answered Again
     retention_reviews: int = 0
     cards_by_kind: dict[str, int] = field(default_factory=dict)
     total_cards: int = 0
@@ -85,30 +85,13 @@ class StudyData:
     due_by_note: list[tuple[str, str, int, int]] = field(default_factory=list)  # (note path, title, due, new)
 
 
-def review_day(moment: datetime, settings: Settings) -> date:
-    """The review day a moment belongs to: local date, with the day starting at ``day_starts_at``."""
-    local = moment.astimezone()
-    return (local - timedelta(hours=settings.day_starts_at)).date()
-
-
-def _parse_time(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def open_readonly(path: Path) -> sqlite3.Connection:
-    """Open the database for reading only: never creates it, never takes a write lock."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    conn.execute("PRAGMA query_only = ON")
-    return conn
+HEATMAP_DAYS = 371  # the heatmap's year, from 364 days ago back to a Sunday
+STUDY_DAYS = 30  # forecast and retention
 
 
 def open_index_readonly(db: Path) -> tuple[sqlite3.Connection | None, str]:
     """kb's index for reading, or (None, what the user should do) when there is none or it is out of date."""
-    from kb.store.connection import SCHEMA_VERSION
+    from kb.store.connection import SCHEMA_VERSION, open_readonly
 
     if not db.is_file():
         return (
@@ -128,88 +111,46 @@ def open_index_readonly(db: Path) -> tuple[sqlite3.Connection | None, str]:
 
 def read_study_data(db: Path, settings: Settings, now: datetime) -> StudyData:
     """Everything the stats and review pages need, or an empty StudyData saying why there is none."""
+    from kb.review.clock import local_zone, review_day
+    from kb.store.connection import open_readonly
+
+    tz = local_zone()
+    today = review_day(now, settings.day_starts_at, tz)
     if not db.is_file():
-        return StudyData(reason="no database yet")
+        return StudyData(today, reason="no database yet")
     try:
         conn = open_readonly(db)
     except sqlite3.Error as exc:
-        return StudyData(reason=f"cannot open the database ({exc})")
+        return StudyData(today, reason=f"cannot open the database ({exc})")
     try:
-        return _read(conn, settings, now)
+        return _read(conn, settings, now, tz)
     except sqlite3.Error as exc:
         return StudyData(
-            reason=f"the database cannot be read ({exc}); run any kb command to bring it up to date"
+            today, reason=f"the database cannot be read ({exc}); run any kb command to bring it up to date"
         )
     finally:
         conn.close()
 
 
-def _read(conn: sqlite3.Connection, settings: Settings, now: datetime) -> StudyData:
-    data = StudyData(available=True)
-    today = review_day(now, settings)
-    year_ago = (now - timedelta(days=372)).astimezone(UTC).isoformat()
-    counts: Counter[date] = Counter()
-    for (at,) in conn.execute(
-        "SELECT reviewed_at FROM reviews WHERE undone = 0 AND reviewed_at >= ?", (year_ago,)
-    ):
-        moment = _parse_time(at)
-        if moment is not None:
-            counts[review_day(moment, settings)] += 1
-    data.reviews_by_day = dict(counts)
-    data.total_reviews = conn.execute("SELECT count(*) FROM reviews WHERE undone = 0").fetchone()[0]
+def _read(conn: sqlite3.Connection, settings: Settings, now: datetime, tz) -> StudyData:
+    from kb.review.stats import StudyFigures, streaks
 
-    day = today if counts.get(today) else today - timedelta(days=1)
-    while counts.get(day):
-        data.streak += 1
-        day -= timedelta(days=1)
-
-    since = (now - timedelta(days=30)).astimezone(UTC).isoformat()
-    row = conn.execute(
-        "SELECT count(*), sum(grade > 1) FROM reviews WHERE undone = 0 AND state_before IS NOT NULL"
-        " AND reviewed_at >= ?",
-        (since,),
-    ).fetchone()
-    data.retention_reviews = row[0] or 0
-    data.retention = (row[1] or 0) / row[0] if row[0] else None
-
-    live = "c.orphaned_at IS NULL AND c.suspended = 0"
-    data.cards_by_kind = dict(
-        conn.execute(f"SELECT kind, count(*) FROM cards c WHERE {live} GROUP BY kind ORDER BY count(*) DESC")
-    )
+    figures = StudyFigures(conn, now, settings, tz)
+    data = StudyData(figures.today, available=True)
+    per_day = figures.reviews_per_day(HEATMAP_DAYS)
+    first = figures.today - timedelta(days=HEATMAP_DAYS - 1)
+    data.reviews_by_day = {first + timedelta(days=i): n for i, n in enumerate(per_day) if n}
+    data.streak = streaks(per_day)["current"]
+    data.total_reviews = figures.review_total()
+    recall = figures.seen_card_recall(STUDY_DAYS)
+    data.retention_reviews = recall["reviews"]
+    data.retention = recall["passed"] / recall["reviews"] if recall["reviews"] else None
+    data.cards_by_kind = figures.cards_by_kind()
     data.total_cards = sum(data.cards_by_kind.values())
-    data.total_notes = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
-
-    forecast = [0] * 30
-    due_by_note: Counter[str] = Counter()
-    for note, due in conn.execute(
-        f"SELECT c.note, s.due FROM card_state s JOIN cards c ON c.id = s.card_id WHERE {live}"
-    ):
-        moment = _parse_time(due)
-        if moment is None:
-            continue
-        offset = (review_day(moment, settings) - today).days
-        if offset <= 0:
-            due_by_note[note] += 1
-        if offset < 30:
-            forecast[max(offset, 0)] += 1
-    data.forecast = forecast
-
-    new_by_note: Counter[str] = Counter()
-    rows = conn.execute(
-        f"SELECT c.note FROM cards c LEFT JOIN card_state s ON s.card_id = c.id WHERE {live} AND s.card_id IS NULL"
-        " ORDER BY c.note, c.position"
-    ).fetchall()
-    data.new_cards = len(rows)
-    budget = settings.new_per_day
-    for (note,) in rows:
-        if budget <= 0:
-            break
-        new_by_note[note] += 1
-        budget -= 1
-
-    titles = dict(conn.execute("SELECT path, title FROM notes"))
-    notes = sorted(set(due_by_note) | set(new_by_note), key=lambda n: (-due_by_note[n], -new_by_note[n], n))
-    data.due_by_note = [(n, titles.get(n, n), due_by_note[n], new_by_note[n]) for n in notes]
+    data.total_notes = figures.note_total()
+    data.forecast = figures.forecast(STUDY_DAYS)
+    data.new_cards = figures.new_available()
+    data.due_by_note = figures.due_by_note()
     return data
 
 

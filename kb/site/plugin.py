@@ -56,7 +56,6 @@ from kb.site.pages import (
     open_index_readonly,
     quiz_markdown,
     read_study_data,
-    review_day,
     review_markdown,
     stats_markdown,
 )
@@ -370,7 +369,7 @@ class KbPlugin(BasePlugin):
         )
         now = datetime.now(UTC)
         data = read_study_data(db_path(self.root), self.settings, now)
-        today = review_day(now, self.settings)
+        today = data.today
         # Generated pages stay out of the search index: their words are the notes' words.
         hidden = "---\nsearch:\n  exclude: true\nflashcards: false\n---\n"
         self._add_page(files, config, f"{STUDY_DIR}/stats.md", hidden + stats_markdown(data, today))

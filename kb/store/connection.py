@@ -57,10 +57,10 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             ) from None
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = open_readonly(path)
         else:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not readonly:
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":
@@ -69,6 +69,19 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         raise _explain(path, exc) from None
+    return conn
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """The database for reading only: never created, never written, never locked for writing (a site build reads
+    while ``kb review`` writes). Errors stay ``sqlite3.Error``, so a reader that can do without data (the site)
+    catches them; ``connect(readonly=True)`` turns them into KbErrors for commands."""
+    from pathlib import Path
+
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
     return conn
 
 

@@ -1,0 +1,184 @@
+"""A card's history in the database: its ``reviews`` and ``card_events`` rows, and what is folded from them.
+
+Both recording an answer (``kb.review.answers``) and replaying a journal (``kb.review.replay``) write through here.
+
+Fold rule, which makes the database a pure function of the journals: a card's schedule is the fold of its reviews
+in (time, id) order. For each review, if the schedule recorded in the journal line as ``before`` is the schedule the
+fold has reached, the recorded ``after`` is taken as is (so a replay gives back exactly what the user saw, even if
+settings or parameters have changed since); otherwise (two devices reviewed the same card before syncing) FSRS
+recomputes it, with fuzz seeded by the card and review ids, so every device reaches the same result.
+
+Flags (suspended, buried until, leech) are likewise folded from the card's events in history order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kb.config import KnowledgeBase
+from kb.review import journal
+from kb.review.clock import parse_iso
+from kb.review.parameters import scheduler_for
+from kb.review.scheduler import CardState, answer, state_json
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE: take the write lock up front so the busy timeout applies (no "database is locked")."""
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+# ---------------------------------------------------------------------------------------------------- schedules
+def get_state(conn: sqlite3.Connection, card_id: str) -> CardState | None:
+    row = conn.execute(
+        "SELECT state, step, stability, difficulty, due, last_review, reps, lapses FROM card_state WHERE card_id = ?",
+        (card_id,),
+    ).fetchone()
+    return CardState(*row) if row else None
+
+
+def put_state(conn: sqlite3.Connection, card_id: str, state: CardState | None) -> None:
+    if state is None:
+        conn.execute("DELETE FROM card_state WHERE card_id = ?", (card_id,))
+        return
+    conn.execute(
+        """INSERT INTO card_state (card_id, state, step, stability, difficulty, due, last_review, reps, lapses)
+           VALUES (?,?,?,?,?,?,?,?,?)
+           ON CONFLICT(card_id) DO UPDATE SET state=excluded.state, step=excluded.step,
+               stability=excluded.stability, difficulty=excluded.difficulty, due=excluded.due,
+               last_review=excluded.last_review, reps=excluded.reps, lapses=excluded.lapses""",
+        (
+            card_id,
+            state.state,
+            state.step,
+            state.stability,
+            state.difficulty,
+            state.due,
+            state.last_review,
+            state.reps,
+            state.lapses,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- rows
+def insert_review(conn: sqlite3.Connection, event: dict, card_id: str) -> bool:
+    """A journal ``review`` line as a ``reviews`` row (under ``card_id``); False if the row was there already."""
+    logged = json.dumps(
+        {"card": event.get("card"), "before": event.get("before"), "after": event.get("after")},
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+    cur = conn.execute(
+        """INSERT OR IGNORE INTO reviews (uid, card_id, reviewed_at, grade, duration_ms, state_before, state_after,
+                                         device, source, logged)
+           VALUES (?,?,?,?,?,?,?,?,?,?)""",
+        (
+            event["id"],
+            card_id,
+            journal.normalise_time(event["at"]),
+            int(event["grade"]),
+            event.get("ms"),
+            state_json(CardState.from_dict(event.get("before"))),
+            state_json(CardState.from_dict(event.get("after"))) or "null",
+            str(event.get("device") or ""),
+            str(event.get("source") or "review"),
+            logged,
+        ),
+    )
+    return cur.rowcount > 0
+
+
+def insert_event(
+    conn: sqlite3.Connection,
+    uid: str,
+    card_id: str,
+    kind: str,
+    at: str,
+    *,
+    ref: str | None = None,
+    until: str | None = None,
+) -> bool:
+    """A ``card_events`` row (undo, suspend, unsuspend, bury, leech); False if the row was there already."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until) VALUES (?,?,?,?,?,?)",
+        (uid, card_id, kind, at, ref, until),
+    )
+    return cur.rowcount > 0
+
+
+# ---------------------------------------------------------------------------------------------------- folds
+def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
+    """Set a card's suspended / buried_until / leech flag from its events, in history order."""
+    row = conn.execute("SELECT flags FROM cards WHERE id = ?", (card_id,)).fetchone()
+    if row is None:
+        return
+    suspended, leech, buried = False, False, None
+    for kind, until, ref_undone in conn.execute(
+        """SELECT e.kind, e.until, r.undone FROM card_events e LEFT JOIN reviews r ON r.uid = e.ref
+           WHERE e.card_id = ? AND e.kind != 'undo' ORDER BY e.at, e.uid""",
+        (card_id,),
+    ):
+        if kind == "suspend":
+            suspended = True
+        elif kind == "unsuspend":
+            suspended = False
+        elif kind == "leech" and not ref_undone:
+            suspended, leech = True, True
+        elif kind == "bury" and until:
+            buried = max(buried or until, until)
+    try:
+        flags = [f for f in json.loads(row[0] or "[]") if f != "leech"]
+    except ValueError:
+        flags = []
+    if leech:
+        flags.append("leech")
+    conn.execute(
+        "UPDATE cards SET suspended = ?, buried_until = ?, flags = ? WHERE id = ?",
+        (int(suspended), buried, json.dumps(flags), card_id),
+    )
+
+
+def recompute(conn: sqlite3.Connection, kb: KnowledgeBase, card_id: str) -> CardState | None:
+    """Fold a card's reviews in history order (see the module docstring) into card_state and the reviews rows."""
+    sched = None
+    state: CardState | None = None
+    updates = []
+    rows = conn.execute(
+        "SELECT uid, grade, reviewed_at, logged FROM reviews WHERE card_id = ? AND undone = 0 "
+        "ORDER BY reviewed_at, uid",
+        (card_id,),
+    ).fetchall()
+    for uid, grade, reviewed_at, logged_text in rows:
+        logged = json.loads(logged_text) if logged_text else {}
+        logged_before = CardState.from_dict(logged.get("before"))
+        logged_after = CardState.from_dict(logged.get("after"))
+        if logged_after is not None and logged_before == state:
+            after = logged_after
+        else:
+            if sched is None:
+                sched = scheduler_for(kb)
+            after = answer(
+                sched,
+                state,
+                grade,
+                parse_iso(reviewed_at),
+                card_id=logged.get("card") or card_id,
+                review_id=uid,
+            )
+        updates.append((state_json(state), after.to_json(), uid))
+        state = after
+    conn.executemany("UPDATE reviews SET state_before = ?, state_after = ? WHERE uid = ?", updates)
+    put_state(conn, card_id, state)
+    return state

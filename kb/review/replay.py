@@ -1,0 +1,232 @@
+"""Replaying the journals into the database: new lines on every command, everything on a rebuild.
+
+The database is a cache of the journals (see ``kb.review.history`` for the fold rule). Lines are applied in history
+order (time, then id) whichever file they come from, so two devices' journals merged by git are one history; a line
+about a card whose id changed (the note was edited or renamed) is attached to the live card it describes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from kb.config import KnowledgeBase
+from kb.errors import KbError
+from kb.review import journal
+from kb.review.history import apply_flags, insert_event, insert_review, recompute, write_transaction
+
+SIMILAR_ENOUGH = 0.75  # text similarity (difflib ratio) above which an edited card is taken as the same card
+
+
+@dataclass
+class ReplayReport:
+    files: int = 0
+    events: int = 0  # new events applied
+    cards: int = 0  # cards whose schedule was recomputed
+    unmatched: int = 0  # reviews of cards no longer in any note (kept under their old id)
+    warnings: list[str] = field(default_factory=list)
+
+
+def sync_journal(kb: KnowledgeBase, conn: sqlite3.Connection) -> ReplayReport:
+    """Replay journal lines not yet in the database. One stat per journal file when there is nothing new."""
+    known = {
+        name: (size, mtime)
+        for name, size, mtime in conn.execute("SELECT name, size, mtime_ns FROM journal_files")
+    }
+    chunks = journal.read_new(kb.journal_dir, known)
+    report = ReplayReport(files=len(chunks))
+    if not chunks:
+        return report
+    events = [e for chunk in chunks for e in chunk.events]
+    events.sort(key=journal.order_key)
+    with write_transaction(conn):
+        _Replayer(kb, conn, report).apply(events)
+        for chunk in chunks:
+            for line in chunk.bad_lines:
+                report.warnings.append(
+                    f".kb/journal/{chunk.name}: a line after byte {chunk.start} (line {line} of the new part) is not "
+                    "a journal record (a torn write?); it was skipped, the rest was replayed"
+                )
+            conn.execute(
+                "INSERT INTO journal_files (name, size, mtime_ns) VALUES (?,?,?) "
+                "ON CONFLICT(name) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns",
+                (chunk.name, chunk.end, chunk.mtime_ns),
+            )
+    return report
+
+
+def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection, *, force: bool = False) -> ReplayReport:
+    """Forget every schedule and replay every journal from the start (the database is a cache of the journals).
+
+    Refuses (KbError) when the database holds reviews that no journal has (a journal file deleted or checked out
+    to an older version), since rebuilding would lose them; ``force=True`` rebuilds anyway.
+    """
+    if not force:
+        logged = {e["id"] for e in journal.read_all(kb.journal_dir) if e.get("type") == "review"}
+        missing = sum(1 for (uid,) in conn.execute("SELECT uid FROM reviews") if uid not in logged)
+        if missing:
+            raise KbError(
+                f"{kb.rel(kb.journal_dir)}: {missing} review(s) in the database are in no journal file (was a journal "
+                "deleted or checked out to an older version?); restore it, or rebuild with force to drop them"
+            )
+    with write_transaction(conn):
+        conn.execute("DELETE FROM card_state")
+        conn.execute("DELETE FROM reviews")
+        conn.execute("DELETE FROM card_events")
+        conn.execute("DELETE FROM journal_files")
+        conn.execute(
+            "UPDATE cards SET suspended = 0, buried_until = NULL WHERE suspended != 0 OR buried_until IS NOT NULL"
+        )
+        for card_id, flags in conn.execute(
+            "SELECT id, flags FROM cards WHERE flags LIKE '%\"leech\"%'"
+        ).fetchall():
+            kept = [f for f in json.loads(flags or "[]") if f != "leech"]
+            conn.execute("UPDATE cards SET flags = ? WHERE id = ?", (json.dumps(kept), card_id))
+    return sync_journal(kb, conn)
+
+
+class CardResolver:
+    """Finds the live card a journal line is about: by id, then fingerprint, then similar text in the same note, then
+    similar text among cards with the same front or back (a note renamed and edited).
+
+    The fingerprint and text tables are read once, on the first line whose id is unknown (one scan of the cards,
+    not one per line).
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.cache: dict[str, str | None] = {}
+        self.by_fp: dict[str, list[tuple[str, str, bool]]] | None = None
+        self.by_text: dict[str, list[tuple[str, str, str]]] = {}
+
+    def resolve(self, event: dict) -> str | None:
+        card = str(event.get("card") or "")
+        if card in self.cache:
+            return self.cache[card]
+        found = self._find(card, event)
+        self.cache[card] = found
+        return found
+
+    def _load(self) -> None:
+        self.by_fp = {}
+        for cid, fp, note, orphaned, front, back in self.conn.execute(
+            "SELECT id, fingerprint, note, orphaned_at IS NOT NULL, front, back FROM cards"
+        ):
+            if fp:
+                self.by_fp.setdefault(fp, []).append((cid, note, bool(orphaned)))
+            if not orphaned:
+                for side in (front, back):
+                    self.by_text.setdefault(side, []).append((cid, front, back))
+
+    def _find(self, card: str, event: dict) -> str | None:
+        if self.conn.execute("SELECT 1 FROM cards WHERE id = ?", (card,)).fetchone():
+            return card
+        if self.by_fp is None:
+            self._load()
+        note = event.get("note") or ""
+        fp = event.get("fp")
+        if fp and fp in self.by_fp:
+            # a live card first, one in the same note first
+            return min(self.by_fp[fp], key=lambda c: (c[2], c[1] != note))[0]
+        text = f"{event.get('front', '')}\n{event.get('back', '')}"
+        if not text.strip():
+            return None
+        return self._most_similar(text, self._candidates(note, event))
+
+    def _candidates(self, note: str, event: dict) -> list[tuple[str, str, str]]:
+        """The live cards of the line's note, else those sharing its front or back (the note was renamed)."""
+        candidates = self.conn.execute(
+            "SELECT id, front, back FROM cards WHERE note = ? AND orphaned_at IS NULL", (note,)
+        ).fetchall()
+        if candidates:
+            return candidates
+        seen = {}
+        for side in (event.get("front", ""), event.get("back", "")):
+            for cand in self.by_text.get(side, [])[:50]:
+                seen[cand[0]] = cand
+        return list(seen.values())
+
+    @staticmethod
+    def _most_similar(text: str, candidates: list[tuple[str, str, str]]) -> str | None:
+        from difflib import SequenceMatcher
+
+        best, best_ratio = None, 0.0
+        for cid, front, back in candidates:
+            ratio = SequenceMatcher(None, text, f"{front}\n{back}").ratio()
+            if ratio > best_ratio:
+                best, best_ratio = cid, ratio
+        return best if best_ratio >= SIMILAR_ENOUGH else None
+
+
+class _Replayer:
+    """Applies journal lines, in history order, then refolds the schedules and flags of the cards they touched."""
+
+    def __init__(self, kb: KnowledgeBase, conn: sqlite3.Connection, report: ReplayReport):
+        self.kb, self.conn, self.report = kb, conn, report
+        self.resolver = CardResolver(conn)
+        self.reviews_touched: set[str] = set()
+        self.flags_touched: set[str] = set()
+
+    def apply(self, events: list[dict]) -> None:
+        for event in events:
+            kind = event.get("type")
+            at = journal.normalise_time(event["at"])
+            if kind == "review":
+                self._review(event, at)
+            elif kind == "undo":
+                self._undo(event, at)
+            elif kind in ("suspend", "unsuspend", "bury"):
+                self._card_event(event, kind, at)
+        conn = self.conn
+        # an undo replayed before its review (journals merged out of order) still applies
+        for (card_id,) in conn.execute(
+            "UPDATE reviews SET undone = 1 WHERE undone = 0 AND uid IN (SELECT ref FROM card_events WHERE kind = 'undo')"
+            " RETURNING card_id"
+        ).fetchall():
+            self.reviews_touched.add(card_id)
+        for card_id in sorted(self.reviews_touched):
+            recompute(conn, self.kb, card_id)
+        for card_id in sorted(self.flags_touched | self.reviews_touched):
+            apply_flags(conn, card_id)
+        self.report.cards = len(self.reviews_touched)
+
+    def _review(self, event: dict, at: str) -> None:
+        report = self.report
+        try:
+            grade = int(event["grade"])
+            if grade not in (1, 2, 3, 4):
+                raise ValueError
+        except (KeyError, TypeError, ValueError):
+            report.warnings.append(
+                f".kb/journal/{event.get('_file')}: review {event['id']} has no grade 1-4; skipped"
+            )
+            return
+        card_id = self.resolver.resolve(event)
+        if card_id is None:
+            card_id = str(event.get("card") or "")
+            report.unmatched += 1
+        if insert_review(self.conn, event, card_id):
+            report.events += 1
+            self.reviews_touched.add(card_id)
+            if event.get("leech"):
+                insert_event(self.conn, f"{event['id']}:leech", card_id, "leech", at, ref=event["id"])
+                self.flags_touched.add(card_id)
+
+    def _undo(self, event: dict, at: str) -> None:
+        ref = event.get("ref")
+        row = self.conn.execute("SELECT card_id FROM reviews WHERE uid = ?", (ref,)).fetchone()
+        card_id = row[0] if row else str(event.get("card") or "")
+        if insert_event(self.conn, event["id"], card_id, "undo", at, ref=ref):
+            self.report.events += 1
+        if row:
+            self.conn.execute("UPDATE reviews SET undone = 1 WHERE uid = ?", (ref,))
+            self.reviews_touched.add(card_id)
+            self.flags_touched.add(card_id)
+
+    def _card_event(self, event: dict, kind: str, at: str) -> None:
+        card_id = self.resolver.resolve(event) or str(event.get("card") or "")
+        until = journal.normalise_time(event["until"]) if event.get("until") else None
+        if insert_event(self.conn, event["id"], card_id, kind, at, until=until):
+            self.report.events += 1
+            self.flags_touched.add(card_id)
