@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -34,12 +33,6 @@ CHROMIUM_ARGS = [
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's chromium is not installed at /usr/bin/chromium (run .ci/install-browser)",
-)
-
-
-needs_cards = pytest.mark.skipif(
-    importlib.util.find_spec("kb.cards.extractor") is None,
-    reason="the card extractor (kb/cards.py) is not merged yet",
 )
 
 

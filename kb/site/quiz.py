@@ -19,7 +19,6 @@ minutes of build time.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -109,10 +108,6 @@ def build_quiz(infos: Sequence, n: int, seed: str, url_of: Callable[[str], str |
     questions = questions_from_cards(infos, n, seed)
     _add_links(questions, {info.path: info.title for info in infos}, url_of)
     return {"questions": questions}
-
-
-def generator_available() -> bool:
-    return importlib.util.find_spec("kb.quiz.generate") is not None
 
 
 def quiz_from_index(
