@@ -124,3 +124,16 @@ class PageWatch:
                 r.abort()
 
         context.route("**/*", route)
+
+
+def site_files(root: Path):
+    """The notes of the knowledge base at ``root`` as MkDocs sees them: a minimal configuration (no theme, no
+    plugins: what the kb plugin's parts are given) and the files of its notes folder."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import get_files
+
+    config = MkDocsConfig(config_file_path=str(root / "mkdocs.yml"))
+    config.load_dict({"site_name": "Test", "docs_dir": str(root / "notes"), "site_dir": str(root / "site")})
+    errors, _warnings = config.validate()
+    assert errors == [], errors
+    return config, get_files(config)

@@ -35,7 +35,6 @@ class NoteInfo:
     # Extracted on first use (SiteNotes.cards_of), i.e. while the page is rendered: in a parallel build that is on
     # either core, rather than all of them before the build forks.
     cards: tuple | None = None
-    card_problems: tuple = ()
 
 
 class SiteNotes:
@@ -91,7 +90,7 @@ class SiteNotes:
             raw = file.content_bytes
         except OSError as exc:
             err = NoteError(path, 1, f"cannot read this note ({exc.strerror})")
-            return NoteInfo(src, path, src, None, err, [], ())
+            return NoteInfo(src, path, title=src, note=None, error=err, links=[], cards=())
         try:
             note = parse_note(path, raw)
         except NoteError as err:
@@ -100,18 +99,21 @@ class SiteNotes:
                 body = decode(path, raw)
             except NoteError:
                 body = ""
-            return NoteInfo(src, path, title, None, err, wikilinks.find_links(body), ())
-        return NoteInfo(src, path, note.title, note, None, wikilinks.find_links(note.body))
+            return NoteInfo(
+                src, path, title, note=None, error=err, links=wikilinks.find_links(body), cards=()
+            )
+        return NoteInfo(src, path, note.title, note=note, error=None, links=wikilinks.find_links(note.body))
 
     def cards_of(self, info: NoteInfo) -> tuple:
         """The note's cards, as ``kb review`` asks them (extracted on the first call)."""
         if info.cards is None:
-            info.cards, info.card_problems = self._extract(info.note) if info.note is not None else ((), ())
+            info.cards = self._extract(info.note) if info.note is not None else ()
         return info.cards
 
-    def _extract(self, note: Note) -> tuple[tuple, tuple]:
+    def _extract(self, note: Note) -> tuple:
+        """The note's cards; what the extractor reports as problems is ``kb index``'s to report."""
         if not note.flashcards:
-            return (), ()
+            return ()
         from kb.cards.extractor import extract_cards
 
         try:
@@ -122,8 +124,8 @@ class SiteNotes:
             )
         except KbError as exc:
             log.warning(f"kb: {exc}")
-            return (), ()
-        return tuple(result.cards), tuple(result.problems)
+            return ()
+        return tuple(result.cards)
 
     def src_of(self, note_path: str) -> str | None:
         """The ``src_uri`` of a note known by its path from the root, None when the site has no such note."""
