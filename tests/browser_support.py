@@ -136,4 +136,7 @@ def site_files(root: Path):
     config.load_dict({"site_name": "Test", "docs_dir": str(root / "notes"), "site_dir": str(root / "site")})
     errors, _warnings = config.validate()
     assert errors == [], errors
+    config.plugins._current_plugin = (
+        "kb"  # as while MkDocs runs the kb plugin's hook: what File.generated reads
+    )
     return config, get_files(config)
