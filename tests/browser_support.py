@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -34,12 +33,6 @@ CHROMIUM_ARGS = [
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's chromium is not installed at /usr/bin/chromium (run .ci/install-browser)",
-)
-
-
-needs_cards = pytest.mark.skipif(
-    importlib.util.find_spec("kb.cards.extractor") is None,
-    reason="the card extractor (kb/cards.py) is not merged yet",
 )
 
 
@@ -131,3 +124,19 @@ class PageWatch:
                 r.abort()
 
         context.route("**/*", route)
+
+
+def site_files(root: Path):
+    """The notes of the knowledge base at ``root`` as MkDocs sees them: a minimal configuration (no theme, no
+    plugins: what the kb plugin's parts are given) and the files of its notes folder."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import get_files
+
+    config = MkDocsConfig(config_file_path=str(root / "mkdocs.yml"))
+    config.load_dict({"site_name": "Test", "docs_dir": str(root / "notes"), "site_dir": str(root / "site")})
+    errors, _warnings = config.validate()
+    assert errors == [], errors
+    config.plugins._current_plugin = (
+        "kb"  # as while MkDocs runs the kb plugin's hook: what File.generated reads
+    )
+    return config, get_files(config)

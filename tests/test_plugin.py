@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kb.notes import wikilinks
 from kb.site.pages import escape_html_text, json_for_script
-from tests.browser_support import REPO, build, make_kb, needs_cards
+from tests.browser_support import REPO, build, make_kb
 
 BASIC_NOTES = {
     "index.md": """
@@ -370,7 +370,6 @@ def _article_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", article))
 
 
-@needs_cards
 def test_card_syntax_never_shows_its_separators(cards_site):
     page = html_of(cards_site, "cards")
     text = _article_text(page)
@@ -387,7 +386,6 @@ def test_card_syntax_never_shows_its_separators(cards_site):
     assert '<details class="question">' in page  # the question block still reveals on click
 
 
-@needs_cards
 def test_flashcards_section_lists_every_card_with_blanks_and_a_quiz(cards_site):
     page = html_of(cards_site, "cards")
     deck = page[page.index('id="kb-flashcards"') :]
@@ -405,7 +403,6 @@ def test_flashcards_section_lists_every_card_with_blanks_and_a_quiz(cards_site):
     assert data["questions"] and all(q["note"] == "notes/cards.md" for q in data["questions"])
 
 
-@needs_cards
 def test_card_text_is_escaped_in_the_page_and_the_deck(tmp_path):
     root = make_kb(
         tmp_path,

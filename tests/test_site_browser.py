@@ -20,7 +20,6 @@ from tests.browser_support import (
     build,
     make_kb,
     mkdocs_env,
-    needs_cards,
     needs_chromium,
     serve,
 )
@@ -136,7 +135,6 @@ def test_search_finds_a_note_by_a_term_in_it(site, tab):
     expect(tab.page.locator(".md-search-result__list")).to_contain_text("Atomic Habits")
 
 
-@needs_cards
 def test_flashcard_reveals_its_answer_on_click(site, tab):
     _, url = site
     tab.page.goto(url + "books/atomic-habits/")
@@ -225,7 +223,6 @@ def _answer_quiz(page, wrong: set[int]) -> int:
     return len(questions)
 
 
-@needs_cards
 def test_quiz_can_be_taken_to_the_end_with_the_right_score(site, tab):
     _, url = site
     tab.page.goto(url + "study/quiz/")
@@ -236,7 +233,6 @@ def test_quiz_can_be_taken_to_the_end_with_the_right_score(site, tab):
     assert tab.errors == []
 
 
-@needs_cards
 def test_payloads_in_card_text_show_as_text_and_run_nothing(site, tab):
     _, url = site
     tab.page.goto(url + "test/hostile/")

@@ -41,7 +41,7 @@ def test_plain_cloze_front_is_what_markdown_makes_of_it(before, answer, after, o
         cloze_index=1,
     )
     text = site_cards._cloze_front_html(card)
-    fast = site_cards._plain(text)
+    fast = site_cards.plain_html(text)
     if fast is not None:
         assert fast == site_cards.render_html(text).strip()
 
@@ -49,7 +49,7 @@ def test_plain_cloze_front_is_what_markdown_makes_of_it(before, answer, after, o
 def test_plain_cloze_front_takes_the_shortcut():
     card = SimpleNamespace(cloze_text="The idea of {{c1::result question}} matters.", cloze_index=1)
     text = site_cards._cloze_front_html(card)
-    assert site_cards._plain(text) == f"<p>{text}</p>"
+    assert site_cards.plain_html(text) == f"<p>{text}</p>"
     assert 'class="kb-blank-answer">result question</span>' in site_cards.deck_html([_cloze_card(card)])
 
 

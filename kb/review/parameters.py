@@ -12,6 +12,7 @@ from kb.errors import KbError
 if TYPE_CHECKING:
     import fsrs
 
+
 def parameters_path(kb: KnowledgeBase) -> Path:
     """``.kb/parameters.json``: written by `kb optimize`, committed with the notes."""
     return kb.parameters_file

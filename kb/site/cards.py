@@ -19,16 +19,12 @@ ADMONITION_RE = re.compile(r'^([ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+[^"\n]*)(?:"(.
 Linker = Callable[[str], str]
 
 
-def _kind(card) -> str:
-    return str(getattr(card.kind, "value", card.kind))
-
-
 def card_markdown(text: str) -> str:
     """Card text as Markdown with raw HTML neutralised (code and math kept as written)."""
     return escape_html_text(text)
 
 
-def _cloze_plain(line: str) -> str:
+def _cloze_as_marks(line: str) -> str:
     """``{{c1::x}}`` / ``{{c1::x::hint}}`` shown as highlighted ``==x==`` (the deletion's text, never its markup)."""
     return ANKI_CLOZE_RE.sub(lambda m: f"=={m.group(2)}==", line)
 
@@ -82,7 +78,7 @@ def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linke
         if a < 0 or b >= len(lines) or b < a or any(i in taken for i in range(a, b + 1)):
             continue
         card = group[0]
-        kind = _kind(card)
+        kind = str(card.kind)
         source = lines[a : b + 1]
         if not _looks_like(kind, source):
             continue
@@ -116,7 +112,7 @@ def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
             ]
         return _qa_block(indent, card_markdown(card.front), card_markdown(card.back), kind)
     if kind == "cloze":
-        return [escape_html_text(_cloze_plain(line)) for line in source]
+        return [escape_html_text(_cloze_as_marks(line)) for line in source]
     # definitions and key points already read well as written; only their text is made safe
     return [escape_html_text(line) for line in source]
 
@@ -125,7 +121,7 @@ def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
 # The deck at the end of a note
 
 
-# A blank without a hint, as _cloze_front_html writes it (and _plain recognises it).
+# A blank without a hint, as _cloze_front_html writes it (and plain_html recognises it).
 BLANK_OPEN = (
     '<span class="kb-blank" tabindex="0" role="button" title="Show the answer">'
     '<span class="kb-blank-hint">[…]</span><span class="kb-blank-answer">'
@@ -212,18 +208,18 @@ _BLANK_SPLIT_RE = re.compile(f"{re.escape(BLANK_OPEN)}|{re.escape(BLANK_CLOSE)}"
 _BLOCK_START_RE = re.compile(r"[-+]|\d+[.)](?:\s|$)")
 
 
-def _plain(text: str) -> str | None:
+def plain_html(text: str) -> str | None:
     """HTML for text with nothing Markdown would change (most card text is plain prose), else None."""
     if "<" in text:
-        return _plain_cloze(text)
+        return _plain_cloze_html(text)
     if _PLAIN_RE.search(text) or "::" in text:
         return None
     return f"<p>{text}</p>"
 
 
-def _plain_cloze(text: str) -> str | None:
-    """A cloze card's front whose only markup is its hint-less blanks, around and inside plain words (a third of a
-    deck's texts): Markdown passes inline HTML through as written, so the paragraph is the text itself."""
+def _plain_cloze_html(text: str) -> str | None:
+    """A cloze card's front whose only markup is its hint-less blanks, around and inside plain words (a common case):
+    Markdown passes inline HTML through as written, so the paragraph is the text itself."""
     if BLANK_OPEN not in text or text != text.strip():
         return None
     pieces = _BLANK_SPLIT_RE.split(text)
@@ -235,7 +231,7 @@ def _plain_cloze(text: str) -> str | None:
 def render_many(texts: list[str]) -> list[str]:
     """Render many card texts, plain ones directly and the rest in one Markdown pass (a pass has a fixed cost far
     above a short text's)."""
-    out: list[str | None] = [_plain(t) for t in texts]
+    out: list[str | None] = [plain_html(t) for t in texts]
     rest = [t for t, o in zip(texts, out, strict=True) if o is None]
     if rest:
         html_text = render_html(f"\n\n{SPLIT}\n\n".join(rest))
@@ -270,13 +266,13 @@ def deck_html(cards: Sequence, linker: Linker | None = None, quiz_href: str | No
     ]
     texts: list[str] = []
     for card in cards:
-        if _kind(card) == "cloze" and getattr(card, "cloze_text", ""):
+        if str(card.kind) == "cloze" and getattr(card, "cloze_text", ""):
             texts.append(link(_cloze_front_html(card)))
         else:
             texts += [link(card_markdown(card.front)), link(card_markdown(card.back))]
     rendered = iter(render_many(texts))
     for card in cards:
-        kind = _kind(card)
+        kind = str(card.kind)
         badge = ' <span class="kb-badge">generated</span>' if getattr(card, "generated", False) else ""
         crumb = " › ".join(card.context[1:]) if getattr(card, "context", ()) else ""
         context = f'<span class="kb-context">{esc(crumb)}</span>' if crumb else ""

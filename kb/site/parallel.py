@@ -23,6 +23,9 @@ byte for byte the output of a serial build (tests/test_site_parallel.py compares
 
 Only a plain, single-threaded ``mkdocs build`` forks: ``mkdocs serve`` runs a server thread (forking a threaded
 process can deadlock) and rebuilds only what changed, so it keeps the serial path.
+
+Everything the two-core build needs is in this module: the kb plugin's hooks call ``TwoCoreBuild``, and nothing
+else in the site depends on it.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+log = logging.getLogger("mkdocs.plugins.kb")
 
 MAIN, WORKER = 1, 2
 
@@ -237,3 +242,315 @@ class Split:
         self.pid = None
         self.finished = True
         self.done.clear()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The kb plugin's side: its hooks call TwoCoreBuild, which runs MkDocs' own page steps in the worker.
+
+
+def _has_page_steps() -> bool:
+    """Whether this MkDocs has the two page functions the parallel build runs in its worker (MkDocs 1.4 to 1.6)."""
+    from mkdocs.commands import build
+
+    return callable(getattr(build, "_populate_page", None)) and callable(getattr(build, "_build_page", None))
+
+
+def _search_index(config):
+    """The search plugin's index, when it has the shape this module relies on (Material's search)."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if isinstance(getattr(index, "entries", None), list) and hasattr(index, "add_entry_from_context"):
+            return index
+    return None
+
+
+class TwoCoreBuild:
+    """The plugin's two-core build: phase 1 forks at ``on_nav``, phase 2 at ``on_env`` (see the module's text).
+
+    ``enabled`` is the plugin's ``parallel`` option; ``command`` and ``dirty`` come from ``on_startup``.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self.command: str | None = None
+        self.dirty = False
+        self._role = MAIN
+        self._split1: Split | None = None
+        self._split2: Split | None = None
+        self._pre: dict[str, dict] = {}  # the worker's records of the pages it did (phase 1)
+        self._record: dict | None = None  # in the worker: the record of the current page
+        self._nav = None
+
+    def _parallel(self) -> bool:
+        return (
+            self.enabled
+            and self.command in ("build", "gh-deploy")
+            and not self.dirty
+            and self._role == MAIN
+            and can_fork()
+            and _has_page_steps()
+        )
+
+    def stop(self) -> None:
+        """After a failed build: end the workers."""
+        for split in (self._split1, self._split2):
+            if split is not None:
+                split.close(kill=True)
+        self._split1 = self._split2 = None
+
+    def _become_worker(self) -> None:
+        self._role = WORKER
+        self._split1 = self._split2 = None
+
+    # -- phase 1: a worker turns pages' Markdown into HTML (kb's page hook and Python-Markdown) ---------------
+
+    def start_markdown_worker(self, nav, config, files) -> None:
+        """At the end of ``on_nav``: the worker forked here sees the navigation every plugin made."""
+        self._nav = nav
+        if not self._parallel():
+            return
+        from mkdocs.commands.build import _populate_page
+        from mkdocs.structure.files import InclusionLevel
+        from mkdocs.structure.pages import Page
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+
+        def compute(i: int) -> dict:
+            file = doc_files[i]
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)  # as MkDocs' build loop does
+            page = file.page
+            record: dict = {}
+            self._record = record
+
+            def render(config, files):
+                logs: list = []
+                with capture(logs):
+                    Page.render(page, config, files)
+                anchors = page.__dict__.get("links_to_anchors")
+                record["render"] = (
+                    page.markdown,
+                    page.content,
+                    page.toc,
+                    page._title_from_render,
+                    page.present_anchor_ids,
+                    None if anchors is None else {f.src_uri: links for f, links in anchors.items()},
+                    logs,
+                )
+
+            page.render = render
+            _populate_page(page, config, files, False)
+            self._record = None
+            return record
+
+        split = Split([f.src_uri for f in doc_files])
+        if split.start(compute, before=self._become_worker):
+            self._split1 = split
+
+    def claim(self, page):
+        """``on_pre_page``, before any other plugin sees the page: the worker's rendering of it, if it did it."""
+        if self._split1 is None:
+            return page
+        record = self._split1.take(page.file.src_uri)
+        if record is None:
+            return page
+        self._pre[page.file.src_uri] = record
+        done = record.get("render")
+        if done is not None:
+
+            def render(config, files, _page=page, _done=done):
+                del _page.render  # back to Page.render
+                markdown, content, toc, title, anchor_ids, anchors, logs = _done
+                if markdown != _page.markdown:  # a later hook changed the Markdown: render it here
+                    return _page.render(config, files)
+                _page.content, _page.toc, _page._title_from_render = content, toc, title
+                _page.present_anchor_ids = anchor_ids
+                if anchors is not None:
+                    _page.links_to_anchors = {files.get_file_from_path(s): v for s, v in anchors.items()}
+                replay(logs)
+
+            page.render = render
+        return page
+
+    def page_markdown(self, markdown: str, page, render: Callable, decks: dict[str, str]) -> str:
+        """kb's ``on_page_markdown``: ``render(markdown, page)``, or its result from the worker (which may have put
+        the page's deck into ``decks``)."""
+        src = page.file.src_uri
+        record = self._pre.pop(src, None)
+        done = record.get("kb") if record else None
+        if done is not None and done[0] == markdown:
+            _markdown, result, deck, logs = done
+            replay(logs)
+            if deck is not None:
+                decks[src] = deck
+            return result
+        if self._record is None:
+            return render(markdown, page)
+        logs: list = []
+        with capture(logs):
+            result = render(markdown, page)
+        self._record["kb"] = (markdown, result, decks.get(src), logs)
+        return result
+
+    def end_markdown_phase(self) -> None:
+        if self._split1 is not None:
+            log.debug(f"kb: {self._split1.received} of {len(self._split1.keys)} pages rendered by the worker")
+            self._split1.close()
+            self._split1 = None
+            self._pre.clear()
+
+    # -- phase 2: a worker puts pages into the theme (Jinja) and indexes them for search -----------------------
+
+    def start_theme_worker(self, env, config, files) -> None:
+        """At the end of ``on_env``: every plugin's environment changes are in the worker's copy."""
+        if not self._parallel():
+            return
+        phase = _ThemePhase(self, env, config, files)
+        split = Split([f.src_uri for f in phase.doc_files])
+        if split.start(phase.compute, before=phase.worker_setup):
+            self._split2 = split
+            phase.replay_in_build(split)
+
+    def end_theme_phase(self) -> None:
+        if self._split2 is not None:
+            log.debug(f"kb: {self._split2.received} of {len(self._split2.keys)} pages themed by the worker")
+            self._split2.close()
+            self._split2 = None
+
+
+class _ThemePhase:
+    """Phase 2's two sides: in the worker, the theme's output and the search entries of a page are recorded; in the
+    build, they are used in place of rendering the template and indexing the page again."""
+
+    def __init__(self, build: TwoCoreBuild, env, config, files):
+        from mkdocs.structure.files import InclusionLevel
+
+        self.build, self.env, self.config = build, env, config
+        self.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        self.search = _search_index(config)
+        self.real_get_template = env.get_template
+        self.current: dict = {"page": None, "record": None}
+
+    def worker_setup(self) -> None:
+        self.build._become_worker()
+        current, config, real_get_template = self.current, self.config, self.real_get_template
+
+        def get_template(name, parent=None, globals=None):
+            template = real_get_template(name, parent, globals)
+            record = current["record"]
+            if parent is None and record is not None and config._current_page is current["page"]:
+                return _RecordedTemplate(template, record, name)
+            return template
+
+        self.env.get_template = get_template
+        search = self.search
+        if search is not None:
+            index_page = search.add_entry_from_context
+
+            def add_entry(page):
+                record = current["record"]
+                if record is None or page is not current["page"]:
+                    return index_page(page)
+                before, logs = len(search.entries), []
+                with capture(logs):
+                    index_page(page)
+                record["search"] = (digest(page.content), search.entries[before:], logs)
+                del search.entries[before:]
+
+            search.add_entry_from_context = add_entry
+
+    def compute(self, i: int) -> dict:
+        from mkdocs.commands.build import _build_page
+
+        file = self.doc_files[i]
+        current = self.current
+        current["page"], current["record"] = file.page, {}
+        try:
+            _build_page(
+                file.page,
+                self.config,
+                self.doc_files,
+                self.build._nav,
+                self.env,
+                False,
+                file.inclusion.is_excluded(),
+            )
+            return current["record"]
+        finally:
+            current["page"] = current["record"] = None
+
+    def replay_in_build(self, split: Split) -> None:
+        build, config, search, real_get_template = (
+            self.build,
+            self.config,
+            self.search,
+            self.real_get_template,
+        )
+        pending: dict[str, dict] = {}
+        taken: set[str] = set()
+
+        def get_template(name, parent=None, globals=None):
+            template = real_get_template(name, parent, globals)
+            page = config._current_page
+            if parent is not None or page is None or build._split2 is None:
+                return template
+            src = page.file.src_uri
+            if src not in taken:
+                taken.add(src)
+                record = split.take(src)
+                if record is not None:
+                    pending[src] = record
+            record = pending.get(src)
+            done = record.get("template") if record else None
+            if done is not None and done[0] == name:
+                return _ReplayedTemplate(template, page, done, lambda: pending.pop(src, None))
+            return template
+
+        self.env.get_template = get_template
+        if search is not None:
+            index_page = search.add_entry_from_context
+
+            def add_entry(page):
+                record = pending.get(page.file.src_uri)
+                done = record.pop("search", None) if record else None
+                if done is None or done[0] != digest(page.content):
+                    return index_page(page)
+                search.entries.extend(done[1])
+                replay(done[2])
+
+            search.add_entry_from_context = add_entry
+
+
+class _RecordedTemplate:
+    """In the theme worker: the page's template, whose output is recorded for the build instead of written."""
+
+    def __init__(self, template, record: dict, name: str):
+        self.template, self.record, self.name = template, record, name
+
+    def render(self, context) -> str:
+        logs: list = []
+        with capture(logs):
+            output = self.template.render(context)
+        self.record["template"] = (self.name, output, logs)
+        return ""  # MkDocs then writes nothing: the build writes the page
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+
+class _ReplayedTemplate:
+    """In the build: a page's template whose output the theme worker already rendered."""
+
+    def __init__(self, template, page, done: tuple, release):
+        self.template, self.page, self.done, self.release = template, page, done, release
+
+    def render(self, context) -> str:
+        if context.get("page") is not self.page:
+            return self.template.render(context)
+        self.release()
+        _name, output, logs = self.done
+        replay(logs)
+        return output
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)

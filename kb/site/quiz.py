@@ -1,6 +1,6 @@
 """Quiz data for the site's quiz pages, as JSON the browser turns into an interactive quiz.
 
-The JSON shape (what ``kb/site/kb.js`` reads)::
+The JSON shape (what ``kb/site/assets/kb.js`` reads)::
 
     {"questions": [
         {"kind": "mcq", "prompt": "...", "options": ["...", ...], "answer": 0, "note": "notes/x.md",
@@ -12,14 +12,13 @@ The JSON shape (what ``kb/site/kb.js`` reads)::
 The quiz pages (one for all notes, one per tag) come from ``kb.quiz.generate_quiz``, the generator behind
 ``kb quiz``, run over kb's index (``.kb/kb.db``, opened read-only). The short self-test at the end of each note is
 made here from that note's cards (a card's front with its back among the backs of the note's other cards, and cloze
-cards with their deletion to type): generating one per note with the full generator would cost a large site
-minutes of build time.
+cards with their deletion to type): generating one per note with the full generator would make a large site's
+build many times slower.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -27,10 +26,6 @@ from collections.abc import Callable, Sequence
 
 def _norm(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip().casefold()
-
-
-def _kind(card) -> str:
-    return str(getattr(card.kind, "value", card.kind))
 
 
 def _seed(value: str) -> int:
@@ -44,7 +39,7 @@ def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
     # Answers that can serve as distractors, by card kind, each with its normalised form (computed once).
     answers_by_kind: dict[str, list[tuple[str, str]]] = {}
     for _, card in pool:
-        kind = _kind(card)
+        kind = str(card.kind)
         back = card.back.strip()
         if kind != "cloze" and back and len(back) <= 300:
             answers_by_kind.setdefault(kind, []).append((back, _norm(back)))
@@ -55,7 +50,7 @@ def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
     for info, card in pool:
         if len(questions) >= n:
             break
-        kind = _kind(card)
+        kind = str(card.kind)
         front_norm = _norm(card.front)
         if front_norm in seen_questions:
             continue
@@ -109,10 +104,6 @@ def build_quiz(infos: Sequence, n: int, seed: str, url_of: Callable[[str], str |
     questions = questions_from_cards(infos, n, seed)
     _add_links(questions, {info.path: info.title for info in infos}, url_of)
     return {"questions": questions}
-
-
-def generator_available() -> bool:
-    return importlib.util.find_spec("kb.quiz.generate") is not None
 
 
 def quiz_from_index(

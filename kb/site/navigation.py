@@ -1,0 +1,49 @@
+"""A folder with many notes is shown in the navigation as alphabetical groups ("Atomic Habits – Deep Work").
+
+Material renders the visible navigation into every page, so a folder of 500 notes would cost 500 links on each of
+them; in groups of at most ``size`` it costs a few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mkdocs.structure.nav import Navigation, Section
+
+TitleOf = Callable[[object], str]
+
+
+def group_long_sections(nav: Navigation, size: int, title_of: TitleOf) -> None:
+    """Every section (at any depth) with more than ``size`` pages gets its pages split into even groups, in their
+    order, each named after its first and last page. A ``size`` below 2 leaves the navigation as it is."""
+    if not size or size < 2:
+        return
+    for item in nav.items:
+        if item.is_section:
+            _group_section(item, size, title_of)
+
+
+def _group_section(section: Section, size: int, title_of: TitleOf) -> None:
+    for child in section.children:
+        if child.is_section:
+            _group_section(child, size, title_of)
+    pages = [c for c in section.children if c.is_page and not c.is_index]
+    if len(pages) <= size:
+        return
+    others = [c for c in section.children if not (c.is_page and not c.is_index)]
+    groups = []
+    count = -(-len(pages) // size)
+    per = -(-len(pages) // count)
+    for start in range(0, len(pages), per):
+        chunk = pages[start : start + per]
+        first, last = (title_of(p) for p in (chunk[0], chunk[-1]))
+        group = Section(f"{short_title(first)} – {short_title(last)}", chunk)
+        group.parent = section
+        for page in chunk:
+            page.parent = group
+        groups.append(group)
+    section.children = others + groups
+
+
+def short_title(title: str) -> str:
+    return title if len(title) <= 18 else title[:16].rstrip() + "…"
