@@ -7,7 +7,7 @@ from dataclasses import fields
 import pytest
 from mkdocs.exceptions import PluginError
 
-from kb.config import Settings, load_settings
+from kb.config import KnowledgeBase, Settings
 from kb.errors import KbError
 from kb.site.config import SETTING_NAMES, KbPluginConfig, kb_settings
 from tests.browser_support import build, make_kb
@@ -75,7 +75,7 @@ def test_given_settings_become_kb_settings():
 def test_a_bad_setting_gives_the_site_the_message_the_cli_gives(tmp_path, name, value, why):
     (tmp_path / "mkdocs.yml").write_text(f"site_name: t\nplugins:\n  - kb:\n      {name}: {value}\n")
     with pytest.raises(KbError) as cli:
-        load_settings(tmp_path)
+        KnowledgeBase.open(tmp_path)
 
     import yaml
 
