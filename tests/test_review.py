@@ -342,9 +342,19 @@ def test_editor_command_opens_the_note_at_the_card_line(kb, conn, monkeypatch):
     from kb.review.queue import reload_card
     from kb.review.terminal import editor_command
 
-    monkeypatch.setenv("VISUAL", "code --wait")
+    monkeypatch.setenv("VISUAL", "sh -x")  # an editor with its own options, as `code --wait` is
     card = reload_card(conn, "card2")
-    assert editor_command(kb, card) == ["code", "--wait", "+9", str(kb.root / "notes/books/atomic-habits.md")]
+    assert editor_command(kb, card) == ["sh", "-x", "+9", str(kb.root / "notes/books/atomic-habits.md")]
+
+
+def test_editing_with_an_editor_that_is_not_installed_says_what_to_set(kb, conn, monkeypatch):
+    from kb.review.queue import reload_card
+    from kb.review.terminal import TerminalUI
+
+    monkeypatch.setenv("VISUAL", "no-such-editor-kb --wait")
+    ui = TerminalUI(key_reader=lambda: " ")
+    ui.edit(kb, reload_card(conn, "card2"))  # no exception: the review goes on
+    assert "no-such-editor-kb" in ui.message and "$VISUAL" in ui.message
 
 
 def test_terminal_ui_keys(kb, conn, monkeypatch):

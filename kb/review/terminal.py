@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from enum import Enum
 
 import click
 
+from kb.errors import KbError
 from kb.review import journal
 from kb.review.answers import ReviewResult, bury, record_answer, suspend, undo
 from kb.review.clock import local_zone, now
@@ -231,9 +231,12 @@ def _grades_line(intervals: dict[int, timedelta]) -> str:
 
 
 def editor_command(kb, card: QueueCard) -> list[str]:
-    """``$VISUAL``/``$EDITOR`` (else vi) opening the note at the card's line, the ``+LINE file`` way."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return [*shlex.split(editor), f"+{card.line}", str(kb.root / card.note)]
+    """The user's editor (kb.notes.editor: ``$VISUAL``, ``$EDITOR``, else an installed one) opening the note at the
+    card's line. A KbError says what to set when there is none."""
+    from kb.notes.editor import at_line
+    from kb.notes.editor import editor_command as user_editor
+
+    return at_line(user_editor(), kb.root / card.note, card.line)
 
 
 # ---------------------------------------------------------------------------------------------------- plain lines
@@ -460,7 +463,11 @@ class TerminalUI:
         self.message = text
 
     def edit(self, kb, card) -> None:
-        cmd = editor_command(kb, card)
+        try:
+            cmd = editor_command(kb, card)
+        except KbError as exc:
+            self.message = str(exc)
+            return
         restore = self.read_key.suspended() if isinstance(self.read_key, KeyReader) else nullcontext()
         try:
             with restore:
