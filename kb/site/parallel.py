@@ -43,7 +43,6 @@ import shutil
 import signal
 import struct
 import tempfile
-import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,8 +57,10 @@ _capturing = False
 
 
 def can_fork() -> bool:
-    """Whether forking is safe here: a POSIX system, and no other thread in this process."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and (os.cpu_count() or 1) > 1
+    """Whether the build may fork its worker: the one fork policy (kb.index.workers) for a batch of any size."""
+    from kb.index.workers import worth_forking
+
+    return worth_forking(1, 0)
 
 
 def _portable(record: logging.LogRecord) -> dict:
