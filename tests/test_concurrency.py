@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from tests.test_faults import (
-    HAS_REVIEW,
     LineReader,
     check_index_consistent,
     env_for,
@@ -28,10 +27,6 @@ from tests.test_faults import (
     write_note,
 )
 
-# A capability is there when its module is in this checkout ("kb" may also resolve through an editable
-# install of another checkout, so importlib.util.find_spec would answer for that one).
-KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_SITE = (KB_DIR / "site" / "plugin.py").is_file()
 SECONDS = 20
 NOTES = 60
 
@@ -72,8 +67,7 @@ def torn(conn: sqlite3.Connection) -> list[str]:
 
 def test_review_index_and_site_build_at_once(tmp_path):
     root = make_root(tmp_path / "kb", notes=NOTES)
-    if HAS_SITE:
-        site_yml(root)
+    site_yml(root)
     db = root / ".kb" / "kb.db"
     first = kb_run(root, "index", "-q")
     assert first.returncode == 0, first.stderr
@@ -168,13 +162,8 @@ def test_review_index_and_site_build_at_once(tmp_path):
                 if "locked" in err or "Traceback" in err:
                     failures.append(f"kb review: {err[-2000:]}")
 
-    workers = [indexer, builder if HAS_SITE else reader]
-    if HAS_REVIEW:
-        workers.append(reviewer)
-    if HAS_SITE:
-        workers.append(
-            reader
-        )  # the read-only reader runs beside mkdocs too: torn reads are checked either way
+    # the read-only reader runs beside mkdocs: torn reads are checked while the site builds
+    workers = [indexer, builder, reviewer, reader]
     threads = [threading.Thread(target=w, name=w.__name__) for w in workers]
     for t in threads:
         t.start()
@@ -189,13 +178,12 @@ def test_review_index_and_site_build_at_once(tmp_path):
         final = kb_run(root, "index", "-q")
         assert final.returncode == 0, final.stderr
         check_index_consistent(root, conn)
-        if HAS_REVIEW:
-            stored = conn.execute("SELECT card_id, grade FROM reviews ORDER BY id").fetchall()
-            assert stored == acknowledged, "an acknowledged answer is missing or out of order"
-            assert counts["answers"] > 0
+        stored = conn.execute("SELECT card_id, grade FROM reviews ORDER BY id").fetchall()
+        assert stored == acknowledged, "an acknowledged answer is missing or out of order"
+        assert counts["answers"] > 0
     finally:
         conn.close()
-    assert counts["index runs"] > 1 and counts["reads" if not HAS_SITE else "builds"] > 0
+    assert counts["index runs"] > 1 and counts["builds"] > 0 and counts["reads"] > 0
     print(f"\nconcurrency for {SECONDS} s: {counts}")
 
 

@@ -24,11 +24,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-# A capability is there when its module is in this checkout ("kb" may also resolve through an editable
-# install of another checkout, so importlib.util.find_spec would answer for that one).
-KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_REVIEW = (KB_DIR / "review" / "answers.py").is_file()
-needs_review = pytest.mark.skipif(not HAS_REVIEW, reason="kb review (branch review) is not merged yet")
 
 MKDOCS = "site_name: Faults\ndocs_dir: notes\nplugins:\n  - kb:\n      new_per_day: 100000\n"
 
@@ -219,7 +214,7 @@ def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path
     duration = time.monotonic() - started
     kills = landed = 0
     version = 1
-    wanted = 20 if HAS_REVIEW else 50
+    wanted = 20
     while kills < wanted:
         # edit a random third of the notes, delete one, add one: real work for the next run
         for i in rng.sample(range(60), 20):
@@ -273,7 +268,6 @@ def parse_block(text: str) -> list[str]:
     return [line.split()[1] for line in text.splitlines() if line.startswith("id: ")]
 
 
-@needs_review
 def test_kill_9_of_kb_review_keeps_every_acknowledged_answer(tmp_path):
     """At least 50 kill -9 of `kb review` fed answers on stdin, each after a random number of acknowledged
     answers (seeded). Every acknowledged answer is in the reviews table and the journal; the next run goes on."""
@@ -407,7 +401,6 @@ def test_database_replaced_by_junk_is_moved_aside_and_rebuilt(tmp_path, junk):
     integrity_ok(db)
 
 
-@needs_review
 @pytest.mark.parametrize("how", ["deleted", "junk"])
 def test_reviews_come_back_from_the_journal(tmp_path, how):
     root = _root_with_index(tmp_path)
@@ -636,7 +629,6 @@ def test_disk_full_during_index_is_one_line_and_corrupts_nothing(tmp_path, how):
         conn.close()
 
 
-@needs_review
 def test_disk_full_while_answering_keeps_journal_and_database_whole(tmp_path):
     root = make_root(tmp_path / "kb", notes=6)
     assert kb_run(root, "index").returncode == 0
@@ -721,8 +713,6 @@ def _make_read_only(folder: Path):
 @pytest.mark.parametrize("way", ["mount", "chattr", "chmod"])
 @pytest.mark.parametrize("command", ["index", "review"])
 def test_read_only_database_folder_is_one_line_and_corrupts_nothing(tmp_path, way, command):
-    if command == "review" and not HAS_REVIEW:
-        pytest.skip("kb review (branch review) is not merged yet")
     root = make_root(tmp_path / "kb", notes=6)
     assert kb_run(root, "index").returncode == 0
     if command == "review":  # a journal with answers in it, which must come out unchanged

@@ -23,11 +23,6 @@ from hypothesis import strategies as st
 
 from kb.errors import KbError, NoteError
 
-# A capability is there when its module is in this checkout ("kb" may also resolve through an editable
-# install of another checkout, so importlib.util.find_spec would answer for that one).
-KB_DIR = Path(__file__).resolve().parent.parent / "kb"
-HAS_QUIZ = (KB_DIR / "quiz" / "generate.py").is_file()
-HAS_WIKILINKS = (KB_DIR / "notes" / "wikilinks.py").is_file()
 LOCATED = re.compile(r"^(notes/[^:]+\.md):(\d+): \S")
 TRIED: dict[str, int] = {}
 
@@ -101,27 +96,25 @@ def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
                 search(conn, q)
             except KbError as exc:
                 assert str(exc).startswith("search: "), str(exc)
-        if HAS_QUIZ:
-            from kb.quiz.generate import generate_quiz
-            from kb.quiz.grading import grade
+        from kb.quiz.generate import generate_quiz
+        from kb.quiz.grading import grade
 
-            try:
-                quiz = generate_quiz(conn, n=5, seed=1)
-            except KbError:
-                quiz = None  # e.g. no cards: a message, not a crash
-            for question in quiz.questions if quiz else ():
-                for given_text in (*queries, "", "a", "1"):
-                    grade(question, given_text)
-        if HAS_WIKILINKS:
-            from kb.notes.wikilinks import LinkIndex, find_links
+        try:
+            quiz = generate_quiz(conn, n=5, seed=1)
+        except KbError:
+            quiz = None  # e.g. no cards: a message, not a crash
+        for question in quiz.questions if quiz else ():
+            for given_text in (*queries, "", "a", "1"):
+                grade(question, given_text)
+        from kb.notes.wikilinks import LinkIndex, find_links
 
-            titles = dict(conn.execute("SELECT substr(path, 7), title FROM notes"))
-            links = LinkIndex(titles)
-            for rel in indexed:
-                text = (root / rel).read_bytes().decode("utf-8", "replace")
-                for link in find_links(text):
-                    target = links.resolve(link.target, rel[len("notes/") :])
-                    assert target is None or target in titles
+        titles = dict(conn.execute("SELECT substr(path, 7), title FROM notes"))
+        links = LinkIndex(titles)
+        for rel in indexed:
+            text = (root / rel).read_bytes().decode("utf-8", "replace")
+            for link in find_links(text):
+                target = links.resolve(link.target, rel[len("notes/") :])
+                assert target is None or target in titles
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     finally:
         conn.close()
@@ -220,7 +213,6 @@ def test_reader_and_extractor_reject_only_with_path_and_line(raw):
         assert 1 <= card.line <= card.end_line <= line_count(raw)
 
 
-@pytest.mark.skipif(not HAS_WIKILINKS, reason="the wiki-link resolver (branch site) is not merged yet")
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.lists(
@@ -250,7 +242,6 @@ def test_wiki_link_resolver_never_crashes_nor_escapes(text, titles):
             assert found is None or (".." not in found.split("/") and not found.startswith("/"))
 
 
-@pytest.mark.skipif(not HAS_QUIZ, reason="the quiz generator (branch quiz) is not merged yet")
 @settings(max_examples=300, deadline=None)
 @given(
     front=st.lists(st.sampled_from([f.decode("utf-8", "replace") for f in FRAGMENTS] + ["[...]", "___"])).map(

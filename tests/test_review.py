@@ -527,7 +527,6 @@ What are the four laws of behaviour change?::Obvious, attractive, easy, satisfyi
 
 @pytest.fixture
 def real_kb(tmp_path, monkeypatch):
-    pytest.importorskip("kb.cards.sync", reason="the card extractor is not merged yet")
     kb = make_kb(tmp_path / "kb", monkeypatch)
     (kb.root / "notes" / "books" / "atomic-habits.md").write_text(NOTE, encoding="utf-8")
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
