@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kb.cards.extractor import Card, CardKind, extract_cards
+from kb.cards.extractor import extract_cards
 from kb.cards.identity import Known, card_fingerprint, fingerprint, match, new_id
+from kb.cards.model import Card, CardKind
 from kb.notes.reader import parse_note
 
 

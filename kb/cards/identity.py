@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from kb.cards.extractor import Card, CardKind, drop_chars
+from kb.cards.model import Card, CardKind
+from kb.markdown import drop_chars
 
 THRESHOLD = 0.6  # below this, two cards are different cards
 _MAX_COMPARE = (

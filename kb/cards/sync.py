@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kb.cards.extractor import Card, extract_cards
+from kb.cards.extractor import extract_cards
 from kb.cards.identity import Known, card_fingerprint, match, new_id
+from kb.cards.model import Card
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
 from kb.notes.reader import Note
@@ -78,7 +79,7 @@ class CorpusStats:
 
     def _store(self, bodies: list[str]) -> int:
         """Count the words of the sample's bodies into ``card_term_stats``; the sample's size."""
-        from kb.cards.extractor import word_set
+        from kb.cards.salience import word_set
 
         counts: dict[str, int] = {}
         for body in bodies:
