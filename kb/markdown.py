@@ -228,19 +228,25 @@ def unbold(text: str) -> str:
     return _BOLD_STRIP_RE.sub(r"\1\2", text) if ("**" in text or "__" in text) else text
 
 
-_WIKILINK_RE = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS_RES = (  # (a character the markup needs, the pattern), applied in this order
-    ("*", re.compile(r"\*\*(.+?)\*\*", re.S)),
-    ("_", re.compile(r"(?<!\w)__(.+?)__(?!\w)", re.S)),
-    ("=", re.compile(r"==(.+?)==", re.S)),
-    ("~", re.compile(r"~~(.+?)~~", re.S)),
-    ("*", re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)),
-    ("_", re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", re.S)),
-)
 _MARKUP_TRIGGERS = frozenset("{[`<*_=~")
-_CODE_RE = re.compile(r"`([^`]*)`")
-_TAG_RE = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+@cache
+def _plain_text_patterns() -> tuple:
+    """Compiled on first use (a module that only needs the fence rule does not pay for them)."""
+    emphasis = (  # (a character the markup needs, the pattern), applied in this order
+        ("*", re.compile(r"\*\*(.+?)\*\*", re.S)),
+        ("_", re.compile(r"(?<!\w)__(.+?)__(?!\w)", re.S)),
+        ("=", re.compile(r"==(.+?)==", re.S)),
+        ("~", re.compile(r"~~(.+?)~~", re.S)),
+        ("*", re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)),
+        ("_", re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])", re.S)),
+    )
+    wikilink = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+    link = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+    code = re.compile(r"`([^`]*)`")
+    tag = re.compile(r"</?[A-Za-z][^>]*>")
+    return wikilink, link, code, tag, emphasis
 
 
 def plain_text(text: str, *, light: bool = False) -> str:
@@ -254,16 +260,17 @@ def plain_text(text: str, *, light: bool = False) -> str:
         return unbold(text).replace("`", "")
     if _MARKUP_TRIGGERS.isdisjoint(text):  # most text: nothing to strip, skip the substitutions
         return " ".join(text.split())
+    wikilink, link, code, tag, emphasis = _plain_text_patterns()
     if "{" in text:
         text = ANKI_CLOZE_RE.sub(lambda m: m.group("text"), text)
     if "[" in text:
-        text = _WIKILINK_RE.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
-        text = _LINK_RE.sub(r"\1", text)
+        text = wikilink.sub(lambda m: (m.group(2) or m.group(1).rsplit("/", 1)[-1]).strip(), text)
+        text = link.sub(r"\1", text)
     if "`" in text:
-        text = _CODE_RE.sub(r"\1", text)
+        text = code.sub(r"\1", text)
     if "<" in text:
-        text = _TAG_RE.sub("", text)
-    for marker, regex in _EMPHASIS_RES:
+        text = tag.sub("", text)
+    for marker, regex in emphasis:
         if marker in text:
             text = regex.sub(r"\1", text)
     return " ".join(text.split())
