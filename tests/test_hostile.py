@@ -71,7 +71,7 @@ def line_count(raw: bytes) -> int:
 
 def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
     """Index the files, then search, list cards, and generate quizzes and resolve links over the result."""
-    from kb.cards.sync import card_problems, list_cards
+    from kb.cards.stored import card_problems, list_cards
     from kb.config import KnowledgeBase
     from kb.index.indexer import index
     from kb.search.query import search

@@ -59,7 +59,7 @@ def check_cmd() -> None:
 def _card_problems(kb, conn) -> list:
     """Card-syntax mistakes, from the card extractor when it is installed."""
     try:
-        from kb.cards.sync import card_problems
+        from kb.cards.stored import card_problems
     except ImportError:
         return []
     return card_problems(kb, conn)
