@@ -30,8 +30,9 @@ FENCE_MARKER = r"(`{3,}|~{3,})"
 def fence_source(*, max_indent: int | None = 3, quotes: bool = False) -> str:
     """The fence rule as regex source (no anchor), groups: the marker, the rest of the line.
 
-    ``max_indent``: columns of blanks allowed before the marker; 3 is CommonMark's rule for a document's top level
-    (4 would be indented code), None allows any (for a caller that tracks list items and indented code itself).
+    ``max_indent``: how many blanks (spaces or tabs, one each) may stand before the marker; 3 is CommonMark's rule
+    for a document's top level (4 spaces would be indented code), None allows any (for a caller that tracks list
+    items and indented code itself).
     ``quotes``: blockquote markers (``>``) may stand among the blanks, so a fence inside a quote counts too.
     """
     if quotes:

@@ -65,7 +65,8 @@ def card_fingerprint(card: Card) -> str:
 
 @dataclass(frozen=True)
 class MatchableCard:
-    """A card as matching sees it: a stored card (enough to recognise it again), or a new one (id, kind, front, back)."""
+    """A card as matching sees it: a stored card (enough to recognise it again), or a new one (id, kind, front,
+    back)."""
 
     id: str
     kind: str

@@ -55,7 +55,7 @@ def new_card(
     cloze_index: int = 0,
     answer: str = "",
 ) -> Card:
-    """``Card(...)`` without the frozen dataclass's eleven ``object.__setattr__`` calls (see benchmarks/history-cards.md).
+    """``Card(...)`` without the frozen dataclass's eleven ``object.__setattr__`` calls (benchmarks/history-cards.md).
 
     The instance dict is filled in field order, so the card is indistinguishable from one built by ``Card(...)``.
     """
