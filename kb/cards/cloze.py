@@ -24,7 +24,7 @@ _MAX_NUMBER_DIGITS = 4
 class Deletion(NamedTuple):
     start: int  # span of the markup in the unit's text
     end: int
-    number: int  # the Anki number; 0 for a highlight until it is numbered
+    number: int  # the Anki number (a highlight's follows the highest Anki number of its unit)
     text: str  # what is hidden
     hint: str
 
@@ -37,11 +37,11 @@ def anki_deletions(masked: str, text: str) -> list[Deletion]:
     """The complete ``{{cN::...}}`` deletions of ``masked`` (``text`` with code and math masked)."""
     dels = []
     for m in ANKI_CLOZE_RE.finditer(masked):
-        if len(m.group("number")) > _MAX_NUMBER_DIGITS:
+        number = m.group(1)  # groups by number (1 number, 2 text, 3 hint): cheaper than by name, per deletion
+        if len(number) > _MAX_NUMBER_DIGITS:
             continue
-        hint = text[m.start("hint") : m.end("hint")] if m.group("hint") is not None else ""
-        content = text[m.start("text") : m.end("text")]
-        dels.append(_deletion(Deletion, (m.start(), m.end(), int(m.group("number")), content, hint)))
+        hint = text[m.start(3) : m.end(3)] if m.group(3) is not None else ""
+        dels.append(_deletion(Deletion, (m.start(), m.end(), int(number), text[m.start(2) : m.end(2)], hint)))
     return dels
 
 
@@ -64,8 +64,8 @@ def mask_anki(masked: str) -> str:
 
 def _covered(dels: list[Deletion], n: int) -> bytearray:
     cov = bytearray(n + 1)
-    for d in dels:
-        cov[d.start : d.end] = b"\x01" * (d.end - d.start)
+    for start, end, _number, _text, _hint in dels:
+        cov[start:end] = b"\x01" * (end - start)
     return cov
 
 
@@ -106,17 +106,15 @@ def render(text: str, dels: list[Deletion], mode: str, hide: int = 0) -> str:
     as ``[...]``/``[hint]`` and the others plainly (``front``)."""
     out: list[str] = []
     pos = 0
-    for d in dels:
-        out.append(text[pos : d.start])
+    for start, end, number, hidden, hint in dels:
+        out.append(text[pos:start])
         if mode == "anki":
-            out.append(
-                f"{{{{c{d.number}::{d.text}::{d.hint}}}}}" if d.hint else f"{{{{c{d.number}::{d.text}}}}}"
-            )
-        elif mode == "front" and d.number == hide:
-            out.append(f"[{d.hint}]" if d.hint else "[...]")
+            out.append(f"{{{{c{number}::{hidden}::{hint}}}}}" if hint else f"{{{{c{number}::{hidden}}}}}")
+        elif mode == "front" and number == hide:
+            out.append(f"[{hint}]" if hint else "[...]")
         else:
-            out.append(d.text)
-        pos = d.end
+            out.append(hidden)
+        pos = end
     out.append(text[pos:])
     return "".join(out)
 
@@ -126,7 +124,8 @@ def _line_at(lines: list[Line], joined: str, pos: int) -> int:
 
 
 def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> list[Deletion] | None:
-    """The unit's deletions, in no particular order; None after a problem was reported (no card then)."""
+    """The unit's deletions, in no particular order; None after a problem was reported (no card then).
+    Highlights are numbered after the highest Anki number, left to right."""
     dels: list[Deletion] = []
     if "{{c" in masked:
         dels = anki_deletions(masked, text)
@@ -136,8 +135,10 @@ def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> lis
             return None
     if "==" in masked:
         spans, unclosed = scan_highlights(masked, _covered(dels, len(masked)))
+        top = max([d[2] for d in dels], default=0)  # Deletion.number
         for s, e in spans:
-            dels.append(_deletion(Deletion, (s, e, 0, text[s + 2 : e - 2], "")))
+            top += 1
+            dels.append(_deletion(Deletion, (s, e, top, text[s + 2 : e - 2], "")))
         if unclosed is not None:
             out.problem(
                 _line_at(lines, masked, unclosed),
@@ -163,7 +164,7 @@ def cloze_cards(out: Collector, lines: list[Line]) -> bool:
         return True
     if not dels:
         return False
-    cards = len({d.number for d in dels if d.number}) + sum(d.number == 0 for d in dels)
+    cards = len({d[2] for d in dels})  # Deletion.number, by index: this runs for every deletion of every note
     if cards > MAX_CLOZE_DELETIONS:
         out.problem(
             lines[0].no,
@@ -172,21 +173,14 @@ def cloze_cards(out: Collector, lines: list[Line]) -> bool:
         )
         return True
     dels.sort()
-    top = max((d.number for d in dels), default=0)
-    numbered = []
-    for d in dels:
-        if d.number == 0:
-            top += 1
-            d = _deletion(Deletion, (d.start, d.end, top, d.text, d.hint))
-        numbered.append(d)
-    cloze_text = strip_comments(render(text, numbered, "anki")).strip()
-    back = strip_list_marker(strip_comments(render(text, numbered, "plain")).strip())
+    cloze_text = strip_comments(render(text, dels, "anki")).strip()
+    back = strip_list_marker(strip_comments(render(text, dels, "plain")).strip())
     ctx = out.context()
     first, last = lines[0].no, lines[-1].no
     sib = sibling_key("c", back)
-    for num in sorted({d.number for d in numbered}):
-        front = strip_list_marker(strip_comments(render(text, numbered, "front", num)).strip())
-        answer = " / ".join(d.text for d in numbered if d.number == num)
+    for num in sorted({d[2] for d in dels}):
+        front = strip_list_marker(strip_comments(render(text, dels, "front", num)).strip())
+        answer = " / ".join([d[3] for d in dels if d[2] == num])
         out.add(
             new_card(
                 CardKind.CLOZE,

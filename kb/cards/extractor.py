@@ -109,6 +109,17 @@ class LineScanner:
             None  # last line of the previous block, for loose definition lists
         )
         self.pending: list[PendingCloze] = []
+        # What the loop in scan reads after each line that is not prose, kept in step by _refresh at every change
+        # of the four above: nothing is open (a prose line needs no closer look), and the character of an open
+        # fence outside admonitions and comments (a line without it cannot close the fence).
+        self.plain = True
+        self.fence_char = ""
+
+    def _refresh(self) -> None:
+        self.plain = (
+            self.fence is None and not self.containers and not self.in_comment and self.math_close is None
+        )
+        self.fence_char = self.fence[0] if self.fence and not self.containers and not self.in_comment else ""
 
     def scan(self, lines: list[str], base: int) -> None:
         """Read the lines (``base``: the file line of the first) and finish: every card is then in ``out``."""
@@ -152,11 +163,7 @@ class LineScanner:
             else:
                 self._inside_open_constructs(raw, base + idx)
             list_active, prev_blank, in_code = self.list_active, self.prev_blank, self.in_code
-            plain = (
-                self.fence is None and not self.containers and not self.in_comment and self.math_close is None
-            )
-            # in fenced code outside admonitions and comments, only a line with the fence's character may close it
-            fence_char = self.fence[0] if self.fence and not self.containers and not self.in_comment else ""
+            plain, fence_char = self.plain, self.fence_char
         self.flush()
         while self.containers:
             question_block_card(self.out, self.containers.pop())
@@ -185,6 +192,7 @@ class LineScanner:
             if "-->" not in raw:
                 return
             self.in_comment = False
+            self._refresh()
             rest = raw.split("-->", 1)[1]
             if not rest.strip():
                 return
@@ -196,6 +204,7 @@ class LineScanner:
         ):
             self.flush()
             question_block_card(self.out, containers.pop())
+            self._refresh()
         depth = containers[-1].indent + 4 if containers else 0
         text = dedent(raw, depth) if depth else raw
         if containers and containers[-1].question:
@@ -205,22 +214,28 @@ class LineScanner:
             m = _FENCE_RE.match(text)
             if m and closes_fence(self.fence, m.group(1), m.group(2)):
                 self.fence = None
+                self._refresh()
         else:
             self._classified(text, no, depth)
 
     def _classified(self, text: str, no: int, depth: int) -> None:
         """A line outside fences, comments and question blocks, by its kind (``depth``: the columns of admonition
         indentation removed from it)."""
-        kind, payload = classify(text)
+        if self.math_close is not None and "`" not in text and "~" not in text:
+            kind, payload = _TEXT, None  # inside display math only a fence line is anything but math
+        else:
+            kind, payload = classify(text)
         if kind is _FENCE and (not self.in_code or indent_width(text) < 4):
             self.flush()
             self.fence = payload
             self.in_code = False
+            self._refresh()
             return
         if self.math_close is not None:
             self.block.append(Line(no, text, MASK * len(text), opaque=True))
             if self.math_close in text:
                 self.math_close = None
+                self._refresh()
             self.prev_blank = False
             return
         if kind is _BLANK:
@@ -237,6 +252,7 @@ class LineScanner:
         if kind is _MATH_OPEN or kind is _MATH_LINE:
             if kind is _MATH_OPEN:
                 self.math_close = payload
+                self._refresh()
             self.block.append(Line(no, text, MASK * len(text), opaque=True))
             self.prev_blank = False
         elif kind is _HEADING and not self.containers:
@@ -249,6 +265,7 @@ class LineScanner:
             self.flush()
             adm_type, title = payload
             self.containers.append(QuestionBlock(depth + ind, adm_type == "question", title, no, []))
+            self._refresh()
             self.list_active = False
             self.prev_blank = True
         elif kind is _RULE:
@@ -258,6 +275,7 @@ class LineScanner:
             masked, opens_comment = mask_spans(text)
             if opens_comment:
                 self.in_comment = True
+                self._refresh()
                 if not masked.replace(MASK, "").strip():
                     self.prev_blank = True
                     self.flush()

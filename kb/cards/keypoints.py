@@ -31,6 +31,10 @@ class PendingCloze(NamedTuple):
     last: int
 
 
+# ``PendingCloze(...)`` through its Python-level __new__ costs several times a tuple's: this builds the same object
+_pending = tuple.__new__
+
+
 def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze]) -> None:
     """The card of one key-point bullet: a ``keypoint`` card now, or a generated cloze added to ``pending``."""
     if len(lines) == 1:
@@ -50,7 +54,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
             out.add(new_card(CardKind.KEYPOINT, term, rest, first, last, ctx, generated=True))
             return
     masked_body = strip_list_marker(mask_spans(body)[0])
-    pending.append(PendingCloze(out.reserve(), body, masked_body, ctx, first, last))
+    pending.append(_pending(PendingCloze, (out.reserve(), body, masked_body, ctx, first, last)))
 
 
 def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
