@@ -81,12 +81,12 @@ main()
 STORED_CARDS_ONLY = """
 import marshal, os, sys
 import kb.index.indexer
-from kb.cards.sync import _INSERT_SQL
+from kb.cards.extraction import INSERT_SQL
 
 def insert_stored(kb_, conn, parsed, removed, started=None):
     with open(os.environ["KB_BENCH_CARD_ROWS"], "rb") as fh:
         for blob in marshal.load(fh):
-            conn.executemany(_INSERT_SQL, marshal.loads(blob))
+            conn.executemany(INSERT_SQL, marshal.loads(blob))
 
 kb.index.indexer.before_notes = lambda *args, **kwargs: None
 kb.index.indexer.after_notes = insert_stored
@@ -100,7 +100,8 @@ main()
 # untimed; the word counts come from the database named by KB_BENCH_STATS_DB (a full index of the same corpus).
 EXTRACT_ALONE = """
 import gc, os, sqlite3, sys, time
-from kb.cards.sync import CorpusStats, _extract
+from kb.cards.corpus import CorpusStats
+from kb.cards.extraction import extract_rows
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
 from kb.index.indexer import scan
@@ -120,7 +121,7 @@ settings = kb_.settings
 gc.freeze()  # as in the index's workers: the parsed notes are not the collector's to walk again
 started = time.process_time()
 for note in notes:
-    _extract(note, tuple(settings.keypoint_headings), settings.keypoint_cards, stats, "2026-01-01T00:00:00+00:00")
+    extract_rows(note, tuple(settings.keypoint_headings), settings.keypoint_cards, stats, "2026-01-01T00:00:00+00:00")
 print(time.process_time() - started)
 """
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.cards.extractor import CardKind, extract_cards
+from kb.cards.extractor import extract_cards
+from kb.cards.model import CardKind
 from kb.notes.reader import parse_note
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cards"
@@ -470,12 +471,12 @@ def test_long_heading_line_finishes():
 
 
 def _salience_words_by_regex(masked: str):
-    """The reference: words by ``_WORD_RE``, a break where the gap leaves the ``[\\w'’ -]`` run."""
-    from kb.cards.extractor import _SALIENCE_SCAN, _WORD_RE
+    """The reference: words by ``WORD_RE``, a break where the gap leaves the ``[\\w'’ -]`` run."""
+    from kb.cards.salience import SCAN_LIMIT, WORD_RE
 
-    sub = masked[:_SALIENCE_SCAN]
+    sub = masked[:SCAN_LIMIT]
     out, prev = [], 0
-    for m in _WORD_RE.finditer(sub):
+    for m in WORD_RE.finditer(sub):
         s, e = m.span()
         if sub[prev:s].strip("_'’ -"):
             out.append(None)
@@ -499,6 +500,6 @@ def _collapse_breaks(items):
 @given(st.text(alphabet="aZ9é_'’- .,\x00\t\n*=`$:;!?()", max_size=60))
 def test_salience_word_split_matches_the_word_regex(text):
     # the ASCII fast path of the key-point term finder must see exactly the words (and run breaks) the regex sees
-    from kb.cards.extractor import _salience_words
+    from kb.cards.salience import salience_words
 
-    assert _collapse_breaks(_salience_words(text)) == _collapse_breaks(_salience_words_by_regex(text))
+    assert _collapse_breaks(salience_words(text)) == _collapse_breaks(_salience_words_by_regex(text))

@@ -66,7 +66,7 @@ def line_count(raw: bytes) -> int:
 
 def run_chain(root: Path, files: dict[str, bytes], queries: list[str]) -> None:
     """Index the files, then search, list cards, and generate quizzes and resolve links over the result."""
-    from kb.cards.sync import card_problems, list_cards
+    from kb.cards.stored import card_problems, list_cards
     from kb.config import KnowledgeBase
     from kb.index.indexer import index
     from kb.search.query import search
@@ -254,7 +254,7 @@ def test_wiki_link_resolver_never_crashes_nor_escapes(text, titles):
     given_text=st.text(max_size=30),
 )
 def test_quiz_material_and_grading_never_crash(front, back, kind, given_text):
-    from kb.quiz.markup import strip_markup
+    from kb.markdown import plain_text
     from kb.quiz.matching import accepted_answers, typed_answer_matches
     from kb.quiz.model import CardRow
     from kb.quiz.terms import AskableCard
@@ -276,7 +276,7 @@ def test_quiz_material_and_grading_never_crash(front, back, kind, given_text):
         material.question, material.answer, material.blank, material.terms  # noqa: B018 - each is computed
         accepted_answers(back)
         typed_answer_matches(back, given_text)
-        strip_markup(front)
+        plain_text(front)
 
 
 PATHOLOGICAL = {

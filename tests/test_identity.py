@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kb.cards.extractor import Card, CardKind, extract_cards
-from kb.cards.identity import Known, card_fingerprint, fingerprint, match, new_id
+from kb.cards.extractor import extract_cards
+from kb.cards.identity import MatchableCard, card_fingerprint, fingerprint, match, new_id
+from kb.cards.model import Card, CardKind
 from kb.notes.reader import parse_note
 
 
@@ -11,9 +12,9 @@ def cards_of(text: str, path: str = "notes/t.md") -> list[Card]:
     return list(extract_cards(parse_note(path, text.encode())).cards)
 
 
-def stored(cards: list[Card], prefix: str = "id") -> list[Known]:
+def stored(cards: list[Card], prefix: str = "id") -> list[MatchableCard]:
     return [
-        Known(f"{prefix}{i}", c.kind.value, c.front, c.back, i, card_fingerprint(c))
+        MatchableCard(f"{prefix}{i}", c.kind.value, c.front, c.back, i, card_fingerprint(c))
         for i, c in enumerate(cards)
     ]
 
@@ -132,8 +133,8 @@ def test_an_unrelated_new_card_is_not_matched_to_a_deleted_one():
 def test_same_content_twice_prefers_the_nearest_position():
     a = Card(CardKind.BASIC, "Q", "A", 1, 1, ("T",))
     old = [
-        Known("x", "basic", "Q", "A", 0, card_fingerprint(a)),
-        Known("y", "basic", "Q", "A", 5, card_fingerprint(a)),
+        MatchableCard("x", "basic", "Q", "A", 0, card_fingerprint(a)),
+        MatchableCard("y", "basic", "Q", "A", 5, card_fingerprint(a)),
     ]
     m = match(old, [Card(CardKind.BASIC, "Other", "thing", 1, 1, ("T",))] * 5 + [a])
     assert m.matched == {5: "y"}

@@ -1,5 +1,5 @@
 """A big batch of notes is read and parsed in a worker process (kb.index.workers.PARALLEL_MIN) and its cards extracted in
-worker processes (kb.cardsync.PARALLEL_MIN); the index it builds must be exactly the one the in-process path builds:
+worker processes (kb.cards.extraction.PARALLEL_MIN); the index it builds must be exactly the one the in-process path builds:
 broken notes, touched-but-unchanged notes, edited and renamed notes and every card id included."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.cards import sync as cardsync
+from kb.cards import extraction as card_extraction
+from kb.cards.corpus import CorpusStats
 from kb.config import KnowledgeBase
 from kb.index import indexer, planning, tables, workers
 from kb.store.connection import open_store
@@ -45,7 +46,7 @@ def dump(db: Path, tables=tuple(TABLES)) -> dict[str, list]:
 def build(root: Path, db: Path, monkeypatch, parallel: bool):
     monkeypatch.setenv("KB_DB", str(db))
     monkeypatch.setattr(workers, "PARALLEL_MIN", 1 if parallel else 10**9)
-    monkeypatch.setattr(cardsync, "PARALLEL_MIN", 1 if parallel else 10**9)
+    monkeypatch.setattr(card_extraction, "PARALLEL_MIN", 1 if parallel else 10**9)
     kb = KnowledgeBase.open(root)
     conn = open_store(kb.db)
     report = indexer.index(kb, conn)
@@ -185,7 +186,7 @@ def test_word_counts_taken_before_the_notes_are_written_equal_those_taken_after(
     """A big run samples the corpus for key-point term counts before it writes the notes (so that extraction can
     overlap with the writing): the sample must be the one taken after, from the edited, unchanged, broken and
     deleted notes alike."""
-    monkeypatch.setattr(cardsync.CorpusStats, "SAMPLE", 6)  # a sample of both edited and unchanged notes
+    monkeypatch.setattr(CorpusStats, "SAMPLE", 6)  # a sample of both edited and unchanged notes
     dumps = {}
     for parallel in (True, False):
         root, db, notes = indexed_copy(corpus, tmp_path, monkeypatch, parallel)
@@ -264,10 +265,10 @@ def test_chunks_taken_one_by_one_and_a_short_extraction_window_build_the_same_in
     when only the first chunk is written, and edited notes deleted between the scan and their reading, the index is
     still the in-process one."""
     monkeypatch.setattr(workers.ReadPool, "CHUNK", 3)
-    monkeypatch.setattr(cardsync, "_CHUNK", 2)
-    monkeypatch.setattr(cardsync, "_AHEAD", 1)
+    monkeypatch.setattr(card_extraction, "_CHUNK", 2)
+    monkeypatch.setattr(card_extraction, "_AHEAD", 1)
     real_all_read, real_rest = workers.ReadPool.all_read, workers.ReadPool.rest
-    real_submit, real_plan = cardsync._Extraction._submit, indexer.plan
+    real_submit, real_plan = card_extraction.BatchExtraction._submit, indexer.plan
     still_to_take, out, deleted = [], [], []
 
     def all_read(self):  # the workers finish before the first check
@@ -296,7 +297,7 @@ def test_chunks_taken_one_by_one_and_a_short_extraction_window_build_the_same_in
 
     monkeypatch.setattr(workers.ReadPool, "all_read", all_read)
     monkeypatch.setattr(workers.ReadPool, "rest", rest)
-    monkeypatch.setattr(cardsync._Extraction, "_submit", submit)
+    monkeypatch.setattr(card_extraction.BatchExtraction, "_submit", submit)
     dumps = {}
     for parallel in (True, False):
         root, db, notes = indexed_copy(corpus, tmp_path, monkeypatch, parallel)

@@ -7,9 +7,10 @@ import threading
 
 import pytest
 
+from kb.forking import can_fork_safely, worth_forking
 from kb.index import workers
 from kb.index.tables import content_hash
-from kb.index.workers import Read, ReadJob, ReadPool, can_fork_safely, read_note, worth_forking
+from kb.index.workers import Read, ReadJob, ReadPool, read_note
 from kb.store.fulltext import FTS_CHUNK, FTS_SHIFT, body_chunks, fts_range
 
 

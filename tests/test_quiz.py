@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from kb.config import KnowledgeBase
 from kb.errors import KbError
 from kb.index.indexer import index
+from kb.markdown import plain_text
 from kb.quiz.generate import generate_quiz
 from kb.quiz.grading import grade
-from kb.quiz.markup import strip_markup
 from kb.quiz.matching import damerau_levenshtein, typed_answer_matches
 from kb.quiz.model import BLANK, CardRow, QuestionKind, parse_kinds
 from kb.quiz.salience import valid_term
@@ -168,12 +168,12 @@ def wrong_answer_for(q: dict) -> str:
 
 def test_strip_markup_leaves_what_the_reader_sees():
     assert (
-        strip_markup("**Weight sharing** across [[ml/rnns|time steps]]") == "Weight sharing across time steps"
+        plain_text("**Weight sharing** across [[ml/rnns|time steps]]") == "Weight sharing across time steps"
     )
-    assert strip_markup("==long-term== gains, see [the IRS](https://irs.gov) and `git add`") == (
+    assert plain_text("==long-term== gains, see [the IRS](https://irs.gov) and `git add`") == (
         "long-term gains, see the IRS and git add"
     )
-    assert strip_markup("a <b>bold</b> {{c1::cloze::hint}} word") == "a bold cloze word"
+    assert plain_text("a <b>bold</b> {{c1::cloze::hint}} word") == "a bold cloze word"
 
 
 def test_normalise_ignores_case_spacing_punctuation_and_accents():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from kb.markdown import ANKI_CLOZE_RE, plain_text
 from kb.quiz.kinds import build_question, fill_in_the_blank, multiple_choice, neutral_article, true_or_false
-from kb.quiz.markup import ANKI_CLOZE_RE, strip_markup
 from kb.quiz.model import BLANK, CardRow, QuestionKind
 from kb.quiz.salience import salient_terms
 from kb.quiz.terms import AskableCard, blank_occurrences, emphasised_terms, question_text, reveals
@@ -255,7 +255,5 @@ def test_the_one_cloze_pattern_reads_number_text_and_hint():
     m = ANKI_CLOZE_RE.search("pay {{c2::6.2%::rate}} tax")
     assert m.groups() == ("2", "6.2%", "rate")
     assert ANKI_CLOZE_RE.search("{{c1::plain}}").groups() == ("1", "plain", None)
-    assert strip_markup("a {{c1::b::hint}} c {{c12::d}}") == "a b c d"
-    assert (
-        strip_markup("see [[ml/rnns]] and [[ml/rnns|RNNs]] and ![img](x.png)") == "see rnns and RNNs and img"
-    )
+    assert plain_text("a {{c1::b::hint}} c {{c12::d}}") == "a b c d"
+    assert plain_text("see [[ml/rnns]] and [[ml/rnns|RNNs]] and ![img](x.png)") == "see rnns and RNNs and img"

@@ -1,5 +1,13 @@
-"""Cards: the extractor (card syntaxes and generated key-point cards), card identity across edits, card sync.
+"""Cards: flashcards extracted from notes, recognised across edits, kept in the ``cards`` table.
 
-The extractor is pure (a parsed note in, cards out). ``sync`` keeps the ``cards`` table in step with the notes. May
-import ``kb.notes``, ``kb.store`` and ``kb.markdown``; never review, quiz, anki or site.
+Extraction is pure (a parsed note in, cards out): ``extractor`` (a line classifier plus a state machine, public
+``extract_cards``) hands paragraphs to ``blocks``, which splits them into units for ``syntaxes`` (``::``, ``:::``,
+``?``, ``??``, ``Q:``/``A:``, definitions, question blocks), ``cloze`` (``==x==``, ``{{c1::x}}``) and ``keypoints``
+(bullets under a key-point heading), whose terms come from ``salience`` (the one term picker); ``model`` holds
+``Card``, ``collector`` what they share. ``identity`` matches old and new cards. The store side: ``sync`` (called by
+the indexer), ``extraction`` (a run's extraction, in worker processes for a big run), ``corpus`` (word document
+frequencies), ``placement`` (orphans and new ids), ``stored`` (reading cards back).
+
+May import ``kb.notes``, ``kb.store``, ``kb.markdown``, ``kb.forking``, ``kb.config`` and ``kb.errors``; never index,
+review, quiz, anki or site.
 """

@@ -10,7 +10,7 @@ inserted above another. So a note's old and new cards are matched in three round
    and older orphans), so a renamed note keeps its cards and a deleted card that reappears gets its id back.
 
 New ids are deterministic: blake2b of the note path at creation, the kind and the fingerprint (16 hex digits), with a
-counter mixed in on collision. Pure: no DB here (kb/cardsync.py does the I/O).
+counter mixed in on collision. Pure: no DB here (kb.cards.sync and kb.cards.placement do the I/O).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from kb.cards.extractor import Card, CardKind, drop_chars
+from kb.cards.model import Card, CardKind
+from kb.markdown import drop_chars
 
 THRESHOLD = 0.6  # below this, two cards are different cards
 _MAX_COMPARE = (
@@ -63,8 +64,9 @@ def card_fingerprint(card: Card) -> str:
 
 
 @dataclass(frozen=True)
-class Known:
-    """A card as stored: enough to recognise it again."""
+class MatchableCard:
+    """A card as matching sees it: a stored card (enough to recognise it again), or a new one (id, kind, front,
+    back)."""
 
     id: str
     kind: str
@@ -120,12 +122,12 @@ class Matching:
 
 
 def match(
-    old: Sequence[Known],
-    new: Sequence[Card | Known],  # what is compared: kind, front and back
+    old: Sequence[MatchableCard],
+    new: Sequence[Card | MatchableCard],  # what is compared: kind, front and back
     *,
     new_fingerprints: Sequence[str] | None = None,
     threshold: float = THRESHOLD,
-    similar_ok: Callable[[Known], bool] | None = None,
+    similar_ok: Callable[[MatchableCard], bool] | None = None,
 ) -> Matching:
     """Match the new cards to old ones: exact fingerprints, then similarity (best pairs first, position breaks ties).
 
@@ -177,7 +179,9 @@ def match(
     )
 
 
-def new_id(origin: str, card: Card | Known, taken: Callable[[str], bool], fp: str | None = None) -> str:
+def new_id(
+    origin: str, card: Card | MatchableCard, taken: Callable[[str], bool], fp: str | None = None
+) -> str:
     """A deterministic id for a card first seen in note ``origin``; ``taken(id)`` says whether an id is in use."""
     kind = card.kind.value if isinstance(card.kind, CardKind) else card.kind
     base = f"{origin}\x1f{kind}\x1f{fp or card_fingerprint(card)}"

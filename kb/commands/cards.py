@@ -25,7 +25,7 @@ def resolve_note_paths(kb, given: tuple[str, ...]) -> list[str]:
 
 
 def _list(paths: tuple[str, ...], tag: str | None, as_json: bool) -> None:
-    from kb.cards.sync import list_cards
+    from kb.cards.stored import list_cards
 
     kb = get_kb()
     conn = open_index(kb)
@@ -88,7 +88,7 @@ def cards_orphans(as_json: bool) -> None:
 
     Example: kb cards orphans
     """
-    from kb.cards.sync import list_cards, review_counts
+    from kb.cards.stored import list_cards, review_counts
 
     kb = get_kb()
     conn = open_index(kb)

@@ -46,7 +46,7 @@ def check_cmd() -> None:
     kb = get_kb()
     conn, report, _ = refresh(kb)
     problems = [str(e) for e in report.errors]
-    from kb.cards.sync import card_problems
+    from kb.cards.stored import card_problems
 
     problems.extend(str(p) for p in card_problems(kb, conn))
     for line in problems:

@@ -17,27 +17,13 @@ from typing import TYPE_CHECKING
 
 from kb.errors import NoteError
 from kb.index import tables, workers
-from kb.index.planning import IndexPlan, IndexReport, plan, scan
-from kb.index.workers import Read, ReadJob, ReadOutcome, worth_forking
-from kb.store.fulltext import FTS_SHIFT, body_chunks
+from kb.index.planning import IndexPlan, IndexReport, plan
+from kb.index.workers import Read, ReadJob, ReadOutcome
 
 # A no-op `kb index` only scans and compares; what parses and writes notes is imported when a note changed.
 if TYPE_CHECKING:
     from kb.config import KnowledgeBase
     from kb.notes.reader import Note
-
-# Importable from here as before the split (kb.cards.sync takes the last three from here).
-__all__ = [
-    "FTS_SHIFT",
-    "IndexPlan",
-    "IndexReport",
-    "apply",
-    "body_chunks",
-    "index",
-    "plan",
-    "scan",
-    "worth_forking",
-]
 
 
 def index(kb: KnowledgeBase, conn: sqlite3.Connection, *, full: bool = False) -> IndexReport:

@@ -1,9 +1,7 @@
-"""Worker processes: kb's one fork policy, and the pool that reads and parses a big batch of notes.
+"""Worker processes of the index: the pool that reads and parses a big batch of notes.
 
-``worth_forking`` is the one answer to "should this batch go to forked workers": enough jobs, more than one core, and
-a process that can fork safely (``can_fork_safely``: the platform forks, and no other thread runs here, since a
-forked child inherits a lock another thread held mid-way). ``fork_pool`` makes the pool, or None where the platform
-refuses. The indexer's reading (``ReadPool``) and card extraction (``kb.cards.sync``) both go through them.
+Whether a batch goes to forked workers is kb's one fork policy, ``kb.forking`` (``worth_forking``, ``fork_pool``),
+shared with card extraction and the site's build.
 
 Only plain values and Notes cross the process boundary: ``read_note`` answers a ``ReadOutcome``.
 """
@@ -11,42 +9,15 @@ Only plain values and Notes cross the process boundary: ``read_note`` answers a 
 from __future__ import annotations
 
 import enum
-import os
-import sys
 from typing import NamedTuple
 
 from kb.errors import NoteError
+from kb.forking import fork_pool, worth_forking
 
 # A full index reads and parses notes in a second process while this one writes SQLite, where most of the time
 # goes (FTS5 tokenizing): on two cores the two overlap. Below this many notes to read, starting the process costs
 # more than it saves.
 PARALLEL_MIN = 400
-
-
-def can_fork_safely() -> bool:
-    """Whether this process may fork workers: the platform has fork, and this process runs one thread only
-    (``threading`` not even imported counts as one)."""
-    if not hasattr(os, "fork"):
-        return False
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
-
-
-def worth_forking(jobs: int, minimum: int) -> bool:
-    """Whether a batch of ``jobs`` is worth worker processes: at least ``minimum`` of them, more than one core, and
-    a process that can fork safely."""
-    return jobs >= minimum and (os.cpu_count() or 1) >= 2 and can_fork_safely()
-
-
-def fork_pool(initializer=None):
-    """A ``multiprocessing`` pool of forked workers, one per core; None where there is no fork (Windows, a macOS
-    policy) or no semaphores: the caller then works in-process."""
-    import multiprocessing
-
-    try:
-        return multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer)
-    except (ValueError, OSError, ImportError):
-        return None
 
 
 class Read(enum.StrEnum):

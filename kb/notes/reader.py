@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.errors import NoteError
+from kb.markdown import closes_fence, fence_re, fence_source
 
 # Linear: the closing #s and trailing blanks are stripped in Python (a lazy group before them backtracks badly).
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(\S.*)$")
-FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+FENCE_RE = fence_re(
+    max_indent=3
+)  # CommonMark top level: 4+ columns in is indented code, which no scan here tracks
 # The only lines scan_headings looks at, already taken apart: a fence marker (groups 1-2: the marker and the rest of
 # the line, as FENCE_RE) or an ATX heading (groups 3-4: the #s and the text, as HEADING_RE). A line starting with `#`
 # that is no heading (`#tag`, seven #s) changes nothing, so it need not match. One regex instead of a Python loop over
@@ -22,7 +25,7 @@ FENCE_RE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 # the regex engine jumps from line to line instead of trying every character; scan_headings puts a newline before
 # the body so the first line counts too.
 # The lookahead only skips lines neither branch can match, but cheaply: it halves the time on prose.
-_SCAN_RE = re.compile(r"\n(?=[ \t`~#])(?:[ \t]{0,3}(`{3,}|~{3,})([^\n]*)|(#{1,6})[ \t]+(\S[^\n]*))")
+_SCAN_RE = re.compile(r"\n(?=[ \t`~#])(?:" + fence_source(max_indent=3) + r"|(#{1,6})[ \t]+(\S[^\n]*))")
 # The line that closes front matter, found from the newline before it: a literal newline to search for is several
 # times faster than trying `^` at every character.
 _FRONT_MATTER_END_RE = re.compile(r"\n(?:---|\.\.\.)[ \t]*$", re.M)
@@ -359,7 +362,7 @@ def scan_headings(body: str, body_line: int) -> tuple[Heading, ...]:
         if marker is not None:
             if fence is None:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not rest.strip():
+            elif closes_fence(fence, marker, rest):
                 fence = None
         elif fence is None:
             start = match.start()  # where the line starts in body

@@ -12,11 +12,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from kb.markdown import closes_fence, fence_re
 from kb.notes.reader import slugify_anchor
 
 # [[target]], [[target#anchor]], [[target|label]]; inside a table the pipe is written \| (as Obsidian does).
 WIKILINK_RE = re.compile(r"!?\[\[([^\[\]\n|#\\]*)(#[^\[\]\n|\\]*)?(?:\\?\|([^\[\]\n]*))?\]\]")
-FENCE_OPEN_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+FENCE_OPEN_RE = fence_re(
+    max_indent=None, quotes=True
+)  # a fence in a list item or a blockquote hides links too
 CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)", re.S)
 
 
@@ -46,7 +49,7 @@ def iter_prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
             if fence is None:
                 fence = marker
                 continue
-            if marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(marker[0]):
+            if closes_fence(fence, marker, m.group(2)):
                 fence = None
                 continue
         if fence is None:

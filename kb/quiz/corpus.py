@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from kb.errors import KbError
-from kb.quiz.markup import HTML_TAG_RE
+from kb.markdown import HTML_TAG_RE
 from kb.quiz.model import CardRow, Scope
 from kb.quiz.terms import AskableCard
 from kb.search.query import note_filter

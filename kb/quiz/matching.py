@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.quiz.markup import strip_markup
+from kb.markdown import plain_text
 from kb.quiz.words import ARTICLES, tokens
 
 _LONG_FORM_AND_SHORT_RE = re.compile(r"(.+?)\s*\(([^()]+)\)\s*")
@@ -42,7 +42,7 @@ def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
 
 def accepted_answers(expected: str) -> list[str]:
     """The texts a typed answer is compared with: the answer, and each part of "long form (SHORT)" alone."""
-    expected = strip_markup(expected)
+    expected = plain_text(expected)
     variants = [expected]
     paren = _LONG_FORM_AND_SHORT_RE.fullmatch(expected)
     if paren:  # "Backpropagation through time (BPTT)": either part alone is right too

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.quiz.markup import CODE_RE, MATH_RE, STRONG_RE, WIKILINK_RE, strip_markup, strong_text
+from kb.markdown import CODE_RE, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
 from kb.quiz.words import STOP_WORDS, tokens
 
 MARKUP_CHARS = set("*_=[]{}<>$`|#~^\\")
@@ -44,7 +44,7 @@ def valid_term(term: str, max_words: int = 6) -> bool:
 
 def clean_term(term: str) -> str:
     """A term as plain text without the punctuation around it (and without unbalanced parentheses)."""
-    term = strip_markup(term).strip(" \t.,;:!?\"'")
+    term = plain_text(term).strip(" \t.,;:!?\"'")
     if term.count("(") != term.count(")"):
         term = term.strip("()").strip()
     return term

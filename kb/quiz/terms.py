@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.quiz.markup import ANKI_CLOZE_RE, MATH_RE, STRONG_RE, strip_markup, strong_text
+from kb.markdown import ANKI_CLOZE_RE, MATH_RE, STRONG_RE, plain_text, strong_text
 from kb.quiz.model import BLANK, CardRow
 from kb.quiz.salience import clean_term, salient_terms, valid_term
 from kb.quiz.words import content_words, is_termlike, normalise
@@ -68,14 +68,14 @@ class AskableCard:
     @property
     def front_plain(self) -> str:
         if self._front_plain is None:
-            self._front_plain = strip_markup(self.card.front)
+            self._front_plain = plain_text(self.card.front)
         return self._front_plain
 
     @property
     def statement(self) -> str:
         """The plain back: a wrong answer to other cards' questions."""
         if self._statement is None:
-            self._statement = strip_markup(self.card.back)
+            self._statement = plain_text(self.card.back)
         return self._statement
 
     @property
@@ -222,7 +222,7 @@ def cloze_blank(card: CardRow) -> ClozeDeletion | None:
     """A cloze card's deletion and its prompt with BLANK, or None when it hides more than one span."""
     found = cloze_answer(card.front, card.back)
     if found is not None:
-        return ClozeDeletion(found.deleted, strip_markup(found.prompt).replace(_MARK, BLANK))
+        return ClozeDeletion(found.deleted, plain_text(found.prompt).replace(_MARK, BLANK))
     # Front and back may differ in other markup; the Anki form of the source names the deletion.
     if card.cloze_text and card.cloze_index:
         hidden = [m for m in ANKI_CLOZE_RE.finditer(card.cloze_text) if int(m.group(1)) == card.cloze_index]
@@ -230,7 +230,7 @@ def cloze_blank(card: CardRow) -> ClozeDeletion | None:
             return None
         hint = (hidden[0].group(3) or "").strip()
         marker = f"[{hint}]" if hint else "[...]"
-        front = strip_markup(card.front)
+        front = plain_text(card.front)
         if front.count(marker) != 1:
             return None
         shown = f"{BLANK} ({hint})" if hint else BLANK
@@ -242,9 +242,9 @@ def blank_sentence(raw: str, lead: str = "") -> BlankedSentence | None:
     """The sentence with its most salient term blanked, every other occurrence of the term blanked too."""
     if _MARK in raw:
         return None
-    sentence = strip_markup(raw)
+    sentence = plain_text(raw)
     for term in salient_terms(raw):
-        prompt = strip_markup(raw[: term.start] + _MARK + raw[term.end :])
+        prompt = plain_text(raw[: term.start] + _MARK + raw[term.end :])
         prompt = blank_occurrences(prompt, term.text).replace(_MARK, BLANK)
         if normalise(term.text) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
             continue

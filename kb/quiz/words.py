@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kb.quiz.markup import strip_markup
+from kb.markdown import plain_text
 
 # Words that never make a blank and never count towards textual similarity.
 STOP_WORDS = frozenset(
@@ -43,7 +43,7 @@ def tokens(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """The comparison form of an answer: markup, case, accents, punctuation and spacing removed."""
-    return " ".join(tokens(strip_markup(text)))
+    return " ".join(tokens(plain_text(text)))
 
 
 def content_words(text: str) -> set[str]:

@@ -57,8 +57,8 @@ _capturing = False
 
 
 def can_fork() -> bool:
-    """Whether the build may fork its worker: the one fork policy (kb.index.workers) for a batch of any size."""
-    from kb.index.workers import worth_forking
+    """Whether the build may fork its worker: the one fork policy (kb.forking) for a batch of any size."""
+    from kb.forking import worth_forking
 
     return worth_forking(1, 0)
 

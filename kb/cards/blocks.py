@@ -1,0 +1,155 @@
+"""From a paragraph's lines to its cards: the paragraph is split into units (list items, ``Q:``/``A:`` pairs,
+definitions, runs of text) and each unit goes to the syntax that reads it.
+
+A paragraph holding a line that is only ``?``/``??`` is one multi-line card; a table makes none. In a unit, ``::``
+lines come first, then cloze deletions, then (for a bullet under a key-point heading) a generated key-point card.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from kb.cards.cloze import cloze_cards
+from kb.cards.collector import Collector, Line
+from kb.cards.keypoints import PendingCloze, keypoint_cards
+from kb.cards.syntaxes import DEFINITION_RE, definition_card, multiline_card, qa_card, single_line_card
+from kb.markdown import LIST_ITEM_RE, LIST_ITEM_START, indent_width, mask_spans
+
+
+class UnitKind(Enum):
+    TEXT = "text"  # lines of prose
+    ITEM = "item"  # a list item at the list's first indentation
+    SUBITEM = "subitem"  # a nested list item
+    QUESTION = "q"  # a ``Q:`` line without its ``A:`` (yet)
+    QUESTION_ANSWER = "qa"  # ``Q:`` ... ``A:`` ...
+    DEFINITION = "def"  # a term and its ``:   definition`` lines
+
+
+_TEXT, _ITEM, _SUBITEM = UnitKind.TEXT, UnitKind.ITEM, UnitKind.SUBITEM
+_Q, _QA, _DEF = UnitKind.QUESTION, UnitKind.QUESTION_ANSWER, UnitKind.DEFINITION
+
+_TABLE_DELIM_CHARS = frozenset("|-: \t")
+
+
+def _is_table_delimiter(line: str) -> bool:
+    """``|---|:--:|`` or ``--- | ---``: only pipes, dashes, colons and spaces, with a pipe and a dash."""
+    return "-" in line and "|" in line and set(line) <= _TABLE_DELIM_CHARS
+
+
+def block_cards(
+    out: Collector, block: list[Line], prev_last: Line | None, pending: list[PendingCloze]
+) -> None:
+    """The cards of one paragraph (``prev_last``: the last line of the paragraph before, a loose definition's
+    term)."""
+    joined = "\n".join([ln.text for ln in block])
+    # most paragraphs hold no card syntax at all: a substring test rules them out before any masking
+    if not (
+        (out.generate and out.in_keypoints)
+        or "::" in joined
+        or "==" in joined
+        or "{{c" in joined
+        or "?" in joined
+        or "Q:" in joined
+        or ":" in joined[:1]
+        or "\n:" in joined
+    ):
+        return
+    for ln in block:
+        if ln.masked is None:
+            ln.masked = mask_spans(ln.text)[0]
+    # tables: a delimiter row, or every line a |-row
+    if (len(block) > 1 and _is_table_delimiter(block[1].masked)) or (
+        block[0].text.lstrip()[:1] == "|" and all(ln.text.lstrip().startswith("|") for ln in block)
+    ):
+        return
+    # multi-line card: the first line that is only ? or ??
+    if "?" in joined:
+        for i, ln in enumerate(block):
+            s = ln.text.strip()
+            if (s == "?" or s == "??") and not ln.opaque:
+                multiline_card(out, block, i, s == "??")
+                return
+    for kind, lines in split_units(block, prev_last):
+        _unit_cards(out, kind, lines, pending)
+
+
+def split_units(block: list[Line], prev_last: Line | None) -> list[tuple[UnitKind, list[Line]]]:
+    """Split a paragraph into units: list items, Q/A pairs, definitions, plain text runs."""
+    units: list[tuple[UnitKind, list[Line]]] = []
+    cur_kind: UnitKind | None = None
+    cur: list[Line] = []
+    base_indent = None
+
+    def push():
+        nonlocal cur, cur_kind
+        if cur:
+            units.append((cur_kind, cur))
+        cur, cur_kind = [], None
+
+    for idx, ln in enumerate(block):
+        if ln.opaque:
+            if not cur:
+                cur_kind = _TEXT
+            cur.append(ln)
+            continue
+        t = ln.text
+        s = t.lstrip()
+        c = s[:1]
+        if c and (c in LIST_ITEM_START or c.isdecimal()) and LIST_ITEM_RE.match(t):
+            push()
+            cur_kind = _ITEM if base_indent is None or indent_width(t) <= base_indent else _SUBITEM
+            if base_indent is None:
+                base_indent = indent_width(t)
+            cur = [ln]
+        elif s.startswith("Q:") and not s.startswith("Q::"):
+            push()
+            cur_kind = _Q
+            cur = [ln]
+        elif s.startswith("A:") and not s.startswith("A::") and (cur_kind is _Q or cur_kind is _QA):
+            cur_kind = _QA
+            cur.append(ln)
+        elif ln.masked[:1] == ":" and DEFINITION_RE.match(ln.masked):
+            if cur_kind is _DEF:
+                cur.append(ln)
+            else:
+                term = None
+                if cur and cur_kind is _TEXT:
+                    term = cur.pop()
+                    if cur:
+                        push()
+                elif not cur and idx == 0 and prev_last is not None:
+                    term = prev_last
+                    if term.masked is None:  # a prose line whose block had no card syntax: not masked yet
+                        term.masked = mask_spans(term.text)[0]
+                else:
+                    push()
+                cur_kind = _DEF
+                cur = ([term] if term is not None else []) + [ln]
+        elif cur_kind is _DEF and indent_width(t) >= 4:
+            cur.append(ln)
+        else:
+            if not cur:
+                cur_kind = _TEXT
+            cur.append(ln)
+    push()
+    return units
+
+
+def _unit_cards(out: Collector, kind: UnitKind, lines: list[Line], pending: list[PendingCloze]) -> None:
+    if kind is _Q or kind is _QA:
+        qa_card(out, lines, kind is _QA)
+        return
+    if kind is _DEF:
+        definition_card(out, lines)
+        return
+    # single-line ::/::: cards, line by line
+    any_sep = False
+    for ln in lines:
+        if not ln.opaque and "::" in ln.masked and single_line_card(out, ln):
+            any_sep = True
+    if any_sep:
+        return
+    if cloze_cards(out, lines):
+        return
+    if kind is _ITEM and out.generate and out.in_keypoints:
+        keypoint_cards(out, lines, pending)

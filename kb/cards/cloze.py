@@ -1,0 +1,198 @@
+"""Cloze cards: ``==text==`` highlights (each its own card) and Anki's ``{{c1::text}}`` / ``{{c1::text::hint}}``
+(the same number hides together), in one unit (a paragraph, or one list item).
+
+Every deletion number becomes a card showing the whole text with that deletion as ``[...]`` (or ``[hint]``);
+highlights are numbered after the highest Anki number. The card keeps the text in Anki markup (``cloze_text``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from kb.cards.collector import Collector, Line
+from kb.cards.model import CardKind, new_card, sibling_key
+from kb.markdown import ANKI_CLOZE_OPEN_RE, ANKI_CLOZE_RE, MASK, strip_comments, strip_list_marker
+
+# Most deletions (cards) one paragraph may hold: every deletion number is a card showing the whole text, so cards x
+# text grows with the square of the deletions (50,000 highlights on one line would be 15 GB of card text), and
+# nobody studies such a paragraph.
+MAX_CLOZE_DELETIONS = 200
+# An Anki number of more digits is not a deletion (and int() of a huge one would fail).
+_MAX_NUMBER_DIGITS = 4
+
+
+class Deletion(NamedTuple):
+    start: int  # span of the markup in the unit's text
+    end: int
+    number: int  # the Anki number (a highlight's follows the highest Anki number of its unit)
+    text: str  # what is hidden
+    hint: str
+
+
+# ``Deletion(...)`` through a Python-level __new__ costs several times a tuple's: this builds the same object directly
+_deletion = tuple.__new__
+
+
+def anki_deletions(masked: str, text: str) -> list[Deletion]:
+    """The complete ``{{cN::...}}`` deletions of ``masked`` (``text`` with code and math masked)."""
+    dels = []
+    for m in ANKI_CLOZE_RE.finditer(masked):
+        number = m.group(1)  # groups by number (1 number, 2 text, 3 hint): cheaper than by name, per deletion
+        if len(number) > _MAX_NUMBER_DIGITS:
+            continue
+        hint = text[m.start(3) : m.end(3)] if m.group(3) is not None else ""
+        dels.append(_deletion(Deletion, (m.start(), m.end(), int(number), text[m.start(2) : m.end(2)], hint)))
+    return dels
+
+
+def unclosed_anki(masked: str, covered: bytearray) -> int | None:
+    """Position of the first ``{{cN::`` that opens no complete deletion, or None."""
+    for m in ANKI_CLOZE_OPEN_RE.finditer(masked):
+        if len(m.group("number")) <= _MAX_NUMBER_DIGITS and not covered[m.start()]:
+            return m.start()
+    return None
+
+
+def _mask_match(m) -> str:
+    return MASK * (m.end() - m.start()) if len(m.group("number")) <= _MAX_NUMBER_DIGITS else m.group()
+
+
+def mask_anki(masked: str) -> str:
+    """Hide Anki cloze markup, complete or not, so its ``::`` is never taken for a card separator."""
+    return ANKI_CLOZE_OPEN_RE.sub(_mask_match, ANKI_CLOZE_RE.sub(_mask_match, masked))
+
+
+def _covered(dels: list[Deletion], n: int) -> bytearray:
+    cov = bytearray(n + 1)
+    for start, end, _number, _text, _hint in dels:
+        cov[start:end] = b"\x01" * (end - start)
+    return cov
+
+
+def scan_highlights(masked: str, covered: bytearray) -> tuple[list[tuple[int, int]], int | None]:
+    """Pair ``==`` markers left to right: an opener is followed by a non-space, a closer follows a non-space.
+
+    Returns the (start, end) spans and the position of an opener left unclosed (None when all close). Linear: one
+    ``find`` walk over the text. A run of more than two ``=`` (a setext underline) is no marker, nor is ``\\==``,
+    nor a marker inside ``covered`` (an Anki deletion); a paragraph break ends an open highlight.
+    """
+    spans: list[tuple[int, int]] = []
+    opener = -1
+    i = masked.find("==")
+    n = len(masked)
+    while i >= 0:
+        j = i
+        while j < n and masked[j] == "=":
+            j += 1
+        if j - i != 2 or covered[i] or (i > 0 and masked[i - 1] == "\\"):
+            i = masked.find("==", j)
+            continue
+        before = masked[i - 1] if i > 0 else " "
+        after = masked[j] if j < n else " "
+        if opener < 0:
+            if not after.isspace():
+                opener = i
+        elif not before.isspace() and "\n\n" not in masked[opener:i]:
+            spans.append((opener, j))
+            opener = -1
+        elif not after.isspace():
+            pass  # `a == b` inside a highlight: not a closer; keep the opener
+        i = masked.find("==", j)
+    return spans, (opener if opener >= 0 else None)
+
+
+def render(text: str, dels: list[Deletion], mode: str, hide: int = 0) -> str:
+    """The text with its deletions as Anki markup (``anki``), plainly (``plain``), or with deletion number ``hide``
+    as ``[...]``/``[hint]`` and the others plainly (``front``)."""
+    out: list[str] = []
+    pos = 0
+    for start, end, number, hidden, hint in dels:
+        out.append(text[pos:start])
+        if mode == "anki":
+            out.append(f"{{{{c{number}::{hidden}::{hint}}}}}" if hint else f"{{{{c{number}::{hidden}}}}}")
+        elif mode == "front" and number == hide:
+            out.append(f"[{hint}]" if hint else "[...]")
+        else:
+            out.append(hidden)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _line_at(lines: list[Line], joined: str, pos: int) -> int:
+    return lines[min(joined.count("\n", 0, pos), len(lines) - 1)].no
+
+
+def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> list[Deletion] | None:
+    """The unit's deletions, in no particular order; None after a problem was reported (no card then).
+    Highlights are numbered after the highest Anki number, left to right."""
+    dels: list[Deletion] = []
+    if "{{c" in masked:
+        dels = anki_deletions(masked, text)
+        at = unclosed_anki(masked, _covered(dels, len(masked)))
+        if at is not None:
+            out.problem(_line_at(lines, masked, at), "unclosed Anki cloze `{{c1::`; close it with `}}`")
+            return None
+    if "==" in masked:
+        spans, unclosed = scan_highlights(masked, _covered(dels, len(masked)))
+        top = max([d[2] for d in dels], default=0)  # Deletion.number
+        for s, e in spans:
+            top += 1
+            dels.append(_deletion(Deletion, (s, e, top, text[s + 2 : e - 2], "")))
+        if unclosed is not None:
+            out.problem(
+                _line_at(lines, masked, unclosed),
+                "unclosed `==` highlight; close it with `==` or write `\\==` for a literal `==`",
+            )
+            return None
+    return dels
+
+
+def cloze_cards(out: Collector, lines: list[Line]) -> bool:
+    """Cards for the ``==x==`` / ``{{cN::x}}`` deletions of a unit; False when it has none."""
+    if len(lines) == 1:  # most units are one line: no join to find there is no deletion
+        masked = lines[0].masked
+        if "==" not in masked and "{{c" not in masked:
+            return False
+    else:
+        masked = "\n".join([ln.masked for ln in lines])
+        if "{{c" not in masked and "==" not in masked:
+            return False
+    text = "\n".join(ln.text for ln in lines)
+    dels = _deletions(out, lines, masked, text)
+    if dels is None:
+        return True
+    if not dels:
+        return False
+    cards = len({d[2] for d in dels})  # Deletion.number, by index: this runs for every deletion of every note
+    if cards > MAX_CLOZE_DELETIONS:
+        out.problem(
+            lines[0].no,
+            f"{cards} cloze deletions in one paragraph; at most {MAX_CLOZE_DELETIONS} become cards, "
+            "so split it into smaller paragraphs",
+        )
+        return True
+    dels.sort()
+    cloze_text = strip_comments(render(text, dels, "anki")).strip()
+    back = strip_list_marker(strip_comments(render(text, dels, "plain")).strip())
+    ctx = out.context()
+    first, last = lines[0].no, lines[-1].no
+    sib = sibling_key("c", back)
+    for num in sorted({d[2] for d in dels}):
+        front = strip_list_marker(strip_comments(render(text, dels, "front", num)).strip())
+        answer = " / ".join([d[3] for d in dels if d[2] == num])
+        out.add(
+            new_card(
+                CardKind.CLOZE,
+                front,
+                back,
+                first,
+                last,
+                ctx,
+                sibling=sib,
+                cloze_text=cloze_text,
+                cloze_index=num,
+                answer=answer,
+            )
+        )
+    return True

@@ -1,0 +1,120 @@
+"""What the extractor's parts share while one note is read: its lines (``Line``), and the ``Collector`` that gathers
+the note's cards and card-syntax problems and knows the heading breadcrumb at the current line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from kb.cards.model import Card, CardKind, ExtractResult
+from kb.errors import NoteError
+from kb.markdown import drop_chars, plain_text
+from kb.notes.reader import Note
+
+
+@dataclass
+class Line:
+    no: int  # file line
+    text: str  # after removing container indentation
+    masked: str | None  # text with code/math/comment spans masked (computed when the block may hold a card)
+    opaque: bool = False  # a line of a math block: part of the text, never scanned for syntax
+
+
+def _norm_heading(text: str) -> str:
+    return drop_chars(text, "*_`").strip().rstrip(":").strip().lower()  # emphasis and code markers dropped
+
+
+_HEADING_SETS: dict[
+    tuple[str, ...], frozenset[str]
+] = {}  # normalised key-point heading sets, per configuration
+
+
+def keypoint_heading_set(headings: Iterable[str]) -> frozenset[str]:
+    """The normalised key-point headings; computed once per configuration (the same tuple for every note)."""
+    if type(headings) is not tuple:
+        return frozenset(_norm_heading(h) for h in headings)
+    got = _HEADING_SETS.get(headings)
+    if got is None:
+        got = frozenset(_norm_heading(h) for h in headings)
+        if len(_HEADING_SETS) < 64:
+            _HEADING_SETS[headings] = got
+    return got
+
+
+class Collector:
+    """One note's cards and problems, in the order found, and the headings above the line being read.
+
+    A generated key-point cloze is completed only once the whole note is read (its term is weighed against the
+    whole note): ``reserve`` keeps its place in the order, ``fill`` puts the card (or nothing) there.
+    """
+
+    def __init__(
+        self,
+        note: Note,
+        keypoint_headings: Iterable[str],
+        generate: bool,
+        doc_freq: Callable[[str], int] | None,
+        n_docs: int,
+    ):
+        self.note = note
+        self.path = note.path
+        self.title = note.title
+        self.keypoint_headings = keypoint_heading_set(keypoint_headings)
+        self.generate = generate  # generated key-point cards are on
+        self.doc_freq = doc_freq
+        self.n_docs = n_docs
+        self.cards: list[Card | None] = []
+        self.problems: list[NoteError] = []
+        self.headings: list[tuple[int, str, bool]] = []  # (level, text, is a key-point heading)
+        self.in_keypoints = (
+            False  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
+        )
+        self._context: tuple[str, ...] | None = None
+
+    def enter_heading(self, level: int, text: str) -> None:
+        headings = self.headings
+        while headings and headings[-1][0] >= level:
+            headings.pop()
+        headings.append((level, text, _norm_heading(text) in self.keypoint_headings))
+        self.in_keypoints = any(kp for _, _, kp in headings)
+        self._context = None
+
+    def context(self) -> tuple[str, ...]:
+        """The breadcrumb: the note title, then the headings above (a level-1 heading repeating the title left out)."""
+        if self._context is not None:
+            return self._context
+        crumbs = [self.title]
+        for level, text, _ in self.headings:
+            if level == 1 and text.strip().lower() == self.title.strip().lower():
+                continue
+            crumbs.append(plain_text(text, light=True))
+        self._context = tuple(crumbs)
+        return self._context
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(NoteError(self.path, line, message))
+
+    def add(self, card: Card) -> None:
+        self.cards.append(card)
+
+    def reserve(self) -> int:
+        """A place in the order for a card completed later (``fill``)."""
+        self.cards.append(None)
+        return len(self.cards) - 1
+
+    def fill(self, slot: int, card: Card | None) -> None:
+        self.cards[slot] = card
+
+    def result(self) -> ExtractResult:
+        """The cards (an exact repeat of an earlier card left out) and the problems."""
+        seen: set[tuple[CardKind, str, str, bool]] = set()
+        out: list[Card] = []
+        for c in self.cards:
+            if c is None:
+                continue
+            key = (c.kind, c.front, c.back, c.generated)  # a StrEnum member hashes and compares as its value
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(c)
+        return ExtractResult(tuple(out), tuple(self.problems))

@@ -1,0 +1,114 @@
+"""The term picker (kb.cards.salience): which words of a key point a generated cloze hides, and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.extractor import extract_cards
+from kb.cards.salience import SCAN_LIMIT, TermWeights, salient_span, salient_term, word_set
+from kb.markdown import mask_spans
+from kb.notes.reader import parse_note
+
+
+def pick(text: str, **kwargs) -> str | None:
+    return salient_term(text, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "term"),
+    [
+        # a bold span is the writer's own choice: it wins over any plain run
+        ("The **basal ganglia** store habits long after we forget why", "basal ganglia"),
+        # a run right after a determiner or preposition is a likely noun phrase
+        ("Dopamine spikes on the anticipation of a reward", "anticipation"),
+        ("Habits are the compound interest of self-improvement", "compound interest"),
+        # stopwords never make a term, and a sentence of nothing else has none
+        ("It is what it is", None),
+        # an adverb in -ly scores lower: the longest word would win without that
+        ("Repeat, consistently; rest, deliberately, improves", "improves"),
+    ],
+)
+def test_the_term_a_key_point_hides(bullet, term):
+    assert pick(bullet) == term
+
+
+def test_code_and_math_are_never_the_term():
+    text = "Use `git reflog` to recover $x_{lost}$ work"
+    term = pick(text)
+    assert term is not None and "reflog" not in term and "lost" not in term
+
+
+def test_a_long_bold_span_is_emphasis_not_a_term():
+    text = "**Never skip twice in a row, whatever happens** says the habit researcher"
+    assert pick(text) != "Never skip twice in a row, whatever happens"
+
+
+def test_corpus_statistics_favour_the_rarer_word():
+    text = "We compare the cue with the craving"
+    common_cue = {"cue": 90, "craving": 2}.get
+    common_craving = {"cue": 2, "craving": 90}.get
+    body = "cue craving"
+    assert pick(text, body=body, doc_freq=lambda w: common_cue(w) or 0, n_docs=100) == "craving"
+    assert pick(text, body=body, doc_freq=lambda w: common_craving(w) or 0, n_docs=100) == "cue"
+
+
+def test_without_statistics_a_word_repeated_in_the_note_weighs_more():
+    text = "Spacing beats cramming"
+    assert pick(text, body="spacing spacing spacing cramming") == "Spacing"
+    assert pick(text, body="spacing cramming cramming cramming") == "cramming"
+
+
+def test_term_weights_are_computed_once_per_word():
+    asked: list[str] = []
+
+    def doc_freq(word: str) -> int:
+        asked.append(word)
+        return 3
+
+    weights = TermWeights("the reflog keeps the reflog", doc_freq, n_docs=10)
+    first = weights("reflog")
+    assert weights("reflog") == first and asked == ["reflog"]
+    assert weights("reflog") > weights("absent")  # two occurrences in the note against none
+
+
+def test_salient_span_indexes_the_original_text():
+    text = "Store **objects** by hash"
+    span = salient_span(text, TermWeights(text), mask_spans(text)[0])
+    assert text[span[0] : span[1]] == "**objects**"
+
+
+def test_only_the_start_of_a_huge_bullet_is_searched():
+    text = "plain " * (SCAN_LIMIT // 6) + "**hippocampus**"
+    assert len(text) > SCAN_LIMIT
+    assert pick(text) == "plain plain plain"  # the bold term past the limit is never seen
+
+
+def test_word_set_is_how_the_corpus_statistics_count():
+    assert word_set("Don't re-index the **Reflog**; it's 2x faster") == {
+        "don't",
+        "re-index",
+        "the",
+        "reflog",
+        "it's",
+        "2x",
+        "faster",
+    }
+
+
+def test_generated_clozes_use_the_picker_with_the_notes_statistics():
+    note = parse_note(
+        "notes/books/atomic-habits.md",
+        b"---\ntitle: Atomic Habits\n---\n## Key points\n\n"
+        b"- Small habits compound like interest on savings\n"
+        b"- **Identity**: the deepest layer of behaviour change\n",
+    )
+    cards = extract_cards(note).cards
+    cloze, keypoint = cards
+    assert (cloze.kind.value, cloze.generated) == ("cloze", True)
+    assert cloze.answer == pick("Small habits compound like interest on savings", body=note.body)
+    assert cloze.front == cloze.back.replace(cloze.answer, "[...]", 1)
+    assert (keypoint.kind.value, keypoint.front, keypoint.back) == (
+        "keypoint",
+        "Identity",
+        "the deepest layer of behaviour change",
+    )
