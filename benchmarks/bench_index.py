@@ -104,7 +104,7 @@ from kb.cards.corpus import CorpusStats
 from kb.cards.extraction import extract_rows
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
-from kb.index.indexer import scan
+from kb.index.planning import scan
 from kb.notes.reader import parse_note
 
 kb_ = KnowledgeBase.open(sys.argv[1])
