@@ -8,6 +8,8 @@
   CSS needed on a phone), math as ``\\(..\\)`` / ``\\[..\\]`` which Anki typesets, images packed as media.
 - Every Anki note's GUID comes from a kb card id, which survives edits: importing a later export updates the same
   Anki notes (and keeps their review history there) instead of adding duplicates.
+- Each card's schedule and review history go into the collection genanki writes (``kb.anki.schedule``): plain
+  SQLite, so the export needs no Anki code (the ``anki`` package is AGPL and only a test dependency).
 
 ``build_notes`` is pure (cards in, planned Anki notes out); ``write_package`` is the I/O edge.
 """
@@ -84,6 +86,9 @@ class PlannedAnkiNote:
     tags: tuple[str, ...]
     media: tuple[str, ...]  # media names used by the fields
     cards: int  # Anki cards this note makes
+    kb_cards: tuple[
+        tuple[int, str], ...
+    ] = ()  # (Anki template ord, kb card id) of the cards kb has for this note
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,10 @@ class ExportReport:
     decks: tuple[str, ...]
     media: int
     missing_media: tuple[str, ...]  # "notes/x.md: img/a.png" images referenced but not found
+    scheduled: int = 0  # cards with a schedule (not new)
+    reviews: int = 0  # review log rows
+    suspended: int = 0
+    buried: int = 0
 
 
 # --- names ---------------------------------------------------------------------------------------------------
@@ -259,11 +268,15 @@ def _anki_note(
         text = first.cloze_text or first.front
         fields = (render_markdown(text), "", source)
         count = len(cloze_numbers(text)) or len(group)
+        # Anki's card for {{cN::}} is template ord N - 1.
+        kb_cards = tuple((c.cloze_index - 1, c.id) for c in group if c.cloze_index >= 1)
     else:
         fields = (render_markdown(first.front), render_markdown(first.back), source)
         count = 2 if model == "reversed" else 1
+        # A reversed pair: the first card asks the front (template 1), the second the back (template 2).
+        kb_cards = tuple(enumerate(c.id for c in sorted(group, key=lambda c: c.position)[:count]))
     media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
-    return PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count)
+    return PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count, kb_cards)
 
 
 def load_cards(
@@ -401,9 +414,20 @@ class _MediaPacker:
         return name
 
 
-def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: float) -> ExportReport:
+def write_package(
+    kb,
+    planned: list[PlannedAnkiNote],
+    out: Path,
+    *,
+    timestamp: float,
+    schedules: dict | None = None,
+    rules=None,
+) -> ExportReport:
     """Write the ``.apkg``. ``timestamp`` becomes the notes' modification time: Anki updates a note it already has
-    only when the package's copy is newer, so the caller passes the current time."""
+    only when the package's copy is newer, so the caller passes the current time.
+
+    With ``schedules`` (kb card id -> ``kb.anki.schedule.KbSchedule``) and ``rules`` (``DayRules``), each card
+    carries its schedule and review history (see ``kb.anki.schedule``)."""
     import tempfile
 
     import genanki
@@ -425,7 +449,7 @@ def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: f
         out = Path(out)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            package.write_to_file(str(out), timestamp=timestamp)
+            filled = _write_apkg(package, planned, out, Path(tmp), timestamp, schedules or {}, rules)
         except OSError as exc:
             raise KbError(
                 f"{out}: cannot write the package ({exc.strerror or exc}); check the folder"
@@ -437,7 +461,42 @@ def write_package(kb, planned: list[PlannedAnkiNote], out: Path, *, timestamp: f
         decks=tuple(sorted(decks)),
         media=len(media.files),
         missing_media=tuple(dict.fromkeys(media.missing)),
+        scheduled=filled.cards if filled else 0,
+        reviews=filled.revlog if filled else 0,
+        suspended=filled.suspended if filled else 0,
+        buried=filled.buried if filled else 0,
     )
+
+
+def _write_apkg(package, planned, out: Path, tmp: Path, timestamp: float, schedules: dict, rules):
+    """genanki's collection, with kb's schedules and history written into it, zipped as genanki would."""
+    import itertools
+    import json
+    import os
+    import zipfile
+
+    from kb.anki.schedule import fill_collection
+
+    db_path = tmp / "collection.anki2"
+    db = sqlite3.connect(db_path)
+    try:
+        package.write_to_db(db.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+        filled = None
+        if rules is not None:
+            kb_cards = {(n.guid, ord_): card_id for n in planned for ord_, card_id in n.kb_cards}
+            filled = fill_collection(db, kb_cards, schedules, rules)
+        db.commit()
+    finally:
+        db.close()
+    partial = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(db_path, "collection.anki2")
+        files = dict(enumerate(package.media_files))
+        zf.writestr("media", json.dumps({str(i): os.path.basename(p) for i, p in files.items()}))
+        for i, path in files.items():
+            zf.write(path, str(i))
+    os.replace(partial, out)
+    return filled
 
 
 def export_anki(
@@ -448,8 +507,10 @@ def export_anki(
     timestamp: float,
     tags: tuple[str, ...] = (),
     notes: tuple[str, ...] = (),
+    now=None,
 ) -> ExportReport:
-    """Export the cards of the knowledge base (or of notes with ``tags`` / the given note paths) to ``out``."""
+    """Export the cards of the knowledge base (or of notes with ``tags`` / the given note paths) to ``out``, each with
+    its schedule as of ``now`` (default: the clock's) and its review history."""
     cards, infos = load_cards(conn, tags=tags, notes=notes)
     if not cards:
         scope = " and ".join(
@@ -466,4 +527,18 @@ def export_anki(
             + "; write cards in your notes (Front::Back, ==cloze==) and run again"
         )
     planned = build_notes(cards, infos, site_url=kb.site_url)
-    return write_package(kb, planned, out, timestamp=timestamp)
+    from kb.anki.schedule import DayRules, load_schedules
+    from kb.review.clock import local_zone
+    from kb.review.clock import now as clock_now
+
+    settings = kb.settings
+    rules = DayRules(
+        now=now or clock_now(),
+        day_starts_at=settings.day_starts_at,
+        tz=local_zone(),
+        desired_retention=settings.desired_retention,
+        learning_steps=len(settings.learning_steps),
+        relearning_steps=len(settings.relearning_steps),
+    )
+    schedules = load_schedules(conn, [c.id for c in cards])
+    return write_package(kb, planned, out, timestamp=timestamp, schedules=schedules, rules=rules)

@@ -36,8 +36,10 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
     """Write your cards to an Anki package that Anki (desktop, AnkiDroid, AnkiMobile) imports.
 
     One deck per note under a parent per type (kb::Books::Atomic Habits), tags kept, reversed cards as one
-    two-card note, cloze cards as Anki cloze notes, images packed. Exporting again after editing notes updates the
-    same Anki notes instead of duplicating them.
+    two-card note, cloze cards as Anki cloze notes, images packed. Each card carries its schedule (due date,
+    interval, FSRS memory state, reps, lapses, suspended, buried; leeches tagged leech) and every review as a row
+    of Anki's review log: tick "Import any learning progress" in Anki's import dialog. Exporting again after
+    editing notes updates the same Anki notes instead of duplicating them.
 
     Example: kb export anki -o ~/Desktop/kb.apkg --tag habits
     """
@@ -58,6 +60,10 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
                 "decks": list(report.decks),
                 "media": report.media,
                 "missing_media": list(report.missing_media),
+                "scheduled": report.scheduled,
+                "reviews": report.reviews,
+                "suspended": report.suspended,
+                "buried": report.buried,
             }
         )
         return
@@ -67,7 +73,9 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.cards.items()))
     click.echo(
         f"wrote {report.path}: {report.notes} Anki notes, {total} cards ({kinds}) in {len(report.decks)} decks, "
-        f"{report.media} media files"
+        f"{report.media} media files; {report.scheduled} cards with their schedule, {report.reviews} reviews"
+        + (f", {report.suspended} suspended" if report.suspended else "")
+        + (f", {report.buried} buried" if report.buried else "")
     )
 
 
