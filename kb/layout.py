@@ -8,6 +8,7 @@ property. Nothing else spells ``.kb``.
 from __future__ import annotations
 
 import os
+import stat
 
 CONFIG_NAME = "mkdocs.yml"
 STATE_DIR = ".kb"  # git-ignored but for the journal, the parameters and the templates
@@ -26,3 +27,22 @@ def db_file(root: str) -> str:
 
 def journal_dir(root: str) -> str:
     return os.path.join(root, STATE_DIR, JOURNAL_DIR)
+
+
+def journal_entries(journal_dir: str) -> list[tuple[os.DirEntry, os.stat_result]]:
+    """The journal files (``*.jsonl``, regular files) with their stat, one stat each (scandir's); none when the
+    folder does not exist. The fast no-op index and the replay list them the same way."""
+    try:
+        entries = list(os.scandir(journal_dir))
+    except FileNotFoundError:
+        return []
+    found = []
+    for entry in entries:
+        if entry.name.endswith(".jsonl"):
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found.append((entry, st))
+    return found

@@ -27,7 +27,7 @@ import sqlite3
 import stat as stat_mod
 
 from kb.errors import NoteError
-from kb.layout import CONFIG_NAME, db_file, journal_dir
+from kb.layout import CONFIG_NAME, db_file, journal_dir, journal_entries
 
 
 def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True) -> tuple[dict | list, list]:
@@ -264,16 +264,6 @@ def _journal_replayed(conn: sqlite3.Connection, journal_dir: str) -> bool:
         name: (size, mtime)
         for name, size, mtime in conn.execute("SELECT name, size, mtime_ns FROM journal_files")
     }
-    try:
-        entries = list(os.scandir(journal_dir))
-    except FileNotFoundError:
-        return True
-    for entry in entries:
-        if entry.name.endswith(".jsonl"):
-            try:
-                st = entry.stat()
-            except OSError:
-                continue
-            if stat_mod.S_ISREG(st.st_mode) and replayed.get(entry.name) != (st.st_size, st.st_mtime_ns):
-                return False
-    return True
+    return all(
+        replayed.get(entry.name) == (st.st_size, st.st_mtime_ns) for entry, st in journal_entries(journal_dir)
+    )

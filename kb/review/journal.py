@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import stat as stat_mod
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,20 +131,10 @@ class Chunk:
 
 
 def journal_files(journal_dir: Path) -> list[tuple[Path, os.stat_result]]:
-    """The journal files with their stat (one stat each: scandir's)."""
-    try:
-        entries = list(os.scandir(journal_dir))
-    except FileNotFoundError:
-        return []
-    found = []
-    for entry in entries:
-        if entry.name.endswith(".jsonl"):
-            try:
-                st = entry.stat()
-            except OSError:
-                continue
-            if stat_mod.S_ISREG(st.st_mode):
-                found.append((Path(entry.path), st))
+    """The journal files with their stat (one stat each: scandir's), by name."""
+    from kb.layout import journal_entries
+
+    found = [(Path(entry.path), st) for entry, st in journal_entries(str(journal_dir))]
     return sorted(found, key=lambda item: item[0].name)
 
 
