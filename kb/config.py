@@ -43,18 +43,16 @@ DEFAULT_KEYPOINT_HEADINGS = (
 
 def find_root(start: str | os.PathLike | None = None, explicit: str | os.PathLike | None = None) -> Path:
     """Return the knowledge-base root: ``explicit``, then ``$KB_ROOT``, then the nearest folder with mkdocs.yml."""
+    found = layout.find_root(
+        os.fspath(explicit) if explicit else None, os.fspath(start) if start is not None else None
+    )
+    if found is not None:
+        return Path(found)
     given = explicit or os.environ.get("KB_ROOT")
     if given:
         root = Path(given).expanduser().resolve()
-        if not (root / CONFIG_NAME).is_file():
-            raise KbError(
-                f"{root}: no {CONFIG_NAME} here; point --root or KB_ROOT at the folder that holds it"
-            )
-        return root
+        raise KbError(f"{root}: no {CONFIG_NAME} here; point --root or KB_ROOT at the folder that holds it")
     here = Path(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
     raise KbError(
         f"{here}: not inside a knowledge base (no {CONFIG_NAME} in this folder or above); "
         "cd into one, or pass --root / set KB_ROOT"
@@ -63,9 +61,7 @@ def find_root(start: str | os.PathLike | None = None, explicit: str | os.PathLik
 
 def config_key(root: Path) -> str:
     """What identifies one version of mkdocs.yml: its size, mtime and inode (the config caches' key)."""
-    from kb.index.scanstate import config_key as key
-
-    return key(str(root))
+    return layout.config_key(str(root))
 
 
 def db_path(root: Path) -> Path:

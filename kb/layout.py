@@ -46,3 +46,26 @@ def journal_entries(journal_dir: str) -> list[tuple[os.DirEntry, os.stat_result]
             if stat.S_ISREG(st.st_mode):
                 found.append((entry, st))
     return found
+
+
+def find_root(explicit: str | None = None, start: str | None = None) -> str | None:
+    """The knowledge-base root: ``explicit``, then ``$KB_ROOT``, then the nearest folder holding mkdocs.yml at or
+    above ``start`` (default: here). None when there is none; ``kb.config.find_root`` then says why."""
+    given = explicit or os.environ.get("KB_ROOT")
+    if given:
+        root = os.path.realpath(os.path.expanduser(given))
+        return root if os.path.isfile(os.path.join(root, CONFIG_NAME)) else None
+    here = os.path.realpath(start or os.getcwd())
+    while True:
+        if os.path.isfile(os.path.join(here, CONFIG_NAME)):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def config_key(root: str) -> str:
+    """What identifies one version of mkdocs.yml (the config cache's key): size, mtime and inode."""
+    st = os.stat(os.path.join(root, CONFIG_NAME))
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"

@@ -27,7 +27,7 @@ import sqlite3
 import stat as stat_mod
 
 from kb.errors import NoteError
-from kb.layout import CONFIG_NAME, db_file, journal_dir, journal_entries
+from kb.layout import config_key, db_file, find_root, journal_dir, journal_entries
 
 
 def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True) -> tuple[dict | list, list]:
@@ -112,12 +112,6 @@ def decode(snapshot: bytes) -> list[str]:
     return snapshot.decode("utf-8", "surrogateescape").split("\n") if snapshot else []
 
 
-def config_key(root: str) -> str:
-    """What identifies one version of mkdocs.yml (the config cache's key): size, mtime and inode."""
-    st = os.stat(os.path.join(root, CONFIG_NAME))
-    return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
-
-
 def current_version(conn: sqlite3.Connection) -> int | None:
     """The note tables' version (None on a database without the table)."""
     try:
@@ -171,22 +165,6 @@ def remember(
 
 
 # --- the no-op `kb index` --------------------------------------------------------------------------------------------
-
-
-def find_root(explicit: str | None) -> str | None:
-    """``kb.config.find_root`` with plain strings; None where that raises (the ordinary path then says why)."""
-    given = explicit or os.environ.get("KB_ROOT")
-    if given:
-        root = os.path.realpath(os.path.expanduser(given))
-        return root if os.path.isfile(os.path.join(root, CONFIG_NAME)) else None
-    here = os.path.realpath(os.getcwd())
-    while True:
-        if os.path.isfile(os.path.join(here, CONFIG_NAME)):
-            return here
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
 
 
 class Scan:
