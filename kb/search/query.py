@@ -148,9 +148,13 @@ def search(
 def list_notes(
     conn: sqlite3.Connection, *, tag: str | None = None, note_type: str | None = None
 ) -> list[dict]:
-    """Every note (with ``tag``, of ``note_type``) by path: its path, title, type, author, tags and date."""
+    """Every note (with ``tag``, of ``note_type``) by path: its path, title, type, author, tags and date. Section
+    pages (a folder's ``index.md``) are pages of the site, not notes: left out."""
+    from kb.index.tables import is_note_sql
+
     sql = "SELECT path, title, type, author, tags, date FROM notes"
     where, params = note_filter("path", tag=tag, note_type=note_type, type_column="type")
+    where = [*where, is_note_sql("path")]
     if where:
         sql += " WHERE " + " AND ".join(where)
     return [

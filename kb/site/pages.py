@@ -83,6 +83,8 @@ class StudyData:
     new_cards: int = 0
     streak: int = 0
     due_by_note: list[tuple[str, str, int, int]] = field(default_factory=list)  # (note path, title, due, new)
+    queue_due: int = 0  # what `kb review` shows today (learning + review), its daily limits applied
+    queue_new: int = 0
 
 
 HEATMAP_DAYS = 371  # the heatmap's year, from 364 days ago back to a Sunday
@@ -151,6 +153,8 @@ def _read(conn: sqlite3.Connection, settings: Settings, now: datetime, tz) -> St
     data.forecast = figures.forecast(STUDY_DAYS)
     data.new_cards = figures.new_available()
     data.due_by_note = figures.due_by_note()
+    left = figures.queue().counts(now)
+    data.queue_due, data.queue_new = left.learning + left.review, left.new
     return data
 
 
@@ -308,10 +312,17 @@ def review_markdown(data: StudyData, link_of) -> str:
     lines = ["# Review queue", ""]
     if not data.available:
         return _empty_page(lines, data)
-    due = sum(d for _, _, d, _ in data.due_by_note)
-    new = sum(n for _, _, _, n in data.due_by_note)
+    due, new = data.queue_due, data.queue_new  # the counts `kb review` and `kb due` give
     if not data.due_by_note:
-        lines += ["Nothing is due today. :tada: Come back tomorrow, or take a [quiz](quiz/index.md).", ""]
+        if data.new_cards:
+            lines += [
+                f"Nothing is due today, and today's new cards are done (`new_per_day`): {data.new_cards} new cards "
+                "wait for the coming days. :tada: Run `kb review --new 10` for more now, or take a "
+                "[quiz](quiz/index.md).",
+                "",
+            ]
+        else:
+            lines += ["Nothing is due today. :tada: Come back tomorrow, or take a [quiz](quiz/index.md).", ""]
         return "\n".join(lines)
     lines += [
         f'<p class="kb-queue-summary"><strong>{due}</strong> due and <strong>{new}</strong> new today. '
