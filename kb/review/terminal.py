@@ -447,10 +447,12 @@ class TerminalUI:
         if self.message:
             c.print(Text(self.message, style="yellow"))
             self.message = ""
-        c.print(Panel(renderable(card.front), border_style="cyan"))
+        from kb.mathtext import math_to_unicode  # LaTeX as Unicode: 1.01³⁶⁵ ≈ 37.8
+
+        c.print(Panel(renderable(math_to_unicode(card.front)), border_style="cyan"))
         if revealed:
             c.print(Rule(style="dim"))
-            c.print(Panel(renderable(card.back), border_style="green"))
+            c.print(Panel(renderable(math_to_unicode(card.back)), border_style="green"))
             buttons = Text()
             styles = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
             for g in (1, 2, 3, 4):
