@@ -205,9 +205,10 @@ def bar_chart_svg(values: list[int], labels: list[str], aria: str, css: str) -> 
             f'<rect class="kb-bar" x="{x}" y="{height - h + 4}" width="{bar}" height="{max(h, 1 if value else 0)}">'
             f"<title>{esc(label)}: {value}</title></rect>"
         )
-        if i % every == 0:
+        if i % every == 0:  # the first label starts at the chart's left edge: centred, "today" would be cut
+            anchor, at = ("start", x) if i == 0 else ("middle", x + bar / 2)
             parts.append(
-                f'<text class="kb-axis" x="{x + bar / 2}" y="{height + 18}" text-anchor="middle">{esc(label)}</text>'
+                f'<text class="kb-axis" x="{at}" y="{height + 18}" text-anchor="{anchor}">{esc(label)}</text>'
             )
     width = len(values) * (bar + gap)
     parts.append(f'<line class="kb-baseline" x1="0" y1="{height + 4}" x2="{width}" y2="{height + 4}"/>')
