@@ -57,6 +57,16 @@ def _build_app():
                 return getattr(importlib.import_module(module_name), attr)
             return super().get_command(ctx, cmd_name)
 
+        def resolve_command(self, ctx: click.Context, args: list[str]):
+            """As click's, with "Did you mean" drawn from every command name (the lazy ones are not in
+            ``self.commands``, where click looks)."""
+            cmd_name = click.utils.make_str(args[0])
+            if cmd_name not in self.lazy and cmd_name not in self.commands and not cmd_name.startswith("-"):
+                from click.exceptions import NoSuchCommand
+
+                raise NoSuchCommand(cmd_name, possibilities=self.list_commands(ctx), ctx=ctx)
+            return super().resolve_command(ctx, args)
+
         def invoke(self, ctx: click.Context):
             try:
                 return super().invoke(ctx)

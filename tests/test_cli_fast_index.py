@@ -109,7 +109,9 @@ def test_fast_index_reports_broken_notes_and_exits_1(kb_root):
     assert out.returncode == 1
     assert out.stderr.startswith("notes/books/bad.md:")
     assert "front matter is not valid YAML" in out.stderr.splitlines()[0]
-    assert "kb index: 3 notes, up to date, 1 with errors; fix the notes above" in out.stderr
+    assert (
+        "kb index: 3 notes, up to date, 1 with errors (notes/books/bad.md); fix the notes above" in out.stderr
+    )
     fast(kb_root, "index")  # record the error ...
     again = same(kb_root, "index")  # ... and report it again on a no-op, unchanged file not re-read
     assert again.returncode == 1 and again.stderr.startswith("notes/books/bad.md:")

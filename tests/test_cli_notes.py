@@ -48,7 +48,7 @@ def test_index_then_search_list_and_tags(kbroot):
     assert "up to date" in invoke("index").output
     result = invoke("search", "habit", "stacking", "--json")
     [hit] = json.loads(result.output)
-    assert hit["path"] == "notes/books/a.md" and "**" in hit["snippet"]
+    assert hit["path"] == "notes/books/a.md" and hit["highlights"]
     assert "Atomic Habits" in invoke("search", "habit").output
     assert "no notes match" in invoke("search", "zebra").output
     notes = json.loads(invoke("notes", "list", "--json", "--type", "ml").output)

@@ -639,7 +639,7 @@ def test_line_protocol_indents_multi_line_sides(kb, conn, monkeypatch):
 def test_nothing_to_review(kb, monkeypatch):
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
     result = cli(["review"], "")
-    assert result.exit_code == 0 and "Nothing to review now. Due tomorrow: 0." in result.output
+    assert result.exit_code == 0 and "Nothing to review now.\nDue tomorrow: 0." in result.output
 
 
 def test_edit_key_opens_the_editor_at_the_card_line_then_reindexes(kb, conn, monkeypatch, tmp_path):

@@ -15,6 +15,13 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _editor_variable() -> str | None:
+    """``VISUAL`` or ``EDITOR``, whichever names the user's editor, or None."""
+    import os
+
+    return next((var for var in ("VISUAL", "EDITOR") if (os.environ.get(var) or "").strip()), None)
+
+
 def _ask_title(value: str) -> str:
     from kb.notes.add import check_title, slugify
 
@@ -122,9 +129,18 @@ def add_cmd(
         fields=parse_fields(fields),
     )
     kb = get_kb()
+    # $EDITOR set, but no terminal to run it in (an IDE's task, a script, a pipe): said on the spot, not skipped silently
+    editor_unused = edit is None and body is None and not _interactive() and _editor_variable() is not None
     if edit is None:
         edit = _interactive() and body != "-"
     created = create_note(kb, new, template=template, body_from=body, edit=edit)
+    if editor_unused:
+        var = _editor_variable()
+        click.echo(
+            f"note: no terminal here, so ${var} was not opened; {created.rel} holds only the template: "
+            f"edit it with ${var} {created.rel} (or run kb add in a terminal, or with --edit)",
+            err=True,
+        )
     conn = open_index(kb, quiet=True)
     outcome = note_outcome(conn, created.rel, new.title)
     conn.close()

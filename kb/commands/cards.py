@@ -38,7 +38,7 @@ def _list(paths: tuple[str, ...], tag: str | None, as_json: bool) -> None:
         kind = c.kind + ("*" if c.generated else "")
         front = " ".join(c.front.split())
         back = " ".join(c.back.split())
-        click.echo(f"{where}  {kind:<11} {front}  ->  {back}")
+        click.echo(f"{c.id}  {where}  {kind:<11} {front}  ->  {back}")
     click.echo(f"{len(cards)} cards", err=True)
 
 
@@ -54,7 +54,8 @@ class CardsGroup(click.Group):
 @click.group("cards", cls=CardsGroup, invoke_without_command=True)
 @click.pass_context
 def cards_group(ctx: click.Context) -> None:
-    """The flashcards of notes (all notes when no PATH is given). Generated cards are marked with *.
+    """The flashcards of notes (all notes when no PATH is given), each with its id (for kb cards suspend ID).
+    Generated cards are marked with *.
 
     \b
     Usage: kb cards [PATH ...] [--tag T] [--json]   (the same as kb cards list ...)

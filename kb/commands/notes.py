@@ -49,11 +49,21 @@ def check_cmd() -> None:
     from kb.cards.stored import card_problems
 
     problems.extend(str(p) for p in card_problems(kb, conn))
-    for line in problems:
+    from kb.search.query import shared_titles
+
+    warnings = [
+        f"{path}:{line}: warning: {' and '.join(others)} {'has' if len(others) == 1 else 'have'} the same title, "
+        f"so [[{title}]] links are ambiguous; give one of them another title"
+        for path, line, title, others in shared_titles(conn)
+    ]
+    for line in problems + warnings:
         click.echo(line)
     if problems:
         click.echo(f"kb check: {len(problems)} problem(s)", err=True)
         sys.exit(1)
+    if warnings:
+        click.echo(f"kb check: no problem, {len(warnings)} warning(s)", err=True)
+        return
     click.echo("ok")
 
 

@@ -119,6 +119,11 @@ def due_cmd(tag, note_type, note, as_json) -> None:
         f"Due today: {t['learning']} learning, {t['review']} review; {t['new']} new available "
         f"(limits: {kb.settings.new_per_day} new, {kb.settings.reviews_per_day} reviews a day)."
     )
+    left = data["today"]
+    click.echo(
+        f"kb review shows today: {left['new']} new, {left['learning']} learning, {left['review']} review"
+        + (" (today's new cards are done: new_per_day)." if t["new"] and not left["new"] else ".")
+    )
     for label, key in (("By type", "by_type"), ("By tag", "by_tag")):
         rows = data[key]
         if rows:

@@ -39,7 +39,9 @@ class IndexReport:
         if not self.changed:
             parts.append("up to date")
         if self.errors:
-            parts.append(f"{len(self.errors)} with errors")
+            paths = list(dict.fromkeys(err.path for err in self.errors))
+            named = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            parts.append(f"{len(paths)} with errors ({named})")
         return ", ".join(parts)
 
 

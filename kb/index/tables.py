@@ -28,6 +28,14 @@ _HEADINGS_SQL = "INSERT INTO headings (note, level, text, line, anchor) VALUES (
 _TAGS_SQL = "INSERT INTO note_tags (note, tag) VALUES (?,?)"
 
 
+def is_note_sql(column: str = "path") -> str:
+    """The condition on a ``notes`` path ``column`` that it is a note, not a section page (the SQL form of
+    ``kb.notes.reader.is_section_page``; LIKE ignores case as that does)."""
+    from kb.notes.reader import SECTION_PAGE_NAMES
+
+    return " AND ".join(f"{column} NOT LIKE '%/{name}'" for name in SECTION_PAGE_NAMES)
+
+
 def content_hash(raw: bytes) -> str:
     """The ``hash`` column: blake2b of the file's bytes."""
     import hashlib
@@ -76,12 +84,15 @@ def _note_values(note: Note, digest: str, st: os.stat_result, now: str) -> tuple
 
 
 def _add_fts_rows(fts_rows: list[tuple], rowid: int, note: Note) -> None:
-    """Append a note's full-text rows (one per chunk of its body, under rowids derived from the note's)."""
+    """Append a note's full-text rows (one per chunk of its body, under rowids derived from the note's). The text of
+    HTML comments is left out: hidden on the site, it is no search hit either."""
+    from kb.notes.wikilinks import blank_comments
+
     base = fts_range(rowid)[0]
     tags = " ".join(note.tags)
     fts_rows.extend(
         (base + i, note.path, note.title if i == 0 else "", tags if i == 0 else "", chunk)
-        for i, chunk in enumerate(body_chunks(note.body))
+        for i, chunk in enumerate(body_chunks(blank_comments(note.body)))
     )
 
 

@@ -1,6 +1,6 @@
 """Wiki links between notes: ``[[Note title]]``, ``[[path/to/note|label]]``, ``[[Title#Heading]]``.
 
-Pure: finding links in Markdown (never inside fenced code or inline code) and resolving a target against the set of
+Pure: finding links in Markdown (never inside fenced code, inline code or HTML comments) and resolving a target against the set of
 notes. The site plugin builds one ``LinkIndex`` for the whole site, so every page resolves links the same way and
 backlinks are known before any page is rendered.
 """
@@ -56,10 +56,44 @@ def iter_prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
             yield i, line
 
 
-def find_links(markdown: str) -> list[WikiLink]:
-    """Every wiki link outside code, in order."""
-    links = []
+def blank_comments(markdown: str) -> str:
+    """``markdown`` with every HTML comment (``<!-- ... -->`` outside code, over several lines too) blanked out:
+    its characters become spaces, line breaks and offsets stay. What is written in a comment is hidden on the site, so
+    it is no link, no search hit, no card."""
+    if "<!--" not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    in_comment = False
     for i, line in iter_prose_lines(markdown):
+        if not in_comment and "<!--" not in line:
+            continue
+        spans = _code_span_ranges(line)
+        chars = list(line)
+        pos = 0
+        while pos < len(line):
+            if in_comment:
+                end = line.find("-->", pos)
+                stop = len(line) if end < 0 else end + 3
+                chars[pos:stop] = " " * (stop - pos)
+                if end < 0:
+                    break
+                in_comment, pos = False, stop
+            else:
+                start = line.find("<!--", pos)
+                if start < 0:
+                    break
+                if any(a <= start < b for a, b in spans):
+                    pos = start + 4
+                    continue
+                in_comment, pos = True, start
+        lines[i] = "".join(chars)
+    return "\n".join(lines)
+
+
+def find_links(markdown: str) -> list[WikiLink]:
+    """Every wiki link outside code and HTML comments, in order."""
+    links = []
+    for i, line in iter_prose_lines(blank_comments(markdown)):
         if "[[" not in line:
             continue
         spans = _code_span_ranges(line)

@@ -156,16 +156,18 @@ class RichUI(QuizUI):
     def show(self, position: int, total: int, question: Question) -> None:
         from rich.markup import escape
 
+        from kb.mathtext import math_to_unicode
+
         self.console.print()
         self.console.rule(
             f"[bold]{position}/{total}[/] · {KIND_LABELS[question.kind]}", align="left", style="dim"
         )
         if question.context:
-            self.console.print(f"[dim]{escape(question.context)}[/]")
-        self.console.print(f"[bold]{escape(question.prompt)}[/]")
+            self.console.print(f"[dim]{escape(math_to_unicode(question.context))}[/]")
+        self.console.print(f"[bold]{escape(math_to_unicode(question.prompt))}[/]")
         if question.kind == QuestionKind.MCQ:
             for i, option in enumerate(question.options):
-                self.console.print(f"  [cyan]{LETTERS[i]})[/] {escape(option)}")
+                self.console.print(f"  [cyan]{LETTERS[i]})[/] {escape(math_to_unicode(option))}")
         for notice in question.notices:
             self.console.print(f"[yellow dim]{escape(notice)}[/]")
 
@@ -183,16 +185,18 @@ class RichUI(QuizUI):
     def feedback(self, question: Question, verdict: Verdict) -> None:
         from rich.markup import escape
 
+        from kb.mathtext import math_to_unicode
+
         where = f"[dim]{escape(question.where)}[/]"
         if verdict.correct:
             typo = " [dim](small typo)[/]" if verdict.typo else ""
             self.console.print(f"[green bold]✓ right[/]{typo}  {where}")
         else:
             self.console.print(
-                f"[red bold]✗ wrong[/] — the answer is [bold]{escape(right_answer_line(question))}[/]  {where}"
+                f"[red bold]✗ wrong[/] — the answer is [bold]{escape(math_to_unicode(right_answer_line(question)))}[/]  {where}"
             )
         if question.explanation and question.explanation != question.answer_text:
-            self.console.print(f"  [dim]{escape(question.explanation)}[/]")
+            self.console.print(f"  [dim]{escape(math_to_unicode(question.explanation))}[/]")
 
     def finish(self, score: Score) -> None:
         from rich.markup import escape

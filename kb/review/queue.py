@@ -72,9 +72,12 @@ class Filters:
     type: str | None = None
     note: str | None = None
 
-    def sql(self) -> str:
-        """The condition on ``cards c`` (live, not buried, and the filters), with ``params()`` and ``:now``."""
-        parts = [LIVE, NOT_BURIED]
+    def sql(self, *, buried: bool = False) -> str:
+        """The condition on ``cards c`` (live, not buried, and the filters), with ``params()`` and ``:now``.
+
+        ``buried=True`` keeps buried cards: they are still new (or scheduled), only not shown before tomorrow.
+        """
+        parts = [LIVE] if buried else [LIVE, NOT_BURIED]
         if self.tag:
             parts.append(
                 "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = :tag OR value LIKE :tagp)"
@@ -129,6 +132,8 @@ class Queue:
                FROM reviews WHERE reviewed_at >= ? AND undone = 0 AND source = 'review'""",
             (iso(self.day_start),),
         ).fetchone()
+        self.new_done = new_done  # new cards introduced today (by any session, whatever its filters)
+        self.new_limited_by_setting = new_limit is None  # False: `kb review --new N` chose the number
         self.new_left = max(
             0,
             (settings.new_per_day if new_limit is None else new_limit)
@@ -213,6 +218,23 @@ class Queue:
         )
         return Counts(new=new, learning=learning, review=review)
 
+    def new_waiting(self, at: datetime) -> int:
+        """New cards of these filters not shown today because the day's new-card limit is reached (0 otherwise)."""
+        if self.new_left > 0:
+            return 0
+        return self.conn.execute(
+            f"SELECT count(*) FROM cards c WHERE {IS_NEW} AND {self.where}", self._params(at)
+        ).fetchone()[0]
+
+    def later_today(self, at: datetime) -> int:
+        """Learning cards of these filters that come back later today (after ``LEARN_AHEAD``)."""
+        p = {**self._params(at), "ahead": iso(min(at + LEARN_AHEAD, self.next_day))}
+        return self.conn.execute(
+            "SELECT count(*) FROM card_state s CROSS JOIN cards c ON c.id = s.card_id"
+            f" WHERE s.state IN (1, 3) AND s.due > :ahead AND s.due < :next_day AND {self.where}",
+            p,
+        ).fetchone()[0]
+
     def _new_candidates(self, p: dict) -> list[tuple[str, str]]:
         """New cards in note order, found once per session (a walk over the cards in note order can pass many
         already-scheduled cards; doing it for every card shown would cost the answer latency)."""
@@ -255,6 +277,7 @@ class Queue:
         """Count a shown-and-answered card against the limits and hold back its siblings."""
         self.shown += 1
         if card.queue == "new":
+            self.new_done += 1
             self.new_left = max(0, self.new_left - 1)
             if self._new is not None and (card.id, card.sibling) in self._new:
                 self._new.remove((card.id, card.sibling))
@@ -267,6 +290,7 @@ class Queue:
         """Undo of ``answered``."""
         self.shown = max(0, self.shown - 1)
         if card.queue == "new":
+            self.new_done -= 1
             self.new_left += 1
             if self._new is not None and (card.id, card.sibling) not in self._new:
                 self._new.insert(0, (card.id, card.sibling))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from kb.config import Settings
 from kb.review.clock import day_starts, iso, next_day_start, review_day, start_of
-from kb.review.queue import IS_NEW, LIVE, Filters
+from kb.review.queue import IS_NEW, LIVE, NOT_BURIED, Filters, Queue
 
 MATURE_DAYS = 21  # a review card whose interval reached this many days is mature (Anki's threshold)
 HEATMAP_DAYS = 365
@@ -61,26 +61,34 @@ class StudyFigures:
             ).fetchall()
         return self._hidden
 
+    def _buried_schedules(self) -> list[tuple[int, str]]:
+        """(state, due) of live scheduled cards buried until later: not due today (the queue does not show them)."""
+        return self.conn.execute(
+            f"SELECT s.state, s.due FROM cards c CROSS JOIN card_state s ON s.card_id = c.id"
+            f" WHERE {LIVE} AND NOT {NOT_BURIED}",
+            {"now": iso(self.now)},
+        ).fetchall()
+
     # -------------------------------------------------------------------------------------------------- due
-    def due_before(self, end: str) -> tuple[int, int]:
-        """Live cards in learning (or relearning) and in review whose schedule falls before ``end`` (an iso time)."""
+    def due_today(self) -> tuple[int, int]:
+        """Cards due today in learning (or relearning) and in review, as ``kb due`` counts them: live, not buried,
+        scheduled before the next review day starts (no daily limits)."""
         learning, review = self.conn.execute(
             "SELECT coalesce(sum(state != 2), 0), coalesce(sum(state = 2), 0) FROM card_state "
             "WHERE state IN (1, 2, 3) AND due < ?",
-            (end,),
+            (self.next_day,),
         ).fetchone()
-        for state, due in self._hidden_schedules():
-            if due < end:
+        for state, due in self._hidden_schedules() + self._buried_schedules():
+            if due < self.next_day:
                 learning -= state != 2
                 review -= state == 2
         return learning, review
 
-    def due_tomorrow(self) -> int:
-        """Cards that will be due by the end of tomorrow (what is left today included)."""
-        return sum(self.due_before(self._start_of(self.today + timedelta(days=2))))
-
     def new_available(self) -> int:
-        return self.conn.execute(f"SELECT count(*) FROM cards c WHERE {LIVE} AND {IS_NEW}").fetchone()[0]
+        """New cards that could be shown today, as ``kb due`` counts them (buried ones wait for tomorrow)."""
+        return self.conn.execute(
+            f"SELECT count(*) FROM cards c WHERE {Filters().sql()} AND {IS_NEW}", {"now": iso(self.now)}
+        ).fetchone()[0]
 
     def forecast(self, days: int) -> list[int]:
         """Cards due on each of the next ``days`` review days, today first (holding everything overdue)."""
@@ -96,26 +104,32 @@ class StudyFigures:
         return counts
 
     def due_by_note(self) -> list[NoteDue]:
-        """Notes with cards to study today, most due first: due cards, and new ones up to ``new_per_day``."""
+        """Notes with cards to study today, most due first: due cards, and the new ones ``kb review`` would still
+        introduce today (``new_per_day`` less the new cards already answered today)."""
         due = Counter(
             dict(
                 self.conn.execute(
                     f"SELECT c.note, count(*) FROM card_state s JOIN cards c ON c.id = s.card_id"
-                    f" WHERE {LIVE} AND s.due < ? GROUP BY c.note",
-                    (self.next_day,),
+                    f" WHERE {Filters().sql()} AND s.due < :next_day GROUP BY c.note",
+                    {"now": iso(self.now), "next_day": self.next_day},
                 )
             )
         )
         new = Counter(
             note
             for (note,) in self.conn.execute(
-                f"SELECT c.note FROM cards c WHERE {LIVE} AND {IS_NEW} ORDER BY c.note, c.position LIMIT ?",
-                (max(0, self.settings.new_per_day),),
+                f"SELECT c.note FROM cards c WHERE {Filters().sql()} AND {IS_NEW} ORDER BY c.note, c.position"
+                " LIMIT :left",
+                {"now": iso(self.now), "left": self.queue().new_left},
             )
         )
         titles = dict(self.conn.execute("SELECT path, title FROM notes"))
         notes = sorted(set(due) | set(new), key=lambda n: (-due[n], -new[n], n))
         return [NoteDue(n, titles.get(n, n), due[n], new[n]) for n in notes]
+
+    def queue(self) -> Queue:
+        """Today's review queue over every card, as ``kb review`` starts it now (its daily limits applied)."""
+        return Queue(self.conn, self.settings, self.now, tz=self.tz)
 
     # -------------------------------------------------------------------------------------------------- reviews
     def today_reviews(self) -> dict:
@@ -182,11 +196,13 @@ class StudyFigures:
 
     # -------------------------------------------------------------------------------------------------- cards
     def card_counts(self) -> dict:
-        """Cards in notes: all, suspended, leeches, and by queue (new, learning, review)."""
+        """Cards in notes: all, suspended, leeches, and the others by queue (new, learning, review): new +
+        learning + review + suspended = total."""
+        live = "c.suspended = 0"
         row = self.conn.execute(
-            """SELECT count(*), coalesce(sum(c.suspended), 0), coalesce(sum(c.flags LIKE '%"leech"%'), 0),
-                      coalesce(sum(s.card_id IS NULL), 0), coalesce(sum(s.state IN (1, 3)), 0),
-                      coalesce(sum(s.state = 2), 0)
+            f"""SELECT count(*), coalesce(sum(c.suspended), 0), coalesce(sum(c.flags LIKE '%"leech"%'), 0),
+                      coalesce(sum({live} AND s.card_id IS NULL), 0), coalesce(sum({live} AND s.state IN (1, 3)), 0),
+                      coalesce(sum({live} AND s.state = 2), 0)
                FROM cards c LEFT JOIN card_state s ON s.card_id = c.id WHERE c.orphaned_at IS NULL"""
         ).fetchone()
         return dict(zip(("total", "suspended", "leeches", "new", "learning", "review"), row, strict=True))
@@ -200,7 +216,10 @@ class StudyFigures:
         )
 
     def note_total(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+        """Notes, as ``kb notes list`` lists them (section index pages are not notes)."""
+        from kb.index.tables import is_note_sql
+
+        return self.conn.execute(f"SELECT count(*) FROM notes WHERE {is_note_sql()}").fetchone()[0]
 
 
 def _rate(pair: list[int]) -> dict:
@@ -238,7 +257,7 @@ def compute_stats(
 ) -> dict:
     """Every figure ``kb stats`` shows, as JSON-ready data."""
     figures = StudyFigures(conn, now, settings, tz)
-    learning, review = figures.due_before(figures.next_day)
+    learning, review = figures.due_today()
     today = {
         **figures.today_reviews(),
         "due": {"learning": learning, "review": review, "new_available": figures.new_available()},
@@ -263,15 +282,34 @@ def compute_stats(
     }
 
 
-def due_tomorrow(conn: sqlite3.Connection, settings: Settings, at: datetime, tz: tzinfo | None = None) -> int:
-    """Cards that will be due by the end of tomorrow (what is left today included)."""
-    return StudyFigures(conn, at, settings, tz).due_tomorrow()
+def due_tomorrow(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    at: datetime,
+    tz: tzinfo | None = None,
+    filters: Filters = Filters(),
+) -> int:
+    """Cards of ``filters`` due on tomorrow's review day: scheduled before it ends (reviews left over from today
+    included), but not the learning cards that come back later today."""
+    figures = StudyFigures(conn, at, settings, tz)
+    return conn.execute(
+        "SELECT count(*) FROM card_state s CROSS JOIN cards c ON c.id = s.card_id"
+        " WHERE s.state IN (1, 2, 3) AND s.due < :end AND NOT (s.state IN (1, 3) AND s.due < :next_day)"
+        f" AND {filters.sql(buried=True)}",
+        {
+            **filters.params(),
+            "end": iso(start_of(figures.today + timedelta(days=2), settings.day_starts_at, tz)),
+            "next_day": figures.next_day,
+        },
+    ).fetchone()[0]
 
 
 def due_counts(
     conn: sqlite3.Connection, now: datetime, settings: Settings, tz: tzinfo | None, filters: Filters
 ) -> dict:
-    """Cards due today (learning + review) and new ones, in total, by note type and by tag (no daily limits)."""
+    """Cards due today (learning + review) and new ones, in total, by note type and by tag (no daily limits); and
+    under ``today`` what ``kb review`` would show now, the daily limits applied (the site's review page says the
+    same)."""
     params = {
         **filters.params(),
         "now": iso(now),
@@ -286,6 +324,7 @@ def due_counts(
         f" WHERE {filters.sql()}"
     )
     learning, review, new = conn.execute(f"SELECT {select} {base}", params).fetchone()
+    left = Queue(conn, settings, now, tz=tz, filters=filters).counts(now)
     by_type = {}
     for name, lrn, rev, nw in conn.execute(
         f"SELECT coalesce(nullif(c.type, ''), n.type, '') AS t, {select} {base} GROUP BY t ORDER BY t", params
@@ -306,6 +345,7 @@ def due_counts(
             "due": (learning or 0) + (review or 0),
             "new": new or 0,
         },
+        "today": {"new": left.new, "learning": left.learning, "review": left.review},
         "by_type": by_type,
         "by_tag": by_tag,
     }

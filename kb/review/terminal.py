@@ -67,6 +67,11 @@ class SessionSummary:
     leeches: list[str] = field(default_factory=list)
     due_tomorrow: int = 0
     left: Counts | None = None
+    new_done: int = 0  # new cards introduced today (this session and earlier ones)
+    new_waiting: int = 0  # new cards held back by the day's new-card limit
+    new_limit_setting: bool = True  # the limit is new_per_day (False: --new N)
+    later_today: int = 0  # learning cards that come back later today
+    scope: str = ""  # the session's filters as options (--tag taxes), for the hints
 
     @property
     def again_rate(self) -> float:
@@ -82,6 +87,8 @@ class SessionSummary:
             "buried": self.buried,
             "leeches": self.leeches,
             "due_tomorrow": self.due_tomorrow,
+            "new_waiting": self.new_waiting,
+            "later_today": self.later_today,
         }
 
 
@@ -158,8 +165,18 @@ def run_session(kb, conn, queue: Queue, ui, *, reindex=None) -> SessionSummary:
     from kb.review.stats import due_tomorrow
 
     at = now()
-    summary.due_tomorrow = due_tomorrow(conn, kb.settings, at, local_zone())
+    summary.due_tomorrow = due_tomorrow(conn, kb.settings, at, local_zone(), queue.filters)
     summary.left = queue.counts(at)
+    summary.new_done = queue.new_done
+    summary.new_waiting = queue.new_waiting(at)
+    summary.new_limit_setting = queue.new_limited_by_setting
+    summary.later_today = queue.later_today(at)
+    f = queue.filters
+    summary.scope = "".join(
+        f" --{name} {shlex.quote(value)}"
+        for name, value in (("tag", f.tag), ("type", f.type), ("note", f.note))
+        if value
+    )
     return summary
 
 
@@ -300,14 +317,23 @@ class LineUI:
 def _print_summary(echo, s: SessionSummary) -> None:
     minutes, seconds = divmod(int(s.seconds), 60)
     if s.reviewed == 0 and (s.left is None or not s.left.total):
-        echo(f"Nothing to review now. Due tomorrow: {s.due_tomorrow}.")
-        return
-    echo(
-        f"Reviewed {s.reviewed} card{'s' if s.reviewed != 1 else ''} in {minutes}m {seconds:02d}s; "
-        f"again rate {s.again_rate:.0%}."
-    )
+        echo("Nothing to review now.")
+    else:
+        echo(
+            f"Reviewed {s.reviewed} card{'s' if s.reviewed != 1 else ''} in {minutes}m {seconds:02d}s; "
+            f"again rate {s.again_rate:.0%}."
+        )
     if s.left is not None and s.left.total:
         echo(f"Still due today: {s.left.new} new, {s.left.learning} learning, {s.left.review} review.")
+    if s.new_waiting:
+        done = (
+            f"Today's {s.new_done} new card{'s' if s.new_done != 1 else ''} are done (new_per_day in mkdocs.yml)"
+            if s.new_limit_setting
+            else "The new cards asked for with --new are done"
+        )
+        echo(f"{done}; {s.new_waiting} more wait: `kb review{s.scope} --new 10` for more.")
+    if s.later_today:
+        echo(f"{s.later_today} learning card{'s come' if s.later_today != 1 else ' comes'} back later today.")
     echo(f"Due tomorrow: {s.due_tomorrow}.")
 
 
@@ -424,10 +450,12 @@ class TerminalUI:
         if self.message:
             c.print(Text(self.message, style="yellow"))
             self.message = ""
-        c.print(Panel(renderable(card.front), border_style="cyan"))
+        from kb.mathtext import math_to_unicode  # LaTeX as Unicode: 1.01³⁶⁵ ≈ 37.8
+
+        c.print(Panel(renderable(math_to_unicode(card.front)), border_style="cyan"))
         if revealed:
             c.print(Rule(style="dim"))
-            c.print(Panel(renderable(card.back), border_style="green"))
+            c.print(Panel(renderable(math_to_unicode(card.back)), border_style="green"))
             buttons = Text()
             styles = {1: "red", 2: "yellow", 3: "green", 4: "blue"}
             for g in (1, 2, 3, 4):

@@ -28,15 +28,32 @@ class SearchHit:
     snippet: str  # matches wrapped in HIGHLIGHT_START / HIGHLIGHT_END
     rank: float
 
-    def to_dict(self, marker: str = "**") -> dict:
+    def to_dict(self) -> dict:
+        """JSON-ready: the snippet as plain text (the note's own ``**bold**`` kept) and the matches as separate
+        ``[start, end)`` character offsets into it, so no marker can collide with the note's text."""
+        snippet, highlights = split_highlights(self.snippet)
         return {
             "path": self.path,
             "title": self.title,
             "type": self.type,
             "tags": list(self.tags),
-            "snippet": self.snippet.replace(HIGHLIGHT_START, marker).replace(HIGHLIGHT_END, marker),
+            "snippet": snippet,
+            "highlights": highlights,
             "rank": self.rank,
         }
+
+
+def split_highlights(marked: str) -> tuple[str, list[list[int]]]:
+    """A snippet with HIGHLIGHT_START / HIGHLIGHT_END markers as (plain text, [[start, end], ...])."""
+    text: list[str] = []
+    spans: list[list[int]] = []
+    length = 0
+    for i, part in enumerate(marked.replace(HIGHLIGHT_END, HIGHLIGHT_START).split(HIGHLIGHT_START)):
+        if i % 2 and part:
+            spans.append([length, length + len(part)])
+        text.append(part)
+        length += len(part)
+    return "".join(text), spans
 
 
 _TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
@@ -148,9 +165,13 @@ def search(
 def list_notes(
     conn: sqlite3.Connection, *, tag: str | None = None, note_type: str | None = None
 ) -> list[dict]:
-    """Every note (with ``tag``, of ``note_type``) by path: its path, title, type, author, tags and date."""
+    """Every note (with ``tag``, of ``note_type``) by path: its path, title, type, author, tags and date. Section
+    pages (a folder's ``index.md``) are pages of the site, not notes: left out."""
+    from kb.index.tables import is_note_sql
+
     sql = "SELECT path, title, type, author, tags, date FROM notes"
     where, params = note_filter("path", tag=tag, note_type=note_type, type_column="type")
+    where = [*where, is_note_sql("path")]
     if where:
         sql += " WHERE " + " AND ".join(where)
     return [
@@ -195,3 +216,25 @@ def note_outcome(conn: sqlite3.Connection, path: str, title: str) -> NoteOutcome
         )
     ]
     return NoteOutcome(problems, cards, same_title)
+
+
+def shared_titles(conn: sqlite3.Connection) -> list[tuple[str, int, str, list[str]]]:
+    """Notes whose title another note has too (case aside), so that a ``[[Title]]`` link to it is ambiguous: (path,
+    line of its title: its ``# heading``, else 1 for the front matter, the title, the other paths), by path."""
+    groups: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for path, title in conn.execute("SELECT path, title FROM notes ORDER BY path"):
+        groups.setdefault(" ".join(title.split()).casefold(), []).append(path)
+        titles[path] = title
+    shared = []
+    for paths in groups.values():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            row = conn.execute(
+                "SELECT h.line FROM headings h JOIN notes n ON n.path = h.note WHERE h.note = ? AND h.level = 1"
+                " AND h.text = n.title ORDER BY h.line LIMIT 1",
+                (path,),
+            ).fetchone()
+            shared.append((path, row[0] if row else 1, titles[path], [p for p in paths if p != path]))
+    return sorted(shared)

@@ -13,6 +13,24 @@ from mkdocs.structure.nav import Navigation, Section
 TitleOf = Callable[[object], str]
 
 
+def name_sections(nav: Navigation, title_of: TitleOf) -> None:
+    """Every section named as its folder's ``index.md`` is titled (``ml/`` with ``title: Machine Learning``), else
+    as MkDocs names it but with a short all-consonant folder name kept as an acronym (``ml`` -> ML, not "Ml")."""
+
+    def walk(items) -> None:
+        for item in items:
+            if not item.is_section:
+                continue
+            index = next((c for c in item.children if c.is_page and c.is_index), None)
+            title = (title_of(index) if index is not None else "") or item.title
+            if len(title) <= 4 and title.isalpha() and not set(title.lower()) & set("aeiouy"):
+                title = title.upper()  # a folder's name, as an acronym
+            item.title = title
+            walk(item.children)
+
+    walk(nav.items)
+
+
 def group_long_sections(nav: Navigation, size: int, title_of: TitleOf) -> None:
     """Every section (at any depth) with more than ``size`` pages gets its pages split into even groups, in their
     order, each named after its first and last page. A ``size`` below 2 leaves the navigation as it is."""

@@ -83,6 +83,8 @@ class StudyData:
     new_cards: int = 0
     streak: int = 0
     due_by_note: list[tuple[str, str, int, int]] = field(default_factory=list)  # (note path, title, due, new)
+    queue_due: int = 0  # what `kb review` shows today (learning + review), its daily limits applied
+    queue_new: int = 0
 
 
 HEATMAP_DAYS = 371  # the heatmap's year, from 364 days ago back to a Sunday
@@ -151,6 +153,8 @@ def _read(conn: sqlite3.Connection, settings: Settings, now: datetime, tz) -> St
     data.forecast = figures.forecast(STUDY_DAYS)
     data.new_cards = figures.new_available()
     data.due_by_note = figures.due_by_note()
+    left = figures.queue().counts(now)
+    data.queue_due, data.queue_new = left.learning + left.review, left.new
     return data
 
 
@@ -201,9 +205,10 @@ def bar_chart_svg(values: list[int], labels: list[str], aria: str, css: str) -> 
             f'<rect class="kb-bar" x="{x}" y="{height - h + 4}" width="{bar}" height="{max(h, 1 if value else 0)}">'
             f"<title>{esc(label)}: {value}</title></rect>"
         )
-        if i % every == 0:
+        if i % every == 0:  # the first label starts at the chart's left edge: centred, "today" would be cut
+            anchor, at = ("start", x) if i == 0 else ("middle", x + bar / 2)
             parts.append(
-                f'<text class="kb-axis" x="{x + bar / 2}" y="{height + 18}" text-anchor="middle">{esc(label)}</text>'
+                f'<text class="kb-axis" x="{at}" y="{height + 18}" text-anchor="{anchor}">{esc(label)}</text>'
             )
     width = len(values) * (bar + gap)
     parts.append(f'<line class="kb-baseline" x1="0" y1="{height + 4}" x2="{width}" y2="{height + 4}"/>')
@@ -308,10 +313,17 @@ def review_markdown(data: StudyData, link_of) -> str:
     lines = ["# Review queue", ""]
     if not data.available:
         return _empty_page(lines, data)
-    due = sum(d for _, _, d, _ in data.due_by_note)
-    new = sum(n for _, _, _, n in data.due_by_note)
+    due, new = data.queue_due, data.queue_new  # the counts `kb review` and `kb due` give
     if not data.due_by_note:
-        lines += ["Nothing is due today. :tada: Come back tomorrow, or take a [quiz](quiz/index.md).", ""]
+        if data.new_cards:
+            lines += [
+                f"Nothing is due today, and today's new cards are done (`new_per_day`): {data.new_cards} new cards "
+                "wait for the coming days. :tada: Run `kb review --new 10` for more now, or take a "
+                "[quiz](quiz/index.md).",
+                "",
+            ]
+        else:
+            lines += ["Nothing is due today. :tada: Come back tomorrow, or take a [quiz](quiz/index.md).", ""]
         return "\n".join(lines)
     lines += [
         f'<p class="kb-queue-summary"><strong>{due}</strong> due and <strong>{new}</strong> new today. '

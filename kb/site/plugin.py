@@ -33,7 +33,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from kb.site.config import KbPluginConfig, kb_settings
 from kb.site.links import LinkGraph
-from kb.site.navigation import group_long_sections
+from kb.site.navigation import group_long_sections, name_sections
 from kb.site.notes import SiteNotes
 from kb.site.parallel import TwoCoreBuild
 from kb.site.rendering import NoteRenderer, escape_theme_meta
@@ -110,6 +110,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
 
     @event_priority(-100)  # last: the worker forked here must see the navigation every plugin made
     def on_nav(self, nav, config, files):
+        name_sections(nav, self.notes.title_of)
         group_long_sections(nav, self.config.nav_group_size, self.notes.title_of)
         self.two_cores.start_markdown_worker(nav, config, files)
         return nav

@@ -1,0 +1,31 @@
+"""A section of the site is named by its folder's index.md title, else its folder name with acronyms kept (not "Ml")."""
+
+from __future__ import annotations
+
+from mkdocs.structure.nav import get_navigation
+
+from kb.site.navigation import name_sections
+from kb.site.notes import SiteNotes
+from tests.browser_support import make_kb, site_files
+
+
+def test_sections_take_their_index_title_or_keep_an_acronym(tmp_path):
+    root = make_kb(
+        tmp_path,
+        {
+            "index.md": "# Home\n",
+            "ml/index.md": "---\ntitle: Machine Learning\n---\n# Machine Learning\n",
+            "ml/rnns.md": "# RNNs\n",
+            "nlp/bert.md": "# BERT\n",
+            "books/deep-work.md": "# Deep Work\n",
+            "taxes/index.md": "Notes on taxes, with no title.\n",
+        },
+    )
+    config, files = site_files(root)
+    notes = SiteNotes()
+    notes.configure(notes.settings, "notes")
+    notes.read(files)
+    nav = get_navigation(files, config)
+    name_sections(nav, notes.title_of)
+    titles = [item.title for item in nav.items if item.is_section]
+    assert titles == ["Books", "Machine Learning", "NLP", "Taxes"]
