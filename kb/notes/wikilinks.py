@@ -121,7 +121,6 @@ class LinkIndex:
     """
 
     def __init__(self, titles: dict[str, str], docs_prefix: str = "notes"):
-        self.titles_by_src = dict(titles)
         self.paths = set(titles)
         self.docs_prefix = docs_prefix.strip("/")
         self.by_title: dict[str, str] = {}

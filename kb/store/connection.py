@@ -23,7 +23,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -149,12 +148,6 @@ def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
     conn = connect(path)
     migrate(conn, path)
     return conn
-
-
-def as_database(conn: sqlite3.Connection) -> sqlite_utils.Database:
-    import sqlite_utils
-
-    return sqlite_utils.Database(conn)
 
 
 def remove_database(path: Path) -> None:
