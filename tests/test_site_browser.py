@@ -18,11 +18,11 @@ from tests.browser_support import (
     PageWatch,
     browser,
     build,
-    make_kb,
     mkdocs_env,
     needs_chromium,
     serve,
 )
+from tests.conftest import write_kb
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -59,7 +59,9 @@ $$
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The shipped notes plus two test notes, with a review database for the stats page, built once."""
-    root = make_kb(tmp_path_factory.mktemp("site"), {"test/hostile.md": HOSTILE, "test/softmax.md": MATH})
+    root = write_kb(
+        tmp_path_factory.mktemp("site"), {"test/hostile.md": HOSTILE, "test/softmax.md": MATH}, site=True
+    ).root
     shutil.copytree(REPO / "notes", root / "notes", dirs_exist_ok=True)
     _review_db(root)
     result = build(root)
@@ -257,15 +259,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_dirty_shows_an_edited_note_with_right_backlinks(tmp_path, tab):
+def test_serve_dirty_shows_an_edited_note_with_right_backlinks(make_kb, tab):
     root = make_kb(
-        tmp_path,
         {
             "index.md": "# Home\n\nSee [[Target]].\n",
             "target.md": "# Target\n\nA note others link to.\n",
             "other.md": "# Other\n\nNothing here yet.\n",
         },
-    )
+        site=True,
+    ).root
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
