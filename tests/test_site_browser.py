@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -59,10 +58,10 @@ $$
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The shipped notes plus two test notes, with a review database for the stats page, built once."""
-    root = write_kb(
-        tmp_path_factory.mktemp("site"), {"test/hostile.md": HOSTILE, "test/softmax.md": MATH}, site=True
-    ).root
-    shutil.copytree(REPO / "notes", root / "notes", dirs_exist_ok=True)
+    kb = write_kb(tmp_path_factory.mktemp("site"), REPO / "notes", site=True)
+    kb.write("test/hostile.md", HOSTILE)
+    kb.write("test/softmax.md", MATH)
+    root = kb.root
     _review_db(root)
     result = build(root)
     assert result.returncode == 0, result.stderr
