@@ -81,7 +81,7 @@ def kb_yml(*, site: bool = False, **settings) -> str:
 
 def write_kb(
     root: Path, notes: dict[str, str | bytes] | Path | None = None, *, site: bool = False, **settings
-):
+) -> KBFactory:
     """Lay out a knowledge base at ``root`` and return its KBFactory.
 
     ``notes`` is {path under notes/: text} (text is dedented) or a folder to copy, such as the shipped notes.
@@ -112,7 +112,7 @@ def make_kb(tmp_path, monkeypatch):
 
     def make(
         notes=None, *, at: str | Path = "kb", device: str | None = None, tz: str | None = None, **options
-    ):
+    ) -> KBFactory:
         kb = write_kb(tmp_path / at, notes, **options)
         monkeypatch.setenv("KB_ROOT", str(kb.root))
         if device is not None:
