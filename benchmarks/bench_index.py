@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
     CPU,
-    REPO,
     Row,
     bench_args,
     copy_corpus,
@@ -150,16 +149,6 @@ def dump_card_rows(db: Path, out: Path) -> int:
     return len(rows)
 
 
-def has_module(name: str) -> bool:
-    import importlib.util
-
-    sys.path.insert(0, str(REPO))
-    try:
-        return importlib.util.find_spec(name) is not None
-    finally:
-        sys.path.remove(str(REPO))
-
-
 def remove_db(root: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         (root / ".kb" / f"kb.db{suffix}").unlink(missing_ok=True)
@@ -186,28 +175,29 @@ def main() -> None:
 def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> list[Row]:
     rows: list[Row] = []
 
-    # 1. Full index into a fresh database, side by side with reading the same files (and, once card extraction
-    # has landed, with the same index minus extraction).
-    commands = {"kb": index, "read": [sys.executable, "-c", READ_ALL, str(root / "notes")]}
-    extraction = has_module("kb.cards.extractor")
-    if extraction:
-        commands["no-cards"] = [sys.executable, "-c", WITHOUT_CARDS, "--root", str(root), "index", "-q"]
-        remove_db(root)
-        subprocess.run(index, env=env, check=True)
-        card_rows = args.work / "card-rows.marshal"
-        n_cards = dump_card_rows(root / ".kb" / "kb.db", card_rows)
-        alone = extraction_cpu(root, dict(env, KB_BENCH_STATS_DB=str(root / ".kb" / "kb.db")), args.repeat)
-        cores = busy_cores(max(args.repeat, 3))
-        env = dict(env, KB_BENCH_CARD_ROWS=str(card_rows))
-        commands["stored-cards"] = [
-            sys.executable,
-            "-c",
-            STORED_CARDS_ONLY,
-            "--root",
-            str(root),
-            "index",
-            "-q",
-        ]
+    # 1. Full index into a fresh database, side by side with reading the same files and with the same index minus
+    # card extraction.
+    commands = {
+        "kb": index,
+        "read": [sys.executable, "-c", READ_ALL, str(root / "notes")],
+        "no-cards": [sys.executable, "-c", WITHOUT_CARDS, "--root", str(root), "index", "-q"],
+    }
+    remove_db(root)
+    subprocess.run(index, env=env, check=True)
+    card_rows = args.work / "card-rows.marshal"
+    n_cards = dump_card_rows(root / ".kb" / "kb.db", card_rows)
+    alone = extraction_cpu(root, dict(env, KB_BENCH_STATS_DB=str(root / ".kb" / "kb.db")), args.repeat)
+    cores = busy_cores(max(args.repeat, 3))
+    env = dict(env, KB_BENCH_CARD_ROWS=str(card_rows))
+    commands["stored-cards"] = [
+        sys.executable,
+        "-c",
+        STORED_CARDS_ONLY,
+        "--root",
+        str(root),
+        "index",
+        "-q",
+    ]
     samples = time_commands(
         commands,
         repeat=args.repeat,
@@ -237,39 +227,29 @@ def full_index_rows(args, root: Path, n: int, env: dict, index: list[str]) -> li
         )
     )
 
-    if extraction:
-        row = timed_row(
-            f"card extraction's share of a full `kb index`, {n:,} notes",
-            samples["kb"],
-            unit="s",
-            compared_with="the same index with its card hooks switched off",
-            compared=samples["no-cards"],
-            target="<= 1.3x (extraction adds at most 30%)",
-            max_ratio=1.3,
-            quick=args.quick,
-        )
-        rows.append(cpu_fields(row, "kb", "no-cards"))
-        floor = timed_row(
-            f"least extraction can add: the same index storing its {n_cards:,} cards computed beforehand, {n:,} "
-            "notes",
-            samples["stored-cards"],
-            unit="s",
-            compared_with="the same index with its card hooks switched off",
-            compared=samples["no-cards"],
-            note="extraction for free: only the card rows written (the floor under the share above)",
-            quick=args.quick,
-        )
-        rows.append(cpu_fields(floor, "stored-cards", "no-cards"))
-        rows.extend(machine_limit_rows(n, alone, cores, samples["no-cards"], CPU["no-cards"]))
-    else:
-        rows.append(
-            Row(
-                f"card extraction's share of a full `kb index`, {n:,} notes",
-                None,
-                "",
-                note="kb.cards.extractor not landed yet",
-            )
-        )
+    row = timed_row(
+        f"card extraction's share of a full `kb index`, {n:,} notes",
+        samples["kb"],
+        unit="s",
+        compared_with="the same index with its card hooks switched off",
+        compared=samples["no-cards"],
+        target="<= 1.3x (extraction adds at most 30%)",
+        max_ratio=1.3,
+        quick=args.quick,
+    )
+    rows.append(cpu_fields(row, "kb", "no-cards"))
+    floor = timed_row(
+        f"least extraction can add: the same index storing its {n_cards:,} cards computed beforehand, {n:,} "
+        "notes",
+        samples["stored-cards"],
+        unit="s",
+        compared_with="the same index with its card hooks switched off",
+        compared=samples["no-cards"],
+        note="extraction for free: only the card rows written (the floor under the share above)",
+        quick=args.quick,
+    )
+    rows.append(cpu_fields(floor, "stored-cards", "no-cards"))
+    rows.extend(machine_limit_rows(n, alone, cores, samples["no-cards"], CPU["no-cards"]))
 
     # 2. Peak memory of a full index.
     remove_db(root)

@@ -8,8 +8,7 @@ KB_DB). Without ``--corpus`` it generates a 10,000-note corpus with ``benchmarks
 
 Figures: the whole command as a user runs it (a new ``python -m kb`` process: start-up, the no-op index check of
 10,000 notes, generation, JSON output), the no-op ``kb index`` it includes, and the generator alone in process, for
-the whole corpus and for one tag. When the card extractor (``kb.cards``) has not landed, the cards table is filled by
-a small stand-in that reads the same card syntaxes, and the rows say so.
+the whole corpus and for one tag.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -50,10 +48,8 @@ def parse_args() -> argparse.Namespace:
         args.repeat = 1
     if args.corpus is None:
         sys.path.insert(0, str(HERE))
-        try:
-            from generate import generate  # the shared corpus generator of benchmarks/
-        except ImportError:
-            parser.error("no --corpus given and benchmarks/generate.py is missing; pass --corpus DIR")
+        from generate import generate  # the shared corpus generator of benchmarks/
+
         args.corpus = args.work / "corpus"
         if not (args.corpus / "mkdocs.yml").exists():
             n = 50 if args.quick else 10_000
@@ -113,86 +109,6 @@ def row(
     return data
 
 
-# The stand-in for the card extractor, used only while kb.cards has not landed: enough of the syntaxes to give the
-# generator realistic rows (key points, ::, :::, ==cloze==, {{c1::}}, Q:/A:), outside fenced code.
-def _standin_cards(note: str, text: str) -> list[tuple]:
-    cards = []
-    section = ""
-    fence = False
-    lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("```"):
-            fence = not fence
-            continue
-        if fence:
-            continue
-        if line.startswith("## "):
-            section = line[3:].strip().lower()
-            continue
-        if section == "key points" and line.startswith("- "):
-            body = line[2:]
-            cards.append(("keypoint", f"Key point of {note}", body, number, ""))
-        elif ":::" in line:
-            front, back = line.split(":::", 1)
-            cards.append(("reversed", front, back, number, f"{note}:{number}"))
-            cards.append(("reversed", back, front, number, f"{note}:{number}"))
-        elif "::" in line and "{{" not in line:
-            front, back = line.split("::", 1)
-            cards.append(("basic", front, back, number, ""))
-        elif re.search(r"==(.+?)==", line):
-            m = re.search(r"==(.+?)==", line)
-            cards.append(
-                ("cloze", line[: m.start()] + "[...]" + line[m.end() :], line.replace("==", ""), number, "")
-            )
-        elif "{{c1::" in line:
-            m = re.search(r"\{\{c1::(.+?)(?:::[^}]*)?\}\}", line)
-            if m:
-                back = re.sub(r"\{\{c\d+::(.+?)(?:::[^}]*)?\}\}", r"\1", line)
-                cards.append(
-                    (
-                        "cloze",
-                        line[: m.start()] + "[...]" + back[m.start() + len(m.group(1)) :],
-                        back,
-                        number,
-                        "",
-                    )
-                )
-        elif line.startswith("Q: ") and number < len(lines) and lines[number].startswith("A: "):
-            cards.append(("question", line[3:], lines[number][3:], number, ""))
-    return cards
-
-
-def fill_standin_cards(root: Path, db: Path) -> int:
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    rows = []
-    for (note,) in conn.execute("SELECT path FROM notes ORDER BY path"):
-        text = (root / note).read_text(encoding="utf-8")
-        for position, (kind, front, back, line, sibling) in enumerate(_standin_cards(note, text)):
-            rows.append(
-                (
-                    f"{note}#{position}",
-                    note,
-                    line,
-                    position,
-                    kind,
-                    front,
-                    back,
-                    sibling,
-                    "2026-01-01T00:00:00",
-                )
-            )
-    conn.executemany(
-        "INSERT OR IGNORE INTO cards (id, note, line, position, kind, front, back, sibling, created_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?)",
-        rows,
-    )
-    conn.commit()
-    conn.close()
-    return len(rows)
-
-
 def main() -> None:
     args = parse_args()
     root = args.corpus
@@ -201,7 +117,7 @@ def main() -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     env = kb_env(db)
     log(f"indexing {root}")
-    subprocess.run(kb_argv(root, "index", "-q"), env=env, check=False, stdout=subprocess.DEVNULL)
+    subprocess.run(kb_argv(root, "index", "-q"), env=env, check=True, stdout=subprocess.DEVNULL)
 
     sys.path.insert(0, str(REPO))
     from kb.store.connection import connect
@@ -209,11 +125,9 @@ def main() -> None:
     conn = connect(db)
     notes = conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
     cards = conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
-    standin = ""
     if cards == 0:
-        cards = fill_standin_cards(root, db)
-        standin = "; cards from a stand-in reader (kb.cards has not landed)"
-    log(f"{notes} notes, {cards} cards{standin}")
+        raise SystemExit(f"bench_quiz: `kb index` of {root} found no cards; the quiz needs them")
+    log(f"{notes} notes, {cards} cards")
     conn.close()
 
     repeat = max(args.repeat, 1)
@@ -251,7 +165,7 @@ def main() -> None:
             compared_with="no-op `kb index` (start-up and index check it includes)",
             compared=index_runs,
             note=f"new process each run; {len(data['questions'])} questions ({mix}); "
-            f"{four} multiple-choice with 4 options{standin}",
+            f"{four} multiple-choice with 4 options",
         )
     ]
 
@@ -274,7 +188,7 @@ def main() -> None:
                 f"generator alone (in process), {QUESTIONS} questions, {label}",
                 samples,
                 quick=args.quick,
-                note=f"no start-up, no index check{standin}",
+                note="no start-up, no index check",
             )
         )
     print(json.dumps({"rows": rows}))

@@ -53,46 +53,13 @@ def build_kb(work: Path, cards: int, due: int) -> Path:
         "site_name: bench\ndocs_dir: notes\nplugins:\n  - kb:\n      new_per_day: 20\n"
     )
     env = bench_env(root)
-    try:
-        import kb.cards.sync  # noqa: F401  the extractor: cards come from real notes
-
-        extractor = True
-    except ImportError:
-        extractor = False
-    if extractor:
-        for n in range(0, cards, CARDS_PER_NOTE):
-            lines = [
-                f"---\ntitle: Deck {n // CARDS_PER_NOTE}\ntype: topic\n---\n# Deck {n // CARDS_PER_NOTE}\n"
-            ]
-            for i in range(n, min(cards, n + CARDS_PER_NOTE)):
-                lines.append(f"Question {i}: what is fact {i}?::Answer {i}\n")
-            (root / "notes" / "deck" / f"deck-{n // CARDS_PER_NOTE:04d}.md").write_text("\n".join(lines))
-        subprocess.run([sys.executable, "-m", "kb", "index", "-q"], env=env, check=True)
-    else:
-        (root / "notes" / "index.md").write_text("---\ntitle: Bench\n---\n# Bench\n")
-        subprocess.run([sys.executable, "-m", "kb", "index", "-q"], env=env, check=True)
+    for n in range(0, cards, CARDS_PER_NOTE):  # the cards come from real notes, through the extractor
+        lines = [f"---\ntitle: Deck {n // CARDS_PER_NOTE}\ntype: topic\n---\n# Deck {n // CARDS_PER_NOTE}\n"]
+        for i in range(n, min(cards, n + CARDS_PER_NOTE)):
+            lines.append(f"Question {i}: what is fact {i}?::Answer {i}\n")
+        (root / "notes" / "deck" / f"deck-{n // CARDS_PER_NOTE:04d}.md").write_text("\n".join(lines))
+    subprocess.run([sys.executable, "-m", "kb", "index", "-q"], env=env, check=True)
     conn = sqlite3.connect(root / ".kb" / "kb.db")
-    if not extractor:
-        conn.executemany(
-            "INSERT INTO cards (id, note, line, position, kind, front, back, context, tags, type, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                (
-                    f"{i:08x}",
-                    f"notes/deck/deck-{i // CARDS_PER_NOTE:04d}.md",
-                    7 + i % CARDS_PER_NOTE,
-                    i % CARDS_PER_NOTE,
-                    "basic",
-                    f"Question {i}: what is fact {i}?",
-                    f"Answer {i}",
-                    f"Deck {i // CARDS_PER_NOTE}",
-                    "[]",
-                    "topic",
-                    "2026-01-01T00:00:00+00:00",
-                )
-                for i in range(cards)
-            ),
-        )
     ids = [row[0] for row in conn.execute("SELECT id FROM cards ORDER BY note, position")]
     rng = random.Random(7)
     rows = []

@@ -8,8 +8,7 @@ extensions, search and tags); "without" is the same file with the `kb` entry rem
 rounds so a burst of load on a shared machine hits both; the median of the rounds is reported, with CPU time
 (user + system of the build process), which other work on the machine disturbs less than wall time.
 
-Corpora come from benchmarks/generate.py when it is there, otherwise from a small generator here. The corpora are
-never written to: the configurations and built sites live in the scratch folder. Logs go to stderr; the last line of
+Corpora come from benchmarks/generate.py. The corpora are never written to: the configurations and built sites live in the scratch folder. Logs go to stderr; the last line of
 stdout is one JSON object ``{"rows": [...]}``.
 """
 
@@ -18,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import resource
 import shutil
@@ -38,40 +36,15 @@ def log(message: str) -> None:
 # ---- corpora ---------------------------------------------------------------------------------------------------
 
 
-def _fallback_generate(n: int, directory: Path, seed: int) -> None:
-    """A plain corpus (used only when benchmarks/generate.py is missing): notes with cards, math and wiki links."""
-    rng = random.Random(seed)
-    words = "habit focus gradient tax commit branch loss entropy reward system identity sleep memory".split()
-    folders = ["books", "podcasts", "ml", "taxes", "git", "articles"]
-    titles = [f"Note {i:05d} {rng.choice(words)} {rng.choice(words)}" for i in range(n)]
-    notes = directory / "notes"
-    for folder in folders:
-        (notes / folder).mkdir(parents=True, exist_ok=True)
-    (notes / "index.md").write_text("# Corpus\n\nGenerated.\n", encoding="utf-8")
-    for i, title in enumerate(titles):
-        body = " ".join(rng.choice(words) for _ in range(400))
-        text = (
-            f"---\ntitle: {title}\ntags: [{rng.choice(words)}, {rng.choice(words)}]\n---\n# {title}\n\n"
-            f"## Key points\n\n- **{rng.choice(words)}**: {body[:120]}\n- {body[120:240]}\n\n"
-            f"## Notes\n\n{body}\n\nSee [[{rng.choice(titles)}]]. The loss is $L = -\\sum y \\log p$.\n\n"
-            f"What is {rng.choice(words)}?::{rng.choice(words)} {rng.choice(words)}\n\n"
-            f"The ==key term== and {{{{c1::another}}}} matter.\n"
-        )
-        (notes / folders[i % len(folders)] / f"note-{i:05d}.md").write_text(text, encoding="utf-8")
-
-
 def make_corpus(n: int, directory: Path, seed: int) -> Path:
     if (directory / "notes").is_dir() and (directory / ".complete").exists():
         return directory
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    try:
-        from generate import generate  # benchmarks/generate.py
+    from generate import generate  # benchmarks/generate.py
 
-        generate(n, directory, seed=seed)
-    except ImportError:
-        _fallback_generate(n, directory, seed)
+    generate(n, directory, seed=seed)
     (directory / ".complete").write_text("")
     return directory
 

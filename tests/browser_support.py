@@ -1,4 +1,4 @@
-"""Helpers for the site tests: a knowledge base with the repository's mkdocs.yml, real `mkdocs build` runs, the
+"""Helpers for the site tests: real `mkdocs build` runs (the knowledge base comes from conftest's make_kb), the
 built site served on 127.0.0.1, and Debian's chromium driven by Playwright with every non-local request blocked."""
 
 from __future__ import annotations
@@ -6,10 +6,8 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import subprocess
 import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,21 +32,6 @@ needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's chromium is not installed at /usr/bin/chromium (run .ci/install-browser)",
 )
-
-
-def make_kb(root: Path, notes: dict[str, str], *, yml_extra: str = "") -> Path:
-    """A knowledge base at ``root``: the repository's mkdocs.yml and theme overrides, and the given notes."""
-    (root / "notes").mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    if yml_extra:
-        with open(root / "mkdocs.yml", "a", encoding="utf-8") as fh:
-            fh.write(yml_extra)
-    shutil.copytree(REPO / "site_overrides", root / "site_overrides", dirs_exist_ok=True)
-    for rel, text in notes.items():
-        path = root / "notes" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
 
 
 def mkdocs_env() -> dict[str, str]:

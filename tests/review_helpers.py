@@ -1,39 +1,22 @@
 """Helpers shared by the review tests: a tiny knowledge base in tmp_path and cards inserted into the store.
 
-Until the card extractor lands, cards are inserted into the ``cards`` table directly, as the extractor would.
+Cards are inserted into the ``cards`` table directly, as the extractor would, so these tests do not depend on it.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-MKDOCS = """site_name: test kb
-docs_dir: notes
-plugins:
-  - kb:
-      new_per_day: {new_per_day}
-      leech_threshold: {leech}
-"""
+HABITS = {
+    # no card syntax: the unit tests insert their cards themselves, so they do not depend on the extractor
+    "books/atomic-habits.md": "---\ntitle: Atomic Habits\ntype: book\ntags: [habits]\n---\n# Atomic Habits\n\n"
+    "Habit stacking pairs a new habit with a current one.\n",
+}
 
 
-def make_kb(root: Path, monkeypatch, *, new_per_day: int = 20, leech: int = 8, device: str = "laptop"):
-    from kb.config import KnowledgeBase
-
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "mkdocs.yml").write_text(MKDOCS.format(new_per_day=new_per_day, leech=leech), encoding="utf-8")
-    (root / "notes" / "books").mkdir(parents=True, exist_ok=True)
-    (root / "notes" / "books" / "atomic-habits.md").write_text(
-        # no card syntax: the unit tests insert their cards themselves, so they do not depend on the extractor
-        "---\ntitle: Atomic Habits\ntype: book\ntags: [habits]\n---\n# Atomic Habits\n\nHabit stacking pairs a new "
-        "habit with a current one.\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("KB_ROOT", str(root))
-    monkeypatch.setenv("KB_DEVICE", device)
-    monkeypatch.delenv("KB_DB", raising=False)
-    monkeypatch.setenv("KB_TZ", "UTC")
-    return KnowledgeBase.open(root)
+def review_kb(make_kb, *, at: str = "kb", device: str = "laptop", **settings):
+    """The review tests' knowledge base (conftest's make_kb): one note, this device's journal, the clock in UTC."""
+    return make_kb(HABITS, at=at, device=device, tz="UTC", **settings).open()
 
 
 def open_conn(kb):

@@ -30,6 +30,7 @@ from kb.notes.add import (
 )
 from kb.notes.reader import parse_note
 from kb.notes.templates import load_template
+from tests.conftest import write_kb
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = ("book", "podcast", "article", "course", "topic")
@@ -281,9 +282,7 @@ def test_user_templates_override_and_add(kb):
 
 
 def test_templates_dir_setting_is_honoured(kb):
-    (kb.root / "mkdocs.yml").write_text(
-        (kb.root / "mkdocs.yml").read_text() + "plugins:\n  - kb:\n      templates_dir: my-templates\n"
-    )
+    write_kb(kb.root, templates_dir="my-templates")
     (kb.root / "my-templates").mkdir()
     (kb.root / "my-templates" / "poem.md").write_text("# {{title}}\n\n## Lines worth keeping\n")
     result = run("Ozymandias", "-t", "poem", "--no-edit")
@@ -594,8 +593,7 @@ def test_a_successful_add_touches_only_its_note_and_the_database(kb, tmp_path):
 def test_whatever_the_title_and_type_only_notes_and_the_database_change(tmp_path_factory, title, note_type):
     root = tmp_path_factory.getbasetemp() / "hyp-cli" / "kb"
     if not root.exists():
-        (root / "notes").mkdir(parents=True)
-        (root / "mkdocs.yml").write_text("site_name: t\ndocs_dir: notes\n")
+        write_kb(root)
     base = root.parent
     before = snapshot(base)
     result = CliRunner().invoke(

@@ -278,12 +278,8 @@ def test_generated_cloze_hides_the_term_specific_to_this_note(kbroot):
     assert alone[0].answer != "dopamine"
 
 
-def test_keypoint_settings_from_mkdocs_yml(kbroot):
-    (kbroot.root / "mkdocs.yml").write_text(
-        "site_name: T\ndocs_dir: notes\nplugins:\n  - kb:\n      keypoint_headings: [Big ideas]\n",
-        encoding="utf-8",
-    )
-    ix = Index(kbroot)
+def test_keypoint_settings_from_mkdocs_yml(make_kb):
+    ix = Index(make_kb(keypoint_headings=["Big ideas"]))
     ix.write(
         "a.md",
         "## Big ideas\n\n- **Spacing**: spread reviews over days.\n\n## Key points\n\n- **Cramming**: x y z\n",

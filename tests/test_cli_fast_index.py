@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import _fast_index_args, cli
+from tests.conftest import write_kb
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,15 +32,9 @@ tags: [habits, identity]
 
 @pytest.fixture
 def kb_root(tmp_path, monkeypatch):
-    root = tmp_path / "kb"
-    (root / "notes" / "books").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: notes\n")
-    (root / "notes" / "books" / "atomic-habits.md").write_text(NOTE)
-    (root / "notes" / "index.md").write_text("# Home\n")
-    for var in ("KB_ROOT", "KB_DB"):
-        monkeypatch.delenv(var, raising=False)
+    """A knowledge base named by --root (KB_ROOT stays unset: some tests find it from the working directory)."""
     monkeypatch.setenv("KB_DEVICE", "test")
-    return root
+    return write_kb(tmp_path / "kb", {"books/atomic-habits.md": NOTE, "index.md": "# Home\n"}).root
 
 
 def fast(root: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from kb.cli import cli
 
-from .conftest import REPO
+from .conftest import REPO, write_kb
 
 
 def invoke(*args, **kwargs):
@@ -152,10 +152,7 @@ def test_index_full_applies_changed_key_point_settings_to_unchanged_notes(kbroot
     cards = json.loads(invoke("cards", "--json").output)
     assert [c["kind"] for c in cards] == ["basic"]  # "Lessons learned" is not a key-point heading yet
     basic_id = cards[0]["id"]
-    (kbroot.root / "mkdocs.yml").write_text(
-        (kbroot.root / "mkdocs.yml").read_text()
-        + "plugins:\n  - kb:\n      keypoint_headings: [lessons learned]\n"
-    )
+    write_kb(kbroot.root, keypoint_headings=["lessons learned"])
     assert "up to date" in invoke("index").output  # the note itself did not change
     result = invoke("index", "--full")
     assert result.exit_code == 0 and "1 updated" in result.output

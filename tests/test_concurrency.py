@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from tests.test_faults import (
     LineReader,
@@ -29,14 +28,6 @@ from tests.test_faults import (
 
 SECONDS = 20
 NOTES = 60
-
-
-def site_yml(root: Path) -> None:
-    (root / "mkdocs.yml").write_text(
-        "site_name: Concurrency\ndocs_dir: notes\ntheme:\n  name: material\nplugins:\n  - search\n"
-        "  - kb:\n      new_per_day: 100000\n",
-        encoding="utf-8",
-    )
 
 
 def torn(conn: sqlite3.Connection) -> list[str]:
@@ -66,8 +57,7 @@ def torn(conn: sqlite3.Connection) -> list[str]:
 
 
 def test_review_index_and_site_build_at_once(tmp_path):
-    root = make_root(tmp_path / "kb", notes=NOTES)
-    site_yml(root)
+    root = make_root(tmp_path / "kb", notes=NOTES)  # mkdocs.yml: the material theme, search and kb plugins
     db = root / ".kb" / "kb.db"
     first = kb_run(root, "index", "-q")
     assert first.returncode == 0, first.stderr

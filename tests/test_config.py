@@ -101,11 +101,9 @@ def test_kb_db_moves_the_database_and_its_cache_but_not_the_journal(kbroot, tmp_
     assert kb.journal_dir == kbroot.root / ".kb" / "journal"  # the journal is committed with the notes
 
 
-def test_the_templates_dir_setting_moves_the_templates(kbroot):
-    (kbroot.root / "mkdocs.yml").write_text(
-        "site_name: x\ndocs_dir: notes\nplugins:\n  - kb:\n      templates_dir: my-templates\n"
-    )
-    assert KnowledgeBase.open(kbroot.root).templates_dir == kbroot.root / "my-templates"
+def test_the_templates_dir_setting_moves_the_templates(make_kb):
+    kb = make_kb(templates_dir="my-templates")
+    assert KnowledgeBase.open(kb.root).templates_dir == kb.root / "my-templates"
 
 
 def test_the_fast_path_finds_the_same_database_and_journal(kbroot, tmp_path, monkeypatch):

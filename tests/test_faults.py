@@ -23,19 +23,16 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import write_kb
 
-MKDOCS = "site_name: Faults\ndocs_dir: notes\nplugins:\n  - kb:\n      new_per_day: 100000\n"
+REPO = Path(__file__).resolve().parent.parent
 
 
 # ------------------------------------------------------------------------------------------------------- helpers
 def make_root(path: Path, notes: int = 40, seed: int = 0) -> Path:
-    """A knowledge base with ``notes`` notes, each with headings, tags and a few cards."""
-    (path / "notes" / "topics").mkdir(parents=True, exist_ok=True)
-    (path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
-    for i in range(notes):
-        write_note(path, i, version=seed)
-    return path
+    """A knowledge base with ``notes`` notes, each with headings, tags and a few cards (all new ones due at once)."""
+    notes_text = {f"topics/topic-{i:03d}.md": note_text(i, seed) for i in range(notes)}
+    return write_kb(path, notes_text, new_per_day=100000).root
 
 
 def note_text(i: int, version: int, cards: int = 3) -> str:

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import KbError, NoteError
+from tests.conftest import write_kb
 
 LOCATED = re.compile(r"^(notes/[^:]+\.md):(\d+): \S")
 TRIED: dict[str, int] = {}
@@ -54,10 +55,7 @@ def bounded(seconds: int = 120):
 
 
 def new_root() -> Path:
-    root = Path(tempfile.mkdtemp(prefix="kb-hostile-"))
-    (root / "notes").mkdir()
-    (root / "mkdocs.yml").write_text("site_name: Hostile\ndocs_dir: notes\n", encoding="utf-8")
-    return root
+    return write_kb(Path(tempfile.mkdtemp(prefix="kb-hostile-"))).root
 
 
 def line_count(raw: bytes) -> int:
@@ -318,13 +316,13 @@ def test_kb_check_on_broken_notes_names_path_and_line(tmp_path):
     import subprocess
     import sys
 
-    root = tmp_path / "kb"
-    (root / "notes").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: T\ndocs_dir: notes\n", encoding="utf-8")
-    (root / "notes" / "good.md").write_text("# Good\n\nQ::A\n", encoding="utf-8")
-    (root / "notes" / "yaml.md").write_text("---\ntitle: [unclosed\n---\n# x\n", encoding="utf-8")
-    (root / "notes" / "cloze.md").write_text("# C\n\n{{c1::never closed\n", encoding="utf-8")
-    (root / "notes" / "bytes.md").write_bytes(b"# B\n\n\xff\xfe\x00bad\n")
+    notes = {
+        "good.md": "# Good\n\nQ::A\n",
+        "yaml.md": "---\ntitle: [unclosed\n---\n# x\n",
+        "cloze.md": "# C\n\n{{c1::never closed\n",
+        "bytes.md": b"# B\n\n\xff\xfe\x00bad\n",
+    }
+    root = write_kb(tmp_path / "kb", notes).root
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "KB_ROOT": str(root)}
     proc = subprocess.run(
         [sys.executable, "-m", "kb", "check"], env=env, capture_output=True, text=True, timeout=120

@@ -13,7 +13,7 @@ from kb.review import answers as review
 from kb.review.clock import iso, parse_iso
 from kb.review.history import get_state
 from kb.review.parameters import scheduler_for
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import add_card, open_conn, review_kb
 
 pytest.importorskip("fsrs_rs_python")
 
@@ -42,18 +42,18 @@ def simulate(kb, conn, cards=60, days=120, seed=1):
         review.record_answers(kb, conn, batch)  # one day's answers, one journal write
 
 
-def test_optimize_needs_enough_reviews(tmp_path, monkeypatch):
+def test_optimize_needs_enough_reviews(make_kb):
     from kb.cli import cli
 
-    make_kb(tmp_path / "kb", monkeypatch)
+    review_kb(make_kb)
     result = CliRunner().invoke(cli, ["optimize"])
     assert result.exit_code == 0 and "Only 0 reviews so far" in result.output
 
 
-def test_optimize_fits_saves_and_the_scheduler_uses_the_parameters(tmp_path, monkeypatch):
+def test_optimize_fits_saves_and_the_scheduler_uses_the_parameters(make_kb):
     from kb.cli import cli
 
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+    kb = review_kb(make_kb)
     conn = open_conn(kb)
     simulate(kb, conn)
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] > 400
@@ -69,10 +69,10 @@ def test_optimize_fits_saves_and_the_scheduler_uses_the_parameters(tmp_path, mon
     assert list(fitted_sched.parameters) == saved["parameters"] != list(default_sched.parameters)
 
 
-def test_dry_run_saves_nothing(tmp_path, monkeypatch):
+def test_dry_run_saves_nothing(make_kb):
     from kb.cli import cli
 
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+    kb = review_kb(make_kb)
     conn = open_conn(kb)
     simulate(kb, conn, cards=40, days=90)
     result = CliRunner().invoke(cli, ["optimize", "--dry-run", "--min-reviews", "100"])

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from kb.notes import wikilinks
 from kb.site.pages import escape_html_text, json_for_script
-from tests.browser_support import REPO, build, make_kb
+from tests.browser_support import build
+from tests.conftest import write_kb
 
 BASIC_NOTES = {
     "index.md": """
@@ -65,18 +66,14 @@ def html_of(site: Path, url_path: str) -> str:
 
 @pytest.fixture(scope="module")
 def basic_site(tmp_path_factory):
-    root = make_kb(tmp_path_factory.mktemp("basic"), BASIC_NOTES)
+    root = write_kb(tmp_path_factory.mktemp("basic"), BASIC_NOTES, site=True).root
     result = build(root)
     assert result.returncode == 0, result.stderr
     return root, root / "site", result
 
 
-def test_shipped_notes_build_strict_without_warnings(tmp_path):
-    root = tmp_path / "shipped"
-    make_kb(root, {})
-    import shutil
-
-    shutil.copytree(REPO / "notes", root / "notes", dirs_exist_ok=True)
+def test_shipped_notes_build_strict_without_warnings(shipped_kb):
+    root = shipped_kb.root
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
@@ -124,8 +121,8 @@ def test_math_is_served_by_the_site_itself(basic_site):
     assert "fonts.googleapis" not in rnns and "fonts.gstatic" not in rnns
 
 
-def test_broken_wiki_link_fails_a_strict_build_naming_path_and_line(tmp_path):
-    root = make_kb(tmp_path, {"index.md": "# Home\n\nIntro.\n\nSee [[No Such Note]].\n"})
+def test_broken_wiki_link_fails_a_strict_build_naming_path_and_line(make_kb):
+    root = make_kb({"index.md": "# Home\n\nIntro.\n\nSee [[No Such Note]].\n"}, site=True).root
     result = build(root)
     assert result.returncode != 0
     assert "notes/index.md:5: wiki link [[No Such Note]] matches no note" in result.stderr
@@ -182,8 +179,8 @@ def _make_db(root: Path) -> Path:
     return db
 
 
-def test_stats_and_review_pages_read_the_database_without_changing_it(tmp_path):
-    root = make_kb(tmp_path, BASIC_NOTES)
+def test_stats_and_review_pages_read_the_database_without_changing_it(make_kb):
+    root = make_kb(BASIC_NOTES, site=True).root
     db = _make_db(root)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
     writer = sqlite3.connect(db)  # a `kb review` holding the database open does not block the build
@@ -225,7 +222,7 @@ def test_every_setting_is_accepted_and_a_bad_one_is_explained(tmp_path):
           parameters: []
           templates_dir: .kb/templates
 """
-    root = make_kb(tmp_path / "ok", {"index.md": "# Home\n"})
+    root = write_kb(tmp_path / "ok", {"index.md": "# Home\n"}, site=True).root
     yml = (root / "mkdocs.yml").read_text()
     block = textwrap.indent(textwrap.dedent(options).strip("\n"), "  ") + "\n\n"
     yml = re.sub(r"  - kb:\n(?:      .*\n|\n)*", lambda _m: block, yml)
@@ -239,9 +236,8 @@ def test_every_setting_is_accepted_and_a_bad_one_is_explained(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_note_metadata_is_escaped_in_the_header_line(tmp_path):
+def test_note_metadata_is_escaped_in_the_header_line(make_kb):
     root = make_kb(
-        tmp_path,
         {
             "index.md": """
                 ---
@@ -252,7 +248,8 @@ def test_note_metadata_is_escaped_in_the_header_line(tmp_path):
                 # Hostile
                 """
         },
-    )
+        site=True,
+    ).root
     assert build(root).returncode == 0
     page = html_of(root / "site", "")
     meta = re.search(r'<p class="kb-meta">(.*?)</p>', page).group(1)
@@ -357,7 +354,9 @@ x = {"a": 1}  # a::b in code is not a card
 
 @pytest.fixture(scope="module")
 def cards_site(tmp_path_factory):
-    root = make_kb(tmp_path_factory.mktemp("cards"), {"index.md": "# Home\n", "cards.md": CARDS_NOTE})
+    root = write_kb(
+        tmp_path_factory.mktemp("cards"), {"index.md": "# Home\n", "cards.md": CARDS_NOTE}, site=True
+    ).root
     result = build(root)
     assert result.returncode == 0, result.stderr
     return root / "site"
@@ -403,9 +402,8 @@ def test_flashcards_section_lists_every_card_with_blanks_and_a_quiz(cards_site):
     assert data["questions"] and all(q["note"] == "notes/cards.md" for q in data["questions"])
 
 
-def test_card_text_is_escaped_in_the_page_and_the_deck(tmp_path):
+def test_card_text_is_escaped_in_the_page_and_the_deck(make_kb):
     root = make_kb(
-        tmp_path,
         {
             "index.md": """
                 # Hostile
@@ -415,7 +413,8 @@ def test_card_text_is_escaped_in_the_page_and_the_deck(tmp_path):
                 Escape {{c1::<b onclick=alert(3)>bold</b>}} too.
                 """
         },
-    )
+        site=True,
+    ).root
     assert build(root).returncode == 0
     page = html_of(root / "site", "")
     body = page[page.index("<article") : page.index("</article>")]

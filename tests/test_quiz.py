@@ -97,42 +97,24 @@ Does moving into a higher tax bracket raise the tax on all your income?::No, onl
 """
 
 
-def make_kb(
-    tmp_path: Path, notes: dict[str, str], monkeypatch=None
-) -> tuple[KnowledgeBase, sqlite3.Connection]:
-    root = tmp_path / "kb"
-    (root / "notes").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: Test\ndocs_dir: notes\n", encoding="utf-8")
-    for rel, text in notes.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    if monkeypatch is not None:
-        monkeypatch.setenv("KB_ROOT", str(root))
-        monkeypatch.setenv("KB_DB", str(root / ".kb" / "kb.db"))
-        monkeypatch.setenv("KB_DEVICE", "test")
-    kb = KnowledgeBase(root=root, notes=root / "notes", db=root / ".kb" / "kb.db", settings=_settings())
+def _indexed(kb_factory) -> tuple[KnowledgeBase, sqlite3.Connection]:
+    """The knowledge base opened and indexed: the card extractor fills the cards table."""
+    kb = kb_factory.open()
     conn = open_store(kb.db)
-    index(kb, conn)  # the card extractor fills the cards table
+    index(kb, conn)
     return kb, conn
 
 
-def _settings():
-    from kb.config import Settings
-
-    return Settings()
-
-
 NOTES = {
-    "notes/ml/rnns.md": RNN_NOTE,
-    "notes/ml/gru-lstm.md": LSTM_NOTE,
-    "notes/taxes/us-income-tax-basics.md": TAX_NOTE,
+    "ml/rnns.md": RNN_NOTE,
+    "ml/gru-lstm.md": LSTM_NOTE,
+    "taxes/us-income-tax-basics.md": TAX_NOTE,
 }
 
 
 @pytest.fixture
-def kb_conn(tmp_path, monkeypatch):
-    return make_kb(tmp_path, NOTES, monkeypatch)
+def kb_conn(make_kb):
+    return _indexed(make_kb(NOTES))
 
 
 def note_text_plain(kb: KnowledgeBase, note: str) -> str:
@@ -423,7 +405,7 @@ def test_true_false_mixes_true_and_false_statements(kb_conn):
     assert True in answers and False in answers
 
 
-def test_distractors_come_from_the_same_note_first(tmp_path):
+def test_distractors_come_from_the_same_note_first(make_kb):
     note = """---
 title: Capitals
 tags: [geo]
@@ -440,7 +422,7 @@ What is the capital of Hungary?::Budapest, on the Danube
 
 What is the capital of Egypt?::Cairo, on the Nile
 """
-    _kb, conn = make_kb(tmp_path, {"notes/geo/capitals.md": note, **NOTES})
+    _kb, conn = _indexed(make_kb({"geo/capitals.md": note, **NOTES}))
     quiz = generate_quiz(conn, note="notes/geo/capitals.md", n=4, kinds=["mcq"], seed=1)
     assert len(quiz.questions) == 4
     for q in quiz.questions:
@@ -468,7 +450,7 @@ def test_orphaned_and_suspended_cards_are_not_asked(kb_conn):
             assert "hidden state" not in option.lower()
 
 
-def test_few_cards_still_make_a_quiz_and_say_why(tmp_path):
+def test_few_cards_still_make_a_quiz_and_say_why(make_kb):
     note = """---
 title: Tiny
 ---
@@ -480,7 +462,7 @@ What does FSRS schedule?::Reviews of flashcards
 
 What does BM25 rank?::Documents for a query
 """
-    _kb, conn = make_kb(tmp_path, {"notes/tiny.md": note})
+    _kb, conn = _indexed(make_kb({"tiny.md": note}))
     quiz = generate_quiz(conn, n=10, seed=5)
     assert 1 <= len(quiz.questions) <= 2
     assert any("instead of 10" in n for n in quiz.notices)
@@ -492,7 +474,7 @@ What does BM25 rank?::Documents for a query
         assert any("only 2 options" in n for n in q.notices)
 
 
-def test_a_single_card_quiz_works_without_multiple_choice(tmp_path):
+def test_a_single_card_quiz_works_without_multiple_choice(make_kb):
     note = """---
 title: One
 ---
@@ -502,7 +484,7 @@ title: One
 
 - The **Krebs cycle** releases stored energy in the cell.
 """
-    _kb, conn = make_kb(tmp_path, {"notes/one.md": note})
+    _kb, conn = _indexed(make_kb({"one.md": note}))
     quiz = generate_quiz(conn, n=3, kinds=["mcq", "cloze", "tf"], seed=0)
     assert len(quiz.questions) == 1
     assert quiz.questions[0].kind in (QuestionKind.CLOZE, QuestionKind.TF)
@@ -511,7 +493,7 @@ title: One
         generate_quiz(conn, n=3, kinds=["mcq"], seed=0)
 
 
-def test_empty_or_unknown_scope_is_a_clear_error(kb_conn, tmp_path):
+def test_empty_or_unknown_scope_is_a_clear_error(kb_conn, make_kb):
     _kb, conn = kb_conn
     with pytest.raises(KbError, match="no note has the tag 'cooking'"):
         generate_quiz(conn, tag="cooking")
@@ -519,7 +501,7 @@ def test_empty_or_unknown_scope_is_a_clear_error(kb_conn, tmp_path):
         generate_quiz(conn, note="notes/nope.md")
     with pytest.raises(KbError, match="no note has the type 'film'"):
         generate_quiz(conn, type="film")
-    _kb2, empty = make_kb(tmp_path / "empty", {"notes/plain.md": "# Plain\n\nJust prose.\n"})
+    _kb2, empty = _indexed(make_kb({"plain.md": "# Plain\n\nJust prose.\n"}, at="empty"))
     with pytest.raises(KbError, match="has no cards to ask about"):
         generate_quiz(empty)
 
@@ -734,16 +716,9 @@ def test_quiz_runs_as_a_subprocess_with_piped_answers(kb_conn):
 # The shipped notes, and a note full of things that must never become questions
 
 
-def _indexed(kb_factory) -> tuple[KnowledgeBase, sqlite3.Connection]:
-    kb = kb_factory.open()
-    conn = open_store(kb.db)
-    index(kb, conn)
-    assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] > 0
-    return kb, conn
-
-
 def test_shipped_notes_every_question_is_answerable_from_the_note_it_cites(shipped_kb):
     kb, conn = _indexed(shipped_kb)
+    assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] > 0
     asked = numbers = 0
     for seed in range(12):
         quiz = generate_quiz(conn, n=40, seed=seed)
@@ -771,6 +746,7 @@ def test_shipped_notes_every_question_is_answerable_from_the_note_it_cites(shipp
 
 def test_shipped_notes_quiz_by_tag_and_type(shipped_kb):
     kb, conn = _indexed(shipped_kb)
+    assert conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0] > 0
     tag = conn.execute(
         "SELECT tag FROM note_tags GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT 1"
     ).fetchone()[0]

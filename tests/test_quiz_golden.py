@@ -10,7 +10,6 @@ notes change), regenerate the fixture and review the diff::
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -42,10 +41,9 @@ def _indexed_copy(root: Path):
     from kb.config import KnowledgeBase
     from kb.index.indexer import index
     from kb.store.connection import open_store
+    from tests.conftest import write_kb
 
-    shutil.copytree(REPO / "notes", root / "notes")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    kb = KnowledgeBase.open(root)
+    kb = KnowledgeBase.open(write_kb(root, REPO / "notes", site=True).root)
     conn = open_store(kb.db)
     index(kb, conn)
     return conn

@@ -18,14 +18,14 @@ from kb.review.queue import Filters, Queue
 from kb.review.replay import rebuild_from_journal, sync_journal
 from kb.review.scheduler import LEARNING, REVIEW, CardState
 from kb.store.connection import remove_database
-from tests.review_helpers import add_card, make_kb, open_conn, snapshot
+from tests.review_helpers import add_card, open_conn, review_kb, snapshot
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
-    return make_kb(tmp_path / "kb", monkeypatch)
+def kb(make_kb):
+    return review_kb(make_kb)
 
 
 @pytest.fixture
@@ -134,16 +134,15 @@ def test_replay_finds_a_card_after_its_id_changed(kb, conn):
     assert get_state(fresh, "other") is None
 
 
-def test_two_device_journals_merge_into_one_history(tmp_path, monkeypatch):
-    laptop = make_kb(tmp_path / "kb", monkeypatch, device="laptop")
+def test_two_device_journals_merge_into_one_history(make_kb):
+    laptop = review_kb(make_kb, device="laptop")
     c1 = open_conn(laptop)
     add_card(c1, "card0")
     add_card(c1, "card1", position=1)
     review.record_answer(laptop, c1, "card0", 3, at=T0, duration_ms=1)
     review.record_answer(laptop, c1, "card0", 3, at=T0 + timedelta(minutes=10), duration_ms=1)
     # the phone, a clone of the knowledge base with its own database, reviews the same card a day later
-    phone_root = tmp_path / "phone"
-    phone = make_kb(phone_root, monkeypatch, device="phone")
+    phone = review_kb(make_kb, at="phone", device="phone")
     c2 = open_conn(phone)
     add_card(c2, "card0")
     add_card(c2, "card1", position=1)
@@ -190,8 +189,8 @@ def test_torn_last_line_is_skipped_and_the_next_answer_survives(kb, conn):
     ]
 
 
-def test_leech_is_suspended_flagged_and_survives_a_rebuild(tmp_path, monkeypatch):
-    kb = make_kb(tmp_path / "kb", monkeypatch, leech=2)
+def test_leech_is_suspended_flagged_and_survives_a_rebuild(make_kb):
+    kb = review_kb(make_kb, leech_threshold=2)
     conn = open_conn(kb)
     add_card(conn, "card0")
     at = T0
@@ -257,8 +256,8 @@ def test_siblings_wait_for_another_day(kb, conn):
     assert "rev-b" in ids2
 
 
-def test_new_card_limit_counts_todays_answers(tmp_path, monkeypatch):
-    kb = make_kb(tmp_path / "kb", monkeypatch, new_per_day=2)
+def test_new_card_limit_counts_todays_answers(make_kb):
+    kb = review_kb(make_kb, new_per_day=2)
     conn = open_conn(kb)
     for i in range(5):
         add_card(conn, f"card{i}", position=i)
@@ -425,7 +424,7 @@ def test_kill_9_mid_session_keeps_every_answer_given(kb, conn):
     assert [(x["card"], x["grade"]) for x in journal_lines(kb)] == [("card0", 3)]
 
 
-def test_batch_import_matches_one_by_one_and_replays_identically(tmp_path, monkeypatch):
+def test_batch_import_matches_one_by_one_and_replays_identically(make_kb):
     history = [
         ("card0", 3, 0),
         ("card1", 1, 1),
@@ -435,7 +434,7 @@ def test_batch_import_matches_one_by_one_and_replays_identically(tmp_path, monke
         ("card1", 2, 300),
     ]
     ids = [f"r{i:02d}" for i in range(len(history))]
-    one = make_kb(tmp_path / "one", monkeypatch, device="one")
+    one = review_kb(make_kb, at="one", device="one")
     c1 = open_conn(one)
     add_card(c1, "card0")
     add_card(c1, "card1", position=1)
@@ -450,7 +449,7 @@ def test_batch_import_matches_one_by_one_and_replays_identically(tmp_path, monke
             source="anki-import",
             review_id=rid,
         )
-    batch = make_kb(tmp_path / "batch", monkeypatch, device="batch")
+    batch = review_kb(make_kb, at="batch", device="batch")
     c2 = open_conn(batch)
     add_card(c2, "card0")
     add_card(c2, "card1", position=1)
@@ -526,8 +525,8 @@ What are the four laws of behaviour change?::Obvious, attractive, easy, satisfyi
 
 
 @pytest.fixture
-def real_kb(tmp_path, monkeypatch):
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+def real_kb(make_kb, monkeypatch):
+    kb = review_kb(make_kb)
     (kb.root / "notes" / "books" / "atomic-habits.md").write_text(NOTE, encoding="utf-8")
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
     return kb
@@ -606,8 +605,8 @@ def test_an_answer_waits_for_a_concurrent_writer_instead_of_failing(kb, conn):
     assert [x["card"] for x in journal_lines(kb)] == ["card0"]
 
 
-def test_new_cards_after_many_scheduled_ones_in_note_order(tmp_path, monkeypatch):
-    kb = make_kb(tmp_path / "kb", monkeypatch, new_per_day=3)
+def test_new_cards_after_many_scheduled_ones_in_note_order(make_kb):
+    kb = review_kb(make_kb, new_per_day=3)
     conn = open_conn(kb)
     for i in range(40):
         add_card(conn, f"old{i:02d}", note="notes/a.md", position=i)
@@ -676,10 +675,9 @@ def test_edit_key_opens_the_editor_at_the_card_line_then_reindexes(kb, conn, mon
         max_size=14,
     )
 )
-def test_any_history_rebuilds_to_the_same_database(tmp_path_factory, monkeypatch, ops):
+def test_any_history_rebuilds_to_the_same_database(tmp_path_factory, make_kb, ops):
     """Property: whatever the user does, deleting kb.db and replaying the journal gives the same database."""
-    root = tmp_path_factory.mktemp("kb")
-    kb = make_kb(root, monkeypatch, leech=2)
+    kb = review_kb(make_kb, at=tmp_path_factory.mktemp("kb"), leech_threshold=2)
     conn = open_conn(kb)
     for i in range(3):
         add_card(conn, f"card{i}", position=i)
@@ -717,12 +715,12 @@ def test_any_history_rebuilds_to_the_same_database(tmp_path_factory, monkeypatch
         max_size=12,
     )
 )
-def test_two_devices_converge_whatever_they_did(tmp_path_factory, monkeypatch, ops):
+def test_two_devices_converge_whatever_they_did(tmp_path_factory, make_kb, monkeypatch, ops):
     """Property: after exchanging journals, both devices and a fresh rebuild hold the same history and schedules."""
     base = tmp_path_factory.mktemp("devices")
     devices = {}
     for name in ("laptop", "phone"):
-        kb = make_kb(base / name, monkeypatch, device=name)
+        kb = review_kb(make_kb, at=base / name, device=name)
         conn = open_conn(kb)
         add_card(conn, "card0")
         add_card(conn, "card1", position=1)

@@ -20,7 +20,7 @@ from kb.review.clock import (
     review_day,
     start_of,
 )
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import add_card, open_conn, review_kb
 
 PARIS = ZoneInfo("Europe/Paris")
 KIRITIMATI = ZoneInfo(
@@ -128,10 +128,10 @@ def test_day_starts_lists_each_start_and_the_last_end():
 T0 = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)  # 03:30 in Paris: still the review day of 1 March
 
 
-def test_bury_hides_a_card_until_the_next_day_starts_in_kb_tz(tmp_path, monkeypatch):
+def test_bury_hides_a_card_until_the_next_day_starts_in_kb_tz(make_kb, monkeypatch):
     from kb.review.answers import bury
 
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+    kb = review_kb(make_kb)
     monkeypatch.setenv("KB_TZ", "Europe/Paris")
     conn = open_conn(kb)
     add_card(conn, "card0")
@@ -140,11 +140,11 @@ def test_bury_hides_a_card_until_the_next_day_starts_in_kb_tz(tmp_path, monkeypa
     assert until == "2026-03-02T03:00:00.000000+00:00"  # 4 am Paris: half an hour later, not a day
 
 
-def test_the_new_card_limit_resets_when_the_review_day_starts(tmp_path, monkeypatch):
+def test_the_new_card_limit_resets_when_the_review_day_starts(make_kb):
     from kb.review.answers import record_answer
     from kb.review.queue import Queue
 
-    kb = make_kb(tmp_path / "kb", monkeypatch, new_per_day=2)
+    kb = review_kb(make_kb, new_per_day=2)
     conn = open_conn(kb)
     for i in range(4):
         add_card(conn, f"card{i}", position=i)
@@ -157,11 +157,11 @@ def test_the_new_card_limit_resets_when_the_review_day_starts(tmp_path, monkeypa
     assert Queue(conn, kb.settings, T0 + timedelta(minutes=40), tz=UTC).counts(T0).new == 0
 
 
-def test_stats_count_today_in_kb_tz(tmp_path, monkeypatch):
+def test_stats_count_today_in_kb_tz(make_kb):
     from kb.review.answers import record_answer
     from kb.review.stats import compute_stats
 
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+    kb = review_kb(make_kb)
     conn = open_conn(kb)
     add_card(conn, "card0")
     record_answer(kb, conn, "card0", 3, at=T0, duration_ms=1)
@@ -172,13 +172,13 @@ def test_stats_count_today_in_kb_tz(tmp_path, monkeypatch):
     assert paris["streak"] == {"current": 1, "longest": 1}  # yesterday's answer keeps the streak
 
 
-def test_the_site_and_the_terminal_agree_on_today_in_kb_tz(tmp_path, monkeypatch):
+def test_the_site_and_the_terminal_agree_on_today_in_kb_tz(make_kb, monkeypatch):
     """The site's review day follows KB_TZ, as every command's does (it used to follow the machine's zone only)."""
     from kb.review.answers import record_answer
     from kb.review.stats import compute_stats
     from kb.site.pages import read_study_data
 
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+    kb = review_kb(make_kb)
     monkeypatch.setenv("KB_TZ", "Pacific/Kiritimati")
     conn = open_conn(kb)
     add_card(conn, "card0")
@@ -194,11 +194,11 @@ def test_the_site_and_the_terminal_agree_on_today_in_kb_tz(tmp_path, monkeypatch
     assert [d["due"] for d in terminal["forecast"]] == data.forecast
 
 
-def test_settings_day_starts_at_moves_the_boundary_for_the_queue(tmp_path, monkeypatch):
+def test_settings_day_starts_at_moves_the_boundary_for_the_queue(make_kb):
     from kb.review.answers import record_answer
     from kb.review.queue import Queue
 
-    kb = make_kb(tmp_path / "kb", monkeypatch, new_per_day=1)
+    kb = review_kb(make_kb, new_per_day=1)
     conn = open_conn(kb)
     for i in range(2):
         add_card(conn, f"card{i}", position=i)

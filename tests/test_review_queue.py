@@ -9,14 +9,14 @@ import pytest
 
 from kb.review.answers import bury, record_answer, suspend
 from kb.review.queue import Filters, Queue, reload_card
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import add_card, open_conn, review_kb
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
-    return make_kb(tmp_path / "kb", monkeypatch)
+def kb(make_kb):
+    return review_kb(make_kb)
 
 
 @pytest.fixture

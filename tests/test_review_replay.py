@@ -10,14 +10,14 @@ import pytest
 from kb.review.answers import record_answer, suspend, undo
 from kb.review.history import get_state
 from kb.review.replay import CardResolver, rebuild_from_journal, sync_journal
-from tests.review_helpers import add_card, make_kb, open_conn, snapshot
+from tests.review_helpers import add_card, open_conn, review_kb, snapshot
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
-    return make_kb(tmp_path / "kb", monkeypatch)
+def kb(make_kb):
+    return review_kb(make_kb)
 
 
 @pytest.fixture
@@ -168,8 +168,8 @@ def test_resolver_matches_edited_text_in_a_renamed_note_and_not_unrelated_text(k
     assert resolver.resolve(unrelated) is None
 
 
-def test_rebuild_drops_the_leech_flag_but_keeps_other_flags(tmp_path, monkeypatch):
-    kb = make_kb(tmp_path / "kb", monkeypatch, leech=1)
+def test_rebuild_drops_the_leech_flag_but_keeps_other_flags(make_kb):
+    kb = review_kb(make_kb, leech_threshold=1)
     conn = open_conn(kb)
     add_card(conn, "card0")
     conn.execute("UPDATE cards SET flags = '[\"marked\"]'")

@@ -9,14 +9,14 @@ import pytest
 
 from kb.review.answers import record_answer, suspend
 from kb.review.stats import StudyFigures, compute_stats, streaks
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import add_card, open_conn, review_kb
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
-    return make_kb(tmp_path / "kb", monkeypatch, new_per_day=2)
+def kb(make_kb):
+    return review_kb(make_kb, new_per_day=2)
 
 
 @pytest.fixture

@@ -12,15 +12,15 @@ from click.testing import CliRunner
 from kb.review.queue import Queue
 from kb.review.scheduler import Grade
 from kb.review.terminal import Action, LineUI, SessionSummary, TerminalUI, run_session
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import add_card, open_conn, review_kb
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
+def kb(make_kb, monkeypatch):
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
-    return make_kb(tmp_path / "kb", monkeypatch)
+    return review_kb(make_kb)
 
 
 @pytest.fixture

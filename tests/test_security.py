@@ -11,13 +11,14 @@ from __future__ import annotations
 import html.parser
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import write_kb
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,15 +75,12 @@ def tables(db: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def hostile_root(tmp_path) -> Path:
-    root = tmp_path / "kb"
-    (root / "notes" / "x'; DROP TABLE notes;--").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: Sec\ndocs_dir: notes\n", encoding="utf-8")
-    (root / "notes" / "x'; DROP TABLE notes;--" / 'bobby\'s "note".md').write_text(
-        HOSTILE_NOTE, encoding="utf-8"
-    )
-    (root / "notes" / "plain.md").write_text("---\ntitle: Plain\ntags: [plain]\n---\n# Plain\n\nQ::A\n")
-    return root
+def hostile_root(make_kb) -> Path:
+    notes = {
+        "x'; DROP TABLE notes;--/bobby's \"note\".md": HOSTILE_NOTE.encode(),  # bytes: written as they are
+        "plain.md": "---\ntitle: Plain\ntags: [plain]\n---\n# Plain\n\nQ::A\n",
+    }
+    return make_kb(notes).root
 
 
 def test_sql_in_titles_tags_paths_and_cards_is_just_text(hostile_root):
@@ -236,14 +234,10 @@ class Sinks(html.parser.HTMLParser):
 
 
 def build_hostile_site(tmp_path: Path, where: str) -> tuple[Path, list[str], int]:
-    root = tmp_path / "kb"
-    (root / "notes").mkdir(parents=True)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    if (REPO / "site_overrides").exists():
-        shutil.copytree(REPO / "site_overrides", root / "site_overrides")
-    for rel, text in hostile_site_notes(where).items():
-        (root / "notes" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / "notes" / rel).write_text(text, encoding="utf-8")
+    notes = {
+        rel: text.encode() for rel, text in hostile_site_notes(where).items()
+    }  # bytes: written as they are
+    root = write_kb(tmp_path / "kb", notes, site=True).root
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q"],
         cwd=root,
@@ -309,9 +303,7 @@ def test_anki_package_media_names_cannot_write_outside_the_target(tmp_path):
 
     from anki.collection import Collection, ExportAnkiPackageOptions
 
-    root = tmp_path / "kb"
-    (root / "notes").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: A\ndocs_dir: notes\n", encoding="utf-8")
+    root = write_kb(tmp_path / "kb").root
     (tmp_path / "anki").mkdir()
     col = Collection(str(tmp_path / "anki" / "collection.anki2"))
     for deck in ("../../../deck-escape", "..\\..\\deck2", "/abs/deck"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,11 +17,11 @@ from tests.browser_support import (
     PageWatch,
     browser,
     build,
-    make_kb,
     mkdocs_env,
     needs_chromium,
     serve,
 )
+from tests.conftest import write_kb
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -59,8 +58,10 @@ $$
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The shipped notes plus two test notes, with a review database for the stats page, built once."""
-    root = make_kb(tmp_path_factory.mktemp("site"), {"test/hostile.md": HOSTILE, "test/softmax.md": MATH})
-    shutil.copytree(REPO / "notes", root / "notes", dirs_exist_ok=True)
+    kb = write_kb(tmp_path_factory.mktemp("site"), REPO / "notes", site=True)
+    kb.write("test/hostile.md", HOSTILE)
+    kb.write("test/softmax.md", MATH)
+    root = kb.root
     _review_db(root)
     result = build(root)
     assert result.returncode == 0, result.stderr
@@ -257,15 +258,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_dirty_shows_an_edited_note_with_right_backlinks(tmp_path, tab):
+def test_serve_dirty_shows_an_edited_note_with_right_backlinks(make_kb, tab):
     root = make_kb(
-        tmp_path,
         {
             "index.md": "# Home\n\nSee [[Target]].\n",
             "target.md": "# Target\n\nA note others link to.\n",
             "other.md": "# Other\n\nNothing here yet.\n",
         },
-    )
+        site=True,
+    ).root
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],

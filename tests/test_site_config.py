@@ -10,7 +10,7 @@ from mkdocs.exceptions import PluginError
 from kb.config import KnowledgeBase, Settings
 from kb.errors import KbError
 from kb.site.config import SETTING_NAMES, KbPluginConfig, kb_settings
-from tests.browser_support import build, make_kb
+from tests.browser_support import build
 
 SITE_OPTIONS = {
     "quiz_questions": 20,
@@ -110,20 +110,16 @@ def test_an_unknown_option_is_a_warning_naming_it():
     assert warnings == [("new_per_dya", "Unrecognised configuration name: new_per_dya")]
 
 
-def test_build_stops_on_a_bad_option_with_mkdocs_message(tmp_path):
-    root = make_kb(tmp_path, {"index.md": "# Home\n"})
-    yml = (root / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(yml.replace("  - kb:\n", "  - kb:\n      nav_group_size: many\n", 1))
+def test_build_stops_on_a_bad_option_with_mkdocs_message(make_kb):
+    root = make_kb({"index.md": "# Home\n"}, site=True, nav_group_size="many").root
     result = build(root)
     assert result.returncode != 0
     assert "Plugin 'kb' option 'nav_group_size': Expected type: <class 'int'>" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_strict_build_stops_on_a_misspelt_option(tmp_path):
-    root = make_kb(tmp_path, {"index.md": "# Home\n"})
-    yml = (root / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(yml.replace("  - kb:\n", "  - kb:\n      new_per_dya: 5\n", 1))
+def test_strict_build_stops_on_a_misspelt_option(make_kb):
+    root = make_kb({"index.md": "# Home\n"}, site=True, new_per_dya=5).root
     result = build(root)
     assert result.returncode != 0
     assert "Plugin 'kb' option 'new_per_dya': Unrecognised configuration name: new_per_dya" in result.stderr

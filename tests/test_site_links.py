@@ -10,7 +10,7 @@ from mkdocs.structure.files import get_files
 from kb.notes import wikilinks
 from kb.site.links import LinkGraph
 from kb.site.notes import SiteNotes
-from tests.browser_support import make_kb, site_files
+from tests.browser_support import site_files
 
 NOTES = {
     "index.md": "# Home\n\nStart at [[Zettelkasten]] and [[atomic habits]].\n",
@@ -38,8 +38,8 @@ def _rebuild(graph: LinkGraph, config) -> list[str]:
     return graph.changed_pages()
 
 
-def test_backlinks_are_every_other_linking_note_once_by_title(tmp_path):
-    graph, _ = _graph(make_kb(tmp_path, NOTES))
+def test_backlinks_are_every_other_linking_note_once_by_title(make_kb):
+    graph, _ = _graph(make_kb(NOTES).root)
     # "backprop" sorts by its title, case aside, before "Home"; a repeated link counts once
     assert graph.backlinks["books/zettelkasten.md"] == [
         "books/atomic-habits.md",
@@ -51,8 +51,8 @@ def test_backlinks_are_every_other_linking_note_once_by_title(tmp_path):
     assert "ml/backprop.md" not in graph.backlinks and "index.md" not in graph.backlinks
 
 
-def test_the_linked_from_section_lists_sources_relative_to_the_page(tmp_path):
-    graph, _ = _graph(make_kb(tmp_path, NOTES))
+def test_the_linked_from_section_lists_sources_relative_to_the_page(make_kb):
+    graph, _ = _graph(make_kb(NOTES).root)
     section = graph.backlinks_section("books/zettelkasten.md")
     assert section.startswith("## Linked from {#kb-linked-from data-search-exclude}")
     assert section.splitlines()[4:7] == [
@@ -63,8 +63,8 @@ def test_the_linked_from_section_lists_sources_relative_to_the_page(tmp_path):
     assert graph.backlinks_section("ml/backprop.md") is None
 
 
-def test_links_are_written_as_markdown_links_to_the_note_file(tmp_path):
-    graph, _ = _graph(make_kb(tmp_path, NOTES))
+def test_links_are_written_as_markdown_links_to_the_note_file(make_kb):
+    graph, _ = _graph(make_kb(NOTES).root)
     text = "See [[Zettelkasten]] and [[books/atomic-habits#The Four Laws|the laws]]."
     out = graph.links_in_text(text, "ml/backprop.md")
     assert out == (
@@ -74,15 +74,15 @@ def test_links_are_written_as_markdown_links_to_the_note_file(tmp_path):
     assert graph.links_in_text("no links here", "index.md") == "no links here"
 
 
-def test_links_inside_html_get_the_targets_final_url(tmp_path):
-    graph, _ = _graph(make_kb(tmp_path, NOTES))
+def test_links_inside_html_get_the_targets_final_url(make_kb):
+    graph, _ = _graph(make_kb(NOTES).root)
     page_url = graph.notes.files["ml/backprop.md"].url  # ml/backprop/
     out = graph.links_in_text("[[Zettelkasten]] and [[backprop]]", "ml/backprop.md", page_url)
     assert out == "[Zettelkasten](<../../books/zettelkasten/>) and [backprop](<./>)"
 
 
-def test_a_broken_link_shows_as_escaped_text_and_warns_with_its_line(tmp_path, caplog):
-    graph, _ = _graph(make_kb(tmp_path, NOTES))
+def test_a_broken_link_shows_as_escaped_text_and_warns_with_its_line(make_kb, caplog):
+    graph, _ = _graph(make_kb(NOTES).root)
     link = wikilinks.find_links('[[<b onclick="x">Nope</b>]]')[0]
     html = graph.link_markdown("index.md", link)
     assert html.startswith(
@@ -99,14 +99,14 @@ def test_a_broken_link_shows_as_escaped_text_and_warns_with_its_line(tmp_path, c
     ]
 
 
-def test_nothing_changed_on_the_first_build_or_an_unchanged_rebuild(tmp_path):
-    graph, config = _graph(make_kb(tmp_path, NOTES))
+def test_nothing_changed_on_the_first_build_or_an_unchanged_rebuild(make_kb):
+    graph, config = _graph(make_kb(NOTES).root)
     assert graph.changed_pages() == []
     assert _rebuild(graph, config) == []
 
 
-def test_a_new_link_changes_the_linking_note_and_its_target(tmp_path):
-    root = make_kb(tmp_path, NOTES)
+def test_a_new_link_changes_the_linking_note_and_its_target(make_kb):
+    root = make_kb(NOTES).root
     graph, config = _graph(root)
     graph.changed_pages()
     with open(root / "notes" / "ml" / "backprop.md", "a", encoding="utf-8") as fh:
@@ -114,8 +114,8 @@ def test_a_new_link_changes_the_linking_note_and_its_target(tmp_path):
     assert sorted(_rebuild(graph, config)) == ["books/atomic-habits.md", "ml/backprop.md"]
 
 
-def test_a_renamed_title_changes_every_note_that_shows_it(tmp_path):
-    root = make_kb(tmp_path, NOTES)
+def test_a_renamed_title_changes_every_note_that_shows_it(make_kb):
+    root = make_kb(NOTES).root
     graph, config = _graph(root)
     graph.changed_pages()
     path = root / "notes" / "books" / "zettelkasten.md"
@@ -129,8 +129,8 @@ def test_a_renamed_title_changes_every_note_that_shows_it(tmp_path):
     ]
 
 
-def test_a_dirty_rebuild_removes_only_the_output_of_changed_pages(tmp_path):
-    root = make_kb(tmp_path, NOTES)
+def test_a_dirty_rebuild_removes_only_the_output_of_changed_pages(make_kb):
+    root = make_kb(NOTES).root
     graph, config = _graph(root)
     outputs = {}
     for src, file in graph.notes.files.items():

@@ -8,11 +8,12 @@ from mkdocs.structure.nav import get_navigation
 
 from kb.site.navigation import group_long_sections, short_title
 from kb.site.notes import SiteNotes
-from tests.browser_support import build, make_kb, site_files
+from tests.browser_support import build, site_files
+from tests.conftest import write_kb
 
 
 def _nav(tmp_path, notes: dict[str, str]):
-    root = make_kb(tmp_path, notes)
+    root = write_kb(tmp_path, notes).root
     config, files = site_files(root)
     return get_navigation(files, config), files, config
 
@@ -119,10 +120,8 @@ def test_short_title_keeps_short_ones_and_cuts_long_ones_at_a_word_edge():
     assert short_title("Deep Work by Cal N.") == "Deep Work by Cal…"
 
 
-def test_the_built_site_shows_the_groups_in_its_navigation(tmp_path):
-    root = make_kb(tmp_path, {"index.md": "# Home\n", **_folder(5)})
-    yml = (root / "mkdocs.yml").read_text()
-    (root / "mkdocs.yml").write_text(yml.replace("  - kb:\n", "  - kb:\n      nav_group_size: 3\n", 1))
+def test_the_built_site_shows_the_groups_in_its_navigation(make_kb):
+    root = make_kb({"index.md": "# Home\n", **_folder(5)}, site=True, nav_group_size=3).root
     result = build(root)
     assert result.returncode == 0, result.stderr
     page = (root / "site" / "books" / "note-004" / "index.html").read_text(encoding="utf-8")

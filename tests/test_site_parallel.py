@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from kb.site import parallel as site_parallel
-from tests.browser_support import make_kb, mkdocs_env
+from tests.browser_support import mkdocs_env
+from tests.conftest import kb_yml
 
 NOTE = """
 ---
@@ -72,9 +73,7 @@ def _notes(n: int) -> dict[str, str]:
 
 def _build(root: Path, site: str, parallel: bool) -> subprocess.CompletedProcess:
     config = root / f"mkdocs-{site}.yml"
-    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("  - kb:\n", f"  - kb:\n      parallel: {'true' if parallel else 'false'}\n", 1)
-    config.write_text(text + f"site_dir: {site}\n", encoding="utf-8")
+    config.write_text(kb_yml(site=True, parallel=parallel) + f"site_dir: {site}\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "mkdocs", "build", "-v", "-f", str(config)]
     return subprocess.run(cmd, cwd=root, env=mkdocs_env(), capture_output=True, text=True, timeout=600)
 
@@ -88,8 +87,8 @@ def _warnings(stderr: str) -> list[str]:
 
 
 @pytest.mark.skipif(not site_parallel.can_fork(), reason="needs fork and two cores")
-def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path):
-    root = make_kb(tmp_path, _notes(40))
+def test_parallel_build_writes_the_same_bytes_as_a_serial_one(make_kb):
+    root = make_kb(_notes(40), site=True).root
     serial = _build(root, "site-serial", parallel=False)
     parallel = _build(root, "site-parallel", parallel=True)
     assert serial.returncode == 0, serial.stderr
@@ -109,8 +108,8 @@ def test_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path):
 
 
 @pytest.mark.skipif(not site_parallel.can_fork(), reason="needs fork and two cores")
-def test_strict_parallel_build_fails_on_a_broken_link(tmp_path):
-    root = make_kb(tmp_path, _notes(30))
+def test_strict_parallel_build_fails_on_a_broken_link(make_kb):
+    root = make_kb(_notes(30), site=True).root
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-v"]
     result = subprocess.run(cmd, cwd=root, env=mkdocs_env(), capture_output=True, text=True, timeout=600)
     assert result.returncode != 0

@@ -20,7 +20,8 @@ from kb.site.rendering import (
     insert_after_h1,
     line_offset,
 )
-from tests.browser_support import make_kb, site_files
+from tests.browser_support import site_files
+from tests.conftest import write_kb
 
 
 def _header(front_matter: str) -> str:
@@ -52,8 +53,8 @@ def test_the_header_goes_under_the_first_heading_or_else_on_top():
     assert insert_after_h1("# Title", "") == "# Title"
 
 
-def test_line_offset_counts_the_front_matter_whatever_the_line_ends(tmp_path):
-    root = make_kb(tmp_path, {})
+def test_line_offset_counts_the_front_matter_whatever_the_line_ends(make_kb):
+    root = make_kb({}).root
     (root / "notes" / "crlf.md").write_bytes(b"\xef\xbb\xbf---\r\ntitle: A\r\n---\r\n# A\r\n\r\nText\r\n")
     _config, files = site_files(root)
     file = files.get_file_from_path("crlf.md")
@@ -80,7 +81,7 @@ CARDS = "What is a habit?::A routine\n\nWhat is a cue?::A trigger\n"
 
 
 def _renderer(tmp_path, notes: dict[str, str], **options):
-    root = make_kb(tmp_path, notes)
+    root = write_kb(tmp_path, notes).root
     _config, files = site_files(root)
     site_notes = SiteNotes()
     site_notes.configure(Settings(), "notes")
@@ -149,8 +150,8 @@ def test_a_note_with_flashcards_off_shows_its_card_syntax_as_written(tmp_path):
     assert "What is a habit?::A routine" in out and "kb-flashcards" not in out
 
 
-def test_notes_are_read_again_only_when_they_change(tmp_path, caplog):
-    root = make_kb(tmp_path, {"a.md": "# A\n", "b.md": "---\ntitle: [unclosed\n---\n# B\nSee [[A]].\n"})
+def test_notes_are_read_again_only_when_they_change(make_kb, caplog):
+    root = make_kb({"a.md": "# A\n", "b.md": "---\ntitle: [unclosed\n---\n# B\nSee [[A]].\n"}).root
     config, files = site_files(root)
     notes = SiteNotes()
     notes.configure(Settings(), "notes")
@@ -168,8 +169,8 @@ def test_notes_are_read_again_only_when_they_change(tmp_path, caplog):
     assert notes.by_src["a.md"].title == "Renamed" and sorted(notes.by_src) == ["a.md"]
 
 
-def test_note_paths_map_to_pages_and_urls(tmp_path):
-    root = make_kb(tmp_path, {"ml/rnn.md": "# RNN\n", "index.md": "# Home\n"})
+def test_note_paths_map_to_pages_and_urls(make_kb):
+    root = make_kb({"ml/rnn.md": "# RNN\n", "index.md": "# Home\n"}).root
     _config, files = site_files(root)
     notes = SiteNotes()
     notes.configure(Settings(), "notes")

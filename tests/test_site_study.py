@@ -11,7 +11,8 @@ from kb.config import Settings
 from kb.site import quiz as site_quiz
 from kb.site.notes import SiteNotes
 from kb.site.study import QuizOptions, QuizScope, StudyPages, quiz_scopes
-from tests.browser_support import make_kb, site_files
+from tests.browser_support import site_files
+from tests.conftest import write_kb
 
 OPTIONS = QuizOptions(questions=5, min_notes=2, tag_pages=30)
 
@@ -30,7 +31,7 @@ def _site(root):
 
 def _scopes(tmp_path, tag_lists: list[list[str]], options: QuizOptions = OPTIONS) -> list[QuizScope]:
     notes = {f"n{i}.md": _note(f"Note {i}", tags) for i, tags in enumerate(tag_lists)}
-    _config, _files, site_notes = _site(make_kb(tmp_path, notes))
+    _config, _files, site_notes = _site(write_kb(tmp_path, notes).root)
     return quiz_scopes(site_notes, options)
 
 
@@ -71,8 +72,8 @@ NOTES = {
 }
 
 
-def test_without_an_index_every_quiz_page_says_what_to_do(tmp_path):
-    root = make_kb(tmp_path, NOTES)
+def test_without_an_index_every_quiz_page_says_what_to_do(make_kb):
+    root = make_kb(NOTES).root
     files = _add(StudyPages(), root)
     pages = {f.src_uri: f for f in files if f.src_uri.startswith(("study/", "tags.md"))}
     assert sorted(pages) == [
@@ -92,15 +93,15 @@ def test_without_an_index_every_quiz_page_says_what_to_do(tmp_path):
     assert not (root / ".kb").exists()
 
 
-def test_a_page_the_user_wrote_wins(tmp_path):
-    root = make_kb(tmp_path, {**NOTES, "study/stats.md": "# My own stats\n"})
+def test_a_page_the_user_wrote_wins(make_kb):
+    root = make_kb({**NOTES, "study/stats.md": "# My own stats\n"}).root
     files = _add(StudyPages(), root)
     stats = [f for f in files if f.src_uri == "study/stats.md"]
     assert len(stats) == 1 and stats[0].content_string == "# My own stats\n"
 
 
-def test_serve_dirty_rewrites_a_generated_page_only_when_it_changes(tmp_path):
-    root = make_kb(tmp_path, NOTES)
+def test_serve_dirty_rewrites_a_generated_page_only_when_it_changes(make_kb):
+    root = make_kb(NOTES).root
     study = StudyPages()
     study.keep_as_files()
     try:
@@ -118,11 +119,10 @@ def test_serve_dirty_rewrites_a_generated_page_only_when_it_changes(tmp_path):
     assert not study.generated_dir.exists()
 
 
-def test_quizzes_come_from_the_index_and_are_made_again_only_when_it_changes(tmp_path, monkeypatch):
-    root = make_kb(tmp_path, NOTES)
+def test_quizzes_come_from_the_index_and_are_made_again_only_when_it_changes(make_kb, monkeypatch):
+    root = make_kb(NOTES).root
     from kb.cli import cli
 
-    monkeypatch.setenv("KB_ROOT", str(root))
     assert CliRunner().invoke(cli, ["index"], catch_exceptions=False).exit_code == 0
     made = []
     real = site_quiz.quiz_from_index

@@ -11,14 +11,14 @@ from click.testing import CliRunner
 from kb.review import answers as review
 from kb.review.queue import Filters
 from kb.review.stats import compute_stats, due_counts, due_tomorrow
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import add_card, open_conn, review_kb
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def setup(tmp_path, monkeypatch):
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+def setup(make_kb):
+    kb = review_kb(make_kb)
     conn = open_conn(kb)
     for i in range(6):
         add_card(

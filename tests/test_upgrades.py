@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from kb.store.connection import SCHEMA_VERSION, migrations, open_store
+from tests.conftest import write_kb
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures" / "db"
@@ -170,10 +171,7 @@ def test_reviews_survive_the_upgrade_with_their_history(tmp_path):
 @pytest.mark.parametrize("upto", EARLIER, ids=lambda k: NAMES[k - 1])
 def test_kb_command_on_an_old_database_upgrades_quietly(upto, tmp_path):
     """Through the CLI: an old .kb/kb.db is migrated, not rebuilt; no traceback, no warning, old rows kept."""
-    root = tmp_path / "kb"
-    (root / "notes").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: T\ndocs_dir: notes\n", encoding="utf-8")
-    (root / "notes" / "new.md").write_text("---\ntitle: New\n---\n# New\n\nText.\n", encoding="utf-8")
+    root = write_kb(tmp_path / "kb", {"new.md": "---\ntitle: New\n---\n# New\n\nText.\n"}).root
     (root / ".kb").mkdir()
     shutil.copy(FIXTURES / maker.fixture_name(upto, NAMES), root / ".kb" / "kb.db")
     env = {**os.environ, "PYTHONPATH": str(REPO), "KB_ROOT": str(root), "KB_DEVICE": "test"}
