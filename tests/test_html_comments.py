@@ -10,7 +10,7 @@ from kb.cli import cli
 from kb.notes import wikilinks
 from kb.site.links import LinkGraph
 from kb.site.notes import SiteNotes
-from tests.browser_support import make_kb, site_files
+from tests.browser_support import site_files
 
 
 def run(*args):
@@ -30,14 +30,14 @@ def test_links_inside_comments_are_no_links():
     assert (shown.line, shown.start) == (4, 9)  # offsets as in the note itself
 
 
-def test_a_template_comment_makes_no_backlink_on_the_site(tmp_path):
+def test_a_template_comment_makes_no_backlink_on_the_site(make_kb):
     root = make_kb(
-        tmp_path,
         {
             "books/deep-work.md": "# Deep Work\n\nFocus.\n",
             "books/new.md": "# New\n\n## Related notes\n\n<!-- Links to other notes, e.g. [[Deep Work]]. -->\n",
         },
-    )
+        site=True,
+    ).root
     config, files = site_files(root)
     notes = SiteNotes()
     notes.configure(notes.settings, "notes")

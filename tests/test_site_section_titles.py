@@ -6,12 +6,11 @@ from mkdocs.structure.nav import get_navigation
 
 from kb.site.navigation import name_sections
 from kb.site.notes import SiteNotes
-from tests.browser_support import make_kb, site_files
+from tests.browser_support import site_files
 
 
-def test_sections_take_their_index_title_or_keep_an_acronym(tmp_path):
+def test_sections_take_their_index_title_or_keep_an_acronym(make_kb):
     root = make_kb(
-        tmp_path,
         {
             "index.md": "# Home\n",
             "ml/index.md": "---\ntitle: Machine Learning\n---\n# Machine Learning\n",
@@ -20,7 +19,8 @@ def test_sections_take_their_index_title_or_keep_an_acronym(tmp_path):
             "books/deep-work.md": "# Deep Work\n",
             "taxes/index.md": "Notes on taxes, with no title.\n",
         },
-    )
+        site=True,
+    ).root
     config, files = site_files(root)
     notes = SiteNotes()
     notes.configure(notes.settings, "notes")

@@ -36,16 +36,16 @@ def test_math_to_unicode(text, shown):
     assert math_to_unicode(text) == shown
 
 
-def test_the_reviewer_shows_a_cards_math_as_unicode(tmp_path, monkeypatch):
+def test_the_reviewer_shows_a_cards_math_as_unicode(make_kb):
     from rich.console import Console
 
     from kb.review.queue import Queue
     from kb.review.scheduler import Grade
     from kb.review.terminal import TerminalUI
-    from tests.review_helpers import add_card, make_kb, open_conn
+    from tests.review_helpers import add_card, open_conn, review_kb
     from tests.test_review_terminal import T0, _Intervals
 
-    kb = make_kb(tmp_path / "kb", monkeypatch)
+    kb = review_kb(make_kb)
     conn = open_conn(kb)
     add_card(conn, "m1", front=r"What is $1.01^{365}$?", back=r"$\approx 37.8$")
     out = io.StringIO()
