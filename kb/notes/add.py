@@ -182,15 +182,8 @@ def create_exclusive(path: Path, text: str) -> None:
     folder = path.parent
     tmp = None
     try:
-        for _ in range(100):
-            candidate = folder / f".kb-add-{secrets.token_hex(6)}.tmp"
-            try:
-                _write_new(candidate, data)
-            except FileExistsError:
-                continue
-            tmp = candidate
-            break
-        else:
+        tmp = _write_first_free((folder / f".kb-add-{secrets.token_hex(6)}.tmp" for _ in range(100)), data)
+        if tmp is None:
             raise KbError(
                 f"{folder}: cannot find a free temporary file name; remove the .kb-add-*.tmp files there"
             )
@@ -229,6 +222,17 @@ def _write_new(path: Path, data: bytes) -> None:
     except BaseException:
         os.unlink(path)
         raise
+
+
+def _write_first_free(candidates, data: bytes) -> Path | None:
+    """Write ``data`` to the first of ``candidates`` that does not exist yet (created exclusively); None if all do."""
+    for candidate in candidates:
+        try:
+            _write_new(candidate, data)
+        except FileExistsError:
+            continue
+        return candidate
+    return None
 
 
 class NoteExists(KbError):
@@ -278,12 +282,9 @@ def keep_draft(folder: Path, slug: str, data: bytes) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for n in range(1000):
-            draft = folder / f"{slug}-{stamp}{'-' + str(n) if n else ''}.md"
-            try:
-                _write_new(draft, data)
-            except FileExistsError:
-                continue
+        names = (folder / f"{slug}-{stamp}{'-' + str(n) if n else ''}.md" for n in range(1000))
+        draft = _write_first_free(names, data)
+        if draft is not None:
             return draft
     except OSError as exc:
         raise KbError(f"{folder}: cannot save a draft ({exc.strerror})") from None
