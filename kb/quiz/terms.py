@@ -2,7 +2,8 @@
 
 Built from the ``cards`` table as the card extractor fills it. A card whose front already gives its back away offers
 no question; a key point or definition offers its term as a blank; a cloze card offers its own deletion; a sentence
-with a bold term offers its most salient term (see :mod:`kb.quiz.salience`).
+with a bold term offers its most salient term, picked by the card generator's term picker
+(:func:`kb.cards.salience.salient_span`: one picker for cards and quizzes).
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.markdown import ANKI_CLOZE_RE, MATH_RE, STRONG_RE, plain_text, strong_text
+from kb.markdown import ANKI_CLOZE_RE, MASK, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
 from kb.quiz.model import BLANK, CardRow
-from kb.quiz.salience import clean_term, salient_terms, valid_term
-from kb.quiz.words import content_words, is_termlike, normalise
+from kb.quiz.words import clean_term, content_words, is_termlike, normalise, valid_term
 
 # Where a blank goes while a prompt is built: a character no note holds, replaced by BLANK at the end.
 _MARK = "\x00"
@@ -242,16 +242,34 @@ def blank_sentence(raw: str, lead: str = "") -> BlankedSentence | None:
     """The sentence with its most salient term blanked, every other occurrence of the term blanked too."""
     if _MARK in raw:
         return None
-    sentence = plain_text(raw)
-    for term in salient_terms(raw):
-        prompt = plain_text(raw[: term.start] + _MARK + raw[term.end :])
-        prompt = blank_occurrences(prompt, term.text).replace(_MARK, BLANK)
-        if normalise(term.text) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
-            continue
-        if normalise(term.text) in normalise(lead):
-            continue
-        return BlankedSentence(prompt=prompt, answer=term.text, sentence=sentence, lead=lead)
-    return None
+    from kb.cards.salience import TermWeights, salient_span
+    from kb.markdown import mask_spans
+
+    masked = mask_spans(WIKILINK_RE.sub(lambda m: MASK * len(m.group(0)), raw))[0]
+    span = salient_span(raw, TermWeights(raw), masked)
+    if span is None:
+        return None
+    term = clean_term(raw[span[0] : span[1]])
+    if not valid_term(term) or cuts_a_token(raw, span[0], span[1]):
+        return None
+    prompt = plain_text(raw[: span[0]] + _MARK + raw[span[1] :])
+    prompt = blank_occurrences(prompt, term).replace(_MARK, BLANK)
+    if normalise(term) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
+        return None
+    if normalise(term) in normalise(lead):
+        return None
+    return BlankedSentence(prompt=prompt, answer=term, sentence=plain_text(raw), lead=lead)
+
+
+_TOKEN_CHARS = frozenset("$€£%")
+
+
+def cuts_a_token(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` cuts a number or a word in two (``6`` of ``6.2%``, ``$`` left out of ``$7``)."""
+    before, after = text[start - 1 : start], text[end : end + 2]
+    if before.isalnum() or before in _TOKEN_CHARS or after[:1].isalnum() or after[:1] in _TOKEN_CHARS:
+        return True
+    return after[:1] in ".,/" and after[1:2].isdigit() and text[end - 1 : end].isdigit()
 
 
 def blank_occurrences(text: str, term: str) -> str:

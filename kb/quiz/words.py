@@ -51,6 +51,30 @@ def content_words(text: str) -> set[str]:
     return {t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
 
 
+MARKUP_CHARS = set("*_=[]{}<>$`|#~^\\")
+
+
+def valid_term(term: str, max_words: int = 6) -> bool:
+    """Whether ``term`` can be a blank: a few real words, not only stop words, no markup left in it."""
+    term = term.strip()
+    if not term or len(term) > 10 * max_words or any(c in MARKUP_CHARS for c in term):
+        return False
+    words = tokens(term)
+    if not words or len(words) > max_words:
+        return False
+    if all(w in STOP_WORDS for w in words):
+        return False
+    return any(c.isalnum() for c in term)
+
+
+def clean_term(term: str) -> str:
+    """A term as plain text without the punctuation around it (and without unbalanced parentheses)."""
+    term = plain_text(term).strip(" \t.,;:!?\"'")
+    if term.count("(") != term.count(")"):
+        term = term.strip("()").strip()
+    return term
+
+
 def is_termlike(text: str) -> bool:
     """A short phrase rather than a sentence: it takes other terms as distractors, not other sentences."""
     return len(text.split()) <= 6 and not _SENTENCE_END_RE.search(text.strip())
