@@ -383,10 +383,12 @@ def test_mcq_has_four_distinct_options_one_right(kb_conn):
     for seed in range(10):
         mcqs += [q for q in generate_quiz(conn, n=17, kinds=["mcq"], seed=seed).questions]
     assert mcqs
+    assert sum(len(q.options) == 4 for q in mcqs) * 2 > len(mcqs)
     for q in mcqs:
-        assert len(q.options) == 4, q
+        assert len(q.options) in (3, 4), q
+        assert len(q.options) == 4 or q.notices, q
         keys = [normalise(o) for o in q.options]
-        assert len(set(keys)) == 4
+        assert len(set(keys)) == len(keys)
         assert q.options[q.answer] == q.answer_text
         assert keys.count(normalise(q.answer_text)) == 1
 
@@ -485,11 +487,9 @@ What does BM25 rank?::Documents for a query
     assert 1 <= len(quiz.questions) <= 2
     assert any("instead of 10" in n for n in quiz.notices)
     assert any("only 2 card(s)" in n for n in quiz.notices)
-    mcqs = [q for q in quiz.questions if q.kind == QuestionKind.MCQ]
-    assert mcqs
-    for q in mcqs:
-        assert len(q.options) == 2
-        assert any("only 2 options" in n for n in q.notices)
+    # Two cards give each question one wrong answer at most: too few for multiple choice, asked another way
+    assert not [q for q in quiz.questions if q.kind == QuestionKind.MCQ]
+    assert any(n.startswith("no mcq questions") for n in quiz.notices)
 
 
 def test_a_single_card_quiz_works_without_multiple_choice(tmp_path):

@@ -88,10 +88,16 @@ def test_multiple_choice_falls_back_to_the_blank_when_the_answer_has_no_rivals()
 
 
 def test_fewer_than_four_options_say_so():
-    cards = capitals()[:2]
+    cards = capitals()[:3]
     q = multiple_choice(FakeCorpus({"notes/capitals.md": cards}), cards[0], random.Random(0))
-    assert q is not None and len(q.options) == 2
-    assert q.notices == ("only 2 options: no other plausible answers in the note, its tags or the corpus",)
+    assert q is not None and len(q.options) == 3
+    assert q.notices == ("only 3 options: no other plausible answers of this kind in the quiz's scope",)
+
+
+def test_one_distractor_is_too_few_for_a_multiple_choice_question():
+    """A two-option question is a coin toss: the card is asked another way."""
+    cards = capitals()[:2]
+    assert multiple_choice(FakeCorpus({"notes/capitals.md": cards}), cards[0], random.Random(0)) is None
 
 
 def test_no_multiple_choice_without_any_distractor():

@@ -12,7 +12,8 @@
 - ``command``: a command line or a code token: starts with a known command word (``git``, ``pip``, ``python``,
   ``kb``...) or holds code syntax (``--flag``, ``HEAD~1``, ``refs/heads``, ``@{1}``, ``file.py``, ``a_b``, ``f()``);
 - ``name``: a proper name, a person, place, organisation or work: every word capitalised (``Daniel Kahneman``,
-  ``Costco``, ``SECURE 2.0``) or an acronym (``FICA``, ``HSA``). Persons and organisations are not told apart (that
+  ``Costco``, ``SECURE 2.0``, ``Roth IRAs``) or an acronym (``FICA``, ``HSA``); a lower-case phrase ending in an
+  acronym (``bidirectional RNN``) is a term. Persons and organisations are not told apart (that
   would take a list of names or a tagger); a name is offered other names;
 - ``term``: a lower-case noun phrase of one to five words (``catch-up contribution``, ``loss aversion``);
 - ``phrase``: anything longer: a clause or a sentence.
@@ -40,6 +41,7 @@ AMOUNT, PERCENT, DATE, NUMBER, FORMULA, COMMAND, NAME, TERM, PHRASE = (
     "term",
     "phrase",
 )
+NUMERIC_KINDS = frozenset((AMOUNT, PERCENT, DATE, NUMBER))
 KINDS = (AMOUNT, PERCENT, DATE, NUMBER, FORMULA, COMMAND, NAME, TERM, PHRASE)
 
 _MONTHS = (
@@ -107,7 +109,7 @@ def answer_kind(text: str) -> str:
             return NUMBER
     if len(words) > _TERM_WORDS:
         return PHRASE
-    if _ACRONYM_RE.match(words[-1]) or all(_NAME_WORD_RE.match(w) for w in words) and text[:1].isupper():
+    if text[:1].isupper() and all(_NAME_WORD_RE.match(w) for w in words):
         return NAME
     return TERM
 
@@ -117,7 +119,7 @@ def answer_form(text: str) -> str:
     words = text.strip().split()
     if not words or len(words) > _TERM_WORDS:
         return "other"
-    last = words[-1].strip(".,;:!?\"'()")
+    last = re.split(r"[-/]", words[-1].strip(".,;:!?\"'()"))[-1]
     low = last.lower()
     if not low.isalpha() or len(low) < 3:
         return "other"

@@ -55,7 +55,15 @@ class AskableCard:
     Computed lazily: most cards of a quiz are only read for their answers, as distractors of other questions.
     """
 
-    __slots__ = ("card", "_front_plain", "_statement", "_question_and_answer", "_blank_and_terms", "_terms")
+    __slots__ = (
+        "card",
+        "_front_plain",
+        "_statement",
+        "_question_and_answer",
+        "_blank_and_terms",
+        "_terms",
+        "_spans",
+    )
 
     def __init__(self, card: CardRow):
         self.card = card
@@ -64,6 +72,7 @@ class AskableCard:
         self._question_and_answer: QuestionAndAnswer | None = None
         self._blank_and_terms: BlankAndTerms | None = None
         self._terms: tuple[str, ...] | None = None
+        self._spans: tuple[str, ...] | None = None
 
     @property
     def front_plain(self) -> str:
@@ -103,6 +112,14 @@ class AskableCard:
                 self.card, self.front_plain, self.statement, self.answer, scan=False
             ).terms
         return self._terms
+
+    @property
+    def spans(self) -> tuple[str, ...]:
+        """Other answers the card's text holds, for distractors of their kind: its numbers, amounts and dates, its
+        names, its code, and the deletion kb generated for it. Distractors keep only those of the key's kind."""
+        if self._spans is None:
+            self._spans = typed_spans(self.card)
+        return self._spans
 
     def _qa(self) -> QuestionAndAnswer:
         if self._question_and_answer is None:
@@ -182,6 +199,33 @@ def _cloze_blank_and_terms(card: CardRow, back_plain: str, terms: list[str]) -> 
             if not card.generated:
                 terms.insert(0, term)
     return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
+
+
+_NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|¾)?(?![\w.]\w)")
+_NAME_SPAN_RE = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|and|the|for|de|van|von)[ \t]+)?[A-Z][\w'’-]*)*"
+)
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|\(\s*)$")
+
+
+def typed_spans(card: CardRow) -> tuple[str, ...]:
+    """Numbers (with their currency or percent sign), capitalised names not starting a sentence, code spans and a
+    generated deletion of a card's back: answers of their own kind for other questions."""
+    raw = card.back
+    spans: list[str] = []
+    if card.kind == "cloze" and card.generated:
+        found = cloze_blank(card)
+        if found is not None:
+            spans.append(clean_term(found.deleted))
+    from kb.markdown import CODE_RE
+
+    spans += [m.group(0).strip("`").strip() for m in CODE_RE.finditer(raw)]
+    text = plain_text(raw)
+    spans += [m.group(0).rstrip(",.") for m in _NUMBER_SPAN_RE.finditer(text)]
+    for m in _NAME_SPAN_RE.finditer(text):
+        if not _SENTENCE_START_RE.search(text[: m.start()]):
+            spans.append(m.group(0))
+    return tuple(dict.fromkeys(s for s in spans if s and len(s) <= 60))
 
 
 def emphasised_terms(raw: str) -> tuple[str, ...]:
