@@ -23,7 +23,7 @@ class FakeCorpus:
     def tags(self, note: str) -> tuple[str, ...]:
         return self.note_tags.get(note, ())
 
-    def similar_notes(self, note, words, *, tags, limit=8):
+    def similar_notes(self, note, words, *, tags, note_type=None, limit=8):
         self.similar_calls.append((note, tags))
         others = [n for n in self.notes if n != note]
         if tags is None:

@@ -8,8 +8,14 @@ import random
 from kb.markdown import ANKI_CLOZE_RE, plain_text
 from kb.quiz.kinds import build_question, fill_in_the_blank, multiple_choice, neutral_article, true_or_false
 from kb.quiz.model import BLANK, CardRow, QuestionKind
-from kb.quiz.salience import salient_terms
-from kb.quiz.terms import AskableCard, blank_occurrences, emphasised_terms, question_text, reveals
+from kb.quiz.terms import (
+    AskableCard,
+    blank_occurrences,
+    blank_sentence,
+    emphasised_terms,
+    question_text,
+    reveals,
+)
 from tests.test_quiz_distractors import FakeCorpus, capitals, card
 
 NOTE = "notes/ml.md"
@@ -82,10 +88,16 @@ def test_multiple_choice_falls_back_to_the_blank_when_the_answer_has_no_rivals()
 
 
 def test_fewer_than_four_options_say_so():
-    cards = capitals()[:2]
+    cards = capitals()[:3]
     q = multiple_choice(FakeCorpus({"notes/capitals.md": cards}), cards[0], random.Random(0))
-    assert q is not None and len(q.options) == 2
-    assert q.notices == ("only 2 options: no other plausible answers in the note, its tags or the corpus",)
+    assert q is not None and len(q.options) == 3
+    assert q.notices == ("only 3 options: no other plausible answers of this kind in the quiz's scope",)
+
+
+def test_one_distractor_is_too_few_for_a_multiple_choice_question():
+    """A two-option question is a coin toss: the card is asked another way."""
+    cards = capitals()[:2]
+    assert multiple_choice(FakeCorpus({"notes/capitals.md": cards}), cards[0], random.Random(0)) is None
 
 
 def test_no_multiple_choice_without_any_distractor():
@@ -240,15 +252,19 @@ def test_blanking_hides_plurals_but_not_longer_words():
     assert marked == "\x00 and \x00, a \x00; taxonomy"
 
 
-def test_salient_terms_rank_bold_then_names_acronyms_numbers_and_long_words():
-    terms = salient_terms("The **hidden state** of an RNN, by Jeffrey Elman in 1990, uses backpropagation.")
-    assert [t.text for t in terms] == ["hidden state", "Jeffrey Elman", "RNN", "1990", "backpropagation"]
-    assert terms[0].start == 4 and terms[0].end == 20  # the span covers the bold markup
+def test_the_quiz_blanks_what_the_card_generators_term_picker_picks():
+    """One term picker (kb.cards.salience) for generated cards and quiz blanks: a bold term first."""
+    from kb.cards.salience import salient_term
+
+    sentence = "The **hidden state** of an RNN, by Jeffrey Elman in 1990, uses backpropagation."
+    blank = blank_sentence(sentence)
+    assert blank.answer == "hidden state" == salient_term(sentence)
+    assert blank.prompt == f"The {BLANK} of an RNN, by Jeffrey Elman in 1990, uses backpropagation."
 
 
-def test_salient_terms_never_come_from_math_code_or_links():
-    terms = salient_terms("We use $x_t$ and `codeword` and [[Some Link]] with reasonable care.")
-    assert [t.text for t in terms] == ["reasonable"]
+def test_quiz_blanks_never_come_from_math_code_or_links():
+    blank = blank_sentence("We use $x_t$ and `codeword` and [[Some Link]] with reasonable care.")
+    assert blank is None or blank.answer not in ("x_t", "codeword", "Some Link", "Some", "Link")
 
 
 def test_the_one_cloze_pattern_reads_number_text_and_hint():

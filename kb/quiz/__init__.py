@@ -1,6 +1,6 @@
 """Quizzes: multiple-choice, fill-in-the-blank and true/false questions written from a scope's cards, and results.
 
-Modules, from the bottom up (Markdown rules come from ``kb.markdown``): ``words`` (tokens, normalised forms, stop words), ``salience`` (the term picker), ``matching`` (lenient comparison of
+Modules, from the bottom up (Markdown rules come from ``kb.markdown``): ``words`` (tokens, normalised forms, stop words, what makes a term), ``matching`` (lenient comparison of
 typed answers), ``model`` (Scope, CardRow, Question, Quiz, QuestionKind), ``terms`` (what one card can be asked),
 ``corpus`` (the cards, tags and similar notes read from the store), ``distractors``, ``kinds`` (the three question
 builders), ``generate`` (``generate_quiz``), ``grading`` (``grade``), ``store`` (results in the database) and

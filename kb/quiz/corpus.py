@@ -68,8 +68,9 @@ def scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
 class Corpus:
     """Every note's askable cards, tags and similar notes, read on demand and kept for the quiz being built."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, scope: Scope | None = None):
         self.conn = conn
+        self.scope = scope  # the quiz's scope: distractors are drawn from it (kb.quiz.distractors)
         self._cards: dict[str, list[AskableCard]] = {}
         self._tags: dict[str, tuple[str, ...]] = {}
         self._similar: dict[tuple, list[str]] = {}
@@ -100,17 +101,24 @@ class Corpus:
         return cached
 
     def similar_notes(
-        self, note: str, words: Sequence[str], *, tags: tuple[str, ...] | None, limit: int = 8
+        self,
+        note: str,
+        words: Sequence[str],
+        *,
+        tags: tuple[str, ...] | None,
+        note_type: str | None = None,
+        limit: int = 8,
     ) -> list[str]:
-        """Notes most like ``words`` by the FTS5 index (bm25), optionally only those sharing one of ``tags``."""
-        key = (note, tuple(words), tags)
+        """Notes most like ``words`` by the FTS5 index (bm25), optionally only those sharing one of ``tags`` and
+        of the type ``note_type``."""
+        key = (note, tuple(words), tags, note_type)
         found = self._similar.get(key)
         if found is None:
-            found = self._similar[key] = self._find_similar(note, words, tags, limit)
+            found = self._similar[key] = self._find_similar(note, words, tags, note_type, limit)
         return found
 
     def _find_similar(
-        self, note: str, words: Sequence[str], tags: tuple[str, ...] | None, limit: int
+        self, note: str, words: Sequence[str], tags: tuple[str, ...] | None, note_type: str | None, limit: int
     ) -> list[str]:
         if tags is not None and not tags:
             return []
@@ -119,6 +127,9 @@ class Corpus:
             tag_filter = (
                 f" AND path IN (SELECT note FROM note_tags WHERE tag IN ({','.join('?' * len(tags))}))"
             )
+        if note_type:
+            tag_filter += " AND path IN (SELECT path FROM notes WHERE type = ?)"
+            tags = (*(tags or ()), note_type)
         found: list[str] = []
         if words:
             match = " OR ".join(f'"{w}"' for w in words)

@@ -1,20 +1,23 @@
-"""Distractors: plausible wrong answers for a question, drawn from the notes.
+"""Distractors: plausible wrong answers for a question, drawn from the quiz's own scope.
 
-From the same note first, then notes sharing a tag, then the corpus (the notes' FTS5 index finds the similar notes),
-ranked by word overlap with the question and answer, closeness in length and the same card kind. A distractor has the
-answer's form (a term for a term, a number with the same unit for a number); none equals the answer after
-normalising, none mentions everything the question is about, and no two are equal or nearly so.
+From the same note first, then the rest of the quiz's scope (for a quiz over everything: notes sharing a tag, then
+the corpus; the notes' FTS5 index finds the similar notes), ranked by word overlap with the question and answer,
+closeness in length and the same card kind. A term's distractor is of its kind and grammatical number (a number for
+a number, a name for a name, a command for a command: :mod:`kb.quiz.answerkind`) and never comes from a card stating
+the same fact; none equals the answer after normalising, sits inside it or holds it, or is its initials; none mentions
+everything the question is about, none repeats the word beside the blank, and no two are equal or nearly so.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from kb.quiz.answerkind import NUMERIC_KINDS, answer_kind, same_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.model import MAX_OPTION_CHARS, CardRow
+from kb.quiz.model import BLANK, MAX_OPTION_CHARS, CardRow
 from kb.quiz.terms import AskableCard
-from kb.quiz.words import content_words, is_termlike, normalise
+from kb.quiz.words import STOP_WORDS, content_words, fold_plural, is_termlike, normalise
 
 _UNITS = frozenset("%$€£¥")
 _FRACTION_RE = re.compile(r"\d[.,]\d")
@@ -23,6 +26,8 @@ _NUMBER_IN_TEXT_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _NUMBER_CHANGES = ((2, 0), (0.5, 0), (1, 1), (1, -1), (3, 0), (1.5, 0))
 # Two sentences sharing more of their words than this say nearly the same thing.
 _NEAR_DUPLICATE_OVERLAP = 0.6
+# A card sharing this much of its words with the question states much the same fact: none of its terms is offered.
+_SAME_FACT_OVERLAP = 0.5
 # Words of the question and answer given to the full-text search for similar notes.
 _SEARCH_WORDS = 8
 
@@ -54,15 +59,28 @@ def shape_ok(answer: str, candidate: str, *, term: bool) -> bool:
     return 0.4 <= lc / max(la, 1) <= 2.5
 
 
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w not in STOP_WORDS)
+
+
 def same_thing(a: str, b: str, *, term: bool) -> bool:
-    """Whether two answers would both be right: equal once normalised, or (terms) one inside the other."""
+    """Whether two answers would both be right: equal once normalised, or (terms) one inside the other, plurals
+    folded ("Credits" beside "Tax credit"), or one the other's initials ("HSA" beside "health savings account")."""
     na, nb = normalise(a), normalise(b)
     if na == nb or not nb:
         return True
-    if term:
-        # "hidden state" vs "hidden state vector": both would be right.
-        return f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
-    return False
+    if not term:
+        return False
+    fa = " ".join(fold_plural(w) for w in na.split())
+    fb = " ".join(fold_plural(w) for w in nb.split())
+    if fa == fb or f" {fa} " in f" {fb} " or f" {fb} " in f" {fa} ":
+        return True
+    wa, wb = fa.split(), fb.split()
+    if wa[-1] == wb[-1] and len(wa) > 1 and len(wb) > 1:  # "SE tax" beside "self-employment tax"
+        wa, wb = wa[:-1], wb[:-1]
+    if len(wa) == 1 and len(wb) >= 2 and wa[0] == _initials(wb):
+        return True
+    return len(wb) == 1 and len(wa) >= 2 and wb[0] == _initials(wa)
 
 
 def number_variants(answer: str) -> list[str]:
@@ -94,26 +112,43 @@ def number_variants(answer: str) -> list[str]:
 def pick_distractors(
     corpus: Corpus, askable: AskableCard, *, answer: str, question: str, term: bool, want: int
 ) -> list[str]:
-    """Up to ``want`` plausible wrong answers: same note, then same tag, then corpus, most similar first.
+    """Up to ``want`` plausible wrong answers: the note, then the rest of the quiz's scope, most similar first.
 
-    ``term``: the answer is a short term (other terms are its distractors), not a sentence (other answers are).
-    Strict candidates (the answer's shape) are tried in every tier before any loose one.
+    ``term``: the answer is a short term (other terms of its kind are its distractors), not a sentence (other
+    answers are). A term is offered only terms of its kind and grammatical number (:mod:`kb.quiz.answerkind`); a
+    number, amount, percentage or date also its own variants (73 -> 74) before notes further away. The quiz's scope
+    bounds the search: a one-note quiz draws only on its note, a tag's or type's quiz on the notes of that tag or
+    type, a quiz over everything on the note, then notes sharing one of its tags, then the knowledge base.
     """
     search = _DistractorSearch(askable.card, answer=answer, question=question, term=term, want=want)
     note = askable.card.note
-    for strict in (True, False):
-        if not strict and term and _has_digit(answer):
-            search.add_number_variants()
+    tiers = _scope_tiers(corpus, note, search.search_words)
+    for strict in (True, False) if not term else (True,):
         search.take(corpus, [note], strict=strict)
-        if search.wanting:
-            search.take(
-                corpus, corpus.similar_notes(note, search.search_words, tags=corpus.tags(note)), strict=strict
-            )
-        if search.wanting:
-            search.take(corpus, corpus.similar_notes(note, search.search_words, tags=None), strict=strict)
+        if search.numeric:
+            search.add_number_variants()
+        for notes in tiers:
+            if not search.wanting:
+                break
+            search.take(corpus, notes(), strict=strict)
         if not search.wanting:
             break
     return search.chosen
+
+
+def _scope_tiers(corpus: Corpus, note: str, words: list[str]) -> list[Callable[[], list[str]]]:
+    """The notes searched after the question's own, nearest first, never outside the quiz's scope (as calls: the
+    full-text searches run only when the nearer notes did not give enough)."""
+    scope = getattr(corpus, "scope", None)
+    if scope is not None and scope.note:
+        return []
+    if scope is not None and (scope.tag or scope.type):
+        tags = (scope.tag,) if scope.tag else None
+        return [lambda: corpus.similar_notes(note, words, tags=tags, note_type=scope.type)]
+    return [
+        lambda: corpus.similar_notes(note, words, tags=corpus.tags(note)),
+        lambda: corpus.similar_notes(note, words, tags=None),
+    ]
 
 
 class _DistractorSearch:
@@ -124,6 +159,8 @@ class _DistractorSearch:
         self.answer = answer
         self.term = term
         self.want = want
+        self.kind = answer_kind(answer)
+        self.numeric = term and self.kind in NUMERIC_KINDS
         self.chosen: list[str] = []
         self.seen = {normalise(answer)}
         self.words = content_words(question + " " + answer)
@@ -131,6 +168,9 @@ class _DistractorSearch:
         # What the question is about: a wrong answer that mentions all of it is likely another true fact about it.
         self.subject = content_words(question) - content_words(answer)
         self.asked = f" {normalise(question)} "
+        # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
+        before, _, after = question.partition(BLANK)
+        self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
 
     @property
     def wanting(self) -> bool:
@@ -149,34 +189,43 @@ class _DistractorSearch:
         if other.card.id == card.id or (card.sibling and other.card.sibling == card.sibling):
             return []
         if self.term:
-            return list(other.terms)
+            if word_overlap(other.statement, " ".join(self.words)) >= _SAME_FACT_OVERLAP:
+                return []  # a card stating the same fact: its terms may well be right here too
+            return list(other.terms) + list(other.spans)
         # Answers to other questions first; statements (key points, cloze sentences) only when those run out.
         text = other.answer if strict else (other.answer or other.statement)
         return [text] if text and not is_termlike(text) else []
 
+    def acceptable(self, text: str, strict: bool) -> bool:
+        answer, term = self.answer, self.term
+        if len(text) > MAX_OPTION_CHARS or same_thing(answer, text, term=term):
+            return False
+        if self.subject and self.subject <= content_words(text):
+            return False
+        if not term:
+            return not strict or shape_ok(answer, text, term=False)
+        if f" {normalise(text)} " in self.asked:
+            return False  # a term the question itself shows is plainly not what it hides
+        if not same_kind(answer, text) or not shape_ok(answer, text, term=True):
+            return False
+        words = normalise(text).split()
+        before, after = self.neighbours
+        return not (words and (fold_plural(words[-1]) == after or fold_plural(words[0]) == before))
+
     def ranked(self, corpus: Corpus, notes: Iterable[str], strict: bool) -> list[str]:
         """The acceptable candidates of ``notes``, best first (ties in the notes' order)."""
-        answer, term, words, subject = self.answer, self.term, self.words, self.subject
-        answer_has_digit = _has_digit(answer)
+        answer, words = self.answer, self.words
         scored: list[tuple[float, str]] = []
         for note in notes:
             for other in corpus.cards(note):
                 for text in self.stock(other, strict):
-                    if len(text) > MAX_OPTION_CHARS or same_thing(answer, text, term=term):
+                    if not self.acceptable(text, strict):
                         continue
                     cw = content_words(text)
-                    if subject and subject <= cw:
-                        continue
-                    if term and f" {normalise(text)} " in self.asked:
-                        continue  # a term the question itself shows is plainly not what it hides
-                    if strict and not shape_ok(answer, text, term=term):
-                        continue
-                    if term and answer_has_digit != _has_digit(text):
-                        continue  # never a word where a number is asked, or the reverse
                     overlap = len(words & cw) / (len(words | cw) or 1)
                     length = min(len(text), len(answer)) / max(len(text), len(answer), 1)
-                    same_kind = 0.3 if other.card.kind == self.card.kind else 0.0
-                    scored.append((overlap + 0.5 * length + same_kind, text))
+                    same_card_kind = 0.3 if other.card.kind == self.card.kind else 0.0
+                    scored.append((overlap + 0.5 * length + same_card_kind, text))
         scored.sort(key=lambda s: -s[0])  # stable: equal scores keep the notes' order
         return [text for _score, text in scored]
 
@@ -196,3 +245,10 @@ class _DistractorSearch:
                 continue  # two options saying nearly the same thing: one of them is right or both are wrong
             self.seen.add(key)
             self.chosen.append(text)
+
+
+def _edge_word(text: str, *, last: bool) -> str:
+    words = normalise(text).split()
+    if not words:
+        return ""
+    return fold_plural(words[-1] if last else words[0])

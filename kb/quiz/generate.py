@@ -67,7 +67,7 @@ def generate_quiz(
             "(see `kb check`), or widen the scope"
         )
     mix = _KindMix(kind_list, n, rng)
-    questions = _ask_cards(Corpus(conn), scope_notes(conn, scope), mix, n, rng)
+    questions = _ask_cards(Corpus(conn, scope), scope_notes(conn, scope), mix, n, rng)
     if not questions:
         raise KbError(
             f"quiz: none of the {in_scope} card(s) in {scope.label()} can make a {mix} question; "

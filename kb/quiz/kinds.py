@@ -16,20 +16,30 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from kb.quiz.answerkind import FORMULA, NAME, PHRASE, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import pick_distractors
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import AskableCard, BlankedSentence
-from kb.quiz.words import is_termlike
+from kb.quiz.words import is_termlike, normalise
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
 _LEADING_BLANK_RE = re.compile(r"^" + re.escape(BLANK))
+# A multiple-choice question needs at least this many wrong options; with fewer it is not asked.
+MIN_DISTRACTORS = 2
+# A single word in this many of a note's cards is the note's everyday vocabulary, not a fact to recall.
+_COMMON_IN_NOTE = 3
+# A fill-in answer longer than this is not typeable: the card is asked another way.
+MAX_TYPED_WORDS = 3
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 
 
 def build_question(
     kind: QuestionKind, corpus: Corpus, askable: AskableCard, rng: random.Random
 ) -> Question | None:
     """A question of ``kind`` from the card, or None when the card cannot make one."""
+    if trivial_blank(corpus, askable):
+        return None
     if kind == QuestionKind.MCQ:
         return multiple_choice(corpus, askable, rng)
     if kind == QuestionKind.CLOZE:
@@ -42,6 +52,30 @@ def _question(kind: QuestionKind, askable: AskableCard, **fields) -> Question:
     return Question(
         kind=kind, card_id=card.id, note=card.note, line=card.line, context=card.context, **fields
     )
+
+
+def trivial_blank(corpus: Corpus, askable: AskableCard) -> bool:
+    """Whether a card's only question is a blank kb chose that hides one of its note's everyday words: a single
+    lower-case word that this many of the note's cards also use ("commits" in a note on rebasing) answers nothing.
+    A blank the user wrote (a cloze, a bold term) is always asked."""
+    card = askable.card
+    if not card.generated or askable.question:
+        return False
+    blank = askable.blank
+    if blank is None or " " in blank.answer or not blank.answer.islower():
+        return False
+    word = normalise(blank.answer)
+    uses = sum(f" {word}" in f" {normalise(other.statement)}" for other in corpus.cards(card.note))
+    return uses >= _COMMON_IN_NOTE
+
+
+def fit_case(answer: str, other: str) -> str:
+    """``other`` with the first-letter case of ``answer``, or the one capitalised option gives itself away; a
+    name's or an acronym's case is its own ("Costco", "HSA") and is kept."""
+    if not other[1:2].islower() or answer_kind(other) == NAME or answer_kind(answer) == NAME:
+        return other
+    fix = str.lower if answer[:1].islower() else str.upper
+    return fix(other[:1]) + other[1:]
 
 
 def _has_short_answer(askable: AskableCard) -> bool:
@@ -78,22 +112,22 @@ def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
 
 
 def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Question | None:
+    """Four options when the scope has three good distractors, three with a notice; fewer and the card makes no
+    multiple-choice question (the quiz asks it as a blank to fill in, or another card)."""
     for attempt in _choice_attempts(askable):
         answer = attempt.answer
         wrong = pick_distractors(
             corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
         )
-        if not wrong:
+        if len(wrong) < MIN_DISTRACTORS:
             continue
         notices = []
         if len(wrong) < MAX_OPTIONS - 1:
             notices.append(
-                f"only {len(wrong) + 1} options: no other plausible answers in the note, its tags or the corpus"
+                f"only {len(wrong) + 1} options: no other plausible answers of this kind in the quiz's scope"
             )
         if attempt.term:
-            # Match the answer's first-letter case, or the one capitalised option gives itself away.
-            fix = str.lower if answer[:1].islower() else str.upper
-            wrong = [fix(w[:1]) + w[1:] if w[1:2].islower() else w for w in wrong]
+            wrong = [fit_case(answer, w) for w in wrong]
         options = [answer, *wrong]
         rng.shuffle(options)
         return _question(
@@ -113,9 +147,14 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
 # Fill in the blank
 
 
+def typeable(answer: str) -> bool:
+    """A short answer a learner can type: a few words, no formula, not a clause."""
+    return len(answer.split()) <= MAX_TYPED_WORDS and answer_kind(answer) not in (FORMULA, PHRASE)
+
+
 def fill_in_the_blank(askable: AskableCard) -> Question | None:
     blank = askable.blank
-    if blank is None:
+    if blank is None or not typeable(blank.answer):
         return None
     return _question(
         QuestionKind.CLOZE,
@@ -131,16 +170,33 @@ def fill_in_the_blank(askable: AskableCard) -> Question | None:
 # True or false
 
 
-def _fill_blank(blank: BlankedSentence, filler: str) -> str:
-    """The blanked sentence with ``filler`` in the blank, its case and the article before it fitted to it."""
-    text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], blank.prompt)
-    # "The vanishing gradient" inside a sentence reads "the vanishing gradient"
-    if filler[1:2].islower():
-        filler = filler[:1].lower() + filler[1:]
-    an = "n" if filler[:1].lower() in "aeiou" else ""
+def blank_clause(prompt: str) -> str:
+    """The sentence of a blanked text that holds the blank: a true/false statement judges one claim, and a true
+    one is then not the note's bullet word for word while a false one is a retouched copy of it."""
+    parts = _SENTENCE_SPLIT_RE.split(prompt)
+    return next((p for p in parts if BLANK in p), prompt) if len(parts) > 1 else prompt
+
+
+def _fill_blank(blank: BlankedSentence, filler: str, answer: str) -> str:
+    """The blank's sentence with ``filler`` in the blank, its case and the article before it fitted to it."""
+    filler = fit_case(answer, filler)
+    text = blank_clause(blank.prompt)
+    text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], text)
+    an = "n" if starts_with_vowel_sound(filler) else ""
     text = _ARTICLE_RE.sub(lambda a: a.group(1) + an + " " + BLANK, text)
     text = text.replace(BLANK, filler)
     return f"{blank.lead}\n{text}" if blank.lead else text
+
+
+def starts_with_vowel_sound(word: str) -> bool:
+    """Whether "an" goes before ``word``: a vowel, or an acronym read as letters that start with one (an HSA)."""
+    first = word.split()[0] if word.split() else ""
+    if first[:2].isupper() and first.isalpha() and not (len(first) >= 4 and set(first[1:3]) & set("AEIOU")):
+        return first[0] in "AEFHILMNORSX"  # read letter by letter: an HSA, an FBI agent; FICA, NASA are words
+    low = first.lower()
+    if low.startswith(("uni", "use", "usu", "eu", "one")):
+        return False
+    return low[:1] in "aeiou" or low.startswith(("hour", "honest", "heir"))
 
 
 def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Question | None:
@@ -148,7 +204,7 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     truth = rng.random() < 0.5
     blank = askable.blank
     if blank is not None:
-        answer, term, question, explanation = blank.answer, True, blank.prompt, blank.sentence
+        answer, term, question, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
     elif _has_short_answer(askable):
         answer, term, question = askable.answer, is_termlike(askable.answer), askable.question
         explanation = f"{question} {answer}"
@@ -166,7 +222,7 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     return _question(
         QuestionKind.TF,
         askable,
-        prompt=_fill_blank(blank, shown) if blank is not None else f"{question}\n→ {shown}",
+        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{question}\n→ {shown}",
         answer=truth,
         answer_text=answer,
         explanation=explanation,

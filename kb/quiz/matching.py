@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 
 from kb.markdown import plain_text
-from kb.quiz.words import ARTICLES, tokens
+from kb.quiz.words import ARTICLES, fold_plural, tokens
 
 _LONG_FORM_AND_SHORT_RE = re.compile(r"(.+?)\s*\(([^()]+)\)\s*")
 # A word this short must be typed exactly: one letter off is another word.
@@ -53,8 +53,10 @@ def accepted_answers(expected: str) -> list[str]:
 def typed_answer_matches(expected: str, given: str) -> TypedMatch:
     """Lenient comparison of a typed answer: ``(correct, with_a_typo)``.
 
-    Case, accents, punctuation, spacing and a leading article are ignored; one word longer than four letters may
-    carry one typo (a wrong, missing, extra or swapped letter); numbers must match exactly.
+    Case, accents, punctuation, spacing, a leading article and regular plurals are ignored; the key noun alone (or
+    with some of its modifiers) is right ("contributions" for "Roth contributions", not "Roth" for it); one word
+    longer than four letters may carry one typo (a wrong, missing, extra or swapped letter); numbers must match
+    exactly.
     """
     best = _WRONG
     for variant in accepted_answers(expected):
@@ -71,11 +73,14 @@ def _drop_article(words: list[str]) -> list[str]:
 
 
 def _match_one(expected: str, given: str) -> TypedMatch:
-    want = _drop_article(tokens(expected))
-    got = _drop_article(tokens(given))
+    want = [fold_plural(w) for w in _drop_article(tokens(expected))]
+    got = [fold_plural(w) for w in _drop_article(tokens(given))]
     if not got or not want:
         return _WRONG
     if want == got:
+        return TypedMatch(True, False)
+    if len(want) > len(got) and want[-len(got) :] == got and not any(c.isdigit() for c in "".join(want)):
+        # The key noun with fewer of its modifiers: "contributions" for "Roth contributions"
         return TypedMatch(True, False)
     if "".join(want) == "".join(got):  # "data set" for "dataset", "e mail" for "email"
         return TypedMatch(True, False)

@@ -2,7 +2,8 @@
 
 Built from the ``cards`` table as the card extractor fills it. A card whose front already gives its back away offers
 no question; a key point or definition offers its term as a blank; a cloze card offers its own deletion; a sentence
-with a bold term offers its most salient term (see :mod:`kb.quiz.salience`).
+with a bold term offers its most salient term, picked by the card generator's term picker
+(:func:`kb.cards.salience.salient_span`: one picker for cards and quizzes).
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.markdown import ANKI_CLOZE_RE, MATH_RE, STRONG_RE, plain_text, strong_text
+from kb.markdown import ANKI_CLOZE_RE, MASK, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
 from kb.quiz.model import BLANK, CardRow
-from kb.quiz.salience import clean_term, salient_terms, valid_term
-from kb.quiz.words import content_words, is_termlike, normalise
+from kb.quiz.words import clean_term, content_words, is_termlike, normalise, valid_term
 
 # Where a blank goes while a prompt is built: a character no note holds, replaced by BLANK at the end.
 _MARK = "\x00"
@@ -55,7 +55,15 @@ class AskableCard:
     Computed lazily: most cards of a quiz are only read for their answers, as distractors of other questions.
     """
 
-    __slots__ = ("card", "_front_plain", "_statement", "_question_and_answer", "_blank_and_terms", "_terms")
+    __slots__ = (
+        "card",
+        "_front_plain",
+        "_statement",
+        "_question_and_answer",
+        "_blank_and_terms",
+        "_terms",
+        "_spans",
+    )
 
     def __init__(self, card: CardRow):
         self.card = card
@@ -64,6 +72,7 @@ class AskableCard:
         self._question_and_answer: QuestionAndAnswer | None = None
         self._blank_and_terms: BlankAndTerms | None = None
         self._terms: tuple[str, ...] | None = None
+        self._spans: tuple[str, ...] | None = None
 
     @property
     def front_plain(self) -> str:
@@ -103,6 +112,14 @@ class AskableCard:
                 self.card, self.front_plain, self.statement, self.answer, scan=False
             ).terms
         return self._terms
+
+    @property
+    def spans(self) -> tuple[str, ...]:
+        """Other answers the card's text holds, for distractors of their kind: its numbers, amounts and dates, its
+        names, its code, and the deletion kb generated for it. Distractors keep only those of the key's kind."""
+        if self._spans is None:
+            self._spans = typed_spans(self.card)
+        return self._spans
 
     def _qa(self) -> QuestionAndAnswer:
         if self._question_and_answer is None:
@@ -184,6 +201,33 @@ def _cloze_blank_and_terms(card: CardRow, back_plain: str, terms: list[str]) -> 
     return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
 
 
+_NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|¾)?(?![\w.]\w)")
+_NAME_SPAN_RE = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|and|the|for|de|van|von)[ \t]+)?[A-Z][\w'’-]*)*"
+)
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|\(\s*)$")
+
+
+def typed_spans(card: CardRow) -> tuple[str, ...]:
+    """Numbers (with their currency or percent sign), capitalised names not starting a sentence, code spans and a
+    generated deletion of a card's back: answers of their own kind for other questions."""
+    raw = card.back
+    spans: list[str] = []
+    if card.kind == "cloze" and card.generated:
+        found = cloze_blank(card)
+        if found is not None:
+            spans.append(clean_term(found.deleted))
+    from kb.markdown import CODE_RE
+
+    spans += [m.group(0).strip("`").strip() for m in CODE_RE.finditer(raw)]
+    text = plain_text(raw)
+    spans += [m.group(0).rstrip(",.") for m in _NUMBER_SPAN_RE.finditer(text)]
+    for m in _NAME_SPAN_RE.finditer(text):
+        if not _SENTENCE_START_RE.search(text[: m.start()]):
+            spans.append(m.group(0))
+    return tuple(dict.fromkeys(s for s in spans if s and len(s) <= 60))
+
+
 def emphasised_terms(raw: str) -> tuple[str, ...]:
     """The bold and highlighted terms and the cloze deletions of a Markdown text, each once, as plain text."""
     terms = []
@@ -242,16 +286,34 @@ def blank_sentence(raw: str, lead: str = "") -> BlankedSentence | None:
     """The sentence with its most salient term blanked, every other occurrence of the term blanked too."""
     if _MARK in raw:
         return None
-    sentence = plain_text(raw)
-    for term in salient_terms(raw):
-        prompt = plain_text(raw[: term.start] + _MARK + raw[term.end :])
-        prompt = blank_occurrences(prompt, term.text).replace(_MARK, BLANK)
-        if normalise(term.text) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
-            continue
-        if normalise(term.text) in normalise(lead):
-            continue
-        return BlankedSentence(prompt=prompt, answer=term.text, sentence=sentence, lead=lead)
-    return None
+    from kb.cards.salience import TermWeights, salient_span
+    from kb.markdown import mask_spans
+
+    masked = mask_spans(WIKILINK_RE.sub(lambda m: MASK * len(m.group(0)), raw))[0]
+    span = salient_span(raw, TermWeights(raw), masked)
+    if span is None:
+        return None
+    term = clean_term(raw[span[0] : span[1]])
+    if not valid_term(term) or cuts_a_token(raw, span[0], span[1]):
+        return None
+    prompt = plain_text(raw[: span[0]] + _MARK + raw[span[1] :])
+    prompt = blank_occurrences(prompt, term).replace(_MARK, BLANK)
+    if normalise(term) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
+        return None
+    if normalise(term) in normalise(lead):
+        return None
+    return BlankedSentence(prompt=prompt, answer=term, sentence=plain_text(raw), lead=lead)
+
+
+_TOKEN_CHARS = frozenset("$€£%")
+
+
+def cuts_a_token(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` cuts a number or a word in two (``6`` of ``6.2%``, ``$`` left out of ``$7``)."""
+    before, after = text[start - 1 : start], text[end : end + 2]
+    if before.isalnum() or before in _TOKEN_CHARS or after[:1].isalnum() or after[:1] in _TOKEN_CHARS:
+        return True
+    return after[:1] in ".,/" and after[1:2].isdigit() and text[end - 1 : end].isdigit()
 
 
 def blank_occurrences(text: str, term: str) -> str:

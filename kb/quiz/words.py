@@ -46,9 +46,47 @@ def normalise(text: str) -> str:
     return " ".join(tokens(plain_text(text)))
 
 
+def fold_plural(word: str) -> str:
+    """A folded word with a regular English plural ending taken off: ``credits`` -> ``credit``, ``taxes`` ->
+    ``tax``, ``strategies`` -> ``strategy``; ``class``, ``bonus``, ``analysis`` stay as they are."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def content_words(text: str) -> set[str]:
     """The words that say what a text is about: no stop words, no numbers, nothing under three letters."""
     return {t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
+
+
+_DOLLAR_AMOUNT_RE = re.compile(r"\$(?=\d)")
+MARKUP_CHARS = set("*_=[]{}<>$`|#~^\\")
+
+
+def valid_term(term: str, max_words: int = 6) -> bool:
+    """Whether ``term`` can be a blank: a few real words, not only stop words, no markup left in it."""
+    term = term.strip()
+    bare = _DOLLAR_AMOUNT_RE.sub("", term)  # "$7,000" is an amount, not math
+    if not term or len(term) > 10 * max_words or any(c in MARKUP_CHARS for c in bare):
+        return False
+    words = tokens(term)
+    if not words or len(words) > max_words:
+        return False
+    if all(w in STOP_WORDS for w in words):
+        return False
+    return any(c.isalnum() for c in term)
+
+
+def clean_term(term: str) -> str:
+    """A term as plain text without the punctuation around it (and without unbalanced parentheses)."""
+    term = plain_text(term).strip(" \t.,;:!?\"'")
+    if term.count("(") != term.count(")"):
+        term = term.strip("()").strip()
+    return term
 
 
 def is_termlike(text: str) -> bool:

@@ -11,6 +11,40 @@
     return node;
   }
 
+  // Quiz text with its math and code shown as on the note pages: `code` becomes <code>, $math$ and $$math$$ an
+  // arithmatex span for MathJax (the same rules as pymdownx.arithmatex: no space inside the dollars, a closing
+  // dollar not followed by a digit, so "$7,000 and $1,000" stays text). Still textContent only: nothing is HTML.
+  var RICH_RE = /`([^`\n]+)`|\$\$([\s\S]+?)\$\$|(?:^|[^\\\w$])\$(?![\s$])((?:\\.|[^\\$\n])+?)(?<![\s\\])\$(?![\d$])/g;
+
+  function rich(tag, cls, text) {
+    var node = el(tag, cls);
+    text = String(text === undefined || text === null ? "" : text);
+    var last = 0;
+    var m;
+    RICH_RE.lastIndex = 0;
+    while ((m = RICH_RE.exec(text)) !== null) {
+      var start = m.index;
+      if (m[3] !== undefined) start = m.index + m[0].indexOf("$"); // the match may begin with the char before
+      if (start > last) node.appendChild(document.createTextNode(text.slice(last, start)));
+      if (m[1] !== undefined) node.appendChild(el("code", null, m[1]));
+      else if (m[2] !== undefined) node.appendChild(el("span", "arithmatex", "\\[" + m[2] + "\\]"));
+      else node.appendChild(el("span", "arithmatex", "\\(" + m[3] + "\\)"));
+      last = RICH_RE.lastIndex;
+    }
+    if (last < text.length) node.appendChild(document.createTextNode(text.slice(last)));
+    return node;
+  }
+
+  function typeset(node) {
+    var mj = window.MathJax;
+    if (!node.querySelector(".arithmatex")) return;
+    if (mj && mj.startup && mj.startup.promise && mj.typesetPromise) {
+      mj.startup.promise.then(function () {
+        return mj.typesetPromise([node]);
+      });
+    }
+  }
+
   // ---- cloze blanks -------------------------------------------------------------------------------------
   function setupBlanks(scope) {
     scope.querySelectorAll(".kb-blank:not([data-kb-ready])").forEach(function (blank) {
@@ -139,12 +173,13 @@
         var list = el("ul", "kb-quiz-misses");
         misses.forEach(function (q) {
           var item = el("li");
-          item.appendChild(el("span", null, promptOf(q) + " — " + rightAnswer(q) + " "));
+          item.appendChild(rich("span", null, promptOf(q) + " — " + rightAnswer(q) + " "));
           var link = source_link(q);
           if (link) item.appendChild(link);
           list.appendChild(item);
         });
         body.appendChild(list);
+        typeset(list);
       }
       var again = el("button", "md-button kb-quiz-again", "Take it again");
       again.type = "button";
@@ -165,13 +200,14 @@
       else misses.push(q);
       var feedback = el("div", "kb-quiz-feedback " + (correct ? "kb-right" : "kb-wrong"));
       feedback.appendChild(el("strong", null, correct ? "Right." : "Not quite."));
-      if (!correct) feedback.appendChild(el("span", null, " The answer is: " + rightAnswer(q)));
+      if (!correct) feedback.appendChild(rich("span", null, " The answer is: " + rightAnswer(q)));
       if (q.explanation && q.explanation !== rightAnswer(q)) {
-        feedback.appendChild(el("p", "kb-quiz-explanation", q.explanation));
+        feedback.appendChild(rich("p", "kb-quiz-explanation", q.explanation));
       }
       var link = source_link(q);
       if (link) feedback.appendChild(link);
       body.appendChild(feedback);
+      typeset(feedback);
       var next = el("button", "md-button md-button--primary kb-quiz-next",
         position + 1 < questions.length ? "Next question" : "See your score");
       next.type = "button";
@@ -193,7 +229,7 @@
       status.textContent = "Question " + (position + 1) + " of " + questions.length + " · score " + score;
       var controls = [];
       if (q.kind === "tf") {
-        body.appendChild(el("p", "kb-quiz-question", "True or false: " + promptOf(q)));
+        body.appendChild(rich("p", "kb-quiz-question", "True or false: " + promptOf(q)));
         [true, false].forEach(function (value) {
           var b = el("button", "md-button kb-quiz-option", value ? "True" : "False");
           b.type = "button";
@@ -205,7 +241,7 @@
           body.appendChild(b);
         });
       } else if (q.kind === "cloze") {
-        body.appendChild(el("p", "kb-quiz-question", promptOf(q)));
+        body.appendChild(rich("p", "kb-quiz-question", promptOf(q)));
         var form = el("form", "kb-quiz-cloze");
         var input = el("input");
         input.type = "text";
@@ -223,10 +259,10 @@
         body.appendChild(form);
         input.focus();
       } else {
-        body.appendChild(el("p", "kb-quiz-question", promptOf(q)));
+        body.appendChild(rich("p", "kb-quiz-question", promptOf(q)));
         var list = el("div", "kb-quiz-options");
         (q.options || []).forEach(function (option, index) {
-          var b = el("button", "md-button kb-quiz-option", option);
+          var b = rich("button", "md-button kb-quiz-option", option);
           b.type = "button";
           b.addEventListener("click", function () {
             b.classList.add("kb-chosen");
@@ -240,6 +276,7 @@
         });
         body.appendChild(list);
       }
+      typeset(body);
     }
 
     if (!questions.length) {
