@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.browser_support import PageWatch, browser, build, make_kb, mkdocs_env, needs_chromium, serve
+from tests.browser_support import PageWatch, browser, build, mkdocs_env, needs_chromium, serve
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -29,8 +29,8 @@ tags: [math]
 """
 
 
-def test_quiz_pages_typeset_math_and_keep_amounts_as_text(tmp_path):
-    root = make_kb(tmp_path / "kb", {"habits.md": NOTE})
+def test_quiz_pages_typeset_math_and_keep_amounts_as_text(make_kb):
+    root = make_kb({"habits.md": NOTE}, site=True).root
     done = subprocess.run(
         [sys.executable, "-m", "kb", "index"], cwd=root, env=mkdocs_env(), capture_output=True, text=True
     )
