@@ -433,7 +433,9 @@ def test_reviews_come_along_into_the_journal(kbroot, tmp_path, legacy):
     journal = [
         json.loads(line) for f in kb.journal_dir.glob("*.jsonl") for line in f.read_text().splitlines()
     ]
-    assert sum(1 for e in journal if e.get("source") == "anki-import") == 4
+    assert sum(1 for e in journal if e.get("source") == "anki-import" and e["type"] == "review") == 4
+    # and each imported card's schedule and Anki identity as Anki had them (new cards too)
+    assert sum(1 for e in journal if e["type"] == "schedule") == 8 == report["schedules"]
     # the imported cards are those of the notes kb wrote
     notes = {
         r[0] for r in conn.execute("SELECT DISTINCT c.note FROM reviews r JOIN cards c ON c.id = r.card_id")

@@ -288,12 +288,18 @@ def test_left_out_notes_are_counted_per_reason_in_reason_order():
     col.add(99, "D", "a", "b")
     col.add(99, "D", "c", "d")
     plan = col.plan()
-    assert plan.notes == ()  # a deck with nothing to write makes no note
+    # Every card Anki has is kept when its question shows something; what kb could not say is reported.
+    assert body(only_note(plan)) == "no answer::no answer\n\nab::ab\n"
     assert plan.skipped == (
         "cloze notes without any {{cN::...}} deletion: skipped 1 note(s)",
-        "note type 'Only front': kb cannot tell which fields are the question and which the answer: skipped 1 note(s)",
         "note type 99 is missing from the package: skipped 2 note(s)",
-        "notes with an empty question or answer: skipped 2 note(s)",
+        "notes whose cards all show an empty question or answer: skipped 1 note(s)",
+        "note type 'Basic', template 'Card 1': a card whose question is empty has no kb form; it was left out "
+        "(1 card(s))",
+        "note type 'Basic', template 'Card 1': a card with an empty answer; kb needs one, so its question is its "
+        "answer too (1 card(s))",
+        "note type 'Only front', template 'c': a card with an empty answer; kb needs one, so its question is its "
+        "answer too (1 card(s))",
     )
 
 
@@ -305,7 +311,7 @@ def test_a_note_without_cards_is_left_out_silently():
     assert body(only_note(plan)) == "q::a\n" and plan.skipped == ()
 
 
-def test_a_card_of_a_template_kb_cannot_map_is_left_out():
+def test_every_template_of_a_note_type_makes_its_card():
     odd = NoteType(
         6,
         "Half mappable",
@@ -321,8 +327,13 @@ def test_a_card_of_a_template_kb_cannot_map_is_left_out():
     col.add(odd, "D", "only the odd card", "x", ords=(1,))
     col.add(odd, "D", "q", "a", ords=(0, 1))
     plan = col.plan()
-    assert body(only_note(plan)) == "q::a\n"
-    assert plan.skipped == ("notes whose cards use templates kb cannot map: skipped 1 note(s)",)
+    # Each Anki card becomes a kb card with its own template's question: none is lost to the first template.
+    assert body(only_note(plan)) == "only the odd cardx::only the odd cardx\n\nq::a\n\nqa::qa\n"
+    assert len(only_note(plan).spots) == 3
+    assert plan.skipped == (
+        "note type 'Half mappable', template 'odd': a card with an empty answer; kb needs one, so its question is "
+        "its answer too (2 card(s))",
+    )
 
 
 # --- media -----------------------------------------------------------------------------------------------------
@@ -338,7 +349,7 @@ def test_media_are_the_safe_names_the_package_carries_sorted():
 def test_media_of_a_left_out_note_are_not_copied():
     col = Collection()
     col.add(BASIC, "D", "q", "a")
-    col.add(BASIC, "D", '<img src="pic.png">', "")
+    col.add(BASIC, "D", "", '<img src="pic.png">')
     assert only_note(col.plan(media=("pic.png",))).media == ()
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from kb.anki.package import RevlogEntry
 from kb.anki.plan import plan_import
-from kb.anki.reviews import find_card, grade_for, import_reviews, review_uid
+from kb.anki.reviews import find_card, grade_for, review_uid
 from tests.test_anki_plan import BASIC, CLOZE, REVERSED, Collection
 
 DAY_MS = 86_400_000
@@ -48,6 +48,18 @@ def test_review_uid_comes_from_anki_ids():
 # --- answers onto kb cards -------------------------------------------------------------------------------------
 
 
+def import_reviews(kb, conn, notes, revlog, sched_ver):
+    """The package of the ``imported`` fixture with this review log (its cards are new in Anki)."""
+    from dataclasses import replace
+
+    from kb.anki.reviews import import_reviews as run
+
+    return run(kb, conn, notes, replace(PACKAGE[0], revlog=tuple(revlog), sched_ver=sched_ver))
+
+
+PACKAGE: list = []  # the package the ``imported`` fixture planned
+
+
 @pytest.fixture
 def imported(kbroot):
     """A planned and written deck (basic, reversed, cloze), the plan's note, the Anki card ids, kb and a store."""
@@ -57,7 +69,9 @@ def imported(kbroot):
     [basic] = col.add(BASIC, "Deck", "perro", "dog")
     forward, backward = col.add(REVERSED, "Deck", "Cue", "Trigger", ords=(0, 1))
     first, third = col.add(CLOZE, "Deck", "{{c1::Paris}} is in {{c3::France}}", "", ords=(0, 2))
-    [note] = plan_import(col.package(), "notes/imported").notes
+    package = col.package()
+    PACKAGE[:] = [package]
+    [note] = plan_import(package, "notes/imported").notes
     kbroot.write("imported/deck.md", note.text)
     kb = kbroot.open()
     conn = open_store(kb.db)
@@ -65,6 +79,7 @@ def imported(kbroot):
         "kb": kb,
         "conn": conn,
         "note": note,
+        "package": package,
         "ids": {"basic": basic, "forward": forward, "backward": backward, "c1": first, "c3": third},
     }
     conn.close()
@@ -114,7 +129,9 @@ def test_answers_are_recorded_oldest_first_with_their_time_and_grade(imported):
     journal = [
         json.loads(line) for f in kb.journal_dir.glob("*.jsonl") for line in f.read_text().splitlines()
     ]
-    assert sorted(e["id"] for e in journal) == sorted(review_uid(e) for e in revlog if e.type != 4)
+    assert sorted(e["id"] for e in journal if e["type"] == "review") == sorted(
+        review_uid(e) for e in revlog if e.type != 4
+    )
 
 
 def test_importing_the_same_history_again_adds_nothing(imported):
@@ -145,9 +162,10 @@ def test_answers_whose_card_kb_cannot_find_are_counted_as_a_problem(imported, kb
     ]
 
 
-def test_a_log_without_answers_touches_nothing(imported):
+def test_a_log_without_answers_records_no_answer(imported):
     kb, conn, note, ids = imported["kb"], imported["conn"], imported["note"], imported["ids"]
     result = import_reviews(kb, conn, [note], (answer(ids["basic"], START_MS, ease=0, kind=5),), 2)
-    assert tuple(result) == (0, 0, [])
-    assert conn.execute("SELECT count() FROM cards").fetchone()[0] == 0  # not even indexed
-    assert not list(kb.journal_dir.glob("*.jsonl"))
+    # no answer recorded; each card's Anki identity (and its state: new) is
+    assert tuple(result) == (0, 0, [], 5)
+    assert conn.execute("SELECT count() FROM reviews").fetchone()[0] == 0
+    assert conn.execute("SELECT count() FROM card_state").fetchone()[0] == 0

@@ -29,6 +29,7 @@ class ImportReport:
     media_written: int
     reviews: int  # answers added to the review journal
     reviews_already_imported: int  # answers a previous import added
+    schedules: int  # cards whose schedule, suspension, burial or flag was set as Anki had them
     cards: dict[str, int]  # kind -> kb cards in the notes of this package
     problems: tuple[str, ...]  # one line each: conflicts, skipped note types, refused media names
 
@@ -63,8 +64,7 @@ def import_package(kb: KnowledgeBase, conn, package: Path, into: Path | None = N
             f"{package}: media name {ref!r} is not a plain file name; not copied"
             for ref in unsafe_media_names(pkg)
         ]
-        revlog, sched_ver = pkg.revlog, pkg.sched_ver
-    reviews = import_reviews(kb, conn, writer.imported, revlog, sched_ver)
+    reviews = import_reviews(kb, conn, writer.imported, pkg)
     problems = [
         *(f"{package}: {line}" for line in plan.skipped),
         *writer.problems,
@@ -78,6 +78,7 @@ def import_package(kb: KnowledgeBase, conn, package: Path, into: Path | None = N
         media_written=writer.media_written,
         reviews=reviews.added,
         reviews_already_imported=reviews.already_imported,
+        schedules=reviews.schedules,
         cards=_card_counts(plan.notes),
         problems=tuple(dict.fromkeys(problems)),
     )

@@ -71,6 +71,21 @@ class AnkiCard:
     note_id: int
     deck_id: int
     ord: int  # template index (normal note types) or cloze number - 1 (cloze note types)
+    # Anki's scheduling columns (see kb.anki.state): type 0 new 1 learn 2 review 3 relearn; queue -3/-2 buried,
+    # -1 suspended, 0 new, 1 learn (due in epoch seconds), 2 review, 3 day-learn (due a day number), 4 preview
+    type: int = 0
+    queue: int = 0
+    due: int = 0
+    ivl: int = 0
+    factor: int = 0
+    reps: int = 0
+    lapses: int = 0
+    left: int = 0
+    odue: int = 0  # the home due of a card moved into a filtered deck
+    odid: int = 0  # its home deck
+    flags: int = 0  # the user's flag (1 red .. 7 purple) in the low 3 bits
+    data: str = ""  # JSON: FSRS memory state {"s", "d", "dr", "lrt"} when FSRS is on
+    mod: int = 0  # last change, epoch seconds
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,8 @@ class AnkiPackage:
     revlog: tuple[RevlogEntry, ...]
     media: dict[str, str]  # file name -> zip member
     media_compressed: bool  # members are zstd frames (new packages)
+    crt: int = 0  # the collection's creation (epoch seconds): Anki's day numbers count from its day
+    rollover: int = 4  # the hour Anki's day starts
 
 
 # --- protobuf, the few bits kb needs -------------------------------------------------------------------------
@@ -241,6 +258,7 @@ def _read_collection(
         notetypes, decks, sched_ver = _schema11(conn)
     else:
         notetypes, decks, sched_ver = _schema18(conn)
+    rollover = _rollover(conn, schema)
     notes = tuple(
         AnkiNote(
             id=nid,
@@ -254,9 +272,13 @@ def _read_collection(
         )
     )
     cards = tuple(
-        AnkiCard(id=cid, note_id=nid, deck_id=did, ord=ord_)
-        for cid, nid, did, ord_ in conn.execute("SELECT id, nid, did, ord FROM cards ORDER BY nid, ord")
+        AnkiCard(*row[:4], *(int(v or 0) for v in row[4:15]), str(row[15] or ""), int(row[16] or 0))
+        for row in conn.execute(
+            "SELECT id, nid, CASE WHEN odid THEN odid ELSE did END, ord, type, queue, due, ivl, factor, reps, lapses, "
+            "left, odue, odid, flags, data, mod FROM cards ORDER BY nid, ord"
+        )
     )
+    crt = int((conn.execute("SELECT crt FROM col").fetchone() or (0,))[0] or 0)
     revlog = tuple(
         RevlogEntry(id=rid, card_id=cid, ease=ease, type=rtype, time_ms=max(0, int(t or 0)))
         for rid, cid, ease, rtype, t in conn.execute(
@@ -275,6 +297,8 @@ def _read_collection(
         revlog=revlog,
         media=media,
         media_compressed=compressed,
+        crt=crt,
+        rollover=rollover,
     )
 
 
@@ -333,6 +357,21 @@ def _schema18(conn: sqlite3.Connection) -> tuple[dict[int, NoteType], dict[int, 
     except (TypeError, ValueError):
         sched_ver = 2
     return notetypes, decks, sched_ver
+
+
+def _rollover(conn: sqlite3.Connection, schema: int) -> int:
+    """The hour Anki's day starts (``rollover``, 4 by default)."""
+    try:
+        if schema == 11:
+            value = (json.loads(conn.execute("SELECT conf FROM col").fetchone()[0] or "{}") or {}).get(
+                "rollover"
+            )
+        else:
+            row = conn.execute("SELECT val FROM config WHERE key = 'rollover'").fetchone()
+            value = json.loads(row[0]) if row else None
+        return int(value) % 24 if value is not None else 4
+    except (TypeError, ValueError, AttributeError):
+        return 4
 
 
 def _media_map(shown: str, zf: zipfile.ZipFile, meta_version: int) -> tuple[dict[str, str], bool]:

@@ -21,8 +21,9 @@ from typing import NamedTuple
 from kb.anki.cloze import cloze_numbers
 from kb.anki.fields import FieldMarkdown, html_to_markdown
 from kb.anki.media import MediaCopy, media_copies
-from kb.anki.notetypes import ClozeMapping, Mapping, Sides, map_notetype
-from kb.anki.package import AnkiCard, AnkiNote, AnkiPackage
+from kb.anki.notetypes import KB_NOTE_TYPE_IDS, ClozeMapping, Mapping, Sides, SidesMapping, map_notetype
+from kb.anki.package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage
+from kb.anki.templates import CardContext, render_card
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,12 @@ class ImportPlan:
 def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
     """Plan the notes an import into the folder ``into_rel`` (relative to the root) writes."""
     skipped: Counter[str] = Counter()
+    unexpressed: list[str] = []
     by_deck = _notes_by_deck(pkg, skipped)
     planned: list[PlannedNote] = []
     taken: set[str] = set()
     for deck in sorted(by_deck):
-        content = _deck_content(pkg, by_deck[deck], skipped)
+        content = _deck_content(pkg, by_deck[deck], skipped, unexpressed)
         if not content.blocks:
             continue
         path = _unused_path(deck_path(into_rel, deck), taken)
@@ -67,7 +69,8 @@ def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
         planned.append(_planned_note(path, deck, content))
     return ImportPlan(
         notes=tuple(planned),
-        skipped=tuple(f"{why}: skipped {n} note(s)" for why, n in sorted(skipped.items())),
+        skipped=tuple(f"{why}: skipped {n} note(s)" for why, n in sorted(skipped.items()))
+        + tuple(f"{line} ({n} card(s))" for line, n in sorted(Counter(unexpressed).items())),
     )
 
 
@@ -126,6 +129,14 @@ def _notes_by_deck(pkg: AnkiPackage, skipped: Counter[str]) -> dict[str, list[_M
                 else f"note type {note.notetype_id} is missing from the package"
             )
         mapping = mappings[note.notetype_id]
+        notetype = pkg.notetypes.get(note.notetype_id)
+        if (
+            isinstance(mapping, str)
+            and notetype is not None
+            and notetype.kind != KIND_CLOZE
+            and notetype.templates
+        ):
+            mapping = SidesMapping(sides=())  # no fields kb can pair up: each card's template is rendered
         if isinstance(mapping, str):
             skipped[mapping] += 1
             continue
@@ -158,6 +169,7 @@ class _NoteFields:
 
     def __init__(self, note: AnkiNote) -> None:
         self.converted: list[FieldMarkdown] = [html_to_markdown(f) for f in note.fields]
+        self.extra_media: list[str] = []
 
     def text(self, index: int) -> str:
         return self.converted[index].text if index < len(self.converted) else ""
@@ -166,8 +178,14 @@ class _NoteFields:
         """The non-empty fields of one side of a card, a line each."""
         return "\n".join(text for i in indexes if (text := self.text(i)))
 
+    def convert(self, html: str) -> str:
+        """Rendered template HTML as Markdown; its media join the note's."""
+        converted = html_to_markdown(html)
+        self.extra_media.extend(converted.media)
+        return converted.text
+
     def media(self) -> list[str]:
-        return [ref for converted in self.converted for ref in converted.media]
+        return [ref for converted in self.converted for ref in converted.media] + self.extra_media
 
 
 def _cloze_block(fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMapping) -> _Block | str:
@@ -185,26 +203,77 @@ def _cloze_block(fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMappi
     )
 
 
-def _sides_block(fields: _NoteFields, cards: list[AnkiCard], sides: tuple[Sides | None, ...]) -> _Block | str:
-    """A front/back note's block: reversed when it has two mirror-image cards, else basic; or why not."""
+def _sides_blocks(
+    fields: _NoteFields, mapped: _MappedNote, pkg: AnkiPackage, notes: list[str]
+) -> list[_Block] | str:
+    """The blocks of a front/back note: its two mirror-image cards as one reversed block, every other card (every
+    template Anki made a card of) as a basic block with that template's question and answer; or why none."""
+    cards, mapping = mapped.cards, mapped.mapping
+    sides = mapping.sides if isinstance(mapping, SidesMapping) else ()
+    blocks: list[_Block] = []
     pair = _reversed_pair(sides, {c.ord for c in cards})
+    paired: set[int] = set()
     if pair is not None:
         forward, backward = pair
         front, back = fields.side(sides[forward].question), fields.side(sides[forward].answer)
         if front and back:
             ids = {c.ord: c.id for c in cards}
-            return _Block(
-                text=_card_block("reversed", front, back),
-                kind="reversed",
-                kb_cards=2,
-                anki_cards=(BlockCard(ids[forward], "reversed", 0), BlockCard(ids[backward], "reversed", 1)),
+            blocks.append(
+                _Block(
+                    text=_card_block("reversed", front, back),
+                    kind="reversed",
+                    kb_cards=2,
+                    anki_cards=(
+                        BlockCard(ids[forward], "reversed", 0),
+                        BlockCard(ids[backward], "reversed", 1),
+                    ),
+                )
             )
-    card = next((c for c in cards if c.ord < len(sides) and sides[c.ord] is not None), None)
-    if card is None:
-        return "notes whose cards use templates kb cannot map"
-    front, back = fields.side(sides[card.ord].question), fields.side(sides[card.ord].answer)
-    if not front or not back:
-        return "notes with an empty question or answer"
+            paired = {forward, backward}
+    notetype = pkg.notetypes.get(mapped.note.notetype_id)
+    for card in cards:
+        if card.ord in paired:
+            continue
+        block = _template_block(fields, mapped.note, card, notetype, pkg, notes)
+        if block is not None:
+            blocks.append(block)
+    return blocks or "notes whose cards all show an empty question or answer"
+
+
+def _template_block(
+    fields: _NoteFields, note: AnkiNote, card: AnkiCard, notetype, pkg: AnkiPackage, notes: list[str]
+) -> _Block | None:
+    """One card of one template as a basic block: the template rendered the way Anki renders it, as Markdown."""
+    if notetype is None or card.ord >= len(notetype.templates):
+        notes.append(f"card {card.id}: its template {card.ord + 1} is missing from the note type")
+        return None
+    template = notetype.templates[card.ord]
+    values = dict(zip(notetype.fields, note.fields, strict=False))
+    if notetype.id in KB_NOTE_TYPE_IDS:
+        values["Source"] = ""  # kb's breadcrumb back to the note, not card text
+    ctx = CardContext(
+        fields=values,
+        tags=note.tags,
+        deck=pkg.decks.get(card.deck_id, ""),
+        template=template.name,
+        notetype=notetype.name,
+        flag=card.flags & 7,
+    )
+    rendered = render_card(template.qfmt, template.afmt, ctx)
+    front = fields.convert(rendered.question)
+    back = fields.convert(rendered.answer)
+    if front and not back:
+        notes.append(
+            f"note type {notetype.name!r}, template {template.name!r}: a card with an empty answer; kb needs one, "
+            "so its question is its answer too"
+        )
+        back = front
+    if not front:
+        notes.append(
+            f"note type {notetype.name!r}, template {template.name!r}: a card whose question is empty has no "
+            "kb form; it was left out"
+        )
+        return None
     return _Block(
         text=_card_block("basic", front, back),
         kind="basic",
@@ -265,19 +334,24 @@ class _DeckContent:
     media: dict[str, str] = field(default_factory=dict)  # package name -> file name
 
 
-def _deck_content(pkg: AnkiPackage, notes: list[_MappedNote], skipped: Counter[str]) -> _DeckContent:
-    """The blocks of a deck's notes; a note left out is counted in ``skipped`` and brings no tags or media."""
+def _deck_content(
+    pkg: AnkiPackage, mapped_notes: list[_MappedNote], skipped: Counter[str], notes: list[str]
+) -> _DeckContent:
+    """The blocks of a deck's notes; a note left out is counted in ``skipped`` and brings no tags or media.
+
+    ``notes`` collects a sentence for each card kb could not express."""
     content = _DeckContent()
-    for mapped in notes:
+    for mapped in mapped_notes:
         fields = _NoteFields(mapped.note)
         if isinstance(mapped.mapping, ClozeMapping):
-            block = _cloze_block(fields, mapped.cards, mapped.mapping)
+            blocks = _cloze_block(fields, mapped.cards, mapped.mapping)
+            blocks = [blocks] if isinstance(blocks, _Block) else blocks
         else:
-            block = _sides_block(fields, mapped.cards, mapped.mapping.sides)
-        if isinstance(block, str):
-            skipped[block] += 1
+            blocks = _sides_blocks(fields, mapped, pkg, notes)
+        if isinstance(blocks, str):
+            skipped[blocks] += 1
             continue
-        content.blocks.append(block)
+        content.blocks.extend(blocks)
         content.tags.update(dict.fromkeys(mapped.note.tags))
         content.media.update(media_copies(fields.media(), pkg.media))
     return content

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from kb.anki.package import RevlogEntry
+from kb.anki.package import AnkiPackage, RevlogEntry
 from kb.anki.plan import CardSpot, PlannedNote
 
 # Anki's revlog types that are not answers: 4 a due date set by hand, 5 rescheduled.
@@ -21,6 +21,7 @@ class ReviewsImported(NamedTuple):
     added: int  # answers added to the journal
     already_imported: int  # answers a previous import added
     problems: list[str]
+    schedules: int = 0  # cards whose schedule, suspension, burial or flag was set as Anki had it
 
 
 def grade_for(entry: RevlogEntry, sched_ver: int) -> int | None:
@@ -60,52 +61,103 @@ def find_card(conn: sqlite3.Connection, spot: CardSpot) -> str | None:
     return row[0] if row else None
 
 
+def set_schedules(kb, conn, items):
+    from kb.review.answers import set_schedules as record
+
+    return record(kb, conn, list(items))
+
+
 def import_reviews(
-    kb,
-    conn: sqlite3.Connection,
-    notes: Iterable[PlannedNote],
-    revlog: tuple[RevlogEntry, ...],
-    sched_ver: int,
+    kb, conn: sqlite3.Connection, notes: Iterable[PlannedNote], pkg: AnkiPackage
 ) -> ReviewsImported:
-    """Replay Anki's review log for the cards of ``notes`` (already written) through the journal, oldest first."""
-    answers = [e for e in revlog if grade_for(e, sched_ver) is not None]
-    if not answers:
-        return ReviewsImported(0, 0, [])
-    from datetime import UTC, datetime
-
+    """Replay Anki's review log for the cards of ``notes`` (already written) through the journal, oldest first;
+    then set each card's schedule, suspension, burial and flag as Anki had them (``kb.anki.state``)."""
     from kb.index.indexer import index
-    from kb.review.answers import Answer, record_answers
 
-    index(kb, conn)  # the notes just written must have their cards before answers can point at them
     spots = {s.anki_card_id: s for note in notes for s in note.spots}
+    if not spots:
+        return ReviewsImported(0, 0, [])
+    index(kb, conn)  # the notes just written must have their cards before answers can point at them
     card_ids = {anki_id: find_card(conn, spot) for anki_id, spot in spots.items()}
-    already = lost = 0
-    batch: list[Answer] = []
-    for entry in sorted(answers, key=lambda e: e.id):
-        if entry.card_id not in spots:
-            continue  # a card of a skipped note type or deck: already reported
-        card_id = card_ids.get(entry.card_id)
-        if card_id is None:
-            lost += 1
-            continue
-        uid = review_uid(entry)
-        if conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (uid,)).fetchone():
-            already += 1
-            continue
-        batch.append(
-            Answer(
-                card_id,
-                grade_for(entry, sched_ver),
-                at=datetime.fromtimestamp(entry.id / 1000, tz=UTC),
-                duration_ms=entry.time_ms or None,
-                review_id=uid,
-            )
-        )
-    # One journal write, one fsync and one transaction for the whole history.
-    record_answers(kb, conn, batch, source="anki-import")
+    added, already, lost, last_answer = _answers(kb, conn, pkg, card_ids)
+    states = set_schedules(kb, conn, _schedule_sets(kb, pkg, card_ids, last_answer))
     problems = []
     if lost:
         problems.append(
             f"{lost} review(s) not imported: kb found no card for them in the imported notes (run kb check)"
         )
-    return ReviewsImported(len(batch), already, problems)
+    return ReviewsImported(added, already, problems, states)
+
+
+def _answers(
+    kb, conn, pkg: AnkiPackage, card_ids: dict[int, str | None]
+) -> tuple[int, int, int, dict[int, int]]:
+    """Record the answers of the imported cards: (added, already imported, lost, Anki card id -> last answer ms)."""
+    from datetime import UTC, datetime
+
+    from kb.review.answers import Answer, record_answers
+
+    already = lost = 0
+    last_answer: dict[int, int] = {}
+    batch: list[Answer] = []
+    for entry in sorted(pkg.revlog, key=lambda e: e.id):
+        grade = grade_for(entry, pkg.sched_ver)
+        if grade is None or entry.card_id not in card_ids:
+            continue  # not an answer, or a card of a skipped note type or deck: already reported
+        card_id = card_ids[entry.card_id]
+        if card_id is None:
+            lost += 1
+            continue
+        last_answer[entry.card_id] = entry.id
+        uid = review_uid(entry)
+        if conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (uid,)).fetchone():
+            already += 1
+            continue
+        at = datetime.fromtimestamp(entry.id / 1000, tz=UTC)
+        batch.append(Answer(card_id, grade, at=at, duration_ms=entry.time_ms or None, review_id=uid))
+    # One journal write, one fsync and one transaction for the whole history.
+    record_answers(kb, conn, batch, source="anki-import")
+    return len(batch), already, lost, last_answer
+
+
+def _schedule_sets(kb, pkg: AnkiPackage, card_ids: dict[int, str | None], last_answer: dict[int, int]):
+    """A ``ScheduleSet`` per imported card: its schedule (None: new), suspension, burial and flag as Anki had them,
+    and its Anki identity (guid, template, ids, deck, tags), which a later export or update finds it by."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from kb.anki.state import AnkiDays, anki_state
+    from kb.review.answers import ScheduleSet
+    from kb.review.clock import local_zone
+
+    days = AnkiDays(pkg.crt, pkg.rollover, kb.settings.day_starts_at, local_zone())
+    notes = {n.id: n for n in pkg.notes}
+    for card in pkg.cards:
+        card_id = card_ids.get(card.id)
+        if card_id is None:
+            continue
+        last = last_answer.get(card.id)
+        got = anki_state(card, days, last)
+        # After the card's last answer and at its last change in Anki: kb's later reviews fold on top of it.
+        at_ms = max(card.mod * 1000, (last or 0) + 1)
+        digest = hashlib.blake2b(repr((got, at_ms)).encode(), digest_size=6).hexdigest()
+        note = notes.get(card.note_id)
+        notetype = pkg.notetypes.get(note.notetype_id) if note else None
+        yield ScheduleSet(
+            card_id=card_id,
+            event_id=f"anki-state-{card.id}-{digest}",
+            at=datetime.fromtimestamp(at_ms / 1000, UTC),
+            state=got.state,
+            suspended=got.suspended,
+            buried=got.buried,
+            flag=got.flag,
+            identity={
+                "guid": note.guid if note else "",
+                "ord": card.ord,
+                "cid": card.id,
+                "nid": card.note_id,
+                "notetype": notetype.name if notetype else "",
+                "deck": pkg.decks.get(card.deck_id, ""),
+                "tags": list(note.tags) if note else [],
+            },
+        )

@@ -100,8 +100,9 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
     """Bring an Anki deck (.apkg) into kb, with its review history.
 
     Writes one Markdown note per deck (basic cards as Front::Back, reversed as Front:::Back, cloze as {{c1::...}}),
-    copies the images next to it and replays Anki's review log so schedules continue where Anki left them. Running
-    it again changes nothing; an existing note is never rewritten.
+    copies the images next to it and replays Anki's review log; every card keeps Anki's due date, interval, memory
+    state, suspension, burial and flag. Every template of a note type makes its card. Running it again changes
+    nothing; an existing note is never rewritten.
 
     Example: kb import anki ~/Downloads/Spanish.apkg --into notes/languages
     """
@@ -120,6 +121,7 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
                 "cards": report.cards,
                 "reviews": report.reviews,
                 "reviews_already_imported": report.reviews_already_imported,
+                "schedules": report.schedules,
                 "problems": list(report.problems),
             }
         )
@@ -137,4 +139,5 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
             if report.reviews_already_imported
             else ""
         )
+        + f", {report.schedules} schedules kept as Anki had them"
     )

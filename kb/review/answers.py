@@ -7,6 +7,7 @@ the next replay (``kb.review.replay``), which every command runs when it opens t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -285,6 +286,77 @@ def bury(kb: KnowledgeBase, conn: sqlite3.Connection, card_ids, *, at: datetime 
     at = (at or now()).astimezone(UTC)
     until = next_day_start(at, kb.settings.day_starts_at, local_zone())
     return _card_event(kb, conn, list(card_ids), "bury", at, until)
+
+
+@dataclass(frozen=True)
+class ScheduleSet:
+    """A card's schedule and flags as another program had them (an Anki import), set at ``at``."""
+
+    card_id: str
+    event_id: str  # stable: importing the same state again adds nothing
+    at: datetime
+    state: CardState | None
+    suspended: bool = False
+    buried: bool = False
+    flag: str = ""
+    source: str = "anki-import"
+    identity: dict | None = None  # the card's identity in the other program
+
+
+def set_schedules(kb: KnowledgeBase, conn: sqlite3.Connection, items: Iterable[ScheduleSet]) -> int:
+    """Record each card's schedule, suspension and burial (one journal write, one transaction); returns how many
+    were new. A schedule event already recorded (same id) is left alone."""
+    events = []
+    for item in items:
+        if conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
+            continue
+        at = item.at.astimezone(UTC)
+        snapshot = card_snapshot(conn, item.card_id)
+        fields = {
+            "card": item.card_id,
+            **snapshot,
+            "state": item.state.to_dict() if item.state else None,
+            "flag": item.flag or None,
+            "source": item.source,
+        }
+        if item.identity:
+            fields["anki"] = item.identity
+        events.append(_event(kb, "schedule", at, fields, event_id=item.event_id))
+        if item.suspended:
+            events.append(
+                _event(
+                    kb, "suspend", at, {"card": item.card_id, **snapshot}, event_id=item.event_id + ":suspend"
+                )
+            )
+        if item.buried:
+            until = next_day_start(now(), kb.settings.day_starts_at, local_zone())
+            bury = _event(
+                kb, "bury", at, {"card": item.card_id, **snapshot}, event_id=item.event_id + ":bury"
+            )
+            bury["until"] = iso(until)
+            events.append(bury)
+    if not events:
+        return 0
+    with _journaled(kb, conn, events):
+        touched = set()
+        for event in events:
+            data = None
+            if event["type"] == "schedule":
+                data = json.dumps({"state": event["state"], "flag": event["flag"]}, separators=(",", ":"))
+            insert_event(
+                conn,
+                event["id"],
+                event["card"],
+                event["type"],
+                event["at"],
+                until=event.get("until"),
+                data=data,
+            )
+            touched.add(event["card"])
+        for card_id in sorted(touched):
+            recompute(conn, kb, card_id)
+            apply_flags(conn, card_id)
+    return sum(1 for e in events if e["type"] == "schedule")
 
 
 def find_card_ids(conn: sqlite3.Connection, given: Iterable[str]) -> list[str]:

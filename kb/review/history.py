@@ -8,7 +8,12 @@ fold has reached, the recorded ``after`` is taken as is (so a replay gives back 
 settings or parameters have changed since); otherwise (two devices reviewed the same card before syncing) FSRS
 recomputes it, with fuzz seeded by the card and review ids, so every device reaches the same result.
 
-Flags (suspended, buried until, leech) are likewise folded from the card's events in history order.
+A ``schedule`` event (the card's schedule as another program had it: an Anki import, ``kb.anki.state``) sets the
+schedule at its time: the fold goes on from it, so the card keeps Anki's due date and memory state rather than what
+FSRS would make of its history, and a later kb review builds on it.
+
+Flags (suspended, buried until, leech, a colour flag from Anki) are likewise folded from the card's events in
+history order.
 """
 
 from __future__ import annotations
@@ -109,28 +114,42 @@ def insert_event(
     *,
     ref: str | None = None,
     until: str | None = None,
+    data: str | None = None,
 ) -> bool:
-    """A ``card_events`` row (undo, suspend, unsuspend, bury, leech); False if the row was there already."""
+    """A ``card_events`` row (undo, suspend, unsuspend, bury, leech, schedule); False if the row was there already."""
     cur = conn.execute(
-        "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until) VALUES (?,?,?,?,?,?)",
-        (uid, card_id, kind, at, ref, until),
+        "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until, data) VALUES (?,?,?,?,?,?,?)",
+        (uid, card_id, kind, at, ref, until, data),
     )
     return cur.rowcount > 0
 
 
 # ---------------------------------------------------------------------------------------------------- folds
+FLAG_PREFIX = "flag:"  # a colour flag in cards.flags: "flag:red"
+
+
+def _event_data(text: str | None) -> dict:
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
     """Set a card's suspended / buried_until / leech flag from its events, in history order."""
     row = conn.execute("SELECT flags FROM cards WHERE id = ?", (card_id,)).fetchone()
     if row is None:
         return
-    suspended, leech, buried = False, False, None
-    for kind, until, ref_undone in conn.execute(
-        """SELECT e.kind, e.until, r.undone FROM card_events e LEFT JOIN reviews r ON r.uid = e.ref
+    suspended, leech, buried, colour = False, False, None, None
+    for kind, until, ref_undone, data in conn.execute(
+        """SELECT e.kind, e.until, r.undone, e.data FROM card_events e LEFT JOIN reviews r ON r.uid = e.ref
            WHERE e.card_id = ? AND e.kind != 'undo' ORDER BY e.at, e.uid""",
         (card_id,),
     ):
-        if kind == "suspend":
+        if kind == "schedule":
+            colour = _event_data(data).get("flag") or None
+        elif kind == "suspend":
             suspended = True
         elif kind == "unsuspend":
             suspended = False
@@ -139,11 +158,13 @@ def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
         elif kind == "bury" and until:
             buried = max(buried or until, until)
     try:
-        flags = [f for f in json.loads(row[0] or "[]") if f != "leech"]
+        flags = [f for f in json.loads(row[0] or "[]") if f != "leech" and not f.startswith(FLAG_PREFIX)]
     except ValueError:
         flags = []
     if leech:
         flags.append("leech")
+    if colour:
+        flags.append(FLAG_PREFIX + str(colour))
     conn.execute(
         "UPDATE cards SET suspended = ?, buried_until = ?, flags = ? WHERE id = ?",
         (int(suspended), buried, json.dumps(flags), card_id),
@@ -151,16 +172,21 @@ def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
 
 
 def recompute(conn: sqlite3.Connection, kb: KnowledgeBase, card_id: str) -> CardState | None:
-    """Fold a card's reviews in history order (see the module docstring) into card_state and the reviews rows."""
+    """Fold a card's reviews and schedule events in history order (see the module docstring) into card_state and
+    the reviews rows."""
     sched = None
     state: CardState | None = None
     updates = []
     rows = conn.execute(
         "SELECT uid, grade, reviewed_at, logged FROM reviews WHERE card_id = ? AND undone = 0 "
-        "ORDER BY reviewed_at, uid",
-        (card_id,),
+        "UNION ALL SELECT uid, NULL, at, data FROM card_events WHERE card_id = ? AND kind = 'schedule' "
+        "ORDER BY 3, 1",
+        (card_id, card_id),
     ).fetchall()
     for uid, grade, reviewed_at, logged_text in rows:
+        if grade is None:  # a schedule event: the schedule is what it says from here on
+            state = CardState.from_dict(_event_data(logged_text).get("state"))
+            continue
         logged = json.loads(logged_text) if logged_text else {}
         logged_before = CardState.from_dict(logged.get("before"))
         logged_after = CardState.from_dict(logged.get("after"))

@@ -178,6 +178,8 @@ class _Replayer:
                 self._undo(event, at)
             elif kind in ("suspend", "unsuspend", "bury"):
                 self._card_event(event, kind, at)
+            elif kind == "schedule":
+                self._schedule(event, at)
         conn = self.conn
         # an undo replayed before its review (journals merged out of order) still applies
         for (card_id,) in conn.execute(
@@ -223,6 +225,13 @@ class _Replayer:
             self.conn.execute("UPDATE reviews SET undone = 1 WHERE uid = ?", (ref,))
             self.reviews_touched.add(card_id)
             self.flags_touched.add(card_id)
+
+    def _schedule(self, event: dict, at: str) -> None:
+        card_id = self.resolver.resolve(event) or str(event.get("card") or "")
+        data = json.dumps({"state": event.get("state"), "flag": event.get("flag")}, separators=(",", ":"))
+        if insert_event(self.conn, event["id"], card_id, "schedule", at, data=data):
+            self.report.events += 1
+            self.reviews_touched.add(card_id)
 
     def _card_event(self, event: dict, kind: str, at: str) -> None:
         card_id = self.resolver.resolve(event) or str(event.get("card") or "")

@@ -280,3 +280,10 @@ def create_scan_state(db: sqlite_utils.Database) -> None:
                     CREATE TRIGGER {table}_{event.lower()}_scan_version AFTER {event} ON {table}
                     BEGIN UPDATE scan_version SET version = version + 1; END"""
             )
+
+
+@migration("006_card_event_data")
+def add_card_event_data(db: sqlite_utils.Database) -> None:
+    # A 'schedule' event (a card's schedule set as another program had it: an Anki import) carries the schedule
+    # and the card's colour flag as JSON; the fold of the card's history starts again from it (kb.review.history).
+    db.execute("ALTER TABLE card_events ADD COLUMN data TEXT")

@@ -141,7 +141,7 @@ CREATE TABLE card_events (
                 at TEXT NOT NULL,            -- UTC ISO 8601
                 ref TEXT,                    -- undo, leech: the review's uid
                 until TEXT                   -- bury: UTC ISO 8601 end of the burial
-            );
+            , data TEXT);
 
 CREATE INDEX card_events_card ON card_events(card_id, at);
 
