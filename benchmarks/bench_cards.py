@@ -36,7 +36,8 @@ from pathlib import Path
 from harness import REPO, Row, bench_args, emit, kb_argv, kb_env
 
 EVAL = REPO / "benchmarks" / "eval"
-_CLOZE_RE = re.compile(r"\{\{c1::(.*?)(?:::[^}]*)?\}\}", re.S)
+_CLOZE_RE = r"\{\{c%d::(.*?)(?:::[^}]*)?\}\}"
+_QUESTION_RE = re.compile(r": what (?:is|are|does|do) (.+?)(?: do)?\?$")
 _MARKUP_RE = re.compile(r"\*\*|__|[*`$]")
 _EDGE = " \t\n.,;:!?\"'()[]{}“”‘’"
 _WORD_RE = re.compile(r"\w+(?:[.,'’-]\w+)*|[^\w\s]")
@@ -82,9 +83,11 @@ def bullet_lines(text: str) -> list[tuple[int, str]]:
 
 def hidden_of(card: dict) -> str:
     if card["kind"] == "cloze":
-        m = _CLOZE_RE.search(card.get("cloze_text", ""))
+        m = re.search(_CLOZE_RE % card.get("cloze_index", 1), card.get("cloze_text", ""), re.S)
         return m.group(1) if m else ""
-    return card["front"]
+    # a term card asks "Topic: what is the term?" (earlier: the front was the term alone)
+    m = _QUESTION_RE.search(card["front"])
+    return m.group(1) if m else card["front"]
 
 
 def build_kb(eval_dir: Path, work: Path) -> list[dict]:

@@ -109,6 +109,6 @@ def test_generated_clozes_use_the_picker_with_the_notes_statistics():
     assert cloze.front == cloze.back.replace(cloze.answer, "[...]", 1)
     assert (keypoint.kind.value, keypoint.front, keypoint.back) == (
         "keypoint",
-        "Identity",
+        "Atomic Habits: what is Identity?",
         "the deepest layer of behaviour change",
     )
