@@ -61,8 +61,10 @@ def topic(title: str) -> str:
 def term_question(title: str, term: str, body: str, *, does: bool = False) -> str:
     """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something)."""
     words = term.split()
-    if words and words[0][:1].isupper() and words[0][1:].islower() and f" {words[0].lower()}" in body.lower():
-        term = term[0].lower() + term[1:]  # capitalised only because it opens the bullet
+    sentence_case = len(words) > 1 and all(w.islower() for w in words[1:])
+    if words and words[0][:1].isupper() and words[0][1:].islower():
+        if sentence_case or f" {words[0].lower()}" in body.lower():
+            term = term[0].lower() + term[1:]  # capitalised only because it opens the bullet
     plural = words and words[-1].endswith("s") and not words[-1].endswith(("ss", "us", "is", "'s"))
     if does:
         question = f"what do {term} do?" if plural else f"what does {term} do?"

@@ -264,7 +264,7 @@ _UNITS = frozenset(
     "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
     "centuries century decade".split()
 )
-_ENTITY_RE = re.compile(r"[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,.%]))?|[A-Z]")
+_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,.%]))?|[A-Z])")
 # "Matthew effect", "Brier score": a name and the kind of thing it names make one term
 _EPONYM_HEADS = frozenset(
     "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
@@ -297,7 +297,8 @@ _CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can 
 _FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
-_RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5, "entity": 5, "quote": 4, "term": 0}
+_RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
+_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 
 
 class Candidate(NamedTuple):
@@ -331,7 +332,7 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
 
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
-    words = [w.lower() for w in WORD_RE.findall(text[:SCAN_LIMIT])]
+    words = [w.lower() for w in WORD_RE.findall(_QUOTE_RE.sub(" ", text[:SCAN_LIMIT]))]  # not a quoted "I"
     return bool(words) and (words[0] in _OPINION_LEADS or any(w in _FIRST_PERSON for w in words))
 
 
@@ -354,7 +355,10 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
         nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
         if nxt and nxt.group().lower() in _UNITS:
             e = nxt.end()
-        found.append(Candidate(_RANK["number"], s, e, "number"))
+        rank = _RANK["number"]
+        if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
+            rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
+        found.append(Candidate(rank, s, e, "number"))
     for m in _NUMBER_WORDS_RE.finditer(sub):
         nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
         if nxt and nxt.group().lower() in _UNITS:
@@ -392,14 +396,15 @@ def _entities(text: str, sub: str) -> list[Candidate]:
         before = sub[:s].rstrip(" \"'(“*")
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
-        acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
-        if first.lower() in STOP_WORDS or first.lower() in _VERBS:
+        if first.lower() in STOP_WORDS or (opens and first.lower() in _VERBS):
             if j > i:
                 s = matches[i + 1].start()
                 opens = False
+                first = text[s:e].split()[0]
             else:
                 i = j + 1
                 continue
+        acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
         if e > s and (not opens or acronym or j > i):
             head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
             if head and head.group() in _EPONYM_HEADS:
@@ -434,6 +439,15 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     return out
 
 
+def _shape(text: str, c: Candidate) -> str:
+    span = text[c.start : c.end]
+    if span[0] in "$€£":
+        return "amount"
+    if span.endswith("%"):
+        return "percent"
+    return "year" if _YEAR_RE.fullmatch(span) else "number"
+
+
 def verb_like(word: str) -> bool:
     return word in _VERBS or word.endswith(_VERB_ENDINGS)
 
@@ -443,9 +457,10 @@ def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
         return "only common words"
-    if stems and stems <= avoid:
+    whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
+    if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
-    if stems and stems <= avoid | common:
+    if stems and (stems <= avoid | common if whole else stems & common):
         return f"'{unbold(span)}' is in many of the note's key points"
     rest = (text[: c.start] + " " + text[c.end :]).lower()
     plain = unbold(span).strip("`$ ").lower()
@@ -501,6 +516,10 @@ def pick_spans(
             continue
         if chosen and (c.kind != chosen[0].kind or c.rank != chosen[0].rank or c.rank < 4):
             continue
+        if chosen and c.kind == "number" and _shape(text, c) != _shape(text, chosen[0]):
+            continue  # two amounts, two years, two percentages: not an amount and a year
+        if chosen and c.kind == "entity" and " " not in text[c.start : c.end].strip():
+            continue  # a second name only when it is a full one ("Harold Hotelling", not "Disciplines")
         why = _why_not(text, c, set(avoid), common)
         if why is not None:
             reason = reason or why
