@@ -264,7 +264,7 @@ _UNITS = frozenset(
     "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
     "centuries century decade".split()
 )
-_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,.%]))?|[A-Z])")
+_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,%]|\.\w))?|[A-Z])")
 # "Matthew effect", "Brier score": a name and the kind of thing it names make one term
 _EPONYM_HEADS = frozenset(
     "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
@@ -373,7 +373,9 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 found.append(Candidate(_RANK["code"], s, e, "code"))
     entities = _entities(text, sub)
     if entities:
-        found = [c for c in found if not any(c.start < x.end and x.start < c.end for x in entities)]
+        # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
+        found = [c for c in found if not any(x.start < c.start < x.end for x in entities)]
+        entities = [x for x in entities if not any(c.start < x.start < c.end for c in found)]
     found += entities
     for m in _QUOTE_RE.finditer(sub):
         g = 1 if m.group(1) is not None else 2
