@@ -38,6 +38,7 @@ DEFAULT_KEYPOINT_HEADINGS = (
     "key ideas",
     "lessons",
     "summary",
+    "main ideas",
 )
 
 

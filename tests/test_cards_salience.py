@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from kb.cards.extractor import extract_cards
-from kb.cards.salience import SCAN_LIMIT, TermWeights, salient_span, salient_term, word_set
+from kb.cards.salience import (
+    SCAN_LIMIT,
+    TermWeights,
+    content_stems,
+    pick_spans,
+    salient_span,
+    salient_term,
+    word_set,
+)
 from kb.markdown import mask_spans
 from kb.notes.reader import parse_note
 
@@ -105,10 +113,12 @@ def test_generated_clozes_use_the_picker_with_the_notes_statistics():
     cards = extract_cards(note).cards
     cloze, keypoint = cards
     assert (cloze.kind.value, cloze.generated) == ("cloze", True)
-    assert cloze.answer == pick("Small habits compound like interest on savings", body=note.body)
+    text = "Small habits compound like interest on savings"
+    spans, _why = pick_spans(text, TermWeights(note.body), avoid=content_stems("Atomic Habits"))
+    assert [cloze.answer] == [text[s:e] for s, e in spans]
     assert cloze.front == cloze.back.replace(cloze.answer, "[...]", 1)
     assert (keypoint.kind.value, keypoint.front, keypoint.back) == (
         "keypoint",
-        "Identity",
+        "Atomic Habits: what is Identity?",
         "the deepest layer of behaviour change",
     )

@@ -285,7 +285,7 @@ def test_keypoint_settings_from_mkdocs_yml(make_kb):
         "## Big ideas\n\n- **Spacing**: spread reviews over days.\n\n## Key points\n\n- **Cramming**: x y z\n",
     )
     ix.run()
-    assert set(ix.live()) == {"Spacing"}
+    assert set(ix.live()) == {"A: what is Spacing?"}
 
 
 def test_card_problems_are_reported_by_kb_check(kbroot):

@@ -58,7 +58,7 @@ A: The hyperbolic tangent, tanh.
 """
 
 LSTM_NOTE = """---
-title: GRU and LSTM
+title: Gated recurrent cells
 tags: [deep-learning, sequence-models]
 ---
 # GRU and LSTM

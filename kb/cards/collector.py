@@ -3,6 +3,7 @@ the note's cards and card-syntax problems and knows the heading breadcrumb at th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -10,6 +11,10 @@ from kb.cards.model import Card, CardKind, ExtractResult
 from kb.errors import NoteError
 from kb.markdown import drop_chars, plain_text
 from kb.notes.reader import Note
+
+_SECTION_RE = re.compile(
+    r"^ {0,3}#{2,6}[ \t]|^.+\n {0,3}-{2,}[ \t]*$", re.M
+)  # an ATX or setext section heading
 
 
 @dataclass
@@ -63,20 +68,26 @@ class Collector:
         self.generate = generate  # generated key-point cards are on
         self.doc_freq = doc_freq
         self.n_docs = n_docs
-        self.cards: list[Card | None] = []
+        self.cards: list[Card | list[Card] | None] = []
         self.problems: list[NoteError] = []
         self.headings: list[tuple[int, str, bool]] = []  # (level, text, is a key-point heading)
+        # a note whose only heading is its title (a bare list of points): its bullets are its key points
+        self.no_sections = generate and _SECTION_RE.search(note.body) is None
         self.in_keypoints = (
-            False  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
+            self.no_sections  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
         )
         self._context: tuple[str, ...] | None = None
+        self.keypoint_bodies: list[str] = []  # every key-point bullet's text (what is common among them)
+        self.skipped: list[
+            tuple[int, str, str]
+        ] = []  # key-point bullets that gave no card: (line, text, why)
 
     def enter_heading(self, level: int, text: str) -> None:
         headings = self.headings
         while headings and headings[-1][0] >= level:
             headings.pop()
         headings.append((level, text, _norm_heading(text) in self.keypoint_headings))
-        self.in_keypoints = any(kp for _, _, kp in headings)
+        self.in_keypoints = self.no_sections or any(kp for _, _, kp in headings)
         self._context = None
 
     def context(self) -> tuple[str, ...]:
@@ -102,19 +113,30 @@ class Collector:
         self.cards.append(None)
         return len(self.cards) - 1
 
-    def fill(self, slot: int, card: Card | None) -> None:
+    def fill(self, slot: int, card: Card | list[Card] | None) -> None:
+        """Put a card (or the cards of one source, in order) at a reserved place."""
         self.cards[slot] = card
+
+    def skip(self, line: int, text: str, why: str) -> None:
+        """A key-point bullet that gives no card, and why (``kb cards --explain``)."""
+        self.skipped.append((line, text, why))
 
     def result(self) -> ExtractResult:
         """The cards (an exact repeat of an earlier card left out) and the problems."""
         seen: set[tuple[CardKind, str, str, bool]] = set()
         out: list[Card] = []
+        flat: list[Card] = []
         for c in self.cards:
             if c is None:
                 continue
+            if type(c) is list:
+                flat += c
+            else:
+                flat.append(c)
+        for c in flat:
             key = (c.kind, c.front, c.back, c.generated)  # a StrEnum member hashes and compares as its value
             if key in seen:
                 continue
             seen.add(key)
             out.append(c)
-        return ExtractResult(tuple(out), tuple(self.problems))
+        return ExtractResult(tuple(out), tuple(self.problems), tuple(self.skipped))

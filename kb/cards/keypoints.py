@@ -1,8 +1,12 @@
 """Cards generated from key points: the bullets under a heading named in ``keypoint_headings``.
 
-A bullet led by a bold term (``**Term**: what it is``) asks for what follows the term (kind ``keypoint``); any
-other bullet becomes a cloze hiding its most salient term (``kb.cards.salience``). Both are ``generated``. The
-term of such a cloze is chosen once the whole note is read (``PendingCloze``): its weights come from the whole note.
+A bullet led by a bold term (``**Term**: what it is``, or ``**Term** verb ...``) becomes a term card (kind
+``keypoint``) asking a question that names the topic ("Atomic Habits: what is the plateau of latent potential?");
+any other bullet becomes a cloze hiding what a careful card writer would hide (``kb.cards.salience.pick_spans``: a
+number, a formula, a name, a specific term; two deletions when the bullet holds two facts of one kind), or no card
+when it holds nothing worth hiding (the reason is kept: ``kb cards --explain``). Both are ``generated``. The cloze's
+terms are chosen once the whole note is read (``PendingCloze``): their weights and what is common come from the whole
+note.
 """
 
 from __future__ import annotations
@@ -12,12 +16,26 @@ from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import TermWeights, salient_span
+from kb.cards.salience import STOP_WORDS, TermWeights, common_stems, content_stems, pick_spans, verb_like
 from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
 )
+# "**Term** verb ...": a bold lead followed by a verb (a copula, or a word ending like a third-person verb)
+_BOLD_SUBJECT_RE = re.compile(r"^\*\*([^*\n]{1,80}?)\*\*[ \t]+(?=(\w+))")
+_COPULAS = frozenset("is are was were means refers".split())
+_DEFINING = frozenset("a an the what how when where one any to".split())  # "X is a ...", "X means the ..."
+# "Fixed mindset: ability is set at birth": a lead of one to four words (no code, math, quote) and a colon
+_LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
+_ARTICLES = frozenset({"a", "an", "the"})
+# a lead that labels the bullet rather than naming a term: "Example: ...", "In short: ..."
+_LABEL_WORDS = frozenset(
+    "example examples note tip tips caveat update aside warning verdict short e.g i.e".split()
+)
+_NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
+MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
+_QUESTION_TERM_WORDS = 8  # a longer bold lead is not a term to ask about
 
 
 class PendingCloze(NamedTuple):
@@ -35,6 +53,77 @@ class PendingCloze(NamedTuple):
 _pending = tuple.__new__
 
 
+def topic(title: str) -> str:
+    """The note's topic as a question names it: its title before a subtitle ("Influence: The Psychology of ...")."""
+    return title.split(": ", 1)[0].strip() or title
+
+
+def term_question(title: str, term: str, body: str, *, does: bool = False) -> str:
+    """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something)."""
+    words = term.split()
+    sentence_case = len(words) > 1 and all(w.islower() for w in words[1:])
+    if words and words[0][:1].isupper() and words[0][1:].islower():
+        if sentence_case or f" {words[0].lower()}" in body.lower():
+            term = term[0].lower() + term[1:]  # capitalised only because it opens the bullet
+    plural = words and words[-1].endswith("s") and not words[-1].endswith(("ss", "us", "is", "'s"))
+    if does:
+        question = f"what do {term} do?" if plural else f"what does {term} do?"
+    else:
+        question = f"what are {term}?" if plural else f"what is {term}?"
+    return f"{topic(title)}: {question}"
+
+
+def keypoint_term(front: str) -> str:
+    """The term a key-point card asks about ("Topic: what is the term?" gives "the term"); a plain front as is."""
+    m = re.search(r": what (?:is|are|does|do) (.+?)(?: do)?\?$", front)
+    return m.group(1) if m else front
+
+
+def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
+    if not body.startswith(("**", "__")):
+        return _label_card(out, body, ctx, first, last)
+    m = _BOLD_LEAD_RE.match(body)
+    if m:
+        term = (m.group(1) or m.group(2) or "").strip().rstrip(":").strip()
+        rest = body[m.end() :].strip()
+        if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
+            front = term_question(out.title, unbold(term), out.note.body)
+            return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+        return None
+    m = _BOLD_SUBJECT_RE.match(body)
+    if m is None or len(m.group(1).split()) > _QUESTION_TERM_WORDS:
+        return None
+    verb = m.group(2).lower()
+    copula = verb in _COPULAS
+    if not copula and not (verb.endswith("s") and verb not in _NOT_VERBS_S and len(verb) > 3):
+        return None
+    term = m.group(1).strip()
+    if copula:
+        rest = body[m.end() :].split(None, 1)
+        if len(rest) < 2 or rest[1].split(None, 1)[0].lower() not in _DEFINING:
+            return None  # "**X** are born in ...": a fact about X, not what X is (a cloze then)
+        back = rest[1].strip()
+    else:
+        back = unbold(body)
+    front = term_question(out.title, term, out.note.body, does=not copula)
+    return new_card(CardKind.KEYPOINT, front, back, first, last, ctx, generated=True)
+
+
+def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
+    """ "Term: what it is" without bold: the lead before the colon is the term, when it names one."""
+    m = _LABEL_LEAD_RE.match(body)
+    if m is None:
+        return None
+    term, rest = m.group(1), body[m.end() :].strip()
+    words = term.lower().split()
+    if words[0] in STOP_WORDS - _ARTICLES or words[-1] in _LABEL_WORDS or len(rest.split()) < 3:
+        return None
+    if any(verb_like(w) for w in words) or any(c.isdigit() or c in "$`" for c in rest):
+        return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
+    front = term_question(out.title, term, out.note.body)
+    return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+
+
 def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze]) -> None:
     """The card of one key-point bullet: a ``keypoint`` card now, or a generated cloze added to ``pending``."""
     if len(lines) == 1:
@@ -44,14 +133,13 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     body = strip_list_marker(text).strip()
     if not body:
         return
+    out.keypoint_bodies.append(body)
     ctx = out.context()
     first, last = lines[0].no, lines[-1].no
-    m = _BOLD_LEAD_RE.match(body)
-    if m:
-        term = (m.group(1) or m.group(2) or "").strip().rstrip(":").strip()
-        rest = body[m.end() :].strip()
-        if term and rest and len(rest) > 2:
-            out.add(new_card(CardKind.KEYPOINT, term, rest, first, last, ctx, generated=True))
+    if body.startswith(("**", "__")) or ": " in body[:60]:
+        card = _term_card(out, body, ctx, first, last)
+        if card is not None:
+            out.add(card)
             return
     masked_body = strip_list_marker(mask_spans(body)[0])
     pending.append(_pending(PendingCloze, (out.reserve(), body, masked_body, ctx, first, last)))
@@ -62,31 +150,57 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
     if not pending:
         return
     weights = TermWeights(out.note.body, out.doc_freq, out.n_docs)
+    avoid = content_stems(out.title)
+    common = common_stems(out.keypoint_bodies)
     for p in pending:
-        out.fill(p.slot, _generated_cloze(p, weights))
+        out.fill(p.slot, _generated_cloze(out, p, weights, avoid, common))
 
 
-def _generated_cloze(p: PendingCloze, weights: TermWeights) -> Card | None:
+def _generated_cloze(
+    out: Collector, p: PendingCloze, weights: TermWeights, avoid: set[str], common: frozenset[str]
+) -> list[Card] | None:
+    """The cloze cards of one bullet (one per hidden span, one cloze text), or None (the reason kept)."""
     body = p.body
     offset = len(body) - len(p.masked_body)
-    best = salient_span(body[offset:], weights, p.masked_body)
-    if best is None:
-        return None
-    s, e = best
-    s += offset
-    e += offset
-    inner = unbold(body[s:e])
-    plain = unbold(body)
-    return new_card(
-        CardKind.CLOZE,
-        unbold(body[:s] + "[...]" + body[e:]),
-        plain,
-        p.first,
-        p.last,
-        p.context,
-        generated=True,
-        sibling=sibling_key("c", plain),
-        cloze_text=unbold(body[:s]) + "{{c1::" + inner + "}}" + unbold(body[e:]),
-        cloze_index=1,
-        answer=inner,
+    spans, why = pick_spans(
+        body[offset:], weights, p.masked_body, avoid=avoid, common=common, limit=MAX_CLOZES_PER_BULLET
     )
+    if not spans:
+        out.skip(p.first, body, why)
+        return None
+    spans = [(s + offset, e + offset) for s, e in spans]
+    answers = [unbold(body[s:e]) for s, e in spans]
+    plain = unbold(body)
+    sib = sibling_key("c", plain)
+    cloze = _join(body, spans, [f"{{{{c{n}::{a}}}}}" for n, a in enumerate(answers, 1)])
+    cards = []
+    for n in range(len(spans)):
+        shown = [("[...]" if i == n else a) for i, a in enumerate(answers)]
+        cards.append(
+            new_card(
+                CardKind.CLOZE,
+                _join(body, spans, shown),
+                plain,
+                p.first,
+                p.last,
+                p.context,
+                generated=True,
+                sibling=sib,
+                cloze_text=cloze,
+                cloze_index=n + 1,
+                answer=answers[n],
+            )
+        )
+    return cards
+
+
+def _join(body: str, spans: list[tuple[int, int]], parts: list[str]) -> str:
+    """``body`` with each span replaced by its part, bold markers dropped from the rest."""
+    out = []
+    pos = 0
+    for (s, e), part in zip(spans, parts, strict=True):
+        out.append(unbold(body[pos:s]))
+        out.append(part)
+        pos = e
+    out.append(unbold(body[pos:]))
+    return "".join(out)

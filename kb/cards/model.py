@@ -37,6 +37,7 @@ class Card:
 class ExtractResult:
     cards: tuple[Card, ...]
     problems: tuple[NoteError, ...]
+    skipped: tuple[tuple[int, str, str], ...] = ()  # key-point bullets that gave no card: (line, text, why)
 
 
 _new_object = object.__new__

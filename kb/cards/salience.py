@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from kb.markdown import MASK, unbold
 
@@ -85,6 +86,9 @@ def salient_span(text: str, weights: TermWeights, masked: str | None = None) -> 
     """
     if masked is None:
         masked = text
+    spans, _why = pick_spans(text, weights, masked, opinions=True, terms=False)
+    if spans:
+        return spans[0]
     if "**" in masked:
         span = _bold_span(text, masked, weights)
         if span is not None:
@@ -235,3 +239,296 @@ def salience_words(masked: str) -> list[tuple[int, int, str] | None]:
         prev = e
         out.append((s, e, m.group().lower()))
     return out
+
+
+# --- Key-point clozes: what a careful card writer hides in a plain sentence ------------------------------------
+#
+# Candidates come in kinds, best first: what the writer bolded; a number, amount, date or formula; a short command or
+# code name; a named entity (capitalised words not opening the sentence, an acronym, "Form 1040-ES"); a short quoted
+# phrase; else a specific run of content words (a noun phrase by its edges: no verb, adverb, article or punctuation
+# there). A candidate is dropped when it names the note's topic (its words are all in the title), when its words
+# are common to many of the note's key points, or when it shows elsewhere on the card's front.
+
+_NUMBER_RE = re.compile(
+    r"(?<![\w.#/@{^_-])(?:[$€£]\s?)?\d(?:[\d,]*\d)?(?:\.\d+)?(?::\d\d|/\d+|×\d+)?[½¼¾]?(?:\s?[–-]\s?(?:[$€£])?\d(?:[\d,]*\d)?(?:\.\d+)?)?"
+    r"(?:\s?(?:%|°[CF]?|percent\b|[kKMB]\b|million\b|billion\b|trillion\b|thousand\b|x\b|×))?(?![\w(@^_])"
+)
+# a number written out, counted as one when a unit follows it ("four hours", "two decades")
+_NUMBER_WORDS_RE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|a hundred|a thousand|a dozen)\b",
+    re.I,
+)
+_UNITS = frozenset(
+    "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
+    "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
+    "centuries century decade".split()
+)
+_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,%]|\.\w))?|[A-Z])")
+# "Matthew effect", "Brier score": a name and the kind of thing it names make one term
+_EPONYM_HEADS = frozenset(
+    "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
+    "method algorithm equation constant ratio model theory".split()
+)
+_QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
+_SENTENCE_END = frozenset(".!?:;")
+# Verbs and adverbs that often stand in a sentence's run of content words: never at a term's edge, and they cut runs.
+_VERBS = frozenset(
+    """add adds added let lets keep keeps kept take takes took taken give gives gave given go goes went gone come
+    comes came say says said show shows showed shown find finds found think thinks thought know knows knew known
+    tell tells told become becomes became leave leaves left feel feels felt put puts bring brings brought begin
+    begins began run runs ran hold holds held write writes wrote written work works worked start starts started
+    stop stops stopped help helps helped need needs needed mean means meant call calls called move moves moved
+    turn turns turned try tries tried ask asks asked seem seems seemed want wants wanted look looks looked grow grows
+    grew set sets pay pays paid lose loses lost win wins won build builds built read reads buy buys bought sell
+    sells sold follow follows followed allow allows allowed lead leads led depend depends stay stays stayed
+    include includes included change changes changed happen happens happened apply applies applied create creates
+    created produce produces produced rather often always never usually still even already later just really
+    quite almost mostly instead however therefore learns learn learned fits fit predicts predict computes compute
+    returns return stores store records record marks mark prints print saves save counts count matters matter
+    several along first toward towards across against around among since until while whose""".split()
+)
+_OPINION_LEADS = frozenset(
+    "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
+    "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
+)
+_VERB_ENDINGS = ("izes", "ises", "ates", "ifies", "izing")
+_CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
+_FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
+_MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
+MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
+_RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
+_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+
+
+class Candidate(NamedTuple):
+    rank: float
+    start: int
+    end: int
+    kind: str
+
+
+def _stem(word: str) -> str:
+    w = word.lower().removesuffix("'s").removesuffix("’s")
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    return w
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems (lower case, plural ``s`` dropped) of the content words of a text: what avoidance compares."""
+    return {_stem(w) for w in WORD_RE.findall(text) if w.lower() not in STOP_WORDS}
+
+
+def common_stems(bodies: list[str]) -> frozenset[str]:
+    """Stems in so many of a note's key points (three and a quarter or more) that hiding one teaches nothing."""
+    counts: dict[str, int] = {}
+    for body in bodies:
+        for s in content_stems(body):
+            counts[s] = counts.get(s, 0) + 1
+    least = max(3, len(bodies) / 4)
+    return frozenset(s for s, n in counts.items() if n >= least)
+
+
+def opinion(text: str) -> bool:
+    """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
+    words = [w.lower() for w in WORD_RE.findall(_QUOTE_RE.sub(" ", text[:SCAN_LIMIT]))]  # not a quoted "I"
+    return bool(words) and (words[0] in _OPINION_LEADS or any(w in _FIRST_PERSON for w in words))
+
+
+def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
+    found: list[Candidate] = []
+    sub = masked[:SCAN_LIMIT]
+    if "**" in sub:
+        for m in _BOLD_RE.finditer(sub):
+            inner = text[m.start() + 2 : m.end() - 2]
+            words = inner.lower().split()
+            if (
+                MASK not in sub[m.start() : m.end()]
+                and WORD_RE.search(inner)
+                and len(words) <= MAX_BOLD_WORDS
+            ):
+                clause = any(w in _VERBS or w in _CLAUSE_WORDS for w in words)
+                found.append(Candidate(3.0 if clause else _RANK["bold"], m.start(), m.end(), "bold"))
+    for m in _NUMBER_RE.finditer(sub):
+        s, e = m.span()
+        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
+        if nxt and nxt.group().lower() in _UNITS:
+            e = nxt.end()
+        rank = _RANK["number"]
+        if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
+            rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
+        found.append(Candidate(rank, s, e, "number"))
+    for m in _NUMBER_WORDS_RE.finditer(sub):
+        nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
+        if nxt and nxt.group().lower() in _UNITS:
+            found.append(Candidate(_RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
+    if MASK in sub:
+        for m in re.finditer(MASK + "+", sub):
+            s, e = m.span()
+            inner = text[s:e].strip("`$ ")
+            if text[s] == "$" and len(inner) >= 3:
+                found.append(Candidate(_RANK["formula"], s, e, "formula"))
+            elif text[s] == "`" and inner and len(inner.split()) <= MAX_CODE_WORDS:
+                found.append(Candidate(_RANK["code"], s, e, "code"))
+    entities = _entities(text, sub)
+    if entities:
+        # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
+        found = [c for c in found if not any(x.start < c.start < x.end for x in entities)]
+        entities = [x for x in entities if not any(c.start < x.start < c.end for c in found)]
+    found += entities
+    for m in _QUOTE_RE.finditer(sub):
+        g = 1 if m.group(1) is not None else 2
+        if len(m.group(g).split()) <= 4 and MASK not in m.group(g):
+            found.append(Candidate(_RANK["quote"], m.start(g), m.end(g), "quote"))
+    return found
+
+
+def _entities(text: str, sub: str) -> list[Candidate]:
+    out = []
+    matches = list(_ENTITY_RE.finditer(sub))
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and sub[matches[j].end() : matches[j + 1].start()] == " ":
+            j += 1
+        s, e = matches[i].start(), matches[j].end()
+        if text.endswith(("'s", "’s"), s, e):
+            e -= 2
+        before = sub[:s].rstrip(" \"'(“*")
+        opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
+        first = text[s:e].split()[0]
+        if first.lower() in STOP_WORDS or (opens and first.lower() in _VERBS):
+            if j > i:
+                s = matches[i + 1].start()
+                opens = False
+                first = text[s:e].split()[0]
+            else:
+                i = j + 1
+                continue
+        acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
+        if e > s and (not opens or acronym or j > i):
+            head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
+            if head and head.group() in _EPONYM_HEADS:
+                e = head.end()
+            out.append(Candidate(_RANK["entity"] + 0.5 * acronym, s, e, "entity"))
+        i = j + 1
+    return out
+
+
+def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
+    """Runs of one to three content words with no verb or -ly adverb at an edge, scored by TF-IDF."""
+    out = []
+    for after_det, ps, pe, pw in _content_runs(masked, weights):
+        n = len(ps)
+        for a in range(n):
+            for k in (1, 2, 3):
+                b = a + k - 1
+                if b >= n:
+                    break
+                first, last = text[ps[a] : pe[a]].lower(), text[ps[b] : pe[b]].lower()
+                if first.endswith("ly") or last.endswith(("ly", "ed")):
+                    continue
+                if any(verb_like(text[ps[x] : pe[x]].lower()) for x in range(a, b + 1)):
+                    continue
+                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a):
+                    continue
+                score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
+                if a == 0 and after_det:
+                    score *= _DET_BONUS
+                rank = 3.9 * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
+                out.append(Candidate(rank, ps[a], pe[b], "term"))
+    return out
+
+
+def _shape(text: str, c: Candidate) -> str:
+    span = text[c.start : c.end]
+    if span[0] in "$€£":
+        return "amount"
+    if span.endswith("%"):
+        return "percent"
+    return "year" if _YEAR_RE.fullmatch(span) else "number"
+
+
+def verb_like(word: str) -> bool:
+    return word in _VERBS or word.endswith(_VERB_ENDINGS)
+
+
+def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -> str | None:
+    span = text[c.start : c.end]
+    stems = content_stems(span)
+    if not stems and c.kind not in ("number", "formula", "code"):
+        return "only common words"
+    whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
+    if stems and (stems <= avoid if whole else stems & avoid):
+        return f"'{unbold(span)}' names the note's topic"
+    if stems and (stems <= avoid | common if whole else stems & common):
+        return f"'{unbold(span)}' is in many of the note's key points"
+    rest = (text[: c.start] + " " + text[c.end :]).lower()
+    plain = unbold(span).strip("`$ ").lower()
+    if plain and plain in rest:
+        return f"'{unbold(span)}' shows elsewhere on the card"
+    if c.kind in ("number", "formula", "code"):
+        return None
+    if {w for w in stems if len(w) > 2} & content_stems(rest):
+        return f"a word of '{unbold(span)}' shows elsewhere on the card"
+    if c.kind == "entity" and plain.isupper() is False and span.isupper() and len(span) >= 2:
+        initials = "".join(w[0] for w in WORD_RE.findall(rest) if w[0].isupper()).lower()
+        if span.lower().rstrip("s") in initials:
+            return f"'{span}' is spelled out on the card"
+    return None
+
+
+def pick_spans(
+    text: str,
+    weights: TermWeights,
+    masked: str | None = None,
+    *,
+    avoid: set[str] | frozenset[str] = frozenset(),
+    common: frozenset[str] = frozenset(),
+    limit: int = 1,
+    opinions: bool = False,
+    terms: bool = True,
+) -> tuple[list[tuple[int, int]], str]:
+    """The spans of ``text`` a careful card writer would hide (up to ``limit``, left to right), or none and why.
+
+    ``avoid``: stems of the note's title (``content_stems``); ``common``: stems common to many of the note's key
+    points (``common_stems``). A second span is taken only of the best candidate's kind (two amounts, two names).
+    ``opinions``: pick in a first-person or verdict sentence too (no card is made of one, a quiz may ask it).
+    ``terms=False``: only the marked or unmistakable kinds (bold, number, name, quote), never code or a formula
+    (what a typed quiz answer can hold); plain runs of words are left to the caller.
+    """
+    if masked is None:
+        masked = text
+    if not opinions and opinion(text):
+        return [], "an opinion or a reaction, not a fact"
+    found = _candidates(text, masked, weights)
+    if not terms:
+        found = [c for c in found if c.kind not in ("code", "formula")]
+    elif not any(c.kind == "bold" for c in found):
+        found += _terms(text, masked, weights)
+    found.sort(key=lambda c: (-c.rank, c.start))
+    chosen: list[Candidate] = []
+    reason = ""
+    for c in found:
+        if c.rank < 0:
+            reason = reason or f"'{text[c.start : c.end]}' is too common a term to hide"
+            continue
+        if any(c.start < o.end and o.start < c.end for o in chosen):
+            continue
+        if chosen and (c.kind != chosen[0].kind or c.rank != chosen[0].rank or c.rank < 4):
+            continue
+        if chosen and c.kind == "number" and _shape(text, c) != _shape(text, chosen[0]):
+            continue  # two amounts, two years, two percentages: not an amount and a year
+        if chosen and c.kind == "entity" and " " not in text[c.start : c.end].strip():
+            continue  # a second name only when it is a full one ("Harold Hotelling", not "Disciplines")
+        why = _why_not(text, c, set(avoid), common)
+        if why is not None:
+            reason = reason or why
+            continue
+        chosen.append(c)
+        if len(chosen) >= limit:
+            break
+    if not chosen:
+        return [], reason or "no number, name, formula or specific term to hide"
+    return sorted((c.start, c.end) for c in chosen), ""

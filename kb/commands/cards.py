@@ -24,9 +24,45 @@ def resolve_note_paths(kb, given: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _list(paths: tuple[str, ...], tag: str | None, as_json: bool) -> None:
+def _explain(paths: tuple[str, ...], as_json: bool) -> None:
+    from kb.cards.explain import explain_notes
+
+    kb = get_kb()
+    if not paths:
+        raise KbError("--explain needs a note or folder: kb cards --explain notes/books/atomic-habits.md")
+    conn = open_index(kb, quiet=as_json)
+    reports = explain_notes(kb, conn, resolve_note_paths(kb, paths))
+    if as_json:
+        echo_json(
+            [
+                {
+                    "note": r.note,
+                    "line": r.line,
+                    "bullet": r.text,
+                    "skipped": r.skipped,
+                    "cards": [{"kind": k, "front": f, "answer": a} for k, f, a in r.cards],
+                }
+                for r in reports
+            ]
+        )
+        return
+    for r in reports:
+        where = click.style(f"{r.note}:{r.line}", fg="cyan")
+        click.echo(f"{where}  {' '.join(r.text.split())}")
+        if r.skipped:
+            click.echo(f"    no card: {r.skipped}")
+        for kind, front, answer in r.cards:
+            click.echo(f"    {kind}: {' '.join(front.split())}  ->  {' '.join(answer.split())}")
+    skipped = sum(1 for r in reports if r.skipped)
+    click.echo(f"{len(reports)} key-point bullets, {skipped} without a card", err=True)
+
+
+def _list(paths: tuple[str, ...], tag: str | None, as_json: bool, explain: bool = False) -> None:
     from kb.cards.stored import list_cards
 
+    if explain:
+        _explain(paths, as_json)
+        return
     kb = get_kb()
     conn = open_index(kb)
     cards = list_cards(conn, paths=resolve_note_paths(kb, paths), tag=tag)
@@ -58,9 +94,10 @@ def cards_group(ctx: click.Context) -> None:
     Generated cards are marked with *.
 
     \b
-    Usage: kb cards [PATH ...] [--tag T] [--json]   (the same as kb cards list ...)
+    Usage: kb cards [PATH ...] [--tag T] [--json] [--explain]   (the same as kb cards list ...)
     Examples:
       kb cards notes/books/atomic-habits.md
+      kb cards --explain notes/books/atomic-habits.md
       kb cards --tag taxes --json
       kb cards orphans
     """
@@ -72,12 +109,17 @@ def cards_group(ctx: click.Context) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--tag", help="Only cards of notes with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def cards_list(paths: tuple[str, ...], tag: str | None, as_json: bool) -> None:
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="For each key-point bullet of PATH: the cards generated from it, or why it gave none.",
+)
+def cards_list(paths: tuple[str, ...], tag: str | None, as_json: bool, explain: bool) -> None:
     """List cards, the same as plain `kb cards`.
 
     Example: kb cards list notes/ml --json
     """
-    _list(paths, tag, as_json)
+    _list(paths, tag, as_json, explain)
 
 
 @cards_group.command("orphans")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from kb.cards.keypoints import keypoint_term
 from kb.markdown import ANKI_CLOZE_RE, MASK, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
 from kb.quiz.model import BLANK, CardRow
 from kb.quiz.words import clean_term, content_words, is_termlike, normalise, valid_term
@@ -166,6 +167,8 @@ def blank_and_terms(
     if card.kind == "cloze":
         return _cloze_blank_and_terms(card, back_plain, terms)
     blank = None
+    if card.kind == "keypoint":  # a generated term card asks "Topic: what is X?": X is its term
+        front_plain = plain_text(keypoint_term(card.front))
     short_front = len(front_plain.split()) <= _TERM_FRONT_WORDS and not front_plain.endswith("?")
     term = clean_term(front_plain)
     if short_front and len(back_plain.split()) >= len(front_plain.split()) and valid_term(term):

@@ -1,0 +1,183 @@
+"""Generated key-point cards, rule by rule (issue 18): what a plain bullet's cloze hides, when a bullet gives no
+card, term cards that ask a question naming the topic, and a golden file of realistic bullets and their cards.
+
+Regenerate the golden file after a change that is *meant* to change generated cards, and review the diff::
+
+    .venv/bin/python -m tests.test_cards_keypoint_rules
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kb.cards.extractor import extract_cards
+from kb.notes.reader import parse_note
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cards"
+GOLDEN_NOTE = FIXTURES / "keypoint_golden.md"
+GOLDEN = FIXTURES / "keypoint_golden.json"
+
+
+def cards_of(bullets: str, title: str = "Notes on things"):
+    text = f'---\ntitle: "{title}"\n---\n# {title}\n\n## Key points\n\n{bullets}\n'
+    return extract_cards(parse_note("notes/t.md", text.encode())).cards
+
+
+def one(bullet: str, title: str = "Notes on things"):
+    cards = cards_of(f"- {bullet}", title)
+    assert len(cards) == 1, [c.front for c in cards]
+    return cards[0]
+
+
+def golden_cards() -> list[dict]:
+    note = parse_note("notes/books/deep-work.md", GOLDEN_NOTE.read_bytes())
+    result = extract_cards(note)
+    return [
+        {"line": c.line, "kind": c.kind.value, "front": c.front, "answer": c.answer or c.back}
+        for c in result.cards
+    ] + [{"line": line, "skipped": why} for line, _text, why in result.skipped]
+
+
+def test_the_golden_bullets_give_the_pinned_cards():
+    assert golden_cards() == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+# --- what a cloze hides -------------------------------------------------------------------------------------------
+
+
+def test_a_number_is_hidden_before_a_label():
+    card = one("Traditional IRAs have RMDs from age 73; Roth IRAs have none.", "Retirement accounts")
+    assert card.answer == "73"
+
+
+def test_a_formula_is_hidden_whole_before_the_words_around_it():
+    card = one("Time and memory grow as $O(n^2)$ in the sequence length n.", "Transformers")
+    assert card.answer == "$O(n^2)$"
+
+
+def test_an_amount_keeps_its_unit_and_two_amounts_make_two_cards():
+    a, b = cards_of(
+        "- The giant pool of money held about $70 trillion in 2006, twice the $36 trillion of 2000."
+    )[:2]
+    assert (a.answer, b.answer) == ("$70 trillion", "$36 trillion")
+    assert a.cloze_text == b.cloze_text and (a.cloze_index, b.cloze_index) == (1, 2)
+    assert b.front.startswith("The giant pool of money held about $70 trillion") and "[...]" in b.front
+
+
+def test_a_spelled_out_number_with_its_unit_counts_as_a_number():
+    assert one("Most people sustain about four hours of focused effort a day.").answer == "four hours"
+
+
+def test_a_named_entity_is_hidden_whole_and_not_a_possessive():
+    assert one("The concept comes from Anders Ericsson's research on violinists.").answer == "Anders Ericsson"
+
+
+def test_a_short_command_is_hidden_whole():
+    card = one("`git reflog` shows where HEAD has been, even after a reset.", "Recovering lost work")
+    assert card.answer == "`git reflog`"
+
+
+def test_never_the_notes_topic():
+    card = one("A rebase replays commits onto a new base, one by one.", "Rebase")
+    assert "rebase" not in card.answer.lower()
+
+
+def test_never_a_word_common_to_many_of_the_notes_points():
+    bullets = "\n".join(
+        [
+            "- Squash commits before you open the pull request.",
+            "- Rewriting commits that others pulled forces them to recover by hand.",
+            "- Interactive mode lists the commits in an editor, oldest first.",
+            "- Autosquash moves fixup commits next to the commits they fix.",
+        ]
+    )
+    for card in cards_of(bullets, "Rebase"):
+        assert "commit" not in card.answer.lower(), card.front
+
+
+def test_never_a_word_shown_elsewhere_on_the_front():
+    card = one("Roth contributions come out tax-free, unlike Roth conversions within five years.", "IRAs")
+    assert "roth" not in card.answer.lower()
+    card = one("Required minimum distributions (RMDs) begin at age 73.", "Retirement")
+    assert card.answer == "73"
+
+
+def test_whole_noun_phrases_only():
+    for bullet in [
+        "Bill Gates went on reading retreats twice a year.",
+        "Gradient boosting fits each new tree to the negative gradient of the loss.",
+        "Feature scaling matters because the biggest units otherwise dominate the distances.",
+    ]:
+        card = one(bullet, "Misc")
+        assert card.answer == card.answer.strip(" .,;:"), card.answer
+        first, *_, last = card.answer.split() if " " in card.answer else [card.answer, card.answer]
+        assert first.lower() not in {"the", "a", "an"} and last.lower() not in {"went", "fits", "matters"}
+
+
+# --- no card ------------------------------------------------------------------------------------------------------
+
+
+def test_an_opinion_gives_no_card_and_explains_why():
+    text = "---\ntitle: T\n---\n## Key points\n\n- I found the middle chapters slow.\n- Worth a reread.\n"
+    result = extract_cards(parse_note("notes/t.md", text.encode()))
+    assert result.cards == ()
+    assert [(line, why) for line, _t, why in result.skipped] == [
+        (6, "an opinion or a reaction, not a fact"),
+        (7, "an opinion or a reaction, not a fact"),
+    ]
+
+
+def test_a_quoted_first_person_is_not_an_opinion():
+    card = one('Asking "can I go first because I have to make copies" worked 93% of the time.', "Influence")
+    assert card.answer == "93%"
+
+
+def test_a_bullet_with_nothing_specific_to_hide_gives_no_card():
+    text = "---\ntitle: T\n---\n## Key points\n\n- It is what it is.\n"
+    result = extract_cards(parse_note("notes/t.md", text.encode()))
+    assert result.cards == () and result.skipped and result.skipped[0][2]
+
+
+# --- term cards ---------------------------------------------------------------------------------------------------
+
+
+def test_a_bold_lead_term_asks_a_question_naming_the_topic():
+    card = one(
+        "**Plateau of latent potential**: results lag behind effort until a threshold is crossed.",
+        "Atomic Habits: Tiny Changes, Remarkable Results",
+    )
+    assert (card.kind.value, card.front) == (
+        "keypoint",
+        "Atomic Habits: what is plateau of latent potential?",
+    )
+    assert card.back == "results lag behind effort until a threshold is crossed."
+
+
+def test_a_bold_term_followed_by_a_verb_is_a_term_card():
+    card = one("**Batch norm** normalizes each feature over the mini-batch.", "Normalization layers")
+    assert card.kind.value == "keypoint" and card.front == "Normalization layers: what does batch norm do?"
+    assert card.back == "Batch norm normalizes each feature over the mini-batch."
+    card = one("**Black swans** are the unknown unknowns.", "Negotiation")
+    assert card.front == "Negotiation: what are black swans?" and card.back == "the unknown unknowns."
+
+
+def test_a_plain_term_and_colon_is_a_term_card_unless_its_answer_is_a_number():
+    card = one("Fixed mindset: the belief that ability is set at birth.", "Mindset")
+    assert card.kind.value == "keypoint" and card.front == "Mindset: what is fixed mindset?"
+    card = one("Tickler file: 43 folders, one per month and day.", "Getting Things Done")
+    assert card.kind.value == "cloze" and card.answer == "43"
+    card = one("Example: the bat and the ball cost $1.10 together.", "Thinking, Fast and Slow")
+    assert card.kind.value == "cloze"
+
+
+def test_a_note_without_sections_is_a_list_of_key_points():
+    text = "---\ntitle: Mindset\n---\n# Mindset\n\n- Carol Dweck published the book in 2006.\n"
+    (card,) = extract_cards(parse_note("notes/t.md", text.encode())).cards
+    assert card.generated and card.answer == "2006"
+
+
+if __name__ == "__main__":
+    GOLDEN.write_text(json.dumps(golden_cards(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {GOLDEN}", file=sys.stderr)
