@@ -139,22 +139,28 @@ def test_search_finds_a_note_by_a_term_in_it(site, tab):
 def test_flashcard_reveals_its_answer_on_click(site, tab):
     _, url = site
     tab.page.goto(url + "books/atomic-habits/")
+    # where it is written: a collapsed question block
     card = tab.page.locator(
-        ".kb-deck details.kb-card", has_text="What are the four laws of behaviour change?"
+        "article details.question", has_text="What are the four laws of behaviour change?"
     )
-    answer = card.locator(".kb-answer")
+    answer = card.get_by_text("make it satisfying")
     assert not answer.is_visible()
     card.locator("summary").click()
     answer.wait_for(state="visible")
-    assert "make it satisfying" in answer.inner_text()
-    # a cloze card: its blank shows the hint until clicked, then the hidden text
+    # a cloze card where it is written: its blank shows the hint until clicked, then the hidden text
     blank = tab.page.locator(
-        ".kb-deck .kb-cloze-card .kb-blank", has=tab.page.locator(".kb-blank-hint", has_text="[a duration]")
-    )
+        "article p .kb-blank", has=tab.page.locator(".kb-blank-hint", has_text="[a duration]")
+    ).first
     assert not blank.locator(".kb-blank-answer").is_visible()
     blank.click()
     blank.locator(".kb-blank-answer").wait_for(state="visible")
     assert blank.locator(".kb-blank-answer").inner_text() == "less than two minutes"
+    # the deck: a card, then its answer on "Show answer"
+    deck = tab.page.locator(".kb-deck")
+    current = deck.locator(".kb-card.kb-current")
+    assert current.count() == 1 and not current.locator(".kb-card-back").is_visible()
+    deck.get_by_role("button", name="Show answer").click()
+    current.locator(".kb-card-back").wait_for(state="visible")
     assert tab.errors == []
 
 
@@ -241,10 +247,15 @@ def test_payloads_in_card_text_show_as_text_and_run_nothing(site, tab):
     article = tab.page.locator("article")
     for summary in article.locator("details summary").all():
         summary.click()
-    for blank in article.locator(".kb-blank").all():
-        blank.click()
-    for node in article.locator("b, .kb-a, .kb-q").all():
-        node.hover()
+    deck = article.locator(".kb-deck")
+    for _ in range(deck.locator(".kb-card").count()):  # every card of the deck, its answer shown
+        deck.get_by_role("button", name="Show answer").click()
+        if deck.get_by_role("button", name="Next card").is_enabled():
+            deck.get_by_role("button", name="Next card").click()
+    for node in article.locator(".kb-blank, b, .kb-card-front, .kb-card-back").all():
+        if node.is_visible():
+            node.hover()
+            node.click()
     text = article.inner_text()
     assert '<img src=x onerror="window.__kbPwned=1">' in text
     assert "</script><script>window.__kbPwned=2</script>" in text

@@ -107,7 +107,7 @@ def test_a_note_with_cards_gets_a_flashcards_section_with_its_deck_held_back(tmp
     assert f"## Flashcards {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n" in out
     assert out.index("#kb-flashcards") < out.index("#kb-linked-from")  # the backlinks come last
     deck = renderer.decks["habits.md"]
-    assert deck.count('<details class="kb-card') == 2 and "kb-note-quiz-data" in deck
+    assert deck.count('<div class="kb-card kb-kind-basic">') == 2 and "kb-note-quiz-data" in deck
     page.content = f"<h1>Habits</h1><p>{DECK_PLACEHOLDER}</p>"
     renderer.insert_deck(page, SimpleNamespace(plugins={}))
     assert page.content == f"<h1>Habits</h1>{deck}" and "habits.md" not in renderer.decks
@@ -141,7 +141,9 @@ def test_a_note_headed_flashcards_or_with_the_section_off(tmp_path):
     renderer, files = _renderer(tmp_path / "off", notes, flashcards_section=False)
     out, _page = _render(renderer, files, "a.md")
     assert "kb-flashcards" not in out and renderer.decks == {}
-    assert '<span class="kb-q">What is a habit?</span>' in out  # the cards still show where they are written
+    assert (
+        '??? question kb-card-inline "What is a habit?"' in out
+    )  # the cards still show where they are written
 
 
 def test_a_note_with_flashcards_off_shows_its_card_syntax_as_written(tmp_path):

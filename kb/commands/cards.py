@@ -64,8 +64,13 @@ def _list(paths: tuple[str, ...], tag: str | None, as_json: bool, explain: bool 
         _explain(paths, as_json)
         return
     kb = get_kb()
+    try:
+        resolved = resolve_note_paths(kb, paths)
+    except KbError:
+        _suggest_subcommand(paths)
+        raise
     conn = open_index(kb)
-    cards = list_cards(conn, paths=resolve_note_paths(kb, paths), tag=tag)
+    cards = list_cards(conn, paths=resolved, tag=tag)
     if as_json:
         echo_json([c.to_dict() for c in cards])
         return
@@ -78,12 +83,31 @@ def _list(paths: tuple[str, ...], tag: str | None, as_json: bool, explain: bool 
     click.echo(f"{len(cards)} cards", err=True)
 
 
+def _suggest_subcommand(paths: tuple[str, ...]) -> None:
+    """``kb cards orphns``: a first argument that names no note but is close to a subcommand's name was most
+    likely that subcommand mistyped, so the answer is "Did you mean" rather than "no such note"."""
+    import difflib
+
+    ctx = click.get_current_context()
+    if not paths or not ctx.meta.get(IMPLICIT_LIST) or "/" in paths[0] or paths[0].endswith(".md"):
+        return
+    close = difflib.get_close_matches(paths[0], sorted(cards_group.commands), n=1, cutoff=0.6)
+    if close:
+        raise click.UsageError(
+            f"No such note, folder or command '{paths[0]}'. Did you mean '{close[0]}'?", ctx=ctx.parent
+        )
+
+
+IMPLICIT_LIST = "kb.cards.implicit_list"  # ctx.meta: the arguments were given without a subcommand name
+
+
 class CardsGroup(click.Group):
     """``kb cards ARGS`` without a subcommand name means ``kb cards list ARGS`` (so PATH and --tag work directly)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = ["list", *args]
+            ctx.meta[IMPLICIT_LIST] = True
         return super().parse_args(ctx, args)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from kb.markdown import ANKI_CLOZE_RE
+from kb.markdown import ANKI_CLOZE_RE, mask_spans
 from kb.site.pages import esc, escape_html_text, json_for_script
 
 PREFIX_RE = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)")
@@ -22,11 +22,6 @@ Linker = Callable[[str], str]
 def card_markdown(text: str) -> str:
     """Card text as Markdown with raw HTML neutralised (code and math kept as written)."""
     return escape_html_text(text)
-
-
-def _cloze_as_marks(line: str) -> str:
-    """``{{c1::x}}`` / ``{{c1::x::hint}}`` shown as highlighted ``==x==`` (the deletion's text, never its markup)."""
-    return ANKI_CLOZE_RE.sub(lambda m: f"=={m.group(2)}==", line)
 
 
 def _looks_like(kind: str, lines: list[str]) -> bool:
@@ -42,27 +37,50 @@ def _looks_like(kind: str, lines: list[str]) -> bool:
     return True  # clozes (generated ones carry no markup), definitions, key points
 
 
-def _qa_block(indent: str, front: str, back: str, kind: str) -> list[str]:
-    return [
-        "",
-        f'{indent}<div class="kb-qa kb-kind-{kind}" markdown>',
-        f'{indent}<div class="kb-q" markdown>',
-        "",
-        *(f"{indent}{line}" for line in front.split("\n")),
-        "",
-        f"{indent}</div>",
-        f'{indent}<div class="kb-a" markdown>',
-        "",
-        *(f"{indent}{line}" for line in back.split("\n")),
-        "",
-        f"{indent}</div>",
-        f"{indent}</div>",
-        "",
-    ]
+def _question_block(prefix: str, front: str, back: str) -> list[str]:
+    """A card written in the note as a collapsed question block, its answer one click away: the block Material
+    makes of ``??? question "..."``, so every card in the note looks like the question blocks written by hand."""
+    cont = re.sub(r"[-*+]|\d{1,9}[.)]", lambda m: " " * len(m.group()), prefix)  # list markers: continuation
+    title = " ".join(front.split())  # already made safe by card_markdown; math keeps its own < and &
+    body = [f"{cont}    {line}" if line.strip() else cont.rstrip() for line in back.split("\n")]
+    gap = cont.rstrip()  # a blank line that stays inside a blockquote
+    return [gap, f'{prefix}??? question kb-card-inline "{title}"', *body, gap]
+
+
+def _blank(content: str, hint: str = "") -> str:
+    """A cloze deletion as a blank that shows ``[…]`` (or ``[hint]``) and reveals ``content`` on click (kb.js)."""
+    if not hint:
+        return f"{BLANK_OPEN}{content}{BLANK_CLOSE}"
+    return (
+        f'<span class="kb-blank" tabindex="0" role="button">'
+        f'<span class="kb-blank-hint">[{esc(hint)}]</span><span class="kb-blank-answer">{content}</span></span>'
+    )
+
+
+def _cloze_blanks(source: list[str]) -> list[str]:
+    """Cloze lines as written, each deletion (``{{c1::x}}``, ``==x==``) a blank that reveals on click; found by the
+    extractor's own rules (code and math masked first)."""
+    from kb.cards.cloze import anki_deletions, scan_highlights
+
+    text = "\n".join(source)
+    masked = "\n".join(mask_spans(line)[0] for line in source)
+    spans = [(d.start, d.end, card_markdown(d.text), d.hint) for d in anki_deletions(masked, text)]
+    covered = bytearray(len(masked) + 1)
+    for start, end, _content, _hint in spans:
+        covered[start:end] = b"\x01" * (end - start)
+    highlights, _unclosed = scan_highlights(masked, covered)
+    spans += [(start, end, card_markdown(text[start + 2 : end - 2]), "") for start, end in highlights]
+    out, pos = [], 0
+    for start, end, content, hint in sorted(spans):
+        out += [escape_html_text(text[pos:start]), _blank(content, hint)]
+        pos = end
+    out.append(escape_html_text(text[pos:]))
+    return "".join(out).split("\n")
 
 
 def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linker | None = None) -> str:
-    """Rewrite the lines where cards are written so no card separator shows on the page.
+    """Rewrite the lines where cards are written so no card separator shows on the page and no answer shows
+    until asked for: questions become collapsed question blocks, cloze deletions blanks that reveal on click.
 
     ``offset`` is the number of file lines before ``markdown`` (the front matter), so a card's file line ``n`` is
     ``lines[n - 1 - offset]``.
@@ -95,7 +113,6 @@ def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linke
 def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
     first = source[0]
     prefix = PREFIX_RE.match(first).group(1)
-    indent = re.match(r"[ \t>]*", first).group(0)
     if kind == "question" and re.match(r"[ \t]*(!!!|\?\?\?)", first):
         # A MkDocs question block renders as a click-to-reveal block already; only its text is made safe.
         m = ADMONITION_RE.match(first)
@@ -104,15 +121,9 @@ def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
             head = f'{m.group(1)}"{esc(m.group(2))}"{m.group(3)}'
         return [head, *(escape_html_text(line) for line in source[1:])]
     if kind in ("basic", "reversed", "question"):
-        if len(source) == 1:
-            # one line (`Front::Back`, possibly a list item): question then answer, in place
-            return [
-                f'{prefix}<span class="kb-q">{card_markdown(card.front)}</span>'
-                f'<span class="kb-a">{card_markdown(card.back)}</span>'
-            ]
-        return _qa_block(indent, card_markdown(card.front), card_markdown(card.back), kind)
+        return _question_block(prefix, card_markdown(card.front), card_markdown(card.back))
     if kind == "cloze":
-        return [escape_html_text(_cloze_as_marks(line)) for line in source]
+        return _cloze_blanks(source)
     # definitions and key points already read well as written; only their text is made safe
     return [escape_html_text(line) for line in source]
 
@@ -121,9 +132,11 @@ def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
 # The deck at the end of a note
 
 
-# A blank without a hint, as _cloze_front_html writes it (and plain_html recognises it).
+# A blank without a hint, as _blank writes it (and plain_html recognises it). No title attribute: Material turns
+# titles into tooltips once, at page load, so a revealed blank would keep saying "Show the answer"; kb.css shows
+# that hint on hidden blanks only.
 BLANK_OPEN = (
-    '<span class="kb-blank" tabindex="0" role="button" title="Show the answer">'
+    '<span class="kb-blank" tabindex="0" role="button">'
     '<span class="kb-blank-hint">[…]</span><span class="kb-blank-answer">'
 )
 BLANK_CLOSE = "</span></span>"
@@ -135,15 +148,7 @@ def _cloze_front_html(card) -> str:
 
     def blank(m: re.Match) -> str:
         content = card_markdown(m.group(2))
-        if int(m.group(1)) != card.cloze_index:
-            return content
-        hint = m.group(3)
-        if not hint:
-            return f"{BLANK_OPEN}{content}{BLANK_CLOSE}"
-        return (
-            f'<span class="kb-blank" tabindex="0" role="button" title="Show the answer">'
-            f'<span class="kb-blank-hint">[{esc(hint)}]</span><span class="kb-blank-answer">{content}</span></span>'
-        )
+        return content if int(m.group(1)) != card.cloze_index else _blank(content, m.group(3) or "")
 
     out = []
     pos = 0
@@ -243,22 +248,16 @@ def render_many(texts: list[str]) -> list[str]:
     return out  # type: ignore[return-value]
 
 
-def _inline(html_text: str) -> str:
-    """A single rendered paragraph without its ``<p>`` (for a summary line)."""
-    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
-        return html_text[3:-4]
-    return html_text
-
-
 def deck_html(cards: Sequence, linker: Linker | None = None, quiz_href: str | None = None) -> str:
-    """The HTML of a "Flashcards" section: each card click-to-reveal; cloze cards with blanks that reveal.
+    """The HTML of a "Flashcards" section: every card in one frame (where it comes from, its front, its back; a
+    cloze card's back is its blanks filled in), which kb.js turns into a study mode showing one card at a time.
 
     ``linker`` turns wiki links in card text into Markdown links with final URLs (the deck is HTML, so MkDocs
     does not rewrite links inside it).
     """
     link = linker or (lambda t: t)
     count = len(cards)
-    summary = f"{count} card{'s' if count != 1 else ''} from this note. Click a card to see its answer."
+    summary = f"{count} card{'s' if count != 1 else ''} from this note, one at a time."
     if quiz_href:
         summary += f' <a class="kb-quiz-link" href="{esc(quiz_href)}">Start a quiz on this note</a>'
     html_parts = [
@@ -273,16 +272,14 @@ def deck_html(cards: Sequence, linker: Linker | None = None, quiz_href: str | No
     rendered = iter(render_many(texts))
     for card in cards:
         kind = str(card.kind)
-        badge = ' <span class="kb-badge">generated</span>' if getattr(card, "generated", False) else ""
         crumb = " › ".join(card.context[1:]) if getattr(card, "context", ()) else ""
-        context = f'<span class="kb-context">{esc(crumb)}</span>' if crumb else ""
-        if kind == "cloze" and getattr(card, "cloze_text", ""):
-            html_parts.append(f'<div class="kb-card kb-cloze-card">{context}{badge}{next(rendered)}</div>')
-            continue
-        front, back = next(rendered), next(rendered)
-        html_parts.append(
-            f'<details class="kb-card kb-kind-{esc(kind)}"><summary>{_inline(front)}{badge}</summary>{context}'
-            f'<div class="kb-answer">{back}</div></details>'
-        )
+        meta = [f'<span class="kb-context">{esc(crumb)}</span>'] if crumb else []
+        if getattr(card, "generated", False):
+            meta.append('<span class="kb-badge">generated</span>')
+        head = f'<p class="kb-card-meta">{"".join(meta)}</p>' if meta else ""
+        body = f'<div class="kb-card-front">{next(rendered)}</div>'
+        if not (kind == "cloze" and getattr(card, "cloze_text", "")):
+            body += f'<div class="kb-card-back">{next(rendered)}</div>'
+        html_parts.append(f'<div class="kb-card kb-kind-{esc(kind)}">{head}{body}</div>')
     html_parts.append("</div>")
     return "\n".join(html_parts)

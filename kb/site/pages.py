@@ -260,13 +260,13 @@ def stats_markdown(data: StudyData, today: date) -> str:
         return _empty_page(lines, data)
     retention = "–" if data.retention is None else f"{data.retention:.0%}"
     lines += [
-        '<div class="kb-stat-grid">',
+        '<div class="kb-stat-tiles"><div class="kb-stat-grid">',
         f'<div class="kb-stat"><span class="kb-stat-value">{data.total_notes}</span> notes</div>',
         f'<div class="kb-stat"><span class="kb-stat-value">{data.total_cards}</span> cards</div>',
         f'<div class="kb-stat"><span class="kb-stat-value">{data.total_reviews}</span> reviews</div>',
         f'<div class="kb-stat"><span class="kb-stat-value">{data.streak}</span> day streak</div>',
-        f'<div class="kb-stat"><span class="kb-stat-value kb-retention">{retention}</span> retention (30 days)</div>',
-        "</div>",
+        f'<div class="kb-stat"><span class="kb-stat-value kb-retention">{retention}</span> retention (30&nbsp;days)</div>',
+        "</div></div>",
         "",
         "## Reviews in the last year",
         "",

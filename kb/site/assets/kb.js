@@ -1,4 +1,4 @@
-// kb site behaviour: cloze blanks that reveal, and the interactive quizzes.
+// kb site behaviour: cloze blanks that reveal, a note's deck studied one card at a time, and the quizzes.
 // Hooked on Material's document$, so it runs after the first load and after every instant page change.
 // Card and quiz text is only ever inserted with textContent: nothing from a note is parsed as HTML here.
 (function () {
@@ -46,11 +46,18 @@
   }
 
   // ---- cloze blanks -------------------------------------------------------------------------------------
+  // kb.css gives a hidden blank its "Show the answer" hint; a revealed one has none (its text is the answer).
+  function setBlank(blank, revealed) {
+    blank.classList.toggle("kb-revealed", revealed);
+    blank.setAttribute("aria-expanded", revealed ? "true" : "false");
+  }
+
   function setupBlanks(scope) {
     scope.querySelectorAll(".kb-blank:not([data-kb-ready])").forEach(function (blank) {
       blank.setAttribute("data-kb-ready", "1");
+      blank.setAttribute("aria-expanded", "false");
       function toggle() {
-        blank.classList.toggle("kb-revealed");
+        setBlank(blank, !blank.classList.contains("kb-revealed"));
       }
       blank.addEventListener("click", toggle);
       blank.addEventListener("keydown", function (event) {
@@ -60,6 +67,66 @@
         }
       });
     });
+  }
+
+  // ---- the deck: one card at a time ------------------------------------------------------------------------
+  // Every card has the same frame: its front, then its back (a cloze card's blanks filled in) on "Show answer".
+  function setupDeck(deck) {
+    if (deck.getAttribute("data-kb-ready")) return;
+    var cards = Array.prototype.slice.call(deck.querySelectorAll(".kb-card"));
+    if (!cards.length) return;
+    deck.setAttribute("data-kb-ready", "1");
+    deck.classList.add("kb-study");
+    var position = 0;
+    var bar = el("div", "kb-study-bar");
+    var progress = el("span", "kb-study-progress");
+    progress.setAttribute("aria-live", "polite");
+    function button(label, cls, action) {
+      var b = el("button", "md-button " + cls, label);
+      b.type = "button";
+      b.addEventListener("click", action);
+      bar.appendChild(b);
+      return b;
+    }
+    bar.appendChild(progress);
+    var previous = button("Previous", "kb-study-previous", function () {
+      go(position - 1);
+    });
+    var show = button("Show answer", "kb-study-show", function () {
+      reveal(true);
+      next.focus();
+    });
+    var next = button("Next card", "kb-study-next", function () {
+      go(position + 1);
+      show.focus();
+    });
+    cards[cards.length - 1].insertAdjacentElement("afterend", bar);
+
+    function reveal(shown) {
+      var card = cards[position];
+      card.classList.toggle("kb-shown", shown);
+      card.querySelectorAll(".kb-blank").forEach(function (blank) {
+        setBlank(blank, shown);
+      });
+      show.disabled = shown;
+      show.classList.toggle("md-button--primary", !shown);
+      next.classList.toggle("md-button--primary", shown);
+    }
+
+    function go(to) {
+      if (to < 0 || to >= cards.length) return;
+      reveal(false);
+      position = to;
+      cards.forEach(function (card, i) {
+        card.classList.toggle("kb-current", i === position);
+      });
+      reveal(false);
+      progress.textContent = "Card " + (position + 1) + " of " + cards.length;
+      previous.disabled = position === 0;
+      next.disabled = position === cards.length - 1;
+    }
+
+    go(0);
   }
 
   // ---- answer checking ------------------------------------------------------------------------------------
@@ -288,6 +355,7 @@
 
   function onPage() {
     setupBlanks(document);
+    document.querySelectorAll(".kb-deck").forEach(setupDeck);
     document.querySelectorAll(".kb-quiz[data-kb-quiz]").forEach(setupQuiz);
   }
 
