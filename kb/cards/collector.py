@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kb.cards.model import Card, CardKind, ExtractResult
+from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax, ExtractResult
+from kb.cards.obsidian import body_flashcard_tags
 from kb.errors import NoteError
 from kb.markdown import drop_chars, plain_text
 from kb.notes.reader import Note
@@ -55,8 +56,10 @@ class Collector:
         generate: bool,
         doc_freq: Callable[[str], int] | None,
         n_docs: int,
+        syntax: CardSyntax = DEFAULT_SYNTAX,
     ):
         self.note = note
+        self.syntax = syntax
         self.path = note.path
         self.title = note.title
         self.keypoint_headings = keypoint_heading_set(keypoint_headings)
@@ -70,6 +73,9 @@ class Collector:
             False  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
         )
         self._context: tuple[str, ...] | None = None
+        # in-note deck tags (kb.cards.obsidian): from a tag line on, (its line, its tags); a card line's own
+        self.deck_marks: list[tuple[int, tuple[str, ...]]] = []
+        self.line_tags: dict[int, tuple[str, ...]] = {}
 
     def enter_heading(self, level: int, text: str) -> None:
         headings = self.headings
@@ -105,13 +111,35 @@ class Collector:
     def fill(self, slot: int, card: Card | None) -> None:
         self.cards[slot] = card
 
+    def _tags_for(self, line: int, note_deck: tuple[str, ...]) -> tuple[str, ...]:
+        """The deck tags of a card starting at ``line``: its line's own, else the last tag line's above it, else
+        the note's (``note_deck``)."""
+        own = self.line_tags.get(line)
+        if own:
+            return own
+        tags = note_deck
+        for at, marked in self.deck_marks:
+            if at >= line:
+                break
+            tags = marked
+        return tags
+
     def result(self) -> ExtractResult:
         """The cards (an exact repeat of an earlier card left out) and the problems."""
         seen: set[tuple[CardKind, str, str, bool]] = set()
         out: list[Card] = []
+        # the note's deck, for cards above every tag line: its first tag line's, else the flashcard tags in its text
+        note_deck = (
+            self.deck_marks[0][1] if self.deck_marks else body_flashcard_tags(self.note.body, self.syntax)
+        )
+        tagged = bool(self.deck_marks or self.line_tags or note_deck)
         for c in self.cards:
             if c is None:
                 continue
+            if tagged:
+                c.__dict__["tags"] = self._tags_for(
+                    c.line, note_deck
+                )  # a frozen Card, just made: set before anyone sees it
             key = (c.kind, c.front, c.back, c.generated)  # a StrEnum member hashes and compares as its value
             if key in seen:
                 continue

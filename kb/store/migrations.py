@@ -280,3 +280,30 @@ def create_scan_state(db: sqlite_utils.Database) -> None:
                     CREATE TRIGGER {table}_{event.lower()}_scan_version AFTER {event} ON {table}
                     BEGIN UPDATE scan_version SET version = version + 1; END"""
             )
+
+
+@migration("006_obsidian_schedules")
+def add_obsidian_schedules(db: sqlite_utils.Database) -> None:
+    # Schedules written by the Obsidian Spaced Repetition plugin beside a card (<!--SR:...-->, kb.cards.obsidian):
+    # the card's entry as written, the cards whose entry may still need adopting (kb.review.adopt), and the starting
+    # schedules adopted (folded under the card's reviews by kb.review.history.recompute; rebuilt from the journal).
+    db.execute("ALTER TABLE cards ADD COLUMN sr_schedule TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+            CREATE TABLE sr_pending (
+                card_id TEXT PRIMARY KEY     -- a card written with an <!--SR:--> schedule since the last adoption
+            ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+            CREATE TABLE card_starts (
+                card_id TEXT PRIMARY KEY,    -- the card whose history starts from this schedule (once only)
+                uid TEXT NOT NULL,           -- the journal line that recorded it
+                at TEXT NOT NULL,            -- UTC ISO 8601, when kb adopted it
+                source TEXT NOT NULL,        -- obsidian-sr
+                state TEXT NOT NULL          -- JSON of the card_state it starts from
+            )"""
+    )
+    # Every note is read again at the next index, so the cards of an existing database get their schedules and
+    # in-note deck tags (their ids are kept: kb.cards.identity matches them).
+    db.execute("UPDATE notes SET hash = '', size = -1")
