@@ -11,6 +11,9 @@ Every line has ``v`` (format version), ``type``, a unique ``id``, ``at`` (UTC IS
   ``after`` (the schedule, see ``kb.review.scheduler.CardState``) and ``leech`` when the answer made the card a leech.
 * ``undo``: ``ref`` is the id of the review taken back. Nothing is ever rewritten.
 * ``suspend`` / ``unsuspend`` / ``bury`` (with ``until``): ``card`` and the same card snapshot as a review.
+* ``start``: cards that start from a schedule found in their note (``source`` ``obsidian-sr``, ``kb.review.adopt``):
+  ``cards``, each ``card``, ``fp``, ``note``, ``sr`` (the entry as written) and ``state`` (the schedule it starts
+  from). Once per card; the earliest start wins.
 
 Appends are durable (write, flush, fsync) before ``append`` returns. A line torn by a crash is never followed by
 another on the same line: a new append starts on a fresh line, and readers skip lines that are not valid JSON.
