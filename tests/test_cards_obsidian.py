@@ -177,3 +177,17 @@ def test_deck_tags_filter_review_due_and_cards(kbroot):
     assert due["total"]["new"] == 1 and list(due["by_tag"]) == ["flashcards/physics"]
     due = json.loads(runner.invoke(cli, ["due", "--tag", "flashcards", "--json"]).output)
     assert due["total"]["new"] == 2
+
+
+def test_the_flashcard_tag_settings_decide_which_notes_hold_cards(kbroot):
+    (kbroot.root / "mkdocs.yml").write_text(
+        "site_name: t\ndocs_dir: notes\nplugins:\n  - kb:\n      flashcard_tags: ['#srs']\n"
+        "      flashcard_tags_required: true\n      ignored_tags: [draft]\n",
+        encoding="utf-8",
+    )
+    kbroot.write("tagged.md", "#srs/bio\nQ1::A1\n")
+    kbroot.write("front.md", "---\ntags: [srs]\n---\nQ2::A2\n")
+    kbroot.write("untagged.md", "Q3::A3\n")
+    kbroot.write("ignored.md", "#srs #draft\nQ4::A4\n")
+    cards = json.loads(CliRunner().invoke(cli, ["cards", "--json"]).output)
+    assert sorted((c["front"], tuple(c["tags"])) for c in cards) == [("Q1", ("srs/bio",)), ("Q2", ("srs",))]

@@ -131,4 +131,9 @@ def sibling_key(*parts: str) -> str:
 
 def syntax_for(settings) -> CardSyntax:
     """The card syntax the settings (``kb.config.Settings``) ask for."""
-    return DEFAULT_SYNTAX
+    syntax = CardSyntax(
+        flashcard_tags=tuple(settings.flashcard_tags) or DEFAULT_SYNTAX.flashcard_tags,
+        tags_required=settings.flashcard_tags_required,
+        ignored_tags=tuple(settings.ignored_tags),
+    )
+    return DEFAULT_SYNTAX if syntax == DEFAULT_SYNTAX else syntax
