@@ -150,3 +150,14 @@ def test_a_card_written_later_with_a_schedule_starts_from_it(vault):
     assert due["total"]["due"] == 5 and due["total"]["new"] == 2  # the new one is a review card, due in 2030
     assert states(vault)["New one"][1].startswith("2030-01-01")
     assert [len(e["cards"]) for e in journal_lines(vault)] == [5, 1]
+
+
+def test_a_comment_added_to_a_card_kb_has_no_history_for_is_adopted(kbroot, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    kbroot.write("a.md", "Q1::A1\nQ2::A2\n")
+    assert kb_json("due")["total"]["new"] == 2
+    path = kbroot.write("a.md", "Q1::A1 <!--SR:!2024-01-01,3,250-->\nQ2::A2\n")
+    os.utime(path, ns=(1_800_000_000 * 10**9,) * 2)
+    due = kb_json("due")
+    assert (due["total"]["new"], due["total"]["due"]) == (1, 1)
+    assert states(kbroot)["Q1"][1].startswith("2024-01-01")

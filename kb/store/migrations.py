@@ -304,6 +304,5 @@ def add_obsidian_schedules(db: sqlite_utils.Database) -> None:
                 state TEXT NOT NULL          -- JSON of the card_state it starts from
             )"""
     )
-    # Every note is read again at the next index, so the cards of an existing database get their schedules and
-    # in-note deck tags (their ids are kept: kb.cards.identity matches them).
-    db.execute("UPDATE notes SET hash = '', size = -1")
+    # The cards of an existing database get their schedules and deck tags when their note is next parsed (an edit,
+    # or `kb index --full`); the note rows are not touched here (an upgrade keeps every row as it was).
