@@ -131,7 +131,7 @@ BUSY_LOOP = "s = 0\nfor i in range(5_000_000): s += i"
 
 CARD_COLUMNS = (
     "id, note, line, end_line, position, kind, front, back, context, tags, type, generated, sibling, cloze_text, "
-    "cloze_index, fingerprint, origin, created_at, updated_at"
+    "cloze_index, fingerprint, sr_schedule, origin, created_at, updated_at"
 )
 
 

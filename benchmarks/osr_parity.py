@@ -45,13 +45,16 @@ def load_cases(path: Path = CASES) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def kb_cards(text: str, index: int):
+def kb_cards(text: str, index: int, syntax=None):
     """kb's cards for a case input, as (kind, front, back) and the kb Card objects; raises what kb raises."""
     from kb.cards.extractor import extract_cards
     from kb.notes.reader import parse_note
 
     note = parse_note(f"notes/osr-parity/case-{index:03d}.md", text.encode("utf-8"))
-    cards = extract_cards(note).cards
+    cards = extract_cards(note, syntax=syntax) if syntax is not None else extract_cards(note)
+    cards = cards.cards
+    for c in cards:  # the tags kb stores for the card: its note's, then its in-note deck tags
+        c.__dict__["stored_tags"] = tuple(dict.fromkeys(note.tags + getattr(c, "tags", ())))
     return [(str(c.kind), norm(c.front), norm(c.back)) for c in cards], list(cards)
 
 
@@ -103,14 +106,16 @@ def schedule_matches(want: dict | None, got: dict | None) -> bool:
     return all(str(got.get(k)) == str(want.get(k)) for k in keys)
 
 
-def run(doc: dict, only: str = "") -> dict:
+def run(doc: dict, only: str = "", syntax=None) -> dict:
+    """Every case (or those whose id holds ``only``) through kb's extractor, with kb's default card syntax or
+    ``syntax`` (a ``kb.cards.model.CardSyntax``)."""
     results = []
     for i, case in enumerate(doc["cases"]):
         if only and only not in case["id"]:
             continue
         want = plugin_cards(case)
         try:
-            got, objs = kb_cards(case["input"], i)
+            got, objs = kb_cards(case["input"], i, syntax)
             error = ""
         except Exception as exc:  # a case kb cannot read at all is a failing case, not a crash of the runner
             got, objs, error = [], [], f"{type(exc).__name__}: {exc}"
@@ -127,9 +132,17 @@ def run(doc: dict, only: str = "") -> dict:
                     if "schedule" in c
                 )
             )
+        decks = None
+        if any("deck" in c for c in case["cards"]) and got == want:
+            decks = all(
+                set([c["deck"]] if isinstance(c["deck"], str) else c["deck"]) <= set(o.stored_tags)
+                for c, o in zip(case["cards"], objs, strict=True)
+                if "deck" in c
+            )
         results.append(
             {
                 "id": case["id"],
+                "kb_tags_hold_deck": decks,
                 "provenance": case["provenance"],
                 "scope": case["scope"],
                 "passed": not error and got == want,
@@ -162,6 +175,11 @@ def report(out: dict, verbose: bool = False) -> str:
     sched = [r for r in res if r["scheduled"]]
     read = sum(bool(r["kb_reads_schedule"]) for r in sched)
     lines.append(f"cases where the plugin reads a <!--SR:--> schedule: {len(sched)}; kb reads it in {read}")
+    decked = [r for r in res if r["kb_tags_hold_deck"] is not None]
+    held = sum(bool(r["kb_tags_hold_deck"]) for r in decked)
+    lines.append(
+        f"cases asserting a deck that kb reads: {len(decked)}; kb's card tags hold the deck in {held}"
+    )
     failing = [r for r in res if not r["passed"]]
     if failing:
         lines.append("")

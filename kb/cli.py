@@ -201,6 +201,7 @@ def _fast_index(root: str | None, quiet: bool) -> int:
             remember(kb)  # now that .kb/ exists
         report = apply(kb, conn, plan(kb.notes, kb.root, conn, config_key=kb.config_key, scanned=scanned))
         warnings = replay_journal(kb, conn)
+        adopt_schedules(kb, conn)
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -240,6 +241,16 @@ def replay_journal(kb, conn) -> list[str]:
     from kb.review.replay import sync_journal
 
     return list(sync_journal(kb, conn).warnings)
+
+
+def adopt_schedules(kb, conn) -> int:
+    """Cards with an Obsidian Spaced Repetition schedule and no history start from it (``kb.review.adopt``): run
+    after the index and the replay. One indexed query when no card is waiting (kb.review is not imported then)."""
+    if conn.execute("SELECT 1 FROM sr_pending LIMIT 1").fetchone() is None:
+        return 0
+    from kb.review.adopt import adopt
+
+    return adopt(kb, conn)
 
 
 if __name__ == "__main__":

@@ -136,6 +136,11 @@ class Settings:
     leech_threshold: int = 8
     keypoint_headings: tuple[str, ...] = DEFAULT_KEYPOINT_HEADINGS
     keypoint_cards: bool = True
+    flashcard_tags: tuple[str, ...] = (
+        "flashcards",
+    )  # in-note deck tags (Obsidian Spaced Repetition's), without #
+    flashcard_tags_required: bool = False  # true: only a note carrying a flashcard tag holds cards
+    ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
     device: str = ""  # journal file name; default: this machine's host name
     parameters: tuple[float, ...] = ()  # FSRS parameters saved by `kb optimize`
     templates_dir: str = layout.TEMPLATES_DIR
@@ -153,6 +158,9 @@ SETTING_DOCS = {
     "leech_threshold": "lapses after which a card is suspended and tagged leech",
     "keypoint_headings": "headings whose bullet lists become generated cards",
     "keypoint_cards": "false turns generated key-point cards off everywhere",
+    "flashcard_tags": "deck tags (#flashcards, #flashcards/deck) that give the cards below them their tags",
+    "flashcard_tags_required": "true: only notes carrying one of the flashcard tags hold cards",
+    "ignored_tags": "notes carrying one of these tags hold no cards",
     "device": "name of this device's review journal (.kb/journal/<device>.jsonl)",
     "parameters": "FSRS parameters fitted by `kb optimize`",
     "templates_dir": "folder (relative to the root) with your own `kb add` templates",
@@ -201,9 +209,12 @@ def make_settings(options: dict[str, Any], where: str = CONFIG_NAME) -> Settings
             elif name == "keypoint_headings":
                 items = value if isinstance(value, list | tuple) else [value]
                 value = tuple(str(v).strip().lower() for v in items)
-            elif name == "keypoint_cards":
+            elif name in ("keypoint_cards", "flashcard_tags_required"):
                 if not isinstance(value, bool):
                     raise ValueError("expected true or false")
+            elif name in ("flashcard_tags", "ignored_tags"):
+                items = value if isinstance(value, list | tuple) else str(value).split()
+                value = tuple(str(v).strip().lstrip("#").lower() for v in items if str(v).strip().lstrip("#"))
             elif name == "parameters":
                 value = tuple(float(v) for v in value)
             else:

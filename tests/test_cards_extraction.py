@@ -38,7 +38,7 @@ def test_row_positions_name_the_insert_columns():
     cols = columns()
     assert [cols[ROW_ID], cols[ROW_KIND], cols[ROW_FRONT], cols[ROW_BACK]] == ["id", "kind", "front", "back"]
     assert cols[CARD_VALUES] == ["note", "line", "end_line", "position", "kind", "front", "back", "context", "tags",
-                                 "type", "generated", "sibling", "cloze_text", "cloze_index", "fingerprint"]  # fmt: skip
+                                 "type", "generated", "sibling", "cloze_text", "cloze_index", "fingerprint", "sr_schedule"]  # fmt: skip
 
 
 def test_extract_rows_gives_problems_fingerprints_and_insert_rows():

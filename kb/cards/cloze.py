@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line
 from kb.cards.model import CardKind, new_card, sibling_key
+from kb.cards.obsidian import highlight_parts
 from kb.markdown import ANKI_CLOZE_OPEN_RE, ANKI_CLOZE_RE, MASK, strip_comments, strip_list_marker
 
 # Most deletions (cards) one paragraph may hold: every deletion number is a card showing the whole text, so cards x
@@ -136,15 +137,34 @@ def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> lis
     if "==" in masked:
         spans, unclosed = scan_highlights(masked, _covered(dels, len(masked)))
         top = max([d[2] for d in dels], default=0)  # Deletion.number
-        for s, e in spans:
-            top += 1
-            dels.append(_deletion(Deletion, (s, e, top, text[s + 2 : e - 2], "")))
+        if ";;" in masked:
+            dels += _grouped_highlights(spans, text, top)
+        else:
+            for s, e in spans:
+                top += 1
+                dels.append(_deletion(Deletion, (s, e, top, text[s + 2 : e - 2], "")))
         if unclosed is not None:
             out.problem(
                 _line_at(lines, masked, unclosed),
                 "unclosed `==` highlight; close it with `==` or write `\\==` for a literal `==`",
             )
             return None
+    return dels
+
+
+def _grouped_highlights(spans: list[tuple[int, int]], text: str, top: int) -> list[Deletion]:
+    """Highlights in the Obsidian Spaced Repetition plugin's pattern ``==[123;;]answer[;;hint]==``: the same group
+    number hides together, a hint shows as ``[hint]``; numbered after ``top``, ungrouped ones after the groups."""
+    parts = [highlight_parts(text[s + 2 : e - 2]) for s, e in spans]
+    after = top + max([g for g, _, _ in parts], default=0)
+    dels = []
+    for (s, e), (group, hidden, hint) in zip(spans, parts, strict=True):
+        if group:
+            number = top + group
+        else:
+            after += 1
+            number = after
+        dels.append(_deletion(Deletion, (s, e, number, hidden, hint)))
     return dels
 
 

@@ -3,18 +3,14 @@ the note's cards and card-syntax problems and knows the heading breadcrumb at th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kb.cards.model import Card, CardKind, ExtractResult
+from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax, ExtractResult
+from kb.cards.obsidian import body_flashcard_tags
 from kb.errors import NoteError
 from kb.markdown import drop_chars, plain_text
 from kb.notes.reader import Note
-
-_SECTION_RE = re.compile(
-    r"^ {0,3}#{2,6}[ \t]|^.+\n {0,3}-{2,}[ \t]*$", re.M
-)  # an ATX or setext section heading
 
 
 @dataclass
@@ -60,8 +56,10 @@ class Collector:
         generate: bool,
         doc_freq: Callable[[str], int] | None,
         n_docs: int,
+        syntax: CardSyntax = DEFAULT_SYNTAX,
     ):
         self.note = note
+        self.syntax = syntax
         self.path = note.path
         self.title = note.title
         self.keypoint_headings = keypoint_heading_set(keypoint_headings)
@@ -71,23 +69,24 @@ class Collector:
         self.cards: list[Card | list[Card] | None] = []
         self.problems: list[NoteError] = []
         self.headings: list[tuple[int, str, bool]] = []  # (level, text, is a key-point heading)
-        # a note whose only heading is its title (a bare list of points): its bullets are its key points
-        self.no_sections = generate and _SECTION_RE.search(note.body) is None
         self.in_keypoints = (
-            self.no_sections  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
+            False  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
         )
         self._context: tuple[str, ...] | None = None
         self.keypoint_bodies: list[str] = []  # every key-point bullet's text (what is common among them)
         self.skipped: list[
             tuple[int, str, str]
         ] = []  # key-point bullets that gave no card: (line, text, why)
+        # in-note deck tags (kb.cards.obsidian): from a tag line on, (its line, its tags); a card line's own
+        self.deck_marks: list[tuple[int, tuple[str, ...]]] = []
+        self.line_tags: dict[int, tuple[str, ...]] = {}
 
     def enter_heading(self, level: int, text: str) -> None:
         headings = self.headings
         while headings and headings[-1][0] >= level:
             headings.pop()
         headings.append((level, text, _norm_heading(text) in self.keypoint_headings))
-        self.in_keypoints = self.no_sections or any(kp for _, _, kp in headings)
+        self.in_keypoints = any(kp for _, _, kp in headings)
         self._context = None
 
     def context(self) -> tuple[str, ...]:
@@ -121,10 +120,28 @@ class Collector:
         """A key-point bullet that gives no card, and why (``kb cards --explain``)."""
         self.skipped.append((line, text, why))
 
+    def _tags_for(self, line: int, note_deck: tuple[str, ...]) -> tuple[str, ...]:
+        """The deck tags of a card starting at ``line``: its line's own, else the last tag line's above it, else
+        the note's (``note_deck``)."""
+        own = self.line_tags.get(line)
+        if own:
+            return own
+        tags = note_deck
+        for at, marked in self.deck_marks:
+            if at >= line:
+                break
+            tags = marked
+        return tags
+
     def result(self) -> ExtractResult:
         """The cards (an exact repeat of an earlier card left out) and the problems."""
         seen: set[tuple[CardKind, str, str, bool]] = set()
         out: list[Card] = []
+        # the note's deck, for cards above every tag line: its first tag line's, else the flashcard tags in its text
+        note_deck = (
+            self.deck_marks[0][1] if self.deck_marks else body_flashcard_tags(self.note.body, self.syntax)
+        )
+        tagged = bool(self.deck_marks or self.line_tags or note_deck)
         flat: list[Card] = []
         for c in self.cards:
             if c is None:
@@ -134,6 +151,10 @@ class Collector:
             else:
                 flat.append(c)
         for c in flat:
+            if tagged:
+                c.__dict__["tags"] = self._tags_for(
+                    c.line, note_deck
+                )  # a frozen Card, just made: set before anyone sees it
             key = (c.kind, c.front, c.back, c.generated)  # a StrEnum member hashes and compares as its value
             if key in seen:
                 continue

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from kb.cards.corpus import CorpusStats
 from kb.cards.extractor import extract_cards
 from kb.cards.identity import MatchableCard, card_fingerprint, new_id
-from kb.cards.model import Card
+from kb.cards.model import DEFAULT_SYNTAX, Card, CardSyntax
 from kb.forking import worth_forking
 from kb.notes.reader import Note
 
@@ -26,17 +26,18 @@ _CHUNK = 50  # notes per worker task
 _AHEAD = 4  # chunks out per core
 
 INSERT_SQL = """INSERT INTO cards (id, note, line, end_line, position, kind, front, back, context, tags, type,
-    generated, sibling, cloze_text, cloze_index, fingerprint, origin, created_at, updated_at)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+    generated, sibling, cloze_text, cloze_index, fingerprint, sr_schedule, origin, created_at, updated_at)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
 # An insert row (INSERT_SQL), by position: the id, the card's values from its note to its fingerprint (what an
-# update writes too: UPDATE_SQL), its origin, created_at, updated_at.
+# update writes too: UPDATE_SQL), its Obsidian schedule, its origin, created_at, updated_at.
 ROW_ID = 0
 ROW_KIND, ROW_FRONT, ROW_BACK = 5, 6, 7
-CARD_VALUES = slice(1, 16)
-CARD_VALUES_AND_ORIGIN = slice(1, 17)
+ROW_SR_SCHEDULE = 16
+CARD_VALUES = slice(1, 17)
+CARD_VALUES_AND_ORIGIN = slice(1, 18)
 
 UPDATE_SQL = """UPDATE cards SET note=?, line=?, end_line=?, position=?, kind=?, front=?, back=?, context=?, tags=?,
-    type=?, generated=?, sibling=?, cloze_text=?, cloze_index=?, fingerprint=?, orphaned_at=NULL,
+    type=?, generated=?, sibling=?, cloze_text=?, cloze_index=?, fingerprint=?, sr_schedule=?, orphaned_at=NULL,
     updated_at=CASE WHEN fingerprint = ? AND note = ? THEN updated_at ELSE ? END
     WHERE id=?"""
 
@@ -101,10 +102,25 @@ def _row_values(note: Note, card: Card, position: int, fp: str, tags_json: str) 
         card.cloze_text,
         card.cloze_index,
         fp,
+        card.schedule.text if card.schedule is not None else "",
     )
 
 
-def extract_rows(note: Note, keypoint_headings, keypoint_cards: bool, stats: CorpusStats, now: str) -> tuple:
+def _card_tags(note_tags: tuple[str, ...], card: Card, note_json: str) -> str:
+    """The card's tags as stored: its note's, then its in-note deck tags (``--tag`` finds either)."""
+    if not card.tags:
+        return note_json
+    return json.dumps(list(dict.fromkeys(note_tags + card.tags)), ensure_ascii=False)
+
+
+def extract_rows(
+    note: Note,
+    keypoint_headings,
+    keypoint_cards: bool,
+    stats: CorpusStats,
+    now: str,
+    syntax: CardSyntax = DEFAULT_SYNTAX,
+) -> tuple:
     """One note's extraction as plain values: the arguments of ``NoteCards``."""
     result = extract_cards(
         note,
@@ -112,6 +128,7 @@ def extract_rows(note: Note, keypoint_headings, keypoint_cards: bool, stats: Cor
         keypoint_cards=keypoint_cards,
         doc_freq=stats,
         n_docs=stats.n_docs,
+        syntax=syntax,
     )
     cards = result.cards
     fps = [card_fingerprint(c) for c in cards]
@@ -122,7 +139,7 @@ def extract_rows(note: Note, keypoint_headings, keypoint_cards: bool, stats: Cor
         [
             (
                 new_id(note.path, c, no_id_taken, fp),
-                *_row_values(note, c, i, fp, tags_json),
+                *_row_values(note, c, i, fp, _card_tags(note.tags, c, tags_json)),
                 note.path,
                 now,
                 now,
@@ -138,6 +155,7 @@ class ExtractionJob(NamedTuple):
     keypoint_cards: bool
     stats: CorpusStats
     now: str
+    syntax: CardSyntax
 
 
 _job: ExtractionJob | None = (
@@ -151,7 +169,7 @@ def _extract_chunk(start: int) -> bytes:
     job = _job
     return marshal.dumps(
         [
-            extract_rows(n, job.keypoint_headings, job.keypoint_cards, job.stats, job.now)
+            extract_rows(n, job.keypoint_headings, job.keypoint_cards, job.stats, job.now, job.syntax)
             for n in job.notes[start : start + _CHUNK]
         ]
     )
@@ -177,9 +195,10 @@ class BatchExtraction:
         keypoint_cards: bool,
         stats: CorpusStats,
         now: str,
+        syntax: CardSyntax = DEFAULT_SYNTAX,
     ):
         global _job
-        self._job = ExtractionJob(parsed, tuple(keypoint_headings), keypoint_cards, stats, now)
+        self._job = ExtractionJob(parsed, tuple(keypoint_headings), keypoint_cards, stats, now, syntax)
         self._pool = self._results = None
         self._taken = 0
         if in_workers(len(parsed)):
@@ -231,7 +250,9 @@ class BatchExtraction:
             for note in job.notes[self._taken :]:
                 self._taken += 1
                 yield NoteCards(
-                    *extract_rows(note, job.keypoint_headings, job.keypoint_cards, job.stats, job.now)
+                    *extract_rows(
+                        note, job.keypoint_headings, job.keypoint_cards, job.stats, job.now, job.syntax
+                    )
                 )
             return
         while self._results:

@@ -22,7 +22,15 @@ from enum import Enum
 from kb.cards.blocks import block_cards
 from kb.cards.collector import Collector, Line
 from kb.cards.keypoints import PendingCloze, complete_pending
-from kb.cards.model import ExtractResult
+from kb.cards.model import DEFAULT_SYNTAX, CardSyntax, ExtractResult
+from kb.cards.obsidian import (
+    attach_schedules,
+    close_sr_comment,
+    holds_cards,
+    leading_tags,
+    strip_block_id,
+    tag_line,
+)
 from kb.cards.syntaxes import QuestionBlock, question_block_card
 from kb.config import DEFAULT_KEYPOINT_HEADINGS
 from kb.markdown import (
@@ -109,6 +117,9 @@ class LineScanner:
             None  # last line of the previous block, for loose definition lists
         )
         self.pending: list[PendingCloze] = []
+        self.fence_in_block = (
+            False  # the open fence is part of a multi-line card's answer (kept in the block)
+        )
         # What the loop in scan reads after each line that is not prose, kept in step by _refresh at every change
         # of the four above: nothing is open (a prose line needs no closer look), and the character of an open
         # fence outside admonitions and comments (a line without it cannot close the fence).
@@ -119,7 +130,11 @@ class LineScanner:
         self.plain = (
             self.fence is None and not self.containers and not self.in_comment and self.math_close is None
         )
-        self.fence_char = self.fence[0] if self.fence and not self.containers and not self.in_comment else ""
+        self.fence_char = (
+            self.fence[0]
+            if self.fence and not self.containers and not self.in_comment and not self.fence_in_block
+            else ""
+        )
 
     def scan(self, lines: list[str], base: int) -> None:
         """Read the lines (``base``: the file line of the first) and finish: every card is then in ``out``."""
@@ -147,7 +162,7 @@ class LineScanner:
                         list_active = True
                     elif prev_blank:
                         list_active = False
-                    block.append(Line(base + idx, raw, None))
+                    block.append(Line(base + idx, strip_block_id(raw) if "^" in raw else raw, None))
                     prev_blank = in_code = False
                     continue
                 if not raw:  # an empty line: ends the paragraph
@@ -179,6 +194,9 @@ class LineScanner:
     def _inside_open_constructs(self, raw: str, no: int) -> None:
         """A line while a fence, comment, math block or admonition is open: taken by what holds it, else classified
         with the admonitions' indentation removed (closing the admonitions it is outside of)."""
+        if self.fence_in_block:
+            self._answer_fence_line(raw, no)
+            return
         containers = self.containers
         if not raw and not containers and not self.in_comment and self.math_close is None:
             # an empty line outside containers: ends the paragraph (or is part of fenced code)
@@ -218,6 +236,21 @@ class LineScanner:
         else:
             self._classified(text, no, depth)
 
+    def _answer_open(self) -> bool:
+        """Whether the paragraph so far is a multi-line card collecting its answer (a ``?``/``??`` line in it)."""
+        marks = (self.out.syntax.multiline, self.out.syntax.multiline_reversed)
+        return any(not ln.opaque and ln.text.strip() in marks for ln in self.block)
+
+    def _answer_fence_line(self, raw: str, no: int) -> None:
+        """A line of a fence inside a multi-line card's answer: kept in the block; the closing fence ends it."""
+        self.block.append(Line(no, raw, MASK * len(raw), opaque=True))
+        m = _FENCE_RE.match(raw)
+        if m and closes_fence(self.fence, m.group(1), m.group(2)):
+            self.fence = None
+            self.fence_in_block = False
+            self._refresh()
+        self.prev_blank = False
+
     def _classified(self, text: str, no: int, depth: int) -> None:
         """A line outside fences, comments and question blocks, by its kind (``depth``: the columns of admonition
         indentation removed from it)."""
@@ -226,6 +259,14 @@ class LineScanner:
         else:
             kind, payload = classify(text)
         if kind is _FENCE and (not self.in_code or indent_width(text) < 4):
+            if self.block and not self.containers and self._answer_open():
+                # a fence in a multi-line card's answer is part of the answer, blank lines and all (the plugin's
+                # rule): its lines join the block, never scanned for syntax
+                self.fence_in_block = True
+                self.fence = payload
+                self.block.append(Line(no, text, MASK * len(text), opaque=True))
+                self._refresh()
+                return
             self.flush()
             self.fence = payload
             self.in_code = False
@@ -272,6 +313,21 @@ class LineScanner:
             self.flush()
             self.prev_blank = True
         else:  # text (or a heading inside an admonition: text there)
+            if "^" in text:
+                text = strip_block_id(text)
+            if "<!--SR:" in text:
+                text = close_sr_comment(text)
+            if text.lstrip()[:1] == "#":
+                syntax = self.out.syntax
+                tags = tag_line(text, syntax)
+                if tags is not None:  # a deck tag line: the cards below take its tags; it is no card text
+                    self.flush()
+                    self.out.deck_marks.append((no, tags))
+                    self.prev_blank = False
+                    return
+                tags, text = leading_tags(text, syntax)
+                if tags:
+                    self.out.line_tags[no] = tags
             masked, opens_comment = mask_spans(text)
             if opens_comment:
                 self.in_comment = True
@@ -296,14 +352,18 @@ def extract_cards(
     keypoint_cards: bool = True,
     doc_freq: Callable[[str], int] | None = None,
     n_docs: int = 0,
+    syntax: CardSyntax = DEFAULT_SYNTAX,
 ) -> ExtractResult:
     """The cards of a note and the card-syntax mistakes in it (each a NoteError naming ``path:line``).
 
     ``doc_freq(word)`` is the number of notes containing ``word`` (a lower-case word as written, not stemmed) and
     ``n_docs`` the number of notes; they rank which term a generated key-point cloze hides.
     """
-    if not note.flashcards:
+    if not note.flashcards or not holds_cards(note.tags, note.body, syntax):
         return ExtractResult((), ())
-    out = Collector(note, keypoint_headings, keypoint_cards and note.keypoint_cards, doc_freq, n_docs)
-    LineScanner(out).scan(note.body.split("\n"), note.body_line)
+    out = Collector(note, keypoint_headings, keypoint_cards and note.keypoint_cards, doc_freq, n_docs, syntax)
+    lines = note.body.split("\n")
+    LineScanner(out).scan(lines, note.body_line)
+    if "<!--SR:" in note.body:
+        attach_schedules(out.cards, lines, note.body_line, out.problem)
     return out.result()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from kb.errors import NoteError
 
@@ -16,6 +17,47 @@ class CardKind(StrEnum):
     QUESTION = "question"
     DEFINITION = "definition"
     KEYPOINT = "keypoint"
+
+
+class SrSchedule(NamedTuple):
+    """One card's schedule as an Obsidian Spaced Repetition ``<!--SR:...-->`` comment holds it (``kb.cards.obsidian``).
+
+    ``text`` is the entry as written (``2024-01-01,3,250`` or ``fsrs,...``): what the ``cards`` table keeps.
+    """
+
+    text: str
+    algorithm: str  # "sm2" (due date, interval in days, ease x100) or "fsrs" (the plugin's FSRS fields)
+    due: str  # as written: a date (sm2) or an ISO time (fsrs)
+    interval: int
+    ease: int | None = None  # sm2
+    stability: float | None = None  # fsrs
+    difficulty: float | None = None
+    state: int | None = None  # 1 learning, 2 review, 3 relearning (as fsrs numbers them)
+    reps: int = 0
+    lapses: int = 0
+    step: int | None = None
+    last_review: str | None = None
+
+
+@dataclass(frozen=True)
+class CardSyntax:
+    """The card-syntax settings (``kb.config.Settings`` carries one; the defaults are the Obsidian Spaced Repetition
+    plugin's): separators, the multi-line end marker, cloze patterns, flashcard tags."""
+
+    single_line: str = "::"
+    single_line_reversed: str = ":::"
+    multiline: str = "?"
+    multiline_reversed: str = "??"
+    multiline_end: str = ""  # a line that ends a multi-line card; empty: a blank line does
+    cloze_highlight: bool = True  # ==x==
+    cloze_bold: bool = False  # **x**
+    cloze_curly: bool = False  # {{x}}
+    flashcard_tags: tuple[str, ...] = ("flashcards",)  # deck tags (without #); their subtags too
+    tags_required: bool = False  # true: only a note carrying one of flashcard_tags holds cards
+    ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
+
+
+DEFAULT_SYNTAX = CardSyntax()
 
 
 @dataclass(frozen=True)
@@ -31,6 +73,8 @@ class Card:
     cloze_text: str = ""  # cloze source normalised to Anki markup: {{c1::x}} / {{c2::y::hint}}
     cloze_index: int = 0  # the deletion number this card hides
     answer: str = ""  # for cloze: the hidden text (joined with " / " when a number hides several)
+    tags: tuple[str, ...] = ()  # in-note deck tags (#flashcards/deck) that apply to the card, without #
+    schedule: SrSchedule | None = None  # an Obsidian Spaced Repetition schedule written beside the card
 
 
 @dataclass(frozen=True)
@@ -74,6 +118,8 @@ def new_card(
             "cloze_text": cloze_text,
             "cloze_index": cloze_index,
             "answer": answer,
+            "tags": (),
+            "schedule": None,
         }
     )
     return card
@@ -82,3 +128,13 @@ def new_card(
 def sibling_key(*parts: str) -> str:
     """The ``sibling`` shared by the cards of one source (the two sides of a reversed card, one cloze text)."""
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+def syntax_for(settings) -> CardSyntax:
+    """The card syntax the settings (``kb.config.Settings``) ask for."""
+    syntax = CardSyntax(
+        flashcard_tags=tuple(settings.flashcard_tags) or DEFAULT_SYNTAX.flashcard_tags,
+        tags_required=settings.flashcard_tags_required,
+        ignored_tags=tuple(settings.ignored_tags),
+    )
+    return DEFAULT_SYNTAX if syntax == DEFAULT_SYNTAX else syntax

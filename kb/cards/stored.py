@@ -95,8 +95,12 @@ def list_cards(
             params.extend([p, len(p) + 1, p + "/"])
         where.append("(" + " OR ".join(ors) + ")")
     if tag:
-        where.append("EXISTS (SELECT 1 FROM json_each(cards.tags) WHERE json_each.value = ?)")
-        params.append(tag.lstrip("#"))
+        # the tag or a tag under it (taxes matches taxes/federal), as `kb review --tag` has it
+        where.append(
+            "EXISTS (SELECT 1 FROM json_each(cards.tags) WHERE json_each.value = ? OR json_each.value LIKE ?)"
+        )
+        tag = tag.lstrip("#")
+        params.extend([tag, tag + "/%"])
     order = "orphaned_at DESC, note, line" if orphans else "note, position"
     sql = f"SELECT {_STORED_COLS} FROM cards WHERE {' AND '.join(where)} ORDER BY {order}"
     return [_stored(r) for r in conn.execute(sql, params)]

@@ -15,8 +15,17 @@ import sqlite3
 from typing import NamedTuple
 
 from kb.cards.corpus import CorpusStats
-from kb.cards.extraction import UPDATE_SQL, BatchExtraction, NoteCards, in_workers, now_iso, update_params
+from kb.cards.extraction import (
+    ROW_SR_SCHEDULE,
+    UPDATE_SQL,
+    BatchExtraction,
+    NoteCards,
+    in_workers,
+    now_iso,
+    update_params,
+)
 from kb.cards.identity import match
+from kb.cards.model import syntax_for
 from kb.cards.placement import CardPlacer, load_matchable
 from kb.config import KnowledgeBase
 from kb.notes.reader import Note
@@ -39,7 +48,9 @@ def sync_cards(
         settings = kb.settings
         stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
         started = sync.extracting(
-            BatchExtraction(parsed, settings.keypoint_headings, settings.keypoint_cards, stats, now)
+            BatchExtraction(
+                parsed, settings.keypoint_headings, settings.keypoint_cards, stats, now, syntax_for(settings)
+            )
         )
     started.finish()
 
@@ -58,7 +69,9 @@ def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, 
         stats = CorpusStats.before_writing(conn, parsed, removed)
         settings = kb.settings
         return sync.extracting(
-            BatchExtraction(notes, settings.keypoint_headings, settings.keypoint_cards, stats, now)
+            BatchExtraction(
+                notes, settings.keypoint_headings, settings.keypoint_cards, stats, now, syntax_for(settings)
+            )
         )
     except BaseException:
         sync.close()
@@ -95,6 +108,7 @@ class CardSync:
         self.first = conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone() is None
         self.placer = CardPlacer(conn, now, first=True) if self.first else None
         self.no_problems = conn.execute("SELECT 1 FROM card_problems LIMIT 1").fetchone() is None
+        self.scheduled_notes: list[str] = []  # notes with an Obsidian <!--SR:--> schedule on a card
 
     def extracting(self, extraction: BatchExtraction) -> CardSync:
         self.extraction = extraction
@@ -121,6 +135,12 @@ class CardSync:
             placer = CardPlacer(self.conn, self.now)
             for path, got, positions in self.pending:
                 placer.place(path, got, positions)
+        # their cards may start from those schedules: kb.review.adopt looks at them (and only them) next
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sr_pending (card_id) SELECT id FROM cards "
+            "WHERE note = ? AND sr_schedule != '' AND orphaned_at IS NULL",
+            [(p,) for p in self.scheduled_notes],
+        )
 
     def close(self) -> None:
         if self.extraction is not None:
@@ -129,6 +149,8 @@ class CardSync:
     def _take(self, got: NoteCards) -> None:
         conn, now = self.conn, self.now
         path = next(self._paths)
+        if any(row[ROW_SR_SCHEDULE] for row in got.rows):
+            self.scheduled_notes.append(path)
         if not self.no_problems:
             conn.execute("DELETE FROM card_problems WHERE note = ?", (path,))
         if got.problems:

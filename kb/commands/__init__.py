@@ -30,7 +30,7 @@ def refresh(kb: KnowledgeBase, *, full: bool = False):
 
     Returns (connection, index report, the replay's warnings). The connection closes when the command ends.
     """
-    from kb.cli import replay_journal
+    from kb.cli import adopt_schedules, replay_journal
     from kb.config import remember_opened
     from kb.index.indexer import index
     from kb.store.connection import open_store
@@ -42,6 +42,7 @@ def refresh(kb: KnowledgeBase, *, full: bool = False):
         ctx.call_on_close(conn.close)
     report = index(kb, conn, full=full)
     warnings = replay_journal(kb, conn)  # answers from other devices, or a database rebuilt from the journals
+    adopt_schedules(kb, conn)  # cards starting from an Obsidian Spaced Repetition schedule
     return conn, report, warnings
 
 

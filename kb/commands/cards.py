@@ -131,7 +131,9 @@ def cards_group(ctx: click.Context) -> None:
 
 @cards_group.command("list")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--tag", help="Only cards of notes with this tag.")
+@click.option(
+    "--tag", help="Only cards with this tag (or a tag under it), from the note or an in-note deck tag."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.option(
     "--explain",

@@ -171,11 +171,18 @@ def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
     )
 
 
+def start_of_history(conn: sqlite3.Connection, card_id: str) -> CardState | None:
+    """The schedule a card's history starts from: a schedule adopted from its note (``kb.review.adopt``), else
+    None (a new card)."""
+    row = conn.execute("SELECT state FROM card_starts WHERE card_id = ?", (card_id,)).fetchone()
+    return CardState.from_dict(json.loads(row[0])) if row else None
+
+
 def recompute(conn: sqlite3.Connection, kb: KnowledgeBase, card_id: str) -> CardState | None:
-    """Fold a card's reviews and schedule events in history order (see the module docstring) into card_state and
-    the reviews rows."""
+    """Fold a card's reviews and schedule events in history order (see the module docstring), from its start (a
+    schedule adopted from its note, else new), into card_state and the reviews rows."""
     sched = None
-    state: CardState | None = None
+    state: CardState | None = start_of_history(conn, card_id)
     updates = []
     rows = conn.execute(
         "SELECT uid, grade, reviewed_at, logged FROM reviews WHERE card_id = ? AND undone = 0 "

@@ -14,6 +14,9 @@ Every line has ``v`` (format version), ``type``, a unique ``id``, ``at`` (UTC IS
 * ``schedule``: ``card``, the card snapshot, ``state`` (the schedule from then on, null for new), ``flag`` (a colour
   or null), ``source`` and ``anki`` (the card's Anki identity: guid, ord, card and note type ids, deck, tags) when
   an import set the card's schedule as Anki had it.
+* ``start``: cards that start from a schedule found in their note (``source`` ``obsidian-sr``, ``kb.review.adopt``):
+  ``cards``, each ``card``, ``fp``, ``note``, ``sr`` (the entry as written) and ``state`` (the schedule it starts
+  from). Once per card; the earliest start wins.
 
 Appends are durable (write, flush, fsync) before ``append`` returns. A line torn by a crash is never followed by
 another on the same line: a new append starts on a fresh line, and readers skip lines that are not valid JSON.

@@ -74,6 +74,7 @@ def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection, *, force: 
         conn.execute("DELETE FROM card_state")
         conn.execute("DELETE FROM reviews")
         conn.execute("DELETE FROM card_events")
+        conn.execute("DELETE FROM card_starts")
         conn.execute("DELETE FROM journal_files")
         conn.execute(
             "UPDATE cards SET suspended = 0, buried_until = NULL WHERE suspended != 0 OR buried_until IS NOT NULL"
@@ -180,6 +181,8 @@ class _Replayer:
                 self._card_event(event, kind, at)
             elif kind == "schedule":
                 self._schedule(event, at)
+            elif kind == "start":
+                self._start(event, at)
         conn = self.conn
         # an undo replayed before its review (journals merged out of order) still applies
         for (card_id,) in conn.execute(
@@ -214,6 +217,24 @@ class _Replayer:
             if event.get("leech"):
                 insert_event(self.conn, f"{event['id']}:leech", card_id, "leech", at, ref=event["id"])
                 self.flags_touched.add(card_id)
+
+    def _start(self, event: dict, at: str) -> None:
+        """Cards starting from a schedule found in their note (``kb.review.adopt``); the earliest start wins."""
+        from kb.review.adopt import put_start
+
+        cards = event.get("cards")
+        if not isinstance(cards, list):
+            return
+        for entry in cards:
+            if not isinstance(entry, dict) or not isinstance(entry.get("state"), dict):
+                continue
+            card_id = self.resolver.resolve(entry)
+            if card_id is None:
+                self.report.unmatched += 1
+                continue
+            if put_start(self.conn, card_id, event["id"], at, str(event.get("source") or ""), entry["state"]):
+                self.report.events += 1
+                self.reviews_touched.add(card_id)
 
     def _undo(self, event: dict, at: str) -> None:
         ref = event.get("ref")

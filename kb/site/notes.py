@@ -115,12 +115,14 @@ class SiteNotes:
         if not note.flashcards:
             return ()
         from kb.cards.extractor import extract_cards
+        from kb.cards.model import syntax_for
 
         try:
             result = extract_cards(
                 note,
                 keypoint_headings=self.settings.keypoint_headings,
                 keypoint_cards=self.settings.keypoint_cards and note.keypoint_cards,
+                syntax=syntax_for(self.settings),
             )
         except KbError as exc:
             log.warning(f"kb: {exc}")

@@ -287,3 +287,29 @@ def add_card_event_data(db: sqlite_utils.Database) -> None:
     # A 'schedule' event (a card's schedule set as another program had it: an Anki import) carries the schedule
     # and the card's colour flag as JSON; the fold of the card's history starts again from it (kb.review.history).
     db.execute("ALTER TABLE card_events ADD COLUMN data TEXT")
+
+
+@migration("007_obsidian_schedules")
+def add_obsidian_schedules(db: sqlite_utils.Database) -> None:
+    # Schedules written by the Obsidian Spaced Repetition plugin beside a card (<!--SR:...-->, kb.cards.obsidian):
+    # the card's entry as written, the cards whose entry may still need adopting (kb.review.adopt), and the starting
+    # schedules adopted (folded under the card's reviews by kb.review.history.recompute; rebuilt from the journal).
+    db.execute("ALTER TABLE cards ADD COLUMN sr_schedule TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+            CREATE TABLE sr_pending (
+                card_id TEXT PRIMARY KEY     -- a card written with an <!--SR:--> schedule since the last adoption
+            ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """
+            CREATE TABLE card_starts (
+                card_id TEXT PRIMARY KEY,    -- the card whose history starts from this schedule (once only)
+                uid TEXT NOT NULL,           -- the journal line that recorded it
+                at TEXT NOT NULL,            -- UTC ISO 8601, when kb adopted it
+                source TEXT NOT NULL,        -- obsidian-sr
+                state TEXT NOT NULL          -- JSON of the card_state it starts from
+            )"""
+    )
+    # The cards of an existing database get their schedules and deck tags when their note is next parsed (an edit,
+    # or `kb index --full`); the note rows are not touched here (an upgrade keeps every row as it was).

@@ -1,5 +1,5 @@
 -- The schema of .kb/kb.db, as `kb schema` prints it for a fresh database: what kb.store.migrations builds.
--- A reference, not code: tests/test_store_schema.py keeps it equal to a fresh database's schema.
+-- A reference, not code: tests/test_store_migrations.py keeps it equal to a fresh database's schema.
 
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
@@ -80,7 +80,7 @@ CREATE TABLE cards (
                 suspended INTEGER NOT NULL DEFAULT 0,
                 buried_until TEXT,
                 flags TEXT NOT NULL DEFAULT '[]'    -- e.g. ["leech"]
-            );
+            , sr_schedule TEXT NOT NULL DEFAULT '');
 
 CREATE INDEX cards_note ON cards(note, position);
 
@@ -208,4 +208,16 @@ CREATE TRIGGER note_errors_update_scan_version AFTER UPDATE ON note_errors
 
 CREATE TRIGGER note_errors_delete_scan_version AFTER DELETE ON note_errors
                     BEGIN UPDATE scan_version SET version = version + 1; END;
+
+CREATE TABLE sr_pending (
+                card_id TEXT PRIMARY KEY     -- a card written with an <!--SR:--> schedule since the last adoption
+            ) WITHOUT ROWID;
+
+CREATE TABLE card_starts (
+                card_id TEXT PRIMARY KEY,    -- the card whose history starts from this schedule (once only)
+                uid TEXT NOT NULL,           -- the journal line that recorded it
+                at TEXT NOT NULL,            -- UTC ISO 8601, when kb adopted it
+                source TEXT NOT NULL,        -- obsidian-sr
+                state TEXT NOT NULL          -- JSON of the card_state it starts from
+            );
 

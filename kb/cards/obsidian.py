@@ -1,0 +1,232 @@
+"""The conventions of the Obsidian Spaced Repetition plugin that sit around a card's syntax, so a vault written for it
+reads unchanged: deck tags, block ids and the ``<!--SR:...-->`` schedule comments.
+
+* Deck tags: a line holding only tags, one of them a flashcard tag (``#flashcards``, ``#flashcards/deck/sub``), gives
+  its tags to the cards after it (until the next such line); flashcard tags leading a card's first line are that
+  card's own (instead). Both leave the card text. Tags are kept without ``#``.
+* Block ids: a trailing `` ^d7cee0`` (Obsidian's link target for a block) leaves the card text.
+* Schedules: ``<!--SR:!2024-01-01,3,250-->`` (due date, interval in days, ease x100), the legacy form without ``!``,
+  the plugin's FSRS entries (``!fsrs,due,interval,stability,difficulty,state,reps,lapses,steps,last review``) and
+  one entry per sibling (a reversed card's two sides, a cloze's deletions) in one comment. The comment stands on
+  the card's line(s) or on the line right after; ``2000-01-01`` is the plugin's placeholder for a sibling not yet
+  reviewed. An SR comment left unclosed ends at the end of its line (the plugin reads it so).
+
+Pure: text in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from kb.cards.model import Card, CardSyntax, SrSchedule
+
+_TAG_RUN_RE = re.compile(r"#([^\s#,;:!?()\[\]{}<>\"'`*=|\\^]+)")
+_BODY_TAG_RE = re.compile(r"(?:^|(?<=\s))" + _TAG_RUN_RE.pattern, re.M)
+_BLOCK_ID_RE = re.compile(r"[ \t]+\^[A-Za-z0-9-]+[ \t]*$")
+_SR_RE = re.compile(r"<!--SR:(.*?)(?:-->|$)", re.M)
+_PLACEHOLDER_DUE = "2000-01-01"
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# ---------------------------------------------------------------------------------------------------- tags
+def is_flashcard_tag(tag: str, syntax: CardSyntax) -> bool:
+    """``flashcards`` and ``flashcards/...`` for the flashcard tag ``flashcards`` (Obsidian's tags ignore case)."""
+    low = tag.lower()
+    return any(low == t or low.startswith(t + "/") for t in syntax.flashcard_tags)
+
+
+def tag_line(text: str, syntax: CardSyntax) -> tuple[str, ...] | None:
+    """The tags of a line holding only tags, one of them a flashcard tag; None for any other line."""
+    stripped = text.strip()
+    if not stripped.startswith("#"):
+        return None
+    tags = _TAG_RUN_RE.findall(stripped)
+    if not tags or _TAG_RUN_RE.sub("", stripped).strip():
+        return None
+    return tuple(tags) if any(is_flashcard_tag(t, syntax) for t in tags) else None
+
+
+def leading_tags(text: str, syntax: CardSyntax) -> tuple[tuple[str, ...], str]:
+    """Flashcard tags leading a line (after its indentation), and the line without them."""
+    body = text.lstrip()
+    indent = text[: len(text) - len(body)]
+    tags: list[str] = []
+    while body.startswith("#"):
+        m = _TAG_RUN_RE.match(body)
+        if (
+            m is None
+            or not is_flashcard_tag(m.group(1), syntax)
+            or body[m.end() : m.end() + 1] not in (" ", "\t")
+        ):
+            break
+        tags.append(m.group(1))
+        body = body[m.end() :].lstrip(" \t")
+    return (tuple(tags), indent + body) if tags else ((), text)
+
+
+def note_tags_in_body(body: str) -> set[str]:
+    """The ``#tags`` written in a note's text, lower-case, for the flashcard-tag opt-in (``holds_cards``)."""
+    if "#" not in body:
+        return set()
+    return {m.group(1).lower() for m in _BODY_TAG_RE.finditer(body)}
+
+
+def body_flashcard_tags(body: str, syntax: CardSyntax) -> tuple[str, ...]:
+    """The flashcard tags written anywhere in a note's text, in order (a substring test first: most notes have none)."""
+    if not any("#" + t in body for t in syntax.flashcard_tags):
+        return ()
+    found = [m.group(1) for m in _BODY_TAG_RE.finditer(body) if is_flashcard_tag(m.group(1), syntax)]
+    return tuple(dict.fromkeys(found))
+
+
+def holds_cards(note_tags: Sequence[str], body: str, syntax: CardSyntax) -> bool:
+    """Whether a note holds cards under the tag settings: not when it carries an ignored tag; only when it carries
+    a flashcard tag (front matter or text) if they are required."""
+    if not syntax.tags_required and not syntax.ignored_tags:
+        return True
+    tags = {t.lower().lstrip("#") for t in note_tags} | note_tags_in_body(body)
+
+    def has(wanted: Sequence[str]) -> bool:
+        return any(t == w or t.startswith(w + "/") for t in tags for w in wanted)
+
+    if syntax.ignored_tags and has(syntax.ignored_tags):
+        return False
+    return not syntax.tags_required or has(syntax.flashcard_tags)
+
+
+# ---------------------------------------------------------------------------------------------------- block ids
+def strip_block_id(text: str) -> str:
+    """The line without a trailing Obsidian block id (`` ^d7cee0``)."""
+    return _BLOCK_ID_RE.sub("", text) if "^" in text else text
+
+
+def close_sr_comment(text: str) -> str:
+    """A line whose ``<!--SR:`` comment is never closed, closed at its end (the plugin hides no more than that)."""
+    at = text.rfind("<!--SR:")
+    if at >= 0 and "-->" not in text[at:]:
+        return text + "-->"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------------- schedules
+def _int(text: str) -> int:
+    return int(float(text))
+
+
+def parse_entry(entry: str) -> SrSchedule | None:
+    """One sibling's entry of an SR comment; None for the placeholder or an entry that is no schedule."""
+    parts = [p.strip() for p in entry.strip().split(",")]
+    try:
+        if parts[0].lower() == "fsrs" and len(parts) >= 10:
+            due, interval, stab, diff, state, reps, lapses, steps, last = parts[1:10]
+            return SrSchedule(
+                entry.strip(),
+                "fsrs",
+                due,
+                _int(interval),
+                stability=float(stab),
+                difficulty=float(diff),
+                state=int(state),
+                reps=int(reps),
+                lapses=int(lapses),
+                step=int(steps),
+                last_review=last or None,
+            )
+        if len(parts) == 3 and _DATE_RE.fullmatch(parts[0]):
+            if parts[0] == _PLACEHOLDER_DUE:
+                return None
+            return SrSchedule(entry.strip(), "sm2", parts[0], _int(parts[1]), ease=_int(parts[2]))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_comment(inner: str) -> tuple[list[SrSchedule | None], bool]:
+    """The entries of an SR comment's text (after ``SR:``), one per sibling, in order, and whether one of them is
+    neither a schedule nor the placeholder (a mistake to report)."""
+    inner = inner.strip()
+    texts = inner.split("!")[1:] if inner.startswith("!") else [inner]
+    entries = [parse_entry(e) for e in texts]
+    bad = any(
+        e is None and t.strip() and not t.strip().startswith(_PLACEHOLDER_DUE)
+        for e, t in zip(entries, texts, strict=True)
+    )
+    return entries, bad
+
+
+def _comment_in(lines: Sequence[str], first: int, last: int) -> str | None:
+    """The text of the last SR comment on lines ``first..last`` (indexes), else on the line right after (or in the
+    plugin's ``[!sr|card-metadata]`` callout right after)."""
+    found = None
+    for i in range(max(first, 0), min(last, len(lines) - 1) + 1):
+        if "<!--SR:" in lines[i]:
+            found = _SR_RE.findall(lines[i])[-1]
+    if found is not None:
+        return found
+    nxt = last + 1
+    if nxt < len(lines) and lines[nxt].lstrip().startswith("> [!sr|card-metadata]"):
+        nxt += 1
+    if nxt < len(lines):
+        s = lines[nxt].lstrip().removeprefix(">").lstrip()
+        if s.startswith("<!--SR:"):
+            return _SR_RE.findall(s)[0]
+    return None
+
+
+def attach_schedules(
+    cards: list[Card | list[Card] | None],
+    lines: Sequence[str],
+    base: int,
+    problem: Callable[[int, str], None],
+) -> None:
+    """Give each card the schedule its SR comment holds for it (in place). ``lines``: the note body's lines,
+    ``base``: the file line of the first. The cards of one question (same first line and sibling key) take the
+    comment's entries in order."""
+    i = 0
+    n = len(cards)
+    while i < n:
+        card = cards[i]
+        if card is None or type(card) is list or card.generated:  # a list: the generated cards of one bullet
+            i += 1
+            continue
+        j = i + 1
+        if card.sibling:
+            while (
+                j < n
+                and cards[j] is not None
+                and cards[j].sibling == card.sibling
+                and cards[j].line == card.line
+            ):
+                j += 1
+        inner = _comment_in(lines, card.line - base, card.end_line - base)
+        if inner is not None:
+            entries, bad = parse_comment(inner)
+            if bad:
+                problem(
+                    card.line,
+                    f"`<!--SR:{inner}-->` holds no schedule kb can read (due date, interval, ease); "
+                    "kb starts the card as new",
+                )
+            for k in range(i, j):
+                sched = entries[k - i] if k - i < len(entries) else None
+                if sched is not None:
+                    cards[k].__dict__["schedule"] = (
+                        sched  # a frozen Card, just made: set before anyone sees it
+                    )
+        i = j
+
+
+# ---------------------------------------------------------------------------------------------------- cloze groups
+_GROUP_RE = re.compile(r"(?:(\d{1,3});;)?(.*?)(?:;;(.*))?\Z", re.S)
+
+
+def highlight_parts(inner: str) -> tuple[int, str, str]:
+    """The plugin's default cloze pattern ``==[123;;]answer[;;hint]==``: (group number or 0, answer, hint)."""
+    if ";;" not in inner:
+        return 0, inner, ""
+    m = _GROUP_RE.match(inner)
+    group, answer, hint = m.group(1), m.group(2), m.group(3) or ""
+    if not answer.strip():  # `==;;x==` or `==1;;==`: not the pattern, the text as written
+        return 0, inner, ""
+    return (int(group) if group else 0), answer, hint
