@@ -54,6 +54,7 @@ def test_an_option_has_the_written_form_of_its_key():
     assert not same_form("16", "W-2") and not same_form("18°C", "7-9")
     assert same_form("18°C", "21°C")
     assert not same_form("pillow", "snoring") and same_form("napping", "snoring")
+    assert not same_form("Walker", "REM") and same_form("Walker", "Czeisler") and same_form("REM", "NREM")
     # A command line is offered command lines, a path is offered paths.
     assert not same_form("git log --oneline", ".git/refs/") and same_form("git log --oneline", "git show")
 
@@ -125,3 +126,13 @@ def test_names_are_not_quoted_sentence_starts_nor_single_letters():
     )
     spans = typed_spans(card.card)
     assert "Sleep" not in spans and "A B" not in spans
+
+
+def test_a_false_statement_led_by_a_command_keeps_its_case():
+    asked = generated(NOTE, "sleepctl log --week prints the last seven nights.", "sleepctl log --week")
+    cards = [
+        asked,
+        generated(NOTE, "sleepctl stats --month sums a month of nights.", "sleepctl stats --month", 5),
+    ]
+    q = true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(False))
+    assert q is not None and q.prompt.startswith("sleepctl stats --month prints"), q.prompt

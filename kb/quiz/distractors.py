@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from kb.quiz.answerkind import COMMAND, DATE, NUMBER, NUMERIC_KINDS, PERCENT, TERM, answer_kind, same_kind
+from kb.quiz.answerkind import (
+    COMMAND,
+    DATE,
+    NAME,
+    NUMBER,
+    NUMERIC_KINDS,
+    PERCENT,
+    TERM,
+    answer_kind,
+    same_kind,
+)
 from kb.quiz.corpus import Corpus
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, CardRow
 from kb.quiz.terms import AskableCard
@@ -317,6 +327,8 @@ def same_form(answer: str, candidate: str) -> bool:
     kind = answer_kind(answer)
     if kind == NUMBER:
         return number_shape(answer) == number_shape(candidate)
+    if kind == NAME and _acronym(answer) != _acronym(candidate):
+        return False  # "Sam" is offered names, not "IMVU" nor "IQ"
     if kind == COMMAND:
         return bool(_COMMAND_LINE_RE.match(answer)) == bool(_COMMAND_LINE_RE.match(candidate))
     if kind == TERM:
@@ -324,6 +336,10 @@ def same_form(answer: str, candidate: str) -> bool:
             return False  # "changing" beside "tree": a verb form is not offered for a thing, nor the reverse
         return noun_phrase_like(candidate) or not noun_phrase_like(answer)
     return True
+
+
+def _acronym(text: str) -> bool:
+    return any(len(w) >= 2 and w.isupper() for w in text.split())
 
 
 def _gerund(text: str) -> bool:

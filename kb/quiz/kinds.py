@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kb.quiz.answerkind import FORMULA, NAME, NUMERIC_KINDS, PHRASE, answer_kind
+from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import pick_distractors
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
@@ -237,7 +237,8 @@ def _fill_blank(blank: BlankedSentence, filler: str, answer: str) -> str:
     """The blank's sentence with ``filler`` in the blank, its case and the article before it fitted to it."""
     filler = fit_case(answer, filler)
     text = blank_clause(blank.prompt)
-    text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], text)
+    if answer_kind(filler) != COMMAND:  # "git cat-file -t" keeps its case at the head of a sentence
+        text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], text)
     an = "n" if starts_with_vowel_sound(filler) else ""
     text = _ARTICLE_RE.sub(lambda a: a.group(1) + an + " " + BLANK, text)
     text = text.replace(BLANK, filler)
