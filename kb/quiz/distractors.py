@@ -13,23 +13,48 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from kb.quiz.answerkind import NUMERIC_KINDS, answer_kind, same_kind
+from kb.quiz.answerkind import (
+    COMMAND,
+    DATE,
+    NAME,
+    NUMBER,
+    NUMERIC_KINDS,
+    PERCENT,
+    TERM,
+    answer_kind,
+    same_kind,
+)
 from kb.quiz.corpus import Corpus
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, CardRow
 from kb.quiz.terms import AskableCard
-from kb.quiz.words import STOP_WORDS, content_words, fold_plural, is_termlike, normalise
+from kb.quiz.words import ARTICLES, STOP_WORDS, content_words, fold_plural, is_termlike, normalise
 
 _UNITS = frozenset("%$€£¥")
 _FRACTION_RE = re.compile(r"\d[.,]\d")
 _NUMBER_IN_TEXT_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # Wrong numbers made from the right one: (factor, offset), tried in this order.
 _NUMBER_CHANGES = ((2, 0), (0.5, 0), (1, 1), (1, -1), (3, 0), (1.5, 0))
+# A year is moved, never multiplied: 1901 -> 3802 is no year anyone would pick.
+_YEAR_CHANGES = ((1, 1), (1, -1), (1, 5), (1, -5), (1, 10), (1, -10))
+_DECADE_CHANGES = ((1, 10), (1, -10), (1, 20), (1, -20))
 # Two sentences sharing more of their words than this say nearly the same thing.
 _NEAR_DUPLICATE_OVERLAP = 0.6
 # A card sharing this much of its words with the question states much the same fact: none of its terms is offered.
 _SAME_FACT_OVERLAP = 0.5
 # Words of the question and answer given to the full-text search for similar notes.
 _SEARCH_WORDS = 8
+# A term's edge that is not a word of the term: punctuation or a code mark left by a cut ("inertia_", "(see").
+_EDGE_OK_RE = re.compile(r"^(?:[\w$€£¥@#.~\"“'(-].*(?:[^\W_]|[%)\"”'’])|[^\W_])$", re.S)
+# A word no noun phrase ends or starts with: a contraction ("that's") or a stop word left by a cut.
+_CONTRACTION_RE = re.compile(r"\w['’](?:s|re|ve|ll|d|t)$", re.I)
+# Endings of adjectives and adverbs: a lower-case word ending so is not the noun a term's blank needs ("happier").
+_ADJECTIVE_ENDINGS = ("ier", "iest", "ous", "ful", "less", "ish")
+_MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_DIGITS_RE = re.compile(r"\d[\d,]*(?:\.\d+)?[½¼¾⅓⅔]?")
+_COMMAND_LINE_RE = re.compile(r"^[a-z][\w-]*\s")
 
 
 def word_overlap(a: str, b: str) -> float:
@@ -91,15 +116,19 @@ def number_variants(answer: str) -> list[str]:
     numbers = _NUMBER_IN_TEXT_RE.findall(answer)
     if len(numbers) != 1:
         return []
+    changes = _YEAR_CHANGES if answer_kind(answer) == DATE else _NUMBER_CHANGES
+    percent = answer_kind(answer) == PERCENT
+    if re.search(r"\d0['’]?s\b", answer):
+        changes = _DECADE_CHANGES
     raw = numbers[0]
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw.replace(",", ""))
     grouped = "," in raw
     out: list[str] = []
-    for factor, offset in _NUMBER_CHANGES:
+    for factor, offset in changes:
         other = value * factor + offset
-        if other <= 0 or other == value:
-            continue
+        if other <= 0 or other == value or (percent and value <= 100 < other):
+            continue  # nor a share above 100% where the key is a share
         if decimals == 0 and other != int(other):
             continue
         text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"
@@ -171,6 +200,8 @@ class _DistractorSearch:
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
+        # "September _____": only a day of a month fits the blank.
+        self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
 
     @property
     def wanting(self) -> bool:
@@ -179,6 +210,8 @@ class _DistractorSearch:
     def add_number_variants(self) -> None:
         for variant in number_variants(self.answer):
             key = normalise(variant)
+            if self.day_of_month and not is_day_of_month(variant):
+                continue
             if self.wanting and key not in self.seen:
                 self.seen.add(key)
                 self.chosen.append(variant)
@@ -207,6 +240,8 @@ class _DistractorSearch:
         if f" {normalise(text)} " in self.asked:
             return False  # a term the question itself shows is plainly not what it hides
         if not same_kind(answer, text) or not shape_ok(answer, text, term=True):
+            return False
+        if not same_form(answer, text) or (self.day_of_month and not is_day_of_month(text)):
             return False
         words = normalise(text).split()
         before, after = self.neighbours
@@ -252,3 +287,61 @@ def _edge_word(text: str, *, last: bool) -> str:
     if not words:
         return ""
     return fold_plural(words[-1] if last else words[0])
+
+
+def is_day_of_month(text: str) -> bool:
+    return text.strip().isdigit() and 1 <= int(text) <= 31
+
+
+def noun_phrase_like(text: str) -> bool:
+    """Whether a term reads as a whole noun phrase: no stray punctuation or code mark at an edge, no stop word or
+    contraction at an edge ("squared error that's"), not a lone adjective or adverb ("happier")."""
+    if not _EDGE_OK_RE.match(text) or text.count("(") != text.count(")") or text.count('"') % 2:
+        return False
+    words = text.split()
+    for edge in {words[0], words[-1]}:
+        if _CONTRACTION_RE.search(edge) or edge in STOP_WORDS or edge.lower() in ARTICLES:
+            return False  # a capitalised "He" or "It" may be a name ("He initialization"); "The" is not
+    last = words[-1]
+    return not (last.islower() and last.isalpha() and len(last) > 5 and last.endswith(_ADJECTIVE_ENDINGS))
+
+
+def number_shape(text: str) -> str:
+    """A number's written form with its digits left out, plurals folded: ``43 minutes`` -> ``# minute``,
+    ``14°C`` -> ``#°c``, ``W-4`` -> ``w-#``."""
+    shape = _DIGITS_RE.sub("#", text.strip().lower())
+    return " ".join(fold_plural(w) for w in shape.split())
+
+
+def _sigil(text: str) -> str:
+    return text[:1] if text[:1] in "@#~.:/-" else ""
+
+
+def same_form(answer: str, candidate: str) -> bool:
+    """Whether ``candidate`` has the written form of ``answer`` beyond its kind, so that its shape gives nothing away:
+    the same leading mark ("@calls" beside "@home", not "Project"); a number written the same way, bare beside
+    bare and with the same unit ("43 minutes" beside "40 minutes", not "40", "W-4" nor "2-4"); a command line beside command lines, a
+    path or code token beside its like; a term read as a whole noun phrase."""
+    if _sigil(answer) != _sigil(candidate):
+        return False
+    kind = answer_kind(answer)
+    if kind == NUMBER:
+        return number_shape(answer) == number_shape(candidate)
+    if kind == NAME and _acronym(answer) != _acronym(candidate):
+        return False  # "Sam" is offered names, not "IMVU" nor "IQ"
+    if kind == COMMAND:
+        return bool(_COMMAND_LINE_RE.match(answer)) == bool(_COMMAND_LINE_RE.match(candidate))
+    if kind == TERM:
+        if _gerund(answer) != _gerund(candidate):
+            return False  # "changing" beside "tree": a verb form is not offered for a thing, nor the reverse
+        return noun_phrase_like(candidate) or not noun_phrase_like(answer)
+    return True
+
+
+def _acronym(text: str) -> bool:
+    return any(len(w) >= 2 and w.isupper() for w in text.split())
+
+
+def _gerund(text: str) -> bool:
+    """A single lower-case word in -ing: a verb form or an activity ("changing", "training")."""
+    return text.islower() and text.isalpha() and len(text) > 5 and text.endswith("ing")

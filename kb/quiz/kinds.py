@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kb.quiz.answerkind import FORMULA, NAME, PHRASE, answer_kind
+from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import pick_distractors
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
@@ -31,6 +31,13 @@ MIN_DISTRACTORS = 2
 _COMMON_IN_NOTE = 3
 # A fill-in answer longer than this is not typeable: the card is asked another way.
 MAX_TYPED_WORDS = 3
+# A statement cut from a longer text has at least this many words, or it leans on the text before it.
+_MIN_CLAUSE_WORDS = 6
+_AUXILIARIES = frozenset(
+    "is are was were am be been do does did has have had can could will would shall should may might must".split()
+)
+_NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\d])")
+_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 
 
@@ -67,6 +74,35 @@ def trivial_blank(corpus: Corpus, askable: AskableCard) -> bool:
     word = normalise(blank.answer)
     uses = sum(f" {word}" in f" {normalise(other.statement)}" for other in corpus.cards(card.note))
     return uses >= _COMMON_IN_NOTE
+
+
+def askable_blank(askable: AskableCard) -> BlankedSentence | None:
+    """The card's blank, unless the rest of its sentence gives the hidden number away."""
+    blank = askable.blank
+    return None if blank is None or computable(blank.prompt, blank.answer) else blank
+
+
+def computable(prompt: str, answer: str) -> bool:
+    """Whether a hidden number follows from the numbers its prompt shows: the missing step of a numbered run
+    ("stage 1 ..., stage _____ ..., stage 3"), or the sum or difference of two of them ("took _____; relaxed took
+    45, the strain bought two minutes"). Such a blank is answered by arithmetic, and a false statement made from it
+    contradicts itself."""
+    hidden = _NUMBER_RE.findall(answer)
+    if len(hidden) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
+        return False
+    value = _number(hidden[0])
+    shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]
+    shown += [
+        float(_NUMBER_WORDS.index(w)) for w in re.findall(r"[a-z]+", prompt.lower()) if w in _NUMBER_WORDS
+    ]
+    values = set(shown)
+    if {value - 1, value + 1} <= values:
+        return True
+    return any(a != b and value in (a + b, a - b) for a in shown for b in shown)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
 
 
 def fit_case(answer: str, other: str) -> str:
@@ -106,7 +142,7 @@ def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     """The card's question with its answer, then its sentence with a blank: the first that finds options wins."""
     if _has_short_answer(askable):
         yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
-    blank = askable.blank
+    blank = askable_blank(askable)
     if blank is not None:
         yield _ChoiceAttempt(_blank_prompt(blank), blank.answer, True, blank.sentence)
 
@@ -153,7 +189,7 @@ def typeable(answer: str) -> bool:
 
 
 def fill_in_the_blank(askable: AskableCard) -> Question | None:
-    blank = askable.blank
+    blank = askable_blank(askable)
     if blank is None or not typeable(blank.answer):
         return None
     return _question(
@@ -172,16 +208,37 @@ def fill_in_the_blank(askable: AskableCard) -> Question | None:
 
 def blank_clause(prompt: str) -> str:
     """The sentence of a blanked text that holds the blank: a true/false statement judges one claim, and a true
-    one is then not the note's bullet word for word while a false one is a retouched copy of it."""
+    one is then not the note's bullet word for word while a false one is a retouched copy of it. A part too short
+    to stand alone ("'call Sam' is.", an elliptical clause after a semicolon) keeps the parts before it that it
+    leans on, up to a full sentence."""
     parts = _SENTENCE_SPLIT_RE.split(prompt)
-    return next((p for p in parts if BLANK in p), prompt) if len(parts) > 1 else prompt
+    if len(parts) <= 1:
+        return prompt
+    at = next((i for i, p in enumerate(parts) if BLANK in p), None)
+    if at is None:
+        return prompt
+    start = at
+    while start > 0 and _fragment(" ".join(parts[start : at + 1]).replace(BLANK, "x")):
+        start -= 1
+    clause = " ".join(parts[start : at + 1])
+    return clause[:-1] + "." if clause.endswith((";", ":")) else clause
+
+
+def _fragment(clause: str) -> bool:
+    """Whether a clause is too short to be a claim of its own, or elliptical: it ends on an auxiliary verb whose
+    predicate is in the clause before ("... isn't an action; 'call Sam' is.")."""
+    words = clause.split()
+    last = words[-1].strip('.;:!?"”’').lower() if words else ""
+    elliptical = ";" not in clause[:-1] and (last in _AUXILIARIES or last.endswith(("n't", "n’t")))
+    return len(words) < _MIN_CLAUSE_WORDS or elliptical
 
 
 def _fill_blank(blank: BlankedSentence, filler: str, answer: str) -> str:
     """The blank's sentence with ``filler`` in the blank, its case and the article before it fitted to it."""
     filler = fit_case(answer, filler)
     text = blank_clause(blank.prompt)
-    text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], text)
+    if answer_kind(filler) != COMMAND:  # "git cat-file -t" keeps its case at the head of a sentence
+        text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], text)
     an = "n" if starts_with_vowel_sound(filler) else ""
     text = _ARTICLE_RE.sub(lambda a: a.group(1) + an + " " + BLANK, text)
     text = text.replace(BLANK, filler)
@@ -202,7 +259,7 @@ def starts_with_vowel_sound(word: str) -> bool:
 def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Question | None:
     # Drawn before knowing whether the card makes a question: drawing it later would change every seed's quiz.
     truth = rng.random() < 0.5
-    blank = askable.blank
+    blank = askable_blank(askable)
     if blank is not None:
         answer, term, question, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
     elif _has_short_answer(askable):

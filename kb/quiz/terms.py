@@ -208,7 +208,7 @@ _NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|�
 _NAME_SPAN_RE = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|and|the|for|de|van|von)[ \t]+)?[A-Z][\w'’-]*)*"
 )
-_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|\(\s*)$")
+_SENTENCE_START_RE = re.compile(r"(?:(?:^|[.!?:;][\"”’)]?\s+|\(\s*)[\"“'‘]?|[\"“])$")
 
 
 def typed_spans(card: CardRow) -> tuple[str, ...]:
@@ -226,8 +226,10 @@ def typed_spans(card: CardRow) -> tuple[str, ...]:
     text = plain_text(raw)
     spans += [m.group(0).rstrip(",.") for m in _NUMBER_SPAN_RE.finditer(text)]
     for m in _NAME_SPAN_RE.finditer(text):
-        if not _SENTENCE_START_RE.search(text[: m.start()]):
-            spans.append(m.group(0))
+        if not _SENTENCE_START_RE.search(text[: m.start()]) and re.search(r"[^\W\d_]{2}", m.group(0)):
+            spans.append(
+                m.group(0)
+            )  # not a sentence's first word, nor a letter standing for something ("A B")
     return tuple(dict.fromkeys(s for s in spans if s and len(s) <= 60))
 
 

@@ -1,0 +1,138 @@
+"""Options and statements that fit their slot: the written form of a distractor, a swap that keeps a sentence
+grammatical, a statement that stands on its own, a blank the rest of its sentence does not give away."""
+
+from __future__ import annotations
+
+from kb.quiz.distractors import noun_phrase_like, number_variants, pick_distractors, same_form
+from kb.quiz.kinds import blank_clause, computable, fill_in_the_blank, multiple_choice, true_or_false
+from kb.quiz.model import BLANK
+from kb.quiz.terms import typed_spans
+from tests.test_quiz_distractors import FakeCorpus
+from tests.test_quiz_kinds import rng_drawing
+from tests.test_quiz_lenient import generated
+
+NOTE = "notes/podcasts/sleep.md"
+
+
+def wrong_for(cards, asked, want=3):
+    return pick_distractors(
+        FakeCorpus({NOTE: cards}),
+        asked,
+        answer=asked.blank.answer,
+        question=asked.blank.prompt,
+        term=True,
+        want=want,
+    )
+
+
+def test_a_term_is_offered_only_whole_noun_phrases():
+    # Generated deletions cut by the card generator: an adjective, a span ending on "that's", a code fragment.
+    asked = generated(
+        NOTE, "The circadian rhythm sets when you feel sleepy across the day.", "circadian rhythm"
+    )
+    cards = [
+        asked,
+        generated(NOTE, "Caffeine blocks adenosine, so you feel less tired.", "less tired", line=5),
+        generated(NOTE, "After a nap you wake up groggier than before.", "groggier", line=7),
+        generated(NOTE, "Sleep pressure is the drive that's built by adenosine.", "drive that's", line=9),
+        generated(NOTE, "The tracker exports the field sleep_ with each night.", "sleep_", line=11),
+        generated(
+            NOTE, "Melatonin onset marks the start of the biological night.", "biological night", line=13
+        ),
+        generated(NOTE, "Deep sleep comes mostly in the first half of the night.", "deep sleep", line=15),
+    ]
+    wrong = wrong_for(cards, asked)
+    assert set(wrong) <= {"biological night", "deep sleep", "Melatonin onset", "Sleep pressure"}, wrong
+    assert noun_phrase_like("slow-wave sleep") and noun_phrase_like('"sleep debt"')
+    for broken in ("groggier", "drive that's", "sleep_", "(see", "the night"):
+        assert not noun_phrase_like(broken), broken
+
+
+def test_an_option_has_the_written_form_of_its_key():
+    assert not same_form("@office", "Inbox") and same_form("@office", "@home")
+    assert not same_form("90 minutes", "75") and same_form("90 minutes", "75 minutes")
+    assert not same_form("16", "W-2") and not same_form("18°C", "7-9")
+    assert same_form("18°C", "21°C")
+    assert not same_form("pillow", "snoring") and same_form("napping", "snoring")
+    assert not same_form("Walker", "REM") and same_form("Walker", "Czeisler") and same_form("REM", "NREM")
+    # A command line is offered command lines, a path is offered paths.
+    assert not same_form("git log --oneline", ".git/refs/") and same_form("git log --oneline", "git show")
+
+
+def test_a_day_of_a_month_is_offered_only_days():
+    asked = generated(
+        NOTE, "The sleep study ran from March 4 to March 21, 2023, with 40 volunteers.", "21", line=3
+    )
+    other = generated(NOTE, "Form 4868 and 3 more forms were filed with the study.", "4868", line=5)
+    wrong = wrong_for([asked, other], asked)
+    assert wrong and all(w.isdigit() and 1 <= int(w) <= 31 for w in wrong), wrong
+
+
+def test_a_year_is_moved_not_multiplied():
+    assert number_variants("1953")[:2] == ["1954", "1952"]
+    assert all(1900 < int(v) < 2000 for v in number_variants("1953"))
+    assert number_variants("the 1950s")[:2] == ["the 1960s", "the 1940s"]
+    assert "190%" not in number_variants("95%") and "95%" in number_variants("190%")
+
+
+def test_a_statement_that_leans_on_the_clause_before_it_keeps_it():
+    prompt = f'Night owls are not lazy. "Sleep in on weekends" is no fix; {BLANK} is.'
+    assert blank_clause(prompt) == f'"Sleep in on weekends" is no fix; {BLANK} is.'
+    longer = f'Night owls are not lazy. "Sleep in on weekends" is no fix; a fixed {BLANK} every day is.'
+    assert blank_clause(longer).startswith('"Sleep in on weekends" is no fix;')
+    # A full clause stands alone, and loses the semicolon that led to the next one.
+    assert blank_clause(f"Adults need {BLANK} of sleep a night; 8 to 10 hours for teenagers.") == (
+        f"Adults need {BLANK} of sleep a night."
+    )
+
+
+def test_a_number_the_rest_of_its_sentence_gives_away_is_not_asked():
+    assert computable(
+        f"Stage N1 lasts minutes: stage 1 is light, stage {BLANK} deeper and stage 3 deepest.", "2"
+    )
+    assert computable(
+        f"A nap of {BLANK} plus ten minutes to fall asleep fills a 30-minute break.", "20 minutes"
+    )
+    assert not computable(f"Adults need {BLANK} of sleep; teenagers need 8 to 10.", "7 hours")
+    asked = generated(
+        NOTE, "Sleep cycles: stage 1 is light, stage 2 holds spindles and stage 3 is slow-wave sleep.", "2"
+    )
+    cards = [
+        asked,
+        generated(NOTE, "A full cycle takes about 90 minutes and 5 repeat.", "90 minutes", line=5),
+    ]
+    corpus = FakeCorpus({NOTE: cards})
+    assert fill_in_the_blank(asked) is None
+    assert multiple_choice(corpus, asked, rng_drawing(False)) is None
+    assert true_or_false(corpus, asked, rng_drawing(False)) is None
+
+
+def test_a_false_statement_never_swaps_in_a_broken_fragment():
+    asked = generated(
+        NOTE, "Without blackout curtains the earliest light decides when you wake.", "earliest light"
+    )
+    cards = [
+        asked,
+        generated(NOTE, "The app logs the field wake_ for each night.", "wake_", line=5),
+        generated(NOTE, "Most people feel sleepier after lunch.", "sleepier", line=7),
+    ]
+    q = true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(False))
+    assert q is not None and q.answer is True and "wake_" not in q.prompt and "sleepier" not in q.prompt
+
+
+def test_names_are_not_quoted_sentence_starts_nor_single_letters():
+    card = generated(
+        NOTE, 'Walker says "Sleep is the best medicine" and compares group A B by age.', "Walker"
+    )
+    spans = typed_spans(card.card)
+    assert "Sleep" not in spans and "A B" not in spans
+
+
+def test_a_false_statement_led_by_a_command_keeps_its_case():
+    asked = generated(NOTE, "sleepctl log --week prints the last seven nights.", "sleepctl log --week")
+    cards = [
+        asked,
+        generated(NOTE, "sleepctl stats --month sums a month of nights.", "sleepctl stats --month", 5),
+    ]
+    q = true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(False))
+    assert q is not None and q.prompt.startswith("sleepctl stats --month prints"), q.prompt
