@@ -313,36 +313,40 @@ class LineScanner:
             self.flush()
             self.prev_blank = True
         else:  # text (or a heading inside an admonition: text there)
-            if "^" in text:
-                text = strip_block_id(text)
-            if "<!--SR:" in text:
-                text = close_sr_comment(text)
-            if text.lstrip()[:1] == "#":
-                syntax = self.out.syntax
-                tags = tag_line(text, syntax)
-                if tags is not None:  # a deck tag line: the cards below take its tags; it is no card text
-                    self.flush()
-                    self.out.deck_marks.append((no, tags))
-                    self.prev_blank = False
-                    return
-                tags, text = leading_tags(text, syntax)
-                if tags:
-                    self.out.line_tags[no] = tags
-            masked, opens_comment = mask_spans(text)
-            if opens_comment:
-                self.in_comment = True
-                self._refresh()
-                if not masked.replace(MASK, "").strip():
-                    self.prev_blank = True
-                    self.flush()
-                    return
-            first = text.lstrip()[0]
-            if (first in LIST_ITEM_START or first.isdecimal()) and LIST_ITEM_RE.match(text):
-                self.list_active = True
-            elif ind == 0 and self.prev_blank:
-                self.list_active = False
-            self.block.append(Line(no, text, masked))
-            self.prev_blank = False
+            self._text_line(text, no, ind)
+
+    def _text_line(self, text: str, no: int, ind: int) -> None:
+        """A line of text: Obsidian's block ids, SR comments and deck tags taken off, then added to the block."""
+        if "^" in text:
+            text = strip_block_id(text)
+        if "<!--SR:" in text:
+            text = close_sr_comment(text)
+        if text.lstrip()[:1] == "#":
+            syntax = self.out.syntax
+            tags = tag_line(text, syntax)
+            if tags is not None:  # a deck tag line: the cards below take its tags; it is no card text
+                self.flush()
+                self.out.deck_marks.append((no, tags))
+                self.prev_blank = False
+                return
+            tags, text = leading_tags(text, syntax)
+            if tags:
+                self.out.line_tags[no] = tags
+        masked, opens_comment = mask_spans(text)
+        if opens_comment:
+            self.in_comment = True
+            self._refresh()
+            if not masked.replace(MASK, "").strip():
+                self.prev_blank = True
+                self.flush()
+                return
+        first = text.lstrip()[0]
+        if (first in LIST_ITEM_START or first.isdecimal()) and LIST_ITEM_RE.match(text):
+            self.list_active = True
+        elif ind == 0 and self.prev_blank:
+            self.list_active = False
+        self.block.append(Line(no, text, masked))
+        self.prev_blank = False
 
 
 def extract_cards(
