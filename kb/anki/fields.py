@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import NamedTuple
 
+from kb.anki.media_rules import copyable
+
 SOUND_RE = re.compile(r"\[sound:([^\]]+)\]")
 _MATH_RE = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
 
@@ -52,7 +54,7 @@ def html_to_markdown(html: str) -> FieldMarkdown:
         lambda m: set_aside(f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$"), html
     )
     sounds = tuple(SOUND_RE.findall(html))
-    html = SOUND_RE.sub(lambda m: set_aside(f"[{m.group(1)}]({link_target(m.group(1))})"), html)
+    html = SOUND_RE.sub(lambda m: set_aside(_sound(m.group(1))), html)
     parser = _FieldParser()
     parser.feed(html)
     parser.close()
@@ -60,6 +62,18 @@ def html_to_markdown(html: str) -> FieldMarkdown:
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     text = _EMPTY_BOLD.sub("", text)
     return FieldMarkdown(text.strip(), tuple(dict.fromkeys((*parser.images, *sounds))))
+
+
+def _sound(name: str) -> str:
+    """``[sound:x.mp3]`` as a link to the file kb copies; a name kb does not copy stays as its text."""
+    label = escape_text(name)
+    return f"[{label}]({link_target(name)})" if copyable(name) else label
+
+
+def safe_url(url: str) -> bool:
+    """A link or image address a shared deck may put in a note: web, mail, or a name without a scheme."""
+    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return scheme is None or scheme.group(1).lower() in ("http", "https", "mailto")
 
 
 def link_target(target: str) -> str:
@@ -125,6 +139,8 @@ class _FieldParser(HTMLParser):
             self._image(dict(attrs))
         elif tag == "a":
             href = dict(attrs).get("href")
+            if href and (not safe_url(href) or re.search(r"[\x00-\x1f<>]", href)):
+                href = None  # a javascript: link (or a broken one) keeps its text only
             self.links.append(href)
             self.out.append("[" if href else "")
 
@@ -180,8 +196,11 @@ class _FieldParser(HTMLParser):
         src = (attrs.get("src") or "").strip()
         if src:
             self.images.append(src)
-            alt = (attrs.get("alt") or "").replace("]", "")
-            self.out.append(f"![{alt}]({link_target(src)})")
+            alt = escape_text((attrs.get("alt") or "").replace("]", "").replace("[", ""))
+            if copyable(src) or (re.match(r"https?://", src) and not re.search(r"[\x00-\x1f<>]", src)):
+                self.out.append(f"![{alt}]({link_target(src)})")
+            else:
+                self.out.append(alt or escape_text(src))  # an image kb does not copy: its description or name
 
     def _fence(self) -> None:
         self._newline()

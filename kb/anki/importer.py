@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.anki.media import MediaFile, inside, media_to_write, unsafe_media_names
+from kb.anki.media import MediaBudget, MediaFile, inside, media_to_write, refused_media_names
 from kb.anki.package import AnkiPackage
 from kb.anki.plan import PlannedNote, plan_import
 from kb.errors import KbError
@@ -60,10 +60,7 @@ def import_package(kb: KnowledgeBase, conn, package: Path, into: Path | None = N
         writer = _NoteWriter(kb, package, pkg, zf)
         for note in plan.notes:
             writer.write(note)
-        unsafe = [
-            f"{package}: media name {ref!r} is not a plain file name; not copied"
-            for ref in unsafe_media_names(pkg)
-        ]
+        unsafe = [f"{package}: media file {ref!r} {why}; not copied" for ref, why in refused_media_names(pkg)]
     reviews = import_reviews(kb, conn, writer.imported, pkg)
     problems = [
         *(f"{package}: {line}" for line in plan.skipped),
@@ -126,6 +123,7 @@ class _NoteWriter:
     )  # written or unchanged: their reviews can follow
     media_written: int = 0
     problems: list[str] = field(default_factory=list)
+    budget: MediaBudget = field(default_factory=MediaBudget)
 
     def write(self, note: PlannedNote) -> None:
         target = self.kb.root / note.path
@@ -138,7 +136,9 @@ class _NoteWriter:
             return
         if found is OnDisk.SAME_TEXT:
             self.unchanged.append(note.path)
-        media, problems = media_to_write(self.kb, self.package, self.pkg, self.zf, note.media, target.parent)
+        media, problems = media_to_write(
+            self.kb, self.package, self.pkg, self.zf, note.media, target.parent, self.budget
+        )
         self.problems.extend(problems)
         try:
             if found is OnDisk.NOTHING:

@@ -39,6 +39,20 @@ META_LEGACY_1, META_LEGACY_2, META_LATEST = 1, 2, 3
 
 KIND_NORMAL, KIND_CLOZE = "normal", "cloze"
 
+# Sizes an import accepts, uncompressed: a package (all its members together, as the zip declares them, checked
+# before anything is extracted) and one media file (a larger one is skipped and reported). A shared deck is
+# untrusted: a 1 MB zip can hold a gigabyte of zeros.
+PACKAGE_LIMIT = 1 << 30  # 1 GiB
+MEDIA_FILE_LIMIT = 64 << 20  # 64 MiB
+
+
+class TooLarge(KbError):
+    """A member that decompresses to more than its limit."""
+
+
+def size_text(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MiB"
+
 
 @dataclass(frozen=True)
 class Template:
@@ -167,12 +181,16 @@ def _first(fields: list[tuple[int, int | bytes]], number: int, default):
     return default
 
 
-def zstd_decompress(data: bytes) -> bytes:
-    """Decompress a zstd frame, also when the frame does not record its size (Anki streams them)."""
+def zstd_decompress(data: bytes, limit: int = PACKAGE_LIMIT) -> bytes:
+    """Decompress a zstd frame, also when the frame does not record its size (Anki streams them); ``TooLarge`` past
+    ``limit`` bytes (read no further)."""
     import zstandard
 
     with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)) as reader:
-        return reader.read()
+        out = reader.read(limit + 1)
+    if len(out) > limit:
+        raise TooLarge(f"decompresses to more than {size_text(limit)}")
+    return out
 
 
 # --- reading ------------------------------------------------------------------------------------------------
@@ -194,7 +212,18 @@ def open_package(path: str | Path):
             f"{shown}: not an Anki package (not a zip file); export the deck from Anki with File > Export > .apkg"
         ) from None
     with zf:
+        _check_declared_size(shown, zf)
         yield read_package(shown, zf), zf
+
+
+def _check_declared_size(shown: str, zf: zipfile.ZipFile) -> None:
+    """Refuse a package whose members declare more than ``PACKAGE_LIMIT`` uncompressed, before reading any."""
+    declared = sum(info.file_size for info in zf.infolist())
+    if declared > PACKAGE_LIMIT:
+        raise KbError(
+            f"{shown}: the package holds {size_text(declared)} uncompressed, more than the {size_text(PACKAGE_LIMIT)} "
+            "kb imports from one package; nothing was imported (export the deck in parts, or without its media)"
+        )
 
 
 def read_package(shown: str, zf: zipfile.ZipFile) -> AnkiPackage:
@@ -227,6 +256,10 @@ def read_package(shown: str, zf: zipfile.ZipFile) -> AnkiPackage:
         raw = zf.read(member)
         if member.endswith("b"):
             raw = zstd_decompress(raw)
+    except TooLarge as exc:
+        raise KbError(
+            f"{shown}: {member} {exc}, more than kb imports from one package; nothing was imported"
+        ) from None
     except Exception as exc:  # noqa: BLE001 - zlib/zstd/zip all raise their own types for a damaged member
         raise KbError(f"{shown}: {member} is damaged ({exc}); export the deck again from Anki") from None
 
@@ -392,17 +425,26 @@ def _media_map(shown: str, zf: zipfile.ZipFile, meta_version: int) -> tuple[dict
             return media, True
         data = json.loads(raw.decode("utf-8") or "{}")
         return {str(name): str(member) for member, name in data.items()}, False
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, TooLarge):
         raise KbError(f"{shown}: the package's media list is unreadable; export it again from Anki") from None
 
 
-def read_media(pkg: AnkiPackage, zf: zipfile.ZipFile, name: str) -> bytes | None:
-    """The bytes of one media file, or None when the package does not carry it."""
+def read_media(
+    pkg: AnkiPackage, zf: zipfile.ZipFile, name: str, limit: int = MEDIA_FILE_LIMIT
+) -> bytes | None:
+    """The bytes of one media file, or None when the package does not carry it; ``TooLarge`` past ``limit``
+    (checked against the size the zip declares before reading, and while decompressing)."""
     member = pkg.media.get(name)
     if member is None:
         return None
     try:
-        data = zf.read(member)
+        info = zf.getinfo(member)
     except KeyError:
         return None
-    return zstd_decompress(data) if pkg.media_compressed else data
+    if info.file_size > limit and not pkg.media_compressed:
+        raise TooLarge(f"is {size_text(info.file_size)}")
+    try:
+        data = zf.read(info)
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return None
+    return zstd_decompress(data, limit) if pkg.media_compressed else data

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from kb.anki.cloze import cloze_numbers
-from kb.anki.fields import FieldMarkdown, html_to_markdown
+from kb.anki.fields import FieldMarkdown, escape_text, html_to_markdown
 from kb.anki.media import MediaCopy, media_copies
 from kb.anki.notetypes import KB_NOTE_TYPE_IDS, ClozeMapping, Mapping, Sides, SidesMapping, map_notetype
 from kb.anki.package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage
@@ -360,7 +360,7 @@ def _deck_content(
 def _planned_note(path: str, deck: str, content: _DeckContent) -> PlannedNote:
     title = deck.split("::")[-1].strip() or "Default"
     front_matter = _front_matter(title, deck, list(content.tags))
-    body: list[str] = [f"# {title}", ""]
+    body: list[str] = [f"# {escape_text(title)}", ""]  # the deck's name is text, never markup
     line = front_matter.count("\n") + len(body) + 1  # where the first card starts
     spots: list[CardSpot] = []
     kb_cards: Counter[str] = Counter()
