@@ -59,7 +59,7 @@ def _prefix(notes_dir: Path, root: Path) -> str:
 
 def scan(notes_dir: Path, root: Path) -> tuple[dict[str, os.stat_result], list[NoteError]]:
     """Every ``*.md`` under the notes folder (hidden folders skipped), keyed by root-relative path."""
-    return scanstate.walk(str(notes_dir), _prefix(notes_dir, root), by_fd=_SCANDIR_FD)
+    return scanstate.walk(str(notes_dir), _prefix(notes_dir, root), by_fd=_SCANDIR_FD, root=str(root))
 
 
 class Indexed(NamedTuple):

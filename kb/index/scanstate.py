@@ -30,7 +30,9 @@ from kb.errors import NoteError
 from kb.layout import config_key, db_file, find_root, journal_dir, journal_entries
 
 
-def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True) -> tuple[dict | list, list]:
+def walk(
+    notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True, root: str | None = None
+) -> tuple[dict | list, list]:
     """Every ``*.md`` regular file under ``notes_dir`` (hidden entries skipped), as ``prefix/relative/path``.
 
     Returns (entries, errors). With ``stats``, entries is ``{path: os.stat_result}``; without, it is the snapshot's
@@ -39,7 +41,12 @@ def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True)
     Stat calls relative to an open folder (``by_fd``: fstatat) spare the kernel a walk down the whole path for each
     note, which counts when the knowledge base sits a few folders deep. A folder reached twice (a
     symlink loop) is walked once; an unreadable folder or note is an error (NoteError), the rest still scanned.
+
+    Skipped, each with an error naming it: a symbolic link that leads outside ``root`` (the knowledge base; a cloned
+    vault must not bring ``/etc/passwd`` into the index and the site) and a name that is not UTF-8. Only entries
+    that are symbolic links (known from the folder listing, no extra call) or not ASCII cost a check.
     """
+    root_real = os.path.realpath(root) if root is not None else None
     found: dict[str, os.stat_result] = {}
     out: list[str] = []
     errors: list[NoteError] = []
@@ -70,7 +77,15 @@ def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True)
                 if name.startswith("."):
                     continue
                 path = f"{rel}/{name}"
+                if not name.isascii() and not _utf8(name):
+                    if entry.is_dir() or name.endswith(".md"):
+                        errors.append(NoteError(shown(path), 1, NOT_UTF8))
+                    continue
                 try:
+                    if root_real is not None and entry.is_symlink() and not _inside(folder, name, root_real):
+                        if entry.is_dir() or name.endswith(".md"):
+                            errors.append(NoteError(path, 1, OUTSIDE))
+                        continue
                     if entry.is_dir():
                         stack.append((os.path.join(folder, name), path))
                         continue
@@ -91,6 +106,30 @@ def walk(notes_dir: str, prefix: str, *, by_fd: bool = True, stats: bool = True)
             if fd is not None:
                 os.close(fd)
     return (found if stats else out), errors
+
+
+NOT_UTF8 = "the file name is not valid UTF-8, so kb cannot store it; skipped (rename it)"
+OUTSIDE = "a symbolic link to a place outside the knowledge base; skipped (kb reads only files inside it)"
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir gave bytes that are not UTF-8 as lone surrogates
+        return False
+    return True
+
+
+def shown(path: str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 as U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _inside(folder: str, name: str, root_real: str) -> bool:
+    """Whether the link leads inside the root (a dangling one counts as inside: reading it says what is wrong)."""
+    target = os.path.realpath(os.path.join(folder, name))
+    inside = target == root_real or target.startswith(root_real.rstrip(os.sep) + os.sep)
+    return inside or not os.path.exists(target)
 
 
 def line(path: str, st: os.stat_result) -> str:
@@ -223,7 +262,9 @@ def quick_index(explicit_root: str | None) -> tuple[int | None, Scan | None]:
             if row is None:
                 return None, None
             notes_dir, prefix, snapshot = row
-            scan_lines, errors = walk(notes_dir, prefix, by_fd=os.scandir in os.supports_fd, stats=False)
+            scan_lines, errors = walk(
+                notes_dir, prefix, by_fd=os.scandir in os.supports_fd, stats=False, root=root
+            )
             scan = Scan(notes_dir, prefix, scan_lines, None, errors)
             if errors or scan.text != snapshot:
                 return None, scan

@@ -147,3 +147,27 @@ class SiteNotes:
     def title_of(self, page) -> str:
         info = self.by_src.get(page.file.src_uri)
         return info.title if info else (page.title or page.file.name)
+
+
+def drop_files_outside(files: Files, docs_dir: str, root: str) -> None:
+    """Remove from the site every file of the notes folder that is reached through a symbolic link leading outside
+    the knowledge base (``root``), or whose name is not UTF-8, each with a one-line warning: a cloned vault must not
+    publish ``/etc/passwd``, and one badly named file must not stop the build. ``kb index`` skips the same files."""
+    from kb.index.scanstate import NOT_UTF8, OUTSIDE, shown
+
+    docs = os.path.realpath(docs_dir)
+    inside = os.path.realpath(root).rstrip(os.sep) + os.sep
+    for file in list(files):
+        src = file.abs_src_path
+        if not src or file.generated_by or not (src == docs or src.startswith(docs + os.sep)):
+            continue  # the theme's files, generated pages
+        rel = os.path.relpath(src, root)
+        try:
+            src.encode("utf-8")
+        except UnicodeEncodeError:
+            log.warning(f"kb: {shown(rel)}: {NOT_UTF8}")
+            files.remove(file)
+            continue
+        if not (os.path.realpath(src) + os.sep).startswith(inside):
+            log.warning(f"kb: {rel}: {OUTSIDE}")
+            files.remove(file)

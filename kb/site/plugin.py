@@ -34,7 +34,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from kb.site.config import KbPluginConfig, kb_settings
 from kb.site.links import LinkGraph
 from kb.site.navigation import group_long_sections, name_sections
-from kb.site.notes import SiteNotes
+from kb.site.notes import SiteNotes, drop_files_outside
 from kb.site.parallel import TwoCoreBuild
 from kb.site.rendering import NoteRenderer, escape_theme_meta
 from kb.site.static import SiteAssets
@@ -96,6 +96,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
     # -- files, navigation ----------------------------------------------------------------------------------
 
     def on_files(self, files, config):
+        drop_files_outside(files, config.docs_dir, str(self.root))
         self.notes.read(files)
         self.links.build()
         if self.dirty:
