@@ -171,7 +171,7 @@ def test_with_grade_each_answer_is_recorded_as_a_review(conn):
         calls.append((card_id, rating, source))
         assert at.tzinfo is not None and duration_ms >= 0
 
-    run_quiz("the kb", conn, a_quiz(), ScriptedUI(["c", "t"]), record)
+    run_quiz(None, conn, a_quiz(), ScriptedUI(["c", "t"]), record)
     assert calls == [("c1", 3, "quiz"), ("c2", 1, "quiz")]  # Good when right, Again when wrong
 
 

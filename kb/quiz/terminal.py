@@ -246,7 +246,7 @@ def run_quiz(kb, conn, quiz: Quiz, ui: QuizUI, record_review: Callable | None = 
 
     from kb.quiz.store import save_answer, start_quiz
 
-    quiz_id = start_quiz(conn, quiz, started_at=datetime.now(UTC))
+    quiz_id = start_quiz(conn, quiz, started_at=datetime.now(UTC), kb=kb)
     ui.start(quiz)
     total = len(quiz.questions)
     right = 0
@@ -261,7 +261,14 @@ def run_quiz(kb, conn, quiz: Quiz, ui: QuizUI, record_review: Callable | None = 
         duration_ms = int((time.monotonic() - began) * 1000)
         answered_at = datetime.now(UTC)
         save_answer(
-            conn, quiz_id, position, question, verdict, answered_at=answered_at, duration_ms=duration_ms
+            conn,
+            quiz_id,
+            position,
+            question,
+            verdict,
+            answered_at=answered_at,
+            duration_ms=duration_ms,
+            kb=kb,
         )
         asked = position
         if verdict.correct:

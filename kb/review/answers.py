@@ -124,6 +124,17 @@ def _event(
     }
 
 
+@contextmanager
+def journaled_line(
+    kb: KnowledgeBase, conn: sqlite3.Connection, line_type: str, at: datetime, fields: dict
+) -> Iterator[dict]:
+    """A journal line of another kind (a quiz result, see ``kb.quiz.store``), written as an answer is: the line
+    first, then the body's SQLite writes in one transaction while the line is fsynced. Yields the line."""
+    event = _event(kb, line_type, at, fields)
+    with _journaled(kb, conn, [event]):
+        yield event
+
+
 # ---------------------------------------------------------------------------------------------------- answers
 def record_answer(
     kb: KnowledgeBase,

@@ -17,6 +17,12 @@ Every line has ``v`` (format version), ``type``, a unique ``id``, ``at`` (UTC IS
 * ``start``: cards that start from a schedule found in their note (``source`` ``obsidian-sr``, ``kb.review.adopt``):
   ``cards``, each ``card``, ``fp``, ``note``, ``sr`` (the entry as written) and ``state`` (the schedule it starts
   from). Once per card; the earliest start wins.
+* ``quiz``: a quiz started (``scope``, ``seed``, ``questions``); its ``id`` names the quiz.
+* ``quiz-answer``: ``quiz`` (that id), ``position`` (from 1), ``kind``, ``card``, ``note``, ``line``, ``question``,
+  ``answer`` (the right one), ``given``, ``correct`` and ``ms``. A later answer at the same position replaces it.
+
+A reader skips line types it does not know (a kb older than the quiz lines replays the rest and leaves them in
+the file, for a newer kb to replay).
 
 Appends are durable (write, flush, fsync) before ``append`` returns. A line torn by a crash is never followed by
 another on the same line: a new append starts on a fresh line, and readers skip lines that are not valid JSON.

@@ -183,6 +183,8 @@ class _Replayer:
                 self._schedule(event, at)
             elif kind == "start":
                 self._start(event, at)
+            elif kind in ("quiz", "quiz-answer"):
+                self._quiz_line(event, kind, at)
         conn = self.conn
         # an undo replayed before its review (journals merged out of order) still applies
         for (card_id,) in conn.execute(
@@ -260,3 +262,52 @@ class _Replayer:
         if insert_event(self.conn, event["id"], card_id, kind, at, until=until):
             self.report.events += 1
             self.flags_touched.add(card_id)
+
+    def _quiz_line(self, event: dict, kind: str, at: str) -> None:
+        """A quiz taken or one of its answers, into ``quizzes`` / ``quiz_answers`` (each line once, by its id)."""
+        from kb.review.clock import parse_iso
+
+        seconds = parse_iso(at).isoformat(timespec="seconds")  # as kb.quiz.store writes times
+        try:
+            if kind == "quiz":
+                cur = self.conn.execute(
+                    "INSERT INTO quizzes (uid, started_at, scope, seed, questions, correct) VALUES (?,?,?,?,?,0) "
+                    "ON CONFLICT(uid) DO NOTHING",
+                    (event["id"], seconds, str(event.get("scope") or ""), event.get("seed"),
+                     int(event.get("questions") or 0)),
+                )  # fmt: skip
+                self.report.events += cur.rowcount
+                return
+            row = self.conn.execute("SELECT id FROM quizzes WHERE uid = ?", (event.get("quiz"),)).fetchone()
+            if row is None:
+                self.report.warnings.append(
+                    f".kb/journal/{event.get('_file')}: quiz answer {event['id']} belongs to no quiz line; skipped"
+                )
+                return
+            values = (row[0], int(event["position"]), str(event.get("kind") or ""), event.get("card"),
+                      event.get("note"), event.get("line"), str(event.get("question") or ""),
+                      str(event.get("answer") or ""), event.get("given"), int(bool(event.get("correct"))),
+                      seconds, event.get("ms"))  # fmt: skip
+        except (KeyError, TypeError, ValueError):
+            self.report.warnings.append(
+                f".kb/journal/{event.get('_file')}: {kind} {event['id']} is incomplete; skipped"
+            )
+            return
+        old = self.conn.execute(
+            "SELECT answered_at, given, correct FROM quiz_answers WHERE quiz_id = ? AND position = ?",
+            values[:2],
+        ).fetchone()
+        if old is not None and (old[0], old[1], old[2]) == (values[10], values[8], values[9]):
+            return  # replayed already
+        self.conn.execute(
+            """INSERT OR REPLACE INTO quiz_answers (quiz_id, position, kind, card_id, note, line, question, answer,
+                                                    given, correct, answered_at, duration_ms)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+            values,
+        )
+        self.conn.execute(
+            "UPDATE quizzes SET correct = (SELECT COUNT(*) FROM quiz_answers WHERE quiz_id = ? AND correct = 1) "
+            "WHERE id = ?",
+            (row[0], row[0]),
+        )
+        self.report.events += 1

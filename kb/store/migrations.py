@@ -313,3 +313,11 @@ def add_obsidian_schedules(db: sqlite_utils.Database) -> None:
     )
     # The cards of an existing database get their schedules and deck tags when their note is next parsed (an edit,
     # or `kb index --full`); the note rows are not touched here (an upgrade keeps every row as it was).
+
+
+@migration("008_quiz_journal")
+def add_quiz_uid(db: sqlite_utils.Database) -> None:
+    # Quiz results go to the review journal too (lines `quiz` and `quiz-answer`), so a rebuilt database keeps them:
+    # a quiz is known by its journal line's id, which replay uses to apply each line once.
+    db.execute("ALTER TABLE quizzes ADD COLUMN uid TEXT")
+    db.execute("CREATE UNIQUE INDEX quizzes_uid ON quizzes (uid)")

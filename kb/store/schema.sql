@@ -158,7 +158,7 @@ CREATE TABLE quizzes (
                 seed INTEGER,
                 questions INTEGER NOT NULL DEFAULT 0,
                 correct INTEGER NOT NULL DEFAULT 0
-            );
+            , uid TEXT);
 
 CREATE TABLE quiz_answers (
                 quiz_id INTEGER NOT NULL REFERENCES quizzes(id),
@@ -220,4 +220,6 @@ CREATE TABLE card_starts (
                 source TEXT NOT NULL,        -- obsidian-sr
                 state TEXT NOT NULL          -- JSON of the card_state it starts from
             );
+
+CREATE UNIQUE INDEX quizzes_uid ON quizzes (uid);
 
