@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import make_kb, mkdocs_env
+from tests.browser_support import mkdocs_env
+from tests.conftest import write_kb
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "# Secret\n\nnologin secret words::leaked answer\n"
@@ -33,7 +34,9 @@ def linked_root(tmp_path) -> Path:
     (outside / "folder").mkdir(parents=True)
     (outside / "secret.md").write_text(SECRET, encoding="utf-8")
     (outside / "folder" / "more.md").write_text(SECRET.replace("Secret", "More"), encoding="utf-8")
-    root = make_kb(tmp_path / "kb", {"a.md": "# A\n\nWhat is A?::A letter\n", "sub/b.md": "# B\n\nText.\n"})
+    root = write_kb(
+        tmp_path / "kb", {"a.md": "# A\n\nWhat is A?::A letter\n", "sub/b.md": "# B\n\nText.\n"}, site=True
+    ).root
     notes = root / "notes"
     os.symlink(outside / "secret.md", notes / "abs.md")  # absolute
     os.symlink("../../outside/secret.md", notes / "rel.md")  # relative, up and out
@@ -77,7 +80,7 @@ def test_the_site_build_skips_them_too(linked_root):
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 needs a Linux file system")
 def test_a_file_name_that_is_not_utf8_is_named_and_skipped_by_every_command(tmp_path):
-    root = make_kb(tmp_path / "kb", {"a.md": "# A\n\nWhat is A?::A letter\n"})
+    root = write_kb(tmp_path / "kb", {"a.md": "# A\n\nWhat is A?::A letter\n"}, site=True).root
     bad = os.path.join(os.fsencode(root / "notes"), b"bad-\xff.md")
     with open(bad, "wb") as fh:
         fh.write(b"# Bad\n\nnologin::x\n")
