@@ -99,7 +99,7 @@ def test_generated_corpus_indexes_and_searches_with_kb(tmp_path):
         [sys.executable, "-m", "kb", "--root", str(root), "index"], capture_output=True, text=True, env=env
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("26 notes, 26 added")
+    assert out.stdout.startswith("25 notes, 1 section page, 26 added")  # 25 notes and the home page
     hits = subprocess.run(
         [sys.executable, "-m", "kb", "--root", str(root), "search", "gradient", "--json"],
         capture_output=True,

@@ -86,12 +86,12 @@ def test_only_exactly_kb_index_takes_the_fast_path(argv, expected):
 
 def test_fast_index_prints_what_the_click_command_prints(kb_root):
     out = same(kb_root, "index")
-    assert out.stdout == "2 notes, 2 added\n"
-    assert fast(kb_root, "index").stdout == "2 notes, up to date\n"
-    assert same(kb_root, "index").stdout == "2 notes, up to date\n"
+    assert out.stdout == "1 notes, 1 section page, 2 added\n"
+    assert fast(kb_root, "index").stdout == "1 notes, 1 section page, up to date\n"
+    assert same(kb_root, "index").stdout == "1 notes, 1 section page, up to date\n"
     assert same(kb_root, "index", "-q").stdout == ""
     (kb_root / "notes" / "books" / "atomic-habits.md").write_text(NOTE + "\n- Identity first.\n")
-    assert same(kb_root, "index").stdout == "2 notes, 1 updated\n"
+    assert same(kb_root, "index").stdout == "1 notes, 1 section page, 1 updated\n"
     (kb_root / "notes" / "books" / "deep-work.md").write_text("# Deep Work\n")
     (kb_root / "notes" / "index.md").unlink()
     assert same(kb_root, "index").stdout == "2 notes, 1 added, 1 removed\n"
@@ -105,7 +105,8 @@ def test_fast_index_reports_broken_notes_and_exits_1(kb_root):
     assert out.stderr.startswith("notes/books/bad.md:")
     assert "front matter is not valid YAML" in out.stderr.splitlines()[0]
     assert (
-        "kb index: 3 notes, up to date, 1 with errors (notes/books/bad.md); fix the notes above" in out.stderr
+        "kb index: 2 notes, 1 section page, up to date, 1 with errors (notes/books/bad.md); fix the notes above"
+        in out.stderr
     )
     fast(kb_root, "index")  # record the error ...
     again = same(kb_root, "index")  # ... and report it again on a no-op, unchanged file not re-read
@@ -145,7 +146,7 @@ def test_fast_index_errors_are_one_line(tmp_path):
 
 def test_fast_index_finds_the_root_from_the_current_folder(kb_root):
     out = fast(None, "index", cwd=kb_root / "notes" / "books")
-    assert out.returncode == 0 and out.stdout == "2 notes, 2 added\n"
+    assert out.returncode == 0 and out.stdout == "1 notes, 1 section page, 2 added\n"
 
 
 def test_noop_index_imports_neither_click_nor_yaml_nor_sqlite_utils_nor_the_scheduler(kb_root):
@@ -231,7 +232,7 @@ def test_a_moved_knowledge_base_reads_its_notes_where_they_now_are(kb_root, tmp_
     (moved / "notes" / "books" / "deep-work.md").write_text("# Deep Work\n")
     out = fast(moved, "index")
     assert out.returncode == 0, out.stderr
-    assert out.stdout == "3 notes, 1 added\n"
+    assert out.stdout == "2 notes, 1 section page, 1 added\n"
 
 
 def test_fast_index_replays_the_review_journal_like_the_click_command(kb_root):

@@ -59,3 +59,17 @@ def test_suspended_cards_are_not_counted_as_new(kbroot, monkeypatch):
     assert cards["suspended"] == 1 and cards["new"] == 2
     assert cards["new"] + cards["learning"] + cards["review"] + cards["suspended"] == cards["total"]
     assert json.loads(run("due", "--json"))["total"]["new"] == 2
+
+
+def test_kb_index_counts_notes_as_kb_notes_list_does(kbroot, monkeypatch):
+    """`kb index` used to say "4 notes" where `kb notes list` lists one: the section pages are counted apart."""
+    import subprocess
+    import sys
+
+    make(kbroot, monkeypatch)
+    listed = json.loads(run("notes", "list", "--json"))
+    assert len(listed) == 1
+    first = run("index")
+    assert first.startswith("1 notes, 3 section pages, ")
+    fast = subprocess.run([sys.executable, "-m", "kb", "index"], capture_output=True, text=True)  # no click
+    assert fast.returncode == 0 and fast.stdout == "1 notes, 3 section pages, up to date\n"

@@ -16,11 +16,13 @@ from typing import NamedTuple
 
 from kb.errors import NoteError
 from kb.index import scanstate
+from kb.layout import count_files
 
 
 @dataclass
 class IndexReport:
     scanned: int = 0
+    counted: str = ""  # what the scan found, as said: "20 notes, 6 section pages"
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -32,7 +34,7 @@ class IndexReport:
         return bool(self.added or self.updated or self.removed)
 
     def summary(self) -> str:
-        parts = [f"{self.scanned} notes"]
+        parts = [self.counted or f"{self.scanned} notes"]
         for label, items in (("added", self.added), ("updated", self.updated), ("removed", self.removed)):
             if items:
                 parts.append(f"{len(items)} {label}")
@@ -114,6 +116,7 @@ def plan(
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
     report.errors.extend(scanned.errors)
     report.scanned = len(scanned.lines)
+    report.counted = count_files([line.split("\0", 1)[0] for line in scanned.lines])
     if not full and not scanned.errors:
         current = scanstate.current_snapshot(conn, str(notes_dir), prefix)
         if current is not None:
@@ -125,7 +128,11 @@ def plan(
                 return todo
     if scanned.found is None:  # walked without stats, and the snapshot is stale now: walk again
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
-        report = IndexReport(scanned=len(scanned.lines), errors=list(scanned.errors))
+        report = IndexReport(
+            scanned=len(scanned.lines),
+            counted=count_files([line.split("\0", 1)[0] for line in scanned.lines]),
+            errors=list(scanned.errors),
+        )
     found = scanned.found
     # read again after the rows below: if equal, the rows are of this version (a snapshot of them may be kept)
     version = scanstate.current_version(conn)

@@ -393,14 +393,7 @@ def title_from_filename(path: str) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or stem
 
 
-SECTION_PAGE_NAMES = ("index.md", "readme.md")  # a folder's own page (MkDocs: its section's index), any case
-
-
-def is_section_page(path: str) -> bool:
-    """A folder's index page (``notes/ml/index.md``, the home page ``notes/index.md``): a page of the site, not a
-    note. It is indexed (links to it resolve, search finds it) but kb counts and lists notes without it."""
-    return path.rsplit("/", 1)[-1].lower() in SECTION_PAGE_NAMES
-
+from kb.layout import SECTION_PAGE_NAMES, is_section_page  # noqa: E402, F401  (one definition of a note)
 
 FOLDER_TYPES = {
     "books": "book",
