@@ -178,13 +178,13 @@ def _fast_index(root: str | None, quiet: bool) -> int:
     not parsed either (the cache in kb.config), and the notes table is compared row by row (kb.index.planning.plan).
     """
     from kb.index.scanstate import quick_index
-    from kb.layout import count_snapshot
+    from kb.layout import count_scanned
 
     count, scanned = quick_index(root)
     if count is not None:
         if not quiet:
             # IndexReport.summary() of a plan with nothing to do
-            print(f"{count_snapshot(count, scanned.text)}, up to date")
+            print(f"{count_scanned(count, scanned.text)}, up to date")
         return 0
     from kb.config import KnowledgeBase, cached_kb, db_path, find_root, remember
     from kb.index.indexer import apply, plan

@@ -71,28 +71,15 @@ def config_key(root: str) -> str:
     return f"{st.st_size} {st.st_mtime_ns} {st.st_ino}"
 
 
-SECTION_PAGE_NAMES = ("index.md", "readme.md")  # a folder's own page (MkDocs: its section's index), any case
+# A folder's own page (MkDocs: its section's index; ``notes/index.md`` is the home page), any case: a page of the
+# site, not a note. It is indexed (links to it resolve, search finds it), but kb counts and lists notes without it.
+SECTION_PAGE_NAMES = ("index.md", "readme.md")
 
 
-def is_section_page(path: str) -> bool:
-    """A folder's index page (``notes/ml/index.md``, the home page ``notes/index.md``): a page of the site, not a
-    note. It is indexed (links to it resolve, search finds it) but kb counts and lists notes without it."""
-    return path.rsplit("/", 1)[-1].lower() in SECTION_PAGE_NAMES
-
-
-def count_files(paths) -> str:
-    """``kb index``'s count of what it scanned: "20 notes, 6 section pages" (section pages said only when there are
-    any), so the number of notes is the one ``kb notes list`` and ``kb stats`` give."""
-    return _said(len(paths), sum(1 for path in paths if is_section_page(path)))
-
-
-def count_snapshot(total: int, snapshot: bytes) -> str:
-    """``count_files`` of a scan snapshot (``path NUL size NUL mtime`` lines), for the no-op ``kb index``: two
-    C-level counts, no loop over the notes."""
+def count_scanned(total: int, snapshot: bytes) -> str:
+    """``kb index``'s count of what it scanned, from the scan's snapshot (``path NUL size NUL mtime`` lines):
+    "20 notes, 6 section pages" (section pages said only when there are any), so the number of notes is the one
+    ``kb notes list`` and ``kb stats`` give. Two C-level counts, no loop over the notes."""
     low = snapshot.lower()
     pages = sum(low.count(b"/" + name.encode() + b"\0") for name in SECTION_PAGE_NAMES)
-    return _said(total, pages)
-
-
-def _said(files: int, pages: int) -> str:
-    return f"{files - pages} notes" + (f", {pages} section page{'s' if pages != 1 else ''}" if pages else "")
+    return f"{total - pages} notes" + (f", {pages} section page{'s' if pages != 1 else ''}" if pages else "")

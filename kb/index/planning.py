@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from kb.errors import NoteError
 from kb.index import scanstate
-from kb.layout import count_files
+from kb.layout import count_scanned
 
 
 @dataclass
@@ -116,7 +116,7 @@ def plan(
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
     report.errors.extend(scanned.errors)
     report.scanned = len(scanned.lines)
-    report.counted = count_files([line.split("\0", 1)[0] for line in scanned.lines])
+    report.counted = count_scanned(len(scanned.lines), scanned.text)
     if not full and not scanned.errors:
         current = scanstate.current_snapshot(conn, str(notes_dir), prefix)
         if current is not None:
@@ -130,7 +130,7 @@ def plan(
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
         report = IndexReport(
             scanned=len(scanned.lines),
-            counted=count_files([line.split("\0", 1)[0] for line in scanned.lines]),
+            counted=count_scanned(len(scanned.lines), scanned.text),
             errors=list(scanned.errors),
         )
     found = scanned.found

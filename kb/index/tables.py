@@ -30,8 +30,8 @@ _TAGS_SQL = "INSERT INTO note_tags (note, tag) VALUES (?,?)"
 
 def is_note_sql(column: str = "path") -> str:
     """The condition on a ``notes`` path ``column`` that it is a note, not a section page (the SQL form of
-    ``kb.notes.reader.is_section_page``; LIKE ignores case as that does)."""
-    from kb.notes.reader import SECTION_PAGE_NAMES
+    ``kb.layout.SECTION_PAGE_NAMES``, as ``kb.layout.count_scanned`` counts them; LIKE ignores case as that does)."""
+    from kb.layout import SECTION_PAGE_NAMES
 
     return " AND ".join(f"{column} NOT LIKE '%/{name}'" for name in SECTION_PAGE_NAMES)
 

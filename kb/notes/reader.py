@@ -393,8 +393,6 @@ def title_from_filename(path: str) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or stem
 
 
-from kb.layout import SECTION_PAGE_NAMES, is_section_page  # noqa: E402, F401  (one definition of a note)
-
 FOLDER_TYPES = {
     "books": "book",
     "podcasts": "podcast",
