@@ -123,3 +123,14 @@ def site_files(root: Path):
         "kb"  # as while MkDocs runs the kb plugin's hook: what File.generated reads
     )
     return config, get_files(config)
+
+
+def site_notes(root: Path):
+    """``site_files`` of ``root`` and the kb plugin's notes read from them: (config, files, SiteNotes)."""
+    from kb.site.notes import SiteNotes
+
+    config, files = site_files(root)
+    notes = SiteNotes()
+    notes.configure(notes.settings, "notes")
+    notes.read(files)
+    return config, files, notes

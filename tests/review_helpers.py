@@ -19,7 +19,8 @@ def review_kb(make_kb, *, at: str = "kb", device: str = "laptop", **settings):
     return make_kb(HABITS, at=at, device=device, tz="UTC", **settings).open()
 
 
-def open_conn(kb):
+def open_conn(kb, *, cards: int = 0):
+    """The indexed store of ``kb``, its journal replayed, with ``cards`` basic cards card0, card1, ... added."""
     from kb.index.indexer import index
     from kb.review.replay import sync_journal
     from kb.store.connection import open_store
@@ -27,6 +28,8 @@ def open_conn(kb):
     conn = open_store(kb.db)
     index(kb, conn)
     sync_journal(kb, conn)
+    for i in range(cards):
+        add_card(conn, f"card{i}", position=i)
     return conn
 
 

@@ -9,8 +9,7 @@ from click.testing import CliRunner
 from kb.cli import cli
 from kb.notes import wikilinks
 from kb.site.links import LinkGraph
-from kb.site.notes import SiteNotes
-from tests.browser_support import site_files
+from tests.browser_support import site_notes
 
 
 def run(*args):
@@ -38,10 +37,7 @@ def test_a_template_comment_makes_no_backlink_on_the_site(make_kb):
         },
         site=True,
     ).root
-    config, files = site_files(root)
-    notes = SiteNotes()
-    notes.configure(notes.settings, "notes")
-    notes.read(files)
+    config, files, notes = site_notes(root)
     graph = LinkGraph(notes)
     graph.build()
     assert graph.backlinks_section("books/deep-work.md") is None

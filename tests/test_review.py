@@ -30,9 +30,7 @@ def kb(make_kb):
 
 @pytest.fixture
 def conn(kb):
-    c = open_conn(kb)
-    for i in range(4):
-        add_card(c, f"card{i}", position=i)
+    c = open_conn(kb, cards=4)
     yield c
     c.close()
 

@@ -22,9 +22,7 @@ def kb(make_kb):
 
 @pytest.fixture
 def conn(kb):
-    c = open_conn(kb)
-    for i in range(3):
-        add_card(c, f"card{i}", position=i)
+    c = open_conn(kb, cards=3)
     yield c
     c.close()
 

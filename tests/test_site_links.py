@@ -9,8 +9,7 @@ from mkdocs.structure.files import get_files
 
 from kb.notes import wikilinks
 from kb.site.links import LinkGraph
-from kb.site.notes import SiteNotes
-from tests.browser_support import site_files
+from tests.browser_support import site_notes
 
 NOTES = {
     "index.md": "# Home\n\nStart at [[Zettelkasten]] and [[atomic habits]].\n",
@@ -23,10 +22,7 @@ NOTES = {
 
 
 def _graph(root):
-    config, files = site_files(root)
-    notes = SiteNotes()
-    notes.configure(notes.settings, "notes")
-    notes.read(files)
+    config, files, notes = site_notes(root)
     graph = LinkGraph(notes)
     graph.build()
     return graph, config

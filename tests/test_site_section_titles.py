@@ -5,8 +5,7 @@ from __future__ import annotations
 from mkdocs.structure.nav import get_navigation
 
 from kb.site.navigation import name_sections
-from kb.site.notes import SiteNotes
-from tests.browser_support import site_files
+from tests.browser_support import site_notes
 
 
 def test_sections_take_their_index_title_or_keep_an_acronym(make_kb):
@@ -21,10 +20,7 @@ def test_sections_take_their_index_title_or_keep_an_acronym(make_kb):
         },
         site=True,
     ).root
-    config, files = site_files(root)
-    notes = SiteNotes()
-    notes.configure(notes.settings, "notes")
-    notes.read(files)
+    config, files, notes = site_notes(root)
     nav = get_navigation(files, config)
     name_sections(nav, notes.title_of)
     titles = [item.title for item in nav.items if item.is_section]
