@@ -182,7 +182,11 @@ class WebReview:
             return json.loads(r.read()) if path.startswith("api/") else r.read()
 
     def screen(self) -> dict:
-        return self.get("api/screen")
+        """The screen shown now (once the session has published its first one)."""
+        s = self.get("api/screen")
+        while s["kind"] == "wait":
+            s = self.get("api/screen", after=s["seq"])
+        return s
 
     def command(self, seq: int, command: str) -> dict:
         request = urllib.request.Request(
