@@ -33,6 +33,7 @@ PAGE_POLICY = (
     "frame-ancestors 'none'"
 )
 FILE_POLICY = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+CACHED = {"cache-control": "private, max-age=86400"}  # kb's own files: their URL holds this run's secret
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
@@ -128,11 +129,11 @@ def make_app(kb, ui, secret: str):
         if name == "pygments.css":
             return Response(pygments_css(), media_type="text/css")
         path = ASSET_FILES.get(name)
-        return FileResponse(path) if path is not None else not_found
+        return FileResponse(path, headers=CACHED) if path is not None else not_found
 
     def mathjax_file(request: Request):
         path = safe_file(mathjax, request.path_params["path"], frozenset({".js"})) if mathjax else None
-        return FileResponse(path) if path is not None else not_found
+        return FileResponse(path, headers=CACHED) if path is not None else not_found
 
     def note_file(request: Request):
         path = safe_file(notes, request.path_params["path"], MEDIA)
