@@ -36,7 +36,19 @@ def _scope_options(f):
     "--new", "new", type=click.IntRange(0), help="New cards to introduce now (default: new_per_day left)."
 )
 @click.option("--json", "as_json", is_flag=True, help="With piped input: print the end summary as JSON.")
-def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
+@click.option(
+    "--web", is_flag=True, help="Review in the browser: math, images, sounds and code as on the site."
+)
+@click.option(
+    "--host",
+    metavar="ADDRESS",
+    help="With --web: listen on this address instead of 127.0.0.1 (0.0.0.0: your local network, for a phone).",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="With --web: the port (default: any free one)."
+)
+@click.option("--no-browser", is_flag=True, help="With --web: print the address, do not open a browser.")
+def review_cmd(tag, note_type, note, limit, new, as_json, web, host, port, no_browser) -> None:
     """Review the cards due today, then new ones, scheduled with FSRS.
 
     In a terminal: Space or Enter shows the answer; 1 Again, 2 Hard, 3 Good, 4 Easy (each shows the interval it
@@ -58,6 +70,13 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
       kb review
       kb review --tag taxes --limit 20
       printf '3\\n3\\n1\\n' | kb review --note notes/books/atomic-habits.md
+
+    \b
+    With --web, the same session runs in your browser (same keys, buttons showing each grade's next interval):
+    a local server on 127.0.0.1 whose address carries a secret made at start-up; --host 0.0.0.0 makes it
+    reachable from your local network (a phone) and prints the address to open there.
+      kb review --web
+      kb review --web --tag ml --host 0.0.0.0 --no-browser
     """
     from kb.review.clock import local_zone, now
     from kb.review.queue import Queue
@@ -74,14 +93,17 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
         new_limit=new,
         limit=limit,
     )
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    ui = TerminalUI() if interactive else LineUI()
 
     def reindex():
         from kb.index.indexer import index
 
         index(kb, conn)
 
+    if web or host is not None:
+        _review_web(kb, conn, queue, host=host, port=port, open_browser=not no_browser, reindex=reindex)
+        return
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    ui = TerminalUI() if interactive else LineUI()
     try:
         if interactive:
             with ui:  # the terminal in cbreak mode for the session, put back however it ends
@@ -95,6 +117,20 @@ def review_cmd(tag, note_type, note, limit, new, as_json) -> None:
         echo_json(summary.to_dict())
     else:
         ui.summary(summary)
+
+
+def _review_web(kb, conn, queue, *, host, port, open_browser, reindex) -> None:
+    from kb.review.terminal import LineUI
+    from kb.web.server import run_web_review
+
+    try:
+        summary = run_web_review(
+            kb, conn, queue, host=host, port=port, open_browser=open_browser, reindex=reindex, echo=click.echo
+        )
+    except KeyboardInterrupt:
+        click.echo("\nkb review: stopped; every answer given so far is saved.", err=True)
+        sys.exit(130)
+    LineUI().summary(summary)
 
 
 @click.command("due")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,15 +43,28 @@ class ReviewResult:
     leech: bool = False  # this answer made the card a leech: it is now suspended and flagged
 
 
+UNCHECKED = object()  # no ``expected`` schedule given: the answer is recorded whatever the card's schedule is
+
+
+class AnsweredElsewhere(KbError):
+    """The card's schedule is no longer the one it had when shown: another session answered (or undid) it."""
+
+
 @dataclass(frozen=True)
 class Answer:
-    """One answer to record: the card, the grade 1-4, when (aware datetime) and how long it took."""
+    """One answer to record: the card, the grade 1-4, when (aware datetime) and how long it took.
+
+    ``expected``: the schedule the card had when it was shown (None: new). If the card has another one by the time the
+    answer is written, nothing is recorded and ``AnsweredElsewhere`` is raised (two sessions never answer one card
+    twice). The check is made inside the write transaction, so no other process can slip in between.
+    """
 
     card_id: str
     grade: int
     at: datetime
     duration_ms: int | None = None
     review_id: str | None = None
+    expected: object = UNCHECKED
 
 
 # ---------------------------------------------------------------------------------------------------- the journal
@@ -87,15 +100,20 @@ def _append(kb: KnowledgeBase, conn: sqlite3.Connection, events: list[dict]) -> 
 
 
 @contextmanager
-def _journaled(kb: KnowledgeBase, conn: sqlite3.Connection, events: list[dict]) -> Iterator[None]:
+def _journaled(
+    kb: KnowledgeBase, conn: sqlite3.Connection, events: list[dict], check: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Write events to the journal, then run the body in a write transaction while the journal is fsynced.
 
     The line is written (and so survives a killed process) before SQLite changes; the journal's fsync and SQLite's
-    commit (synchronous=FULL) overlap; both are done when this returns.
+    commit (synchronous=FULL) overlap; both are done when this returns. ``check`` runs first, holding the write lock:
+    if it raises, nothing is written.
     """
     pending: journal.PendingLine | None = None
     try:
         with write_transaction(conn):
+            if check is not None:
+                check()
             pending = _append(kb, conn, events)
             pending.start_sync()
             yield
@@ -146,12 +164,15 @@ def record_answer(
     duration_ms: int | None,
     source: str = "review",
     review_id: str | None = None,
+    expected: object = UNCHECKED,
 ) -> ReviewResult:
     """Schedule the answer with FSRS, append it to the journal (fsync) and store it, before returning.
 
-    ``review_id`` lets the reviewer pass the id it used to preview the intervals, so the buttons' promise holds.
+    ``review_id`` lets the reviewer pass the id it used to preview the intervals, so the buttons' promise holds;
+    ``expected`` the schedule the card had when shown (see ``Answer``: ``AnsweredElsewhere`` if it changed since).
     """
-    return record_answers(kb, conn, [Answer(card_id, grade, at, duration_ms, review_id)], source=source)[0]
+    answer_ = Answer(card_id, grade, at, duration_ms, review_id, expected)
+    return record_answers(kb, conn, [answer_], source=source)[0]
 
 
 def record_answers(
@@ -172,7 +193,7 @@ def record_answers(
         return []
     batch = _AnswerBatch(kb, conn, source)
     results = [batch.schedule(a) for a in answers]
-    with _journaled(kb, conn, batch.events):
+    with _journaled(kb, conn, batch.events, check=batch.check_unchanged):
         batch.store()
     return results
 
@@ -187,12 +208,18 @@ class _AnswerBatch:
         self.snapshots: dict[str, dict] = {}
         self.out_of_order: set[str] = set()
         self.events: list[dict] = []
+        self.checked: dict[
+            str, CardState | None
+        ] = {}  # cards shown with this schedule: it must still be theirs
 
     def schedule(self, a: Answer) -> ReviewResult:
         card_id = a.card_id
         if card_id not in self.snapshots:
             self.snapshots[card_id] = card_snapshot(self.conn, card_id)
             self.states[card_id] = get_state(self.conn, card_id)
+            if a.expected is not UNCHECKED:
+                self.checked[card_id] = a.expected  # type: ignore[assignment]
+                self.check_unchanged()
         at = a.at.astimezone(UTC)
         review_id = a.review_id or journal.new_id()
         before = self.states[card_id]
@@ -223,6 +250,14 @@ class _AnswerBatch:
         self.events.append(event)
         self.states[card_id] = after
         return ReviewResult(review_id, card_id, grade, at, before, after, leech)
+
+    def check_unchanged(self) -> None:
+        """Raise ``AnsweredElsewhere`` if a card shown with a schedule has another one now."""
+        for card_id, shown in self.checked.items():
+            if get_state(self.conn, card_id) != shown:
+                raise AnsweredElsewhere(
+                    f"card {card_id} was answered in another session meanwhile; this answer is not recorded"
+                )
 
     def store(self) -> None:
         conn = self.conn

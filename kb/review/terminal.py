@@ -32,7 +32,7 @@ import click
 
 from kb.errors import KbError
 from kb.review import journal
-from kb.review.answers import ReviewResult, bury, record_answer, suspend, undo
+from kb.review.answers import AnsweredElsewhere, ReviewResult, bury, record_answer, suspend, undo
 from kb.review.clock import local_zone, now
 from kb.review.queue import Counts, Queue, QueueCard, reload_card
 from kb.review.scheduler import Grade, format_interval, preview
@@ -125,9 +125,25 @@ def run_session(kb, conn, queue: Queue, ui, *, reindex=None) -> SessionSummary:
             break
         if isinstance(choice, Grade):
             duration = int(min(spent, 600) * 1000)
-            result = record_answer(
-                kb, conn, card.id, choice, at=now(), duration_ms=duration, review_id=review_id
-            )
+            try:
+                result = record_answer(
+                    kb,
+                    conn,
+                    card.id,
+                    choice,
+                    at=now(),
+                    duration_ms=duration,
+                    review_id=review_id,
+                    expected=card.state,
+                )
+            except (
+                AnsweredElsewhere
+            ):  # another session (a terminal, a browser tab) answered it while shown here
+                number -= 1
+                ui.notice(
+                    f"card {card.id} was answered in another session meanwhile; your answer is not counted"
+                )
+                continue
             queue.answered(card)
             history.append(_Answered(card, result, duration))
             summary.reviewed += 1

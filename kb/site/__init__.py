@@ -4,5 +4,6 @@ change), ``links`` (wiki links and backlinks), ``navigation`` (alphabetical grou
 note's page and its deck), ``study``, ``pages`` and ``quiz`` (the generated study pages) and ``parallel`` (the
 two-core build, which nothing else depends on). Browser files are in ``assets/``.
 
-May import everything below it (notes, index/store, cards, review, quiz); nothing imports it but MkDocs.
+May import everything below it (notes, index/store, cards, review, quiz); nothing imports it but MkDocs, and
+``kb.web`` (``kb review --web``), which shows cards with ``cards`` and MathJax from ``static``.
 """

@@ -195,6 +195,7 @@ def render_html(text: str) -> str:
                 "pymdownx.betterem",
                 "pymdownx.highlight",
                 "pymdownx.inlinehilite",
+                "pymdownx.superfences",  # a fenced block in a card's answer is code, not an inline span
             ],
             extension_configs={"pymdownx.arithmatex": {"generic": True}},
         )

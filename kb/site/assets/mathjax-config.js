@@ -15,7 +15,8 @@ window.MathJax = {
 };
 
 // Material's instant navigation swaps page content without reloading scripts: typeset again on every page.
-document$.subscribe(function () {
+// (kb review --web, without Material, typesets each card itself.)
+if (typeof document$ !== "undefined") document$.subscribe(function () {
   var mj = window.MathJax;
   if (!mj || !mj.startup || !mj.typesetPromise) return; // still loading: its startup typesets the first page
   mj.startup.promise.then(function () {
