@@ -12,23 +12,20 @@ from kb.review.answers import AnsweredElsewhere, record_answer
 from kb.review.queue import Queue
 from kb.review.scheduler import Grade
 from kb.review.terminal import run_session
-from tests.review_helpers import add_card, make_kb, open_conn
+from tests.review_helpers import open_conn, review_kb
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def kb(tmp_path, monkeypatch):
+def kb(make_kb, monkeypatch):
     monkeypatch.setenv("KB_NOW", "2026-03-02T09:00:00Z")
-    return make_kb(tmp_path / "kb", monkeypatch)
+    return review_kb(make_kb)
 
 
 @pytest.fixture
 def conns(kb):
-    a = open_conn(kb)
-    for i in range(3):
-        add_card(a, f"card{i}", position=i)
-    a.commit()
+    a = open_conn(kb, cards=3)
     b = open_conn(kb)
     yield a, b
     a.close()
