@@ -60,6 +60,7 @@ class Collector:
     ):
         self.note = note
         self.syntax = syntax
+        self.default_syntax = syntax == DEFAULT_SYNTAX  # the common case: the fixed, cheapest tests
         self.path = note.path
         self.title = note.title
         self.keypoint_headings = keypoint_heading_set(keypoint_headings)

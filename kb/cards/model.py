@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from kb.clozepatterns import HIGHLIGHT_PATTERN
 from kb.errors import NoteError
 
 
@@ -49,9 +50,9 @@ class CardSyntax:
     multiline: str = "?"
     multiline_reversed: str = "??"
     multiline_end: str = ""  # a line that ends a multi-line card; empty: a blank line does
-    cloze_highlight: bool = True  # ==x==
-    cloze_bold: bool = False  # **x**
-    cloze_curly: bool = False  # {{x}}
+    # the plugin's cloze pattern syntax (kb.clozepatterns): ``answer`` is the hidden text, ``[123;;]`` an optional
+    # group number, ``[;;hint]`` an optional hint, the rest is written as is; Anki's {{c1::x}} is always read
+    cloze_patterns: tuple[str, ...] = (HIGHLIGHT_PATTERN,)
     flashcard_tags: tuple[str, ...] = ("flashcards",)  # deck tags (without #); their subtags too
     tags_required: bool = False  # true: only a note carrying one of flashcard_tags holds cards
     ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
@@ -133,6 +134,12 @@ def sibling_key(*parts: str) -> str:
 def syntax_for(settings) -> CardSyntax:
     """The card syntax the settings (``kb.config.Settings``) ask for."""
     syntax = CardSyntax(
+        single_line=settings.single_line_separator,
+        single_line_reversed=settings.single_line_reversed_separator,
+        multiline=settings.multiline_separator,
+        multiline_reversed=settings.multiline_reversed_separator,
+        multiline_end=settings.multiline_end_marker,
+        cloze_patterns=tuple(settings.cloze_patterns),
         flashcard_tags=tuple(settings.flashcard_tags) or DEFAULT_SYNTAX.flashcard_tags,
         tags_required=settings.flashcard_tags_required,
         ignored_tags=tuple(settings.ignored_tags),
