@@ -391,4 +391,14 @@ def extract_cards(
     LineScanner(out).scan(lines, note.body_line)
     if "<!--SR:" in note.body:
         attach_schedules(out.cards, lines, note.body_line, out.problem)
+    if syntax.plugin_schedules is not None:
+        from kb.cards.osrdata import attach_plugin_schedules
+
+        attach_plugin_schedules(
+            out.cards,
+            lines,
+            note.body_line,
+            syntax.plugin_schedules,
+            lambda t: tag_line(t, syntax) is not None,
+        )
     return out.result()
