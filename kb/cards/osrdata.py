@@ -110,6 +110,52 @@ def plugin_settings(vault: Path) -> dict:
     return dict(settings) if isinstance(settings, Mapping) else {}
 
 
+# the plugin's settings that shape its cards -> kb's options (plugin defaults as kb's, so only changes are written)
+_SEPARATOR_SETTINGS = {
+    "singleLineCardSeparator": "single_line_separator",
+    "singleLineReversedCardSeparator": "single_line_reversed_separator",
+    "multilineCardSeparator": "multiline_separator",
+    "multilineReversedCardSeparator": "multiline_reversed_separator",
+    "multilineCardEndMarker": "multiline_end_marker",
+}
+_LEGACY_CLOZES = (
+    ("convertHighlightsToClozes", True, "==[123;;]answer[;;hint]=="),
+    ("convertBoldTextToClozes", False, "**[123;;]answer[;;hint]**"),
+    ("convertCurlyBracketsToClozes", False, "{{[123;;]answer[;;hint]}}"),
+)
+
+
+def _tags(value: object) -> list[str]:
+    items = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    return [str(t).strip().lstrip("#") for t in items if str(t).strip().lstrip("#")]
+
+
+def options_from_plugin(settings: Mapping) -> tuple[dict, list[str]]:
+    """kb's options for a vault set up with the plugin's ``settings`` (``data.json``), and notes on what is not
+    carried over. The plugin reads cards only in notes carrying a flashcard tag: ``flashcard_tags_required``."""
+    options: dict = {
+        "flashcard_tags": _tags(settings.get("flashcardTags", ["#flashcards"])) or ["flashcards"]
+    }
+    options["flashcard_tags_required"] = True
+    ignored = _tags(settings.get("flashcardTagsToIgnore", []))
+    if ignored:
+        options["ignored_tags"] = ignored
+    for theirs, ours in _SEPARATOR_SETTINGS.items():
+        value = settings.get(theirs)
+        if isinstance(value, str) and (value.strip() or ours == "multiline_end_marker"):
+            options[ours] = value.strip()
+    patterns = settings.get("clozePatterns")
+    if not isinstance(patterns, list):
+        patterns = [p for key, default, p in _LEGACY_CLOZES if settings.get(key, default)]
+    options["cloze_patterns"] = [str(p).strip() for p in patterns if str(p).strip()]
+    notes = []
+    if settings.get("convertFoldersToDecks"):
+        notes.append("convertFoldersToDecks: kb takes decks from flashcard tags only (a folder is no deck)")
+    if settings.get("convertClozePatternsToInputs"):
+        notes.append("convertClozePatternsToInputs: kb asks a cloze as a card to reveal, not an input")
+    return options, notes
+
+
 def load_schedules(vault: Path) -> dict[str, tuple[str | None, ...]]:
     """Every question's schedules the plugin keeps outside the notes in this vault, by question hash: the entries
     in comment form, one per sibling (None for a sibling with none). {} when the vault has none."""
