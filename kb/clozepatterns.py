@@ -6,7 +6,8 @@ brackets is optional, and holds ``123`` (the cloze's group number: the same numb
 as ``[hint]`` on the front); every other character is itself, ``\\[`` and ``\\]`` being a literal bracket. So
 ``==[123;;]answer[;;hint]==`` (the plugin's default) reads ``==Paris==``, ``==1;;Paris==`` and
 ``==1;;Paris;;a city==``; ``**[123;;]answer[;;hint]**`` reads bold text, ``{{[123::]answer[::hint]}}`` Anki-like
-``{{1::Paris::city}}``.
+``{{1::Paris::city}}``. The plugin's overlapping letters in place of a number (``{{ahs::x}}``: asked on the first
+card) are read as the card that asks the cloze; kb shows a cloze plainly wherever it is not asked.
 
 The default highlight pattern is read by ``kb.cards.cloze.scan_highlights`` (which pairs ``==`` markers as a
 reader sees them); every other pattern becomes a regular expression here. Pure: text in, values out.
@@ -103,7 +104,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
             parts.append(r"(?P<answer>[^\n]+?)")
         elif "123" in text:
             pre, post = text.split("123", 1)
-            parts.append(f"(?:{re.escape(pre)}(?P<seq>\\d{{1,3}}){re.escape(post)})?")
+            parts.append(f"(?:{re.escape(pre)}(?P<seq>\\d{{1,3}}|[ash]{{1,20}}){re.escape(post)})?")
         elif "hint" in text:
             pre, post = text.split("hint", 1)
             parts.append(f"(?:{re.escape(pre)}(?P<hint>[^\\n]+?){re.escape(post)})?")
@@ -115,6 +116,16 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 def opener(pattern: str) -> str:
     """The characters every cloze of the pattern starts with (a cheap test before the expression runs)."""
     return _tokens(pattern)[0][1]
+
+
+def _group(seq: str | None) -> int:
+    """A group number, or for the plugin's overlapping letters (``a`` ask, ``h`` hide, ``s`` show, one per card)
+    the card that asks the cloze (kb shows it plainly on the others)."""
+    if not seq:
+        return 0
+    if seq.isdigit():
+        return int(seq)
+    return seq.find("a") + 1
 
 
 def check_patterns(patterns: tuple[str, ...]) -> None:
@@ -133,7 +144,6 @@ def find(pattern: str, masked: str, covered: bytearray) -> list[Match]:
         if any(covered[s:e]) or not m.group("answer").strip():
             continue
         covered[s:e] = b"\x01" * (e - s)
-        seq = m.group("seq")
         hint = m.span("hint") if m.group("hint") is not None else None
-        found.append(Match(s, e, int(seq) if seq else 0, m.span("answer"), hint))
+        found.append(Match(s, e, _group(m.group("seq")), m.span("answer"), hint))
     return found

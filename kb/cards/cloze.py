@@ -140,7 +140,7 @@ def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> lis
     patterns = out.syntax.cloze_patterns
     parts: list[tuple[int, int, int, str, str]] = []  # (start, end, group or 0, hidden, hint)
     covered = None
-    if len(patterns) > 1 or patterns[0] != HIGHLIGHT_PATTERN:
+    if patterns != _DEFAULT_PATTERNS:
         covered = _covered(dels, len(masked))
         for pattern in patterns:
             if pattern != HIGHLIGHT_PATTERN and opener(pattern) in masked:
