@@ -7,6 +7,7 @@ highlights are numbered after the highest Anki number. The card keeps the text i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -137,31 +138,47 @@ def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> lis
         if at is not None:
             out.problem(_line_at(lines, masked, at), "unclosed Anki cloze `{{c1::`; close it with `}}`")
             return None
-    patterns = out.syntax.cloze_patterns
-    parts: list[tuple[int, int, int, str, str]] = []  # (start, end, group or 0, hidden, hint)
-    covered = None
+    parts, unclosed = pattern_clozes(masked, text, out.syntax.cloze_patterns, None, dels)
+    if unclosed is not None:
+        out.problem(
+            _line_at(lines, masked, unclosed),
+            "unclosed `==` highlight; close it with `==` or write `\\==` for a literal `==`",
+        )
+        return None
+    if parts:
+        parts.sort()
+        dels += _numbered(parts, max([d[2] for d in dels], default=0))  # Deletion.number
+    return dels
+
+
+def pattern_clozes(
+    masked: str,
+    text: str,
+    patterns: tuple[str, ...],
+    covered: bytearray | None,
+    dels: Sequence[Deletion] = (),
+) -> tuple[list[tuple[int, int, int, str, str]], int | None]:
+    """The clozes of the cloze patterns (``==highlights==`` and the others the settings name) outside ``covered``
+    (or the Anki deletions ``dels``): (start, end, group or 0, hidden, hint) in no order, and the position of an
+    unclosed highlight (None when none)."""
+    parts: list[tuple[int, int, int, str, str]] = []
     if patterns != _DEFAULT_PATTERNS:
-        covered = _covered(dels, len(masked))
+        covered = covered if covered is not None else _covered(dels, len(masked))
         for pattern in patterns:
             if pattern != HIGHLIGHT_PATTERN and opener(pattern) in masked:
                 for m in find(pattern, masked, covered):
                     hint = text[m.hint[0] : m.hint[1]] if m.hint else ""
                     parts.append((m.start, m.end, m.group, text[m.answer[0] : m.answer[1]], hint))
     if "==" in masked and HIGHLIGHT_PATTERN in patterns:
-        spans, unclosed = scan_highlights(masked, covered or _covered(dels, len(masked)))
+        spans, unclosed = scan_highlights(
+            masked, covered if covered is not None else _covered(dels, len(masked))
+        )
         if unclosed is not None:
-            out.problem(
-                _line_at(lines, masked, unclosed),
-                "unclosed `==` highlight; close it with `==` or write `\\==` for a literal `==`",
-            )
-            return None
+            return parts, unclosed
         for s, e in spans:
             group, hidden, hint = highlight_parts(text[s + 2 : e - 2])
             parts.append((s, e, group, hidden, hint))
-    if parts:
-        parts.sort()
-        dels += _numbered(parts, max([d[2] for d in dels], default=0))  # Deletion.number
-    return dels
+    return parts, None
 
 
 def _numbered(parts: list[tuple[int, int, int, str, str]], top: int) -> list[Deletion]:
