@@ -223,6 +223,9 @@ def test_init_says_what_is_missing_and_refuses_what_it_cannot_place(vault, tmp_p
     (vault / "vault" / DATA).unlink()
     out = run("init", "--from-obsidian", "--yes", ok=False)
     assert out.exit_code == 1 and "no Obsidian Spaced Repetition settings here" in out.output
+    (vault / "vault" / DATA).write_text('{"settings": {\n  "flashcardTags": [,]\n}}')
+    out = run("init", "--from-obsidian", "--yes", ok=False)
+    assert f"{vault / 'vault' / DATA}:2: not valid JSON" in out.output and "Traceback" not in out.output
     shutil.copytree(VAULT / "vault" / ".obsidian", vault / "vault" / ".obsidian", dirs_exist_ok=True)
     flow = "site_name: x\ndocs_dir: vault\nplugins: [search, {kb: {new_per_day: 3}}]\n"
     (vault / "mkdocs.yml").write_text(flow)

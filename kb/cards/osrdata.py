@@ -104,8 +104,19 @@ def _read_json(path: Path) -> object:
 
 
 def plugin_settings(vault: Path) -> dict:
-    """The plugin's settings in a vault (``data.json``'s ``settings``), or {} when there are none."""
-    doc = _read_json(vault / DATA_FILE)
+    """The plugin's settings in a vault (``data.json``'s ``settings``), or {} when there are none; a ``data.json``
+    that is not JSON is a KbError naming its line."""
+    path = vault / DATA_FILE
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        from kb.errors import KbError
+
+        line = getattr(exc, "lineno", 1)
+        raise KbError(f"{path}:{line}: not valid JSON ({exc}); is it the plugin's settings file?") from None
+    except OSError:
+        return {}
+    doc = _read_json(path)
     settings = doc.get("settings") if isinstance(doc, Mapping) else None
     return dict(settings) if isinstance(settings, Mapping) else {}
 
