@@ -255,3 +255,16 @@ def test_card_ids_survive_a_separator_change_that_keeps_the_card_text(make_kb):
     run("index", "--full")
     after = {(c["front"], c["id"]) for c in json.loads(run("cards", "--json").output)}
     assert after == before and len(after) == 3
+
+
+def test_an_impossible_entry_in_the_data_file_is_reported_and_the_card_is_new(vault):
+    path = vault / "vault" / DATA
+    path.write_text(path.read_text().replace('"2024-05-01"', '"2024-02-30"'))
+    run("init", "--from-obsidian", "--yes")
+    out = run("check", ok=False)
+    assert (
+        "vault/Chemistry.md:7: the Obsidian Spaced Repetition data file holds no schedule kb can read"
+        in out.output
+    )
+    assert "2024-02-30 is not a date" in out.output
+    assert _states(vault)["Water"] == (None, None)

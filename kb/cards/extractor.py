@@ -400,5 +400,6 @@ def extract_cards(
             note.body_line,
             syntax.plugin_schedules,
             lambda t: tag_line(t, syntax) is not None,
+            out.problem,
         )
     return out.result()

@@ -189,10 +189,11 @@ def load_schedules(vault: Path) -> dict[str, tuple[str | None, ...]]:
 
 
 def attach_plugin_schedules(
-    cards: list, lines: Sequence[str], base: int, table: ScheduleTable, is_tag_line
+    cards: list, lines: Sequence[str], base: int, table: ScheduleTable, is_tag_line, problem
 ) -> None:
     """Give each question without a schedule the one the plugin filed under its text's hash (in place).
-    ``is_tag_line(text)``: whether a line is a deck tag line (the plugin counts one right above a question in it)."""
+    ``is_tag_line(text)``: whether a line is a deck tag line (the plugin counts one right above a question in it);
+    ``problem(line, message)`` hears of an entry that cannot be a schedule."""
     from kb.cards.obsidian import parse_comment, question_groups, set_schedules
 
     for i, j in question_groups(cards):
@@ -207,5 +208,12 @@ def attach_plugin_schedules(
             found = next((table.entries[k] for k in question_keys(text_lines) if k in table.entries), None)
             if found is not None:
                 inner = "".join("!" + (e or "2000-01-01,0,0") for e in found)
-                set_schedules(cards, i, j, parse_comment(inner)[0])
+                entries, wrong = parse_comment(inner)
+                if wrong:
+                    problem(
+                        card.line,
+                        f"the Obsidian Spaced Repetition data file holds no schedule kb can read for this card "
+                        f"({wrong}); kb starts it as new",
+                    )
+                set_schedules(cards, i, j, entries)
                 break
