@@ -3,6 +3,7 @@ the note's cards and card-syntax problems and knows the heading breadcrumb at th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -85,8 +86,14 @@ def whole_note_keypoints(note: Note, headings: frozenset[str], syntax: CardSynta
     if name in ("index.md", "readme.md") or any(_norm_heading(h.text) in headings for h in note.headings):
         return False
     body = note.body
-    if syntax.single_line in body or "{{c" in body or (syntax.cloze_highlight and "==" in body):
+    if syntax.single_line in body or "{{c" in body:
         return False
+    for (
+        pattern
+    ) in syntax.cloze_patterns:  # a cloze pattern's opening text ("==", "**" when bold makes clozes)
+        opening = re.split(r"\[|answer", pattern, maxsplit=1)[0]
+        if opening and opening in body:
+            return False
     if any(f"#{tag}" in body for tag in syntax.flashcard_tags):
         return False
     markers = {syntax.multiline, syntax.multiline_reversed}
