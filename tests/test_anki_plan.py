@@ -111,9 +111,11 @@ def test_one_note_per_deck_with_front_matter_title_and_cards():
     note = only_note(col.plan())
     assert note.path == "notes/imported/books/atomic-habits.md"
     assert note.deck == "Books::Atomic Habits"
+    # the deck note holds the tag every card has; the first card's own tag is on a deck-tag line above it, and
+    # the second card, without it, starts a line of its own
     assert note.text == (
-        "---\ntitle: Atomic Habits\ntags:\n- b\n- a\nsource: Anki\nanki_deck: Books::Atomic Habits\n---\n"
-        "# Atomic Habits\n\nQ\ntwo\n?\nA\n\nQ2::A2\n"
+        "---\ntitle: Atomic Habits\ntags:\n- a\nsource: Anki\nanki_deck: Books::Atomic Habits\n---\n"
+        "# Atomic Habits\n\n#flashcards #b\n\nQ\ntwo\n?\nA\n\n#flashcards\n\nQ2::A2\n"
     )
 
 

@@ -66,6 +66,9 @@ class ExportCard:
     cloze_index: int = 0
     position: int = 0
     line: int = 0
+    tags: tuple[
+        str, ...
+    ] = ()  # the card's own tags (its note's, and its deck-tag line's), flashcard tags left out
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,7 @@ def _anki_note(
     if site_url:
         # A link back to the note on the published site, to read the card in its context.
         source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
-    tags = tuple(dict.fromkeys(anki_tag(t) for t in info.tags if t.strip()))
+    tags = tuple(dict.fromkeys(anki_tag(t) for t in first.tags or info.tags if t.strip()))
     # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
     # the id of their first card, so editing the text never makes a new Anki note.
     guid = guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
@@ -280,27 +283,36 @@ def _anki_note(
 
 
 def load_cards(
-    conn: sqlite3.Connection, *, tags: tuple[str, ...] = (), notes: tuple[str, ...] = ()
+    conn: sqlite3.Connection,
+    *,
+    tags: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    flashcard_tags: tuple[str, ...] = ("flashcards",),
 ) -> tuple[list[ExportCard], dict[str, NoteInfo]]:
-    """Live cards (not orphaned) of notes with flashcards on, optionally only notes with a tag or given paths."""
+    """Live cards (not orphaned) of notes with flashcards on, optionally only cards with a tag (their own or their
+    note's) or of given paths. ``flashcard_tags``: deck tags that only mark cards as cards, not Anki tags."""
     import json
 
     sql = (
         "SELECT c.id, c.note, c.kind, c.front, c.back, c.context, c.sibling, c.cloze_text, c.cloze_index, "
-        "c.position, c.line, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
+        "c.position, c.line, c.tags, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
         "WHERE c.orphaned_at IS NULL AND n.flashcards = 1"
     )
     params: list[str] = []
     if tags:
-        sql += f" AND c.note IN (SELECT note FROM note_tags WHERE tag IN ({','.join('?' * len(tags))}))"
-        params.extend(tags)
+        marks = ",".join("?" * len(tags))
+        sql += (
+            f" AND (c.note IN (SELECT note FROM note_tags WHERE tag IN ({marks}))"
+            f" OR EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value IN ({marks})))"
+        )
+        params.extend(tags + tags)
     if notes:
         sql += f" AND c.note IN ({','.join('?' * len(notes))})"
         params.extend(notes)
     cards, infos = [], {}
     for row in conn.execute(sql + " ORDER BY c.note, c.position", params):
         cid, note, kind, front, back, context, sibling, cloze_text, cloze_index, position, line = row[:11]
-        title, note_type, note_tags = row[11:]
+        card_tags, title, note_type, note_tags = row[11:]
         cards.append(
             ExportCard(
                 id=cid,
@@ -314,6 +326,7 @@ def load_cards(
                 cloze_index=int(cloze_index or 0),
                 position=int(position),
                 line=int(line),
+                tags=tuple(t for t in json.loads(card_tags or "[]") if t.lower() not in flashcard_tags),
             )
         )
         if note not in infos:
@@ -511,7 +524,7 @@ def export_anki(
 ) -> ExportReport:
     """Export the cards of the knowledge base (or of notes with ``tags`` / the given note paths) to ``out``, each with
     its schedule as of ``now`` (default: the clock's) and its review history."""
-    cards, infos = load_cards(conn, tags=tags, notes=notes)
+    cards, infos = load_cards(conn, tags=tags, notes=notes, flashcard_tags=kb.settings.flashcard_tags)
     if not cards:
         scope = " and ".join(
             part

@@ -56,7 +56,8 @@ def import_package(kb: KnowledgeBase, conn, package: Path, into: Path | None = N
             f"use e.g. --into {kb.rel(kb.notes)}/imported"
         )
     with open_package(package) as (pkg, zf):
-        plan = plan_import(pkg, kb.rel(into))
+        deck_tag = next(iter(kb.settings.flashcard_tags), "flashcards")
+        plan = plan_import(pkg, kb.rel(into), deck_tag)
         writer = _NoteWriter(kb, package, pkg, zf)
         for note in plan.notes:
             writer.write(note)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
@@ -23,6 +23,7 @@ from kb.anki.fields import FieldMarkdown, escape_text, html_to_markdown
 from kb.anki.media import MediaCopy, media_copies
 from kb.anki.notetypes import KB_NOTE_TYPE_IDS, ClozeMapping, Mapping, Sides, SidesMapping, map_notetype
 from kb.anki.package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage
+from kb.anki.tags import common_tags, kb_tags, renamed_tags, tag_lines
 from kb.anki.templates import CardContext, render_card
 
 
@@ -53,8 +54,9 @@ class ImportPlan:
     skipped: tuple[str, ...]  # one sentence per note type (or note) left out, with how many notes
 
 
-def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
-    """Plan the notes an import into the folder ``into_rel`` (relative to the root) writes."""
+def plan_import(pkg: AnkiPackage, into_rel: str, deck_tag: str = "flashcards") -> ImportPlan:
+    """Plan the notes an import into the folder ``into_rel`` (relative to the root) writes. ``deck_tag``: the
+    flashcard tag that leads the deck-tag lines giving cards their own Anki tags (``kb.anki.tags``)."""
     skipped: Counter[str] = Counter()
     unexpressed: list[str] = []
     by_deck = _notes_by_deck(pkg, skipped)
@@ -66,7 +68,7 @@ def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
             continue
         path = _unused_path(deck_path(into_rel, deck), taken)
         taken.add(path)
-        planned.append(_planned_note(path, deck, content))
+        planned.append(_planned_note(path, deck, content, deck_tag))
     return ImportPlan(
         notes=tuple(planned),
         skipped=tuple(f"{why}: skipped {n} note(s)" for why, n in sorted(skipped.items()))
@@ -162,6 +164,7 @@ class _Block:
     kind: str  # basic, reversed or cloze
     kb_cards: int  # cards kb reads from the block
     anki_cards: tuple[BlockCard, ...]
+    tags: tuple[str, ...] = ()  # the Anki note's tags, as kb tags
 
 
 class _NoteFields:
@@ -330,7 +333,6 @@ def _card_block(kind: str, front: str, back: str) -> str:
 @dataclass
 class _DeckContent:
     blocks: list[_Block] = field(default_factory=list)
-    tags: dict[str, None] = field(default_factory=dict)  # in order of first use
     media: dict[str, str] = field(default_factory=dict)  # package name -> file name
 
 
@@ -351,20 +353,26 @@ def _deck_content(
         if isinstance(blocks, str):
             skipped[blocks] += 1
             continue
-        content.blocks.extend(blocks)
-        content.tags.update(dict.fromkeys(mapped.note.tags))
+        tags = kb_tags(mapped.note.tags)
+        notes.extend(renamed_tags(mapped.note.tags))
+        content.blocks.extend(replace(block, tags=tags) for block in blocks)
         content.media.update(media_copies(fields.media(), pkg.media))
     return content
 
 
-def _planned_note(path: str, deck: str, content: _DeckContent) -> PlannedNote:
+def _planned_note(path: str, deck: str, content: _DeckContent, deck_tag: str) -> PlannedNote:
     title = deck.split("::")[-1].strip() or "Default"
-    front_matter = _front_matter(title, deck, list(content.tags))
+    per_block = [block.tags for block in content.blocks]
+    common = common_tags(per_block)
+    front_matter = _front_matter(title, deck, list(common))
     body: list[str] = [f"# {escape_text(title)}", ""]  # the deck's name is text, never markup
     line = front_matter.count("\n") + len(body) + 1  # where the first card starts
     spots: list[CardSpot] = []
     kb_cards: Counter[str] = Counter()
-    for block in content.blocks:
+    for block, tag_line in zip(content.blocks, tag_lines(per_block, common, deck_tag), strict=True):
+        if tag_line is not None:
+            body.extend((tag_line, ""))
+            line += 2
         spots.extend(CardSpot(c.anki_card_id, path, line, c.kind, c.which) for c in block.anki_cards)
         body.extend((block.text, ""))
         line += block.text.count("\n") + 2
