@@ -173,14 +173,39 @@ def render_markdown(text: str) -> str:
         )
     _MD.reset()
     # `\==` is how a note writes a literal `==` (a bare one would be a cloze); Markdown does not know that escape.
-    html = _MD.convert(text.replace("\\==", "&#61;="))
+    html = _MD.convert(_separate_lists(text).replace("\\==", "&#61;="))
     # A single paragraph needs no <p>: Anki's editor shows fields as inline text.
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
 
 
+_TOP_ITEM_RE = re.compile(r"(?:[-*+]|(\d+)[.)])\s")
+
+
+def _separate_lists(text: str) -> str:
+    """A blank line where a list starts or changes kind (a card side holds none; Markdown needs one there)."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    kind: str | None = None  # the list the line before is in: "ul", "ol", or None for text
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        item = None if fenced or line[:1] in (" ", "\t") else _TOP_ITEM_RE.match(line)
+        now = ("ol" if item.group(1) else "ul") if item else (kind if line[:1] in (" ", "\t") else None)
+        if out and now != kind and (now or kind) and not fenced:
+            out.append("")
+        out.append(line)
+        kind = now
+    return "\n".join(out)
+
+
 _IMG_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+_SOUND_LINK_RE = re.compile(
+    r'(<a href=")([^":]+\.(?:mp3|ogg|oga|wav|m4a|aac|flac|opus|spx|webm))(">[^<]*</a>)', re.I
+)
 
 
 def media_name(rel: str) -> str:
@@ -398,7 +423,13 @@ class _MediaPacker:
         self.missing: list[str] = []  # "notes/x.md: img/a.png"
 
     def pack_images(self, note: PlannedAnkiNote, html: str) -> str:
-        return _IMG_RE.sub(lambda m: self._pack(note, m), html)
+        """Images, and links to sounds (an imported ``[sound:x.mp3]``) which become Anki's ``[sound:...]`` again."""
+        html = _IMG_RE.sub(lambda m: self._pack(note, m), html)
+        return _SOUND_LINK_RE.sub(lambda m: self._pack_sound(note, m), html)
+
+    def _pack_sound(self, note: PlannedAnkiNote, m: re.Match) -> str:
+        packed = self._pack(note, m)
+        return f"[sound:{packed[len(m.group(1)) : -len(m.group(3))]}]" if packed != m.group(0) else packed
 
     def _pack(self, note: PlannedAnkiNote, m: re.Match) -> str:
         src = m.group(2)
