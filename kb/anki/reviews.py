@@ -45,9 +45,11 @@ def review_uid(entry: RevlogEntry) -> str:
 def find_card(conn: sqlite3.Connection, spot: CardSpot) -> str | None:
     """The kb card an Anki card became: same note and first line, then the side or the cloze number."""
     base = "SELECT id FROM cards WHERE note = ? AND line = ? AND orphaned_at IS NULL"
-    if spot.kind == "cloze":
+    if spot.kind == "cloze":  # on any line of its block: each item of a cloze list is a cloze text of its own
         row = conn.execute(
-            base + " AND kind = 'cloze' AND cloze_index = ?", (spot.note, spot.line, spot.which)
+            "SELECT id FROM cards WHERE note = ? AND line BETWEEN ? AND ? AND orphaned_at IS NULL "
+            "AND kind = 'cloze' AND cloze_index = ? ORDER BY line LIMIT 1",
+            (spot.note, spot.line, spot.line + spot.lines - 1, spot.which),
         ).fetchone()
         return row[0] if row else None
     if spot.kind == "reversed":
