@@ -23,18 +23,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 from urllib.parse import quote, unquote, urlparse
 
 from kb.anki.cloze import cloze_numbers
+from kb.anki.grouping import group_by_anki_note
 from kb.errors import KbError
 
 # Fixed ids: Anki recognises its note types and decks by id, so a second export must reuse them.
 BASIC_MODEL_ID = 1607392319001
 REVERSED_MODEL_ID = 1607392319002
 CLOZE_MODEL_ID = 1607392319003
-
-BASIC_KINDS = ("basic", "question", "definition", "keypoint")
 
 CSS = """.card { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 20px;
   line-height: 1.5; text-align: left; color: #222; background: #fff; max-width: 40em; margin: 0 auto; }
@@ -249,34 +247,11 @@ def page_url(site_url: str, note_path: str) -> str:
     return site_url.rstrip("/") + "/" + "".join(quote(p) + "/" for p in parts)
 
 
-class _GroupKey(NamedTuple):
-    model: str  # basic, reversed or cloze
-    note: str
-    key: str  # what the cards of one Anki note share: a basic card's id, a reversed pair's or a paragraph's sibling key
-
-
 def build_notes(
     cards: list[ExportCard], notes: dict[str, NoteInfo], *, site_url: str = ""
 ) -> list[PlannedAnkiNote]:
     """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
-    return [
-        _anki_note(key.model, group, notes, site_url) for key, group in _group_by_anki_note(cards).items()
-    ]
-
-
-def _group_by_anki_note(cards: list[ExportCard]) -> dict[_GroupKey, list[ExportCard]]:
-    """The cards of each Anki note, in the notes' order; kinds Anki has no model for are left out."""
-    # Siblings are keyed by their text, so the same card written in two notes shares a key: group within a note.
-    groups: dict[_GroupKey, list[ExportCard]] = {}
-    for card in sorted(cards, key=lambda c: (c.note, c.position, c.cloze_index)):
-        if card.kind in BASIC_KINDS:
-            key = _GroupKey("basic", card.note, card.id)
-        elif card.kind in ("reversed", "cloze"):
-            key = _GroupKey(card.kind, card.note, card.sibling or str(card.line))
-        else:
-            continue
-        groups.setdefault(key, []).append(card)
-    return groups
+    return [_anki_note(key.model, group, notes, site_url) for key, group in group_by_anki_note(cards).items()]
 
 
 def _anki_note(
@@ -293,7 +268,7 @@ def _anki_note(
     # the id of their first card, so editing the text never makes a new Anki note.
     guid = guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
     if model == "cloze":
-        text = first.cloze_text or first.front
+        text = "\n".join(dict.fromkeys(c.cloze_text or c.front for c in group))  # a cloze list: its items
         fields = (render_markdown(text), "", source)
         count = len(cloze_numbers(text)) or len(group)
         # Anki's card for {{cN::}} is template ord N - 1.
