@@ -75,6 +75,9 @@ class NoteInfo:
     title: str
     type: str
     tags: tuple[str, ...] = ()
+    anki_deck: str = (
+        ""  # an imported deck's Anki name (front matter ``anki_deck``): it goes back to that deck
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class PlannedAnkiNote:
     kb_cards: tuple[
         tuple[int, str], ...
     ] = ()  # (Anki template ord, kb card id) of the cards kb has for this note
+    from_anki: bool = False  # its kb note was imported from Anki: media beside it keep their Anki names
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,10 @@ def type_deck(note_type: str) -> str:
 
 
 def deck_name(note: NoteInfo) -> str:
-    """``kb::Books::Atomic Habits``. ``::`` inside a title would add a level, so it becomes a single colon."""
+    """``kb::Books::Atomic Habits``. ``::`` inside a title would add a level, so it becomes a single colon. A note
+    imported from Anki goes back to its deck."""
+    if note.anki_deck.strip(": "):
+        return note.anki_deck
     title = re.sub(r":{2,}", ":", note.title).strip() or PurePosixPath(note.path).stem
     return f"kb::{type_deck(note.type)}::{title}"
 
@@ -279,7 +286,9 @@ def _anki_note(
         # A reversed pair: the first card asks the front (template 1), the second the back (template 2).
         kb_cards = tuple(enumerate(c.id for c in sorted(group, key=lambda c: c.position)[:count]))
     media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
-    return PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count, kb_cards)
+    return PlannedAnkiNote(
+        model, first.note, guid, deck_name(info), fields, tags, media, count, kb_cards, bool(info.anki_deck)
+    )
 
 
 def load_cards(
@@ -295,7 +304,7 @@ def load_cards(
 
     sql = (
         "SELECT c.id, c.note, c.kind, c.front, c.back, c.context, c.sibling, c.cloze_text, c.cloze_index, "
-        "c.position, c.line, c.tags, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
+        "c.position, c.line, c.tags, n.title, n.type, n.tags, n.meta FROM cards c JOIN notes n ON n.path = c.note "
         "WHERE c.orphaned_at IS NULL AND n.flashcards = 1"
     )
     params: list[str] = []
@@ -312,7 +321,7 @@ def load_cards(
     cards, infos = [], {}
     for row in conn.execute(sql + " ORDER BY c.note, c.position", params):
         cid, note, kind, front, back, context, sibling, cloze_text, cloze_index, position, line = row[:11]
-        card_tags, title, note_type, note_tags = row[11:]
+        card_tags, title, note_type, note_tags, meta = row[11:]
         cards.append(
             ExportCard(
                 id=cid,
@@ -330,7 +339,14 @@ def load_cards(
             )
         )
         if note not in infos:
-            infos[note] = NoteInfo(note, title, note_type, tuple(json.loads(note_tags or "[]")))
+            deck = json.loads(meta or "{}").get("anki_deck")
+            infos[note] = NoteInfo(
+                note,
+                title,
+                note_type,
+                tuple(json.loads(note_tags or "[]")),
+                deck if isinstance(deck, str) else "",
+            )
     return cards, infos
 
 
@@ -403,28 +419,35 @@ class _MediaPacker:
         return _SOUND_LINK_RE.sub(lambda m: self._pack_sound(note, m), html)
 
     def _pack_sound(self, note: PlannedAnkiNote, m: re.Match) -> str:
-        packed = self._pack(note, m)
-        return f"[sound:{packed[len(m.group(1)) : -len(m.group(3))]}]" if packed != m.group(0) else packed
+        name = self._pack_file(note, m.group(2))
+        return f"[sound:{name}]" if name else m.group(0)
 
     def _pack(self, note: PlannedAnkiNote, m: re.Match) -> str:
-        src = m.group(2)
+        name = self._pack_file(note, m.group(2))
+        return m.group(1) + name + m.group(3) if name else m.group(0)
+
+    def _pack_file(self, note: PlannedAnkiNote, src: str) -> str | None:
+        """The media name a file the note points at is packed under; None (and said) if there is no such file."""
         found = resolve_image(src, note.note, self.kb.root, self.kb.notes)
         if found is None:
             if not urlparse(src).scheme:
                 self.missing.append(f"{note.note}: {src}")
-            return m.group(0)
-        name = self._name_for(found)
+            return None
+        name = self._name_for(
+            found, keep=note.from_anki and found.parent == (self.kb.root / note.note).parent
+        )
         if name not in self.files:
             dest = self.folder / name
             shutil.copyfile(found, dest)
             self.files[name] = dest
-        return m.group(1) + name + m.group(3)
+        return name
 
-    def _name_for(self, found: Path) -> str:
-        """The flat media name; two files that flatten to one name both keep theirs, the second with a digest."""
+    def _name_for(self, found: Path, keep: bool = False) -> str:
+        """The flat media name (``keep``: the file's own, as Anki named it); two files that flatten to one name both
+        keep theirs, the second with a digest."""
         import hashlib
 
-        name = media_name(self.kb.rel(found))
+        name = found.name if keep else media_name(self.kb.rel(found))
         if self.sources.setdefault(name, found) != found:
             stem, dot, ext = name.rpartition(".")
             digest = hashlib.blake2b(self.kb.rel(found).encode(), digest_size=4).hexdigest()
