@@ -25,6 +25,7 @@ from kb.anki.notetypes import KB_NOTE_TYPE_IDS, ClozeMapping, Mapping, Sides, Si
 from kb.anki.package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage
 from kb.anki.tags import common_tags, kb_tags, renamed_tags, tag_lines
 from kb.anki.templates import CardContext, render_card
+from kb.anki.updates import PENDING, stamp
 
 
 @dataclass(frozen=True)
@@ -400,7 +401,7 @@ def _planned_note(path: str, deck: str, content: _DeckContent, deck_tag: str) ->
     return PlannedNote(
         path=path,
         deck=deck,
-        text=front_matter + "\n".join(body).rstrip("\n") + "\n",
+        text=stamp(front_matter + "\n".join(body).rstrip("\n") + "\n"),
         media=tuple(MediaCopy(*copy) for copy in sorted(content.media.items())),
         spots=tuple(spots),
         cards=dict(kb_cards),
@@ -414,4 +415,5 @@ def _front_matter(title: str, deck: str, tags: list[str]) -> str:
     data = {"title": title, "tags": tags, "source": "Anki", "anki_deck": deck}
     if not tags:
         del data["tags"]
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+    # the digest of what kb wrote: a later import of the deck knows whether someone edited the note (kb.anki.updates)
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + PENDING + "---\n"

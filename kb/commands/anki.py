@@ -95,27 +95,44 @@ def import_group() -> None:
     default=None,
     help="Folder inside the notes folder for the new notes. Default: notes/imported.",
 )
+@click.option(
+    "--theirs",
+    "choice",
+    flag_value="theirs",
+    help="A deck's note you edited since its import takes the newer version of the deck (your edits are lost).",
+)
+@click.option(
+    "--ours", "choice", flag_value="ours", help="A deck's note you edited since its import stays as it is."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
-def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
+def import_anki_cmd(package: str, into: str | None, choice: str | None, as_json: bool) -> None:
     """Bring an Anki deck (.apkg) into kb, with its review history.
 
     Writes one Markdown note per deck (basic cards as Front::Back, reversed as Front:::Back, cloze as {{c1::...}}),
     copies the images next to it and replays Anki's review log; every card keeps Anki's due date, interval, memory
     state, suspension, burial and flag. Every template of a note type makes its card. Running it again changes
-    nothing; an existing note is never rewritten.
+    nothing. A newer version of a deck imported before updates its note in place (cards keep their history) and
+    says what changed; if you edited that note, nothing is overwritten: it says what conflicts, and --theirs or
+    --ours chooses. Any other existing note is never rewritten.
 
     Example: kb import anki ~/Downloads/Spanish.apkg --into notes/languages
     """
     from kb.anki.importer import import_package
+    from kb.anki.updates import Choice
 
     kb = get_kb()
     conn = open_index(kb, quiet=True)
-    report = import_package(kb, conn, Path(package), Path(into).resolve() if into else None)
+    report = import_package(
+        kb, conn, Path(package), Path(into).resolve() if into else None, Choice(choice or "ask")
+    )
     if as_json:
         echo_json(
             {
                 "package": report.package,
                 "written": list(report.written),
+                "updated": list(report.updated),
+                "kept": list(report.kept),
+                "changes": list(report.changes),
                 "unchanged": list(report.unchanged),
                 "media": report.media_written,
                 "cards": report.cards,
@@ -130,9 +147,17 @@ def import_anki_cmd(package: str, into: str | None, as_json: bool) -> None:
         click.echo(f"warning: {line}", err=True)
     for path in report.written:
         click.echo(f"wrote {path}")
+    for path in report.updated:
+        click.echo(f"updated {path}")
+    for line in report.changes:
+        click.echo(f"  {line}")
+    for path in report.kept:
+        click.echo(f"kept {path} as you edited it (--ours)")
     total = sum(report.cards.values())
     click.echo(
-        f"imported {report.package}: {len(report.written)} new notes, {len(report.unchanged)} unchanged, "
+        f"imported {report.package}: {len(report.written)} new notes, "
+        + (f"{len(report.updated)} updated, " if report.updated else "")
+        + f"{len(report.unchanged)} unchanged, "
         f"{total} cards, {report.media_written} media files, {report.reviews} reviews"
         + (
             f" ({report.reviews_already_imported} already imported)"
