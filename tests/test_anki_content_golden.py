@@ -28,7 +28,11 @@ MP3 = b"ID3\x03\x00" + b"\x00" * 27
 # name: (the Anki field: Back of a Basic note, or Text of a Cloze note), (kb card front, back) per Anki card,
 # the Anki field after kb's export
 BASIC = {
-    "mathjax inline": (r"\(x^2 + y_1\)", [("$x^2 + y_1$",)], r'<span class="arithmatex">\(x^2 + y_1\)</span>'),
+    "mathjax inline": (
+        r"\(x^2 + y_1\)",
+        [("$x^2 + y_1$",)],
+        r'<span class="arithmatex">\(x^2 + y_1\)</span>',
+    ),
     "mathjax display": (
         r"\[\sum_{i=1}^n x_i\]",
         [("$$\\sum_{i=1}^n x_i$$",)],
@@ -108,7 +112,9 @@ def _import_into_anki(package: Path, folder: Path):
 
     col = _anki_collection(folder)
     col.import_anki_package(
-        ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
+        ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
     )
     return col
 
@@ -152,7 +158,9 @@ def trips(tmp_path_factory):
     package = tmp / "golden.apkg"
     col.export_anki_package(
         out_path=str(package),
-        options=ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False, with_media=True, legacy=False),
+        options=ExportAnkiPackageOptions(
+            with_scheduling=True, with_deck_configs=False, with_media=True, legacy=False
+        ),
         limit=None,
     )
     col.close()

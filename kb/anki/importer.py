@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from kb.anki.media import MediaBudget, MediaFile, inside, media_to_write, refused_media_names
 from kb.anki.package import AnkiPackage
 from kb.anki.plan import PlannedNote, plan_import
-from kb.anki.updates import Choice, changes, deck_of, edited
+from kb.anki.updates import Choice, card_changes, changes, deck_of, edited
 from kb.errors import KbError
 
 if TYPE_CHECKING:
@@ -65,11 +65,16 @@ def import_package(
     with open_package(package) as (pkg, zf):
         deck_tag = next(iter(kb.settings.flashcard_tags), "flashcards")
         plan = plan_import(pkg, kb.rel(into), deck_tag)
+        before = _cards_of(conn, [note.path for note in plan.notes])
         writer = _NoteWriter(kb, package, pkg, zf, choice=choice)
         for note in plan.notes:
             writer.write(note)
         unsafe = [f"{package}: media file {ref!r} {why}; not copied" for ref, why in refused_media_names(pkg)]
     reviews = import_reviews(kb, conn, writer.imported, pkg)
+    if writer.updated:  # what the updates did to the cards, as the index now has them
+        after = _cards_of(conn, writer.updated)
+        before = {cid: card for cid, card in before.items() if card[0] in writer.updated}
+        writer.changes = card_changes(before, after)
     problems = [
         *(f"{package}: {line}" for line in plan.skipped),
         *writer.problems,
@@ -90,6 +95,20 @@ def import_package(
         cards=_card_counts(plan.notes),
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _cards_of(conn, notes: list[str]) -> dict[str, tuple[str, str, str]]:
+    """The live cards of some notes: kb card id -> (note, front, back)."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for i in range(0, len(notes), 500):
+        chunk = notes[i : i + 500]
+        rows = conn.execute(
+            f"SELECT id, note, front, back FROM cards WHERE orphaned_at IS NULL AND note IN "
+            f"({','.join('?' * len(chunk))}) ORDER BY note, position",
+            chunk,
+        )
+        out.update((cid, (note, front, back)) for cid, note, front, back in rows)
+    return out
 
 
 def _card_counts(notes: tuple[PlannedNote, ...]) -> dict[str, int]:
@@ -138,7 +157,7 @@ class _NoteWriter:
     choice: Choice = Choice.ASK  # for a deck's note edited since its import
     updated: list[str] = field(default_factory=list)  # notes rewritten with a newer version of their deck
     kept: list[str] = field(default_factory=list)  # edited notes kept as they are (--ours)
-    changes: list[str] = field(default_factory=list)  # what the updates changed, a line per card block
+    changes: list[str] = field(default_factory=list)  # what the updates changed, a line per card
 
     def write(self, note: PlannedNote) -> None:
         target = self.kb.root / note.path
@@ -190,7 +209,6 @@ class _NoteWriter:
                 self.problems.append(
                     f"{note.path}:1: your edits to this note were replaced by the deck's (--theirs)"
                 )
-            self.changes.extend(f"{note.path}: {line}" for line in what)
             return True
         if self.choice is Choice.OURS:
             self.kept.append(note.path)

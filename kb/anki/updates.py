@@ -5,8 +5,9 @@ of the same deck, as long as nobody edited it since. To know, kb stamps the note
 key ``anki_import`` holds a digest of the note's text (all of it but that line). When an import finds the deck's note
 with other content:
 
-- the digest still matches: the note is as kb wrote it, so kb writes the newer version over it and says what changed
-  (cards added, changed, removed; a removed card keeps its history, as an orphan);
+- the digest still matches: the note is as kb wrote it, so kb writes the newer version over it and says what changed,
+  card by card as kb's index sees it after the update (``card_changes``: a card whose text changed keeps its id and
+  history; a removed card keeps its history, as an orphan; a new card is added);
 - it does not match (or the note has no stamp: written by an older kb, or by hand): someone edited it. kb writes
   nothing for that deck and says so, with what the update would change; ``--theirs`` takes the deck's version (the
   edit is lost, say so), ``--ours`` keeps the note as it is (the update's cards are not added).
@@ -85,19 +86,47 @@ def _first_line(block: str, width: int = 60) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def _front(block: str) -> str:
+    return block.split("\n", 1)[0].split("::", 1)[0].strip()
+
+
 def changes(old: str, new: str) -> list[str]:
-    """What an update changes in a deck's note, a sentence per card block: added, changed, removed."""
+    """What an update would change in a deck's note, a sentence per card block (for a conflict, before anything is
+    written): changed (the same question), removed, added."""
     a, b = _blocks(old), _blocks(new)
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             continue
-        olds, news = a[i1:i2], b[j1:j2]
-        for k in range(max(len(olds), len(news))):
-            if k < len(olds) and k < len(news):
-                out.append(f"changed: {_first_line(olds[k])!r} -> {_first_line(news[k])!r}")
-            elif k < len(news):
-                out.append(f"added: {_first_line(news[k])!r}")
+        news = {_front(block): block for block in b[j1:j2]}
+        left: list[str] = []
+        for block in a[i1:i2]:
+            match = news.pop(_front(block), None)
+            if match is not None:
+                out.append(f"changed: {_first_line(block)!r} -> {_first_line(match)!r}")
             else:
-                out.append(f"removed: {_first_line(olds[k])!r} (its history is kept)")
+                left.append(block)
+        added = list(news.values())
+        for block, match in zip(left, added, strict=False):  # edited in place, question and all
+            out.append(f"changed: {_first_line(block)!r} -> {_first_line(match)!r}")
+        out.extend(f"removed: {_first_line(block)!r}" for block in left[len(added) :])
+        out.extend(f"added: {_first_line(block)!r}" for block in added[len(left) :])
+    return out
+
+
+def card_changes(
+    before: dict[str, tuple[str, str, str]], after: dict[str, tuple[str, str, str]]
+) -> list[str]:
+    """What an update changed, card by card: kb card id -> (note, front, back) before and after it."""
+
+    def shown(card: tuple[str, str, str]) -> str:
+        return _first_line(f"{card[1]}::{card[2]}".replace("\n", " "))
+
+    out: list[str] = []
+    for cid, card in before.items():
+        if cid not in after:
+            out.append(f"{card[0]}: removed: {shown(card)!r} (its history is kept)")
+        elif after[cid][1:] != card[1:]:
+            out.append(f"{card[0]}: changed: {shown(card)!r} -> {shown(after[cid])!r}")
+    out.extend(f"{card[0]}: added: {shown(card)!r}" for cid, card in after.items() if cid not in before)
     return out
