@@ -151,7 +151,9 @@ def trips(tmp_path_factory):
     anki_cards = {
         name: [
             re.sub(r"<style>.*?</style>", "", col.get_card(cid).question(), flags=re.S)
-            for cid in sorted(col.find_cards(f'"tag:{name.replace(" ", "_")}"'))
+            for cid in sorted(
+                col.find_cards(f'"tag:{name.replace(" ", "_")}"'), key=lambda cid: col.get_card(cid).ord
+            )
         ]
         for name in CLOZE
     }

@@ -316,7 +316,7 @@ def test_plain_text_shortcut_matches_markdown(text):
     """Text without markup skips Python-Markdown; what it gives must be what Markdown itself would give."""
     import markdown
 
-    from kb.anki.exporter import _MARKUP_RE
+    from kb.anki.markup import _MARKUP_RE
 
     if _MARKUP_RE.search(text):
         return

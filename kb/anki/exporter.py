@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlparse
 
 from kb.anki.cloze import cloze_numbers
 from kb.anki.grouping import group_by_anki_note
+from kb.anki.markup import render_markdown
 from kb.errors import KbError
 
 # Fixed ids: Anki recognises its note types and decks by id, so a second export must reuse them.
@@ -64,9 +64,9 @@ class ExportCard:
     cloze_index: int = 0
     position: int = 0
     line: int = 0
-    tags: tuple[
-        str, ...
-    ] = ()  # the card's own tags (its note's, and its deck-tag line's), flashcard tags left out
+    # the card's own tags (its note's, and its deck-tag line's), flashcard tags left out
+    tags: tuple[str, ...] = ()
+    anki_guid: str = ""  # the GUID of the Anki note an imported card came from
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,8 @@ class NoteInfo:
     title: str
     type: str
     tags: tuple[str, ...] = ()
-    anki_deck: str = (
-        ""  # an imported deck's Anki name (front matter ``anki_deck``): it goes back to that deck
-    )
+    # an imported deck's Anki name (front matter ``anki_deck``): it goes back to that deck
+    anki_deck: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,68 +144,6 @@ def guid_for(key: str) -> str:
 # --- Markdown -> HTML --------------------------------------------------------------------------------------
 
 
-_MD = None
-# Text with none of these renders to itself (escaped): no need to run Markdown over it.
-_MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])|^ {4}")
-
-
-@lru_cache(maxsize=8192)
-def render_markdown(text: str) -> str:
-    """Markdown to the HTML Anki shows: code highlighted inline, math as ``\\(..\\)``/``\\[..\\]``."""
-    global _MD
-    if not _MARKUP_RE.search(text):
-        return escape(text.strip(), quote=False)
-    if _MD is None:
-        import markdown
-
-        _MD = markdown.Markdown(
-            extensions=[
-                "pymdownx.highlight",
-                "pymdownx.superfences",
-                "pymdownx.arithmatex",
-                "pymdownx.betterem",
-                "pymdownx.tilde",
-                "pymdownx.caret",
-                "tables",
-                "sane_lists",
-            ],
-            extension_configs={
-                # Inline styles: Anki's phone apps show them without a stylesheet.
-                "pymdownx.highlight": {"noclasses": True, "use_pygments": True, "pygments_style": "default"},
-                "pymdownx.arithmatex": {"generic": True},
-            },
-        )
-    _MD.reset()
-    # `\==` is how a note writes a literal `==` (a bare one would be a cloze); Markdown does not know that escape.
-    html = _MD.convert(_separate_lists(text).replace("\\==", "&#61;="))
-    # A single paragraph needs no <p>: Anki's editor shows fields as inline text.
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return html
-
-
-_TOP_ITEM_RE = re.compile(r"(?:[-*+]|(\d+)[.)])\s")
-
-
-def _separate_lists(text: str) -> str:
-    """A blank line where a list starts or changes kind (a card side holds none; Markdown needs one there)."""
-    if "\n" not in text:
-        return text
-    out: list[str] = []
-    kind: str | None = None  # the list the line before is in: "ul", "ol", or None for text
-    fenced = False
-    for line in text.split("\n"):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-        item = None if fenced or line[:1] in (" ", "\t") else _TOP_ITEM_RE.match(line)
-        now = ("ol" if item.group(1) else "ul") if item else (kind if line[:1] in (" ", "\t") else None)
-        if out and now != kind and (now or kind) and not fenced:
-            out.append("")
-        out.append(line)
-        kind = now
-    return "\n".join(out)
-
-
 _IMG_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 _SOUND_LINK_RE = re.compile(
     r'(<a href=")([^":]+\.(?:mp3|ogg|oga|wav|m4a|aac|flac|opus|spx|webm))(">[^<]*</a>)', re.I
@@ -258,11 +195,26 @@ def build_notes(
     cards: list[ExportCard], notes: dict[str, NoteInfo], *, site_url: str = ""
 ) -> list[PlannedAnkiNote]:
     """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
-    return [_anki_note(key.model, group, notes, site_url) for key, group in group_by_anki_note(cards).items()]
+    planned = []
+    taken: set[str] = set()
+    for key, group in group_by_anki_note(cards).items():
+        # A card imported from Anki goes back as its original note (its GUID): the collection it came from updates
+        # that note instead of adding a copy. Several kb blocks of one Anki note (templates kb writes apart): the
+        # first takes the GUID.
+        guids = {c.anki_guid for c in group}
+        guid = guids.pop() if len(guids) == 1 and "" not in guids and not guids & taken else None
+        if guid:
+            taken.add(guid)
+        planned.append(_anki_note(key.model, group, notes, site_url, guid))
+    return planned
 
 
 def _anki_note(
-    model: str, group: list[ExportCard], notes: dict[str, NoteInfo], site_url: str
+    model: str,
+    group: list[ExportCard],
+    notes: dict[str, NoteInfo],
+    site_url: str,
+    anki_guid: str | None = None,
 ) -> PlannedAnkiNote:
     first = group[0]
     info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
@@ -273,7 +225,7 @@ def _anki_note(
     tags = tuple(dict.fromkeys(anki_tag(t) for t in first.tags or info.tags if t.strip()))
     # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
     # the id of their first card, so editing the text never makes a new Anki note.
-    guid = guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
+    guid = anki_guid or guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
     if model == "cloze":
         text = "\n".join(dict.fromkeys(c.cloze_text or c.front for c in group))  # a cloze list: its items
         fields = (render_markdown(text), "", source)
@@ -347,7 +299,27 @@ def load_cards(
                 tuple(json.loads(note_tags or "[]")),
                 deck if isinstance(deck, str) else "",
             )
+    guids = _anki_guids(conn)
+    if guids:
+        cards = [replace(c, anki_guid=guids[c.id]) if c.id in guids else c for c in cards]
     return cards, infos
+
+
+def _anki_guids(conn: sqlite3.Connection) -> dict[str, str]:
+    """kb card id -> the GUID of the Anki note it was imported from (its latest ``schedule`` event's identity)."""
+    import json
+
+    out: dict[str, str] = {}
+    for card_id, data in conn.execute(
+        "SELECT card_id, data FROM card_events WHERE kind = 'schedule' AND data LIKE '%\"guid\"%' ORDER BY at, uid"
+    ):
+        try:
+            guid = json.loads(data)["anki"]["guid"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(guid, str) and guid:
+            out[card_id] = guid
+    return out
 
 
 # --- writing -----------------------------------------------------------------------------------------------
