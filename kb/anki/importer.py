@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import enum
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.anki.media import MediaBudget, MediaFile, inside, media_to_write, refused_media_names
 from kb.anki.package import AnkiPackage
 from kb.anki.plan import PlannedNote, plan_import
+from kb.anki.returning import returning_cards, returning_notes
 from kb.anki.updates import Choice, card_changes, changes, deck_of, edited
 from kb.errors import KbError
 
@@ -33,6 +34,7 @@ class ImportReport:
     media_written: int
     reviews: int  # answers added to the review journal
     reviews_already_imported: int  # answers a previous import added
+    returned: int  # cards kb exported, back from Anki: matched to their kb cards
     schedules: int  # cards whose schedule, suspension, burial or flag was set as Anki had them
     cards: dict[str, int]  # kind -> kb cards in the notes of this package
     problems: tuple[str, ...]  # one line each: conflicts, skipped note types, refused media names
@@ -64,13 +66,19 @@ def import_package(
         )
     with open_package(package) as (pkg, zf):
         deck_tag = next(iter(kb.settings.flashcard_tags), "flashcards")
-        plan = plan_import(pkg, kb.rel(into), deck_tag)
+        # kb's own cards back from Anki: matched to the kb cards they were, not written again (kb.anki.returning)
+        returned = returning_cards(conn, pkg)
+        leave_out = returning_notes(pkg, returned)
+        planned_pkg = (
+            replace(pkg, notes=tuple(n for n in pkg.notes if n.id not in leave_out)) if leave_out else pkg
+        )
+        plan = plan_import(planned_pkg, kb.rel(into), deck_tag)
         before = _cards_of(conn, [note.path for note in plan.notes])
         writer = _NoteWriter(kb, package, pkg, zf, choice=choice)
         for note in plan.notes:
             writer.write(note)
         unsafe = [f"{package}: media file {ref!r} {why}; not copied" for ref, why in refused_media_names(pkg)]
-    reviews = import_reviews(kb, conn, writer.imported, pkg)
+    reviews = import_reviews(kb, conn, writer.imported, pkg, returned)
     if writer.updated:  # what the updates did to the cards, as the index now has them
         after = _cards_of(conn, writer.updated)
         before = {cid: card for cid, card in before.items() if card[0] in writer.updated}
@@ -91,6 +99,7 @@ def import_package(
         media_written=writer.media_written,
         reviews=reviews.added,
         reviews_already_imported=reviews.already_imported,
+        returned=len(returned),
         schedules=reviews.schedules,
         cards=_card_counts(plan.notes),
         problems=tuple(dict.fromkeys(problems)),

@@ -138,6 +138,7 @@ def import_anki_cmd(package: str, into: str | None, choice: str | None, as_json:
                 "cards": report.cards,
                 "reviews": report.reviews,
                 "reviews_already_imported": report.reviews_already_imported,
+                "returned": report.returned,
                 "schedules": report.schedules,
                 "problems": list(report.problems),
             }
