@@ -67,7 +67,9 @@ def import_into(col, package: Path) -> None:
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
     col.import_anki_package(
-        ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True))
+        ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
     )
 
 
@@ -171,3 +173,75 @@ def test_exporting_twice_into_one_collection_changes_nothing_the_second_time(kbr
     assert anki_figures(col) == first
     assert {nid: col.get_note(nid).fields for nid in col.find_notes("")} == fields
     col.close()
+
+
+def test_export_into_the_original_collection_adds_kb_reviews_onto_its_own_cards(kbroot, tmp_path):
+    from datetime import UTC, datetime
+
+    from kb.review.clock import review_day
+
+    path = tmp_path / "anki" / "collection.anki2"
+    col = _anki_deck(tmp_path / "anki")
+    original = anki_figures(col)
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    review_in_anki(col, "Biology::Cells", 1)  # Anki's own review after the export to kb
+    later = anki_figures(col)
+    col.close()  # Anki must be closed: kb writes into its collection
+    session = invoke("review", "-n", "2", input="3\n3\n")
+    assert session.exit_code == 0, session.output
+
+    result = invoke("export", "anki", "--into", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    conn = sqlite3.connect(kbroot.open().db)
+    answered = {c for (c,) in conn.execute("SELECT card_id FROM reviews WHERE source = 'review'")}
+    conn.close()
+    # every kb answer joins the log; each card kb answered (after Anki did) takes kb's schedule
+    assert (report["cards"], report["reviews"], report["missing"]) == (5, 2, 0)
+    assert report["schedules"] == len(answered) >= 1
+
+    col = collection(path)
+    after = anki_figures(col)
+    assert after["guids"] == original["guids"] and (after["notes"], after["cards"]) == (4, 5)
+    assert after["revlog"] == later["revlog"] + 2  # Anki's own reviews stay, kb's two join them
+    # the cards kb answered are due in Anki on the day kb has them due, with kb's reps
+    from kb.anki.into import identities
+
+    conn = sqlite3.connect(kbroot.open().db)
+    kb_state = {c: (due, reps) for c, due, reps in conn.execute("SELECT card_id, due, reps FROM card_state")}
+    known = identities(conn)
+    conn.close()
+    day_start = kbroot.open().settings.day_starts_at
+    today = review_day(datetime.now(UTC), day_start)
+    for kb_id in answered:
+        guid, ord_ = known[kb_id]
+        cid = col.db.scalar(
+            "SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE guid = ? AND ord = ?", guid, ord_
+        )
+        card = col.get_card(cid)
+        due, reps = kb_state[kb_id]
+        assert card.reps == reps
+        if card.type == 2:
+            assert (
+                card.due - col.sched.today
+                == (review_day(datetime.fromisoformat(due), day_start) - today).days
+            )
+        else:
+            assert card.queue == 1 and card.due == int(datetime.fromisoformat(due).timestamp())
+    col.close()
+
+    # twice: nothing more
+    again = json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)
+    assert again["reviews"] == 0
+    col = collection(path)
+    assert anki_figures(col) == after
+    col.close()
+
+
+def test_export_into_a_file_that_is_no_collection_says_so(kbroot, tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a database")
+    result = invoke("export", "anki", "--into", str(bad))
+    assert result.exit_code == 1 and "not an Anki collection" in result.output
+    result = invoke("export", "anki", "--into", str(tmp_path / "missing.anki2"))
+    assert result.exit_code == 1 and "no such Anki collection" in result.output

@@ -541,18 +541,8 @@ def export_anki(
             + "; write cards in your notes (Front::Back, ==cloze==) and run again"
         )
     planned = build_notes(cards, infos, site_url=kb.site_url)
-    from kb.anki.schedule import DayRules, load_schedules
-    from kb.review.clock import local_zone
-    from kb.review.clock import now as clock_now
+    from kb.anki.schedule import day_rules, load_schedules
 
-    settings = kb.settings
-    rules = DayRules(
-        now=now or clock_now(),
-        day_starts_at=settings.day_starts_at,
-        tz=local_zone(),
-        desired_retention=settings.desired_retention,
-        learning_steps=len(settings.learning_steps),
-        relearning_steps=len(settings.relearning_steps),
-    )
+    rules = day_rules(kb, now)
     schedules = load_schedules(conn, [c.id for c in cards])
     return write_package(kb, planned, out, timestamp=timestamp, schedules=schedules, rules=rules)

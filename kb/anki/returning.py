@@ -4,7 +4,7 @@
 notes (of kb's note types) is a kb export that went through Anki: those notes are not written as a new deck note
 (their kb cards are where they were), each Anki card is matched to its kb card (by template or cloze number, as the
 export made them), and the reviews done in Anki join the kb card's history. The reviews kb itself exported come back
-in the package too: an answer within a second of one kb already has for that card is kb's own, not added twice.
+in the package too: an answer within 3 ms of one kb already has for that card is kb's own, not added twice.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from kb.anki.notetypes import KB_NOTE_TYPE_IDS
 from kb.anki.package import AnkiPackage
 
-_SAME_ANSWER_MS = 1000  # the export makes revlog ids unique by moving them a few ms
+_SAME_ANSWER_MS = 3  # the export makes revlog ids unique by moving them a ms or two
 
 
 def returning_cards(conn: sqlite3.Connection, pkg: AnkiPackage) -> dict[int, str]:

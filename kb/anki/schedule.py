@@ -108,6 +108,22 @@ class RevlogRow:
     type: int
 
 
+def day_rules(kb, now: datetime | None = None) -> DayRules:
+    """The knowledge base's day rules (its day start, zone, retention and steps) as of ``now`` (default: the clock)."""
+    from kb.review.clock import local_zone
+    from kb.review.clock import now as clock_now
+
+    settings = kb.settings
+    return DayRules(
+        now=now or clock_now(),
+        day_starts_at=settings.day_starts_at,
+        tz=local_zone(),
+        desired_retention=settings.desired_retention,
+        learning_steps=len(settings.learning_steps),
+        relearning_steps=len(settings.relearning_steps),
+    )
+
+
 def collection_conf(rules: DayRules) -> dict:
     """The ``col.conf`` keys that make Anki count the package's days as kb does (see the module docstring)."""
     return {"schedVer": 2, "rollover": rules.day_starts_at, "creationOffset": 0}

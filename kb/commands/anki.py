@@ -31,8 +31,18 @@ def export_group() -> None:
 @click.option(
     "--note", "notes", multiple=True, help="Only this note, e.g. notes/books/atomic-habits.md (repeatable)."
 )
+@click.option(
+    "--into",
+    "into",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Instead of a package: write kb's reviews and schedules of the cards imported from Anki into that Anki "
+    "collection (collection.anki2 of the profile they came from; close Anki first).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was exported as JSON.")
-def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], as_json: bool) -> None:
+def export_anki_cmd(
+    output: str, tags: tuple[str, ...], notes: tuple[str, ...], into: str | None, as_json: bool
+) -> None:
     """Write your cards to an Anki package that Anki (desktop, AnkiDroid, AnkiMobile) imports.
 
     One deck per note under a parent per type (kb::Books::Atomic Habits), tags kept, reversed cards as one
@@ -41,7 +51,12 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
     of Anki's review log: tick "Import any learning progress" in Anki's import dialog. Exporting again after
     editing notes updates the same Anki notes instead of duplicating them.
 
+    With --into, the cards kb imported from an Anki collection go back onto their own cards there: every answer
+    given in kb joins the card's review log, and the card takes kb's schedule unless Anki answered it later. Notes
+    are left as they are. Running it twice changes nothing the second time.
+
     Example: kb export anki -o ~/Desktop/kb.apkg --tag habits
+    Example: kb export anki --into ~/.local/share/Anki2/User-1/collection.anki2
     """
     import time
 
@@ -49,6 +64,9 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
 
     kb = get_kb()
     conn = open_index(kb)
+    if into:
+        _export_into(kb, conn, Path(into), as_json)
+        return
     rel_notes = tuple(resolve_path(kb, n) or Path(n).as_posix() for n in notes)
     report = export_anki(kb, conn, Path(output), timestamp=time.time(), tags=tags, notes=rel_notes)
     if as_json:
@@ -76,6 +94,20 @@ def export_anki_cmd(output: str, tags: tuple[str, ...], notes: tuple[str, ...], 
         f"{report.media} media files; {report.scheduled} cards with their schedule, {report.reviews} reviews"
         + (f", {report.suspended} suspended" if report.suspended else "")
         + (f", {report.buried} buried" if report.buried else "")
+    )
+
+
+def _export_into(kb, conn, path: Path, as_json: bool) -> None:
+    from kb.anki.into import write_into
+
+    report = write_into(kb, conn, path)
+    if as_json:
+        echo_json(report.__dict__)
+        return
+    click.echo(
+        f"wrote into {report.path}: {report.cards} cards found, {report.reviews} reviews added, "
+        f"{report.schedules} schedules set, {report.kept} kept as Anki had them (answered there later)"
+        + (f"; {report.missing} imported cards not in this collection" if report.missing else "")
     )
 
 
