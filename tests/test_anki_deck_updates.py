@@ -144,3 +144,37 @@ def test_a_deck_update_adds_changes_and_removes_cards_keeping_history(kbroot, tm
     assert after["perro"] == before["perro"] and after["gato"] == before["gato"]
     # no review is lost: the removed card's stay with it
     assert reviews(kbroot) == history
+
+
+def test_anki_fixtures_whose_note_type_changed_update_in_place(kbroot):
+    # diffmodels2: the note's type gains a reverse template; diffmodeltemplates: the front template changes
+    import_json(str(FIXTURES / "diffmodels2-1.apkg"))
+    [front] = cards(kbroot).values()
+    update = import_json(str(FIXTURES / "diffmodels2-2.apkg"))
+    assert update["updated"] == ["notes/imported/default.md"]
+    assert update["changes"] == ["notes/imported/default.md: added: 'back::front'"]
+    assert cards(kbroot) == {"front": front, "back": cards(kbroot)["back"]}
+
+    import_json(str(FIXTURES / "diffmodeltemplates-1.apkg"))
+    update = import_json(str(FIXTURES / "diffmodeltemplates-2.apkg"))
+    assert update["changes"] == [
+        "notes/imported/testdeck.md: changed: 'question?::answer!' -> 'Changed Front Template question?::answer!'"
+    ]
+
+
+def test_every_anki_fixture_package_imports_with_its_cards(kbroot):
+    expected = {
+        "diffmodels2-1": 1,
+        "diffmodels2-2": 2,
+        "diffmodeltemplates-1": 1,
+        "diffmodeltemplates-2": 1,
+        "media": 1,
+        "update1": 1,
+        "update2": 1,
+    }
+    for name, n in expected.items():
+        report = import_json(str(FIXTURES / f"{name}.apkg"), "--into", str(kbroot.notes / name))
+        assert sum(report["cards"].values()) == n and report["written"], name
+    # media.apkg's [sound:foo.wav] is a link to the file beside the note
+    text = (kbroot.notes / "media" / "default.md").read_text(encoding="utf-8")
+    assert "[foo.wav](foo.wav)" in text and (kbroot.notes / "media" / "foo.wav").is_file()
