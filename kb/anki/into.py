@@ -140,19 +140,7 @@ def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple[int, i
         db.execute(
             "UPDATE cards SET type=?, queue=?, due=?, ivl=?, factor=?, reps=?, lapses=?, left=?, data=?, mod=?, "
             "usn=-1 WHERE id=?",
-            (
-                cols.type,
-                cols.queue,
-                due,
-                cols.ivl,
-                cols.factor,
-                cols.reps,
-                cols.lapses,
-                cols.left,
-                cols.data,
-                stamp,
-                cid,
-            ),
+            (*cols.row(due), stamp, cid),
         )
         scheduled += 1
     return len(found), added, scheduled, kept, len(known) - len(found)

@@ -94,6 +94,21 @@ class AnkiCardColumns:
     left: int
     data: str
 
+    def row(self, due: int | None = None) -> tuple:
+        """type, queue, due (or ``due``), ivl, factor, reps, lapses, left, data: the writers' UPDATE order."""
+        due = self.due if due is None else due
+        return (
+            self.type,
+            self.queue,
+            due,
+            self.ivl,
+            self.factor,
+            self.reps,
+            self.lapses,
+            self.left,
+            self.data,
+        )
+
 
 @dataclass(frozen=True)
 class RevlogRow:
@@ -314,18 +329,7 @@ def fill_collection(
         cols = card_columns(schedule, rules, position)
         db.execute(
             "UPDATE cards SET type=?, queue=?, due=?, ivl=?, factor=?, reps=?, lapses=?, left=?, data=? WHERE id=?",
-            (
-                cols.type,
-                cols.queue,
-                cols.due,
-                cols.ivl,
-                cols.factor,
-                cols.reps,
-                cols.lapses,
-                cols.left,
-                cols.data,
-                anki_id,
-            ),
+            (*cols.row(), anki_id),
         )
         scheduled += schedule.state is not None
         suspended += cols.queue == QUEUE_SUSPENDED
