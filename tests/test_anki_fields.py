@@ -100,7 +100,9 @@ def test_nested_bullets_indent_by_level():
 
 
 def test_nested_numbered_list_counts_each_level_apart():
-    assert md("<ol><li>a<ol><li>b</li><li>c</li></ol></li><li>d</li></ol>") == "1. a\n    1. b\n    2. c\n2. d"
+    assert (
+        md("<ol><li>a<ol><li>b</li><li>c</li></ol></li><li>d</li></ol>") == "1. a\n    1. b\n    2. c\n2. d"
+    )
 
 
 def test_bullets_inside_a_numbered_list():
