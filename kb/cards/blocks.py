@@ -1,7 +1,8 @@
 """From a paragraph's lines to its cards: the paragraph is split into units (list items, ``Q:``/``A:`` pairs,
 definitions, runs of text) and each unit goes to the syntax that reads it.
 
-A paragraph holding a line that is only ``?``/``??`` is one multi-line card; a table makes none. In a unit, ``::``
+A paragraph holding a line that is only ``?``/``??`` is one multi-line card; a table makes none, but for Anki's
+``{{c1::...}}`` deletions in it (one cloze text, the whole table). In a unit, ``::``
 lines come first, then cloze deletions, then (for a bullet under a key-point heading) a generated key-point card.
 """
 
@@ -86,6 +87,8 @@ def block_cards(
     if (len(block) > 1 and _is_table_delimiter(block[1].masked)) or (
         block[0].text.lstrip()[:1] == "|" and all(ln.text.lstrip().startswith("|") for ln in block)
     ):
+        if "{{c" in joined:  # Anki's deletions in a table (an imported cloze note): the table is their text
+            cloze_cards(out, block)
         return
     # multi-line card: the first line that is only ? or ?? (or the separators the settings name)
     ml, mlr = syntax.multiline, syntax.multiline_reversed
