@@ -21,7 +21,7 @@ from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import pick_distractors
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import AskableCard, BlankedSentence
-from kb.quiz.words import is_termlike, normalise
+from kb.quiz.words import is_termlike, normalise, unescape
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
 _LEADING_BLANK_RE = re.compile(r"^" + re.escape(BLANK))
@@ -54,10 +54,31 @@ def build_question(
     return true_or_false(corpus, askable, rng)
 
 
-def _question(kind: QuestionKind, askable: AskableCard, **fields) -> Question:
+def _question(
+    kind: QuestionKind,
+    askable: AskableCard,
+    *,
+    prompt: str,
+    answer: int | str | bool,
+    answer_text: str,
+    explanation: str,
+    options: tuple[str, ...] = (),
+    notices: tuple[str, ...] = (),
+) -> Question:
+    """The question as the learner reads it: Markdown's backslash escapes shown as the note page shows them."""
     card = askable.card
     return Question(
-        kind=kind, card_id=card.id, note=card.note, line=card.line, context=card.context, **fields
+        kind=kind,
+        card_id=card.id,
+        note=card.note,
+        line=card.line,
+        context=card.context,
+        prompt=unescape(prompt),
+        answer=unescape(answer) if isinstance(answer, str) else answer,
+        answer_text=unescape(answer_text),
+        explanation=unescape(explanation),
+        options=tuple(unescape(o) for o in options),
+        notices=notices,
     )
 
 

@@ -89,6 +89,25 @@ def clean_term(term: str) -> str:
     return term
 
 
+_ESCAPED_AMOUNT_RE = re.compile(r"\\\$(?=\s?\d)")
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+.!|~<>-])")
+
+
+def unescape(text: str) -> str:
+    """Markdown's backslash escapes as the note page shows them: ``\\$5`` -> ``$5``, ``\\*`` -> ``*``. A text with
+    math keeps its other backslashes (``$\\{x\\}$`` is TeX); an escaped dollar before a number is an amount."""
+    if "\\" not in text:
+        return text
+    text = _ESCAPED_AMOUNT_RE.sub("$", text)
+    return text if _has_math(text) else _ESCAPE_RE.sub(r"\1", text)
+
+
+def _has_math(text: str) -> bool:
+    from kb.markdown import MATH_RE
+
+    return bool(MATH_RE.search(text))
+
+
 def is_termlike(text: str) -> bool:
     """A short phrase rather than a sentence: it takes other terms as distractors, not other sentences."""
     return len(text.split()) <= 6 and not _SENTENCE_END_RE.search(text.strip())
