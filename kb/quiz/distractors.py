@@ -20,6 +20,7 @@ from kb.quiz.answerkind import (
     NUMBER,
     NUMERIC_KINDS,
     PERCENT,
+    PHRASE,
     TERM,
     answer_kind,
     same_kind,
@@ -55,6 +56,7 @@ _MONTH_NAMES = frozenset(
 )
 _DIGITS_RE = re.compile(r"\d[\d,]*(?:\.\d+)?[½¼¾⅓⅔]?")
 _COMMAND_LINE_RE = re.compile(r"^[a-z][\w-]*\s")
+_SENTENCE_END_BEFORE_RE = re.compile(r"(?:^|[.!?:;\n])[\s\"“'‘(]*$")
 
 
 def word_overlap(a: str, b: str) -> float:
@@ -149,9 +151,12 @@ def pick_distractors(
     bounds the search: a one-note quiz draws only on its note, a tag's or type's quiz on the notes of that tag or
     type, a quiz over everything on the note, then notes sharing one of its tags, then the knowledge base.
     """
-    search = _DistractorSearch(askable.card, answer=answer, question=question, term=term, want=want)
+    search = DistractorSearch(askable.card, answer=answer, question=question, term=term, want=want)
     note = askable.card.note
-    tiers = _scope_tiers(corpus, note, search.search_words)
+    # A generated card's sentence is offered only other sentences of its note: a definition from another note is
+    # about something else, and its topic gives it away. Questions a user wrote draw on the scope's like questions.
+    far = term or not askable.card.generated
+    tiers = _scope_tiers(corpus, note, search.search_words, search.kind if term else NAME) if far else []
     for strict in (True, False) if not term else (True,):
         search.take(corpus, [note], strict=strict)
         if search.numeric:
@@ -165,22 +170,31 @@ def pick_distractors(
     return search.chosen
 
 
-def _scope_tiers(corpus: Corpus, note: str, words: list[str]) -> list[Callable[[], list[str]]]:
+def _scope_tiers(corpus: Corpus, note: str, words: list[str], kind: str) -> list[Callable[[], list[str]]]:
     """The notes searched after the question's own, nearest first, never outside the quiz's scope (as calls: the
-    full-text searches run only when the nearer notes did not give enough)."""
+    full-text searches run only when the nearer notes did not give enough).
+
+    A plain term (a lower-case noun phrase) is offered terms of its own note only, or of the tag the quiz was asked
+    for: a term from another book or episode ("kind environments" for "human species") does not fit the sentence
+    and gives the key away. Names, commands, formulas and numbers are offered their like from notes sharing a tag,
+    then from the note's folder; never from the rest of the knowledge base."""
     scope = getattr(corpus, "scope", None)
     if scope is not None and scope.note:
         return []
-    if scope is not None and (scope.tag or scope.type):
-        tags = (scope.tag,) if scope.tag else None
-        return [lambda: corpus.similar_notes(note, words, tags=tags, note_type=scope.type)]
+    if scope is not None and scope.tag:
+        return [lambda: corpus.similar_notes(note, words, tags=(scope.tag,), note_type=scope.type)]
+    if kind in (TERM, PHRASE):
+        return []
+    if scope is not None and scope.type:
+        return [lambda: corpus.similar_notes(note, words, tags=None, note_type=scope.type)]
+    folder = note.rpartition("/")[0]
     return [
         lambda: corpus.similar_notes(note, words, tags=corpus.tags(note)),
-        lambda: corpus.similar_notes(note, words, tags=None),
+        lambda: [n for n in corpus.similar_notes(note, words, tags=None) if n.rpartition("/")[0] == folder],
     ]
 
 
-class _DistractorSearch:
+class DistractorSearch:
     """One question's search: what it asks, what it is about, and the wrong answers chosen so far."""
 
     def __init__(self, card: CardRow, *, answer: str, question: str, term: bool, want: int):
@@ -202,6 +216,14 @@ class _DistractorSearch:
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
         # "September _____": only a day of a month fits the blank.
         self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
+        # "Harari calls the _____ ...": a capitalised key inside a sentence is a name; a term capitalised only to
+        # look like it ("Social proof" beside "Agricultural Revolution") gives the key away.
+        self.capital_slot = (
+            term
+            and answer[:1].isupper()
+            and bool(before.strip())
+            and not _SENTENCE_END_BEFORE_RE.search(before)
+        )
 
     @property
     def wanting(self) -> bool:
@@ -243,6 +265,12 @@ class _DistractorSearch:
             return False
         if not same_form(answer, text) or (self.day_of_month and not is_day_of_month(text)):
             return False
+        if "," in text and "," not in answer:
+            return False  # "Click, whirr": two things where the blank holds one
+        if self.capital_slot and not text[:1].isupper():
+            return False
+        if self.kind == NAME and (len(answer.split()) > 1) != (len(text.split()) > 1):
+            return False  # "Agricultural Revolution" is offered names of two words or more, not "English"
         words = normalise(text).split()
         before, after = self.neighbours
         return not (words and (fold_plural(words[-1]) == after or fold_plural(words[0]) == before))
@@ -327,6 +355,8 @@ def same_form(answer: str, candidate: str) -> bool:
     kind = answer_kind(answer)
     if kind == NUMBER:
         return number_shape(answer) == number_shape(candidate)
+    if kind == DATE:  # a year for a year, a day of a month for a day of a month ("December 31" is not "2024")
+        return _month_named(answer) == _month_named(candidate) and _years_close(answer, candidate)
     if kind == NAME and _acronym(answer) != _acronym(candidate):
         return False  # "Sam" is offered names, not "IMVU" nor "IQ"
     if kind == COMMAND:
@@ -336,6 +366,20 @@ def same_form(answer: str, candidate: str) -> bool:
             return False  # "changing" beside "tree": a verb form is not offered for a thing, nor the reverse
         return noun_phrase_like(candidate) or not noun_phrase_like(answer)
     return True
+
+
+# Two years further apart than this are not both plausible for one event ("Vaswani et al., 2048" beside 2017: 2048
+# is a model's width that looks like a year).
+_YEARS_APART = 60
+
+
+def _years_close(a: str, b: str) -> bool:
+    ya, yb = re.findall(r"\d{4}", a), re.findall(r"\d{4}", b)
+    return not (ya and yb) or abs(int(ya[0]) - int(yb[0])) <= _YEARS_APART
+
+
+def _month_named(text: str) -> bool:
+    return any(w.strip(".,").lower() in _MONTH_NAMES for w in text.split())
 
 
 def _acronym(text: str) -> bool:

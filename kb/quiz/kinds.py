@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, answer_kind
+from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import pick_distractors
+from kb.quiz.falsehood import false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import AskableCard, BlankedSentence
-from kb.quiz.words import is_termlike, normalise, unescape
+from kb.quiz.words import STOP_WORDS, is_termlike, normalise, repeats_question, unescape
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
 _LEADING_BLANK_RE = re.compile(r"^" + re.escape(BLANK))
@@ -38,6 +39,9 @@ _AUXILIARIES = frozenset(
 )
 _NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\d])")
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_VERB_SLOT_RE = re.compile(
+    r"\b(?:should|must|shall|can|could|will|would|might|may|to|you|we|they|I)\s*$", re.I
+)
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 
 
@@ -98,9 +102,33 @@ def trivial_blank(corpus: Corpus, askable: AskableCard) -> bool:
 
 
 def askable_blank(askable: AskableCard) -> BlankedSentence | None:
-    """The card's blank, unless the rest of its sentence gives the hidden number away."""
+    """The card's blank, unless the rest of its sentence gives the hidden number away or the blank has no one
+    answer (:func:`open_blank`)."""
     blank = askable.blank
-    return None if blank is None or computable(blank.prompt, blank.answer) else blank
+    if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
+        return None
+    return blank
+
+
+def open_blank(prompt: str, answer: str) -> bool:
+    """Whether a blank has no one answer a learner could find: a possessive label ("Levitt's conclusion: ...",
+    "Tesla's data engine"), a heading-like sentence hidden whole ("_____ From 1980 to 2014, ..."), or a verb's
+    place ("Naval suggests that you should _____")."""
+    if re.search(r"\w['’]s\b", answer):
+        return True
+    before, _, after = prompt.partition(BLANK)
+    if not before.strip() and re.match(r"\s+[A-Z]", after) and len(answer.split()) > 1:
+        return True
+    return bool(_VERB_SLOT_RE.search(before))
+
+
+def modifier_slot(prompt: str, answer: str) -> bool:
+    """Whether the blank holds a single lower-case word that qualifies the word after it ("the _____ version",
+    "a(n) _____ one"): other terms of the note, nouns, would not fit there, and only the key would read."""
+    if " " in answer or not answer.islower() or answer_kind(answer) != TERM:
+        return False
+    m = re.match(r"\s+([a-z][\w-]*)", prompt.partition(BLANK)[2])
+    return bool(m) and m.group(1) not in STOP_WORDS
 
 
 def computable(prompt: str, answer: str) -> bool:
@@ -161,10 +189,10 @@ class _ChoiceAttempt(NamedTuple):
 
 def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     """The card's question with its answer, then its sentence with a blank: the first that finds options wins."""
-    if _has_short_answer(askable):
+    if _has_short_answer(askable) and not repeats_question(askable.question, askable.answer):
         yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
     blank = askable_blank(askable)
-    if blank is not None:
+    if blank is not None and not modifier_slot(blank.prompt, blank.answer):
         yield _ChoiceAttempt(_blank_prompt(blank), blank.answer, True, blank.sentence)
 
 
@@ -278,31 +306,29 @@ def starts_with_vowel_sound(word: str) -> bool:
 
 
 def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Question | None:
+    """The card's statement with its own answer (true) or with a wrong one the note puts in its place (false).
+
+    Only a card that can be made false is asked (:mod:`kb.quiz.falsehood`), true or false by the draw: true and
+    false statements come from the same cards, cut the same way, so their style tells nothing."""
     # Drawn before knowing whether the card makes a question: drawing it later would change every seed's quiz.
     truth = rng.random() < 0.5
     blank = askable_blank(askable)
     if blank is not None:
-        answer, term, question, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
+        answer, term, statement, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
     elif _has_short_answer(askable):
-        answer, term, question = askable.answer, is_termlike(askable.answer), askable.question
-        explanation = f"{question} {answer}"
+        answer, term, statement = askable.answer, True, askable.question
+        explanation = f"{statement} {answer}"
     else:
         return None
-    notices = []
-    shown = answer
-    if not truth:
-        wrong = pick_distractors(corpus, askable, answer=answer, question=question, term=term, want=1)
-        if wrong:
-            shown = wrong[0]
-        else:
-            truth = True
-            notices.append("shown with its own answer: no plausible wrong answer was found to make it false")
+    wrong = false_filler(corpus, askable, answer=answer, statement=statement, term=term)
+    if wrong is None:
+        return None
+    shown = answer if truth else wrong
     return _question(
         QuestionKind.TF,
         askable,
-        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{question}\n→ {shown}",
+        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement}\n→ {shown}",
         answer=truth,
         answer_text=answer,
         explanation=explanation,
-        notices=tuple(notices),
     )

@@ -111,3 +111,17 @@ def _has_math(text: str) -> bool:
 def is_termlike(text: str) -> bool:
     """A short phrase rather than a sentence: it takes other terms as distractors, not other sentences."""
     return len(text.split()) <= 6 and not _SENTENCE_END_RE.search(text.strip())
+
+
+def repeats_question(question: str, answer: str) -> bool:
+    """Whether a sentence answer names everything its question asks about ("Tokenization: what does byte pair
+    encoding do?" - "Byte pair encoding starts from..."): beside other sentences that do not, it is the key
+    whatever the learner knows. A term answering a question about a kind of thing ("Which gate ...?" - "forget
+    gate") is not a giveaway."""
+    if is_termlike(answer):
+        return False
+    asked = content_words(question.rsplit(":", 1)[-1]) - _QUESTION_WORDS
+    return bool(asked) and asked <= content_words(answer)
+
+
+_QUESTION_WORDS = frozenset("what which term does mean means stand stands".split())
