@@ -28,7 +28,7 @@ The proxies (a lower share is better unless the row says otherwise):
 - **false statement ungrammatical**: a word repeated with its plural ("traditional IRA IRAs"), or "a" before a vowel /
   "an" before a consonant sound.
 - **false statement arguably true**: the wrong filler also sits in another bullet of the same note that shares half
-  of the statement's content words (two cards stating the same fact).
+  of the statement's other content words (two cards stating the same fact).
 - **fill-in answer longer than 3 words**, and **fill-in answer with a stop word at an edge** ("default strategy
   since", "bad"): too long to type or a broken span.
 - **question asking an accepted span**: the hidden answer is one of ``answers.json``'s accepted spans for its bullet
@@ -268,19 +268,21 @@ def _whole_sentence(statement: str, explanation: str) -> bool:
 
 
 def _arguable(ev: EvalSet, q: dict, statement: str) -> bool:
-    """The false statement's filler stands in another bullet of the note that states much the same thing."""
+    """The false statement's filler stands in another bullet of the note that states much the same thing: the
+    bullet holds the filler and half of the statement's other words (the filler's own words are not counted, or
+    "git bisect start" would make every bullet naming a git bisect command "the same fact")."""
     from kb.quiz.words import content_words
 
-    sw = content_words(statement)
     true_sentence = f" {norm(q['explanation'])} "
     shown = [w for w in content_words(statement) - content_words(q["explanation"])]
     if not shown:
         return False
+    sw = content_words(statement) - set(shown)
     for bullet in ev.bullets.get(q["note"], []):
         if bullet == true_sentence:
             continue
         bw = content_words(bullet)
-        if all(w in bw for w in shown) and len(sw & bw) * 2 >= len(sw):
+        if all(w in bw for w in shown) and len(sw & (bw - set(shown))) * 2 >= len(sw):
             return True
     return False
 

@@ -354,7 +354,7 @@ def same_form(answer: str, candidate: str) -> bool:
         return False
     kind = answer_kind(answer)
     if kind == NUMBER:
-        return number_shape(answer) == number_shape(candidate)
+        return number_shape(answer) == number_shape(candidate) and _same_magnitude(answer, candidate)
     if kind == DATE:  # a year for a year, a day of a month for a day of a month ("December 31" is not "2024")
         return _month_named(answer) == _month_named(candidate) and _years_close(answer, candidate)
     if kind == NAME and _acronym(answer) != _acronym(candidate):
@@ -376,6 +376,20 @@ _YEARS_APART = 60
 def _years_close(a: str, b: str) -> bool:
     ya, yb = re.findall(r"\d{4}", a), re.findall(r"\d{4}", b)
     return not (ya and yb) or abs(int(ya[0]) - int(yb[0])) <= _YEARS_APART
+
+
+# A bare number is offered numbers within this factor of it: "90" is no plausible hour beside "4 am".
+_MAGNITUDE = 10
+
+
+def _same_magnitude(a: str, b: str) -> bool:
+    na, nb = _NUMBER_IN_TEXT_RE.search(a), _NUMBER_IN_TEXT_RE.search(b)
+    if not na or not nb:
+        return True
+    va, vb = float(na.group(0).replace(",", "")), float(nb.group(0).replace(",", ""))
+    if min(va, vb) <= 0:
+        return max(va, vb) <= _MAGNITUDE
+    return max(va, vb) / min(va, vb) <= _MAGNITUDE
 
 
 def _month_named(text: str) -> bool:

@@ -26,11 +26,14 @@ from collections.abc import Iterable
 
 from kb.quiz.answerkind import COMMAND, NUMERIC_KINDS, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import DistractorSearch, same_thing
+from kb.quiz.distractors import DistractorSearch, same_thing, word_overlap
 from kb.quiz.model import BLANK
 from kb.quiz.terms import AskableCard
-from kb.quiz.words import content_words, fold, fold_plural, normalise, repeats_question
+from kb.quiz.words import content_words, fold, fold_plural, is_termlike, normalise, repeats_question
 
+# Two questions sharing this share of their words ask like things ("What is the capital of France?" and "... of
+# Italy?"): the answer of one is a plausible wrong answer to the other.
+_LIKE_QUESTIONS = 0.3
 # Candidates of the note looked at for one statement.
 _CANDIDATES = 16
 # Another card stating a wrong answer in a sentence sharing this share of the statement's words states the same fact.
@@ -105,6 +108,8 @@ def _other_answer(answer: str, question: str, others: list[AskableCard]) -> str 
             continue
         if same_thing(answer, text, term=True) or normalise(text) in normalise(question):
             continue
+        if not is_termlike(answer) and word_overlap(question, other.question) < _LIKE_QUESTIONS:
+            continue  # a sentence answering another kind of question is plainly not this one's answer
         if not _stated_elsewhere(text, f"{question} {text}", [o for o in others if o is not other]):
             return text
     return None

@@ -28,8 +28,9 @@ _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
 _LEADING_BLANK_RE = re.compile(r"^" + re.escape(BLANK))
 # A multiple-choice question needs at least this many wrong options; with fewer it is not asked.
 MIN_DISTRACTORS = 2
-# A single word in this many of a note's cards is the note's everyday vocabulary, not a fact to recall.
-_COMMON_IN_NOTE = 3
+# A single lower-case word in this many of a note's cards (its own and another) is the note's everyday vocabulary,
+# not a fact to recall ("workday", "money").
+_COMMON_IN_NOTE = 2
 # A fill-in answer longer than this is not typeable: the card is asked another way.
 MAX_TYPED_WORDS = 3
 # A statement cut from a longer text has at least this many words, or it leans on the text before it.
@@ -38,9 +39,16 @@ _AUXILIARIES = frozenset(
     "is are was were am be been do does did has have had can could will would shall should may might must".split()
 )
 _NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\d])")
+_CONVERTED_RE = re.compile(
+    r"\d[^\s(]*\s*\(\s*"
+    + re.escape(BLANK)
+    + r"\s*\)|"
+    + re.escape(BLANK)
+    + r"\s*\(\s*(?:about\s+|~)?[$€£¥]?\d"
+)
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _VERB_SLOT_RE = re.compile(
-    r"\b(?:should|must|shall|can|could|will|would|might|may|to|you|we|they|I)\s*$", re.I
+    r"\b(?:should|must|shall|can|could|will|would|might|you|we|they|he|she|I)\s*$", re.I
 )
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 
@@ -119,6 +127,11 @@ def open_blank(prompt: str, answer: str) -> bool:
     before, _, after = prompt.partition(BLANK)
     if not before.strip() and re.match(r"\s+[A-Z]", after) and len(answer.split()) > 1:
         return True
+    if len(answer.split()) > 1 and re.match(r"\s+(?:the|a|an|its|their|his|her|our|your)\s", after):
+        return True  # "Cosine _____ the learning rate": the hidden words end on a verb ("decay lowers")
+    words = answer.split()
+    if len(words) > 1 and (words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS):
+        return True  # "second clone because": not a whole noun phrase
     return bool(_VERB_SLOT_RE.search(before))
 
 
@@ -132,13 +145,18 @@ def modifier_slot(prompt: str, answer: str) -> bool:
 
 
 def computable(prompt: str, answer: str) -> bool:
-    """Whether a hidden number follows from the numbers its prompt shows: the missing step of a numbered run
+    """Whether a hidden number follows from the numbers its prompt shows: the same quantity in other units beside
+    it ("sitting in _____ (57°F) water"), the missing step of a numbered run
     ("stage 1 ..., stage _____ ..., stage 3"), or the sum or difference of two of them ("took _____; relaxed took
     45, the strain bought two minutes"). Such a blank is answered by arithmetic, and a false statement made from it
     contradicts itself."""
     hidden = _NUMBER_RE.findall(answer)
     if len(hidden) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
         return False
+    if _CONVERTED_RE.search(prompt):
+        return (
+            True  # "18°C (_____)", "_____ (57°F)": the same quantity in other units stands beside the blank
+        )
     value = _number(hidden[0])
     shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]
     shown += [

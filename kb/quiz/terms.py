@@ -204,7 +204,8 @@ def _cloze_blank_and_terms(card: CardRow, back_plain: str, terms: list[str]) -> 
     return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
 
 
-_NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|¾)?(?![\w.]\w)")
+# A number standing alone: not the "401" of "401(k)" nor of "401k", which name a plan.
+_NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|¾)?(?![\w.]\w|\(\w\))")
 _NAME_SPAN_RE = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|and|the|for|de|van|von)[ \t]+)?[A-Z][\w'’-]*)*"
 )
