@@ -47,6 +47,10 @@ _CONVERTED_RE = re.compile(
     + r"\s*\(\s*(?:about\s+|~)?[$€£¥]?\d"
 )
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_NAMED_AGAIN_RE = re.compile(
+    r"(?:\baka|\ba\.k\.a\.?|\balso called|\balso known as|\bknown as|\bi\.e\.?|\bnamely)[\s,:]*(?:the\s+)?$",
+    re.I,
+)
 _VERB_SLOT_RE = re.compile(
     r"\b(?:should|must|shall|can|could|will|would|might|you|we|they|he|she|I)\s*$", re.I
 )
@@ -119,19 +123,23 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
 
 
 def open_blank(prompt: str, answer: str) -> bool:
-    """Whether a blank has no one answer a learner could find: a possessive label ("Levitt's conclusion: ...",
+    """Whether a blank has no one answer a learner could find: another name for something the sentence already
+    names ("The index, aka the _____"), a possessive label ("Levitt's conclusion: ...",
     "Tesla's data engine"), a heading-like sentence hidden whole ("_____ From 1980 to 2014, ..."), or a verb's
     place ("Naval suggests that you should _____")."""
     if re.search(r"\w['’]s\b", answer):
         return True
     before, _, after = prompt.partition(BLANK)
+    if _NAMED_AGAIN_RE.search(before):
+        return True  # "The index, aka the _____": the note names the thing twice; either name would be right
     if not before.strip() and re.match(r"\s+[A-Z]", after) and len(answer.split()) > 1:
         return True
-    if len(answer.split()) > 1 and re.match(r"\s+(?:the|a|an|its|their|his|her|our|your)\s", after):
-        return True  # "Cosine _____ the learning rate": the hidden words end on a verb ("decay lowers")
     words = answer.split()
-    if len(words) > 1 and (words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS):
-        return True  # "second clone because": not a whole noun phrase
+    if len(words) > 1 and answer_kind(answer) in (TERM, NAME, PHRASE):
+        if re.match(r"\s+(?:the|a|an|its|their|his|her|our|your)\s", after):
+            return True  # "Cosine _____ the learning rate": the hidden words end on a verb ("decay lowers")
+        if words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS:
+            return True  # "second clone because": not a whole noun phrase
     return bool(_VERB_SLOT_RE.search(before))
 
 
