@@ -23,6 +23,26 @@ _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
 _SENTENCE_END_RE = re.compile(r"[.;!?]\s|[.;!?]$")
 
 
+_CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
+_KEPT_RE = re.compile("\x01(\\d+)\x01")
+
+
+def shown_text(markdown: str) -> str:
+    """The text a question shows: :func:`kb.markdown.plain_text`, but code spans keep their backticks, so the
+    site's quiz pages show them as code as the note page does, and the terminal styles them. Answers, options and
+    comparisons stay plain text."""
+    if "`" not in markdown:
+        return plain_text(markdown)
+    kept: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        kept.append(m.group(0))
+        return f"\x01{len(kept) - 1}\x01"
+
+    text = plain_text(_CODE_SPAN_RE.sub(keep, markdown))
+    return _KEPT_RE.sub(lambda m: kept[int(m.group(1))], text)
+
+
 def fold(text: str) -> str:
     """Case and accents folded: ``Éclair`` -> ``eclair``."""
     if text.isascii():
