@@ -28,6 +28,7 @@ last word is an English plural, ``other`` for the rest; a singular key is never 
 
 from __future__ import annotations
 
+import functools
 import re
 
 AMOUNT, PERCENT, DATE, NUMBER, FORMULA, COMMAND, NAME, TERM, PHRASE = (
@@ -91,6 +92,7 @@ _NUMBER_WORDS = frozenset(
 _SINGULAR_S = ("ss", "us", "is", "ics", "sis", "ous", "'s", "’s")
 
 
+@functools.lru_cache(maxsize=8192)
 def answer_kind(text: str) -> str:
     """The kind of a short plain-text answer (see the module's docstring for the kinds and their rules)."""
     text = _trim(text)
@@ -140,6 +142,7 @@ def _trim(text: str) -> str:
     return text.strip(".,;:!?\"'").strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def answer_form(text: str) -> str:
     """``plural``, ``singular`` or ``other``: the grammatical number of a term's or name's last word."""
     words = text.strip().split()

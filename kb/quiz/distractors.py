@@ -56,6 +56,7 @@ _MONTH_NAMES = frozenset(
 )
 _DIGITS_RE = re.compile(r"\d[\d,]*(?:\.\d+)?[½¼¾⅓⅔]?")
 _COMMAND_LINE_RE = re.compile(r"^[a-z][\w-]*\s")
+_INNER_CAPITAL_RE = re.compile(r"^\w+?[a-z][A-Z0-9]")
 _SENTENCE_END_BEFORE_RE = re.compile(r"(?:^|[.!?:;\n])[\s\"“'‘(]*$")
 
 
@@ -269,8 +270,14 @@ class DistractorSearch:
             return False  # "Click, whirr": two things where the blank holds one
         if self.capital_slot and not text[:1].isupper():
             return False
-        if self.kind == NAME and (len(answer.split()) > 1) != (len(text.split()) > 1):
+        if self.kind in (NAME, TERM) and len(answer.split()) > 1 and len(text.split()) == 1:
             return False  # "Agricultural Revolution" is offered names of two words or more, not "English"
+        if self.kind == NAME and len(answer.split()) == 1 < len(text.split()):
+            return False
+        if self.kind == NAME and bool(_INNER_CAPITAL_RE.search(answer)) != bool(
+            _INNER_CAPITAL_RE.search(text)
+        ):
+            return False  # "WordPiece" beside "SentencePiece", not "English"
         words = normalise(text).split()
         before, after = self.neighbours
         return not (words and (fold_plural(words[-1]) == after or fold_plural(words[0]) == before))

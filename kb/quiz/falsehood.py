@@ -21,6 +21,7 @@ question: asking only the cards that can be false, true ones are drawn from the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -161,8 +162,15 @@ def co_listed(a: str, b: str, texts: Iterable[str]) -> bool:
 
 def _word_at(text: str, word: str, start: int = 0) -> int:
     """Where ``word`` stands as a whole word in ``text`` from ``start``, or -1."""
-    m = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?:e?s)?(?![\w-])").search(text, start)
+    if word not in text:
+        return -1
+    m = _whole_word(word).search(text, start)
     return m.start() if m else -1
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_word(word: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])" + re.escape(word) + r"(?:e?s)?(?![\w-])")
 
 
 def _stated_elsewhere(candidate: str, false_statement: str, others: Iterable[AskableCard]) -> bool:

@@ -136,8 +136,8 @@ def open_blank(prompt: str, answer: str) -> bool:
         return True
     words = answer.split()
     if len(words) > 1 and answer_kind(answer) in (TERM, NAME, PHRASE):
-        if re.match(r"\s+(?:the|a|an|its|their|his|her|our|your)\s", after):
-            return True  # "Cosine _____ the learning rate": the hidden words end on a verb ("decay lowers")
+        if re.match(r"\s+(?:the|a|an|its|their|his|her|our|your|you|me|him|them|us)\b", after):
+            return True  # "Cosine _____ the learning rate", "what a(n) _____ you": the hidden words end on a verb
         if words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS:
             return True  # "second clone because": not a whole noun phrase
     return bool(_VERB_SLOT_RE.search(before))
@@ -185,6 +185,8 @@ def fit_case(answer: str, other: str) -> str:
     name's or an acronym's case is its own ("Costco", "HSA") and is kept."""
     if not other[1:2].islower() or answer_kind(other) == NAME or answer_kind(answer) == NAME:
         return other
+    if not answer[:1].isalpha() or not other[:1].isalpha():
+        return other  # "+refs/heads/..." has no case to give: "refs/tags/" stays as written
     fix = str.lower if answer[:1].islower() else str.upper
     return fix(other[:1]) + other[1:]
 

@@ -208,6 +208,7 @@ _NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|�
 _NAME_SPAN_RE = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|and|the|for|de|van|von)[ \t]+)?[A-Z][\w'’-]*)*"
 )
+_INNER_CAPITAL_RE = re.compile(r"^\w+?[a-z][A-Z0-9]")
 _SENTENCE_START_RE = re.compile(r"(?:(?:^|[.!?:;][\"”’)]?\s+|\(\s*)[\"“'‘]?|[\"“])$")
 
 
@@ -226,7 +227,9 @@ def typed_spans(card: CardRow) -> tuple[str, ...]:
     text = plain_text(raw)
     spans += [m.group(0).rstrip(",.") for m in _NUMBER_SPAN_RE.finditer(text)]
     for m in _NAME_SPAN_RE.finditer(text):
-        if not _SENTENCE_START_RE.search(text[: m.start()]) and re.search(r"[^\W\d_]{2}", m.group(0)):
+        # A sentence's first word is a name only when its inner capitals or digits say so ("SentencePiece").
+        first = not _SENTENCE_START_RE.search(text[: m.start()]) or _INNER_CAPITAL_RE.search(m.group(0))
+        if first and re.search(r"[^\W\d_]{2}", m.group(0)):
             spans.append(
                 m.group(0)
             )  # not a sentence's first word, nor a letter standing for something ("A B")
@@ -301,7 +304,10 @@ def blank_sentence(raw: str, lead: str = "") -> BlankedSentence | None:
     term = clean_term(raw[span[0] : span[1]])
     if not valid_term(term) or cuts_a_token(raw, span[0], span[1]):
         return None
-    prompt = shown_text(raw[: span[0]] + _MARK + raw[span[1] :])
+    # A code span hidden whole stays a code span around the blank, so a filled-in statement keeps its style.
+    code = raw[span[0] : span[0] + 1] == "`" and raw[span[1] - 1 : span[1]] == "`" and span[1] - span[0] > 2
+    mark = f"`{_MARK}`" if code else _MARK
+    prompt = shown_text(raw[: span[0]] + mark + raw[span[1] :])
     prompt = blank_occurrences(prompt, term).replace(_MARK, BLANK)
     if normalise(term) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
         return None

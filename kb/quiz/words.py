@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -43,6 +44,7 @@ def shown_text(markdown: str) -> str:
     return _KEPT_RE.sub(lambda m: kept[int(m.group(1))], text)
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case and accents folded: ``Éclair`` -> ``eclair``."""
     if text.isascii():
@@ -61,6 +63,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """The comparison form of an answer: markup, case, accents, punctuation and spacing removed."""
     return " ".join(tokens(plain_text(text)))
@@ -78,9 +81,11 @@ def fold_plural(word: str) -> str:
     return word
 
 
-def content_words(text: str) -> set[str]:
-    """The words that say what a text is about: no stop words, no numbers, nothing under three letters."""
-    return {t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
+@functools.lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    """The words that say what a text is about: no stop words, no numbers, nothing under three letters. Cached: a
+    quiz compares each card's text with many questions."""
+    return frozenset(t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit())
 
 
 _DOLLAR_AMOUNT_RE = re.compile(r"\$(?=\d)")
