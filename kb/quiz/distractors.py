@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from kb.quiz.answerkind import (
+    AMOUNT,
     COMMAND,
     DATE,
     NAME,
@@ -158,7 +159,10 @@ def pick_distractors(
     # about something else, and its topic gives it away. Questions a user wrote draw on the scope's like questions.
     far = term or not askable.card.generated
     tiers = _scope_tiers(corpus, note, search.search_words, search.kind if term else NAME) if far else []
-    for strict in (True, False) if not term else (True,):
+    # A generated card's sentence is offered other answers only, never other bullets' statements: a statement
+    # beside definitions ("Typical embeddings have 300 dimensions." for "what is the famous analogy?") is no answer.
+    loose = not term and not askable.card.generated
+    for strict in (True, False) if loose else (True,):
         search.take(corpus, [note], strict=strict)
         if search.numeric:
             search.add_number_variants()
@@ -215,6 +219,7 @@ class DistractorSearch:
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
+        self.bounds = _range_bounds(before, after) if self.numeric else (None, None)
         # "September _____": only a day of a month fits the blank.
         self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
         # "Harari calls the _____ ...": a capitalised key inside a sentence is a name; a term capitalised only to
@@ -235,9 +240,23 @@ class DistractorSearch:
             key = normalise(variant)
             if self.day_of_month and not is_day_of_month(variant):
                 continue
+            if f" {key} " in self.asked or not self.in_range(variant):
+                continue  # "about _____ to 6 hours": 6 is shown, and only a number under 6 reads
             if self.wanting and key not in self.seen:
                 self.seen.add(key)
                 self.chosen.append(variant)
+
+    def in_range(self, text: str) -> bool:
+        """Whether a number fits the range its blank opens or closes: under 6 in "_____ to 6", over 5 in "5 to
+        _____" (and with a dash: "_____-6")."""
+        low, high = self.bounds
+        if low is None and high is None:
+            return True
+        m = _NUMBER_IN_TEXT_RE.search(text)
+        if not m:
+            return True
+        value = float(m.group(0).replace(",", ""))
+        return (low is None or value > low) and (high is None or value < high)
 
     def stock(self, other: AskableCard, strict: bool) -> list[str]:
         """What another card offers as wrong answers to this question."""
@@ -265,6 +284,8 @@ class DistractorSearch:
         if not same_kind(answer, text) or not shape_ok(answer, text, term=True):
             return False
         if not same_form(answer, text) or (self.day_of_month and not is_day_of_month(text)):
+            return False
+        if self.numeric and not self.in_range(text):
             return False
         if "," in text and "," not in answer:
             return False  # "Click, whirr": two things where the blank holds one
@@ -317,6 +338,20 @@ class DistractorSearch:
             self.chosen.append(text)
 
 
+_RANGE_AFTER_RE = re.compile(r"^\s*(?:to|-|–)\s*[$€£]?(\d[\d,]*(?:\.\d+)?)")
+_RANGE_BEFORE_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:%|[a-z]+)?\s*(?:to|-|–)\s*[$€£]?$")
+
+
+def _range_bounds(before: str, after: str) -> tuple[float | None, float | None]:
+    """The bounds a numeric blank inside a range sets: "_____ to 6" is under 6, "5 to _____" over 5."""
+    high = _RANGE_AFTER_RE.match(after)
+    low = _RANGE_BEFORE_RE.search(before)
+    return (
+        float(low.group(1).replace(",", "")) if low else None,
+        float(high.group(1).replace(",", "")) if high else None,
+    )
+
+
 def _edge_word(text: str, *, last: bool) -> str:
     words = normalise(text).split()
     if not words:
@@ -362,6 +397,8 @@ def same_form(answer: str, candidate: str) -> bool:
     kind = answer_kind(answer)
     if kind == NUMBER:
         return number_shape(answer) == number_shape(candidate) and _same_magnitude(answer, candidate)
+    if kind in (AMOUNT, PERCENT):
+        return _same_magnitude(answer, candidate)  # "$200,000" is no refundable part of a "$1,700" credit
     if kind == DATE:  # a year for a year, a day of a month for a day of a month ("December 31" is not "2024")
         return _month_named(answer) == _month_named(candidate) and _years_close(answer, candidate)
     if kind == NAME and _acronym(answer) != _acronym(candidate):
