@@ -128,11 +128,14 @@ def number_variants(answer: str) -> list[str]:
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw.replace(",", ""))
     grouped = "," in raw
+    day = answer_kind(answer) == DATE and any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
     out: list[str] = []
     for factor, offset in changes:
         other = value * factor + offset
         if other <= 0 or other == value or (percent and value <= 100 < other):
             continue  # nor a share above 100% where the key is a share
+        if day and not 1 <= other <= 31:
+            continue  # "December 32" is no day
         if decimals == 0 and other != int(other):
             continue
         text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"

@@ -154,10 +154,10 @@ def modifier_slot(prompt: str, answer: str) -> bool:
 
 def computable(prompt: str, answer: str) -> bool:
     """Whether a hidden number follows from the numbers its prompt shows: the same quantity in other units beside
-    it ("sitting in _____ (57°F) water"), the missing step of a numbered run
-    ("stage 1 ..., stage _____ ..., stage 3"), or the sum or difference of two of them ("took _____; relaxed took
-    45, the strain bought two minutes"). Such a blank is answered by arithmetic, and a false statement made from it
-    contradicts itself."""
+    it ("sitting in _____ (57°F) water"), the missing step of a numbered run ("stage 1 ..., stage _____ ...,
+    stage 3"), or the sum, difference, product or quotient of two of them ("took _____; relaxed took 45, the strain
+    bought two minutes", "_____ dimensions ($512 / 8$)"). Such a blank is answered by arithmetic, and a false
+    statement made from it contradicts itself."""
     hidden = _NUMBER_RE.findall(answer)
     if len(hidden) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
         return False
@@ -173,7 +173,9 @@ def computable(prompt: str, answer: str) -> bool:
     values = set(shown)
     if {value - 1, value + 1} <= values:
         return True
-    return any(a != b and value in (a + b, a - b) for a in shown for b in shown)
+    return any(
+        a != b and (value in (a + b, a - b, a * b) or (b and value == a / b)) for a in shown for b in shown
+    )
 
 
 def _number(text: str) -> float:
