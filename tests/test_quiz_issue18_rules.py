@@ -401,3 +401,15 @@ def test_an_escaped_dollar_reads_as_a_dollar_in_every_question(make_kb):
                 assert "\\$" not in text, text
                 seen += "$7,000" in text or "$1,000" in text
     assert seen
+
+
+def test_a_lone_qualifier_is_not_asked_but_a_subject_is():
+    worktree = "notes/git/git-worktree.md"
+    cards = _cards(
+        worktree,
+        ("The extra worktrees keep their metadata under .git/worktrees/.", "extra"),
+        ("prune cleans up stale entries after a manual delete.", "prune"),
+    )
+    corpus = FakeCorpus({worktree: cards})
+    assert fill_in_the_blank(cards[0]) is None and multiple_choice(corpus, cards[0], random.Random(1)) is None
+    assert fill_in_the_blank(cards[1]) is not None

@@ -51,6 +51,7 @@ _NAMED_AGAIN_RE = re.compile(
     r"(?:\baka|\ba\.k\.a\.?|\balso called|\balso known as|\bknown as|\bi\.e\.?|\bnamely)[\s,:]*(?:the\s+)?$",
     re.I,
 )
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|a\(n\)|its|their|your|his|her|our|this|that)\s*$", re.I)
 _VERB_SLOT_RE = re.compile(
     r"\b(?:should|must|shall|can|could|will|would|might|you|we|they|he|she|I)\s*$", re.I
 )
@@ -119,6 +120,8 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
     blank = askable.blank
     if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
         return None
+    if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
+        return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
     return blank
 
 
@@ -148,7 +151,10 @@ def modifier_slot(prompt: str, answer: str) -> bool:
     "a(n) _____ one"): other terms of the note, nouns, would not fit there, and only the key would read."""
     if " " in answer or not answer.islower() or answer_kind(answer) != TERM:
         return False
-    m = re.match(r"\s+([a-z][\w-]*)", prompt.partition(BLANK)[2])
+    before, _, after = prompt.partition(BLANK)
+    if not _DETERMINER_BEFORE_RE.search(before):
+        return False  # "squash keeps both messages": a subject before its verb, not a qualifier
+    m = re.match(r"\s+([a-z][\w-]*)", after)
     return bool(m) and m.group(1) not in STOP_WORDS
 
 
@@ -222,7 +228,7 @@ def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     if _has_short_answer(askable) and not repeats_question(askable.question, askable.answer):
         yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
     blank = askable_blank(askable)
-    if blank is not None and not modifier_slot(blank.prompt, blank.answer):
+    if blank is not None:
         yield _ChoiceAttempt(_blank_prompt(blank), blank.answer, True, blank.sentence)
 
 
