@@ -12,7 +12,7 @@ from kb.config import KnowledgeBase
 from kb.index.indexer import index
 from kb.quiz.answerkind import answer_form, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import number_variants
+from kb.quiz.distractors import number_variants, pick_distractors
 from kb.quiz.generate import generate_quiz
 from kb.quiz.kinds import computable, fill_in_the_blank, multiple_choice, open_blank, true_or_false
 from kb.quiz.model import BLANK, QuestionKind
@@ -413,3 +413,20 @@ def test_a_lone_qualifier_is_not_asked_but_a_subject_is():
     corpus = FakeCorpus({worktree: cards})
     assert fill_in_the_blank(cards[0]) is None and multiple_choice(corpus, cards[0], random.Random(1)) is None
     assert fill_in_the_blank(cards[1]) is not None
+
+
+def test_another_name_the_note_gives_the_key_is_never_an_option():
+    """ "staging area" beside "index", when the note says "the index, aka the staging area": two right options."""
+    cards = _cards(
+        GIT,
+        ("The index, aka the staging area, is a single binary file.", "staging area"),
+        ("git add copies a file from the working tree into the index.", "index"),
+        ("Every commit points to a tree object.", "tree object"),
+        ("Loose objects are packed into a packfile.", "packfile"),
+        ("git stash saves the working tree.", "working tree"),
+    )
+    asked = cards[1]
+    wrong = pick_distractors(
+        FakeCorpus({GIT: cards}), asked, answer="index", question=asked.blank.prompt, term=True, want=3
+    )
+    assert wrong and "staging area" not in wrong

@@ -29,7 +29,7 @@ from kb.quiz.answerkind import (
 from kb.quiz.corpus import Corpus
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, CardRow
 from kb.quiz.terms import AskableCard
-from kb.quiz.words import ARTICLES, STOP_WORDS, content_words, fold_plural, is_termlike, normalise
+from kb.quiz.words import ARTICLES, STOP_WORDS, content_words, fold, fold_plural, is_termlike, normalise
 
 _UNITS = frozenset("%$€£¥")
 _FRACTION_RE = re.compile(r"\d[.,]\d")
@@ -158,6 +158,7 @@ def pick_distractors(
     """
     search = DistractorSearch(askable.card, answer=answer, question=question, term=term, want=want)
     note = askable.card.note
+    search.synonyms = note_synonyms(corpus.cards(note), answer)
     # A generated card's sentence is offered only other sentences of its note: a definition from another note is
     # about something else, and its topic gives it away. Questions a user wrote draw on the scope's like questions.
     far = term or not askable.card.generated
@@ -222,6 +223,7 @@ class DistractorSearch:
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
+        self.synonyms: frozenset[str] = frozenset()  # other names the note gives the key
         self.bounds = _range_bounds(before, after) if self.numeric else (None, None)
         # "September _____": only a day of a month fits the blank.
         self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
@@ -290,6 +292,8 @@ class DistractorSearch:
             return False
         if self.numeric and not self.in_range(text):
             return False
+        if self.synonyms and normalise(text) in self.synonyms:
+            return False  # "staging area" for "index": the note says one is the other
         if "," in text and "," not in answer:
             return False  # "Click, whirr": two things where the blank holds one
         if self.capital_slot and not text[:1].isupper():
@@ -343,6 +347,30 @@ class DistractorSearch:
 
 _RANGE_AFTER_RE = re.compile(r"^\s*(?:to|-|–)\s*[$€£]?(\d[\d,]*(?:\.\d+)?)")
 _RANGE_BEFORE_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:%|[a-z]+)?\s*(?:to|-|–)\s*[$€£]?$")
+
+
+_SYNONYM_LINK = r"\s*(?:,\s*)?(?:\(\s*|aka\s+|a\.k\.a\.?\s+|also called\s+|also known as\s+|i\.e\.?,?\s+|or\s+)(?:the\s+)?"
+
+
+def note_synonyms(cards: Iterable[AskableCard], answer: str) -> frozenset[str]:
+    """Other names a note gives ``answer``: "the index, aka the staging area", "staging area (the index)", "HSA or
+    health savings account". Either name would be a right option."""
+    key = re.escape(fold(answer))
+    if not key.strip():
+        return frozenset()
+    after = re.compile(r"(?<![\w-])" + key + r"(?:e?s)?" + _SYNONYM_LINK + r"([^,;:.()]{2,40})")
+    before = re.compile(r"([^,;:.()]{2,40}?)" + _SYNONYM_LINK + key + r"(?:e?s)?(?![\w-])")
+    found = set()
+    for card in cards:
+        text = fold(card.statement)
+        if fold(answer) not in text:
+            continue
+        for m in after.finditer(text):
+            found.add(normalise(m.group(1)))
+        for m in before.finditer(text):
+            words = normalise(m.group(1)).split()
+            found.update(" ".join(words[-n:]) for n in range(1, min(len(words), 4) + 1))
+    return frozenset(found)
 
 
 def _range_bounds(before: str, after: str) -> tuple[float | None, float | None]:

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from kb.quiz.answerkind import COMMAND, NUMERIC_KINDS, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import DistractorSearch, same_thing, word_overlap
+from kb.quiz.distractors import DistractorSearch, note_synonyms, same_thing, word_overlap
 from kb.quiz.model import BLANK
 from kb.quiz.terms import AskableCard
 from kb.quiz.words import content_words, fold, fold_plural, is_termlike, normalise, repeats_question
@@ -66,6 +66,7 @@ def false_filler(
     if BLANK not in statement:
         return _other_answer(answer, statement, others)
     search = DistractorSearch(card, answer=answer, question=statement, term=term, want=_CANDIDATES)
+    search.synonyms = note_synonyms(corpus.cards(card.note), answer)
     search.take(corpus, [card.note], strict=True)
     if search.numeric:
         search.add_number_variants()
