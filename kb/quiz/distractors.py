@@ -139,6 +139,8 @@ def number_variants(answer: str) -> list[str]:
         if decimals == 0 and other != int(other):
             continue
         text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"
+        if decimals and text.endswith("0") and not raw.endswith("0"):
+            continue  # "15.30%" beside "7.65%", "$169.0 billion": a trailing zero no one writes gives it away
         variant = answer.replace(raw, text, 1)
         if normalise(variant) != normalise(answer) and variant not in out:
             out.append(variant)
@@ -183,17 +185,16 @@ def _scope_tiers(corpus: Corpus, note: str, words: list[str], kind: str) -> list
     """The notes searched after the question's own, nearest first, never outside the quiz's scope (as calls: the
     full-text searches run only when the nearer notes did not give enough).
 
-    A plain term (a lower-case noun phrase) is offered terms of its own note only, or of the tag the quiz was asked
-    for: a term from another book or episode ("kind environments" for "human species") does not fit the sentence
-    and gives the key away. Names, commands, formulas and numbers are offered their like from notes sharing a tag,
-    then from the note's folder; never from the rest of the knowledge base."""
+    A plain term (a lower-case noun phrase) is offered terms of its own note only, even in a tag's quiz: a term from
+    another book or episode ("kind environments" for "human species", "sunk cost fallacy" for "application") does
+    not fit the sentence and gives the key away. Names, commands, formulas and numbers are offered their like from
+    the notes of the quiz's tag or type, or (a quiz over everything) from notes sharing a tag, then from the note's
+    folder; never from the rest of the knowledge base."""
     scope = getattr(corpus, "scope", None)
-    if scope is not None and scope.note:
+    if (scope is not None and scope.note) or kind in (TERM, PHRASE):
         return []
     if scope is not None and scope.tag:
         return [lambda: corpus.similar_notes(note, words, tags=(scope.tag,), note_type=scope.type)]
-    if kind in (TERM, PHRASE):
-        return []
     if scope is not None and scope.type:
         return [lambda: corpus.similar_notes(note, words, tags=None, note_type=scope.type)]
     folder = note.rpartition("/")[0]
@@ -445,7 +446,7 @@ def same_form(answer: str, candidate: str) -> bool:
 
 # Two years further apart than this are not both plausible for one event ("Vaswani et al., 2048" beside 2017: 2048
 # is a model's width that looks like a year).
-_YEARS_APART = 60
+_YEARS_APART = 30
 
 
 def _years_close(a: str, b: str) -> bool:

@@ -180,8 +180,15 @@ def computable(prompt: str, answer: str) -> bool:
     if {value - 1, value + 1} <= values:
         return True
     return any(
-        a != b and (value in (a + b, a - b, a * b) or (b and value == a / b)) for a in shown for b in shown
+        a != b and any(_same(value, v) for v in (a + b, a - b, a * b, a / b if b else None))
+        for a in shown
+        for b in shown
     )
+
+
+def _same(value: float, other: float | None) -> bool:
+    """Equal as written numbers are: 7.65 - 6.2 is 1.45, whatever the floating point says."""
+    return other is not None and abs(value - other) < 1e-9 * max(1.0, abs(value))
 
 
 def _number(text: str) -> float:
