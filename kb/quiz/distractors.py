@@ -164,7 +164,10 @@ def pick_distractors(
     # A generated card's sentence is offered only other sentences of its note: a definition from another note is
     # about something else, and its topic gives it away. Questions a user wrote draw on the scope's like questions.
     far = term or not askable.card.generated
-    tiers = _scope_tiers(corpus, note, search.search_words, search.kind if term else NAME) if far else []
+    kind = search.kind if term else NAME
+    if kind == NAME and term and " " not in answer and not answer.isupper():
+        kind = TERM  # a single capitalised word ("Sam", "Anchoring"): from another note, "Homo" or "Nobel"
+    tiers = _scope_tiers(corpus, note, search.search_words, kind) if far else []
     # A generated card's sentence is offered other answers only, never other bullets' statements: a statement
     # beside definitions ("Typical embeddings have 300 dimensions." for "what is the famous analogy?") is no answer.
     loose = not term and not askable.card.generated
@@ -295,6 +298,8 @@ class DistractorSearch:
             return False
         if self.synonyms and normalise(text) in self.synonyms:
             return False  # "staging area" for "index": the note says one is the other
+        if re.search(r"\w['’]s$", text) and not re.search(r"\w['’]s$", answer):
+            return False  # "FBI's": a possessive is no name
         if "," in text and "," not in answer:
             return False  # "Click, whirr": two things where the blank holds one
         if self.capital_slot and not text[:1].isupper():
