@@ -430,3 +430,22 @@ def test_another_name_the_note_gives_the_key_is_never_an_option():
         FakeCorpus({GIT: cards}), asked, answer="index", question=asked.blank.prompt, term=True, want=3
     )
     assert wrong and "staging area" not in wrong
+
+
+def test_a_lone_adjective_is_not_offered_nouns_to_choose_from():
+    """ "said they were _____ than those who stayed put": "virtual coin" or "sunk cost fallacy" cannot stand there."""
+    note = "notes/podcasts/freakonomics-coin-toss.md"
+    cards = _cards(
+        note,
+        (
+            "Six months later, those who made a change said they were happier than those who stayed put.",
+            "happier",
+        ),
+        ("Levitt let people have a virtual coin flipped for them.", "virtual coin"),
+        (
+            "Staying in a failing project because of what it cost is the sunk cost fallacy.",
+            "sunk cost fallacy",
+        ),
+        ("People who quit a job were the most likely to report a change.", "quit a job"),
+    )
+    assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(2)) is None

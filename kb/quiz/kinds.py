@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import pick_distractors
+from kb.quiz.distractors import noun_phrase_like, pick_distractors
 from kb.quiz.falsehood import false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import AskableCard, BlankedSentence
@@ -235,7 +235,8 @@ def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     if _has_short_answer(askable) and not repeats_question(askable.question, askable.answer):
         yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
     blank = askable_blank(askable)
-    if blank is not None:
+    if blank is not None and (answer_kind(blank.answer) != TERM or noun_phrase_like(blank.answer)):
+        # "happier", "sleepier": a lone adjective has no other terms of its kind to stand beside it
         yield _ChoiceAttempt(_blank_prompt(blank), blank.answer, True, blank.sentence)
 
 
