@@ -363,22 +363,34 @@ _SYNONYM_LINK = r"\s*(?:,\s*)?(?:\(\s*|aka\s+|a\.k\.a\.?\s+|also called\s+|also 
 def note_synonyms(cards: Iterable[AskableCard], answer: str) -> frozenset[str]:
     """Other names a note gives ``answer``: "the index, aka the staging area", "staging area (the index)", "HSA or
     health savings account". Either name would be a right option."""
-    key = re.escape(fold(answer))
+    key = fold(answer)
     if not key.strip():
         return frozenset()
-    after = re.compile(r"(?<![\w-])" + key + r"(?:e?s)?" + _SYNONYM_LINK + r"([^,;:.()]{2,40})")
-    before = re.compile(r"([^,;:.()]{2,40}?)" + _SYNONYM_LINK + key + r"(?:e?s)?(?![\w-])")
     found = set()
     for card in cards:
         text = fold(card.statement)
-        if fold(answer) not in text:
-            continue
-        for m in after.finditer(text):
-            found.add(normalise(m.group(1)))
-        for m in before.finditer(text):
-            words = normalise(m.group(1)).split()
-            found.update(" ".join(words[-n:]) for n in range(1, min(len(words), 4) + 1))
+        at = text.find(key)
+        while at >= 0:
+            end = at + len(key)
+            whole = (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "-")) and not (
+                end < len(text) and text[end].isalnum() and text[end] not in "se"
+            )
+            if whole:
+                m = _SYNONYM_AFTER_RE.match(
+                    text, end + (2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0)
+                )
+                if m:
+                    found.add(normalise(m.group(1)))
+                m = _SYNONYM_BEFORE_RE.search(text[max(0, at - 60) : at])
+                if m:
+                    words = normalise(m.group(1)).split()
+                    found.update(" ".join(words[-n:]) for n in range(1, min(len(words), 4) + 1))
+            at = text.find(key, end)
     return frozenset(found)
+
+
+_SYNONYM_AFTER_RE = re.compile(_SYNONYM_LINK + r"([^,;:.()]{2,40})")
+_SYNONYM_BEFORE_RE = re.compile(r"([^,;:.()]{2,40}?)" + _SYNONYM_LINK + r"$")
 
 
 def _range_bounds(before: str, after: str) -> tuple[float | None, float | None]:
