@@ -128,6 +128,7 @@ def number_variants(answer: str) -> list[str]:
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw.replace(",", ""))
     grouped = "," in raw
+    year = answer_kind(answer) == DATE
     day = answer_kind(answer) == DATE and any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
     out: list[str] = []
     for factor, offset in changes:
@@ -136,6 +137,8 @@ def number_variants(answer: str) -> list[str]:
             continue  # nor a share above 100% where the key is a share
         if day and not 1 <= other <= 31:
             continue  # "December 32" is no day
+        if factor == 1 and abs(offset) == 1 and value >= 100 and value % 10 == 0 and not year:
+            continue  # "$200,001" beside "$200,000": no one writes a round figure off by one
         if decimals == 0 and other != int(other):
             continue
         text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"

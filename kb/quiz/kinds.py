@@ -22,7 +22,7 @@ from kb.quiz.distractors import noun_phrase_like, pick_distractors
 from kb.quiz.falsehood import false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import AskableCard, BlankedSentence
-from kb.quiz.words import STOP_WORDS, is_termlike, normalise, repeats_question, unescape
+from kb.quiz.words import STOP_WORDS, fold_plural, is_termlike, normalise, repeats_question, unescape
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
 _LEADING_BLANK_RE = re.compile(r"^" + re.escape(BLANK))
@@ -120,9 +120,15 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
     blank = askable.blank
     if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
         return None
+    if _folded(blank.answer) and f" {_folded(blank.answer)} " in f" {_folded(blank.prompt)} ":
+        return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
     if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
     return blank
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold_plural(w) for w in normalise(text.replace(BLANK, " ")).split())
 
 
 def open_blank(prompt: str, answer: str) -> bool:
