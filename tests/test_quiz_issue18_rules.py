@@ -449,3 +449,15 @@ def test_a_lone_adjective_is_not_offered_nouns_to_choose_from():
         ("People who quit a job were the most likely to report a change.", "quit a job"),
     )
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(2)) is None
+
+
+def test_a_qualifier_before_one_is_not_asked():
+    note = "notes/books/psychology-of-money.md"
+    cards = _cards(
+        note,
+        ("A plan you can stick with beats an optimal one you'll abandon in a crash.", "optimal"),
+        ("A margin of safety lets you stay in the game.", "margin of safety"),
+        ("Wealth is the money not spent on the bigger house.", "bigger house"),
+    )
+    assert fill_in_the_blank(cards[0]) is None
+    assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3)) is None

@@ -303,8 +303,8 @@ class DistractorSearch:
             return False  # "staging area" for "index": the note says one is the other
         if re.search(r"\w['’]s$", text) and not re.search(r"\w['’]s$", answer):
             return False  # "FBI's": a possessive is no name
-        if self.kind == NAME and " and " in text and " and " not in answer:
-            return False  # "February and March": two names where the blank holds one
+        if " and " in text and " and " not in answer:
+            return False  # "February and March", "April and May": two things where the blank holds one
         if "," in text and "," not in answer:
             return False  # "Click, whirr": two things where the blank holds one
         if self.capital_slot and not text[:1].isupper():

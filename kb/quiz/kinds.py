@@ -145,7 +145,7 @@ def open_blank(prompt: str, answer: str) -> bool:
         return True
     words = answer.split()
     if len(words) > 1 and answer_kind(answer) in (TERM, NAME, PHRASE):
-        if re.match(r"\s+(?:the|a|an|its|their|his|her|our|your|you|me|him|them|us)\b", after):
+        if re.match(r"\s+(?:the|a|an|its|their|his|her|our|your|you|me|him|them|us|ones?)\b", after):
             return True  # "Cosine _____ the learning rate", "what a(n) _____ you": the hidden words end on a verb
         if words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS:
             return True  # "second clone because": not a whole noun phrase
@@ -161,7 +161,7 @@ def modifier_slot(prompt: str, answer: str) -> bool:
     if not _DETERMINER_BEFORE_RE.search(before):
         return False  # "squash keeps both messages": a subject before its verb, not a qualifier
     m = re.match(r"\s+([a-z][\w-]*)", after)
-    return bool(m) and m.group(1) not in STOP_WORDS
+    return bool(m) and (m.group(1) not in STOP_WORDS or m.group(1) in ("one", "ones"))
 
 
 def computable(prompt: str, answer: str) -> bool:
