@@ -4,7 +4,7 @@
 
 - ``amount``: a number with a currency sign or word (``$7,000``, ``€5``, ``20 dollars``);
 - ``percent``: a number with ``%`` or "percent" (``6.2%``);
-- ``date``: a year (``2008``, ``the 1990s``) or a month with or without a day or year (``April 15``, ``May 2008``);
+- ``date``: a year from 1500 to 2099 (``2008``, ``the 1990s``; ``1024`` is a number) or a month with or without a day or year (``April 15``, ``May 2008``);
 - ``number``: any other number, with or without a unit (``73``, ``59½``, ``6 layers``, ``0.9``, ``O(n²)`` is a
   formula, not a number);
 - ``formula``: math: TeX (``\\sqrt{d_k}``), an equation or an expression with operators between symbols
@@ -52,7 +52,7 @@ _MONTHS = (
 _MONTH_RE = re.compile(
     r"\b(?:" + "|".join(_MONTHS) + r")\b\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?$", re.I
 )
-_YEAR_RE = re.compile(r"^(?:(?:in|the|since|by|from|early|late|mid)\s+)?(?:1[0-9]|20)\d\d(?:s|'s)?$", re.I)
+_YEAR_RE = re.compile(r"^(?:(?:in|the|since|by|from|early|late|mid)\s+)?(?:1[5-9]|20)\d\d(?:s|'s)?$", re.I)
 # "15k", "2.5k", "120k" are amounts; "401k" (three significant digits, not round) is the name of a plan.
 _CURRENCY_RE = re.compile(
     r"[$€£¥]\s?\d|\d\s?(?:dollars?|euros?|pounds?|cents?|[mb]illion\b)|(?<![\d.])(?:\d{1,2}(?:\.\d)?|\d{1,2}0)k\b",
