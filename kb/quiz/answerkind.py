@@ -4,7 +4,8 @@
 
 - ``amount``: a number with a currency sign or word (``$7,000``, ``€5``, ``20 dollars``);
 - ``percent``: a number with ``%`` or "percent" (``6.2%``);
-- ``date``: a year from 1500 to 2099 (``2008``, ``the 1990s``; ``1024`` is a number) or a month with or without a day or year (``April 15``, ``May 2008``);
+- ``date``: a year from 1500 to 2099 (``2008``, ``the 1990s``; ``1024`` is a number) or a month with or without a
+  day or year (``April 15``, ``May 2008``);
 - ``number``: any other number, with or without a unit (``73``, ``59½``, ``6 layers``, ``0.9``, ``O(n²)`` is a
   formula, not a number);
 - ``formula``: math: TeX (``\\sqrt{d_k}``), an equation or an expression with operators between symbols
