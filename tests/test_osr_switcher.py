@@ -38,10 +38,73 @@ def test_a_card_above_a_tag_line_has_only_the_front_matter_deck(kbroot):
     got = by_front(cards_json())
     assert got["comer"]["tags"] == ["flashcards/spanish"]
     assert got["to eat"]["tags"] == ["flashcards/spanish"]
-    assert set(got["el gato"]["tags"]) == {"flashcards/spanish", "flashcards/spanish/nouns", "flashcards/trivia"}
+    assert set(got["el gato"]["tags"]) == {
+        "flashcards/spanish",
+        "flashcards/spanish/nouns",
+        "flashcards/trivia",
+    }
 
 
 def test_without_front_matter_deck_a_card_above_the_tag_line_keeps_the_plugin_fallback(kbroot):
     kbroot.write("n.md", "first::card\n\n#flashcards/nouns\nel gato::the cat\n")
     got = by_front(cards_json())
     assert got["first"]["tags"] == ["flashcards/nouns"]  # nothing precedes it: the note's first flashcard tag
+
+
+# ---------------------------------------------------------------------------------------------------- 4, 5. SR dates
+def card_states(kbroot) -> dict[str, tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(kbroot.root / ".kb" / "kb.db")
+    rows = conn.execute(
+        "SELECT c.front, s.state, s.due, s.stability FROM cards c LEFT JOIN card_state s ON s.card_id = c.id "
+        "WHERE c.orphaned_at IS NULL"
+    ).fetchall()
+    conn.close()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_the_plugin_s_other_date_forms_are_schedules(kbroot, monkeypatch):
+    monkeypatch.setenv("KB_TZ", "UTC")
+    kbroot.write(
+        "dates.md",
+        "Day first::dmy <!--SR:!01-05-2024,12,250-->\n\n"
+        "Spelled out::wordy <!--SR:!Wed May 08 2024,6,250-->\n",
+    )
+    assert run("check").output.strip() == "ok"
+    run("due", "--json")
+    got = card_states(kbroot)
+    assert got["Day first"][:2] == (2, "2024-05-01T04:00:00.000000+00:00")  # 1 May, not 5 January
+    assert got["Spelled out"][:2] == (2, "2024-05-08T04:00:00.000000+00:00")
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ("2024-13-45,3,250", "due date 2024-13-45 is no day of the calendar"),
+        ("32-01-2024,3,250", "due date 32-01-2024 is no day of the calendar"),
+        ("2024/05/01,3,250", "due date `2024/05/01` is in none of the plugin's forms"),
+        ("2024-05-01,x,250", "interval `x` is not a number"),
+        ("2024-05-01,3", "2 values where the plugin writes 3"),
+        ("2024-05-01,-2,250", "interval -2 is below 0 days"),
+        ("2024-05-01,3,90", "ease 90 is below 100"),
+        ("soon", "`soon` is not the plugin's `due date,interval,ease`"),
+    ],
+)
+def test_check_names_what_is_wrong_with_an_unreadable_schedule(kbroot, entry, says):
+    kbroot.write("bad.md", f"# Bad\n\nQ::A <!--SR:!{entry}-->\n")
+    out = run("check", ok=False).output
+    assert f"notes/bad.md:3: `<!--SR:!{entry}-->` holds no schedule kb can read ({says}" in out, out
+    run("due", "--json")
+    assert card_states(kbroot)["Q"] == (None, None, None)  # starts new
+
+
+def test_interval_zero_is_a_due_review_card_with_the_least_stability(kbroot, monkeypatch):
+    monkeypatch.setenv("KB_TZ", "UTC")
+    kbroot.write("gc.md", "What does `git gc` do?::packs loose objects\n<!--SR:!2024-05-01,0,250-->\n")
+    assert run("check").output.strip() == "ok"
+    due = json.loads(run("due", "--json").output)
+    assert due["total"]["review"] == 1 and due["total"]["new"] == 0
+    state, when, stability = card_states(kbroot)["What does `git gc` do?"]
+    assert (state, when) == (2, "2024-05-01T04:00:00.000000+00:00")
+    assert 0 < stability < 0.01

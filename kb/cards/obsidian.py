@@ -118,15 +118,6 @@ class _Invalid(ValueError):
     """An entry that looks like a schedule but holds an impossible value (the message says which)."""
 
 
-def _check_date(text: str) -> None:
-    from datetime import date
-
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        raise _Invalid(f"{text} is not a date") from None
-
-
 def _check_time(text: str) -> None:
     from datetime import date, datetime
 
@@ -134,6 +125,40 @@ def _check_time(text: str) -> None:
         datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text else date.fromisoformat(text)
     except ValueError:
         raise _Invalid(f"{text} is not a date and time") from None
+
+
+_LOOKS_DATED_RE = re.compile(r"\d{2}|[A-Za-z]{3} [A-Za-z]{3} ")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DMY_RE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
+_WORDY_RE = re.compile(r"[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{4})")
+
+
+def sr_date(text: str) -> str:
+    """An SR due date in one of the plugin's forms (``YYYY-MM-DD``, ``DD-MM-YYYY``, ``ddd MMM DD YYYY`` as in
+    ``Mon Jan 01 2024``) as ``YYYY-MM-DD``; ``_Invalid`` naming the form for anything else."""
+    from datetime import date
+
+    forms = "YYYY-MM-DD, DD-MM-YYYY or `Mon Jan 01 2024`"
+    ymd = None
+    if _DATE_RE.fullmatch(text):
+        ymd = (int(text[:4]), int(text[5:7]), int(text[8:10]))
+    elif m := _DMY_RE.fullmatch(text):
+        ymd = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    elif (m := _WORDY_RE.fullmatch(text)) and m.group(1).lower() in _MONTHS:
+        ymd = (int(m.group(3)), _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2)))
+    if ymd is None:
+        raise _Invalid(f"due date `{text}` is in none of the plugin's forms ({forms})")
+    try:
+        return date(*ymd).isoformat()
+    except ValueError:
+        raise _Invalid(f"due date {text} is no day of the calendar") from None
+
+
+def _number(text: str, what: str) -> int:
+    try:
+        return int(float(text))
+    except ValueError:
+        raise _Invalid(f"{what} `{text}` is not a number") from None
 
 
 def _entry(entry: str) -> SrSchedule | None:
@@ -161,16 +186,21 @@ def _entry(entry: str) -> SrSchedule | None:
                 step=int(steps),
                 last_review=last or None,
             )
-        if len(parts) == 3 and _DATE_RE.fullmatch(parts[0]):
-            if parts[0] == _PLACEHOLDER_DUE:
-                return None
-            _check_date(parts[0])
-            interval, ease = _int(parts[1]), _int(parts[2])
-            if interval < 1:
-                raise _Invalid(f"interval {parts[1]} is not a number of days of 1 or more")
-            if ease < 100:
-                raise _Invalid(f"ease {parts[2]} is below 100 (the plugin writes 130 and up, 250 at first)")
-            return SrSchedule(entry.strip(), "sm2", parts[0], interval, ease=ease)
+        if parts[0].lower() == "fsrs":
+            raise _Invalid(f"an FSRS entry has 10 values, this one {len(parts)}")
+        if not _LOOKS_DATED_RE.match(parts[0]):
+            return None
+        if parts[0] == _PLACEHOLDER_DUE:
+            return None
+        due = sr_date(parts[0])
+        if len(parts) != 3:
+            raise _Invalid(f"{len(parts)} values where the plugin writes 3: due date, interval in days, ease")
+        interval, ease = _number(parts[1], "interval"), _number(parts[2], "ease")
+        if interval < 0:
+            raise _Invalid(f"interval {parts[1]} is below 0 days")
+        if ease < 100:
+            raise _Invalid(f"ease {parts[2]} is below 100 (the plugin writes 130 and up, 250 at first)")
+        return SrSchedule(entry.strip(), "sm2", due, interval, ease=ease)
     except _Invalid:
         raise
     except ValueError:
@@ -199,7 +229,9 @@ def parse_comment(inner: str) -> tuple[list[SrSchedule | None], str | None]:
         except _Invalid as exc:
             got, wrong = None, wrong or str(exc)
         if got is None and wrong is None and text.strip() and not text.strip().startswith(_PLACEHOLDER_DUE):
-            wrong = "no due date, interval and ease"
+            wrong = (
+                f"`{text.strip()}` is not the plugin's `due date,interval,ease` (as in `2024-01-01,3,250`)"
+            )
         entries.append(got)
     return entries, wrong
 
