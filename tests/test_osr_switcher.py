@@ -108,3 +108,35 @@ def test_interval_zero_is_a_due_review_card_with_the_least_stability(kbroot, mon
     state, when, stability = card_states(kbroot)["What does `git gc` do?"]
     assert (state, when) == (2, "2024-05-01T04:00:00.000000+00:00")
     assert 0 < stability < 0.01
+
+
+# ---------------------------------------------------------------------------------------------------- 8. kb cards
+def test_kb_cards_shows_each_card_s_imported_schedule(kbroot, monkeypatch):
+    monkeypatch.setenv("KB_TZ", "UTC")
+    kbroot.write(
+        "n.md",
+        "Imported::yes <!--SR:!2024-05-01,3,250-->\n\nlist.append:::adds one item <!--SR:!2024-04-20,5,230-->\n\n"
+        "Fresh::no schedule\n",
+    )
+    got = by_front(cards_json())
+    assert got["Imported"]["schedule"] == {
+        "state": "review",
+        "due": "2024-05-01",
+        "due_at": "2024-05-01T04:00:00.000000+00:00",
+        "interval": 3,
+    }
+    assert (
+        got["list.append"]["schedule"]["due"] == "2024-04-20"
+        and got["list.append"]["schedule"]["interval"] == 5
+    )
+    assert got["adds one item"]["schedule"] == {
+        "state": "new",
+        "due": None,
+        "interval": None,
+    }  # no second entry
+    assert got["Fresh"]["schedule"]["state"] == "new"
+    lines = run("cards").output.splitlines()
+    assert [ln for ln in lines if "(due " in ln] == [
+        ln for ln in lines if "Imported" in ln or "list.append  ->" in ln
+    ]
+    assert any(ln.endswith("->  yes  (due 2024-05-01)") for ln in lines)
