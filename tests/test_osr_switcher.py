@@ -140,3 +140,19 @@ def test_kb_cards_shows_each_card_s_imported_schedule(kbroot, monkeypatch):
         ln for ln in lines if "Imported" in ln or "list.append  ->" in ln
     ]
     assert any(ln.endswith("->  yes  (due 2024-05-01)") for ln in lines)
+
+
+# ---------------------------------------------------------------------------------------------------- 7. end marker
+def test_the_multiline_end_marker_is_never_card_text(make_kb):
+    kb = make_kb(multiline_end_marker="+++")
+    kb.write(
+        "net.md",
+        "Paragraph cloze ==one==\n\ncontinues after blank ==two==\n+++\n\nPort of HTTPS::443\n+++\n\n"
+        "Compare TCP and UDP\n?\n| | TCP |\n\nBoth run over IP.\n+++\n",
+    )
+    cards = cards_json()
+    assert all("+++" not in c["front"] + c["back"] for c in cards), cards
+    got = {c["front"]: c["back"] for c in cards}
+    assert got["continues after blank [...]"] == "continues after blank two"
+    assert got["Port of HTTPS"] == "443"
+    assert got["Compare TCP and UDP"] == "| | TCP |\n\nBoth run over IP."

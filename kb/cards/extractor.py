@@ -251,9 +251,9 @@ class LineScanner:
         return True
 
     def _ends_answer(self, text: str) -> bool:
-        """The multi-line end marker closing a card's answer: the paragraph ends there (True)."""
+        """The multi-line end marker: it closes a card's answer, and ends any paragraph, never card text (True)."""
         marker = self.out.syntax.multiline_end
-        if not marker or text.strip() != marker or not self.block or not self._answer_open():
+        if not marker or text.strip() != marker:
             return False
         self.flush()
         self.prev_blank = True
