@@ -156,3 +156,50 @@ def test_the_multiline_end_marker_is_never_card_text(make_kb):
     assert got["continues after blank [...]"] == "continues after blank two"
     assert got["Port of HTTPS"] == "443"
     assert got["Compare TCP and UDP"] == "| | TCP |\n\nBoth run over IP."
+
+
+# ---------------------------------------------------------------------------------------------------- 2. cloze lists
+def due_days() -> dict[str, str | None]:
+    return {c["front"]: c["schedule"]["due"] for c in cards_json()}
+
+
+def test_a_list_of_cloze_bullets_takes_its_comment_s_entries_in_order(kbroot, monkeypatch):
+    monkeypatch.setenv("KB_TZ", "UTC")
+    kbroot.write(
+        "ww2.md",
+        "#flashcards/history\n- D-Day took place on ==6 June 1944==\n"
+        "- The ==Manhattan Project== developed the ==first== nuclear weapons\n"
+        "<!--SR:!2024-01-01,3,250!2024-02-01,5,250!2024-03-01,7,250-->\n\n"
+        "- one ==x==\n- two ==y== <!--SR:!2024-04-01,3,250!2024-04-02,3,250-->\n",
+    )
+    assert run("check").output.strip() == "ok"
+    assert due_days() == {
+        "D-Day took place on [...]": "2024-01-01",
+        "The [...] developed the first nuclear weapons": "2024-02-01",
+        "The Manhattan Project developed the [...] nuclear weapons": "2024-03-01",
+        "one [...]": "2024-04-01",
+        "two [...]": "2024-04-02",
+    }
+
+
+def test_a_cloze_list_whose_comment_does_not_match_its_cards_is_reported(kbroot, monkeypatch):
+    monkeypatch.setenv("KB_TZ", "UTC")
+    kbroot.write(
+        "l.md",
+        "# L\n\n- one ==x==\n- two ==y==\n- three ==z==\n<!--SR:!2024-04-01,3,250!2024-04-02,3,250-->\n\n"
+        "- four ==u==\n- five ==v==\n<!--SR:!2024-05-01,3,250!2024-05-02,3,250!2024-05-03,3,250-->\n",
+    )
+    out = run("check", ok=False).output
+    assert (
+        "notes/l.md:3: `<!--SR:!2024-04-01,3,250!2024-04-02,3,250-->` holds 2 schedules for the 3 cloze cards"
+        in out
+    )
+    assert "the last 1 card(s) start new" in out
+    assert "notes/l.md:8: `<!--SR:" in out and "holds 3 schedules for the 2 cloze cards of lines 8-9" in out
+    assert due_days() == {
+        "one [...]": "2024-04-01",
+        "two [...]": "2024-04-02",
+        "three [...]": None,
+        "four [...]": "2024-05-01",
+        "five [...]": "2024-05-02",
+    }

@@ -294,18 +294,57 @@ def attach_schedules(
 ) -> None:
     """Give each card the schedule its SR comment holds for it (in place). ``lines``: the note body's lines,
     ``base``: the file line of the first. The cards of one question (same first line and sibling key) take the
-    comment's entries in order."""
-    for i, j in question_groups(cards):
-        card = cards[i]
-        inner = _comment_in(lines, card.line - base, card.end_line - base)
-        if inner is not None:
-            entries, wrong = parse_comment(inner)
-            if wrong:
-                problem(
-                    card.line,
-                    f"`<!--SR:{inner}-->` holds no schedule kb can read ({wrong}); kb starts the card as new",
-                )
+    comment's entries in order; so do the cloze cards of a list whose last item the comment follows (the plugin
+    reads the whole paragraph as one question, its deletions the siblings)."""
+    groups = list(question_groups(cards))
+    comments = [_comment_in(lines, cards[i].line - base, cards[i].end_line - base) for i, _ in groups]
+    for n, (i, j) in enumerate(groups):
+        inner = comments[n]
+        if inner is None:
+            continue
+        entries, wrong = parse_comment(inner)
+        if wrong:
+            problem(
+                cards[i].line,
+                f"`<!--SR:{inner}-->` holds no schedule kb can read ({wrong}); kb starts the card as new",
+            )
+        first = _paragraph_start(cards, groups, comments, n)
+        if first == n:
             set_schedules(cards, i, j, entries)
+            continue
+        members = [k for a, b in groups[first : n + 1] for k in range(a, b)]
+        for k, sched in zip(members, entries, strict=False):
+            if sched is not None:
+                cards[k].__dict__["schedule"] = sched  # a frozen Card, just made: set before anyone sees it
+        if len(members) != len(entries):
+            top = cards[groups[first][0]].line
+            problem(
+                top,
+                f"`<!--SR:{inner}-->` holds {len(entries)} schedules for the {len(members)} cloze cards of "
+                f"lines {top}-{cards[j - 1].line}; kb gave them in order, the "
+                + (
+                    f"last {len(members) - len(entries)} card(s) start new"
+                    if len(members) > len(entries)
+                    else f"last {len(entries) - len(members)} schedule(s) go unused"
+                )
+                + " (check with `kb cards --json`)",
+            )
+
+
+def _paragraph_start(cards: list, groups: list, comments: list, n: int) -> int:
+    """The first of the cloze groups on the lines right above group ``n`` (none with a comment of its own): the
+    plugin's one question, a paragraph of bullets."""
+    first = n
+    if cards[groups[n][0]].kind != "cloze":
+        return n
+    while first > 0:
+        a, b = groups[first - 1]
+        if comments[first - 1] is not None or cards[a].kind != "cloze":
+            break
+        if max(cards[k].end_line for k in range(a, b)) + 1 != cards[groups[first][0]].line:
+            break
+        first -= 1
+    return first
 
 
 # ---------------------------------------------------------------------------------------------------- cloze groups
