@@ -203,3 +203,32 @@ def test_a_cloze_list_whose_comment_does_not_match_its_cards_is_reported(kbroot,
         "four [...]": "2024-05-01",
         "five [...]": "2024-05-02",
     }
+
+
+# ---------------------------------------------------------------------------------------------------- 6. folders
+def test_ignored_folders_hold_no_cards(make_kb):
+    kb = make_kb(ignored_folders=["Templates", "**/*.excalidraw.md"])
+    kb.write("Templates/Card template.md", "{{title}}::answer goes here\n")
+    kb.write("Templates2/real.md", "Kept::yes\n")
+    kb.write("Projects/Templates/nested.md", "Nested::kept, only the top Templates folder is ignored\n")
+    kb.write("Drawings/sketch.excalidraw.md", "Drawn::no\n")
+    kb.write("top.excalidraw.md", "Top drawing::no\n")
+    assert sorted(c["front"] for c in cards_json()) == ["Kept", "Nested"]
+
+
+def test_init_carries_the_plugin_s_ignored_folders(tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    (vault / ".obsidian/plugins/obsidian-spaced-repetition").mkdir(parents=True)
+    (vault / ".obsidian/plugins/obsidian-spaced-repetition/data.json").write_text(
+        json.dumps({"settings": {"noteFoldersToIgnore": ["**/*.excalidraw.md", "Templates"]}})
+    )
+    (vault / "Templates").mkdir()
+    (vault / "Templates/t.md").write_text("#flashcards\n{{title}}::answer goes here\n")
+    (vault / "real.md").write_text("#flashcards\nKept::yes\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KB_ROOT", raising=False)
+    out = run("init", "--from-obsidian", "--vault", "vault", "--yes").output
+    assert 'ignored_folders: ["**/*.excalidraw.md", "Templates"]' in out
+    assert "noteFoldersToIgnore" not in out  # carried, so not listed as left behind
+    monkeypatch.setenv("KB_ROOT", str(tmp_path))
+    assert [c["front"] for c in cards_json()] == ["Kept"]

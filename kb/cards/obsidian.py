@@ -16,6 +16,7 @@ Pure: text in, values out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -93,6 +94,44 @@ def holds_cards(note_tags: Sequence[str], body: str, syntax: CardSyntax) -> bool
     if syntax.ignored_tags and has(syntax.ignored_tags):
         return False
     return not syntax.tags_required or has(syntax.flashcard_tags)
+
+
+@functools.lru_cache(maxsize=64)
+def _glob_re(pattern: str) -> re.Pattern:
+    """A glob as the plugin's minimatch reads it: ``**/`` any folders (or none), ``*`` and ``?`` within one name."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        else:
+            ch = pattern[i]
+            out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+            i += 1
+    return re.compile("".join(out))
+
+
+def in_ignored_folder(path: str, syntax: CardSyntax) -> bool:
+    """Whether a note (``path`` from the root) is in one of the ``ignored_folders`` (the plugin's
+    ``noteFoldersToIgnore``): a folder of the notes folder, or a glob over the path inside it. Where the notes
+    folder is not known (the site), any tail of the path counts."""
+    if not syntax.ignored_folders:
+        return False
+    prefix = syntax.notes_prefix
+    if prefix is not None:
+        tails = [path[len(prefix) :]] if path.startswith(prefix) else []
+    else:
+        parts = path.split("/")
+        tails = ["/".join(parts[k:]) for k in range(len(parts))]
+    for pattern in syntax.ignored_folders:
+        rx = _glob_re(pattern)
+        if any(t.startswith(pattern + "/") or rx.fullmatch(t) for t in tails):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------- block ids
