@@ -232,3 +232,69 @@ def test_init_carries_the_plugin_s_ignored_folders(tmp_path, monkeypatch):
     assert "noteFoldersToIgnore" not in out  # carried, so not listed as left behind
     monkeypatch.setenv("KB_ROOT", str(tmp_path))
     assert [c["front"] for c in cards_json()] == ["Kept"]
+
+
+# ---------------------------------------------------------------------------------------------------- 1. init's site
+def make_vault(tmp_path, settings: dict) -> None:
+    vault = tmp_path / "vault"
+    (vault / ".obsidian/plugins/obsidian-spaced-repetition").mkdir(parents=True)
+    (vault / ".obsidian/plugins/obsidian-spaced-repetition/data.json").write_text(
+        json.dumps({"settings": settings})
+    )
+    (vault / "Git.md").write_text(
+        "---\ntags: flashcards/git\n---\n# Git\n\nWhat are the four git object types?\n?\nblob, tree, commit, tag\n\n"
+        "Git stores refs in ==.git/refs==.\n"
+    )
+
+
+def test_init_writes_a_site_that_renders_the_cards(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    make_vault(tmp_path, {"flashcardTags": ["#flashcards"]})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KB_ROOT", raising=False)
+    run("init", "--from-obsidian", "--vault", "vault", "--yes")
+    env = {**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "site" / "Git" / "index.html").read_text(encoding="utf-8")
+    article = page[page.index("<article") : page.index("</article>")]
+    assert "???" not in article and "==" not in article
+    assert '<details class="question' in article and "What are the four git object types?" in article
+    assert (
+        '<span class="kb-blank-answer">.git/refs</span>' in article
+    )  # the cloze is a blank, not raw ==text==
+
+
+def test_init_s_mkdocs_yml_has_the_repository_s_theme_features_and_extensions(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from kb.commands.init import _loads
+    from kb.config import plugin_options
+
+    make_vault(tmp_path, {"flashcardTags": ["#flashcards", "#srs"]})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KB_ROOT", raising=False)
+    run("init", "--from-obsidian", "--vault", "vault", "--yes")
+    made = _loads((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))
+    repo = _loads((Path(__file__).parents[1] / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert made["docs_dir"] == "vault" and made["theme"]["name"] == "material"
+    assert made["theme"]["features"] == repo["theme"]["features"]
+    assert made["markdown_extensions"] == repo["markdown_extensions"]
+    assert made["plugins"][0] == "search"
+    assert plugin_options(made) == {"flashcard_tags": ["flashcards", "srs"], "flashcard_tags_required": True}
+
+
+def test_init_names_what_an_existing_mkdocs_yml_lacks_for_the_site(tmp_path, monkeypatch):
+    make_vault(tmp_path, {"flashcardTags": ["#flashcards"]})
+    (tmp_path / "mkdocs.yml").write_text("site_name: My vault\ndocs_dir: vault\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KB_ROOT", raising=False)
+    out = run("init", "--from-obsidian", "--yes").output
+    assert (
+        "the site needs theme: material, markdown_extensions: admonition, markdown_extensions: pymdownx.details"
+        in out
+    )
