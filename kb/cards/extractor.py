@@ -27,6 +27,7 @@ from kb.cards.obsidian import (
     attach_schedules,
     close_sr_comment,
     holds_cards,
+    in_ignored_folder,
     leading_tags,
     strip_block_id,
     tag_line,
@@ -251,9 +252,9 @@ class LineScanner:
         return True
 
     def _ends_answer(self, text: str) -> bool:
-        """The multi-line end marker closing a card's answer: the paragraph ends there (True)."""
+        """The multi-line end marker: it closes a card's answer, and ends any paragraph, never card text (True)."""
         marker = self.out.syntax.multiline_end
-        if not marker or text.strip() != marker or not self.block or not self._answer_open():
+        if not marker or text.strip() != marker:
             return False
         self.flush()
         self.prev_blank = True
@@ -384,7 +385,11 @@ def extract_cards(
     ``doc_freq(word)`` is the number of notes containing ``word`` (a lower-case word as written, not stemmed) and
     ``n_docs`` the number of notes; they rank which term a generated key-point cloze hides.
     """
-    if not note.flashcards or not holds_cards(note.tags, note.body, syntax):
+    if (
+        not note.flashcards
+        or not holds_cards(note.tags, note.body, syntax)
+        or in_ignored_folder(note.path, syntax)
+    ):
         return ExtractResult((), ())
     out = Collector(note, keypoint_headings, keypoint_cards and note.keypoint_cards, doc_freq, n_docs, syntax)
     lines = note.body.split("\n")

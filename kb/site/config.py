@@ -37,6 +37,7 @@ class KbPluginConfig(Config):
     flashcard_tags = _kb_setting()
     flashcard_tags_required = _kb_setting()
     ignored_tags = _kb_setting()
+    ignored_folders = _kb_setting()
     single_line_separator = _kb_setting()
     single_line_reversed_separator = _kb_setting()
     multiline_separator = _kb_setting()
