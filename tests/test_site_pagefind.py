@@ -191,3 +191,58 @@ def test_search_works_under_mkdocs_serve(make_kb):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+ZENSICAL_SETTINGS = """
+plugins:
+  - search:
+      enabled: false
+extra_javascript:
+  - assets/kb/pagefind-search.js
+"""
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_zensical_build_gets_the_same_search_through_extra_javascript(make_kb):
+    from playwright.sync_api import expect
+
+    kb = make_kb(NOTES, site=True)
+    config = (kb.root / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  name: material\n", "  name: material\n  variant: classic\n", 1)
+    config = config.replace("plugins:\n  - search\n", "plugins:\n  - search:\n      enabled: false\n", 1)
+    (kb.root / "mkdocs.yml").write_text(config + "extra_javascript:\n  - assets/kb/pagefind-search.js\n")
+    kb.write("bio/cells.md", NOTES["bio/cells.md"] + "\n> [!tip]- Folded\n> Lysosomes digest.\n")
+    built = subprocess.run(
+        [sys.executable, "-m", "zensical", "build"],
+        cwd=kb.root,
+        env=mkdocs_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    indexed = subprocess.run(
+        [sys.executable, "-m", "kb.site.pagefind", "site"],
+        cwd=kb.root,
+        env=mkdocs_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert indexed.returncode == 0, indexed.stderr
+    assert (kb.root / "site" / "assets" / "kb" / "pagefind-search.js").is_file()
+    with serve(kb.root / "site") as url, browser() as chromium:
+        context = chromium.new_context()
+        tab = PageWatch(context)
+        page = tab.page
+        page.goto(url + "space/stars/")
+        results = _search(page, "ribosomes")
+        expect(results.locator(".md-search-result__item")).to_have_count(1)
+        assert _found_titles(results) == ["Cells"]
+        # styled (Zensical has no styles for Material's search box: the script brings its own)
+        assert results.evaluate("e => getComputedStyle(e).listStyleType") == "none"
+        results.locator(".md-search-result__item > a").first.click()
+        page.wait_for_url(url + "bio/cells/")
+        # the callout is an admonition there too (kb.site.obsidian, a Markdown extension, runs under Zensical)
+        expect(page.locator("details.tip > summary")).to_have_text("Folded")
+        assert tab.errors == [] and tab.blocked == []
+        context.close()

@@ -16,7 +16,8 @@ With ``search: pagefind`` the plugin:
 - runs Pagefind on the built site (``on_post_build``), also under ``mkdocs serve`` after each rebuild.
 
 The script needs no plugin: a site built by another generator (Zensical) gets the same search by listing the script
-in ``extra_javascript`` and running ``python -m pagefind --site site`` after its build (see the README).
+in ``extra_javascript`` and running ``python -m kb.site.pagefind site`` after its build (``main``: Pagefind on each
+page's article, and the script copied into the site; see the README).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -82,7 +84,8 @@ class PagefindSearch:
                     "kb: search: pagefind replaces Material's search plugin (remove `- search` from plugins)"
                 )
         script = f"{ASSET_PREFIX}/{SCRIPT}"
-        if script not in config.extra_javascript:
+        # listed by hand too (the way for Zensical): once is enough
+        if script not in (str(getattr(item, "path", item)) for item in config.extra_javascript):
             config.extra_javascript.append(script)
 
     def add_files(self, files: Files, config) -> None:
@@ -107,17 +110,66 @@ class PagefindSearch:
         if not self.enabled or self.command is None:
             return
         started = time.perf_counter()
-        cmd = [*self.command, "--site", str(config.site_dir), "--quiet"]
-        cmd += ["--exclude-selectors", ", ".join(EXCLUDE_SELECTORS)]
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            message = (result.stderr or result.stdout).strip().splitlines()
-            raise PluginError(
-                f"kb: Pagefind could not index the site: {message[-1] if message else 'no output'}"
-            )
+        problem = run_pagefind(self.command, str(config.site_dir))
+        if problem:
+            raise PluginError(f"kb: Pagefind could not index the site: {problem}")
         log.info(f"kb: Pagefind indexed the site in {time.perf_counter() - started:.2f} s")
+
+
+def run_pagefind(command: list[str], site_dir: str, *extra: str) -> str:
+    """Run Pagefind on a built site; "" when it worked, else its last line of output."""
+    cmd = [
+        *command,
+        "--site",
+        site_dir,
+        "--quiet",
+        "--exclude-selectors",
+        ", ".join(EXCLUDE_SELECTORS),
+        *extra,
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode == 0:
+        return ""
+    message = (result.stderr or result.stdout).strip().splitlines()
+    return message[-1] if message else f"exit status {result.returncode}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kb.site.pagefind SITE``: Pagefind search for a site built without the kb plugin (Zensical).
+
+    Indexes the built site (each page's article: no plugin marked the notes) and puts the search script at
+    ``SITE/assets/kb/pagefind-search.js``, where the site's ``extra_javascript`` entry points.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0].startswith("-"):
+        print(
+            "usage: python -m kb.site.pagefind SITE_DIR  (the folder a build wrote, e.g. site)",
+            file=sys.stderr,
+        )
+        return 2
+    site = Path(args[0])
+    if not any(site.glob("**/index.html")):
+        print(f"{site}: no built site here (no index.html): build the site first", file=sys.stderr)
+        return 1
+    command = pagefind_command()
+    if command is None:
+        print("kb: Pagefind is not installed: pip install 'pagefind[bin]'", file=sys.stderr)
+        return 1
+    problem = run_pagefind(command, str(site), "--root-selector", "article")
+    if problem:
+        print(f"{site}: Pagefind could not index the site: {problem}", file=sys.stderr)
+        return 1
+    target = site / ASSET_PREFIX / SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ASSETS / SCRIPT, target)
+    print(f"{site}: Pagefind index in {site / 'pagefind'}, search script at {target}")
+    return 0
 
 
 def _excluded(meta: dict) -> bool:
     search = meta.get("search")
     return isinstance(search, dict) and bool(search.get("exclude"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

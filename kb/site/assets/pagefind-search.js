@@ -231,10 +231,47 @@
     });
   }
 
+  // Zensical's themes have a search of their own and no styles for Material's search box: then the box gets these,
+  // in the theme's colours (Material's CSS variables, which Zensical keeps).
+  var FALLBACK_CSS =
+    ".kb-pagefind{position:relative;margin-left:.4rem;flex-shrink:0}" +
+    ".kb-pagefind .md-search__overlay,.kb-pagefind .md-search__icon{display:none}" +
+    ".kb-pagefind .md-search__form{margin:0}" +
+    ".kb-pagefind .md-search__input{width:12rem;height:1.8rem;padding:0 .6rem;border:0;border-radius:.1rem;" +
+    "font:inherit;font-size:.8rem;color:inherit;background:rgba(255,255,255,.15);outline:none}" +
+    ".kb-pagefind .md-search__input::placeholder{color:inherit;opacity:.7}" +
+    "[data-md-toggle=search]:checked~.md-header .kb-pagefind .md-search__input{width:min(30rem,70vw);" +
+    "background:var(--md-default-bg-color);color:var(--md-default-fg-color)}" +
+    ".kb-pagefind .md-search__output{display:none;position:absolute;right:0;top:2.2rem;width:min(34rem,92vw);" +
+    "max-height:75vh;overflow-y:auto;background:var(--md-default-bg-color);color:var(--md-default-fg-color);" +
+    "border-radius:.1rem;box-shadow:0 .2rem .8rem rgba(0,0,0,.35);z-index:5}" +
+    "[data-md-toggle=search]:checked~.md-header .kb-pagefind .md-search__output{display:block}" +
+    ".kb-pagefind .md-search-result__meta{padding:.4rem .8rem;font-size:.64rem;" +
+    "color:var(--md-default-fg-color--light);background:var(--md-default-fg-color--lightest)}" +
+    ".kb-pagefind .md-search-result__list{list-style:none;margin:0;padding:0}" +
+    ".kb-pagefind .md-search-result__item{border-top:.05rem solid var(--md-default-fg-color--lightest)}" +
+    ".kb-pagefind .md-search-result__link{display:block;padding:.4rem .8rem;color:inherit;text-decoration:none}" +
+    ".kb-pagefind .md-search-result__link:hover,.kb-pagefind .md-search-result__link:focus" +
+    "{background:var(--md-accent-fg-color--transparent)}" +
+    ".kb-pagefind article h1{margin:0;font-size:.8rem;font-weight:700;color:var(--md-default-fg-color)}" +
+    ".kb-pagefind article h2{margin:0;font-size:.72rem;font-weight:700}" +
+    ".kb-pagefind article p{margin:.2rem 0 0;font-size:.64rem;color:var(--md-default-fg-color--light)}" +
+    ".kb-pagefind mark{color:var(--md-accent-fg-color);background:none;text-decoration:underline}";
+
+  function styleIfUnstyled(box) {
+    var wrap = box.querySelector(".md-search__scrollwrap");
+    if (getComputedStyle(wrap).overflowY !== "visible") return; // Material's own styles apply
+    var style = el("style");
+    style.textContent = FALLBACK_CSS;
+    document.head.appendChild(style);
+  }
+
   function start() {
     if (document.querySelector(".kb-pagefind")) return;
     var box = buildBox();
-    if (box) setUp(box);
+    if (!box) return;
+    styleIfUnstyled(box);
+    setUp(box);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
