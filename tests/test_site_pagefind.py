@@ -168,18 +168,22 @@ def test_search_works_under_mkdocs_serve(make_kb):
         text=True,
     )
     log: list[str] = []
-    ready = threading.Event()
+    ready, indexed = threading.Event(), threading.Event()
 
     def read():
         for line in proc.stderr:
             log.append(line)
             if "Serving on" in line:
                 ready.set()
+            if "Pagefind indexed" in line:
+                indexed.set()
 
     threading.Thread(target=read, daemon=True).start()
     try:
         assert ready.wait(120), "".join(log)
-        assert any("Pagefind indexed" in line for line in log), "".join(log)
+        assert indexed.wait(120), "".join(
+            log
+        )  # beside the server: the page is served before the index is done
         with browser() as chromium:
             context = chromium.new_context()
             page = PageWatch(context).page

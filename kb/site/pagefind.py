@@ -13,7 +13,8 @@ With ``search: pagefind`` the plugin:
 - marks the content of each of your notes for Pagefind (``data-pagefind-body``); generated pages (study pages,
   quizzes, the tags index) and pages with ``search: {exclude: true}`` in their front matter are not marked, so they
   are not searched, nor are a note's flashcard deck and quiz (``data-search-exclude``, as with Material's search);
-- runs Pagefind on the built site (``on_post_build``), also under ``mkdocs serve`` after each rebuild.
+- runs Pagefind on the built site (``on_post_build``), also under ``mkdocs serve`` after each rebuild (there beside
+  the server, so a reload is not held up).
 
 The script needs no plugin: a site built by another generator (Zensical) gets the same search by listing the script
 in ``extra_javascript`` and running ``python -m kb.site.pagefind site`` after its build (``main``: Pagefind on each
@@ -28,6 +29,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -65,6 +67,8 @@ class PagefindSearch:
     def __init__(self) -> None:
         self.enabled = False
         self.command: list[str] | None = None
+        self.serving = False  # under `mkdocs serve` (set by the plugin's on_startup)
+        self._running: threading.Thread | None = None
 
     def configure(self, config, search: str, where: str) -> None:
         """``on_config``: the script, and Material's search turned off."""
@@ -106,14 +110,30 @@ class PagefindSearch:
         )
 
     def index(self, config) -> None:
-        """``on_post_build``: Pagefind indexes the built site into ``pagefind/`` in it."""
+        """``on_post_build``: Pagefind indexes the built site into ``pagefind/`` in it.
+
+        Under ``mkdocs serve`` it runs beside the server (Pagefind takes seconds on thousands of notes; the edited
+        page is shown at once, the search catches up), one run at a time.
+        """
         if not self.enabled or self.command is None:
             return
+        if not self.serving:
+            self._index(str(config.site_dir), fail=True)
+            return
+        if self._running is not None:
+            self._running.join()
+        self._running = threading.Thread(target=self._index, args=(str(config.site_dir), False), daemon=True)
+        self._running.start()
+
+    def _index(self, site_dir: str, fail: bool) -> None:
         started = time.perf_counter()
-        problem = run_pagefind(self.command, str(config.site_dir))
-        if problem:
+        problem = run_pagefind(self.command or [], site_dir)
+        if problem and fail:
             raise PluginError(f"kb: Pagefind could not index the site: {problem}")
-        log.info(f"kb: Pagefind indexed the site in {time.perf_counter() - started:.2f} s")
+        if problem:
+            log.warning(f"kb: Pagefind could not index the site: {problem}")
+        else:
+            log.info(f"kb: Pagefind indexed the site in {time.perf_counter() - started:.2f} s")
 
 
 def run_pagefind(command: list[str], site_dir: str, *extra: str) -> str:

@@ -64,6 +64,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
         self.dirty, self.command = dirty, command
         self.two_cores.command, self.two_cores.dirty = command, dirty
+        self.search.serving = command == "serve"
         if dirty:
             self.study.keep_as_files()
 

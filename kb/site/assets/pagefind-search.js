@@ -189,6 +189,7 @@
           });
         })
         .catch(function (error) {
+          pagefind = null; // tried again at the next query (under `mkdocs serve` the index may come later)
           meta.textContent = t("search.result.none", "No matching documents");
           console.warn("kb: Pagefind search is not available (run Pagefind after the build):", error);
         });
