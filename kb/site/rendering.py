@@ -44,10 +44,15 @@ class NoteRenderer:
         offset = line_offset(page.file, markdown)
         self.links.warn_broken_links(markdown, info, offset)
         if info.note is not None and self.notes.cards_of(info):
+            from kb.cards.model import syntax_for
             from kb.site import cards as site_cards
 
             markdown = site_cards.render_card_lines(
-                markdown, info.cards, offset, lambda text: self.links.links_in_text(text, info.src)
+                markdown,
+                info.cards,
+                offset,
+                lambda text: self.links.links_in_text(text, info.src),
+                syntax_for(self.notes.settings),
             )
         markdown = self.links.links_in_text(markdown, info.src)
         markdown = insert_after_h1(markdown, header_line(info.note))
