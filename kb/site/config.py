@@ -59,6 +59,8 @@ class KbPluginConfig(Config):
     nav_group_size = c.Type(int, default=60)
     # `mkdocs build` renders pages on two cores (kb.site.parallel); false keeps the build in one process.
     parallel = c.Type(bool, default=True)
+    # The site's search: Material's own (lunr, the whole index sent to every visitor) or Pagefind (kb.site.pagefind).
+    search = c.Choice(("material", "pagefind"), default="material")
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "extra")
