@@ -17,6 +17,9 @@ from kb.notes.reader import parse_note
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cards"
 GOLDEN_NOTE = FIXTURES / "keypoint_golden.md"
 GOLDEN = FIXTURES / "keypoint_golden.json"
+# bullets of a note with no shared topic with the first: bold terms then verbs, lists, dates, weak words
+GOLDEN_MIXED_NOTE = FIXTURES / "keypoint_golden_mixed.md"
+GOLDEN_MIXED = FIXTURES / "keypoint_golden_mixed.json"
 
 
 def cards_of(bullets: str, title: str = "Notes on things"):
@@ -30,8 +33,8 @@ def one(bullet: str, title: str = "Notes on things"):
     return cards[0]
 
 
-def golden_cards() -> list[dict]:
-    note = parse_note("notes/books/deep-work.md", GOLDEN_NOTE.read_bytes())
+def golden_cards(path: Path = GOLDEN_NOTE, rel: str = "notes/books/deep-work.md") -> list[dict]:
+    note = parse_note(rel, path.read_bytes())
     result = extract_cards(note)
     return [
         {"line": c.line, "kind": c.kind.value, "front": c.front, "answer": c.answer or c.back}
@@ -41,6 +44,11 @@ def golden_cards() -> list[dict]:
 
 def test_the_golden_bullets_give_the_pinned_cards():
     assert golden_cards() == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_the_mixed_golden_bullets_give_the_pinned_cards():
+    got = golden_cards(GOLDEN_MIXED_NOTE, "notes/ml/gradient-descent.md")
+    assert got == json.loads(GOLDEN_MIXED.read_text(encoding="utf-8"))
 
 
 # --- what a cloze hides -------------------------------------------------------------------------------------------
@@ -183,3 +191,13 @@ def test_bullets_outside_a_key_point_section_give_no_generated_cards():
         b"- Amber was the first material known to do it, around 600 BC.\n",
     )
     assert [c for c in extract_cards(note).cards if c.generated] == []
+
+
+if __name__ == "__main__":
+    for source, rel, target in (
+        (GOLDEN_NOTE, "notes/books/deep-work.md", GOLDEN),
+        (GOLDEN_MIXED_NOTE, "notes/ml/gradient-descent.md", GOLDEN_MIXED),
+    ):
+        text = json.dumps(golden_cards(source, rel), indent=1, ensure_ascii=False) + "\n"
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")

@@ -23,8 +23,28 @@ _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
 )
 # "**Term** verb ...": a bold lead followed by a verb (a copula, or a word ending like a third-person verb)
-_BOLD_SUBJECT_RE = re.compile(r"^\*\*([^*\n]{1,80}?)\*\*[ \t]+(?=(\w+))")
-_COPULAS = frozenset("is are was were means refers".split())
+_BOLD_SUBJECT_RE = re.compile(
+    r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
+)
+_ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
+_COPULAS = frozenset("is are means refers".split())
+# "**X** describes ...": a verb saying what X is, asked as "what is X?"
+_DEFINING_VERBS = frozenset(
+    "describes describe denotes denote covers cover names name represents represent".split()
+)
+_ADVERBS = frozenset(
+    "also only often usually always never still even rarely typically mostly generally simply actually directly "
+    "just first then".split()
+)
+# verbs' base forms that follow a plural subject ("**Patch IDs** let ...", "**Trees** pick ...")
+_BASE_VERBS = frozenset(
+    "let make help pick split grow keep take give turn cut reduce add avoid need allow store hold run show tend act "
+    "work fail use map track learn predict combine compute return produce create go come say find think know tell "
+    "become leave feel bring begin write start stop move try ask seem want look build buy sell follow lead depend "
+    "stay include change happen apply fit record mark print save count matter improve require prevent provide "
+    "remove replace increase decrease explain extend ensure enable contain cause drive".split()
+)
+_IRREGULAR_PLURALS = ("men", "people", "children", "data", "criteria", "phenomena", "feet", "teeth", "mice")
 _DEFINING = frozenset("a an the what how when where one any to".split())  # "X is a ...", "X means the ..."
 # "Fixed mindset: ability is set at birth": a lead of one to four words (no code, math, quote) and a colon
 _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
@@ -58,14 +78,32 @@ def topic(title: str) -> str:
     return title.split(": ", 1)[0].strip() or title
 
 
-def term_question(title: str, term: str, body: str, *, does: bool = False) -> str:
-    """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something)."""
+def _plural(term: str) -> bool:
+    last = term.split()[-1].lower() if term.split() else ""
+    if last.endswith(_IRREGULAR_PLURALS):
+        return True
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def term_question(title: str, term: str, body: str, *, does: bool = False, article: str | None = None) -> str:
+    """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something;
+    ``article``: the one the bullet put before the term, "a Black Swan")."""
     words = term.split()
     sentence_case = len(words) > 1 and all(w.islower() for w in words[1:])
     if words and words[0][:1].isupper() and words[0][1:].islower():
-        if sentence_case or f" {words[0].lower()}" in body.lower():
-            term = term[0].lower() + term[1:]  # capitalised only because it opens the bullet
-    plural = words and words[-1].endswith("s") and not words[-1].endswith(("ss", "us", "is", "'s"))
+        # capitalised only because it opens the bullet: a phrase in sentence case that is no name (a possessive,
+        # or capitalised mid-sentence), or a word the note also writes in lower case
+        if sentence_case:
+            lower = not words[0].endswith(("'s", "’s")) and not re.search(
+                rf"[a-z,] {re.escape(words[0])}\b", body
+            )
+        else:
+            lower = len(words) == 1 and re.search(rf"\b{re.escape(words[0].lower())}\b", body) is not None
+        if lower:
+            term = term[0].lower() + term[1:]
+    if article:
+        term = f"{article.lower()} {term}"
+    plural = bool(words) and _plural(term)
     if does:
         question = f"what do {term} do?" if plural else f"what does {term} do?"
     else:
@@ -81,6 +119,9 @@ def keypoint_term(front: str) -> str:
 
 def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
     if not body.startswith(("**", "__")):
+        if _ARTICLE_BOLD_RE.match(body):
+            m = _BOLD_SUBJECT_RE.match(body)
+            return None if m is None else _subject_card(out, body, m, ctx, first, last)
         return _label_card(out, body, ctx, first, last)
     m = _BOLD_LEAD_RE.match(body)
     if m:
@@ -91,21 +132,59 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         return None
     m = _BOLD_SUBJECT_RE.match(body)
-    if m is None or len(m.group(1).split()) > _QUESTION_TERM_WORDS:
+    if m is None or len(m.group("term").split()) > _QUESTION_TERM_WORDS:
         return None
-    verb = m.group(2).lower()
-    copula = verb in _COPULAS
-    if not copula and not (verb.endswith("s") and verb not in _NOT_VERBS_S and len(verb) > 3):
+    return _subject_card(out, body, m, ctx, first, last)
+
+
+def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
+    """The verb that follows a bold subject ``term`` in ``rest`` (the text after it) and where its word starts,
+    skipping adverbs ("**X** also picks ..."); None when what follows is not a verb ("**Points** paid to ...")."""
+    words = rest.split()
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in _ADVERBS:
+        i += 1
+    if i >= len(words):
         return None
-    term = m.group(1).strip()
-    if copula:
-        rest = body[m.end() :].split(None, 1)
-        if len(rest) < 2 or rest[1].split(None, 1)[0].lower() not in _DEFINING:
+    verb = words[i].lower().strip(",;:")
+    if verb in _COPULAS or verb in _DEFINING_VERBS or verb in ("was", "were"):
+        return verb, i
+    if verb in _NOT_VERBS_S or not verb.isalpha() or verb in STOP_WORDS:
+        return None
+    if verb.endswith("s") and len(verb) > 3 and not verb.endswith(("ss", "us", "is")):
+        return verb, i
+    plural = _plural(term)
+    if plural and verb in _BASE_VERBS:
+        return verb, i  # "**Patch IDs** let ...": a plural subject and a verb's base form
+    return None
+
+
+def _subject_card(
+    out: Collector, body: str, m: re.Match, ctx: tuple[str, ...], first: int, last: int
+) -> Card | None:
+    """ "**Term** verb ...": a term card, or None (a cloze then) when what follows is no verb or a fact about the
+    term rather than what it is ("**X** are born in ...", "**X** were the big losers")."""
+    term = m.group("term").strip()
+    rest = body[m.end() :]
+    found = _verb_after(term, rest)
+    if found is None:
+        return None
+    verb, i = found
+    after = rest.split(None, i + 1)
+    tail = after[i + 1].strip() if len(after) > i + 1 else ""
+    if verb in ("was", "were") or not tail:
+        return None
+    if verb in _COPULAS:
+        if verb not in ("means", "refers") and tail.split(None, 1)[0].lower() not in _DEFINING:
             return None  # "**X** are born in ...": a fact about X, not what X is (a cloze then)
-        back = rest[1].strip()
+        back = tail.removeprefix("to ") if verb == "refers" else tail
+        front = term_question(out.title, term, out.note.body, article=m.group("article"))
+    elif verb in _DEFINING_VERBS:  # "**X** describes ...", "**X** covers ...": what X is
+        back = unbold(body)
+        front = term_question(out.title, term, out.note.body, article=m.group("article"))
     else:
         back = unbold(body)
-    front = term_question(out.title, term, out.note.body, does=not copula)
+        front = term_question(out.title, term, out.note.body, does=True, article=m.group("article"))
     return new_card(CardKind.KEYPOINT, front, back, first, last, ctx, generated=True)
 
 
@@ -136,7 +215,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     out.keypoint_bodies.append(body)
     ctx = out.context()
     first, last = lines[0].no, lines[-1].no
-    if body.startswith(("**", "__")) or ": " in body[:60]:
+    if body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body):
         card = _term_card(out, body, ctx, first, last)
         if card is not None:
             out.add(card)

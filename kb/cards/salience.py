@@ -286,19 +286,40 @@ _VERBS = frozenset(
     created produce produces produced rather often always never usually still even already later just really
     quite almost mostly instead however therefore learns learn learned fits fit predicts predict computes compute
     returns return stores store records record marks mark prints print saves save counts count matters matter
-    several along first toward towards across against around among since until while whose""".split()
+    several along first toward towards across against around among since until while whose reduces improves
+    requires prevents provides describes determines ensures enables avoids contains removes replaces introduces
+    explains extends suggests argues recommends prefers receives causes generates indicates calculates separates
+    translates operates activates allocates eliminates evaluates integrates demonstrates motivates""".split()
 )
 _OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
     "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
 )
-_VERB_ENDINGS = ("izes", "ises", "ates", "ifies", "izing")
+_VERB_ENDINGS = ("izes", "ises", "ifies", "izing")
 _CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
 _FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
 _RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
 _YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+_LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE_RE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
+_PREV_WORD_RE = re.compile(r"([\w'’-]+) +$")
+_LABEL_DETS = frozenset("the a an this that its their his her our your these those".split())
+# before a run: "the most [important hyperparameter]" cuts an adjective from its adverb
+_INTENSIFIERS = frozenset("most more less least very too so quite as".split())
+_SUBJECT_PRONOUNS = frozenset("he she it they we you i who which".split())  # the word after one is a verb
+_PREPOSITIONS = DETERMINERS_AND_PREPOSITIONS - _LABEL_DETS | {"without", "after", "before", "while", "when"}
+# words too ordinary to be the answer of a card on their own ("the [money] was used ...")
+_GENERIC_NOUNS = frozenset(
+    """money time times people person thing things way ways part parts kind kinds type types lot lots number
+    numbers amount amounts point points case cases fact facts idea ideas example examples phrase word words
+    place places day days year years world life group groups problem problems result results reason reasons
+    question questions answer answers value values level levels area areas form forms side sides end start
+    change changes work system systems process information data list lists set sets step steps rest second third
+    fourth fifth half best worst""".split()
+)
 
 
 class Candidate(NamedTuple):
@@ -312,6 +333,8 @@ def _stem(word: str) -> str:
     w = word.lower().removesuffix("'s").removesuffix("’s")
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
+    elif len(w) > 6 and w.endswith("ing"):
+        w = w[:-3]  # "cherry-picking" is the title's "cherry-pick"
     return w
 
 
@@ -350,19 +373,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
             ):
                 clause = any(w in _VERBS or w in _CLAUSE_WORDS for w in words)
                 found.append(Candidate(3.0 if clause else _RANK["bold"], m.start(), m.end(), "bold"))
-    for m in _NUMBER_RE.finditer(sub):
-        s, e = m.span()
-        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-        if nxt and nxt.group().lower() in _UNITS:
-            e = nxt.end()
-        rank = _RANK["number"]
-        if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
-            rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
-        found.append(Candidate(rank, s, e, "number"))
-    for m in _NUMBER_WORDS_RE.finditer(sub):
-        nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
-        if nxt and nxt.group().lower() in _UNITS:
-            found.append(Candidate(_RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
+    found += _numbers(text, sub)
     if MASK in sub:
         for m in re.finditer(MASK + "+", sub):
             s, e = m.span()
@@ -382,6 +393,69 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
         if len(m.group(g).split()) <= 4 and MASK not in m.group(g):
             found.append(Candidate(_RANK["quote"], m.start(g), m.end(g), "quote"))
     return found
+
+
+def _numbers(text: str, sub: str) -> list[Candidate]:
+    """Numbers, amounts and dates with their unit ("four hours", "April 15, 2025"); a list or range of up to three
+    of one shape as one ("30, 60 and 90", "85 to 90 percent", not "from 5,000 to 75,000")."""
+    spans: list[list] = []
+    dates = [m.span() for m in _DATE_RE.finditer(sub)]
+    for m in _NUMBER_RE.finditer(sub):
+        s, e = m.span()
+        if any(ds <= s < de for ds, de in dates):
+            continue
+        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
+        if nxt and nxt.group().lower() in _UNITS:
+            e = nxt.end()
+        rank = _RANK["number"]
+        if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
+            rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
+        gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
+        if (
+            gap
+            and _shape(text, Candidate(0, s, e, ""))
+            == _shape(text, Candidate(0, spans[-1][1], spans[-1][2], ""))
+            and not (gap.group().strip() == "to" and _prev_word(sub, spans[-1][1]) == "from")
+        ):
+            spans[-1][2] = e  # "30, 60 and 90": one list
+            spans[-1][3] += 1
+        else:
+            spans.append([rank, s, e, 1])
+    # a list of more than three is too long to recall as one answer, and one of it hidden is a guess
+    out = [Candidate(rank if n <= 3 else 3.0, s, e, "number") for rank, s, e, n in spans]
+    out += [Candidate(_RANK["number"], s, e, "number") for s, e in dates]
+    for m in _NUMBER_WORDS_RE.finditer(sub):
+        nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
+        if nxt is None:
+            continue
+        after = WORD_RE.match(sub, nxt.end() + 1) if sub[nxt.end() : nxt.end() + 1] == " " else None
+        if (
+            nxt.group().lower() in _UNITS
+            and after
+            and after.group().islower()
+            and after.group() not in STOP_WORDS
+        ):
+            continue  # "one second home": the word after the number is an adjective, not a unit
+        noun = nxt.group()
+        if noun.lower() in _UNITS:
+            out.append(Candidate(_RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
+            continue
+        if after and noun.islower() and _plural_word(after.group()) and after.group().islower():
+            noun = after.group()  # "[two] moment estimates"
+        if (
+            noun.endswith("s")
+            and noun.islower()
+            and noun not in _GENERIC_NOUNS
+            and m.group().lower() != "one"
+        ):
+            out.append(Candidate(_RANK["quote"] + 0.5, m.start(), m.end(), "number"))  # "[four] philosophies"
+    return out
+
+
+def _prev_word(text: str, start: int) -> str:
+    """The lower-case word just before ``start`` (across spaces only), or ""."""
+    m = _PREV_WORD_RE.search(text, max(0, start - 40), start)
+    return m.group(1).lower() if m else ""
 
 
 def _entities(text: str, sub: str) -> list[Candidate]:
@@ -421,7 +495,13 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     out = []
     for after_det, ps, pe, pw in _content_runs(masked, weights):
         n = len(ps)
+        prev = _prev_word(masked, ps[0])
+        # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
+        cut_first = prev in _INTENSIFIERS or prev in _SUBJECT_PRONOUNS
+        gerund = n > 1 and prev in _PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
         for a in range(n):
+            if a == 0 and (cut_first or gerund):
+                continue
             for k in (1, 2, 3):
                 b = a + k - 1
                 if b >= n:
@@ -431,7 +511,15 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue
                 if any(verb_like(text[ps[x] : pe[x]].lower()) for x in range(a, b + 1)):
                     continue
-                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a):
+                if any(_plural_word(text[ps[x] : pe[x]]) for x in range(a, b)):
+                    continue  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                if b + 1 < n and not _plural_word(last):
+                    nxt = text[ps[b + 1] : pe[b + 1]]
+                    if _noun_goes_on(nxt.lower()) and (k > 1 or not _plural_word(nxt)):
+                        # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
+                        # flows": one noun and a word in -s, likely its verb)
+                        continue
+                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or first in _GENERIC_NOUNS):
                     continue
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
@@ -448,6 +536,15 @@ def _shape(text: str, c: Candidate) -> str:
     if span.endswith("%"):
         return "percent"
     return "year" if _YEAR_RE.fullmatch(span) else "number"
+
+
+def _plural_word(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def _noun_goes_on(word: str) -> bool:
+    """Whether a word after a term continues its noun phrase (not a verb, participle or adverb)."""
+    return not verb_like(word) and not word.endswith(("ed", "ly", "ing"))
 
 
 def verb_like(word: str) -> bool:
