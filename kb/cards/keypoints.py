@@ -15,8 +15,9 @@ import re
 from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line
+from kb.cards.lexicon import ADVERBS, BASE_VERBS, DEFINING_VERBS, IRREGULAR_PLURALS, STOP_WORDS, verb_like
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import STOP_WORDS, TermWeights, common_stems, content_stems, pick_spans, verb_like
+from kb.cards.salience import TermWeights, common_stems, content_stems, pick_spans
 from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
@@ -28,23 +29,6 @@ _BOLD_SUBJECT_RE = re.compile(
 )
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 _COPULAS = frozenset("is are means refers".split())
-# "**X** describes ...": a verb saying what X is, asked as "what is X?"
-_DEFINING_VERBS = frozenset(
-    "describes describe denotes denote covers cover names name represents represent".split()
-)
-_ADVERBS = frozenset(
-    "also only often usually always never still even rarely typically mostly generally simply actually directly "
-    "just first then".split()
-)
-# verbs' base forms that follow a plural subject ("**Patch IDs** let ...", "**Trees** pick ...")
-_BASE_VERBS = frozenset(
-    "let make help pick split grow keep take give turn cut reduce add avoid need allow store hold run show tend act "
-    "work fail use map track learn predict combine compute return produce create go come say find think know tell "
-    "become leave feel bring begin write start stop move try ask seem want look build buy sell follow lead depend "
-    "stay include change happen apply fit record mark print save count matter improve require prevent provide "
-    "remove replace increase decrease explain extend ensure enable contain cause drive".split()
-)
-_IRREGULAR_PLURALS = ("men", "people", "children", "data", "criteria", "phenomena", "feet", "teeth", "mice")
 _DEFINING = frozenset("a an the what how when where one any to".split())  # "X is a ...", "X means the ..."
 # "Fixed mindset: ability is set at birth": a lead of one to four words (no code, math, quote) and a colon
 _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
@@ -80,7 +64,7 @@ def topic(title: str) -> str:
 
 def _plural(term: str) -> bool:
     last = term.split()[-1].lower() if term.split() else ""
-    if last.endswith(_IRREGULAR_PLURALS):
+    if last.endswith(IRREGULAR_PLURALS):
         return True
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
 
@@ -142,19 +126,19 @@ def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
     skipping adverbs ("**X** also picks ..."); None when what follows is not a verb ("**Points** paid to ...")."""
     words = rest.split()
     i = 0
-    while i < len(words) - 1 and words[i].lower() in _ADVERBS:
+    while i < len(words) - 1 and words[i].lower() in ADVERBS:
         i += 1
     if i >= len(words):
         return None
     verb = words[i].lower().strip(",;:")
-    if verb in _COPULAS or verb in _DEFINING_VERBS or verb in ("was", "were"):
+    if verb in _COPULAS or verb in DEFINING_VERBS or verb in ("was", "were"):
         return verb, i
     if verb in _NOT_VERBS_S or not verb.isalpha() or verb in STOP_WORDS:
         return None
     if verb.endswith("s") and len(verb) > 3 and not verb.endswith(("ss", "us", "is")):
         return verb, i
     plural = _plural(term)
-    if plural and verb in _BASE_VERBS:
+    if plural and verb in BASE_VERBS:
         return verb, i  # "**Patch IDs** let ...": a plural subject and a verb's base form
     return None
 
@@ -179,7 +163,7 @@ def _subject_card(
             return None  # "**X** are born in ...": a fact about X, not what X is (a cloze then)
         back = tail.removeprefix("to ") if verb == "refers" else tail
         front = term_question(out.title, term, out.note.body, article=m.group("article"))
-    elif verb in _DEFINING_VERBS:  # "**X** describes ...", "**X** covers ...": what X is
+    elif verb in DEFINING_VERBS:  # "**X** describes ...", "**X** covers ...": what X is
         back = unbold(body)
         front = term_question(out.title, term, out.note.body, article=m.group("article"))
     else:

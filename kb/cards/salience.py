@@ -14,6 +14,24 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from kb.cards.lexicon import (
+    CLAUSE_WORDS,
+    DETERMINERS_AND_PREPOSITIONS,
+    EPONYM_HEADS,
+    FIRST_PERSON,
+    GENERIC_NOUNS,
+    INTENSIFIERS,
+    MONTHS,
+    OPINION_LEADS,
+    PREPOSITIONS,
+    STOP_WORDS,
+    SUBJECT_PRONOUNS,
+    UNITS,
+    VERBS,
+    noun_goes_on,
+    plural_word,
+    verb_like,
+)
 from kb.markdown import MASK, unbold
 
 SCAN_LIMIT = 2000  # characters of a text searched for its term: bounds the cost of a huge bullet
@@ -23,19 +41,6 @@ _BOLD_RE = re.compile(r"\*\*[^*\n]{1,200}?\**\*\*(?!\*)")
 WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 # Determiners and prepositions: a run of content words right after one ("on dopamine", "the reflog") is likely a
 # noun phrase, which makes a better term.
-DETERMINERS_AND_PREPOSITIONS = frozenset(
-    "a an the this that these those its their his her our your of in on at by for with from into onto over under "
-    "about between through via".split()
-)
-STOP_WORDS = frozenset(
-    """a an the and or but if then else of to in on at by for with from as into onto over under about after before
-    between through during without within is are was were be been being am do does did doing have has had having
-    it its it's this that these those there here which who whom whose what when where why how not no nor so than too
-    very can could should would may might must will shall you your yours we our ours they their theirs he him his she
-    her hers i me my mine them us one ones also just only more most less least much many some any each every all both
-    few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
-    make makes made use uses used using via per vs etc e.g i.e""".split()
-)
 _DET_BONUS = 1.3  # a run right after a determiner or preposition
 _LY_PENALTY = 0.6  # a word ending in -ly (likely an adverb)
 _BOLD_BONUS = 2.0  # the writer marked it: a bold span beats any run of plain words
@@ -259,67 +264,16 @@ _NUMBER_WORDS_RE = re.compile(
     r"hundred|a hundred|a thousand|a dozen)\b",
     re.I,
 )
-_UNITS = frozenset(
-    "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
-    "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
-    "centuries century decade".split()
-)
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,%]|\.\w))?|[A-Z])")
-# "Matthew effect", "Brier score": a name and the kind of thing it names make one term
-_EPONYM_HEADS = frozenset(
-    "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
-    "method algorithm equation constant ratio model theory".split()
-)
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SENTENCE_END = frozenset(".!?:;")
-# Verbs and adverbs that often stand in a sentence's run of content words: never at a term's edge, and they cut runs.
-_VERBS = frozenset(
-    """add adds added let lets keep keeps kept take takes took taken give gives gave given go goes went gone come
-    comes came say says said show shows showed shown find finds found think thinks thought know knows knew known
-    tell tells told become becomes became leave leaves left feel feels felt put puts bring brings brought begin
-    begins began run runs ran hold holds held write writes wrote written work works worked start starts started
-    stop stops stopped help helps helped need needs needed mean means meant call calls called move moves moved
-    turn turns turned try tries tried ask asks asked seem seems seemed want wants wanted look looks looked grow grows
-    grew set sets pay pays paid lose loses lost win wins won build builds built read reads buy buys bought sell
-    sells sold follow follows followed allow allows allowed lead leads led depend depends stay stays stayed
-    include includes included change changes changed happen happens happened apply applies applied create creates
-    created produce produces produced rather often always never usually still even already later just really
-    quite almost mostly instead however therefore learns learn learned fits fit predicts predict computes compute
-    returns return stores store records record marks mark prints print saves save counts count matters matter
-    several along first toward towards across against around among since until while whose reduces improves
-    requires prevents provides describes determines ensures enables avoids contains removes replaces introduces
-    explains extends suggests argues recommends prefers receives causes generates indicates calculates separates
-    translates operates activates allocates eliminates evaluates integrates demonstrates motivates""".split()
-)
-_OPINION_LEADS = frozenset(
-    "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
-    "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
-)
-_VERB_ENDINGS = ("izes", "ises", "ifies", "izing")
-_CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
-_FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
 _RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
 _YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 _LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE_RE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
+_DATE_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
 _PREV_WORD_RE = re.compile(r"([\w'’-]+) +$")
-_LABEL_DETS = frozenset("the a an this that its their his her our your these those".split())
-# before a run: "the most [important hyperparameter]" cuts an adjective from its adverb
-_INTENSIFIERS = frozenset("most more less least very too so quite as".split())
-_SUBJECT_PRONOUNS = frozenset("he she it they we you i who which".split())  # the word after one is a verb
-_PREPOSITIONS = DETERMINERS_AND_PREPOSITIONS - _LABEL_DETS | {"without", "after", "before", "while", "when"}
-# words too ordinary to be the answer of a card on their own ("the [money] was used ...")
-_GENERIC_NOUNS = frozenset(
-    """money time times people person thing things way ways part parts kind kinds type types lot lots number
-    numbers amount amounts point points case cases fact facts idea ideas example examples phrase word words
-    place places day days year years world life group groups problem problems result results reason reasons
-    question questions answer answers value values level levels area areas form forms side sides end start
-    change changes work system systems process information data list lists set sets step steps rest second third
-    fourth fifth half best worst""".split()
-)
 
 
 class Candidate(NamedTuple):
@@ -356,7 +310,7 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
     words = [w.lower() for w in WORD_RE.findall(_QUOTE_RE.sub(" ", text[:SCAN_LIMIT]))]  # not a quoted "I"
-    return bool(words) and (words[0] in _OPINION_LEADS or any(w in _FIRST_PERSON for w in words))
+    return bool(words) and (words[0] in OPINION_LEADS or any(w in FIRST_PERSON for w in words))
 
 
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
@@ -371,7 +325,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 and WORD_RE.search(inner)
                 and len(words) <= MAX_BOLD_WORDS
             ):
-                clause = any(w in _VERBS or w in _CLAUSE_WORDS for w in words)
+                clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
                 found.append(Candidate(3.0 if clause else _RANK["bold"], m.start(), m.end(), "bold"))
     found += _numbers(text, sub)
     if MASK in sub:
@@ -405,7 +359,7 @@ def _numbers(text: str, sub: str) -> list[Candidate]:
         if any(ds <= s < de for ds, de in dates):
             continue
         nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-        if nxt and nxt.group().lower() in _UNITS:
+        if nxt and nxt.group().lower() in UNITS:
             e = nxt.end()
         rank = _RANK["number"]
         if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
@@ -430,24 +384,19 @@ def _numbers(text: str, sub: str) -> list[Candidate]:
             continue
         after = WORD_RE.match(sub, nxt.end() + 1) if sub[nxt.end() : nxt.end() + 1] == " " else None
         if (
-            nxt.group().lower() in _UNITS
+            nxt.group().lower() in UNITS
             and after
             and after.group().islower()
             and after.group() not in STOP_WORDS
         ):
             continue  # "one second home": the word after the number is an adjective, not a unit
         noun = nxt.group()
-        if noun.lower() in _UNITS:
+        if noun.lower() in UNITS:
             out.append(Candidate(_RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
             continue
-        if after and noun.islower() and _plural_word(after.group()) and after.group().islower():
+        if after and noun.islower() and plural_word(after.group()) and after.group().islower():
             noun = after.group()  # "[two] moment estimates"
-        if (
-            noun.endswith("s")
-            and noun.islower()
-            and noun not in _GENERIC_NOUNS
-            and m.group().lower() != "one"
-        ):
+        if noun.endswith("s") and noun.islower() and noun not in GENERIC_NOUNS and m.group().lower() != "one":
             out.append(Candidate(_RANK["quote"] + 0.5, m.start(), m.end(), "number"))  # "[four] philosophies"
     return out
 
@@ -472,7 +421,7 @@ def _entities(text: str, sub: str) -> list[Candidate]:
         before = sub[:s].rstrip(" \"'(“*")
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
-        if first.lower() in STOP_WORDS or (opens and first.lower() in _VERBS):
+        if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
             if j > i:
                 s = matches[i + 1].start()
                 opens = False
@@ -483,7 +432,7 @@ def _entities(text: str, sub: str) -> list[Candidate]:
         acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
         if e > s and (not opens or acronym or j > i):
             head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-            if head and head.group() in _EPONYM_HEADS:
+            if head and head.group() in EPONYM_HEADS:
                 e = head.end()
             out.append(Candidate(_RANK["entity"] + 0.5 * acronym, s, e, "entity"))
         i = j + 1
@@ -497,8 +446,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         n = len(ps)
         prev = _prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
-        cut_first = prev in _INTENSIFIERS or prev in _SUBJECT_PRONOUNS
-        gerund = n > 1 and prev in _PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
+        cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS
+        gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
         for a in range(n):
             if a == 0 and (cut_first or gerund):
                 continue
@@ -511,15 +460,15 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue
                 if any(verb_like(text[ps[x] : pe[x]].lower()) for x in range(a, b + 1)):
                     continue
-                if any(_plural_word(text[ps[x] : pe[x]]) for x in range(a, b)):
+                if any(plural_word(text[ps[x] : pe[x]]) for x in range(a, b)):
                     continue  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
-                if b + 1 < n and not _plural_word(last):
+                if b + 1 < n and not plural_word(last):
                     nxt = text[ps[b + 1] : pe[b + 1]]
-                    if _noun_goes_on(nxt.lower()) and (k > 1 or not _plural_word(nxt)):
+                    if noun_goes_on(nxt.lower()) and (k > 1 or not plural_word(nxt)):
                         # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
                         # flows": one noun and a word in -s, likely its verb)
                         continue
-                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or first in _GENERIC_NOUNS):
+                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or first in GENERIC_NOUNS):
                     continue
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
@@ -536,19 +485,6 @@ def _shape(text: str, c: Candidate) -> str:
     if span.endswith("%"):
         return "percent"
     return "year" if _YEAR_RE.fullmatch(span) else "number"
-
-
-def _plural_word(word: str) -> bool:
-    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s"))
-
-
-def _noun_goes_on(word: str) -> bool:
-    """Whether a word after a term continues its noun phrase (not a verb, participle or adverb)."""
-    return not verb_like(word) and not word.endswith(("ed", "ly", "ing"))
-
-
-def verb_like(word: str) -> bool:
-    return word in _VERBS or word.endswith(_VERB_ENDINGS)
 
 
 def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -> str | None:
