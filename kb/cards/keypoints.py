@@ -29,6 +29,9 @@ _BOLD_SUBJECT_RE = re.compile(
 )
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 _COPULAS = frozenset("is are means refers".split())
+_PARTICIPLES = frozenset(
+    "born made known given taken done seen held built paid kept found shown written".split()
+)
 _DEFINING = frozenset("a an the what how when where one any to".split())  # "X is a ...", "X means the ..."
 # "Fixed mindset: ability is set at birth": a lead of one to four words (no code, math, quote) and a colon
 _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
@@ -143,6 +146,17 @@ def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
     return None
 
 
+def _defines(tail: str) -> bool:
+    """Whether what follows "**X** is" says what X is ("a ...", "professional activity ...") rather than a fact
+    about it ("born in ...", "taxed at ...", "not deductible", "under $400")."""
+    word = tail.split(None, 1)[0].lower().strip(",;:")
+    if word in _DEFINING:
+        return True
+    if word in STOP_WORDS or word in _PARTICIPLES or word.endswith(("ed", "ly")) or not word.isalpha():
+        return False
+    return True
+
+
 def _subject_card(
     out: Collector, body: str, m: re.Match, ctx: tuple[str, ...], first: int, last: int
 ) -> Card | None:
@@ -159,7 +173,7 @@ def _subject_card(
     if verb in ("was", "were") or not tail:
         return None
     if verb in _COPULAS:
-        if verb not in ("means", "refers") and tail.split(None, 1)[0].lower() not in _DEFINING:
+        if verb not in ("means", "refers") and not _defines(tail):
             return None  # "**X** are born in ...": a fact about X, not what X is (a cloze then)
         back = tail.removeprefix("to ") if verb == "refers" else tail
         front = term_question(out.title, term, out.note.body, article=m.group("article"))

@@ -15,7 +15,9 @@ STOP_WORDS = frozenset(
     very can could should would may might must will shall you your yours we our ours they their theirs he him his she
     her hers i me my mine them us one ones also just only more most less least much many some any each every all both
     few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
-    make makes made use uses used using via per vs etc e.g i.e""".split()
+    make makes made use uses used using via per vs etc e.g i.e that's what's there's here's he's she's let's
+    who's you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
+    didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
 )
 UNITS = frozenset(
     "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
@@ -50,6 +52,10 @@ OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
     "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
 )
+# a reaction wherever it stands in the bullet ("the last part felt rushed")
+OPINION_WORDS = frozenset("felt preachy overrated underrated fascinating boring enjoyed loved".split())
+# after a word in -s, one of these makes that word a verb with its object ("a mistake [costs] you")
+OBJECT_STARTS = frozenset("a an the you it them us me him her this that these those".split())
 VERB_ENDINGS = ("izes", "ises", "ifies", "izing")
 CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
 FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())

@@ -22,7 +22,9 @@ from kb.cards.lexicon import (
     GENERIC_NOUNS,
     INTENSIFIERS,
     MONTHS,
+    OBJECT_STARTS,
     OPINION_LEADS,
+    OPINION_WORDS,
     PREPOSITIONS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
@@ -264,7 +266,7 @@ _NUMBER_WORDS_RE = re.compile(
     r"hundred|a hundred|a thousand|a dozen)\b",
     re.I,
 )
-_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,%]|\.\w))?|[A-Z])")
+_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SENTENCE_END = frozenset(".!?:;")
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
@@ -310,7 +312,9 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
     words = [w.lower() for w in WORD_RE.findall(_QUOTE_RE.sub(" ", text[:SCAN_LIMIT]))]  # not a quoted "I"
-    return bool(words) and (words[0] in OPINION_LEADS or any(w in FIRST_PERSON for w in words))
+    return bool(words) and (
+        words[0] in OPINION_LEADS or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
+    )
 
 
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
@@ -329,13 +333,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 found.append(Candidate(3.0 if clause else _RANK["bold"], m.start(), m.end(), "bold"))
     found += _numbers(text, sub)
     if MASK in sub:
-        for m in re.finditer(MASK + "+", sub):
-            s, e = m.span()
-            inner = text[s:e].strip("`$ ")
-            if text[s] == "$" and len(inner) >= 3:
-                found.append(Candidate(_RANK["formula"], s, e, "formula"))
-            elif text[s] == "`" and inner and len(inner.split()) <= MAX_CODE_WORDS:
-                found.append(Candidate(_RANK["code"], s, e, "code"))
+        found += _masked(text, sub)
     entities = _entities(text, sub)
     if entities:
         # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
@@ -347,6 +345,30 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
         if len(m.group(g).split()) <= 4 and MASK not in m.group(g):
             found.append(Candidate(_RANK["quote"], m.start(g), m.end(g), "quote"))
     return found
+
+
+def _masked(text: str, sub: str) -> list[Candidate]:
+    """Formulas and short commands; one of a list of three or more commands is a guess, not a term to recall."""
+    out: list[Candidate] = []
+    listed: list[list[Candidate]] = []
+    for m in re.finditer(MASK + "+", sub):
+        s, e = m.span()
+        inner = text[s:e].strip("`$ ")
+        if text[s] == "$" and len(inner) >= 3:
+            out.append(Candidate(_RANK["formula"], s, e, "formula"))
+        elif text[s] == "`" and inner and len(inner.split()) <= MAX_CODE_WORDS:
+            c = Candidate(_RANK["code"], s, e, "code")
+            if (
+                listed
+                and listed[-1][-1].kind == "code"
+                and _LIST_GAP_RE.fullmatch(sub, listed[-1][-1].end, s)
+            ):
+                listed[-1].append(c)
+            else:
+                listed.append([c])
+            out.append(c)
+    long_lists = {c for group in listed if len(group) >= 3 for c in group}
+    return [c._replace(rank=3.0) if c in long_lists else c for c in out]
 
 
 def _numbers(text: str, sub: str) -> list[Candidate]:
@@ -407,6 +429,12 @@ def _prev_word(text: str, start: int) -> str:
     return m.group(1).lower() if m else ""
 
 
+def _next_word(text: str, end: int) -> str:
+    """The lower-case word right after ``end`` (one space between), or ""."""
+    m = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
+    return m.group().lower() if m else ""
+
+
 def _entities(text: str, sub: str) -> list[Candidate]:
     out = []
     matches = list(_ENTITY_RE.finditer(sub))
@@ -462,6 +490,10 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue
                 if any(plural_word(text[ps[x] : pe[x]]) for x in range(a, b)):
                     continue  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                if k > 1 and plural_word(last) and _next_word(masked, pe[b]) in OBJECT_STARTS:
+                    continue  # "the right temperature [differs] a lot": a verb and its object
+                if _next_word(masked, pe[b]) in ("one", "ones"):
+                    continue  # "the [redundant old] ones": a modifier
                 if b + 1 < n and not plural_word(last):
                     nxt = text[ps[b + 1] : pe[b + 1]]
                     if noun_goes_on(nxt.lower()) and (k > 1 or not plural_word(nxt)):
