@@ -28,6 +28,9 @@ _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
 )
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
+_SAYING = frozenset(
+    "says say states state holds hold claims claim argues argue".split()
+)  # "what does X say?"
 _COPULAS = frozenset("is are means refers".split())
 _PARTICIPLES = frozenset(
     "born made known given taken done seen held built paid kept found shown written".split()
@@ -69,13 +72,21 @@ def _plural(term: str) -> bool:
     last = term.split()[-1].lower() if term.split() else ""
     if last.endswith(IRREGULAR_PLURALS):
         return True
-    return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s"))
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "ics", "'s", "’s"))
 
 
-def term_question(title: str, term: str, body: str, *, does: bool = False, article: str | None = None) -> str:
+def term_question(
+    title: str, term: str, body: str, *, does: bool | str = False, article: str | None = None
+) -> str:
     """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something;
     ``article``: the one the bullet put before the term, "a Black Swan")."""
     words = term.split()
+    if len(words) > 1 and words[0] in (
+        "The",
+        "A",
+        "An",
+    ):  # "The Lindy effect: ...": the article in lower case
+        article, term, words = (article or words[0]), term.split(None, 1)[1], words[1:]
     sentence_case = len(words) > 1 and all(w.islower() for w in words[1:])
     if words and words[0][:1].isupper() and words[0][1:].islower():
         # capitalised only because it opens the bullet: a phrase in sentence case that is no name (a possessive,
@@ -92,7 +103,8 @@ def term_question(title: str, term: str, body: str, *, does: bool = False, artic
         term = f"{article.lower()} {term}"
     plural = bool(words) and _plural(term)
     if does:
-        question = f"what do {term} do?" if plural else f"what does {term} do?"
+        verb = does if isinstance(does, str) else "do"
+        question = f"what do {term} {verb}?" if plural else f"what does {term} {verb}?"
     else:
         question = f"what are {term}?" if plural else f"what is {term}?"
     return f"{topic(title)}: {question}"
@@ -100,7 +112,7 @@ def term_question(title: str, term: str, body: str, *, does: bool = False, artic
 
 def keypoint_term(front: str) -> str:
     """The term a key-point card asks about ("Topic: what is the term?" gives "the term"); a plain front as is."""
-    m = re.search(r": what (?:is|are|does|do) (.+?)(?: do)?\?$", front)
+    m = re.search(r": what (?:is|are|does|do) (.+?)(?: do| say)?\?$", front)
     return m.group(1) if m else front
 
 
@@ -125,7 +137,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
 
 
 def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
-    """The verb that follows a bold subject ``term`` in ``rest`` (the text after it) and where its word starts,
+    """The verb that follows a bold subject ``term`` in ``rest`` (the text after it) and the index of its word,
     skipping adverbs ("**X** also picks ..."); None when what follows is not a verb ("**Points** paid to ...")."""
     words = rest.split()
     i = 0
@@ -134,15 +146,31 @@ def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
     if i >= len(words):
         return None
     verb = words[i].lower().strip(",;:")
-    if verb in _COPULAS or verb in DEFINING_VERBS or verb in ("was", "were"):
+    if verb in _COPULAS or verb in DEFINING_VERBS or verb in _SAYING or verb in ("was", "were"):
         return verb, i
     if verb in _NOT_VERBS_S or not verb.isalpha() or verb in STOP_WORDS:
         return None
     if verb.endswith("s") and len(verb) > 3 and not verb.endswith(("ss", "us", "is")):
         return verb, i
-    plural = _plural(term)
-    if plural and verb in BASE_VERBS:
+    if _plural(term) and verb in BASE_VERBS:
         return verb, i  # "**Patch IDs** let ...": a plural subject and a verb's base form
+    return None
+
+
+def _subject_verb(term: str, rest: str) -> tuple[str, str, int] | None:
+    """(term, verb, index of the verb's word) of a bold subject, the term taking the noun after it when the verb
+    follows that ("**EUV lithography** machines come from ...", "**The pure-play foundry** model means ...")."""
+    noun, _, after = rest.partition(" ")
+    longer = None
+    if noun.isalpha() and noun.islower() and noun not in STOP_WORDS and not verb_like(noun):
+        longer = _verb_after(f"{term} {noun}", after)
+        if longer is not None and longer[1] == 0 and (longer[0] in BASE_VERBS or longer[0] in _COPULAS):
+            return f"{term} {noun}", longer[0], 1  # "machines come": a plural noun, then its verb
+    found = _verb_after(term, rest)
+    if found is not None:
+        return term, *found
+    if longer is not None and longer[1] == 0:
+        return f"{term} {noun}", longer[0], 1
     return None
 
 
@@ -162,12 +190,11 @@ def _subject_card(
 ) -> Card | None:
     """ "**Term** verb ...": a term card, or None (a cloze then) when what follows is no verb or a fact about the
     term rather than what it is ("**X** are born in ...", "**X** were the big losers")."""
-    term = m.group("term").strip()
-    rest = body[m.end() :]
-    found = _verb_after(term, rest)
+    found = _subject_verb(m.group("term").strip(), body[m.end() :])
     if found is None:
         return None
-    verb, i = found
+    term, verb, i = found
+    rest = body[m.end() :]
     after = rest.split(None, i + 1)
     tail = after[i + 1].strip() if len(after) > i + 1 else ""
     if verb in ("was", "were") or not tail:
@@ -182,7 +209,8 @@ def _subject_card(
         front = term_question(out.title, term, out.note.body, article=m.group("article"))
     else:
         back = unbold(body)
-        front = term_question(out.title, term, out.note.body, does=True, article=m.group("article"))
+        does = "say" if verb in _SAYING else "do"
+        front = term_question(out.title, term, out.note.body, does=does, article=m.group("article"))
     return new_card(CardKind.KEYPOINT, front, back, first, last, ctx, generated=True)
 
 
@@ -272,12 +300,16 @@ def _generated_cloze(
 
 
 def _join(body: str, spans: list[tuple[int, int]], parts: list[str]) -> str:
-    """``body`` with each span replaced by its part, bold markers dropped from the rest."""
+    """``body`` with each span replaced by its part, bold markers dropped from the rest (also a pair that a span
+    cuts into, "**The [...]** model")."""
     out = []
     pos = 0
-    for (s, e), part in zip(spans, parts, strict=True):
-        out.append(unbold(body[pos:s]))
-        out.append(part)
+    for n, (s, e) in enumerate(spans):
+        out.append(body[pos:s])
+        out.append(f"\x00{n}\x00")
         pos = e
-    out.append(unbold(body[pos:]))
-    return "".join(out)
+    out.append(body[pos:])
+    text = unbold("".join(out))
+    for n, part in enumerate(parts):
+        text = text.replace(f"\x00{n}\x00", part, 1)
+    return text

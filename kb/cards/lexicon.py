@@ -17,7 +17,7 @@ STOP_WORDS = frozenset(
     few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
     make makes made use uses used using via per vs etc e.g i.e that's what's there's here's he's she's let's
     who's you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
-    didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
+    because although though unless whereas whether didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
 )
 UNITS = frozenset(
     "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
@@ -51,6 +51,10 @@ VERBS = frozenset(
 OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
     "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
+)
+INSTITUTION_HEADS = frozenset(
+    "Act Law Agency Administration Commission Committee Department Institute University Bureau Service "
+    "Association Foundation Board Company Bank Court Center Centre Laboratory Laboratories".split()
 )
 # a reaction wherever it stands in the bullet ("the last part felt rushed")
 OPINION_WORDS = frozenset("felt preachy overrated underrated fascinating boring enjoyed loved".split())
@@ -91,7 +95,8 @@ BASE_VERBS = frozenset(
     "work fail use map track learn predict combine compute return produce create go come say find think know tell "
     "become leave feel bring begin write start stop move try ask seem want look build buy sell follow lead depend "
     "stay include change happen apply fit record mark print save count matter improve require prevent provide "
-    "remove replace increase decrease explain extend ensure enable contain cause drive".split()
+    "remove replace increase decrease explain extend ensure enable contain cause drive copy live mean cost sit rise "
+    "fall differ share mix pay".split()
 )
 
 IRREGULAR_PLURALS = ("men", "people", "children", "data", "criteria", "phenomena", "feet", "teeth", "mice")

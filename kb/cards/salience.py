@@ -20,6 +20,7 @@ from kb.cards.lexicon import (
     EPONYM_HEADS,
     FIRST_PERSON,
     GENERIC_NOUNS,
+    INSTITUTION_HEADS,
     INTENSIFIERS,
     MONTHS,
     OBJECT_STARTS,
@@ -268,6 +269,7 @@ _NUMBER_WORDS_RE = re.compile(
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
+_ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
 _SENTENCE_END = frozenset(".!?:;")
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
@@ -330,7 +332,11 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 and len(words) <= MAX_BOLD_WORDS
             ):
                 clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
-                found.append(Candidate(3.0 if clause else _RANK["bold"], m.start(), m.end(), "bold"))
+                start, end = m.start(), m.end()
+                if len(words) > 1 and words[0] in ("the", "a", "an"):
+                    # "**The pure-play foundry**": hidden without its article (and so inside the markers)
+                    start, end = start + 2 + len(words[0]) + 1, end - 2
+                found.append(Candidate(3.0 if clause else _RANK["bold"], start, end, "bold"))
     found += _numbers(text, sub)
     if MASK in sub:
         found += _masked(text, sub)
@@ -339,11 +345,18 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
         # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
         found = [c for c in found if not any(x.start < c.start < x.end for x in entities)]
         entities = [x for x in entities if not any(c.start < x.start < c.end for c in found)]
-    found += entities
+    quotes = [m.span() for m in _ANY_QUOTE_RE.finditer(sub)] if '"' in sub or "“" in sub else []
+    # a name inside a quoted title is part of it ("Greedy Function Approximation: A Gradient ...")
+    found += [
+        x
+        for x in entities
+        if not any(qs < x.start and x.end < qe and (x.start, x.end) != (qs + 1, qe - 1) for qs, qe in quotes)
+    ]
     for m in _QUOTE_RE.finditer(sub):
         g = 1 if m.group(1) is not None else 2
-        if len(m.group(g).split()) <= 4 and MASK not in m.group(g):
-            found.append(Candidate(_RANK["quote"], m.start(g), m.end(g), "quote"))
+        inner = m.group(g).rstrip(".,;:!?")  # "Good." hides "Good"
+        if inner and len(inner.split()) <= 4 and MASK not in inner:
+            found.append(Candidate(_RANK["quote"], m.start(g), m.start(g) + len(inner), "quote"))
     return found
 
 
@@ -380,12 +393,16 @@ def _numbers(text: str, sub: str) -> list[Candidate]:
         s, e = m.span()
         if any(ds <= s < de for ds, de in dates):
             continue
-        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-        if nxt and nxt.group().lower() in UNITS:
+        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] in (" ", "-") else None
+        if nxt and sub[e] == "-" and nxt.group().isupper():
+            e = nxt.end()  # "1099-R": a form's name
+        elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
             e = nxt.end()
         rank = _RANK["number"]
         if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
             rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
+        elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
+            rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
         if (
             gap
@@ -435,13 +452,27 @@ def _next_word(text: str, end: int) -> str:
     return m.group().lower() if m else ""
 
 
+def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
+    """Whether capitalised word ``j`` and the next make one name: next to each other, across "of" ("Sword of
+    Damocles"), or across "and" before an institution's head word ("Tax Cuts and Jobs Act")."""
+    gap = sub[matches[j].end() : matches[j + 1].start()]
+    if gap == " " or gap == " of ":
+        return True
+    if gap != " and ":
+        return False
+    k = j + 1
+    while k + 1 < len(matches) and sub[matches[k].end() : matches[k + 1].start()] == " ":
+        k += 1
+    return k > j + 1 and matches[k].group() in INSTITUTION_HEADS
+
+
 def _entities(text: str, sub: str) -> list[Candidate]:
     out = []
     matches = list(_ENTITY_RE.finditer(sub))
     i = 0
     while i < len(matches):
         j = i
-        while j + 1 < len(matches) and sub[matches[j].end() : matches[j + 1].start()] == " ":
+        while j + 1 < len(matches) and _joins(sub, matches, j):
             j += 1
         s, e = matches[i].start(), matches[j].end()
         if text.endswith(("'s", "’s"), s, e):
@@ -450,7 +481,10 @@ def _entities(text: str, sub: str) -> list[Candidate]:
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
         if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
-            if j > i:
+            if " " in matches[i].group():  # "The 4 Disciplines of Execution": from the number on
+                s = matches[i].start() + matches[i].group().index(" ") + 1
+                opens = False
+            elif j > i:
                 s = matches[i + 1].start()
                 opens = False
                 first = text[s:e].split()[0]
@@ -490,7 +524,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue
                 if any(plural_word(text[ps[x] : pe[x]]) for x in range(a, b)):
                     continue  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
-                if k > 1 and plural_word(last) and _next_word(masked, pe[b]) in OBJECT_STARTS:
+                if plural_word(last) and _next_word(masked, pe[b]) in OBJECT_STARTS:
                     continue  # "the right temperature [differs] a lot": a verb and its object
                 if _next_word(masked, pe[b]) in ("one", "ones"):
                     continue  # "the [redundant old] ones": a modifier
