@@ -52,10 +52,6 @@ OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
     "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
 )
-INSTITUTION_HEADS = frozenset(
-    "Act Law Agency Administration Commission Committee Department Institute University Bureau Service "
-    "Association Foundation Board Company Bank Court Center Centre Laboratory Laboratories".split()
-)
 # a reaction wherever it stands in the bullet ("the last part felt rushed")
 OPINION_WORDS = frozenset("felt preachy overrated underrated fascinating boring enjoyed loved".split())
 # after a word in -s, one of these makes that word a verb with its object ("a mistake [costs] you")
@@ -102,8 +98,19 @@ BASE_VERBS = frozenset(
 IRREGULAR_PLURALS = ("men", "people", "children", "data", "criteria", "phenomena", "feet", "teeth", "mice")
 
 
+# words in -s that modify a noun as readily as they end a phrase ("savings account", "capital gains tax")
+S_MODIFIERS = frozenset(
+    "savings sales earnings gains news series species means goods physics economics".split()
+)
+
+
 def plural_word(word: str) -> bool:
-    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s"))
+    return (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+        and word.lower() not in S_MODIFIERS
+    )
 
 
 def noun_goes_on(word: str) -> bool:

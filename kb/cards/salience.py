@@ -20,7 +20,6 @@ from kb.cards.lexicon import (
     EPONYM_HEADS,
     FIRST_PERSON,
     GENERIC_NOUNS,
-    INSTITUTION_HEADS,
     INTENSIFIERS,
     MONTHS,
     OBJECT_STARTS,
@@ -453,17 +452,12 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
-    """Whether capitalised word ``j`` and the next make one name: next to each other, across "of" ("Sword of
-    Damocles"), or across "and" before an institution's head word ("Tax Cuts and Jobs Act")."""
+    """Whether capitalised word ``j`` and the next make one answer: next to each other, across "of" ("Sword of
+    Damocles"), or across "and" ("Tax Cuts and Jobs Act", "Wu and He": a pair is recalled together)."""
     gap = sub[matches[j].end() : matches[j + 1].start()]
     if gap == " " or gap == " of ":
         return True
-    if gap != " and ":
-        return False
-    k = j + 1
-    while k + 1 < len(matches) and sub[matches[k].end() : matches[k + 1].start()] == " ":
-        k += 1
-    return k > j + 1 and matches[k].group() in INSTITUTION_HEADS
+    return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
 
 def _entities(text: str, sub: str) -> list[Candidate]:
@@ -534,7 +528,9 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                         # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
                         # flows": one noun and a word in -s, likely its verb)
                         continue
-                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or first in GENERIC_NOUNS):
+                if k == 1 and (
+                    pe[a] - ps[a] < 4 or not after_det or a or first in GENERIC_NOUNS or plural_word(first)
+                ):
                     continue
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
