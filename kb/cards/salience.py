@@ -268,6 +268,7 @@ _NUMBER_WORDS_RE = re.compile(
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
+_NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
 _ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
 _SENTENCE_END = frozenset(".!?:;")
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
@@ -312,7 +313,9 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
 
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
-    words = [w.lower() for w in WORD_RE.findall(_QUOTE_RE.sub(" ", text[:SCAN_LIMIT]))]  # not a quoted "I"
+    # not a quoted "I", the "i" of "i.e." or of a command's "-i"
+    cased = WORD_RE.findall(_QUOTE_RE.sub(" ", _NOT_I_RE.sub(" ", text[:SCAN_LIMIT])))
+    words = [w.lower() for w in cased if w != "i"]
     return bool(words) and (
         words[0] in OPINION_LEADS or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
     )
