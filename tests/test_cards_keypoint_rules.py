@@ -123,6 +123,72 @@ def test_whole_noun_phrases_only():
         assert first.lower() not in {"the", "a", "an"} and last.lower() not in {"went", "fits", "matters"}
 
 
+def test_a_list_or_range_of_numbers_is_hidden_whole_and_a_long_list_not_at_all():
+    card, second = cards_of("- Step decay divided the rate by 10 at epochs 30, 60 and 90.", "Schedules")
+    assert (card.answer, second.answer) == ("10", "30, 60 and 90")
+    card = one("There are seven brackets: 10%, 12%, 22%, 24%, 32%, 35% and 37%.", "Income tax")
+    assert card.answer == "seven"
+    a, b = cards_of("- Signups jumped from 5,000 to 75,000 overnight.", "Launch")
+    assert (a.answer, b.answer) == ("5,000", "75,000")
+
+
+def test_a_date_and_a_form_name_are_hidden_whole():
+    assert one("Contributions for 2024 can be made until April 15, 2025.", "IRAs").answer == "April 15, 2025"
+    assert one("The custodian reports the distribution on a 1099-R.", "Conversions").answer == "1099-R"
+
+
+def test_a_name_runs_across_of_and_and():
+    assert one("Each one hangs over you like the Sword of Damocles.", "Risk").answer == "Sword of Damocles"
+    card = one("Since the Tax Cuts and Jobs Act, a conversion can no longer be undone.", "Roth conversions")
+    assert card.answer == "Tax Cuts and Jobs Act"
+    assert (
+        one("Group norm was proposed by Wu and He for small batches.", "Normalization").answer == "Wu and He"
+    )
+
+
+def test_no_broken_phrase_from_a_verb_gerund_or_adjective():
+    for bullet, title, wrong in [
+        (
+            "Averaging decorrelated trees reduces variance without increasing bias much.",
+            "Forests",
+            "increasing",
+        ),
+        ("The learning rate is usually the most important hyperparameter to tune.", "Schedules", "important"),
+        ("He describes four philosophies of scheduling: monastic, bimodal, rhythmic.", "Focus", "describes"),
+        (
+            "She lists three failure modes of large learning rates: divergence and oscillation.",
+            "Tuning",
+            "large",
+        ),
+        (
+            "The hosts argue that the real moat is process knowledge built up over decades.",
+            "Foundries",
+            "hosts",
+        ),
+        ("Home equity interest counts only if the money was used to improve the home.", "Mortgages", "money"),
+        (
+            "Restaurants are fragile, but the industry is robust because failures teach the rest.",
+            "Risk",
+            "because",
+        ),
+    ]:
+        cards = cards_of(f"- {bullet}", title)
+        assert all(wrong not in c.answer.lower().split() for c in cards), [c.answer for c in cards]
+    assert (
+        one("He describes four philosophies of scheduling: monastic, bimodal, rhythmic.", "Focus").answer
+        == "four"
+    )
+
+
+def test_a_bullet_mentioning_i_e_or_a_flag_is_no_opinion_but_a_reaction_anywhere_is():
+    assert (
+        one("It stops units from **co-adapting**, i.e. relying on other units.", "Dropout").answer
+        == "co-adapting"
+    )
+    assert one("`git rebase -i` opens the todo list for the last commits.", "Rebase").kind.value == "cloze"
+    assert cards_of("- The last part, on the future of the species, felt rushed.", "Sapiens") == ()
+
+
 # --- no card ------------------------------------------------------------------------------------------------------
 
 
@@ -168,6 +234,68 @@ def test_a_bold_term_followed_by_a_verb_is_a_term_card():
     assert card.back == "Batch norm normalizes each feature over the mini-batch."
     card = one("**Black swans** are the unknown unknowns.", "Negotiation")
     assert card.front == "Negotiation: what are black swans?" and card.back == "the unknown unknowns."
+
+
+def test_a_bold_subject_after_an_article_or_with_a_defining_verb_asks_what_it_is():
+    assert one(
+        "A **Black Swan** is an event that is rare and has an extreme impact.", "The Black Swan"
+    ).front == ("The Black Swan: what is a Black Swan?")
+    card = one("**Epistemic arrogance** means overestimating what we know.", "The Black Swan")
+    assert (card.front, card.back) == (
+        "The Black Swan: what is epistemic arrogance?",
+        "overestimating what we know.",
+    )
+    card = one(
+        "**Extremistan** describes domains where one observation dominates the total.", "The Black Swan"
+    )
+    assert card.front == "The Black Swan: what is Extremistan?"
+    card = one("**Deep work** is professional activity done without distraction.", "Deep Work")
+    assert (
+        card.front == "Deep Work: what is deep work?"
+        and card.back == "professional activity done without distraction."
+    )
+
+
+def test_a_bold_subject_doing_something_asks_what_it_does_or_says():
+    for bullet, front in [
+        (
+            "**Patch IDs** let `git log --cherry-pick` spot the same change twice.",
+            "Cherry-pick: what do Patch IDs do?",
+        ),
+        ("**Random trees** also pick split thresholds at random.", "Cherry-pick: what do random trees do?"),
+        (
+            "**EUV lithography** machines come from a single supplier.",
+            "Cherry-pick: what do EUV lithography machines do?",
+        ),
+        ("**Via negativa** says you improve things by removing.", "Cherry-pick: what does via negativa say?"),
+        (
+            "**k-means++** (Arthur, 2007) spreads out the initial centroids.",
+            "Cherry-pick: what does k-means++ do?",
+        ),
+    ]:
+        card = one(bullet, "Cherry-pick")
+        assert (card.kind.value, card.front) == ("keypoint", front)
+
+
+def test_a_fact_about_a_bold_subject_stays_a_cloze_of_it():
+    for bullet, answer in [
+        ("**Longshoremen** were the big losers when dock jobs collapsed.", "Longshoremen"),
+        ("**Points** paid for a lower rate can be deducted the same year.", "Points"),
+    ]:
+        card = one(bullet, "Shipping")
+        assert (card.kind.value, card.answer) == ("cloze", answer)
+    card = one("**The pure-play foundry** model means making chips for others only.", "TSMC")
+    assert card.front == "TSMC: what is the pure-play foundry model?"
+
+
+def test_a_question_keeps_a_name_capitalised_and_lowers_a_capitalised_opening():
+    card = one("Newport's formula: work produced = time spent × intensity of focus.", "Deep Work")
+    assert card.front == "Deep Work: what is Newport's formula?"
+    card = one("The Lindy effect: the longer a book has survived, the longer it will last.", "Antifragile")
+    assert card.front == "Antifragile: what is the Lindy effect?"
+    assert one("**Iatrogenics** refers to harm caused by the healer.", "Antifragile").front == (
+        "Antifragile: what is Iatrogenics?"
+    )
 
 
 def test_a_plain_term_and_colon_is_a_term_card_unless_its_answer_is_a_number():

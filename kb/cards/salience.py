@@ -268,6 +268,8 @@ _NUMBER_WORDS_RE = re.compile(
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
+_CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
+_LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
 _NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
 _ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
 _SENTENCE_END = frozenset(".!?:;")
@@ -345,7 +347,14 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
     entities = _entities(text, sub)
     if entities:
         # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
-        found = [c for c in found if not any(x.start < c.start < x.end for x in entities)]
+        found = [
+            c
+            for c in found
+            if not any(
+                x.start <= c.start and c.end <= x.end and (c.start, c.end) != (x.start, x.end)
+                for x in entities
+            )
+        ]
         entities = [x for x in entities if not any(c.start < x.start < c.end for c in found)]
     quotes = [m.span() for m in _ANY_QUOTE_RE.finditer(sub)] if '"' in sub or "“" in sub else []
     # a name inside a quoted title is part of it ("Greedy Function Approximation: A Gradient ...")
@@ -401,10 +410,16 @@ def _numbers(text: str, sub: str) -> list[Candidate]:
         elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
             e = nxt.end()
         rank = _RANK["number"]
-        if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
-            rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
+        named = sub[e : e + 2].strip()[:1].isalpha()
+        labels = _prev_word(sub, s) == "the" and _next_word(sub, e) not in STOP_WORDS
+        if named and (_YEAR_RE.fullmatch(text, s, e) or labels):
+            rank = (
+                5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
+            )
         elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
+        elif _CONDITION_RE.match(sub, e) or _prev_word(sub, s) in _LABEL_NOUNS:
+            rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
         gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
         if (
             gap
@@ -478,7 +493,7 @@ def _entities(text: str, sub: str) -> list[Candidate]:
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
         if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
-            if " " in matches[i].group():  # "The 4 Disciplines of Execution": from the number on
+            if " " in matches[i].group() and j > i:  # "The 4 Disciplines of Execution": from the number on
                 s = matches[i].start() + matches[i].group().index(" ") + 1
                 opens = False
             elif j > i:
@@ -564,7 +579,11 @@ def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -
         return f"'{unbold(span)}' is in many of the note's key points"
     rest = (text[: c.start] + " " + text[c.end :]).lower()
     plain = unbold(span).strip("`$ ").lower()
-    if plain and plain in rest:
+    if (
+        plain
+        and plain in rest
+        and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
+    ):
         return f"'{unbold(span)}' shows elsewhere on the card"
     if c.kind in ("number", "formula", "code"):
         return None
