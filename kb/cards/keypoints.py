@@ -92,11 +92,11 @@ def term_question(
         # capitalised only because it opens the bullet: a phrase in sentence case that is no name (a possessive,
         # or capitalised mid-sentence), or a word the note also writes in lower case
         if sentence_case:
-            lower = not words[0].endswith(("'s", "’s")) and not re.search(
-                rf"[a-z,] {re.escape(words[0])}\b", body
+            lower = not words[0].endswith(("'s", "’s")) and not _written(
+                body, f" {words[0]}", "abcdefghijklmnopqrstuvwxyz,"
             )
         else:
-            lower = len(words) == 1 and re.search(rf"\b{re.escape(words[0].lower())}\b", body) is not None
+            lower = len(words) == 1 and _written(body, words[0].lower())
         if lower:
             term = term[0].lower() + term[1:]
     if article:
@@ -108,6 +108,19 @@ def term_question(
     else:
         question = f"what are {term}?" if plural else f"what is {term}?"
     return f"{topic(title)}: {question}"
+
+
+def _written(body: str, word: str, after: str = "") -> bool:
+    """Whether ``body`` holds ``word`` as a whole word (not inside another), right after a character of ``after``
+    when given (no regex: a pattern per term would be compiled for each card)."""
+    at = body.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before_ok = (at > 0 and body[at - 1] in after) if after else (at == 0 or not body[at - 1].isalnum())
+        if before_ok and (end == len(body) or not body[end].isalnum()):
+            return True
+        at = body.find(word, at + 1)
+    return False
 
 
 def keypoint_term(front: str) -> str:

@@ -279,7 +279,6 @@ _RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote"
 _YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 _LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
 _DATE_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
-_PREV_WORD_RE = re.compile(r"([\w'’-]+) +$")
 
 
 class Candidate(NamedTuple):
@@ -459,8 +458,15 @@ def _numbers(text: str, sub: str) -> list[Candidate]:
 
 def _prev_word(text: str, start: int) -> str:
     """The lower-case word just before ``start`` (across spaces only), or ""."""
-    m = _PREV_WORD_RE.search(text, max(0, start - 40), start)
-    return m.group(1).lower() if m else ""
+    i = start
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    if i == start:
+        return ""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "_'’-"):
+        j -= 1
+    return text[j:i].lower()
 
 
 def _next_word(text: str, end: int) -> str:
@@ -522,33 +528,30 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
         cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS
         gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
+        words = [text[ps[x] : pe[x]] for x in range(n)]
+        low = [w.lower() for w in words]
+        verb = [verb_like(w) for w in low]
+        plural = [plural_word(w) for w in words]
+        after = [_next_word(masked, pe[x]) for x in range(n)]
         for a in range(n):
-            if a == 0 and (cut_first or gerund):
+            if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly"):
                 continue
             for k in (1, 2, 3):
                 b = a + k - 1
-                if b >= n:
+                if b >= n or verb[b]:
                     break
-                first, last = text[ps[a] : pe[a]].lower(), text[ps[b] : pe[b]].lower()
-                if first.endswith("ly") or last.endswith(("ly", "ed")):
+                last = low[b]
+                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or last in GENERIC_NOUNS or plural[a]):
                     continue
-                if any(verb_like(text[ps[x] : pe[x]].lower()) for x in range(a, b + 1)):
-                    continue
-                if any(plural_word(text[ps[x] : pe[x]]) for x in range(a, b)):
-                    continue  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
-                if plural_word(last) and _next_word(masked, pe[b]) in OBJECT_STARTS:
-                    continue  # "the right temperature [differs] a lot": a verb and its object
-                if _next_word(masked, pe[b]) in ("one", "ones"):
+                if last.endswith(("ly", "ed")) or after[b] in ("one", "ones"):
                     continue  # "the [redundant old] ones": a modifier
-                if b + 1 < n and not plural_word(last):
-                    nxt = text[ps[b + 1] : pe[b + 1]]
-                    if noun_goes_on(nxt.lower()) and (k > 1 or not plural_word(nxt)):
-                        # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
-                        # flows": one noun and a word in -s, likely its verb)
-                        continue
-                if k == 1 and (
-                    pe[a] - ps[a] < 4 or not after_det or a or first in GENERIC_NOUNS or plural_word(first)
-                ):
+                if any(verb[a:b]) or any(plural[a:b]):
+                    break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                if plural[b] and after[b] in OBJECT_STARTS:
+                    continue  # "the right temperature [differs] a lot": a verb and its object
+                if b + 1 < n and not plural[b] and noun_goes_on(low[b + 1]) and (k > 1 or not plural[b + 1]):
+                    # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
+                    # flows": one noun and a word in -s, likely its verb)
                     continue
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
