@@ -329,3 +329,28 @@ if __name__ == "__main__":
         text = json.dumps(golden_cards(source, rel), indent=1, ensure_ascii=False) + "\n"
         target.write_text(text, encoding="utf-8")
         print(f"wrote {target}")
+
+
+def test_a_plain_sentence_defining_an_of_phrase_hides_the_whole_phrase():
+    card = one(
+        "The curse of dimensionality is that distances lose meaning as features pile up.",
+        "Nearest neighbours",
+    )
+    assert card.answer == "curse of dimensionality"
+
+
+def test_a_bold_term_after_a_verdict_word_is_no_opinion_and_a_comparison_is_no_definition():
+    card = one("Good **mapping** puts controls where the things they control are.", "Design")
+    assert card.answer == "mapping"
+    card = one("**Bisect** is the better tool when you know a failing test.", "Blame")
+    assert (card.kind.value, card.answer) == ("cloze", "Bisect")
+    card = one("**Ridge regression** uses the L2 penalty and has a closed form.", "Regularization")
+    assert card.front == "Regularization: what does ridge regression do?"
+
+
+def test_a_name_capitalised_elsewhere_in_the_note_keeps_its_capital():
+    cards = cards_of(
+        "- A **Norman door** gives the wrong cue about pushing or pulling.\n- Norman worked at Apple in the 1990s.",
+        "Design",
+    )
+    assert cards[0].front == "Design: what does a Norman door do?"

@@ -32,6 +32,8 @@ _SAYING = frozenset(
     "says say states state holds hold claims claim argues argue".split()
 )  # "what does X say?"
 _COPULAS = frozenset("is are means refers".split())
+_RANKING = frozenset("better best worse worst only main first last most least same".split())
+_STOP_VERBS = frozenset("uses makes gets".split())  # stop words that are a verb after a bold subject
 _PARTICIPLES = frozenset(
     "born made known given taken done seen held built paid kept found shown written".split()
 )
@@ -95,6 +97,9 @@ def term_question(
             lower = not words[0].endswith(("'s", "’s")) and not _written(
                 body, f" {words[0]}", "abcdefghijklmnopqrstuvwxyz,"
             )
+            # capitalised again elsewhere and never in lower case: a name ("Norman door" beside "Norman describes")
+            again = body.count(words[0]) - body.count(f"# {words[0]}")  # a heading is title case
+            lower = lower and (again < 2 or _written(body, words[0].lower()))
         else:
             lower = len(words) == 1 and _written(body, words[0].lower())
         if lower:
@@ -161,6 +166,8 @@ def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
     verb = words[i].lower().strip(",;:")
     if verb in _COPULAS or verb in DEFINING_VERBS or verb in _SAYING or verb in ("was", "were"):
         return verb, i
+    if verb in _STOP_VERBS:
+        return verb, i  # "**Ridge regression** uses the L2 penalty"
     if verb in _NOT_VERBS_S or not verb.isalpha() or verb in STOP_WORDS:
         return None
     if verb.endswith("s") and len(verb) > 3 and not verb.endswith(("ss", "us", "is")):
@@ -190,7 +197,10 @@ def _subject_verb(term: str, rest: str) -> tuple[str, str, int] | None:
 def _defines(tail: str) -> bool:
     """Whether what follows "**X** is" says what X is ("a ...", "professional activity ...") rather than a fact
     about it ("born in ...", "taxed at ...", "not deductible", "under $400")."""
-    word = tail.split(None, 1)[0].lower().strip(",;:")
+    words = tail.lower().split(None, 2)
+    word = words[0].strip(",;:")
+    if len(words) > 1 and words[1] in _RANKING:
+        return False  # "**Bisect** is the better tool when ...": a comparison, not what it is
     if word in _DEFINING:
         return True
     if word in STOP_WORDS or word in _PARTICIPLES or word.endswith(("ed", "ly")) or not word.isalpha():

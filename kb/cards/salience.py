@@ -268,6 +268,7 @@ _NUMBER_WORDS_RE = re.compile(
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
+_SUBJECT_OF_RE = re.compile(r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to) ")
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
 _LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
 _NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
@@ -317,9 +318,8 @@ def opinion(text: str) -> bool:
     # not a quoted "I", the "i" of "i.e." or of a command's "-i"
     cased = WORD_RE.findall(_QUOTE_RE.sub(" ", _NOT_I_RE.sub(" ", text[:SCAN_LIMIT])))
     words = [w.lower() for w in cased if w != "i"]
-    return bool(words) and (
-        words[0] in OPINION_LEADS or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
-    )
+    lead = bool(words) and words[0] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
+    return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
 
 
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
@@ -627,6 +627,9 @@ def pick_spans(
         found = [c for c in found if c.kind not in ("code", "formula")]
     elif not any(c.kind == "bold" for c in found):
         found += _terms(text, masked, weights)
+        m = _SUBJECT_OF_RE.match(masked)
+        if m:  # "The gulf of execution is the gap ...": the term the sentence defines
+            found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
