@@ -354,3 +354,22 @@ def test_a_name_capitalised_elsewhere_in_the_note_keeps_its_capital():
         "Design",
     )
     assert cards[0].front == "Design: what does a Norman door do?"
+
+
+def test_a_name_made_of_numbers_a_coordinated_adjective_and_a_time_word_are_not_answers():
+    assert one("The 10-10-10 rule comes from Suzy Welch.", "Decisions").answer == "Suzy Welch"
+    card = one("A small k gives a noisy, high-variance decision boundary.", "Nearest neighbours")
+    assert card.answer != "noisy"
+    card = one("You can change your election mid-year only after a qualifying event.", "FSAs")
+    assert "mid-year" not in card.answer
+    assert cards_of("- One of the best episodes; the choir segment is fun.", "Radiolab") == ()
+
+
+def test_a_bold_term_with_a_verb_and_a_colon_asks_what_it_is():
+    card = one(
+        "**Mental time travel** helps: imagine how you will feel about it in ten years.", "Thinking in Bets"
+    )
+    assert (card.front, card.back) == (
+        "Thinking in Bets: what is mental time travel?",
+        "imagine how you will feel about it in ten years.",
+    )

@@ -222,7 +222,9 @@ def _subject_card(
     tail = after[i + 1].strip() if len(after) > i + 1 else ""
     if verb in ("was", "were") or not tail:
         return None
-    if verb in _COPULAS:
+    if after[i].endswith(":"):  # "**Mental time travel** helps: imagine ...": the rest says what it is
+        back, front = tail, term_question(out.title, term, out.note.body, article=m.group("article"))
+    elif verb in _COPULAS:
         if verb not in ("means", "refers") and not _defines(tail):
             return None  # "**X** are born in ...": a fact about X, not what X is (a cloze then)
         back = tail.removeprefix("to ") if verb == "refers" else tail

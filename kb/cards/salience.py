@@ -268,7 +268,9 @@ _NUMBER_WORDS_RE = re.compile(
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
-_SUBJECT_OF_RE = re.compile(r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to) ")
+_SUBJECT_OF_RE = re.compile(
+    r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to|[a-z]+s) "
+)
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
 _LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
 _NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
@@ -406,6 +408,8 @@ def _numbers(text: str, sub: str) -> list[Candidate]:
         nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] in (" ", "-") else None
         if nxt and sub[e] == "-" and nxt.group().isupper():
             e = nxt.end()  # "1099-R": a form's name
+        elif sub[e : e + 1] == "-" and sub[e + 1 : e + 2].isdigit():
+            continue  # "10-10-10": a name made of numbers, not a number
         elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
             e = nxt.end()
         rank = _RANK["number"]
@@ -543,6 +547,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 last = low[b]
                 if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or last in GENERIC_NOUNS or plural[a]):
                     continue
+                if k == 1 and masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
+                    continue  # "a [noisy], high-variance boundary": an adjective
                 if last.endswith(("ly", "ed")) or after[b] in ("one", "ones"):
                     continue  # "the [redundant old] ones": a modifier
                 if any(verb[a:b]) or any(plural[a:b]):
