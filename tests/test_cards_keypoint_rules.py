@@ -373,3 +373,12 @@ def test_a_bold_term_with_a_verb_and_a_colon_asks_what_it_is():
         "Thinking in Bets: what is mental time travel?",
         "imagine how you will feel about it in ten years.",
     )
+
+
+def test_an_ordinal_or_usual_adjective_never_edges_an_answer():
+    cards = cards_of(
+        "- The first $1,300 is tax-free and the next $1,300 is taxed at the child's rate.", "Kiddie tax"
+    )
+    assert all(c.answer.split()[0] not in ("next", "first") for c in cards)
+    cards = cards_of("- A blobless clone with a sparse checkout is the usual setup for monorepos.", "Clones")
+    assert all(not c.answer.startswith("usual") for c in cards)
