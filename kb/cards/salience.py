@@ -536,7 +536,11 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         low = [w.lower() for w in words]
         verb = [verb_like(w) for w in low]
         plural = [plural_word(w) for w in words]
-        after = [_next_word(masked, pe[x]) for x in range(n)]
+        # the word after each: the run's next one when a single space parts them (most), else read from the text
+        after = [
+            low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else _next_word(masked, pe[x])
+            for x in range(n)
+        ]
         for a in range(n):
             if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly"):
                 continue
