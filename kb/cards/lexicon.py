@@ -4,6 +4,10 @@ units, ordinary nouns, and the small tests built on them. Plain data: no kb impo
 
 from __future__ import annotations
 
+import re
+
+WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")  # a word: letters and digits, inner ' ’ -
+
 DETERMINERS_AND_PREPOSITIONS = frozenset(
     "a an the this that these those its their his her our your of in on at by for with from into onto over under "
     "about between through via".split()

@@ -12,27 +12,34 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import NamedTuple
 
 from kb.cards.lexicon import (
     CLAUSE_WORDS,
     DETERMINERS_AND_PREPOSITIONS,
-    EPONYM_HEADS,
     FIRST_PERSON,
     GENERIC_NOUNS,
     INTENSIFIERS,
-    MONTHS,
     OBJECT_STARTS,
     OPINION_LEADS,
     OPINION_WORDS,
     PREPOSITIONS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
-    UNITS,
     VERBS,
+    WORD_RE,
     noun_goes_on,
     plural_word,
     verb_like,
+)
+from kb.cards.spans import (
+    RANK,
+    Candidate,
+    entity_candidates,
+    masked_candidates,
+    next_word,
+    number_candidates,
+    prev_word,
+    shape,
 )
 from kb.markdown import MASK, unbold
 
@@ -40,7 +47,6 @@ SCAN_LIMIT = 2000  # characters of a text searched for its term: bounds the cost
 MAX_BOLD_WORDS = 6  # a longer bold span is emphasis, not a term
 
 _BOLD_RE = re.compile(r"\*\*[^*\n]{1,200}?\**\*\*(?!\*)")
-WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 # Determiners and prepositions: a run of content words right after one ("on dopamine", "the reflog") is likely a
 # noun phrase, which makes a better term.
 _DET_BONUS = 1.3  # a run right after a determiner or preposition
@@ -256,39 +262,13 @@ def salience_words(masked: str) -> list[tuple[int, int, str] | None]:
 # there). A candidate is dropped when it names the note's topic (its words are all in the title), when its words
 # are common to many of the note's key points, or when it shows elsewhere on the card's front.
 
-_NUMBER_RE = re.compile(
-    r"(?<![\w.#/@{^_-])(?:[$€£]\s?)?\d(?:[\d,]*\d)?(?:\.\d+)?(?::\d\d|/\d+|×\d+)?[½¼¾]?(?:\s?[–-]\s?(?:[$€£])?\d(?:[\d,]*\d)?(?:\.\d+)?)?"
-    r"(?:\s?(?:%|°[CF]?|percent\b|[kKMB]\b|million\b|billion\b|trillion\b|thousand\b|x\b|×))?(?![\w(@^_])"
-)
-# a number written out, counted as one when a unit follows it ("four hours", "two decades")
-_NUMBER_WORDS_RE = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"hundred|a hundred|a thousand|a dozen)\b",
-    re.I,
-)
-_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SUBJECT_OF_RE = re.compile(
     r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to|[a-z]+s) "
 )
-_CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
-_LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
 _NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
 _ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
-_SENTENCE_END = frozenset(".!?:;")
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
-MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
-_RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
-_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
-_LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
-_DATE_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
-
-
-class Candidate(NamedTuple):
-    rank: float
-    start: int
-    end: int
-    kind: str
 
 
 def _stem(word: str) -> str:
@@ -341,11 +321,11 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 if len(words) > 1 and words[0] in ("the", "a", "an"):
                     # "**The pure-play foundry**": hidden without its article (and so inside the markers)
                     start, end = start + 2 + len(words[0]) + 1, end - 2
-                found.append(Candidate(3.0 if clause else _RANK["bold"], start, end, "bold"))
-    found += _numbers(text, sub)
+                found.append(Candidate(3.0 if clause else RANK["bold"], start, end, "bold"))
+    found += number_candidates(text, sub)
     if MASK in sub:
-        found += _masked(text, sub)
-    entities = _entities(text, sub)
+        found += masked_candidates(text, sub)
+    entities = entity_candidates(text, sub)
     if entities:
         # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
         found = [
@@ -368,159 +348,8 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
         g = 1 if m.group(1) is not None else 2
         inner = m.group(g).rstrip(".,;:!?")  # "Good." hides "Good"
         if inner and len(inner.split()) <= 4 and MASK not in inner:
-            found.append(Candidate(_RANK["quote"], m.start(g), m.start(g) + len(inner), "quote"))
+            found.append(Candidate(RANK["quote"], m.start(g), m.start(g) + len(inner), "quote"))
     return found
-
-
-def _masked(text: str, sub: str) -> list[Candidate]:
-    """Formulas and short commands; one of a list of three or more commands is a guess, not a term to recall."""
-    out: list[Candidate] = []
-    listed: list[list[Candidate]] = []
-    for m in re.finditer(MASK + "+", sub):
-        s, e = m.span()
-        inner = text[s:e].strip("`$ ")
-        if text[s] == "$" and len(inner) >= 3:
-            out.append(Candidate(_RANK["formula"], s, e, "formula"))
-        elif text[s] == "`" and inner and len(inner.split()) <= MAX_CODE_WORDS:
-            c = Candidate(_RANK["code"], s, e, "code")
-            if (
-                listed
-                and listed[-1][-1].kind == "code"
-                and _LIST_GAP_RE.fullmatch(sub, listed[-1][-1].end, s)
-            ):
-                listed[-1].append(c)
-            else:
-                listed.append([c])
-            out.append(c)
-    long_lists = {c for group in listed if len(group) >= 3 for c in group}
-    return [c._replace(rank=3.0) if c in long_lists else c for c in out]
-
-
-def _numbers(text: str, sub: str) -> list[Candidate]:
-    """Numbers, amounts and dates with their unit ("four hours", "April 15, 2025"); a list or range of up to three
-    of one shape as one ("30, 60 and 90", "85 to 90 percent", not "from 5,000 to 75,000")."""
-    spans: list[list] = []
-    dates = [m.span() for m in _DATE_RE.finditer(sub)]
-    for m in _NUMBER_RE.finditer(sub):
-        s, e = m.span()
-        if any(ds <= s < de for ds, de in dates):
-            continue
-        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] in (" ", "-") else None
-        if nxt and sub[e] == "-" and nxt.group().isupper():
-            e = nxt.end()  # "1099-R": a form's name
-        elif sub[e : e + 1] == "-" and sub[e + 1 : e + 2].isdigit():
-            continue  # "10-10-10": a name made of numbers, not a number
-        elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
-            e = nxt.end()
-        rank = _RANK["number"]
-        named = sub[e : e + 2].strip()[:1].isalpha()
-        labels = _prev_word(sub, s) == "the" and _next_word(sub, e) not in STOP_WORDS
-        if named and (_YEAR_RE.fullmatch(text, s, e) or labels):
-            rank = (
-                5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
-            )
-        elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
-            rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
-        elif _CONDITION_RE.match(sub, e) or _prev_word(sub, s) in _LABEL_NOUNS:
-            rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
-        gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
-        if (
-            gap
-            and _shape(text, Candidate(0, s, e, ""))
-            == _shape(text, Candidate(0, spans[-1][1], spans[-1][2], ""))
-            and not (gap.group().strip() == "to" and _prev_word(sub, spans[-1][1]) == "from")
-        ):
-            spans[-1][2] = e  # "30, 60 and 90": one list
-            spans[-1][3] += 1
-        else:
-            spans.append([rank, s, e, 1])
-    # a list of more than three is too long to recall as one answer, and one of it hidden is a guess
-    out = [Candidate(rank if n <= 3 else 3.0, s, e, "number") for rank, s, e, n in spans]
-    out += [Candidate(_RANK["number"], s, e, "number") for s, e in dates]
-    for m in _NUMBER_WORDS_RE.finditer(sub):
-        nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
-        if nxt is None:
-            continue
-        after = WORD_RE.match(sub, nxt.end() + 1) if sub[nxt.end() : nxt.end() + 1] == " " else None
-        if (
-            nxt.group().lower() in UNITS
-            and after
-            and after.group().islower()
-            and after.group() not in STOP_WORDS
-        ):
-            continue  # "one second home": the word after the number is an adjective, not a unit
-        noun = nxt.group()
-        if noun.lower() in UNITS:
-            out.append(Candidate(_RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
-            continue
-        if after and noun.islower() and plural_word(after.group()) and after.group().islower():
-            noun = after.group()  # "[two] moment estimates"
-        if noun.endswith("s") and noun.islower() and noun not in GENERIC_NOUNS and m.group().lower() != "one":
-            out.append(Candidate(_RANK["quote"] + 0.5, m.start(), m.end(), "number"))  # "[four] philosophies"
-    return out
-
-
-def _prev_word(text: str, start: int) -> str:
-    """The lower-case word just before ``start`` (across spaces only), or ""."""
-    i = start
-    while i > 0 and text[i - 1] == " ":
-        i -= 1
-    if i == start:
-        return ""
-    j = i
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "_'’-"):
-        j -= 1
-    return text[j:i].lower()
-
-
-def _next_word(text: str, end: int) -> str:
-    """The lower-case word right after ``end`` (one space between), or ""."""
-    m = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
-    return m.group().lower() if m else ""
-
-
-def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
-    """Whether capitalised word ``j`` and the next make one answer: next to each other, across "of" ("Sword of
-    Damocles"), or across "and" ("Tax Cuts and Jobs Act", "Wu and He": a pair is recalled together)."""
-    gap = sub[matches[j].end() : matches[j + 1].start()]
-    if gap == " " or gap == " of ":
-        return True
-    return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
-
-
-def _entities(text: str, sub: str) -> list[Candidate]:
-    out = []
-    matches = list(_ENTITY_RE.finditer(sub))
-    i = 0
-    while i < len(matches):
-        j = i
-        while j + 1 < len(matches) and _joins(sub, matches, j):
-            j += 1
-        s, e = matches[i].start(), matches[j].end()
-        if text.endswith(("'s", "’s"), s, e):
-            e -= 2
-        before = sub[:s].rstrip(" \"'(“*")
-        opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
-        first = text[s:e].split()[0]
-        if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
-            if " " in matches[i].group() and j > i:  # "The 4 Disciplines of Execution": from the number on
-                s = matches[i].start() + matches[i].group().index(" ") + 1
-                opens = False
-            elif j > i:
-                s = matches[i + 1].start()
-                opens = False
-                first = text[s:e].split()[0]
-            else:
-                i = j + 1
-                continue
-        acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
-        if e > s and (not opens or acronym or j > i):
-            head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-            if head and head.group() in EPONYM_HEADS:
-                e = head.end()
-            out.append(Candidate(_RANK["entity"] + 0.5 * acronym, s, e, "entity"))
-        i = j + 1
-    return out
 
 
 def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
@@ -528,7 +357,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     out = []
     for after_det, ps, pe, pw in _content_runs(masked, weights):
         n = len(ps)
-        prev = _prev_word(masked, ps[0])
+        prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
         cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS
         gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
@@ -538,8 +367,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         plural = [plural_word(w) for w in words]
         # the word after each: the run's next one when a single space parts them (most), else read from the text
         after = [
-            low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else _next_word(masked, pe[x])
-            for x in range(n)
+            low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else next_word(masked, pe[x]) for x in range(n)
         ]
         for a in range(n):
             if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly"):
@@ -569,15 +397,6 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 rank = 3.9 * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
                 out.append(Candidate(rank, ps[a], pe[b], "term"))
     return out
-
-
-def _shape(text: str, c: Candidate) -> str:
-    span = text[c.start : c.end]
-    if span[0] in "$€£":
-        return "amount"
-    if span.endswith("%"):
-        return "percent"
-    return "year" if _YEAR_RE.fullmatch(span) else "number"
 
 
 def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -> str | None:
@@ -651,7 +470,7 @@ def pick_spans(
             continue
         if chosen and (c.kind != chosen[0].kind or c.rank != chosen[0].rank or c.rank < 4):
             continue
-        if chosen and c.kind == "number" and _shape(text, c) != _shape(text, chosen[0]):
+        if chosen and c.kind == "number" and shape(text, c) != shape(text, chosen[0]):
             continue  # two amounts, two years, two percentages: not an amount and a year
         if chosen and c.kind == "entity" and " " not in text[c.start : c.end].strip():
             continue  # a second name only when it is a full one ("Harold Hotelling", not "Disciplines")
