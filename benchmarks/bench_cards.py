@@ -37,7 +37,7 @@ from harness import REPO, Row, bench_args, emit, kb_argv, kb_env
 
 EVAL = REPO / "benchmarks" / "eval"
 _CLOZE_RE = r"\{\{c%d::(.*?)(?:::[^}]*)?\}\}"
-_QUESTION_RE = re.compile(r": what (?:is|are|does|do) (.+?)(?: do)?\?$")
+_QUESTION_RE = re.compile(r": what (?:is|are|does|do) (.+?)(?: do| say)?\?$")
 _MARKUP_RE = re.compile(r"\*\*|__|[*`$]")
 _EDGE = " \t\n.,;:!?\"'()[]{}“”‘’"
 _WORD_RE = re.compile(r"\w+(?:[.,'’-]\w+)*|[^\w\s]")

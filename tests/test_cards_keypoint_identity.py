@@ -98,3 +98,44 @@ def test_kb_cards_explain_says_why_each_bullet_gave_no_card(kbroot):
     assert "keypoint: Influence: what is Reciprocity?" in out
     bare = CliRunner().invoke(cli, ["cards", "--explain"])
     assert bare.exit_code != 0 and "--explain needs a note or folder" in bare.output
+
+
+def test_a_generated_cloze_that_becomes_a_term_card_keeps_its_history(kbroot):
+    """The generator used to make a cloze of "**Term** verb ..." bullets; now it asks what the term does or is."""
+    note = NOTE.replace(
+        "- Worth reading",
+        "- **Patch IDs** let `git log --cherry-pick` spot the same change on two branches.\n"
+        "- **Mediocristan** is the domain where no single observation changes the total much.\n- Worth reading",
+    )
+    kbroot.write("books/influence.md", note)
+    kb, conn = _index(kbroot)
+    ids = dict(conn.execute("SELECT front, id FROM cards WHERE orphaned_at IS NULL").fetchall())
+    does_id = ids["Influence: what do Patch IDs do?"]
+    is_id = ids["Influence: what is Mediocristan?"]
+    for card_id, front, cloze in [
+        (does_id, "[...] let `git log --cherry-pick` spot the same change on two branches.", "Patch IDs"),
+        (is_id, "[...] is the domain where no single observation changes the total much.", "Mediocristan"),
+    ]:
+        back = front.replace("[...]", cloze)
+        conn.execute(
+            "UPDATE cards SET kind = 'cloze', front = ?, back = ?, cloze_text = ?, cloze_index = 1, fingerprint = ? "
+            "WHERE id = ?",
+            (
+                front,
+                back,
+                front.replace("[...]", "{{c1::" + cloze + "}}"),
+                fingerprint("cloze", front, back),
+                card_id,
+            ),
+        )
+        _review(conn, card_id)
+    conn.commit()
+
+    from kb.index.indexer import index
+
+    kbroot.write("books/influence.md", note + "\nA line outside the key points.\n")
+    index(kb, conn)
+    live = dict(conn.execute("SELECT id, front FROM cards WHERE orphaned_at IS NULL").fetchall())
+    assert live[does_id] == "Influence: what do Patch IDs do?"
+    assert live[is_id] == "Influence: what is Mediocristan?"
+    assert conn.execute("SELECT count(*) FROM cards WHERE orphaned_at IS NOT NULL").fetchone()[0] == 0

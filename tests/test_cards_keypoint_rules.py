@@ -17,6 +17,9 @@ from kb.notes.reader import parse_note
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cards"
 GOLDEN_NOTE = FIXTURES / "keypoint_golden.md"
 GOLDEN = FIXTURES / "keypoint_golden.json"
+# bullets of a note with no shared topic with the first: bold terms then verbs, lists, dates, weak words
+GOLDEN_MIXED_NOTE = FIXTURES / "keypoint_golden_mixed.md"
+GOLDEN_MIXED = FIXTURES / "keypoint_golden_mixed.json"
 
 
 def cards_of(bullets: str, title: str = "Notes on things"):
@@ -30,8 +33,8 @@ def one(bullet: str, title: str = "Notes on things"):
     return cards[0]
 
 
-def golden_cards() -> list[dict]:
-    note = parse_note("notes/books/deep-work.md", GOLDEN_NOTE.read_bytes())
+def golden_cards(path: Path = GOLDEN_NOTE, rel: str = "notes/books/deep-work.md") -> list[dict]:
+    note = parse_note(rel, path.read_bytes())
     result = extract_cards(note)
     return [
         {"line": c.line, "kind": c.kind.value, "front": c.front, "answer": c.answer or c.back}
@@ -41,6 +44,11 @@ def golden_cards() -> list[dict]:
 
 def test_the_golden_bullets_give_the_pinned_cards():
     assert golden_cards() == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_the_mixed_golden_bullets_give_the_pinned_cards():
+    got = golden_cards(GOLDEN_MIXED_NOTE, "notes/ml/gradient-descent.md")
+    assert got == json.loads(GOLDEN_MIXED.read_text(encoding="utf-8"))
 
 
 # --- what a cloze hides -------------------------------------------------------------------------------------------
@@ -115,6 +123,72 @@ def test_whole_noun_phrases_only():
         assert first.lower() not in {"the", "a", "an"} and last.lower() not in {"went", "fits", "matters"}
 
 
+def test_a_list_or_range_of_numbers_is_hidden_whole_and_a_long_list_not_at_all():
+    card, second = cards_of("- Step decay divided the rate by 10 at epochs 30, 60 and 90.", "Schedules")
+    assert (card.answer, second.answer) == ("10", "30, 60 and 90")
+    card = one("There are seven brackets: 10%, 12%, 22%, 24%, 32%, 35% and 37%.", "Income tax")
+    assert card.answer == "seven"
+    a, b = cards_of("- Signups jumped from 5,000 to 75,000 overnight.", "Launch")
+    assert (a.answer, b.answer) == ("5,000", "75,000")
+
+
+def test_a_date_and_a_form_name_are_hidden_whole():
+    assert one("Contributions for 2024 can be made until April 15, 2025.", "IRAs").answer == "April 15, 2025"
+    assert one("The custodian reports the distribution on a 1099-R.", "Conversions").answer == "1099-R"
+
+
+def test_a_name_runs_across_of_and_and():
+    assert one("Each one hangs over you like the Sword of Damocles.", "Risk").answer == "Sword of Damocles"
+    card = one("Since the Tax Cuts and Jobs Act, a conversion can no longer be undone.", "Roth conversions")
+    assert card.answer == "Tax Cuts and Jobs Act"
+    assert (
+        one("Group norm was proposed by Wu and He for small batches.", "Normalization").answer == "Wu and He"
+    )
+
+
+def test_no_broken_phrase_from_a_verb_gerund_or_adjective():
+    for bullet, title, wrong in [
+        (
+            "Averaging decorrelated trees reduces variance without increasing bias much.",
+            "Forests",
+            "increasing",
+        ),
+        ("The learning rate is usually the most important hyperparameter to tune.", "Schedules", "important"),
+        ("He describes four philosophies of scheduling: monastic, bimodal, rhythmic.", "Focus", "describes"),
+        (
+            "She lists three failure modes of large learning rates: divergence and oscillation.",
+            "Tuning",
+            "large",
+        ),
+        (
+            "The hosts argue that the real moat is process knowledge built up over decades.",
+            "Foundries",
+            "hosts",
+        ),
+        ("Home equity interest counts only if the money was used to improve the home.", "Mortgages", "money"),
+        (
+            "Restaurants are fragile, but the industry is robust because failures teach the rest.",
+            "Risk",
+            "because",
+        ),
+    ]:
+        cards = cards_of(f"- {bullet}", title)
+        assert all(wrong not in c.answer.lower().split() for c in cards), [c.answer for c in cards]
+    assert (
+        one("He describes four philosophies of scheduling: monastic, bimodal, rhythmic.", "Focus").answer
+        == "four"
+    )
+
+
+def test_a_bullet_mentioning_i_e_or_a_flag_is_no_opinion_but_a_reaction_anywhere_is():
+    assert (
+        one("It stops units from **co-adapting**, i.e. relying on other units.", "Dropout").answer
+        == "co-adapting"
+    )
+    assert one("`git rebase -i` opens the todo list for the last commits.", "Rebase").kind.value == "cloze"
+    assert cards_of("- The last part, on the future of the species, felt rushed.", "Sapiens") == ()
+
+
 # --- no card ------------------------------------------------------------------------------------------------------
 
 
@@ -160,6 +234,68 @@ def test_a_bold_term_followed_by_a_verb_is_a_term_card():
     assert card.back == "Batch norm normalizes each feature over the mini-batch."
     card = one("**Black swans** are the unknown unknowns.", "Negotiation")
     assert card.front == "Negotiation: what are black swans?" and card.back == "the unknown unknowns."
+
+
+def test_a_bold_subject_after_an_article_or_with_a_defining_verb_asks_what_it_is():
+    assert one(
+        "A **Black Swan** is an event that is rare and has an extreme impact.", "The Black Swan"
+    ).front == ("The Black Swan: what is a Black Swan?")
+    card = one("**Epistemic arrogance** means overestimating what we know.", "The Black Swan")
+    assert (card.front, card.back) == (
+        "The Black Swan: what is epistemic arrogance?",
+        "overestimating what we know.",
+    )
+    card = one(
+        "**Extremistan** describes domains where one observation dominates the total.", "The Black Swan"
+    )
+    assert card.front == "The Black Swan: what is Extremistan?"
+    card = one("**Deep work** is professional activity done without distraction.", "Deep Work")
+    assert (
+        card.front == "Deep Work: what is deep work?"
+        and card.back == "professional activity done without distraction."
+    )
+
+
+def test_a_bold_subject_doing_something_asks_what_it_does_or_says():
+    for bullet, front in [
+        (
+            "**Patch IDs** let `git log --cherry-pick` spot the same change twice.",
+            "Cherry-pick: what do Patch IDs do?",
+        ),
+        ("**Random trees** also pick split thresholds at random.", "Cherry-pick: what do random trees do?"),
+        (
+            "**EUV lithography** machines come from a single supplier.",
+            "Cherry-pick: what do EUV lithography machines do?",
+        ),
+        ("**Via negativa** says you improve things by removing.", "Cherry-pick: what does via negativa say?"),
+        (
+            "**k-means++** (Arthur, 2007) spreads out the initial centroids.",
+            "Cherry-pick: what does k-means++ do?",
+        ),
+    ]:
+        card = one(bullet, "Cherry-pick")
+        assert (card.kind.value, card.front) == ("keypoint", front)
+
+
+def test_a_fact_about_a_bold_subject_stays_a_cloze_of_it():
+    for bullet, answer in [
+        ("**Longshoremen** were the big losers when dock jobs collapsed.", "Longshoremen"),
+        ("**Points** paid for a lower rate can be deducted the same year.", "Points"),
+    ]:
+        card = one(bullet, "Shipping")
+        assert (card.kind.value, card.answer) == ("cloze", answer)
+    card = one("**The pure-play foundry** model means making chips for others only.", "TSMC")
+    assert card.front == "TSMC: what is the pure-play foundry model?"
+
+
+def test_a_question_keeps_a_name_capitalised_and_lowers_a_capitalised_opening():
+    card = one("Newport's formula: work produced = time spent × intensity of focus.", "Deep Work")
+    assert card.front == "Deep Work: what is Newport's formula?"
+    card = one("The Lindy effect: the longer a book has survived, the longer it will last.", "Antifragile")
+    assert card.front == "Antifragile: what is the Lindy effect?"
+    assert one("**Iatrogenics** refers to harm caused by the healer.", "Antifragile").front == (
+        "Antifragile: what is Iatrogenics?"
+    )
 
 
 def test_a_plain_term_and_colon_is_a_term_card_unless_its_answer_is_a_number():
@@ -234,3 +370,66 @@ def test_a_key_points_heading_still_limits_generation_to_its_section():
     )
     note = parse_note("notes/books/psychology-of-money.md", with_heading.encode())
     assert [c.line for c in extract_cards(note).cards if c.generated] == [17]
+
+
+def test_a_plain_sentence_defining_an_of_phrase_hides_the_whole_phrase():
+    card = one(
+        "The curse of dimensionality is that distances lose meaning as features pile up.",
+        "Nearest neighbours",
+    )
+    assert card.answer == "curse of dimensionality"
+
+
+def test_a_bold_term_after_a_verdict_word_is_no_opinion_and_a_comparison_is_no_definition():
+    card = one("Good **mapping** puts controls where the things they control are.", "Design")
+    assert card.answer == "mapping"
+    card = one("**Bisect** is the better tool when you know a failing test.", "Blame")
+    assert (card.kind.value, card.answer) == ("cloze", "Bisect")
+    card = one("**Ridge regression** uses the L2 penalty and has a closed form.", "Regularization")
+    assert card.front == "Regularization: what does ridge regression do?"
+
+
+def test_a_name_capitalised_elsewhere_in_the_note_keeps_its_capital():
+    cards = cards_of(
+        "- A **Norman door** gives the wrong cue about pushing or pulling.\n- Norman worked at Apple in the 1990s.",
+        "Design",
+    )
+    assert cards[0].front == "Design: what does a Norman door do?"
+
+
+def test_a_name_made_of_numbers_a_coordinated_adjective_and_a_time_word_are_not_answers():
+    assert one("The 10-10-10 rule comes from Suzy Welch.", "Decisions").answer == "Suzy Welch"
+    card = one("A small k gives a noisy, high-variance decision boundary.", "Nearest neighbours")
+    assert card.answer != "noisy"
+    card = one("You can change your election mid-year only after a qualifying event.", "FSAs")
+    assert "mid-year" not in card.answer
+    assert cards_of("- One of the best episodes; the choir segment is fun.", "Radiolab") == ()
+
+
+def test_a_bold_term_with_a_verb_and_a_colon_asks_what_it_is():
+    card = one(
+        "**Mental time travel** helps: imagine how you will feel about it in ten years.", "Thinking in Bets"
+    )
+    assert (card.front, card.back) == (
+        "Thinking in Bets: what is mental time travel?",
+        "imagine how you will feel about it in ten years.",
+    )
+
+
+def test_an_ordinal_or_usual_adjective_never_edges_an_answer():
+    cards = cards_of(
+        "- The first $1,300 is tax-free and the next $1,300 is taxed at the child's rate.", "Kiddie tax"
+    )
+    assert all(c.answer.split()[0] not in ("next", "first") for c in cards)
+    cards = cards_of("- A blobless clone with a sparse checkout is the usual setup for monorepos.", "Clones")
+    assert all(not c.answer.startswith("usual") for c in cards)
+
+
+if __name__ == "__main__":
+    for source, rel, target in (
+        (GOLDEN_NOTE, "notes/books/deep-work.md", GOLDEN),
+        (GOLDEN_MIXED_NOTE, "notes/ml/gradient-descent.md", GOLDEN_MIXED),
+    ):
+        text = json.dumps(golden_cards(source, rel), indent=1, ensure_ascii=False) + "\n"
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")

@@ -107,13 +107,13 @@ def test_generated_clozes_use_the_picker_with_the_notes_statistics():
     note = parse_note(
         "notes/books/atomic-habits.md",
         b"---\ntitle: Atomic Habits\n---\n## Key points\n\n"
-        b"- Small habits compound like interest on savings\n"
+        b"- Small habits compound like interest on a savings account\n"
         b"- **Identity**: the deepest layer of behaviour change\n",
     )
     cards = extract_cards(note).cards
     cloze, keypoint = cards
     assert (cloze.kind.value, cloze.generated) == ("cloze", True)
-    text = "Small habits compound like interest on savings"
+    text = "Small habits compound like interest on a savings account"
     spans, _why = pick_spans(text, TermWeights(note.body), avoid=content_stems("Atomic Habits"))
     assert [cloze.answer] == [text[s:e] for s, e in spans]
     assert cloze.front == cloze.back.replace(cloze.answer, "[...]", 1)

@@ -66,7 +66,7 @@ tags: [deep-learning, sequence-models]
 ## Key points
 
 - **Forget gate**: decides what the cell state drops at each step.
-- A **GRU** merges the forget and input gates into a single update gate.
+- In a **GRU**, the forget and input gates merge into a single update gate.
 
 ## Flashcards
 
@@ -482,7 +482,7 @@ title: One
 
 ## Key points
 
-- The **Krebs cycle** releases stored energy in the cell.
+- Stored energy in the cell is released by the **Krebs cycle**.
 """
     _kb, conn = _indexed(make_kb({"one.md": note}))
     quiz = generate_quiz(conn, n=3, kinds=["mcq", "cloze", "tf"], seed=0)
@@ -816,8 +816,8 @@ def test_the_article_before_a_blank_does_not_give_the_answer_away(kb_conn):
     prompts = [
         q.prompt for s in range(8) for q in generate_quiz(conn, n=17, kinds=["cloze"], seed=s).questions
     ]
-    gru = [p for p in prompts if "merges the forget and input gates" in p]
-    assert gru and all(p.startswith(f"A(n) {BLANK} merges") for p in gru)
+    gru = [p for p in prompts if "the forget and input gates merge" in p]
+    assert gru and all(p.startswith(f"In {BLANK},") for p in gru)
     statements = [
         q.prompt for s in range(30) for q in generate_quiz(conn, n=17, kinds=["tf"], seed=s).questions
     ]

@@ -26,7 +26,7 @@ tags: [math]
 - A **learning rate** of $\eta = 0.001$ is the usual default for Adam.
 - The IRA **contribution limit** is $7,000, plus a $1,000 catch-up from age 50.
 - The **Rule of 72** says money doubles in about $72 / r$ years at $r$ percent.
-- A **detached HEAD** is what you get after `git checkout` of a commit ID instead of a branch.
+- Running `git checkout` on a commit ID instead of a branch leaves you with a **detached HEAD**.
 """
 
 

@@ -104,7 +104,11 @@ class _Side:
 def similarity(a: _Side, b: _Side) -> float:
     """How alike two cards are, 0..1. A changed answer with the same question (or the reverse) still scores 0.6+."""
     if a.fam != b.fam:
-        return 0.0
+        # a cloze that became a question (or back) with the same answer side: the generator turning a key point's
+        # cloze into a term card ("[...] let git log spot ..." -> "what do Patch IDs do?"); nothing else crosses
+        short, long = sorted((a.back, b.back), key=len)
+        same = short and (long.startswith(short[:20]) or short in long) and len(short) * 2 >= len(long)
+        return 0.9 * _ratio(a.back, b.back) if same else 0.0
     f = _ratio(a.front, b.front)
     if f < 0.3 and a.back != b.back:
         return f * 0.5

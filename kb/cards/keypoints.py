@@ -15,16 +15,28 @@ import re
 from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line
+from kb.cards.lexicon import ADVERBS, BASE_VERBS, DEFINING_VERBS, IRREGULAR_PLURALS, STOP_WORDS, verb_like
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import STOP_WORDS, TermWeights, common_stems, content_stems, pick_spans, verb_like
+from kb.cards.salience import TermWeights, common_stems, content_stems, pick_spans
 from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
 )
 # "**Term** verb ...": a bold lead followed by a verb (a copula, or a word ending like a third-person verb)
-_BOLD_SUBJECT_RE = re.compile(r"^\*\*([^*\n]{1,80}?)\*\*[ \t]+(?=(\w+))")
-_COPULAS = frozenset("is are was were means refers".split())
+_BOLD_SUBJECT_RE = re.compile(
+    r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
+)
+_ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
+_SAYING = frozenset(
+    "says say states state holds hold claims claim argues argue".split()
+)  # "what does X say?"
+_COPULAS = frozenset("is are means refers".split())
+_RANKING = frozenset("better best worse worst only main first last most least same".split())
+_STOP_VERBS = frozenset("uses makes gets".split())  # stop words that are a verb after a bold subject
+_PARTICIPLES = frozenset(
+    "born made known given taken done seen held built paid kept found shown written".split()
+)
 _DEFINING = frozenset("a an the what how when where one any to".split())  # "X is a ...", "X means the ..."
 # "Fixed mindset: ability is set at birth": a lead of one to four words (no code, math, quote) and a colon
 _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
@@ -58,29 +70,75 @@ def topic(title: str) -> str:
     return title.split(": ", 1)[0].strip() or title
 
 
-def term_question(title: str, term: str, body: str, *, does: bool = False) -> str:
-    """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something)."""
+def _plural(term: str) -> bool:
+    last = term.split()[-1].lower() if term.split() else ""
+    if last.endswith(IRREGULAR_PLURALS):
+        return True
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+
+
+def term_question(
+    title: str, term: str, body: str, *, does: bool | str = False, article: str | None = None
+) -> str:
+    """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something;
+    ``article``: the one the bullet put before the term, "a Black Swan")."""
     words = term.split()
+    if len(words) > 1 and words[0] in (
+        "The",
+        "A",
+        "An",
+    ):  # "The Lindy effect: ...": the article in lower case
+        article, term, words = (article or words[0]), term.split(None, 1)[1], words[1:]
     sentence_case = len(words) > 1 and all(w.islower() for w in words[1:])
     if words and words[0][:1].isupper() and words[0][1:].islower():
-        if sentence_case or f" {words[0].lower()}" in body.lower():
-            term = term[0].lower() + term[1:]  # capitalised only because it opens the bullet
-    plural = words and words[-1].endswith("s") and not words[-1].endswith(("ss", "us", "is", "'s"))
+        # capitalised only because it opens the bullet: a phrase in sentence case that is no name (a possessive,
+        # or capitalised mid-sentence), or a word the note also writes in lower case
+        if sentence_case:
+            lower = not words[0].endswith(("'s", "’s")) and not _written(
+                body, f" {words[0]}", "abcdefghijklmnopqrstuvwxyz,"
+            )
+            # capitalised again elsewhere and never in lower case: a name ("Norman door" beside "Norman describes")
+            again = body.count(words[0]) - body.count(f"# {words[0]}")  # a heading is title case
+            lower = lower and (again < 2 or _written(body, words[0].lower()))
+        else:
+            lower = len(words) == 1 and _written(body, words[0].lower())
+        if lower:
+            term = term[0].lower() + term[1:]
+    if article:
+        term = f"{article.lower()} {term}"
+    plural = bool(words) and _plural(term)
     if does:
-        question = f"what do {term} do?" if plural else f"what does {term} do?"
+        verb = does if isinstance(does, str) else "do"
+        question = f"what do {term} {verb}?" if plural else f"what does {term} {verb}?"
     else:
         question = f"what are {term}?" if plural else f"what is {term}?"
     return f"{topic(title)}: {question}"
 
 
+def _written(body: str, word: str, after: str = "") -> bool:
+    """Whether ``body`` holds ``word`` as a whole word (not inside another), right after a character of ``after``
+    when given (no regex: a pattern per term would be compiled for each card)."""
+    at = body.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before_ok = (at > 0 and body[at - 1] in after) if after else (at == 0 or not body[at - 1].isalnum())
+        if before_ok and (end == len(body) or not body[end].isalnum()):
+            return True
+        at = body.find(word, at + 1)
+    return False
+
+
 def keypoint_term(front: str) -> str:
     """The term a key-point card asks about ("Topic: what is the term?" gives "the term"); a plain front as is."""
-    m = re.search(r": what (?:is|are|does|do) (.+?)(?: do)?\?$", front)
+    m = re.search(r": what (?:is|are|does|do) (.+?)(?: do| say)?\?$", front)
     return m.group(1) if m else front
 
 
 def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
     if not body.startswith(("**", "__")):
+        if _ARTICLE_BOLD_RE.match(body):
+            m = _BOLD_SUBJECT_RE.match(body)
+            return None if m is None else _subject_card(out, body, m, ctx, first, last)
         return _label_card(out, body, ctx, first, last)
     m = _BOLD_LEAD_RE.match(body)
     if m:
@@ -91,21 +149,98 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         return None
     m = _BOLD_SUBJECT_RE.match(body)
-    if m is None or len(m.group(1).split()) > _QUESTION_TERM_WORDS:
+    if m is None or len(m.group("term").split()) > _QUESTION_TERM_WORDS:
         return None
-    verb = m.group(2).lower()
-    copula = verb in _COPULAS
-    if not copula and not (verb.endswith("s") and verb not in _NOT_VERBS_S and len(verb) > 3):
+    return _subject_card(out, body, m, ctx, first, last)
+
+
+def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
+    """The verb that follows a bold subject ``term`` in ``rest`` (the text after it) and the index of its word,
+    skipping adverbs ("**X** also picks ..."); None when what follows is not a verb ("**Points** paid to ...")."""
+    words = rest.split()
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in ADVERBS:
+        i += 1
+    if i >= len(words):
         return None
-    term = m.group(1).strip()
-    if copula:
-        rest = body[m.end() :].split(None, 1)
-        if len(rest) < 2 or rest[1].split(None, 1)[0].lower() not in _DEFINING:
+    verb = words[i].lower().strip(",;:")
+    if verb in _COPULAS or verb in DEFINING_VERBS or verb in _SAYING or verb in ("was", "were"):
+        return verb, i
+    if verb in _STOP_VERBS:
+        return verb, i  # "**Ridge regression** uses the L2 penalty"
+    if verb in _NOT_VERBS_S or not verb.isalpha() or verb in STOP_WORDS:
+        return None
+    if verb.endswith("s") and len(verb) > 3 and not verb.endswith(("ss", "us", "is")):
+        return verb, i
+    if _plural(term) and verb in BASE_VERBS:
+        return verb, i  # "**Patch IDs** let ...": a plural subject and a verb's base form
+    return None
+
+
+_KNOWN_VERBS = _COPULAS | DEFINING_VERBS | _SAYING | _STOP_VERBS
+
+
+def _subject_verb(term: str, rest: str) -> tuple[str, str, int] | None:
+    """(term, verb, index of the verb's word) of a bold subject, the term taking the noun after it when the verb
+    follows that ("**EUV lithography** machines come from ...", "**The pure-play foundry** model means ...")."""
+    noun, _, after = rest.partition(" ")
+    longer = None
+    if noun.isalpha() and noun.islower() and noun not in STOP_WORDS and not verb_like(noun):
+        longer = _verb_after(f"{term} {noun}", after)
+        if longer is not None and longer[1] == 0 and (longer[0] in BASE_VERBS or longer[0] in _COPULAS):
+            return f"{term} {noun}", longer[0], 1  # "machines come": a plural noun, then its verb
+    found = _verb_after(term, rest)
+    if found is not None:
+        return term, *found
+    if longer is not None and longer[1] == 0 and longer[0] in _KNOWN_VERBS:
+        # "**Rebase** mode rewrites ...", but not "**Packfiles** bundle objects ...": a word taken for a verb only by
+        # its -s ("objects") does not make the word before it part of the term
+        return f"{term} {noun}", longer[0], 1
+    return None
+
+
+def _defines(tail: str) -> bool:
+    """Whether what follows "**X** is" says what X is ("a ...", "professional activity ...") rather than a fact
+    about it ("born in ...", "taxed at ...", "not deductible", "under $400")."""
+    words = tail.lower().split(None, 2)
+    word = words[0].strip(",;:")
+    if len(words) > 1 and words[1] in _RANKING:
+        return False  # "**Bisect** is the better tool when ...": a comparison, not what it is
+    if word in _DEFINING:
+        return True
+    if word in STOP_WORDS or word in _PARTICIPLES or word.endswith(("ed", "ly")) or not word.isalpha():
+        return False
+    return True
+
+
+def _subject_card(
+    out: Collector, body: str, m: re.Match, ctx: tuple[str, ...], first: int, last: int
+) -> Card | None:
+    """ "**Term** verb ...": a term card, or None (a cloze then) when what follows is no verb or a fact about the
+    term rather than what it is ("**X** are born in ...", "**X** were the big losers")."""
+    found = _subject_verb(m.group("term").strip(), body[m.end() :])
+    if found is None:
+        return None
+    term, verb, i = found
+    rest = body[m.end() :]
+    after = rest.split(None, i + 1)
+    tail = after[i + 1].strip() if len(after) > i + 1 else ""
+    if verb in ("was", "were") or not tail:
+        return None
+    if after[i].endswith(":"):  # "**Mental time travel** helps: imagine ...": the rest says what it is
+        back, front = tail, term_question(out.title, term, out.note.body, article=m.group("article"))
+    elif verb in _COPULAS:
+        if verb not in ("means", "refers") and not _defines(tail):
             return None  # "**X** are born in ...": a fact about X, not what X is (a cloze then)
-        back = rest[1].strip()
+        back = tail.removeprefix("to ") if verb == "refers" else tail
+        front = term_question(out.title, term, out.note.body, article=m.group("article"))
+    elif verb in DEFINING_VERBS:  # "**X** describes ...", "**X** covers ...": what X is
+        back = unbold(body)
+        front = term_question(out.title, term, out.note.body, article=m.group("article"))
     else:
         back = unbold(body)
-    front = term_question(out.title, term, out.note.body, does=not copula)
+        does = "say" if verb in _SAYING else "do"
+        front = term_question(out.title, term, out.note.body, does=does, article=m.group("article"))
     return new_card(CardKind.KEYPOINT, front, back, first, last, ctx, generated=True)
 
 
@@ -136,7 +271,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     out.keypoint_bodies.append(body)
     ctx = out.context()
     first, last = lines[0].no, lines[-1].no
-    if body.startswith(("**", "__")) or ": " in body[:60]:
+    if body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body):
         card = _term_card(out, body, ctx, first, last)
         if card is not None:
             out.add(card)
@@ -195,12 +330,16 @@ def _generated_cloze(
 
 
 def _join(body: str, spans: list[tuple[int, int]], parts: list[str]) -> str:
-    """``body`` with each span replaced by its part, bold markers dropped from the rest."""
+    """``body`` with each span replaced by its part, bold markers dropped from the rest (also a pair that a span
+    cuts into, "**The [...]** model")."""
     out = []
     pos = 0
-    for (s, e), part in zip(spans, parts, strict=True):
-        out.append(unbold(body[pos:s]))
-        out.append(part)
+    for n, (s, e) in enumerate(spans):
+        out.append(body[pos:s])
+        out.append(f"\x00{n}\x00")
         pos = e
-    out.append(unbold(body[pos:]))
-    return "".join(out)
+    out.append(body[pos:])
+    text = unbold("".join(out))
+    for n, part in enumerate(parts):
+        text = text.replace(f"\x00{n}\x00", part, 1)
+    return text

@@ -12,30 +12,43 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import NamedTuple
 
+from kb.cards.lexicon import (
+    CLAUSE_WORDS,
+    DETERMINERS_AND_PREPOSITIONS,
+    FIRST_PERSON,
+    GENERIC_NOUNS,
+    INTENSIFIERS,
+    OBJECT_STARTS,
+    OPINION_LEADS,
+    OPINION_WORDS,
+    PREPOSITIONS,
+    STOP_WORDS,
+    SUBJECT_PRONOUNS,
+    VERBS,
+    WORD_RE,
+    noun_goes_on,
+    plural_word,
+    verb_like,
+)
+from kb.cards.spans import (
+    RANK,
+    Candidate,
+    entity_candidates,
+    masked_candidates,
+    next_word,
+    number_candidates,
+    prev_word,
+    shape,
+)
 from kb.markdown import MASK, unbold
 
 SCAN_LIMIT = 2000  # characters of a text searched for its term: bounds the cost of a huge bullet
 MAX_BOLD_WORDS = 6  # a longer bold span is emphasis, not a term
 
 _BOLD_RE = re.compile(r"\*\*[^*\n]{1,200}?\**\*\*(?!\*)")
-WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 # Determiners and prepositions: a run of content words right after one ("on dopamine", "the reflog") is likely a
 # noun phrase, which makes a better term.
-DETERMINERS_AND_PREPOSITIONS = frozenset(
-    "a an the this that these those its their his her our your of in on at by for with from into onto over under "
-    "about between through via".split()
-)
-STOP_WORDS = frozenset(
-    """a an the and or but if then else of to in on at by for with from as into onto over under about after before
-    between through during without within is are was were be been being am do does did doing have has had having
-    it its it's this that these those there here which who whom whose what when where why how not no nor so than too
-    very can could should would may might must will shall you your yours we our ours they their theirs he him his she
-    her hers i me my mine them us one ones also just only more most less least much many some any each every all both
-    few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
-    make makes made use uses used using via per vs etc e.g i.e""".split()
-)
 _DET_BONUS = 1.3  # a run right after a determiner or preposition
 _LY_PENALTY = 0.6  # a word ending in -ly (likely an adverb)
 _BOLD_BONUS = 2.0  # the writer marked it: a bold span beats any run of plain words
@@ -249,69 +262,21 @@ def salience_words(masked: str) -> list[tuple[int, int, str] | None]:
 # there). A candidate is dropped when it names the note's topic (its words are all in the title), when its words
 # are common to many of the note's key points, or when it shows elsewhere on the card's front.
 
-_NUMBER_RE = re.compile(
-    r"(?<![\w.#/@{^_-])(?:[$€£]\s?)?\d(?:[\d,]*\d)?(?:\.\d+)?(?::\d\d|/\d+|×\d+)?[½¼¾]?(?:\s?[–-]\s?(?:[$€£])?\d(?:[\d,]*\d)?(?:\.\d+)?)?"
-    r"(?:\s?(?:%|°[CF]?|percent\b|[kKMB]\b|million\b|billion\b|trillion\b|thousand\b|x\b|×))?(?![\w(@^_])"
-)
-# a number written out, counted as one when a unit follows it ("four hours", "two decades")
-_NUMBER_WORDS_RE = re.compile(
-    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"hundred|a hundred|a thousand|a dozen)\b",
-    re.I,
-)
-_UNITS = frozenset(
-    "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
-    "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
-    "centuries century decade".split()
-)
-_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?![\w,%]|\.\w))?|[A-Z])")
-# "Matthew effect", "Brier score": a name and the kind of thing it names make one term
-_EPONYM_HEADS = frozenset(
-    "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
-    "method algorithm equation constant ratio model theory".split()
-)
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
-_SENTENCE_END = frozenset(".!?:;")
-# Verbs and adverbs that often stand in a sentence's run of content words: never at a term's edge, and they cut runs.
-_VERBS = frozenset(
-    """add adds added let lets keep keeps kept take takes took taken give gives gave given go goes went gone come
-    comes came say says said show shows showed shown find finds found think thinks thought know knows knew known
-    tell tells told become becomes became leave leaves left feel feels felt put puts bring brings brought begin
-    begins began run runs ran hold holds held write writes wrote written work works worked start starts started
-    stop stops stopped help helps helped need needs needed mean means meant call calls called move moves moved
-    turn turns turned try tries tried ask asks asked seem seems seemed want wants wanted look looks looked grow grows
-    grew set sets pay pays paid lose loses lost win wins won build builds built read reads buy buys bought sell
-    sells sold follow follows followed allow allows allowed lead leads led depend depends stay stays stayed
-    include includes included change changes changed happen happens happened apply applies applied create creates
-    created produce produces produced rather often always never usually still even already later just really
-    quite almost mostly instead however therefore learns learn learned fits fit predicts predict computes compute
-    returns return stores store records record marks mark prints print saves save counts count matters matter
-    several along first toward towards across against around among since until while whose""".split()
+_SUBJECT_OF_RE = re.compile(
+    r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to|[a-z]+s) "
 )
-_OPINION_LEADS = frozenset(
-    "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
-    "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
-)
-_VERB_ENDINGS = ("izes", "ises", "ates", "ifies", "izing")
-_CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
-_FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
+_NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
+_ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
-MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
-_RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
-_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
-
-
-class Candidate(NamedTuple):
-    rank: float
-    start: int
-    end: int
-    kind: str
 
 
 def _stem(word: str) -> str:
     w = word.lower().removesuffix("'s").removesuffix("’s")
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
+    elif len(w) > 6 and w.endswith("ing"):
+        w = w[:-3]  # "cherry-picking" is the title's "cherry-pick"
     return w
 
 
@@ -332,8 +297,11 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
 
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
-    words = [w.lower() for w in WORD_RE.findall(_QUOTE_RE.sub(" ", text[:SCAN_LIMIT]))]  # not a quoted "I"
-    return bool(words) and (words[0] in _OPINION_LEADS or any(w in _FIRST_PERSON for w in words))
+    # not a quoted "I", the "i" of "i.e." or of a command's "-i"
+    cased = WORD_RE.findall(_QUOTE_RE.sub(" ", _NOT_I_RE.sub(" ", text[:SCAN_LIMIT])))
+    words = [w.lower() for w in cased if w != "i"]
+    lead = bool(words) and words[0] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
+    return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
 
 
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
@@ -348,72 +316,40 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 and WORD_RE.search(inner)
                 and len(words) <= MAX_BOLD_WORDS
             ):
-                clause = any(w in _VERBS or w in _CLAUSE_WORDS for w in words)
-                found.append(Candidate(3.0 if clause else _RANK["bold"], m.start(), m.end(), "bold"))
-    for m in _NUMBER_RE.finditer(sub):
-        s, e = m.span()
-        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-        if nxt and nxt.group().lower() in _UNITS:
-            e = nxt.end()
-        rank = _RANK["number"]
-        if _YEAR_RE.fullmatch(text, s, e) and sub[e : e + 2].strip()[:1].isalpha():
-            rank = 5.0  # a year naming what follows ("the 2024 limits") labels the fact rather than being it
-        found.append(Candidate(rank, s, e, "number"))
-    for m in _NUMBER_WORDS_RE.finditer(sub):
-        nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
-        if nxt and nxt.group().lower() in _UNITS:
-            found.append(Candidate(_RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
+                clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
+                start, end = m.start(), m.end()
+                if len(words) > 1 and words[0] in ("the", "a", "an"):
+                    # "**The pure-play foundry**": hidden without its article (and so inside the markers)
+                    start, end = start + 2 + len(words[0]) + 1, end - 2
+                found.append(Candidate(3.0 if clause else RANK["bold"], start, end, "bold"))
+    found += number_candidates(text, sub)
     if MASK in sub:
-        for m in re.finditer(MASK + "+", sub):
-            s, e = m.span()
-            inner = text[s:e].strip("`$ ")
-            if text[s] == "$" and len(inner) >= 3:
-                found.append(Candidate(_RANK["formula"], s, e, "formula"))
-            elif text[s] == "`" and inner and len(inner.split()) <= MAX_CODE_WORDS:
-                found.append(Candidate(_RANK["code"], s, e, "code"))
-    entities = _entities(text, sub)
+        found += masked_candidates(text, sub)
+    entities = entity_candidates(text, sub)
     if entities:
         # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
-        found = [c for c in found if not any(x.start < c.start < x.end for x in entities)]
+        found = [
+            c
+            for c in found
+            if not any(
+                x.start <= c.start and c.end <= x.end and (c.start, c.end) != (x.start, x.end)
+                for x in entities
+            )
+        ]
         entities = [x for x in entities if not any(c.start < x.start < c.end for c in found)]
-    found += entities
+    quotes = [m.span() for m in _ANY_QUOTE_RE.finditer(sub)] if '"' in sub or "“" in sub else []
+    # a name inside a quoted title is part of it ("Greedy Function Approximation: A Gradient ...")
+    found += [
+        x
+        for x in entities
+        if not any(qs < x.start and x.end < qe and (x.start, x.end) != (qs + 1, qe - 1) for qs, qe in quotes)
+    ]
     for m in _QUOTE_RE.finditer(sub):
         g = 1 if m.group(1) is not None else 2
-        if len(m.group(g).split()) <= 4 and MASK not in m.group(g):
-            found.append(Candidate(_RANK["quote"], m.start(g), m.end(g), "quote"))
+        inner = m.group(g).rstrip(".,;:!?")  # "Good." hides "Good"
+        if inner and len(inner.split()) <= 4 and MASK not in inner:
+            found.append(Candidate(RANK["quote"], m.start(g), m.start(g) + len(inner), "quote"))
     return found
-
-
-def _entities(text: str, sub: str) -> list[Candidate]:
-    out = []
-    matches = list(_ENTITY_RE.finditer(sub))
-    i = 0
-    while i < len(matches):
-        j = i
-        while j + 1 < len(matches) and sub[matches[j].end() : matches[j + 1].start()] == " ":
-            j += 1
-        s, e = matches[i].start(), matches[j].end()
-        if text.endswith(("'s", "’s"), s, e):
-            e -= 2
-        before = sub[:s].rstrip(" \"'(“*")
-        opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
-        first = text[s:e].split()[0]
-        if first.lower() in STOP_WORDS or (opens and first.lower() in _VERBS):
-            if j > i:
-                s = matches[i + 1].start()
-                opens = False
-                first = text[s:e].split()[0]
-            else:
-                i = j + 1
-                continue
-        acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
-        if e > s and (not opens or acronym or j > i):
-            head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
-            if head and head.group() in _EPONYM_HEADS:
-                e = head.end()
-            out.append(Candidate(_RANK["entity"] + 0.5 * acronym, s, e, "entity"))
-        i = j + 1
-    return out
 
 
 def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
@@ -421,17 +357,39 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     out = []
     for after_det, ps, pe, pw in _content_runs(masked, weights):
         n = len(ps)
+        prev = prev_word(masked, ps[0])
+        # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
+        cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS
+        gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
+        words = [text[ps[x] : pe[x]] for x in range(n)]
+        low = [w.lower() for w in words]
+        verb = [verb_like(w) for w in low]
+        plural = [plural_word(w) for w in words]
+        # the word after each: the run's next one when a single space parts them (most), else read from the text
+        after = [
+            low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else next_word(masked, pe[x]) for x in range(n)
+        ]
         for a in range(n):
+            if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly"):
+                continue
             for k in (1, 2, 3):
                 b = a + k - 1
-                if b >= n:
+                if b >= n or verb[b]:
                     break
-                first, last = text[ps[a] : pe[a]].lower(), text[ps[b] : pe[b]].lower()
-                if first.endswith("ly") or last.endswith(("ly", "ed")):
+                last = low[b]
+                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or last in GENERIC_NOUNS or plural[a]):
                     continue
-                if any(verb_like(text[ps[x] : pe[x]].lower()) for x in range(a, b + 1)):
-                    continue
-                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a):
+                if k == 1 and masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
+                    continue  # "a [noisy], high-variance boundary": an adjective
+                if last.endswith(("ly", "ed")) or after[b] in ("one", "ones"):
+                    continue  # "the [redundant old] ones": a modifier
+                if any(verb[a:b]) or any(plural[a:b]):
+                    break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                if plural[b] and after[b] in OBJECT_STARTS:
+                    continue  # "the right temperature [differs] a lot": a verb and its object
+                if b + 1 < n and not plural[b] and noun_goes_on(low[b + 1]) and (k > 1 or not plural[b + 1]):
+                    # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
+                    # flows": one noun and a word in -s, likely its verb)
                     continue
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
@@ -439,19 +397,6 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 rank = 3.9 * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
                 out.append(Candidate(rank, ps[a], pe[b], "term"))
     return out
-
-
-def _shape(text: str, c: Candidate) -> str:
-    span = text[c.start : c.end]
-    if span[0] in "$€£":
-        return "amount"
-    if span.endswith("%"):
-        return "percent"
-    return "year" if _YEAR_RE.fullmatch(span) else "number"
-
-
-def verb_like(word: str) -> bool:
-    return word in _VERBS or word.endswith(_VERB_ENDINGS)
 
 
 def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -> str | None:
@@ -466,7 +411,11 @@ def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -
         return f"'{unbold(span)}' is in many of the note's key points"
     rest = (text[: c.start] + " " + text[c.end :]).lower()
     plain = unbold(span).strip("`$ ").lower()
-    if plain and plain in rest:
+    if (
+        plain
+        and plain in rest
+        and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
+    ):
         return f"'{unbold(span)}' shows elsewhere on the card"
     if c.kind in ("number", "formula", "code"):
         return None
@@ -507,6 +456,9 @@ def pick_spans(
         found = [c for c in found if c.kind not in ("code", "formula")]
     elif not any(c.kind == "bold" for c in found):
         found += _terms(text, masked, weights)
+        m = _SUBJECT_OF_RE.match(masked)
+        if m:  # "The gulf of execution is the gap ...": the term the sentence defines
+            found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
@@ -518,7 +470,7 @@ def pick_spans(
             continue
         if chosen and (c.kind != chosen[0].kind or c.rank != chosen[0].rank or c.rank < 4):
             continue
-        if chosen and c.kind == "number" and _shape(text, c) != _shape(text, chosen[0]):
+        if chosen and c.kind == "number" and shape(text, c) != shape(text, chosen[0]):
             continue  # two amounts, two years, two percentages: not an amount and a year
         if chosen and c.kind == "entity" and " " not in text[c.start : c.end].strip():
             continue  # a second name only when it is a full one ("Harold Hotelling", not "Disciplines")

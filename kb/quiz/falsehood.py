@@ -110,11 +110,31 @@ def _other_answer(answer: str, question: str, others: list[AskableCard]) -> str 
             continue
         if same_thing(answer, text, term=True) or normalise(text) in normalise(question):
             continue
+        if _question_form(question) != _question_form(other.question):
+            continue  # "what does the Rule of 72 say?" is not answered by what a detached HEAD is
         if not is_termlike(answer) and word_overlap(question, other.question) < _LIKE_QUESTIONS:
             continue  # a sentence answering another kind of question is plainly not this one's answer
         if not _stated_elsewhere(text, f"{question} {text}", [o for o in others if o is not other]):
             return text
     return None
+
+
+_QUESTION_FORM_RE = re.compile(r"\b(what|who|which|when|where|why|how)\s+(\w+)", re.I)
+
+
+def _question_form(question: str) -> tuple[str, ...]:
+    """How a question asks: its question word and verb, and for "what does X do/say/mean?" that last verb."""
+    m = _QUESTION_FORM_RE.search(question)
+    if m is None:
+        return ()
+    wh, aux = m.group(1).lower(), m.group(2).lower()
+    words = re.findall(r"\w+", question[m.end() :].lower())
+    last = words[-1] if aux in ("do", "does", "did") and words else ""
+    return (
+        wh,
+        {"are": "is", "was": "is", "were": "is", "do": "does", "did": "does"}.get(aux, aux),
+        last if last in ("do", "say", "mean") else "",
+    )
 
 
 def _defined_terms(others: Iterable[AskableCard]) -> set[str]:

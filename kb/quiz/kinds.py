@@ -217,8 +217,9 @@ def _has_short_answer(askable: AskableCard) -> bool:
 
 
 def neutral_article(prompt: str) -> str:
-    """ "a _____" / "an _____" -> "a(n) _____": the article must not tell which option fits."""
-    return _ARTICLE_RE.sub(lambda a: a.group(1) + "(n) " + BLANK, prompt)
+    """ "a _____" / "an _____" -> "_____": the article goes into the blank, so it cannot tell which option fits
+    and no "a(n)" is left to read (a typed answer is graded with or without its article)."""
+    return _ARTICLE_RE.sub(BLANK, prompt)
 
 
 def _blank_prompt(blank: BlankedSentence) -> str:

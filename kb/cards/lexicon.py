@@ -1,0 +1,128 @@
+"""The words the term picker knows by kind (``kb.cards.salience``, ``kb.cards.keypoints``): stop words, verbs,
+units, ordinary nouns, and the small tests built on them. Plain data: no kb imports.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD_RE = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")  # a word: letters and digits, inner ' ’ -
+
+DETERMINERS_AND_PREPOSITIONS = frozenset(
+    "a an the this that these those its their his her our your of in on at by for with from into onto over under "
+    "about between through via".split()
+)
+STOP_WORDS = frozenset(
+    """a an the and or but if then else of to in on at by for with from as into onto over under about after before
+    between through during without within is are was were be been being am do does did doing have has had having
+    it its it's this that these those there here which who whom whose what when where why how not no nor so than too
+    very can could should would may might must will shall you your yours we our ours they their theirs he him his she
+    her hers i me my mine them us one ones also just only more most less least much many some any each every all both
+    few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
+    make makes made use uses used using via per vs etc e.g i.e that's what's there's here's he's she's let's
+    who's next previous usual typical whole entire now another mid-year midyear overnight today tomorrow yesterday earlier you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
+    because although though unless whereas whether didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
+)
+UNITS = frozenset(
+    "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
+    "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
+    "centuries century decade".split()
+)
+# "Matthew effect", "Brier score": a name and the kind of thing it names make one term
+EPONYM_HEADS = frozenset(
+    "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
+    "method algorithm equation constant ratio model theory".split()
+)
+# Verbs and adverbs that often stand in a sentence's run of content words: never at a term's edge, and they cut runs.
+VERBS = frozenset(
+    """add adds added let lets keep keeps kept take takes took taken give gives gave given go goes went gone come
+    comes came say says said show shows showed shown find finds found think thinks thought know knows knew known
+    tell tells told become becomes became leave leaves left feel feels felt put puts bring brings brought begin
+    begins began run runs ran hold holds held write writes wrote written work works worked start starts started
+    stop stops stopped help helps helped need needs needed mean means meant call calls called move moves moved
+    turn turns turned try tries tried ask asks asked seem seems seemed want wants wanted look looks looked grow grows
+    grew set sets pay pays paid lose loses lost win wins won build builds built read reads buy buys bought sell
+    sells sold follow follows followed allow allows allowed lead leads led depend depends stay stays stayed
+    include includes included change changes changed happen happens happened apply applies applied create creates
+    created produce produces produced rather often always never usually still even already later just really
+    quite almost mostly instead however therefore learns learn learned fits fit predicts predict computes compute
+    returns return stores store records record marks mark prints print saves save counts count matters matter
+    several along first toward towards across against around among since until while whose reduces improves
+    requires prevents provides describes determines ensures enables avoids contains removes replaces introduces
+    explains extends suggests argues recommends prefers receives causes generates indicates calculates separates
+    translates operates activates allocates eliminates evaluates integrates demonstrates motivates""".split()
+)
+OPINION_LEADS = frozenset(
+    "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
+    "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
+)
+# a reaction wherever it stands in the bullet ("the last part felt rushed")
+OPINION_WORDS = frozenset(
+    "fun felt dated rushed repetitive padded preachy overrated underrated fascinating boring enjoyed loved".split()
+)
+# after a word in -s, one of these makes that word a verb with its object ("a mistake [costs] you")
+OBJECT_STARTS = frozenset("a an the you it them us me him her this that these those".split())
+VERB_ENDINGS = ("izes", "ises", "ifies", "izing")
+CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
+FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+LABEL_DETS = frozenset("the a an this that its their his her our your these those".split())
+# before a run: "the most [important hyperparameter]" cuts an adjective from its adverb
+INTENSIFIERS = frozenset("most more less least very too so quite as".split())
+SUBJECT_PRONOUNS = frozenset("he she it they we you i who which".split())  # the word after one is a verb
+PREPOSITIONS = DETERMINERS_AND_PREPOSITIONS - LABEL_DETS | {"without", "after", "before", "while", "when"}
+# words too ordinary to be the answer of a card on their own ("the [money] was used ...")
+GENERIC_NOUNS = frozenset(
+    """money time times people person thing things way ways part parts kind kinds type types lot lots number
+    numbers amount amounts point points case cases fact facts idea ideas example examples phrase word words
+    place places day days year years world life group groups problem problems result results reason reasons
+    question questions answer answers value values level levels area areas form forms side sides end start
+    change changes work system systems process information data list lists set sets step steps rest second third
+    fourth fifth half best worst""".split()
+)
+
+# "**X** describes ...": a verb saying what X is, asked as "what is X?"
+DEFINING_VERBS = frozenset(
+    "describes describe denotes denote covers cover names name represents represent".split()
+)
+
+ADVERBS = frozenset(
+    "also only often usually always never still even rarely typically mostly generally simply actually directly "
+    "just first then".split()
+)
+
+# verbs' base forms that follow a plural subject ("**Patch IDs** let ...", "**Trees** pick ...")
+BASE_VERBS = frozenset(
+    "let make help pick split grow keep take give turn cut reduce add avoid need allow store hold run show tend act "
+    "work fail use map track learn predict combine compute return produce create go come say find think know tell "
+    "become leave feel bring begin write start stop move try ask seem want look build buy sell follow lead depend "
+    "stay include change happen apply fit record mark print save count matter improve require prevent provide "
+    "remove replace increase decrease explain extend ensure enable contain cause drive copy live mean cost sit rise "
+    "fall differ share mix pay".split()
+)
+
+IRREGULAR_PLURALS = ("men", "people", "children", "data", "criteria", "phenomena", "feet", "teeth", "mice")
+
+
+# words in -s that modify a noun as readily as they end a phrase ("savings account", "capital gains tax")
+S_MODIFIERS = frozenset(
+    "savings sales earnings gains news series species means goods physics economics".split()
+)
+
+
+def plural_word(word: str) -> bool:
+    return (
+        len(word) > 3
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+        and word.lower() not in S_MODIFIERS
+    )
+
+
+def noun_goes_on(word: str) -> bool:
+    """Whether a word after a term continues its noun phrase (not a verb, participle or adverb)."""
+    return not verb_like(word) and not word.endswith(("ed", "ly", "ing"))
+
+
+def verb_like(word: str) -> bool:
+    return word in VERBS or word.endswith(VERB_ENDINGS)

@@ -1,0 +1,208 @@
+"""The kinds of span a card writer hides besides plain words (``kb.cards.salience.pick_spans`` ranks them):
+numbers, amounts, dates and lists of them, formulas and commands, names. Each finder returns ``Candidate`` spans of
+a bullet's text (with code and math masked in ``sub``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from kb.cards.lexicon import (
+    EPONYM_HEADS,
+    GENERIC_NOUNS,
+    MONTHS,
+    STOP_WORDS,
+    UNITS,
+    VERBS,
+    WORD_RE,
+    plural_word,
+)
+from kb.markdown import MASK
+
+_NUMBER_RE = re.compile(
+    r"(?<![\w.#/@{^_-])(?:[$€£]\s?)?\d(?:[\d,]*\d)?(?:\.\d+)?(?::\d\d|/\d+|×\d+)?[½¼¾]?(?:\s?[–-]\s?(?:[$€£])?\d(?:[\d,]*\d)?(?:\.\d+)?)?"
+    r"(?:\s?(?:%|°[CF]?|percent\b|[kKMB]\b|million\b|billion\b|trillion\b|thousand\b|x\b|×))?(?![\w(@^_])"
+)
+# a number written out, counted as one when a unit follows it ("four hours", "two decades")
+_NUMBER_WORDS_RE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|a hundred|a thousand|a dozen)\b",
+    re.I,
+)
+_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
+_CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
+_LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
+_SENTENCE_END = frozenset(".!?:;")
+MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
+RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
+_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+_LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
+_DATE_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
+
+
+class Candidate(NamedTuple):
+    rank: float
+    start: int
+    end: int
+    kind: str
+
+
+def masked_candidates(text: str, sub: str) -> list[Candidate]:
+    """Formulas and short commands; one of a list of three or more commands is a guess, not a term to recall."""
+    out: list[Candidate] = []
+    listed: list[list[Candidate]] = []
+    for m in re.finditer(MASK + "+", sub):
+        s, e = m.span()
+        inner = text[s:e].strip("`$ ")
+        if text[s] == "$" and len(inner) >= 3:
+            out.append(Candidate(RANK["formula"], s, e, "formula"))
+        elif text[s] == "`" and inner and len(inner.split()) <= MAX_CODE_WORDS:
+            c = Candidate(RANK["code"], s, e, "code")
+            if (
+                listed
+                and listed[-1][-1].kind == "code"
+                and _LIST_GAP_RE.fullmatch(sub, listed[-1][-1].end, s)
+            ):
+                listed[-1].append(c)
+            else:
+                listed.append([c])
+            out.append(c)
+    long_lists = {c for group in listed if len(group) >= 3 for c in group}
+    return [c._replace(rank=3.0) if c in long_lists else c for c in out]
+
+
+def number_candidates(text: str, sub: str) -> list[Candidate]:
+    """Numbers, amounts and dates with their unit ("four hours", "April 15, 2025"); a list or range of up to three
+    of one shape as one ("30, 60 and 90", "85 to 90 percent", not "from 5,000 to 75,000")."""
+    spans: list[list] = []
+    dates = [m.span() for m in _DATE_RE.finditer(sub)]
+    for m in _NUMBER_RE.finditer(sub):
+        s, e = m.span()
+        if any(ds <= s < de for ds, de in dates):
+            continue
+        nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] in (" ", "-") else None
+        if nxt and sub[e] == "-" and nxt.group().isupper():
+            e = nxt.end()  # "1099-R": a form's name
+        elif sub[e : e + 1] == "-" and sub[e + 1 : e + 2].isdigit():
+            continue  # "10-10-10": a name made of numbers, not a number
+        elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
+            e = nxt.end()
+        rank = RANK["number"]
+        named = sub[e : e + 2].strip()[:1].isalpha()
+        labels = prev_word(sub, s) == "the" and next_word(sub, e) not in STOP_WORDS
+        if named and (_YEAR_RE.fullmatch(text, s, e) or labels):
+            rank = (
+                5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
+            )
+        elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
+            rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
+        elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
+            rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
+        gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
+        if (
+            gap
+            and shape(text, Candidate(0, s, e, ""))
+            == shape(text, Candidate(0, spans[-1][1], spans[-1][2], ""))
+            and not (gap.group().strip() == "to" and prev_word(sub, spans[-1][1]) == "from")
+        ):
+            spans[-1][2] = e  # "30, 60 and 90": one list
+            spans[-1][3] += 1
+        else:
+            spans.append([rank, s, e, 1])
+    # a list of more than three is too long to recall as one answer, and one of it hidden is a guess
+    out = [Candidate(rank if n <= 3 else 3.0, s, e, "number") for rank, s, e, n in spans]
+    out += [Candidate(RANK["number"], s, e, "number") for s, e in dates]
+    for m in _NUMBER_WORDS_RE.finditer(sub):
+        nxt = WORD_RE.match(sub, m.end() + 1) if sub[m.end() : m.end() + 1] == " " else None
+        if nxt is None:
+            continue
+        after = WORD_RE.match(sub, nxt.end() + 1) if sub[nxt.end() : nxt.end() + 1] == " " else None
+        if (
+            nxt.group().lower() in UNITS
+            and after
+            and after.group().islower()
+            and after.group() not in STOP_WORDS
+        ):
+            continue  # "one second home": the word after the number is an adjective, not a unit
+        noun = nxt.group()
+        if noun.lower() in UNITS:
+            out.append(Candidate(RANK["number"] - 0.5, m.start(), nxt.end(), "number"))
+            continue
+        if after and noun.islower() and plural_word(after.group()) and after.group().islower():
+            noun = after.group()  # "[two] moment estimates"
+        if noun.endswith("s") and noun.islower() and noun not in GENERIC_NOUNS and m.group().lower() != "one":
+            out.append(Candidate(RANK["quote"] + 0.5, m.start(), m.end(), "number"))  # "[four] philosophies"
+    return out
+
+
+def prev_word(text: str, start: int) -> str:
+    """The lower-case word just before ``start`` (across spaces only), or ""."""
+    i = start
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    if i == start:
+        return ""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "_'’-"):
+        j -= 1
+    return text[j:i].lower()
+
+
+def next_word(text: str, end: int) -> str:
+    """The lower-case word right after ``end`` (one space between), or ""."""
+    m = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
+    return m.group().lower() if m else ""
+
+
+def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
+    """Whether capitalised word ``j`` and the next make one answer: next to each other, across "of" ("Sword of
+    Damocles"), or across "and" ("Tax Cuts and Jobs Act", "Wu and He": a pair is recalled together)."""
+    gap = sub[matches[j].end() : matches[j + 1].start()]
+    if gap == " " or gap == " of ":
+        return True
+    return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
+
+
+def entity_candidates(text: str, sub: str) -> list[Candidate]:
+    out = []
+    matches = list(_ENTITY_RE.finditer(sub))
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and _joins(sub, matches, j):
+            j += 1
+        s, e = matches[i].start(), matches[j].end()
+        if text.endswith(("'s", "’s"), s, e):
+            e -= 2
+        before = sub[:s].rstrip(" \"'(“*")
+        opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
+        first = text[s:e].split()[0]
+        if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
+            if " " in matches[i].group() and j > i:  # "The 4 Disciplines of Execution": from the number on
+                s = matches[i].start() + matches[i].group().index(" ") + 1
+                opens = False
+            elif j > i:
+                s = matches[i + 1].start()
+                opens = False
+                first = text[s:e].split()[0]
+            else:
+                i = j + 1
+                continue
+        acronym = sum(c.isupper() for c in first) >= 2 or any(c.isdigit() for c in text[s:e])
+        if e > s and (not opens or acronym or j > i):
+            head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
+            if head and head.group() in EPONYM_HEADS:
+                e = head.end()
+            out.append(Candidate(RANK["entity"] + 0.5 * acronym, s, e, "entity"))
+        i = j + 1
+    return out
+
+
+def shape(text: str, c: Candidate) -> str:
+    span = text[c.start : c.end]
+    if span[0] in "$€£":
+        return "amount"
+    if span.endswith("%"):
+        return "percent"
+    return "year" if _YEAR_RE.fullmatch(span) else "number"
