@@ -20,6 +20,8 @@ What it does, hook by hook (each hook hands the work to one of the site's module
 - ``on_page_markdown``: per note, a header line, wiki links resolved (a broken one is a build warning, so
   ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers, a "Flashcards" section and a
   "Linked from" section (``kb.site.rendering``).
+- ``on_page_content``: the cards' HTML (rendered and cleaned by kb, ``kb.site.cards.render_many``) in place of
+  their tokens.
 - ``on_page_context``: the Flashcards section's deck and quiz, as HTML, after the search plugin has indexed the page.
 - ``on_nav``/``on_pre_page``/``on_page_markdown``/``on_env``/``on_post_build``: a plain ``mkdocs build`` renders the
   pages on two cores (``kb.site.parallel``).
@@ -36,7 +38,7 @@ from kb.site.links import LinkGraph
 from kb.site.navigation import group_long_sections, name_sections
 from kb.site.notes import SiteNotes, drop_files_outside
 from kb.site.parallel import TwoCoreBuild
-from kb.site.rendering import NoteRenderer, escape_theme_meta
+from kb.site.rendering import NoteRenderer, escape_theme_meta, escape_title_from_file_name
 from kb.site.static import SiteAssets
 from kb.site.study import QuizOptions, StudyPages
 
@@ -124,7 +126,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         escape_theme_meta(page.meta)
-        return self.two_cores.page_markdown(markdown, page, self.renderer.markdown, self.renderer.decks)
+        escape_title_from_file_name(page, markdown)
+        return self.two_cores.page_markdown(
+            markdown, page, self.renderer.markdown, (self.renderer.decks, self.renderer.cards)
+        )
+
+    def on_page_content(self, html, page, config, files):
+        return self.renderer.insert_cards(html, page)
 
     @event_priority(-100)  # last: every plugin's environment changes are in the worker's copy
     def on_env(self, env, config, files):

@@ -35,6 +35,8 @@ class NoteRenderer:
         self.decks: dict[
             str, str
         ] = {}  # src -> the Flashcards section's HTML, until the page is in the theme
+        # src -> the HTML of the page's cards by token, until the page is HTML (``insert_cards``)
+        self.cards: dict[str, dict[str, tuple[bool, str]]] = {}
 
     def markdown(self, markdown: str, page) -> str:
         src = page.file.src_uri
@@ -46,9 +48,11 @@ class NoteRenderer:
         if info.note is not None and self.notes.cards_of(info):
             from kb.site import cards as site_cards
 
-            markdown = site_cards.render_card_lines(
-                markdown, info.cards, offset, lambda text: self.links.links_in_text(text, info.src)
+            markdown, cards_html = site_cards.render_card_lines(
+                markdown, info.cards, offset, lambda text: self.links.links_in_text(text, info.src, page.url)
             )
+            if cards_html:
+                self.cards[src] = cards_html
         markdown = self.links.links_in_text(markdown, info.src)
         markdown = insert_after_h1(markdown, header_line(info.note))
         extra = []
@@ -77,6 +81,15 @@ class NoteRenderer:
             body += "\n" + site_cards.note_quiz_block(payload)
         self.decks[page.file.src_uri] = body
         return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
+
+    def insert_cards(self, html_text: str, page) -> str:
+        """The page's HTML with its cards' HTML in place of their tokens (before search indexes it)."""
+        cards = self.cards.pop(page.file.src_uri, None)
+        if not cards:
+            return html_text
+        from kb.site.cards import insert_cards
+
+        return insert_cards(html_text, cards)
 
     def insert_deck(self, page, config) -> None:
         """Put the Flashcards section's HTML in place of its placeholder, once the page is HTML.
@@ -122,15 +135,35 @@ def short_url(url: str) -> str:
 
 
 def escape_theme_meta(meta: dict) -> None:
+    """Front-matter values the theme prints as HTML, as text: a list (``title: [a, b]``) or any other YAML value is
+    shown as its text too, never as markup."""
     for key in THEME_META_TEXT:
         value = meta.get(key)
-        if isinstance(value, str):
-            meta[key] = esc(value)
+        if value is not None:
+            meta[key] = esc(_as_text(value))
     tags = meta.get("tags")
     if isinstance(tags, list):
-        meta["tags"] = [esc(str(t)) for t in tags if t is not None]
-    elif isinstance(tags, str):
-        meta["tags"] = esc(tags)
+        meta["tags"] = [esc(_as_text(t)) for t in tags if t is not None]
+    elif tags is not None:
+        meta["tags"] = esc(_as_text(tags))
+
+
+def _as_text(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_as_text(v) for v in value if v is not None)
+    return str(value)
+
+
+def escape_title_from_file_name(page, markdown: str) -> None:
+    """A page with no title in its front matter and no heading is named by MkDocs after its file, a name the theme
+    prints as HTML: it becomes the page's title as text (a file may be called ``<img src=x onerror=...>.md``)."""
+    from mkdocs.utils import get_markdown_title
+
+    if "title" in page.meta or get_markdown_title(markdown) is not None:
+        return
+    title = page.title
+    if title:
+        page.meta["title"] = esc(title)
 
 
 def strips_search_attributes(config) -> bool:
