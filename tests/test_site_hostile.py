@@ -99,11 +99,14 @@ def test_no_script_runs_in_any_page_or_search_result(hostile_root):
             rel = path.relative_to(site).as_posix()
             page.goto(url + rel.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E"))
             page.wait_for_load_state("load")
-            for opener in page.locator("article details summary, .kb-blank").all()[:40]:
-                if opener.is_visible():
-                    opener.click()
+            # open every question block and reveal every blank (what a reader clicks)
+            page.evaluate(
+                "document.querySelectorAll('article details summary, .kb-blank').forEach(e => e.click())"
+            )
             if page.locator(".arithmatex").count():
-                page.wait_for_selector("mjx-container", timeout=20000)  # MathJax typeset the page
+                page.wait_for_selector(
+                    "mjx-container", state="attached", timeout=20000
+                )  # MathJax typeset the page
             links = page.evaluate(
                 "[...document.querySelectorAll('a')].map(a => a.getAttribute('href') || '')"
                 ".concat([...document.querySelectorAll('mjx-container a, svg a')]"
@@ -124,4 +127,40 @@ def test_no_script_runs_in_any_page_or_search_result(hostile_root):
             if value is not None:
                 ran.append(f"search {query!r}: {value}")
         context.close()
+    assert not ran, "\n".join(ran)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_no_script_runs_in_kb_review_web_showing_the_hostile_cards(hostile_root):
+    """The same cards (the note's and the imported deck's) answered one by one in ``kb review --web``."""
+    from tests.review_web_support import WebReview, kb_env
+
+    ran: list[str] = []
+    shown = 0
+    review = WebReview(hostile_root, env=kb_env(hostile_root, KB_NOW="2026-03-09T09:00:00Z"))
+    try:
+        with browser() as chromium:
+            context = chromium.new_context()
+            context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+            page = context.new_page()
+            page.goto(review.url)
+            page.wait_for_function("() => ['card', 'done'].includes(document.body.dataset.kind)")
+            while page.evaluate("document.body.dataset.kind") == "card" and shown < 60:
+                shown += 1
+                page.keyboard.press("Space")
+                page.locator("#grade-bar").wait_for(state="visible")
+                page.evaluate("document.querySelectorAll('#card .kb-blank, #card a').forEach(e => e.click())")
+                value = page.evaluate("window.__xss")
+                if value is not None:
+                    ran.append(f"card {shown}: {value}")
+                before = page.evaluate("document.body.dataset.seq || ''")
+                page.keyboard.press("3")
+                page.wait_for_function(
+                    "b => document.body.dataset.seq !== b && !document.body.dataset.busy", arg=before
+                )
+            context.close()
+    finally:
+        review.kill()
+    assert shown >= 10  # the hostile cards were shown
     assert not ran, "\n".join(ran)
