@@ -132,7 +132,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         )
 
     def on_page_content(self, html, page, config, files):
-        return self.renderer.insert_cards(html, page)
+        return self.renderer.insert_cards(html, page, files)
 
     @event_priority(-100)  # last: every plugin's environment changes are in the worker's copy
     def on_env(self, env, config, files):

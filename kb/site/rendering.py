@@ -37,6 +37,7 @@ class NoteRenderer:
         ] = {}  # src -> the Flashcards section's HTML, until the page is in the theme
         # src -> the HTML of the page's cards by token, until the page is HTML (``insert_cards``)
         self.cards: dict[str, dict[str, tuple[bool, str]]] = {}
+        self.files = None  # MkDocs' files of the site, once a page is HTML
 
     def markdown(self, markdown: str, page) -> str:
         src = page.file.src_uri
@@ -82,13 +83,19 @@ class NoteRenderer:
         self.decks[page.file.src_uri] = body
         return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
 
-    def insert_cards(self, html_text: str, page) -> str:
-        """The page's HTML with its cards' HTML in place of their tokens (before search indexes it)."""
+    def insert_cards(self, html_text: str, page, files=None) -> str:
+        """The page's HTML with its cards' HTML in place of their tokens (before search indexes it). An image or a
+        link in card text to a file of the site points at it from the page's URL, as MkDocs does for the page's
+        own Markdown (``files``, MkDocs' files of the site, kept for ``insert_deck`` too)."""
+        if files is not None:
+            self.files = files
         cards = self.cards.pop(page.file.src_uri, None)
         if not cards:
             return html_text
         from kb.site.cards import insert_cards
 
+        if self.files is not None:
+            cards = {k: (block, local_urls(h, page, self.files)) for k, (block, h) in cards.items()}
         return insert_cards(html_text, cards)
 
     def insert_deck(self, page, config) -> None:
@@ -103,7 +110,34 @@ class NoteRenderer:
             return
         if strips_search_attributes(config):
             body = SEARCH_ATTRIBUTES.sub("", body)
+        if self.files is not None:
+            body = local_urls(body, page, self.files)
         page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+
+
+_URL_ATTR_RE = re.compile(r'(\s(?:src|href)=")([^"#][^"]*)(")')
+
+
+def local_urls(html_text: str, page, files) -> str:
+    """``src`` and ``href`` of kb-made HTML that name a file of the site relative to the page's note (an imported
+    card's ``ok.png`` beside its note) rewritten to point at it from the page's URL; others left as they are."""
+    import html
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    base = posixpath.dirname(page.file.src_uri)
+
+    def fix(m: re.Match) -> str:
+        url = html.unescape(m.group(2))
+        if urlsplit(url).scheme or url.startswith("/"):
+            return m.group(0)
+        path, sep, fragment = url.partition("#")
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, unquote(path))))
+        if target is None or target is page.file:
+            return m.group(0)
+        return f"{m.group(1)}{esc(target.url_relative_to(page.file) + sep + fragment)}{m.group(3)}"
+
+    return _URL_ATTR_RE.sub(fix, html_text)
 
 
 def header_line(note: Note | None) -> str:
