@@ -217,8 +217,9 @@ def _render_span(kind: str, card, source: list[str], page: PageCards) -> list[st
         r"[-*+]|\d{1,9}[.)]", lambda m: " " * len(m.group()), prefix
     ).rstrip()  # a blank line, same quote
     if kind == "question" and re.match(r"[ \t>]*(!!!|\?\?\?)", first):
-        block = _question_block(source)
-        return None if block is None else [gap, f"{prefix}{page.add(*block, block=True)}", gap]
+        # a head kb does not read exactly is shown as the card kb asks, never left to the page's Markdown
+        block = _question_block(source) or _question_card(card.front, card.back)
+        return [gap, f"{prefix}{page.add(*block, block=True)}", gap]
     if kind in ("basic", "reversed", "question"):
         return [gap, f"{prefix}{page.add(*_question_card(card.front, card.back), block=True)}", gap]
     if kind == "cloze":
