@@ -205,9 +205,14 @@ def render_card_lines(
             continue
         taken.update(range(a, b + 1))
         replaced.append((a, b, new))
-    for a, b, new in sorted(replaced, reverse=True):
-        lines[a : b + 1] = new
-    return "\n".join(lines), page.html()
+    out: list[str] = []
+    pos = 0
+    for a, b, new in sorted(replaced):  # one pass: a note of 100,000 cards costs no more than its lines
+        out += lines[pos:a]
+        out += new
+        pos = b + 1
+    out += lines[pos:]
+    return "\n".join(out), page.html()
 
 
 def _render_span(kind: str, card, source: list[str], page: PageCards) -> list[str] | None:
