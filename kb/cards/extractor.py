@@ -143,8 +143,10 @@ class LineScanner:
         # the other methods run.
         plain, list_active, prev_blank, in_code = True, False, True, False
         fence_char = ""
+        # with a multi-line end marker a blank line may belong to a card: every line takes the careful path
+        fast = not self.out.syntax.multiline_end
         for idx, raw in enumerate(lines):
-            if plain:
+            if plain and fast:
                 # a prose line, the bulk of every note: it starts with a letter or digit, or a character that cannot
                 # start a fence, heading, admonition, math block or indentation (a table row, a definition), or it is
                 # a list item or emphasis that cannot be a rule (a character a rule has not). Its masking is left to
@@ -200,7 +202,7 @@ class LineScanner:
         containers = self.containers
         if not raw and not containers and not self.in_comment and self.math_close is None:
             # an empty line outside containers: ends the paragraph (or is part of fenced code)
-            if self.fence is None:
+            if self.fence is None and not self._held_blank(no):
                 self.flush()
                 self.prev_blank = True
             return
@@ -241,6 +243,22 @@ class LineScanner:
         marks = (self.out.syntax.multiline, self.out.syntax.multiline_reversed)
         return any(not ln.opaque and ln.text.strip() in marks for ln in self.block)
 
+    def _held_blank(self, no: int) -> bool:
+        """With a multi-line end marker, a blank line inside a multi-line card's answer stays in it (True)."""
+        if not self.out.syntax.multiline_end or not self.block or not self._answer_open():
+            return False
+        self.block.append(Line(no, "", ""))
+        return True
+
+    def _ends_answer(self, text: str) -> bool:
+        """The multi-line end marker closing a card's answer: the paragraph ends there (True)."""
+        marker = self.out.syntax.multiline_end
+        if not marker or text.strip() != marker or not self.block or not self._answer_open():
+            return False
+        self.flush()
+        self.prev_blank = True
+        return True
+
     def _answer_fence_line(self, raw: str, no: int) -> None:
         """A line of a fence inside a multi-line card's answer: kept in the block; the closing fence ends it."""
         self.block.append(Line(no, raw, MASK * len(raw), opaque=True))
@@ -280,8 +298,11 @@ class LineScanner:
             self.prev_blank = False
             return
         if kind is _BLANK:
-            self.flush()
-            self.prev_blank = True
+            if not self._held_blank(no):
+                self.flush()
+                self.prev_blank = True
+            return
+        if self.out.syntax.multiline_end and self._ends_answer(text):
             return
         ind = indent_width(text) if text[0] in " \t" else 0
         # indented code: 4+ columns after a blank line, outside a list
@@ -370,4 +391,15 @@ def extract_cards(
     LineScanner(out).scan(lines, note.body_line)
     if "<!--SR:" in note.body:
         attach_schedules(out.cards, lines, note.body_line, out.problem)
+    if syntax.plugin_schedules is not None:
+        from kb.cards.osrdata import attach_plugin_schedules
+
+        attach_plugin_schedules(
+            out.cards,
+            lines,
+            note.body_line,
+            syntax.plugin_schedules,
+            lambda t: tag_line(t, syntax) is not None,
+            out.problem,
+        )
     return out.result()

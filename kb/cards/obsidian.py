@@ -114,12 +114,40 @@ def _int(text: str) -> int:
     return int(float(text))
 
 
-def parse_entry(entry: str) -> SrSchedule | None:
-    """One sibling's entry of an SR comment; None for the placeholder or an entry that is no schedule."""
+class _Invalid(ValueError):
+    """An entry that looks like a schedule but holds an impossible value (the message says which)."""
+
+
+def _check_date(text: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise _Invalid(f"{text} is not a date") from None
+
+
+def _check_time(text: str) -> None:
+    from datetime import date, datetime
+
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        raise _Invalid(f"{text} is not a date and time") from None
+
+
+def _entry(entry: str) -> SrSchedule | None:
+    """One sibling's entry; None for the placeholder or an entry that is no schedule; ``_Invalid`` for one that
+    looks like a schedule but cannot be one."""
     parts = [p.strip() for p in entry.strip().split(",")]
     try:
         if parts[0].lower() == "fsrs" and len(parts) >= 10:
             due, interval, stab, diff, state, reps, lapses, steps, last = parts[1:10]
+            _check_time(due)
+            if last:
+                _check_time(last)
+            if _int(interval) < 0 or float(stab) <= 0:
+                raise _Invalid(f"interval {interval} or stability {stab} is not possible")
             return SrSchedule(
                 entry.strip(),
                 "fsrs",
@@ -136,23 +164,44 @@ def parse_entry(entry: str) -> SrSchedule | None:
         if len(parts) == 3 and _DATE_RE.fullmatch(parts[0]):
             if parts[0] == _PLACEHOLDER_DUE:
                 return None
-            return SrSchedule(entry.strip(), "sm2", parts[0], _int(parts[1]), ease=_int(parts[2]))
+            _check_date(parts[0])
+            interval, ease = _int(parts[1]), _int(parts[2])
+            if interval < 1:
+                raise _Invalid(f"interval {parts[1]} is not a number of days of 1 or more")
+            if ease < 100:
+                raise _Invalid(f"ease {parts[2]} is below 100 (the plugin writes 130 and up, 250 at first)")
+            return SrSchedule(entry.strip(), "sm2", parts[0], interval, ease=ease)
+    except _Invalid:
+        raise
     except ValueError:
         return None
     return None
 
 
-def parse_comment(inner: str) -> tuple[list[SrSchedule | None], bool]:
-    """The entries of an SR comment's text (after ``SR:``), one per sibling, in order, and whether one of them is
-    neither a schedule nor the placeholder (a mistake to report)."""
+def parse_entry(entry: str) -> SrSchedule | None:
+    """One sibling's entry of an SR comment; None for the placeholder or an entry that is no (possible) schedule."""
+    try:
+        return _entry(entry)
+    except _Invalid:
+        return None
+
+
+def parse_comment(inner: str) -> tuple[list[SrSchedule | None], str | None]:
+    """The entries of an SR comment's text (after ``SR:``), one per sibling, in order, and what is wrong when one of
+    them is neither a schedule nor the placeholder (a mistake to report), else None."""
     inner = inner.strip()
     texts = inner.split("!")[1:] if inner.startswith("!") else [inner]
-    entries = [parse_entry(e) for e in texts]
-    bad = any(
-        e is None and t.strip() and not t.strip().startswith(_PLACEHOLDER_DUE)
-        for e, t in zip(entries, texts, strict=True)
-    )
-    return entries, bad
+    entries: list[SrSchedule | None] = []
+    wrong = None
+    for text in texts:
+        try:
+            got = _entry(text)
+        except _Invalid as exc:
+            got, wrong = None, wrong or str(exc)
+        if got is None and wrong is None and text.strip() and not text.strip().startswith(_PLACEHOLDER_DUE):
+            wrong = "no due date, interval and ease"
+        entries.append(got)
+    return entries, wrong
 
 
 def _comment_in(lines: Sequence[str], first: int, last: int) -> str | None:
@@ -174,15 +223,8 @@ def _comment_in(lines: Sequence[str], first: int, last: int) -> str | None:
     return None
 
 
-def attach_schedules(
-    cards: list[Card | list[Card] | None],
-    lines: Sequence[str],
-    base: int,
-    problem: Callable[[int, str], None],
-) -> None:
-    """Give each card the schedule its SR comment holds for it (in place). ``lines``: the note body's lines,
-    ``base``: the file line of the first. The cards of one question (same first line and sibling key) take the
-    comment's entries in order."""
+def question_groups(cards: list):
+    """(i, j) for each question's cards ``cards[i:j]`` (same first line and sibling key), written cards only."""
     i = 0
     n = len(cards)
     while i < n:
@@ -195,26 +237,43 @@ def attach_schedules(
             while (
                 j < n
                 and cards[j] is not None
+                and type(cards[j]) is not list
                 and cards[j].sibling == card.sibling
                 and cards[j].line == card.line
             ):
                 j += 1
+        yield i, j
+        i = j
+
+
+def set_schedules(cards: list, i: int, j: int, entries: Sequence[SrSchedule | None]) -> None:
+    """Give ``cards[i:j]`` the entries in order (in place; a sibling past the entries keeps none)."""
+    for k in range(i, j):
+        sched = entries[k - i] if k - i < len(entries) else None
+        if sched is not None:
+            cards[k].__dict__["schedule"] = sched  # a frozen Card, just made: set before anyone sees it
+
+
+def attach_schedules(
+    cards: list[Card | list[Card] | None],
+    lines: Sequence[str],
+    base: int,
+    problem: Callable[[int, str], None],
+) -> None:
+    """Give each card the schedule its SR comment holds for it (in place). ``lines``: the note body's lines,
+    ``base``: the file line of the first. The cards of one question (same first line and sibling key) take the
+    comment's entries in order."""
+    for i, j in question_groups(cards):
+        card = cards[i]
         inner = _comment_in(lines, card.line - base, card.end_line - base)
         if inner is not None:
-            entries, bad = parse_comment(inner)
-            if bad:
+            entries, wrong = parse_comment(inner)
+            if wrong:
                 problem(
                     card.line,
-                    f"`<!--SR:{inner}-->` holds no schedule kb can read (due date, interval, ease); "
-                    "kb starts the card as new",
+                    f"`<!--SR:{inner}-->` holds no schedule kb can read ({wrong}); kb starts the card as new",
                 )
-            for k in range(i, j):
-                sched = entries[k - i] if k - i < len(entries) else None
-                if sched is not None:
-                    cards[k].__dict__["schedule"] = (
-                        sched  # a frozen Card, just made: set before anyone sees it
-                    )
-        i = j
+            set_schedules(cards, i, j, entries)
 
 
 # ---------------------------------------------------------------------------------------------------- cloze groups

@@ -133,7 +133,7 @@ def _cards_spread_over_notes(corpus: Corpus, notes: list[str], rng: random.Rando
     """Cards to ask, spread over the notes: one card from each note in a random order, then a second, and so on."""
     visited: list[list[AskableCard]] = []
     for index in _lazy_permutation(rng, len(notes), _NOTES_DRAWN_FIRST):
-        cards = [c for c in corpus.cards(notes[index]) if not c.card.suspended]
+        cards = [c for c in corpus.cards_in_scope(notes[index]) if not c.card.suspended]
         if not cards:
             continue
         rng.shuffle(cards)

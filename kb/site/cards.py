@@ -17,6 +17,7 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
+from kb.cards.model import DEFAULT_SYNTAX, CardSyntax
 from kb.markdown import ANKI_CLOZE_RE, mask_spans
 from kb.safe_html import clean
 from kb.site.pages import esc, escape_html_text, json_for_script
@@ -94,7 +95,7 @@ def insert_cards(content: str, cards: dict[str, tuple[bool, str]]) -> str:
     return _TOKEN_RE.sub(put, content)
 
 
-def _looks_like(kind: str, lines: list[str]) -> bool:
+def _looks_like(kind: str, lines: list[str], syntax: CardSyntax = DEFAULT_SYNTAX) -> bool:
     """A guard: the lines at the card's span are the card's source (else the page is left as written)."""
     text = "\n".join(lines)
     first = lines[0].strip() if lines else ""
@@ -103,7 +104,12 @@ def _looks_like(kind: str, lines: list[str]) -> bool:
     if kind == "question":
         return bool(re.match(r"(!!!|\?\?\?)", first)) or first.startswith("Q:")
     if kind in ("basic", "reversed"):
-        return "::" in text or any(ln.strip() in ("?", "??") for ln in lines)
+        marks = (syntax.multiline, syntax.multiline_reversed)
+        return (
+            syntax.single_line in text
+            or syntax.single_line_reversed in text
+            or any(ln.strip() in marks for ln in lines)
+        )
     return True  # clozes (generated ones carry no markup), definitions, key points
 
 
@@ -152,10 +158,10 @@ def _blank(content: str, hint: str = "") -> str:
     )
 
 
-def _cloze_blanks(text: str) -> str:
-    """Cloze text (Markdown) with each deletion (``{{c1::x}}``, ``==x==``) a blank that reveals on click; found by the
-    extractor's own rules (code and math masked first)."""
-    from kb.cards.cloze import anki_deletions, scan_highlights
+def _cloze_blanks(text: str, syntax: CardSyntax = DEFAULT_SYNTAX) -> str:
+    """Cloze text (Markdown) with each deletion (``{{c1::x}}``, ``==x==``, the cloze patterns of the settings) a
+    blank that reveals on click; found by the extractor's own rules (code and math masked first)."""
+    from kb.cards.cloze import anki_deletions, pattern_clozes
 
     source = text.split("\n")
     masked = "\n".join(mask_spans(line)[0] for line in source)
@@ -163,8 +169,8 @@ def _cloze_blanks(text: str) -> str:
     covered = bytearray(len(masked) + 1)
     for start, end, _content, _hint in spans:
         covered[start:end] = b"\x01" * (end - start)
-    highlights, _unclosed = scan_highlights(masked, covered)
-    spans += [(start, end, card_markdown(text[start + 2 : end - 2]), "") for start, end in highlights]
+    clozes, _unclosed = pattern_clozes(masked, text, syntax.cloze_patterns, covered)
+    spans += [(start, end, card_markdown(hidden), hint) for start, end, _group, hidden, hint in clozes]
     out, pos = [], 0
     for start, end, content, hint in sorted(spans):
         out += [escape_html_text(text[pos:start]), _blank(content, hint)]
@@ -174,7 +180,11 @@ def _cloze_blanks(text: str) -> str:
 
 
 def render_card_lines(
-    markdown: str, cards: Sequence, offset: int, linker: Linker | None = None
+    markdown: str,
+    cards: Sequence,
+    offset: int,
+    linker: Linker | None = None,
+    syntax: CardSyntax = DEFAULT_SYNTAX,
 ) -> tuple[str, dict[str, tuple[bool, str]]]:
     """Rewrite the lines where cards are written so no card separator shows on the page and no answer shows
     until asked for: questions become collapsed question blocks, cloze deletions blanks that reveal on click.
@@ -198,9 +208,9 @@ def render_card_lines(
         card = group[0]
         kind = str(card.kind)
         source = lines[a : b + 1]
-        if not _looks_like(kind, source):
+        if not _looks_like(kind, source, syntax):
             continue
-        new = _render_span(kind, card, source, page)
+        new = _render_span(kind, card, source, page, syntax)
         if new is None:
             continue
         taken.update(range(a, b + 1))
@@ -215,7 +225,7 @@ def render_card_lines(
     return "\n".join(out), page.html()
 
 
-def _render_span(kind: str, card, source: list[str], page: PageCards) -> list[str] | None:
+def _render_span(kind: str, card, source: list[str], page: PageCards, syntax: CardSyntax) -> list[str] | None:
     first = source[0]
     prefix = PREFIX_RE.match(first).group(1)
     gap = re.sub(
@@ -229,7 +239,8 @@ def _render_span(kind: str, card, source: list[str], page: PageCards) -> list[st
         return [gap, f"{prefix}{page.add(*_question_card(card.front, card.back), block=True)}", gap]
     if kind == "cloze":
         text = "\n".join(LINE_RE.match(line).group(2) for line in source).strip()
-        return [f"{prefix}{page.add([_cloze_blanks(text)], lambda h: _inline(h[0]), block=False)}"]
+        blanks = _cloze_blanks(text, syntax)
+        return [f"{prefix}{page.add([blanks], lambda h: _inline(h[0]), block=False)}"]
     # definitions and key points read well as written: line by line
     return [_line(line, page) for line in source]
 
