@@ -229,6 +229,8 @@ def test_a_sectioned_note_with_cards_of_its_own_or_no_type_gets_no_generated_car
 
 
 def test_a_key_points_heading_still_limits_generation_to_its_section():
-    with_heading = SECTIONED.replace("## Quotes", "## Key points\n\n- Saving does not need a goal.\n\n## Quotes")
+    with_heading = SECTIONED.replace(
+        "## Quotes", "## Key points\n\n- Saving does not need a goal.\n\n## Quotes"
+    )
     note = parse_note("notes/books/psychology-of-money.md", with_heading.encode())
     assert [c.line for c in extract_cards(note).cards if c.generated] == [17]

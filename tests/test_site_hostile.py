@@ -86,7 +86,9 @@ def test_the_imported_deck_and_the_study_pages_run_nothing(hostile_root):
     assert not found, "\n".join(found[:20])
     # the deck's own image and sound still show, in place and in the Flashcards deck, from the page's URL
     (page,) = (site / "imported").rglob("index.html")
-    media = re.findall(r'<img[^>]* src="([^"]+)"|href="([^"]+\.mp3)"', page.read_text(encoding="utf-8"))
+    media = re.findall(
+        r'<(?:img|audio)[^>]* src="([^"]+)"|href="([^"]+\.mp3)"', page.read_text(encoding="utf-8")
+    )
     urls = [a or b for a, b in media]
     assert len(urls) >= 4, urls
     assert all((page.parent / url).resolve().is_file() for url in urls), urls
