@@ -60,6 +60,9 @@ class PageCards:
         self.pieces: list[
             tuple[bool, Callable[[list[str]], str], int, int]
         ] = []  # block?, compose, first, end
+        self.runs: dict[
+            int, int
+        ] = {}  # a token standing for the pieces up to another (cards one after another)
 
     def add(self, texts: list[str], compose: Callable[[list[str]], str], *, block: bool) -> str:
         """A token for the HTML ``compose`` makes of ``texts`` (card text: linked, rendered, cleaned)."""
@@ -73,9 +76,17 @@ class PageCards:
         if not self.pieces:
             return {}
         rendered = render_many(self.texts)
-        return {
+        out = {
             str(i): (block, compose(rendered[a:b])) for i, (block, compose, a, b) in enumerate(self.pieces)
         }
+        for first, last in self.runs.items():
+            out[str(first)] = (True, "\n".join(out[str(i)][1] for i in range(first, last + 1)))
+        return out
+
+    def join(self, first: str, last: str) -> None:
+        """Let the token ``first`` stand for every piece up to the token ``last`` (block cards one after another)."""
+        a, b = int(first[len(TOKEN) : -1]), int(last[len(TOKEN) : -1])
+        self.runs[a] = b
 
 
 def insert_cards(content: str, cards: dict[str, tuple[bool, str]]) -> str:
@@ -217,12 +228,38 @@ def render_card_lines(
         replaced.append((a, b, new))
     out: list[str] = []
     pos = 0
-    for a, b, new in sorted(replaced):  # one pass: a note of 100,000 cards costs no more than its lines
+    for a, b, new in _runs(sorted(replaced), lines, page):  # one pass: linear in the note's cards
         out += lines[pos:a]
         out += new
         pos = b + 1
     out += lines[pos:]
     return "\n".join(out), page.html()
+
+
+def _runs(replaced: list[tuple[int, int, list[str]]], lines: list[str], page: PageCards):
+    """Question blocks one after another (blank lines between) as one token: Python-Markdown's inline step takes
+    time with the square of a document's top-level blocks, so a note of 100,000 cards gives it one, not 100,000."""
+    run: tuple[int, int, list[str]] | None = None
+    for a, b, new in replaced:
+        if (
+            run is not None
+            and _lone_block(run[2])
+            and _lone_block(new)
+            and all(not line.strip() for line in lines[run[1] + 1 : a])
+        ):
+            page.join(run[2][1], new[1])
+            run = (run[0], b, run[2])
+            continue
+        if run is not None:
+            yield run
+        run = (a, b, new)
+    if run is not None:
+        yield run
+
+
+def _lone_block(new: list[str]) -> bool:
+    """A block card at the top level of the page: a token alone between blank lines."""
+    return len(new) == 3 and new[0] == new[2] == "" and new[1].startswith(TOKEN)
 
 
 def _render_span(kind: str, card, source: list[str], page: PageCards, syntax: CardSyntax) -> list[str] | None:
