@@ -142,6 +142,7 @@ class Settings:
     )  # in-note deck tags (Obsidian Spaced Repetition's), without #
     flashcard_tags_required: bool = False  # true: only a note carrying a flashcard tag holds cards
     ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
+    ignored_folders: tuple[str, ...] = ()  # notes in these folders / matching these globs hold no cards
     # card separators, the multi-line end marker and cloze patterns (Obsidian Spaced Repetition's, same defaults)
     single_line_separator: str = "::"
     single_line_reversed_separator: str = ":::"
@@ -169,6 +170,7 @@ SETTING_DOCS = {
     "flashcard_tags": "deck tags (#flashcards, #flashcards/deck) that give the cards below them their tags",
     "flashcard_tags_required": "true: only notes carrying one of the flashcard tags hold cards",
     "ignored_tags": "notes carrying one of these tags hold no cards",
+    "ignored_folders": "notes in these folders of the notes folder (or matching a glob like **/*.excalidraw.md) hold no cards",
     "single_line_separator": "separates front and back on one line (Front::Back)",
     "single_line_reversed_separator": "the same for a card asked both ways (Front:::Back)",
     "multiline_separator": "a line holding only this separates a multi-line question from its answer",
@@ -233,6 +235,9 @@ def make_settings(options: dict[str, Any], where: str = CONFIG_NAME) -> Settings
                 value = _separator_value(value, name == "multiline_end_marker")
             elif name == "cloze_patterns":
                 value = _cloze_patterns(value)
+            elif name == "ignored_folders":
+                items = value if isinstance(value, list | tuple) else [value]
+                value = tuple(str(v).strip().strip("/") for v in items if str(v).strip().strip("/"))
             elif name == "parameters":
                 value = tuple(float(v) for v in value)
             else:

@@ -266,5 +266,5 @@ def test_an_impossible_entry_in_the_data_file_is_reported_and_the_card_is_new(va
         "vault/Chemistry.md:7: the Obsidian Spaced Repetition data file holds no schedule kb can read"
         in out.output
     )
-    assert "2024-02-30 is not a date" in out.output
+    assert "due date 2024-02-30 is no day of the calendar" in out.output
     assert _states(vault)["Water"] == (None, None)

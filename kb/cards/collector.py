@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax, ExtractResult
-from kb.cards.obsidian import body_flashcard_tags
+from kb.cards.obsidian import body_flashcard_tags, is_flashcard_tag
 from kb.errors import NoteError
 from kb.markdown import drop_chars, plain_text
 from kb.notes.reader import Note
@@ -212,10 +212,15 @@ class Collector:
         """The cards (an exact repeat of an earlier card left out) and the problems."""
         seen: set[tuple[CardKind, str, str, bool]] = set()
         out: list[Card] = []
-        # the note's deck, for cards above every tag line: its first tag line's, else the flashcard tags in its text
-        note_deck = (
-            self.deck_marks[0][1] if self.deck_marks else body_flashcard_tags(self.note.body, self.syntax)
-        )
+        # the note's deck, for cards above every tag line: none of its own when the front matter names a flashcard
+        # tag (the note's tags are every card's already), else its first tag line's, else the flashcard tags in
+        # its text (the plugin's fallback when nothing precedes a card)
+        if any(is_flashcard_tag(str(t).lstrip("#"), self.syntax) for t in self.note.tags):
+            note_deck: tuple[str, ...] = ()
+        elif self.deck_marks:
+            note_deck = self.deck_marks[0][1]
+        else:
+            note_deck = body_flashcard_tags(self.note.body, self.syntax)
         tagged = bool(self.deck_marks or self.line_tags or note_deck)
         flat: list[Card] = []
         for c in self.cards:

@@ -27,6 +27,7 @@ from kb.cards.obsidian import (
     attach_schedules,
     close_sr_comment,
     holds_cards,
+    in_ignored_folder,
     leading_tags,
     strip_block_id,
     tag_line,
@@ -34,9 +35,11 @@ from kb.cards.obsidian import (
 from kb.cards.syntaxes import QuestionBlock, question_block_card
 from kb.config import DEFAULT_KEYPOINT_HEADINGS
 from kb.markdown import (
+    CALLOUT_RE,
     LIST_ITEM_RE,
     LIST_ITEM_START,
     MASK,
+    QUOTE_MARKERS_RE,
     closes_fence,
     dedent,
     fence_re,
@@ -106,7 +109,8 @@ class LineScanner:
     def __init__(self, out: Collector):
         self.out = out
         self.fence: str | None = None
-        self.in_comment = False
+        self.callout = False  # inside an Obsidian callout: its lines' quote markers are no card text
+        self.in_comment = ""  # the closer ("-->" or "%%") while inside a comment
         self.math_close: str | None = None  # "$$" or "\\]" while inside a display-math block
         self.containers: list[QuestionBlock] = []
         self.block: list[Line] = []
@@ -159,6 +163,8 @@ class LineScanner:
                         or (raw[0] in _RULE_START and raw.strip(_RULE_CHARS))
                     )
                     and "<!--" not in raw
+                    and "%%" not in raw
+                    and raw[0] != ">"
                 ):
                     if (raw[0].isdigit() or raw[0] in _RULE_START) and LIST_ITEM_RE.match(raw):
                         list_active = True
@@ -167,10 +173,11 @@ class LineScanner:
                     block.append(Line(base + idx, strip_block_id(raw) if "^" in raw else raw, None))
                     prev_blank = in_code = False
                     continue
-                if not raw:  # an empty line: ends the paragraph
+                if not raw:  # an empty line: ends the paragraph (and a callout)
                     if block:
                         self.flush()
                     prev_blank = True
+                    self.callout = False
                     continue
             elif fence_char and fence_char not in raw:
                 continue  # a line of fenced code that cannot be its closing fence
@@ -209,11 +216,12 @@ class LineScanner:
         if self.fence is not None and not containers and not self.in_comment and self.fence[0] not in raw:
             return  # a line of fenced code that cannot be its closing fence
         if self.in_comment:
-            if "-->" not in raw:
+            closer = self.in_comment
+            if closer not in raw:
                 return
-            self.in_comment = False
+            self.in_comment = ""
             self._refresh()
-            rest = raw.split("-->", 1)[1]
+            rest = raw.split(closer, 1)[1]
             if not rest.strip():
                 return
             raw = " " * (len(raw) - len(rest)) + rest
@@ -251,9 +259,9 @@ class LineScanner:
         return True
 
     def _ends_answer(self, text: str) -> bool:
-        """The multi-line end marker closing a card's answer: the paragraph ends there (True)."""
+        """The multi-line end marker: it closes a card's answer, and ends any paragraph, never card text (True)."""
         marker = self.out.syntax.multiline_end
-        if not marker or text.strip() != marker or not self.block or not self._answer_open():
+        if not marker or text.strip() != marker:
             return False
         self.flush()
         self.prev_blank = True
@@ -342,6 +350,24 @@ class LineScanner:
             text = strip_block_id(text)
         if "<!--SR:" in text:
             text = close_sr_comment(text)
+        if "[!" in text and CALLOUT_RE.match(text):
+            # an Obsidian callout's first line (``> [!tip]- Title``): its title, no card text; the callout's body
+            # makes blocks of its own
+            self.flush()
+            self.prev_blank = self.callout = True
+            return
+        if self.callout:
+            quote = QUOTE_MARKERS_RE.match(text)
+            if quote:
+                text = text[quote.end() :]
+                if (
+                    not text.strip()
+                ):  # a ">" line alone: the blank line between two of the callout's paragraphs
+                    self.flush()
+                    self.prev_blank = True
+                    return
+            else:
+                self.callout = False
         if text.lstrip()[:1] == "#":
             syntax = self.out.syntax
             tags = tag_line(text, syntax)
@@ -355,7 +381,7 @@ class LineScanner:
                 self.out.line_tags[no] = tags
         masked, opens_comment = mask_spans(text)
         if opens_comment:
-            self.in_comment = True
+            self.in_comment = opens_comment
             self._refresh()
             if not masked.replace(MASK, "").strip():
                 self.prev_blank = True
@@ -384,7 +410,11 @@ def extract_cards(
     ``doc_freq(word)`` is the number of notes containing ``word`` (a lower-case word as written, not stemmed) and
     ``n_docs`` the number of notes; they rank which term a generated key-point cloze hides.
     """
-    if not note.flashcards or not holds_cards(note.tags, note.body, syntax):
+    if (
+        not note.flashcards
+        or not holds_cards(note.tags, note.body, syntax)
+        or in_ignored_folder(note.path, syntax)
+    ):
         return ExtractResult((), ())
     out = Collector(note, keypoint_headings, keypoint_cards and note.keypoint_cards, doc_freq, n_docs, syntax)
     lines = note.body.split("\n")

@@ -83,6 +83,8 @@ class CardSyntax:
     flashcard_tags: tuple[str, ...] = ("flashcards",)  # deck tags (without #); their subtags too
     tags_required: bool = False  # true: only a note carrying one of flashcard_tags holds cards
     ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
+    ignored_folders: tuple[str, ...] = ()  # notes in these folders (or matching these globs) hold no cards
+    notes_prefix: str | None = None  # the notes folder from the root ("vault/"); None: not known (the site)
     plugin_schedules: ScheduleTable | None = (
         None  # the plugin's data-file schedules (None: the vault has none)
     )
@@ -161,9 +163,16 @@ def sibling_key(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
-def syntax_for(settings, vault=None) -> CardSyntax:
+def syntax_for(settings, vault=None, root=None) -> CardSyntax:
     """The card syntax the settings (``kb.config.Settings``) ask for; with ``vault`` (the notes folder), also the
-    schedules the Obsidian Spaced Repetition plugin keeps in its data files there."""
+    schedules the Obsidian Spaced Repetition plugin keeps in its data files there, and with ``root`` the notes
+    folder's path from it (where ``ignored_folders`` start)."""
+    prefix = None
+    if vault is not None and root is not None:
+        import os
+
+        rel = os.path.relpath(vault, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
     syntax = CardSyntax(
         single_line=settings.single_line_separator,
         single_line_reversed=settings.single_line_reversed_separator,
@@ -174,6 +183,8 @@ def syntax_for(settings, vault=None) -> CardSyntax:
         flashcard_tags=tuple(settings.flashcard_tags) or DEFAULT_SYNTAX.flashcard_tags,
         tags_required=settings.flashcard_tags_required,
         ignored_tags=tuple(settings.ignored_tags),
+        ignored_folders=tuple(settings.ignored_folders),
+        notes_prefix=prefix if settings.ignored_folders else None,
         plugin_schedules=None if vault is None else _plugin_schedules(vault),
     )
     return DEFAULT_SYNTAX if syntax == DEFAULT_SYNTAX else syntax

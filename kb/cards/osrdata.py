@@ -159,6 +159,9 @@ def options_from_plugin(settings: Mapping) -> tuple[dict, list[str]]:
     if not isinstance(patterns, list):
         patterns = [p for key, default, p in _LEGACY_CLOZES if settings.get(key, default)]
     options["cloze_patterns"] = [str(p).strip() for p in patterns if str(p).strip()]
+    folders = settings.get("noteFoldersToIgnore")
+    if isinstance(folders, list):
+        options["ignored_folders"] = [str(f).strip().strip("/") for f in folders if str(f).strip().strip("/")]
     notes = []
     if settings.get("convertFoldersToDecks"):
         notes.append("convertFoldersToDecks: kb takes decks from flashcard tags only (a folder is no deck)")

@@ -54,7 +54,7 @@ def sync_cards(
                 settings.keypoint_cards,
                 stats,
                 now,
-                syntax_for(settings, kb.notes),
+                syntax_for(settings, kb.notes, kb.root),
             )
         )
     started.finish()
@@ -80,7 +80,7 @@ def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, 
                 settings.keypoint_cards,
                 stats,
                 now,
-                syntax_for(settings, kb.notes),
+                syntax_for(settings, kb.notes, kb.root),
             )
         )
     except BaseException:

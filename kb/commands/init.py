@@ -111,6 +111,21 @@ def _check(old: str, new: str, options: dict) -> bool:
     return got == want and strip == {k: v for k, v in before.items() if k != "plugins"}
 
 
+def _site_notice(config: Path, text: str) -> None:
+    """A line naming what an existing mkdocs.yml lacks for the kb site (it is left as it is)."""
+    from kb.commands.vault_site import missing_site_parts
+
+    try:
+        missing = missing_site_parts(_loads(text))
+    except Exception:  # noqa: BLE001 - a file that does not parse is reported by the check below
+        return
+    if missing:
+        click.echo(
+            f"{config}: the site needs {', '.join(missing)}; copy them from the mkdocs.yml `kb init "
+            "--from-obsidian --vault VAULT` writes in an empty folder (README, Coming from Obsidian)"
+        )
+
+
 @click.command("init")
 @click.option(
     "--from-obsidian",
@@ -131,11 +146,13 @@ def init_cmd(ctx: click.Context, from_obsidian: bool, vault: str | None, yes: bo
     """Set kb up for an Obsidian vault: its Spaced Repetition plugin's separators, cloze patterns and flashcard
     tags become the kb plugin's options in mkdocs.yml (shown first; notes are never touched).
 
-    With no mkdocs.yml here or above, one is made in the current folder with docs_dir pointing at --vault.
+    With no mkdocs.yml here or above, a complete one is made in the current folder (docs_dir pointing at --vault,
+    the Material theme and the Markdown extensions the kb site needs).
 
     Example: kb init --from-obsidian
     """
     from kb.cards.osrdata import DATA_FILE, options_from_plugin, plugin_settings
+    from kb.commands.vault_site import new_config
     from kb.config import CONFIG_NAME, find_root, notes_dir
 
     root_opt = (ctx.find_root().obj or {}).get("root")
@@ -164,7 +181,7 @@ def init_cmd(ctx: click.Context, from_obsidian: bool, vault: str | None, yes: bo
                 f"{folder}: mkdocs.yml cannot sit inside its notes folder; run this from the folder above"
             )
         old = ""
-        new = f"site_name: {json.dumps(folder.name)}\ndocs_dir: {json.dumps(rel)}\n" + edited("", options)
+        new = edited(new_config(folder.name, rel), options)
     else:
         old = config.read_text(encoding="utf-8")
         new = edited(old, options)
@@ -172,6 +189,10 @@ def init_cmd(ctx: click.Context, from_obsidian: bool, vault: str | None, yes: bo
     click.echo("\n".join("  " + ln for ln in render(options)))
     for note in not_carried:
         click.echo(f"not carried over: {note}")
+    if old:
+        _site_notice(config, old)
+    else:
+        click.echo("with the Material theme and the Markdown extensions the kb site needs (`mkdocs serve`)")
     if old and not _check(old, new, options):
         click.echo(f"kb cannot place them in {config} safely; paste them under `- kb:` in plugins yourself.")
         raise SystemExit(1)

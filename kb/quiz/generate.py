@@ -32,7 +32,8 @@ _NOTES_DRAWN_FIRST = 64
 _WHY_NONE = {
     QuestionKind.MCQ: "no card has other plausible answers to offer as options",
     QuestionKind.CLOZE: "no card has a key sentence with a term to blank (bold terms, key points, cloze)",
-    QuestionKind.TF: "no card has a statement to judge",
+    QuestionKind.TF: "no card has a statement the note can make surely false (another number, another defined term, "
+    "another item of the same list)",
 }
 
 
