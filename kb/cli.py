@@ -202,9 +202,12 @@ def _fast_index(root: str | None, quiet: bool) -> int:
         conn = open_store(kb.db)
         if fresh:
             remember(kb)  # now that .kb/ exists
-        report = apply(kb, conn, plan(kb.notes, kb.root, conn, config_key=kb.config_key, scanned=scanned))
-        warnings = replay_journal(kb, conn)
-        adopt_schedules(kb, conn)
+        try:
+            report = apply(kb, conn, plan(kb.notes, kb.root, conn, config_key=kb.config_key, scanned=scanned))
+            warnings = replay_journal(kb, conn)
+            adopt_schedules(kb, conn)
+        finally:
+            conn.close()  # noting the file's size and mtime (kb.store.connection.StoreConnection)
     except KbError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

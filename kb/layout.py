@@ -25,6 +25,12 @@ def db_file(root: str) -> str:
     return os.path.expanduser(env) if env else os.path.join(root, STATE_DIR, DB_NAME)
 
 
+def closed_stamp(db: str) -> str:
+    """Size and mtime of the database when kb last closed it (``kb.store.connection``): a file that differs was
+    changed by something else (another program, a crash), and is checked before use."""
+    return f"{db}-closed"
+
+
 def journal_dir(root: str) -> str:
     return os.path.join(root, STATE_DIR, JOURNAL_DIR)
 

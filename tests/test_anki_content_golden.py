@@ -70,7 +70,7 @@ BASIC = {
         [("a &lt; b &amp;&amp; c > d &amp;lt;",)],
         "a &lt; b &amp;&amp; c &gt; d &amp;lt;",
     ),
-    "image": ('<img src="pic.png">', [("![](pic.png)",)], '<img alt="" src="pic.png" />'),
+    "image": ('<img src="pic.png">', [("![](pic.png)",)], '<img alt="" src="pic.png">'),
     "sound": ("[sound:say.mp3]", [("[say.mp3](say.mp3)",)], "[sound:say.mp3]"),
 }
 CLOZE = {

@@ -300,4 +300,6 @@ def test_card_text_never_runs_script(tmp_path, tab, server):
         link.click()
     assert page.evaluate("window.pwned") is None
     assert page.locator("#card script").count() == 0
-    assert page.locator("script").count() == 3  # MathJax's settings, MathJax and the page's own script
+    # MathJax's settings, MathJax, its safe extension (loaded by MathJax) and the page's own script
+    assert page.locator("script").count() == 4
+    assert page.locator('script[src$="mathjax/ui/safe.js"]').count() == 1

@@ -18,7 +18,9 @@ _MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])|^ {4
 
 @lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
-    """Markdown to the HTML Anki shows: code highlighted inline, math as ``\\(..\\)``/``\\[..\\]``."""
+    """Markdown to the HTML Anki shows: code highlighted inline, math as ``\\(..\\)``/``\\[..\\]``; raw HTML in the
+    text shown as text and the result cleaned with the site's allow-list (``kb.safe_html``), so nothing in a field
+    runs script in Anki."""
     global _MD
     if not _MARKUP_RE.search(text):
         return escape(text.strip(), quote=False)
@@ -43,8 +45,10 @@ def render_markdown(text: str) -> str:
             },
         )
     _MD.reset()
+    from kb.safe_html import clean, escape_html_text
+
     # `\==` is how a note writes a literal `==` (a bare one would be a cloze); Markdown does not know that escape.
-    html = _MD.convert(_separate_lists(text).replace("\\==", "&#61;="))
+    html = clean(_MD.convert(escape_html_text(_separate_lists(text)).replace("\\==", "&#61;=")), styles=True)
     # A single paragraph needs no <p>: Anki's editor shows fields as inline text.
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

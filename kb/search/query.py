@@ -58,9 +58,20 @@ def split_highlights(marked: str) -> tuple[str, list[list[int]]]:
 
 _TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
 
+# A search is a few words: FTS5's time grows with the square of a query's terms (a pasted page of 1,000 words took
+# seconds, 20,000 words minutes), so a longer query gets a clear answer instead.
+MAX_TERMS = 32
+MAX_QUERY_CHARS = 2000
+_OPERATORS = ("OR", "NOT", "AND")
+
 
 def to_fts_query(query: str) -> str:
-    """Turn what a user typed into an FTS5 MATCH expression."""
+    """Turn what a user typed into an FTS5 MATCH expression (a word repeated without other operators counts once)."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise KbError(
+            f"search: the query is {len(query):,} characters long; kb searches for at most {MAX_QUERY_CHARS:,} "
+            '(a few words, or a "phrase" in quotes)'
+        )
     if query.count('"') % 2:
         raise KbError(f'search: unbalanced quote in {query!r}; close the "phrase" or remove the quote')
     parts: list[str] = []
@@ -89,7 +100,24 @@ def to_fts_query(query: str) -> str:
         raise KbError(f"search: {parts[-1]} needs a word after it in {query!r}")
     if not parts:
         raise KbError(f"search: {query!r} has no words to search for; try e.g. `kb search habit stacking`")
-    return " ".join(parts)
+    return " ".join(_bounded(parts))
+
+
+def _bounded(parts: list[str]) -> list[str]:
+    """The terms once each when only AND or only OR joins them; a clear error past ``MAX_TERMS`` terms."""
+    operators = {p for p in parts if p in _OPERATORS}
+    if operators <= {"AND"}:  # every word must match: a repeated one adds nothing
+        parts = list(dict.fromkeys(p for p in parts if p != "AND"))
+    elif operators == {"OR"}:  # any word may match: the same
+        terms = list(dict.fromkeys(p for p in parts if p != "OR"))
+        parts = [x for term in terms for x in (term, "OR")][:-1]
+    count = sum(p not in _OPERATORS for p in parts)
+    if count > MAX_TERMS:
+        raise KbError(
+            f"search: the query has {count} different words; kb searches for at most {MAX_TERMS} "
+            '(keep the words that matter, or put a "phrase" in quotes, which counts as one)'
+        )
+    return parts
 
 
 def note_filter(

@@ -10,12 +10,15 @@ from collections.abc import Callable
 
 from mkdocs.structure.nav import Navigation, Section
 
+from kb.site.pages import esc
+
 TitleOf = Callable[[object], str]
 
 
 def name_sections(nav: Navigation, title_of: TitleOf) -> None:
     """Every section named as its folder's ``index.md`` is titled (``ml/`` with ``title: Machine Learning``), else
-    as MkDocs names it but with a short all-consonant folder name kept as an acronym (``ml`` -> ML, not "Ml")."""
+    as MkDocs names it but with a short all-consonant folder name kept as an acronym (``ml`` -> ML, not "Ml").
+    The theme prints a section's title as HTML; a title or a folder name is text, so it is escaped here."""
 
     def walk(items) -> None:
         for item in items:
@@ -25,7 +28,7 @@ def name_sections(nav: Navigation, title_of: TitleOf) -> None:
             title = (title_of(index) if index is not None else "") or item.title
             if len(title) <= 4 and title.isalpha() and not set(title.lower()) & set("aeiouy"):
                 title = title.upper()  # a folder's name, as an acronym
-            item.title = title
+            item.title = esc(title)
             walk(item.children)
 
     walk(nav.items)
@@ -55,7 +58,8 @@ def _group_section(section: Section, size: int, title_of: TitleOf) -> None:
     for start in range(0, len(pages), per):
         chunk = pages[start : start + per]
         first, last = (title_of(p) for p in (chunk[0], chunk[-1]))
-        group = Section(f"{short_title(first)} – {short_title(last)}", chunk)
+        # The theme prints a section's title as HTML; a note's title is text.
+        group = Section(esc(f"{short_title(first)} – {short_title(last)}"), chunk)
         group.parent = section
         for page in chunk:
             page.parent = group

@@ -9,38 +9,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kb.config import Settings
-
-# Code spans and math are left alone (their contents are escaped by Markdown and MathJax themselves).
-_PROTECTED_RE = re.compile(
-    r"(`+)(?:.+?)(?<!`)\1(?!`)"  # inline code
-    r"|\$\$.+?\$\$"  # display math
-    r"|(?<![\\$\w])\$(?=\S)(?:[^$\n]|\\\$)+?(?<![\s\\])\$(?!\d)"  # inline math, not $5 amounts
-    r"|\\\(.+?\\\)|\\\[.+?\\\]",
-    re.S,
-)
-
-
-def escape_html_text(text: str) -> str:
-    """Markdown source whose raw HTML shows as text: ``<``, ``>`` and ``&`` become entities outside code and math.
-
-    Card text lands in the page through Markdown (so bold, code and math still render), but a card that contains
-    ``</script>`` or ``<img onerror=...>`` must show as text and run nothing.
-    """
-    out = []
-    pos = 0
-    for m in _PROTECTED_RE.finditer(text):
-        out.append(html.escape(text[pos : m.start()], quote=False))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(html.escape(text[pos:], quote=False))
-    return "".join(out)
+from kb.safe_html import escape_html_text  # noqa: F401 (card text escaping, kept importable from here)
 
 
 def json_for_script(data) -> str:

@@ -373,24 +373,25 @@ class TwoCoreBuild:
             page.render = render
         return page
 
-    def page_markdown(self, markdown: str, page, render: Callable, decks: dict[str, str]) -> str:
+    def page_markdown(self, markdown: str, page, render: Callable, held: tuple[dict, ...]) -> str:
         """kb's ``on_page_markdown``: ``render(markdown, page)``, or its result from the worker (which may have put
-        the page's deck into ``decks``)."""
+        what the page holds back, its deck and its cards' HTML, into the dicts of ``held``, keyed by src)."""
         src = page.file.src_uri
         record = self._pre.pop(src, None)
         done = record.get("kb") if record else None
         if done is not None and done[0] == markdown:
-            _markdown, result, deck, logs = done
+            _markdown, result, kept, logs = done
             replay(logs)
-            if deck is not None:
-                decks[src] = deck
+            for store, value in zip(held, kept, strict=True):
+                if value is not None:
+                    store[src] = value
             return result
         if self._record is None:
             return render(markdown, page)
         logs: list = []
         with capture(logs):
             result = render(markdown, page)
-        self._record["kb"] = (markdown, result, decks.get(src), logs)
+        self._record["kb"] = (markdown, result, tuple(store.get(src) for store in held), logs)
         return result
 
     def end_markdown_phase(self) -> None:

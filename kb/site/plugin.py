@@ -20,6 +20,8 @@ What it does, hook by hook (each hook hands the work to one of the site's module
 - ``on_page_markdown``: per note, a header line, wiki links resolved (a broken one is a build warning, so
   ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers, a "Flashcards" section and a
   "Linked from" section (``kb.site.rendering``).
+- ``on_page_content``: the cards' HTML (rendered and cleaned by kb, ``kb.site.cards.render_many``) in place of
+  their tokens.
 - ``on_page_content``/``on_post_build``: with ``search: pagefind``, a note's content is marked for Pagefind, which
   indexes the built site (``kb.site.pagefind``).
 - ``on_page_context``: the Flashcards section's deck and quiz, as HTML, after the search plugin has indexed the page.
@@ -39,7 +41,7 @@ from kb.site.navigation import group_long_sections, name_sections
 from kb.site.notes import SiteNotes, drop_files_outside
 from kb.site.pagefind import PagefindSearch
 from kb.site.parallel import TwoCoreBuild
-from kb.site.rendering import NoteRenderer, escape_theme_meta
+from kb.site.rendering import NoteRenderer, escape_theme_meta, escape_title_from_file_name
 from kb.site.static import SiteAssets
 from kb.site.study import QuizOptions, StudyPages
 
@@ -131,7 +133,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         escape_theme_meta(page.meta)
-        return self.two_cores.page_markdown(markdown, page, self.renderer.markdown, self.renderer.decks)
+        escape_title_from_file_name(page, markdown)
+        return self.two_cores.page_markdown(
+            markdown, page, self.renderer.markdown, (self.renderer.decks, self.renderer.cards)
+        )
 
     @event_priority(-100)  # last: every plugin's environment changes are in the worker's copy
     def on_env(self, env, config, files):
@@ -144,6 +149,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         return env
 
     def on_page_content(self, html, page, config, files):
+        html = self.renderer.insert_cards(html, page, files)
         return self.search.mark_page(html, page)
 
     @event_priority(-100)  # after the search plugin has indexed the page

@@ -35,6 +35,9 @@ class NoteRenderer:
         self.decks: dict[
             str, str
         ] = {}  # src -> the Flashcards section's HTML, until the page is in the theme
+        # src -> the HTML of the page's cards by token, until the page is HTML (``insert_cards``)
+        self.cards: dict[str, dict[str, tuple[bool, str]]] = {}
+        self.files = None  # MkDocs' files of the site, once a page is HTML
 
     def markdown(self, markdown: str, page) -> str:
         src = page.file.src_uri
@@ -47,13 +50,15 @@ class NoteRenderer:
             from kb.cards.model import syntax_for
             from kb.site import cards as site_cards
 
-            markdown = site_cards.render_card_lines(
+            markdown, cards_html = site_cards.render_card_lines(
                 markdown,
                 info.cards,
                 offset,
-                lambda text: self.links.links_in_text(text, info.src),
+                lambda text: self.links.links_in_text(text, info.src, page.url),
                 syntax_for(self.notes.settings),
             )
+            if cards_html:
+                self.cards[src] = cards_html
         markdown = self.links.links_in_text(markdown, info.src)
         markdown = tag_lines_as_text(markdown, self.notes.settings)
         markdown = insert_after_h1(markdown, header_line(info.note))
@@ -84,6 +89,21 @@ class NoteRenderer:
         self.decks[page.file.src_uri] = body
         return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
 
+    def insert_cards(self, html_text: str, page, files=None) -> str:
+        """The page's HTML with its cards' HTML in place of their tokens (before search indexes it). An image or a
+        link in card text to a file of the site points at it from the page's URL, as MkDocs does for the page's
+        own Markdown (``files``, MkDocs' files of the site, kept for ``insert_deck`` too)."""
+        if files is not None:
+            self.files = files
+        cards = self.cards.pop(page.file.src_uri, None)
+        if not cards:
+            return html_text
+        from kb.site.cards import insert_cards
+
+        if self.files is not None:
+            cards = {k: (block, local_urls(h, page, self.files)) for k, (block, h) in cards.items()}
+        return insert_cards(html_text, cards)
+
     def insert_deck(self, page, config) -> None:
         """Put the Flashcards section's HTML in place of its placeholder, once the page is HTML.
 
@@ -98,6 +118,8 @@ class NoteRenderer:
             return
         if strips_search_attributes(config):
             body = SEARCH_ATTRIBUTES.sub("", body)
+        if self.files is not None:
+            body = local_urls(body, page, self.files)
         body = audio_players(body)
         page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
 
@@ -133,6 +155,31 @@ def tag_lines_as_text(markdown: str, settings) -> str:
     return "\n".join(lines)
 
 
+_URL_ATTR_RE = re.compile(r'(\s(?:src|href)=")([^"#][^"]*)(")')
+
+
+def local_urls(html_text: str, page, files) -> str:
+    """``src`` and ``href`` of kb-made HTML that name a file of the site relative to the page's note (an imported
+    card's ``ok.png`` beside its note) rewritten to point at it from the page's URL; others left as they are."""
+    import html
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    base = posixpath.dirname(page.file.src_uri)
+
+    def fix(m: re.Match) -> str:
+        url = html.unescape(m.group(2))
+        if urlsplit(url).scheme or url.startswith("/"):
+            return m.group(0)
+        path, sep, fragment = url.partition("#")
+        target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, unquote(path))))
+        if target is None or target is page.file:
+            return m.group(0)
+        return f"{m.group(1)}{esc(target.url_relative_to(page.file) + sep + fragment)}{m.group(3)}"
+
+    return _URL_ATTR_RE.sub(fix, html_text)
+
+
 def header_line(note: Note | None) -> str:
     """The line under a note's title: its type, author, source and date, as HTML ("" when it has none)."""
     if note is None:
@@ -162,15 +209,35 @@ def short_url(url: str) -> str:
 
 
 def escape_theme_meta(meta: dict) -> None:
+    """Front-matter values the theme prints as HTML, as text: a list (``title: [a, b]``) or any other YAML value is
+    shown as its text too, never as markup."""
     for key in THEME_META_TEXT:
         value = meta.get(key)
-        if isinstance(value, str):
-            meta[key] = esc(value)
+        if value is not None:
+            meta[key] = esc(_as_text(value))
     tags = meta.get("tags")
     if isinstance(tags, list):
-        meta["tags"] = [esc(str(t)) for t in tags if t is not None]
-    elif isinstance(tags, str):
-        meta["tags"] = esc(tags)
+        meta["tags"] = [esc(_as_text(t)) for t in tags if t is not None]
+    elif tags is not None:
+        meta["tags"] = esc(_as_text(tags))
+
+
+def _as_text(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_as_text(v) for v in value if v is not None)
+    return str(value)
+
+
+def escape_title_from_file_name(page, markdown: str) -> None:
+    """A page with no title in its front matter and no heading is named by MkDocs after its file, a name the theme
+    prints as HTML: it becomes the page's title as text (a file may be called ``<img src=x onerror=...>.md``)."""
+    from mkdocs.utils import get_markdown_title
+
+    if "title" in page.meta or get_markdown_title(markdown) is not None:
+        return
+    title = page.title
+    if title:
+        page.meta["title"] = esc(title)
 
 
 def strips_search_attributes(config) -> bool:

@@ -17,6 +17,9 @@ log = logging.getLogger("mkdocs.plugins.kb")
 ASSETS = Path(__file__).parent / "assets"
 ASSET_PREFIX = "assets/kb"
 MATHJAX_FILE = "tex-svg-full.js"
+# MathJax's "safe" extension (loaded by mathjax-config.js): a formula's \\href to javascript: (or another unsafe
+# address), \\class and \\style values are filtered.
+MATHJAX_SAFE = "ui/safe.js"
 OWN_FILES = ("kb.js", "kb.css", "mathjax-config.js")
 
 
@@ -62,6 +65,7 @@ class SiteAssets:
         wanted = {f"{ASSET_PREFIX}/{name}": ASSETS / name for name in OWN_FILES}
         if self.mathjax is not None:
             wanted[f"{ASSET_PREFIX}/mathjax/{MATHJAX_FILE}"] = self.mathjax / MATHJAX_FILE
+            wanted[f"{ASSET_PREFIX}/mathjax/{MATHJAX_SAFE}"] = self.mathjax / MATHJAX_SAFE
         for uri, source in wanted.items():
             if files.get_file_from_path(uri) is None:  # a file of the user's own wins
                 files.append(File.generated(config, uri, abs_src_path=str(source)))

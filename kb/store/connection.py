@@ -42,6 +42,43 @@ def migrations():
     return _migrations
 
 
+class StoreConnection(sqlite3.Connection):
+    """A connection to kb's database that, once closed, notes the file's size and mtime (``kb.layout.closed_stamp``):
+    the next ``open_store`` checks the file's integrity only when it differs (something other than kb changed it)."""
+
+    stamp_path: str | None = None
+
+    def close(self) -> None:
+        super().close()
+        if self.stamp_path is not None:
+            path, self.stamp_path = self.stamp_path, None
+            write_closed_stamp(path)
+
+
+def write_closed_stamp(db: str) -> None:
+    from kb.layout import closed_stamp
+
+    try:
+        st = os.stat(db)
+        with open(closed_stamp(db), "w", encoding="ascii") as fh:
+            fh.write(f"{st.st_size} {st.st_mtime_ns}")
+    except OSError:  # only a cache: the next open checks the file once more
+        pass
+
+
+def changed_since_closed(db: str) -> bool:
+    """Whether the database file differs from when kb last closed it (or kb never noted it)."""
+    from kb.layout import closed_stamp
+
+    try:
+        with open(closed_stamp(db), encoding="ascii") as fh:
+            noted = fh.read()
+        st = os.stat(db)
+    except OSError:
+        return True
+    return noted != f"{st.st_size} {st.st_mtime_ns}"
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection with kb's pragmas. Errors that a user can fix (unreadable folder, not a database) are KbErrors."""
     from pathlib import Path
@@ -58,7 +95,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         if readonly:
             conn = open_readonly(path)
         else:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, factory=StoreConnection)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not readonly:
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -124,13 +161,22 @@ def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
 
     The database is a cache of the notes and the review journal, so a file that is not a kb database is moved aside
     (never deleted: ``kb.db.broken-<time>``) and a fresh one is built; ``notify`` (default: print to stderr) is told.
+    So is a file whose pages are damaged: when the file changed since kb last closed it (``changed_since_closed``),
+    ``PRAGMA quick_check`` reads it first.
     """
     from pathlib import Path
 
+    what = "was not a kb database"
     try:
+        check = os.path.exists(path) and changed_since_closed(str(path))
         conn = connect(path)
-        migrate(conn, path)
-        return conn
+        damage = _quick_check(conn) if check else None
+        if damage is None:
+            migrate(conn, path)
+            conn.stamp_path = str(path)
+            return conn
+        conn.close()
+        what = f"was damaged ({damage})"
     except KbError as exc:
         if "not a kb database" not in str(exc) or not Path(path).exists():
             raise
@@ -140,14 +186,26 @@ def open_store(path: Path, *, notify=None) -> sqlite3.Connection:
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(f"{path}{suffix}"):
             os.replace(f"{path}{suffix}", f"{aside}{suffix}")
-    message = f"{path}: was not a kb database; moved it to {aside.name} and rebuilt the index from your notes and journal"
+    message = f"{path}: {what}; moved it to {aside.name} and rebuilt the index from your notes and journal"
     if notify is None:
         print(f"warning: {message}", file=sys.stderr)
     else:
         notify(message)
     conn = connect(path)
     migrate(conn, path)
+    conn.stamp_path = str(path)
     return conn
+
+
+def _quick_check(conn: sqlite3.Connection) -> str | None:
+    """What ``PRAGMA quick_check`` finds wrong (its first line), None when the file is sound. Run only on a file
+    that changed since kb last closed it: it reads every page (a second or so for a large knowledge base)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    first = rows[0][0] if rows else "no answer"
+    return None if first == "ok" else str(first)
 
 
 def remove_database(path: Path) -> None:

@@ -1,6 +1,9 @@
 // MathJax settings for pymdownx.arithmatex's generic output. MathJax itself is served from this site
 // (assets/kb/mathjax/), copied there by the kb plugin from the installed django-static-mathjax package.
 window.MathJax = {
+  // ui/safe: a formula's \href only to http(s) and mailto addresses, its \class and \style values filtered
+  // (card text reaches MathJax, and an imported deck is untrusted)
+  loader: { load: ["ui/safe"] },
   tex: {
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
