@@ -91,6 +91,8 @@ markdown_extensions:
   - pymdownx.arithmatex:
       # The kb plugin ships MathJax with the site (no CDN): generic mode leaves \\( \\) and \\[ \\] for it.
       generic: true
+  # Obsidian callouts (`> [!tip]- Title`) as admonitions (folding ones need pymdownx.details), %%comments%% hidden.
+  - kb.site.obsidian
   - pymdownx.emoji:
       emoji_index: !!python/name:material.extensions.emoji.twemoji
       emoji_generator: !!python/name:material.extensions.emoji.to_svg
