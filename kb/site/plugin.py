@@ -1,4 +1,4 @@
-"""The ``kb`` MkDocs plugin: notes become study pages.
+"""The ``kb`` MkDocs plugin: what needs the whole site.
 
 Configured in mkdocs.yml (its options are kb's settings and the site's own, see ``kb.site.config``)::
 
@@ -8,71 +8,54 @@ Configured in mkdocs.yml (its options are kb's settings and the site's own, see 
       - kb:
           new_per_day: 20
 
-What it does, hook by hook (each hook hands the work to one of the site's modules):
+A page's own rendering (cards, clozes, question blocks, wiki links, embeds, the Flashcards section) is the Markdown
+extension ``kb.site.markdown_ext``, which every generator runs; the plugin adds it when mkdocs.yml does not list it,
+and shares with it the notes it reads. What is left here, hook by hook, uses MkDocs' public API only:
 
-- ``on_config``: validates the settings (``kb.site.config``, as the CLI does) and adds the site's scripts, styles and
-  bundled MathJax (``kb.site.static``).
+- ``on_config``: validates the settings (``kb.site.config``, as the CLI does), configures the extension and adds
+  the site's scripts, styles and bundled MathJax (``kb.site.static``).
 - ``on_files``: reads every note once, cached across ``mkdocs serve`` rebuilds (``kb.site.notes``), resolves the
   wiki-link graph for the whole site (``kb.site.links``; in a dirty rebuild it removes the output of pages whose
   backlinks changed so MkDocs renders them again) and adds the generated pages: tags index, stats, review queue and
   quizzes, from ``.kb/kb.db``, only read (``kb.site.study``).
 - ``on_nav``: a folder with more than ``nav_group_size`` notes is shown in alphabetical groups (``kb.site.navigation``).
-- ``on_page_markdown``: per note, a header line, wiki links resolved (a broken one is a build warning, so
-  ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers, a "Flashcards" section and a
-  "Linked from" section (``kb.site.rendering``).
-- ``on_page_context``: the Flashcards section's deck and quiz, as HTML, after the search plugin has indexed the page.
-- ``on_nav``/``on_pre_page``/``on_page_markdown``/``on_env``/``on_post_build``: a plain ``mkdocs build`` renders the
-  pages on two cores (``kb.site.parallel``).
+- ``on_page_markdown``: a note's front matter is escaped for the theme, and its "Linked from" section added.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 
 from kb.site.config import KbPluginConfig, kb_settings
-from kb.site.links import LinkGraph
+from kb.site.markdown_ext import notes_site
 from kb.site.navigation import group_long_sections, name_sections
-from kb.site.notes import SiteNotes, drop_files_outside
-from kb.site.parallel import TwoCoreBuild
-from kb.site.rendering import NoteRenderer, escape_theme_meta
+from kb.site.notes import drop_files_outside
+from kb.site.rendering import escape_theme_meta
 from kb.site.static import SiteAssets
 from kb.site.study import QuizOptions, StudyPages
+
+EXTENSION = "kb.site.markdown_ext"
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):
     def __init__(self):
         super().__init__()
-        # Kept across `mkdocs serve` rebuilds: notes that did not change are not read again, the previous link
-        # graph tells which pages need their backlinks redone, quizzes are made again only when the index changed.
-        self.notes = SiteNotes()
-        self.links = LinkGraph(self.notes)
+        # Kept across `mkdocs serve` rebuilds: quizzes are made again only when the index changed, and the notes
+        # (kept by notes_site) are read again only when changed.
         self.study = StudyPages()
         self.assets = SiteAssets()
-        self.two_cores = TwoCoreBuild()
         self.dirty = False
-        self.command: str | None = None
-
-    # -- lifecycle ------------------------------------------------------------------------------------------
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
-        self.dirty, self.command = dirty, command
-        self.two_cores.command, self.two_cores.dirty = command, dirty
+        self.dirty = dirty
         if dirty:
             self.study.keep_as_files()
 
-    def on_build_error(self, error):
-        self.two_cores.stop()
-
     def on_shutdown(self):
         self.study.close()
-        # MkDocs exits next. Python's collections at exit walk every object the build made; frozen objects are
-        # skipped, and they are freed all the same.
-        import gc
-
-        gc.freeze()
 
     def on_config(self, config):
         self.settings = kb_settings(self.config, where=str(config.config_file_path or "mkdocs.yml"))
@@ -82,18 +65,21 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             docs_prefix = docs_dir.relative_to(self.root).as_posix()
         except ValueError:
             docs_prefix = ""
+        self.site = notes_site(docs_dir)
+        self.site.managed = True
+        self.notes, self.links = self.site.notes, self.site.links
         self.notes.configure(self.settings, docs_prefix)
-        self.renderer = NoteRenderer(
-            self.notes,
-            self.links,
-            flashcards_section=self.config.flashcards_section,
-            quiz_questions=self.config.quiz_questions,
-        )
-        self.two_cores.enabled = self.config.parallel
+        self.notes.use_directory_urls = config.use_directory_urls
+        if EXTENSION not in config.markdown_extensions:
+            config.markdown_extensions.append(EXTENSION)
+        config.mdx_configs[EXTENSION] = {
+            **config.mdx_configs.get(EXTENSION, {}),
+            "docs_dir": str(docs_dir),
+            "flashcards_section": self.config.flashcards_section,
+            "quiz_questions": self.config.quiz_questions,
+        }
         self.assets.add_to_config(config)
         return config
-
-    # -- files, navigation ----------------------------------------------------------------------------------
 
     def on_files(self, files, config):
         drop_files_outside(files, config.docs_dir, str(self.root))
@@ -109,37 +95,17 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             self.study.add(files, config, self.notes, self.root, self.settings, options)
         return files
 
-    @event_priority(-100)  # last: the worker forked here must see the navigation every plugin made
     def on_nav(self, nav, config, files):
         name_sections(nav, self.notes.title_of)
         group_long_sections(nav, self.config.nav_group_size, self.notes.title_of)
-        self.two_cores.start_markdown_worker(nav, config, files)
         return nav
 
-    # -- pages ------------------------------------------------------------------------------------------------
-
-    @event_priority(100)  # first: the page is claimed before any other plugin sees it
-    def on_pre_page(self, page, config, files):
-        return self.two_cores.claim(page)
-
     def on_page_markdown(self, markdown, page, config, files):
+        """The note's "Linked from" section; the extension renders the rest of the page."""
         escape_theme_meta(page.meta)
-        return self.two_cores.page_markdown(markdown, page, self.renderer.markdown, self.renderer.decks)
-
-    @event_priority(-100)  # last: every plugin's environment changes are in the worker's copy
-    def on_env(self, env, config, files):
-        self.two_cores.end_markdown_phase()
-        if self.command in ("build", "gh-deploy"):
-            # A build renders templates thousands of times and never changes them meanwhile: Jinja need not stat
-            # every template file at every use to see whether it changed (`mkdocs serve` keeps checking).
-            env.auto_reload = False
-        self.two_cores.start_theme_worker(env, config, files)
-        return env
-
-    @event_priority(-100)  # after the search plugin has indexed the page
-    def on_page_context(self, context, page, config, nav):
-        self.renderer.insert_deck(page, config)
-        return context
-
-    def on_post_build(self, config):
-        self.two_cores.end_theme_phase()
+        src = page.file.src_uri
+        self.notes.current = src if src in self.notes.by_src else None
+        backlinks = self.links.backlinks_section(src)
+        if backlinks:
+            markdown = markdown.rstrip("\n") + "\n\n" + backlinks + "\n"
+        return markdown
