@@ -8,6 +8,7 @@ click); embeds inside an embedded note are shown as links, so two notes embeddin
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 from typing import TYPE_CHECKING
@@ -19,6 +20,8 @@ from kb.site.pages import esc
 if TYPE_CHECKING:
     from kb.site.notes import NoteInfo
     from kb.site.rendering import NoteRenderer
+
+log = logging.getLogger("mkdocs.plugins.kb")
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 HEADING_RE = re.compile(r"(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -44,6 +47,7 @@ def embed(link: wikilinks.WikiLink, src: str, renderer: NoteRenderer, block: boo
     if link.target.lower().endswith(IMAGE_EXTENSIONS):
         found = find_file(link.target, src, renderer.notes.others)
         if found is None:
+            log.warning(f"kb: {src}: embed ![[{link.target}]] matches no file of the notes folder")
             return f'<span class="kb-broken-link" title="no file named {esc(link.target)}">{esc(link.label)}</span>'
         alt = "" if link.label == link.target or link.label.isdigit() else link.label
         url = posixpath.relpath(found, posixpath.dirname(src) or ".")

@@ -101,7 +101,11 @@ class LinkGraph:
 
     def warn_broken_links(self, markdown: str, info: NoteInfo, offset: int) -> None:
         """A build warning per link matching no note, naming the file and line (``--strict`` fails on it)."""
+        from kb.site.embeds import IMAGE_EXTENSIONS
+
         for link in wikilinks.find_links(markdown):
+            if link.target.lower().endswith(IMAGE_EXTENSIONS):
+                continue  # an image embed: kb.site.embeds finds the file
             if self.index.resolve(link.target, info.src) is None:
                 log.warning(
                     f"{info.path}:{offset + link.line + 1}: wiki link [[{link.target}]] matches no note; "
