@@ -190,6 +190,12 @@ class KbPreprocessor(Preprocessor):
                     return lines
             else:
                 info = _loose_page(text, site.notes)
+        if not site.managed and info.src:
+            # without the kb plugin (Zensical), the "Linked from" section comes from here: the folder's link graph
+            # is at hand. (The plugin adds it in MkDocs, where a dirty rebuild renders the linked pages again.)
+            backlinks = site.links.backlinks_section(info.src)
+            if backlinks:
+                text = text.rstrip("\n") + "\n\n" + backlinks + "\n"
         return renderer.markdown(text, info, self.extension.stash).split("\n")
 
 
