@@ -137,6 +137,7 @@ def site_config(root: Path, docs: Path) -> str:
     extension = (
         f"  - kb.site.markdown_ext:\n      docs_dir: {docs.as_posix()}\n"
         f"      config_file: {(root / 'mkdocs.yml').resolve().as_posix()}\n"
+        "      source_links_in_html: true\n"
     )
     text, found = re.subn(r"(?m)^  - kb\.site\.markdown_ext:?\s*\n(?:      .*\n)*", extension, text)
     if not found:

@@ -115,6 +115,11 @@ class KbExtension(Extension):
             "use_directory_urls": [None, "Page URLs as folders (default: as config_file says, else true)."],
             "flashcards_section": [True, "Show a 'Flashcards' section with the note's deck and quiz."],
             "quiz_questions": [20, "Questions in a note's quiz."],
+            "source_links_in_html": [
+                False,
+                "Links in the HTML kb writes (the deck) point at .md files, for a generator that rewrites links "
+                "in HTML as it does in Markdown (Zensical; `kb site` sets it). Else they are final URLs (MkDocs).",
+            ],
         }
         super().__init__(**kwargs)
         self._renderer: NoteRenderer | None = None
@@ -145,6 +150,7 @@ class KbExtension(Extension):
                 site.links,
                 flashcards_section=bool(self.getConfig("flashcards_section")),
                 quiz_questions=int(self.getConfig("quiz_questions")),
+                source_links_in_html=bool(self.getConfig("source_links_in_html")),
             )
         return site, self._renderer
 

@@ -25,11 +25,20 @@ class NoteRenderer:
     wiki links and embeds resolved (a broken link is a build warning) and a "Flashcards" section. Used by the
     Markdown extension (``kb.site.markdown_ext``), so every generator that runs it shows the same page."""
 
-    def __init__(self, notes: SiteNotes, links: LinkGraph, *, flashcards_section: bool, quiz_questions: int):
+    def __init__(
+        self,
+        notes: SiteNotes,
+        links: LinkGraph,
+        *,
+        flashcards_section: bool,
+        quiz_questions: int,
+        source_links_in_html: bool = False,
+    ):
         self.notes = notes
         self.links = links
         self.flashcards_section = flashcards_section
         self.quiz_questions = quiz_questions
+        self.source_links_in_html = source_links_in_html
 
     def markdown(self, markdown: str, info: NoteInfo, stash: Callable[[str], str]) -> str:
         """``markdown``, which begins with the text of ``info`` (the note), as the page shows it. ``stash(html)``
@@ -61,14 +70,27 @@ class NoteRenderer:
 
         has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
         title = "Study the flashcards" if has_heading else "Flashcards"
-        page_url = self.notes.page_url(info.src)
-        body = site_cards.deck_html(info.cards, lambda t: self.links.links_in_text(t, info.src, page_url))
+        page_url = None if self.source_links_in_html else self.notes.page_url(info.src)
+        body = site_cards.deck_html(
+            info.cards, lambda t: self.links.links_in_text(unwrap_blank_links(t), info.src, page_url)
+        )
         payload = site_quiz.build_quiz(
             [info], n=self.quiz_questions, seed=info.path, url_of=lambda _path: "#"
         )
         if payload["questions"]:
             body += "\n" + site_cards.note_quiz_block(payload)
         return f"## {title} {{#kb-flashcards data-search-exclude}}", body
+
+
+# A wiki link whose text a generated cloze card hides: ``[[<span class="kb-blank">...</span>]]``.
+BLANK_LINK_RE = re.compile(r"\[\[((?:(?!\]\]|\n).)*?<span class=\"kb-blank\".*?)\]\]")
+
+
+def unwrap_blank_links(text: str) -> str:
+    """A card's text with a wiki link around a cloze blank shown as its text (a link would give the answer away)."""
+    if "[[" not in text or "kb-blank" not in text:
+        return text
+    return BLANK_LINK_RE.sub(lambda m: m.group(1).split("|")[-1], text)
 
 
 def header_line(note: Note | None) -> str:
