@@ -20,8 +20,8 @@ def site_cmd(folder: Path) -> None:
 
     \b
     Examples:
-      kb site ../kb-zensical && zensical build -f ../kb-zensical/mkdocs.yml
-      kb site /tmp/kb-site && cd /tmp/kb-site && zensical serve
+      kb site zensical-site && zensical build -f zensical-site/mkdocs.yml
+      kb site zensical-site && cd zensical-site && zensical serve
     """
     from kb.config import load_mkdocs_yml
     from kb.site.export import write_site
