@@ -42,6 +42,7 @@ PRIORITY = 35
 # A generator without the kb plugin: the folder is looked at again when this many seconds passed since the last
 # look, so `zensical serve` sees new notes and links without stat-ing every note for every page.
 RESCAN_SECONDS = 2.0
+DECK_PLACEHOLDER = "kbdeck5e0c2a"  # a paragraph standing for a held Flashcards section (hold_deck)
 BLOCK_MARK = "kbblock5e0c2a"  # a paragraph standing for HTML the page shows as it is (the Flashcards section)
 
 
@@ -53,6 +54,7 @@ class NotesSite:
     notes: SiteNotes = field(default_factory=SiteNotes)
     links: LinkGraph | None = None
     managed: bool = False  # True when the kb plugin reads the notes (on_files) for this folder
+    decks: dict[str, str] = field(default_factory=dict)  # src -> the Flashcards section's HTML (hold_deck)
     scanned_at: float = 0.0
 
     def __post_init__(self) -> None:
@@ -115,6 +117,11 @@ class KbExtension(Extension):
             "use_directory_urls": [None, "Page URLs as folders (default: as config_file says, else true)."],
             "flashcards_section": [True, "Show a 'Flashcards' section with the note's deck and quiz."],
             "quiz_questions": [20, "Questions in a note's quiz."],
+            "hold_deck": [
+                False,
+                "Leave a placeholder for the Flashcards section's HTML, kept in notes_site(docs_dir).decks (the kb "
+                "plugin puts it in after the search plugin has indexed the page: it is never searched).",
+            ],
             "source_links_in_html": [
                 False,
                 "Links in the HTML kb writes (the deck) point at .md files, for a generator that rewrites links "
@@ -202,7 +209,14 @@ class KbPreprocessor(Preprocessor):
             backlinks = site.links.backlinks_section(info.src)
             if backlinks:
                 text = text.rstrip("\n") + "\n\n" + backlinks + "\n"
-        return renderer.markdown(text, info, self.extension.stash).split("\n")
+        stash = self.extension.stash
+        if self.extension.getConfig("hold_deck") and info.src:
+
+            def stash(html: str, src: str = info.src) -> str:
+                site.decks[src] = html
+                return DECK_PLACEHOLDER
+
+        return renderer.markdown(text, info, stash).split("\n")
 
 
 class KbPostprocessor(Postprocessor):

@@ -20,16 +20,19 @@ and shares with it the notes it reads. What is left here, hook by hook, uses MkD
   quizzes, from ``.kb/kb.db``, only read (``kb.site.study``).
 - ``on_nav``: a folder with more than ``nav_group_size`` notes is shown in alphabetical groups (``kb.site.navigation``).
 - ``on_page_markdown``: a note's front matter is escaped for the theme, and its "Linked from" section added.
+- ``on_page_context``: the note's Flashcards section, which the extension held back, put in once the search plugin
+  has indexed the page; ``on_env``: Jinja stops checking templates for changes in a one-off build.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
 from kb.site.config import KbPluginConfig, kb_settings
-from kb.site.markdown_ext import notes_site
+from kb.site.markdown_ext import DECK_PLACEHOLDER, notes_site
 from kb.site.navigation import group_long_sections, name_sections
 from kb.site.notes import drop_files_outside
 from kb.site.rendering import escape_theme_meta
@@ -37,6 +40,7 @@ from kb.site.static import SiteAssets
 from kb.site.study import QuizOptions, StudyPages
 
 EXTENSION = "kb.site.markdown_ext"
+SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what Material's search plugin removes
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):
@@ -47,10 +51,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.study = StudyPages()
         self.assets = SiteAssets()
         self.dirty = False
+        self.command: str | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
-        self.dirty = dirty
+        self.dirty, self.command = dirty, command
         if dirty:
             self.study.keep_as_files()
 
@@ -77,6 +82,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             "docs_dir": str(docs_dir),
             "flashcards_section": self.config.flashcards_section,
             "quiz_questions": self.config.quiz_questions,
+            "hold_deck": True,
         }
         self.assets.add_to_config(config)
         return config
@@ -109,3 +115,23 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         if backlinks:
             markdown = markdown.rstrip("\n") + "\n\n" + backlinks + "\n"
         return markdown
+
+    def on_env(self, env, config, files):
+        if self.command in ("build", "gh-deploy"):
+            # A build renders templates thousands of times and never changes them meanwhile: Jinja need not stat
+            # every template file at every use to see whether it changed (`mkdocs serve` keeps checking).
+            env.auto_reload = False
+        return env
+
+    @event_priority(-100)  # after the search plugin has indexed the page
+    def on_page_context(self, context, page, config, nav):
+        """The Flashcards section's HTML, in place of the placeholder the extension left. It goes in after the
+        search plugin has indexed the page: half of a note's HTML, never searched (data-search-exclude), which the
+        search plugin's HTML parser would only read to skip. That plugin removes data-search-* attributes from what
+        it indexed, so the deck loses them too."""
+        body = self.site.decks.pop(page.file.src_uri, None)
+        if body is not None:
+            if any(name in config.plugins for name in ("search", "material/search")):
+                body = SEARCH_ATTRIBUTES.sub("", body)
+            page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+        return context
