@@ -55,8 +55,12 @@ def make_corpus(n: int, directory: Path, seed: int) -> Path:
 
 def write_configs(corpus: Path, work: Path) -> dict[str, Path]:
     """mkdocs.yml files for the corpus: the repository's own configuration with and without the kb plugin."""
+    # The notes are copied beside the configurations: the kb plugin leaves out files outside the knowledge base
+    # (the folder of mkdocs.yml), as it would a symbolic link to /etc.
+    shutil.rmtree(work / "notes", ignore_errors=True)
+    shutil.copytree(corpus / "notes", work / "notes")
     base = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    base = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {(corpus / 'notes').resolve().as_posix()}", base)
+    base = re.sub(r"(?m)^docs_dir: .*$", "docs_dir: notes", base)
     without = re.sub(r"(?m)^  - kb:\n(?:(?:      .*)?\n)*", "", base)
     if without == base:
         raise SystemExit("bench_site: cannot find the kb plugin entry in mkdocs.yml")
