@@ -81,19 +81,27 @@ def notes_site(docs_dir: str | os.PathLike) -> NotesSite:
     return site
 
 
+_CONFIGS: dict[tuple[Path, int], dict] = {}
+
+
 def _read_mkdocs_yml(config_file: str) -> tuple[Path, dict]:
-    """The folder of mkdocs.yml and its content (empty when there is none or it cannot be read)."""
+    """The folder of mkdocs.yml and its content (empty when there is none or it cannot be read); parsed once per
+    change, not for every page."""
     from kb.config import load_mkdocs_yml
     from kb.errors import KbError
 
     path = Path(config_file).resolve()
-    if not path.is_file():
-        return path.parent, {}
     try:
-        return path.parent, load_mkdocs_yml(path.parent) if path.name == "mkdocs.yml" else {}
-    except KbError as exc:
-        log.warning(f"kb: {exc}")
+        key = (path, path.stat().st_mtime_ns)
+    except OSError:
         return path.parent, {}
+    if key not in _CONFIGS:
+        try:
+            _CONFIGS[key] = load_mkdocs_yml(path.parent) if path.name == "mkdocs.yml" else {}
+        except KbError as exc:
+            log.warning(f"kb: {exc}")
+            _CONFIGS[key] = {}
+    return path.parent, _CONFIGS[key]
 
 
 def _settings(config: dict, where: str) -> Settings:
