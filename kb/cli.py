@@ -35,6 +35,7 @@ COMMANDS = {
     "import": "kb.commands.anki:import_group",
     "quiz": "kb.commands.quiz:quiz_cmd",
     "site": "kb.commands.site:site_cmd",
+    "init": "kb.commands.init:init_cmd",
 }
 
 

@@ -45,9 +45,11 @@ def review_uid(entry: RevlogEntry) -> str:
 def find_card(conn: sqlite3.Connection, spot: CardSpot) -> str | None:
     """The kb card an Anki card became: same note and first line, then the side or the cloze number."""
     base = "SELECT id FROM cards WHERE note = ? AND line = ? AND orphaned_at IS NULL"
-    if spot.kind == "cloze":
+    if spot.kind == "cloze":  # on any line of its block: each item of a cloze list is a cloze text of its own
         row = conn.execute(
-            base + " AND kind = 'cloze' AND cloze_index = ?", (spot.note, spot.line, spot.which)
+            "SELECT id FROM cards WHERE note = ? AND line BETWEEN ? AND ? AND orphaned_at IS NULL "
+            "AND kind = 'cloze' AND cloze_index = ? ORDER BY line LIMIT 1",
+            (spot.note, spot.line, spot.line + spot.lines - 1, spot.which),
         ).fetchone()
         return row[0] if row else None
     if spot.kind == "reversed":
@@ -68,18 +70,25 @@ def set_schedules(kb, conn, items):
 
 
 def import_reviews(
-    kb, conn: sqlite3.Connection, notes: Iterable[PlannedNote], pkg: AnkiPackage
+    kb,
+    conn: sqlite3.Connection,
+    notes: Iterable[PlannedNote],
+    pkg: AnkiPackage,
+    returned: dict[int, str] | None = None,
 ) -> ReviewsImported:
     """Replay Anki's review log for the cards of ``notes`` (already written) through the journal, oldest first;
-    then set each card's schedule, suspension, burial and flag as Anki had them (``kb.anki.state``)."""
+    then set each card's schedule, suspension, burial and flag as Anki had them (``kb.anki.state``).
+    ``returned``: Anki card id -> kb card id of kb's own cards back from Anki (``kb.anki.returning``)."""
     from kb.index.indexer import index
 
     spots = {s.anki_card_id: s for note in notes for s in note.spots}
-    if not spots:
+    if not spots and not returned:
         return ReviewsImported(0, 0, [])
-    index(kb, conn)  # the notes just written must have their cards before answers can point at them
+    if spots:
+        index(kb, conn)  # the notes just written must have their cards before answers can point at them
     card_ids = {anki_id: find_card(conn, spot) for anki_id, spot in spots.items()}
-    added, already, lost, last_answer = _answers(kb, conn, pkg, card_ids)
+    card_ids.update(returned or {})
+    added, already, lost, last_answer = _answers(kb, conn, pkg, card_ids, set((returned or {}).values()))
     states = set_schedules(kb, conn, _schedule_sets(kb, pkg, card_ids, last_answer))
     problems = []
     if lost:
@@ -90,12 +99,16 @@ def import_reviews(
 
 
 def _answers(
-    kb, conn, pkg: AnkiPackage, card_ids: dict[int, str | None]
+    kb, conn, pkg: AnkiPackage, card_ids: dict[int, str | None], kb_cards: set[str] = frozenset()
 ) -> tuple[int, int, int, dict[int, int]]:
-    """Record the answers of the imported cards: (added, already imported, lost, Anki card id -> last answer ms)."""
+    """Record the answers of the imported cards: (added, already imported, lost, Anki card id -> last answer ms).
+    ``kb_cards``: kb's own cards back from Anki, whose answers kb exported are already in their history."""
     from datetime import UTC, datetime
 
+    from kb.anki.returning import KbAnswers
     from kb.review.answers import Answer, record_answers
+
+    own = KbAnswers(conn, set(kb_cards)) if kb_cards else None
 
     already = lost = 0
     last_answer: dict[int, int] = {}
@@ -110,7 +123,9 @@ def _answers(
             continue
         last_answer[entry.card_id] = entry.id
         uid = review_uid(entry)
-        if conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (uid,)).fetchone():
+        if (own is not None and own.has(card_id, entry.id)) or conn.execute(
+            "SELECT 1 FROM reviews WHERE uid = ?", (uid,)
+        ).fetchone():
             already += 1
             continue
         at = datetime.fromtimestamp(entry.id / 1000, tz=UTC)

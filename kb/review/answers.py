@@ -7,7 +7,6 @@ the next replay (``kb.review.replay``), which every command runs when it opens t
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from kb.review.history import (
     insert_review,
     put_state,
     recompute,
+    schedule_data,
     write_transaction,
 )
 from kb.review.parameters import scheduler_for
@@ -388,7 +388,7 @@ def set_schedules(kb: KnowledgeBase, conn: sqlite3.Connection, items: Iterable[S
         for event in events:
             data = None
             if event["type"] == "schedule":
-                data = json.dumps({"state": event["state"], "flag": event["flag"]}, separators=(",", ":"))
+                data = schedule_data(event)
             insert_event(
                 conn,
                 event["id"],

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from kb.config import KnowledgeBase
 from kb.errors import KbError
 from kb.review import journal
-from kb.review.history import apply_flags, insert_event, insert_review, recompute, write_transaction
+from kb.review.history import (
+    apply_flags,
+    insert_event,
+    insert_review,
+    recompute,
+    schedule_data,
+    write_transaction,
+)
 
 SIMILAR_ENOUGH = 0.75  # text similarity (difflib ratio) above which an edited card is taken as the same card
 
@@ -251,8 +258,7 @@ class _Replayer:
 
     def _schedule(self, event: dict, at: str) -> None:
         card_id = self.resolver.resolve(event) or str(event.get("card") or "")
-        data = json.dumps({"state": event.get("state"), "flag": event.get("flag")}, separators=(",", ":"))
-        if insert_event(self.conn, event["id"], card_id, "schedule", at, data=data):
+        if insert_event(self.conn, event["id"], card_id, "schedule", at, data=schedule_data(event)):
             self.report.events += 1
             self.reviews_touched.add(card_id)
 

@@ -37,6 +37,13 @@ class KbPluginConfig(Config):
     flashcard_tags = _kb_setting()
     flashcard_tags_required = _kb_setting()
     ignored_tags = _kb_setting()
+    ignored_folders = _kb_setting()
+    single_line_separator = _kb_setting()
+    single_line_reversed_separator = _kb_setting()
+    multiline_separator = _kb_setting()
+    multiline_reversed_separator = _kb_setting()
+    multiline_end_marker = _kb_setting()
+    cloze_patterns = _kb_setting()
     device = _kb_setting()
     parameters = _kb_setting()
     templates_dir = _kb_setting()
@@ -50,6 +57,8 @@ class KbPluginConfig(Config):
     # A folder with more notes than this shows them in alphabetical groups in the navigation: Material renders
     # the visible navigation into every page, so a folder of 500 notes would cost 500 links on each of them.
     nav_group_size = c.Type(int, default=60)
+    # The site's search: Material's own (lunr, the whole index sent to every visitor) or Pagefind (kb.site.pagefind).
+    search = c.Choice(("material", "pagefind"), default="material")
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "extra")

@@ -32,7 +32,7 @@ from markdown.preprocessors import Preprocessor
 from kb.config import Settings
 from kb.site.links import LinkGraph
 from kb.site.notes import NoteInfo, SiteNotes
-from kb.site.rendering import NoteRenderer
+from kb.site.rendering import NoteRenderer, audio_players
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -235,6 +235,8 @@ class KbPostprocessor(Postprocessor):
     def run(self, text: str) -> str:
         for i, html in enumerate(self.extension.blocks):
             text = text.replace(f"<p>{BLOCK_MARK}{i}</p>", html, 1)
+        if "</a>" in text:
+            text = audio_players(text)  # a link to a sound file (an Anki [sound:x.mp3]) plays on the page
         return text
 
 

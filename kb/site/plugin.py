@@ -20,6 +20,8 @@ and shares with it the notes it reads. What is left here, hook by hook, uses MkD
   quizzes, from ``.kb/kb.db``, only read (``kb.site.study``).
 - ``on_nav``: a folder with more than ``nav_group_size`` notes is shown in alphabetical groups (``kb.site.navigation``).
 - ``on_page_markdown``: a note's front matter is escaped for the theme, and its "Linked from" section added.
+- ``on_page_content``/``on_post_build``: with ``search: pagefind``, a note's content is marked for Pagefind, which
+  indexes the built site (``kb.site.pagefind``).
 - ``on_page_context``: the note's Flashcards section, which the extension held back, put in once the search plugin
   has indexed the page; ``on_env``: Jinja stops checking templates for changes in a one-off build.
 """
@@ -35,7 +37,8 @@ from kb.site.config import KbPluginConfig, kb_settings
 from kb.site.markdown_ext import DECK_PLACEHOLDER, notes_site
 from kb.site.navigation import group_long_sections, name_sections
 from kb.site.notes import drop_files_outside
-from kb.site.rendering import escape_theme_meta
+from kb.site.pagefind import PagefindSearch
+from kb.site.rendering import audio_players, escape_theme_meta
 from kb.site.static import SiteAssets
 from kb.site.study import QuizOptions, StudyPages
 
@@ -50,12 +53,14 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         # (kept by notes_site) are read again only when changed.
         self.study = StudyPages()
         self.assets = SiteAssets()
+        self.search = PagefindSearch()
         self.dirty = False
         self.command: str | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
         self.dirty, self.command = dirty, command
+        self.search.serving = command == "serve"
         if dirty:
             self.study.keep_as_files()
 
@@ -85,6 +90,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             "hold_deck": True,
         }
         self.assets.add_to_config(config)
+        self.search.configure(config, self.config.search, str(config.config_file_path or "mkdocs.yml"))
         return config
 
     def on_files(self, files, config):
@@ -94,6 +100,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         if self.dirty:
             self.links.remove_stale_output()
         self.assets.add_files(files, config)
+        self.search.add_files(files, config)
         if self.config.study_pages:
             options = QuizOptions(
                 self.config.quiz_questions, self.config.quiz_min_notes, self.config.quiz_tag_pages
@@ -123,6 +130,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             env.auto_reload = False
         return env
 
+    def on_page_content(self, html, page, config, files):
+        return self.search.mark_page(html, page)
+
     @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context, page, config, nav):
         """The Flashcards section's HTML, in place of the placeholder the extension left. It goes in after the
@@ -131,7 +141,16 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         it indexed, so the deck loses them too."""
         body = self.site.decks.pop(page.file.src_uri, None)
         if body is not None:
-            if any(name in config.plugins for name in ("search", "material/search")):
+            if search_indexes_pages(config):
                 body = SEARCH_ATTRIBUTES.sub("", body)
-            page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+            page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", audio_players(body), 1)
         return context
+
+
+def search_indexes_pages(config) -> bool:
+    """Whether Material's search plugin is on (it removes data-search-* attributes from the pages it indexes)."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None:
+            return bool(getattr(plugin, "config", {}).get("enabled", True))
+    return False
