@@ -146,6 +146,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
             page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", audio_players(body), 1)
         return context
 
+    def on_post_build(self, config):
+        self.search.index(config)
+
 
 def search_indexes_pages(config) -> bool:
     """Whether Material's search plugin is on (it removes data-search-* attributes from the pages it indexes)."""
