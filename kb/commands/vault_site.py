@@ -62,6 +62,9 @@ plugins:
 
 MARKDOWN_EXTENSIONS = """\
 markdown_extensions:
+  # kb's own: flashcards, wiki links and embeds (kb.site.markdown_ext), Obsidian callouts and comments
+  # (kb.site.obsidian), in any generator that runs Python-Markdown (MkDocs, ProperDocs, Zensical)
+  - kb.site.markdown_ext
   - abbr
   - admonition
   - attr_list
@@ -91,6 +94,7 @@ markdown_extensions:
   - pymdownx.arithmatex:
       # The kb plugin ships MathJax with the site (no CDN): generic mode leaves \\( \\) and \\[ \\] for it.
       generic: true
+  - kb.site.obsidian
   - pymdownx.emoji:
       emoji_index: !!python/name:material.extensions.emoji.twemoji
       emoji_generator: !!python/name:material.extensions.emoji.to_svg
