@@ -1,4 +1,4 @@
-"""When a batch is worth forked worker processes: the one fork policy (card extraction, the index's note reading, the site's two-core build).
+"""When a batch is worth forked worker processes: the one fork policy (card extraction, the index's note reading).
 
 Forking a process that runs other threads (``mkdocs serve``, say) can copy a lock held mid-way, so only a process with
 one thread forks. Imports nothing of kb.

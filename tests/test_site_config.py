@@ -19,7 +19,6 @@ SITE_OPTIONS = {
     "study_pages": True,
     "flashcards_section": True,
     "nav_group_size": 60,
-    "parallel": True,
     "search": "material",
 }
 
@@ -96,7 +95,6 @@ def test_a_bad_setting_gives_the_site_the_message_the_cli_gives(tmp_path, name, 
         ("nav_group_size", "many", "<class 'int'>"),
         ("quiz_questions", 2.5, "<class 'int'>"),
         ("study_pages", 3, "<class 'bool'>"),
-        ("parallel", "no", "<class 'bool'>"),
     ],
 )
 def test_a_site_option_of_the_wrong_type_is_named(name, value, expected):

@@ -1,20 +1,16 @@
-"""A note's page: what the plugin adds to its Markdown, the deck put in as HTML, and the notes it reads once."""
+"""A note's page: what kb's Markdown extension adds to it (the deck as HTML), and the notes the site reads once."""
 
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
 
-from material.plugins.search.plugin import SearchPlugin
 from mkdocs.structure.files import get_files
 
 from kb.config import Settings
 from kb.notes.reader import parse_note
-from kb.site.links import LinkGraph
+from kb.site.markdown_ext import KbExtension
 from kb.site.notes import SiteNotes
 from kb.site.rendering import (
-    DECK_PLACEHOLDER,
-    NoteRenderer,
     escape_theme_meta,
     header_line,
     insert_after_h1,
@@ -80,77 +76,43 @@ def test_front_matter_shown_by_the_theme_is_escaped():
 CARDS = "What is a habit?::A routine\n\nWhat is a cue?::A trigger\n"
 
 
-def _renderer(tmp_path, notes: dict[str, str], **options):
+def _page(tmp_path, notes: dict[str, str], src: str, **options) -> str:
+    """The HTML Python-Markdown makes of the note ``src`` with kb's extension, as MkDocs hands the note over."""
+    import markdown
+    from mkdocs.utils.meta import get_data
+
     root = write_kb(tmp_path, notes).root
-    _config, files = site_files(root)
-    site_notes = SiteNotes()
-    site_notes.configure(Settings(), "notes")
-    site_notes.read(files)
-    links = LinkGraph(site_notes)
-    links.build()
-    options = {"flashcards_section": True, "quiz_questions": 5, **options}
-    return NoteRenderer(site_notes, links, **options), files
-
-
-def _render(renderer: NoteRenderer, files, src: str) -> tuple[str, SimpleNamespace]:
-    file = files.get_file_from_path(src)
-    markdown = file.content_string.split("---\n", 2)[-1] if file.content_string.startswith("---") else None
-    page = SimpleNamespace(file=file, url=file.url)
-    return renderer.markdown(markdown or file.content_string, page), page
-
-
-def test_a_note_with_cards_gets_a_flashcards_section_with_its_deck_held_back(tmp_path):
-    renderer, files = _renderer(
-        tmp_path, {"habits.md": f"# Habits\n\n{CARDS}", "other.md": "# Other\n[[Habits]]"}
+    text, _meta = get_data((root / "notes" / src).read_text(encoding="utf-8"))
+    options = {"config_file": str(root / "mkdocs.yml"), "quiz_questions": 5, **options}
+    md = markdown.Markdown(
+        extensions=["attr_list", "toc", "admonition", "pymdownx.details", KbExtension(**options)]
     )
-    out, page = _render(renderer, files, "habits.md")
-    assert f"## Flashcards {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n" in out
-    assert out.index("#kb-flashcards") < out.index("#kb-linked-from")  # the backlinks come last
-    deck = renderer.decks["habits.md"]
+    return md.convert(text)
+
+
+def test_a_note_with_cards_gets_a_flashcards_section_with_its_deck_as_html(tmp_path):
+    html = _page(
+        tmp_path, {"habits.md": f"# Habits\n\n{CARDS}", "other.md": "# Other\n[[Habits]]"}, "habits.md"
+    )
+    assert '<h2 data-search-exclude id="kb-flashcards">Flashcards' in html
+    deck = html[html.index('<div class="kb-deck"') :]
     assert deck.count('<div class="kb-card kb-kind-basic">') == 2 and "kb-note-quiz-data" in deck
-    page.content = f"<h1>Habits</h1><p>{DECK_PLACEHOLDER}</p>"
-    renderer.insert_deck(page, SimpleNamespace(plugins={}))
-    assert page.content == f"<h1>Habits</h1>{deck}" and "habits.md" not in renderer.decks
-
-
-def test_the_deck_loses_search_attributes_with_values_as_material_search_strips_them(tmp_path):
-    renderer, files = _renderer(tmp_path, {"habits.md": f"# Habits\n\n{CARDS}"})
-    page = SimpleNamespace(file=files.get_file_from_path("habits.md"))
-    deck = '<div class="kb-deck" data-search-exclude><p data-search-boost="2">Card</p></div>'
-    search = SearchPlugin()
-    search.config = {"enabled": True}
-    for plugins, expected in (
-        ({}, deck),
-        ({"material/search": search}, '<div class="kb-deck" data-search-exclude><p>Card</p></div>'),
-    ):
-        renderer.decks["habits.md"] = deck
-        page.content = f"<p>{DECK_PLACEHOLDER}</p>"
-        renderer.insert_deck(page, SimpleNamespace(plugins=plugins))
-        assert page.content == expected
-    search.config = {"enabled": False}
-    renderer.decks["habits.md"] = deck
-    page.content = f"<p>{DECK_PLACEHOLDER}</p>"
-    renderer.insert_deck(page, SimpleNamespace(plugins={"material/search": search}))
-    assert page.content == deck
+    assert "&lt;div" not in html and "<p><div" not in html  # the deck is HTML, not text nor in a paragraph
+    assert "::" not in html.replace("kb-note-quiz-data", "")
 
 
 def test_a_note_headed_flashcards_or_with_the_section_off(tmp_path):
     notes = {"a.md": f"# A\n\n## Flashcards\n\n{CARDS}"}
-    renderer, files = _renderer(tmp_path, notes)
-    assert "## Study the flashcards {#kb-flashcards" in _render(renderer, files, "a.md")[0]
-    renderer, files = _renderer(tmp_path / "off", notes, flashcards_section=False)
-    out, page = _render(renderer, files, "a.md")
-    assert "kb-flashcards" not in out and renderer.decks == {}
-    html = renderer.insert_cards("<p>" + "</p><p>".join(out.split("\n")) + "</p>", page)  # tokens in the HTML
-    assert (
-        '<details class="question kb-card-inline">\n<summary>What is a habit?</summary>' in html
-    )  # the cards still show where they are written
+    assert 'id="kb-flashcards">Study the flashcards' in _page(tmp_path, notes, "a.md")
+    html = _page(tmp_path / "off", notes, "a.md", flashcards_section=False)
+    assert "kb-flashcards" not in html and "kb-deck" not in html
+    assert '<details class="question kb-card-inline">' in html  # the cards still show where they are written
+    assert "<summary>What is a habit?</summary>" in html
 
 
 def test_a_note_with_flashcards_off_shows_its_card_syntax_as_written(tmp_path):
-    renderer, files = _renderer(tmp_path, {"a.md": f"---\nflashcards: false\n---\n# A\n\n{CARDS}"})
-    out, _page = _render(renderer, files, "a.md")
-    assert "What is a habit?::A routine" in out and "kb-flashcards" not in out
+    html = _page(tmp_path, {"a.md": f"---\nflashcards: false\n---\n# A\n\n{CARDS}"}, "a.md")
+    assert "What is a habit?::A routine" in html and "kb-flashcards" not in html
 
 
 def test_notes_are_read_again_only_when_they_change(make_kb, caplog):

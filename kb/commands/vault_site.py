@@ -62,6 +62,9 @@ plugins:
 
 MARKDOWN_EXTENSIONS = """\
 markdown_extensions:
+  # kb's own: flashcards, wiki links and embeds (kb.site.markdown_ext), Obsidian callouts and comments
+  # (kb.site.obsidian), in any generator that runs Python-Markdown (MkDocs, ProperDocs, Zensical)
+  - kb.site.markdown_ext
   - abbr
   - admonition
   - attr_list

@@ -57,8 +57,6 @@ class KbPluginConfig(Config):
     # A folder with more notes than this shows them in alphabetical groups in the navigation: Material renders
     # the visible navigation into every page, so a folder of 500 notes would cost 500 links on each of them.
     nav_group_size = c.Type(int, default=60)
-    # `mkdocs build` renders pages on two cores (kb.site.parallel); false keeps the build in one process.
-    parallel = c.Type(bool, default=True)
     # The site's search: Material's own (lunr, the whole index sent to every visitor) or Pagefind (kb.site.pagefind).
     search = c.Choice(("material", "pagefind"), default="material")
 

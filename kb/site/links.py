@@ -75,29 +75,37 @@ class LinkGraph:
             if file is not None and file.abs_dest_path and os.path.exists(file.abs_dest_path):
                 os.unlink(file.abs_dest_path)
 
-    def link_markdown(self, src: str, link: wikilinks.WikiLink, page_url: str | None = None) -> str:
-        """A wiki link of the note ``src`` as a Markdown link; with ``page_url``, to the target's final URL."""
+    def link_markdown(
+        self, src: str, link: wikilinks.WikiLink, page_url: str | None = None, host: str | None = None
+    ) -> str:
+        """A wiki link of the note ``src`` as a Markdown link; with ``page_url``, to the target's final URL.
+        ``host`` is the page the link is shown on when that is another note (an embed): its URL is relative to it.
+        An embed ``![[...]]`` is left for ``kb.site.embeds``."""
         target = self.index.resolve(link.target, src)
         if target is None:
             return f'<span class="kb-broken-link" title="no note named {esc(link.target)}">{esc(link.label)}</span>'
         if page_url is None:
-            url = wikilinks.relative_url(src, target)  # MkDocs turns the .md link into the page's URL
+            url = wikilinks.relative_url(host or src, target)  # MkDocs turns the .md link into the page's URL
         else:
-            url = get_relative_url(self.notes.files[target].url, page_url) or "./"  # HTML output: final URL
+            url = get_relative_url(self.notes.page_url(target), page_url) or "./"  # HTML output: final URL
         if link.anchor:
             url += "#" + wikilinks.anchor_of(link.anchor)
         return f"[{wikilinks.escape_label(link.label)}](<{url}>)"
 
-    def links_in_text(self, text: str, src: str, page_url: str | None = None) -> str:
+    def links_in_text(self, text: str, src: str, page_url: str | None = None, host: str | None = None) -> str:
         links = wikilinks.find_links(text)
         if not links:
             return text
-        replace = {(lk.line, lk.start): self.link_markdown(src, lk, page_url) for lk in links}
+        replace = {(lk.line, lk.start): self.link_markdown(src, lk, page_url, host) for lk in links}
         return wikilinks.rewrite_links(text, links, replace)
 
     def warn_broken_links(self, markdown: str, info: NoteInfo, offset: int) -> None:
         """A build warning per link matching no note, naming the file and line (``--strict`` fails on it)."""
+        from kb.site.embeds import IMAGE_EXTENSIONS
+
         for link in wikilinks.find_links(markdown):
+            if link.target.lower().endswith(IMAGE_EXTENSIONS):
+                continue  # an image embed: kb.site.embeds finds the file
             if self.index.resolve(link.target, info.src) is None:
                 log.warning(
                     f"{info.path}:{offset + link.line + 1}: wiki link [[{link.target}]] matches no note; "

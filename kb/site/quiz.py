@@ -89,8 +89,23 @@ def questions_from_cards(infos: Sequence, n: int, seed: str) -> list[dict]:
     return questions
 
 
+def _plain_links(value):
+    """Text with each wiki link shown as its label (the quiz shows text: a ``[[...]]`` would show as written)."""
+    from kb.notes import wikilinks
+
+    if isinstance(value, list):
+        return [_plain_links(v) for v in value]
+    if not isinstance(value, str) or "[[" not in value:
+        return value
+    links = wikilinks.find_links(value)
+    return wikilinks.rewrite_links(value, links, {(lk.line, lk.start): lk.label for lk in links})
+
+
 def _add_links(questions: list[dict], titles: dict[str, str], url_of: Callable[[str], str | None]) -> None:
     for q in questions:
+        for key in ("prompt", "answer", "accept", "options", "explanation"):
+            if key in q:
+                q[key] = _plain_links(q[key])
         note = q.get("note")
         if note:
             q.setdefault("title", titles.get(note, note))

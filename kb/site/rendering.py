@@ -1,10 +1,11 @@
-"""What a note's page shows besides the note: a header line (type, author, source, date), wiki links resolved (a
-broken one is a build warning), card syntaxes shown as questions and answers, a "Flashcards" section with the note's
-deck and quiz, and a "Linked from" section."""
+"""What a note's page shows besides the note: a header line (type, author, source, date), wiki links and embeds
+resolved (a broken link is a build warning), card syntaxes shown as questions and answers, and a "Flashcards" section
+with the note's deck and quiz. (The "Linked from" section needs the whole site: the kb plugin adds it.)"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from mkdocs.structure.files import File
 
@@ -13,11 +14,6 @@ from kb.site.links import LinkGraph
 from kb.site.notes import NoteInfo, SiteNotes
 from kb.site.pages import esc
 
-DECK_PLACEHOLDER = "kbdeck5e0c2a"
-
-# What Material's search plugin removes from every page's HTML once it has indexed the page.
-SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
-
 # Front-matter values that MkDocs and Material print into pages as raw HTML (navigation, <title>, <meta
 # content="...">, the tag list). A note's front matter is text, so it is escaped before the theme sees it; the tags
 # plugin reads page.meta later (priority -50), so tag pages and the tags index get the escaped names too.
@@ -25,103 +21,104 @@ THEME_META_TEXT = ("title", "author", "description", "subtitle")
 
 
 class NoteRenderer:
-    """A note page's Markdown as the site shows it (``markdown``), and its deck put in as HTML (``insert_deck``)."""
+    """A note page's Markdown as the site shows it: a header line, card syntaxes shown as questions and answers,
+    wiki links and embeds resolved (a broken link is a build warning) and a "Flashcards" section. Used by the
+    Markdown extension (``kb.site.markdown_ext``), so every generator that runs it shows the same page."""
 
-    def __init__(self, notes: SiteNotes, links: LinkGraph, *, flashcards_section: bool, quiz_questions: int):
+    def __init__(
+        self,
+        notes: SiteNotes,
+        links: LinkGraph,
+        *,
+        flashcards_section: bool,
+        quiz_questions: int,
+        source_links_in_html: bool = False,
+        cards: dict | None = None,
+    ):
         self.notes = notes
         self.links = links
         self.flashcards_section = flashcards_section
         self.quiz_questions = quiz_questions
-        self.decks: dict[
-            str, str
-        ] = {}  # src -> the Flashcards section's HTML, until the page is in the theme
-        # src -> the HTML of the page's cards by token, until the page is HTML (``insert_cards``)
-        self.cards: dict[str, dict[str, tuple[bool, str]]] = {}
-        self.files = None  # MkDocs' files of the site, once a page is HTML
+        # src -> the HTML of the page's cards by token, until the page is HTML (``insert_page_cards``)
+        self.cards: dict[str, dict[str, tuple[bool, str]]] = {} if cards is None else cards
+        self.source_links_in_html = source_links_in_html
 
-    def markdown(self, markdown: str, page) -> str:
-        src = page.file.src_uri
-        info = self.notes.by_src.get(src)
-        if info is None:
-            return markdown
-        offset = line_offset(page.file, markdown)
+    def markdown(self, markdown: str, info: NoteInfo, stash: Callable[[str], str]) -> str:
+        """``markdown``, which begins with the text of ``info`` (the note), as the page shows it. ``stash(html)``
+        hands HTML to Python-Markdown as is and returns the placeholder to write in its place."""
+        from kb.site import embeds
+
+        after = ""  # what follows the note's own text (the kb plugin's "Linked from" section) stays after the deck
+        if info.text and markdown.startswith(info.markdown) and len(markdown) > len(info.markdown):
+            markdown, after = markdown[: len(info.markdown)], markdown[len(info.markdown) :]
+        offset = info.offset
         self.links.warn_broken_links(markdown, info, offset)
         if info.note is not None and self.notes.cards_of(info):
             from kb.cards.model import syntax_for
             from kb.site import cards as site_cards
 
+            page_url = None if self.source_links_in_html else self.notes.page_url(info.src)
             markdown, cards_html = site_cards.render_card_lines(
                 markdown,
                 info.cards,
                 offset,
-                lambda text: self.links.links_in_text(text, info.src, page.url),
+                lambda text: self.links.links_in_text(text, info.src, page_url),
                 syntax_for(self.notes.settings),
             )
-            if cards_html:
-                self.cards[src] = cards_html
+            self.cards[info.src] = cards_html
+        markdown = embeds.embeds_in_text(markdown, info.src, self)
         markdown = self.links.links_in_text(markdown, info.src)
         markdown = tag_lines_as_text(markdown, self.notes.settings)
         markdown = insert_after_h1(markdown, header_line(info.note))
-        extra = []
         if info.note is not None and info.cards and self.flashcards_section:
-            extra.append(self._flashcards_section(info, page))
-        backlinks = self.links.backlinks_section(src)
-        if backlinks:
-            extra.append(backlinks)
-        if extra:
-            markdown = markdown.rstrip("\n") + "\n\n" + "\n\n".join(extra) + "\n"
-        return markdown
+            head, body = self._flashcards_section(info)
+            markdown = markdown.rstrip("\n") + "\n\n" + head + "\n\n" + stash(body) + "\n"
+        return markdown + after
 
-    def _flashcards_section(self, info: NoteInfo, page) -> str:
-        """The section's heading in the Markdown (so the table of contents lists it) and a placeholder for its
-        body, which ``insert_deck`` puts in as HTML: Python-Markdown would only parse that HTML again."""
+    def _flashcards_section(self, info: NoteInfo) -> tuple[str, str]:
+        """The section's heading in the Markdown (so the table of contents lists it) and its body as HTML (given
+        to Python-Markdown as is: it would only parse it again)."""
         from kb.site import cards as site_cards
         from kb.site import quiz as site_quiz
 
         has_heading = any(h.text.strip().casefold() == "flashcards" for h in info.note.headings)
         title = "Study the flashcards" if has_heading else "Flashcards"
-        body = site_cards.deck_html(info.cards, lambda t: self.links.links_in_text(t, info.src, page.url))
+        page_url = None if self.source_links_in_html else self.notes.page_url(info.src)
+        body = site_cards.deck_html(
+            info.cards, lambda t: self.links.links_in_text(unwrap_blank_links(t), info.src, page_url)
+        )
         payload = site_quiz.build_quiz(
             [info], n=self.quiz_questions, seed=info.path, url_of=lambda _path: "#"
         )
         if payload["questions"]:
             body += "\n" + site_cards.note_quiz_block(payload)
-        self.decks[page.file.src_uri] = body
-        return f"## {title} {{#kb-flashcards data-search-exclude}}\n\n{DECK_PLACEHOLDER}\n"
+        return f"## {title} {{#kb-flashcards data-search-exclude}}", body
 
-    def insert_cards(self, html_text: str, page, files=None) -> str:
-        """The page's HTML with its cards' HTML in place of their tokens (before search indexes it). An image or a
-        link in card text to a file of the site points at it from the page's URL, as MkDocs does for the page's
-        own Markdown (``files``, MkDocs' files of the site, kept for ``insert_deck`` too)."""
-        if files is not None:
-            self.files = files
-        cards = self.cards.pop(page.file.src_uri, None)
-        if not cards:
-            return html_text
-        from kb.site.cards import insert_cards
 
-        if self.files is not None:
-            cards = {k: (block, local_urls(h, page, self.files)) for k, (block, h) in cards.items()}
-        return insert_cards(html_text, cards)
+def insert_page_cards(
+    html_text: str, cards: dict[str, tuple[bool, str]] | None, page=None, files=None
+) -> str:
+    """A page's HTML with its cards' HTML (rendered and cleaned by kb) in place of their tokens. Under MkDocs
+    (``page`` and ``files`` given) an image or a link in card text to a file of the site points at it from the
+    page's URL, as MkDocs does for the page's own Markdown; other generators rewrite links in HTML themselves."""
+    if not cards:
+        return html_text
+    from kb.site.cards import insert_cards
 
-    def insert_deck(self, page, config) -> None:
-        """Put the Flashcards section's HTML in place of its placeholder, once the page is HTML.
+    if page is not None and files is not None:
+        cards = {k: (block, local_urls(h, page, files)) for k, (block, h) in cards.items()}
+    return insert_cards(html_text, cards)
 
-        It goes in after the search plugin has indexed the page: it is half of a note's HTML and never searched
-        (data-search-exclude), so the search plugin's HTML parser would only read it to skip it. The search plugin
-        strips its data-search-* attributes from the page, so the deck gets the same treatment.
-        """
-        if page.content and "</a>" in page.content:
-            page.content = audio_players(page.content)
-        body = self.decks.pop(page.file.src_uri, None)
-        if body is None:
-            return
-        if strips_search_attributes(config):
-            body = SEARCH_ATTRIBUTES.sub("", body)
-        if self.files is not None:
-            body = local_urls(body, page, self.files)
-        body = audio_players(body)
-        page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+
+# A wiki link whose text a generated cloze card hides: ``[[<span class="kb-blank">...</span>]]``.
+BLANK_LINK_RE = re.compile(r"\[\[((?:(?!\]\]|\n).)*?<span class=\"kb-blank\".*?)\]\]")
+
+
+def unwrap_blank_links(text: str) -> str:
+    """A card's text with a wiki link around a cloze blank shown as its text (a link would give the answer away)."""
+    if "[[" not in text or "kb-blank" not in text:
+        return text
+    return BLANK_LINK_RE.sub(lambda m: m.group(1).split("|")[-1], text)
 
 
 _AUDIO_LINK_RE = re.compile(
@@ -238,16 +235,6 @@ def escape_title_from_file_name(page, markdown: str) -> None:
     title = page.title
     if title:
         page.meta["title"] = esc(title)
-
-
-def strips_search_attributes(config) -> bool:
-    """Whether Material's search plugin is on (it removes data-search-* attributes from the pages it indexes)."""
-    for plugin in config.plugins.values():
-        if type(plugin).__module__.startswith("material.plugins.search") and plugin.config.get(
-            "enabled", True
-        ):
-            return True
-    return False
 
 
 def line_offset(file: File, markdown: str) -> int:

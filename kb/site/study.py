@@ -42,6 +42,12 @@ class QuizScope(NamedTuple):
     tag: str | None
 
 
+class StudyPage(NamedTuple):
+    src: str  # relative to the notes folder
+    content: str  # Markdown
+    in_nav: bool = True
+
+
 class QuizOptions(NamedTuple):
     questions: int  # per quiz page
     min_notes: int  # a tag gets its quiz page when this many notes have it...
@@ -63,18 +69,24 @@ class StudyPages:
             shutil.rmtree(self.generated_dir, ignore_errors=True)
 
     def add(self, files: Files, config, notes: SiteNotes, root: Path, settings: Settings, quiz: QuizOptions):
-        self._add_page(files, config, "tags.md", TAGS_PAGE)
+        for page in self.pages(notes, root, settings, quiz):
+            self._add_page(files, config, page.src, page.content, in_nav=page.in_nav)
+
+    def pages(self, notes: SiteNotes, root: Path, settings: Settings, quiz: QuizOptions) -> list[StudyPage]:
+        """Every generated page, as Markdown (also what ``kb site`` writes into a folder)."""
         from kb.review.clock import now
 
+        pages = [StudyPage("tags.md", TAGS_PAGE)]
         data = read_study_data(db_path(root), settings, now())
-        self._add_page(files, config, f"{STUDY_DIR}/stats.md", HIDDEN + stats_markdown(data, data.today))
+        pages.append(StudyPage(f"{STUDY_DIR}/stats.md", HIDDEN + stats_markdown(data, data.today)))
 
         def link_of(note_path: str) -> str | None:
             src = notes.src_of(note_path)
             return None if src is None else posixpath.relpath(src, STUDY_DIR)
 
-        self._add_page(files, config, f"{STUDY_DIR}/review.md", HIDDEN + review_markdown(data, link_of))
-        self._add_quiz_pages(files, config, notes, db_path(root), quiz)
+        pages.append(StudyPage(f"{STUDY_DIR}/review.md", HIDDEN + review_markdown(data, link_of)))
+        pages += self._quiz_pages(notes, db_path(root), quiz)
+        return pages
 
     def _add_page(self, files: Files, config, src: str, content: str, *, in_nav: bool = True) -> None:
         if files.get_file_from_path(src) is not None:
@@ -93,8 +105,9 @@ class StudyPages:
             path.write_text(content, encoding="utf-8")
         files.append(File.generated(config, src, abs_src_path=str(path), inclusion=inclusion))
 
-    def _add_quiz_pages(self, files: Files, config, notes: SiteNotes, db: Path, options: QuizOptions) -> None:
+    def _quiz_pages(self, notes: SiteNotes, db: Path, options: QuizOptions) -> list[StudyPage]:
         from kb.site import quiz as site_quiz
+        from kb.site.notes import page_url
 
         scopes = quiz_scopes(notes, options)
         conn, why = open_index_readonly(db)
@@ -102,14 +115,15 @@ class StudyPages:
         if len(self._quiz_cache) > 4 * len(scopes):
             self._quiz_cache.clear()
         titles = {info.path: info.title for info in notes.by_src.values()}
+        pages = []
         try:
             for scope in scopes:
                 src = f"{STUDY_DIR}/quiz/{scope.slug}.md"
-                page_url = File(src, None, "", config.use_directory_urls).url
+                url = page_url(src, notes.use_directory_urls)
                 if conn is None:
                     payload = {"questions": [], "notices": [why]}
                 else:
-                    key = (db_key, scope.tag, options.questions, scope.slug)
+                    key = (db_key, scope.tag, options.questions, scope.slug, notes.use_directory_urls)
                     payload = self._quiz_cache.get(key)
                     if payload is None:  # generated again only when the index changed (kb index, kb review)
                         payload = site_quiz.quiz_from_index(
@@ -118,15 +132,15 @@ class StudyPages:
                             n=options.questions,
                             seed=scope.slug,
                             titles=titles,
-                            url_of=lambda path, _u=page_url: notes.url_of(path, _u),
+                            url_of=lambda path, _u=url: notes.url_of(path, _u),
                         )
                         self._quiz_cache[key] = payload
-                content = quiz_page(scope, scopes, payload)
                 # Only the all-notes quiz is in the navigation; it links to the one for each tag.
-                self._add_page(files, config, src, content, in_nav=scope.tag is None)
+                pages.append(StudyPage(src, quiz_page(scope, scopes, payload), in_nav=scope.tag is None))
         finally:
             if conn is not None:
                 conn.close()
+        return pages
 
 
 def quiz_scopes(notes: SiteNotes, options: QuizOptions) -> list[QuizScope]:
