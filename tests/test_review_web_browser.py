@@ -167,11 +167,12 @@ def test_math_code_and_an_imported_anki_image_render_as_on_the_site(tmp_path, ta
     assert "git cat-file -t HEAD" in code.inner_text()
     comment = code.locator(".c1")
     assert comment.inner_text() == '# prints "commit"'
-    colours = page.evaluate(
-        "() => [getComputedStyle(document.querySelector('#back .highlight .c1')).color,"
-        " getComputedStyle(document.querySelector('#back .highlight code')).color]"
+    # the comment is coloured (waited for: on a loaded machine the highlighting's stylesheet may still be coming)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('#back .highlight .c1')).color"
+        " !== getComputedStyle(document.querySelector('#back .highlight code')).color",
+        arg=0,
     )
-    assert colours[0] != colours[1]  # the comment is coloured
     press(page, "3")
     page.keyboard.press("Space")
     assert page.locator("#back code").inner_text() == "git cat-file -p <sha>"
