@@ -61,7 +61,9 @@ def import_package(kb: KnowledgeBase, conn, package: Path, into: Path | None = N
         for note in plan.notes:
             writer.write(note)
         unsafe = [f"{package}: media file {ref!r} {why}; not copied" for ref, why in refused_media_names(pkg)]
-    reviews = import_reviews(kb, conn, writer.imported, pkg)
+        reviews = import_reviews(
+            kb, conn, writer.imported, pkg
+        )  # the review log is read while the package is open
     problems = [
         *(f"{package}: {line}" for line in plan.skipped),
         *writer.problems,
