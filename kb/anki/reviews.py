@@ -53,12 +53,14 @@ class _CardIndex:
         found = self.by_note.get(note)
         if found is None:
             found = self.by_note[note] = {}
-            for row in self.conn.execute(
+            for row in self.conn.execute(  # by line and kind; basic-like kinds under "" too
                 "SELECT line, kind, cloze_index, id, note, front, back, fingerprint FROM cards "
                 "WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
                 (note,),
             ):
                 found.setdefault((row[0], row[1]), []).append(row[2:])
+                if row[1] not in ("reversed", "cloze"):
+                    found.setdefault((row[0], ""), []).append(row[2:])
         return found
 
     def find(self, spot: CardSpot) -> tuple | None:
@@ -69,8 +71,7 @@ class _CardIndex:
         if spot.kind == "reversed":
             pair = cards.get((spot.line, "reversed"), [])
             return pair[spot.which] if spot.which < len(pair) else None
-        others = [c for (line, kind), cs in cards.items() if line == spot.line and kind not in ("reversed", "cloze")
-                  for c in cs]  # fmt: skip
+        others = cards.get((spot.line, ""), ())
         return others[0] if others else None
 
 

@@ -166,11 +166,20 @@ def decode(event: dict) -> DecodedRecord:
 
 
 # ---------------------------------------------------------------------------------------------------- states
+_DAYS: dict[int, str] = {}
+
+
 def iso_ms(ms: int) -> str:
     """``kb.review.clock.iso`` of a time in epoch milliseconds, without a datetime (400,000 of them per import)."""
     seconds, milli = divmod(ms, 1000)
-    t = time.gmtime(seconds)
-    return f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T{t[3]:02d}:{t[4]:02d}:{t[5]:02d}.{milli * 1000:06d}+00:00"
+    day, second = divmod(seconds, 86_400)
+    date = _DAYS.get(day)
+    if date is None:
+        t = time.gmtime(day * 86_400)
+        date = _DAYS[day] = f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T"
+    hours, second = divmod(second, 3600)
+    minutes, second = divmod(second, 60)
+    return f"{date}{hours:02d}:{minutes:02d}:{second:02d}.{milli:03d}000+00:00"
 
 
 def state_text(
@@ -230,13 +239,19 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
     applied = Applied()
     ids: list[str] = []
     had_history: set[str] = set()
+    anything = (
+        conn.execute(  # a fresh database (a rebuild, a first import) has no history to look up card by card
+            "SELECT EXISTS (SELECT 1 FROM reviews) OR EXISTS (SELECT 1 FROM card_events) OR "
+            "EXISTS (SELECT 1 FROM card_starts)"
+        ).fetchone()[0]
+    )
     for card_id, note, kind, front, back, fp, _prefix in record.cards:
         found = resolve({"card": card_id, "note": note, "kind": kind, "front": front, "back": back, "fp": fp})
         if found is None:
             applied.unmatched += 1
             found = card_id
         ids.append(found)
-        if _has_history(conn, found):
+        if anything and _has_history(conn, found):
             had_history.add(found)
     device = str(event.get("device") or "")
     source = str(event.get("source") or "import")
@@ -250,8 +265,9 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
             recompute(conn, kb, card_id)  # the record's schedule is not simply the last word on this card
         elif card_id in touched:
             put_state(conn, card_id, CardState.from_dict(touched[card_id]))
-    for card_id in sorted(set(touched) | had_history):
-        apply_flags(conn, card_id)
+    flagged = {e["card"] for e in entries if e.get("flag") or e.get("suspended") or e.get("buried_until")}
+    for card_id in sorted((flagged & set(touched)) | had_history):
+        apply_flags(conn, card_id)  # a card with no history and none of these has no flag to set
     return applied
 
 
@@ -268,38 +284,28 @@ def _has_history(conn: sqlite3.Connection, card_id: str) -> bool:
 def _insert_answers(
     conn: sqlite3.Connection, record: DecodedRecord, ids: list[str], device: str, source: str
 ) -> tuple[int, set[str]]:
-    """Insert the record's answers as ``reviews`` rows; (how many were new, the cards answered)."""
+    """Insert the record's answers as ``reviews`` rows, one at a time into SQLite (never all of them in memory);
+    (how many were new, the cards answered). ``logged`` stays empty: the row's own states are what was logged."""
     c = record.columns
     prefixes = [card[6] for card in record.cards]
     chain: dict[int, tuple[str | None, int, int]] = {}  # card index -> (last after, reps, lapses)
-    rows = []
-    at_ms = 0
-    for card, delta, grade, ms, kind, interval, difficulty in zip(
-        c["card"], c["at"], c["grade"], c["ms"], c["kind"], c["interval"], c["difficulty"], strict=True
-    ):
-        at_ms += delta
-        before, reps, lapses = chain.get(card, (None, 0, 0))
-        after, lapses = history_states(at_ms, grade, kind, interval, difficulty, reps + 1, lapses)
-        chain[card] = (after, reps + 1, lapses)
-        logged = f'{{"after":{after},"before":{before or "null"},"card":null}}'
-        rows.append(
-            (
-                f"{prefixes[card]}{at_ms}",
-                ids[card],
-                iso_ms(at_ms),
-                grade,
-                ms or None,
-                before,
-                after,
-                device,
-                source,
-                logged,
-            )
-        )
+
+    def rows():
+        at_ms = 0
+        for card, delta, grade, ms, kind, interval, difficulty in zip(
+            c["card"], c["at"], c["grade"], c["ms"], c["kind"], c["interval"], c["difficulty"], strict=True
+        ):
+            at_ms += delta
+            before, reps, lapses = chain.get(card, (None, 0, 0))
+            after, lapses = history_states(at_ms, grade, kind, interval, difficulty, reps + 1, lapses)
+            chain[card] = (after, reps + 1, lapses)
+            yield (f"{prefixes[card]}{at_ms}", ids[card], iso_ms(at_ms), grade, ms or None, before, after, device,
+                   source)  # fmt: skip
+
     cur = conn.executemany(
         """INSERT OR IGNORE INTO reviews (uid, card_id, reviewed_at, grade, duration_ms, state_before, state_after,
-                                         device, source, logged) VALUES (?,?,?,?,?,?,?,?,?,?)""",
-        rows,
+                                         device, source, logged) VALUES (?,?,?,?,?,?,?,?,?,NULL)""",
+        rows(),
     )
     return cur.rowcount, {ids[card] for card in chain}
 
