@@ -113,7 +113,7 @@ def import_reviews(
     until = _next_day(kb)
     for item in _schedule_sets(kb, pkg, {a: c[1] for a, c in found.items() if c}, last_answer):
         if not conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
-            record.schedules.append(_entry(item, until, index_of))
+            record.schedule(_entry(item, until, index_of))
     applied = record_import(kb, conn, record)
     problems = []
     if lost:

@@ -399,14 +399,17 @@ def set_schedules(kb: KnowledgeBase, conn: sqlite3.Connection, items: Iterable[S
 def record_import(kb: KnowledgeBase, conn: sqlite3.Connection, record):
     """Record an imported history (``kb.review.imported.HistoryRecord``) as one ``import`` line, fsynced, and
     apply it in one transaction, with the function replay uses; returns what it added (``Applied``)."""
-    from kb.review.imported import Applied, apply_record, decode
+    from kb.review.imported import Applied, apply_record
     from kb.review.replay import CardResolver
 
     if not record.answers and not record.schedules:
         return Applied()
     event = _event(kb, "import", now(), record.fields())
     with _journaled(kb, conn, [event]):
-        applied = apply_record(conn, kb, event, decode(event), CardResolver(conn).resolve)
+        del event[
+            "data"
+        ]  # written: the record is applied as it is in memory, as replay applies it from the line
+        applied = apply_record(conn, kb, event, record.decoded(), CardResolver(conn).resolve)
     return applied
 
 

@@ -62,7 +62,7 @@ class HistoryRecord:
 
     source: str
     cards: list[list] = field(default_factory=list)
-    schedules: list[dict] = field(default_factory=list)
+    schedules: list[str] = field(default_factory=list)  # each entry as JSON text (a tenth of a dict's memory)
     columns: dict[str, array] = field(default_factory=lambda: {name: array(code) for name, code in COLUMNS})
     _index: dict[str, int] = field(default_factory=dict)
     _last_at: int = 0
@@ -96,29 +96,41 @@ class HistoryRecord:
     def answers(self) -> int:
         return len(self.columns["card"])
 
+    def schedule(self, entry: dict) -> None:
+        """A schedule entry (``kb.review.schedules``) with ``i``, its card's index, instead of the card."""
+        self.schedules.append(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+
     def fields(self) -> dict:
         """The journal line's fields (beside v, type, id, at, device)."""
         import zstandard
 
-        header = json.dumps(
-            {
-                "format": RECORD_FORMAT,
-                "cards": self.cards,
-                "schedules": self.schedules,
-                "answers": self.answers,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
-        body = b"".join(_little_endian(self.columns[name]).tobytes() for name, _ in COLUMNS)
-        frame = zstandard.ZstdCompressor(level=9).compress(header + b"\n" + body)
+        compressor = zstandard.ZstdCompressor(level=6).compressobj()
+        parts = [
+            compressor.compress(
+                json.dumps(
+                    {"format": RECORD_FORMAT, "answers": self.answers, "cards": self.cards},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                )[:-1].encode("utf-8")
+            ),
+            compressor.compress(b',"schedules":['),
+        ]
+        for n, entry in enumerate(self.schedules):
+            parts.append(compressor.compress(("," if n else "").encode() + entry.encode("utf-8")))
+        parts.append(compressor.compress(b"]}\n"))
+        parts.extend(compressor.compress(_little_endian(self.columns[name]).tobytes()) for name, _ in COLUMNS)
+        parts.append(compressor.flush())
         return {
             "source": self.source,
             "cards": len(self.cards),
             "answers": self.answers,
             "schedules": len(self.schedules),
-            "data": base64.b64encode(frame).decode("ascii"),
+            "data": base64.b64encode(b"".join(parts)).decode("ascii"),
         }
+
+    def decoded(self) -> DecodedRecord:
+        """The record as ``decode`` reads it back from its line (without the round trip through the line)."""
+        return DecodedRecord(self.cards, (json.loads(e) for e in self.schedules), self.columns)
 
 
 def _little_endian(values: array) -> array:
@@ -134,7 +146,7 @@ def _little_endian(values: array) -> array:
 @dataclass(frozen=True)
 class DecodedRecord:
     cards: list[list]
-    schedules: list[dict]
+    schedules: Iterable[dict]  # read once
     columns: dict[str, array]
 
 
@@ -256,8 +268,18 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
     device = str(event.get("device") or "")
     source = str(event.get("source") or "import")
     applied.answers, answered = _insert_answers(conn, record, ids, device, source)
-    entries = [{**entry, "card": ids[entry["i"]]} for entry in record.schedules]
-    touched = apply_entries(conn, event["id"], entries, source=source, at=journal.normalise_time(event["at"]))
+    flagged: set[str] = set()
+
+    def entries():
+        for entry in record.schedules:
+            entry["card"] = ids[entry.pop("i")]
+            if entry.get("flag") or entry.get("suspended") or entry.get("buried_until"):
+                flagged.add(entry["card"])
+            yield entry
+
+    touched = apply_entries(
+        conn, event["id"], entries(), source=source, at=journal.normalise_time(event["at"])
+    )
     applied.schedules = len(touched)
     applied.cards = set(ids)
     for card_id in sorted(set(ids)):
@@ -265,7 +287,6 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
             recompute(conn, kb, card_id)  # the record's schedule is not simply the last word on this card
         elif card_id in touched:
             put_state(conn, card_id, CardState.from_dict(touched[card_id]))
-    flagged = {e["card"] for e in entries if e.get("flag") or e.get("suspended") or e.get("buried_until")}
     for card_id in sorted((flagged & set(touched)) | had_history):
         apply_flags(conn, card_id)  # a card with no history and none of these has no flag to set
     return applied
@@ -302,11 +323,16 @@ def _insert_answers(
             yield (f"{prefixes[card]}{at_ms}", ids[card], iso_ms(at_ms), grade, ms or None, before, after, device,
                    source)  # fmt: skip
 
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(
+        "PRAGMA cache_size = -65536"
+    )  # 64 MB while the three indexes of reviews grow in random order
     cur = conn.executemany(
         """INSERT OR IGNORE INTO reviews (uid, card_id, reviewed_at, grade, duration_ms, state_before, state_after,
                                          device, source, logged) VALUES (?,?,?,?,?,?,?,?,?,NULL)""",
         rows(),
     )
+    conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return cur.rowcount, {ids[card] for card in chain}
 
 
