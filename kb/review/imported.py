@@ -217,7 +217,7 @@ def history_states(
     a negative one a (re)learning card due that many seconds later."""
     lapsed = grade == 1 and kind == KIND_REVIEW
     lapses += lapsed
-    d = round(difficulty / 100, 2) if difficulty > 0 else None
+    d = difficulty / 100 if difficulty > 0 else None
     at = iso_ms(at_ms)
     if interval > 0:
         return state_text(
