@@ -10,8 +10,9 @@ comment change nothing: from then on the card's schedule is kb's.
   ``fsrs-rs-python`` when it is installed, else the same formula here, with the same parameters).
 * An FSRS entry keeps its state, stability, difficulty, due time and last review as written.
 
-Each adoption is one ``schedule`` line with ``"start": true`` in the journal (``kb.review.schedules``; a few hundred
-cards a line: card id, fingerprint, note, the entry as written and the state; older kbs wrote ``start`` lines), so a database rebuilt from the journals starts the cards from the same schedules
+Each adoption is one ``schedule`` line with ``"start": true`` in the journal (``kb.review.schedules``; older kbs
+wrote ``start`` lines): a few hundred cards a line, each its card id, fingerprint, note, the entry as written and the
+state, so a database rebuilt from the journals starts the cards from the same schedules
 (``kb.review.replay``); ``kb.review.history.recompute`` folds a card's reviews on top of its start.
 """
 
