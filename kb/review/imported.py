@@ -7,13 +7,13 @@ instead one line:
 ``{"v": 1, "type": "import", "id", "at", "device", "source": "anki-import", "cards": N, "answers": R,
 "schedules": S, "data": "<base64 of a zstd frame>"}``
 
-The frame holds a JSON header, a newline, then the answers as little-endian integer columns (``COLUMNS``), one
-after the other, oldest answer first:
+The frame holds a JSON header line, the schedule entries a line each, then the answers as little-endian integer
+columns (``COLUMNS``), one after the other, oldest answer first:
 
 * header ``cards``: ``[card id, note, kind, front, back, fingerprint, review id prefix]`` once per card (so replay
   finds the card after its note was edited, as it does for a ``review`` line);
-* header ``schedules``: the unified schedule entries (``kb.review.schedules``) set at the end of the import, each
-  with ``i`` (the card's index in ``cards``) instead of the card's snapshot;
+* then one line per schedule entry (``kb.review.schedules``) set at the end of the import, each with ``i`` (the
+  card's index in ``cards``) instead of the card's snapshot (the header's ``schedules`` says how many);
 * columns: the card (index), the time (milliseconds since the epoch, each the difference from the previous one),
   the grade 1-4, the answer time in ms, the card's state before the answer as the other program logged it (0
   learning or new, 1 review, 2 relearning), the interval it gave (days when positive, minus seconds when negative)
@@ -105,19 +105,14 @@ class HistoryRecord:
         import zstandard
 
         compressor = zstandard.ZstdCompressor(level=6).compressobj()
+        header = {"format": RECORD_FORMAT, "answers": self.answers, "schedules": len(self.schedules)}
+        header["cards"] = self.cards
         parts = [
             compressor.compress(
-                json.dumps(
-                    {"format": RECORD_FORMAT, "answers": self.answers, "cards": self.cards},
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )[:-1].encode("utf-8")
-            ),
-            compressor.compress(b',"schedules":['),
+                json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            )
         ]
-        for n, entry in enumerate(self.schedules):
-            parts.append(compressor.compress(("," if n else "").encode() + entry.encode("utf-8")))
-        parts.append(compressor.compress(b"]}\n"))
+        parts.extend(compressor.compress(entry.encode("utf-8") + b"\n") for entry in self.schedules)
         parts.extend(compressor.compress(_little_endian(self.columns[name]).tobytes()) for name, _ in COLUMNS)
         parts.append(compressor.flush())
         return {
@@ -161,7 +156,10 @@ def decode(event: dict) -> DecodedRecord:
         header_end = raw.index(b"\n")
         header = json.loads(raw[:header_end])
         n = int(header["answers"])
-        columns, pos = {}, header_end + 1
+        starts = [header_end + 1]  # each schedule entry is a line: parsed one at a time, when applied
+        for _ in range(int(header["schedules"])):
+            starts.append(raw.index(b"\n", starts[-1]) + 1)
+        columns, pos = {}, starts[-1]
         for name, code in COLUMNS:
             col = array(code)
             size = col.itemsize * n
@@ -174,7 +172,8 @@ def decode(event: dict) -> DecodedRecord:
         raise ValueError(f"the import record is damaged ({exc})") from None
     if pos != len(raw) or header.get("format") != RECORD_FORMAT:
         raise ValueError("the import record has an unknown layout (written by a newer kb?)")
-    return DecodedRecord(header["cards"], header["schedules"], columns)
+    entries = (json.loads(raw[a : b - 1]) for a, b in zip(starts, starts[1:], strict=False))
+    return DecodedRecord(header["cards"], entries, columns)
 
 
 # ---------------------------------------------------------------------------------------------------- states
