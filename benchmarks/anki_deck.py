@@ -118,6 +118,49 @@ def _card_columns(rng: random.Random, answers: list[int], answered: int, due_see
     return (2, queue, due_day, ivl, factor, answered, lapses, 0, flags, data)
 
 
+def _card(rng: random.Random, card_no: int, nid: int, deck: int, ord_: int, n: int, taken_ms: set[int]):
+    """One card's ``cards`` row and its ``n`` answers' ``revlog`` rows (unique times, oldest first)."""
+    cid = 1_700_000_000_000 + card_no
+    at = NOW_S * 1000 - rng.randint(30, 730) * DAY_S * 1000
+    answers, log = [], []
+    for _ in range(n):
+        at += rng.randint(1, max(2, (NOW_S * 1000 - at) // max(1, n)))
+        while at in taken_ms:
+            at += 1
+        taken_ms.add(at)
+        answers.append(at)
+    for k, ms in enumerate(answers):
+        ease = 1 if rng.random() < 0.1 else 3 if rng.random() < 0.8 else rng.choice((2, 4))
+        log.append(
+            (ms, cid, -1, ease, 1 if k else -600, 0, 2500, rng.randint(1500, 20000), 0 if k == 0 else 1)
+        )
+    ctype, queue, due, ivl, factor, reps, lapses, left, flags, data = _card_columns(
+        rng, answers, n, rng.random()
+    )
+    due = due if ctype else card_no
+    row = (
+        cid,
+        nid,
+        deck,
+        ord_,
+        NOW_S,
+        -1,
+        ctype,
+        queue,
+        due,
+        ivl,
+        factor,
+        reps,
+        lapses,
+        left,
+        0,
+        0,
+        flags,
+        data,
+    )
+    return row, log
+
+
 def generate_deck(out: Path, cards: int = 50_000, reviews: int = 400_000, seed: int = 1) -> dict[str, int]:
     """Write the package to ``out``; return what is in it (notes, cards, reviews)."""
     rng = random.Random(seed)
@@ -155,48 +198,9 @@ def generate_deck(out: Path, cards: int = 50_000, reviews: int = 400_000, seed: 
                 )
             )
             for ord_ in range(1 if kind == "basic" else 2):
-                cid = 1_700_000_000_000 + card_no
-                n = lengths[card_no]
-                start = NOW_S * 1000 - rng.randint(30, 730) * DAY_S * 1000
-                answers = []
-                at = start
-                for _ in range(n):
-                    at += rng.randint(1, max(2, (NOW_S * 1000 - at) // max(1, n))) if n else 0
-                    while at in taken_ms:
-                        at += 1
-                    taken_ms.add(at)
-                    answers.append(at)
-                for k, ms in enumerate(answers):
-                    ease = 1 if rng.random() < 0.1 else 3 if rng.random() < 0.8 else rng.choice((2, 4))
-                    rtype = 0 if k == 0 else 1
-                    revlog_rows.append(
-                        (ms, cid, -1, ease, 1 if k else -600, 0, 2500, rng.randint(1500, 20000), rtype)
-                    )
-                cols = _card_columns(rng, answers, n, rng.random())
-                ctype, queue, due, ivl, factor, reps, lapses, left, flags, data = cols
-                due = due if ctype else card_no
-                cards_rows.append(
-                    (
-                        cid,
-                        nid,
-                        deck,
-                        ord_,
-                        NOW_S,
-                        -1,
-                        ctype,
-                        queue,
-                        due,
-                        ivl,
-                        factor,
-                        reps,
-                        lapses,
-                        left,
-                        0,
-                        0,
-                        flags,
-                        data,
-                    )
-                )
+                card_row, log = _card(rng, card_no, nid, deck, ord_, lengths[card_no], taken_ms)
+                cards_rows.append(card_row)
+                revlog_rows.extend(log)
                 card_no += 1
             note_no += 1
         conn.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes_rows)
