@@ -44,9 +44,14 @@ def _rss(usage) -> float:
 
 
 def measured(argv: list[str], env: dict) -> tuple[float, float, float, bytes]:
-    """(wall s, CPU s, peak RSS MB, stdout) of one command, from its own rusage (``wait4``); raises if it fails."""
+    """(wall s, CPU s, peak RSS MB, stdout) of one command, from its own rusage (``wait4``); raises if it fails.
+
+    Run from the scratch folder: ``python -m`` looks in the current folder first, which must not be a kb checkout
+    other than the one ``PYTHONPATH`` names."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, env=env, cwd=argv[argv.index("--root") + 1], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start

@@ -155,7 +155,7 @@ def test_a_line_written_before_a_crash_is_applied_by_the_next_command(kbroot, de
 )
 def test_history_states_are_what_card_state_writes(grade, kind, interval, difficulty):
     at_ms = 1_700_000_000_123
-    text, lapses = history_states(at_ms, grade, kind, interval, difficulty, 3, 1)
+    text, lapses = history_states(at_ms, iso_ms(at_ms), grade, kind, interval, difficulty, 3, 1)
     state = CardState.from_dict(json.loads(text))
     assert text == state.to_json()  # byte for byte: the fold compares them
     assert state.last_review == iso_ms(at_ms) == "2023-11-14T22:13:20.123000+00:00"

@@ -209,15 +209,14 @@ def _num(value) -> str:
 
 
 def history_states(
-    at_ms: int, grade: int, kind: int, interval: int, difficulty: int, reps: int, lapses: int
+    at_ms: int, at: str, grade: int, kind: int, interval: int, difficulty: int, reps: int, lapses: int
 ) -> tuple[str, int]:
     """(the schedule after an answer, as ``CardState.to_json()``, and the lapses so far) from what the other
     program logged: a positive interval makes a review card due that many days later (its stability the interval),
-    a negative one a (re)learning card due that many seconds later."""
+    a negative one a (re)learning card due that many seconds later. ``at`` is ``iso_ms(at_ms)``."""
     lapsed = grade == 1 and kind == KIND_REVIEW
     lapses += lapsed
     d = difficulty / 100 if difficulty > 0 else None
-    at = iso_ms(at_ms)
     if interval > 0:
         return state_text(
             REVIEW, None, float(interval), d, iso_ms(at_ms + interval * DAY_MS), at, reps, lapses
@@ -317,10 +316,20 @@ def _insert_answers(
         ):
             at_ms += delta
             before, reps, lapses = chain.get(card, (None, 0, 0))
-            after, lapses = history_states(at_ms, grade, kind, interval, difficulty, reps + 1, lapses)
+            at = iso_ms(at_ms)
+            after, lapses = history_states(at_ms, at, grade, kind, interval, difficulty, reps + 1, lapses)
             chain[card] = (after, reps + 1, lapses)
-            yield (f"{prefixes[card]}{at_ms}", ids[card], iso_ms(at_ms), grade, ms or None, before, after, device,
-                   source)  # fmt: skip
+            yield (
+                f"{prefixes[card]}{at_ms}",
+                ids[card],
+                at,
+                grade,
+                ms or None,
+                before,
+                after,
+                device,
+                source,
+            )
 
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(
