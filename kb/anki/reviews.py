@@ -96,10 +96,12 @@ def import_reviews(
         return ReviewsImported(0, 0, [])
     index(kb, conn)  # the notes just written must have their cards before answers can point at them
     cards = _CardIndex(conn)
-    found = {anki_id: cards.find(spot) for anki_id, spot in spots.items()}
     record = HistoryRecord(source="anki-import")
     index_of: dict[int, int] = {}
-    for anki_id, card in found.items():
+    found: dict[int, str | None] = {}  # Anki card id -> kb card id (the card's text only in the record)
+    for anki_id, spot in spots.items():
+        card = cards.find(spot)
+        found[anki_id] = card[1] if card else None
         if card is not None:
             snapshot = {
                 "note": card[2],
@@ -109,9 +111,10 @@ def import_reviews(
                 "fp": card[5],
             }
             index_of[anki_id] = record.card(card[1], snapshot, f"anki-{anki_id}-")
+    del cards  # every card's text, read note by note: the record holds what it needs
     already, lost, last_answer = _answers(conn, pkg, found, index_of, record)
     until = _next_day(kb)
-    for item in _schedule_sets(kb, pkg, {a: c[1] for a, c in found.items() if c}, last_answer):
+    for item in _schedule_sets(kb, pkg, {a: c for a, c in found.items() if c}, last_answer):
         if not conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
             record.schedule(_entry(item, until, index_of))
     applied = record_import(kb, conn, record)
