@@ -19,13 +19,16 @@ The proxies (a lower share is better unless the row says otherwise):
   hold that number) (higher is better).
 - **question with a look-alike option**: a distractor equal to the key once normalised, inside it or containing it
   (word-bounded), or sharing its last word (its head noun, plural folded): "Credits" beside "Tax credit" -- either
-  two right answers or a giveaway.
-- **true statement verbatim**: a true/false statement whose text is the note's bullet as written: style tells it from
-  the false ones.
+  two right answers or a giveaway. A number's unit is not a head noun: "$4 million" beside "$8 million" is the form
+  a wrong amount should have.
+- **true statement verbatim**: a true/false statement whose text is the note's bullet as written.
+- **true / false statement whole**: the statement is its card's whole text (within two words), not a clause cut from
+  it. Style tells true from false when these two shares differ, not when true statements are verbatim: a false one
+  is the same text with one part swapped.
 - **false statement ungrammatical**: a word repeated with its plural ("traditional IRA IRAs"), or "a" before a vowel /
   "an" before a consonant sound.
 - **false statement arguably true**: the wrong filler also sits in another bullet of the same note that shares half
-  of the statement's content words (two cards stating the same fact).
+  of the statement's other content words (two cards stating the same fact).
 - **fill-in answer longer than 3 words**, and **fill-in answer with a stop word at an edge** ("default strategy
   since", "bad"): too long to type or a broken span.
 - **question asking an accepted span**: the hidden answer is one of ``answers.json``'s accepted spans for its bullet
@@ -226,7 +229,7 @@ def measure(conn, quick: bool) -> tuple[Tally, dict[str, Tally]]:
                     norm(w) == norm(key)
                     or f" {norm(w)} " in f" {norm(key)} "
                     or f" {norm(key)} " in f" {norm(w)} "
-                    or head(w) == head(key)
+                    or (head(w) == head(key) and not any(c.isdigit() for c in key))
                     for w in wrong
                 )
                 for t in tallies:
@@ -238,7 +241,9 @@ def measure(conn, quick: bool) -> tuple[Tally, dict[str, Tally]]:
                         t.add("kind+scope", same_kind(key, w) and ev.in_scope(q, scope, w))
             elif q["kind"] == "tf":
                 statement = q["prompt"].split("\n")[-1].removeprefix("→ ").strip()
+                whole = _whole_sentence(statement, q["explanation"])
                 for t in tallies:
+                    t.add("true whole" if q["answer"] else "false whole", whole)
                     if q["answer"]:
                         t.add("true verbatim", f" {norm(statement)} " in ev.bullets.get(q["note"], []))
                     else:
@@ -256,20 +261,28 @@ def measure(conn, quick: bool) -> tuple[Tally, dict[str, Tally]]:
     return overall, by_group
 
 
+def _whole_sentence(statement: str, explanation: str) -> bool:
+    """Whether a true/false statement is its card's whole text (give or take the few words a swap changes), not a
+    clause cut from it: if true statements were whole and false ones cut (or the reverse), style would tell them."""
+    return abs(len(statement.split()) - len(explanation.split())) <= 2
+
+
 def _arguable(ev: EvalSet, q: dict, statement: str) -> bool:
-    """The false statement's filler stands in another bullet of the note that states much the same thing."""
+    """The false statement's filler stands in another bullet of the note that states much the same thing: the
+    bullet holds the filler and half of the statement's other words (the filler's own words are not counted, or
+    "git bisect start" would make every bullet naming a git bisect command "the same fact")."""
     from kb.quiz.words import content_words
 
-    sw = content_words(statement)
     true_sentence = f" {norm(q['explanation'])} "
     shown = [w for w in content_words(statement) - content_words(q["explanation"])]
     if not shown:
         return False
+    sw = content_words(statement) - set(shown)
     for bullet in ev.bullets.get(q["note"], []):
         if bullet == true_sentence:
             continue
         bw = content_words(bullet)
-        if all(w in bw for w in shown) and len(sw & bw) * 2 >= len(sw):
+        if all(w in bw for w in shown) and len(sw & (bw - set(shown))) * 2 >= len(sw):
             return True
     return False
 
@@ -280,6 +293,12 @@ ROWS = [
     ("kind+scope", "MCQ distractors of the key's kind and from the scope", True),
     ("look-alike", "MCQ questions with a look-alike option (substring, same head noun)", False),
     ("true verbatim", "true statements that are the bullet verbatim", False),
+    ("true whole", "true statements that are their card's whole text (compare with the next row)", False),
+    (
+        "false whole",
+        "false statements that are their card's whole text (same share as true: style tells nothing)",
+        False,
+    ),
     ("false ungrammatical", "false statements ungrammatical (repeated word, a/an)", False),
     ("false arguable", "false statements whose filler another bullet of the note states", False),
     ("fill long", f"fill-in answers longer than {FILL_IN_MAX_WORDS} words", False),

@@ -1,7 +1,7 @@
 """Parity with the Obsidian Spaced Repetition plugin: kb's card extractor on the plugin's own test cases.
 
 The cases (``tests/fixtures/obsidian_sr/cases.yaml``, described in the README beside it) hold a Markdown input and
-the cards the plugin makes of it with its default settings. This runs ``kb.cards.extractor.extract_cards`` on each
+the cards the plugin makes of it with its default settings (or the settings a case names). This runs ``kb.cards.extractor.extract_cards`` on each
 input and compares kb's cards with the plugin's: kind (basic, reversed, cloze), front and back, in order, as text
 after dropping what renders as nothing (HTML comments, closed or not, and the plugin's ``[!sr|card-metadata]``
 schedule callout), stripping and collapsing whitespace.
@@ -106,16 +106,40 @@ def schedule_matches(want: dict | None, got: dict | None) -> bool:
     return all(str(got.get(k)) == str(want.get(k)) for k in keys)
 
 
+_SYNTAX_FIELDS = {
+    "single_line_separator": "single_line",
+    "single_line_reversed_separator": "single_line_reversed",
+    "multiline_separator": "multiline",
+    "multiline_reversed_separator": "multiline_reversed",
+    "multiline_end_marker": "multiline_end",
+    "cloze_patterns": "cloze_patterns",
+}
+
+
+def case_syntax(case: dict, base=None):
+    """The card syntax a case runs with: ``base`` (kb's defaults when None) with the separators, end marker and
+    cloze patterns the case's ``settings`` name (the plugin's defaults for every case taken with them)."""
+    from dataclasses import replace
+
+    from kb.cards.model import DEFAULT_SYNTAX
+
+    changes = {}
+    for key, value in (case.get("settings") or {}).items():
+        if key in _SYNTAX_FIELDS:
+            changes[_SYNTAX_FIELDS[key]] = tuple(value) if isinstance(value, list) else value
+    return replace(base or DEFAULT_SYNTAX, **changes)
+
+
 def run(doc: dict, only: str = "", syntax=None) -> dict:
-    """Every case (or those whose id holds ``only``) through kb's extractor, with kb's default card syntax or
-    ``syntax`` (a ``kb.cards.model.CardSyntax``)."""
+    """Every case (or those whose id holds ``only``) through kb's extractor, with the card syntax its settings name
+    on top of kb's defaults or of ``syntax`` (a ``kb.cards.model.CardSyntax``)."""
     results = []
     for i, case in enumerate(doc["cases"]):
         if only and only not in case["id"]:
             continue
         want = plugin_cards(case)
         try:
-            got, objs = kb_cards(case["input"], i, syntax)
+            got, objs = kb_cards(case["input"], i, case_syntax(case, syntax))
             error = ""
         except Exception as exc:  # a case kb cannot read at all is a failing case, not a crash of the runner
             got, objs, error = [], [], f"{type(exc).__name__}: {exc}"
@@ -159,7 +183,9 @@ def run(doc: dict, only: str = "", syntax=None) -> dict:
 def report(out: dict, verbose: bool = False) -> str:
     res = out["results"]
     width = 0 if verbose else 40
-    lines = [f"Obsidian Spaced Repetition parity (plugin {out['commit'][:8]}, default settings)"]
+    lines = [
+        f"Obsidian Spaced Repetition parity (plugin {out['commit'][:8]}, default settings unless a case names others)"
+    ]
     passed = [r for r in res if r["passed"]]
     n_cards = sum(len(r["want"]) for r in res)
     lines.append(f"cases: {len(res)} ({n_cards} plugin cards)")

@@ -34,6 +34,7 @@ COMMANDS = {
     "export": "kb.commands.anki:export_group",
     "import": "kb.commands.anki:import_group",
     "quiz": "kb.commands.quiz:quiz_cmd",
+    "init": "kb.commands.init:init_cmd",
 }
 
 

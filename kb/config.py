@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import layout
+from kb.clozepatterns import HIGHLIGHT_PATTERN
 from kb.errors import KbError
 from kb.layout import CONFIG_NAME
 
@@ -141,6 +142,14 @@ class Settings:
     )  # in-note deck tags (Obsidian Spaced Repetition's), without #
     flashcard_tags_required: bool = False  # true: only a note carrying a flashcard tag holds cards
     ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
+    ignored_folders: tuple[str, ...] = ()  # notes in these folders / matching these globs hold no cards
+    # card separators, the multi-line end marker and cloze patterns (Obsidian Spaced Repetition's, same defaults)
+    single_line_separator: str = "::"
+    single_line_reversed_separator: str = ":::"
+    multiline_separator: str = "?"
+    multiline_reversed_separator: str = "??"
+    multiline_end_marker: str = ""  # a line that ends a multi-line card's answer; empty: a blank line does
+    cloze_patterns: tuple[str, ...] = (HIGHLIGHT_PATTERN,)
     device: str = ""  # journal file name; default: this machine's host name
     parameters: tuple[float, ...] = ()  # FSRS parameters saved by `kb optimize`
     templates_dir: str = layout.TEMPLATES_DIR
@@ -161,6 +170,13 @@ SETTING_DOCS = {
     "flashcard_tags": "deck tags (#flashcards, #flashcards/deck) that give the cards below them their tags",
     "flashcard_tags_required": "true: only notes carrying one of the flashcard tags hold cards",
     "ignored_tags": "notes carrying one of these tags hold no cards",
+    "ignored_folders": "notes in these folders of the notes folder (or matching a glob like **/*.excalidraw.md) hold no cards",
+    "single_line_separator": "separates front and back on one line (Front::Back)",
+    "single_line_reversed_separator": "the same for a card asked both ways (Front:::Back)",
+    "multiline_separator": "a line holding only this separates a multi-line question from its answer",
+    "multiline_reversed_separator": "the same for a multi-line card asked both ways",
+    "multiline_end_marker": "a line holding only this ends a multi-line card (blank lines then stay in it)",
+    "cloze_patterns": "cloze patterns, e.g. ==[123;;]answer[;;hint]==, **[123;;]answer[;;hint]**",
     "device": "name of this device's review journal (.kb/journal/<device>.jsonl)",
     "parameters": "FSRS parameters fitted by `kb optimize`",
     "templates_dir": "folder (relative to the root) with your own `kb add` templates",
@@ -215,6 +231,13 @@ def make_settings(options: dict[str, Any], where: str = CONFIG_NAME) -> Settings
             elif name in ("flashcard_tags", "ignored_tags"):
                 items = value if isinstance(value, list | tuple) else str(value).split()
                 value = tuple(str(v).strip().lstrip("#").lower() for v in items if str(v).strip().lstrip("#"))
+            elif name in _SEPARATORS:
+                value = _separator_value(value, name == "multiline_end_marker")
+            elif name == "cloze_patterns":
+                value = _cloze_patterns(value)
+            elif name == "ignored_folders":
+                items = value if isinstance(value, list | tuple) else [value]
+                value = tuple(str(v).strip().strip("/") for v in items if str(v).strip().strip("/"))
             elif name == "parameters":
                 value = tuple(float(v) for v in value)
             else:
@@ -224,7 +247,50 @@ def make_settings(options: dict[str, Any], where: str = CONFIG_NAME) -> Settings
         except (TypeError, ValueError) as exc:
             raise bad(name, f"{value!r} is not valid ({exc})") from None
         values[name] = value
-    return Settings(**values, extra=extra)
+    settings = Settings(**values, extra=extra)
+    _check_separators(settings, bad)
+    return settings
+
+
+_SEPARATORS = (
+    "single_line_separator",
+    "single_line_reversed_separator",
+    "multiline_separator",
+    "multiline_reversed_separator",
+    "multiline_end_marker",
+)
+
+
+def _separator_value(value: Any, may_be_empty: bool) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError("expected the characters as text, such as '::'")
+    text = str(value).strip()
+    if "\n" in text or (not text and not may_be_empty):
+        raise ValueError("expected the characters on one line, such as '::'")
+    return text
+
+
+def _cloze_patterns(value: Any) -> tuple[str, ...]:
+    from kb.clozepatterns import PatternError, check_patterns
+
+    items = value if isinstance(value, list | tuple) else [value]
+    patterns = tuple(str(v).strip() for v in items if str(v).strip())
+    try:
+        check_patterns(patterns)
+    except PatternError as exc:
+        raise ValueError(str(exc)) from None
+    return patterns
+
+
+def _check_separators(settings: Settings, bad) -> None:
+    """Separators that would read one card two ways are refused."""
+    pairs = (
+        ("single_line_separator", "single_line_reversed_separator"),
+        ("multiline_separator", "multiline_reversed_separator"),
+    )
+    for a, b in pairs:
+        if getattr(settings, a) == getattr(settings, b):
+            raise bad(b, f"{getattr(settings, b)!r} is also the {a}; give the two different characters")
 
 
 def notes_dir(root: Path, config: dict[str, Any] | None = None) -> Path:

@@ -4,8 +4,9 @@ and Anki import/export.
 * Fences: which line opens or closes a fenced code block (``fence_re``, ``closes_fence``). Where a fence may stand
   is the caller's parameter: at most 3 columns in (CommonMark at the top level), any indentation (a caller that knows
   list items and indented code), or also behind blockquote markers.
-* Masks: code spans, math and HTML comments become runs of ``MASK`` (``mask_spans``) so that no syntax inside them is
-  seen, while positions still line up with the text; ``strip_comments`` drops comments.
+* Masks: code spans, math and comments (HTML's ``<!-- -->``, Obsidian's ``%% %%``) become runs of ``MASK``
+  (``mask_spans``) so that no syntax inside them is seen, while positions still line up with the text;
+  ``strip_comments`` drops comments.
 * Indentation and list markers: tab stops of 4 (``indent_width``, ``dedent``), ``LIST_ITEM_RE``, ``strip_list_marker``.
 * Anki cloze markup ``{{c1::text::hint}}``: ``ANKI_CLOZE_RE`` (groups ``number``, ``text``, ``hint``), and
   ``ANKI_CLOZE_OPEN_RE`` for an opener, closed or not.
@@ -105,8 +106,10 @@ def strip_list_marker(text: str) -> str:
 MASK = "\x00"
 # Every alternative starts with a literal character (``\`\`*`` rather than ``\`+``), so the regex engine gets a
 # first-character set and skips plain text in C instead of trying ten alternatives at every position.
-_TOKEN_RE = re.compile(r"\\[\\$`]|``*|\$\$|\$|\\\(|\\\)|\\\[|\\\]|<!--|-->")
-_CLOSER = {"$$": "$$", "\\(": "\\)", "\\[": "\\]", "<!--": "-->"}
+_TOKEN_RE = re.compile(r"\\[\\$`]|``*|\$\$|\$|\\\(|\\\)|\\\[|\\\]|<!--|-->|%%")
+_CLOSER = {"$$": "$$", "\\(": "\\)", "\\[": "\\]", "<!--": "-->", "%%": "%%"}
+# Comments: HTML's and Obsidian's ``%%...%%`` (hidden in Obsidian's reading view and on the site).
+COMMENT_CLOSERS = {"<!--": "-->", "%%": "%%"}
 
 
 def _single_dollar_opens(line: str, end: int) -> bool:
@@ -119,14 +122,15 @@ def _single_dollar_closes(line: str, start: int, end: int) -> bool:
     return start > 0 and not line[start - 1].isspace() and not (end < len(line) and line[end].isdigit())
 
 
-def mask_spans(line: str) -> tuple[str, bool]:
-    """Return (line with code/math/comment spans replaced by MASK, whether an HTML comment stays open at the end).
+def mask_spans(line: str) -> tuple[str, str]:
+    """Return (line with code/math/comment spans replaced by MASK, the closer of a comment left open at the end:
+    ``"-->"`` or ``"%%"``, else ``""``).
 
     Code spans close with a run of as many backticks; math is ``$...$`` (pandoc's rule), ``$$...$$``, ``\\(...\\)``,
     ``\\[...\\]``; a backslash escapes ``\\``, ``$`` and a backtick. A linear token walk: a 1 MB line costs linear time.
     """
-    if "`" not in line and "$" not in line and "\\" not in line and "<!--" not in line:
-        return line, False
+    if "`" not in line and "$" not in line and "\\" not in line and "<!--" not in line and "%%" not in line:
+        return line, ""
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(line)]
     n = len(toks)
     # next_close[i]: index of the first token after i that can close token i's kind (computed right to left: linear)
@@ -144,10 +148,10 @@ def mask_spans(line: str) -> tuple[str, bool]:
                 seen["$"] = i
         elif t in _CLOSER:
             next_close[i] = seen.get(_CLOSER[t], -1)
-        if t in ("$$", "\\)", "\\]", "-->"):
+        if t in ("$$", "\\)", "\\]", "-->", "%%"):
             seen[t] = i
     spans: list[tuple[int, int]] = []  # masked [start, end), increasing and disjoint
-    open_comment = False
+    open_comment = ""
     i = 0
     while i < n:
         s, e, t = toks[i]
@@ -160,9 +164,9 @@ def mask_spans(line: str) -> tuple[str, bool]:
             spans.append((s, toks[j][1]))
             i = j + 1
             continue
-        if t == "<!--":
+        if t in COMMENT_CLOSERS:
             spans.append((s, len(line)))
-            open_comment = True
+            open_comment = COMMENT_CLOSERS[t]
             break
         i += 1
     if not spans:
@@ -178,22 +182,34 @@ def mask_spans(line: str) -> tuple[str, bool]:
 
 
 def strip_comments(text: str) -> str:
-    """Drop ``<!-- ... -->`` spans (an unclosed one runs to the end). A find() walk: linear however many there are."""
-    if "<!--" not in text:
+    """Drop ``<!-- ... -->`` and Obsidian's ``%% ... %%`` spans (an unclosed one runs to the end). A find() walk:
+    linear however many there are."""
+    if "<!--" not in text and "%%" not in text:
         return text
     out: list[str] = []
     pos = 0
     while True:
-        start = text.find("<!--", pos)
-        if start < 0:
+        html, obsidian = text.find("<!--", pos), text.find("%%", pos)
+        if html < 0 and obsidian < 0:
             out.append(text[pos:])
             break
+        start = html if obsidian < 0 or 0 <= html < obsidian else obsidian
+        opener = "<!--" if start == html else "%%"
         out.append(text[pos:start])
-        end = text.find("-->", start + 4)
+        end = text.find(COMMENT_CLOSERS[opener], start + len(opener))
         if end < 0:
             break
-        pos = end + 3
+        pos = end + len(COMMENT_CLOSERS[opener])
     return "".join(out)
+
+
+# An Obsidian callout's first line: blockquote markers, ``[!type]``, an optional fold sign (``-`` folded, ``+`` open)
+# and the title. Groups: ``type``, ``fold``, ``title``.
+# The blockquote markers that start a line (and the blank after the last).
+QUOTE_MARKERS_RE = re.compile(r"[ \t]*(?:>[ \t]?)+")
+CALLOUT_RE = re.compile(
+    r"^[ \t]*(?:>[ \t]?)*>[ \t]*\[!(?P<type>[^\]\s]*)\](?P<fold>[+-]?)[ \t]*(?P<title>[^\n]*)$"
+)
 
 
 # ---------------------------------------------------------------------------------------------------------------

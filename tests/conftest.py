@@ -15,6 +15,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# A property test's examples run as long as they need: on a loaded two-core CI machine a 200 ms deadline is noise.
+settings.register_profile("kb", deadline=None)
+settings.load_profile("kb")
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -199,17 +199,24 @@ def test_missing_image_is_reported_not_fatal(kbroot, tmp_path):
     assert "notes/books/x.md: img/gone.png" in result.output
 
 
-def test_kb_export_then_kb_import_round_trip(kb_with_cards, tmp_path):
+def test_kb_export_then_kb_import_round_trip(kb_with_cards, tmp_path, make_kb):
     out = tmp_path / "kb.apkg"
     assert invoke("export", "anki", "-o", str(out)).exit_code == 0
-    result = invoke("import", "anki", str(out), "--into", str(kb_with_cards.notes / "back"))
+    # into the same knowledge base: the cards are kb's own, matched back, nothing written twice
+    same = invoke("import", "anki", str(out), "--into", str(kb_with_cards.notes / "back"), "--json")
+    assert same.exit_code == 0, same.output
+    assert json.loads(same.stdout)["written"] == [] and json.loads(same.stdout)["returned"] == 10
+    assert not (kb_with_cards.notes / "back").exists()
+    # into another one: the notes are written, content intact
+    other = make_kb(at="other")
+    result = invoke("import", "anki", str(out), "--into", str(other.notes / "back"))
     assert result.exit_code == 0, result.output
-    text = (kb_with_cards.notes / "back" / "kb" / "books" / "atomic-habits.md").read_text()
+    text = (other.notes / "back" / "kb" / "books" / "atomic-habits.md").read_text()
     assert "What is habit stacking?::Pairing a new habit with one you already do" in text
     assert "Cue:::The trigger that starts a habit" in text
     assert "The {{c1::cue}} triggers a {{c2::craving::a feeling}}." in text
     assert "![the loop](books_img_loop.png)" in text
-    assert (kb_with_cards.notes / "back" / "kb" / "books" / "books_img_loop.png").read_bytes() == PNG
+    assert (other.notes / "back" / "kb" / "books" / "books_img_loop.png").read_bytes() == PNG
 
 
 # --- pure parts ---------------------------------------------------------------------------------------------
@@ -316,7 +323,7 @@ def test_plain_text_shortcut_matches_markdown(text):
     """Text without markup skips Python-Markdown; what it gives must be what Markdown itself would give."""
     import markdown
 
-    from kb.anki.exporter import _MARKUP_RE
+    from kb.anki.markup import _MARKUP_RE
 
     if _MARKUP_RE.search(text):
         return

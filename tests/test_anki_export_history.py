@@ -126,7 +126,10 @@ def test_every_card_continues_in_anki_where_kb_left_it(reviewed, tmp_path):
     report = json.loads(result.stdout)
     kb_reviews = conn.execute("SELECT count(*) FROM reviews WHERE undone = 0").fetchone()[0]
     assert report["reviews"] == kb_reviews > 100
-    assert report["suspended"] == 2  # the suspended card and the leech
+    # the suspended card and the leeches: the one failing every review, and any other card three months of random
+    # answers (drawn against today's clock) happened to fail eight times
+    leeches = conn.execute("SELECT count(*) FROM cards WHERE flags LIKE '%\"leech\"%'").fetchone()[0]
+    assert leeches >= 1 and report["suspended"] == 1 + leeches
 
     col = anki_collection(tmp_path / "anki")
     import_with_scheduling(col, out)

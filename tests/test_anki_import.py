@@ -143,9 +143,10 @@ def test_import_writes_one_note_per_deck_with_cards_in_kb_syntax(kbroot, anki_pa
     assert "perro::dog" in spanish
     assert "Energy::$E = mc^2$" in spanish
     front = habits.split("---")[1]
-    assert (
-        "title: Atomic Habits" in front and "habits" in front and "anki_deck: Books::Atomic Habits" in front
-    )
+    assert "title: Atomic Habits" in front and "anki_deck: Books::Atomic Habits" in front
+    # tags are the cards' own, not the deck's: the first card's on a deck-tag line above it
+    assert "habits" not in front
+    assert "#flashcards #books/atomic #habits\n\nWhat is a **habit**?" in habits
     assert "wrote notes/imported/books/atomic-habits.md" in result.output
 
 

@@ -183,3 +183,54 @@ def test_bullets_outside_a_key_point_section_give_no_generated_cards():
         b"- Amber was the first material known to do it, around 600 BC.\n",
     )
     assert [c for c in extract_cards(note).cards if c.generated] == []
+
+
+SECTIONED = """\
+---
+title: The Psychology of Money
+type: book
+author: Morgan Housel
+---
+# The Psychology of Money
+
+Housel's point is that money is more about behaviour than about maths.
+
+## Compounding and time
+
+- Warren Buffett earned most of his fortune after his 65th birthday.
+- Compounding rewards staying in the game more than finding the best returns.
+
+## Quotes
+
+- "Wealth is what you don't see."
+
+## My thoughts
+
+- I should automate my savings in January.
+"""
+
+
+def test_a_summary_organised_by_topic_gives_cards_from_every_topic_section():
+    """A typed summary note with no "Key points" heading: its topic sections' bullets are its key points, and the
+    sections that hold the reader's own matter (quotes, "My thoughts") give none."""
+    note = parse_note("notes/books/psychology-of-money.md", SECTIONED.encode())
+    cards = [c for c in extract_cards(note).cards if c.generated]
+    assert sorted({c.line for c in cards}) == [12, 13]
+    buffett = next(c for c in cards if c.line == 12)
+    assert "65th" in buffett.back and "[...]" in buffett.front and "Compounding and time" in buffett.context
+
+
+def test_a_sectioned_note_with_cards_of_its_own_or_no_type_gets_no_generated_cards():
+    own = SECTIONED.replace("- Compounding rewards", "- Who earned late::Buffett\n- Compounding rewards")
+    note = parse_note("notes/books/psychology-of-money.md", own.encode())
+    assert [c.front for c in extract_cards(note).cards] == ["Who earned late"]
+    untyped = SECTIONED.replace("type: book\n", "")
+    assert extract_cards(parse_note("notes/books/psychology-of-money.md", untyped.encode())).cards == ()
+
+
+def test_a_key_points_heading_still_limits_generation_to_its_section():
+    with_heading = SECTIONED.replace(
+        "## Quotes", "## Key points\n\n- Saving does not need a goal.\n\n## Quotes"
+    )
+    note = parse_note("notes/books/psychology-of-money.md", with_heading.encode())
+    assert [c.line for c in extract_cards(note).cards if c.generated] == [17]

@@ -495,7 +495,7 @@ title: One
 
 def test_empty_or_unknown_scope_is_a_clear_error(kb_conn, make_kb):
     _kb, conn = kb_conn
-    with pytest.raises(KbError, match="no note has the tag 'cooking'"):
+    with pytest.raises(KbError, match="no note or card has the tag 'cooking'"):
         generate_quiz(conn, tag="cooking")
     with pytest.raises(KbError, match="notes/nope.md: no such note"):
         generate_quiz(conn, note="notes/nope.md")

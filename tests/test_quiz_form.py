@@ -116,8 +116,8 @@ def test_a_false_statement_never_swaps_in_a_broken_fragment():
         generated(NOTE, "The app logs the field wake_ for each night.", "wake_", line=5),
         generated(NOTE, "Most people feel sleepier after lunch.", "sleepier", line=7),
     ]
-    q = true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(False))
-    assert q is not None and q.answer is True and "wake_" not in q.prompt and "sleepier" not in q.prompt
+    for truth in (True, False):  # no false statement without a sound wrong answer, so no true/false at all
+        assert true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(truth)) is None
 
 
 def test_names_are_not_quoted_sentence_starts_nor_single_letters():

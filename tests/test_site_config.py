@@ -20,6 +20,7 @@ SITE_OPTIONS = {
     "flashcards_section": True,
     "nav_group_size": 60,
     "parallel": True,
+    "search": "material",
 }
 
 # (option, bad value as written in mkdocs.yml, what the message says)
@@ -123,3 +124,8 @@ def test_strict_build_stops_on_a_misspelt_option(make_kb):
     result = build(root)
     assert result.returncode != 0
     assert "Plugin 'kb' option 'new_per_dya': Unrecognised configuration name: new_per_dya" in result.stderr
+
+
+def test_search_is_material_or_pagefind():
+    _, errors, _ = _validated({"search": "lunr"})
+    assert errors and "pagefind" in str(errors[0][1])

@@ -1,5 +1,5 @@
 """Issue 18, point 4: the site's quiz pages show math as the note pages do, typeset by MathJax in a real browser,
-and an amount such as "$7,000 and $1,000" stays text."""
+code spans as code, and an amount such as "$7,000 and $1,000" stays text."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ tags: [math]
 - A **learning rate** of $\eta = 0.001$ is the usual default for Adam.
 - The IRA **contribution limit** is $7,000, plus a $1,000 catch-up from age 50.
 - The **Rule of 72** says money doubles in about $72 / r$ years at $r$ percent.
+- A **detached HEAD** is what you get after `git checkout` of a commit ID instead of a branch.
 """
 
 
-def test_quiz_pages_typeset_math_and_keep_amounts_as_text(make_kb):
+def test_quiz_pages_typeset_math_show_code_and_keep_amounts_as_text(make_kb):
     root = make_kb({"habits.md": NOTE}, site=True).root
     done = subprocess.run(
         [sys.executable, "-m", "kb", "index"], cwd=root, env=mkdocs_env(), capture_output=True, text=True
@@ -43,7 +44,7 @@ def test_quiz_pages_typeset_math_and_keep_amounts_as_text(make_kb):
         tab.page.goto(url + "study/quiz/")
         quiz = tab.page.locator(".kb-quiz")
         quiz.locator(".kb-quiz-progress").wait_for()
-        seen_math = False
+        seen_math = seen_code = False
         for _ in range(20):
             question = quiz.locator(".kb-quiz-question")
             question.wait_for()
@@ -51,6 +52,10 @@ def test_quiz_pages_typeset_math_and_keep_amounts_as_text(make_kb):
                 question.locator(".arithmatex mjx-container").first.wait_for(timeout=15000)
                 seen_math = True
             text = question.inner_text()
+            if "git checkout" in text:  # shown as code, without its backticks, as on the note page
+                assert question.locator("code", has_text="git checkout").count(), text
+                assert "`" not in text, text
+                seen_code = True
             assert "\\sqrt" not in text and "^{365}" not in text and "\\approx" not in text, text
             if "$7,000" in text or "$1,000" in text:
                 assert not question.locator(".arithmatex").count(), text
@@ -64,6 +69,6 @@ def test_quiz_pages_typeset_math_and_keep_amounts_as_text(make_kb):
             if not quiz.locator(".kb-quiz-next", has_text="Next question").count():
                 break
             quiz.locator(".kb-quiz-next").click()
-        assert seen_math
+        assert seen_math and seen_code
         assert tab.errors == [] and tab.blocked == []
         context.close()

@@ -19,22 +19,20 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 from urllib.parse import quote, unquote, urlparse
 
 from kb.anki.cloze import cloze_numbers
+from kb.anki.grouping import group_by_anki_note
+from kb.anki.markup import render_markdown
 from kb.errors import KbError
 
 # Fixed ids: Anki recognises its note types and decks by id, so a second export must reuse them.
 BASIC_MODEL_ID = 1607392319001
 REVERSED_MODEL_ID = 1607392319002
 CLOZE_MODEL_ID = 1607392319003
-
-BASIC_KINDS = ("basic", "question", "definition", "keypoint")
 
 CSS = """.card { font-family: -apple-system, "Segoe UI", Roboto, Arial, sans-serif; font-size: 20px;
   line-height: 1.5; text-align: left; color: #222; background: #fff; max-width: 40em; margin: 0 auto; }
@@ -66,6 +64,9 @@ class ExportCard:
     cloze_index: int = 0
     position: int = 0
     line: int = 0
+    # the card's own tags (its note's, and its deck-tag line's), flashcard tags left out
+    tags: tuple[str, ...] = ()
+    anki_guid: str = ""  # the GUID of the Anki note an imported card came from
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class NoteInfo:
     title: str
     type: str
     tags: tuple[str, ...] = ()
+    # an imported deck's Anki name (front matter ``anki_deck``): it goes back to that deck
+    anki_deck: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class PlannedAnkiNote:
     kb_cards: tuple[
         tuple[int, str], ...
     ] = ()  # (Anki template ord, kb card id) of the cards kb has for this note
+    from_anki: bool = False  # its kb note was imported from Anki: media beside it keep their Anki names
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,10 @@ def type_deck(note_type: str) -> str:
 
 
 def deck_name(note: NoteInfo) -> str:
-    """``kb::Books::Atomic Habits``. ``::`` inside a title would add a level, so it becomes a single colon."""
+    """``kb::Books::Atomic Habits``. ``::`` inside a title would add a level, so it becomes a single colon. A note
+    imported from Anki goes back to its deck."""
+    if note.anki_deck.strip(": "):
+        return note.anki_deck
     title = re.sub(r":{2,}", ":", note.title).strip() or PurePosixPath(note.path).stem
     return f"kb::{type_deck(note.type)}::{title}"
 
@@ -137,47 +144,10 @@ def guid_for(key: str) -> str:
 # --- Markdown -> HTML --------------------------------------------------------------------------------------
 
 
-_MD = None
-# Text with none of these renders to itself (escaped): no need to run Markdown over it.
-_MARKUP_RE = re.compile(r"[\\`*_\[\]<>#$=~^&!|:{}\t\n]|^\s*(?:[-+]|\d+[.)])|^ {4}")
-
-
-@lru_cache(maxsize=8192)
-def render_markdown(text: str) -> str:
-    """Markdown to the HTML Anki shows: code highlighted inline, math as ``\\(..\\)``/``\\[..\\]``."""
-    global _MD
-    if not _MARKUP_RE.search(text):
-        return escape(text.strip(), quote=False)
-    if _MD is None:
-        import markdown
-
-        _MD = markdown.Markdown(
-            extensions=[
-                "pymdownx.highlight",
-                "pymdownx.superfences",
-                "pymdownx.arithmatex",
-                "pymdownx.betterem",
-                "pymdownx.tilde",
-                "pymdownx.caret",
-                "tables",
-                "sane_lists",
-            ],
-            extension_configs={
-                # Inline styles: Anki's phone apps show them without a stylesheet.
-                "pymdownx.highlight": {"noclasses": True, "use_pygments": True, "pygments_style": "default"},
-                "pymdownx.arithmatex": {"generic": True},
-            },
-        )
-    _MD.reset()
-    # `\==` is how a note writes a literal `==` (a bare one would be a cloze); Markdown does not know that escape.
-    html = _MD.convert(text.replace("\\==", "&#61;="))
-    # A single paragraph needs no <p>: Anki's editor shows fields as inline text.
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return html
-
-
 _IMG_RE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+_SOUND_LINK_RE = re.compile(
+    r'(<a href=")([^":]+\.(?:mp3|ogg|oga|wav|m4a|aac|flac|opus|spx|webm))(">[^<]*</a>)', re.I
+)
 
 
 def media_name(rel: str) -> str:
@@ -221,38 +191,30 @@ def page_url(site_url: str, note_path: str) -> str:
     return site_url.rstrip("/") + "/" + "".join(quote(p) + "/" for p in parts)
 
 
-class _GroupKey(NamedTuple):
-    model: str  # basic, reversed or cloze
-    note: str
-    key: str  # what the cards of one Anki note share: a basic card's id, a reversed pair's or a paragraph's sibling key
-
-
 def build_notes(
     cards: list[ExportCard], notes: dict[str, NoteInfo], *, site_url: str = ""
 ) -> list[PlannedAnkiNote]:
     """Group cards into Anki notes and render their fields. Pure; image sources are left for ``write_package``."""
-    return [
-        _anki_note(key.model, group, notes, site_url) for key, group in _group_by_anki_note(cards).items()
-    ]
-
-
-def _group_by_anki_note(cards: list[ExportCard]) -> dict[_GroupKey, list[ExportCard]]:
-    """The cards of each Anki note, in the notes' order; kinds Anki has no model for are left out."""
-    # Siblings are keyed by their text, so the same card written in two notes shares a key: group within a note.
-    groups: dict[_GroupKey, list[ExportCard]] = {}
-    for card in sorted(cards, key=lambda c: (c.note, c.position, c.cloze_index)):
-        if card.kind in BASIC_KINDS:
-            key = _GroupKey("basic", card.note, card.id)
-        elif card.kind in ("reversed", "cloze"):
-            key = _GroupKey(card.kind, card.note, card.sibling or str(card.line))
-        else:
-            continue
-        groups.setdefault(key, []).append(card)
-    return groups
+    planned = []
+    taken: set[str] = set()
+    for key, group in group_by_anki_note(cards).items():
+        # A card imported from Anki goes back as its original note (its GUID): the collection it came from updates
+        # that note instead of adding a copy. Several kb blocks of one Anki note (templates kb writes apart): the
+        # first takes the GUID.
+        guids = {c.anki_guid for c in group}
+        guid = guids.pop() if len(guids) == 1 and "" not in guids and not guids & taken else None
+        if guid:
+            taken.add(guid)
+        planned.append(_anki_note(key.model, group, notes, site_url, guid))
+    return planned
 
 
 def _anki_note(
-    model: str, group: list[ExportCard], notes: dict[str, NoteInfo], site_url: str
+    model: str,
+    group: list[ExportCard],
+    notes: dict[str, NoteInfo],
+    site_url: str,
+    anki_guid: str | None = None,
 ) -> PlannedAnkiNote:
     first = group[0]
     info = notes.get(first.note) or NoteInfo(first.note, PurePosixPath(first.note).stem, "note")
@@ -260,12 +222,12 @@ def _anki_note(
     if site_url:
         # A link back to the note on the published site, to read the card in its context.
         source = f'<a href="{escape(page_url(site_url, first.note))}">{source}</a>'
-    tags = tuple(dict.fromkeys(anki_tag(t) for t in info.tags if t.strip()))
+    tags = tuple(dict.fromkeys(anki_tag(t) for t in first.tags or info.tags if t.strip()))
     # The GUID follows the first card's id (ids survive edits); a reversed pair and a cloze paragraph use
     # the id of their first card, so editing the text never makes a new Anki note.
-    guid = guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
+    guid = anki_guid or guid_for(min(group, key=lambda c: (c.position, c.cloze_index)).id)
     if model == "cloze":
-        text = first.cloze_text or first.front
+        text = "\n".join(dict.fromkeys(c.cloze_text or c.front for c in group))  # a cloze list: its items
         fields = (render_markdown(text), "", source)
         count = len(cloze_numbers(text)) or len(group)
         # Anki's card for {{cN::}} is template ord N - 1.
@@ -276,31 +238,42 @@ def _anki_note(
         # A reversed pair: the first card asks the front (template 1), the second the back (template 2).
         kb_cards = tuple(enumerate(c.id for c in sorted(group, key=lambda c: c.position)[:count]))
     media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
-    return PlannedAnkiNote(model, first.note, guid, deck_name(info), fields, tags, media, count, kb_cards)
+    return PlannedAnkiNote(
+        model, first.note, guid, deck_name(info), fields, tags, media, count, kb_cards, bool(info.anki_deck)
+    )
 
 
 def load_cards(
-    conn: sqlite3.Connection, *, tags: tuple[str, ...] = (), notes: tuple[str, ...] = ()
+    conn: sqlite3.Connection,
+    *,
+    tags: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    flashcard_tags: tuple[str, ...] = ("flashcards",),
 ) -> tuple[list[ExportCard], dict[str, NoteInfo]]:
-    """Live cards (not orphaned) of notes with flashcards on, optionally only notes with a tag or given paths."""
+    """Live cards (not orphaned) of notes with flashcards on, optionally only cards with a tag (their own or their
+    note's) or of given paths. ``flashcard_tags``: deck tags that only mark cards as cards, not Anki tags."""
     import json
 
     sql = (
         "SELECT c.id, c.note, c.kind, c.front, c.back, c.context, c.sibling, c.cloze_text, c.cloze_index, "
-        "c.position, c.line, n.title, n.type, n.tags FROM cards c JOIN notes n ON n.path = c.note "
+        "c.position, c.line, c.tags, n.title, n.type, n.tags, n.meta FROM cards c JOIN notes n ON n.path = c.note "
         "WHERE c.orphaned_at IS NULL AND n.flashcards = 1"
     )
     params: list[str] = []
     if tags:
-        sql += f" AND c.note IN (SELECT note FROM note_tags WHERE tag IN ({','.join('?' * len(tags))}))"
-        params.extend(tags)
+        marks = ",".join("?" * len(tags))
+        sql += (
+            f" AND (c.note IN (SELECT note FROM note_tags WHERE tag IN ({marks}))"
+            f" OR EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value IN ({marks})))"
+        )
+        params.extend(tags + tags)
     if notes:
         sql += f" AND c.note IN ({','.join('?' * len(notes))})"
         params.extend(notes)
     cards, infos = [], {}
     for row in conn.execute(sql + " ORDER BY c.note, c.position", params):
         cid, note, kind, front, back, context, sibling, cloze_text, cloze_index, position, line = row[:11]
-        title, note_type, note_tags = row[11:]
+        card_tags, title, note_type, note_tags, meta = row[11:]
         cards.append(
             ExportCard(
                 id=cid,
@@ -314,11 +287,39 @@ def load_cards(
                 cloze_index=int(cloze_index or 0),
                 position=int(position),
                 line=int(line),
+                tags=tuple(t for t in json.loads(card_tags or "[]") if t.lower() not in flashcard_tags),
             )
         )
         if note not in infos:
-            infos[note] = NoteInfo(note, title, note_type, tuple(json.loads(note_tags or "[]")))
+            deck = json.loads(meta or "{}").get("anki_deck")
+            infos[note] = NoteInfo(
+                note,
+                title,
+                note_type,
+                tuple(json.loads(note_tags or "[]")),
+                deck if isinstance(deck, str) else "",
+            )
+    guids = _anki_guids(conn)
+    if guids:
+        cards = [replace(c, anki_guid=guids[c.id]) if c.id in guids else c for c in cards]
     return cards, infos
+
+
+def _anki_guids(conn: sqlite3.Connection) -> dict[str, str]:
+    """kb card id -> the GUID of the Anki note it was imported from (its latest ``schedule`` event's identity)."""
+    import json
+
+    out: dict[str, str] = {}
+    for card_id, data in conn.execute(
+        "SELECT card_id, data FROM card_events WHERE kind = 'schedule' AND data LIKE '%\"guid\"%' ORDER BY at, uid"
+    ):
+        try:
+            guid = json.loads(data)["anki"]["guid"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(guid, str) and guid:
+            out[card_id] = guid
+    return out
 
 
 # --- writing -----------------------------------------------------------------------------------------------
@@ -385,27 +386,40 @@ class _MediaPacker:
         self.missing: list[str] = []  # "notes/x.md: img/a.png"
 
     def pack_images(self, note: PlannedAnkiNote, html: str) -> str:
-        return _IMG_RE.sub(lambda m: self._pack(note, m), html)
+        """Images, and links to sounds (an imported ``[sound:x.mp3]``) which become Anki's ``[sound:...]`` again."""
+        html = _IMG_RE.sub(lambda m: self._pack(note, m), html)
+        return _SOUND_LINK_RE.sub(lambda m: self._pack_sound(note, m), html)
+
+    def _pack_sound(self, note: PlannedAnkiNote, m: re.Match) -> str:
+        name = self._pack_file(note, m.group(2))
+        return f"[sound:{name}]" if name else m.group(0)
 
     def _pack(self, note: PlannedAnkiNote, m: re.Match) -> str:
-        src = m.group(2)
+        name = self._pack_file(note, m.group(2))
+        return m.group(1) + name + m.group(3) if name else m.group(0)
+
+    def _pack_file(self, note: PlannedAnkiNote, src: str) -> str | None:
+        """The media name a file the note points at is packed under; None (and said) if there is no such file."""
         found = resolve_image(src, note.note, self.kb.root, self.kb.notes)
         if found is None:
             if not urlparse(src).scheme:
                 self.missing.append(f"{note.note}: {src}")
-            return m.group(0)
-        name = self._name_for(found)
+            return None
+        name = self._name_for(
+            found, keep=note.from_anki and found.parent == (self.kb.root / note.note).parent
+        )
         if name not in self.files:
             dest = self.folder / name
             shutil.copyfile(found, dest)
             self.files[name] = dest
-        return m.group(1) + name + m.group(3)
+        return name
 
-    def _name_for(self, found: Path) -> str:
-        """The flat media name; two files that flatten to one name both keep theirs, the second with a digest."""
+    def _name_for(self, found: Path, keep: bool = False) -> str:
+        """The flat media name (``keep``: the file's own, as Anki named it); two files that flatten to one name both
+        keep theirs, the second with a digest."""
         import hashlib
 
-        name = media_name(self.kb.rel(found))
+        name = found.name if keep else media_name(self.kb.rel(found))
         if self.sources.setdefault(name, found) != found:
             stem, dot, ext = name.rpartition(".")
             digest = hashlib.blake2b(self.kb.rel(found).encode(), digest_size=4).hexdigest()
@@ -511,7 +525,7 @@ def export_anki(
 ) -> ExportReport:
     """Export the cards of the knowledge base (or of notes with ``tags`` / the given note paths) to ``out``, each with
     its schedule as of ``now`` (default: the clock's) and its review history."""
-    cards, infos = load_cards(conn, tags=tags, notes=notes)
+    cards, infos = load_cards(conn, tags=tags, notes=notes, flashcard_tags=kb.settings.flashcard_tags)
     if not cards:
         scope = " and ".join(
             part
@@ -527,18 +541,8 @@ def export_anki(
             + "; write cards in your notes (Front::Back, ==cloze==) and run again"
         )
     planned = build_notes(cards, infos, site_url=kb.site_url)
-    from kb.anki.schedule import DayRules, load_schedules
-    from kb.review.clock import local_zone
-    from kb.review.clock import now as clock_now
+    from kb.anki.schedule import day_rules, load_schedules
 
-    settings = kb.settings
-    rules = DayRules(
-        now=now or clock_now(),
-        day_starts_at=settings.day_starts_at,
-        tz=local_zone(),
-        desired_retention=settings.desired_retention,
-        learning_steps=len(settings.learning_steps),
-        relearning_steps=len(settings.relearning_steps),
-    )
+    rules = day_rules(kb, now)
     schedules = load_schedules(conn, [c.id for c in cards])
     return write_package(kb, planned, out, timestamp=timestamp, schedules=schedules, rules=rules)

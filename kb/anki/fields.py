@@ -8,7 +8,8 @@ so that it reads as written (a ``*`` stays a star, ``==`` never becomes a kb clo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from typing import NamedTuple
 
@@ -16,9 +17,14 @@ from kb.anki.media_rules import copyable
 
 SOUND_RE = re.compile(r"\[sound:([^\]]+)\]")
 _MATH_RE = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.S)
+# Anki's LaTeX (typeset as images by a LaTeX install): [$]inline[/$], [$$]display[/$$], [latex]a body[/latex]
+_ANKI_LATEX_RE = re.compile(
+    r"\[\$\](.+?)\[/\$\]|\[\$\$\](.+?)\[/\$\$\]|\[latex\](.+?)\[/latex\]", re.S | re.I
+)
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_BLOCKS = frozenset({"div", "p", "li", "ul", "ol", "pre", "blockquote", "table", "tr", *_HEADINGS})
+_BLOCKS = frozenset({"div", "p", "li", "ul", "ol", "pre", "blockquote", *_HEADINGS})
 _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
 _KEPT_AS_HTML = frozenset(
     {"sub", "sup"}
@@ -51,8 +57,10 @@ def html_to_markdown(html: str) -> FieldMarkdown:
         return f"\x00{len(stash) - 1}\x00"
 
     html = _MATH_RE.sub(
-        lambda m: set_aside(f"${m.group(1)}$" if m.group(1) is not None else f"$${m.group(2)}$$"), html
+        lambda m: set_aside(_math(m.group(1), inline=True) if m.group(1) is not None else _math(m.group(2))),
+        html,
     )
+    html = _ANKI_LATEX_RE.sub(lambda m: set_aside(_anki_latex(m)), html)
     sounds = tuple(SOUND_RE.findall(html))
     html = SOUND_RE.sub(lambda m: set_aside(_sound(m.group(1))), html)
     parser = _FieldParser()
@@ -62,6 +70,28 @@ def html_to_markdown(html: str) -> FieldMarkdown:
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     text = _EMPTY_BOLD.sub("", text)
     return FieldMarkdown(text.strip(), tuple(dict.fromkeys((*parser.images, *sounds))))
+
+
+def _math(tex: str, *, inline: bool = False) -> str:
+    """A formula as kb writes it, ``$..$`` or ``$$..$$``: the HTML Anki's editor leaves inside one (a ``<br>``, a
+    ``<b>``, ``&nbsp;``, ``&lt;``) read as the text MathJax typesets, each entity decoded once."""
+    tex = _TAG_RE.sub(lambda m: " " if m.group(2).lower() in ("br", "div", "p") else "", tex)
+    tex = unescape(tex).replace("\xa0", " ")
+    tex = re.sub(r"[ \t]*\n[ \t]*", " ", tex) if inline else tex
+    return f"${tex.strip()}$" if inline else f"$${tex.strip()}$$"
+
+
+def _anki_latex(m: re.Match) -> str:
+    """``[$]..[/$]`` is inline math, ``[$$]..[/$$]`` display math; ``[latex]..[/latex]`` display math too (kb and
+    the site typeset with MathJax, which reads the same LaTeX math), unless it holds text-mode ``$`` math of its
+    own: then it stays as written."""
+    if m.group(1) is not None:
+        return _math(m.group(1), inline=True)
+    if m.group(2) is not None:
+        return _math(m.group(2))
+    if "$" in m.group(3):
+        return escape_text(unescape(_TAG_RE.sub("", m.group(0))))
+    return _math(m.group(3))
 
 
 def _sound(name: str) -> str:
@@ -99,6 +129,63 @@ def escape_line_start(text: str) -> str:
     )
 
 
+_TABLE_TAGS = frozenset({"table", "tr", "td", "th"})
+
+
+@dataclass
+class _Table:
+    """An HTML table as a Markdown pipe table: its first row the header. A cell's lines join with ``<br>``, its
+    pipes are escaped; a table inside a cell reads as its text."""
+
+    depth: int = 0
+    rows: list[list[str]] = field(default_factory=list)
+    row: list[str] = field(default_factory=list)
+    cell_at: int | None = None  # where the open cell's text starts in the parser's output
+
+    def start(self, tag: str, out: list[str]) -> None:
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                if out and not out[-1].endswith("\n"):
+                    out.append("\n")
+                self.rows, self.row = [], []
+        elif self.depth == 1 and tag in ("td", "th"):
+            self._close_cell(out)
+            self.cell_at = len(out)
+
+    def end(self, tag: str, out: list[str]) -> None:
+        if self.depth != 1:
+            self.depth -= tag == "table" and self.depth > 1
+            return
+        if tag in ("td", "th"):
+            self._close_cell(out)
+        elif tag == "tr":
+            self._close_cell(out)
+            if self.row:
+                self.rows.append(self.row)
+            self.row = []
+        elif tag == "table":
+            self.end("tr", out)
+            self.depth = 0
+            out.append(self._markdown())
+
+    def _close_cell(self, out: list[str]) -> None:
+        if self.cell_at is None:
+            return
+        text = "".join(out[self.cell_at :]).strip()
+        del out[self.cell_at :]
+        self.row.append(re.sub(r"\s*\n\s*", "<br>", text).replace("|", "\\|"))
+        self.cell_at = None
+
+    def _markdown(self) -> str:
+        if not self.rows:
+            return ""
+        width = max(len(r) for r in self.rows)
+        lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in self.rows]
+        lines.insert(1, "|" + " --- |" * width)
+        return "\n".join(lines) + "\n"
+
+
 @dataclass
 class _OpenList:
     ordered: bool
@@ -115,10 +202,13 @@ class _FieldParser(HTMLParser):
         self.lists: list[_OpenList] = []
         self.links: list[str | None] = []  # the href of each open <a>
         self.pre_depth = 0  # inside <pre>, text is kept as it is
+        self.table = _Table()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         mark = self._inline_mark(tag, closing=False)
-        if mark is not None:
+        if tag in _TABLE_TAGS:
+            self.table.start(tag, self.out)
+        elif mark is not None:
             self.out.append(mark)
         elif tag == "br":
             self.out.append("\n")
@@ -146,7 +236,9 @@ class _FieldParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         mark = self._inline_mark(tag, closing=True)
-        if mark is not None:
+        if tag in _TABLE_TAGS:
+            self.table.end(tag, self.out)
+        elif mark is not None:
             self.out.append(mark)
         elif tag == "pre":
             self._fence()
@@ -184,13 +276,17 @@ class _FieldParser(HTMLParser):
         return None
 
     def _list_item(self) -> None:
+        if self.table.depth:  # a list inside a table cell: its items on one line
+            self.out.append(" " if self.out and not self.out[-1].endswith(" ") else "")
+            return
         self._newline()
         depth = max(0, len(self.lists) - 1)
+        # four spaces a level: what Markdown (Python-Markdown, on the site and in the export) reads as nesting
         if self.lists and self.lists[-1].ordered:
             self.lists[-1].items += 1
-            self.out.append("   " * depth + f"{self.lists[-1].items}. ")
+            self.out.append("    " * depth + f"{self.lists[-1].items}. ")
         else:
-            self.out.append("  " * depth + "- ")
+            self.out.append("    " * depth + "- ")
 
     def _image(self, attrs: dict[str, str | None]) -> None:
         src = (attrs.get("src") or "").strip()

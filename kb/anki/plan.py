@@ -14,16 +14,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from kb.anki.cloze import cloze_numbers
+from kb.anki.cloze import cloze_numbers, is_nested, nested_cloze_card
 from kb.anki.fields import FieldMarkdown, escape_text, html_to_markdown
 from kb.anki.media import MediaCopy, media_copies
 from kb.anki.notetypes import KB_NOTE_TYPE_IDS, ClozeMapping, Mapping, Sides, SidesMapping, map_notetype
 from kb.anki.package import KIND_CLOZE, AnkiCard, AnkiNote, AnkiPackage
+from kb.anki.tags import common_tags, kb_tags, renamed_tags, tag_lines
 from kb.anki.templates import CardContext, render_card
+from kb.anki.updates import PENDING, stamp
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class CardSpot:
     line: int
     kind: str  # basic, reversed or cloze
     which: int  # basic 0; reversed 0 front->back, 1 back->front; cloze: the cloze number (c1 -> 1)
+    lines: int = 1  # the block's lines: a cloze list's deletions are cards of its items' lines
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ class ImportPlan:
     skipped: tuple[str, ...]  # one sentence per note type (or note) left out, with how many notes
 
 
-def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
-    """Plan the notes an import into the folder ``into_rel`` (relative to the root) writes."""
+def plan_import(pkg: AnkiPackage, into_rel: str, deck_tag: str = "flashcards") -> ImportPlan:
+    """Plan the notes an import into the folder ``into_rel`` (relative to the root) writes. ``deck_tag``: the
+    flashcard tag that leads the deck-tag lines giving cards their own Anki tags (``kb.anki.tags``)."""
     skipped: Counter[str] = Counter()
     unexpressed: list[str] = []
     by_deck = _notes_by_deck(pkg, skipped)
@@ -66,7 +70,7 @@ def plan_import(pkg: AnkiPackage, into_rel: str) -> ImportPlan:
             continue
         path = _unused_path(deck_path(into_rel, deck), taken)
         taken.add(path)
-        planned.append(_planned_note(path, deck, content))
+        planned.append(_planned_note(path, deck, content, deck_tag))
     return ImportPlan(
         notes=tuple(planned),
         skipped=tuple(f"{why}: skipped {n} note(s)" for why, n in sorted(skipped.items()))
@@ -162,6 +166,7 @@ class _Block:
     kind: str  # basic, reversed or cloze
     kb_cards: int  # cards kb reads from the block
     anki_cards: tuple[BlockCard, ...]
+    tags: tuple[str, ...] = ()  # the Anki note's tags, as kb tags
 
 
 class _NoteFields:
@@ -188,18 +193,36 @@ class _NoteFields:
         return [ref for converted in self.converted for ref in converted.media] + self.extra_media
 
 
-def _cloze_block(fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMapping) -> _Block | str:
+def _cloze_block(
+    fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMapping, notes: list[str]
+) -> _Block | list[_Block] | str:
     """A cloze note's paragraph, in Anki's own markup (kb reads it as is), with its extra below; or why not."""
     text = _one_block(_inline_code(fields.text(mapping.text)))
     numbers = cloze_numbers(text)
     if not numbers:
         return "cloze notes without any {{cN::...}} deletion"
     extra = _one_block(_inline_code(fields.side(mapping.extra)))
+    if is_nested(text):
+        notes.append("nested cloze deletions have no kb form; each card is kept as a question and its answer")
+        return [_nested_cloze_block(text, extra, card) for card in cards]
     return _Block(
         text=text + (f"\n\n{extra}" if extra else ""),
         kind="cloze",
         kb_cards=len(numbers),
         anki_cards=tuple(BlockCard(c.id, "cloze", c.ord + 1) for c in cards),
+    )
+
+
+def _nested_cloze_block(text: str, extra: str, card: AnkiCard) -> _Block:
+    """One card of a cloze text with nested deletions, as the basic card Anki shows: that deletion hidden."""
+    question, answer = nested_cloze_card(text, card.ord + 1)
+    if extra:
+        answer += f"\n{extra}"
+    return _Block(
+        text=_card_block("basic", question, answer),
+        kind="basic",
+        kb_cards=1,
+        anki_cards=(BlockCard(card.id, "basic", 0),),
     )
 
 
@@ -330,7 +353,6 @@ def _card_block(kind: str, front: str, back: str) -> str:
 @dataclass
 class _DeckContent:
     blocks: list[_Block] = field(default_factory=list)
-    tags: dict[str, None] = field(default_factory=dict)  # in order of first use
     media: dict[str, str] = field(default_factory=dict)  # package name -> file name
 
 
@@ -344,35 +366,42 @@ def _deck_content(
     for mapped in mapped_notes:
         fields = _NoteFields(mapped.note)
         if isinstance(mapped.mapping, ClozeMapping):
-            blocks = _cloze_block(fields, mapped.cards, mapped.mapping)
+            blocks = _cloze_block(fields, mapped.cards, mapped.mapping, notes)
             blocks = [blocks] if isinstance(blocks, _Block) else blocks
         else:
             blocks = _sides_blocks(fields, mapped, pkg, notes)
         if isinstance(blocks, str):
             skipped[blocks] += 1
             continue
-        content.blocks.extend(blocks)
-        content.tags.update(dict.fromkeys(mapped.note.tags))
+        tags = kb_tags(mapped.note.tags)
+        notes.extend(renamed_tags(mapped.note.tags))
+        content.blocks.extend(replace(block, tags=tags) for block in blocks)
         content.media.update(media_copies(fields.media(), pkg.media))
     return content
 
 
-def _planned_note(path: str, deck: str, content: _DeckContent) -> PlannedNote:
+def _planned_note(path: str, deck: str, content: _DeckContent, deck_tag: str) -> PlannedNote:
     title = deck.split("::")[-1].strip() or "Default"
-    front_matter = _front_matter(title, deck, list(content.tags))
+    per_block = [block.tags for block in content.blocks]
+    common = common_tags(per_block)
+    front_matter = _front_matter(title, deck, list(common))
     body: list[str] = [f"# {escape_text(title)}", ""]  # the deck's name is text, never markup
     line = front_matter.count("\n") + len(body) + 1  # where the first card starts
     spots: list[CardSpot] = []
     kb_cards: Counter[str] = Counter()
-    for block in content.blocks:
-        spots.extend(CardSpot(c.anki_card_id, path, line, c.kind, c.which) for c in block.anki_cards)
+    for block, tag_line in zip(content.blocks, tag_lines(per_block, common, deck_tag), strict=True):
+        if tag_line is not None:
+            body.extend((tag_line, ""))
+            line += 2
+        size = block.text.count("\n") + 1
+        spots.extend(CardSpot(c.anki_card_id, path, line, c.kind, c.which, size) for c in block.anki_cards)
         body.extend((block.text, ""))
         line += block.text.count("\n") + 2
         kb_cards[block.kind] += block.kb_cards
     return PlannedNote(
         path=path,
         deck=deck,
-        text=front_matter + "\n".join(body).rstrip("\n") + "\n",
+        text=stamp(front_matter + "\n".join(body).rstrip("\n") + "\n"),
         media=tuple(MediaCopy(*copy) for copy in sorted(content.media.items())),
         spots=tuple(spots),
         cards=dict(kb_cards),
@@ -386,4 +415,5 @@ def _front_matter(title: str, deck: str, tags: list[str]) -> str:
     data = {"title": title, "tags": tags, "source": "Anki", "anki_deck": deck}
     if not tags:
         del data["tags"]
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+    # the digest of what kb wrote: a later import of the deck knows whether someone edited the note (kb.anki.updates)
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + PENDING + "---\n"

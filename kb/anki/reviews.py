@@ -66,8 +66,11 @@ class _CardIndex:
     def find(self, spot: CardSpot) -> tuple | None:
         """(cloze index, id, note, front, back, fingerprint) of the kb card an Anki card became, or None."""
         cards = self._note(spot.note)
-        if spot.kind == "cloze":
-            return next((c for c in cards.get((spot.line, "cloze"), ()) if c[0] == spot.which), None)
+        if (
+            spot.kind == "cloze"
+        ):  # on any line of its block: each item of a cloze list is a cloze text of its own
+            lines = range(spot.line, spot.line + max(1, getattr(spot, "lines", 1)))
+            return next((c for n in lines for c in cards.get((n, "cloze"), ()) if c[0] == spot.which), None)
         if spot.kind == "reversed":
             pair = cards.get((spot.line, "reversed"), [])
             return pair[spot.which] if spot.which < len(pair) else None
@@ -82,7 +85,11 @@ def find_card(conn: sqlite3.Connection, spot: CardSpot) -> str | None:
 
 
 def import_reviews(
-    kb, conn: sqlite3.Connection, notes: Iterable[PlannedNote], pkg: AnkiPackage
+    kb,
+    conn: sqlite3.Connection,
+    notes: Iterable[PlannedNote],
+    pkg: AnkiPackage,
+    returned: dict[int, str] | None = None,
 ) -> ReviewsImported:
     """Replay Anki's review log for the cards of ``notes`` (already written), oldest first, and set each card's
     schedule, suspension, burial and flag as Anki had them (``kb.anki.state``): all of it one compressed ``import``
@@ -92,9 +99,10 @@ def import_reviews(
     from kb.review.imported import HistoryRecord
 
     spots = {s.anki_card_id: s for note in notes for s in note.spots}
-    if not spots:
+    if not spots and not returned:
         return ReviewsImported(0, 0, [])
-    index(kb, conn)  # the notes just written must have their cards before answers can point at them
+    if spots:
+        index(kb, conn)  # the notes just written must have their cards before answers can point at them
     cards = _CardIndex(conn)
     record = HistoryRecord(source="anki-import")
     index_of: dict[int, int] = {}
@@ -111,8 +119,17 @@ def import_reviews(
                 "fp": card[5],
             }
             index_of[anki_id] = record.card(card[1], snapshot, f"anki-{anki_id}-")
+    for anki_id, card_id in (returned or {}).items():  # kb's own cards back from Anki (kb.anki.returning)
+        row = conn.execute(
+            "SELECT note, kind, front, back, fingerprint FROM cards WHERE id = ?", (card_id,)
+        ).fetchone()
+        found[anki_id] = card_id
+        if row is not None:
+            snapshot = dict(zip(("note", "kind", "front", "back", "fp"), row, strict=True))
+            index_of[anki_id] = record.card(card_id, snapshot, f"anki-{anki_id}-")
     del cards  # every card's text, read note by note: the record holds what it needs
-    already, lost, last_answer = _answers(conn, pkg, found, index_of, record)
+    own = set((returned or {}).values())
+    already, lost, last_answer = _answers(conn, pkg, found, index_of, record, own)
     until = _next_day(kb)
     for item in _schedule_sets(kb, pkg, {a: c for a, c in found.items() if c}, last_answer):
         if not conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
@@ -157,10 +174,14 @@ def _difficulty(factor: int) -> int:
 
 
 def _answers(
-    conn, pkg: AnkiPackage, found: dict, index_of: dict[int, int], record
+    conn, pkg: AnkiPackage, found: dict, index_of: dict[int, int], record, kb_cards: set[str] = frozenset()
 ) -> tuple[int, int, dict[int, int]]:
     """Add the answers of the imported cards to ``record``, oldest first: (already imported, lost, Anki card id ->
-    its last answer in ms)."""
+    its last answer in ms). ``kb_cards``: kb's own cards back from Anki, whose answers kb exported are already in
+    their history."""
+    from kb.anki.returning import KbAnswers
+
+    own = KbAnswers(conn, set(kb_cards)) if kb_cards else None
     already = lost = 0
     last_answer: dict[int, int] = {}
     check = (
@@ -176,7 +197,9 @@ def _answers(
             lost += 1
             continue
         last_answer[entry.card_id] = entry.id
-        if check and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (review_uid(entry),)).fetchone():
+        if (own is not None and own.has(found[entry.card_id], entry.id)) or (
+            check and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (review_uid(entry),)).fetchone()
+        ):
             already += 1
             continue
         record.answer(index, entry.id, grade, entry.time_ms, _KINDS.get(entry.type, 1), entry.ivl,

@@ -94,6 +94,21 @@ class AnkiCardColumns:
     left: int
     data: str
 
+    def row(self, due: int | None = None) -> tuple:
+        """type, queue, due (or ``due``), ivl, factor, reps, lapses, left, data: the writers' UPDATE order."""
+        due = self.due if due is None else due
+        return (
+            self.type,
+            self.queue,
+            due,
+            self.ivl,
+            self.factor,
+            self.reps,
+            self.lapses,
+            self.left,
+            self.data,
+        )
+
 
 @dataclass(frozen=True)
 class RevlogRow:
@@ -106,6 +121,22 @@ class RevlogRow:
     factor: int
     time_ms: int
     type: int
+
+
+def day_rules(kb, now: datetime | None = None) -> DayRules:
+    """The knowledge base's day rules (its day start, zone, retention and steps) as of ``now`` (default: the clock)."""
+    from kb.review.clock import local_zone
+    from kb.review.clock import now as clock_now
+
+    settings = kb.settings
+    return DayRules(
+        now=now or clock_now(),
+        day_starts_at=settings.day_starts_at,
+        tz=local_zone(),
+        desired_retention=settings.desired_retention,
+        learning_steps=len(settings.learning_steps),
+        relearning_steps=len(settings.relearning_steps),
+    )
 
 
 def collection_conf(rules: DayRules) -> dict:
@@ -298,18 +329,7 @@ def fill_collection(
         cols = card_columns(schedule, rules, position)
         db.execute(
             "UPDATE cards SET type=?, queue=?, due=?, ivl=?, factor=?, reps=?, lapses=?, left=?, data=? WHERE id=?",
-            (
-                cols.type,
-                cols.queue,
-                cols.due,
-                cols.ivl,
-                cols.factor,
-                cols.reps,
-                cols.lapses,
-                cols.left,
-                cols.data,
-                anki_id,
-            ),
+            (*cols.row(), anki_id),
         )
         scheduled += schedule.state is not None
         suspended += cols.queue == QUEUE_SUSPENDED

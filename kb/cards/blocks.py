@@ -1,17 +1,20 @@
 """From a paragraph's lines to its cards: the paragraph is split into units (list items, ``Q:``/``A:`` pairs,
 definitions, runs of text) and each unit goes to the syntax that reads it.
 
-A paragraph holding a line that is only ``?``/``??`` is one multi-line card; a table makes none. In a unit, ``::``
+A paragraph holding a line that is only ``?``/``??`` is one multi-line card; a table makes none, but for Anki's
+``{{c1::...}}`` deletions in it (one cloze text, the whole table). In a unit, ``::``
 lines come first, then cloze deletions, then (for a bullet under a key-point heading) a generated key-point card.
 """
 
 from __future__ import annotations
 
 from enum import Enum
+from functools import lru_cache
 
-from kb.cards.cloze import cloze_cards
+from kb.cards.cloze import cloze_cards, cloze_openers
 from kb.cards.collector import Collector, Line
 from kb.cards.keypoints import PendingCloze, keypoint_cards
+from kb.cards.model import CardSyntax
 from kb.cards.syntaxes import DEFINITION_RE, definition_card, multiline_card, qa_card, single_line_card
 from kb.markdown import LIST_ITEM_RE, LIST_ITEM_START, indent_width, mask_spans
 
@@ -31,6 +34,19 @@ _Q, _QA, _DEF = UnitKind.QUESTION, UnitKind.QUESTION_ANSWER, UnitKind.DEFINITION
 _TABLE_DELIM_CHARS = frozenset("|-: \t")
 
 
+@lru_cache(maxsize=16)
+def _marks(syntax: CardSyntax) -> tuple[str, ...]:
+    """What a paragraph must hold to hold a card of these separators or cloze patterns."""
+    return (
+        syntax.single_line,
+        syntax.single_line_reversed,
+        syntax.multiline,
+        syntax.multiline_reversed,
+        "{{c",
+        *cloze_openers(syntax.cloze_patterns),
+    )
+
+
 def _is_table_delimiter(line: str) -> bool:
     """``|---|:--:|`` or ``--- | ---``: only pipes, dashes, colons and spaces, with a pipe and a dash."""
     return "-" in line and "|" in line and set(line) <= _TABLE_DELIM_CHARS
@@ -42,13 +58,23 @@ def block_cards(
     """The cards of one paragraph (``prev_last``: the last line of the paragraph before, a loose definition's
     term)."""
     joined = "\n".join([ln.text for ln in block])
+    syntax = out.syntax
     # most paragraphs hold no card syntax at all: a substring test rules them out before any masking
-    if not (
+    if out.default_syntax:
+        if not (
+            (out.generate and out.in_keypoints)
+            or "::" in joined
+            or "==" in joined
+            or "{{c" in joined
+            or "?" in joined
+            or "Q:" in joined
+            or ":" in joined[:1]
+            or "\n:" in joined
+        ):
+            return
+    elif not (
         (out.generate and out.in_keypoints)
-        or "::" in joined
-        or "==" in joined
-        or "{{c" in joined
-        or "?" in joined
+        or any(mark in joined for mark in _marks(syntax))
         or "Q:" in joined
         or ":" in joined[:1]
         or "\n:" in joined
@@ -61,13 +87,16 @@ def block_cards(
     if (len(block) > 1 and _is_table_delimiter(block[1].masked)) or (
         block[0].text.lstrip()[:1] == "|" and all(ln.text.lstrip().startswith("|") for ln in block)
     ):
+        if "{{c" in joined:  # Anki's deletions in a table (an imported cloze note): the table is their text
+            cloze_cards(out, block)
         return
-    # multi-line card: the first line that is only ? or ??
-    if "?" in joined:
+    # multi-line card: the first line that is only ? or ?? (or the separators the settings name)
+    ml, mlr = syntax.multiline, syntax.multiline_reversed
+    if ml in joined or mlr in joined:
         for i, ln in enumerate(block):
             s = ln.text.strip()
-            if (s == "?" or s == "??") and not ln.opaque:
-                multiline_card(out, block, i, s == "??")
+            if (s == ml or s == mlr) and not ln.opaque:
+                multiline_card(out, block, i, s == mlr)
                 return
     for kind, lines in split_units(block, prev_last):
         _unit_cards(out, kind, lines, pending)
@@ -144,8 +173,12 @@ def _unit_cards(out: Collector, kind: UnitKind, lines: list[Line], pending: list
         return
     # single-line ::/::: cards, line by line
     any_sep = False
+    syntax = out.syntax
+    sep = syntax.single_line
+    if not syntax.single_line_reversed.startswith(sep):
+        sep = ""  # every line is looked at (its separators have nothing in common)
     for ln in lines:
-        if not ln.opaque and "::" in ln.masked and single_line_card(out, ln):
+        if not ln.opaque and sep in ln.masked and single_line_card(out, ln):
             any_sep = True
     if any_sep:
         return

@@ -7,17 +7,21 @@ highlights are numbered after the highest Anki number. The card keeps the text i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line
-from kb.cards.model import CardKind, new_card, sibling_key
+from kb.cards.model import DEFAULT_SYNTAX, CardKind, new_card, sibling_key
 from kb.cards.obsidian import highlight_parts
+from kb.clozepatterns import HIGHLIGHT_PATTERN, find, opener
 from kb.markdown import ANKI_CLOZE_OPEN_RE, ANKI_CLOZE_RE, MASK, strip_comments, strip_list_marker
 
 # Most deletions (cards) one paragraph may hold: every deletion number is a card showing the whole text, so cards x
 # text grows with the square of the deletions (50,000 highlights on one line would be 15 GB of card text), and
 # nobody studies such a paragraph.
 MAX_CLOZE_DELETIONS = 200
+_DEFAULT_PATTERNS = DEFAULT_SYNTAX.cloze_patterns
 # An Anki number of more digits is not a deletion (and int() of a huge one would fail).
 _MAX_NUMBER_DIGITS = 4
 
@@ -126,7 +130,7 @@ def _line_at(lines: list[Line], joined: str, pos: int) -> int:
 
 def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> list[Deletion] | None:
     """The unit's deletions, in no particular order; None after a problem was reported (no card then).
-    Highlights are numbered after the highest Anki number, left to right."""
+    Clozes of the patterns (highlights and the others) are numbered after the highest Anki number."""
     dels: list[Deletion] = []
     if "{{c" in masked:
         dels = anki_deletions(masked, text)
@@ -134,31 +138,55 @@ def _deletions(out: Collector, lines: list[Line], masked: str, text: str) -> lis
         if at is not None:
             out.problem(_line_at(lines, masked, at), "unclosed Anki cloze `{{c1::`; close it with `}}`")
             return None
-    if "==" in masked:
-        spans, unclosed = scan_highlights(masked, _covered(dels, len(masked)))
-        top = max([d[2] for d in dels], default=0)  # Deletion.number
-        if ";;" in masked:
-            dels += _grouped_highlights(spans, text, top)
-        else:
-            for s, e in spans:
-                top += 1
-                dels.append(_deletion(Deletion, (s, e, top, text[s + 2 : e - 2], "")))
-        if unclosed is not None:
-            out.problem(
-                _line_at(lines, masked, unclosed),
-                "unclosed `==` highlight; close it with `==` or write `\\==` for a literal `==`",
-            )
-            return None
+    parts, unclosed = pattern_clozes(masked, text, out.syntax.cloze_patterns, None, dels)
+    if unclosed is not None:
+        out.problem(
+            _line_at(lines, masked, unclosed),
+            "unclosed `==` highlight; close it with `==` or write `\\==` for a literal `==`",
+        )
+        return None
+    if parts:
+        parts.sort()
+        dels += _numbered(parts, max([d[2] for d in dels], default=0))  # Deletion.number
     return dels
 
 
-def _grouped_highlights(spans: list[tuple[int, int]], text: str, top: int) -> list[Deletion]:
-    """Highlights in the Obsidian Spaced Repetition plugin's pattern ``==[123;;]answer[;;hint]==``: the same group
-    number hides together, a hint shows as ``[hint]``; numbered after ``top``, ungrouped ones after the groups."""
-    parts = [highlight_parts(text[s + 2 : e - 2]) for s, e in spans]
-    after = top + max([g for g, _, _ in parts], default=0)
+def pattern_clozes(
+    masked: str,
+    text: str,
+    patterns: tuple[str, ...],
+    covered: bytearray | None,
+    dels: Sequence[Deletion] = (),
+) -> tuple[list[tuple[int, int, int, str, str]], int | None]:
+    """The clozes of the cloze patterns (``==highlights==`` and the others the settings name) outside ``covered``
+    (or the Anki deletions ``dels``): (start, end, group or 0, hidden, hint) in no order, and the position of an
+    unclosed highlight (None when none)."""
+    parts: list[tuple[int, int, int, str, str]] = []
+    if patterns != _DEFAULT_PATTERNS:
+        covered = covered if covered is not None else _covered(dels, len(masked))
+        for pattern in patterns:
+            if pattern != HIGHLIGHT_PATTERN and opener(pattern) in masked:
+                for m in find(pattern, masked, covered):
+                    hint = text[m.hint[0] : m.hint[1]] if m.hint else ""
+                    parts.append((m.start, m.end, m.group, text[m.answer[0] : m.answer[1]], hint))
+    if "==" in masked and HIGHLIGHT_PATTERN in patterns:
+        spans, unclosed = scan_highlights(
+            masked, covered if covered is not None else _covered(dels, len(masked))
+        )
+        if unclosed is not None:
+            return parts, unclosed
+        for s, e in spans:
+            group, hidden, hint = highlight_parts(text[s + 2 : e - 2])
+            parts.append((s, e, group, hidden, hint))
+    return parts, None
+
+
+def _numbered(parts: list[tuple[int, int, int, str, str]], top: int) -> list[Deletion]:
+    """Clozes of the plugin's patterns (``[123;;]answer[;;hint]``) as deletions: the same group number hides
+    together, numbered after ``top``; ungrouped ones after the groups, left to right."""
+    after = top + max([p[2] for p in parts], default=0)
     dels = []
-    for (s, e), (group, hidden, hint) in zip(spans, parts, strict=True):
+    for s, e, group, hidden, hint in parts:
         if group:
             number = top + group
         else:
@@ -168,16 +196,28 @@ def _grouped_highlights(spans: list[tuple[int, int]], text: str, top: int) -> li
     return dels
 
 
+def _may_hold_cloze(masked: str, patterns: tuple[str, ...]) -> bool:
+    if "{{c" in masked:
+        return True
+    if patterns == _DEFAULT_PATTERNS:
+        return "==" in masked
+    return any(o in masked for o in cloze_openers(patterns))
+
+
+@lru_cache(maxsize=16)
+def cloze_openers(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple("==" if p == HIGHLIGHT_PATTERN else opener(p) for p in patterns)
+
+
 def cloze_cards(out: Collector, lines: list[Line]) -> bool:
     """Cards for the ``==x==`` / ``{{cN::x}}`` deletions of a unit; False when it has none."""
+    patterns = out.syntax.cloze_patterns
     if len(lines) == 1:  # most units are one line: no join to find there is no deletion
         masked = lines[0].masked
-        if "==" not in masked and "{{c" not in masked:
-            return False
     else:
         masked = "\n".join([ln.masked for ln in lines])
-        if "{{c" not in masked and "==" not in masked:
-            return False
+    if not _may_hold_cloze(masked, patterns):
+        return False
     text = "\n".join(ln.text for ln in lines)
     dels = _deletions(out, lines, masked, text)
     if dels is None:

@@ -3,11 +3,12 @@ the note's cards and card-syntax problems and knows the heading breadcrumb at th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax, ExtractResult
-from kb.cards.obsidian import body_flashcard_tags
+from kb.cards.obsidian import body_flashcard_tags, is_flashcard_tag
 from kb.errors import NoteError
 from kb.markdown import drop_chars, plain_text
 from kb.notes.reader import Note
@@ -28,6 +29,75 @@ def _norm_heading(text: str) -> str:
 _HEADING_SETS: dict[
     tuple[str, ...], frozenset[str]
 ] = {}  # normalised key-point heading sets, per configuration
+
+
+# Sections of a summary that hold the reader's own matter, not the source's key points: in a note with no key-point
+# heading, the bullets under every other heading are its key points.
+PERSONAL_SECTIONS = frozenset(
+    {
+        "thoughts",
+        "questions",
+        "open questions",
+        "quotes",
+        "quote",
+        "favorite quotes",
+        "favourite quotes",
+        "references",
+        "links",
+        "resources",
+        "related",
+        "related notes",
+        "see also",
+        "further reading",
+        "sources",
+        "reading list",
+        "todo",
+        "to do",
+        "action items",
+        "next steps",
+        "plan",
+        "reflections",
+        "reflection",
+        "notes to self",
+        "bibliography",
+        "backlinks",
+    }
+)
+
+
+def is_personal_section(heading: str) -> bool:
+    """A section whose bullets are the reader's own (quotes, questions, plans, links, "My ..."): never key points."""
+    norm = _norm_heading(heading)
+    return norm in PERSONAL_SECTIONS or norm.startswith(("my ", "personal ", "action"))
+
+
+def whole_note_keypoints(note: Note, headings: frozenset[str], syntax: CardSyntax) -> bool:
+    """Whether every section's bullets are key points: a summary note (its front matter names its ``type``, as
+    ``kb add`` writes it) with neither a key-point heading nor cards of its own, that is not a folder's page.
+
+    People organise a summary by topic ("## Compounding", "## Wash sale rule") as often as under "## Key points";
+    the bullets are the key points either way. A note where the user wrote cards (``::``, ``?``, clozes, a
+    ``#flashcards`` tag) says which facts they want to learn; a folder's page (``index.md``, ``README.md``) lists
+    notes; an untyped note (an Obsidian vault's daily note, a scratch page) is not a summary.
+    """
+    if not str(note.meta.get("type") or "").strip():
+        return False
+    name = note.path.rsplit("/", 1)[-1].lower()
+    if name in ("index.md", "readme.md") or any(_norm_heading(h.text) in headings for h in note.headings):
+        return False
+    body = note.body
+    if syntax.single_line in body or "{{c" in body:
+        return False
+    for (
+        pattern
+    ) in syntax.cloze_patterns:  # a cloze pattern's opening text ("==", "**" when bold makes clozes)
+        opening = re.split(r"\[|answer", pattern, maxsplit=1)[0]
+        if opening and opening in body:
+            return False
+    if any(f"#{tag}" in body for tag in syntax.flashcard_tags):
+        return False
+    markers = {syntax.multiline, syntax.multiline_reversed}
+    return not any(line.strip() in markers for line in body.splitlines())
 
 
 def keypoint_heading_set(headings: Iterable[str]) -> frozenset[str]:
@@ -60,6 +130,7 @@ class Collector:
     ):
         self.note = note
         self.syntax = syntax
+        self.default_syntax = syntax == DEFAULT_SYNTAX  # the common case: the fixed, cheapest tests
         self.path = note.path
         self.title = note.title
         self.keypoint_headings = keypoint_heading_set(keypoint_headings)
@@ -69,9 +140,9 @@ class Collector:
         self.cards: list[Card | list[Card] | None] = []
         self.problems: list[NoteError] = []
         self.headings: list[tuple[int, str, bool]] = []  # (level, text, is a key-point heading)
-        self.in_keypoints = (
-            False  # under a key-point heading: any(kp for _, _, kp in self.headings), kept in step
-        )
+        self.whole_note = generate and whole_note_keypoints(note, self.keypoint_headings, syntax)
+        self.in_keypoints = self.whole_note  # under a key-point heading: any(kp for ...) over self.headings
+
         self._context: tuple[str, ...] | None = None
         self.keypoint_bodies: list[str] = []  # every key-point bullet's text (what is common among them)
         self.skipped: list[
@@ -85,8 +156,12 @@ class Collector:
         headings = self.headings
         while headings and headings[-1][0] >= level:
             headings.pop()
-        headings.append((level, text, _norm_heading(text) in self.keypoint_headings))
-        self.in_keypoints = any(kp for _, _, kp in headings)
+        if self.whole_note:
+            headings.append((level, text, not is_personal_section(text)))
+            self.in_keypoints = all(kp for _, _, kp in headings)
+        else:
+            headings.append((level, text, _norm_heading(text) in self.keypoint_headings))
+            self.in_keypoints = any(kp for _, _, kp in headings)
         self._context = None
 
     def context(self) -> tuple[str, ...]:
@@ -137,10 +212,15 @@ class Collector:
         """The cards (an exact repeat of an earlier card left out) and the problems."""
         seen: set[tuple[CardKind, str, str, bool]] = set()
         out: list[Card] = []
-        # the note's deck, for cards above every tag line: its first tag line's, else the flashcard tags in its text
-        note_deck = (
-            self.deck_marks[0][1] if self.deck_marks else body_flashcard_tags(self.note.body, self.syntax)
-        )
+        # the note's deck, for cards above every tag line: none of its own when the front matter names a flashcard
+        # tag (the note's tags are every card's already), else its first tag line's, else the flashcard tags in
+        # its text (the plugin's fallback when nothing precedes a card)
+        if any(is_flashcard_tag(str(t).lstrip("#"), self.syntax) for t in self.note.tags):
+            note_deck: tuple[str, ...] = ()
+        elif self.deck_marks:
+            note_deck = self.deck_marks[0][1]
+        else:
+            note_deck = body_flashcard_tags(self.note.body, self.syntax)
         tagged = bool(self.deck_marks or self.line_tags or note_deck)
         flat: list[Card] = []
         for c in self.cards:

@@ -27,6 +27,7 @@ from kb.cards.obsidian import (
     attach_schedules,
     close_sr_comment,
     holds_cards,
+    in_ignored_folder,
     leading_tags,
     strip_block_id,
     tag_line,
@@ -34,9 +35,11 @@ from kb.cards.obsidian import (
 from kb.cards.syntaxes import QuestionBlock, question_block_card
 from kb.config import DEFAULT_KEYPOINT_HEADINGS
 from kb.markdown import (
+    CALLOUT_RE,
     LIST_ITEM_RE,
     LIST_ITEM_START,
     MASK,
+    QUOTE_MARKERS_RE,
     closes_fence,
     dedent,
     fence_re,
@@ -106,7 +109,8 @@ class LineScanner:
     def __init__(self, out: Collector):
         self.out = out
         self.fence: str | None = None
-        self.in_comment = False
+        self.callout = False  # inside an Obsidian callout: its lines' quote markers are no card text
+        self.in_comment = ""  # the closer ("-->" or "%%") while inside a comment
         self.math_close: str | None = None  # "$$" or "\\]" while inside a display-math block
         self.containers: list[QuestionBlock] = []
         self.block: list[Line] = []
@@ -143,8 +147,10 @@ class LineScanner:
         # the other methods run.
         plain, list_active, prev_blank, in_code = True, False, True, False
         fence_char = ""
+        # with a multi-line end marker a blank line may belong to a card: every line takes the careful path
+        fast = not self.out.syntax.multiline_end
         for idx, raw in enumerate(lines):
-            if plain:
+            if plain and fast:
                 # a prose line, the bulk of every note: it starts with a letter or digit, or a character that cannot
                 # start a fence, heading, admonition, math block or indentation (a table row, a definition), or it is
                 # a list item or emphasis that cannot be a rule (a character a rule has not). Its masking is left to
@@ -157,6 +163,8 @@ class LineScanner:
                         or (raw[0] in _RULE_START and raw.strip(_RULE_CHARS))
                     )
                     and "<!--" not in raw
+                    and "%%" not in raw
+                    and raw[0] != ">"
                 ):
                     if (raw[0].isdigit() or raw[0] in _RULE_START) and LIST_ITEM_RE.match(raw):
                         list_active = True
@@ -165,10 +173,11 @@ class LineScanner:
                     block.append(Line(base + idx, strip_block_id(raw) if "^" in raw else raw, None))
                     prev_blank = in_code = False
                     continue
-                if not raw:  # an empty line: ends the paragraph
+                if not raw:  # an empty line: ends the paragraph (and a callout)
                     if block:
                         self.flush()
                     prev_blank = True
+                    self.callout = False
                     continue
             elif fence_char and fence_char not in raw:
                 continue  # a line of fenced code that cannot be its closing fence
@@ -200,18 +209,19 @@ class LineScanner:
         containers = self.containers
         if not raw and not containers and not self.in_comment and self.math_close is None:
             # an empty line outside containers: ends the paragraph (or is part of fenced code)
-            if self.fence is None:
+            if self.fence is None and not self._held_blank(no):
                 self.flush()
                 self.prev_blank = True
             return
         if self.fence is not None and not containers and not self.in_comment and self.fence[0] not in raw:
             return  # a line of fenced code that cannot be its closing fence
         if self.in_comment:
-            if "-->" not in raw:
+            closer = self.in_comment
+            if closer not in raw:
                 return
-            self.in_comment = False
+            self.in_comment = ""
             self._refresh()
-            rest = raw.split("-->", 1)[1]
+            rest = raw.split(closer, 1)[1]
             if not rest.strip():
                 return
             raw = " " * (len(raw) - len(rest)) + rest
@@ -240,6 +250,22 @@ class LineScanner:
         """Whether the paragraph so far is a multi-line card collecting its answer (a ``?``/``??`` line in it)."""
         marks = (self.out.syntax.multiline, self.out.syntax.multiline_reversed)
         return any(not ln.opaque and ln.text.strip() in marks for ln in self.block)
+
+    def _held_blank(self, no: int) -> bool:
+        """With a multi-line end marker, a blank line inside a multi-line card's answer stays in it (True)."""
+        if not self.out.syntax.multiline_end or not self.block or not self._answer_open():
+            return False
+        self.block.append(Line(no, "", ""))
+        return True
+
+    def _ends_answer(self, text: str) -> bool:
+        """The multi-line end marker: it closes a card's answer, and ends any paragraph, never card text (True)."""
+        marker = self.out.syntax.multiline_end
+        if not marker or text.strip() != marker:
+            return False
+        self.flush()
+        self.prev_blank = True
+        return True
 
     def _answer_fence_line(self, raw: str, no: int) -> None:
         """A line of a fence inside a multi-line card's answer: kept in the block; the closing fence ends it."""
@@ -280,8 +306,11 @@ class LineScanner:
             self.prev_blank = False
             return
         if kind is _BLANK:
-            self.flush()
-            self.prev_blank = True
+            if not self._held_blank(no):
+                self.flush()
+                self.prev_blank = True
+            return
+        if self.out.syntax.multiline_end and self._ends_answer(text):
             return
         ind = indent_width(text) if text[0] in " \t" else 0
         # indented code: 4+ columns after a blank line, outside a list
@@ -321,6 +350,24 @@ class LineScanner:
             text = strip_block_id(text)
         if "<!--SR:" in text:
             text = close_sr_comment(text)
+        if "[!" in text and CALLOUT_RE.match(text):
+            # an Obsidian callout's first line (``> [!tip]- Title``): its title, no card text; the callout's body
+            # makes blocks of its own
+            self.flush()
+            self.prev_blank = self.callout = True
+            return
+        if self.callout:
+            quote = QUOTE_MARKERS_RE.match(text)
+            if quote:
+                text = text[quote.end() :]
+                if (
+                    not text.strip()
+                ):  # a ">" line alone: the blank line between two of the callout's paragraphs
+                    self.flush()
+                    self.prev_blank = True
+                    return
+            else:
+                self.callout = False
         if text.lstrip()[:1] == "#":
             syntax = self.out.syntax
             tags = tag_line(text, syntax)
@@ -334,7 +381,7 @@ class LineScanner:
                 self.out.line_tags[no] = tags
         masked, opens_comment = mask_spans(text)
         if opens_comment:
-            self.in_comment = True
+            self.in_comment = opens_comment
             self._refresh()
             if not masked.replace(MASK, "").strip():
                 self.prev_blank = True
@@ -363,11 +410,26 @@ def extract_cards(
     ``doc_freq(word)`` is the number of notes containing ``word`` (a lower-case word as written, not stemmed) and
     ``n_docs`` the number of notes; they rank which term a generated key-point cloze hides.
     """
-    if not note.flashcards or not holds_cards(note.tags, note.body, syntax):
+    if (
+        not note.flashcards
+        or not holds_cards(note.tags, note.body, syntax)
+        or in_ignored_folder(note.path, syntax)
+    ):
         return ExtractResult((), ())
     out = Collector(note, keypoint_headings, keypoint_cards and note.keypoint_cards, doc_freq, n_docs, syntax)
     lines = note.body.split("\n")
     LineScanner(out).scan(lines, note.body_line)
     if "<!--SR:" in note.body:
         attach_schedules(out.cards, lines, note.body_line, out.problem)
+    if syntax.plugin_schedules is not None:
+        from kb.cards.osrdata import attach_plugin_schedules
+
+        attach_plugin_schedules(
+            out.cards,
+            lines,
+            note.body_line,
+            syntax.plugin_schedules,
+            lambda t: tag_line(t, syntax) is not None,
+            out.problem,
+        )
     return out.result()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from kb.clozepatterns import HIGHLIGHT_PATTERN
 from kb.errors import NoteError
 
 
@@ -39,6 +40,33 @@ class SrSchedule(NamedTuple):
     last_review: str | None = None
 
 
+class ScheduleTable:
+    """The schedules the Obsidian Spaced Repetition plugin keeps outside the notes (``kb.cards.osrdata``): entries in
+    ``<!--SR:-->`` form, one per sibling, by the plugin's hash of the question. Compared and hashed by ``key`` (a
+    digest of the files it came from), so a ``CardSyntax`` holding one stays cheap to compare and to hash."""
+
+    __slots__ = ("entries", "key")
+
+    def __init__(self, entries: dict[str, tuple[str | None, ...]], key: str):
+        self.entries = entries
+        self.key = key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScheduleTable) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __getstate__(self):
+        return (self.entries, self.key)
+
+    def __setstate__(self, state) -> None:
+        self.entries, self.key = state
+
+    def __repr__(self) -> str:
+        return f"ScheduleTable({len(self.entries)} questions)"
+
+
 @dataclass(frozen=True)
 class CardSyntax:
     """The card-syntax settings (``kb.config.Settings`` carries one; the defaults are the Obsidian Spaced Repetition
@@ -49,12 +77,17 @@ class CardSyntax:
     multiline: str = "?"
     multiline_reversed: str = "??"
     multiline_end: str = ""  # a line that ends a multi-line card; empty: a blank line does
-    cloze_highlight: bool = True  # ==x==
-    cloze_bold: bool = False  # **x**
-    cloze_curly: bool = False  # {{x}}
+    # the plugin's cloze pattern syntax (kb.clozepatterns): ``answer`` is the hidden text, ``[123;;]`` an optional
+    # group number, ``[;;hint]`` an optional hint, the rest is written as is; Anki's {{c1::x}} is always read
+    cloze_patterns: tuple[str, ...] = (HIGHLIGHT_PATTERN,)
     flashcard_tags: tuple[str, ...] = ("flashcards",)  # deck tags (without #); their subtags too
     tags_required: bool = False  # true: only a note carrying one of flashcard_tags holds cards
     ignored_tags: tuple[str, ...] = ()  # a note carrying one of these holds no cards
+    ignored_folders: tuple[str, ...] = ()  # notes in these folders (or matching these globs) hold no cards
+    notes_prefix: str | None = None  # the notes folder from the root ("vault/"); None: not known (the site)
+    plugin_schedules: ScheduleTable | None = (
+        None  # the plugin's data-file schedules (None: the vault has none)
+    )
 
 
 DEFAULT_SYNTAX = CardSyntax()
@@ -130,11 +163,38 @@ def sibling_key(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
 
 
-def syntax_for(settings) -> CardSyntax:
-    """The card syntax the settings (``kb.config.Settings``) ask for."""
+def syntax_for(settings, vault=None, root=None) -> CardSyntax:
+    """The card syntax the settings (``kb.config.Settings``) ask for; with ``vault`` (the notes folder), also the
+    schedules the Obsidian Spaced Repetition plugin keeps in its data files there, and with ``root`` the notes
+    folder's path from it (where ``ignored_folders`` start)."""
+    prefix = None
+    if vault is not None and root is not None:
+        import os
+
+        rel = os.path.relpath(vault, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
     syntax = CardSyntax(
+        single_line=settings.single_line_separator,
+        single_line_reversed=settings.single_line_reversed_separator,
+        multiline=settings.multiline_separator,
+        multiline_reversed=settings.multiline_reversed_separator,
+        multiline_end=settings.multiline_end_marker,
+        cloze_patterns=tuple(settings.cloze_patterns),
         flashcard_tags=tuple(settings.flashcard_tags) or DEFAULT_SYNTAX.flashcard_tags,
         tags_required=settings.flashcard_tags_required,
         ignored_tags=tuple(settings.ignored_tags),
+        ignored_folders=tuple(settings.ignored_folders),
+        notes_prefix=prefix if settings.ignored_folders else None,
+        plugin_schedules=None if vault is None else _plugin_schedules(vault),
     )
     return DEFAULT_SYNTAX if syntax == DEFAULT_SYNTAX else syntax
+
+
+def _plugin_schedules(vault) -> ScheduleTable | None:
+    from kb.cards.osrdata import load_schedules
+
+    entries = load_schedules(vault)
+    if not entries:
+        return None
+    digest = hashlib.blake2b(repr(sorted(entries.items())).encode(), digest_size=12).hexdigest()
+    return ScheduleTable(entries, digest)

@@ -16,6 +16,7 @@ Pure: text in, values out.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -95,6 +96,44 @@ def holds_cards(note_tags: Sequence[str], body: str, syntax: CardSyntax) -> bool
     return not syntax.tags_required or has(syntax.flashcard_tags)
 
 
+@functools.lru_cache(maxsize=64)
+def _glob_re(pattern: str) -> re.Pattern:
+    """A glob as the plugin's minimatch reads it: ``**/`` any folders (or none), ``*`` and ``?`` within one name."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        else:
+            ch = pattern[i]
+            out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+            i += 1
+    return re.compile("".join(out))
+
+
+def in_ignored_folder(path: str, syntax: CardSyntax) -> bool:
+    """Whether a note (``path`` from the root) is in one of the ``ignored_folders`` (the plugin's
+    ``noteFoldersToIgnore``): a folder of the notes folder, or a glob over the path inside it. Where the notes
+    folder is not known (the site), any tail of the path counts."""
+    if not syntax.ignored_folders:
+        return False
+    prefix = syntax.notes_prefix
+    if prefix is not None:
+        tails = [path[len(prefix) :]] if path.startswith(prefix) else []
+    else:
+        parts = path.split("/")
+        tails = ["/".join(parts[k:]) for k in range(len(parts))]
+    for pattern in syntax.ignored_folders:
+        rx = _glob_re(pattern)
+        if any(t.startswith(pattern + "/") or rx.fullmatch(t) for t in tails):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------------- block ids
 def strip_block_id(text: str) -> str:
     """The line without a trailing Obsidian block id (`` ^d7cee0``)."""
@@ -114,12 +153,65 @@ def _int(text: str) -> int:
     return int(float(text))
 
 
-def parse_entry(entry: str) -> SrSchedule | None:
-    """One sibling's entry of an SR comment; None for the placeholder or an entry that is no schedule."""
+class _Invalid(ValueError):
+    """An entry that looks like a schedule but holds an impossible value (the message says which)."""
+
+
+def _check_time(text: str) -> None:
+    from datetime import date, datetime
+
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        raise _Invalid(f"{text} is not a date and time") from None
+
+
+_LOOKS_DATED_RE = re.compile(r"\d{2}|[A-Za-z]{3} [A-Za-z]{3} ")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DMY_RE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
+_WORDY_RE = re.compile(r"[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{4})")
+
+
+def sr_date(text: str) -> str:
+    """An SR due date in one of the plugin's forms (``YYYY-MM-DD``, ``DD-MM-YYYY``, ``ddd MMM DD YYYY`` as in
+    ``Mon Jan 01 2024``) as ``YYYY-MM-DD``; ``_Invalid`` naming the form for anything else."""
+    from datetime import date
+
+    forms = "YYYY-MM-DD, DD-MM-YYYY or `Mon Jan 01 2024`"
+    ymd = None
+    if _DATE_RE.fullmatch(text):
+        ymd = (int(text[:4]), int(text[5:7]), int(text[8:10]))
+    elif m := _DMY_RE.fullmatch(text):
+        ymd = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    elif (m := _WORDY_RE.fullmatch(text)) and m.group(1).lower() in _MONTHS:
+        ymd = (int(m.group(3)), _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2)))
+    if ymd is None:
+        raise _Invalid(f"due date `{text}` is in none of the plugin's forms ({forms})")
+    try:
+        return date(*ymd).isoformat()
+    except ValueError:
+        raise _Invalid(f"due date {text} is no day of the calendar") from None
+
+
+def _number(text: str, what: str) -> int:
+    try:
+        return int(float(text))
+    except ValueError:
+        raise _Invalid(f"{what} `{text}` is not a number") from None
+
+
+def _entry(entry: str) -> SrSchedule | None:
+    """One sibling's entry; None for the placeholder or an entry that is no schedule; ``_Invalid`` for one that
+    looks like a schedule but cannot be one."""
     parts = [p.strip() for p in entry.strip().split(",")]
     try:
         if parts[0].lower() == "fsrs" and len(parts) >= 10:
             due, interval, stab, diff, state, reps, lapses, steps, last = parts[1:10]
+            _check_time(due)
+            if last:
+                _check_time(last)
+            if _int(interval) < 0 or float(stab) <= 0:
+                raise _Invalid(f"interval {interval} or stability {stab} is not possible")
             return SrSchedule(
                 entry.strip(),
                 "fsrs",
@@ -133,26 +225,54 @@ def parse_entry(entry: str) -> SrSchedule | None:
                 step=int(steps),
                 last_review=last or None,
             )
-        if len(parts) == 3 and _DATE_RE.fullmatch(parts[0]):
-            if parts[0] == _PLACEHOLDER_DUE:
-                return None
-            return SrSchedule(entry.strip(), "sm2", parts[0], _int(parts[1]), ease=_int(parts[2]))
+        if parts[0].lower() == "fsrs":
+            raise _Invalid(f"an FSRS entry has 10 values, this one {len(parts)}")
+        if not _LOOKS_DATED_RE.match(parts[0]):
+            return None
+        if parts[0] == _PLACEHOLDER_DUE:
+            return None
+        due = sr_date(parts[0])
+        if len(parts) != 3:
+            raise _Invalid(f"{len(parts)} values where the plugin writes 3: due date, interval in days, ease")
+        interval, ease = _number(parts[1], "interval"), _number(parts[2], "ease")
+        if interval < 0:
+            raise _Invalid(f"interval {parts[1]} is below 0 days")
+        if ease < 100:
+            raise _Invalid(f"ease {parts[2]} is below 100 (the plugin writes 130 and up, 250 at first)")
+        return SrSchedule(entry.strip(), "sm2", due, interval, ease=ease)
+    except _Invalid:
+        raise
     except ValueError:
         return None
     return None
 
 
-def parse_comment(inner: str) -> tuple[list[SrSchedule | None], bool]:
-    """The entries of an SR comment's text (after ``SR:``), one per sibling, in order, and whether one of them is
-    neither a schedule nor the placeholder (a mistake to report)."""
+def parse_entry(entry: str) -> SrSchedule | None:
+    """One sibling's entry of an SR comment; None for the placeholder or an entry that is no (possible) schedule."""
+    try:
+        return _entry(entry)
+    except _Invalid:
+        return None
+
+
+def parse_comment(inner: str) -> tuple[list[SrSchedule | None], str | None]:
+    """The entries of an SR comment's text (after ``SR:``), one per sibling, in order, and what is wrong when one of
+    them is neither a schedule nor the placeholder (a mistake to report), else None."""
     inner = inner.strip()
     texts = inner.split("!")[1:] if inner.startswith("!") else [inner]
-    entries = [parse_entry(e) for e in texts]
-    bad = any(
-        e is None and t.strip() and not t.strip().startswith(_PLACEHOLDER_DUE)
-        for e, t in zip(entries, texts, strict=True)
-    )
-    return entries, bad
+    entries: list[SrSchedule | None] = []
+    wrong = None
+    for text in texts:
+        try:
+            got = _entry(text)
+        except _Invalid as exc:
+            got, wrong = None, wrong or str(exc)
+        if got is None and wrong is None and text.strip() and not text.strip().startswith(_PLACEHOLDER_DUE):
+            wrong = (
+                f"`{text.strip()}` is not the plugin's `due date,interval,ease` (as in `2024-01-01,3,250`)"
+            )
+        entries.append(got)
+    return entries, wrong
 
 
 def _comment_in(lines: Sequence[str], first: int, last: int) -> str | None:
@@ -174,15 +294,8 @@ def _comment_in(lines: Sequence[str], first: int, last: int) -> str | None:
     return None
 
 
-def attach_schedules(
-    cards: list[Card | list[Card] | None],
-    lines: Sequence[str],
-    base: int,
-    problem: Callable[[int, str], None],
-) -> None:
-    """Give each card the schedule its SR comment holds for it (in place). ``lines``: the note body's lines,
-    ``base``: the file line of the first. The cards of one question (same first line and sibling key) take the
-    comment's entries in order."""
+def question_groups(cards: list):
+    """(i, j) for each question's cards ``cards[i:j]`` (same first line and sibling key), written cards only."""
     i = 0
     n = len(cards)
     while i < n:
@@ -195,26 +308,82 @@ def attach_schedules(
             while (
                 j < n
                 and cards[j] is not None
+                and type(cards[j]) is not list
                 and cards[j].sibling == card.sibling
                 and cards[j].line == card.line
             ):
                 j += 1
-        inner = _comment_in(lines, card.line - base, card.end_line - base)
-        if inner is not None:
-            entries, bad = parse_comment(inner)
-            if bad:
-                problem(
-                    card.line,
-                    f"`<!--SR:{inner}-->` holds no schedule kb can read (due date, interval, ease); "
-                    "kb starts the card as new",
-                )
-            for k in range(i, j):
-                sched = entries[k - i] if k - i < len(entries) else None
-                if sched is not None:
-                    cards[k].__dict__["schedule"] = (
-                        sched  # a frozen Card, just made: set before anyone sees it
-                    )
+        yield i, j
         i = j
+
+
+def set_schedules(cards: list, i: int, j: int, entries: Sequence[SrSchedule | None]) -> None:
+    """Give ``cards[i:j]`` the entries in order (in place; a sibling past the entries keeps none)."""
+    for k in range(i, j):
+        sched = entries[k - i] if k - i < len(entries) else None
+        if sched is not None:
+            cards[k].__dict__["schedule"] = sched  # a frozen Card, just made: set before anyone sees it
+
+
+def attach_schedules(
+    cards: list[Card | list[Card] | None],
+    lines: Sequence[str],
+    base: int,
+    problem: Callable[[int, str], None],
+) -> None:
+    """Give each card the schedule its SR comment holds for it (in place). ``lines``: the note body's lines,
+    ``base``: the file line of the first. The cards of one question (same first line and sibling key) take the
+    comment's entries in order; so do the cloze cards of a list whose last item the comment follows (the plugin
+    reads the whole paragraph as one question, its deletions the siblings)."""
+    groups = list(question_groups(cards))
+    comments = [_comment_in(lines, cards[i].line - base, cards[i].end_line - base) for i, _ in groups]
+    for n, (i, j) in enumerate(groups):
+        inner = comments[n]
+        if inner is None:
+            continue
+        entries, wrong = parse_comment(inner)
+        if wrong:
+            problem(
+                cards[i].line,
+                f"`<!--SR:{inner}-->` holds no schedule kb can read ({wrong}); kb starts the card as new",
+            )
+        first = _paragraph_start(cards, groups, comments, n)
+        if first == n:
+            set_schedules(cards, i, j, entries)
+            continue
+        members = [k for a, b in groups[first : n + 1] for k in range(a, b)]
+        for k, sched in zip(members, entries, strict=False):
+            if sched is not None:
+                cards[k].__dict__["schedule"] = sched  # a frozen Card, just made: set before anyone sees it
+        if len(members) != len(entries):
+            top = cards[groups[first][0]].line
+            problem(
+                top,
+                f"`<!--SR:{inner}-->` holds {len(entries)} schedules for the {len(members)} cloze cards of "
+                f"lines {top}-{cards[j - 1].line}; kb gave them in order, the "
+                + (
+                    f"last {len(members) - len(entries)} card(s) start new"
+                    if len(members) > len(entries)
+                    else f"last {len(entries) - len(members)} schedule(s) go unused"
+                )
+                + " (check with `kb cards --json`)",
+            )
+
+
+def _paragraph_start(cards: list, groups: list, comments: list, n: int) -> int:
+    """The first of the cloze groups on the lines right above group ``n`` (none with a comment of its own): the
+    plugin's one question, a paragraph of bullets."""
+    first = n
+    if cards[groups[n][0]].kind != "cloze":
+        return n
+    while first > 0:
+        a, b = groups[first - 1]
+        if comments[first - 1] is not None or cards[a].kind != "cloze":
+            break
+        if max(cards[k].end_line for k in range(a, b)) + 1 != cards[groups[first][0]].line:
+            break
+        first -= 1
+    return first
 
 
 # ---------------------------------------------------------------------------------------------------- cloze groups

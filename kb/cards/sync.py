@@ -49,7 +49,12 @@ def sync_cards(
         stats = CorpusStats(conn, rebuild=len(parsed) >= CorpusStats.SAMPLE)
         started = sync.extracting(
             BatchExtraction(
-                parsed, settings.keypoint_headings, settings.keypoint_cards, stats, now, syntax_for(settings)
+                parsed,
+                settings.keypoint_headings,
+                settings.keypoint_cards,
+                stats,
+                now,
+                syntax_for(settings, kb.notes, kb.root),
             )
         )
     started.finish()
@@ -70,7 +75,12 @@ def start(kb: KnowledgeBase, conn: sqlite3.Connection, parsed: list[tuple[Note, 
         settings = kb.settings
         return sync.extracting(
             BatchExtraction(
-                notes, settings.keypoint_headings, settings.keypoint_cards, stats, now, syntax_for(settings)
+                notes,
+                settings.keypoint_headings,
+                settings.keypoint_cards,
+                stats,
+                now,
+                syntax_for(settings, kb.notes, kb.root),
             )
         )
     except BaseException:

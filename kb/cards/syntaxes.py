@@ -70,6 +70,8 @@ def multiline_card(out: Collector, block: list[Line], i: int, reverse: bool) -> 
     mark = block[i]
     front_lines = block[:i]
     back_lines = block[i + 1 :]
+    while back_lines and not back_lines[-1].text.strip():  # blank lines before a multi-line end marker
+        back_lines = back_lines[:-1]
     sep = mark.text.strip()
     if not front_lines:
         out.problem(
@@ -85,16 +87,31 @@ def multiline_card(out: Collector, block: list[Line], i: int, reverse: bool) -> 
     _pair(out, reverse, front, back, block[0].no, block[-1].no)
 
 
+def _separator(masked: str, single: str, reversed_: str) -> tuple[int, int, bool]:
+    """Where a line's card separator is (-1 when none), its length and whether it is the reversed one. With the
+    defaults (``:::`` starts with ``::``) the first ``::`` counts, ``:::`` there making it reversed; otherwise the
+    first of the two, the longer one on a tie."""
+    if reversed_.startswith(single):
+        pos = masked.find(single)
+        if pos < 0:
+            return -1, 0, False
+        reverse = masked.startswith(reversed_, pos)
+        return pos, len(reversed_) if reverse else len(single), reverse
+    r, b = masked.find(reversed_), masked.find(single)
+    if r >= 0 and (b < 0 or r < b or (r == b and len(reversed_) > len(single))):
+        return r, len(reversed_), True
+    return b, len(single), False
+
+
 def single_line_card(out: Collector, ln: Line) -> bool:
     """The card of a ``Front::Back`` / ``Front:::Back`` line; False when the line is none."""
     masked = ln.masked
     if "{{" in masked:
         masked = mask_anki(masked)  # Anki cloze markup {{c1::x}} is not a separator
-    pos = masked.find("::")
+    syntax = out.syntax
+    pos, seplen, reverse = _separator(masked, syntax.single_line, syntax.single_line_reversed)
     if pos < 0:
         return False
-    reverse = masked.startswith(":::", pos)
-    seplen = 3 if reverse else 2
     text = ln.text
     front = strip_list_marker(text[:pos]).strip()
     back = text[pos + seplen :].strip()

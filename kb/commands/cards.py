@@ -57,6 +57,35 @@ def _explain(paths: tuple[str, ...], as_json: bool) -> None:
     click.echo(f"{len(reports)} key-point bullets, {skipped} without a card", err=True)
 
 
+_NEW = {"state": "new", "due": None, "interval": None}
+_STATES = {1: "learning", 2: "review", 3: "relearning"}
+
+
+def _schedules(kb, conn, ids: list[str]) -> dict[str, dict]:
+    """Each scheduled card's state, due review day (local, ``YYYY-MM-DD``), exact due time and interval in days (from
+    its last review to its due day); a card missing here is new."""
+    from kb.review.clock import local_zone, parse_iso, review_day
+
+    tz, starts = local_zone(), kb.settings.day_starts_at
+    out: dict[str, dict] = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        rows = conn.execute(
+            f"SELECT card_id, state, due, last_review FROM card_state WHERE card_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for card_id, state, due, last in rows:
+            day = review_day(parse_iso(due), starts, tz)
+            interval = (day - review_day(parse_iso(last), starts, tz)).days if last else None
+            out[card_id] = {
+                "state": _STATES.get(state, "review"),
+                "due": day.isoformat(),
+                "due_at": due,
+                "interval": interval,
+            }
+    return out
+
+
 def _list(paths: tuple[str, ...], tag: str | None, as_json: bool, explain: bool = False) -> None:
     from kb.cards.stored import list_cards
 
@@ -71,15 +100,18 @@ def _list(paths: tuple[str, ...], tag: str | None, as_json: bool, explain: bool 
         raise
     conn = open_index(kb)
     cards = list_cards(conn, paths=resolved, tag=tag)
+    schedules = _schedules(kb, conn, [c.id for c in cards])
     if as_json:
-        echo_json([c.to_dict() for c in cards])
+        echo_json([{**c.to_dict(), "schedule": schedules.get(c.id, _NEW)} for c in cards])
         return
     for c in cards:
         where = click.style(f"{c.note}:{c.line}", fg="cyan")
         kind = c.kind + ("*" if c.generated else "")
         front = " ".join(c.front.split())
         back = " ".join(c.back.split())
-        click.echo(f"{c.id}  {where}  {kind:<11} {front}  ->  {back}")
+        sched = schedules.get(c.id)
+        due = click.style(f"  (due {sched['due']})", dim=True) if sched else ""
+        click.echo(f"{c.id}  {where}  {kind:<11} {front}  ->  {back}{due}")
     click.echo(f"{len(cards)} cards", err=True)
 
 

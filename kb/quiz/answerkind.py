@@ -4,7 +4,8 @@
 
 - ``amount``: a number with a currency sign or word (``$7,000``, ``€5``, ``20 dollars``);
 - ``percent``: a number with ``%`` or "percent" (``6.2%``);
-- ``date``: a year (``2008``, ``the 1990s``) or a month with or without a day or year (``April 15``, ``May 2008``);
+- ``date``: a year from 1500 to 2099 (``2008``, ``the 1990s``; ``1024`` is a number) or a month with or without a
+  day or year (``April 15``, ``May 2008``);
 - ``number``: any other number, with or without a unit (``73``, ``59½``, ``6 layers``, ``0.9``, ``O(n²)`` is a
   formula, not a number);
 - ``formula``: math: TeX (``\\sqrt{d_k}``), an equation or an expression with operators between symbols
@@ -28,6 +29,7 @@ last word is an English plural, ``other`` for the rest; a singular key is never 
 
 from __future__ import annotations
 
+import functools
 import re
 
 AMOUNT, PERCENT, DATE, NUMBER, FORMULA, COMMAND, NAME, TERM, PHRASE = (
@@ -51,25 +53,36 @@ _MONTHS = (
 _MONTH_RE = re.compile(
     r"\b(?:" + "|".join(_MONTHS) + r")\b\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?$", re.I
 )
-_YEAR_RE = re.compile(r"^(?:(?:in|the|since|by|from|early|late|mid)\s+)?(?:1[0-9]|20)\d\d(?:s|'s)?$", re.I)
-_CURRENCY_RE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:dollars?|euros?|pounds?|cents?|k\b|[mb]illion\b)", re.I)
+_YEAR_RE = re.compile(r"^(?:(?:in|the|since|by|from|early|late|mid)\s+)?(?:1[5-9]|20)\d\d(?:s|'s)?$", re.I)
+# "15k", "2.5k", "120k" are amounts; "401k" (three significant digits, not round) is the name of a plan.
+_CURRENCY_RE = re.compile(
+    r"[$€£¥]\s?\d|\d\s?(?:dollars?|euros?|pounds?|cents?|[mb]illion\b)|(?<![\d.])(?:\d{1,2}(?:\.\d)?|\d{1,2}0)k\b",
+    re.I,
+)
 _PERCENT_RE = re.compile(r"\d\s?(?:%|percent\b|per cent\b|pp\b|percentage points?\b)", re.I)
 _DIGIT_RE = re.compile(r"\d|[½¼¾⅓⅔]")
 _TEX_RE = re.compile(r"\\[a-zA-Z]+|[\^_]\{|[a-zA-Z0-9)]\^[a-zA-Z0-9({]|[a-zA-Z)]_[a-zA-Z0-9](?!\w)")
-_OPERATOR_RE = re.compile(r"(?:^|[\w)\]}]\s*)(?:[=<>≤≥≈×·÷±∑∏√∝]|[+*/]\s*[\w(])|O\([^)]*\)")
+# A slash between two words of two letters or more is "or" ("train/test splits", "input/output"), not a division.
+_OPERATOR_RE = re.compile(
+    r"(?:^|[\w)\]}]\s*)(?:[=<>≤≥≈×·÷±∑∏√∝]|[+*]\s*[\w(√])|O\([^)]*\)"
+    r"|(?:^|(?<![^\W\d_])[^\W\d_]|[\d)\]}])\s*/\s*[\d(√]|[\d)\]}]\s*/\s*\w|(?<![^\W\d_])[^\W\d_]\s*/\s*[^\W\d_](?![^\W\d_])"
+)
 _COMMAND_WORDS = frozenset(
     "git pip python python3 kb npm yarn cargo go make docker kubectl ls cd cat grep rg sed awk curl wget ssh "
     "sudo apt brew conda pytest mkdocs".split()
 )
 _CODE_RE = re.compile(
     r"(?:^|\s)--?[a-z][\w-]*|[~^]\d|@\{|\w/\w+/|/\w+/|(?:^|\w)\.[a-z]{2,5}\b(?!\s+\w)|[A-Za-z]_[A-Za-z]{2}|\w\(\)"
-    r"|^[a-z]+\.[a-z]+[A-Za-z]*$"
+    r"|^[a-z]+\.[a-z][A-Za-z]*$"  # one way to split the name: a linear match, never a quadratic backtrack
 )
 _NAME_WORD_RE = re.compile(
     r"^(?:[A-Z][\w'’.&-]*|[0-9][\w.]*|of|and|the|for|de|van|von|da|del|la|le|et|al\.?)$"
 )
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9&.-]{1,9}s?$")
 _TERM_WORDS = 5
+# A plan named after its section of the tax code: "401(k)", "403(b)", "401k", "457b" (a three-digit number, not a
+# round one, then one letter): a name, whatever surrounds it, never an amount nor a number.
+_CODE_SECTION_RE = re.compile(r"(?<![\w.$€£¥])\d\d[1-46-9](?:\([a-z]\)|[a-z])(?![\w(])")
 _INVARIANT_PLURALS = frozenset(
     "series species news means data criteria phenomena people children men women".split()
 )
@@ -80,15 +93,18 @@ _NUMBER_WORDS = frozenset(
 _SINGULAR_S = ("ss", "us", "is", "ics", "sis", "ous", "'s", "’s")
 
 
+@functools.lru_cache(maxsize=8192)
 def answer_kind(text: str) -> str:
     """The kind of a short plain-text answer (see the module's docstring for the kinds and their rules)."""
-    text = text.strip().strip(".,;:!?\"'()").strip()
+    text = _trim(text)
     if not text:
         return PHRASE
     words = text.split()
     if _TEX_RE.search(text):
         return FORMULA
     first = words[0].lower()
+    if _CODE_SECTION_RE.search(text) and len(words) <= _TERM_WORDS:
+        return NAME
     if first in _COMMAND_WORDS and (len(words) > 1 or text == first) or _CODE_RE.search(text):
         return COMMAND if len(words) <= 8 else PHRASE
     if _TEX_RE.search(text) or (_OPERATOR_RE.search(text) and len(words) <= 7):
@@ -114,6 +130,20 @@ def answer_kind(text: str) -> str:
     return TERM
 
 
+def _trim(text: str) -> str:
+    """The answer without the punctuation around it; a closing parenthesis stays when it closes one inside
+    ("O(n²)", "401(k)")."""
+    text = text.strip().strip(".,;:!?\"'").strip()
+    while text[:1] == "(" and text.count("(") > text.count(")"):
+        text = text[1:].strip()
+    while text[-1:] == ")" and text.count(")") > text.count("("):
+        text = text[:-1].strip()
+    if text[:1] == "(" and text[-1:] == ")" and text.count("(") == 1:
+        text = text[1:-1].strip()
+    return text.strip(".,;:!?\"'").strip()
+
+
+@functools.lru_cache(maxsize=8192)
 def answer_form(text: str) -> str:
     """``plural``, ``singular`` or ``other``: the grammatical number of a term's or name's last word."""
     words = text.strip().split()

@@ -20,13 +20,27 @@ _CARD_COLUMNS = (
 )
 
 
+# A card has a tag when it or its note has it (or a tag under it): an imported Anki card carries its own tags.
+_CARD_TAG_SQL = (
+    "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ? OR value LIKE ?)"
+    " OR c.note IN (SELECT note FROM note_tags WHERE tag = ?))"
+)
+
+
+def _card_tag(tag: str) -> list[object]:
+    return [tag, tag + "/%", tag]
+
+
 def _scope_sql(scope: Scope) -> tuple[str, list[object]]:
     where = ["c.orphaned_at IS NULL", "c.suspended = 0"]
     params: list[object] = []
     if scope.note:
         where.append("c.note = ?")
         params.append(scope.note)
-    filters, filter_params = note_filter("c.note", tag=scope.tag, note_type=scope.type)
+    if scope.tag:
+        where.append(_CARD_TAG_SQL)
+        params.extend(_card_tag(scope.tag))
+    filters, filter_params = note_filter("c.note", note_type=scope.type)
     return " AND ".join(where + filters), params + filter_params
 
 
@@ -37,8 +51,12 @@ def check_scope(conn: sqlite3.Connection, scope: Scope) -> None:
     if (
         scope.tag
         and not conn.execute("SELECT 1 FROM note_tags WHERE tag = ? LIMIT 1", (scope.tag,)).fetchone()
+        and not conn.execute(
+            f"SELECT 1 FROM cards c WHERE c.orphaned_at IS NULL AND {_CARD_TAG_SQL} LIMIT 1",
+            _card_tag(scope.tag),
+        ).fetchone()
     ):
-        raise KbError(f"quiz: no note has the tag {scope.tag!r}; see `kb tags` for the tags in use")
+        raise KbError(f"quiz: no note or card has the tag {scope.tag!r}; see `kb tags` for the tags in use")
     if (
         scope.type
         and not conn.execute("SELECT 1 FROM notes WHERE type = ? LIMIT 1", (scope.type.lower(),)).fetchone()
@@ -60,7 +78,10 @@ def scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
     """The notes in scope, in path order (the seed's shuffle starts from a stable order)."""
     if scope.note:
         return [scope.note]
-    where, params = note_filter("path", tag=scope.tag, note_type=scope.type, type_column="type")
+    where, params = note_filter("path", note_type=scope.type, type_column="type")
+    if scope.tag:
+        where.append(f"path IN (SELECT c.note FROM cards c WHERE c.orphaned_at IS NULL AND {_CARD_TAG_SQL})")
+        params.extend(_card_tag(scope.tag))
     sql = "SELECT path FROM notes" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY path"
     return [p for (p,) in conn.execute(sql, params)]
 
@@ -92,6 +113,20 @@ class Corpus:
             ]
             self._cards[note] = cached
         return cached
+
+    def cards_in_scope(self, note: str) -> list[AskableCard]:
+        """The note's cards the quiz may ask: with a tag scope, those with the tag (their own or their note's)."""
+        cards = self.cards(note)
+        if self.scope is None or not self.scope.tag:
+            return cards
+        ids = {
+            cid
+            for (cid,) in self.conn.execute(
+                f"SELECT c.id FROM cards c WHERE c.note = ? AND {_CARD_TAG_SQL}",
+                [note, *_card_tag(self.scope.tag)],
+            )
+        }
+        return [c for c in cards if c.card.id in ids]
 
     def tags(self, note: str) -> tuple[str, ...]:
         cached = self._tags.get(note)

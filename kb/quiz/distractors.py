@@ -14,12 +14,14 @@ import re
 from collections.abc import Callable, Iterable
 
 from kb.quiz.answerkind import (
+    AMOUNT,
     COMMAND,
     DATE,
     NAME,
     NUMBER,
     NUMERIC_KINDS,
     PERCENT,
+    PHRASE,
     TERM,
     answer_kind,
     same_kind,
@@ -27,7 +29,7 @@ from kb.quiz.answerkind import (
 from kb.quiz.corpus import Corpus
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, CardRow
 from kb.quiz.terms import AskableCard
-from kb.quiz.words import ARTICLES, STOP_WORDS, content_words, fold_plural, is_termlike, normalise
+from kb.quiz.words import ARTICLES, STOP_WORDS, content_words, fold, fold_plural, is_termlike, normalise
 
 _UNITS = frozenset("%$€£¥")
 _FRACTION_RE = re.compile(r"\d[.,]\d")
@@ -55,6 +57,8 @@ _MONTH_NAMES = frozenset(
 )
 _DIGITS_RE = re.compile(r"\d[\d,]*(?:\.\d+)?[½¼¾⅓⅔]?")
 _COMMAND_LINE_RE = re.compile(r"^[a-z][\w-]*\s")
+_INNER_CAPITAL_RE = re.compile(r"^\w+?[a-z][A-Z0-9]")
+_SENTENCE_END_BEFORE_RE = re.compile(r"(?:^|[.!?:;\n])[\s\"“'‘(]*$")
 
 
 def word_overlap(a: str, b: str) -> float:
@@ -124,14 +128,22 @@ def number_variants(answer: str) -> list[str]:
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw.replace(",", ""))
     grouped = "," in raw
+    year = answer_kind(answer) == DATE
+    day = answer_kind(answer) == DATE and any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
     out: list[str] = []
     for factor, offset in changes:
         other = value * factor + offset
         if other <= 0 or other == value or (percent and value <= 100 < other):
             continue  # nor a share above 100% where the key is a share
+        if day and not 1 <= other <= 31:
+            continue  # "December 32" is no day
+        if factor == 1 and abs(offset) == 1 and value >= 100 and value % 10 == 0 and not year:
+            continue  # "$200,001" beside "$200,000": no one writes a round figure off by one
         if decimals == 0 and other != int(other):
             continue
         text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"
+        if decimals and text.endswith("0") and not raw.endswith("0"):
+            continue  # "15.30%" beside "7.65%", "$169.0 billion": a trailing zero no one writes gives it away
         variant = answer.replace(raw, text, 1)
         if normalise(variant) != normalise(answer) and variant not in out:
             out.append(variant)
@@ -149,10 +161,20 @@ def pick_distractors(
     bounds the search: a one-note quiz draws only on its note, a tag's or type's quiz on the notes of that tag or
     type, a quiz over everything on the note, then notes sharing one of its tags, then the knowledge base.
     """
-    search = _DistractorSearch(askable.card, answer=answer, question=question, term=term, want=want)
+    search = DistractorSearch(askable.card, answer=answer, question=question, term=term, want=want)
     note = askable.card.note
-    tiers = _scope_tiers(corpus, note, search.search_words)
-    for strict in (True, False) if not term else (True,):
+    search.synonyms = note_synonyms(corpus.cards(note), answer)
+    # A generated card's sentence is offered only other sentences of its note: a definition from another note is
+    # about something else, and its topic gives it away. Questions a user wrote draw on the scope's like questions.
+    far = term or not askable.card.generated
+    kind = search.kind if term else NAME
+    if kind == NAME and term and " " not in answer and not answer.isupper():
+        kind = TERM  # a single capitalised word ("Sam", "Anchoring"): from another note, "Homo" or "Nobel"
+    tiers = _scope_tiers(corpus, note, search.search_words, kind) if far else []
+    # A generated card's sentence is offered other answers only, never other bullets' statements: a statement
+    # beside definitions ("Typical embeddings have 300 dimensions." for "what is the famous analogy?") is no answer.
+    loose = not term and not askable.card.generated
+    for strict in (True, False) if loose else (True,):
         search.take(corpus, [note], strict=strict)
         if search.numeric:
             search.add_number_variants()
@@ -165,22 +187,30 @@ def pick_distractors(
     return search.chosen
 
 
-def _scope_tiers(corpus: Corpus, note: str, words: list[str]) -> list[Callable[[], list[str]]]:
+def _scope_tiers(corpus: Corpus, note: str, words: list[str], kind: str) -> list[Callable[[], list[str]]]:
     """The notes searched after the question's own, nearest first, never outside the quiz's scope (as calls: the
-    full-text searches run only when the nearer notes did not give enough)."""
+    full-text searches run only when the nearer notes did not give enough).
+
+    A plain term (a lower-case noun phrase) is offered terms of its own note only, even in a tag's quiz: a term from
+    another book or episode ("kind environments" for "human species", "sunk cost fallacy" for "application") does
+    not fit the sentence and gives the key away. Names, commands, formulas and numbers are offered their like from
+    the notes of the quiz's tag or type, or (a quiz over everything) from notes sharing a tag, then from the note's
+    folder; never from the rest of the knowledge base."""
     scope = getattr(corpus, "scope", None)
-    if scope is not None and scope.note:
+    if (scope is not None and scope.note) or kind in (TERM, PHRASE):
         return []
-    if scope is not None and (scope.tag or scope.type):
-        tags = (scope.tag,) if scope.tag else None
-        return [lambda: corpus.similar_notes(note, words, tags=tags, note_type=scope.type)]
+    if scope is not None and scope.tag:
+        return [lambda: corpus.similar_notes(note, words, tags=(scope.tag,), note_type=scope.type)]
+    if scope is not None and scope.type:
+        return [lambda: corpus.similar_notes(note, words, tags=None, note_type=scope.type)]
+    folder = note.rpartition("/")[0]
     return [
         lambda: corpus.similar_notes(note, words, tags=corpus.tags(note)),
-        lambda: corpus.similar_notes(note, words, tags=None),
+        lambda: [n for n in corpus.similar_notes(note, words, tags=None) if n.rpartition("/")[0] == folder],
     ]
 
 
-class _DistractorSearch:
+class DistractorSearch:
     """One question's search: what it asks, what it is about, and the wrong answers chosen so far."""
 
     def __init__(self, card: CardRow, *, answer: str, question: str, term: bool, want: int):
@@ -200,8 +230,18 @@ class _DistractorSearch:
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
+        self.synonyms: frozenset[str] = frozenset()  # other names the note gives the key
+        self.bounds = _range_bounds(before, after) if self.numeric else (None, None)
         # "September _____": only a day of a month fits the blank.
         self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
+        # "Harari calls the _____ ...": a capitalised key inside a sentence is a name; a term capitalised only to
+        # look like it ("Social proof" beside "Agricultural Revolution") gives the key away.
+        self.capital_slot = (
+            term
+            and answer[:1].isupper()
+            and bool(before.strip())
+            and not _SENTENCE_END_BEFORE_RE.search(before)
+        )
 
     @property
     def wanting(self) -> bool:
@@ -212,9 +252,23 @@ class _DistractorSearch:
             key = normalise(variant)
             if self.day_of_month and not is_day_of_month(variant):
                 continue
+            if f" {key} " in self.asked or not self.in_range(variant):
+                continue  # "about _____ to 6 hours": 6 is shown, and only a number under 6 reads
             if self.wanting and key not in self.seen:
                 self.seen.add(key)
                 self.chosen.append(variant)
+
+    def in_range(self, text: str) -> bool:
+        """Whether a number fits the range its blank opens or closes: under 6 in "_____ to 6", over 5 in "5 to
+        _____" (and with a dash: "_____-6")."""
+        low, high = self.bounds
+        if low is None and high is None:
+            return True
+        m = _NUMBER_IN_TEXT_RE.search(text)
+        if not m:
+            return True
+        value = float(m.group(0).replace(",", ""))
+        return (low is None or value > low) and (high is None or value < high)
 
     def stock(self, other: AskableCard, strict: bool) -> list[str]:
         """What another card offers as wrong answers to this question."""
@@ -243,6 +297,26 @@ class _DistractorSearch:
             return False
         if not same_form(answer, text) or (self.day_of_month and not is_day_of_month(text)):
             return False
+        if self.numeric and not self.in_range(text):
+            return False
+        if self.synonyms and normalise(text) in self.synonyms:
+            return False  # "staging area" for "index": the note says one is the other
+        if re.search(r"\w['’]s$", text) and not re.search(r"\w['’]s$", answer):
+            return False  # "FBI's": a possessive is no name
+        if " and " in text and " and " not in answer:
+            return False  # "February and March", "April and May": two things where the blank holds one
+        if "," in text and "," not in answer:
+            return False  # "Click, whirr": two things where the blank holds one
+        if self.capital_slot and not text[:1].isupper():
+            return False
+        if self.kind in (NAME, TERM) and len(answer.split()) > 1 and len(text.split()) == 1:
+            return False  # "Agricultural Revolution" is offered names of two words or more, not "English"
+        if self.kind == NAME and len(answer.split()) == 1 < len(text.split()):
+            return False
+        if self.kind == NAME and bool(_INNER_CAPITAL_RE.search(answer)) != bool(
+            _INNER_CAPITAL_RE.search(text)
+        ):
+            return False  # "WordPiece" beside "SentencePiece", not "English"
         words = normalise(text).split()
         before, after = self.neighbours
         return not (words and (fold_plural(words[-1]) == after or fold_plural(words[0]) == before))
@@ -280,6 +354,56 @@ class _DistractorSearch:
                 continue  # two options saying nearly the same thing: one of them is right or both are wrong
             self.seen.add(key)
             self.chosen.append(text)
+
+
+_RANGE_AFTER_RE = re.compile(r"^\s*(?:to|-|–)\s*[$€£]?(\d[\d,]*(?:\.\d+)?)")
+_RANGE_BEFORE_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:%|[a-z]+)?\s*(?:to|-|–)\s*[$€£]?$")
+
+
+_SYNONYM_LINK = r"\s*(?:,\s*)?(?:\(\s*|aka\s+|a\.k\.a\.?\s+|also called\s+|also known as\s+|i\.e\.?,?\s+|or\s+)(?:the\s+)?"
+
+
+def note_synonyms(cards: Iterable[AskableCard], answer: str) -> frozenset[str]:
+    """Other names a note gives ``answer``: "the index, aka the staging area", "staging area (the index)", "HSA or
+    health savings account". Either name would be a right option."""
+    key = fold(answer)
+    if not key.strip():
+        return frozenset()
+    found = set()
+    for card in cards:
+        text = fold(card.statement)
+        at = text.find(key)
+        while at >= 0:
+            end = at + len(key)
+            whole = (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "-")) and not (
+                end < len(text) and text[end].isalnum() and text[end] not in "se"
+            )
+            if whole:
+                m = _SYNONYM_AFTER_RE.match(
+                    text, end + (2 if text.startswith("es", end) else 1 if text.startswith("s", end) else 0)
+                )
+                if m:
+                    found.add(normalise(m.group(1)))
+                m = _SYNONYM_BEFORE_RE.search(text[max(0, at - 60) : at])
+                if m:
+                    words = normalise(m.group(1)).split()
+                    found.update(" ".join(words[-n:]) for n in range(1, min(len(words), 4) + 1))
+            at = text.find(key, end)
+    return frozenset(found)
+
+
+_SYNONYM_AFTER_RE = re.compile(_SYNONYM_LINK + r"([^,;:.()]{2,40})")
+_SYNONYM_BEFORE_RE = re.compile(r"([^,;:.()]{2,40}?)" + _SYNONYM_LINK + r"$")
+
+
+def _range_bounds(before: str, after: str) -> tuple[float | None, float | None]:
+    """The bounds a numeric blank inside a range sets: "_____ to 6" is under 6, "5 to _____" over 5."""
+    high = _RANGE_AFTER_RE.match(after)
+    low = _RANGE_BEFORE_RE.search(before)
+    return (
+        float(low.group(1).replace(",", "")) if low else None,
+        float(high.group(1).replace(",", "")) if high else None,
+    )
 
 
 def _edge_word(text: str, *, last: bool) -> str:
@@ -326,7 +450,11 @@ def same_form(answer: str, candidate: str) -> bool:
         return False
     kind = answer_kind(answer)
     if kind == NUMBER:
-        return number_shape(answer) == number_shape(candidate)
+        return number_shape(answer) == number_shape(candidate) and _same_magnitude(answer, candidate)
+    if kind in (AMOUNT, PERCENT):
+        return _same_magnitude(answer, candidate)  # "$200,000" is no refundable part of a "$1,700" credit
+    if kind == DATE:  # a year for a year, a day of a month for a day of a month ("December 31" is not "2024")
+        return _month_named(answer) == _month_named(candidate) and _years_close(answer, candidate)
     if kind == NAME and _acronym(answer) != _acronym(candidate):
         return False  # "Sam" is offered names, not "IMVU" nor "IQ"
     if kind == COMMAND:
@@ -336,6 +464,34 @@ def same_form(answer: str, candidate: str) -> bool:
             return False  # "changing" beside "tree": a verb form is not offered for a thing, nor the reverse
         return noun_phrase_like(candidate) or not noun_phrase_like(answer)
     return True
+
+
+# Two years further apart than this are not both plausible for one event ("Vaswani et al., 2048" beside 2017: 2048
+# is a model's width that looks like a year).
+_YEARS_APART = 30
+
+
+def _years_close(a: str, b: str) -> bool:
+    ya, yb = re.findall(r"\d{4}", a), re.findall(r"\d{4}", b)
+    return not (ya and yb) or abs(int(ya[0]) - int(yb[0])) <= _YEARS_APART
+
+
+# A bare number is offered numbers within this factor of it: "90" is no plausible hour beside "4 am".
+_MAGNITUDE = 10
+
+
+def _same_magnitude(a: str, b: str) -> bool:
+    na, nb = _NUMBER_IN_TEXT_RE.search(a), _NUMBER_IN_TEXT_RE.search(b)
+    if not na or not nb:
+        return True
+    va, vb = float(na.group(0).replace(",", "")), float(nb.group(0).replace(",", ""))
+    if min(va, vb) <= 0:
+        return max(va, vb) <= _MAGNITUDE
+    return max(va, vb) / min(va, vb) <= _MAGNITUDE
+
+
+def _month_named(text: str) -> bool:
+    return any(w.strip(".,").lower() in _MONTH_NAMES for w in text.split())
 
 
 def _acronym(text: str) -> bool:

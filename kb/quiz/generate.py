@@ -32,7 +32,8 @@ _NOTES_DRAWN_FIRST = 64
 _WHY_NONE = {
     QuestionKind.MCQ: "no card has other plausible answers to offer as options",
     QuestionKind.CLOZE: "no card has a key sentence with a term to blank (bold terms, key points, cloze)",
-    QuestionKind.TF: "no card has a statement to judge",
+    QuestionKind.TF: "no card has a statement the note can make surely false (another number, another defined term, "
+    "another item of the same list)",
 }
 
 
@@ -133,7 +134,7 @@ def _cards_spread_over_notes(corpus: Corpus, notes: list[str], rng: random.Rando
     """Cards to ask, spread over the notes: one card from each note in a random order, then a second, and so on."""
     visited: list[list[AskableCard]] = []
     for index in _lazy_permutation(rng, len(notes), _NOTES_DRAWN_FIRST):
-        cards = [c for c in corpus.cards(notes[index]) if not c.card.suspended]
+        cards = [c for c in corpus.cards_in_scope(notes[index]) if not c.card.suspended]
         if not cards:
             continue
         rng.shuffle(cards)

@@ -16,19 +16,21 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, answer_kind
+from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import pick_distractors
+from kb.quiz.distractors import noun_phrase_like, pick_distractors
+from kb.quiz.falsehood import false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import AskableCard, BlankedSentence
-from kb.quiz.words import is_termlike, normalise
+from kb.quiz.words import STOP_WORDS, fold_plural, is_termlike, normalise, repeats_question, unescape
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
 _LEADING_BLANK_RE = re.compile(r"^" + re.escape(BLANK))
 # A multiple-choice question needs at least this many wrong options; with fewer it is not asked.
 MIN_DISTRACTORS = 2
-# A single word in this many of a note's cards is the note's everyday vocabulary, not a fact to recall.
-_COMMON_IN_NOTE = 3
+# A single lower-case word in this many of a note's cards (its own and another) is the note's everyday vocabulary,
+# not a fact to recall ("workday", "money").
+_COMMON_IN_NOTE = 2
 # A fill-in answer longer than this is not typeable: the card is asked another way.
 MAX_TYPED_WORDS = 3
 # A statement cut from a longer text has at least this many words, or it leans on the text before it.
@@ -37,7 +39,22 @@ _AUXILIARIES = frozenset(
     "is are was were am be been do does did has have had can could will would shall should may might must".split()
 )
 _NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\d])")
+_CONVERTED_RE = re.compile(
+    r"\d[^\s(]*\s*\(\s*"
+    + re.escape(BLANK)
+    + r"\s*\)|"
+    + re.escape(BLANK)
+    + r"\s*\(\s*(?:about\s+|~)?[$€£¥]?\d"
+)
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+_NAMED_AGAIN_RE = re.compile(
+    r"(?:\baka|\ba\.k\.a\.?|\balso called|\balso known as|\bknown as|\bi\.e\.?|\bnamely)[\s,:]*(?:the\s+)?$",
+    re.I,
+)
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|a\(n\)|its|their|your|his|her|our|this|that)\s*$", re.I)
+_VERB_SLOT_RE = re.compile(
+    r"\b(?:should|must|shall|can|could|will|would|might|you|we|they|he|she|I)\s*$", re.I
+)
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 
 
@@ -54,10 +71,31 @@ def build_question(
     return true_or_false(corpus, askable, rng)
 
 
-def _question(kind: QuestionKind, askable: AskableCard, **fields) -> Question:
+def _question(
+    kind: QuestionKind,
+    askable: AskableCard,
+    *,
+    prompt: str,
+    answer: int | str | bool,
+    answer_text: str,
+    explanation: str,
+    options: tuple[str, ...] = (),
+    notices: tuple[str, ...] = (),
+) -> Question:
+    """The question as the learner reads it: Markdown's backslash escapes shown as the note page shows them."""
     card = askable.card
     return Question(
-        kind=kind, card_id=card.id, note=card.note, line=card.line, context=card.context, **fields
+        kind=kind,
+        card_id=card.id,
+        note=card.note,
+        line=card.line,
+        context=card.context,
+        prompt=unescape(prompt),
+        answer=unescape(answer) if isinstance(answer, str) else answer,
+        answer_text=unescape(answer_text),
+        explanation=unescape(explanation),
+        options=tuple(unescape(o) for o in options),
+        notices=notices,
     )
 
 
@@ -77,19 +115,68 @@ def trivial_blank(corpus: Corpus, askable: AskableCard) -> bool:
 
 
 def askable_blank(askable: AskableCard) -> BlankedSentence | None:
-    """The card's blank, unless the rest of its sentence gives the hidden number away."""
+    """The card's blank, unless the rest of its sentence gives the hidden number away or the blank has no one
+    answer (:func:`open_blank`)."""
     blank = askable.blank
-    return None if blank is None or computable(blank.prompt, blank.answer) else blank
+    if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
+        return None
+    if _folded(blank.answer) and f" {_folded(blank.answer)} " in f" {_folded(blank.prompt)} ":
+        return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
+    if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
+        return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
+    return blank
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold_plural(w) for w in normalise(text.replace(BLANK, " ")).split())
+
+
+def open_blank(prompt: str, answer: str) -> bool:
+    """Whether a blank has no one answer a learner could find: another name for something the sentence already
+    names ("The index, aka the _____"), a possessive label ("Levitt's conclusion: ...",
+    "Tesla's data engine"), a heading-like sentence hidden whole ("_____ From 1980 to 2014, ..."), or a verb's
+    place ("Naval suggests that you should _____")."""
+    if re.search(r"\w['’]s\b", answer):
+        return True
+    before, _, after = prompt.partition(BLANK)
+    if _NAMED_AGAIN_RE.search(before):
+        return True  # "The index, aka the _____": the note names the thing twice; either name would be right
+    if not before.strip() and re.match(r"\s+[A-Z]", after) and len(answer.split()) > 1:
+        return True
+    words = answer.split()
+    if len(words) > 1 and answer_kind(answer) in (TERM, NAME, PHRASE):
+        if re.match(r"\s+(?:the|a|an|its|their|his|her|our|your|you|me|him|them|us|ones?)\b", after):
+            return True  # "Cosine _____ the learning rate", "what a(n) _____ you": the hidden words end on a verb
+        if words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS:
+            return True  # "second clone because": not a whole noun phrase
+    return bool(_VERB_SLOT_RE.search(before))
+
+
+def modifier_slot(prompt: str, answer: str) -> bool:
+    """Whether the blank holds a single lower-case word that qualifies the word after it ("the _____ version",
+    "a(n) _____ one"): other terms of the note, nouns, would not fit there, and only the key would read."""
+    if " " in answer or not answer.islower() or answer_kind(answer) != TERM:
+        return False
+    before, _, after = prompt.partition(BLANK)
+    if not _DETERMINER_BEFORE_RE.search(before):
+        return False  # "squash keeps both messages": a subject before its verb, not a qualifier
+    m = re.match(r"\s+([a-z][\w-]*)", after)
+    return bool(m) and (m.group(1) not in STOP_WORDS or m.group(1) in ("one", "ones"))
 
 
 def computable(prompt: str, answer: str) -> bool:
-    """Whether a hidden number follows from the numbers its prompt shows: the missing step of a numbered run
-    ("stage 1 ..., stage _____ ..., stage 3"), or the sum or difference of two of them ("took _____; relaxed took
-    45, the strain bought two minutes"). Such a blank is answered by arithmetic, and a false statement made from it
-    contradicts itself."""
+    """Whether a hidden number follows from the numbers its prompt shows: the same quantity in other units beside
+    it ("sitting in _____ (57°F) water"), the missing step of a numbered run ("stage 1 ..., stage _____ ...,
+    stage 3"), or the sum, difference, product or quotient of two of them ("took _____; relaxed took 45, the strain
+    bought two minutes", "_____ dimensions ($512 / 8$)"). Such a blank is answered by arithmetic, and a false
+    statement made from it contradicts itself."""
     hidden = _NUMBER_RE.findall(answer)
     if len(hidden) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
         return False
+    if _CONVERTED_RE.search(prompt):
+        return (
+            True  # "18°C (_____)", "_____ (57°F)": the same quantity in other units stands beside the blank
+        )
     value = _number(hidden[0])
     shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]
     shown += [
@@ -98,7 +185,16 @@ def computable(prompt: str, answer: str) -> bool:
     values = set(shown)
     if {value - 1, value + 1} <= values:
         return True
-    return any(a != b and value in (a + b, a - b) for a in shown for b in shown)
+    return any(
+        a != b and any(_same(value, v) for v in (a + b, a - b, a * b, a / b if b else None))
+        for a in shown
+        for b in shown
+    )
+
+
+def _same(value: float, other: float | None) -> bool:
+    """Equal as written numbers are: 7.65 - 6.2 is 1.45, whatever the floating point says."""
+    return other is not None and abs(value - other) < 1e-9 * max(1.0, abs(value))
 
 
 def _number(text: str) -> float:
@@ -110,6 +206,8 @@ def fit_case(answer: str, other: str) -> str:
     name's or an acronym's case is its own ("Costco", "HSA") and is kept."""
     if not other[1:2].islower() or answer_kind(other) == NAME or answer_kind(answer) == NAME:
         return other
+    if not answer[:1].isalpha() or not other[:1].isalpha():
+        return other  # "+refs/heads/..." has no case to give: "refs/tags/" stays as written
     fix = str.lower if answer[:1].islower() else str.upper
     return fix(other[:1]) + other[1:]
 
@@ -140,10 +238,11 @@ class _ChoiceAttempt(NamedTuple):
 
 def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     """The card's question with its answer, then its sentence with a blank: the first that finds options wins."""
-    if _has_short_answer(askable):
+    if _has_short_answer(askable) and not repeats_question(askable.question, askable.answer):
         yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
     blank = askable_blank(askable)
-    if blank is not None:
+    if blank is not None and (answer_kind(blank.answer) != TERM or noun_phrase_like(blank.answer)):
+        # "happier", "sleepier": a lone adjective has no other terms of its kind to stand beside it
         yield _ChoiceAttempt(_blank_prompt(blank), blank.answer, True, blank.sentence)
 
 
@@ -257,31 +356,29 @@ def starts_with_vowel_sound(word: str) -> bool:
 
 
 def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Question | None:
+    """The card's statement with its own answer (true) or with a wrong one the note puts in its place (false).
+
+    Only a card that can be made false is asked (:mod:`kb.quiz.falsehood`), true or false by the draw: true and
+    false statements come from the same cards, cut the same way, so their style tells nothing."""
     # Drawn before knowing whether the card makes a question: drawing it later would change every seed's quiz.
     truth = rng.random() < 0.5
     blank = askable_blank(askable)
     if blank is not None:
-        answer, term, question, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
+        answer, term, statement, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
     elif _has_short_answer(askable):
-        answer, term, question = askable.answer, is_termlike(askable.answer), askable.question
-        explanation = f"{question} {answer}"
+        answer, term, statement = askable.answer, True, askable.question
+        explanation = f"{statement} {answer}"
     else:
         return None
-    notices = []
-    shown = answer
-    if not truth:
-        wrong = pick_distractors(corpus, askable, answer=answer, question=question, term=term, want=1)
-        if wrong:
-            shown = wrong[0]
-        else:
-            truth = True
-            notices.append("shown with its own answer: no plausible wrong answer was found to make it false")
+    wrong = false_filler(corpus, askable, answer=answer, statement=statement, term=term)
+    if wrong is None:
+        return None
+    shown = answer if truth else wrong
     return _question(
         QuestionKind.TF,
         askable,
-        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{question}\n→ {shown}",
+        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement}\n→ {shown}",
         answer=truth,
         answer_text=answer,
         explanation=explanation,
-        notices=tuple(notices),
     )

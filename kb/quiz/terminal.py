@@ -8,6 +8,7 @@ Each answer is stored as soon as it is given (see :mod:`kb.quiz.store`), so a qu
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -18,6 +19,15 @@ import click
 from kb.errors import KbError
 from kb.quiz.grading import Verdict, grade
 from kb.quiz.model import LETTERS, Question, QuestionKind, Quiz
+
+_CODE_SPAN_RE = re.compile(r"`([^`\n]+)`")
+
+
+def code_styled(markup: str) -> str:
+    """Rich markup with each code span of a question (kept in backticks, as the site shows it as code) styled as
+    code and its backticks dropped."""
+    return _CODE_SPAN_RE.sub(r"[cyan]\1[/cyan]", markup)
+
 
 # The FSRS grades (kb.review.scheduler.Grade) an answer counts as with --grade.
 GRADE_IF_RIGHT = 3  # Good
@@ -164,7 +174,7 @@ class RichUI(QuizUI):
         )
         if question.context:
             self.console.print(f"[dim]{escape(math_to_unicode(question.context))}[/]")
-        self.console.print(f"[bold]{escape(math_to_unicode(question.prompt))}[/]")
+        self.console.print(f"[bold]{code_styled(escape(math_to_unicode(question.prompt)))}[/]")
         if question.kind == QuestionKind.MCQ:
             for i, option in enumerate(question.options):
                 self.console.print(f"  [cyan]{LETTERS[i]})[/] {escape(math_to_unicode(option))}")
@@ -196,7 +206,7 @@ class RichUI(QuizUI):
                 f"[red bold]✗ wrong[/] — the answer is [bold]{escape(math_to_unicode(right_answer_line(question)))}[/]  {where}"
             )
         if question.explanation and question.explanation != question.answer_text:
-            self.console.print(f"  [dim]{escape(math_to_unicode(question.explanation))}[/]")
+            self.console.print(f"  [dim]{code_styled(escape(math_to_unicode(question.explanation)))}[/]")
 
     def finish(self, score: Score) -> None:
         from rich.markup import escape

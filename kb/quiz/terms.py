@@ -14,7 +14,7 @@ from typing import NamedTuple
 from kb.cards.keypoints import keypoint_term
 from kb.markdown import ANKI_CLOZE_RE, MASK, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
 from kb.quiz.model import BLANK, CardRow
-from kb.quiz.words import clean_term, content_words, is_termlike, normalise, valid_term
+from kb.quiz.words import clean_term, content_words, is_termlike, normalise, shown_text, valid_term
 
 # Where a blank goes while a prompt is built: a character no note holds, replaced by BLANK at the end.
 _MARK = "\x00"
@@ -174,9 +174,8 @@ def blank_and_terms(
     if short_front and len(back_plain.split()) >= len(front_plain.split()) and valid_term(term):
         # A key point ("**term**: what follows") or a definition: the term is the blank.
         if normalise(term) not in normalise(back_plain):
-            blank = BlankedSentence(
-                prompt=f"{BLANK}: {back_plain}", answer=term, sentence=f"{term}: {back_plain}"
-            )
+            shown = shown_text(card.back)
+            blank = BlankedSentence(prompt=f"{BLANK}: {shown}", answer=term, sentence=f"{term}: {shown}")
             terms.insert(0, term)
     elif not scan:
         pass
@@ -204,10 +203,12 @@ def _cloze_blank_and_terms(card: CardRow, back_plain: str, terms: list[str]) -> 
     return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
 
 
-_NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|¾)?(?![\w.]\w)")
+# A number standing alone: not the "401" of "401(k)" nor of "401k", which name a plan.
+_NUMBER_SPAN_RE = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|½|¼|¾)?(?![\w.]\w|\(\w\))")
 _NAME_SPAN_RE = re.compile(
     r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|and|the|for|de|van|von)[ \t]+)?[A-Z][\w'’-]*)*"
 )
+_INNER_CAPITAL_RE = re.compile(r"^\w+?[a-z][A-Z0-9]")
 _SENTENCE_START_RE = re.compile(r"(?:(?:^|[.!?:;][\"”’)]?\s+|\(\s*)[\"“'‘]?|[\"“])$")
 
 
@@ -226,7 +227,9 @@ def typed_spans(card: CardRow) -> tuple[str, ...]:
     text = plain_text(raw)
     spans += [m.group(0).rstrip(",.") for m in _NUMBER_SPAN_RE.finditer(text)]
     for m in _NAME_SPAN_RE.finditer(text):
-        if not _SENTENCE_START_RE.search(text[: m.start()]) and re.search(r"[^\W\d_]{2}", m.group(0)):
+        # A sentence's first word is a name only when its inner capitals or digits say so ("SentencePiece").
+        first = not _SENTENCE_START_RE.search(text[: m.start()]) or _INNER_CAPITAL_RE.search(m.group(0))
+        if first and re.search(r"[^\W\d_]{2}", m.group(0)):
             spans.append(
                 m.group(0)
             )  # not a sentence's first word, nor a letter standing for something ("A B")
@@ -271,7 +274,7 @@ def cloze_blank(card: CardRow) -> ClozeDeletion | None:
     """A cloze card's deletion and its prompt with BLANK, or None when it hides more than one span."""
     found = cloze_answer(card.front, card.back)
     if found is not None:
-        return ClozeDeletion(found.deleted, plain_text(found.prompt).replace(_MARK, BLANK))
+        return ClozeDeletion(found.deleted, shown_text(found.prompt).replace(_MARK, BLANK))
     # Front and back may differ in other markup; the Anki form of the source names the deletion.
     if card.cloze_text and card.cloze_index:
         hidden = [m for m in ANKI_CLOZE_RE.finditer(card.cloze_text) if int(m.group(1)) == card.cloze_index]
@@ -301,13 +304,16 @@ def blank_sentence(raw: str, lead: str = "") -> BlankedSentence | None:
     term = clean_term(raw[span[0] : span[1]])
     if not valid_term(term) or cuts_a_token(raw, span[0], span[1]):
         return None
-    prompt = plain_text(raw[: span[0]] + _MARK + raw[span[1] :])
+    # A code span hidden whole stays a code span around the blank, so a filled-in statement keeps its style.
+    code = raw[span[0] : span[0] + 1] == "`" and raw[span[1] - 1 : span[1]] == "`" and span[1] - span[0] > 2
+    mark = f"`{_MARK}`" if code else _MARK
+    prompt = shown_text(raw[: span[0]] + mark + raw[span[1] :])
     prompt = blank_occurrences(prompt, term).replace(_MARK, BLANK)
     if normalise(term) in normalise(prompt) or normalise(prompt.replace(BLANK, "")) == "":
         return None
     if normalise(term) in normalise(lead):
         return None
-    return BlankedSentence(prompt=prompt, answer=term, sentence=plain_text(raw), lead=lead)
+    return BlankedSentence(prompt=prompt, answer=term, sentence=shown_text(raw), lead=lead)
 
 
 _TOKEN_CHARS = frozenset("$€£%")

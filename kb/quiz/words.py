@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,6 +24,27 @@ _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
 _SENTENCE_END_RE = re.compile(r"[.;!?]\s|[.;!?]$")
 
 
+_CODE_SPAN_RE = re.compile(r"`[^`\n]+`")
+_KEPT_RE = re.compile("\x01(\\d+)\x01")
+
+
+def shown_text(markdown: str) -> str:
+    """The text a question shows: :func:`kb.markdown.plain_text`, but code spans keep their backticks, so the
+    site's quiz pages show them as code as the note page does, and the terminal styles them. Answers, options and
+    comparisons stay plain text."""
+    if "`" not in markdown:
+        return plain_text(markdown)
+    kept: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        kept.append(m.group(0))
+        return f"\x01{len(kept) - 1}\x01"
+
+    text = plain_text(_CODE_SPAN_RE.sub(keep, markdown))
+    return _KEPT_RE.sub(lambda m: kept[int(m.group(1))], text)
+
+
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Case and accents folded: ``Éclair`` -> ``eclair``."""
     if text.isascii():
@@ -41,6 +63,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """The comparison form of an answer: markup, case, accents, punctuation and spacing removed."""
     return " ".join(tokens(plain_text(text)))
@@ -58,9 +81,11 @@ def fold_plural(word: str) -> str:
     return word
 
 
-def content_words(text: str) -> set[str]:
-    """The words that say what a text is about: no stop words, no numbers, nothing under three letters."""
-    return {t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit()}
+@functools.lru_cache(maxsize=8192)
+def content_words(text: str) -> frozenset[str]:
+    """The words that say what a text is about: no stop words, no numbers, nothing under three letters. Cached: a
+    quiz compares each card's text with many questions."""
+    return frozenset(t for t in tokens(text) if len(t) > 2 and t not in STOP_WORDS and not t.isdigit())
 
 
 _DOLLAR_AMOUNT_RE = re.compile(r"\$(?=\d)")
@@ -89,6 +114,39 @@ def clean_term(term: str) -> str:
     return term
 
 
+_ESCAPED_AMOUNT_RE = re.compile(r"\\\$(?=\s?\d)")
+_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+.!|~<>-])")
+
+
+def unescape(text: str) -> str:
+    """Markdown's backslash escapes as the note page shows them: ``\\$5`` -> ``$5``, ``\\*`` -> ``*``. A text with
+    math keeps its other backslashes (``$\\{x\\}$`` is TeX); an escaped dollar before a number is an amount."""
+    if "\\" not in text:
+        return text
+    text = _ESCAPED_AMOUNT_RE.sub("$", text)
+    return text if _has_math(text) else _ESCAPE_RE.sub(r"\1", text)
+
+
+def _has_math(text: str) -> bool:
+    from kb.markdown import MATH_RE
+
+    return bool(MATH_RE.search(text))
+
+
 def is_termlike(text: str) -> bool:
     """A short phrase rather than a sentence: it takes other terms as distractors, not other sentences."""
     return len(text.split()) <= 6 and not _SENTENCE_END_RE.search(text.strip())
+
+
+def repeats_question(question: str, answer: str) -> bool:
+    """Whether a sentence answer names everything its question asks about ("Tokenization: what does byte pair
+    encoding do?" - "Byte pair encoding starts from..."): beside other sentences that do not, it is the key
+    whatever the learner knows. A term answering a question about a kind of thing ("Which gate ...?" - "forget
+    gate") is not a giveaway."""
+    if is_termlike(answer):
+        return False
+    asked = content_words(question.rsplit(":", 1)[-1]) - _QUESTION_WORDS
+    return bool(asked) and asked <= content_words(answer)
+
+
+_QUESTION_WORDS = frozenset("what which term does mean means stand stands".split())

@@ -7,7 +7,9 @@ comment change nothing: from then on the card's schedule is kb's.
 
 * An SM-2 entry (due date, interval in days, ease) becomes a review card due at the start of that review day, with
   the FSRS memory state Anki gives an SM-2 card when FSRS is turned on: ``memory_state_from_sm2`` of fsrs-rs (through
-  ``fsrs-rs-python`` when it is installed, else the same formula here, with the same parameters).
+  ``fsrs-rs-python`` when it is installed, else the same formula here, with the same parameters). An interval of 0
+  (the plugin treats such a card as a due review card too) gives FSRS's least stability: due as written, and a
+  short next interval whatever the grade.
 * An FSRS entry keeps its state, stability, difficulty, due time and last review as written.
 
 Each adoption is one ``schedule`` line with ``"start": true`` in the journal (``kb.review.schedules``; older kbs
@@ -74,8 +76,10 @@ def start_state(
     """The schedule a card starts from (None: the entry leaves it new). ``steps``: the learning steps kb has."""
     if sched.algorithm == "sm2":
         due_day = date.fromisoformat(sched.due)
-        interval = max(sched.interval, 1)
-        stability, difficulty = memory_state_from_sm2((sched.ease or 250) / 100, interval, parameters)
+        interval = sched.interval
+        stability, difficulty = memory_state_from_sm2((sched.ease or 250) / 100, max(interval, 1), parameters)
+        if interval == 0:  # the plugin's review card with no interval yet: due as written, remembered least
+            stability = _S_MIN
         return CardState(
             state=REVIEW,
             step=None,

@@ -107,6 +107,19 @@ def insert_review(conn: sqlite3.Connection, event: dict, card_id: str) -> bool:
     return cur.rowcount > 0
 
 
+# What a ``schedule`` event's row keeps of the card's identity in Anki: the export finds the original note by it.
+_ANKI_IDENTITY = ("guid", "ord", "notetype")
+
+
+def schedule_data(event: dict) -> str:
+    """The ``data`` of a ``schedule`` event's row: the state and flag it sets, and the card's Anki identity."""
+    data = {"state": event.get("state"), "flag": event.get("flag")}
+    anki = event.get("anki")
+    if isinstance(anki, dict):
+        data["anki"] = {k: anki[k] for k in _ANKI_IDENTITY if k in anki}
+    return json.dumps(data, separators=(",", ":"))
+
+
 def insert_event(
     conn: sqlite3.Connection,
     uid: str,

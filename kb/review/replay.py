@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from kb.config import KnowledgeBase
 from kb.errors import KbError
 from kb.review import journal
-from kb.review.history import apply_flags, insert_event, insert_review, recompute, write_transaction
+from kb.review.history import (
+    apply_flags,
+    insert_event,
+    insert_review,
+    recompute,
+    write_transaction,
+)
 
 SIMILAR_ENOUGH = 0.75  # text similarity (difflib ratio) above which an edited card is taken as the same card
 

@@ -22,10 +22,9 @@ Earlier kb versions wrote one ``schedule`` line per card (the entry's fields on 
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
-from kb.review.history import insert_event
+from kb.review.history import insert_event, schedule_data
 
 LINE_TYPE = "schedule"
 _SNAPSHOT = ("note", "kind", "front", "back", "fp")
@@ -73,7 +72,9 @@ def apply_entries(
             if state is not None and put_start(conn, card_id, uid, when, source, state):
                 touched[card_id] = state
             continue
-        data = json.dumps({"state": state, "flag": entry.get("flag")}, separators=(",", ":"))
+        data = schedule_data(
+            entry
+        )  # the state, the flag and the card's Anki identity (the export finds it by that)
         if not insert_event(conn, uid, card_id, "schedule", when, data=data):
             continue
         touched[card_id] = state

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from kb.cards.model import DEFAULT_SYNTAX, CardSyntax
 from kb.markdown import ANKI_CLOZE_RE, mask_spans
 from kb.site.pages import esc, escape_html_text, json_for_script
 
@@ -24,7 +25,7 @@ def card_markdown(text: str) -> str:
     return escape_html_text(text)
 
 
-def _looks_like(kind: str, lines: list[str]) -> bool:
+def _looks_like(kind: str, lines: list[str], syntax: CardSyntax = DEFAULT_SYNTAX) -> bool:
     """A guard: the lines at the card's span are the card's source (else the page is left as written)."""
     text = "\n".join(lines)
     first = lines[0].strip() if lines else ""
@@ -33,7 +34,12 @@ def _looks_like(kind: str, lines: list[str]) -> bool:
     if kind == "question":
         return bool(re.match(r"(!!!|\?\?\?)", first)) or first.startswith("Q:")
     if kind in ("basic", "reversed"):
-        return "::" in text or any(ln.strip() in ("?", "??") for ln in lines)
+        marks = (syntax.multiline, syntax.multiline_reversed)
+        return (
+            syntax.single_line in text
+            or syntax.single_line_reversed in text
+            or any(ln.strip() in marks for ln in lines)
+        )
     return True  # clozes (generated ones carry no markup), definitions, key points
 
 
@@ -57,10 +63,10 @@ def _blank(content: str, hint: str = "") -> str:
     )
 
 
-def _cloze_blanks(source: list[str]) -> list[str]:
-    """Cloze lines as written, each deletion (``{{c1::x}}``, ``==x==``) a blank that reveals on click; found by the
-    extractor's own rules (code and math masked first)."""
-    from kb.cards.cloze import anki_deletions, scan_highlights
+def _cloze_blanks(source: list[str], syntax: CardSyntax = DEFAULT_SYNTAX) -> list[str]:
+    """Cloze lines as written, each deletion (``{{c1::x}}``, ``==x==``, the cloze patterns of the settings) a blank
+    that reveals on click; found by the extractor's own rules (code and math masked first)."""
+    from kb.cards.cloze import anki_deletions, pattern_clozes
 
     text = "\n".join(source)
     masked = "\n".join(mask_spans(line)[0] for line in source)
@@ -68,8 +74,8 @@ def _cloze_blanks(source: list[str]) -> list[str]:
     covered = bytearray(len(masked) + 1)
     for start, end, _content, _hint in spans:
         covered[start:end] = b"\x01" * (end - start)
-    highlights, _unclosed = scan_highlights(masked, covered)
-    spans += [(start, end, card_markdown(text[start + 2 : end - 2]), "") for start, end in highlights]
+    clozes, _unclosed = pattern_clozes(masked, text, syntax.cloze_patterns, covered)
+    spans += [(start, end, card_markdown(hidden), hint) for start, end, _group, hidden, hint in clozes]
     out, pos = [], 0
     for start, end, content, hint in sorted(spans):
         out += [escape_html_text(text[pos:start]), _blank(content, hint)]
@@ -78,7 +84,13 @@ def _cloze_blanks(source: list[str]) -> list[str]:
     return "".join(out).split("\n")
 
 
-def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linker | None = None) -> str:
+def render_card_lines(
+    markdown: str,
+    cards: Sequence,
+    offset: int,
+    linker: Linker | None = None,
+    syntax: CardSyntax = DEFAULT_SYNTAX,
+) -> str:
     """Rewrite the lines where cards are written so no card separator shows on the page and no answer shows
     until asked for: questions become collapsed question blocks, cloze deletions blanks that reveal on click.
 
@@ -98,9 +110,9 @@ def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linke
         card = group[0]
         kind = str(card.kind)
         source = lines[a : b + 1]
-        if not _looks_like(kind, source):
+        if not _looks_like(kind, source, syntax):
             continue
-        new = _render_span(kind, card, source)
+        new = _render_span(kind, card, source, syntax)
         if new is None:
             continue
         taken.update(range(a, b + 1))
@@ -110,7 +122,7 @@ def render_card_lines(markdown: str, cards: Sequence, offset: int, linker: Linke
     return "\n".join(lines)
 
 
-def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
+def _render_span(kind: str, card, source: list[str], syntax: CardSyntax) -> list[str] | None:
     first = source[0]
     prefix = PREFIX_RE.match(first).group(1)
     if kind == "question" and re.match(r"[ \t]*(!!!|\?\?\?)", first):
@@ -123,7 +135,7 @@ def _render_span(kind: str, card, source: list[str]) -> list[str] | None:
     if kind in ("basic", "reversed", "question"):
         return _question_block(prefix, card_markdown(card.front), card_markdown(card.back))
     if kind == "cloze":
-        return _cloze_blanks(source)
+        return _cloze_blanks(source, syntax)
     # definitions and key points already read well as written; only their text is made safe
     return [escape_html_text(line) for line in source]
 

@@ -37,6 +37,13 @@ class KbPluginConfig(Config):
     flashcard_tags = _kb_setting()
     flashcard_tags_required = _kb_setting()
     ignored_tags = _kb_setting()
+    ignored_folders = _kb_setting()
+    single_line_separator = _kb_setting()
+    single_line_reversed_separator = _kb_setting()
+    multiline_separator = _kb_setting()
+    multiline_reversed_separator = _kb_setting()
+    multiline_end_marker = _kb_setting()
+    cloze_patterns = _kb_setting()
     device = _kb_setting()
     parameters = _kb_setting()
     templates_dir = _kb_setting()
@@ -52,6 +59,8 @@ class KbPluginConfig(Config):
     nav_group_size = c.Type(int, default=60)
     # `mkdocs build` renders pages on two cores (kb.site.parallel); false keeps the build in one process.
     parallel = c.Type(bool, default=True)
+    # The site's search: Material's own (lunr, the whole index sent to every visitor) or Pagefind (kb.site.pagefind).
+    search = c.Choice(("material", "pagefind"), default="material")
 
 
 SETTING_NAMES = tuple(f.name for f in fields(Settings) if f.name != "extra")

@@ -20,6 +20,8 @@ What it does, hook by hook (each hook hands the work to one of the site's module
 - ``on_page_markdown``: per note, a header line, wiki links resolved (a broken one is a build warning, so
   ``mkdocs build --strict`` fails on it), card syntaxes shown as questions and answers, a "Flashcards" section and a
   "Linked from" section (``kb.site.rendering``).
+- ``on_page_content``/``on_post_build``: with ``search: pagefind``, a note's content is marked for Pagefind, which
+  indexes the built site (``kb.site.pagefind``).
 - ``on_page_context``: the Flashcards section's deck and quiz, as HTML, after the search plugin has indexed the page.
 - ``on_nav``/``on_pre_page``/``on_page_markdown``/``on_env``/``on_post_build``: a plain ``mkdocs build`` renders the
   pages on two cores (``kb.site.parallel``).
@@ -35,6 +37,7 @@ from kb.site.config import KbPluginConfig, kb_settings
 from kb.site.links import LinkGraph
 from kb.site.navigation import group_long_sections, name_sections
 from kb.site.notes import SiteNotes, drop_files_outside
+from kb.site.pagefind import PagefindSearch
 from kb.site.parallel import TwoCoreBuild
 from kb.site.rendering import NoteRenderer, escape_theme_meta
 from kb.site.static import SiteAssets
@@ -50,6 +53,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.links = LinkGraph(self.notes)
         self.study = StudyPages()
         self.assets = SiteAssets()
+        self.search = PagefindSearch()
         self.two_cores = TwoCoreBuild()
         self.dirty = False
         self.command: str | None = None
@@ -60,6 +64,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
         self.dirty, self.command = dirty, command
         self.two_cores.command, self.two_cores.dirty = command, dirty
+        self.search.serving = command == "serve"
         if dirty:
             self.study.keep_as_files()
 
@@ -91,6 +96,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         )
         self.two_cores.enabled = self.config.parallel
         self.assets.add_to_config(config)
+        self.search.configure(config, self.config.search, str(config.config_file_path or "mkdocs.yml"))
         return config
 
     # -- files, navigation ----------------------------------------------------------------------------------
@@ -102,6 +108,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         if self.dirty:
             self.links.remove_stale_output()
         self.assets.add_files(files, config)
+        self.search.add_files(files, config)
         if self.config.study_pages:
             options = QuizOptions(
                 self.config.quiz_questions, self.config.quiz_min_notes, self.config.quiz_tag_pages
@@ -136,6 +143,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         self.two_cores.start_theme_worker(env, config, files)
         return env
 
+    def on_page_content(self, html, page, config, files):
+        return self.search.mark_page(html, page)
+
     @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context, page, config, nav):
         self.renderer.insert_deck(page, config)
@@ -143,3 +153,4 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
 
     def on_post_build(self, config):
         self.two_cores.end_theme_phase()
+        self.search.index(config)

@@ -44,12 +44,18 @@ class NoteRenderer:
         offset = line_offset(page.file, markdown)
         self.links.warn_broken_links(markdown, info, offset)
         if info.note is not None and self.notes.cards_of(info):
+            from kb.cards.model import syntax_for
             from kb.site import cards as site_cards
 
             markdown = site_cards.render_card_lines(
-                markdown, info.cards, offset, lambda text: self.links.links_in_text(text, info.src)
+                markdown,
+                info.cards,
+                offset,
+                lambda text: self.links.links_in_text(text, info.src),
+                syntax_for(self.notes.settings),
             )
         markdown = self.links.links_in_text(markdown, info.src)
+        markdown = tag_lines_as_text(markdown, self.notes.settings)
         markdown = insert_after_h1(markdown, header_line(info.note))
         extra = []
         if info.note is not None and info.cards and self.flashcards_section:
@@ -85,12 +91,46 @@ class NoteRenderer:
         (data-search-exclude), so the search plugin's HTML parser would only read it to skip it. The search plugin
         strips its data-search-* attributes from the page, so the deck gets the same treatment.
         """
+        if page.content and "</a>" in page.content:
+            page.content = audio_players(page.content)
         body = self.decks.pop(page.file.src_uri, None)
         if body is None:
             return
         if strips_search_attributes(config):
             body = SEARCH_ATTRIBUTES.sub("", body)
+        body = audio_players(body)
         page.content = page.content.replace(f"<p>{DECK_PLACEHOLDER}</p>", body, 1)
+
+
+_AUDIO_LINK_RE = re.compile(
+    r'<a href="([^":]+\.(?:mp3|ogg|oga|wav|m4a|aac|flac|opus|webm))">([^<]*)</a>', re.I
+)
+
+
+def audio_players(html: str) -> str:
+    """A link to a sound file beside the note (an Anki ``[sound:x.mp3]``) as a player that plays it on the page."""
+    return _AUDIO_LINK_RE.sub(
+        r'<span class="kb-audio"><audio controls preload="none" src="\1"></audio> \2</span>', html
+    )
+
+
+def tag_lines_as_text(markdown: str, settings) -> str:
+    """A deck-tag line (``#flashcards #chapter-1``: the cards below it take its tags) shows as the tags it is, not as
+    a heading (Python-Markdown reads ``#word`` at a line's start as one)."""
+    if "#" not in markdown:
+        return markdown
+    from kb.cards.model import syntax_for
+    from kb.cards.obsidian import tag_line
+
+    syntax = syntax_for(settings)
+    lines = markdown.split("\n")
+    fenced = False
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith("#") and tag_line(line, syntax) is not None:
+            lines[i] = line.replace("#", "\\#")
+    return "\n".join(lines)
 
 
 def header_line(note: Note | None) -> str:

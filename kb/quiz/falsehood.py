@@ -1,0 +1,191 @@
+"""The wrong answer that makes a true/false statement false: plausible, of the key's kind, and truly wrong.
+
+A false statement is the true one with its key swapped for something else, and a learner must not be able to tell it
+by its style (ungrammatical, absurd) nor argue that it is true. So the swap is made only with a wrong answer that
+plays the key's part in the note itself:
+
+- a number, amount, percentage or date: another of the note's numbers of the same form, or the key changed
+  (73 -> 74, 2015 -> 2016, 6.2% -> 12.4%);
+- a term defined by the note (a "**term**: what it means" bullet) in the place of another term the note defines
+  ("Authority: things seem more valuable when they're less available" is false);
+- an item listed beside the key somewhere in the note ("pick, reword, edit, squash, fixup": fixup for squash);
+- a term with the key's head noun ("exploding gradient" for "vanishing gradient", "Roth IRA" for "traditional IRA");
+- a command of the note for a command ("git bisect skip" for "git bisect start");
+- for a question and its short answer, the answer of another question of the note.
+
+Never a word the note gives as another name for the key (a blank right after "aka", "also called", "or", or in
+parentheses), and never a wrong answer that another card of the note states in much the same sentence (two cards
+stating the same fact make the "false" statement true). Without such a wrong answer the card makes no true/false
+question: asking only the cards that can be false, true ones are drawn from the same cards and style tells nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from kb.quiz.answerkind import COMMAND, NUMERIC_KINDS, answer_kind
+from kb.quiz.corpus import Corpus
+from kb.quiz.distractors import DistractorSearch, note_synonyms, same_thing, word_overlap
+from kb.quiz.model import BLANK
+from kb.quiz.terms import AskableCard
+from kb.quiz.words import content_words, fold, fold_plural, is_termlike, normalise, repeats_question
+
+# Two questions sharing this share of their words ask like things ("What is the capital of France?" and "... of
+# Italy?"): the answer of one is a plausible wrong answer to the other.
+_LIKE_QUESTIONS = 0.3
+# Candidates of the note looked at for one statement.
+_CANDIDATES = 16
+# Another card stating a wrong answer in a sentence sharing this share of the statement's words states the same fact.
+_SAME_FACT_SHARE = 0.5
+# A list's items are short: a longer stretch between two words is a sentence, not a list.
+_LIST_ITEM_WORDS = 2
+_LIST_SPAN_CHARS = 90
+_SYNONYM_BEFORE_RE = re.compile(
+    r"(?:\baka|\ba\.k\.a\.?|\balso called|\balso known as|\bknown as|\bcalled|\bi\.e\.?|\bnamely|\bor|\()[\s,:]*$",
+    re.I,
+)
+_LIST_SEPARATOR_RE = re.compile(
+    r"\s*(?:,\s*(?:and|or|then)\b|,|;|/|\band\b|\bor\b|\bthen\b|\bvs\.?|\bversus\b)\s*"
+)
+
+
+def false_filler(
+    corpus: Corpus, askable: AskableCard, *, answer: str, statement: str, term: bool
+) -> str | None:
+    """The wrong answer that makes ``statement`` (with BLANK, or a question whose answer is ``answer``) false, or
+    None when the note offers none that is sure to be wrong and to read naturally."""
+    kind = answer_kind(answer)
+    numeric = kind in NUMERIC_KINDS
+    before = statement.partition(BLANK)[0]
+    if BLANK in statement and not numeric and _SYNONYM_BEFORE_RE.search(before):
+        return None  # "The index, aka the _____": another name for it would make the statement true
+    card = askable.card
+    others = [o for o in corpus.cards(card.note) if o.card.id != card.id]
+    if BLANK not in statement:
+        return _other_answer(answer, statement, others)
+    search = DistractorSearch(card, answer=answer, question=statement, term=term, want=_CANDIDATES)
+    search.synonyms = note_synonyms(corpus.cards(card.note), answer)
+    search.take(corpus, [card.note], strict=True)
+    if search.numeric:
+        search.add_number_variants()
+    for candidate in search.chosen:
+        if not numeric and not _plays_the_part(candidate, answer, statement, askable, others):
+            continue
+        if _stated_elsewhere(candidate, statement.replace(BLANK, candidate), others):
+            continue
+        return candidate
+    return None
+
+
+def _plays_the_part(candidate: str, answer: str, statement: str, askable: AskableCard, others: list) -> bool:
+    """Whether the note puts ``candidate`` where it puts ``answer``: both terms it defines, both items of one list,
+    two kinds of one thing, two commands, or two answers to its questions."""
+    if statement.startswith(BLANK) and statement[len(BLANK) : len(BLANK) + 1] == ":":
+        return normalise(candidate) in _defined_terms(others)
+    if answer_kind(answer) == COMMAND:
+        return answer.split()[0] == candidate.split()[0]
+    if _same_head(candidate, answer):
+        return True
+    texts = [askable.statement, *(o.statement for o in others)]
+    return co_listed(answer, candidate, texts)
+
+
+def _other_answer(answer: str, question: str, others: list[AskableCard]) -> str | None:
+    """For a question and its short answer: the short answer of another question of the note, of the same kind.
+    An answer that repeats its question's words ("What does byte pair encoding do? Byte pair encoding starts
+    from...") tells by itself which question it answers: no statement from it, none with it."""
+    kind = answer_kind(answer)
+    if repeats_question(question, answer):
+        return None
+    for other in others:
+        text = other.answer
+        if (
+            not text
+            or not other.question
+            or answer_kind(text) != kind
+            or repeats_question(other.question, text)
+        ):
+            continue
+        if same_thing(answer, text, term=True) or normalise(text) in normalise(question):
+            continue
+        if not is_termlike(answer) and word_overlap(question, other.question) < _LIKE_QUESTIONS:
+            continue  # a sentence answering another kind of question is plainly not this one's answer
+        if not _stated_elsewhere(text, f"{question} {text}", [o for o in others if o is not other]):
+            return text
+    return None
+
+
+def _defined_terms(others: Iterable[AskableCard]) -> set[str]:
+    """The terms the note defines: the blanks of its "term: definition" cards."""
+    found = set()
+    for other in others:
+        blank = other.blank
+        if blank is not None and blank.prompt.startswith(BLANK + ":"):
+            found.add(normalise(blank.answer))
+    return found
+
+
+def _same_head(a: str, b: str) -> bool:
+    """Two terms of two words or more naming two kinds of one thing: the same last word, other words before it."""
+    wa, wb = normalise(a).split(), normalise(b).split()
+    if len(wa) < 2 or len(wb) < 2 or fold_plural(wa[-1]) != fold_plural(wb[-1]):
+        return False
+    return not (set(wa[:-1]) & set(wb[:-1]))
+
+
+def co_listed(a: str, b: str, texts: Iterable[str]) -> bool:
+    """Whether ``a`` and ``b`` are items of one list in one of ``texts``: only short items and separators (commas,
+    "and", "or", "then", "vs", slashes) between them ("pick, reword, edit, squash, fixup")."""
+    fa, fb = fold(a), fold(b)
+    for text in texts:
+        low = fold(text)
+        for first, second in ((fa, fb), (fb, fa)):
+            i = _word_at(low, first)
+            if i < 0:
+                continue
+            j = _word_at(low, second, i + len(first))
+            if j < 0 or j - i - len(first) > _LIST_SPAN_CHARS:
+                continue
+            between = low[i + len(first) : j]
+            if not _LIST_SEPARATOR_RE.search(between):
+                continue
+            items = _LIST_SEPARATOR_RE.split(between)
+            if items[0].strip() or items[-1].strip():
+                continue  # the two words are not where a list puts its items: a separator right after and before
+            if all(
+                len(item.split()) <= _LIST_ITEM_WORDS and not re.search(r"[.:!?\d]", item) for item in items
+            ):
+                return True
+    return False
+
+
+def _word_at(text: str, word: str, start: int = 0) -> int:
+    """Where ``word`` stands as a whole word in ``text`` from ``start``, or -1."""
+    if word not in text:
+        return -1
+    m = _whole_word(word).search(text, start)
+    return m.start() if m else -1
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_word(word: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])" + re.escape(word) + r"(?:e?s)?(?![\w-])")
+
+
+def _stated_elsewhere(candidate: str, false_statement: str, others: Iterable[AskableCard]) -> bool:
+    """Whether another card of the note says ``candidate`` in a sentence much like the false statement: then the
+    statement made false with it may be true (a hand-written card and a generated one about the same fact)."""
+    own = content_words(candidate)
+    words = content_words(false_statement) - own
+    key = f" {normalise(candidate)} "
+    if not words:
+        return False
+    for other in others:
+        text = f"{other.front_plain} {other.statement}"
+        if key not in f" {normalise(text)} ":
+            continue
+        if len(words & (content_words(text) - own)) >= _SAME_FACT_SHARE * len(words):
+            return True
+    return False

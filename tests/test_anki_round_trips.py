@@ -1,0 +1,247 @@
+"""Round trips with the real Anki backend: nothing duplicated, no history lost, a second trip changes nothing.
+
+- kb -> Anki -> kb: the cards come back to the kb cards they were (same ids), with kb's history and the reviews done
+  in Anki, and no new note;
+- Anki -> kb -> Anki, into the collection the deck came from: the original notes keep their GUIDs, deck and note
+  type, nothing is duplicated, and Anki's own reviews stay;
+- kb -> Anki twice into one collection: the second import changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+
+pytest.importorskip("anki.collection")
+
+HABITS = """\
+# Habits
+
+What is a cue?::The trigger
+
+Cue:::Trigger of a habit
+
+The {{c1::cue}} starts a {{c2::craving}}.
+"""
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def kb_figures(kb) -> dict:
+    conn = sqlite3.connect(kb.open().db)
+    try:
+        return {
+            "cards": sorted(r[0] for r in conn.execute("SELECT id FROM cards WHERE orphaned_at IS NULL")),
+            "reviews": conn.execute("SELECT count(*) FROM reviews").fetchone()[0],
+            "notes": conn.execute("SELECT count(*) FROM notes").fetchone()[0],
+        }
+    finally:
+        conn.close()
+
+
+def anki_figures(col) -> dict:
+    return {
+        "notes": col.note_count(),
+        "cards": col.card_count(),
+        "revlog": col.db.scalar("SELECT count() FROM revlog"),
+        "guids": sorted(col.db.list("SELECT guid FROM notes")),
+    }
+
+
+def collection(path: Path):
+    from anki.collection import Collection
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Collection(str(path))
+
+
+def import_into(col, package: Path) -> None:
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col.import_anki_package(
+        ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
+    )
+
+
+def export_from(col, package: Path) -> Path:
+    from anki.collection import ExportAnkiPackageOptions
+
+    col.export_anki_package(
+        out_path=str(package),
+        options=ExportAnkiPackageOptions(
+            with_scheduling=True, with_deck_configs=False, with_media=True, legacy=False
+        ),
+        limit=None,
+    )
+    return package
+
+
+def review_in_anki(col, deck: str, n: int) -> None:
+    col.decks.select(col.decks.id_for_name(deck))
+    for _ in range(n):
+        card = col.sched.getCard()
+        assert card is not None
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+
+
+def test_kb_to_anki_to_kb_keeps_card_ids_and_adds_the_reviews_done_in_anki(kbroot, tmp_path):
+    kbroot.write("books/habits.md", HABITS)
+    assert invoke("index").exit_code == 0
+    assert invoke("review", "-n", "3", input="3\n3\n3\n").exit_code == 0
+    before = kb_figures(kbroot)
+    assert (len(before["cards"]), before["reviews"]) == (5, 3)
+
+    assert invoke("export", "anki", "-o", str(tmp_path / "kb.apkg")).exit_code == 0
+    col = collection(tmp_path / "anki" / "collection.anki2")
+    import_into(col, tmp_path / "kb.apkg")
+    assert anki_figures(col)["revlog"] == 3
+    col.sched.set_due_date(list(col.find_cards("")), "0")  # Anki asks them today
+    review_in_anki(col, "kb::Books::Habits", 2)
+    export_from(col, tmp_path / "back.apkg")
+    col.close()
+
+    report = json.loads(invoke("import", "anki", str(tmp_path / "back.apkg"), "--json").stdout)
+    assert report["written"] == [] and report["returned"] == 5
+    assert report["reviews"] == 2  # the answers given in Anki; the 3 kb exported are not added again
+    after = kb_figures(kbroot)
+    assert after["cards"] == before["cards"]  # the same kb cards, no copy
+    assert after["notes"] == before["notes"]
+    assert after["reviews"] == before["reviews"] + 2  # kb's 3 (not again) and Anki's 2
+    # a second import of the same package adds nothing
+    again = json.loads(invoke("import", "anki", str(tmp_path / "back.apkg"), "--json").stdout)
+    assert again["reviews"] == 0 and kb_figures(kbroot) == after
+
+
+def _anki_deck(folder: Path):
+    col = collection(folder / "collection.anki2")
+    deck = col.decks.id("Biology::Cells")
+    basic, cloze = col.models.by_name("Basic"), col.models.by_name("Cloze")
+    for front, back in (("Nucleus?", "DNA"), ("Ribosome?", "Proteins"), ("Lysosome?", "Enzymes")):
+        note = col.new_note(basic)
+        note["Front"], note["Back"] = front, back
+        col.add_note(note, deck)
+    note = col.new_note(cloze)
+    note["Text"] = "The {{c1::mitochondrion}} makes {{c2::ATP}}"
+    col.add_note(note, deck)
+    review_in_anki(col, "Biology::Cells", 3)
+    return col
+
+
+def test_anki_to_kb_to_anki_into_the_original_collection_duplicates_nothing(kbroot, tmp_path):
+    col = _anki_deck(tmp_path / "anki")
+    original = anki_figures(col)
+    decks = sorted(d.name for d in col.decks.all_names_and_ids())
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    assert invoke("review", "-n", "2", input="3\n3\n").exit_code == 0
+    review_in_anki(col, "Biology::Cells", 1)  # Anki's own review after the export to kb
+    later = anki_figures(col)
+
+    assert invoke("export", "anki", "-o", str(tmp_path / "kb.apkg")).exit_code == 0
+    import_into(col, tmp_path / "kb.apkg")
+    after = anki_figures(col)
+    assert after["guids"] == original["guids"]  # the original notes, no copy
+    assert (after["notes"], after["cards"]) == (original["notes"], original["cards"])
+    assert after["revlog"] >= later["revlog"]  # Anki's own reviews, the later one included, stay
+    assert sorted(d.name for d in col.decks.all_names_and_ids()) == decks  # no kb::Importeds:: deck
+    note_types = {col.get_note(nid).note_type()["name"] for nid in col.find_notes("")}
+    assert note_types == {"Basic", "Cloze"}
+    col.close()
+
+
+def test_exporting_twice_into_one_collection_changes_nothing_the_second_time(kbroot, tmp_path):
+    kbroot.write("books/habits.md", HABITS)
+    assert invoke("index").exit_code == 0
+    assert invoke("review", "-n", "2", input="3\n3\n").exit_code == 0
+    col = collection(tmp_path / "anki" / "collection.anki2")
+    assert invoke("export", "anki", "-o", str(tmp_path / "one.apkg")).exit_code == 0
+    import_into(col, tmp_path / "one.apkg")
+    first = anki_figures(col)
+    fields = {nid: col.get_note(nid).fields for nid in col.find_notes("")}
+    assert invoke("export", "anki", "-o", str(tmp_path / "two.apkg")).exit_code == 0
+    import_into(col, tmp_path / "two.apkg")
+    assert anki_figures(col) == first
+    assert {nid: col.get_note(nid).fields for nid in col.find_notes("")} == fields
+    col.close()
+
+
+def test_export_into_the_original_collection_adds_kb_reviews_onto_its_own_cards(kbroot, tmp_path):
+    from datetime import UTC, datetime
+
+    from kb.review.clock import review_day
+
+    path = tmp_path / "anki" / "collection.anki2"
+    col = _anki_deck(tmp_path / "anki")
+    original = anki_figures(col)
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    review_in_anki(col, "Biology::Cells", 1)  # Anki's own review after the export to kb
+    later = anki_figures(col)
+    col.close()  # Anki must be closed: kb writes into its collection
+    session = invoke("review", "-n", "2", input="3\n3\n")
+    assert session.exit_code == 0, session.output
+
+    result = invoke("export", "anki", "--into", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    conn = sqlite3.connect(kbroot.open().db)
+    answered = {c for (c,) in conn.execute("SELECT card_id FROM reviews WHERE source = 'review'")}
+    conn.close()
+    # every kb answer joins the log; each card kb answered (after Anki did) takes kb's schedule
+    assert (report["cards"], report["reviews"], report["missing"]) == (5, 2, 0)
+    assert report["schedules"] == len(answered) >= 1
+
+    col = collection(path)
+    after = anki_figures(col)
+    assert after["guids"] == original["guids"] and (after["notes"], after["cards"]) == (4, 5)
+    assert after["revlog"] == later["revlog"] + 2  # Anki's own reviews stay, kb's two join them
+    # the cards kb answered are due in Anki on the day kb has them due, with kb's reps
+    from kb.anki.into import identities
+
+    conn = sqlite3.connect(kbroot.open().db)
+    kb_state = {c: (due, reps) for c, due, reps in conn.execute("SELECT card_id, due, reps FROM card_state")}
+    known = identities(conn)
+    conn.close()
+    day_start = kbroot.open().settings.day_starts_at
+    today = review_day(datetime.now(UTC), day_start)
+    for kb_id in answered:
+        guid, ord_ = known[kb_id]
+        cid = col.db.scalar(
+            "SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE guid = ? AND ord = ?", guid, ord_
+        )
+        card = col.get_card(cid)
+        due, reps = kb_state[kb_id]
+        assert card.reps == reps
+        if card.type == 2:
+            assert (
+                card.due - col.sched.today
+                == (review_day(datetime.fromisoformat(due), day_start) - today).days
+            )
+        else:
+            assert card.queue == 1 and card.due == int(datetime.fromisoformat(due).timestamp())
+    col.close()
+
+    # twice: nothing more
+    again = json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)
+    assert again["reviews"] == 0
+    col = collection(path)
+    assert anki_figures(col) == after
+    col.close()
+
+
+def test_export_into_a_file_that_is_no_collection_says_so(kbroot, tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a database")
+    result = invoke("export", "anki", "--into", str(bad))
+    assert result.exit_code == 1 and "not an Anki collection" in result.output
+    result = invoke("export", "anki", "--into", str(tmp_path / "missing.anki2"))
+    assert result.exit_code == 1 and "no such Anki collection" in result.output
