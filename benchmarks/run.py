@@ -43,6 +43,7 @@ EXPECTED = {
     "site": ["`mkdocs build` 1,000 notes vs without the kb plugin", "`mkdocs build`, 2,000 notes"],
     "optimize": ["scheduler fit on josh_revlogs.csv vs default FSRS parameters"],
     "search_site": ["first site search, 2,000 notes: Pagefind vs lunr (time and bytes)"],
+    "anki_import": ["`kb import anki` of 50,000 cards and 400,000 reviews, its journal, a rebuild from it"],
 }
 SEED = 1
 SIZES = {"full": (1000, 10000), "quick": (30, 50)}

@@ -434,9 +434,14 @@ def test_reviews_come_along_into_the_journal(kbroot, tmp_path, legacy):
     journal = [
         json.loads(line) for f in kb.journal_dir.glob("*.jsonl") for line in f.read_text().splitlines()
     ]
-    assert sum(1 for e in journal if e.get("source") == "anki-import" and e["type"] == "review") == 4
-    # and each imported card's schedule and Anki identity as Anki had them (new cards too)
-    assert sum(1 for e in journal if e["type"] == "schedule") == 8 == report["schedules"]
+    # one compressed record of the import: its 4 answers, and each imported card's schedule and Anki identity as
+    # Anki had them (new cards too); no line per answer
+    from kb.review.imported import contents
+
+    [record] = journal
+    assert (record["type"], record["source"], record["answers"]) == ("import", "anki-import", 4)
+    answers, schedules = contents(record)
+    assert len(answers) == 4 and len(schedules) == 8 == report["schedules"]
     # the imported cards are those of the notes kb wrote
     notes = {
         r[0] for r in conn.execute("SELECT DISTINCT c.note FROM reviews r JOIN cards c ON c.id = r.card_id")

@@ -122,13 +122,16 @@ def imported(kbroot, tmp_path):
 
 
 def identities(kb) -> dict[int, str]:
-    """Anki card id -> kb card id, from the journal's schedule records."""
+    """Anki card id -> kb card id, from the schedule entries of the journal's import record."""
+    from kb.review.imported import contents
+
     out = {}
     for path in kb.journal_dir.glob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             event = json.loads(line)
-            if event["type"] == "schedule":
-                out[event["anki"]["cid"]] = event["card"]
+            if event["type"] == "import":
+                for entry in contents(event)[1]:
+                    out[entry["anki"]["cid"]] = entry["card"]
     return out
 
 

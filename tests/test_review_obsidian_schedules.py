@@ -106,7 +106,9 @@ def test_adopted_once_in_one_journal_line_and_a_rebuilt_database_keeps_it(vault)
     kb_json("due")
     before = states(vault)
     lines = journal_lines(vault)
-    assert [(e["type"], e["source"], len(e["cards"])) for e in lines] == [("start", "obsidian-sr", 5)]
+    assert [(e["type"], e["source"], e["start"], len(e["cards"])) for e in lines] == [
+        ("schedule", "obsidian-sr", True, 5)
+    ]
     kb_json("due")  # nothing pending: no second line
     assert len(journal_lines(vault)) == 1
     for name in os.listdir(vault.root / ".kb"):
@@ -138,7 +140,7 @@ def test_later_edits_of_the_comment_do_not_override_kb_s_schedule(vault):
     os.utime(path, ns=(1_800_000_000 * 10**9,) * 2)
     kb_json("due")
     assert states(vault) == after_review
-    assert [e["type"] for e in journal_lines(vault)] == ["start", "review"]
+    assert [e["type"] for e in journal_lines(vault)] == ["schedule", "review"]
     assert path.read_text(encoding="utf-8") == text  # kb never writes into the note
 
 

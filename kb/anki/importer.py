@@ -78,7 +78,8 @@ def import_package(
         for note in plan.notes:
             writer.write(note)
         unsafe = [f"{package}: media file {ref!r} {why}; not copied" for ref, why in refused_media_names(pkg)]
-    reviews = import_reviews(kb, conn, writer.imported, pkg, returned)
+        # the review log is read while the package is open
+        reviews = import_reviews(kb, conn, writer.imported, pkg, returned)
     if writer.updated:  # what the updates did to the cards, as the index now has them
         after = _cards_of(conn, writer.updated)
         before = {cid: card for cid, card in before.items() if card[0] in writer.updated}

@@ -26,6 +26,7 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kb.errors import KbError
 
@@ -102,13 +103,31 @@ class AnkiCard:
     mod: int = 0  # last change, epoch seconds
 
 
-@dataclass(frozen=True)
-class RevlogEntry:
+class RevlogEntry(NamedTuple):  # a tuple: 400,000 of them are made in an import
     id: int  # milliseconds since the epoch when the answer was given; unique in the collection
     card_id: int
     ease: int  # button: 1 again, 2 hard, 3 good, 4 easy (0: rescheduled by hand, no answer)
     type: int  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
     time_ms: int  # time spent answering
+    ivl: int = 0  # the interval the answer gave: days when positive, minus seconds when negative
+    factor: int = 0  # the ease it left (SM-2, permille) or its FSRS difficulty (100-1100)
+
+
+class Revlog:
+    """A collection's review log, read row by row in time order (oldest first) each time it is iterated: a long
+    history is never held in memory. Valid while its package is open (``open_package``)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __iter__(self):
+        for rid, cid, ease, rtype, t, ivl, factor in self.conn.execute(
+            "SELECT id, cid, ease, type, time, ivl, factor FROM revlog ORDER BY id"
+        ):
+            yield RevlogEntry(rid, cid, ease, rtype, max(0, t or 0), ivl or 0, factor or 0)
+
+    def __len__(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM revlog").fetchone()[0])
 
 
 @dataclass(frozen=True)
@@ -122,7 +141,7 @@ class AnkiPackage:
     decks: dict[int, str]  # id -> full name with :: between levels
     notes: tuple[AnkiNote, ...]
     cards: tuple[AnkiCard, ...]
-    revlog: tuple[RevlogEntry, ...]
+    revlog: Revlog | tuple[RevlogEntry, ...]  # a tuple, by id, when built by hand
     media: dict[str, str]  # file name -> zip member
     media_compressed: bool  # members are zstd frames (new packages)
     crt: int = 0  # the collection's creation (epoch seconds): Anki's day numbers count from its day
@@ -213,7 +232,8 @@ def open_package(path: str | Path):
         ) from None
     with zf:
         _check_declared_size(shown, zf)
-        yield read_package(shown, zf), zf
+        with read_package(shown, zf) as pkg:
+            yield pkg, zf
 
 
 def _check_declared_size(shown: str, zf: zipfile.ZipFile) -> None:
@@ -226,7 +246,9 @@ def _check_declared_size(shown: str, zf: zipfile.ZipFile) -> None:
         )
 
 
-def read_package(shown: str, zf: zipfile.ZipFile) -> AnkiPackage:
+@contextmanager
+def read_package(shown: str, zf: zipfile.ZipFile):
+    """The package in ``zf`` (an ``AnkiPackage``), while the context lasts (its review log is read on demand)."""
     names = set(zf.namelist())
     member = next((m for m in COLLECTION_MEMBERS if m in names), None)
     if member is None:
@@ -252,29 +274,44 @@ def read_package(shown: str, zf: zipfile.ZipFile) -> AnkiPackage:
                 f"{shown}: package format version {meta_version} is newer than kb can read; in Anki's export dialog "
                 "tick 'Support older Anki versions' and export again"
             )
-    try:
-        raw = zf.read(member)
-        if member.endswith("b"):
-            raw = zstd_decompress(raw)
-    except TooLarge as exc:
-        raise KbError(
-            f"{shown}: {member} {exc}, more than kb imports from one package; nothing was imported"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - zlib/zstd/zip all raise their own types for a damaged member
-        raise KbError(f"{shown}: {member} is damaged ({exc}); export the deck again from Anki") from None
-
     with tempfile.TemporaryDirectory(prefix="kb-anki-") as tmp:
         db_file = Path(tmp) / "collection.db"
-        db_file.write_bytes(raw)
+        _extract(shown, zf, member, db_file)
         conn = sqlite3.connect(str(db_file))
         try:
-            return _read_collection(shown, member, conn, zf, meta_version)
+            yield _read_collection(shown, member, conn, zf, meta_version)
         except sqlite3.DatabaseError as exc:
             raise KbError(
                 f"{shown}: {member} is not a readable Anki collection ({exc}); export it again"
             ) from None
         finally:
             conn.close()
+
+
+def _extract(shown: str, zf: zipfile.ZipFile, member: str, db_file: Path) -> None:
+    """Copy the collection out of the zip into ``db_file``, decompressing as it goes (never whole in memory)."""
+    import shutil
+
+    try:
+        with zf.open(member) as src, open(db_file, "wb") as dst:
+            if member.endswith("b"):
+                import zstandard
+
+                with zstandard.ZstdDecompressor().stream_reader(src) as reader:
+                    copied = 0
+                    while chunk := reader.read(1 << 20):
+                        copied += len(chunk)
+                        if copied > PACKAGE_LIMIT:
+                            raise TooLarge(f"decompresses to more than {size_text(PACKAGE_LIMIT)}")
+                        dst.write(chunk)
+            else:
+                shutil.copyfileobj(src, dst, 1 << 20)
+    except TooLarge as exc:
+        raise KbError(
+            f"{shown}: {member} {exc}, more than kb imports from one package; nothing was imported"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - zlib/zstd/zip all raise their own types for a damaged member
+        raise KbError(f"{shown}: {member} is damaged ({exc}); export the deck again from Anki") from None
 
 
 def _read_collection(
@@ -312,12 +349,7 @@ def _read_collection(
         )
     )
     crt = int((conn.execute("SELECT crt FROM col").fetchone() or (0,))[0] or 0)
-    revlog = tuple(
-        RevlogEntry(id=rid, card_id=cid, ease=ease, type=rtype, time_ms=max(0, int(t or 0)))
-        for rid, cid, ease, rtype, t in conn.execute(
-            "SELECT id, cid, ease, type, time FROM revlog ORDER BY id"
-        )
-    )
+    revlog = Revlog(conn)
     media, compressed = _media_map(shown, zf, meta_version)
     return AnkiPackage(
         path=shown,

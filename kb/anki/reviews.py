@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from kb.anki.package import AnkiPackage, RevlogEntry
+from kb.anki.package import AnkiPackage, Revlog, RevlogEntry
 from kb.anki.plan import CardSpot, PlannedNote
 
 # Anki's revlog types that are not answers: 4 a due date set by hand, 5 rescheduled.
@@ -42,31 +42,46 @@ def review_uid(entry: RevlogEntry) -> str:
     return f"anki-{entry.card_id}-{entry.id}"
 
 
+class _CardIndex:
+    """The live cards of the imported notes, read once per note (one query, not one per Anki card)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.by_note: dict[str, dict[tuple[int, str], list[tuple]]] = {}
+
+    def _note(self, note: str) -> dict[tuple[int, str], list[tuple]]:
+        found = self.by_note.get(note)
+        if found is None:
+            found = self.by_note[note] = {}
+            for row in self.conn.execute(  # by line and kind; basic-like kinds under "" too
+                "SELECT line, kind, cloze_index, id, note, front, back, fingerprint FROM cards "
+                "WHERE note = ? AND orphaned_at IS NULL ORDER BY position",
+                (note,),
+            ):
+                found.setdefault((row[0], row[1]), []).append(row[2:])
+                if row[1] not in ("reversed", "cloze"):
+                    found.setdefault((row[0], ""), []).append(row[2:])
+        return found
+
+    def find(self, spot: CardSpot) -> tuple | None:
+        """(cloze index, id, note, front, back, fingerprint) of the kb card an Anki card became, or None."""
+        cards = self._note(spot.note)
+        if (
+            spot.kind == "cloze"
+        ):  # on any line of its block: each item of a cloze list is a cloze text of its own
+            lines = range(spot.line, spot.line + max(1, getattr(spot, "lines", 1)))
+            return next((c for n in lines for c in cards.get((n, "cloze"), ()) if c[0] == spot.which), None)
+        if spot.kind == "reversed":
+            pair = cards.get((spot.line, "reversed"), [])
+            return pair[spot.which] if spot.which < len(pair) else None
+        others = cards.get((spot.line, ""), ())
+        return others[0] if others else None
+
+
 def find_card(conn: sqlite3.Connection, spot: CardSpot) -> str | None:
     """The kb card an Anki card became: same note and first line, then the side or the cloze number."""
-    base = "SELECT id FROM cards WHERE note = ? AND line = ? AND orphaned_at IS NULL"
-    if spot.kind == "cloze":  # on any line of its block: each item of a cloze list is a cloze text of its own
-        row = conn.execute(
-            "SELECT id FROM cards WHERE note = ? AND line BETWEEN ? AND ? AND orphaned_at IS NULL "
-            "AND kind = 'cloze' AND cloze_index = ? ORDER BY line LIMIT 1",
-            (spot.note, spot.line, spot.line + spot.lines - 1, spot.which),
-        ).fetchone()
-        return row[0] if row else None
-    if spot.kind == "reversed":
-        rows = conn.execute(
-            base + " AND kind = 'reversed' ORDER BY position", (spot.note, spot.line)
-        ).fetchall()
-        return rows[spot.which][0] if spot.which < len(rows) else None
-    row = conn.execute(
-        base + " AND kind NOT IN ('reversed', 'cloze') ORDER BY position LIMIT 1", (spot.note, spot.line)
-    ).fetchone()
-    return row[0] if row else None
-
-
-def set_schedules(kb, conn, items):
-    from kb.review.answers import set_schedules as record
-
-    return record(kb, conn, list(items))
+    found = _CardIndex(conn).find(spot)
+    return found[1] if found else None
 
 
 def import_reviews(
@@ -76,63 +91,120 @@ def import_reviews(
     pkg: AnkiPackage,
     returned: dict[int, str] | None = None,
 ) -> ReviewsImported:
-    """Replay Anki's review log for the cards of ``notes`` (already written) through the journal, oldest first;
-    then set each card's schedule, suspension, burial and flag as Anki had them (``kb.anki.state``).
-    ``returned``: Anki card id -> kb card id of kb's own cards back from Anki (``kb.anki.returning``)."""
+    """Replay Anki's review log for the cards of ``notes`` (already written), oldest first, and set each card's
+    schedule, suspension, burial and flag as Anki had them (``kb.anki.state``): all of it one compressed ``import``
+    line in the journal (``kb.review.imported``), the log read row by row."""
     from kb.index.indexer import index
+    from kb.review.answers import record_import
+    from kb.review.imported import HistoryRecord
 
     spots = {s.anki_card_id: s for note in notes for s in note.spots}
     if not spots and not returned:
         return ReviewsImported(0, 0, [])
     if spots:
         index(kb, conn)  # the notes just written must have their cards before answers can point at them
-    card_ids = {anki_id: find_card(conn, spot) for anki_id, spot in spots.items()}
-    card_ids.update(returned or {})
-    added, already, lost, last_answer = _answers(kb, conn, pkg, card_ids, set((returned or {}).values()))
-    states = set_schedules(kb, conn, _schedule_sets(kb, pkg, card_ids, last_answer))
+    cards = _CardIndex(conn)
+    record = HistoryRecord(source="anki-import")
+    index_of: dict[int, int] = {}
+    found: dict[int, str | None] = {}  # Anki card id -> kb card id (the card's text only in the record)
+    for anki_id, spot in spots.items():
+        card = cards.find(spot)
+        found[anki_id] = card[1] if card else None
+        if card is not None:
+            snapshot = {
+                "note": card[2],
+                "kind": spots[anki_id].kind,
+                "front": card[3],
+                "back": card[4],
+                "fp": card[5],
+            }
+            index_of[anki_id] = record.card(card[1], snapshot, f"anki-{anki_id}-")
+    for anki_id, card_id in (returned or {}).items():  # kb's own cards back from Anki (kb.anki.returning)
+        row = conn.execute(
+            "SELECT note, kind, front, back, fingerprint FROM cards WHERE id = ?", (card_id,)
+        ).fetchone()
+        found[anki_id] = card_id
+        if row is not None:
+            snapshot = dict(zip(("note", "kind", "front", "back", "fp"), row, strict=True))
+            index_of[anki_id] = record.card(card_id, snapshot, f"anki-{anki_id}-")
+    del cards  # every card's text, read note by note: the record holds what it needs
+    own = set((returned or {}).values())
+    already, lost, last_answer = _answers(conn, pkg, found, index_of, record, own)
+    until = _next_day(kb)
+    for item in _schedule_sets(kb, pkg, {a: c for a, c in found.items() if c}, last_answer):
+        if not conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
+            record.schedule(_entry(item, until, index_of))
+    applied = record_import(kb, conn, record)
     problems = []
     if lost:
         problems.append(
             f"{lost} review(s) not imported: kb found no card for them in the imported notes (run kb check)"
         )
-    return ReviewsImported(added, already, problems, states)
+    return ReviewsImported(applied.answers, already, problems, applied.schedules)
+
+
+def _next_day(kb):
+    from kb.review.clock import local_zone, next_day_start, now
+
+    return next_day_start(now(), kb.settings.day_starts_at, local_zone())
+
+
+def _entry(item, until, index_of: dict[int, int]) -> dict:
+    from kb.review.answers import schedule_entry
+
+    entry = schedule_entry(item, until)
+    del entry["card"]
+    entry["i"] = index_of[item.identity["cid"]]
+    return entry
+
+
+# Anki's revlog types as the states before an answer that kb.review.imported keeps.
+_KINDS = {0: 0, 1: 1, 2: 2, 3: 1}
+
+
+def _difficulty(factor: int) -> int:
+    """The difficulty (1-10, times 100; 0 unknown) an answer left, from the revlog's factor: FSRS writes it as
+    100-1100, SM-2 writes its ease (1300-3000 and up), read as ``kb.anki.state`` reads a card's ease."""
+    if 100 <= factor <= 1100:
+        return round(((factor / 1000 - 0.1) * 9 + 1) * 100)
+    if factor >= 1300:
+        ease = min(factor, 3000)
+        return round((1 + 9 * (3000 - ease) / 1700) * 100)
+    return 0
 
 
 def _answers(
-    kb, conn, pkg: AnkiPackage, card_ids: dict[int, str | None], kb_cards: set[str] = frozenset()
-) -> tuple[int, int, int, dict[int, int]]:
-    """Record the answers of the imported cards: (added, already imported, lost, Anki card id -> last answer ms).
-    ``kb_cards``: kb's own cards back from Anki, whose answers kb exported are already in their history."""
-    from datetime import UTC, datetime
-
+    conn, pkg: AnkiPackage, found: dict, index_of: dict[int, int], record, kb_cards: set[str] = frozenset()
+) -> tuple[int, int, dict[int, int]]:
+    """Add the answers of the imported cards to ``record``, oldest first: (already imported, lost, Anki card id ->
+    its last answer in ms). ``kb_cards``: kb's own cards back from Anki, whose answers kb exported are already in
+    their history."""
     from kb.anki.returning import KbAnswers
-    from kb.review.answers import Answer, record_answers
 
     own = KbAnswers(conn, set(kb_cards)) if kb_cards else None
-
     already = lost = 0
     last_answer: dict[int, int] = {}
-    batch: list[Answer] = []
-    for entry in sorted(pkg.revlog, key=lambda e: e.id):
+    check = (
+        conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+    )  # a fresh kb has nothing to skip
+    revlog = pkg.revlog if isinstance(pkg.revlog, Revlog) else sorted(pkg.revlog, key=lambda e: e.id)
+    for entry in revlog:  # by id: the time of the answer
         grade = grade_for(entry, pkg.sched_ver)
-        if grade is None or entry.card_id not in card_ids:
+        if grade is None or entry.card_id not in found:
             continue  # not an answer, or a card of a skipped note type or deck: already reported
-        card_id = card_ids[entry.card_id]
-        if card_id is None:
+        index = index_of.get(entry.card_id)
+        if index is None:
             lost += 1
             continue
         last_answer[entry.card_id] = entry.id
-        uid = review_uid(entry)
-        if (own is not None and own.has(card_id, entry.id)) or conn.execute(
-            "SELECT 1 FROM reviews WHERE uid = ?", (uid,)
-        ).fetchone():
+        if (own is not None and own.has(found[entry.card_id], entry.id)) or (
+            check and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (review_uid(entry),)).fetchone()
+        ):
             already += 1
             continue
-        at = datetime.fromtimestamp(entry.id / 1000, tz=UTC)
-        batch.append(Answer(card_id, grade, at=at, duration_ms=entry.time_ms or None, review_id=uid))
-    # One journal write, one fsync and one transaction for the whole history.
-    record_answers(kb, conn, batch, source="anki-import")
-    return len(batch), already, lost, last_answer
+        record.answer(index, entry.id, grade, entry.time_ms, _KINDS.get(entry.type, 1), entry.ivl,
+                      _difficulty(entry.factor))  # fmt: skip
+    return already, lost, last_answer
 
 
 def _schedule_sets(kb, pkg: AnkiPackage, card_ids: dict[int, str | None], last_answer: dict[int, int]):

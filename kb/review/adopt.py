@@ -12,8 +12,9 @@ comment change nothing: from then on the card's schedule is kb's.
   short next interval whatever the grade.
 * An FSRS entry keeps its state, stability, difficulty, due time and last review as written.
 
-Each adoption is one ``start`` line in the journal (a few hundred cards a line: card id, fingerprint, note, the entry
-as written and the state), so a database rebuilt from the journals starts the cards from the same schedules
+Each adoption is one ``schedule`` line with ``"start": true`` in the journal (``kb.review.schedules``; older kbs
+wrote ``start`` lines): a few hundred cards a line, each its card id, fingerprint, note, the entry as written and the
+state, so a database rebuilt from the journals starts the cards from the same schedules
 (``kb.review.replay``); ``kb.review.history.recompute`` folds a card's reviews on top of its start.
 """
 
@@ -114,6 +115,7 @@ def adopt(kb: KnowledgeBase, conn: sqlite3.Connection) -> int:
     """Start the pending cards that have no history from their Obsidian schedules; how many started."""
     from kb.review.answers import _event, _journaled
     from kb.review.parameters import scheduler_for
+    from kb.review.schedules import LINE_TYPE, apply_entries
 
     rows = conn.execute(_CANDIDATES).fetchall()
     entries = []
@@ -139,10 +141,9 @@ def adopt(kb: KnowledgeBase, conn: sqlite3.Connection) -> int:
     at = now()
     for i in range(0, len(entries), _PER_LINE):
         chunk = entries[i : i + _PER_LINE]
-        event = _event(kb, "start", at, {"source": SOURCE, "cards": chunk})
+        event = _event(kb, LINE_TYPE, at, {"source": SOURCE, "start": True, "cards": chunk})
         with _journaled(kb, conn, [event]):
-            for entry in chunk:
-                put_start(conn, entry["card"], event["id"], event["at"], SOURCE, entry["state"])
+            apply_entries(conn, event["id"], chunk, source=SOURCE, at=event["at"], start=True)
             if i + _PER_LINE >= len(entries):
                 conn.execute("DELETE FROM sr_pending")
     return len(entries)

@@ -25,7 +25,6 @@ from kb.review.history import (
     insert_review,
     put_state,
     recompute,
-    schedule_data,
     write_transaction,
 )
 from kb.review.parameters import scheduler_for
@@ -349,60 +348,69 @@ class ScheduleSet:
     identity: dict | None = None  # the card's identity in the other program
 
 
+def schedule_entry(item: ScheduleSet, buried_until: datetime) -> dict:
+    """A ``schedule`` entry (``kb.review.schedules``) for ``item``, without the card's snapshot."""
+    entry: dict = {
+        "card": item.card_id,
+        "id": item.event_id,
+        "at": iso(item.at.astimezone(UTC)),
+        "state": item.state.to_dict() if item.state else None,
+    }
+    if item.flag:
+        entry["flag"] = item.flag
+    if item.suspended:
+        entry["suspended"] = True
+    if item.buried:
+        entry["buried_until"] = iso(buried_until)
+    if item.identity:
+        entry["anki"] = item.identity
+    return entry
+
+
 def set_schedules(kb: KnowledgeBase, conn: sqlite3.Connection, items: Iterable[ScheduleSet]) -> int:
-    """Record each card's schedule, suspension and burial (one journal write, one transaction); returns how many
-    were new. A schedule event already recorded (same id) is left alone."""
-    events = []
+    """Record each card's schedule, suspension and burial: one ``schedule`` line per source, one transaction;
+    returns how many were new. A schedule event already recorded (same id) is left alone."""
+    from kb.review.schedules import LINE_TYPE, apply_entries
+
+    until = next_day_start(now(), kb.settings.day_starts_at, local_zone())
+    by_source: dict[str, list[dict]] = {}
     for item in items:
         if conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
             continue
-        at = item.at.astimezone(UTC)
-        snapshot = card_snapshot(conn, item.card_id)
-        fields = {
-            "card": item.card_id,
-            **snapshot,
-            "state": item.state.to_dict() if item.state else None,
-            "flag": item.flag or None,
-            "source": item.source,
-        }
-        if item.identity:
-            fields["anki"] = item.identity
-        events.append(_event(kb, "schedule", at, fields, event_id=item.event_id))
-        if item.suspended:
-            events.append(
-                _event(
-                    kb, "suspend", at, {"card": item.card_id, **snapshot}, event_id=item.event_id + ":suspend"
-                )
-            )
-        if item.buried:
-            until = next_day_start(now(), kb.settings.day_starts_at, local_zone())
-            bury = _event(
-                kb, "bury", at, {"card": item.card_id, **snapshot}, event_id=item.event_id + ":bury"
-            )
-            bury["until"] = iso(until)
-            events.append(bury)
-    if not events:
+        entry = {**schedule_entry(item, until), **card_snapshot(conn, item.card_id)}
+        by_source.setdefault(item.source, []).append(entry)
+    if not by_source:
         return 0
+    events = [
+        _event(kb, LINE_TYPE, now(), {"source": src, "cards": cards}) for src, cards in by_source.items()
+    ]
     with _journaled(kb, conn, events):
-        touched = set()
+        touched: set[str] = set()
         for event in events:
-            data = None
-            if event["type"] == "schedule":
-                data = schedule_data(event)
-            insert_event(
-                conn,
-                event["id"],
-                event["card"],
-                event["type"],
-                event["at"],
-                until=event.get("until"),
-                data=data,
+            touched.update(
+                apply_entries(conn, event["id"], event["cards"], source=event["source"], at=event["at"])
             )
-            touched.add(event["card"])
         for card_id in sorted(touched):
             recompute(conn, kb, card_id)
             apply_flags(conn, card_id)
-    return sum(1 for e in events if e["type"] == "schedule")
+    return len(touched)
+
+
+def record_import(kb: KnowledgeBase, conn: sqlite3.Connection, record):
+    """Record an imported history (``kb.review.imported.HistoryRecord``) as one ``import`` line, fsynced, and
+    apply it in one transaction, with the function replay uses; returns what it added (``Applied``)."""
+    from kb.review.imported import Applied, apply_record
+    from kb.review.replay import CardResolver
+
+    if not record.answers and not record.schedules:
+        return Applied()
+    event = _event(kb, "import", now(), record.fields())
+    with _journaled(kb, conn, [event]):
+        del event[
+            "data"
+        ]  # written: the record is applied as it is in memory, as replay applies it from the line
+        applied = apply_record(conn, kb, event, record.decoded(), CardResolver(conn).resolve)
+    return applied
 
 
 def find_card_ids(conn: sqlite3.Connection, given: Iterable[str]) -> list[str]:

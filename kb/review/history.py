@@ -6,7 +6,9 @@ Fold rule, which makes the database a pure function of the journals: a card's sc
 in (time, id) order. For each review, if the schedule recorded in the journal line as ``before`` is the schedule the
 fold has reached, the recorded ``after`` is taken as is (so a replay gives back exactly what the user saw, even if
 settings or parameters have changed since); otherwise (two devices reviewed the same card before syncing) FSRS
-recomputes it, with fuzz seeded by the card and review ids, so every device reaches the same result.
+recomputes it, with fuzz seeded by the card and review ids, so every device reaches the same result. An answer
+imported in bulk (``kb.review.imported``) has no ``logged`` text: its own ``state_before`` / ``state_after`` are what
+was logged.
 
 A ``schedule`` event (the card's schedule as another program had it: an Anki import, ``kb.anki.state``) sets the
 schedule at its time: the fold goes on from it, so the card keeps Anki's due date and memory state rather than what
@@ -198,16 +200,22 @@ def recompute(conn: sqlite3.Connection, kb: KnowledgeBase, card_id: str) -> Card
     state: CardState | None = start_of_history(conn, card_id)
     updates = []
     rows = conn.execute(
-        "SELECT uid, grade, reviewed_at, logged FROM reviews WHERE card_id = ? AND undone = 0 "
-        "UNION ALL SELECT uid, NULL, at, data FROM card_events WHERE card_id = ? AND kind = 'schedule' "
-        "ORDER BY 3, 1",
+        "SELECT uid, grade, reviewed_at, logged, state_before, state_after FROM reviews WHERE card_id = ? "
+        "AND undone = 0 UNION ALL SELECT uid, NULL, at, data, NULL, NULL FROM card_events WHERE card_id = ? "
+        "AND kind = 'schedule' ORDER BY 3, 1",
         (card_id, card_id),
     ).fetchall()
-    for uid, grade, reviewed_at, logged_text in rows:
+    for uid, grade, reviewed_at, logged_text, row_before, row_after in rows:
         if grade is None:  # a schedule event: the schedule is what it says from here on
             state = CardState.from_dict(_event_data(logged_text).get("state"))
             continue
-        logged = json.loads(logged_text) if logged_text else {}
+        if logged_text is None and row_after:  # an imported answer (kb.review.imported): its states as logged
+            logged = {
+                "before": json.loads(row_before) if row_before else None,
+                "after": json.loads(row_after),
+            }
+        else:
+            logged = json.loads(logged_text) if logged_text else {}
         logged_before = CardState.from_dict(logged.get("before"))
         logged_after = CardState.from_dict(logged.get("after"))
         if logged_after is not None and logged_before == state:

@@ -11,12 +11,14 @@ Every line has ``v`` (format version), ``type``, a unique ``id``, ``at`` (UTC IS
   ``after`` (the schedule, see ``kb.review.scheduler.CardState``) and ``leech`` when the answer made the card a leech.
 * ``undo``: ``ref`` is the id of the review taken back. Nothing is ever rewritten.
 * ``suspend`` / ``unsuspend`` / ``bury`` (with ``until``): ``card`` and the same card snapshot as a review.
-* ``schedule``: ``card``, the card snapshot, ``state`` (the schedule from then on, null for new), ``flag`` (a colour
-  or null), ``source`` and ``anki`` (the card's Anki identity: guid, ord, card and note type ids, deck, tags) when
-  an import set the card's schedule as Anki had it.
-* ``start``: cards that start from a schedule found in their note (``source`` ``obsidian-sr``, ``kb.review.adopt``):
-  ``cards``, each ``card``, ``fp``, ``note``, ``sr`` (the entry as written) and ``state`` (the schedule it starts
-  from). Once per card; the earliest start wins.
+* ``schedule``: schedules from elsewhere (``kb.review.schedules``): ``source`` (``anki-import``, ``obsidian-sr``),
+  ``cards`` (each ``card``, its snapshot, ``state``, and when they apply ``id``, ``at``, ``flag``, ``suspended``,
+  ``buried_until``, ``anki``, ``sr``) and ``start`` (true: the cards start from these schedules, once, the earliest
+  start winning). Older kbs wrote one ``schedule`` line per card (the entry's fields on the line, suspension and
+  burial as ``suspend``/``bury`` lines) and ``start`` lines for Obsidian schedules; both still replay.
+* ``import``: an imported review history as one compressed record (``kb.review.imported``): ``source``, ``cards``,
+  ``answers``, ``schedules`` (counts) and ``data`` (base64 of zstd: each card's snapshot once, the schedules set,
+  and the answers as integer columns). Older kbs wrote a ``review`` line per imported answer; those still replay.
 * ``quiz``: a quiz started (``scope``, ``seed``, ``questions``); its ``id`` names the quiz.
 * ``quiz-answer``: ``quiz`` (that id), ``position`` (from 1), ``kind``, ``card``, ``note``, ``line``, ``question``,
   ``answer`` (the right one), ``given``, ``correct`` and ``ms``. A later answer at the same position replaces it.

@@ -19,7 +19,6 @@ from kb.review.history import (
     insert_event,
     insert_review,
     recompute,
-    schedule_data,
     write_transaction,
 )
 
@@ -70,7 +69,12 @@ def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection, *, force: 
     to an older version), since rebuilding would lose them; ``force=True`` rebuilds anyway.
     """
     if not force:
-        logged = {e["id"] for e in journal.read_all(kb.journal_dir) if e.get("type") == "review"}
+        logged = set()
+        for e in journal.read_all(kb.journal_dir):
+            if e.get("type") == "review":
+                logged.add(e["id"])
+            elif e.get("type") == "import":
+                logged.update(_record_review_ids(e))
         missing = sum(1 for (uid,) in conn.execute("SELECT uid FROM reviews") if uid not in logged)
         if missing:
             raise KbError(
@@ -92,6 +96,15 @@ def rebuild_from_journal(kb: KnowledgeBase, conn: sqlite3.Connection, *, force: 
             kept = [f for f in json.loads(flags or "[]") if f != "leech"]
             conn.execute("UPDATE cards SET flags = ? WHERE id = ?", (json.dumps(kept), card_id))
     return sync_journal(kb, conn)
+
+
+def _record_review_ids(event: dict) -> list[str]:
+    from kb.review.imported import decode, review_ids
+
+    try:
+        return review_ids(decode(event))
+    except ValueError:
+        return []
 
 
 class CardResolver:
@@ -186,10 +199,10 @@ class _Replayer:
                 self._undo(event, at)
             elif kind in ("suspend", "unsuspend", "bury"):
                 self._card_event(event, kind, at)
-            elif kind == "schedule":
+            elif kind in ("schedule", "start"):
                 self._schedule(event, at)
-            elif kind == "start":
-                self._start(event, at)
+            elif kind == "import":
+                self._import(event)
             elif kind in ("quiz", "quiz-answer"):
                 self._quiz_line(event, kind, at)
         conn = self.conn
@@ -227,23 +240,20 @@ class _Replayer:
                 insert_event(self.conn, f"{event['id']}:leech", card_id, "leech", at, ref=event["id"])
                 self.flags_touched.add(card_id)
 
-    def _start(self, event: dict, at: str) -> None:
-        """Cards starting from a schedule found in their note (``kb.review.adopt``); the earliest start wins."""
-        from kb.review.adopt import put_start
+    def _import(self, event: dict) -> None:
+        """An import's compressed record (``kb.review.imported``): its answers and schedules, in bulk."""
+        from kb.review.imported import apply_record, decode
 
-        cards = event.get("cards")
-        if not isinstance(cards, list):
+        try:
+            record = decode(event)
+        except ValueError as exc:
+            self.report.warnings.append(
+                f".kb/journal/{event.get('_file')}: import {event['id']}: {exc}; skipped, the rest was replayed"
+            )
             return
-        for entry in cards:
-            if not isinstance(entry, dict) or not isinstance(entry.get("state"), dict):
-                continue
-            card_id = self.resolver.resolve(entry)
-            if card_id is None:
-                self.report.unmatched += 1
-                continue
-            if put_start(self.conn, card_id, event["id"], at, str(event.get("source") or ""), entry["state"]):
-                self.report.events += 1
-                self.reviews_touched.add(card_id)
+        applied = apply_record(self.conn, self.kb, event, record, self.resolver.resolve)
+        self.report.events += applied.answers + applied.schedules
+        self.report.unmatched += applied.unmatched
 
     def _undo(self, event: dict, at: str) -> None:
         ref = event.get("ref")
@@ -257,10 +267,25 @@ class _Replayer:
             self.flags_touched.add(card_id)
 
     def _schedule(self, event: dict, at: str) -> None:
-        card_id = self.resolver.resolve(event) or str(event.get("card") or "")
-        if insert_event(self.conn, event["id"], card_id, "schedule", at, data=schedule_data(event)):
-            self.report.events += 1
-            self.reviews_touched.add(card_id)
+        """Schedules from elsewhere (``kb.review.schedules``; also the older one-card and ``start`` forms)."""
+        from kb.review.schedules import apply_entries, entries_of, snapshot_of
+
+        entries, start = entries_of(event)
+        resolved = []
+        for entry in entries:
+            card_id = self.resolver.resolve(snapshot_of(entry))
+            if card_id is None:
+                if start:  # a start for a card that is gone has nothing to start
+                    self.report.unmatched += 1
+                    continue
+                card_id = str(entry.get("card") or "")
+            resolved.append({**entry, "card": card_id})
+        source = str(event.get("source") or "")
+        touched = apply_entries(self.conn, event["id"], resolved, source=source, at=at, start=start)
+        self.report.events += len(touched)
+        self.reviews_touched.update(touched)
+        if not start:
+            self.flags_touched.update(touched)
 
     def _card_event(self, event: dict, kind: str, at: str) -> None:
         card_id = self.resolver.resolve(event) or str(event.get("card") or "")
