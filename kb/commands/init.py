@@ -168,9 +168,12 @@ def init_cmd(ctx: click.Context, from_obsidian: bool, vault: str | None, yes: bo
     folder = Path(vault).resolve() if vault else notes_dir(root)
     settings = plugin_settings(folder)
     if not settings:
-        raise KbError(
-            f"{folder / DATA_FILE}: no Obsidian Spaced Repetition settings here; is {folder} the vault?"
-        )
+        if root is not None or not folder.is_dir() or not any(folder.rglob("*.md")):
+            raise KbError(
+                f"{folder / DATA_FILE}: no Obsidian Spaced Repetition settings here; is {folder} the vault?"
+            )
+        # a vault whose plugin settings were never changed has no data.json: the plugin's defaults are kb's
+        click.echo(f"{folder / DATA_FILE}: none, so the plugin's default settings (kb's own defaults)")
     options, not_carried = options_from_plugin(settings)
     options = _kb_changes(options)
     config = (root or Path.cwd()) / CONFIG_NAME

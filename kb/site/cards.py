@@ -221,7 +221,7 @@ def render_card_lines(
         source = lines[a : b + 1]
         if not _looks_like(kind, source, syntax):
             continue
-        new = _render_span(kind, card, source, page, syntax)
+        new = _render_span(kind, card, _without_comments(source), page, syntax)
         if new is None:
             continue
         taken.update(range(a, b + 1))
@@ -234,6 +234,20 @@ def render_card_lines(
         pos = b + 1
     out += lines[pos:]
     return "\n".join(out), page.html()
+
+
+def _without_comments(source: list[str]) -> list[str]:
+    """A card's lines without ``<!-- -->`` and ``%% %%`` comments (an Obsidian Spaced Repetition schedule, a private
+    aside), as the extractor reads them: a line that held only a comment goes."""
+    text = "\n".join(source)
+    if "<!--" not in text and "%%" not in text:
+        return source
+    from kb.markdown import strip_comments
+
+    kept = strip_comments(text).split("\n")
+    if len(kept) != len(source):
+        return [line for line in kept if line.strip()] or kept
+    return [line for line, was in zip(kept, source, strict=True) if line.strip() or not was.strip()]
 
 
 def _runs(replaced: list[tuple[int, int, list[str]]], lines: list[str], page: PageCards):
