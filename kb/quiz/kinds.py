@@ -21,7 +21,7 @@ from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
 from kb.quiz.falsehood import false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
-from kb.quiz.terms import AskableCard, BlankedSentence
+from kb.quiz.terms import STATEMENT_LEAD_RE, AskableCard, BlankedSentence
 from kb.quiz.words import STOP_WORDS, fold_plural, is_termlike, normalise, repeats_question, unescape
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
@@ -56,6 +56,12 @@ _VERB_SLOT_RE = re.compile(
     r"\b(?:should|must|shall|can|could|will|would|might|you|we|they|he|she|I)\s*$", re.I
 )
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
+# A blank inside an example ("(e.g. _____)", "an index such as _____"): any other example would be as right.
+_EXAMPLE_BEFORE_RE = re.compile(
+    r"(?:\be\.\s?g\b\.?|\bsuch as\b|\bfor example\b|\bfor instance\b|\bincluding\b)[^.;:)!?]*$", re.I
+)
+# A multiple-choice question from kb's own blank (not a user's card) needs this many wrong options.
+MIN_GENERATED_DISTRACTORS = 3
 
 
 def build_question(
@@ -120,6 +126,8 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
     blank = askable.blank
     if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
         return None
+    if spelled_out(f"{blank.lead} {blank.prompt}", blank.answer):
+        return None  # "non-sleep deep rest (_____)": the acronym follows from the words beside it
     if _folded(blank.answer) and f" {_folded(blank.answer)} " in f" {_folded(blank.prompt)} ":
         return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
     if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
@@ -139,6 +147,8 @@ def open_blank(prompt: str, answer: str) -> bool:
     if re.search(r"\w['’]s\b", answer):
         return True
     before, _, after = prompt.partition(BLANK)
+    if _EXAMPLE_BEFORE_RE.search(before):
+        return True  # "an index (e.g. the _____)": the blank is one example among many
     if _NAMED_AGAIN_RE.search(before):
         return True  # "The index, aka the _____": the note names the thing twice; either name would be right
     if not before.strip() and re.match(r"\s+[A-Z]", after) and len(answer.split()) > 1:
@@ -150,6 +160,28 @@ def open_blank(prompt: str, answer: str) -> bool:
         if words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS:
             return True  # "second clone because": not a whole noun phrase
     return bool(_VERB_SLOT_RE.search(before))
+
+
+def _initial_runs(text: str) -> set[str]:
+    """The initials of every run of consecutive words of ``text`` (hyphenated parts count as words)."""
+    words = [w for w in re.split(r"[\s\-/]+", text.replace(BLANK, " ")) if re.match(r"[^\W\d_]", w)]
+    initials = "".join(w[0].lower() for w in words)
+    return {initials[i:j] for i in range(len(initials)) for j in range(i + 2, min(len(initials), i + 8) + 1)}
+
+
+def spelled_out(prompt: str, answer: str) -> bool:
+    """Whether the prompt gives the answer away by its other name: an acronym answer whose words the prompt spells
+    out ("non-sleep deep rest, _____" for NSDR), or an answer whose initials the prompt shows as an acronym."""
+    key = answer.strip()
+    if re.fullmatch(r"[A-Z][A-Za-z]{1,7}s?", key) and sum(c.isupper() for c in key) >= 2:
+        letters = "".join(c for c in key if c.isupper()).lower()
+        return letters in _initial_runs(prompt)
+    words = [w for w in re.split(r"[\s\-]+", key) if w]
+    if len(words) < 2:
+        return False
+    initials = "".join(w[0] for w in words).upper()
+    shown = {w.rstrip("s") for w in re.findall(r"\b[A-Z]{2,8}s?\b", prompt)}
+    return initials in shown
 
 
 def modifier_slot(prompt: str, answer: str) -> bool:
@@ -240,7 +272,11 @@ class _ChoiceAttempt(NamedTuple):
 def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     """The card's question with its answer, then its sentence with a blank: the first that finds options wins."""
     if _has_short_answer(askable) and not repeats_question(askable.question, askable.answer):
-        yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
+        term = is_termlike(askable.answer)
+        # kb's own term card asks "what is X?" of a label or a clause ("what is merging is non-destructive?"); its
+        # answer is a sentence, and other bullets' sentences beside it are no answers to that question.
+        if term or not askable.card.generated:
+            yield _ChoiceAttempt(askable.question, askable.answer, term, askable.answer)
     blank = askable_blank(askable)
     if blank is not None and (answer_kind(blank.answer) != TERM or noun_phrase_like(blank.answer)):
         # "happier", "sleepier": a lone adjective has no other terms of its kind to stand beside it
@@ -255,8 +291,8 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         wrong = pick_distractors(
             corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
         )
-        if len(wrong) < MIN_DISTRACTORS:
-            continue
+        if len(wrong) < (MIN_GENERATED_DISTRACTORS if askable.card.generated else MIN_DISTRACTORS):
+            continue  # kb's own blank is asked with three strong rivals or as a fill-in
         notices = []
         if len(wrong) < MAX_OPTIONS - 1:
             notices.append(
@@ -366,8 +402,9 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     blank = askable_blank(askable)
     if blank is not None:
         answer, term, statement, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
-    elif _has_short_answer(askable):
-        answer, term, statement = askable.answer, True, askable.question
+    elif _has_short_answer(askable) and STATEMENT_LEAD_RE.search(askable.front_plain):
+        # "The capital of Hungary is" + "Budapest" reads as a statement; "What is ...?" + "Budapest" does not
+        answer, term, statement = askable.answer, True, askable.front_plain.rstrip()
         explanation = f"{statement} {answer}"
     else:
         return None
@@ -378,7 +415,7 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     return _question(
         QuestionKind.TF,
         askable,
-        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement}\n→ {shown}",
+        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement} {shown}",
         answer=truth,
         answer_text=answer,
         explanation=explanation,
