@@ -94,7 +94,7 @@ def test_terms_the_note_marks_are_the_options_and_three_are_needed_for_kbs_own_b
             "**Data augmentation** adds flipped and cropped copies of each training image.",
             "Data augmentation",
         ),
-        ("**Weight decay** shrinks every weight a little toward zero after each update.", "Weight decay"),
+        ("**Weight decay** pulls every parameter a little toward zero after each update.", "Weight decay"),
         ("**Early stopping** ends training once validation loss stops improving.", "Early stopping"),
         ("**Label smoothing** trains on soft targets instead of one-hot labels.", "Label smoothing"),
     ]
@@ -171,3 +171,32 @@ def test_a_quiz_never_asks_the_same_prompt_twice(make_kb):
         quiz = generate_quiz(conn, n=8, seed=seed)
         prompts = [q.prompt for q in quiz.questions]
         assert len(prompts) == len(set(prompts)), prompts
+
+
+def test_no_option_stands_out_by_echoing_the_prompt():
+    """ "use _____ instead of plain --force": when only the key shares a word with the stem, it points at itself."""
+    asked = card(HIKING, "Which command replaces a plain `tent pitch --force`?", "`tent pitch --force-safe`")
+    others = [
+        card(HIKING, "Which command primes a cold burner?", "`stove prime --quick`"),
+        card(HIKING, "Which command flushes a clogged filter?", "`filter flush --cold`"),
+        card(HIKING, "Which command loads a backpack?", "`pack load --tight`"),
+    ]
+    assert multiple_choice(FakeCorpus({HIKING: [asked, *others]}), asked, random.Random(1)) is None
+    # options that share the stem's words as much as the key does give nothing away
+    alike = [
+        card(HIKING, "Which command lists stored tents?", "`tent list --stored`"),
+        card(HIKING, "Which command dries a tent?", "`tent dry --hours 4`"),
+        card(HIKING, "Which command packs a tent?", "`tent pack --tight`"),
+    ]
+    assert multiple_choice(FakeCorpus({HIKING: [asked, *alike]}), asked, random.Random(1)) is not None
+
+
+def test_a_blank_that_is_part_of_a_word_or_opens_on_a_bare_pronoun_is_not_asked():
+    cards = _cards(
+        ROTH,
+        ("Converted (_____ed) money is taxed as ordinary income in the year of the conversion.", "convert"),
+        ("it's the tax bill now that buys tax-free growth later.", "tax bill"),
+        ("The pro-rata rule counts every pre-tax IRA dollar you hold.", "pro-rata rule"),
+    )
+    assert fill_in_the_blank(cards[1]) is None
+    assert fill_in_the_blank(cards[2]) is not None

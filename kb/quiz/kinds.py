@@ -60,6 +60,9 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 _EXAMPLE_BEFORE_RE = re.compile(
     r"(?:\be\.\s?g\b\.?|\bsuch as\b|\bfor example\b|\bfor instance\b|\bincluding\b)[^.;:)!?]*$", re.I
 )
+_GLUED_BLANK_RE = re.compile(r"\w" + re.escape(BLANK) + "|" + re.escape(BLANK) + r"[^\W_]")
+# A sentence opening on a pronoun with nothing before it to name ("it's the _____ not spent", "His _____ is ...").
+_DANGLING_START_RE = re.compile(r"(?:it|it's|it’s|its|this|these|those|they|their|his|her)\b", re.I)
 # A multiple-choice question from kb's own blank (not a user's card) needs this many wrong options.
 MIN_GENERATED_DISTRACTORS = 3
 
@@ -126,6 +129,10 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
     blank = askable.blank
     if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
         return None
+    if _GLUED_BLANK_RE.search(blank.prompt) or _DANGLING_START_RE.match(blank.prompt):
+        return (
+            None  # "Staged (_____ed)": the blank is part of a word; "it's the _____ not spent": no referent
+        )
     if spelled_out(f"{blank.lead} {blank.prompt}", blank.answer):
         return None  # "non-sleep deep rest (_____)": the acronym follows from the words beside it
     if _folded(blank.answer) and f" {_folded(blank.answer)} " in f" {_folded(blank.prompt)} ":
@@ -164,7 +171,7 @@ def open_blank(prompt: str, answer: str) -> bool:
 
 def _initial_runs(text: str) -> set[str]:
     """The initials of every run of consecutive words of ``text`` (hyphenated parts count as words)."""
-    words = [w for w in re.split(r"[\s\-/]+", text.replace(BLANK, " ")) if re.match(r"[^\W\d_]", w)]
+    words = re.findall(r"[^\W\d_]+", text.replace(BLANK, " "))
     initials = "".join(w[0].lower() for w in words)
     return {initials[i:j] for i in range(len(initials)) for j in range(i + 2, min(len(initials), i + 8) + 1)}
 
@@ -233,6 +240,16 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _echo_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOP_WORDS}
+
+
+def only_key_echoes(prompt: str, answer: str, wrong: list[str]) -> bool:
+    """Whether the key is the only option sharing a word with the prompt: the stem then points at it."""
+    shown = _echo_words(prompt.replace(BLANK, " "))
+    return bool(shown & _echo_words(answer)) and not any(shown & _echo_words(w) for w in wrong)
+
+
 def fit_case(answer: str, other: str) -> str:
     """``other`` with the first-letter case of ``answer``, or the one capitalised option gives itself away; a
     name's or an acronym's case is its own ("Costco", "HSA") and is kept."""
@@ -293,6 +310,8 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         )
         if len(wrong) < (MIN_GENERATED_DISTRACTORS if askable.card.generated else MIN_DISTRACTORS):
             continue  # kb's own blank is asked with three strong rivals or as a fill-in
+        if only_key_echoes(attempt.prompt, answer, wrong):
+            continue  # "use _____ instead of plain --force": only the key holds "force"
         notices = []
         if len(wrong) < MAX_OPTIONS - 1:
             notices.append(
