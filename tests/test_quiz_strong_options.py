@@ -200,3 +200,16 @@ def test_a_blank_that_is_part_of_a_word_or_opens_on_a_bare_pronoun_is_not_asked(
     )
     assert fill_in_the_blank(cards[1]) is None
     assert fill_in_the_blank(cards[2]) is not None
+
+
+def test_kbs_own_blank_must_be_a_whole_noun_phrase():
+    cards = _cards(
+        REGULARIZATION,
+        ("A higher dropout rate plus more epochs often beats a bigger model.", "dropout rate plus"),
+        ("Batch statistics are strictly local to each GPU in plain batch norm.", "strictly local"),
+        ("The model overfits the longer you train without a validation check.", "longer"),
+        ("Weight decay adds an L2 penalty to the loss.", "L2 penalty"),
+    )
+    for asked in cards[:3]:
+        assert fill_in_the_blank(asked) is None, asked.blank
+    assert fill_in_the_blank(cards[3]) is not None

@@ -139,7 +139,36 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
         return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
     if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
+    if askable.card.generated and askable.card.kind == "cloze" and broken_span(blank.prompt, blank.answer):
+        return None
     return blank
+
+
+_JOINING_WORDS = frozenset("plus minus versus vs and or then than but".split())
+_ADJECTIVE_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "less", "ary", "er", "est")
+_SUBJECT_AFTER_RE = re.compile(r"\s+(?:you|you're|you’re|we|we're|they|they're|it|it's|he|she|i)\b", re.I)
+
+
+def broken_span(prompt: str, answer: str) -> bool:
+    """Whether kb's own blank of a plain sentence is no whole noun phrase: it ends on a joining word ("learning
+    rate plus"), opens on an adverb ("strictly local"), or is a lone adjective before a noun ("_____ cells" for
+    "retinal") or before a clause ("the _____ you're awake" for "longer")."""
+    if answer_kind(answer) != TERM:
+        return False
+    words = answer.split()
+    if words[-1].lower() in _JOINING_WORDS:
+        return True
+    if len(words) > 1 and words[0].islower() and words[0].endswith("ly") and len(words[0]) > 4:
+        return True
+    if len(words) > 1 or not answer.islower():
+        return False
+    after = prompt.partition(BLANK)[2]
+    if _SUBJECT_AFTER_RE.match(after):
+        return True
+    m = re.match(r"\s+([a-z][\w-]*)", after)
+    return (
+        bool(m) and m.group(1) not in STOP_WORDS and answer.endswith(_ADJECTIVE_SUFFIXES) and len(answer) > 4
+    )
 
 
 def _folded(text: str) -> str:
