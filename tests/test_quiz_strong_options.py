@@ -213,3 +213,13 @@ def test_kbs_own_blank_must_be_a_whole_noun_phrase():
     for asked in cards[:3]:
         assert fill_in_the_blank(asked) is None, asked.blank
     assert fill_in_the_blank(cards[3]) is not None
+
+
+def test_a_label_before_a_colon_is_not_asked_as_a_term():
+    """ "_____: the stove weighs twice as much" for "Drawback": any label (con, downside) would be as right."""
+    cards = [
+        card(HIKING, "Drawback", "a canister stove weighs twice as much as an alcohol stove."),
+        card(HIKING, "Base weight", "everything in the pack except food, water and fuel."),
+    ]
+    assert fill_in_the_blank(cards[0]) is None
+    assert fill_in_the_blank(cards[1]) is not None

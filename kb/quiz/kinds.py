@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from kb.cards.lexicon import GENERIC_NOUNS
 from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
@@ -141,7 +142,22 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
     if askable.card.generated and askable.card.kind == "cloze" and broken_span(blank.prompt, blank.answer):
         return None
+    if blank.prompt.startswith(f"{BLANK}:") and label_word(blank.answer):
+        return None  # "_____: frequent merges make a noisy history" for "Downside": any label would do
     return blank
+
+
+# Words that label a bullet rather than name a term ("Downside: ...", "Contrast: ..."): hidden, any other would do.
+_LABELS = GENERIC_NOUNS | frozenset(
+    """downside downsides upside upsides drawback drawbacks benefit benefits advantage advantages disadvantage
+    contrast comparison advice lesson lessons takeaway takeaways summary rule idea tip tips note caveat warning
+    verdict solution conclusion pro pros con cons catch tradeoff trade-off risk risks goal goals why how key
+    bottom line analogy story anecdote quote example exception limitation limitations""".split()
+)
+
+
+def label_word(term: str) -> bool:
+    return " ".join(normalise(term).split()) in _LABELS
 
 
 _JOINING_WORDS = frozenset("plus minus versus vs and or then than but".split())
