@@ -140,7 +140,7 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
         return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
     if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
-    if askable.card.generated and askable.card.kind == "cloze" and broken_span(blank.prompt, blank.answer):
+    if askable.card.generated and broken_span(blank.prompt, blank.answer):
         return None
     if blank.prompt.startswith(f"{BLANK}:") and label_word(blank.answer):
         return None  # "_____: frequent merges make a noisy history" for "Downside": any label would do
@@ -176,9 +176,13 @@ def broken_span(prompt: str, answer: str) -> bool:
         return True
     if len(words) > 1 and words[0].islower() and words[0].endswith("ly") and len(words[0]) > 4:
         return True
+    after = prompt.partition(BLANK)[2]
+    if len(words) > 1 and re.match(r"\s+(?:out|up|off|away|back|down)\b", after):
+        return (
+            True  # "_____ out much of the light" for "glass filters": the hidden words end on a phrasal verb
+        )
     if len(words) > 1 or not answer.islower():
         return False
-    after = prompt.partition(BLANK)[2]
     if _SUBJECT_AFTER_RE.match(after):
         return True
     m = re.match(r"\s+([a-z][\w-]*)", after)
