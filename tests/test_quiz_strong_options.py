@@ -228,3 +228,20 @@ def test_a_label_before_a_colon_is_not_asked_as_a_term():
     ]
     assert fill_in_the_blank(cards[0]) is None
     assert fill_in_the_blank(cards[1]) is not None
+
+
+def test_a_number_is_not_the_only_option_below_the_amount_beside_it():
+    """ "_____ for one person, $4,000 for a couple": options all above $4,000 leave only the key below it."""
+    cards = _cards(
+        ROTH,
+        ("The savings plan allows $2,000 for one person, $4,000 for a couple.", "$2,000"),
+        ("From age 55 a saver may add $6,500 a year.", "$6,500"),
+        ("A rollover of up to $9,000 a year is allowed.", "$9,000"),
+        ("Employers match up to $7,200 a year.", "$7,200"),
+    )
+    q = multiple_choice(FakeCorpus({ROTH: cards}), cards[0], random.Random(1))
+    assert q is None or any(
+        o != "$2,000" and float(o.strip("$").replace(",", "")) < 4000 for o in q.options
+    ), q
+    # the same options beside no other amount are a fair question
+    assert multiple_choice(FakeCorpus({ROTH: cards}), cards[1], random.Random(1)) is not None

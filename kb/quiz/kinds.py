@@ -289,6 +289,33 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _unit_numbers(text: str) -> list[tuple[str, float]]:
+    """The numbers of a text with their unit sign ($, %, or none)."""
+    out = []
+    for m in re.finditer(r"([$€£¥]?)(\d[\d,]*(?:\.\d+)?)(%?)", text):
+        out.append((m.group(1) + m.group(3), _number(m.group(2))))
+    return out
+
+
+def alone_on_its_side(prompt: str, answer: str, wrong: list[str]) -> bool:
+    """Whether a number key is the only option below (or above) a number of its unit the prompt shows beside it:
+    the sentence then tells which option is right without the fact."""
+    key = _unit_numbers(answer)
+    if len(key) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
+        return False
+    unit, value = key[0]
+    others = [_unit_numbers(w) for w in wrong]
+    if not all(len(o) == 1 for o in others):
+        return False
+    for shown_unit, shown in _unit_numbers(prompt.replace(BLANK, " ")):
+        if shown_unit != unit or shown == value or not unit:
+            continue
+        below = value < shown
+        if all((o[0][1] < shown) != below for o in others):
+            return True
+    return False
+
+
 def _echo_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOP_WORDS}
 
@@ -359,6 +386,8 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         )
         if len(wrong) < (MIN_GENERATED_DISTRACTORS if askable.card.generated else MIN_DISTRACTORS):
             continue  # kb's own blank is asked with three strong rivals or as a fill-in
+        if alone_on_its_side(attempt.prompt, answer, wrong):
+            continue  # "_____ self-only, $3,300 family": only the key is below the amount shown beside it
         if only_key_echoes(attempt.prompt, answer, wrong):
             continue  # "use _____ instead of plain --force": only the key holds "force"
         notices = []
