@@ -245,3 +245,14 @@ def test_a_number_is_not_the_only_option_below_the_amount_beside_it():
     ), q
     # the same options beside no other amount are a fair question
     assert multiple_choice(FakeCorpus({ROTH: cards}), cards[1], random.Random(1)) is not None
+
+
+def test_a_quoted_word_of_a_plain_sentence_is_not_asked():
+    """'networks are piles of "knobs" you turn': the author's metaphor, "dials" or "weights" would be as right."""
+    cards = _cards(
+        REGULARIZATION,
+        ('He calls a network a pile of "knobs" that gradient descent turns.', "knobs"),
+        ("Gradient descent turns the weights a little at each step.", "Gradient descent"),
+    )
+    assert fill_in_the_blank(cards[0]) is None
+    assert fill_in_the_blank(cards[1]) is not None

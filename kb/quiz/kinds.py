@@ -142,6 +142,10 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
     if askable.card.generated and broken_span(blank.prompt, blank.answer):
         return None
+    if askable.card.generated and _QUOTED_WORD_RE.search(blank.prompt) and blank.answer.islower():
+        return (
+            None  # 'expressions with "_____" you tune': a quoted word is the author's metaphor, synonyms fit
+        )
     if blank.prompt.startswith(f"{BLANK}:") and label_word(blank.answer):
         return None  # "_____: frequent merges make a noisy history" for "Downside": any label would do
     return blank
@@ -160,6 +164,7 @@ def label_word(term: str) -> bool:
     return " ".join(normalise(term).split()) in _LABELS
 
 
+_QUOTED_WORD_RE = re.compile(r"[\"“‘']" + re.escape(BLANK) + r"[\"”’']")
 _JOINING_WORDS = frozenset("plus minus versus vs and or then than but".split())
 _ADJECTIVE_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "less", "ary", "er", "est")
 _SUBJECT_AFTER_RE = re.compile(r"\s+(?:you|you're|you’re|we|we're|they|they're|it|it's|he|she|i)\b", re.I)
