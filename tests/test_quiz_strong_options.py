@@ -256,3 +256,21 @@ def test_a_quoted_word_of_a_plain_sentence_is_not_asked():
     )
     assert fill_in_the_blank(cards[0]) is None
     assert fill_in_the_blank(cards[1]) is not None
+
+
+def test_made_up_numbers_read_as_the_key_does():
+    from kb.quiz.distractors import number_variants
+
+    assert "1 weeks" not in number_variants("2 weeks")
+    assert "4 weeks" in number_variants("2 weeks")
+
+
+def test_a_version_number_cut_before_its_dot_is_not_asked():
+    """ "Since release _____.x": the blank is half of a version number, a digit to guess."""
+    cards = _cards(
+        REGULARIZATION,
+        ("Since release 2.x the library applies weight decay separately from the optimizer.", "2"),
+        ("AdamW applies weight decay separately from the adaptive step since 2019.", "2019"),
+    )
+    assert fill_in_the_blank(cards[0]) is None
+    assert fill_in_the_blank(cards[1]) is not None

@@ -61,7 +61,7 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
 _EXAMPLE_BEFORE_RE = re.compile(
     r"(?:\be\.\s?g\b\.?|\bsuch as\b|\bfor example\b|\bfor instance\b|\bincluding\b)[^.;:)!?]*$", re.I
 )
-_GLUED_BLANK_RE = re.compile(r"\w" + re.escape(BLANK) + "|" + re.escape(BLANK) + r"[^\W_]")
+_GLUED_BLANK_RE = re.compile(r"\w" + re.escape(BLANK) + "|" + re.escape(BLANK) + r"(?:[^\W_]|\.[a-z]\b)")
 # A sentence opening on a pronoun with nothing before it to name ("it's the _____ not spent", "His _____ is ...").
 _DANGLING_START_RE = re.compile(r"(?:it|it's|it’s|its|this|these|those|they|their|his|her)\b", re.I)
 # A multiple-choice question from kb's own blank (not a user's card) needs this many wrong options.
