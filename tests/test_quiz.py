@@ -460,9 +460,9 @@ title: Tiny
 
 ## Flashcards
 
-What does FSRS schedule?::Reviews of flashcards
+FSRS is::a scheduler of flashcard reviews
 
-What does BM25 rank?::Documents for a query
+BM25 is::a ranking function for documents
 """
     _kb, conn = _indexed(make_kb({"tiny.md": note}))
     quiz = generate_quiz(conn, n=10, seed=5)

@@ -422,9 +422,10 @@ def test_another_name_the_note_gives_the_key_is_never_an_option():
         GIT,
         ("The index, aka the staging area, is a single binary file.", "staging area"),
         ("git add copies a file from the working tree into the index.", "index"),
-        ("Every commit points to a tree object.", "tree object"),
-        ("Loose objects are packed into a packfile.", "packfile"),
-        ("git stash saves the working tree.", "working tree"),
+        # terms the note marks: another bullet's plain words are never offered (they may be any span of a sentence)
+        ("Every commit points to a **tree object**.", "tree object"),
+        ("Loose objects are packed into a **packfile**.", "packfile"),
+        ("git stash saves the **working tree**.", "working tree"),
     )
     asked = cards[1]
     wrong = pick_distractors(

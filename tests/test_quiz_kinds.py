@@ -133,21 +133,40 @@ def test_no_blank_in_a_card_without_a_term():
 # True or false
 
 
+def _capitals_as_statements() -> list[AskableCard]:
+    return [
+        card(NOTE, f"The capital of {country} is", f"{city}, on the banks of the {river}")
+        for country, city, river in (
+            ("France", "Paris", "Seine"),
+            ("Italy", "Rome", "Tiber"),
+            ("Hungary", "Budapest", "Danube"),
+            ("Egypt", "Cairo", "Nile"),
+        )
+    ]
+
+
 def test_a_true_statement_shows_its_own_answer():
-    cards = capitals()
-    q = true_or_false(FakeCorpus({"notes/capitals.md": cards}), cards[0], rng_drawing(True))
+    cards = _capitals_as_statements()
+    q = true_or_false(FakeCorpus({NOTE: cards}), cards[0], rng_drawing(True))
     assert q is not None and q.kind == QuestionKind.TF and q.answer is True
-    assert q.prompt == "What is the capital of France?\n→ Paris, on the banks of the Seine"
-    assert q.explanation == "What is the capital of France? Paris, on the banks of the Seine"
+    assert q.prompt == "The capital of France is Paris, on the banks of the Seine"
+    assert q.explanation == "The capital of France is Paris, on the banks of the Seine"
 
 
 def test_a_false_statement_shows_a_distractor_and_keeps_the_true_answer():
-    cards = capitals()
-    q = true_or_false(FakeCorpus({"notes/capitals.md": cards}), cards[0], rng_drawing(False))
+    cards = _capitals_as_statements()
+    q = true_or_false(FakeCorpus({NOTE: cards}), cards[0], rng_drawing(False))
     assert q is not None and q.answer is False
-    shown = q.prompt.split("\n→ ")[1]
+    shown = q.prompt.removeprefix("The capital of France is ")
     assert shown != cards[0].answer and shown in [c.answer for c in cards[1:]]
     assert q.answer_text == "Paris, on the banks of the Seine"
+
+
+def test_a_question_and_its_answer_are_no_statement_to_judge():
+    """ "What is the capital of France? → Rome" is a question with an arrow, not a claim: it is asked another way."""
+    cards = capitals()
+    for truth in (True, False):
+        assert true_or_false(FakeCorpus({"notes/capitals.md": cards}), cards[0], rng_drawing(truth)) is None
 
 
 def test_without_a_wrong_answer_the_card_makes_no_statement_true_or_false():

@@ -67,8 +67,8 @@ def _add(study: StudyPages, root, options: QuizOptions = OPTIONS):
 
 NOTES = {
     "index.md": "# Home\n",
-    "a.md": _note("Alpha", ["ml"], "What is alpha?::The first letter\n\nWhat is beta?::The second letter\n"),
-    "b.md": _note("Beta", ["ml"], "What is gamma?::The third letter\n\nWhat is delta?::The fourth letter\n"),
+    "a.md": _note("Alpha", ["ml"], "Alpha is::the first letter\n\nBeta is::the second letter\n"),
+    "b.md": _note("Beta", ["ml"], "Gamma is::the third letter\n\nDelta is::the fourth letter\n"),
 }
 
 

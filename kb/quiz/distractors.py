@@ -145,6 +145,8 @@ def number_variants(answer: str) -> list[str]:
         if decimals and text.endswith("0") and not raw.endswith("0"):
             continue  # "15.30%" beside "7.65%", "$169.0 billion": a trailing zero no one writes gives it away
         variant = answer.replace(raw, text, 1)
+        if re.fullmatch(r"1\s+[a-z]+s", variant.split("(")[0].strip()) and not re.match(r"1\b", answer):
+            continue  # "1 weeks": a plural unit after one reads wrong and gives the option away
         if normalise(variant) != normalise(answer) and variant not in out:
             out.append(variant)
     return out

@@ -110,6 +110,7 @@ def _ask_cards(corpus: Corpus, notes: list[str], mix: _KindMix, n: int, rng: ran
     """One question per card (and per group of siblings), of the kind the mix wants most that the card can make."""
     questions: list[Question] = []
     used_siblings: set[str] = set()
+    asked: set[str] = set()  # prompts already in the quiz: two cards of one fact never make the same question
     for askable in _cards_spread_over_notes(corpus, notes, rng):
         if len(questions) >= n:
             break
@@ -119,15 +120,21 @@ def _ask_cards(corpus: Corpus, notes: list[str], mix: _KindMix, n: int, rng: ran
         question = None
         for kind in mix.most_wanted_first():
             question = build_question(kind, corpus, askable, rng)
-            if question is not None:
+            if question is not None and _prompt_key(question) not in asked:
                 break
+            question = None
         if question is None:
             continue
+        asked.add(_prompt_key(question))
         mix.made[question.kind] += 1
         if card.sibling:
             used_siblings.add(card.sibling)
         questions.append(question)
     return questions
+
+
+def _prompt_key(question: Question) -> str:
+    return " ".join(question.prompt.lower().split())
 
 
 def _cards_spread_over_notes(corpus: Corpus, notes: list[str], rng: random.Random) -> Iterator[AskableCard]:

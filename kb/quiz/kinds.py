@@ -16,12 +16,13 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from kb.cards.lexicon import GENERIC_NOUNS
 from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
 from kb.quiz.falsehood import false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
-from kb.quiz.terms import AskableCard, BlankedSentence
+from kb.quiz.terms import STATEMENT_LEAD_RE, AskableCard, BlankedSentence
 from kb.quiz.words import STOP_WORDS, fold_plural, is_termlike, normalise, repeats_question, unescape
 
 _ARTICLE_RE = re.compile(r"(?<!\w)([Aa])n? " + re.escape(BLANK))
@@ -56,6 +57,15 @@ _VERB_SLOT_RE = re.compile(
     r"\b(?:should|must|shall|can|could|will|would|might|you|we|they|he|she|I)\s*$", re.I
 )
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9\"“(])")
+# A blank inside an example ("(e.g. _____)", "an index such as _____"): any other example would be as right.
+_EXAMPLE_BEFORE_RE = re.compile(
+    r"(?:\be\.\s?g\b\.?|\bsuch as\b|\bfor example\b|\bfor instance\b|\bincluding\b)[^.;:)!?]*$", re.I
+)
+_GLUED_BLANK_RE = re.compile(r"\w" + re.escape(BLANK) + "|" + re.escape(BLANK) + r"(?:[^\W_]|\.[a-z]\b)")
+# A sentence opening on a pronoun with nothing before it to name ("it's the _____ not spent", "His _____ is ...").
+_DANGLING_START_RE = re.compile(r"(?:it|it's|it’s|its|this|these|those|they|their|his|her)\b", re.I)
+# A multiple-choice question from kb's own blank (not a user's card) needs this many wrong options.
+MIN_GENERATED_DISTRACTORS = 3
 
 
 def build_question(
@@ -120,11 +130,70 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
     blank = askable.blank
     if blank is None or computable(blank.prompt, blank.answer) or open_blank(blank.prompt, blank.answer):
         return None
+    if _GLUED_BLANK_RE.search(blank.prompt) or _DANGLING_START_RE.match(blank.prompt):
+        return (
+            None  # "Staged (_____ed)": the blank is part of a word; "it's the _____ not spent": no referent
+        )
+    if spelled_out(f"{blank.lead} {blank.prompt}", blank.answer):
+        return None  # "non-sleep deep rest (_____)": the acronym follows from the words beside it
     if _folded(blank.answer) and f" {_folded(blank.answer)} " in f" {_folded(blank.prompt)} ":
         return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
     if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
+    if askable.card.generated and broken_span(blank.prompt, blank.answer):
+        return None
+    if askable.card.generated and _QUOTED_WORD_RE.search(blank.prompt) and blank.answer.islower():
+        return (
+            None  # 'expressions with "_____" you tune': a quoted word is the author's metaphor, synonyms fit
+        )
+    if blank.prompt.startswith(f"{BLANK}:") and label_word(blank.answer):
+        return None  # "_____: frequent merges make a noisy history" for "Downside": any label would do
     return blank
+
+
+# Words that label a bullet rather than name a term ("Downside: ...", "Contrast: ..."): hidden, any other would do.
+_LABELS = GENERIC_NOUNS | frozenset(
+    """downside downsides upside upsides drawback drawbacks benefit benefits advantage advantages disadvantage
+    contrast comparison advice lesson lessons takeaway takeaways summary rule idea tip tips note caveat warning
+    verdict solution conclusion pro pros con cons catch tradeoff trade-off risk risks goal goals why how key
+    bottom line analogy story anecdote quote example exception limitation limitations""".split()
+)
+
+
+def label_word(term: str) -> bool:
+    return " ".join(normalise(term).split()) in _LABELS
+
+
+_QUOTED_WORD_RE = re.compile(r"[\"“‘']" + re.escape(BLANK) + r"[\"”’']")
+_JOINING_WORDS = frozenset("plus minus versus vs and or then than but".split())
+_ADJECTIVE_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "less", "ary", "er", "est")
+_SUBJECT_AFTER_RE = re.compile(r"\s+(?:you|you're|you’re|we|we're|they|they're|it|it's|he|she|i)\b", re.I)
+
+
+def broken_span(prompt: str, answer: str) -> bool:
+    """Whether kb's own blank of a plain sentence is no whole noun phrase: it ends on a joining word ("learning
+    rate plus"), opens on an adverb ("strictly local"), or is a lone adjective before a noun ("_____ cells" for
+    "retinal") or before a clause ("the _____ you're awake" for "longer")."""
+    if answer_kind(answer) != TERM:
+        return False
+    words = answer.split()
+    if words[-1].lower() in _JOINING_WORDS:
+        return True
+    if len(words) > 1 and words[0].islower() and words[0].endswith("ly") and len(words[0]) > 4:
+        return True
+    after = prompt.partition(BLANK)[2]
+    if len(words) > 1 and re.match(r"\s+(?:out|up|off|away|back|down)\b", after):
+        return (
+            True  # "_____ out much of the light" for "glass filters": the hidden words end on a phrasal verb
+        )
+    if len(words) > 1 or not answer.islower():
+        return False
+    if _SUBJECT_AFTER_RE.match(after):
+        return True
+    m = re.match(r"\s+([a-z][\w-]*)", after)
+    return (
+        bool(m) and m.group(1) not in STOP_WORDS and answer.endswith(_ADJECTIVE_SUFFIXES) and len(answer) > 4
+    )
 
 
 def _folded(text: str) -> str:
@@ -139,6 +208,8 @@ def open_blank(prompt: str, answer: str) -> bool:
     if re.search(r"\w['’]s\b", answer):
         return True
     before, _, after = prompt.partition(BLANK)
+    if _EXAMPLE_BEFORE_RE.search(before):
+        return True  # "an index (e.g. the _____)": the blank is one example among many
     if _NAMED_AGAIN_RE.search(before):
         return True  # "The index, aka the _____": the note names the thing twice; either name would be right
     if not before.strip() and re.match(r"\s+[A-Z]", after) and len(answer.split()) > 1:
@@ -150,6 +221,28 @@ def open_blank(prompt: str, answer: str) -> bool:
         if words[0].lower() in STOP_WORDS or words[-1].lower() in STOP_WORDS:
             return True  # "second clone because": not a whole noun phrase
     return bool(_VERB_SLOT_RE.search(before))
+
+
+def _initial_runs(text: str) -> set[str]:
+    """The initials of every run of consecutive words of ``text`` (hyphenated parts count as words)."""
+    words = re.findall(r"[^\W\d_]+", text.replace(BLANK, " "))
+    initials = "".join(w[0].lower() for w in words)
+    return {initials[i:j] for i in range(len(initials)) for j in range(i + 2, min(len(initials), i + 8) + 1)}
+
+
+def spelled_out(prompt: str, answer: str) -> bool:
+    """Whether the prompt gives the answer away by its other name: an acronym answer whose words the prompt spells
+    out ("non-sleep deep rest, _____" for NSDR), or an answer whose initials the prompt shows as an acronym."""
+    key = answer.strip()
+    if re.fullmatch(r"[A-Z][A-Za-z]{1,7}s?", key) and sum(c.isupper() for c in key) >= 2:
+        letters = "".join(c for c in key if c.isupper()).lower()
+        return letters in _initial_runs(prompt)
+    words = [w for w in re.split(r"[\s\-]+", key) if w]
+    if len(words) < 2:
+        return False
+    initials = "".join(w[0] for w in words).upper()
+    shown = {w.rstrip("s") for w in re.findall(r"\b[A-Z]{2,8}s?\b", prompt)}
+    return initials in shown
 
 
 def modifier_slot(prompt: str, answer: str) -> bool:
@@ -201,6 +294,43 @@ def _number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _unit_numbers(text: str) -> list[tuple[str, float]]:
+    """The numbers of a text with their unit sign ($, %, or none)."""
+    out = []
+    for m in re.finditer(r"([$€£¥]?)(\d[\d,]*(?:\.\d+)?)(%?)", text):
+        out.append((m.group(1) + m.group(3), _number(m.group(2))))
+    return out
+
+
+def alone_on_its_side(prompt: str, answer: str, wrong: list[str]) -> bool:
+    """Whether a number key is the only option below (or above) a number of its unit the prompt shows beside it:
+    the sentence then tells which option is right without the fact."""
+    key = _unit_numbers(answer)
+    if len(key) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
+        return False
+    unit, value = key[0]
+    others = [_unit_numbers(w) for w in wrong]
+    if not all(len(o) == 1 for o in others):
+        return False
+    for shown_unit, shown in _unit_numbers(prompt.replace(BLANK, " ")):
+        if shown_unit != unit or shown == value or not unit:
+            continue
+        below = value < shown
+        if all((o[0][1] < shown) != below for o in others):
+            return True
+    return False
+
+
+def _echo_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]{3,}", text.lower()) if w not in STOP_WORDS}
+
+
+def only_key_echoes(prompt: str, answer: str, wrong: list[str]) -> bool:
+    """Whether the key is the only option sharing a word with the prompt: the stem then points at it."""
+    shown = _echo_words(prompt.replace(BLANK, " "))
+    return bool(shown & _echo_words(answer)) and not any(shown & _echo_words(w) for w in wrong)
+
+
 def fit_case(answer: str, other: str) -> str:
     """``other`` with the first-letter case of ``answer``, or the one capitalised option gives itself away; a
     name's or an acronym's case is its own ("Costco", "HSA") and is kept."""
@@ -240,7 +370,11 @@ class _ChoiceAttempt(NamedTuple):
 def _choice_attempts(askable: AskableCard) -> Iterator[_ChoiceAttempt]:
     """The card's question with its answer, then its sentence with a blank: the first that finds options wins."""
     if _has_short_answer(askable) and not repeats_question(askable.question, askable.answer):
-        yield _ChoiceAttempt(askable.question, askable.answer, is_termlike(askable.answer), askable.answer)
+        term = is_termlike(askable.answer)
+        # kb's own term card asks "what is X?" of a label or a clause ("what is merging is non-destructive?"); its
+        # answer is a sentence, and other bullets' sentences beside it are no answers to that question.
+        if term or not askable.card.generated:
+            yield _ChoiceAttempt(askable.question, askable.answer, term, askable.answer)
     blank = askable_blank(askable)
     if blank is not None and (answer_kind(blank.answer) != TERM or noun_phrase_like(blank.answer)):
         # "happier", "sleepier": a lone adjective has no other terms of its kind to stand beside it
@@ -255,8 +389,12 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         wrong = pick_distractors(
             corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
         )
-        if len(wrong) < MIN_DISTRACTORS:
-            continue
+        if len(wrong) < (MIN_GENERATED_DISTRACTORS if askable.card.generated else MIN_DISTRACTORS):
+            continue  # kb's own blank is asked with three strong rivals or as a fill-in
+        if alone_on_its_side(attempt.prompt, answer, wrong):
+            continue  # "_____ self-only, $3,300 family": only the key is below the amount shown beside it
+        if only_key_echoes(attempt.prompt, answer, wrong):
+            continue  # "use _____ instead of plain --force": only the key holds "force"
         notices = []
         if len(wrong) < MAX_OPTIONS - 1:
             notices.append(
@@ -366,8 +504,9 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     blank = askable_blank(askable)
     if blank is not None:
         answer, term, statement, explanation = blank.answer, True, blank_clause(blank.prompt), blank.sentence
-    elif _has_short_answer(askable):
-        answer, term, statement = askable.answer, True, askable.question
+    elif _has_short_answer(askable) and STATEMENT_LEAD_RE.search(askable.front_plain):
+        # "The capital of Hungary is" + "Budapest" reads as a statement; "What is ...?" + "Budapest" does not
+        answer, term, statement = askable.answer, True, askable.front_plain.rstrip()
         explanation = f"{statement} {answer}"
     else:
         return None
@@ -378,7 +517,7 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     return _question(
         QuestionKind.TF,
         askable,
-        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement}\n→ {shown}",
+        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement} {shown}",
         answer=truth,
         answer_text=answer,
         explanation=explanation,

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from kb.cards.keypoints import keypoint_term
 from kb.markdown import ANKI_CLOZE_RE, MASK, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
+from kb.quiz.answerkind import PHRASE, TERM, answer_kind
 from kb.quiz.model import BLANK, CardRow
 from kb.quiz.words import clean_term, content_words, is_termlike, normalise, shown_text, valid_term
 
@@ -23,6 +24,10 @@ _BRACKET_RE = re.compile(r"\[([^\[\]]*)\]")
 _MAX_CLOZE_WORDS = 12
 # A short front this many words or fewer, not a question, names a term ("Gradient clipping").
 _TERM_FRONT_WORDS = 6
+
+
+# A front that leads into its answer ("The capital of Hungary is", "Default branch:"): front and back make a statement.
+STATEMENT_LEAD_RE = re.compile(r"(?:\b(?:is|are|was|were|means|equals)|:)\s*$", re.I)
 
 
 class BlankedSentence(NamedTuple):
@@ -141,6 +146,10 @@ def question_text(front: str, answer: str) -> str:
     """A card's front as a question: a bare term becomes "What is X?", a description asks for its term."""
     if front.rstrip().endswith("?"):
         return front
+    if STATEMENT_LEAD_RE.search(front) and not front.rstrip().endswith(":"):
+        return (
+            f"{front.rstrip()} …"  # "The capital of Hungary is …", never "What is The capital of Hungary is?"
+        )
     words = front.split()
     if len(words) <= 6 and len(answer.split()) > len(words):
         return f"What is {front.rstrip(' :.')}?"
@@ -171,7 +180,8 @@ def blank_and_terms(
         front_plain = plain_text(keypoint_term(card.front))
     short_front = len(front_plain.split()) <= _TERM_FRONT_WORDS and not front_plain.endswith("?")
     term = clean_term(front_plain)
-    if short_front and len(back_plain.split()) >= len(front_plain.split()) and valid_term(term):
+    lead = bool(STATEMENT_LEAD_RE.search(front_plain)) and not front_plain.rstrip().endswith(":")
+    if short_front and not lead and len(back_plain.split()) >= len(front_plain.split()) and valid_term(term):
         # A key point ("**term**: what follows") or a definition: the term is the blank.
         if normalise(term) not in normalise(back_plain):
             shown = shown_text(card.back)
@@ -219,8 +229,11 @@ def typed_spans(card: CardRow) -> tuple[str, ...]:
     spans: list[str] = []
     if card.kind == "cloze" and card.generated:
         found = cloze_blank(card)
-        if found is not None:
-            spans.append(clean_term(found.deleted))
+        # A deletion kb generated is offered only when its kind shows what it is (a number, a command, a name): a
+        # plain words' span of a sentence ("style output", "longer") is no term the note marks.
+        deleted = clean_term(found.deleted) if found is not None else ""
+        if deleted and (answer_kind(deleted) not in (TERM, PHRASE) or listed_item(deleted, plain_text(raw))):
+            spans.append(deleted)
     from kb.markdown import CODE_RE
 
     spans += [m.group(0).strip("`").strip() for m in CODE_RE.finditer(raw)]
@@ -234,6 +247,16 @@ def typed_spans(card: CardRow) -> tuple[str, ...]:
                 m.group(0)
             )  # not a sentence's first word, nor a letter standing for something ("A B")
     return tuple(dict.fromkeys(s for s in spans if s and len(s) <= 60))
+
+
+def listed_item(term: str, text: str) -> bool:
+    """Whether ``term`` is an item of a comma list in ``text`` ("pick, reword, edit, squash"): the note names it as
+    one of a set of like things, so it is a term of its own and not a span cut from a sentence."""
+    t = re.escape(term)
+    return bool(
+        re.search(rf"(?:^|[:,]\s*)(?:and\s+|or\s+)?{t}\s*,", text)
+        or re.search(rf",\s*(?:and\s+|or\s+)?{t}\s*(?:[.;)]|$)", text)
+    )
 
 
 def emphasised_terms(raw: str) -> tuple[str, ...]:
