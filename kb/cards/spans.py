@@ -91,7 +91,9 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         rank = RANK["number"]
         named = sub[e : e + 2].strip()[:1].isalpha()
         labels = prev_word(sub, s) == "the" and next_word(sub, e) not in STOP_WORDS
-        if named and (_YEAR_RE.fullmatch(text, s, e) or labels):
+        if not sub[:s].strip(" *_") and sub[e : e + 1] in (",", ":") and _NUMBER_RE.search(sub, e):
+            rank = 4.0  # "2024, single: 0% up to $47,025": a leading label, the figures after it are the fact
+        elif named and (_YEAR_RE.fullmatch(text, s, e) or labels):
             rank = (
                 5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
             )
