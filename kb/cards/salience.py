@@ -413,9 +413,9 @@ def _why_not(
     whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
-    if stems and shown and (stems <= avoid | shown if whole else stems & shown):
+    if stems and shown and (stems <= avoid | _initials(shown) | shown if whole else stems & shown):
         return f"'{unbold(span)}' shows in the card's headings"
-    if c.kind in ("term", "bold", "quote") and _lone_common_word(span):
+    if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
         return f"'{unbold(span)}' is an ordinary English word"
     if stems and (stems <= avoid | common if whole else stems & common):
         return f"'{unbold(span)}' is in many of the note's key points"
@@ -506,9 +506,15 @@ def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
     gives "head"): an answer made of them is read off the card's context line."""
     text = " ".join(context)
     words = [w.lower() for w in WORD_RE.findall(text.replace("-", " ")) if w.lower() not in STOP_WORDS]
-    # "garbage collection" gives away "gc": the initials of two or three words in a row
-    initials = {"".join(w[0] for w in words[i : i + k]) for k in (2, 3) for i in range(len(words) - k + 1)}
+    # "garbage collection" gives away the command "gc": the initials of two or three words in a row ("^gc")
+    initials = {
+        "^" + "".join(w[0] for w in words[i : i + k]) for k in (2, 3) for i in range(len(words) - k + 1)
+    }
     return frozenset(content_stems(text) | content_stems(text.replace("-", " ")) | initials)
+
+
+def _initials(shown: frozenset[str]) -> set[str]:
+    return {w[1:] for w in shown if w.startswith("^")}
 
 
 def _lone_common_word(span: str) -> bool:
@@ -544,8 +550,9 @@ def _derived_number(text: str, c: Candidate) -> str | None:
     ]
     if v is None or v <= 1 or not others:
         return None
+    factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
     derived = any(v == 2 * a for a in others) or any(
-        v == a * b or v * b == a for i, a in enumerate(others) for b in others[i + 1 :] + others[:i]
+        v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
     )
     return f"'{inside[0]}' can be worked out from the other numbers on the card" if derived else None
 
