@@ -62,7 +62,7 @@ def test_a_word_of_the_cards_headings_is_never_hidden():
 
 def test_a_hyphenated_heading_gives_its_words_away():
     result = extract("## Multi-head attention\n\n- The separate heads attend to different subspaces.", "NLP")
-    assert result.cards == []
+    assert not result.cards
     assert skip_reasons(result) == ["'separate heads' shows in the card's headings"]
 
 
