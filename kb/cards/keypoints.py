@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.cards.collector import Collector, Line
+from kb.cards.collector import Collector, Line, _norm_heading
 from kb.cards.lexicon import ADVERBS, BASE_VERBS, DEFINING_VERBS, IRREGULAR_PLURALS, STOP_WORDS, verb_like
 from kb.cards.model import Card, CardKind, new_card, sibling_key
 from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans, twin_number
@@ -326,7 +326,7 @@ def _generated_cloze(
         p.masked_body,
         avoid=avoid,
         common=common,
-        shown=heading_stems(p.context),
+        shown=heading_stems([h for h in p.context[1:] if _norm_heading(h) not in out.keypoint_headings]),
         limit=MAX_CLOZES_PER_BULLET,
     )
     if not spans:

@@ -413,7 +413,7 @@ def _why_not(
     whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
-    if stems and shown and (stems <= avoid | _initials(shown) | shown if whole else stems & shown):
+    if stems and shown and _in_headings(c.kind, stems, avoid, shown):
         return f"'{unbold(span)}' shows in the card's headings"
     if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
         return f"'{unbold(span)}' is an ordinary English word"
@@ -513,8 +513,16 @@ def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
     return frozenset(content_stems(text) | content_stems(text.replace("-", " ")) | initials)
 
 
-def _initials(shown: frozenset[str]) -> set[str]:
-    return {w[1:] for w in shown if w.startswith("^")}
+def _in_headings(kind: str, stems: set[str], avoid: set[str], shown: frozenset[str]) -> bool:
+    """Whether a span is read off the card's headings: a number, formula or command wholly (with initials: "gc"
+    under "garbage collection"); a plain run of words by any word ("leftover losses" under "Losses"); a bold term
+    or a name unless a specific word of its own is left ("**shutdown ritual**" under "Rituals" stays)."""
+    if kind in ("number", "formula", "code"):
+        return stems <= avoid | shown | {w[1:] for w in shown if w.startswith("^")}
+    if kind in ("bold", "entity"):
+        own = stems - shown - avoid
+        return len(own) < len(stems) and all(len(w) < 3 or common_english(w) for w in own)
+    return bool(stems & shown)
 
 
 def _lone_common_word(span: str) -> bool:
