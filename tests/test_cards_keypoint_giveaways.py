@@ -101,3 +101,13 @@ def test_a_blank_never_cuts_a_word():
     result = key_points("- Files you `git stash`ed are kept as two commits on a hidden ref.", "Stashing")
     for card in result.cards:
         assert "[...]ed" not in card.front and card.answer != "`git stash`", card.front
+
+
+def test_a_command_or_formula_beside_a_sibling_of_its_pattern_is_not_hidden():
+    result = key_points(
+        "- `stash@{0}` is the newest stash, `stash@{1}` the one before.\n"
+        "- The gates are $i_t = \\sigma(W_i x_t)$ and $f_t = \\sigma(W_f x_t)$.",
+        "Recurrent cells",
+    )
+    assert not result.cards
+    assert ["follows the pattern of" in why for why in skip_reasons(result)] == [True, True]

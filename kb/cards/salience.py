@@ -427,7 +427,9 @@ def _why_not(
         and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
     ):
         return f"'{unbold(span)}' shows elsewhere on the card"
-    if c.kind in ("number", "formula", "code"):
+    if c.kind in ("formula", "code"):
+        return _code_given_away(text, c)
+    if c.kind == "number":
         return None
     if {w for w in stems if len(w) > 2} & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
@@ -581,4 +583,24 @@ def twin_number(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
         if text[e : e + 1] == "%":
             e += 1
         return s, e
+    return None
+
+
+_PATTERN_MARKS = frozenset("@{}=_^~[]")
+
+
+def _skeleton(code: str) -> str:
+    """A command's or formula's punctuation, which two of one pattern share ("HEAD@{0}", "HEAD@{1}": "@{}")."""
+    return "".join(ch for ch in code if not ch.isalnum() and ch not in " .`$")
+
+
+def _code_given_away(text: str, c: Candidate) -> str | None:
+    """Why a command or formula is read off the rest of the front: a sibling of its pattern shows there
+    ("`HEAD@{0}`" beside "`HEAD@{1}`", "$Q = XW_Q$" beside "$K = XW_K$")."""
+    span = text[c.start : c.end]
+    shape = _skeleton(span)
+    if shape and _PATTERN_MARKS.intersection(shape):
+        for m in re.finditer(r"`[^`\n]+`|\$[^$\n]+\$", text):
+            if m.start() != c.start and _skeleton(m.group()) == shape:
+                return f"'{span}' follows the pattern of '{m.group()}' beside it"
     return None
