@@ -17,7 +17,8 @@ from typing import NamedTuple
 from kb.cards.collector import Collector, Line, _norm_heading
 from kb.cards.lexicon import ADVERBS, BASE_VERBS, DEFINING_VERBS, IRREGULAR_PLURALS, STOP_WORDS, verb_like
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans, twin_number
+from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
+from kb.cards.spans import twin_number
 from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
