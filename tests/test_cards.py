@@ -275,7 +275,11 @@ def test_keypoint_cards_golden():
     )
     # plain bullets become generated cloze cards hiding one term, never a stopword
     cloze = [c for c in result.cards if c.kind is CardKind.CLOZE]
-    assert {c.line for c in cloze} == {11, 12, 17}
+    assert {c.line for c in cloze} == {12, 17}
+    # line 11 has only ordinary words to hide ("intensity", "focus"): no card, and why
+    assert [(line, why) for line, _text, why in result.skipped] == [
+        (11, "'intensity' is an ordinary English word")
+    ]
     for c in cloze:
         assert c.generated and "[...]" in c.front and c.cloze_text.count("{{c1::") == 1
         assert c.front.replace("[...]", c.answer) == c.back

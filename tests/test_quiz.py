@@ -61,7 +61,7 @@ LSTM_NOTE = """---
 title: Gated recurrent cells
 tags: [deep-learning, sequence-models]
 ---
-# GRU and LSTM
+# Gated recurrent cells
 
 ## Key points
 

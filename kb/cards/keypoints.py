@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kb.cards.collector import Collector, Line
+from kb.cards.collector import Collector, Line, _norm_heading
 from kb.cards.lexicon import ADVERBS, BASE_VERBS, DEFINING_VERBS, IRREGULAR_PLURALS, STOP_WORDS, verb_like
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import TermWeights, common_stems, content_stems, pick_spans
+from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
+from kb.cards.spans import twin_number
 from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
@@ -45,6 +46,26 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _LABEL_WORDS = frozenset(
     "example examples note tip tips caveat update aside warning verdict short e.g i.e".split()
 )
+# a lead of one of these words ("**Downside**: ...", "Contrast: ...") labels the sentence after it, names no term:
+# no term card; the cloze is made of the rest, the label never hidden
+_LABEL_LEADS = _LABEL_WORDS | frozenset(
+    """downside downsides upside upsides contrast contrasts rule rules idea ideas problem problems solution solutions
+    benefit benefits cost costs catch pro pros con cons takeaway takeaways lesson lessons summary result results
+    why how what when caution reminder gotcha gotchas trick tricks hint hints insight insights point key bottom
+    advantage advantages disadvantage disadvantages risk risks drawback drawbacks tradeoff trade-off fix
+    symptom symptoms cause causes consequence effect effects goal goals warning watch nb ps""".split()
+)
+_LEAD_LABEL_RE = re.compile(
+    r"^(?:\*\*|__)?(?:the |a |an )?([A-Za-z][\w'’-]*)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+", re.I
+)
+
+
+def label_lead(body: str) -> int:
+    """The length of a label leading ``body`` ("**Downside**: ", "Contrast: "), or 0."""
+    m = _LEAD_LABEL_RE.match(body)
+    return m.end() if m and m.group(1).lower() in _LABEL_LEADS else 0
+
+
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
 MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
 _QUESTION_TERM_WORDS = 8  # a longer bold lead is not a term to ask about
@@ -271,12 +292,15 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     out.keypoint_bodies.append(body)
     ctx = out.context()
     first, last = lines[0].no, lines[-1].no
-    if body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body):
+    lead = label_lead(body) if ":" in body[:40] else 0
+    if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
         card = _term_card(out, body, ctx, first, last)
         if card is not None:
             out.add(card)
             return
     masked_body = strip_list_marker(mask_spans(body)[0])
+    if lead:  # the label is kept on the card, never hidden: the spans are picked after it
+        masked_body = masked_body[lead - (len(body) - len(masked_body)) :]
     pending.append(_pending(PendingCloze, (out.reserve(), body, masked_body, ctx, first, last)))
 
 
@@ -298,19 +322,29 @@ def _generated_cloze(
     body = p.body
     offset = len(body) - len(p.masked_body)
     spans, why = pick_spans(
-        body[offset:], weights, p.masked_body, avoid=avoid, common=common, limit=MAX_CLOZES_PER_BULLET
+        body[offset:],
+        weights,
+        p.masked_body,
+        avoid=avoid,
+        common=common,
+        shown=heading_stems([h for h in p.context[1:] if _norm_heading(h) not in out.keypoint_headings]),
+        limit=MAX_CLOZES_PER_BULLET,
     )
     if not spans:
         out.skip(p.first, body, why)
         return None
     spans = [(s + offset, e + offset) for s, e in spans]
+    groups = list(range(1, len(spans) + 1))  # the cloze number of each span
+    twin = twin_number(body, spans[0]) if len(spans) == 1 else None
+    if twin is not None:  # "$1,600 self-only, $3,200 family": one card hides both
+        spans, groups = sorted([spans[0], twin]), [1, 1]
     answers = [unbold(body[s:e]) for s, e in spans]
     plain = unbold(body)
     sib = sibling_key("c", plain)
-    cloze = _join(body, spans, [f"{{{{c{n}::{a}}}}}" for n, a in enumerate(answers, 1)])
+    cloze = _join(body, spans, [f"{{{{c{g}::{a}}}}}" for g, a in zip(groups, answers, strict=True)])
     cards = []
-    for n in range(len(spans)):
-        shown = [("[...]" if i == n else a) for i, a in enumerate(answers)]
+    for n in range(max(groups)):
+        shown = [("[...]" if g == n + 1 else a) for g, a in zip(groups, answers, strict=True)]
         cards.append(
             new_card(
                 CardKind.CLOZE,
@@ -323,7 +357,7 @@ def _generated_cloze(
                 sibling=sib,
                 cloze_text=cloze,
                 cloze_index=n + 1,
-                answer=answers[n],
+                answer=" / ".join(a for g, a in zip(groups, answers, strict=True) if g == n + 1),
             )
         )
     return cards

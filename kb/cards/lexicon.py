@@ -21,7 +21,7 @@ STOP_WORDS = frozenset(
     few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
     make makes made use uses used using via per vs etc e.g i.e that's what's there's here's he's she's let's
     who's next previous usual typical whole entire now another mid-year midyear overnight today tomorrow yesterday earlier you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
-    because although though unless whereas whether didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
+    because although though unless whereas whether whenever wherever whatever whichever didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
 )
 UNITS = frozenset(
     "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
@@ -126,3 +126,20 @@ def noun_goes_on(word: str) -> bool:
 
 def verb_like(word: str) -> bool:
     return word in VERBS or word.endswith(VERB_ENDINGS)
+
+
+_COMMON_WORDS: frozenset[str] | None = None
+
+
+def common_english(word: str) -> bool:
+    """Whether ``word`` (any case) is among the most frequent English words (``data/common_words.txt``, made from
+    wordfreq by ``benchmarks/make_common_words.py``): too ordinary to be a card's answer on its own. Read on first
+    use."""
+    global _COMMON_WORDS
+    if _COMMON_WORDS is None:
+        import os
+
+        path = os.path.join(os.path.dirname(__file__), "data", "common_words.txt")
+        with open(path, encoding="utf-8") as f:
+            _COMMON_WORDS = frozenset(ln.strip() for ln in f if ln.strip() and not ln.startswith("#"))
+    return word.lower() in _COMMON_WORDS

@@ -27,6 +27,7 @@ from kb.cards.lexicon import (
     SUBJECT_PRONOUNS,
     VERBS,
     WORD_RE,
+    common_english,
     noun_goes_on,
     plural_word,
     verb_like,
@@ -34,6 +35,8 @@ from kb.cards.lexicon import (
 from kb.cards.spans import (
     RANK,
     Candidate,
+    code_given_away,
+    derived_number,
     entity_candidates,
     masked_candidates,
     next_word,
@@ -268,6 +271,7 @@ _SUBJECT_OF_RE = re.compile(
 )
 _NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
 _ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
+_GIVEN_AWAY = ("an ordinary English word", "shows in the card's headings", "the other numbers on the card")
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 
 
@@ -399,14 +403,22 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     return out
 
 
-def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -> str | None:
+def _why_not(
+    text: str, c: Candidate, avoid: set[str], common: frozenset[str], shown: frozenset[str] = frozenset()
+) -> str | None:
     span = text[c.start : c.end]
+    if (c.start > 0 and text[c.start - 1].isalnum()) or text[c.end : c.end + 1].isalnum():
+        return f"'{unbold(span)}' is part of a word"  # "(`git add`ed)": hiding it would split the word
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
         return "only common words"
     whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
+    if stems and shown and _in_headings(c.kind, stems, avoid, shown):
+        return f"'{unbold(span)}' shows in the card's headings"
+    if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
+        return f"'{unbold(span)}' is an ordinary English word"
     if stems and (stems <= avoid | common if whole else stems & common):
         return f"'{unbold(span)}' is in many of the note's key points"
     rest = (text[: c.start] + " " + text[c.end :]).lower()
@@ -417,7 +429,9 @@ def _why_not(text: str, c: Candidate, avoid: set[str], common: frozenset[str]) -
         and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
     ):
         return f"'{unbold(span)}' shows elsewhere on the card"
-    if c.kind in ("number", "formula", "code"):
+    if c.kind in ("formula", "code"):
+        return code_given_away(text, c)
+    if c.kind == "number":
         return None
     if {w for w in stems if len(w) > 2} & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
@@ -435,6 +449,7 @@ def pick_spans(
     *,
     avoid: set[str] | frozenset[str] = frozenset(),
     common: frozenset[str] = frozenset(),
+    shown: frozenset[str] = frozenset(),
     limit: int = 1,
     opinions: bool = False,
     terms: bool = True,
@@ -442,7 +457,7 @@ def pick_spans(
     """The spans of ``text`` a careful card writer would hide (up to ``limit``, left to right), or none and why.
 
     ``avoid``: stems of the note's title (``content_stems``); ``common``: stems common to many of the note's key
-    points (``common_stems``). A second span is taken only of the best candidate's kind (two amounts, two names).
+    points (``common_stems``); ``shown``: stems of the card's headings (``heading_stems``). A second span is taken only of the best candidate's kind (two amounts, two names).
     ``opinions``: pick in a first-person or verdict sentence too (no card is made of one, a quiz may ask it).
     ``terms=False``: only the marked or unmistakable kinds (bold, number, name, quote), never code or a formula
     (what a typed quiz answer can hold); plain runs of words are left to the caller.
@@ -462,6 +477,7 @@ def pick_spans(
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
+    weak = False
     for c in found:
         if c.rank < 0:
             reason = reason or f"'{text[c.start : c.end]}' is too common a term to hide"
@@ -474,9 +490,12 @@ def pick_spans(
             continue  # two amounts, two years, two percentages: not an amount and a year
         if chosen and c.kind == "entity" and " " not in text[c.start : c.end].strip():
             continue  # a second name only when it is a full one ("Harold Hotelling", not "Disciplines")
-        why = _why_not(text, c, set(avoid), common)
+        if weak and c.kind == "term":
+            continue  # the bullet's best words were a guess: a weaker run of words is no better
+        why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
         if why is not None:
             reason = reason or why
+            weak = weak or (c.kind in ("term", "quote", "bold", "number") and why.endswith(_GIVEN_AWAY))
             continue
         chosen.append(c)
         if len(chosen) >= limit:
@@ -484,3 +503,35 @@ def pick_spans(
     if not chosen:
         return [], reason or "no number, name, formula or specific term to hide"
     return sorted((c.start, c.end) for c in chosen), ""
+
+
+def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """The stems of the words of a card's headings (its breadcrumb), hyphenated words also split ("Multi-head"
+    gives "head"): an answer made of them is read off the card's context line."""
+    text = " ".join(context)
+    words = [w.lower() for w in WORD_RE.findall(text.replace("-", " ")) if w.lower() not in STOP_WORDS]
+    # "garbage collection" gives away the command "gc": the initials of two or three words in a row ("^gc")
+    initials = {
+        "^" + "".join(w[0] for w in words[i : i + k]) for k in (2, 3) for i in range(len(words) - k + 1)
+    }
+    return frozenset(content_stems(text) | content_stems(text.replace("-", " ")) | initials)
+
+
+def _in_headings(kind: str, stems: set[str], avoid: set[str], shown: frozenset[str]) -> bool:
+    """Whether a span is read off the card's headings: a number, formula or command wholly (with initials: "gc"
+    under "garbage collection"); a plain run of words by any word ("leftover losses" under "Losses"); a bold term
+    or a name unless a specific word of its own is left ("**shutdown ritual**" under "Rituals" stays)."""
+    if kind in ("number", "formula", "code"):
+        return stems <= avoid | shown | {w[1:] for w in shown if w.startswith("^")}
+    if kind in ("bold", "entity"):
+        own = stems - shown - avoid
+        return len(own) < len(stems) and all(len(w) < 3 or common_english(w) for w in own)
+    return bool(stems & shown)
+
+
+def _lone_common_word(span: str) -> bool:
+    """A span of one ordinary English word ("the [night]", "[Pessimism] sounds smarter"): a guess, not a fact."""
+    plain = unbold(span).strip('`"“” ')
+    if " " in plain or "-" in plain or not plain.isalpha():
+        return False
+    return (len(plain) == 1 or plain[1:].islower()) and common_english(plain)  # not "SHA", "LLMs"

@@ -91,7 +91,9 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         rank = RANK["number"]
         named = sub[e : e + 2].strip()[:1].isalpha()
         labels = prev_word(sub, s) == "the" and next_word(sub, e) not in STOP_WORDS
-        if named and (_YEAR_RE.fullmatch(text, s, e) or labels):
+        if not sub[:s].strip(" *_") and sub[e : e + 1] in (",", ":") and _NUMBER_RE.search(sub, e):
+            rank = 4.0  # "2024, single: 0% up to $47,025": a leading label, the figures after it are the fact
+        elif named and (_YEAR_RE.fullmatch(text, s, e) or labels):
             rank = (
                 5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
             )
@@ -206,3 +208,76 @@ def shape(text: str, c: Candidate) -> str:
     if span.endswith("%"):
         return "percent"
     return "year" if _YEAR_RE.fullmatch(span) else "number"
+
+
+# --- What the rest of the front gives away: a number worked out from others, a sibling of a pattern ---------
+
+_PLAIN_NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])")
+
+
+def _number_value(token: str) -> float | None:
+    try:
+        return float(token.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def derived_number(text: str, c: Candidate) -> str | None:
+    """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
+    ("self-only $4,150, family $8,300"; "512 = 8 × 64")."""
+    if c.kind != "number":
+        return None
+    inside = _PLAIN_NUMBER_RE.findall(text, c.start, c.end)
+    if len(inside) != 1:
+        return None
+    v = _number_value(inside[0])
+    rest = text[: c.start] + " " + text[c.end :]
+    others = [
+        x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None and x > 1
+    ]
+    if v is None or v <= 1 or not others:
+        return None
+    factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
+    derived = any(v == 2 * a for a in others) or any(
+        v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
+    )
+    return f"'{inside[0]}' can be worked out from the other numbers on the card" if derived else None
+
+
+def twin_number(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The span of a number in ``text`` exactly twice the one hidden at ``span`` ("$1,600 self-only, $3,200
+    family"): shown, it gives the hidden one away, so the card hides both."""
+    inside = _PLAIN_NUMBER_RE.findall(text, *span)
+    v = _number_value(inside[0]) if len(inside) == 1 else None
+    if v is None or v <= 1:
+        return None
+    for m in _PLAIN_NUMBER_RE.finditer(text):
+        if span[0] <= m.start() < span[1] or _number_value(m.group()) != 2 * v:
+            continue
+        s, e = m.span()
+        if s > 0 and text[s - 1] in "$€£":
+            s -= 1
+        if text[e : e + 1] == "%":
+            e += 1
+        return s, e
+    return None
+
+
+_PATTERN_MARKS = frozenset("@{}=_^~[]")
+
+
+def _skeleton(code: str) -> str:
+    """A command's or formula's punctuation, which two of one pattern share ("HEAD@{0}", "HEAD@{1}": "@{}")."""
+    return "".join(ch for ch in code if not ch.isalnum() and ch not in " .`$")
+
+
+def code_given_away(text: str, c: Candidate) -> str | None:
+    """Why a command or formula is read off the rest of the front: a sibling of its pattern shows there
+    ("`HEAD@{0}`" beside "`HEAD@{1}`", "$Q = XW_Q$" beside "$K = XW_K$")."""
+    span = text[c.start : c.end]
+    shape = _skeleton(span)
+    if shape and _PATTERN_MARKS.intersection(shape):
+        for m in re.finditer(r"`[^`\n]+`|\$[^$\n]+\$", text):
+            if m.start() != c.start and _skeleton(m.group()) == shape:
+                return f"'{span}' follows the pattern of '{m.group()}' beside it"
+    return None
