@@ -111,3 +111,19 @@ def test_a_command_or_formula_beside_a_sibling_of_its_pattern_is_not_hidden():
     )
     assert not result.cards
     assert ["follows the pattern of" in why for why in skip_reasons(result)] == [True, True]
+
+
+def test_a_count_of_the_items_the_bullet_lists_is_not_hidden():
+    """ "The three pillars: A, B and C" asks nothing: the list beside it counts itself. A count of things not
+    listed, or a quantity with a unit, stays a good answer."""
+    from kb.cards.extractor import extract_cards
+    from kb.notes.reader import parse_note
+
+    def fronts(bullet: str) -> list[str]:
+        text = f"---\ntitle: Notes\n---\n# Notes\n\n## Key points\n\n- {bullet}\n"
+        return [c.front for c in extract_cards(parse_note("notes/n.md", text.encode())).cards]
+
+    assert fronts("Stoics name four cardinal virtues: wisdom, courage, justice and temperance.") == []
+    assert fronts("Wisdom, courage, justice and temperance are the four cardinal virtues.") == []
+    assert fronts("A rebase rewrites two branches' worth of history into one line.") != []
+    assert fronts("The course took 3 weeks of evenings.") == ["The course took [...] of evenings."]

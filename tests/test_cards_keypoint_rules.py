@@ -126,8 +126,8 @@ def test_whole_noun_phrases_only():
 def test_a_list_or_range_of_numbers_is_hidden_whole_and_a_long_list_not_at_all():
     card, second = cards_of("- Step decay divided the rate by 10 at epochs 30, 60 and 90.", "Schedules")
     assert (card.answer, second.answer) == ("10", "30, 60 and 90")
-    card = one("There are seven brackets: 10%, 12%, 22%, 24%, 32%, 35% and 37%.", "Income tax")
-    assert card.answer == "seven"
+    # neither the seven rates (too many to recall as one) nor "seven" (the list beside it counts itself)
+    assert cards_of("- There are seven brackets: 10%, 12%, 22%, 24%, 32%, 35% and 37%.", "Income tax") == ()
     a, b = cards_of("- Signups jumped from 5,000 to 75,000 overnight.", "Launch")
     assert (a.answer, b.answer) == ("5,000", "75,000")
 

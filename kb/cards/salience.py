@@ -36,8 +36,10 @@ from kb.cards.spans import (
     RANK,
     Candidate,
     code_given_away,
+    counted_items,
     derived_number,
     entity_candidates,
+    long_list,
     masked_candidates,
     next_word,
     number_candidates,
@@ -271,7 +273,12 @@ _SUBJECT_OF_RE = re.compile(
 )
 _NOT_I_RE = re.compile(r"`[^`\n]*`|\bi\.e\.|-i\b")
 _ANY_QUOTE_RE = re.compile(r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”")
-_GIVEN_AWAY = ("an ordinary English word", "shows in the card's headings", "the other numbers on the card")
+_GIVEN_AWAY = (
+    "an ordinary English word",
+    "shows in the card's headings",
+    "the other numbers on the card",
+    "counts the items listed on the card",
+)
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 
 
@@ -493,6 +500,7 @@ def pick_spans(
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
         why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
+        why = why or counted_items(text, c) or long_list(text, c)
         if why is not None:
             reason = reason or why
             weak = weak or (c.kind in ("term", "quote", "bold", "number") and why.endswith(_GIVEN_AWAY))

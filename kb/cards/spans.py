@@ -222,6 +222,47 @@ def _number_value(token: str) -> float | None:
         return None
 
 
+_COUNTS = {
+    w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+_ITEM_GAP_RE = re.compile(r",\s*(?:and |or )?|;\s*| and | or ")
+_UNITS = frozenset(
+    "years days weeks months hours minutes seconds times percent points dollars cents decades centuries".split()
+)
+
+
+def long_list(text: str, c: Candidate) -> str | None:
+    """Why a list of numbers is no answer: more than three are too many to recall as one ("0.1, 0.05, 0.02, ...")."""
+    if c.kind == "number" and len(_PLAIN_NUMBER_RE.findall(text, c.start, c.end)) > 3:
+        return "a list of more than three numbers is too long to recall as one answer"
+    return None
+
+
+def counted_items(text: str, c: Candidate) -> str | None:
+    """Why a hidden count is no recall: the card lists exactly that many items ("the three unifiers: money,
+    empires and religions"; "X, Y and Z are the two ..." does not count: three)."""
+    if c.kind != "number":
+        return None
+    token = text[c.start : c.end].strip().lower()
+    n = _COUNTS.get(token) if not token.isdigit() else int(token)
+    if n is None or not 2 <= n <= 12:
+        return None
+    words = re.findall(r"[A-Za-z]+", text[c.end : c.end + 40])[:2]  # "three unifiers", "three great unifiers"
+    noun = next((w.lower() for w in words if w.lower().endswith("s") and w.lower() != "of"), "")
+    if not noun or noun in _UNITS:
+        return None  # "3 weeks", "two of them": a quantity, not the size of a list
+    after = text[c.end :]
+    opener = re.search(r"[:(—]", after)
+    if opener is not None:
+        segment = re.split(r"[.)]\s|[.)]$", after[opener.end() :], maxsplit=1)[0]
+    else:
+        segment = text[: c.start]
+    items = [item for item in _ITEM_GAP_RE.split(segment) if item.strip()]
+    if len(items) == n:
+        return f"'{text[c.start : c.end].strip()}' counts the items listed on the card"
+    return None
+
+
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
     ("self-only $4,150, family $8,300"; "512 = 8 × 64")."""
