@@ -274,3 +274,13 @@ def test_a_version_number_cut_before_its_dot_is_not_asked():
     )
     assert fill_in_the_blank(cards[0]) is None
     assert fill_in_the_blank(cards[1]) is not None
+
+
+def test_a_path_or_name_starting_with_a_dot_keeps_its_dot_in_the_key():
+    """A blind reader found the key `git/refs/heads/` for a note's `.git/refs/heads/`: the dot is part of it."""
+    from kb.quiz.words import clean_term, strip_edge_punctuation
+
+    assert clean_term("`.git/refs/heads/`") == ".git/refs/heads/"
+    assert clean_term(".gitignore,") == ".gitignore"
+    assert strip_edge_punctuation("the end.") == "the end"
+    assert strip_edge_punctuation('"quoted"') == "quoted"

@@ -32,6 +32,8 @@ from __future__ import annotations
 import functools
 import re
 
+from kb.quiz.words import strip_edge_punctuation
+
 AMOUNT, PERCENT, DATE, NUMBER, FORMULA, COMMAND, NAME, TERM, PHRASE = (
     "amount",
     "percent",
@@ -133,14 +135,14 @@ def answer_kind(text: str) -> str:
 def _trim(text: str) -> str:
     """The answer without the punctuation around it; a closing parenthesis stays when it closes one inside
     ("O(n²)", "401(k)")."""
-    text = text.strip().strip(".,;:!?\"'").strip()
+    text = strip_edge_punctuation(text)
     while text[:1] == "(" and text.count("(") > text.count(")"):
         text = text[1:].strip()
     while text[-1:] == ")" and text.count(")") > text.count("("):
         text = text[:-1].strip()
     if text[:1] == "(" and text[-1:] == ")" and text.count("(") == 1:
         text = text[1:-1].strip()
-    return text.strip(".,;:!?\"'").strip()
+    return strip_edge_punctuation(text)
 
 
 @functools.lru_cache(maxsize=8192)

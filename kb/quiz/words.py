@@ -106,9 +106,18 @@ def valid_term(term: str, max_words: int = 6) -> bool:
     return any(c.isalnum() for c in term)
 
 
+def strip_edge_punctuation(text: str, marks: str = ".,;:!?\"'") -> str:
+    """``text`` without the punctuation around it, but a leading dot that starts a name stays (``.gitignore``,
+    ``.git/refs/heads/``, ``.NET``)."""
+    text = text.strip().rstrip(marks).rstrip()
+    while text and text[0] in marks and not (text[0] == "." and text[1:2].isalnum()):
+        text = text[1:].lstrip()
+    return text
+
+
 def clean_term(term: str) -> str:
     """A term as plain text without the punctuation around it (and without unbalanced parentheses)."""
-    term = plain_text(term).strip(" \t.,;:!?\"'")
+    term = strip_edge_punctuation(plain_text(term))
     if term.count("(") != term.count(")"):
         term = term.strip("()").strip()
     return term
