@@ -143,3 +143,9 @@ def common_english(word: str) -> bool:
         with open(path, encoding="utf-8") as f:
             _COMMON_WORDS = frozenset(ln.strip() for ln in f if ln.strip() and not ln.startswith("#"))
     return word.lower() in _COMMON_WORDS
+
+
+# a small count written out, and its value: "three" -> 3 (the count of a listed set, a number a prompt gives away)
+COUNT_WORDS = {
+    w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}

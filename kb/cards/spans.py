@@ -9,6 +9,7 @@ import re
 from typing import NamedTuple
 
 from kb.cards.lexicon import (
+    COUNT_WORDS,
     EPONYM_HEADS,
     GENERIC_NOUNS,
     MONTHS,
@@ -244,7 +245,7 @@ def counted_items(text: str, c: Candidate) -> str | None:
     if c.kind != "number":
         return None
     token = text[c.start : c.end].strip().lower()
-    n = _COUNTS.get(token) if not token.isdigit() else int(token)
+    n = COUNT_WORDS.get(token) if not token.isdigit() else int(token)
     if n is None or not 2 <= n <= 12:
         return None
     words = re.findall(r"[A-Za-z]+", text[c.end : c.end + 40])[:2]  # "three unifiers", "three great unifiers"

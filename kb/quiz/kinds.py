@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kb.cards.lexicon import GENERIC_NOUNS
+from kb.cards.lexicon import COUNT_WORDS, GENERIC_NOUNS
 from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
@@ -47,7 +47,6 @@ _CONVERTED_RE = re.compile(
     + re.escape(BLANK)
     + r"\s*\(\s*(?:about\s+|~)?[$€£¥]?\d"
 )
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 _NAMED_AGAIN_RE = re.compile(
     r"(?:\baka|\ba\.k\.a\.?|\balso called|\balso known as|\bknown as|\bi\.e\.?|\bnamely)[\s,:]*(?:the\s+)?$",
     re.I,
@@ -272,9 +271,7 @@ def computable(prompt: str, answer: str) -> bool:
         )
     value = _number(hidden[0])
     shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]
-    shown += [
-        float(_NUMBER_WORDS.index(w)) for w in re.findall(r"[a-z]+", prompt.lower()) if w in _NUMBER_WORDS
-    ]
+    shown += [float(COUNT_WORDS[w]) for w in re.findall(r"[a-z]+", prompt.lower()) if w in COUNT_WORDS]
     values = set(shown)
     if {value - 1, value + 1} <= values:
         return True
