@@ -142,10 +142,6 @@ class KbPlugin(BasePlugin[KbPluginConfig]):
         """The page's cards, rendered and cleaned by kb (``kb.site.cards``), in place of the tokens the extension
         left, before the search plugin reads the page (so cards are searched); Pagefind's marks."""
         html = insert_page_cards(html, self.site.cards.pop(page.file.src_uri, None), page, files)
-        if "</a>" in html:
-            html = audio_players(
-                html
-            )  # a sound in a card's text plays on the page, as in the note's own text
         self.files = files
         return self.search.mark_page(html, page)
 

@@ -100,13 +100,16 @@ def insert_page_cards(
 ) -> str:
     """A page's HTML with its cards' HTML (rendered and cleaned by kb) in place of their tokens. Under MkDocs
     (``page`` and ``files`` given) an image or a link in card text to a file of the site points at it from the
-    page's URL, as MkDocs does for the page's own Markdown; other generators rewrite links in HTML themselves."""
+    page's URL, as MkDocs does for the page's own Markdown; other generators rewrite links in HTML themselves. A
+    sound in card text plays on the page (``audio_players``), as in the note's own text: only the cards' HTML is
+    looked at, not the whole page again."""
     if not cards:
         return html_text
     from kb.site.cards import insert_cards
 
     if page is not None and files is not None:
         cards = {k: (block, local_urls(h, page, files)) for k, (block, h) in cards.items()}
+    cards = {k: (block, audio_players(h) if "</a>" in h else h) for k, (block, h) in cards.items()}
     return insert_cards(html_text, cards)
 
 
