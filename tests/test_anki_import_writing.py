@@ -125,3 +125,36 @@ def test_into_a_nested_folder_inside_the_notes(kb, conn, package):
         "notes/languages/anki/books/atomic-habits.md",
         "notes/languages/anki/spanish.md",
     ]
+
+
+def test_a_field_line_that_reads_as_a_card_separator_keeps_its_card_and_answers(kb, conn, tmp_path):
+    """A field ending in a line break before its question mark (``...<br>?``, as Anki's editor leaves it) puts a
+    line holding only ``?`` in the written card: it must stay text, or the card changes kind and loses its answers."""
+    from anki.collection import Collection
+
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    deck = col.decks.id("Quirks")
+    for model, front, back in (
+        ("Basic (and reversed card)", "Why do plateaus happen<br>?", "Gains lag behind effort"),
+        ("Basic", "What does git store<br>??", "Snapshots<br>?<br>not diffs"),
+    ):
+        note = col.new_note(col.models.by_name(model))
+        note["Front"], note["Back"] = front, back
+        col.add_note(note, deck)
+    col.decks.select(deck)
+    answered = 0
+    while (card := col.sched.getCard()) is not None and answered < 3:
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+        answered += 1
+    package = export_with_anki(col, tmp_path / "quirks.apkg", legacy=False)
+    col.close()
+
+    report = import_package(kb, conn, package)
+    assert not report.problems, report.problems
+    kinds = dict(conn.execute("SELECT kind, count() FROM cards GROUP BY kind"))
+    assert kinds == {"reversed": 2, "basic": 1}
+    assert reviews(conn) == answered == 3
+    fronts = {r[0] for r in conn.execute("SELECT front FROM cards")}
+    assert "Gains lag behind effort" in fronts  # the reversed card's other side is still a question

@@ -344,7 +344,14 @@ def _card_block(kind: str, front: str, back: str) -> str:
     sep = ":::" if kind == "reversed" else "::"
     if "\n" not in front and "\n" not in back and "::" not in front and "::" not in back:
         return f"{front}{sep}{back}"
-    return f"{front}\n{'??' if kind == 'reversed' else '?'}\n{back}"
+    return f"{_separators_kept(front)}\n{'??' if kind == 'reversed' else '?'}\n{_separators_kept(back)}"
+
+
+def _separators_kept(side: str) -> str:
+    """A line of a side that holds only ``?`` or ``??`` (a field ending ``...<br>?``) would read as the card's
+    separator: its first mark as an entity (``&#63;``, shown as ``?`` on the site, in the terminal and in Anki), it
+    stays text. (Python-Markdown has no ``\\?`` escape.)"""
+    return re.sub(r"^(\s*)\?(\??\s*)$", r"\1&#63;\2", side, flags=re.M)
 
 
 # --- one deck -> one note --------------------------------------------------------------------------------------
