@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.anki.fields import escape_line_start, escape_text, html_to_markdown, link_target
 
@@ -246,3 +248,11 @@ def test_escape_text_and_escape_line_start_alone():
     assert escape_line_start("# h") == "\\# h"
     assert escape_line_start("1. one. 2. two") == "1\\. one. 2. two"  # only the start of the line
     assert escape_line_start("plain") == "plain"
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(list("ab 1.)#>+-*_`$~^=|:{}\t\n\r\xa0é")), max_size=30))
+def test_a_plain_field_reads_as_the_parser_reads_it(text):
+    """Plain fields skip the HTML parser (most fields of a big deck are plain words): the same Markdown either way
+    (a ``<span>`` around the text sends it through the parser and changes nothing else)."""
+    assert html_to_markdown(text) == html_to_markdown(f"<span>{text}</span>")

@@ -8,6 +8,7 @@ so that it reads as written (a ``*`` stays a star, ``==`` never becomes a kb clo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -44,12 +45,15 @@ class FieldMarkdown(NamedTuple):
     media: tuple[str, ...]
 
 
+@lru_cache(maxsize=512)  # a card's rendered side is often one of its note's fields, converted just before
 def html_to_markdown(html: str) -> FieldMarkdown:
     """Convert one Anki field to Markdown.
 
     Math (``\\(..\\)``, ``\\[..\\]``) becomes ``$..$`` / ``$$..$$`` as kb's notes write it; ``[sound:x.mp3]``
     becomes a link to the file. Both are set aside before the HTML is parsed, so nothing in them is escaped.
     """
+    if not _NOT_PLAIN.search(html):  # most fields: plain words, no tag, entity, math, sound or link
+        return FieldMarkdown(_plain_field(html), ())
     stash: list[str] = []
 
     def set_aside(text: str) -> str:
@@ -70,6 +74,16 @@ def html_to_markdown(html: str) -> FieldMarkdown:
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     text = _EMPTY_BOLD.sub("", text)
     return FieldMarkdown(text.strip(), tuple(dict.fromkeys((*parser.images, *sounds))))
+
+
+# What makes a field more than plain text: a tag, an entity, math or LaTeX (``\\(``, ``[$]``), a sound, a NUL.
+_NOT_PLAIN = re.compile(r"[<&\\\[\x00]")
+
+
+def _plain_field(text: str) -> str:
+    """What the parser makes of a field that is plain text: its one run of text, escaped (``handle_data``)."""
+    text = escape_line_start(escape_text(re.sub(r"[ \t\r\n]+", " ", text.replace("\xa0", " "))).lstrip())
+    return _EMPTY_BOLD.sub("", text.rstrip()).strip()
 
 
 def _math(tex: str, *, inline: bool = False) -> str:

@@ -17,6 +17,7 @@ question it repeats.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -94,6 +95,7 @@ class _Field(NamedTuple):
     name: str
 
 
+@lru_cache(maxsize=64)  # a note type's few templates, parsed once, not once a card (never changed after)
 def _parse(template: str) -> list:
     root: list = []
     stack: list[tuple[str, list]] = [("", root)]

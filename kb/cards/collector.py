@@ -4,8 +4,10 @@ the note's cards and card-syntax problems and knows the heading breadcrumb at th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax, ExtractResult
 from kb.cards.obsidian import body_flashcard_tags, is_flashcard_tag
@@ -201,12 +203,8 @@ class Collector:
         own = self.line_tags.get(line)
         if own:
             return own
-        tags = note_deck
-        for at, marked in self.deck_marks:
-            if at >= line:
-                break
-            tags = marked
-        return tags
+        at = bisect_left(self.deck_marks, line, key=itemgetter(0))  # the marks are in line order
+        return self.deck_marks[at - 1][1] if at else note_deck
 
     def result(self) -> ExtractResult:
         """The cards (an exact repeat of an earlier card left out) and the problems."""
