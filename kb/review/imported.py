@@ -35,11 +35,12 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from contextlib import contextmanager
 import time
 from array import array
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from kb.review.scheduler import LEARNING, RELEARNING, REVIEW
 
@@ -304,45 +305,46 @@ def _has_history(conn: sqlite3.Connection, card_id: str) -> bool:
 def _insert_answers(
     conn: sqlite3.Connection, record: DecodedRecord, ids: list[str], device: str, source: str
 ) -> tuple[int, set[str]]:
-    """Insert the record's answers as ``reviews`` rows, one at a time into SQLite (never all of them in memory);
-    (how many were new, the cards answered). ``logged`` stays empty: the row's own states are what was logged."""
+    """Insert the record's answers as ``reviews`` rows (how many were new, the cards answered), card by card in
+    the order of their ids (the unique index on ``uid`` then grows at its end, not at random places), each card's
+    answers oldest first. The rows are made one at a time (never all in memory); ``logged`` stays empty: the row's
+    own states are what was logged."""
     c = record.columns
     prefixes = [card[6] for card in record.cards]
-    chain: dict[int, tuple[str | None, int, int]] = {}  # card index -> (last after, reps, lapses)
+    cards, grades, durations = c["card"], c["grade"], c["ms"]
+    kinds, intervals, difficulties = c["kind"], c["interval"], c["difficulty"]
+    at_ms = array("q", accumulate(c["at"]))
+    # a stable sort: each card's answers stay in time order
+    order = sorted(range(len(cards)), key=lambda i: (prefixes[cards[i]], cards[i]))
+    answered: set[str] = set()
 
     def rows():
-        at_ms = 0
-        for card, delta, grade, ms, kind, interval, difficulty in zip(
-            c["card"], c["at"], c["grade"], c["ms"], c["kind"], c["interval"], c["difficulty"], strict=True
-        ):
-            at_ms += delta
-            before, reps, lapses = chain.get(card, (None, 0, 0))
-            at = iso_ms(at_ms)
-            after, lapses = history_states(at_ms, at, grade, kind, interval, difficulty, reps + 1, lapses)
-            chain[card] = (after, reps + 1, lapses)
-            yield (
-                f"{prefixes[card]}{at_ms}",
-                ids[card],
-                at,
-                grade,
-                ms or None,
-                before,
-                after,
-                device,
-                source,
+        last, before, reps, lapses = -1, None, 0, 0
+        for i in order:
+            card, at_i = cards[i], at_ms[i]
+            if card != last:
+                last, before, reps, lapses = card, None, 0, 0
+                answered.add(ids[card])
+            at = iso_ms(at_i)
+            reps += 1
+            after, lapses = history_states(
+                at_i, at, grades[i], kinds[i], intervals[i], difficulties[i], reps, lapses
             )
+            yield (f"{prefixes[card]}{at_i}", ids[card], at, grades[i], durations[i] or None, before, after, device,
+                   source)  # fmt: skip
+            before = after
 
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    # a 16 MB page cache while the indexes of reviews grow in random order (the default 2 MB thrashes)
+    # a 16 MB page cache while the indexes of reviews grow (the default 2 MB thrashes)
     conn.execute("PRAGMA cache_size = -16384")
     with _indexes_built_after(conn, len(c["card"])):
         cur = conn.executemany(
-        """INSERT OR IGNORE INTO reviews (uid, card_id, reviewed_at, grade, duration_ms, state_before, state_after,
+            """INSERT OR IGNORE INTO reviews (uid, card_id, reviewed_at, grade, duration_ms, state_before, state_after,
                                              device, source, logged) VALUES (?,?,?,?,?,?,?,?,?,NULL)""",
             rows(),
         )
     conn.execute(f"PRAGMA cache_size = {int(cache)}")
-    return cur.rowcount, {ids[card] for card in chain}
+    return cur.rowcount, answered
 
 
 @contextmanager
