@@ -434,3 +434,37 @@ if __name__ == "__main__":
         text = json.dumps(golden_cards(source, rel), indent=1, ensure_ascii=False) + "\n"
         target.write_text(text, encoding="utf-8")
         print(f"wrote {target}")
+
+
+def test_a_bold_lead_that_is_a_question_or_a_count_is_asked_as_such():
+    card = one(
+        "**Why divide by $\\sqrt{d_k}$**: dot products of unit-variance vectors grow with $d_k$.", "Attention"
+    )
+    assert card.front == "Attention: why divide by $\\sqrt{d_k}$?"
+    card = one("**How to pick k?** plot the inertia against k and look for a bend.", "K-means")
+    assert card.front == "K-means: how to pick k?"
+    card = one("**Three places it's used**: encoder, decoder, and encoder-decoder attention.", "Attention")
+    assert card.front == "Attention: what are the three places it's used?"
+
+
+def test_an_abbreviation_beside_its_spelled_out_form_is_never_the_answer():
+    for bullet in (
+        "Light reaches the suprachiasmatic nucleus (SCN), the body's master clock, within seconds.",
+        "Light reaches the SCN (suprachiasmatic nucleus), the body's master clock, within seconds.",
+    ):
+        for card in cards_of(f"- {bullet}", "Sleep"):
+            assert card.answer.lower() not in ("scn", "suprachiasmatic nucleus"), card.front
+
+
+def test_a_capitalised_name_is_hidden_whole_or_not_at_all():
+    for card in cards_of("- The First Battle of the Marne stopped the German advance short of Paris.", "WWI"):
+        assert card.answer not in ("Battle", "First", "Marne"), card.front
+
+
+def test_a_link_is_hidden_whole_or_not_at_all():
+    for bullet in (
+        "Seen through [[Bayes' Theorem]], the penalty acts as a prior.",
+        "It is [[Bayes' Theorem|Bayes]] again.",
+    ):
+        for card in cards_of(f"- {bullet}", "Regularization"):
+            assert card.answer not in ("Bayes", "Theorem", "penalty acts"), card.front

@@ -8,8 +8,8 @@ so that it reads as written (a ``*`` stays a star, ``==`` never becomes a kb clo
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from typing import NamedTuple

@@ -133,7 +133,10 @@ def import_reviews(
     until = _next_day(kb)
     events = conn.execute("SELECT EXISTS (SELECT 1 FROM card_events)").fetchone()[0]
     for item in _schedule_sets(kb, pkg, {a: c for a, c in found.items() if c}, last_answer):
-        if not events or not conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone():
+        if (
+            not events
+            or not conn.execute("SELECT 1 FROM card_events WHERE uid = ?", (item.event_id,)).fetchone()
+        ):
             record.schedule(_entry(item, until, index_of))
     applied = record_import(kb, conn, record)
     problems = []

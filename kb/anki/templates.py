@@ -17,8 +17,8 @@ question it repeats.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 _TAG_RE = re.compile(r"{{(.*?)}}", re.S)

@@ -15,7 +15,15 @@ import re
 from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line, _norm_heading
-from kb.cards.lexicon import ADVERBS, BASE_VERBS, DEFINING_VERBS, IRREGULAR_PLURALS, STOP_WORDS, verb_like
+from kb.cards.lexicon import (
+    ADVERBS,
+    BASE_VERBS,
+    COUNT_WORDS,
+    DEFINING_VERBS,
+    IRREGULAR_PLURALS,
+    STOP_WORDS,
+    verb_like,
+)
 from kb.cards.model import Card, CardKind, new_card, sibling_key
 from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
 from kb.cards.spans import twin_number
@@ -23,6 +31,7 @@ from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
+    r"|^\*\*([^*\n]{1,120}?\?)\*\*[ \t]+"  # "**How to pick k?** plot ...": a bold question, its answer after it
 )
 # "**Term** verb ...": a bold lead followed by a verb (a copula, or a word ending like a third-person verb)
 _BOLD_SUBJECT_RE = re.compile(
@@ -103,6 +112,9 @@ def term_question(
 ) -> str:
     """ "Topic: what is the term?" (``what are`` for a plural, ``what does ... do`` for a term doing something;
     ``article``: the one the bullet put before the term, "a Black Swan")."""
+    asked = _asked_as_is(term)
+    if asked:
+        return f"{topic(title)}: {asked}"
     words = term.split()
     if len(words) > 1 and words[0] in (
         "The",
@@ -136,6 +148,24 @@ def term_question(
     return f"{topic(title)}: {question}"
 
 
+_QUESTION_WORDS = frozenset("why how when where which who whom whose should can could does do is are".split())
+
+
+def _asked_as_is(term: str) -> str | None:
+    """A lead that is a question already ("Why divide by ...", "How to pick k?") asked as written; one that counts
+    things ("Three places it's used") as "what are the three places ...?"; None for a term."""
+    words = term.rstrip("?:").split()
+    if not words:
+        return None
+    first = words[0].lower()
+    if first in _QUESTION_WORDS and len(words) > 1 or term.endswith("?"):
+        text = term.rstrip("?: ")
+        return text[0].lower() + text[1:] + "?" if text[1:2].islower() or len(text) < 2 else text + "?"
+    if (COUNT_WORDS.get(first, 0) >= 2 or first.isdigit() and first not in ("0", "1")) and len(words) > 1:
+        return f"what are the {term[0].lower()}{term.rstrip('?: ')[1:]}?"
+    return None
+
+
 def _written(body: str, word: str, after: str = "") -> bool:
     """Whether ``body`` holds ``word`` as a whole word (not inside another), right after a character of ``after``
     when given (no regex: a pattern per term would be compiled for each card)."""
@@ -163,7 +193,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         return _label_card(out, body, ctx, first, last)
     m = _BOLD_LEAD_RE.match(body)
     if m:
-        term = (m.group(1) or m.group(2) or "").strip().rstrip(":").strip()
+        term = (m.group(1) or m.group(2) or m.group(3) or "").strip().rstrip(":").strip()
         rest = body[m.end() :].strip()
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = term_question(out.title, unbold(term), out.note.body)

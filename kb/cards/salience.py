@@ -267,6 +267,8 @@ def salience_words(masked: str) -> list[tuple[int, int, str] | None]:
 # there). A candidate is dropped when it names the note's topic (its words are all in the title), when its words
 # are common to many of the note's key points, or when it shows elsewhere on the card's front.
 
+# "suprachiasmatic nucleus (SCN)": a name followed by its abbreviation in brackets
+_ACRONYM_AFTER_RE = re.compile(r"\**\s?\([A-Z][A-Za-z&.]*[A-Z]s?\)")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SUBJECT_OF_RE = re.compile(
     r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to|[a-z]+s) "
@@ -398,6 +400,13 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
                 if plural[b] and after[b] in OBJECT_STARTS:
                     continue  # "the right temperature [differs] a lot": a verb and its object
+                if (
+                    k > 1
+                    and plural[b]
+                    and not plural[b - 1]
+                    and after[b] in ("as", "like", "into", "to", "on")
+                ):
+                    continue  # "the [penalty acts] as a prior": a noun, then its verb
                 if b + 1 < n and not plural[b] and noun_goes_on(low[b + 1]) and (k > 1 or not plural[b + 1]):
                     # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
                     # flows": one noun and a word in -s, likely its verb)
@@ -416,6 +425,9 @@ def _why_not(
     span = text[c.start : c.end]
     if (c.start > 0 and text[c.start - 1].isalnum()) or text[c.end : c.end + 1].isalnum():
         return f"'{unbold(span)}' is part of a word"  # "(`git add`ed)": hiding it would split the word
+    if "[[" in text and text.rfind("[[", 0, c.start) > text.rfind("]]", 0, c.start):
+        if not (text.startswith("[[", c.start - 2) and text.startswith(("]]", "|"), c.end)):
+            return f"'{unbold(span)}' is part of a link"  # "[[Bayes' Theorem]]": the link's words go whole
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
         return "only common words"
@@ -440,6 +452,13 @@ def _why_not(
         return code_given_away(text, c)
     if c.kind == "number":
         return None
+    acronym = sum(ch.isupper() for ch in span) >= 2 and not any(ch.islower() for ch in span.rstrip("s"))
+    if (
+        _ACRONYM_AFTER_RE.match(text, c.end)
+        or (acronym and text.startswith(" (", c.end))
+        or (text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")" and c.start > 2)
+    ):
+        return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     if {w for w in stems if len(w) > 2} & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
     if c.kind == "entity" and plain.isupper() is False and span.isupper() and len(span) >= 2:

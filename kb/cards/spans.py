@@ -160,9 +160,9 @@ def next_word(text: str, end: int) -> str:
 
 def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
     """Whether capitalised word ``j`` and the next make one answer: next to each other, across "of" ("Sword of
-    Damocles"), or across "and" ("Tax Cuts and Jobs Act", "Wu and He": a pair is recalled together)."""
+    Damocles", "Battle of the Marne"), or across "and" ("Tax Cuts and Jobs Act", "Wu and He": a pair is recalled together)."""
     gap = sub[matches[j].end() : matches[j + 1].start()]
-    if gap == " " or gap == " of ":
+    if gap == " " or gap == " of " or gap == " of the ":  # "First Battle of the Marne"
         return True
     return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
