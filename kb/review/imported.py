@@ -314,8 +314,7 @@ def _insert_answers(
     cards, grades, durations = c["card"], c["grade"], c["ms"]
     kinds, intervals, difficulties = c["kind"], c["interval"], c["difficulty"]
     at_ms = array("q", accumulate(c["at"]))
-    # a stable sort: each card's answers stay in time order
-    order = sorted(range(len(cards)), key=lambda i: (prefixes[cards[i]], cards[i]))
+    order = _by_card(cards, prefixes)
     answered: set[str] = set()
 
     def rows():
@@ -345,6 +344,24 @@ def _insert_answers(
         )
     conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return cur.rowcount, answered
+
+
+def _by_card(cards: array, prefixes: list[str]) -> array:
+    """The answers' positions grouped by card, the cards in the order of their ids' prefixes, each card's answers in
+    time order: a counting sort into one array (a sort with a key per answer held 40 MB more for 400,000)."""
+    counts = array("I", bytes(4 * len(prefixes)))
+    for card in cards:
+        counts[card] += 1
+    start = array("I", bytes(4 * len(prefixes)))
+    at = 0
+    for card in sorted(range(len(prefixes)), key=prefixes.__getitem__):
+        start[card] = at
+        at += counts[card]
+    order = array("I", bytes(4 * len(cards)))
+    for i, card in enumerate(cards):
+        order[start[card]] = i
+        start[card] += 1
+    return order
 
 
 @contextmanager
