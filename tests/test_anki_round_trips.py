@@ -245,3 +245,48 @@ def test_export_into_a_file_that_is_no_collection_says_so(kbroot, tmp_path):
     assert result.exit_code == 1 and "not an Anki collection" in result.output
     result = invoke("export", "anki", "--into", str(tmp_path / "missing.anki2"))
     assert result.exit_code == 1 and "no such Anki collection" in result.output
+
+
+def test_text_edited_in_kb_goes_back_into_the_original_note_and_an_edit_on_both_sides_is_reported(
+    kbroot, tmp_path
+):
+    path = tmp_path / "anki" / "collection.anki2"
+    col = _anki_deck(tmp_path / "anki")
+    guids = anki_figures(col)["guids"]
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    lysosome = col.find_notes('"Front:Lysosome?"')[0]
+    note = col.get_note(lysosome)
+    note["Back"] = "Digestive enzymes"  # edited in Anki after the import
+    col.update_note(note)
+    col.close()
+    [deck_note] = (kbroot.root / "notes" / "imported" / "biology").glob("*.md")
+    text = deck_note.read_text(encoding="utf-8")
+    edited = (
+        text.replace("Ribosome?::Proteins", "Ribosome?::Proteins, built from amino acids")
+        .replace("{{c2::ATP}}", "{{c2::ATP}} by respiration")
+        .replace("Lysosome?::Enzymes", "Lysosome?::Acid hydrolases")
+    )
+    assert edited.count("\n") == text.count("\n") and edited != text
+    deck_note.write_text(edited, encoding="utf-8")
+    assert invoke("index").exit_code == 0
+
+    result = invoke("export", "anki", "--into", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["texts"] == 2, json.dumps(report)  # the ribosome card and the cloze note
+    [conflict] = report["conflicts"]
+    assert "Lysosome" in conflict and "edited in Anki too" in conflict
+
+    col = collection(path)
+    fields = {col.get_note(nid)["Front"] if "Front" in col.get_note(nid) else "cloze": col.get_note(nid).fields
+              for nid in col.find_notes("")}  # fmt: skip
+    assert fields["Ribosome?"] == ["Ribosome?", "Proteins, built from amino acids"]
+    assert fields["cloze"][0] == "The {{c1::mitochondrion}} makes {{c2::ATP}} by respiration"
+    assert fields["Lysosome?"] == ["Lysosome?", "Digestive enzymes"]  # Anki's own edit is never overwritten
+    assert fields["Nucleus?"] == ["Nucleus?", "DNA"]
+    assert anki_figures(col)["guids"] == guids and col.note_count() == 4
+    assert col.find_notes("ribosome amino")  # Anki's search finds the new text (sort field and checksum kept)
+    col.close()
+
+    again = json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)
+    assert again["texts"] == 0 and len(again["conflicts"]) == 1

@@ -9,7 +9,9 @@ that collection (its Anki identity, GUID and template, kept by the import):
   again: a row within 3 ms of one the card has is the same answer);
 - the card takes kb's schedule (due, interval, memory state, reps, lapses, suspended, buried) when kb's last answer
   is later than Anki's; when Anki answered it later, Anki's schedule stays;
-- notes, note types, decks and media are left as they are (a card's text edited in kb is not written back).
+- a card's text edited in kb goes into its note's fields (``kb.anki.writeback``), unless the note was edited in
+  Anki too since the import: that conflict is reported and the note kept as Anki has it; note types, decks and
+  media are left as they are.
 
 Running it twice changes nothing the second time. Cards kb did not import from this collection are left to
 ``kb export anki -o``.
@@ -45,6 +47,9 @@ class IntoReport:
     schedules: int  # cards given kb's schedule
     kept: int  # cards Anki answered later than kb: Anki's schedule kept
     missing: int  # kb cards imported from Anki whose note or card is not in this collection
+    texts: int = 0  # notes whose text kb changed
+    conflicts: tuple[str, ...] = ()  # notes edited in kb and in Anki: Anki's text kept
+    unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot write (template-only)
 
 
 def identities(conn: sqlite3.Connection) -> dict[str, tuple[str, int]]:
@@ -94,7 +99,7 @@ def write_into(kb, conn: sqlite3.Connection, path: Path, now: datetime | None = 
     return IntoReport(str(path), *report)
 
 
-def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple[int, int, int, int, int]:
+def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple:
     rules = day_rules(kb, now)
     crt = db.execute("SELECT crt FROM col").fetchone()[0]
     # kb writes day numbers counted from its exports' epoch; this collection counts from its own creation
@@ -143,4 +148,10 @@ def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple[int, i
             (*cols.row(due), stamp, cid),
         )
         scheduled += 1
-    return len(found), added, scheduled, kept, len(known) - len(found)
+    from kb.anki.writeback import write_back
+
+    texts = write_back(conn, db, found, stamp)
+    return (
+        len(found), added, scheduled, kept, len(known) - len(found), texts.notes, tuple(texts.conflicts),
+        texts.unmapped,
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from kb.anki.package import AnkiPackage, Revlog, RevlogEntry
 from kb.anki.plan import CardSpot, PlannedNote
+from kb.anki.writeback import fields_digest
 
 # Anki's revlog types that are not answers: 4 a due date set by hand, 5 rescheduled.
 _NOT_ANSWERS = (4, 5)
@@ -250,5 +251,7 @@ def _schedule_sets(kb, pkg: AnkiPackage, card_ids: dict[int, str | None], last_a
                 "notetype": notetype.name if notetype else "",
                 "deck": pkg.decks.get(card.deck_id, ""),
                 "tags": list(note.tags) if note else [],
+                # kb.anki.writeback: was the note's text changed in Anki since the import?
+                "nsum": fields_digest(note.fields) if note else "",
             },
         )

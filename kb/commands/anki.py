@@ -108,7 +108,15 @@ def _export_into(kb, conn, path: Path, as_json: bool) -> None:
         f"wrote into {report.path}: {report.cards} cards found, {report.reviews} reviews added, "
         f"{report.schedules} schedules set, {report.kept} kept as Anki had them (answered there later)"
         + (f"; {report.missing} imported cards not in this collection" if report.missing else "")
+        + (f"; {report.texts} notes' text updated from kb" if report.texts else "")
+        + (
+            f"; {report.unmapped} notes edited in kb whose fields kb cannot write back"
+            if report.unmapped
+            else ""
+        )
     )
+    for conflict in report.conflicts:
+        click.echo(f"warning: {report.path}: {conflict}", err=True)
 
 
 @click.group("import")

@@ -108,7 +108,7 @@ def insert_review(conn: sqlite3.Connection, event: dict, card_id: str) -> bool:
 
 
 # What a ``schedule`` event's row keeps of the card's identity in Anki: the export finds the original note by it.
-_ANKI_IDENTITY = ("guid", "ord", "notetype")
+_ANKI_IDENTITY = ("guid", "ord", "notetype", "nsum")
 
 
 def schedule_data(event: dict) -> str:

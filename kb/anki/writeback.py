@@ -1,0 +1,143 @@
+"""Card text edited in kb, written back into the Anki note it was imported from (``kb export anki --into``).
+
+For each Anki note whose cards kb imported from the collection: the fields kb's cards show as they are (a cloze note's
+text; the question and answer field of a front/back template that shows one field a side) are compared with the
+note's fields as the import wrote them. A field kb's text no longer matches was edited in kb, or in Anki since the
+import: the digest of the note's fields as the import read them tells which.
+
+- edited in kb only: the field becomes kb's text, as the HTML ``kb export anki`` writes (its sort field and
+  checksum, which Anki's search and duplicate check read, follow);
+- edited in Anki since the import: the note is left as Anki has it and the conflict is reported (never overwritten
+  silently); kb's text stays in kb;
+- after a write-back the import's digest is still the one compared: a later kb edit of the same note is reported
+  as a conflict (Anki's text kept) until the deck is imported from Anki again (not yet remembered per write-back);
+- a field kb shows only through a template (several fields on a side, a note type kb cannot map): left as it is,
+  and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from kb.anki.fields import html_to_markdown
+from kb.anki.markup import render_markdown
+from kb.anki.notetypes import ClozeMapping, SidesMapping, map_notetype
+from kb.anki.plan import _inline_code, _one_block, _separators_kept
+
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+@dataclass
+class WriteBack:
+    notes: int = 0  # Anki notes whose text kb changed
+    conflicts: list[str] = field(default_factory=list)  # notes edited on both sides: left as Anki has them
+    unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot tell apart: left as they are
+
+
+def fields_digest(fields) -> str:
+    """A short digest of an Anki note's fields (its HTML), to tell later whether they changed."""
+    return hashlib.blake2b("\x1f".join(fields).encode(), digest_size=8).hexdigest()
+
+
+def _imported(markdown: str) -> set[str]:
+    """The forms the import may have written a field's Markdown in (``kb.anki.plan``)."""
+    one = _one_block(_inline_code(markdown))
+    return {markdown, one, _separators_kept(one)}
+
+
+def _stored_identities(conn: sqlite3.Connection) -> dict[str, dict]:
+    """kb card id -> its Anki identity as the import recorded it (GUID, template, the digest of the note's fields)."""
+    out: dict[str, dict] = {}
+    for card_id, data in conn.execute(
+        "SELECT card_id, data FROM card_events WHERE kind = 'schedule' AND data LIKE '%\"guid\"%' ORDER BY at, uid"
+    ):
+        try:
+            anki = json.loads(data)["anki"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(anki, dict) and anki.get("guid"):
+            out[card_id] = anki
+    return out
+
+
+def _notetypes(db: sqlite3.Connection) -> dict:
+    from kb.anki.package import _schema11, _schema18
+
+    version = int(db.execute("SELECT ver FROM col").fetchone()[0] or 0)
+    return (_schema11(db) if version < 18 else _schema18(db))[0]
+
+
+def _wanted_fields(mapping, cards: list[tuple]) -> dict[int, str] | None:
+    """Field index -> kb's Markdown for it, from the kb cards of one note; None when kb's cards disagree."""
+    wanted: dict[int, str] = {}
+
+    def want(index: int, text: str) -> bool:
+        return wanted.setdefault(index, text) == text
+
+    for ord_, kind, front, back, cloze_text in cards:
+        if isinstance(mapping, ClozeMapping):
+            if kind == "cloze" and cloze_text and not want(mapping.text, cloze_text):
+                return None
+        elif isinstance(mapping, SidesMapping) and ord_ < len(mapping.sides):
+            sides = mapping.sides[ord_]
+            if sides is None or len(sides.question) != 1 or len(sides.answer) != 1 or kind == "cloze":
+                continue
+            if not (want(sides.question[0], front) and want(sides.answer[0], back)):
+                return None
+    return wanted
+
+
+def write_back(
+    conn: sqlite3.Connection, db: sqlite3.Connection, found: dict[str, int], stamp: int
+) -> WriteBack:
+    """Write kb's edited card text into the notes of the collection ``db`` (inside its transaction). ``found``: kb
+    card id -> Anki card id, for the cards imported from it."""
+    result = WriteBack()
+    identity = _stored_identities(conn)
+    by_note: dict[int, list[tuple]] = {}
+    for kb_id, cid in found.items():
+        row = db.execute("SELECT nid, ord FROM cards WHERE id = ?", (cid,)).fetchone()
+        card = conn.execute(
+            "SELECT kind, front, back, cloze_text FROM cards WHERE id = ? AND orphaned_at IS NULL", (kb_id,)
+        ).fetchone()
+        if row and card:
+            by_note.setdefault(row[0], []).append((row[1], *card, identity.get(kb_id, {}).get("nsum")))
+    notetypes = _notetypes(db) if by_note else {}
+    for nid, cards in by_note.items():
+        mid, flds = db.execute("SELECT mid, flds FROM notes WHERE id = ?", (nid,)).fetchone()
+        fields = flds.split("\x1f")
+        notetype = notetypes.get(mid)
+        mapping = map_notetype(notetype) if notetype else "unknown note type"
+        wanted = None if isinstance(mapping, str) else _wanted_fields(mapping, [c[:5] for c in cards])
+        if wanted is None:
+            result.unmapped += 1
+            continue
+        changed = {
+            i: text
+            for i, text in wanted.items()
+            if i < len(fields) and text not in _imported(html_to_markdown(fields[i]).text)
+        }
+        if not changed:
+            continue
+        if {c[5] for c in cards} != {fields_digest(fields)}:
+            # Anki changed the note since the import (or the import predates kb keeping its time): keep Anki's
+            first = html_to_markdown(fields[0]).text[:60]
+            result.conflicts.append(
+                f"note {first!r}: its text was changed in kb and edited in Anki too since the import; Anki's "
+                "text kept (copy kb's change over by hand, or edit it again in Anki)"
+            )
+            continue
+        for i, text in changed.items():
+            fields[i] = render_markdown(text)
+        sort_field = _TAG_RE.sub("", fields[0])
+        checksum = int(hashlib.sha1(sort_field.encode()).hexdigest()[:8], 16)
+        db.execute(
+            "UPDATE notes SET flds = ?, sfld = ?, csum = ?, mod = ?, usn = -1 WHERE id = ?",
+            ("\x1f".join(fields), sort_field, checksum, stamp, nid),
+        )
+        result.notes += 1
+    return result
