@@ -102,7 +102,7 @@ def test_word_overlap_counts_content_words_only():
     "answer, variants",
     [
         ("6.2%", ["12.4%", "3.1%", "7.2%", "5.2%", "18.6%", "9.3%"]),
-        ("age 30", ["age 60", "age 15", "age 31", "age 29", "age 90", "age 45"]),
+        ("age 30", ["age 60", "age 15", "age 90", "age 45"]),  # a round age is not off by one either
         ("$60,000", ["$120,000", "$30,000", "$180,000", "$90,000"]),  # a round figure is never off by one
         ("1", ["2", "3"]),  # no 0, no 0.5 for a whole number, no repeat
         ("3 to 5 years", []),  # two numbers: which one to change is unclear

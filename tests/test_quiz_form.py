@@ -136,3 +136,14 @@ def test_a_false_statement_led_by_a_command_keeps_its_case():
     ]
     q = true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(False))
     assert q is not None and q.prompt.startswith("sleepctl stats --month prints"), q.prompt
+
+
+def test_numeric_options_a_reader_would_not_rule_out_at_sight():
+    # a range is offered ranges; a round figure no off-by-one; an age with a half no doubled age; a share no
+    # share many times larger or smaller
+    assert not same_form("$150,000 – $165,000", "$23,500") and same_form(
+        "$150,000 – $165,000", "$236,000 – $246,000"
+    )
+    assert "91 days" not in number_variants("90 days") and "89 days" not in number_variants("90 days")
+    assert not any("118" in v for v in number_variants("59½"))
+    assert not same_form("15%", "90%") and not same_form("90%", "14%") and same_form("15%", "30%")

@@ -137,8 +137,10 @@ def number_variants(answer: str) -> list[str]:
             continue  # nor a share above 100% where the key is a share
         if day and not 1 <= other <= 31:
             continue  # "December 32" is no day
-        if factor == 1 and abs(offset) == 1 and value >= 100 and value % 10 == 0 and not year:
-            continue  # "$200,001" beside "$200,000": no one writes a round figure off by one
+        if factor == 1 and abs(offset) == 1 and value >= 10 and value % 5 == 0 and not year:
+            continue  # "$200,001" beside "$200,000", "91 days" beside "90 days": a round figure is not off by one
+        if factor != 1 and re.search(r"\d[½¼¾⅓⅔]", answer):
+            continue  # "118½" beside "59½": an age with a half is not doubled
         if decimals == 0 and other != int(other):
             continue
         text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"
@@ -450,10 +452,14 @@ def same_form(answer: str, candidate: str) -> bool:
     path or code token beside its like; a term read as a whole noun phrase."""
     if _sigil(answer) != _sigil(candidate):
         return False
+    if bool(_NUMBER_RANGE_RE.search(answer)) != bool(_NUMBER_RANGE_RE.search(candidate)):
+        return False  # "$150,000 – $165,000" is offered ranges, not "$23,500"
     kind = answer_kind(answer)
     if kind == NUMBER:
         return number_shape(answer) == number_shape(candidate) and _same_magnitude(answer, candidate)
-    if kind in (AMOUNT, PERCENT):
+    if kind == PERCENT:  # "90%" is no plausible markup cap beside "15%" (a share within a factor of five)
+        return _same_magnitude(answer, candidate, _PERCENT_MAGNITUDE)
+    if kind == AMOUNT:
         return _same_magnitude(answer, candidate)  # "$200,000" is no refundable part of a "$1,700" credit
     if kind == DATE:  # a year for a year, a day of a month for a day of a month ("December 31" is not "2024")
         return _month_named(answer) == _month_named(candidate) and _years_close(answer, candidate)
@@ -482,14 +488,18 @@ def _years_close(a: str, b: str) -> bool:
 _MAGNITUDE = 10
 
 
-def _same_magnitude(a: str, b: str) -> bool:
+_PERCENT_MAGNITUDE = 5
+_NUMBER_RANGE_RE = re.compile(r"\d[\d,.]*\s*[%a-z]*\s*(?:–|—|-|to)\s*[$€£]?\d")
+
+
+def _same_magnitude(a: str, b: str, factor: float = _MAGNITUDE) -> bool:
     na, nb = _NUMBER_IN_TEXT_RE.search(a), _NUMBER_IN_TEXT_RE.search(b)
     if not na or not nb:
         return True
     va, vb = float(na.group(0).replace(",", "")), float(nb.group(0).replace(",", ""))
     if min(va, vb) <= 0:
-        return max(va, vb) <= _MAGNITUDE
-    return max(va, vb) / min(va, vb) <= _MAGNITUDE
+        return max(va, vb) <= factor
+    return max(va, vb) / min(va, vb) <= factor
 
 
 def _month_named(text: str) -> bool:
