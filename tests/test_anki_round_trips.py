@@ -290,3 +290,28 @@ def test_text_edited_in_kb_goes_back_into_the_original_note_and_an_edit_on_both_
 
     again = json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)
     assert again["texts"] == 0 and len(again["conflicts"]) == 1
+
+
+def test_a_second_kb_edit_after_a_write_back_goes_back_too_even_after_a_rebuild(kbroot, tmp_path):
+    path = tmp_path / "anki" / "collection.anki2"
+    col = _anki_deck(tmp_path / "anki")
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    col.close()
+    [deck_note] = (kbroot.root / "notes" / "imported" / "biology").glob("*.md")
+
+    def edit_and_export(old: str, new: str) -> dict:
+        deck_note.write_text(deck_note.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        assert invoke("index").exit_code == 0
+        result = invoke("export", "anki", "--into", str(path), "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    first = edit_and_export("Ribosome?::Proteins", "Ribosome?::Proteins, from amino acids")
+    assert (first["texts"], first["conflicts"]) == (1, [])
+    (kbroot.root / ".kb" / "kb.db").unlink()  # what kb wrote back is remembered in the journal, not only here
+    second = edit_and_export("from amino acids", "from amino acids, read off mRNA")
+    assert (second["texts"], second["conflicts"]) == (1, []), json.dumps(second)
+    col = collection(path)
+    [nid] = col.find_notes('"Front:Ribosome?"')
+    assert col.get_note(nid)["Back"] == "Proteins, from amino acids, read off mRNA"
+    col.close()

@@ -190,3 +190,24 @@ def test_own_answers_are_not_replayed_back(kb, conn):
     suspend(kb, conn, ["card1"], at=T0)
     report = sync_journal(kb, conn)
     assert report.files == 0 and report.events == 0
+
+
+def test_a_rebuild_finds_a_card_whose_answer_was_rewritten_by_its_unchanged_question(kb, conn):
+    """The question stayed and the answer grew ("DNA" -> "DNA, packed into chromatin"): too different for the text
+    similarity, but the one live card of the note asking the same question of the same kind is that card."""
+    conn.execute(
+        "UPDATE cards SET front = 'Nucleus?', back = 'DNA, packed into chromatin' WHERE id = 'card1'"
+    )
+    conn.commit()
+    resolver = CardResolver(conn)
+    line = {
+        "card": "old",
+        "note": "notes/books/atomic-habits.md",
+        "kind": "basic",
+        "front": "Nucleus?",
+        "back": "DNA",
+    }
+    assert resolver.resolve(line) == "card1"
+    conn.execute("UPDATE cards SET front = 'Nucleus?' WHERE id = 'card2'")  # two cards ask it: no guess
+    conn.commit()
+    assert CardResolver(conn).resolve(line) is None

@@ -88,7 +88,7 @@ def write_into(kb, conn: sqlite3.Connection, path: Path, now: datetime | None = 
     known = identities(conn)
     db = _open(path)
     try:
-        report = _write(kb, conn, db, known, now)
+        report, written = _write(kb, conn, db, known, now)
         db.execute("UPDATE col SET mod = ?", (int((now or datetime.now(UTC)).timestamp() * 1000),))
         db.execute("COMMIT")
     except BaseException:
@@ -96,6 +96,10 @@ def write_into(kb, conn: sqlite3.Connection, path: Path, now: datetime | None = 
         raise
     finally:
         db.close()
+    if written:  # after Anki's commit: a crash between the two at worst reports a false conflict next time
+        from kb.review.answers import record_anki_sync
+
+        record_anki_sync(kb, conn, written)
     return IntoReport(str(path), *report)
 
 
@@ -154,4 +158,4 @@ def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple:
     return (
         len(found), added, scheduled, kept, len(known) - len(found), texts.notes, tuple(texts.conflicts),
         texts.unmapped,
-    )  # fmt: skip
+    ), texts.written  # fmt: skip

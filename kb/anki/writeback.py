@@ -9,8 +9,8 @@ import: the digest of the note's fields as the import read them tells which.
   checksum, which Anki's search and duplicate check read, follow);
 - edited in Anki since the import: the note is left as Anki has it and the conflict is reported (never overwritten
   silently); kb's text stays in kb;
-- after a write-back the import's digest is still the one compared: a later kb edit of the same note is reported
-  as a conflict (Anki's text kept) until the deck is imported from Anki again (not yet remembered per write-back);
+- what a write-back wrote is remembered (an ``anki-sync`` journal line per card, ``record_anki_sync``): a later
+  kb edit of the note goes back too, also after a rebuild;
 - a field kb shows only through a template (several fields on a side, a note type kb cannot map): left as it is,
   and counted.
 """
@@ -34,6 +34,9 @@ _TAG_RE = re.compile(r"<[^>]*>")
 @dataclass
 class WriteBack:
     notes: int = 0  # Anki notes whose text kb changed
+    written: dict[str, str] = field(
+        default_factory=dict
+    )  # kb card id -> its note's new digest (record_anki_sync)
     conflicts: list[str] = field(default_factory=list)  # notes edited on both sides: left as Anki has them
     unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot tell apart: left as they are
 
@@ -52,15 +55,17 @@ def _imported(markdown: str) -> set[str]:
 def _stored_identities(conn: sqlite3.Connection) -> dict[str, dict]:
     """kb card id -> its Anki identity as the import recorded it (GUID, template, the digest of the note's fields)."""
     out: dict[str, dict] = {}
-    for card_id, data in conn.execute(
-        "SELECT card_id, data FROM card_events WHERE kind = 'schedule' AND data LIKE '%\"guid\"%' ORDER BY at, uid"
+    for card_id, kind, data in conn.execute(
+        "SELECT card_id, kind, data FROM card_events WHERE (kind = 'schedule' AND data LIKE '%\"guid\"%') "
+        "OR kind = 'anki-sync' ORDER BY at, uid"
     ):
         try:
-            anki = json.loads(data)["anki"]
+            found = json.loads(data)
+            anki = found["anki"] if kind == "schedule" else {**out.get(card_id, {}), "nsum": found["nsum"]}
         except (ValueError, KeyError, TypeError):
             continue
-        if isinstance(anki, dict) and anki.get("guid"):
-            out[card_id] = anki
+        if isinstance(anki, dict) and (anki.get("guid") or kind == "anki-sync"):
+            out[card_id] = anki  # a later write-back's digest replaces the import's
     return out
 
 
@@ -105,7 +110,7 @@ def write_back(
             "SELECT kind, front, back, cloze_text FROM cards WHERE id = ? AND orphaned_at IS NULL", (kb_id,)
         ).fetchone()
         if row and card:
-            by_note.setdefault(row[0], []).append((row[1], *card, identity.get(kb_id, {}).get("nsum")))
+            by_note.setdefault(row[0], []).append((row[1], *card, identity.get(kb_id, {}).get("nsum"), kb_id))
     notetypes = _notetypes(db) if by_note else {}
     for nid, cards in by_note.items():
         mid, flds = db.execute("SELECT mid, flds FROM notes WHERE id = ?", (nid,)).fetchone()
@@ -140,4 +145,6 @@ def write_back(
             ("\x1f".join(fields), sort_field, checksum, stamp, nid),
         )
         result.notes += 1
+        digest = fields_digest(fields)
+        result.written.update((c[6], digest) for c in cards)
     return result

@@ -22,6 +22,8 @@ Every line has ``v`` (format version), ``type``, a unique ``id``, ``at`` (UTC IS
 * ``quiz``: a quiz started (``scope``, ``seed``, ``questions``); its ``id`` names the quiz.
 * ``quiz-answer``: ``quiz`` (that id), ``position`` (from 1), ``kind``, ``card``, ``note``, ``line``, ``question``,
   ``answer`` (the right one), ``given``, ``correct`` and ``ms``. A later answer at the same position replaces it.
+* ``anki-sync``: ``card`` (and its snapshot) and ``nsum``, the digest of its Anki note's fields as ``kb export anki
+  --into`` last wrote them (``kb.anki.writeback``): a later kb edit of that note goes back too.
 
 A reader skips line types it does not know (a kb older than the quiz lines replays the rest and leaves them in
 the file, for a newer kb to replay).

@@ -153,7 +153,20 @@ class CardResolver:
         text = f"{event.get('front', '')}\n{event.get('back', '')}"
         if not text.strip():
             return None
-        return self._most_similar(text, self._candidates(note, event))
+        candidates = self._candidates(note, event)
+        return self._same_question(event, note, candidates) or self._most_similar(text, candidates)
+
+    def _same_question(self, event: dict, note: str, candidates: list[tuple[str, str, str]]) -> str | None:
+        """The one live card of the line's note asking the same question (its answer rewritten beyond what text
+        similarity accepts: "DNA" -> "DNA, packed into chromatin"); None when none or several do."""
+        front, kind = event.get("front") or "", event.get("kind")
+        if not front.strip() or not kind or "[...]" in front:  # a cloze's front changes with its text
+            return None
+        same = [cid for cid, f, _ in candidates if f == front]
+        if len(same) != 1:
+            return None
+        row = self.conn.execute("SELECT kind, note FROM cards WHERE id = ?", (same[0],)).fetchone()
+        return same[0] if row and row[0] == kind and row[1] == note else None
 
     def _candidates(self, note: str, event: dict) -> list[tuple[str, str, str]]:
         """The live cards of the line's note, else those sharing its front or back (the note was renamed)."""
@@ -205,6 +218,8 @@ class _Replayer:
                 self._import(event)
             elif kind in ("quiz", "quiz-answer"):
                 self._quiz_line(event, kind, at)
+            elif kind == "anki-sync":
+                self._anki_sync(event, at)
         conn = self.conn
         # an undo replayed before its review (journals merged out of order) still applies
         for (card_id,) in conn.execute(
@@ -293,6 +308,12 @@ class _Replayer:
         if insert_event(self.conn, event["id"], card_id, kind, at, until=until):
             self.report.events += 1
             self.flags_touched.add(card_id)
+
+    def _anki_sync(self, event: dict, at: str) -> None:
+        """What ``kb export anki --into`` last wrote into an Anki note (``kb.review.answers.record_anki_sync``)."""
+        card_id = self.resolver.resolve(event) or str(event.get("card") or "")
+        data = json.dumps({"nsum": str(event.get("nsum") or "")})
+        self.report.events += insert_event(self.conn, event["id"], card_id, "anki-sync", at, data=data)
 
     def _quiz_line(self, event: dict, kind: str, at: str) -> None:
         """A quiz taken or one of its answers, into ``quizzes`` / ``quiz_answers`` (each line once, by its id)."""
