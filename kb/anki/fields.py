@@ -54,6 +54,8 @@ def html_to_markdown(html: str) -> FieldMarkdown:
     """
     if not _NOT_PLAIN.search(html):  # most fields: plain words, no tag, entity, math, sound or link
         return FieldMarkdown(_plain_field(html), ())
+    if not _NOT_SIMPLE.search(html):  # many others: words with <b>, <i> and <br> and entities only
+        return FieldMarkdown(_simple_field(html), ())
     stash: list[str] = []
 
     def set_aside(text: str) -> str:
@@ -84,6 +86,34 @@ def _plain_field(text: str) -> str:
     """What the parser makes of a field that is plain text: its one run of text, escaped (``handle_data``)."""
     text = escape_line_start(escape_text(re.sub(r"[ \t\r\n]+", " ", text.replace("\xa0", " "))).lstrip())
     return _EMPTY_BOLD.sub("", text.rstrip()).strip()
+
+
+# What the HTML parser is needed for: any tag but b, i, em, strong and br (as Anki's editor writes them), math or
+# LaTeX, a sound, a NUL, or an entity cut short at the end (the parser holds such text back)
+_NOT_SIMPLE = re.compile(r"[\\\[\x00]|<(?!/?(?:b|i|em|strong)>|br ?/?>)|&[^;\s]*$")
+_SIMPLE_TAG_RE = re.compile(r"<(/?)(b|i|em|strong|br) ?/?>")
+
+
+def _simple_field(html: str) -> str:
+    """What the parser makes of a field of text, emphasis, line breaks and entities (``_FieldParser``), without it."""
+    out: list[str] = []
+    pos = 0
+    for m in _SIMPLE_TAG_RE.finditer(html):
+        _simple_text(out, html[pos : m.start()])
+        out.append("\n" if m.group(2) == "br" else _EMPHASIS[m.group(2)])
+        pos = m.end()
+    _simple_text(out, html[pos:])
+    text = "\n".join(line.rstrip() for line in "".join(out).split("\n")).strip("\n")
+    return _EMPTY_BOLD.sub("", text).strip()
+
+
+def _simple_text(out: list[str], data: str) -> None:
+    if not data:
+        return
+    data = escape_text(re.sub(r"[ \t\r\n]+", " ", unescape(data).replace("\xa0", " ")))
+    if not out or out[-1].endswith("\n"):
+        data = escape_line_start(data.lstrip())
+    out.append(data)
 
 
 def _math(tex: str, *, inline: bool = False) -> str:

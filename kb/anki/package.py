@@ -126,6 +126,13 @@ class Revlog:
         ):
             yield RevlogEntry(rid, cid, ease, rtype, max(0, t or 0), ivl or 0, factor or 0)
 
+    def rows(self):
+        """The same rows as plain tuples in ``RevlogEntry``'s field order (a cursor: read as iterated)."""
+        return self.conn.execute(
+            "SELECT id, cid, ease, type, max(0, coalesce(time, 0)), coalesce(ivl, 0), coalesce(factor, 0) "
+            "FROM revlog ORDER BY id"
+        )
+
     def __len__(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM revlog").fetchone()[0])
 

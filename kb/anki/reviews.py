@@ -31,11 +31,15 @@ def grade_for(entry: RevlogEntry, sched_ver: int) -> int | None:
     Anki's first scheduler had three buttons while learning (again, good, easy), so ease 2 and 3 there mean good and
     easy; later schedulers always use four.
     """
-    if entry.ease <= 0 or entry.type in _NOT_ANSWERS:
+    return _grade(entry.ease, entry.type, sched_ver)
+
+
+def _grade(ease: int, kind: int, sched_ver: int) -> int | None:
+    if ease <= 0 or kind in _NOT_ANSWERS:
         return None
-    if sched_ver == 1 and entry.type in (0, 2) and entry.ease in (2, 3):
-        return entry.ease + 1
-    return min(entry.ease, 4)
+    if sched_ver == 1 and kind in (0, 2) and ease in (2, 3):
+        return ease + 1
+    return min(ease, 4)
 
 
 def review_uid(entry: RevlogEntry) -> str:
@@ -192,24 +196,34 @@ def _answers(
     check = (
         conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
     )  # a fresh kb has nothing to skip
-    revlog = pkg.revlog if isinstance(pkg.revlog, Revlog) else sorted(pkg.revlog, key=lambda e: e.id)
-    for entry in revlog:  # by id: the time of the answer
-        grade = grade_for(entry, pkg.sched_ver)
-        if grade is None or entry.card_id not in found:
+    # rows as plain tuples (RevlogEntry's fields, in its order): 400,000 of them, no object made per row
+    revlog = pkg.revlog.rows() if isinstance(pkg.revlog, Revlog) else sorted(pkg.revlog, key=lambda e: e.id)
+    sched_ver, answer = pkg.sched_ver, record.answer
+    difficulty = _Difficulties()
+    for rid, cid, ease, rtype, time_ms, ivl, factor in revlog:  # by id: the time of the answer
+        grade = _grade(ease, rtype, sched_ver)
+        if grade is None or cid not in found:
             continue  # not an answer, or a card of a skipped note type or deck: already reported
-        index = index_of.get(entry.card_id)
+        index = index_of.get(cid)
         if index is None:
             lost += 1
             continue
-        last_answer[entry.card_id] = entry.id
-        if (own is not None and own.has(found[entry.card_id], entry.id)) or (
-            check and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (review_uid(entry),)).fetchone()
+        last_answer[cid] = rid
+        if (own is not None and own.has(found[cid], rid)) or (
+            check and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (f"anki-{cid}-{rid}",)).fetchone()
         ):
             already += 1
             continue
-        record.answer(index, entry.id, grade, entry.time_ms, _KINDS.get(entry.type, 1), entry.ivl,
-                      _difficulty(entry.factor))  # fmt: skip
+        answer(index, rid, grade, time_ms, _KINDS.get(rtype, 1), ivl, difficulty[factor])
     return already, lost, last_answer
+
+
+class _Difficulties(dict):
+    """``_difficulty`` of each revlog factor, worked out once per distinct factor (a few hundred in a log)."""
+
+    def __missing__(self, factor: int) -> int:
+        value = self[factor] = _difficulty(factor)
+        return value
 
 
 def _schedule_sets(kb, pkg: AnkiPackage, card_ids: dict[int, str | None], last_answer: dict[int, int]):
