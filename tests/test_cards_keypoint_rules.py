@@ -468,3 +468,24 @@ def test_a_link_is_hidden_whole_or_not_at_all():
     ):
         for card in cards_of(f"- {bullet}", "Regularization"):
             assert card.answer not in ("Bayes", "Theorem", "penalty acts"), card.front
+
+
+def test_an_item_under_a_lead_in_sentence_carries_it_in_its_context():
+    for bullets in (
+        "Contributions phase out with income. For 2025 the MAGI phase-out is:\n- single: $150,000 to $165,000\n"
+        "- married filing jointly: $236,000 to $246,000",
+        "For 2025 the MAGI phase-out is:\n\n- single: $150,000 to $165,000\n- married filing jointly: $236,000 to $246,000",
+    ):
+        cards = cards_of(bullets, "Backdoor Roth IRA")
+        assert cards and all(c.context[-1] == "For 2025 the MAGI phase-out is:" for c in cards), [
+            c.context for c in cards
+        ]
+
+
+def test_a_label_that_is_a_clause_or_a_name_is_asked_as_such():
+    assert all(c.kind.value != "keypoint" for c in cards_of(
+        "- Caveat they mention: the sample is self-selected visitors of the site.", "Freakonomics"))  # fmt: skip
+    card = one(
+        "Zappos: Nick Swinmurn photographed shoes in local stores and bought them when one sold.", "Lean"
+    )
+    assert card.front == "Lean: what is Zappos?"

@@ -8,6 +8,7 @@ lines come first, then cloze deletions, then (for a bullet under a key-point hea
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from functools import lru_cache
 
@@ -98,8 +99,15 @@ def block_cards(
             if (s == ml or s == mlr) and not ln.opaque:
                 multiline_card(out, block, i, s == mlr)
                 return
+    # "For 2025 the phase-out is:" then items: each item's card carries that sentence in its context (an item
+    # "single: $150,000 to $165,000" says nothing without it), from this paragraph or the one just before
+    lead = _lead_in(prev_last) if prev_last is not None else None
     for kind, lines in split_units(block, prev_last):
+        if kind is _TEXT:
+            lead = _lead_in(lines[-1])
+        out.lead_in = lead if kind is _ITEM else None
         _unit_cards(out, kind, lines, pending)
+    out.lead_in = None
 
 
 def split_units(block: list[Line], prev_last: Line | None) -> list[tuple[UnitKind, list[Line]]]:
@@ -162,6 +170,15 @@ def split_units(block: list[Line], prev_last: Line | None) -> list[tuple[UnitKin
             cur.append(ln)
     push()
     return units
+
+
+def _lead_in(line: Line) -> str | None:
+    """The last sentence of a prose line ending in a colon, which introduces the list below it; else None."""
+    text = line.text.strip()
+    if not text.endswith(":") or text.startswith(("-", "*", "+", "#", "|", ">")) or text[:1].isdigit():
+        return None
+    sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
+    return sentence if 3 <= len(sentence.split()) <= 25 else None
 
 
 def _unit_cards(out: Collector, kind: UnitKind, lines: list[Line], pending: list[PendingCloze]) -> None:

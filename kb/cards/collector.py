@@ -146,6 +146,7 @@ class Collector:
         self.in_keypoints = self.whole_note  # under a key-point heading: any(kp for ...) over self.headings
 
         self._context: tuple[str, ...] | None = None
+        self.lead_in: str | None = None  # the sentence ending in ":" that introduces the list item being read
         self.keypoint_bodies: list[str] = []  # every key-point bullet's text (what is common among them)
         self.skipped: list[
             tuple[int, str, str]

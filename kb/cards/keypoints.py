@@ -22,12 +22,14 @@ from kb.cards.lexicon import (
     DEFINING_VERBS,
     IRREGULAR_PLURALS,
     STOP_WORDS,
+    SUBJECT_PRONOUNS,
+    common_english,
     verb_like,
 )
 from kb.cards.model import Card, CardKind, new_card, sibling_key
 from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
 from kb.cards.spans import twin_number
-from kb.markdown import mask_spans, strip_comments, strip_list_marker, unbold
+from kb.markdown import mask_spans, plain_text, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
@@ -53,7 +55,7 @@ _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
 _ARTICLES = frozenset({"a", "an", "the"})
 # a lead that labels the bullet rather than naming a term: "Example: ...", "In short: ..."
 _LABEL_WORDS = frozenset(
-    "example examples note tip tips caveat update aside warning verdict short e.g i.e".split()
+    "example examples note tip tips caveat update aside warning verdict short e.g i.e view views".split()
 )
 # a lead of one of these words ("**Downside**: ...", "Contrast: ...") labels the sentence after it, names no term:
 # no term card; the cloze is made of the rest, the label never hidden
@@ -139,7 +141,10 @@ def term_question(
             term = term[0].lower() + term[1:]
     if article:
         term = f"{article.lower()} {term}"
+    # "Zappos" (a name left capitalised): one thing, whatever its last letter
     plural = bool(words) and _plural(term)
+    if plural and len(words) == 1 and term[:1].isupper() and not common_english(term.rstrip("s")):
+        plural = False  # "Zappos": a name, not "Conflicts"
     if does:
         verb = does if isinstance(does, str) else "do"
         question = f"what do {term} {verb}?" if plural else f"what does {term} {verb}?"
@@ -304,6 +309,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     words = term.lower().split()
     if words[0] in STOP_WORDS - _ARTICLES or words[-1] in _LABEL_WORDS or len(rest.split()) < 3:
         return None
+    if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
+        return None  # "Caveat they mention: ...": a label or a clause, no term
     if any(verb_like(w) for w in words) or any(c.isdigit() or c in "$`" for c in rest):
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
     front = term_question(out.title, term, out.note.body)
@@ -321,6 +328,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         return
     out.keypoint_bodies.append(body)
     ctx = out.context()
+    if out.lead_in:
+        ctx = (*ctx, plain_text(out.lead_in, light=True))
     first, last = lines[0].no, lines[-1].no
     lead = label_lead(body) if ":" in body[:40] else 0
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
