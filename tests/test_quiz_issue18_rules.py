@@ -463,3 +463,34 @@ def test_a_qualifier_before_one_is_not_asked():
     )
     assert fill_in_the_blank(cards[0]) is None
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3)) is None
+
+
+def test_a_generated_name_is_asked_as_a_blank_not_among_names_of_other_sorts():
+    # the note's names are a plan, a front, a person and a treaty: only one of them fits any sentence
+    note = "notes/podcasts/wwi.md"
+    cards = [
+        generated(
+            note, "Germany's opening move followed the Schlieffen Plan through Belgium.", "Schlieffen Plan", 3
+        ),
+        generated(
+            note, "By late 1914 the Western Front ran from the Channel to Switzerland.", "Western Front", 4
+        ),
+        generated(note, "Gavrilo Princip fired the shots in Sarajevo in June 1914.", "Gavrilo Princip", 5),
+        generated(
+            note, "Britain cited the Treaty of London of 1839 to defend Belgium.", "Treaty of London", 6
+        ),
+    ]
+    assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
+    assert fill_in_the_blank(cards[0]) is not None
+
+
+def test_zero_and_a_power_of_two_get_no_options_a_reader_rules_out():
+    note = "notes/ml/norm.md"
+    cards = [
+        generated(note, "Each feature is shifted to mean 0 before the scaling.", "0", 3),
+        generated(note, "The hidden size was 2 in the toy model and 8 in the real one.", "8", 4),
+        generated(note, "Six layers were stacked in the encoder, a depth of 6.", "6", 5),
+        generated(note, "Two of the heads were pruned, leaving 2 per layer.", "2", 6),
+    ]
+    assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
+    assert "2047" not in number_variants("2048") and "2049" not in number_variants("2048")

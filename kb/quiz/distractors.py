@@ -120,15 +120,17 @@ def number_variants(answer: str) -> list[str]:
     numbers = _NUMBER_IN_TEXT_RE.findall(answer)
     if len(numbers) != 1:
         return []
-    changes = _YEAR_CHANGES if answer_kind(answer) == DATE else _NUMBER_CHANGES
-    percent = answer_kind(answer) == PERCENT
-    if re.search(r"\d0['’]?s\b", answer):
-        changes = _DECADE_CHANGES
     raw = numbers[0]
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw.replace(",", ""))
+    year = answer_kind(answer) == DATE and not (
+        answer.strip() == raw and _power_of_two(value)
+    )  # 2048: a width
+    changes = _YEAR_CHANGES if year else _NUMBER_CHANGES
+    percent = answer_kind(answer) == PERCENT
+    if re.search(r"\d0['’]?s\b", answer):
+        changes = _DECADE_CHANGES
     grouped = "," in raw
-    year = answer_kind(answer) == DATE
     day = answer_kind(answer) == DATE and any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
     out: list[str] = []
     for factor, offset in changes:
@@ -137,8 +139,14 @@ def number_variants(answer: str) -> list[str]:
             continue  # nor a share above 100% where the key is a share
         if day and not 1 <= other <= 31:
             continue  # "December 32" is no day
-        if factor == 1 and abs(offset) == 1 and value >= 10 and value % 5 == 0 and not year:
-            continue  # "$200,001" beside "$200,000", "91 days" beside "90 days": a round figure is not off by one
+        if (
+            factor == 1
+            and abs(offset) == 1
+            and not year
+            and (value >= 10 and value % 5 == 0 or _power_of_two(value))
+        ):
+            continue  # "$200,001" beside "$200,000", "91 days" beside "90 days", "2047" beside "2048": a round
+            # figure is not off by one
         if factor != 1 and re.search(r"\d[½¼¾⅓⅔]", answer):
             continue  # "118½" beside "59½": an age with a half is not doubled
         if decimals == 0 and other != int(other):
@@ -152,6 +160,10 @@ def number_variants(answer: str) -> list[str]:
         if normalise(variant) != normalise(answer) and variant not in out:
             out.append(variant)
     return out
+
+
+def _power_of_two(value: float) -> bool:
+    return value >= 16 and value == int(value) and int(value) & (int(value) - 1) == 0
 
 
 def pick_distractors(

@@ -383,6 +383,8 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
     multiple-choice question (the quiz asks it as a blank to fill in, or another card)."""
     for attempt in _choice_attempts(askable):
         answer = attempt.answer
+        if askable.card.generated and not _options_can_match(answer):
+            continue
         wrong = pick_distractors(
             corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
         )
@@ -416,6 +418,16 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Fill in the blank
+
+
+def _options_can_match(answer: str) -> bool:
+    """Whether the other options of kb's own blank can be of the answer's sort: not for a name (a note's names are
+    people, places, plans and treaties, and only one fits the sentence), nor for 0 or 1 (a mean of 0, a probability
+    of 1: the other numbers read as wrong at sight). Such a blank is asked as a fill-in."""
+    kind = answer_kind(answer)
+    if kind == NAME:
+        return False
+    return not (kind in NUMERIC_KINDS and answer.strip() in ("0", "1"))
 
 
 def typeable(answer: str) -> bool:
