@@ -489,3 +489,23 @@ def test_a_label_that_is_a_clause_or_a_name_is_asked_as_such():
         "Zappos: Nick Swinmurn photographed shoes in local stores and bought them when one sold.", "Lean"
     )
     assert card.front == "Lean: what is Zappos?"
+
+
+def test_no_part_of_a_hyphenated_name_a_bare_symbol_or_the_label_before_a_colon():
+    for card in cards_of(
+        "- Linear only: for curved structure use kernel PCA, or t-SNE and UMAP for plots.", "PCA"
+    ):
+        assert card.answer not in ("SNE", "t-"), card.front
+    for card in cards_of(
+        "- The boosting starts from $F_0$, the mean of $y$, and adds 100 trees.", "Boosting"
+    ):
+        assert card.answer not in ("$F_0$", "$y$"), card.front
+    for card in cards_of(
+        "- CEO line: Sinegal, then Craig Jelinek (2012), then Ron Vachris (2024).", "Costco"
+    ):
+        assert card.answer != "CEO", card.front
+
+
+def test_an_abbreviation_keeps_its_dot():
+    for card in cards_of("- Wall St. complained for years that Costco paid its staff too well.", "Costco"):
+        assert "[...]." not in card.front or card.answer.endswith("."), card.front

@@ -269,6 +269,11 @@ def salience_words(masked: str) -> list[tuple[int, int, str] | None]:
 
 # "suprachiasmatic nucleus (SCN)": a name followed by its abbreviation in brackets
 _ACRONYM_AFTER_RE = re.compile(r"\**\s?\([A-Z][A-Za-z&.]*[A-Z]s?\)")
+# "CEO line: ...", "Key dates: ...": a lead naming the kind of list that follows, not a fact of it
+_LIST_LABELS = frozenset(
+    "line lineup timeline list lists order sequence breakdown numbers figures stats dates names".split()
+)
+_BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SUBJECT_OF_RE = re.compile(
     r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to|[a-z]+s) "
@@ -425,9 +430,16 @@ def _why_not(
     span = text[c.start : c.end]
     if (c.start > 0 and text[c.start - 1].isalnum()) or text[c.end : c.end + 1].isalnum():
         return f"'{unbold(span)}' is part of a word"  # "(`git add`ed)": hiding it would split the word
+    if (c.start > 1 and text[c.start - 1] == "-" and text[c.start - 2].isalnum()) or (
+        text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalnum()
+    ):
+        return f"'{unbold(span)}' is part of a hyphenated word"  # "t-SNE"
     if "[[" in text and text.rfind("[[", 0, c.start) > text.rfind("]]", 0, c.start):
         if not (text.startswith("[[", c.start - 2) and text.startswith(("]]", "|"), c.end)):
             return f"'{unbold(span)}' is part of a link"  # "[[Bayes' Theorem]]": the link's words go whole
+    colon = text.find(": ", 0, 41)
+    if colon > 0 and c.end <= colon and text[:colon].split()[-1].lower().strip("*_") in _LIST_LABELS:
+        return f"'{unbold(span)}' labels the list after it"  # "CEO line: Sinegal, then ...": the list is the fact
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
         return "only common words"
@@ -448,6 +460,10 @@ def _why_not(
         and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
     ):
         return f"'{unbold(span)}' shows elsewhere on the card"
+    if c.kind == "formula" and _BARE_SYMBOL_RE.match(span.strip("$ ")):
+        return (
+            f"'{span}' is only a symbol's name"  # "starts from $F_0$, the mean of y": what it is is the fact
+        )
     if c.kind in ("formula", "code"):
         return code_given_away(text, c)
     if c.kind == "number":

@@ -32,6 +32,7 @@ _NUMBER_WORDS_RE = re.compile(
     re.I,
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
+_ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Jr Sr Inc Co Corp Ltd Bros Mt Ft".split())
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
 _LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
 _SENTENCE_END = frozenset(".!?:;")
@@ -178,6 +179,8 @@ def entity_candidates(text: str, sub: str) -> list[Candidate]:
         s, e = matches[i].start(), matches[j].end()
         if text.endswith(("'s", "’s"), s, e):
             e -= 2
+        elif sub[e : e + 1] == "." and text[s:e].rsplit(" ", 1)[-1] in _ABBREVIATIONS:
+            e += 1  # "Wall St.": the abbreviation's dot is the name's
         before = sub[:s].rstrip(" \"'(“*")
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
