@@ -38,9 +38,19 @@ class AnkiDays:
     tz: tzinfo | None = None
 
     def due_at(self, day_number: int) -> datetime:
-        """The start, on kb's clock, of Anki's day ``day_number``."""
-        created = review_day(datetime.fromtimestamp(self.crt, UTC), self.rollover, self.tz)
-        return start_of(created + timedelta(days=day_number), self.day_starts_at, self.tz)
+        """The start, on kb's clock, of Anki's day ``day_number`` (worked out once per day: a deck's 50,000 cards
+        fall on a few hundred days)."""
+        found = _DUE_DAYS.get((self, day_number))
+        if found is None:
+            created = review_day(datetime.fromtimestamp(self.crt, UTC), self.rollover, self.tz)
+            found = start_of(created + timedelta(days=day_number), self.day_starts_at, self.tz)
+            if len(_DUE_DAYS) > 100_000:
+                _DUE_DAYS.clear()
+            _DUE_DAYS[(self, day_number)] = found
+        return found
+
+
+_DUE_DAYS: dict[tuple[AnkiDays, int], datetime] = {}
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,10 @@ def apply_entries(
     from kb.review.adopt import put_start
 
     touched: dict[str, dict | None] = {}
+    # into an empty card_events (a first import, a rebuild) every row is new: written in batches, not one by one
+    batch: list[tuple] | None = None
+    if not start and not conn.execute("SELECT EXISTS (SELECT 1 FROM card_events)").fetchone()[0]:
+        batch = []
     for n, entry in enumerate(entries):
         card_id = str(entry.get("card") or "")
         state = entry.get("state")
@@ -75,15 +79,34 @@ def apply_entries(
         data = schedule_data(
             entry
         )  # the state, the flag and the card's Anki identity (the export finds it by that)
-        if not insert_event(conn, uid, card_id, "schedule", when, data=data):
-            continue
-        touched[card_id] = state
+        rows = [(uid, card_id, "schedule", when, None, None, data)]
         if entry.get("suspended"):
-            insert_event(conn, uid + ":suspend", card_id, "suspend", when)
+            rows.append((uid + ":suspend", card_id, "suspend", when, None, None, None))
         if entry.get("buried_until"):
             until = journal.normalise_time(str(entry["buried_until"]))
-            insert_event(conn, uid + ":bury", card_id, "bury", when, until=until)
+            rows.append((uid + ":bury", card_id, "bury", when, None, until, None))
+        if batch is not None:
+            batch += rows
+            touched[card_id] = state
+            if len(batch) >= 5000:
+                _insert_events(conn, batch)
+            continue
+        if not insert_event(conn, *rows[0][:4], data=data):
+            continue
+        touched[card_id] = state
+        for uid_, card_, kind, at_, ref, until, data_ in rows[1:]:
+            insert_event(conn, uid_, card_, kind, at_, ref=ref, until=until, data=data_)
+    if batch:
+        _insert_events(conn, batch)
     return touched
+
+
+def _insert_events(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    conn.executemany(
+        "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until, data) VALUES (?,?,?,?,?,?,?)",
+        rows,
+    )
+    rows.clear()
 
 
 def snapshot_of(entry: dict) -> dict:
