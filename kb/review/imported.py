@@ -248,7 +248,7 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
     schedule); one with an earlier history is refolded (``kb.review.history.recompute``).
     """
     from kb.review import journal
-    from kb.review.history import apply_flags, put_state, recompute
+    from kb.review.history import apply_flags, put_state, put_states, recompute
     from kb.review.scheduler import CardState
     from kb.review.schedules import apply_entries
 
@@ -286,11 +286,20 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
     )
     applied.schedules = len(touched)
     applied.cards = set(ids)
-    for card_id in sorted(set(ids)):
+    cards = sorted(set(ids))
+    for card_id in cards:
         if card_id in had_history or (card_id in answered and card_id not in touched):
             recompute(conn, kb, card_id)  # the record's schedule is not simply the last word on this card
-        elif card_id in touched:
-            put_state(conn, card_id, CardState.from_dict(touched[card_id]))
+        elif card_id in touched and touched[card_id] is None:
+            put_state(conn, card_id, None)
+    put_states(  # the others take the record's schedule as it is: one statement, the states made as it reads them
+        conn,
+        (
+            (card_id, CardState.from_dict(touched[card_id]))
+            for card_id in cards
+            if card_id not in had_history and touched.get(card_id) is not None
+        ),
+    )
     for card_id in sorted((flagged & set(touched)) | had_history):
         apply_flags(conn, card_id)  # a card with no history and none of these has no flag to set
     return applied
