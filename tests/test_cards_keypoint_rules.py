@@ -509,3 +509,42 @@ def test_no_part_of_a_hyphenated_name_a_bare_symbol_or_the_label_before_a_colon(
 def test_an_abbreviation_keeps_its_dot():
     for card in cards_of("- Wall St. complained for years that Costco paid its staff too well.", "Costco"):
         assert "[...]." not in card.front or card.answer.endswith("."), card.front
+
+
+def test_a_bold_lead_that_is_advice_or_a_claim_is_not_asked_what_it_is():
+    card = one(
+        "**Keep it short**: five to nine items, one page, about a minute at a clear pause point.",
+        "Checklists",
+    )
+    assert card.front == 'Checklists: what does "keep it short" mean?'
+    card = one(
+        "**Drain the shallows**: time-block every minute of the day and batch the shallow work.", "Deep Work"
+    )
+    assert card.front == 'Deep Work: what does "drain the shallows" mean?'
+    for card in cards_of(
+        "- **AUC has a clean probabilistic meaning**: the chance a random positive outscores a random negative.",
+        "ROC",
+    ):
+        assert not card.front.startswith("ROC: what is"), card.front
+
+
+def test_a_year_after_a_preposition_is_no_part_of_the_name_after_it_and_initials_join_their_name():
+    for card in cards_of(
+        "- In 1985 Taiwan's government recruited Morris Chang to run its research institute.", "TSMC"
+    ):
+        assert card.answer != "1985 Taiwan", card.front
+    for card in cards_of(
+        "- The term affordance comes from the psychologist J.J. Gibson, in the late 1970s.", "Design"
+    ):
+        assert card.answer not in ("J.J", "J.J."), card.front
+
+
+def test_a_citation_year_a_version_and_a_bullet_opening_on_he_give_no_answer():
+    for card in cards_of("- Precision-recall curves tell you more here (Saito & Rehmsmeier, 2015).", "ROC"):
+        assert card.answer != "2015", card.front
+    for card in cards_of(
+        "- Stash a single path with `git stash push -- file` (pathspecs since Git 2.13).", "Stash"
+    ):
+        assert card.answer not in ("2.13", "Git 2.13"), card.front
+    podcast = '---\ntitle: "TSMC"\ntype: podcast\n---\n## Key points\n\n- He got a PhD from Stanford in 1964, at TI.\n'
+    assert extract_cards(parse_note("notes/p.md", podcast.encode())).cards == ()

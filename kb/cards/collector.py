@@ -239,4 +239,6 @@ class Collector:
                 continue
             seen.add(key)
             out.append(c)
-        return ExtractResult(tuple(out), tuple(self.problems), tuple(self.skipped))
+        return ExtractResult(
+            tuple(out), tuple(self.problems), tuple(sorted(self.skipped, key=lambda s: s[0]))
+        )

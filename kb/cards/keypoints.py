@@ -156,6 +156,12 @@ def term_question(
 _QUESTION_WORDS = frozenset("why how when where which who whom whose should can could does do is are".split())
 
 
+_ADVICE_VERBS = frozenset("drain embrace protect quit ditch skip treat".split())  # never nouns at a lead
+_OBJECT_WORDS = frozenset("it the a an your you them one every each some this that".split())
+# a bold lead holding one of these is a claim ("AUC has a clean probabilistic meaning"), not a term to ask about
+_CLAUSE_VERBS = frozenset("is are was were has have had does can cannot can't will won't should must".split())
+
+
 def _asked_as_is(term: str) -> str | None:
     """A lead that is a question already ("Why divide by ...", "How to pick k?") asked as written; one that counts
     things ("Three places it's used") as "what are the three places ...?"; None for a term."""
@@ -166,6 +172,11 @@ def _asked_as_is(term: str) -> str | None:
     if first in _QUESTION_WORDS and len(words) > 1 or term.endswith("?"):
         text = term.rstrip("?: ")
         return text[0].lower() + text[1:] + "?" if text[1:2].islower() or len(text) < 2 else text + "?"
+    if len(words) > 1 and (
+        first in _ADVICE_VERBS or first in BASE_VERBS and words[1].lower() in _OBJECT_WORDS
+    ):
+        # advice, not a thing: "Keep it short", "Drain the shallows"
+        return f'what does "{term[0].lower()}{term.rstrip("?: ")[1:]}" mean?'
     if (COUNT_WORDS.get(first, 0) >= 2 or first.isdigit() and first not in ("0", "1")) and len(words) > 1:
         return f"what are the {term[0].lower()}{term.rstrip('?: ')[1:]}?"
     return None
@@ -186,7 +197,9 @@ def _written(body: str, word: str, after: str = "") -> bool:
 
 def keypoint_term(front: str) -> str:
     """The term a key-point card asks about ("Topic: what is the term?" gives "the term"); a plain front as is."""
-    m = re.search(r": what (?:is|are|does|do) (.+?)(?: do| say)?\?$", front)
+    m = re.search(r': what does "(.+)" mean\?$', front) or re.search(
+        r": what (?:is|are|does|do) (.+?)(?: do| say)?\?$", front
+    )
     return m.group(1) if m else front
 
 
@@ -200,6 +213,8 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     if m:
         term = (m.group(1) or m.group(2) or m.group(3) or "").strip().rstrip(":").strip()
         rest = body[m.end() :].strip()
+        if any(w in _CLAUSE_VERBS for w in unbold(term).lower().split()[1:]) and not term.endswith("?"):
+            return None  # a claim: the cloze of the rest asks its fact
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = term_question(out.title, unbold(term), out.note.body)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -337,10 +352,17 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         if card is not None:
             out.add(card)
             return
+    if _NO_REFERENT_RE.match(body) and out.note.type == "podcast":  # a book's "he" is its author
+        out.skip(first, body, f"opens on '{body.split()[0]}': the card alone would not say who")
+        return
     masked_body = strip_list_marker(mask_spans(body)[0])
     if lead:  # the label is kept on the card, never hidden: the spans are picked after it
         masked_body = masked_body[lead - (len(body) - len(masked_body)) :]
     pending.append(_pending(PendingCloze, (out.reserve(), body, masked_body, ctx, first, last)))
+
+
+# "He got a PhD in 1964" (a podcast about someone): who "he" is was in the bullet before, which a card does not show
+_NO_REFERENT_RE = re.compile(r"^(?:He|She|They|His|Her|Their|Him|Them)\s")
 
 
 def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:

@@ -32,6 +32,7 @@ _NUMBER_WORDS_RE = re.compile(
     re.I,
 )
 _ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
+_INITIALS_RE = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Jr Sr Inc Co Corp Ltd Bros Mt Ft".split())
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
 _LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
@@ -165,6 +166,8 @@ def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
     gap = sub[matches[j].end() : matches[j + 1].start()]
     if gap == " " or gap == " of " or gap == " of the ":  # "First Battle of the Marne"
         return True
+    if gap == ". " and _INITIALS_RE.match(matches[j].group()):
+        return True  # "J.J. Gibson", "E. O. Wilson": initials and the surname
     return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
 
@@ -185,7 +188,8 @@ def entity_candidates(text: str, sub: str) -> list[Candidate]:
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
         if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
-            if " " in matches[i].group() and j > i:  # "The 4 Disciplines of Execution": from the number on
+            if " " in matches[i].group() and j > i and first.lower() in ("the", "a", "an"):
+                # "The 4 Disciplines of Execution": from the number on
                 s = matches[i].start() + matches[i].group().index(" ") + 1
                 opens = False
             elif j > i:
