@@ -110,7 +110,7 @@ class HistoryRecord:
         """The journal line's fields (beside v, type, id, at, device)."""
         import zstandard
 
-        compressor = zstandard.ZstdCompressor(level=6).compressobj()
+        compressor = zstandard.ZstdCompressor(level=3).compressobj()  # level 6: 4% smaller, 3 times slower
         header = {"format": RECORD_FORMAT, "answers": self.answers, "schedules": len(self.schedules)}
         header["cards"] = self.cards
         parts = [
@@ -223,10 +223,10 @@ def history_states(
     lapsed = grade == 1 and kind == KIND_REVIEW
     lapses += lapsed
     d = difficulty / 100 if difficulty > 0 else None
-    if interval > 0:
-        return state_text(
-            REVIEW, None, float(interval), d, iso_ms(at_ms + interval * DAY_MS), at, reps, lapses
-        ), lapses
+    if interval > 0:  # whole days later: the same time of day, on another date
+        day = at_ms // DAY_MS + interval
+        date = _DAYS.get(day) or iso_ms(day * DAY_MS)[:11]
+        return state_text(REVIEW, None, float(interval), d, date + at[11:], at, reps, lapses), lapses
     state = RELEARNING if lapsed or kind == KIND_RELEARNING else LEARNING
     return state_text(state, 0, None, d, iso_ms(at_ms - interval * 1000), at, reps, lapses), lapses
 
