@@ -34,6 +34,7 @@ _KEPT_AS_HTML = frozenset(
 _INLINE_ESCAPES = re.compile(r"([\\`*$~^])|(?<!\w)_|_(?!\w)")
 _LINE_START = re.compile(r"^(?:([#>+-])|(\d+)([.)]))")
 _LINK_DEFINITION = re.compile(r"\[[^\]]*\]:")
+_SPACES_RE = re.compile(r"[ \t\r\n]+")
 _STASHED = re.compile(r"\x00(\d+)\x00")
 _EMPTY_BOLD = re.compile(r"\*\*\*\*|(?<!\*)\*\*(?!\*)(?=\*\*)")  # what <b></b> leaves
 
@@ -84,7 +85,7 @@ _NOT_PLAIN = re.compile(r"[<&\\\[\x00]")
 
 def _plain_field(text: str) -> str:
     """What the parser makes of a field that is plain text: its one run of text, escaped (``handle_data``)."""
-    text = escape_line_start(escape_text(re.sub(r"[ \t\r\n]+", " ", text.replace("\xa0", " "))).lstrip())
+    text = escape_line_start(escape_text(_SPACES_RE.sub(" ", text.replace("\xa0", " "))).lstrip())
     return _EMPTY_BOLD.sub("", text.rstrip()).strip()
 
 
@@ -110,7 +111,7 @@ def _simple_field(html: str) -> str:
 def _simple_text(out: list[str], data: str) -> None:
     if not data:
         return
-    data = escape_text(re.sub(r"[ \t\r\n]+", " ", unescape(data).replace("\xa0", " ")))
+    data = escape_text(_SPACES_RE.sub(" ", unescape(data).replace("\xa0", " ")))
     if not out or out[-1].endswith("\n"):
         data = escape_line_start(data.lstrip())
     out.append(data)
@@ -304,7 +305,7 @@ class _FieldParser(HTMLParser):
         if self.pre_depth:
             self.out.append(data)
             return
-        data = escape_text(re.sub(r"[ \t\r\n]+", " ", data.replace("\xa0", " ")))
+        data = escape_text(_SPACES_RE.sub(" ", data.replace("\xa0", " ")))
         if self._at_line_start():
             data = escape_line_start(data.lstrip())
         self.out.append(data)

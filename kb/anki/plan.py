@@ -316,9 +316,14 @@ def _reversed_pair(sides: tuple[Sides | None, ...], ords: set[int]) -> tuple[int
     return None
 
 
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+_FENCE_RE = re.compile(r"```\n(.*?)\n?```", re.S)
+_SEPARATOR_LINE_RE = re.compile(r"^(\s*)\?(\??\s*)$", re.M)
+
+
 def _one_block(text: str) -> str:
     """A card side must not contain a blank line (it would end the card): keep each block on its own line."""
-    return re.sub(r"\n\s*\n+", "\n", text).strip()
+    return _BLANK_LINES_RE.sub("\n", text).strip() if "\n" in text else text.strip()
 
 
 def _inline_code(text: str) -> str:
@@ -329,7 +334,7 @@ def _inline_code(text: str) -> str:
             f"`` {line} ``" if "`" in line else f"`{line}`" for line in m.group(1).split("\n") if line.strip()
         )
 
-    return re.sub(r"```\n(.*?)\n?```", lines, text, flags=re.S)
+    return _FENCE_RE.sub(lines, text) if "```" in text else text
 
 
 def _card_block(kind: str, front: str, back: str) -> str:
@@ -351,7 +356,7 @@ def _separators_kept(side: str) -> str:
     """A line of a side that holds only ``?`` or ``??`` (a field ending ``...<br>?``) would read as the card's
     separator: its first mark as an entity (``&#63;``, shown as ``?`` on the site, in the terminal and in Anki), it
     stays text. (Python-Markdown has no ``\\?`` escape.)"""
-    return re.sub(r"^(\s*)\?(\??\s*)$", r"\1&#63;\2", side, flags=re.M)
+    return _SEPARATOR_LINE_RE.sub(r"\1&#63;\2", side) if "?" in side else side
 
 
 # --- one deck -> one note --------------------------------------------------------------------------------------
