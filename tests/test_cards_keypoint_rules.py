@@ -548,3 +548,13 @@ def test_a_citation_year_a_version_and_a_bullet_opening_on_he_give_no_answer():
         assert card.answer not in ("2.13", "Git 2.13"), card.front
     podcast = '---\ntitle: "TSMC"\ntype: podcast\n---\n## Key points\n\n- He got a PhD from Stanford in 1964, at TI.\n'
     assert extract_cards(parse_note("notes/p.md", podcast.encode())).cards == ()
+
+
+def test_a_number_the_others_on_the_card_give_away_is_not_hidden():
+    for bullet, derived in (
+        ("Nominal 98% intervals turned out to miss far more than 2% of the time.", ("98%", "2%")),
+        ("Most people specialize late: 85-90% of them, while the remaining 10-15% start early.", ("85-90%", "10-15%")),
+        ("Global savings doubled from about $36T in 2000 to about $70T by 2006.", ("$36T", "$70T")),
+    ):
+        for card in cards_of(f"- {bullet}", "Forecasts"):
+            assert card.answer not in derived, card.front

@@ -273,24 +273,37 @@ def counted_items(text: str, c: Candidate) -> str | None:
 
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
-    ("self-only $4,150, family $8,300"; "512 = 8 × 64")."""
+    ("self-only $4,150, family $8,300"; "512 = 8 × 64"), the rest of 100% beside a share ("98% ... 2%", "85-90% ...
+    10-15%"), or about twice or half of one when the card says it doubled ("$36T doubled to $70T")."""
     if c.kind != "number":
         return None
-    inside = _PLAIN_NUMBER_RE.findall(text, c.start, c.end)
-    if len(inside) != 1:
+    inside = [_number_value(t) for t in _PLAIN_NUMBER_RE.findall(text, c.start, c.end)]
+    if not 1 <= len(inside) <= 2 or any(v is None or v <= 1 for v in inside):
         return None
-    v = _number_value(inside[0])
     rest = text[: c.start] + " " + text[c.end :]
     others = [
         x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None and x > 1
     ]
-    if v is None or v <= 1 or not others:
+    if not others:
         return None
+    share = "%" in text[c.start : c.end + 1] or "percent" in text[c.end : c.end + 9]
+    doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
-    derived = any(v == 2 * a for a in others) or any(
-        v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
-    )
-    return f"'{inside[0]}' can be worked out from the other numbers on the card" if derived else None
+
+    def derivable(v: float) -> bool:
+        if any(v == 2 * a for a in others):  # its half is hidden with it (twin_number)
+            return True
+        if share and any(abs(v + a - 100) < 1e-9 for a in others):
+            return True
+        if doubled and any(abs(v - 2 * a) <= 0.1 * v or abs(2 * v - a) <= 0.1 * a for a in others):
+            return True
+        return any(
+            v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
+        )
+
+    if len(inside) == 1 and not derivable(inside[0]) or len(inside) == 2 and not all(map(derivable, inside)):
+        return None
+    return f"'{text[c.start : c.end]}' can be worked out from the other numbers on the card"
 
 
 def twin_number(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
