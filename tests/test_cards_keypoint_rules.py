@@ -553,8 +553,38 @@ def test_a_citation_year_a_version_and_a_bullet_opening_on_he_give_no_answer():
 def test_a_number_the_others_on_the_card_give_away_is_not_hidden():
     for bullet, derived in (
         ("Nominal 98% intervals turned out to miss far more than 2% of the time.", ("98%", "2%")),
-        ("Most people specialize late: 85-90% of them, while the remaining 10-15% start early.", ("85-90%", "10-15%")),
+        (
+            "Most people specialize late: 85-90% of them, while the remaining 10-15% start early.",
+            ("85-90%", "10-15%"),
+        ),
         ("Global savings doubled from about $36T in 2000 to about $70T by 2006.", ("$36T", "$70T")),
     ):
         for card in cards_of(f"- {bullet}", "Forecasts"):
             assert card.answer not in derived, card.front
+
+
+def test_a_name_in_brackets_is_a_source_and_yields_to_the_fact_outside_them():
+    card = one(
+        "Student loans: up to $10,000 lifetime per borrower can go to repayment (SECURE Act, 2019).", "529"
+    )
+    assert card.answer == "$10,000"
+    card = one(
+        "A classroom study (Lindsey Richland and colleagues) found teachers asked 80% procedure questions.",
+        "X",
+    )
+    assert card.answer == "80%"
+
+
+def test_a_figure_is_hidden_in_a_note_full_of_figures():
+    bullets = "\n".join(
+        f"- {b}"
+        for b in (
+            "Contributions up to $19,000 a year count as gifts.",
+            "K-12 tuition counts up to $10,000 per year per beneficiary.",
+            "Student loans: up to $10,000 lifetime per borrower can go to repayment (SECURE Act, 2019).",
+            "A 10% penalty applies to earnings withdrawn for other uses.",
+            "Rollovers to a Roth IRA are capped at $35,000 over a lifetime.",
+        )
+    )
+    loans = [c for c in cards_of(bullets, "529 plans") if "Student loans" in c.front]
+    assert [c.answer for c in loans] == ["$10,000"]

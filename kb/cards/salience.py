@@ -450,7 +450,8 @@ def _why_not(
         return f"'{unbold(span)}' shows in the card's headings"
     if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
         return f"'{unbold(span)}' is an ordinary English word"
-    if stems and (stems <= avoid | common if whole else stems & common):
+    # a number's pieces ("10", "000" of "$10,000") are in many bullets of a note of figures: each figure is its own
+    if stems and c.kind != "number" and (stems <= avoid | common if whole else stems & common):
         return f"'{unbold(span)}' is in many of the note's key points"
     rest = (text[: c.start] + " " + text[c.end :]).lower()
     plain = unbold(span).strip("`$ ").lower()
