@@ -588,3 +588,10 @@ def test_a_figure_is_hidden_in_a_note_full_of_figures():
     )
     loans = [c for c in cards_of(bullets, "529 plans") if "Student loans" in c.front]
     assert [c.answer for c in loans] == ["$10,000"]
+
+
+def test_a_plain_one_word_topic_label_is_no_term_to_define():
+    for card in cards_of(
+        "- Jobs: he expects many to change, and new kinds to appear within a decade.", "Podcast #367"
+    ):
+        assert card.kind.value != "keypoint", card.front

@@ -326,6 +326,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None
     if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
         return None  # "Caveat they mention: ...": a label or a clause, no term
+    if len(words) == 1 and common_english(words[0]) and not _written(out.note.body, f"**{term}**"):
+        return None  # "Jobs: ...", "Bias: ...": a topic heading the bullet, not a term it defines
     if any(verb_like(w) for w in words) or any(c.isdigit() or c in "$`" for c in rest):
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
     front = term_question(out.title, term, out.note.body)
@@ -352,7 +354,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         if card is not None:
             out.add(card)
             return
-    if _NO_REFERENT_RE.match(body) and out.note.type == "podcast":  # a book's "he" is its author
+    if _NO_REFERENT_RE.match(body) and out.note.type == "podcast" and not _PERSON_RE.search(out.title):
+        # a book's "he" is its author, a podcast's the guest its title names; "Acquired: TSMC" names no one
         out.skip(first, body, f"opens on '{body.split()[0]}': the card alone would not say who")
         return
     masked_body = strip_list_marker(mask_spans(body)[0])
@@ -362,6 +365,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
 
 
 # "He got a PhD in 1964" (a podcast about someone): who "he" is was in the bullet before, which a card does not show
+_PERSON_RE = re.compile(r"\b(?!The\b)[A-Z][a-z]+ [A-Z][a-z]+")  # "Naval Ravikant", "Sam Altman"
 _NO_REFERENT_RE = re.compile(r"^(?:He|She|They|His|Her|Their|Him|Them)\s")
 
 

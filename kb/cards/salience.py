@@ -307,10 +307,18 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
     """Stems in so many of a note's key points (three and a quarter or more) that hiding one teaches nothing."""
     counts: dict[str, int] = {}
     for body in bodies:
-        for s in content_stems(body):
+        for s in content_stems(body) | _figures(body):
             counts[s] = counts.get(s, 0) + 1
     least = max(3, len(bodies) / 4)
     return frozenset(s for s, n in counts.items() if n >= least)
+
+
+_FIGURE_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+
+
+def _figures(text: str) -> set[str]:
+    """The figures of a text as whole tokens ("#10%", "#10,000"): a figure is common by itself, never by its digits."""
+    return {"#" + m.group() for m in _FIGURE_RE.finditer(text)} if any(ch.isdigit() for ch in text) else set()
 
 
 def opinion(text: str) -> bool:
@@ -450,8 +458,11 @@ def _why_not(
         return f"'{unbold(span)}' shows in the card's headings"
     if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
         return f"'{unbold(span)}' is an ordinary English word"
-    # a number's pieces ("10", "000" of "$10,000") are in many bullets of a note of figures: each figure is its own
-    if stems and c.kind != "number" and (stems <= avoid | common if whole else stems & common):
+    # a figure is judged whole ("10%" in many bullets of a tax note), never by its pieces ("000" of "$10,000")
+    figures = _figures(span) if c.kind == "number" else set()
+    if (figures and figures <= common) or (
+        stems and c.kind != "number" and (stems <= avoid | common if whole else stems & common)
+    ):
         return f"'{unbold(span)}' is in many of the note's key points"
     rest = (text[: c.start] + " " + text[c.end :]).lower()
     plain = unbold(span).strip("`$ ").lower()
@@ -473,7 +484,7 @@ def _why_not(
     if (
         _ACRONYM_AFTER_RE.match(text, c.end)
         or (acronym and text.startswith(" (", c.end))
-        or (text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")" and c.start > 2)
+        or (acronym and text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")" and c.start > 2)
     ):
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     if {w for w in stems if len(w) > 2} & content_stems(rest):
