@@ -36,8 +36,8 @@ def export_group() -> None:
     "into",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Instead of a package: write kb's reviews and schedules of the cards imported from Anki into that Anki "
-    "collection (collection.anki2 of the profile they came from; close Anki first).",
+    help="Instead of a package: write kb's reviews, schedules and text edits of the cards imported from Anki into "
+    "that Anki collection (collection.anki2 of the profile they came from; close Anki first).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was exported as JSON.")
 def export_anki_cmd(
@@ -52,8 +52,9 @@ def export_anki_cmd(
     editing notes updates the same Anki notes instead of duplicating them.
 
     With --into, the cards kb imported from an Anki collection go back onto their own cards there: every answer
-    given in kb joins the card's review log, and the card takes kb's schedule unless Anki answered it later. Notes
-    are left as they are. Running it twice changes nothing the second time.
+    given in kb joins the card's review log, and the card takes kb's schedule unless Anki answered it later. Text
+    edited in kb goes into the note's fields, unless the note was edited in Anki too since the import (then a
+    warning names it and Anki's text stays). Running it twice changes nothing the second time.
 
     Example: kb export anki -o ~/Desktop/kb.apkg --tag habits
     Example: kb export anki --into ~/.local/share/Anki2/User-1/collection.anki2
