@@ -494,3 +494,19 @@ def test_zero_and_a_power_of_two_get_no_options_a_reader_rules_out():
     ]
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
     assert "2047" not in number_variants("2048") and "2049" not in number_variants("2048")
+
+
+def test_a_false_statement_changes_a_number_to_a_near_one_not_to_another_figure_of_the_note():
+    note = "notes/taxes/rmd.md"
+    cards = [
+        generated(note, "RMDs now start at age 73 for people born 1951 to 1959.", "73", 3),
+        generated(note, "The first RMD may wait until April 1, with the second due by December 31.", "31", 4),
+        generated(
+            note, "The penalty for a missed RMD is 25%, cut to 10% if fixed within two years.", "25%", 5
+        ),
+    ]
+    from kb.quiz.falsehood import false_filler
+
+    filler = false_filler(FakeCorpus({note: cards}), cards[0], answer="73", statement=cards[0].card.back.replace(
+        "73", BLANK), term=True)  # fmt: skip
+    assert filler is not None and filler != "31" and 60 <= int(filler) <= 90, filler

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from kb.quiz.answerkind import COMMAND, NUMERIC_KINDS, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import DistractorSearch, note_synonyms, same_thing, word_overlap
+from kb.quiz.distractors import DistractorSearch, note_synonyms, number_variants, same_thing, word_overlap
 from kb.quiz.model import BLANK
 from kb.quiz.terms import AskableCard
 from kb.quiz.words import content_words, fold, fold_plural, is_termlike, normalise, repeats_question
@@ -67,16 +67,32 @@ def false_filler(
         return _other_answer(answer, statement, others)
     search = DistractorSearch(card, answer=answer, question=statement, term=term, want=_CANDIDATES)
     search.synonyms = note_synonyms(corpus.cards(card.note), answer)
+    candidates: list[str] = []
+    if numeric:  # a near number reads as a slip of memory; another figure of the note ("age 31") as nonsense
+        candidates = sorted(number_variants(answer), key=lambda v: _distance(v, answer))
     search.take(corpus, [card.note], strict=True)
     if search.numeric:
         search.add_number_variants()
-    for candidate in search.chosen:
+    for candidate in [*candidates, *search.chosen]:
         if not numeric and not _plays_the_part(candidate, answer, statement, askable, others):
             continue
         if _stated_elsewhere(candidate, statement.replace(BLANK, candidate), others):
             continue
         return candidate
     return None
+
+
+def _distance(variant: str, answer: str) -> float:
+    """How far a number variant is from the answer, as a ratio (73 -> 74 is nearer than 73 -> 146)."""
+    import math
+
+    a, b = _first_number(answer), _first_number(variant)
+    return abs(math.log(b / a)) if a and b and a > 0 and b > 0 else math.inf
+
+
+def _first_number(text: str) -> float | None:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    return float(m.group().replace(",", "")) if m else None
 
 
 def _plays_the_part(candidate: str, answer: str, statement: str, askable: AskableCard, others: list) -> bool:
