@@ -595,3 +595,14 @@ def test_a_plain_one_word_topic_label_is_no_term_to_define():
         "- Jobs: he expects many to change, and new kinds to appear within a decade.", "Podcast #367"
     ):
         assert card.kind.value != "keypoint", card.front
+
+
+def test_code_beside_its_alias_or_its_own_example_and_a_bold_claim_are_not_hidden():
+    for card in cards_of("- `-n` / `--no-commit` applies the changes without committing.", "Cherry-pick"):
+        assert card.answer not in ("`-n`", "`--no-commit`"), card.front
+    for card in cards_of(
+        "- Merge commits need `-m <parent-number>`, e.g. `-m 1` for the first parent.", "Cherry-pick"
+    ):
+        assert not card.answer.startswith("`-m"), card.front  # each gives the other away
+    card = one("**Penalty dropped to 25%** of the shortfall (was 50%) in 2023.", "RMDs")
+    assert "Penalty" not in card.answer, card.answer

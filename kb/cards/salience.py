@@ -343,6 +343,9 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 and len(words) <= MAX_BOLD_WORDS
             ):
                 clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
+                claim = clause or any(w.endswith("ed") and len(w) > 4 for w in words[1:])
+                if claim and any(ch.isdigit() for ch in inner):
+                    continue  # "**Penalty dropped to 25%**": a claim; its figure is the answer, not the words
                 start, end = m.start(), m.end()
                 if len(words) > 1 and words[0] in ("the", "a", "an"):
                     # "**The pure-play foundry**": hidden without its article (and so inside the markers)

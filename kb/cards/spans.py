@@ -333,10 +333,25 @@ def _skeleton(code: str) -> str:
     return "".join(ch for ch in code if not ch.isalnum() and ch not in " .`$")
 
 
+_CODE_ALIAS_AFTER_RE = re.compile(r"\s*(?:/|\(|,? or)\s*`")
+_CODE_ALIAS_BEFORE_RE = re.compile(r"`\s*(?:/|\(|,? or)\s*$")
+
+
 def code_given_away(text: str, c: Candidate) -> str | None:
     """Why a command or formula is read off the rest of the front: a sibling of its pattern shows there
     ("`HEAD@{0}`" beside "`HEAD@{1}`", "$Q = XW_Q$" beside "$K = XW_K$")."""
     span = text[c.start : c.end]
+    if span.startswith("`") and (
+        _CODE_ALIAS_AFTER_RE.match(text, c.end) or _CODE_ALIAS_BEFORE_RE.search(text[: c.start])
+    ):
+        return f"'{span}' stands beside another name for it"  # "`-n` / `--no-commit`"
+    head = span.strip("`").split(" ")[0]
+    if (
+        span.startswith("`") and len(head) > 1 and head.startswith("-")
+    ):  # an option: "`-m <n>`" beside "`-m 1`"
+        for m in re.finditer(r"`([^`\n]+)`", text):
+            if m.start() != c.start and m.group(1).split(" ")[0] == head:
+                return f"'{span}' shows its command in '{m.group()}' beside it"  # "`-m <n>`, e.g. `-m 1`"
     shape = _skeleton(span)
     if shape and _PATTERN_MARKS.intersection(shape):
         for m in re.finditer(r"`[^`\n]+`|\$[^$\n]+\$", text):
