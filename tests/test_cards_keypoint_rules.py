@@ -606,3 +606,16 @@ def test_code_beside_its_alias_or_its_own_example_and_a_bold_claim_are_not_hidde
         assert not card.answer.startswith("`-m"), card.front  # each gives the other away
     card = one("**Penalty dropped to 25%** of the shortfall (was 50%) in 2023.", "RMDs")
     assert "Penalty" not in card.answer, card.answer
+
+
+def test_an_option_named_by_the_words_beside_it_and_a_bare_small_count_are_not_hidden():
+    for bullet in (
+        "With `-e` you can edit the message before committing.",
+        "Pass `--no-commit` to apply the changes without committing them.",
+    ):
+        for card in cards_of(f"- {bullet}", "Cherry-pick"):
+            assert card.answer not in ("`-e`", "`--no-commit`", "`git cherry-pick -e`"), card.front
+    for card in cards_of(
+        "- Delaying the first one means taking two distributions in the same calendar year.", "RMDs"
+    ):
+        assert card.answer != "two", card.front

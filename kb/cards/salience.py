@@ -481,6 +481,8 @@ def _why_not(
         )
     if c.kind in ("formula", "code"):
         return code_given_away(text, c)
+    if c.kind == "number" and span.strip().lower() in ("one", "two", "1", "2"):
+        return f"'{span}' is a small count a reader guesses"  # "taking two distributions in one year"
     if c.kind == "number":
         return None
     acronym = sum(ch.isupper() for ch in span) >= 2 and not any(ch.islower() for ch in span.rstrip("s"))

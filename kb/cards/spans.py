@@ -333,6 +333,7 @@ def _skeleton(code: str) -> str:
     return "".join(ch for ch in code if not ch.isalnum() and ch not in " .`$")
 
 
+_SMALL_WORDS = frozenset("a an the and or of to in on at by for with you it is be as".split())
 _CODE_ALIAS_AFTER_RE = re.compile(r"\s*(?:/|\(|,? or)\s*`")
 _CODE_ALIAS_BEFORE_RE = re.compile(r"`\s*(?:/|\(|,? or)\s*$")
 
@@ -345,7 +346,19 @@ def code_given_away(text: str, c: Candidate) -> str | None:
         _CODE_ALIAS_AFTER_RE.match(text, c.end) or _CODE_ALIAS_BEFORE_RE.search(text[: c.start])
     ):
         return f"'{span}' stands beside another name for it"  # "`-n` / `--no-commit`"
-    head = span.strip("`").split(" ")[0]
+    option = span.strip("`")
+    if span.startswith("`-") and " " not in option:
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[: c.start] + " " + text[c.end :])]
+        after = [w.lower() for w in re.findall(r"[A-Za-z]+", text[c.end :])][:5]
+        parts = [p for p in re.split(r"[-=<>]+", option.lower()) if len(p) >= 3 and p != "no"]
+        letter = option.lstrip("-").lower() if len(option.lstrip("-")) == 1 else ""
+        if any(w[:5] == p[:5] for p in parts for w in words if len(w) >= 3) or (
+            letter and any(w.startswith(letter) and w not in _SMALL_WORDS for w in after)
+        ):
+            return (
+                f"'{span}' is named by the words beside it"  # "`-e` ... edit", "`--no-commit` ... committing"
+            )
+    head = option.split(" ")[0]
     if (
         span.startswith("`") and len(head) > 1 and head.startswith("-")
     ):  # an option: "`-m <n>`" beside "`-m 1`"
