@@ -619,3 +619,10 @@ def test_an_option_named_by_the_words_beside_it_and_a_bare_small_count_are_not_h
         "- Delaying the first one means taking two distributions in the same calendar year.", "RMDs"
     ):
         assert card.answer != "two", card.front
+
+
+def test_a_shown_double_is_hidden_with_its_half_at_the_end_of_a_sentence_and_beside_a_second_answer():
+    card = one("Self-only coverage allows $4,150 and family coverage $8,300.", "HSA")
+    assert card.front == "Self-only coverage allows [...] and family coverage [...]."
+    fronts = [c.front for c in cards_of("- The limit was $10,500, or 50% of $8,000 (one child) or $16,000 (two).", "DCFSA")]
+    assert "The limit was $10,500, or 50% of [...] (one child) or [...] (two)." in fronts, fronts

@@ -400,9 +400,14 @@ def _generated_cloze(
         return None
     spans = [(s + offset, e + offset) for s, e in spans]
     groups = list(range(1, len(spans) + 1))  # the cloze number of each span
-    twin = twin_number(body, spans[0]) if len(spans) == 1 else None
-    if twin is not None:  # "$1,600 self-only, $3,200 family": one card hides both
-        spans, groups = sorted([spans[0], twin]), [1, 1]
+    # "$1,600 self-only, $3,200 family": a hidden number's double, shown, is hidden with it (same card)
+    pairs = list(zip(spans, groups, strict=True))
+    for span, group in list(pairs):
+        twin = twin_number(body, span)
+        if twin is not None and not any(s < twin[1] and twin[0] < e for s, e in spans):
+            pairs.append((twin, group))
+    pairs.sort()
+    spans, groups = [p[0] for p in pairs], [p[1] for p in pairs]
     answers = [unbold(body[s:e]) for s, e in spans]
     plain = unbold(body)
     sib = sibling_key("c", plain)

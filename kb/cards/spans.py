@@ -220,7 +220,9 @@ def shape(text: str, c: Candidate) -> str:
 
 # --- What the rest of the front gives away: a number worked out from others, a sibling of a pattern ---------
 
-_PLAIN_NUMBER_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])")
+_PLAIN_NUMBER_RE = re.compile(
+    r"(?<![\w.])\d(?:[\d,]*\d)?(?:\.\d+)?(?!\w|\.\d)"
+)  # a full stop after it ends it
 
 
 def _number_value(token: str) -> float | None:
