@@ -624,5 +624,27 @@ def test_an_option_named_by_the_words_beside_it_and_a_bare_small_count_are_not_h
 def test_a_shown_double_is_hidden_with_its_half_at_the_end_of_a_sentence_and_beside_a_second_answer():
     card = one("Self-only coverage allows $4,150 and family coverage $8,300.", "HSA")
     assert card.front == "Self-only coverage allows [...] and family coverage [...]."
-    fronts = [c.front for c in cards_of("- The limit was $10,500, or 50% of $8,000 (one child) or $16,000 (two).", "DCFSA")]
+    fronts = [
+        c.front
+        for c in cards_of("- The limit was $10,500, or 50% of $8,000 (one child) or $16,000 (two).", "DCFSA")
+    ]
     assert "The limit was $10,500, or 50% of [...] (one child) or [...] (two)." in fronts, fronts
+
+
+def test_an_acronym_spelled_out_a_keyword_its_words_name_and_a_generic_head_are_not_hidden():
+    for card in cards_of(
+        "- **WEIRD** samples (Western, Educated, Industrialized, Rich, Democratic) are outliers.", "Morals"
+    ):
+        assert card.answer != "WEIRD", card.front
+    for card in cards_of(
+        "- `KFold` does not shuffle unless you pass `shuffle=True`, so sorted rows give odd folds.", "CV"
+    ):
+        assert card.answer != "`shuffle=True`", card.front
+    for card in cards_of(
+        "- Tactical empathy is the core idea of the whole book, more than any single trick.", "Voss"
+    ):
+        assert card.answer != "core idea", card.front
+    for card in cards_of(
+        "- **Durkheim over the New Atheists**: religion binds groups, whatever its truth.", "Haidt"
+    ):
+        assert not card.front.startswith("Haidt: what"), card.front

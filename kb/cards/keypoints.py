@@ -213,8 +213,11 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     if m:
         term = (m.group(1) or m.group(2) or m.group(3) or "").strip().rstrip(":").strip()
         rest = body[m.end() :].strip()
-        if any(w in _CLAUSE_VERBS for w in unbold(term).lower().split()[1:]) and not term.endswith("?"):
-            return None  # a claim: the cloze of the rest asks its fact
+        lead_words = unbold(term).lower().split()
+        if any(w in _CLAUSE_VERBS or w == "over" for w in lead_words[1:]) and not term.endswith("?"):
+            return (
+                None  # a claim ("AUC has ...", "Durkheim over the New Atheists"): the cloze of the rest asks
+            )
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = term_question(out.title, unbold(term), out.note.body)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)

@@ -408,6 +408,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 last = low[b]
                 if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or last in GENERIC_NOUNS or plural[a]):
                     continue
+                if k > 1 and last in GENERIC_NOUNS:
+                    continue  # "the [core idea] of the book": a phrase ending on a generic noun names nothing
                 if k == 1 and masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
                     continue  # "a [noisy], high-variance boundary": an adjective
                 if last.endswith(("ly", "ed")) or after[b] in ("one", "ones"):

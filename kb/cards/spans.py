@@ -349,6 +349,11 @@ def code_given_away(text: str, c: Candidate) -> str | None:
     ):
         return f"'{span}' stands beside another name for it"  # "`-n` / `--no-commit`"
     option = span.strip("`")
+    if span.startswith("`") and " " not in option and "=" in option and not option.startswith("-"):
+        key = option.split("=", 1)[0].strip(".").lower()  # "`shuffle=True`" beside "does not shuffle"
+        rest_words = {w.lower() for w in re.findall(r"[A-Za-z]+", text[: c.start] + " " + text[c.end :])}
+        if len(key) >= 4 and any(w[:5] == key[:5] for w in rest_words):
+            return f"'{span}' is named by the words beside it"
     if span.startswith("`-") and " " not in option:
         words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[: c.start] + " " + text[c.end :])]
         after = [w.lower() for w in re.findall(r"[A-Za-z]+", text[c.end :])][:5]
