@@ -648,3 +648,8 @@ def test_an_acronym_spelled_out_a_keyword_its_words_name_and_a_generic_head_are_
         "- **Durkheim over the New Atheists**: religion binds groups, whatever its truth.", "Haidt"
     ):
         assert not card.front.startswith("Haidt: what"), card.front
+
+
+def test_a_share_in_words_is_given_away_by_its_rest_of_a_hundred():
+    for card in cards_of("- We are 90 percent chimp and 10 percent bee, says Haidt.", "Righteous Mind"):
+        assert card.answer not in ("90 percent", "10 percent"), card.front

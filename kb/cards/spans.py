@@ -288,7 +288,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
     ]
     if not others:
         return None
-    share = "%" in text[c.start : c.end + 1] or "percent" in text[c.end : c.end + 9]
+    share = "%" in text[c.start : c.end + 1] or "percent" in text[c.start : c.end + 9]
     doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
 
