@@ -653,3 +653,9 @@ def test_an_acronym_spelled_out_a_keyword_its_words_name_and_a_generic_head_are_
 def test_a_share_in_words_is_given_away_by_its_rest_of_a_hundred():
     for card in cards_of("- We are 90 percent chimp and 10 percent bee, says Haidt.", "Righteous Mind"):
         assert card.answer not in ("90 percent", "10 percent"), card.front
+
+
+def test_a_year_after_a_name_is_not_part_of_it():
+    bullet = "- 1x1 convolutions mix channels at each pixel, for cheap reduction (Inception/GoogLeNet 2014)."
+    for card in cards_of(bullet, "CNNs"):
+        assert card.answer != "GoogLeNet 2014", card.front

@@ -31,7 +31,9 @@ _NUMBER_WORDS_RE = re.compile(
     r"hundred|a hundred|a thousand|a dozen)\b",
     re.I,
 )
-_ENTITY_RE = re.compile(r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: \d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])")
+_ENTITY_RE = re.compile(  # a name, with a model number after it ("RIVA 128"), not a year ("GoogLeNet 2014")
+    r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: (?!(?:1[5-9]|20)\d\d\b)\d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])"
+)
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Jr Sr Inc Co Corp Ltd Bros Mt Ft".split())
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
