@@ -510,3 +510,17 @@ def test_a_false_statement_changes_a_number_to_a_near_one_not_to_another_figure_
     filler = false_filler(FakeCorpus({note: cards}), cards[0], answer="73", statement=cards[0].card.back.replace(
         "73", BLANK), term=True)  # fmt: skip
     assert filler is not None and filler != "31" and 60 <= int(filler) <= 90, filler
+
+
+def test_a_common_word_labelling_a_bullet_is_not_the_blank():
+    note = "notes/ml/cnn.md"
+    cards = [
+        generated(
+            note, "History: LeNet-5 read digits in 1998, and AlexNet won ImageNet in 2012.", "History", 3
+        ),
+        generated(note, "Dropout: each unit is zeroed at random while training.", "Dropout", 4),
+    ]
+    from kb.quiz.kinds import askable_blank
+
+    assert askable_blank(cards[0]) is None
+    assert askable_blank(cards[1]) is not None  # a term of the topic, not a common word

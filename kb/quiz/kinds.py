@@ -145,7 +145,7 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
         return (
             None  # 'expressions with "_____" you tune': a quoted word is the author's metaphor, synonyms fit
         )
-    if blank.prompt.startswith(f"{BLANK}:") and label_word(blank.answer):
+    if blank.prompt.startswith(f"{BLANK}:") and label_word(blank.answer, generated=askable.card.generated):
         return None  # "_____: frequent merges make a noisy history" for "Downside": any label would do
     return blank
 
@@ -159,8 +159,14 @@ _LABELS = GENERIC_NOUNS | frozenset(
 )
 
 
-def label_word(term: str) -> bool:
-    return " ".join(normalise(term).split()) in _LABELS
+def label_word(term: str, *, generated: bool = False) -> bool:
+    """A word labelling a bullet ("Downside:"); in a bullet kb read on its own (``generated``), also one common
+    English word ("History:", a topic the bullet is filed under, not a term it defines: any other would read as
+    well). A card the user wrote ("Wealth: assets that earn while you sleep") defines its word."""
+    from kb.cards.lexicon import common_english
+
+    words = normalise(term).split()
+    return " ".join(words) in _LABELS or (generated and len(words) == 1 and common_english(words[0]))
 
 
 _QUOTED_WORD_RE = re.compile(r"[\"“‘']" + re.escape(BLANK) + r"[\"”’']")
