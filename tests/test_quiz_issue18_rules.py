@@ -524,3 +524,39 @@ def test_a_common_word_labelling_a_bullet_is_not_the_blank():
 
     assert askable_blank(cards[0]) is None
     assert askable_blank(cards[1]) is not None  # a term of the topic, not a common word
+
+
+def test_a_year_next_to_one_the_prompt_shows_and_a_key_echoing_the_prompts_figure_are_not_multiple_choice():
+    from kb.quiz.kinds import computable
+
+    assert computable("Deaths rose between Christmas 1944 and New Year _____.", "1945")
+    note = "notes/books/dilemma.md"
+    cards = [
+        generated(note, "A $40M opportunity does nothing for a $40B company, so it gets ignored.", "$40M", 3),
+        generated(note, "The disk drive market grew to $20M within five years.", "$20M", 4),
+        generated(note, "Entrants sold $80M of drives in the second year.", "$80M", 5),
+        generated(note, "The incumbent's own unit lost $120M before it closed.", "$120M", 6),
+    ]
+    assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
+
+
+def test_a_command_is_offered_only_commands_of_its_family():
+    note = "notes/git/rerere.md"
+    cards = [
+        generated(
+            note,
+            "After `git rerere status`, `git rerere diff` shows the resolution so far.",
+            "`git rerere diff`",
+            3,
+        ),
+        generated(note, "Stage the resolved file with `git add` as usual.", "`git add`", 4),
+        generated(note, "Old resolutions are pruned by `git gc` after 60 days.", "`git gc`", 5),
+        generated(
+            note,
+            "Turn it on with `git config --global rerere.enabled true`.",
+            "`git config --global rerere.enabled true`",
+            6,
+        ),
+    ]
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1))
+    assert question is None or all(o.startswith("git rerere") for o in question.options), question

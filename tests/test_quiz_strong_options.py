@@ -183,10 +183,10 @@ def test_no_option_stands_out_by_echoing_the_prompt():
     ]
     assert multiple_choice(FakeCorpus({HIKING: [asked, *others]}), asked, random.Random(1)) is None
     # options that share the stem's words as much as the key does give nothing away
-    alike = [
-        card(HIKING, "Which command lists stored tents?", "`tent list --stored`"),
-        card(HIKING, "Which command dries a tent?", "`tent dry --hours 4`"),
-        card(HIKING, "Which command packs a tent?", "`tent pack --tight`"),
+    alike = [  # of the key's own family: "tent list" beside a stem naming "tent pitch" would stand out as wrong
+        card(HIKING, "Which command pitches a tent on snow?", "`tent pitch --snow`"),
+        card(HIKING, "Which command pitches a tent in wind?", "`tent pitch --storm`"),
+        card(HIKING, "Which command pitches a tent on rock?", "`tent pitch --rock`"),
     ]
     assert multiple_choice(FakeCorpus({HIKING: [asked, *alike]}), asked, random.Random(1)) is not None
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from kb.cards.lexicon import COUNT_WORDS, GENERIC_NOUNS
-from kb.quiz.answerkind import COMMAND, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
+from kb.quiz.answerkind import COMMAND, DATE, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
 from kb.quiz.falsehood import false_filler
@@ -277,6 +277,10 @@ def computable(prompt: str, answer: str) -> bool:
         )
     value = _number(hidden[0])
     shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]
+    if answer_kind(answer) == DATE and any(
+        _same(value, v + 1) or _same(value, v - 1) for v in shown if v > 1000
+    ):
+        return True  # "between Christmas 1944 and New Year _____": the year next to one shown
     shown += [float(COUNT_WORDS[w]) for w in re.findall(r"[a-z]+", prompt.lower()) if w in COUNT_WORDS]
     values = set(shown)
     if {value - 1, value + 1} <= values:
@@ -332,6 +336,24 @@ def only_key_echoes(prompt: str, answer: str, wrong: list[str]) -> bool:
     """Whether the key is the only option sharing a word with the prompt: the stem then points at it."""
     shown = _echo_words(prompt.replace(BLANK, " "))
     return bool(shown & _echo_words(answer)) and not any(shown & _echo_words(w) for w in wrong)
+
+
+def _echoes_a_figure(prompt: str, answer: str) -> bool:
+    """Whether the key's digits stand in the prompt with another unit ("$40M" beside "$40B")."""
+    digits = _NUMBER_RE.findall(answer)
+    if len(digits) != 1 or answer_kind(answer) not in NUMERIC_KINDS:
+        return False
+    return any(
+        n == digits[0] and m.group() != answer.strip()
+        for m in re.finditer(r"\$?\d[\d,.]*\s?[A-Za-z%]*", prompt.replace(BLANK, " "))
+        for n in _NUMBER_RE.findall(m.group())
+    )
+
+
+def _family(command: str) -> str:
+    """A command's program and subcommand ("git rerere" of "git rerere diff"), or its program alone."""
+    words = command.strip("`").split()
+    return " ".join(words[:2]) if len(words) > 2 else words[0] if words else ""
 
 
 def fit_case(answer: str, other: str) -> str:
@@ -394,12 +416,17 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         wrong = pick_distractors(
             corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
         )
+        if answer_kind(answer) == COMMAND and len(answer.strip("`").split()) > 2:
+            # "git rerere diff" beside "git gc" and "git add": only its own family can stand beside it
+            wrong = [w for w in wrong if _family(w) == _family(answer)]
         if len(wrong) < (MIN_GENERATED_DISTRACTORS if askable.card.generated else MIN_DISTRACTORS):
             continue  # kb's own blank is asked with three strong rivals or as a fill-in
         if alone_on_its_side(attempt.prompt, answer, wrong):
             continue  # "_____ self-only, $3,300 family": only the key is below the amount shown beside it
         if only_key_echoes(attempt.prompt, answer, wrong):
             continue  # "use _____ instead of plain --force": only the key holds "force"
+        if _echoes_a_figure(attempt.prompt, answer):
+            continue  # "a _____ opportunity does nothing for a $40B company": "$40M" echoes "$40B"
         notices = []
         if len(wrong) < MAX_OPTIONS - 1:
             notices.append(
