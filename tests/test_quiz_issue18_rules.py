@@ -465,46 +465,46 @@ def test_a_qualifier_before_one_is_not_asked():
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3)) is None
 
 
+def note_cards(note: str, *pairs: tuple[str, str]) -> list:
+    """kb's own cards of one note, one per (sentence, hidden span), on lines 3, 4, ..."""
+    return [generated(note, sentence, hidden, line) for line, (sentence, hidden) in enumerate(pairs, start=3)]
+
+
 def test_a_generated_name_is_asked_as_a_blank_not_among_names_of_other_sorts():
     # the note's names are a plan, a front, a person and a treaty: only one of them fits any sentence
     note = "notes/podcasts/wwi.md"
-    cards = [
-        generated(
-            note, "Germany's opening move followed the Schlieffen Plan through Belgium.", "Schlieffen Plan", 3
-        ),
-        generated(
-            note, "By late 1914 the Western Front ran from the Channel to Switzerland.", "Western Front", 4
-        ),
-        generated(note, "Gavrilo Princip fired the shots in Sarajevo in June 1914.", "Gavrilo Princip", 5),
-        generated(
-            note, "Britain cited the Treaty of London of 1839 to defend Belgium.", "Treaty of London", 6
-        ),
-    ]
+    cards = note_cards(
+        note,
+        ("Germany's opening move followed the Schlieffen Plan through Belgium.", "Schlieffen Plan"),
+        ("By late 1914 the Western Front ran from the Channel to Switzerland.", "Western Front"),
+        ("Gavrilo Princip fired the shots in Sarajevo in June 1914.", "Gavrilo Princip"),
+        ("Britain cited the Treaty of London of 1839 to defend Belgium.", "Treaty of London"),
+    )
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
     assert fill_in_the_blank(cards[0]) is not None
 
 
 def test_zero_and_a_power_of_two_get_no_options_a_reader_rules_out():
     note = "notes/ml/norm.md"
-    cards = [
-        generated(note, "Each feature is shifted to mean 0 before the scaling.", "0", 3),
-        generated(note, "The hidden size was 2 in the toy model and 8 in the real one.", "8", 4),
-        generated(note, "Six layers were stacked in the encoder, a depth of 6.", "6", 5),
-        generated(note, "Two of the heads were pruned, leaving 2 per layer.", "2", 6),
-    ]
+    cards = note_cards(
+        note,
+        ("Each feature is shifted to mean 0 before the scaling.", "0"),
+        ("The hidden size was 2 in the toy model and 8 in the real one.", "8"),
+        ("Six layers were stacked in the encoder, a depth of 6.", "6"),
+        ("Two of the heads were pruned, leaving 2 per layer.", "2"),
+    )
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
     assert "2047" not in number_variants("2048") and "2049" not in number_variants("2048")
 
 
 def test_a_false_statement_changes_a_number_to_a_near_one_not_to_another_figure_of_the_note():
     note = "notes/taxes/rmd.md"
-    cards = [
-        generated(note, "RMDs now start at age 73 for people born 1951 to 1959.", "73", 3),
-        generated(note, "The first RMD may wait until April 1, with the second due by December 31.", "31", 4),
-        generated(
-            note, "The penalty for a missed RMD is 25%, cut to 10% if fixed within two years.", "25%", 5
-        ),
-    ]
+    cards = note_cards(
+        note,
+        ("RMDs now start at age 73 for people born 1951 to 1959.", "73"),
+        ("The first RMD may wait until April 1, with the second due by December 31.", "31"),
+        ("The penalty for a missed RMD is 25%, cut to 10% if fixed within two years.", "25%"),
+    )
     from kb.quiz.falsehood import false_filler
 
     filler = false_filler(FakeCorpus({note: cards}), cards[0], answer="73", statement=cards[0].card.back.replace(
@@ -514,12 +514,11 @@ def test_a_false_statement_changes_a_number_to_a_near_one_not_to_another_figure_
 
 def test_a_common_word_labelling_a_bullet_is_not_the_blank():
     note = "notes/ml/cnn.md"
-    cards = [
-        generated(
-            note, "History: LeNet-5 read digits in 1998, and AlexNet won ImageNet in 2012.", "History", 3
-        ),
-        generated(note, "Dropout: each unit is zeroed at random while training.", "Dropout", 4),
-    ]
+    cards = note_cards(
+        note,
+        ("History: LeNet-5 read digits in 1998, and AlexNet won ImageNet in 2012.", "History"),
+        ("Dropout: each unit is zeroed at random while training.", "Dropout"),
+    )
     from kb.quiz.kinds import askable_blank
 
     assert askable_blank(cards[0]) is None
@@ -531,32 +530,27 @@ def test_a_year_next_to_one_the_prompt_shows_and_a_key_echoing_the_prompts_figur
 
     assert computable("Deaths rose between Christmas 1944 and New Year _____.", "1945")
     note = "notes/books/dilemma.md"
-    cards = [
-        generated(note, "A $40M opportunity does nothing for a $40B company, so it gets ignored.", "$40M", 3),
-        generated(note, "The disk drive market grew to $20M within five years.", "$20M", 4),
-        generated(note, "Entrants sold $80M of drives in the second year.", "$80M", 5),
-        generated(note, "The incumbent's own unit lost $120M before it closed.", "$120M", 6),
-    ]
+    cards = note_cards(
+        note,
+        ("A $40M opportunity does nothing for a $40B company, so it gets ignored.", "$40M"),
+        ("The disk drive market grew to $20M within five years.", "$20M"),
+        ("Entrants sold $80M of drives in the second year.", "$80M"),
+        ("The incumbent's own unit lost $120M before it closed.", "$120M"),
+    )
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1)) is None
 
 
 def test_a_command_is_offered_only_commands_of_its_family():
     note = "notes/git/rerere.md"
-    cards = [
-        generated(
-            note,
-            "After `git rerere status`, `git rerere diff` shows the resolution so far.",
-            "`git rerere diff`",
-            3,
-        ),
-        generated(note, "Stage the resolved file with `git add` as usual.", "`git add`", 4),
-        generated(note, "Old resolutions are pruned by `git gc` after 60 days.", "`git gc`", 5),
-        generated(
-            note,
+    cards = note_cards(
+        note,
+        ("After `git rerere status`, `git rerere diff` shows the resolution so far.", "`git rerere diff`"),
+        ("Stage the resolved file with `git add` as usual.", "`git add`"),
+        ("Old resolutions are pruned by `git gc` after 60 days.", "`git gc`"),
+        (
             "Turn it on with `git config --global rerere.enabled true`.",
             "`git config --global rerere.enabled true`",
-            6,
         ),
-    ]
+    )
     question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1))
     assert question is None or all(o.startswith("git rerere") for o in question.options), question
