@@ -307,16 +307,11 @@ def load_cards(
 
 def _anki_guids(conn: sqlite3.Connection) -> dict[str, str]:
     """kb card id -> the GUID of the Anki note it was imported from (its latest ``schedule`` event's identity)."""
-    import json
+    from kb.anki.into import identity_events
 
     out: dict[str, str] = {}
-    for card_id, data in conn.execute(
-        "SELECT card_id, data FROM card_events WHERE kind = 'schedule' AND data LIKE '%\"guid\"%' ORDER BY at, uid"
-    ):
-        try:
-            guid = json.loads(data)["anki"]["guid"]
-        except (ValueError, KeyError, TypeError):
-            continue
+    for card_id, _, anki in identity_events(conn):
+        guid = anki.get("guid")
         if isinstance(guid, str) and guid:
             out[card_id] = guid
     return out

@@ -35,6 +35,7 @@ from kb.anki.schedule import (
     revlog_rows,
 )
 from kb.errors import KbError
+from kb.review.journal import ANKI_SYNC
 
 _SAME_ANSWER_MS = 3  # a copy of an answer keeps its ms (to rounding); more apart: two answers
 
@@ -52,14 +53,29 @@ class IntoReport:
     unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot write (template-only)
 
 
+def identity_events(conn: sqlite3.Connection, *, syncs: bool = False):
+    """(kb card id, kind, identity) of each event naming a card's Anki identity, oldest first: the import's
+    ``schedule`` events (their ``anki`` part: guid, ord, notetype, nsum) and, with ``syncs``, the ``anki-sync``
+    events ``--into`` wrote (their data: nsum). Rows whose data does not parse are left out."""
+    for card_id, kind, data in conn.execute(
+        "SELECT card_id, kind, data FROM card_events WHERE (kind = 'schedule' AND data LIKE '%\"guid\"%') "
+        "OR kind = ? ORDER BY at, uid",
+        (ANKI_SYNC if syncs else "",),
+    ):
+        try:
+            found = json.loads(data)
+            identity = found["anki"] if kind == "schedule" else found
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(identity, dict):
+            yield card_id, kind, identity
+
+
 def identities(conn: sqlite3.Connection) -> dict[str, tuple[str, int]]:
     """kb card id -> (Anki note GUID, template ord), from the import's ``schedule`` events."""
     out: dict[str, tuple[str, int]] = {}
-    for card_id, data in conn.execute(
-        "SELECT card_id, data FROM card_events WHERE kind = 'schedule' AND data LIKE '%\"guid\"%' ORDER BY at, uid"
-    ):
+    for card_id, _, anki in identity_events(conn):
         try:
-            anki = json.loads(data)["anki"]
             out[card_id] = (str(anki["guid"]), int(anki["ord"]))
         except (ValueError, KeyError, TypeError):
             continue

@@ -197,11 +197,11 @@ def _cloze_block(
     fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMapping, notes: list[str]
 ) -> _Block | list[_Block] | str:
     """A cloze note's paragraph, in Anki's own markup (kb reads it as is), with its extra below; or why not."""
-    text = _one_block(_inline_code(fields.text(mapping.text)))
+    text = card_side(fields.text(mapping.text))
     numbers = cloze_numbers(text)
     if not numbers:
         return "cloze notes without any {{cN::...}} deletion"
-    extra = _one_block(_inline_code(fields.side(mapping.extra)))
+    extra = card_side(fields.side(mapping.extra))
     if is_nested(text):
         notes.append("nested cloze deletions have no kb form; each card is kept as a question and its answer")
         return [_nested_cloze_block(text, extra, card) for card in cards]
@@ -321,6 +321,18 @@ _FENCE_RE = re.compile(r"```\n(.*?)\n?```", re.S)
 _SEPARATOR_LINE_RE = re.compile(r"^(\s*)\?(\??\s*)$", re.M)
 
 
+def card_side(text: str) -> str:
+    """A field's Markdown as the import writes it on one side of a card: fenced code as inline code, no blank line."""
+    return _one_block(_inline_code(text))
+
+
+def written_forms(markdown: str) -> set[str]:
+    """The forms the import may have written a field's Markdown in: as it is, as a card side, and with a line holding
+    only ``?`` escaped (``kb.anki.writeback`` compares kb's text with them)."""
+    side = card_side(markdown)
+    return {markdown, side, _separators_kept(side)}
+
+
 def _one_block(text: str) -> str:
     """A card side must not contain a blank line (it would end the card): keep each block on its own line."""
     return _BLANK_LINES_RE.sub("\n", text).strip() if "\n" in text else text.strip()
@@ -345,7 +357,7 @@ def _card_block(kind: str, front: str, back: str) -> str:
         title = " ".join(_one_block(front).split("\n")).replace("\n", " ")
         body = "\n".join(("    " + line) if line.strip() else "" for line in back.split("\n"))
         return f'??? question "{title}"\n{body}'
-    front, back = _one_block(_inline_code(front)), _one_block(_inline_code(back))
+    front, back = card_side(front), card_side(back)
     sep = ":::" if kind == "reversed" else "::"
     if "\n" not in front and "\n" not in back and "::" not in front and "::" not in back:
         return f"{front}{sep}{back}"

@@ -44,7 +44,12 @@ def _grade(ease: int, kind: int, sched_ver: int) -> int | None:
 
 def review_uid(entry: RevlogEntry) -> str:
     """The journal id of an imported answer, derived from Anki's own ids: importing again finds it and adds nothing."""
-    return f"anki-{entry.card_id}-{entry.id}"
+    return f"{uid_prefix(entry.card_id)}{entry.id}"
+
+
+def uid_prefix(anki_card_id: int) -> str:
+    """The start of the journal ids of an Anki card's answers (the answer's own id follows)."""
+    return f"anki-{anki_card_id}-"
 
 
 class _CardIndex:
@@ -123,7 +128,7 @@ def import_reviews(
                 "back": card[4],
                 "fp": card[5],
             }
-            index_of[anki_id] = record.card(card[1], snapshot, f"anki-{anki_id}-")
+            index_of[anki_id] = record.card(card[1], snapshot, uid_prefix(anki_id))
     for anki_id, card_id in (returned or {}).items():  # kb's own cards back from Anki (kb.anki.returning)
         row = conn.execute(
             "SELECT note, kind, front, back, fingerprint FROM cards WHERE id = ?", (card_id,)
@@ -131,7 +136,7 @@ def import_reviews(
         found[anki_id] = card_id
         if row is not None:
             snapshot = dict(zip(("note", "kind", "front", "back", "fp"), row, strict=True))
-            index_of[anki_id] = record.card(card_id, snapshot, f"anki-{anki_id}-")
+            index_of[anki_id] = record.card(card_id, snapshot, uid_prefix(anki_id))
     del cards  # every card's text, read note by note: the record holds what it needs
     own = set((returned or {}).values())
     already, lost, last_answer = _answers(conn, pkg, found, index_of, record, own)
@@ -210,7 +215,8 @@ def _answers(
             continue
         last_answer[cid] = rid
         if (own is not None and own.has(found[cid], rid)) or (
-            check and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (f"anki-{cid}-{rid}",)).fetchone()
+            check
+            and conn.execute("SELECT 1 FROM reviews WHERE uid = ?", (f"{uid_prefix(cid)}{rid}",)).fetchone()
         ):
             already += 1
             continue

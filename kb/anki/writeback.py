@@ -18,7 +18,6 @@ import: the digest of the note's fields as the import read them tells which.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -26,7 +25,8 @@ from dataclasses import dataclass, field
 from kb.anki.fields import html_to_markdown
 from kb.anki.markup import render_markdown
 from kb.anki.notetypes import ClozeMapping, SidesMapping, map_notetype
-from kb.anki.plan import _inline_code, _one_block, _separators_kept
+from kb.anki.plan import written_forms
+from kb.review.journal import ANKI_SYNC
 
 _TAG_RE = re.compile(r"<[^>]*>")
 
@@ -46,26 +46,17 @@ def fields_digest(fields) -> str:
     return hashlib.blake2b("\x1f".join(fields).encode(), digest_size=8).hexdigest()
 
 
-def _imported(markdown: str) -> set[str]:
-    """The forms the import may have written a field's Markdown in (``kb.anki.plan``)."""
-    one = _one_block(_inline_code(markdown))
-    return {markdown, one, _separators_kept(one)}
+def _digests(conn: sqlite3.Connection) -> dict[str, str | None]:
+    """kb card id -> the digest of its Anki note's fields as kb last knew them: the import's, or the one a later
+    write-back recorded (an import older than digests: None)."""
+    from kb.anki.into import identity_events
 
-
-def _stored_identities(conn: sqlite3.Connection) -> dict[str, dict]:
-    """kb card id -> its Anki identity as the import recorded it (GUID, template, the digest of the note's fields)."""
-    out: dict[str, dict] = {}
-    for card_id, kind, data in conn.execute(
-        "SELECT card_id, kind, data FROM card_events WHERE (kind = 'schedule' AND data LIKE '%\"guid\"%') "
-        "OR kind = 'anki-sync' ORDER BY at, uid"
-    ):
-        try:
-            found = json.loads(data)
-            anki = found["anki"] if kind == "schedule" else {**out.get(card_id, {}), "nsum": found["nsum"]}
-        except (ValueError, KeyError, TypeError):
-            continue
-        if isinstance(anki, dict) and (anki.get("guid") or kind == "anki-sync"):
-            out[card_id] = anki  # a later write-back's digest replaces the import's
+    out: dict[str, str | None] = {}
+    for card_id, kind, identity in identity_events(conn, syncs=True):
+        if kind == "schedule" and identity.get("guid"):
+            out[card_id] = identity.get("nsum")
+        elif kind == ANKI_SYNC and "nsum" in identity:
+            out[card_id] = identity["nsum"]  # a later write-back's digest replaces the import's
     return out
 
 
@@ -102,7 +93,7 @@ def write_back(
     """Write kb's edited card text into the notes of the collection ``db`` (inside its transaction). ``found``: kb
     card id -> Anki card id, for the cards imported from it."""
     result = WriteBack()
-    identity = _stored_identities(conn)
+    digests = _digests(conn)
     by_note: dict[int, list[tuple]] = {}
     for kb_id, cid in found.items():
         row = db.execute("SELECT nid, ord FROM cards WHERE id = ?", (cid,)).fetchone()
@@ -110,7 +101,7 @@ def write_back(
             "SELECT kind, front, back, cloze_text FROM cards WHERE id = ? AND orphaned_at IS NULL", (kb_id,)
         ).fetchone()
         if row and card:
-            by_note.setdefault(row[0], []).append((row[1], *card, identity.get(kb_id, {}).get("nsum"), kb_id))
+            by_note.setdefault(row[0], []).append((row[1], *card, digests.get(kb_id), kb_id))
     notetypes = _notetypes(db) if by_note else {}
     for nid, cards in by_note.items():
         mid, flds = db.execute("SELECT mid, flds FROM notes WHERE id = ?", (nid,)).fetchone()
@@ -124,7 +115,7 @@ def write_back(
         changed = {
             i: text
             for i, text in wanted.items()
-            if i < len(fields) and text not in _imported(html_to_markdown(fields[i]).text)
+            if i < len(fields) and text not in written_forms(html_to_markdown(fields[i]).text)
         }
         if not changed:
             continue

@@ -413,9 +413,6 @@ def record_import(kb: KnowledgeBase, conn: sqlite3.Connection, record):
     return applied
 
 
-ANKI_SYNC = "anki-sync"  # a journal line: the digest of an Anki note's fields as kb last wrote them
-
-
 def record_anki_sync(kb: KnowledgeBase, conn: sqlite3.Connection, written: dict[str, str]) -> None:
     """Remember, per kb card, the digest of its Anki note's fields as ``kb export anki --into`` just wrote them
     (``kb.anki.writeback``): a later kb edit of that note is then no conflict. Journaled, so a rebuild keeps it."""
@@ -423,14 +420,14 @@ def record_anki_sync(kb: KnowledgeBase, conn: sqlite3.Connection, written: dict[
 
     at = now()
     events = [
-        _event(kb, ANKI_SYNC, at, {"card": card_id, "nsum": digest, **card_snapshot(conn, card_id)})
+        _event(kb, journal.ANKI_SYNC, at, {"card": card_id, "nsum": digest, **card_snapshot(conn, card_id)})
         for card_id, digest in sorted(written.items())
     ]
     if not events:
         return
     with _journaled(kb, conn, events):
         for event in events:
-            insert_event(conn, event["id"], event["card"], ANKI_SYNC, event["at"],
+            insert_event(conn, event["id"], event["card"], journal.ANKI_SYNC, event["at"],
                          data=_json.dumps({"nsum": event["nsum"]}))  # fmt: skip
 
 

@@ -131,11 +131,18 @@ def insert_event(
     data: str | None = None,
 ) -> bool:
     """A ``card_events`` row (undo, suspend, unsuspend, bury, leech, schedule); False if the row was there already."""
-    cur = conn.execute(
-        "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until, data) VALUES (?,?,?,?,?,?,?)",
-        (uid, card_id, kind, at, ref, until, data),
-    )
-    return cur.rowcount > 0
+    return conn.execute(_INSERT_EVENT, (uid, card_id, kind, at, ref, until, data)).rowcount > 0
+
+
+def insert_events(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """``insert_event`` for many ``(uid, card_id, kind, at, ref, until, data)`` rows at once; empties ``rows``."""
+    conn.executemany(_INSERT_EVENT, rows)
+    rows.clear()
+
+
+_INSERT_EVENT = (
+    "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until, data) VALUES (?,?,?,?,?,?,?)"
+)
 
 
 # ---------------------------------------------------------------------------------------------------- folds

@@ -41,6 +41,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# a line type: what ``kb export anki --into`` last wrote into an Anki note (see the list above)
+ANKI_SYNC = "anki-sync"
+
 FORMAT = 1
 _counter = itertools.count()
 

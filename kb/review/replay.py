@@ -218,7 +218,7 @@ class _Replayer:
                 self._import(event)
             elif kind in ("quiz", "quiz-answer"):
                 self._quiz_line(event, kind, at)
-            elif kind == "anki-sync":
+            elif kind == journal.ANKI_SYNC:
                 self._anki_sync(event, at)
         conn = self.conn
         # an undo replayed before its review (journals merged out of order) still applies
@@ -313,7 +313,7 @@ class _Replayer:
         """What ``kb export anki --into`` last wrote into an Anki note (``kb.review.answers.record_anki_sync``)."""
         card_id = self.resolver.resolve(event) or str(event.get("card") or "")
         data = json.dumps({"nsum": str(event.get("nsum") or "")})
-        self.report.events += insert_event(self.conn, event["id"], card_id, "anki-sync", at, data=data)
+        self.report.events += insert_event(self.conn, event["id"], card_id, journal.ANKI_SYNC, at, data=data)
 
     def _quiz_line(self, event: dict, kind: str, at: str) -> None:
         """A quiz taken or one of its answers, into ``quizzes`` / ``quiz_answers`` (each line once, by its id)."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from kb.review.history import insert_event, schedule_data
+from kb.review.history import insert_event, insert_events, schedule_data
 
 LINE_TYPE = "schedule"
 _SNAPSHOT = ("note", "kind", "front", "back", "fp")
@@ -89,7 +89,7 @@ def apply_entries(
             batch += rows
             touched[card_id] = state
             if len(batch) >= 5000:
-                _insert_events(conn, batch)
+                insert_events(conn, batch)
             continue
         if not insert_event(conn, *rows[0][:4], data=data):
             continue
@@ -97,16 +97,8 @@ def apply_entries(
         for uid_, card_, kind, at_, ref, until, data_ in rows[1:]:
             insert_event(conn, uid_, card_, kind, at_, ref=ref, until=until, data=data_)
     if batch:
-        _insert_events(conn, batch)
+        insert_events(conn, batch)
     return touched
-
-
-def _insert_events(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    conn.executemany(
-        "INSERT OR IGNORE INTO card_events (uid, card_id, kind, at, ref, until, data) VALUES (?,?,?,?,?,?,?)",
-        rows,
-    )
-    rows.clear()
 
 
 def snapshot_of(entry: dict) -> dict:
