@@ -342,38 +342,40 @@ _CODE_ALIAS_AFTER_RE = re.compile(r"\s*(?:/|\(|,? or)\s*`")
 _CODE_ALIAS_BEFORE_RE = re.compile(r"`\s*(?:/|\(|,? or)\s*$")
 
 
-def code_given_away(text: str, c: Candidate) -> str | None:
-    """Why a command or formula is read off the rest of the front: a sibling of its pattern shows there
-    ("`HEAD@{0}`" beside "`HEAD@{1}`", "$Q = XW_Q$" beside "$K = XW_K$")."""
-    span = text[c.start : c.end]
-    if span.startswith("`") and (
-        _CODE_ALIAS_AFTER_RE.match(text, c.end) or _CODE_ALIAS_BEFORE_RE.search(text[: c.start])
-    ):
-        return f"'{span}' stands beside another name for it"  # "`-n` / `--no-commit`"
-    option = span.strip("`")
-    if span.startswith("`") and " " not in option and "=" in option and not option.startswith("-"):
-        key = option.split("=", 1)[0].strip(".").lower()  # "`shuffle=True`" beside "does not shuffle"
-        rest_words = {w.lower() for w in re.findall(r"[A-Za-z]+", text[: c.start] + " " + text[c.end :])}
-        if len(key) >= 4 and any(w[:5] == key[:5] for w in rest_words):
-            return f"'{span}' is named by the words beside it"
-    if span.startswith("`-") and " " not in option:
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[: c.start] + " " + text[c.end :])]
-        after = [w.lower() for w in re.findall(r"[A-Za-z]+", text[c.end :])][:5]
+def _named_beside(text: str, c: Candidate, option: str) -> bool:
+    """Whether the words beside an option or a keyword argument name it: a word sharing the first five letters of one
+    of its parts ("--no-commit" beside "committing", "shuffle=True" beside "shuffle"), or, for a one-letter option,
+    a word starting with its letter among the five after it ("-e" ... "edit")."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text[: c.start] + " " + text[c.end :])]
+    if option.startswith("-"):
         parts = [p for p in re.split(r"[-=<>]+", option.lower()) if len(p) >= 3 and p != "no"]
-        letter = option.lstrip("-").lower() if len(option.lstrip("-")) == 1 else ""
-        if any(w[:5] == p[:5] for p in parts for w in words if len(w) >= 3) or (
-            letter and any(w.startswith(letter) and w not in _SMALL_WORDS for w in after)
-        ):
-            return (
-                f"'{span}' is named by the words beside it"  # "`-e` ... edit", "`--no-commit` ... committing"
-            )
+    else:
+        key = option.split("=", 1)[0].strip(".").lower()
+        parts = [key] if len(key) >= 4 else []
+    if any(w[:5] == p[:5] for p in parts for w in words if len(w) >= 3):
+        return True
+    letter = option.lstrip("-").lower() if option.startswith("-") and len(option.lstrip("-")) == 1 else ""
+    after = [w.lower() for w in re.findall(r"[A-Za-z]+", text[c.end :])][:5]
+    return bool(letter) and any(w.startswith(letter) and w not in _SMALL_WORDS for w in after)
+
+
+def code_given_away(text: str, c: Candidate) -> str | None:
+    """Why a command or formula is read off the rest of the front: another name of it beside it ("`-n` /
+    `--no-commit`"), words that name it ("`-e`" ... "edit"), its own option in an example ("`-m <n>`, e.g. `-m 1`"),
+    or a sibling of its pattern ("`HEAD@{0}`" beside "`HEAD@{1}`", "$Q = XW_Q$" beside "$K = XW_K$")."""
+    span = text[c.start : c.end]
+    code = span.startswith("`")
+    if code and (_CODE_ALIAS_AFTER_RE.match(text, c.end) or _CODE_ALIAS_BEFORE_RE.search(text[: c.start])):
+        return f"'{span}' stands beside another name for it"
+    option = span.strip("`")
+    named = code and " " not in option and (option.startswith("-") or "=" in option)
+    if named and _named_beside(text, c, option):
+        return f"'{span}' is named by the words beside it"
     head = option.split(" ")[0]
-    if (
-        span.startswith("`") and len(head) > 1 and head.startswith("-")
-    ):  # an option: "`-m <n>`" beside "`-m 1`"
+    if code and len(head) > 1 and head.startswith("-"):
         for m in re.finditer(r"`([^`\n]+)`", text):
             if m.start() != c.start and m.group(1).split(" ")[0] == head:
-                return f"'{span}' shows its command in '{m.group()}' beside it"  # "`-m <n>`, e.g. `-m 1`"
+                return f"'{span}' shows its command in '{m.group()}' beside it"
     shape = _skeleton(span)
     if shape and _PATTERN_MARKS.intersection(shape):
         for m in re.finditer(r"`[^`\n]+`|\$[^$\n]+\$", text):
