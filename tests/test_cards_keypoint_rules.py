@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from kb.cards.extractor import extract_cards
+from kb.markdown import plain_text
 from kb.notes.reader import parse_note
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cards"
@@ -94,7 +95,7 @@ def test_a_short_command_is_hidden_whole():
 
 
 def test_never_the_notes_topic():
-    card = one("A rebase replays commits onto a new base, one by one.", "Rebase")
+    card = one("A rebase replays your commits onto the upstream branch, one by one.", "Rebase")
     assert "rebase" not in card.answer.lower()
 
 
@@ -681,3 +682,46 @@ def test_a_year_after_a_name_is_not_part_of_it():
     bullet = "- 1x1 convolutions mix channels at each pixel, for cheap reduction (Inception/GoogLeNet 2014)."
     for card in cards_of(bullet, "CNNs"):
         assert card.answer != "GoogLeNet 2014", card.front
+
+
+def test_a_nested_bullet_gets_its_own_card_with_its_parent_above_it():
+    cards = cards_of(
+        "- `git stash` shelves your uncommitted work. It has a few variants:\n"
+        "    - `git stash -u` also takes untracked files.\n"
+        "    - `git stash pop` reapplies the newest entry and drops it from the list.\n"
+        "- Stashes live in `refs/stash`, a reflog of their own.",
+        "Git stash",
+    )
+    nested = [c for c in cards if c.line in (9, 10)]
+    assert nested, [(c.line, c.front) for c in cards]
+    parent = "`git stash` shelves your uncommitted work. It has a few variants:"
+    assert all(c.context[-1] == plain_text(parent, light=True) for c in nested), [c.context for c in nested]
+    top = [c for c in cards if c.line == 11]
+    assert top and all("variants" not in c.context[-1] for c in top)
+
+
+def test_a_describing_phrase_the_note_uses_once_is_not_an_answer():
+    for bullet in (
+        "Deleting the branch by mistake is fixed by the reflog right away.",
+        "The switch command is the modern replacement for half of what checkout did.",
+        "Rested players make better choices in late rounds than tired ones.",
+    ):
+        assert all(
+            c.answer not in ("right away", "modern replacement", "better choices")
+            for c in cards_of(f"- {bullet}")
+        ), bullet
+
+
+def test_a_qualified_label_is_no_term_to_ask_about():
+    for bullet in (
+        "Main caveat: the rule covers losses on shares, never gains.",
+        "Big lesson: small teams ship faster than large ones.",
+    ):
+        assert all("what is" not in c.front for c in cards_of(f"- {bullet}")), bullet
+
+
+def test_a_named_rule_holding_a_number_is_asked_in_the_singular():
+    card = one("**80/20 rule**: a fifth of the causes give four fifths of the effects.", "Essentialism")
+    assert card.front == "Essentialism: what is the 80/20 rule?"
+    card = one("**Three laws of robotics**: protect humans, obey, then protect yourself.", "Asimov")
+    assert card.front.startswith("Asimov: what are the three laws")

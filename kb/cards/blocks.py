@@ -17,7 +17,7 @@ from kb.cards.collector import Collector, Line
 from kb.cards.keypoints import PendingCloze, keypoint_cards
 from kb.cards.model import CardSyntax
 from kb.cards.syntaxes import DEFINITION_RE, definition_card, multiline_card, qa_card, single_line_card
-from kb.markdown import LIST_ITEM_RE, LIST_ITEM_START, indent_width, mask_spans
+from kb.markdown import LIST_ITEM_RE, LIST_ITEM_START, indent_width, mask_spans, strip_list_marker
 
 
 class UnitKind(Enum):
@@ -101,11 +101,16 @@ def block_cards(
                 return
     # "For 2025 the phase-out is:" then items: each item's card carries that sentence in its context (an item
     # "single: $150,000 to $165,000" says nothing without it), from this paragraph or the one just before
+    # a nested bullet carries its parent bullet the same way ("`git reset <commit>` ... depends on the mode:" above
+    # "`--soft`: only moves the branch")
     lead = _lead_in(prev_last) if prev_last is not None else None
+    parent = None
     for kind, lines in split_units(block, prev_last):
         if kind is _TEXT:
             lead = _lead_in(lines[-1])
-        out.lead_in = lead if kind is _ITEM else None
+        elif kind is _ITEM:
+            parent = _parent_line(lines)
+        out.lead_in = lead if kind is _ITEM else parent if kind is _SUBITEM else None
         _unit_cards(out, kind, lines, pending)
     out.lead_in = None
 
@@ -181,6 +186,23 @@ def _lead_in(line: Line) -> str | None:
     return sentence if 3 <= len(sentence.split()) <= 25 else None
 
 
+_PARENT_WORDS = 30  # a longer parent bullet is shown by its first sentence
+
+
+def _parent_line(lines: list[Line]) -> str | None:
+    """What a nested bullet's card shows of the bullet above it: the whole bullet when short, else the sentence
+    that introduces the nested list (ending in ":") or its first sentence."""
+    text = strip_list_marker(" ".join(ln.text.strip() for ln in lines)).strip()
+    if not text:
+        return None
+    if len(text.split()) <= _PARENT_WORDS:
+        return text
+    sentences = re.split(r"(?<=[.!?:])\s+", text)
+    sentence = sentences[-1] if text.endswith(":") else sentences[0]
+    words = sentence.split()
+    return sentence if len(words) <= _PARENT_WORDS else " ".join(words[:_PARENT_WORDS]) + " …"
+
+
 def _unit_cards(out: Collector, kind: UnitKind, lines: list[Line], pending: list[PendingCloze]) -> None:
     if kind is _Q or kind is _QA:
         qa_card(out, lines, kind is _QA)
@@ -201,5 +223,5 @@ def _unit_cards(out: Collector, kind: UnitKind, lines: list[Line], pending: list
         return
     if cloze_cards(out, lines):
         return
-    if kind is _ITEM and out.generate and out.in_keypoints:
+    if (kind is _ITEM or kind is _SUBITEM) and out.generate and out.in_keypoints:
         keypoint_cards(out, lines, pending)

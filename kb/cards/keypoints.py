@@ -66,8 +66,14 @@ _LABEL_LEADS = _LABEL_WORDS | frozenset(
     advantage advantages disadvantage disadvantages risk risks drawback drawbacks tradeoff trade-off fix
     symptom symptoms cause causes consequence effect effects goal goals warning watch nb ps""".split()
 )
+# "Personal takeaway: ...", "Big caveat: ...": a label word after a word that only qualifies it
+_LABEL_QUALIFIERS = (
+    "my|our|personal|big|bigger|biggest|main|key|one|another|practical|final|quick|important|interesting|"
+    "favorite|favourite|useful|general|fun|minor|major|small|overall|real|funny|second|third|other|last|first"
+)
 _LEAD_LABEL_RE = re.compile(
-    r"^(?:\*\*|__)?(?:the |a |an )?([A-Za-z][\w'’-]*)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+", re.I
+    rf"^(?:\*\*|__)?(?:the |a |an )?(?:(?:{_LABEL_QUALIFIERS}) )?([A-Za-z][\w'’-]*)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+",
+    re.I,
 )
 
 
@@ -177,8 +183,10 @@ def _asked_as_is(term: str) -> str | None:
     ):
         # advice, not a thing: "Keep it short", "Drain the shallows"
         return f'what does "{term[0].lower()}{term.rstrip("?: ")[1:]}" mean?'
-    if (COUNT_WORDS.get(first, 0) >= 2 or first.isdigit() and first not in ("0", "1")) and len(words) > 1:
-        return f"what are the {term[0].lower()}{term.rstrip('?: ')[1:]}?"
+    if (COUNT_WORDS.get(first, 0) >= 2 or first[:1].isdigit() and first not in ("0", "1")) and len(words) > 1:
+        if not first[:1].isdigit() or any(_plural(w) for w in words[1:]):
+            return f"what are the {term[0].lower()}{term.rstrip('?: ')[1:]}?"
+        return f"what is the {term.rstrip('?: ')}?"  # "the 90 percent rule": a name holding a number
     return None
 
 

@@ -146,6 +146,21 @@ def common_english(word: str) -> bool:
 
 
 # a small count written out, and its value: "three" -> 3 (the count of a listed set, a number a prompt gives away)
+# adjectives that describe rather than name: a run of ordinary words led by one ("a [modern replacement]", "[long
+# focused stretches]") is the writer's description, where a compound of nouns ("sleep pressure", "decision
+# boundary") or a participle ("hidden state", "working tree") is a term
+DESCRIPTIVE_ADJECTIVES = frozenset(
+    """modern long short low high big small large new old different current reliable human right same other whole
+    good bad great little real main simple hard easy early late full huge tiny strong weak clear certain common
+    general important major minor quick slow true false entire open free final total extra heavy rich poor safe
+    deep wide narrow recent typical normal special basic actual similar various single nice fine huge massive
+    obvious useful best worst next last previous own certain proper serious tough busy happy sad bright dark
+    higher lower bigger smaller larger nicer better worse faster slower longer shorter greater stronger weaker
+    easier harder cheaper richer older newer deeper wider safer""".split()
+)
+# a run ending on one of these is an adverbial phrase ("[right away]", "the other [way round]")
+ADVERB_PARTICLES = frozenset("away round around back out off down up over along apart ahead aside".split())
+
 COUNT_WORDS = {
     w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 }

@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable
 
 from kb.cards.lexicon import (
+    ADVERB_PARTICLES,
     CLAUSE_WORDS,
+    DESCRIPTIVE_ADJECTIVES,
     DETERMINERS_AND_PREPOSITIONS,
     FIRST_PERSON,
     GENERIC_NOUNS,
@@ -79,6 +81,12 @@ class TermWeights:
         self.doc_freq = doc_freq
         self.n_docs = n_docs
         self.cache: dict[str, float] = {}  # read directly by salient_span (a method call per word shows)
+
+    def count(self, phrase: str) -> int:
+        """How often the note holds ``phrase`` (lower case), as a substring."""
+        if self._lower is None:
+            self._lower = self._body.lower()
+        return self._lower.count(phrase)
 
     def __call__(self, word: str) -> float:
         w = self.cache.get(word)
@@ -554,7 +562,7 @@ def pick_spans(
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
         why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
-        why = why or counted_items(text, c) or long_list(text, c)
+        why = why or counted_items(text, c) or long_list(text, c) or _ordinary_phrase(text, c, weights)
         if why is not None:
             reason = reason or why
             weak = weak or (c.kind in ("term", "quote", "bold", "number") and why.endswith(_GIVEN_AWAY))
@@ -565,6 +573,25 @@ def pick_spans(
     if not chosen:
         return [], reason or "no number, name, formula or specific term to hide"
     return sorted((c.start, c.end) for c in chosen), ""
+
+
+def _ordinary_phrase(text: str, c: Candidate, weights: TermWeights) -> str | None:
+    """A run of ordinary English words led by a describing adjective or ending on an adverb, which the note uses
+    once ("a bad reset [right away]", "the [modern replacement] for"): the writer's description, not a term of the
+    subject, which a learner cannot recall word for word."""
+    if c.kind != "term":
+        return None
+    words = WORD_RE.findall(text[c.start : c.end].lower())
+    if len(words) < 2 or not all(common_english(w) for w in words):
+        return None
+    if words[0] not in DESCRIPTIVE_ADJECTIVES and words[-1] not in ADVERB_PARTICLES:
+        return None  # "sleep pressure", "decision boundary", "hidden state": a term made of ordinary words
+    # the phrase or a part of two words of it, singular ("higher [learning rate]s"), again elsewhere: a term
+    for a in range(len(words) - 1):
+        for b in range(a + 2, len(words) + 1):
+            if weights.count(" ".join(words[a:b]).removesuffix("s")) > 1:
+                return None
+    return f"'{text[c.start : c.end]}' is an ordinary phrase the note uses once, not a term"
 
 
 def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
