@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from kb.cards import CARD_RULES
 from kb.errors import NoteError
-from kb.index import tables, workers
+from kb.index import scanstate, tables, workers
 from kb.index.planning import IndexPlan, IndexReport, plan
 from kb.index.workers import Read, ReadJob, ReadOutcome
 
@@ -111,6 +112,8 @@ class _ApplyRun:
             for path in self.todo.gone_errors:
                 tables.forget_error(conn, path)
             after_notes(self.kb, conn, self.parsed, self.report.removed, self.started)
+            if self.todo.full:
+                scanstate.remember_card_rules(conn, CARD_RULES)
 
     def _take(self, path: str, st: os.stat_result, outcome: ReadOutcome) -> None:
         kind, digest, value = outcome

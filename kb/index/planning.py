@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from kb.cards import CARD_RULES
 from kb.errors import NoteError
 from kb.index import scanstate
 from kb.layout import count_scanned
@@ -28,6 +29,7 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     errors: list[NoteError] = field(default_factory=list)
+    new_rules: bool = False  # every note read again: its generated cards were made by an older kb's rules
 
     @property
     def changed(self) -> bool:
@@ -40,6 +42,8 @@ class IndexReport:
                 parts.append(f"{len(items)} {label}")
         if not self.changed:
             parts.append("up to date")
+        if self.new_rules:
+            parts.append("generated cards made again by this kb's card rules (their history kept)")
         if self.errors:
             paths = list(dict.fromkeys(err.path for err in self.errors))
             named = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
@@ -111,6 +115,8 @@ def plan(
     ``kb index`` trust it without reading mkdocs.yml (no snapshot is written without it). ``scanned``: a scan of
     this notes folder just made (by ``kb.index.scanstate.quick_index``), used rather than walking the folder again."""
     report = IndexReport()
+    if not full and scanstate.card_rules(conn) not in (None, CARD_RULES):
+        full = report.new_rules = True  # generated cards of an older kb: every note is read again, once
     prefix = _prefix(notes_dir, root)
     if scanned is None or (scanned.notes_dir, scanned.prefix) != (str(notes_dir), prefix):
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))

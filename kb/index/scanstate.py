@@ -151,6 +151,21 @@ def decode(snapshot: bytes) -> list[str]:
     return snapshot.decode("utf-8", "surrogateescape").split("\n") if snapshot else []
 
 
+def card_rules(conn: sqlite3.Connection) -> str | None:
+    """The card rules every note was last read under (``kb.cards.CARD_RULES``; '' never recorded, None on a
+    database without the table)."""
+    try:
+        row = conn.execute("SELECT card_rules FROM scan_version WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else row[0]
+
+
+def remember_card_rules(conn: sqlite3.Connection, rules: str) -> None:
+    """Record that every note was read under ``rules`` (inside the indexing transaction)."""
+    conn.execute("UPDATE scan_version SET card_rules = ? WHERE id = 1", (rules,))
+
+
 def current_version(conn: sqlite3.Connection) -> int | None:
     """The note tables' version (None on a database without the table)."""
     try:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 30_000
 
 # Bumped whenever a migration is added, so the fast path can tell without importing sqlite-utils.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _migrations = None
 

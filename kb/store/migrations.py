@@ -321,3 +321,11 @@ def add_quiz_uid(db: sqlite_utils.Database) -> None:
     # a quiz is known by its journal line's id, which replay uses to apply each line once.
     db.execute("ALTER TABLE quizzes ADD COLUMN uid TEXT")
     db.execute("CREATE UNIQUE INDEX quizzes_uid ON quizzes (uid)")
+
+
+@migration("009_card_rules")
+def add_card_rules(db: sqlite_utils.Database) -> None:
+    # The rules that made the generated cards (kb.cards.CARD_RULES) when every note was last read: a kb whose rules
+    # differ reads every note again once, so its improved cards replace the old ones (each matched to its history
+    # like an edited card). Empty: never recorded (an upgraded database: its next index reads every note).
+    db.execute("ALTER TABLE scan_version ADD COLUMN card_rules TEXT NOT NULL DEFAULT ''")

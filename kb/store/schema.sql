@@ -179,7 +179,7 @@ CREATE TABLE quiz_answers (
 CREATE TABLE scan_version (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 version INTEGER NOT NULL     -- bumped by a trigger on every row written to notes or note_errors
-            );
+            , card_rules TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE scan_snapshot (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
