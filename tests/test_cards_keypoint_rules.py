@@ -725,3 +725,8 @@ def test_a_named_rule_holding_a_number_is_asked_in_the_singular():
     assert card.front == "Essentialism: what is the 80/20 rule?"
     card = one("**Three laws of robotics**: protect humans, obey, then protect yourself.", "Asimov")
     assert card.front.startswith("Asimov: what are the three laws")
+
+
+def test_a_share_shown_as_a_fraction_beside_it_is_not_hidden():
+    bullet = "Keep about 80% of the input pixels, which is a drop rate of 0.2 in the usual library call."
+    assert all(c.answer != "80%" for c in cards_of(f"- {bullet}", "Dropout"))

@@ -107,6 +107,12 @@ def test_word_overlap_counts_content_words_only():
         ("1", ["2", "3"]),  # no 0, no 0.5 for a whole number, no repeat
         ("3 to 5 years", []),  # two numbers: which one to change is unclear
         ("no number", []),
+        ("L2", []),  # a name's number: "L3" and "L4" are no penalties at all
+        ("GPT-4", []),
+        ("Form 709", []),
+        ("§1091", []),
+        ("0.1", ["0.2", "0.3"]),  # a rate under 1 stays under 1 (no "1.1")
+        ("4GB", ["8GB", "2GB", "5GB", "3GB", "12GB", "6GB"]),  # a unit is no name
     ],
 )
 def test_number_variants_keep_the_format(answer, variants):

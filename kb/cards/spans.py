@@ -278,19 +278,20 @@ def counted_items(text: str, c: Candidate) -> str | None:
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
     ("self-only $4,150, family $8,300"; "512 = 8 × 64"), the rest of 100% beside a share ("98% ... 2%", "85-90% ...
-    10-15%"), or about twice or half of one when the card says it doubled ("$36T doubled to $70T")."""
+    10-15%"), a share shown as a fraction or its rest ("80% ... a drop rate of 0.2"), or about twice or half of one when the card says it doubled ("$36T doubled to $70T")."""
     if c.kind != "number":
         return None
     inside = [_number_value(t) for t in _PLAIN_NUMBER_RE.findall(text, c.start, c.end)]
     if not 1 <= len(inside) <= 2 or any(v is None or v <= 1 for v in inside):
         return None
     rest = text[: c.start] + " " + text[c.end :]
-    others = [
-        x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None and x > 1
-    ]
-    if not others:
-        return None
+    values = [x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None]
+    others = [x for x in values if x > 1]
     share = "%" in text[c.start : c.end + 1] or "percent" in text[c.start : c.end + 9]
+    # "keep 80% of the inputs (a drop rate of 0.2)": a share written as a fraction beside it, or its rest
+    fractions = [x for x in values if 0 < x < 1] if share else []
+    if not others and not fractions:
+        return None
     doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
 
@@ -298,6 +299,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
         if any(v == 2 * a for a in others):  # its half is hidden with it (twin_number)
             return True
         if share and any(abs(v + a - 100) < 1e-9 for a in others):
+            return True
+        if any(abs(v - 100 * f) < 1e-6 or abs(v - 100 * (1 - f)) < 1e-6 for f in fractions):
             return True
         if doubled and any(abs(v - 2 * a) <= 0.1 * v or abs(2 * v - a) <= 0.1 * a for a in others):
             return True

@@ -112,14 +112,22 @@ def same_thing(a: str, b: str, *, term: bool) -> bool:
     return len(wb) == 1 and len(wa) >= 2 and wb[0] == _initials(wa)
 
 
+# a number that is part of a name: glued to letters ("L2", "GPT-4", "H100", "P2P") or after a word that numbers
+# things ("Form 709", "§1091"); not a unit ("4GB", "3x", "10k", "5th")
+_NUMBERED_NAME_RE = re.compile(
+    r"[A-Za-z]-?\d|\d(?!(?:st|nd|rd|th|px|ms|km|kg|[kKmMbBxXhs]|[kKMGT]B|pm|am)\b)[A-Za-z]{1,2}\b|§"
+    r"|\b(?:Form|Section|Schedule|Publication|Pub|Rule|Article|Chapter|Title|Version|Episode|Ep|No)\.? ?#?\d"
+)
+
+
 def number_variants(answer: str) -> list[str]:
     """Plausible wrong numbers for a term with one number in it, in the same format: ``6.2%`` -> ``12.4%``, ``3.1%``.
 
     Used when the notes offer no other numbers of the same kind; never returns the answer itself.
     """
     numbers = _NUMBER_IN_TEXT_RE.findall(answer)
-    if len(numbers) != 1:
-        return []
+    if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
+        return []  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
     raw = numbers[0]
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw.replace(",", ""))
@@ -137,6 +145,8 @@ def number_variants(answer: str) -> list[str]:
         other = value * factor + offset
         if other <= 0 or other == value or (percent and value <= 100 < other):
             continue  # nor a share above 100% where the key is a share
+        if 0 < value < 1 and other >= 1 and not percent:
+            continue  # a rate or a probability written as a fraction ("0.1") stays under 1
         if day and not 1 <= other <= 31:
             continue  # "December 32" is no day
         if (
