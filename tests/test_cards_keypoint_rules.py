@@ -730,3 +730,8 @@ def test_a_named_rule_holding_a_number_is_asked_in_the_singular():
 def test_a_share_shown_as_a_fraction_beside_it_is_not_hidden():
     bullet = "Keep about 80% of the input pixels, which is a drop rate of 0.2 in the usual library call."
     assert all(c.answer != "80%" for c in cards_of(f"- {bullet}", "Dropout"))
+
+
+def test_half_of_a_latin_name_is_not_hidden():
+    bullet = "Neanderthals, Homo floresiensis and Denisovans all shared the planet with us."
+    assert all(c.answer != "Homo" for c in cards_of(f"- {bullet}", "Sapiens"))

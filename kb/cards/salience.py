@@ -469,6 +469,8 @@ def _why_not(
         return f"'{unbold(span)}' names the note's topic"
     if stems and shown and _in_headings(c.kind, stems, avoid, shown):
         return f"'{unbold(span)}' shows in the card's headings"
+    if c.kind in ("entity", "term") and _name_fragment(text, c):
+        return f"'{unbold(span)}' is half of a name the card shows the other half of"
     if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
         return f"'{unbold(span)}' is an ordinary English word"
     # a figure is judged whole ("10%" in many bullets of a tax note), never by its pieces ("000" of "$10,000")
@@ -616,6 +618,19 @@ def _in_headings(kind: str, stems: set[str], avoid: set[str], shown: frozenset[s
         own = stems - shown - avoid
         return len(own) < len(stems) and all(len(w) < 3 or common_english(w) for w in own)
     return bool(stems & shown)
+
+
+_EPITHET_RE = re.compile(r" ([a-z]{3,}(?:us|is|um|ae|ii|ens|ensis|i))\b")  # "erectus", "sapiens", "coli"
+
+
+def _name_fragment(text: str, c: Candidate) -> bool:
+    """A capitalised word that is the first half of a Latin name whose second half stays on the card ("[Homo]
+    erectus", "[Escherichia] coli")."""
+    span = text[c.start : c.end]
+    if not WORD_RE.fullmatch(span) or not span[:1].isupper() or span.rstrip("s").isupper():
+        return False
+    after = _EPITHET_RE.match(text, c.end)
+    return bool(after and not common_english(after.group(1)))
 
 
 def _lone_common_word(span: str) -> bool:
