@@ -735,3 +735,8 @@ def test_a_share_shown_as_a_fraction_beside_it_is_not_hidden():
 def test_half_of_a_latin_name_is_not_hidden():
     bullet = "Neanderthals, Homo floresiensis and Denisovans all shared the planet with us."
     assert all(c.answer != "Homo" for c in cards_of(f"- {bullet}", "Sapiens"))
+
+
+def test_a_fraction_shown_beside_as_a_percentage_is_not_hidden():
+    bullet = "Social Security tax applies to 92.35% of net earnings, so multiply the profit by 0.9235 first."
+    assert all(c.answer != "0.9235" for c in cards_of(f"- {bullet}", "Self-employment tax"))

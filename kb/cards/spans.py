@@ -282,9 +282,14 @@ def derived_number(text: str, c: Candidate) -> str | None:
     if c.kind != "number":
         return None
     inside = [_number_value(t) for t in _PLAIN_NUMBER_RE.findall(text, c.start, c.end)]
+    rest = text[: c.start] + " " + text[c.end :]
+    if len(inside) == 1 and inside[0] is not None and 0 < inside[0] < 1 and "%" in rest:
+        # "0.9235" beside "92.35%": a fraction the card shows as a percentage (or its rest)
+        shares = [float(p) / 100 for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", rest)]
+        if any(abs(inside[0] - p) < 1e-9 or abs(inside[0] - (1 - p)) < 1e-9 for p in shares):
+            return f"'{text[c.start : c.end]}' can be worked out from the other numbers on the card"
     if not 1 <= len(inside) <= 2 or any(v is None or v <= 1 for v in inside):
         return None
-    rest = text[: c.start] + " " + text[c.end :]
     values = [x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None]
     others = [x for x in values if x > 1]
     share = "%" in text[c.start : c.end + 1] or "percent" in text[c.start : c.end + 9]
