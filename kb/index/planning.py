@@ -116,7 +116,9 @@ def plan(
     this notes folder just made (by ``kb.index.scanstate.quick_index``), used rather than walking the folder again."""
     report = IndexReport()
     if not full and scanstate.card_rules(conn) not in (None, CARD_RULES):
-        full = report.new_rules = True  # generated cards of an older kb: every note is read again, once
+        # generated cards of an older kb: every note is read again, once (said when there were notes to remake)
+        full = True
+        report.new_rules = conn.execute("SELECT EXISTS (SELECT 1 FROM notes)").fetchone()[0] == 1
     prefix = _prefix(notes_dir, root)
     if scanned is None or (scanned.notes_dir, scanned.prefix) != (str(notes_dir), prefix):
         scanned = scanstate.Scan.of(str(notes_dir), prefix, *scan(notes_dir, root))
