@@ -50,6 +50,9 @@ def env_for(checkout_dir: Path, db: Path) -> dict[str, str]:
     return env
 
 
+SCRATCH: Path | None = None  # the folder commands run in (``--work``): never a kb checkout
+
+
 def kb(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "kb", "--root", str(root), *args]
 
@@ -63,7 +66,9 @@ def compare(name: str, commands: dict[str, tuple[list[str], dict, Path | None]],
         for key, (argv, env, cwd) in commands.items():
             if key in before:
                 before[key]()
-            elapsed = harness.run(argv, env=env, cwd=cwd)
+            # from the scratch folder: `python -m kb` run from a kb checkout imports that checkout's kb, not the one
+            # PYTHONPATH names (the base's figures were then the current code's)
+            elapsed = harness.run(argv, env=env, cwd=cwd or SCRATCH)
             if i:
                 samples[key].append(elapsed)
                 cpu[key].append(harness.LAST_CPU)
@@ -89,6 +94,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7, help="timed runs of each figure, after one warm-up")
     ap.add_argument("--work", type=Path, default=REPO / "benchmarks" / ".work" / "compare")
     args = ap.parse_args()
+    global SCRATCH
+    args.work.mkdir(parents=True, exist_ok=True)
+    SCRATCH = args.work
 
     base = checkout(args.base, args.work / "base")
     corpus = args.work / f"corpus-{args.notes}"
@@ -135,8 +143,13 @@ def main() -> None:
     )
     out = {k: args.work / f"site-out-{k}" for k in envs}
     if (base / "kb" / "site" / "plugin.py").exists():
+        # each side builds from its own index of the site's notes (the other corpus's database, or one the other
+        # side's kb migrated, would give it other quiz pages or none)
+        site_envs = {k: env_for(base if k == "base" else REPO, args.work / f"site-{k}.db") for k in envs}
+        for env in site_envs.values():
+            harness.run(kb(site, "index", "-q"), env=env, cwd=SCRATCH)
         build = {
-            k: ([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out[k])], envs[k], site)
+            k: ([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out[k])], site_envs[k], site)
             for k in envs
         }
         rows.append(compare(f"`mkdocs build`, {args.site_notes} notes", build, max(2, args.repeat // 3)))
