@@ -271,7 +271,7 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
     schedule); one with an earlier history is refolded (``kb.review.history.recompute``).
     """
     from kb.review import journal
-    from kb.review.history import apply_flags, put_state, put_states, recompute
+    from kb.review.history import apply_flags_of, put_state, put_states, recompute
     from kb.review.scheduler import CardState
     from kb.review.schedules import apply_entries
 
@@ -323,8 +323,8 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
             if card_id not in had_history and touched.get(card_id) is not None
         ),
     )
-    for card_id in sorted((flagged & set(touched)) | had_history):
-        apply_flags(conn, card_id)  # a card with no history and none of these has no flag to set
+    # a card with no history and none of these has no flag to set
+    apply_flags_of(conn, sorted((flagged & set(touched)) | had_history))
     return applied
 
 
