@@ -40,6 +40,7 @@ from array import array
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
 
 from kb.review.scheduler import LEARNING, RELEARNING, REVIEW
@@ -206,22 +207,16 @@ def _date(day: int) -> str:
     return date
 
 
-class _Texts(dict):
-    """The JSON text of a number made from a logged integer, worked out once per distinct integer."""
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: int) -> str:
-        value = self[key] = self.make(key)
-        return value
+@cache  # a few hundred distinct values in a log
+def _difficulty_text(logged: int) -> str:
+    """The JSON text of a logged difficulty (times 100; 0: not known)."""
+    return repr(logged / 100) if logged > 0 else "null"
 
 
-_DIFFICULTY = _Texts(
-    lambda logged: repr(logged / 100) if logged > 0 else "null"
-)  # logged: difficulty times 100
-_STABILITY = _Texts(lambda days: repr(float(days)))
+@cache
+def _stability_text(days: int) -> str:
+    """The JSON text of the stability of an interval of whole days."""
+    return repr(float(days))
 
 
 def state_text(
@@ -247,11 +242,11 @@ def history_states(
         day = at_ms // DAY_MS + interval
         due = (_DAYS.get(day) or _date(day)) + at[11:]
         return state_text(
-            REVIEW, "null", _STABILITY[interval], _DIFFICULTY[difficulty], due, at, reps, lapses
+            REVIEW, "null", _stability_text(interval), _difficulty_text(difficulty), due, at, reps, lapses
         ), lapses
     state = RELEARNING if lapsed or kind == KIND_RELEARNING else LEARNING
     due = iso_ms(at_ms - interval * 1000)
-    return state_text(state, "0", "null", _DIFFICULTY[difficulty], due, at, reps, lapses), lapses
+    return state_text(state, "0", "null", _difficulty_text(difficulty), due, at, reps, lapses), lapses
 
 
 # ---------------------------------------------------------------------------------------------------- applying
