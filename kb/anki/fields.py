@@ -75,8 +75,13 @@ def html_to_markdown(html: str) -> FieldMarkdown:
     parser.close()
     text = _STASHED.sub(lambda m: stash[int(m.group(1))], "".join(parser.out))
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
-    text = _EMPTY_BOLD.sub("", text)
+    text = _no_empty_bold(text)
     return FieldMarkdown(text.strip(), tuple(dict.fromkeys((*parser.images, *sounds))))
+
+
+def _no_empty_bold(text: str) -> str:
+    """The text without what ``<b></b>`` leaves (every match holds ``****``: most texts are not searched)."""
+    return _EMPTY_BOLD.sub("", text) if "****" in text else text
 
 
 # What makes a field more than plain text: a tag, an entity, math or LaTeX (``\\(``, ``[$]``), a sound, a NUL.
@@ -86,7 +91,7 @@ _NOT_PLAIN = re.compile(r"[<&\\\[\x00]")
 def _plain_field(text: str) -> str:
     """What the parser makes of a field that is plain text: its one run of text, escaped (``handle_data``)."""
     text = escape_line_start(escape_text(_SPACES_RE.sub(" ", text.replace("\xa0", " "))).lstrip())
-    return _EMPTY_BOLD.sub("", text.rstrip()).strip()
+    return _no_empty_bold(text.rstrip()).strip()
 
 
 # What the HTML parser is needed for: any tag but b, i, em, strong and br (as Anki's editor writes them), math or
@@ -105,7 +110,7 @@ def _simple_field(html: str) -> str:
         pos = m.end()
     _simple_text(out, html[pos:])
     text = "\n".join(line.rstrip() for line in "".join(out).split("\n")).strip("\n")
-    return _EMPTY_BOLD.sub("", text).strip()
+    return _no_empty_bold(text).strip()
 
 
 def _simple_text(out: list[str], data: str) -> None:
@@ -159,7 +164,7 @@ def link_target(target: str) -> str:
 def escape_text(text: str) -> str:
     """Escape what Markdown would read as formatting in plain Anki text; ``==`` would become a kb cloze."""
     text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = _INLINE_ESCAPES.sub(lambda m: "\\" + m.group(0), text)
+    text = _INLINE_ESCAPES.sub(r"\\\g<0>", text)
     # `[x](y)` would be a link; `\(` would start math (arithmatex), so the parenthesis becomes an entity
     text = text.replace("](", "]&#40;")
     return text.replace("==", "\\==")

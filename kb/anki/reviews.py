@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from functools import cache, partial
 from typing import NamedTuple
 
 from kb.anki.package import AnkiPackage, Revlog, RevlogEntry
@@ -203,10 +204,12 @@ def _answers(
     )  # a fresh kb has nothing to skip
     # rows as plain tuples (RevlogEntry's fields, in its order): 400,000 of them, no object made per row
     revlog = pkg.revlog.rows() if isinstance(pkg.revlog, Revlog) else sorted(pkg.revlog, key=lambda e: e.id)
-    sched_ver, answer = pkg.sched_ver, record.answer
-    difficulty = _Difficulties()
+    answer = record.answer
+    # worked out once per distinct (ease, type) and factor: a log has a few hundred
+    grade_of = cache(partial(_grade, sched_ver=pkg.sched_ver))
+    difficulty_of = cache(_difficulty)
     for rid, cid, ease, rtype, time_ms, ivl, factor in revlog:  # by id: the time of the answer
-        grade = _grade(ease, rtype, sched_ver)
+        grade = grade_of(ease, rtype)
         if grade is None or cid not in found:
             continue  # not an answer, or a card of a skipped note type or deck: already reported
         index = index_of.get(cid)
@@ -220,16 +223,8 @@ def _answers(
         ):
             already += 1
             continue
-        answer(index, rid, grade, time_ms, _KINDS.get(rtype, 1), ivl, difficulty[factor])
+        answer(index, rid, grade, time_ms, _KINDS.get(rtype, 1), ivl, difficulty_of(factor))
     return already, lost, last_answer
-
-
-class _Difficulties(dict):
-    """``_difficulty`` of each revlog factor, worked out once per distinct factor (a few hundred in a log)."""
-
-    def __missing__(self, factor: int) -> int:
-        value = self[factor] = _difficulty(factor)
-        return value
 
 
 def _schedule_sets(kb, pkg: AnkiPackage, card_ids: dict[int, str | None], last_answer: dict[int, int]):

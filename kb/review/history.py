@@ -159,15 +159,33 @@ def _event_data(text: str | None) -> dict:
 
 def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
     """Set a card's suspended / buried_until / leech flag from its events, in history order."""
-    row = conn.execute("SELECT flags FROM cards WHERE id = ?", (card_id,)).fetchone()
-    if row is None:
-        return
+    apply_flags_of(conn, [card_id])
+
+
+def apply_flags_of(conn: sqlite3.Connection, card_ids: list[str]) -> None:
+    """``apply_flags`` for many cards (an import's thousands), a few hundred cards a statement, in their order."""
+    for start in range(0, len(card_ids), 500):
+        chunk = card_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        flags = dict(conn.execute(f"SELECT id, flags FROM cards WHERE id IN ({marks})", chunk).fetchall())
+        events: dict[str, list[tuple]] = {}
+        for card_id, *event in conn.execute(
+            f"""SELECT e.card_id, e.kind, e.until, r.undone, e.data FROM card_events e LEFT JOIN reviews r
+                ON r.uid = e.ref WHERE e.card_id IN ({marks}) AND e.kind != 'undo' ORDER BY e.card_id, e.at, e.uid""",
+            chunk,
+        ):
+            events.setdefault(card_id, []).append(event)
+        conn.executemany(
+            "UPDATE cards SET suspended = ?, buried_until = ?, flags = ? WHERE id = ?",
+            [(*_folded_flags(flags[c], events.get(c, ())), c) for c in chunk if c in flags],
+        )
+
+
+def _folded_flags(flags_text: str | None, events) -> tuple[int, str | None, str]:
+    """(suspended, buried until, flags as JSON) of a card: its ``cards.flags`` and its events (kind, until, the
+    referenced review's undone, data), in history order."""
     suspended, leech, buried, colour = False, False, None, None
-    for kind, until, ref_undone, data in conn.execute(
-        """SELECT e.kind, e.until, r.undone, e.data FROM card_events e LEFT JOIN reviews r ON r.uid = e.ref
-           WHERE e.card_id = ? AND e.kind != 'undo' ORDER BY e.at, e.uid""",
-        (card_id,),
-    ):
+    for kind, until, ref_undone, data in events:
         if kind == "schedule":
             colour = _event_data(data).get("flag") or None
         elif kind == "suspend":
@@ -179,17 +197,14 @@ def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
         elif kind == "bury" and until:
             buried = max(buried or until, until)
     try:
-        flags = [f for f in json.loads(row[0] or "[]") if f != "leech" and not f.startswith(FLAG_PREFIX)]
+        flags = [f for f in json.loads(flags_text or "[]") if f != "leech" and not f.startswith(FLAG_PREFIX)]
     except ValueError:
         flags = []
     if leech:
         flags.append("leech")
     if colour:
         flags.append(FLAG_PREFIX + str(colour))
-    conn.execute(
-        "UPDATE cards SET suspended = ?, buried_until = ?, flags = ? WHERE id = ?",
-        (int(suspended), buried, json.dumps(flags), card_id),
-    )
+    return int(suspended), buried, json.dumps(flags)
 
 
 def start_of_history(conn: sqlite3.Connection, card_id: str) -> CardState | None:

@@ -40,6 +40,7 @@ from array import array
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
 
 from kb.review.scheduler import LEARNING, RELEARNING, REVIEW
@@ -183,35 +184,50 @@ def decode(event: dict) -> DecodedRecord:
 
 
 # ---------------------------------------------------------------------------------------------------- states
+# The pieces of ``kb.review.clock.iso`` text, written out once: dates as they come, the hour, the minute and second
+# (by second of the hour) and the milliseconds with the rest of the text.
 _DAYS: dict[int, str] = {}
+_HOURS = [f"{hour:02d}:" for hour in range(24)]
+_MINUTES = [f"{second // 60:02d}:{second % 60:02d}." for second in range(3600)]
+_MILLIS = [f"{milli:03d}000+00:00" for milli in range(1000)]
 
 
 def iso_ms(ms: int) -> str:
     """``kb.review.clock.iso`` of a time in epoch milliseconds, without a datetime (400,000 of them per import)."""
     seconds, milli = divmod(ms, 1000)
     day, second = divmod(seconds, 86_400)
-    date = _DAYS.get(day)
-    if date is None:
-        t = time.gmtime(day * 86_400)
-        date = _DAYS[day] = f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T"
-    hours, second = divmod(second, 3600)
-    minutes, second = divmod(second, 60)
-    return f"{date}{hours:02d}:{minutes:02d}:{second:02d}.{milli:03d}000+00:00"
+    hour, second = divmod(second, 3600)
+    return (_DAYS.get(day) or _date(day)) + _HOURS[hour] + _MINUTES[second] + _MILLIS[milli]
+
+
+def _date(day: int) -> str:
+    """The ``YYYY-MM-DDT`` of a day since the epoch (kept in ``_DAYS``)."""
+    t = time.gmtime(day * 86_400)
+    date = _DAYS[day] = f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}T"
+    return date
+
+
+@cache  # a few hundred distinct values in a log
+def _difficulty_text(logged: int) -> str:
+    """The JSON text of a logged difficulty (times 100; 0: not known)."""
+    return repr(logged / 100) if logged > 0 else "null"
+
+
+@cache
+def _stability_text(days: int) -> str:
+    """The JSON text of the stability of an interval of whole days."""
+    return repr(float(days))
 
 
 def state_text(
-    state: int, step: int | None, stability: float | None, difficulty: float | None, due: str, last: str,
-    reps: int, lapses: int,
-) -> str:  # fmt: skip
-    """``CardState(...).to_json()``, written directly (the same bytes)."""
+    state: int, step: str, stability: str, difficulty: str, due: str, last: str, reps: int, lapses: int
+) -> str:
+    """``CardState(...).to_json()``, written directly (the same bytes); ``step``, ``stability`` and ``difficulty``
+    as their JSON text (``null`` for None)."""
     return (
-        f'{{"difficulty":{_num(difficulty)},"due":"{due}","lapses":{lapses},"last_review":"{last}",'
-        f'"reps":{reps},"stability":{_num(stability)},"state":{state},"step":{_num(step)}}}'
+        f'{{"difficulty":{difficulty},"due":"{due}","lapses":{lapses},"last_review":"{last}",'
+        f'"reps":{reps},"stability":{stability},"state":{state},"step":{step}}}'
     )
-
-
-def _num(value) -> str:
-    return "null" if value is None else repr(value)
 
 
 def history_states(
@@ -222,13 +238,15 @@ def history_states(
     a negative one a (re)learning card due that many seconds later. ``at`` is ``iso_ms(at_ms)``."""
     lapsed = grade == 1 and kind == KIND_REVIEW
     lapses += lapsed
-    d = difficulty / 100 if difficulty > 0 else None
     if interval > 0:  # whole days later: the same time of day, on another date
         day = at_ms // DAY_MS + interval
-        date = _DAYS.get(day) or iso_ms(day * DAY_MS)[:11]
-        return state_text(REVIEW, None, float(interval), d, date + at[11:], at, reps, lapses), lapses
+        due = (_DAYS.get(day) or _date(day)) + at[11:]
+        return state_text(
+            REVIEW, "null", _stability_text(interval), _difficulty_text(difficulty), due, at, reps, lapses
+        ), lapses
     state = RELEARNING if lapsed or kind == KIND_RELEARNING else LEARNING
-    return state_text(state, 0, None, d, iso_ms(at_ms - interval * 1000), at, reps, lapses), lapses
+    due = iso_ms(at_ms - interval * 1000)
+    return state_text(state, "0", "null", _difficulty_text(difficulty), due, at, reps, lapses), lapses
 
 
 # ---------------------------------------------------------------------------------------------------- applying
@@ -248,7 +266,7 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
     schedule); one with an earlier history is refolded (``kb.review.history.recompute``).
     """
     from kb.review import journal
-    from kb.review.history import apply_flags, put_state, put_states, recompute
+    from kb.review.history import apply_flags_of, put_state, put_states, recompute
     from kb.review.scheduler import CardState
     from kb.review.schedules import apply_entries
 
@@ -300,8 +318,8 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
             if card_id not in had_history and touched.get(card_id) is not None
         ),
     )
-    for card_id in sorted((flagged & set(touched)) | had_history):
-        apply_flags(conn, card_id)  # a card with no history and none of these has no flag to set
+    # a card with no history and none of these has no flag to set
+    apply_flags_of(conn, sorted((flagged & set(touched)) | had_history))
     return applied
 
 
