@@ -20,7 +20,7 @@ from kb.quiz.words import normalise, unescape
 from kb.store.connection import open_store
 from tests.test_quiz_distractors import FakeCorpus, card
 from tests.test_quiz_kinds import rng_drawing
-from tests.test_quiz_lenient import generated
+from tests.test_quiz_lenient import note_cards
 
 
 def _indexed(kb_factory):
@@ -94,10 +94,6 @@ REBASE = "notes/git/git-rebase.md"
 TAX = "notes/taxes/standard-deduction.md"
 
 
-def _cards(note, *rows):
-    return [generated(note, sentence, hidden, line=3 + 2 * i) for i, (sentence, hidden) in enumerate(rows)]
-
-
 def _statements(corpus, asked):
     """The statement a card makes when the draw says true, and when it says false (None when it makes none)."""
     return [true_or_false(corpus, asked, rng_drawing(truth)) for truth in (True, False)]
@@ -131,7 +127,7 @@ def test_a_defined_term_is_made_false_with_another_term_the_note_defines():
 
 
 def test_a_list_item_is_made_false_with_an_item_of_the_same_list():
-    cards = _cards(
+    cards = note_cards(
         REBASE,
         ("Todo commands: pick, reword, edit, squash, fixup, drop.", "reword"),
         ("squash keeps both commit messages for editing.", "squash"),
@@ -145,7 +141,7 @@ def test_a_list_item_is_made_false_with_an_item_of_the_same_list():
 
 def test_another_name_for_the_key_never_makes_a_statement_false_nor_an_option():
     """'The index, aka the dircache' is true: a blank after "aka" is asked no way at all."""
-    cards = _cards(
+    cards = note_cards(
         GIT,
         ("The index, aka the staging area, is a single binary file: .git/index.", "staging area"),
         (
@@ -168,7 +164,7 @@ def test_a_value_another_card_gives_for_the_same_fact_never_makes_it_false():
     """A hand-written card and a generated one about last year's figure: "$13,850" would make the 2024 statement
     read as the 2023 one, which another card states. A changed number is used instead."""
     cards = [
-        *_cards(
+        *note_cards(
             TAX,
             ("The 2024 standard deduction is $14,600 for single filers.", "$14,600"),
             ("The 2023 standard deduction was $13,850 for single filers.", "$13,850"),
@@ -185,7 +181,7 @@ def test_a_value_another_card_gives_for_the_same_fact_never_makes_it_false():
 def test_a_term_with_nothing_in_its_place_in_the_note_makes_no_statement_either_way():
     """An unrelated term of the note ("golden rule" for "human species") would make an absurd, obviously false
     statement; asking the card only when the draw says true would make every such statement true."""
-    cards = _cards(
+    cards = note_cards(
         "notes/books/sapiens.md",
         ("For most of history several human species lived at the same time.", "human species"),
         ("Cooperation at scale runs on shared fictions, which he calls imagined orders.", "imagined orders"),
@@ -406,7 +402,7 @@ def test_an_escaped_dollar_reads_as_a_dollar_in_every_question(make_kb):
 
 def test_a_lone_qualifier_is_not_asked_but_a_subject_is():
     worktree = "notes/git/git-worktree.md"
-    cards = _cards(
+    cards = note_cards(
         worktree,
         ("The extra worktrees keep their metadata under .git/worktrees/.", "extra"),
         ("prune cleans up stale entries after a manual delete.", "prune"),
@@ -418,7 +414,7 @@ def test_a_lone_qualifier_is_not_asked_but_a_subject_is():
 
 def test_another_name_the_note_gives_the_key_is_never_an_option():
     """ "staging area" beside "index", when the note says "the index, aka the staging area": two right options."""
-    cards = _cards(
+    cards = note_cards(
         GIT,
         ("The index, aka the staging area, is a single binary file.", "staging area"),
         ("git add copies a file from the working tree into the index.", "index"),
@@ -437,7 +433,7 @@ def test_another_name_the_note_gives_the_key_is_never_an_option():
 def test_a_lone_adjective_is_not_offered_nouns_to_choose_from():
     """ "said they were _____ than those who stayed put": "virtual coin" or "sunk cost fallacy" cannot stand there."""
     note = "notes/podcasts/freakonomics-coin-toss.md"
-    cards = _cards(
+    cards = note_cards(
         note,
         (
             "Six months later, those who made a change said they were happier than those who stayed put.",
@@ -455,7 +451,7 @@ def test_a_lone_adjective_is_not_offered_nouns_to_choose_from():
 
 def test_a_qualifier_before_one_is_not_asked():
     note = "notes/books/psychology-of-money.md"
-    cards = _cards(
+    cards = note_cards(
         note,
         ("A plan you can stick with beats an optimal one you'll abandon in a crash.", "optimal"),
         ("A margin of safety lets you stay in the game.", "margin of safety"),
@@ -463,11 +459,6 @@ def test_a_qualifier_before_one_is_not_asked():
     )
     assert fill_in_the_blank(cards[0]) is None
     assert multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3)) is None
-
-
-def note_cards(note: str, *pairs: tuple[str, str]) -> list:
-    """kb's own cards of one note, one per (sentence, hidden span), on lines 3, 4, ..."""
-    return [generated(note, sentence, hidden, line) for line, (sentence, hidden) in enumerate(pairs, start=3)]
 
 
 def test_a_generated_name_is_asked_as_a_blank_not_among_names_of_other_sorts():

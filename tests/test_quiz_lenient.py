@@ -88,6 +88,11 @@ def generated(note: str, sentence: str, hidden: str, line: int = 3) -> AskableCa
     )
 
 
+def note_cards(note: str, *pairs: tuple[str, str]) -> list[AskableCard]:
+    """kb's own cards of one note, one per (sentence, hidden span), on lines 3, 4, ..."""
+    return [generated(note, sentence, hidden, line) for line, (sentence, hidden) in enumerate(pairs, start=3)]
+
+
 IRAS = "notes/taxes/iras.md"
 
 

@@ -16,16 +16,12 @@ from kb.quiz.terms import AskableCard
 from kb.store.connection import open_store
 from tests.test_quiz_distractors import FakeCorpus, card
 from tests.test_quiz_kinds import rng_drawing
-from tests.test_quiz_lenient import generated
+from tests.test_quiz_lenient import note_cards
 
 HIKING = "notes/outdoors/hiking-gear.md"
 SLEEP = "notes/health/sleep-stages.md"
 ROTH = "notes/money/roth-conversions.md"
 REGULARIZATION = "notes/ml/regularization.md"
-
-
-def _cards(note, *rows):
-    return [generated(note, sentence, hidden, line=3 + 2 * i) for i, (sentence, hidden) in enumerate(rows)]
 
 
 def _all_questions(corpus, asked):
@@ -38,7 +34,7 @@ def _all_questions(corpus, asked):
 
 def test_a_blank_inside_an_example_is_not_asked():
     """ "(e.g. _____)": any other filter or stove would be as right as the one the note happens to name."""
-    cards = _cards(
+    cards = note_cards(
         HIKING,
         ("Carry a squeeze filter (e.g. Sawyer Squeeze) on trips longer than a day.", "Sawyer Squeeze"),
         ("A canister stove such as the MSR PocketRocket boils a litre in 3 minutes.", "MSR PocketRocket"),
@@ -52,7 +48,7 @@ def test_a_blank_inside_an_example_is_not_asked():
 
 
 def test_an_acronym_is_not_asked_beside_the_words_it_stands_for():
-    cards = _cards(
+    cards = note_cards(
         SLEEP,
         ("Rapid eye movement (REM) sleep fills most of the last third of the night.", "REM"),
         ("Slow-wave sleep (SWS) peaks in the first two cycles of the night.", "SWS"),
@@ -71,7 +67,7 @@ def test_an_acronym_is_not_asked_beside_the_words_it_stands_for():
 
 def test_another_bullets_hidden_words_are_never_options():
     """kb's own blank of a plain sentence is any span ("tax bill", "early withdrawals"): not a term of the note."""
-    cards = _cards(
+    cards = note_cards(
         ROTH,
         ("A Roth conversion adds the converted amount to that year's taxable income.", "Roth conversion"),
         ("Converting in a low-income year keeps the tax bill small.", "tax bill"),
@@ -98,12 +94,12 @@ def test_terms_the_note_marks_are_the_options_and_three_are_needed_for_kbs_own_b
         ("**Early stopping** ends training once validation loss stops improving.", "Early stopping"),
         ("**Label smoothing** trains on soft targets instead of one-hot labels.", "Label smoothing"),
     ]
-    cards = _cards(REGULARIZATION, *marked)
+    cards = note_cards(REGULARIZATION, *marked)
     q = multiple_choice(FakeCorpus({REGULARIZATION: cards}), cards[1], random.Random(1))
     assert q is not None and q.kind == QuestionKind.MCQ and len(q.options) == 4
     assert set(q.options) == {"Data augmentation", "Weight decay", "Early stopping", "Label smoothing"}
     # With only two marked rivals, kb's own blank is asked as a fill-in, not as a three-option question.
-    fewer = _cards(REGULARIZATION, *marked[:3])
+    fewer = note_cards(REGULARIZATION, *marked[:3])
     assert multiple_choice(FakeCorpus({REGULARIZATION: fewer}), fewer[1], random.Random(1)) is None
     assert fill_in_the_blank(fewer[1]) is not None
 
@@ -192,7 +188,7 @@ def test_no_option_stands_out_by_echoing_the_prompt():
 
 
 def test_a_blank_that_is_part_of_a_word_or_opens_on_a_bare_pronoun_is_not_asked():
-    cards = _cards(
+    cards = note_cards(
         ROTH,
         ("Converted (_____ed) money is taxed as ordinary income in the year of the conversion.", "convert"),
         ("it's the tax bill now that buys tax-free growth later.", "tax bill"),
@@ -203,7 +199,7 @@ def test_a_blank_that_is_part_of_a_word_or_opens_on_a_bare_pronoun_is_not_asked(
 
 
 def test_kbs_own_blank_must_be_a_whole_noun_phrase():
-    cards = _cards(
+    cards = note_cards(
         REGULARIZATION,
         ("A higher dropout rate plus more epochs often beats a bigger model.", "dropout rate plus"),
         ("Batch statistics are strictly local to each GPU in plain batch norm.", "strictly local"),
@@ -232,7 +228,7 @@ def test_a_label_before_a_colon_is_not_asked_as_a_term():
 
 def test_a_number_is_not_the_only_option_below_the_amount_beside_it():
     """ "_____ for one person, $4,000 for a couple": options all above $4,000 leave only the key below it."""
-    cards = _cards(
+    cards = note_cards(
         ROTH,
         ("The savings plan allows $2,000 for one person, $4,000 for a couple.", "$2,000"),
         ("From age 55 a saver may add $6,500 a year.", "$6,500"),
@@ -249,7 +245,7 @@ def test_a_number_is_not_the_only_option_below_the_amount_beside_it():
 
 def test_a_quoted_word_of_a_plain_sentence_is_not_asked():
     """'networks are piles of "knobs" you turn': the author's metaphor, "dials" or "weights" would be as right."""
-    cards = _cards(
+    cards = note_cards(
         REGULARIZATION,
         ('He calls a network a pile of "knobs" that gradient descent turns.', "knobs"),
         ("Gradient descent turns the weights a little at each step.", "Gradient descent"),
@@ -267,7 +263,7 @@ def test_made_up_numbers_read_as_the_key_does():
 
 def test_a_version_number_cut_before_its_dot_is_not_asked():
     """ "Since release _____.x": the blank is half of a version number, a digit to guess."""
-    cards = _cards(
+    cards = note_cards(
         REGULARIZATION,
         ("Since release 2.x the library applies weight decay separately from the optimizer.", "2"),
         ("AdamW applies weight decay separately from the adaptive step since 2019.", "2019"),
