@@ -18,6 +18,7 @@ from kb.anki.plan import PlannedNote, plan_import
 from kb.anki.returning import returning_cards, returning_notes
 from kb.anki.updates import Choice, card_changes, changes, deck_of, edited
 from kb.errors import KbError
+from kb.store.connection import in_chunks
 
 if TYPE_CHECKING:
     from kb.config import KnowledgeBase
@@ -110,11 +111,10 @@ def import_package(
 def _cards_of(conn, notes: list[str]) -> dict[str, tuple[str, str, str]]:
     """The live cards of some notes: kb card id -> (note, front, back)."""
     out: dict[str, tuple[str, str, str]] = {}
-    for i in range(0, len(notes), 500):
-        chunk = notes[i : i + 500]
+    for chunk, marks in in_chunks(notes):
         rows = conn.execute(
             f"SELECT id, note, front, back FROM cards WHERE orphaned_at IS NULL AND note IN "
-            f"({','.join('?' * len(chunk))}) ORDER BY note, position",
+            f"({marks}) ORDER BY note, position",
             chunk,
         )
         out.update((cid, (note, front, back)) for cid, note, front, back in rows)

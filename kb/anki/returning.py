@@ -14,6 +14,7 @@ from datetime import datetime
 
 from kb.anki.notetypes import KB_NOTE_TYPE_IDS
 from kb.anki.package import AnkiPackage
+from kb.store.connection import in_chunks
 
 _SAME_ANSWER_MS = 3  # the export makes revlog ids unique by moving them a ms or two
 
@@ -49,10 +50,9 @@ class KbAnswers:
     def __init__(self, conn: sqlite3.Connection, card_ids: set[str]) -> None:
         self.at: dict[str, list[int]] = {}
         ids = sorted(card_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+        for chunk, marks in in_chunks(ids):
             rows = conn.execute(
-                f"SELECT card_id, reviewed_at FROM reviews WHERE card_id IN ({','.join('?' * len(chunk))})",
+                f"SELECT card_id, reviewed_at FROM reviews WHERE card_id IN ({marks})",
                 chunk,
             )
             for card_id, at in rows:

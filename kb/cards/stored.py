@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from kb.config import KnowledgeBase
 from kb.errors import NoteError
+from kb.store.connection import in_chunks
 
 
 def card_problems(kb: KnowledgeBase, conn: sqlite3.Connection) -> list[NoteError]:
@@ -110,9 +111,7 @@ def review_counts(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int
     """Number of reviews kept for each card id (orphans keep theirs)."""
     ids = list(ids)
     out: dict[str, int] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(ids):
         for cid, n in conn.execute(
             f"SELECT card_id, count(*) FROM reviews WHERE card_id IN ({marks}) GROUP BY card_id", chunk
         ):

@@ -9,6 +9,7 @@ import click
 
 from kb.commands import echo_json, get_kb, open_index, resolve_path
 from kb.errors import KbError
+from kb.store.connection import in_chunks
 
 
 def resolve_note_paths(kb, given: tuple[str, ...]) -> list[str]:
@@ -68,10 +69,9 @@ def _schedules(kb, conn, ids: list[str]) -> dict[str, dict]:
 
     tz, starts = local_zone(), kb.settings.day_starts_at
     out: dict[str, dict] = {}
-    for at in range(0, len(ids), 500):
-        chunk = ids[at : at + 500]
+    for chunk, marks in in_chunks(ids):
         rows = conn.execute(
-            f"SELECT card_id, state, due, last_review FROM card_state WHERE card_id IN ({','.join('?' * len(chunk))})",
+            f"SELECT card_id, state, due, last_review FROM card_state WHERE card_id IN ({marks})",
             chunk,
         )
         for card_id, state, due, last in rows:

@@ -18,6 +18,7 @@ from kb.cards import CARD_RULES
 from kb.errors import NoteError
 from kb.index import scanstate
 from kb.layout import count_scanned
+from kb.store.connection import in_chunks
 
 
 @dataclass
@@ -202,9 +203,7 @@ def _plan_from_snapshot(
     ]
     known: dict[str, Indexed] = {}
     wanted = changed + removed
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(wanted):
         for path, size, mtime in conn.execute(
             f"SELECT path, size, mtime_ns FROM notes WHERE path IN ({marks})", chunk
         ):

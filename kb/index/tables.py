@@ -10,6 +10,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from kb.errors import NoteError
+from kb.store.connection import in_chunks
 from kb.store.fulltext import body_chunks, fts_range
 
 if TYPE_CHECKING:
@@ -202,8 +203,6 @@ def record_touch(conn: sqlite3.Connection, path: str, st: os.stat_result) -> Non
 def stored_hashes(conn: sqlite3.Connection, paths: list[str]) -> dict[str, str]:
     """The content hash of each of ``paths`` that the notes table holds."""
     found = {}
-    for i in range(0, len(paths), 500):
-        chunk = paths[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(paths):
         found.update(conn.execute(f"SELECT path, hash FROM notes WHERE path IN ({marks})", chunk))
     return found

@@ -30,6 +30,7 @@ from kb.review import journal
 from kb.review.clock import parse_iso
 from kb.review.parameters import scheduler_for
 from kb.review.scheduler import CardState, answer, state_json
+from kb.store.connection import in_chunks
 
 
 @contextmanager
@@ -164,9 +165,7 @@ def apply_flags(conn: sqlite3.Connection, card_id: str) -> None:
 
 def apply_flags_of(conn: sqlite3.Connection, card_ids: list[str]) -> None:
     """``apply_flags`` for many cards (an import's thousands), a few hundred cards a statement, in their order."""
-    for start in range(0, len(card_ids), 500):
-        chunk = card_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(card_ids):
         flags = dict(conn.execute(f"SELECT id, flags FROM cards WHERE id IN ({marks})", chunk).fetchall())
         events: dict[str, list[tuple]] = {}
         for card_id, *event in conn.execute(

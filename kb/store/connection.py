@@ -79,6 +79,16 @@ def changed_since_closed(db: str) -> bool:
     return noted != f"{st.st_size} {st.st_mtime_ns}"
 
 
+IN_LIMIT = 500  # values bound in one ``IN (...)``: well under SQLite's limit on parameters
+
+
+def in_chunks(values: list, size: int = IN_LIMIT):
+    """``values`` a few hundred at a time, each with its ``?,?,...`` for ``IN (...)``: (chunk, marks)."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection with kb's pragmas. Errors that a user can fix (unreadable folder, not a database) are KbErrors."""
     from pathlib import Path
