@@ -91,11 +91,8 @@ class TermWeights:
     def __call__(self, word: str) -> float:
         w = self.cache.get(word)
         if w is None:
-            lower = self._lower
-            if lower is None:
-                lower = self._lower = self._body.lower()
             # substring count over the lower-cased body: a close, cheap stand-in for tokenising the whole note
-            tf = max(lower.count(word), 1)
+            tf = max(self.count(word), 1)
             if self.doc_freq is not None and self.n_docs > 0:
                 idf = math.log((self.n_docs + 1) / (self.doc_freq(word) + 1)) + 1.0
             else:

@@ -278,7 +278,9 @@ def counted_items(text: str, c: Candidate) -> str | None:
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
     ("self-only $4,150, family $8,300"; "512 = 8 × 64"), the rest of 100% beside a share ("98% ... 2%", "85-90% ...
-    10-15%"), a share shown as a fraction or its rest ("80% ... a drop rate of 0.2"), or about twice or half of one when the card says it doubled ("$36T doubled to $70T")."""
+    10-15%"), a share shown as a fraction or a fraction shown as a share, or their rest ("80% ... a drop rate of
+    0.2", "0.9235 ... 92.35%"), or about twice or half of one when the card says it doubled ("$36T doubled to
+    $70T")."""
     if c.kind != "number":
         return None
     inside = [_number_value(t) for t in _PLAIN_NUMBER_RE.findall(text, c.start, c.end)]
