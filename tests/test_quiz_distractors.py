@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from kb.quiz.distractors import number_variants, pick_distractors, same_thing, shape_ok, word_overlap
+from kb.quiz.distractors import NumberLadder, number_variants, pick_distractors, same_thing, shape_ok, word_overlap
 from kb.quiz.model import CardRow
 from kb.quiz.terms import AskableCard
 
@@ -101,23 +103,40 @@ def test_word_overlap_counts_content_words_only():
 @pytest.mark.parametrize(
     "answer, variants",
     [
-        ("6.2%", ["12.4%", "3.1%", "7.2%", "5.2%", "18.6%", "9.3%"]),
-        ("age 30", ["age 60", "age 15", "age 90", "age 45"]),  # a round age is not off by one either
-        ("$60,000", ["$120,000", "$30,000", "$180,000", "$90,000"]),  # a round figure is never off by one
-        ("1", ["2", "3"]),  # no 0, no 0.5 for a whole number, no repeat
+        ("6.2%", ["6.7%", "5.7%", "7.2%", "5.2%", "7.7%", "4.7%"]),  # an exact figure: a slip of memory away
+        ("age 30", ["age 40", "age 20", "age 50", "age 10", "age 60", "age 70"]),  # a round age: no 31, no 29
+        ("$60,000", ["$80,000", "$40,000", "$100,000", "$20,000", "$120,000", "$140,000"]),  # never off by one
+        ("1", ["2", "3", "4", "5"]),  # no 0, no 0.5 for a whole number, no repeat
         ("3 to 5 years", []),  # two numbers: which one to change is unclear
         ("no number", []),
         ("L2", []),  # a name's number: "L3" and "L4" are no penalties at all
         ("GPT-4", []),
         ("Form 709", []),
         ("§1091", []),
-        ("0.1", ["0.2", "0.3"]),  # a rate under 1 stays under 1 (no "1.1")
-        ("4GB", ["8GB", "2GB", "5GB", "3GB", "12GB", "6GB"]),  # a unit is no name
+        ("0.1", ["0.2", "0.3", "0.4", "0.5"]),  # a rate under 1 stays under 1 (no "1.1")
+        ("4GB", ["6GB", "2GB", "8GB", "10GB", "12GB"]),  # a unit is no name
+        ("64", ["128", "32", "256", "16", "512", "8"]),  # a width doubles
     ],
 )
 def test_number_variants_keep_the_format(answer, variants):
     assert number_variants(answer) == variants
     assert answer not in number_variants(answer)
+
+
+@pytest.mark.parametrize("answer", ["73", "45%", "$1,250", "1953", "37.8", "age 70"])
+def test_a_number_key_is_not_always_the_middle_option(answer):
+    """Doubling, halving and one more put the key in the middle of its options every time: a learner who noticed
+    picked the middle one. On an even ladder the key is the smallest, the largest or between, as its card falls."""
+    ladder = NumberLadder.of(answer)
+    ranks = set()
+    for rank in range(4):
+        options = [*ladder.window(3, rank, lambda v: True), answer]
+        values = [float(re.search(r"\d[\d,]*(?:\.\d+)?", o).group().replace(",", "")) for o in options]
+        assert len(set(values)) == 4, options
+        steps = {round(b - a, 6) for a, b in zip(sorted(values), sorted(values)[1:])}
+        assert len(steps) == 1, options  # evenly spaced: no option stands out by its distance
+        ranks.add(sorted(values).index(values[-1]))
+    assert ranks == {0, 1, 2, 3}
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -202,7 +221,7 @@ def test_a_number_answer_gets_made_up_numbers_when_the_notes_have_none():
     words = card(note, "Who pays FICA?", "Employers and employees")
     corpus = FakeCorpus({note: [asked, words]})
     wrong = pick(corpus, asked, term=True)
-    assert wrong == ["12.4%", "3.1%", "7.2%"]
+    assert wrong == ["6.7%", "7.2%", "7.7%"]  # a ladder of half points, the key at the rank its card fixes
 
 
 def test_a_number_answer_prefers_real_numbers_of_the_same_kind():

@@ -11,6 +11,7 @@ everything the question is about, none repeats the word beside the blank, and no
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable, Iterable
 
 from kb.quiz.answerkind import (
@@ -121,55 +122,114 @@ _NUMBERED_NAME_RE = re.compile(
 
 
 def number_variants(answer: str) -> list[str]:
-    """Plausible wrong numbers for a term with one number in it, in the same format: ``6.2%`` -> ``12.4%``, ``3.1%``.
+    """Plausible wrong numbers for a term with one number in it, in the same format, nearest first: ``6.2%`` ->
+    ``6.7%``, ``5.7%``, ``7.2%``.
 
     Used when the notes offer no other numbers of the same kind; never returns the answer itself.
     """
-    numbers = _NUMBER_IN_TEXT_RE.findall(answer)
-    if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
-        return []  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
-    raw = numbers[0]
-    decimals = len(raw.split(".")[1]) if "." in raw else 0
-    value = float(raw.replace(",", ""))
-    year = answer_kind(answer) == DATE and not (
-        answer.strip() == raw and _power_of_two(value)
-    )  # 2048: a width
-    changes = _YEAR_CHANGES if year else _NUMBER_CHANGES
-    percent = answer_kind(answer) == PERCENT
-    if re.search(r"\d0['’]?s\b", answer):
-        changes = _DECADE_CHANGES
-    grouped = "," in raw
-    day = answer_kind(answer) == DATE and any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
+    ladder = NumberLadder.of(answer)
+    if ladder is None:
+        return []
     out: list[str] = []
-    for factor, offset in changes:
-        other = value * factor + offset
-        if other <= 0 or other == value or (percent and value <= 100 < other):
-            continue  # nor a share above 100% where the key is a share
-        if 0 < value < 1 and other >= 1 and not percent:
-            continue  # a rate or a probability written as a fraction ("0.1") stays under 1
-        if day and not 1 <= other <= 31:
-            continue  # "December 32" is no day
-        if (
-            factor == 1
-            and abs(offset) == 1
-            and not year
-            and (value >= 10 and value % 5 == 0 or _power_of_two(value))
-        ):
-            continue  # "$200,001" beside "$200,000", "91 days" beside "90 days", "2047" beside "2048": a round
-            # figure is not off by one
-        if factor != 1 and re.search(r"\d[½¼¾⅓⅔]", answer):
-            continue  # "118½" beside "59½": an age with a half is not doubled
-        if decimals == 0 and other != int(other):
-            continue
-        text = f"{other:,.{decimals}f}" if grouped else f"{other:.{decimals}f}"
-        if decimals and text.endswith("0") and not raw.endswith("0"):
-            continue  # "15.30%" beside "7.65%", "$169.0 billion": a trailing zero no one writes gives it away
-        variant = answer.replace(raw, text, 1)
-        if re.fullmatch(r"1\s+[a-z]+s", variant.split("(")[0].strip()) and not re.match(r"1\b", answer):
-            continue  # "1 weeks": a plural unit after one reads wrong and gives the option away
-        if normalise(variant) != normalise(answer) and variant not in out:
+    for rung in (1, -1, 2, -2, 3, -3, 4, -4):
+        variant = ladder.rung(rung)
+        if variant is not None and variant not in out:
             out.append(variant)
-    return out
+    return out[:6]
+
+
+# steps a number ladder climbs by: 1, 2, 5, 10, 20, 50, ... (in units of the key's last digit)
+_NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
+
+
+class NumberLadder:
+    """Wrong numbers evenly spaced around a key, in the key's format: ``15%`` on a ladder of 5s (5%, 10%, 20%,
+    25%), ``$60,000`` of $20,000s, a year of 1s, 5s or 10s as round as it is, ``64`` of doublings (a width).
+
+    The rungs are even, so the key can sit at any rank among its options: doubling and halving made it always the
+    middle one. A rung that no one would write (0 or less, a share over 100%, "December 32", a rate under 1 pushed
+    over 1, a trailing zero the key lacks, "1 weeks") is None."""
+
+    def __init__(self, answer: str, raw: str, decimals: int, units: int, step: int, ratio: int):
+        self.answer, self.raw, self.decimals, self.units, self.step, self.ratio = (
+            answer, raw, decimals, units, step, ratio
+        )
+        self.percent = answer_kind(answer) == PERCENT
+        self.day = answer_kind(answer) == DATE and any(
+            w.strip(".,").lower() in _MONTH_NAMES for w in answer.split()
+        )
+
+    @classmethod
+    def of(cls, answer: str) -> NumberLadder | None:
+        numbers = _NUMBER_IN_TEXT_RE.findall(answer)
+        if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
+            return None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
+        raw = numbers[0]
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        units = int(raw.replace(",", "").replace(".", ""))
+        if units <= 0:
+            return None
+        if answer_kind(answer) == DATE and not (answer.strip() == raw and _power_of_two(units)):  # 2048: a width
+            decade = re.search(r"\d0['’]?s\b", answer)
+            step = 10 if decade or units % 10 == 0 else 5 if units % 5 == 0 else 1
+            return cls(answer, raw, decimals, units, step, 1)
+        if decimals == 0 and _power_of_two(units):
+            return cls(answer, raw, decimals, units, 0, 2)
+        return cls(answer, raw, decimals, units, _step(units), 1)
+
+    def rung(self, k: int) -> str | None:
+        """The ``k``-th rung above the key (below it when negative), or None when no one would write it."""
+        if k == 0:
+            return None
+        if self.ratio > 1:
+            other = self.units * self.ratio**k if k > 0 else self.units // self.ratio**-k
+            if other * self.ratio**-k != self.units and k < 0:
+                return None
+        else:
+            other = self.units + k * self.step
+        scale = 10**self.decimals
+        value, key = other / scale, self.units / scale
+        if other <= 0 or (self.percent and key <= 100 < value) or (key < 1 <= value and not self.percent):
+            return None  # nor a share above 100% where the key is a share, nor a rate under 1 pushed over 1
+        if self.day and not 1 <= value <= 31:
+            return None  # "December 32" is no day
+        text = f"{value:,.{self.decimals}f}" if "," in self.raw else f"{value:.{self.decimals}f}"
+        if self.decimals and text.endswith("0") and not self.raw.endswith("0"):
+            return None  # "15.30%" beside "7.65%": a trailing zero no one writes gives it away
+        variant = self.answer.replace(self.raw, text, 1)
+        if re.fullmatch(r"1\s+[a-z]+s", variant.split("(")[0].strip()) and not re.match(r"1\b", self.answer):
+            return None  # "1 weeks": a plural unit after one reads wrong and gives the option away
+        return variant if normalise(variant) != normalise(self.answer) else None
+
+    def window(self, count: int, rank: int, fits: Callable[[str], bool]) -> list[str]:
+        """``count`` rungs with the key at ``rank`` among them and the rest (0: the key is the smallest), all
+        fitting; the nearest rank that works when that one does not; the nearest fitting rungs when none does."""
+        for r in sorted(range(count + 1), key=lambda r: (abs(r - rank), r)):
+            rungs = [self.rung(k) for k in range(-r, count - r + 1) if k]
+            if all(v is not None and fits(v) for v in rungs):
+                return rungs
+        near = (self.rung(k) for k in (1, -1, 2, -2, 3, -3, 4, -4))
+        return [v for v in near if v is not None and fits(v)][:count]
+
+
+def _step(units: int) -> int:
+    """A ladder's step, in units of the key's last digit: about a quarter of a round key, on its roundness
+    (30 -> 10, 15 -> 5, 60,000 -> 20,000), about a tenth of an exact one (73 -> 5, 7.65 -> 1.00)."""
+    roundness = max(d for d in _NICE_STEPS if d <= units and units % d == 0)
+    if roundness * 10 < units:  # an exact figure: a near one is a slip of memory
+        return _nearest_nice(units / 10)
+    step = _nearest_nice(units / 4)
+    if step <= roundness:
+        return roundness if roundness * 2 <= units else max(
+            d for d in _NICE_STEPS if d * 2 <= units and units % d == 0
+        ) if units >= 2 else 1
+    return -(-step // roundness) * roundness
+
+
+def _nearest_nice(target: float) -> int:
+    import math
+
+    return min(_NICE_STEPS, key=lambda d: abs(math.log(d / max(target, 1))))
 
 
 def _power_of_two(value: float) -> bool:
@@ -274,15 +334,25 @@ class DistractorSearch:
         return len(self.chosen) < self.want
 
     def add_number_variants(self) -> None:
-        for variant in number_variants(self.answer):
+        """Fill the options left with rungs of the key's ladder, the key at a rank its card fixes (the same
+        question has the same options; across questions the key is as often the smallest as the largest)."""
+        ladder = NumberLadder.of(self.answer)
+        if ladder is None or not self.wanting:
+            return
+        count = self.want - len(self.chosen)
+        rank = zlib.crc32(self.card.id.encode()) % (count + 1)
+        for variant in ladder.window(count, rank, self.variant_fits):
             key = normalise(variant)
-            if self.day_of_month and not is_day_of_month(variant):
-                continue
-            if f" {key} " in self.asked or not self.in_range(variant):
-                continue  # "about _____ to 6 hours": 6 is shown, and only a number under 6 reads
             if self.wanting and key not in self.seen:
                 self.seen.add(key)
                 self.chosen.append(variant)
+
+    def variant_fits(self, variant: str) -> bool:
+        if self.day_of_month and not is_day_of_month(variant):
+            return False
+        key = normalise(variant)
+        # "about _____ to 6 hours": 6 is shown, and only a number under 6 reads
+        return f" {key} " not in self.asked and self.in_range(variant) and key not in self.seen
 
     def in_range(self, text: str) -> bool:
         """Whether a number fits the range its blank opens or closes: under 6 in "_____ to 6", over 5 in "5 to
