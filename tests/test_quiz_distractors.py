@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from kb.quiz.distractors import NumberLadder, number_variants, pick_distractors, same_thing, shape_ok, word_overlap
+from kb.quiz.distractors import (
+    NumberLadder,
+    number_variants,
+    pick_distractors,
+    same_thing,
+    shape_ok,
+    word_overlap,
+)
 from kb.quiz.model import CardRow
 from kb.quiz.terms import AskableCard
 
@@ -105,7 +112,10 @@ def test_word_overlap_counts_content_words_only():
     [
         ("6.2%", ["6.7%", "5.7%", "7.2%", "5.2%", "7.7%", "4.7%"]),  # an exact figure: a slip of memory away
         ("age 30", ["age 40", "age 20", "age 50", "age 10", "age 60", "age 70"]),  # a round age: no 31, no 29
-        ("$60,000", ["$80,000", "$40,000", "$100,000", "$20,000", "$120,000", "$140,000"]),  # never off by one
+        (
+            "$60,000",
+            ["$80,000", "$40,000", "$100,000", "$20,000", "$120,000", "$140,000"],
+        ),  # never off by one
         ("1", ["2", "3", "4", "5"]),  # no 0, no 0.5 for a whole number, no repeat
         ("3 to 5 years", []),  # two numbers: which one to change is unclear
         ("no number", []),
@@ -133,7 +143,7 @@ def test_a_number_key_is_not_always_the_middle_option(answer):
         options = [*ladder.window(3, rank, lambda v: True), answer]
         values = [float(re.search(r"\d[\d,]*(?:\.\d+)?", o).group().replace(",", "")) for o in options]
         assert len(set(values)) == 4, options
-        steps = {round(b - a, 6) for a, b in zip(sorted(values), sorted(values)[1:])}
+        steps = {round(b - a, 6) for a, b in zip(sorted(values), sorted(values)[1:], strict=False)}
         assert len(steps) == 1, options  # evenly spaced: no option stands out by its distance
         ranks.add(sorted(values).index(values[-1]))
     assert ranks == {0, 1, 2, 3}

@@ -152,7 +152,12 @@ class NumberLadder:
 
     def __init__(self, answer: str, raw: str, decimals: int, units: int, step: int, ratio: int):
         self.answer, self.raw, self.decimals, self.units, self.step, self.ratio = (
-            answer, raw, decimals, units, step, ratio
+            answer,
+            raw,
+            decimals,
+            units,
+            step,
+            ratio,
         )
         self.percent = answer_kind(answer) == PERCENT
         self.day = answer_kind(answer) == DATE and any(
@@ -163,13 +168,17 @@ class NumberLadder:
     def of(cls, answer: str) -> NumberLadder | None:
         numbers = _NUMBER_IN_TEXT_RE.findall(answer)
         if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
-            return None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
+            return (
+                None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
+            )
         raw = numbers[0]
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         units = int(raw.replace(",", "").replace(".", ""))
         if units <= 0:
             return None
-        if answer_kind(answer) == DATE and not (answer.strip() == raw and _power_of_two(units)):  # 2048: a width
+        if answer_kind(answer) == DATE and not (
+            answer.strip() == raw and _power_of_two(units)
+        ):  # 2048: a width
             decade = re.search(r"\d0['’]?s\b", answer)
             step = 10 if decade or units % 10 == 0 else 5 if units % 5 == 0 else 1
             return cls(answer, raw, decimals, units, step, 1)
@@ -220,9 +229,13 @@ def _step(units: int) -> int:
         return _nearest_nice(units / 10)
     step = _nearest_nice(units / 4)
     if step <= roundness:
-        return roundness if roundness * 2 <= units else max(
-            d for d in _NICE_STEPS if d * 2 <= units and units % d == 0
-        ) if units >= 2 else 1
+        return (
+            roundness
+            if roundness * 2 <= units
+            else max(d for d in _NICE_STEPS if d * 2 <= units and units % d == 0)
+            if units >= 2
+            else 1
+        )
     return -(-step // roundness) * roundness
 
 
