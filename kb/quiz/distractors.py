@@ -10,6 +10,7 @@ everything the question is about, none repeats the word beside the blank, and no
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -228,20 +229,13 @@ def _step(units: int) -> int:
     if roundness * 10 < units:  # an exact figure: a near one is a slip of memory
         return _nearest_nice(units / 10)
     step = _nearest_nice(units / 4)
-    if step <= roundness:
-        return (
-            roundness
-            if roundness * 2 <= units
-            else max(d for d in _NICE_STEPS if d * 2 <= units and units % d == 0)
-            if units >= 2
-            else 1
-        )
-    return -(-step // roundness) * roundness
+    if step > roundness:
+        return -(-step // roundness) * roundness  # a multiple of it: every option as round as the key
+    # the roundness itself when the key is at least two of it (300 by 100s), else its largest divisor that is
+    return max((d for d in _NICE_STEPS if d * 2 <= units and units % d == 0), default=1)
 
 
 def _nearest_nice(target: float) -> int:
-    import math
-
     return min(_NICE_STEPS, key=lambda d: abs(math.log(d / max(target, 1))))
 
 
