@@ -231,7 +231,7 @@ def test_a_bold_lead_term_asks_a_question_naming_the_topic():
     )
     assert (card.kind.value, card.front) == (
         "keypoint",
-        "Atomic Habits: what is plateau of latent potential?",
+        "Atomic Habits: what is the plateau of latent potential?",
     )
     assert card.back == "results lag behind effort until a threshold is crossed."
 

@@ -20,9 +20,11 @@ from kb.cards.lexicon import (
     BASE_VERBS,
     COUNT_WORDS,
     DEFINING_VERBS,
+    EPONYM_HEADS,
     IRREGULAR_PLURALS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
+    VERBS,
     common_english,
     verb_like,
 )
@@ -64,7 +66,8 @@ _LABEL_LEADS = _LABEL_WORDS | frozenset(
     benefit benefits cost costs catch pro pros con cons takeaway takeaways lesson lessons summary result results
     why how what when caution reminder gotcha gotchas trick tricks hint hints insight insights point key bottom
     advantage advantages disadvantage disadvantages risk risks drawback drawbacks tradeoff trade-off fix
-    symptom symptoms cause causes consequence effect effects goal goals warning watch nb ps""".split()
+    symptom symptoms cause causes consequence effect effects goal goals warning watch nb ps intro introduction
+    epilogue prologue conclusion preface afterword appendix coda""".split()
 )
 # "Personal takeaway: ...", "Big caveat: ...": a label word after a word that only qualifies it
 _LABEL_QUALIFIERS = (
@@ -109,7 +112,9 @@ def topic(title: str) -> str:
 
 
 def _plural(term: str) -> bool:
-    last = term.split()[-1].lower() if term.split() else ""
+    # "the case for tariffs", "the cost of delays": the head noun is before the preposition
+    head = re.split(r" (?:of|for|in|on|with|against|between|to) ", term, maxsplit=1)[0]
+    last = head.split()[-1].lower() if head.split() else ""
     if last.endswith(IRREGULAR_PLURALS):
         return True
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "ics", "'s", "’s"))
@@ -143,8 +148,19 @@ def term_question(
             lower = lower and (again < 2 or _written(body, words[0].lower()))
         else:
             lower = len(words) == 1 and _written(body, words[0].lower())
+        if lower and len(words) == 2 and words[-1] in EPONYM_HEADS:
+            # "the Matthew effect": a name before "effect" keeps its capital unless the note writes it in lower case
+            lower = _written(body, words[0].lower())
         if lower:
             term = term[0].lower() + term[1:]
+    if not article and len(words) > 1 and _needs_the(words):
+        article = "the"  # "the peak-end rule", "the SSTB limit", "the culture of honor"
+        if (
+            words[-1].lower() not in EPONYM_HEADS
+            and words[0][1:].islower()
+            and all(w.islower() for w in words[1:])
+        ):
+            term = term[0].lower() + term[1:]  # "the plateau of latent potential", but "the Matthew effect"
     if article:
         term = f"{article.lower()} {term}"
     # "Zappos" (a name left capitalised): one thing, whatever its last letter
@@ -157,6 +173,26 @@ def term_question(
     else:
         question = f"what are {term}?" if plural else f"what is {term}?"
     return f"{topic(title)}: {question}"
+
+
+def _needs_the(words: list[str]) -> bool:
+    """Whether a term of several words reads with "the" before it in a question: a named rule or effect, an
+    acronym's limit or rate, a thing of something."""
+    last = words[-1].lower()
+    if words[0].endswith(("'", "'s", "’s", "’")):
+        return False  # "Bayes' rule", "Newton's method": the possessive is the article
+    if last in EPONYM_HEADS and not _plural(last):
+        return True
+    if (
+        words[0].isupper()
+        and words[0].isalpha()
+        and len(words[0]) > 1
+        and words[-1].isalpha()
+        and words[-1].islower()
+        and not _plural(last)
+    ):
+        return True  # "SSTB limit", "AGI threshold"
+    return "of" in words[1:-1] and words[0][1:].islower() and not _plural(words[0])
 
 
 _QUESTION_WORDS = frozenset("why how when where which who whom whose should can could does do is are".split())
@@ -206,7 +242,7 @@ def _written(body: str, word: str, after: str = "") -> bool:
 def keypoint_term(front: str) -> str:
     """The term a key-point card asks about ("Topic: what is the term?" gives "the term"); a plain front as is."""
     m = re.search(r': what does "(.+)" mean\?$', front) or re.search(
-        r": what (?:is|are|does|do) (.+?)(?: do| say)?\?$", front
+        r": (?:what|who) (?:is|are|does|do) (.+?)(?: do| say)?\?$", front
     )
     return m.group(1) if m else front
 
@@ -341,8 +377,29 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # "Jobs: ...", "Bias: ...": a topic heading the bullet, not a term it defines
     if any(verb_like(w) for w in words) or any(c.isdigit() or c in "$`" for c in rest):
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
+    if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
+        return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
+    if _person(term, rest):
+        front = f"{topic(out.title)}: who is {term}?"
+        return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
     front = term_question(out.title, term, out.note.body)
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+
+
+_LABEL_PREPOSITIONS = frozenset(
+    "under above below after before since until during without with vs versus".split()
+)
+_PRONOUNS_OF_PEOPLE = frozenset("he him his she her they them their".split())
+
+
+def _person(term: str, rest: str) -> bool:
+    """Whether a label is a person's name ("Bill Joy: ...", "Annette Lareau: ..."): two or three capitalised words,
+    the rest saying "he", "her", "they" or the last word no English word; "what is Bill Joy?" asks nothing."""
+    words = term.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    pronoun = any(w.lower().strip(".,;:") in _PRONOUNS_OF_PEOPLE for w in rest.split())
+    return pronoun or not common_english(words[-1].lower())
 
 
 def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze]) -> None:
@@ -359,6 +416,19 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if out.lead_in:
         ctx = (*ctx, plain_text(out.lead_in, light=True))
     first, last = lines[0].no, lines[-1].no
+    if body.endswith(":") and len(lines) == 1:
+        out.skip(first, body, "introduces the list under it (its items are the key points)")
+        return
+    plan = next((h for h in ctx[1:] if _OWN_PLAN_RE.search(h)), None)
+    if plan is not None:
+        out.skip(first, body, f"under '{plan}': the writer's own plan, not a point of the source")
+        return
+    counted = _counted_list_card(out, body, ctx, first, last) or _counted_label_card(
+        out, body, ctx, first, last
+    )
+    if counted is not None:
+        out.add(counted)
+        return
     lead = label_lead(body) if ":" in body[:40] else 0
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
         card = _term_card(out, body, ctx, first, last)
@@ -373,6 +443,83 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if lead:  # the label is kept on the card, never hidden: the spans are picked after it
         masked_body = masked_body[lead - (len(body) - len(masked_body)) :]
     pending.append(_pending(PendingCloze, (out.reserve(), body, masked_body, ctx, first, last)))
+
+
+# "What I'm actually going to do", "My plan", "Action items", "Things to try": the writer's plans, not the source's
+_OWN_PLAN_RE = re.compile(
+    r"\b(?:I|I'm|I’m|I'll|I’ll|my|me)\b.*\b(?:going to|will|plans?|try|trying|to do|doing|setup|set-up|apply|"
+    r"applying|changes?|change|next)\b|^(?:my )?(?:action items|to-?dos?|things to try|next steps)\b",
+    re.I,
+)
+_COUNTED_VERBS = (
+    "has|have|covers|cover|includes|include|needs|need|takes|take|rests on|rest on|comes in|come in"
+)
+_COUNT = "two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10"
+# "Autonomy covers four Ts: task, time, ...", "**Mastery** has three laws: ...": the list is what to recall
+_COUNTED_LIST_RE = re.compile(
+    rf"^(?:\*\*|__)?(?P<subject>[A-Za-z][\w'’-]*(?: [\w'’-]+){{0,3}}?)(?:\*\*|__)? (?P<verb>{_COUNTED_VERBS}) "
+    rf"(?P<count>{_COUNT}) (?P<noun>[\w'’-]+(?: [\w'’-]+){{0,2}}?): (?P<items>.+)$",
+    re.I,
+)
+_VERB_BASE = {"has": "have", "covers": "cover", "includes": "include", "needs": "need", "takes": "take"}
+
+
+def _counted_list_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
+    """ "X has three laws: a, b and c" asked as "Topic: what are the three laws of X?", the list its answer; a
+    cloze of it hid X, which the list gives away, or the count, which the list counts."""
+    m = _COUNTED_LIST_RE.match(body)
+    if m is None or len(re.split(r",|;| and ", m.group("items"))) < 2:
+        return None
+    subject = unbold(m.group("subject"))
+    if subject.split()[0] in ("The", "A", "An"):
+        subject = (
+            subject[0].lower() + subject[1:]
+        )  # "The classic schedule has seven stages": "of the classic ..."
+    if subject.split()[0].lower() in STOP_WORDS - _ARTICLES or any(
+        w.lower() in SUBJECT_PRONOUNS for w in subject.split()
+    ):
+        return None  # "It has three parts: ...": who "it" is was in the bullet before
+    named = re.search(rf"[a-z,] {re.escape(subject)}\b", out.note.body)  # capitalised mid-sentence: a name
+    if " " not in subject and subject[1:].islower() and not named:
+        subject = subject.lower()  # "Mastery" opened the bullet: "the three laws of mastery"
+    elif " " in subject and subject[:1].isupper() and not subject.lower().startswith(("the ", "a ", "an ")):
+        subject = f"the {subject}"  # "the three parts of the Weekly Review"
+    count, noun = m.group("count").lower(), m.group("noun")
+    front = f"{topic(out.title)}: what are the {count} {noun} of {subject}?"
+    return new_card(
+        CardKind.KEYPOINT, front, unbold(m.group("items")).strip(), first, last, ctx, generated=True
+    )
+
+
+# "Seven deadly flaws of carrots and sticks: ...", "Threefold nature of work: ...", "Four-criteria model for ...: "
+_COUNTED_LABEL_RE = re.compile(
+    rf"^(?:\*\*|__)?(?P<label>(?:{_COUNT}|\w+fold|(?:{_COUNT})-\w+)\b[^:*_\n]{{3,70}}?)(?:\*\*|__)?: (?P<items>.+)$",
+    re.I,
+)
+
+
+def _counted_label_card(
+    out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int
+) -> Card | None:
+    """ "Seven deadly flaws of carrots and sticks: a, b, c ..." asked as "Topic: what are the seven deadly flaws
+    of carrots and sticks?": a cloze of it hid the label (the list gives it away) or one item (a guess)."""
+    m = _COUNTED_LABEL_RE.match(unbold(body))
+    if m is None or len(re.split(r",|;| and ", m.group("items"))) < 3:
+        return None
+    label = unbold(m.group("label")).strip()
+    if any(w.lower() in _CLAUSE_VERBS or w.lower() in SUBJECT_PRONOUNS for w in label.split()) or any(
+        w in BASE_VERBS or w in VERBS for w in label.lower().split()[2:3]
+    ):
+        return None  # "Three of them are ...", "Two abilities matter most ...": a claim, not a label
+    label = label[0].lower() + label[1:] if label[1:2].islower() or label[1:2] == "-" else label
+    words = label.split()
+    verb = (
+        "are" if _plural(label) or len(words) > 1 and _plural(words[1]) else "is"
+    )  # "three places it's used"
+    front = f"{topic(out.title)}: what {verb} the {label}?"
+    return new_card(
+        CardKind.KEYPOINT, front, unbold(m.group("items")).strip(), first, last, ctx, generated=True
+    )
 
 
 # "He got a PhD in 1964" (a podcast about someone): who "he" is was in the bullet before, which a card does not show

@@ -27,6 +27,7 @@ from kb.cards.lexicon import (
     PREPOSITIONS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
+    UNITS,
     VERBS,
     WORD_RE,
     common_english,
@@ -47,6 +48,7 @@ from kb.cards.spans import (
     number_candidates,
     prev_word,
     shape,
+    side_detail,
 )
 from kb.markdown import MASK, unbold
 
@@ -278,6 +280,7 @@ _ACRONYM_AFTER_RE = re.compile(r"\**\s?\([A-Z][A-Za-z&.]*[A-Z]s?\)")
 _LIST_LABELS = frozenset(
     "line lineup timeline list lists order sequence breakdown numbers figures stats dates names".split()
 )
+_LIST_ITEM_RE = re.compile(r", |; ")  # "Label: a, b, c": three items or more after the label
 _BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SUBJECT_OF_RE = re.compile(
@@ -455,8 +458,16 @@ def _why_not(
     if "[[" in text and text.rfind("[[", 0, c.start) > text.rfind("]]", 0, c.start):
         if not (text.startswith("[[", c.start - 2) and text.startswith(("]]", "|"), c.end)):
             return f"'{unbold(span)}' is part of a link"  # "[[Bayes' Theorem]]": the link's words go whole
-    colon = text.find(": ", 0, 41)
-    if colon > 0 and c.end <= colon and text[:colon].split()[-1].lower().strip("*_") in _LIST_LABELS:
+    colon = text.find(": ", 0, 61)
+    if (
+        colon > 0
+        and c.end <= colon
+        and (
+            text[:colon].split()[-1].lower().strip("*_") in _LIST_LABELS
+            or c.kind != "number"
+            and len(_LIST_ITEM_RE.split(text[colon:])) >= 3
+        )
+    ):
         return f"'{unbold(span)}' labels the list after it"  # "CEO line: Sinegal, then ...": the list is the fact
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
@@ -490,8 +501,20 @@ def _why_not(
         )
     if c.kind in ("formula", "code"):
         return code_given_away(text, c)
-    if c.kind == "number" and span.strip().lower() in ("one", "two", "1", "2"):
-        return f"'{span}' is a small count a reader guesses"  # "taking two distributions in one year"
+    count, _, noun = span.strip().lower().partition(" ")
+    if c.kind in ("number", "term") and count in ("one", "two", "1", "2") and (not noun or noun not in UNITS):
+        return (
+            f"'{span}' is a small count a reader guesses"  # "two distributions", "more than [two branches]"
+        )
+    if c.kind == "entity" and _demonym_shown(span, text[: c.start] + " " + text[c.end :]):
+        return f"'{span}' shows elsewhere on the card"  # "[China]" beside "Chinese content"
+    if (
+        c.kind == "term"
+        and " " not in span
+        and span.endswith("ing")
+        and prev_word(text, c.start) in PREPOSITIONS
+    ):
+        return f"'{span}' is a verb"  # "for [merging] a project"
     if c.kind == "number":
         return None
     acronym = sum(ch.isupper() for ch in span) >= 2 and not any(ch.islower() for ch in span.rstrip("s"))
@@ -507,7 +530,35 @@ def _why_not(
         initials = "".join(w[0] for w in WORD_RE.findall(rest) if w[0].isupper()).lower()
         if span.lower().rstrip("s") in initials:
             return f"'{span}' is spelled out on the card"
+    if _spelled_out(unbold(span).strip("`*_ "), text[: c.start] + " " + text[c.end :]):
+        return f"'{unbold(span)}' is spelled out on the card"  # "[ort] ("Ostensibly Recursive's Twin")"
     return None
+
+
+_CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
+
+
+def _demonym_shown(span: str, rest: str) -> bool:
+    """Whether a one-word name shows on the card as its adjective: "China" and "Chinese", "Canada" and
+    "Canadian", "Japan" and "Japanese"."""
+    word = span.strip()
+    if " " in word or len(word) < 4 or not word[:1].isupper():
+        return False
+    stem = word[:-1]
+    return any(w != word and w.startswith(stem) and w[:1].isupper() for w in WORD_RE.findall(rest))
+
+
+def _spelled_out(word: str, rest: str) -> bool:
+    """Whether a short word is the initials of a run of capitalised words on the card, in any case ("ort" and
+    "Ostensibly Recursive's Twin", "GTD" and "Getting Things Done")."""
+    letters = word.lower().removesuffix("s") if len(word) > 3 else word.lower()
+    if not (2 <= len(letters) <= 6 and letters.isalpha()):
+        return False
+    for m in _CAPITAL_RUN_RE.finditer(rest):
+        initials = "".join(w[0] for w in m.group().split() if w[:1].isupper()).lower()
+        if letters in (initials, initials.removesuffix("s")) or (word.isupper() and letters in initials):
+            return True
+    return False
 
 
 def pick_spans(
@@ -561,7 +612,8 @@ def pick_spans(
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
         why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
-        why = why or counted_items(text, c) or long_list(text, c) or _ordinary_phrase(text, c, weights)
+        why = why or side_detail(text, c) or counted_items(text, c) or long_list(text, c)
+        why = why or _ordinary_phrase(text, c, weights)
         if why is not None:
             reason = reason or why
             weak = weak or (c.kind in ("term", "quote", "bold", "number") and why.endswith(_GIVEN_AWAY))

@@ -104,6 +104,8 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             )
         elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
+        elif _YEAR_RE.fullmatch(text, s, e) and not sub[e : e + 1].isdigit():
+            rank = 4.6  # "The Beatles played Hamburg in 1960": where and who are the fact, the year a detail
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
         gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
@@ -311,6 +313,15 @@ def derived_number(text: str, c: Candidate) -> str | None:
             return True
         if doubled and any(abs(v - 2 * a) <= 0.1 * v or abs(2 * v - a) <= 0.1 * a for a in others):
             return True
+        if v >= 100 and any(abs(v - a) == 1 for a in others):
+            return True  # "1024 positions ... no vector for position 1025"
+        if v >= 10 and any(
+            abs(v - (a + b)) < 1e-9 or abs(v - abs(a - b)) < 1e-9
+            for i, a in enumerate(others)
+            for b in others[i + 1 :]
+            if a >= 2 and b >= 2
+        ):
+            return True  # "43 folders (31 daily + 12 monthly)": a sum or a difference of two shown
         return any(
             v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
         )
@@ -318,6 +329,46 @@ def derived_number(text: str, c: Candidate) -> str | None:
     if len(inside) == 1 and not derivable(inside[0]) or len(inside) == 2 and not all(map(derivable, inside)):
         return None
     return f"'{text[c.start : c.end]}' can be worked out from the other numbers on the card"
+
+
+_CITATION_AFTER_RE = re.compile(r"(?:,? et al\.?)?,?\s*\(?(?:1[5-9]|20)\d\d[a-z]?\b")
+_AND_BEFORE_RE = re.compile(r"(?:&|\band)\s*$")
+# ", designed by": a clause after the fact crediting someone (not "was proposed by", where who is the fact)
+_CREDIT_BEFORE_RE = re.compile(r",\s*(?:\w+ ){0,2}\w+ed by\s*$")
+
+
+def side_detail(text: str, c: Candidate) -> str | None:
+    """Why a name, year or term is a side detail, not the fact: part of a citation ("Gneezy & Rustichini, 2000",
+    "Shaw et al. (2018)"), one example of a list in brackets ("(Linux, Apache)"), or who a finding is credited to
+    ("designed by Cali Ressler", "rerun by Sam Glucksberg"). A learner keeps the finding; these cards were dropped
+    as trivia."""
+    if c.kind not in ("entity", "term", "quote", "number"):
+        return None
+    span = text[c.start : c.end]
+    year = bool(_YEAR_RE.fullmatch(span.strip()))
+    if c.kind == "number" and not year:
+        return None
+    opened, closed = text.rfind("(", 0, c.start), text.rfind(")", 0, c.start)
+    end = text.find(")", c.end)
+    if opened > closed and end > 0 and "(" not in text[c.end : end]:
+        group = text[opened + 1 : end]
+        if group.strip(" *_\"'“”") != span.strip(" *_\"'“”"):
+            if year or _YEAR_RE.search(group) and c.kind == "entity":
+                return f"'{span}' is part of a citation in brackets"
+            if re.search(r", | and |^e\.g\.|^i\.e\.|^like |^such as ", group):
+                return f"'{span}' is one example in brackets, a side detail"
+    if c.kind == "entity" and (
+        _CITATION_AFTER_RE.match(text, c.end)
+        and (
+            year
+            or _AND_BEFORE_RE.search(text[: c.start])
+            or text.startswith((" et al", ", ", " (", " &", " and "), c.end)
+        )
+    ):
+        return f"'{span}' is part of a citation"
+    if c.kind in ("entity", "term") and _CREDIT_BEFORE_RE.search(text[: c.start]) and span[:1].isupper():
+        return f"'{span}' is who it is credited to, a side detail"
+    return None
 
 
 def twin_number(text: str, span: tuple[int, int]) -> tuple[int, int] | None:

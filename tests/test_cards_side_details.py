@@ -1,0 +1,180 @@
+"""Issue 18, fourth blind reading (notes on Drive, Outliers, Getting Things Done, merge strategies, the child tax
+credit): what a learner dropped or had to fix. A name or year that is only a citation, an example in brackets or who
+a finding is credited to; a label whose list is the fact; a number the card's other numbers give; a word the card
+shows in another form; a bullet that only introduces its sub-bullets; the writer's own plans; and term questions that
+read wrong ("what is Bill Joy?", "what is matthew effect?", "what are the case for tariffs?")."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.extractor import extract_cards
+from kb.notes.reader import parse_note
+from tests.test_cards_keypoint_rules import cards_of, one
+
+
+def _text(title: str, sections: str) -> bytes:
+    return f'---\ntitle: "{title}"\ntype: book\n---\n# {title}\n\n{sections}\n'.encode()
+
+
+@pytest.mark.parametrize(
+    "bullet, side",
+    [
+        (
+            "Israeli daycare study (Gneezy & Rustichini, 2000): a fine for late pickup made parents come late more"
+            " often, because it turned a moral duty into a price.",
+            ("Gneezy", "Rustichini", "2000"),
+        ),
+        ("Open source projects (Linux, Apache) get the same treatment from volunteers.", ("Linux", "Apache")),
+        (
+            "Results-only work environments, designed by Cali Ressler and Jody Thompson, drop schedules.",
+            ("Cali Ressler", "Jody Thompson", "Cali Ressler and Jody Thompson"),
+        ),
+        (
+            "Cover & Hart (1967) showed the 1-NN error rate is at most twice the Bayes error rate.",
+            ("Hart", "Cover", "1967"),
+        ),
+    ],
+)
+def test_a_citation_an_example_in_brackets_or_who_is_credited_is_never_hidden(bullet, side):
+    for card in cards_of(f"- {bullet}", "Motivation"):
+        assert card.answer not in side, (card.front, card.answer)
+
+
+def test_a_year_gives_way_to_the_name_of_what_happened():
+    cards = cards_of(
+        "- Bill Gates: Lakeside School got a computer terminal in 1968, rare access for a teenager."
+    )
+    answers = {c.answer for c in cards}
+    assert "Lakeside School" in answers and "1968" not in answers, answers
+
+
+def test_a_label_whose_list_is_the_fact_is_asked_about_not_hidden():
+    card = one(
+        "**Seven deadly flaws** of carrots and sticks: they kill intrinsic motivation, lower performance, crush"
+        " creativity, crowd out good behaviour, invite cheating, become addictive, and push short-term thinking.",
+        "Drive: The Surprising Truth",
+    )
+    assert card.front == "Drive: what are the seven deadly flaws of carrots and sticks?"
+    assert card.back.startswith("they kill intrinsic motivation")
+    card = one(
+        "Threefold nature of daily work: predefined work, work as it shows up, defining your work.", "GTD"
+    )
+    assert card.front == "GTD: what is the threefold nature of daily work?"
+
+
+@pytest.mark.parametrize(
+    "bullet, front, back",
+    [
+        (
+            "Autonomy covers four Ts: task, time, technique, team.",
+            "Drive: what are the four Ts of autonomy?",
+            "task, time, technique, team.",
+        ),
+        (
+            "**Mastery** has three laws: it's a mindset, it's a pain, and it's an asymptote.",
+            "Drive: what are the three laws of mastery?",
+            "it's a mindset, it's a pain, and it's an asymptote.",
+        ),
+    ],
+)
+def test_a_subject_with_a_counted_list_is_asked_for_the_list(bullet, front, back):
+    card = one(bullet, "Drive")
+    assert (card.front, card.back) == (front, back)
+
+
+def test_a_counted_list_after_a_pronoun_is_left_to_a_cloze():
+    assert all(
+        "what are the three parts of it" not in c.front for c in cards_of("- It has three parts: a, b, c.")
+    )
+
+
+@pytest.mark.parametrize(
+    "bullet, hidden",
+    [
+        ("Tickler file: 43 folders (31 daily + 12 monthly) for things to see again on a date.", "31"),
+        ("GPT-2 learned 1024 positions, so there is no vector for position 1025.", "1025"),
+    ],
+)
+def test_a_number_the_others_on_the_card_give_is_not_hidden(bullet, hidden):
+    assert all(c.answer != hidden for c in cards_of(f"- {bullet}", "Notes"))
+
+
+def test_trivial_answers_are_not_hidden():
+    never_given = {
+        "octopus merges more than two branches in one commit when you name several.": "two branches",
+        "subtree is a variant of ort for merging a project that lives in a subfolder.": "merging",
+        "Many Chinese sellers cut prices, but China still lost share to Vietnam after the tariffs.": "China",
+    }
+    for bullet, answer in never_given.items():
+        assert all(c.answer != answer for c in cards_of(f"- {bullet}", "Merges and trade")), bullet
+
+
+def test_an_abbreviation_spelled_out_on_the_card_is_not_hidden():
+    cards = cards_of(
+        '- **ort** ("Ostensibly Recursive\'s Twin") has been the default since Git 2.34.', "Merging"
+    )
+    assert all(c.answer != "ort" for c in cards)
+
+
+def test_a_bullet_that_only_introduces_its_sub_bullets_makes_no_card():
+    bullets = "- Above the 2025 threshold the credit phases out:\n  - $200,000 for single filers.\n  - $400,000 for joint filers."
+    cards = cards_of(bullets, "Child tax credit")
+    assert [c for c in cards if "phases out" in c.back] == []
+    assert {c.answer for c in cards} == {"$200,000", "$400,000"}
+
+
+def test_the_writers_own_plans_make_no_cards():
+    text = _text(
+        "Getting Things Done",
+        "## Notes\n\n- A tickler file holds 43 folders for things to see again on a given date.\n\n"
+        "## What I'm actually going to do\n\n- One digital inbox in Obsidian, one physical tray.\n"
+        "- A weekly review on Friday at 4 pm, 45 minutes.\n",
+    )
+    cards = extract_cards(parse_note("notes/gtd.md", text)).cards
+    assert cards and all("Obsidian" not in c.back and "Friday" not in c.back for c in cards)
+
+
+@pytest.mark.parametrize(
+    "bullet, title, front",
+    [
+        (
+            "Bill Joy: Michigan computer center, plus a bug that gave him free time.",
+            "Outliers",
+            "Outliers: who is Bill Joy?",
+        ),
+        (
+            "Matthew effect: Robert Merton's name for advantage that compounds.",
+            "Outliers",
+            "Outliers: what is the Matthew effect?",
+        ),
+        (
+            "The case for tariffs: strategic industries, leverage in talks.",
+            "Tariffs",
+            "Tariffs: what is the case for tariffs?",
+        ),
+        (
+            "SSTB limit: a specified service business is phased out above the range.",
+            "QBI",
+            "QBI: what is the SSTB limit?",
+        ),
+        (
+            "Plateau of latent potential: results lag effort for a long time.",
+            "Atomic Habits",
+            "Atomic Habits: what is the plateau of latent potential?",
+        ),
+    ],
+)
+def test_term_questions_read_as_a_person_would_ask_them(bullet, title, front):
+    assert one(bullet, title).front == front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Epilogue: his mother's family in Jamaica, a chain of luck.",
+        "New under OBBBA: the taxpayer needs an SSN too.",
+    ],
+)
+def test_a_structural_or_conditional_label_is_no_term(bullet):
+    assert all(" what is " not in c.front for c in cards_of(f"- {bullet}", "Notes"))
