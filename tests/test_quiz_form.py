@@ -147,3 +147,15 @@ def test_numeric_options_a_reader_would_not_rule_out_at_sight():
     assert "91 days" not in number_variants("90 days") and "89 days" not in number_variants("90 days")
     assert not any("118" in v for v in number_variants("59½"))
     assert not same_form("15%", "90%") and not same_form("90%", "14%") and same_form("15%", "30%")
+
+
+def test_a_sentence_with_no_subject_of_its_own_keeps_what_it_leans_on():
+    """Judged blind: "Used for steel and aluminium in 2018." and "Not the same as -s ours." said nothing true or
+    false without the sentence or label before them that names what they are about."""
+    prompt = f"Section 232 is the national-security law. Used for steel and {BLANK} in 2018."
+    assert blank_clause(prompt) == prompt
+    prompt = f"-X ours: still a real merge. Conflicting hunks follow one side. Not the same as {BLANK}."
+    assert blank_clause(prompt) == f"-X ours: Conflicting hunks follow one side. Not the same as {BLANK}."
+    assert blank_clause(f"Night owls are not lazy. Chronotype is {BLANK} and mostly genetic.") == (
+        f"Chronotype is {BLANK} and mostly genetic."
+    )

@@ -501,6 +501,9 @@ def blank_clause(prompt: str) -> str:
     while start > 0 and _fragment(" ".join(parts[start : at + 1]).replace(BLANK, "x")):
         start -= 1
     clause = " ".join(parts[start : at + 1])
+    label = parts[0].find(": ", 0, 60)
+    if start > 0 and label > 0 and BLANK not in parts[0][:label] and _leans_back(parts[at]):
+        clause = f"{parts[0][: label + 1]} {clause}"  # "-X ours / -X theirs: Not the same as _____."
     return clause[:-1] + "." if clause.endswith((";", ":")) else clause
 
 
@@ -510,7 +513,21 @@ def _fragment(clause: str) -> bool:
     words = clause.split()
     last = words[-1].strip('.;:!?"”’').lower() if words else ""
     elliptical = ";" not in clause[:-1] and (last in _AUXILIARIES or last.endswith(("n't", "n’t")))
-    return len(words) < _MIN_CLAUSE_WORDS or elliptical
+    return len(words) < _MIN_CLAUSE_WORDS or elliptical or _leans_back(clause)
+
+
+def _leans_back(clause: str) -> bool:
+    """Whether a sentence has no subject of its own, or one the sentence before names ("Not the same as -s ours.",
+    "Used for steel and aluminium.", "It refuses ..."): judged alone it says nothing true or false."""
+    words = clause.split()
+    first = words[0].strip('"“(').lower() if words else ""
+    return first in _LEANS_BACK or (first.endswith("ed") and len(first) > 3 and words[0][:1].isupper())
+
+
+_LEANS_BACK = frozenset(
+    """not it it's its this these they them their that those which if so but and then both same only mostly often
+    also rarely handy useful meant here there such""".split()
+)
 
 
 def _fill_blank(blank: BlankedSentence, filler: str, answer: str) -> str:
