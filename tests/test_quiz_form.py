@@ -159,3 +159,19 @@ def test_a_sentence_with_no_subject_of_its_own_keeps_what_it_leans_on():
     assert blank_clause(f"Night owls are not lazy. Chronotype is {BLANK} and mostly genetic.") == (
         f"Chronotype is {BLANK} and mostly genetic."
     )
+
+
+def test_a_figure_of_the_note_that_counts_something_else_is_no_option():
+    """Judged blind: an IQ of "past ~120" offered 65 (the age of "men under 65") and 195; 148 studies offered 15
+    (cigarettes a day). Another card's bare number is offered only when it counts the same thing ("148 studies"
+    for "_____ studies"); otherwise the key's own ladder."""
+    asked = generated(
+        NOTE, "Past an IQ of about 120, extra points predict little real-world success.", "120", line=3
+    )
+    ages = generated(
+        NOTE, "Roseto had almost no heart-disease deaths among men under 65 in the 1950s.", "65", line=5
+    )
+    genius = generated(NOTE, "Chris Langan has an IQ of about 195 and little to show for it.", "195", line=7)
+    wrong = wrong_for([asked, ages, genius], asked)
+    assert "65" not in wrong and len(wrong) == 3, wrong
+    assert "195" in wrong  # "an IQ of about 195": an IQ, as the blank's is

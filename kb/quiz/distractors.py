@@ -322,6 +322,7 @@ class DistractorSearch:
         self.asked = f" {normalise(question)} "
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
+        self.before, self.after = before, after
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
         self.synonyms: frozenset[str] = frozenset()  # other names the note gives the key
         self.bounds = _range_bounds(before, after) if self.numeric else (None, None)
@@ -361,6 +362,24 @@ class DistractorSearch:
         # "about _____ to 6 hours": 6 is shown, and only a number under 6 reads
         return f" {key} " not in self.asked and self.in_range(variant) and key not in self.seen
 
+    def counts_alike(self, number: str, statement: str) -> bool:
+        """Whether another card's number counts what the blank counts: the same word after it ("148 studies" for
+        "_____ studies") or before it ("age 65" for "age _____"). A figure of the note that counts something else
+        ("65" of "men under 65" for an IQ, "15 cigarettes" for a number of studies) was ruled out at sight; the
+        key's own ladder is offered instead. A number that carries its unit is judged by its form
+        (:func:`same_form`)."""
+        if not _DIGITS_RE.fullmatch(number.strip()):
+            return True  # "$400", "25%", "3 hours": its unit is in it
+        at = statement.find(number)
+        if at < 0:
+            return False
+        mine = (_content_word_near(self.before, last=True), _content_word_near(self.after, last=False))
+        theirs = (
+            _content_word_near(statement[:at], last=True),
+            _content_word_near(statement[at + len(number) :], last=False),
+        )
+        return any(m and m == t for m, t in zip(mine, theirs, strict=True))
+
     def in_range(self, text: str) -> bool:
         """Whether a number fits the range its blank opens or closes: under 6 in "_____ to 6", over 5 in "5 to
         _____" (and with a dash: "_____-6")."""
@@ -381,7 +400,10 @@ class DistractorSearch:
         if self.term:
             if word_overlap(other.statement, " ".join(self.words)) >= _SAME_FACT_OVERLAP:
                 return []  # a card stating the same fact: its terms may well be right here too
-            return list(other.terms) + list(other.spans)
+            found = list(other.terms) + list(other.spans)
+            if self.numeric:
+                found = [t for t in found if self.counts_alike(t, other.statement)]
+            return found
         # Answers to other questions first; statements (key points, cloze sentences) only when those run out.
         text = other.answer if strict else (other.answer or other.statement)
         return [text] if text and not is_termlike(text) else []
@@ -507,6 +529,14 @@ def _range_bounds(before: str, after: str) -> tuple[float | None, float | None]:
         float(low.group(1).replace(",", "")) if low else None,
         float(high.group(1).replace(",", "")) if high else None,
     )
+
+
+def _content_word_near(text: str, *, last: bool, within: int = 3) -> str:
+    """The content word nearest the edge of ``text`` (its end when ``last``), within a few words, plural folded:
+    "IQ" for "an IQ of about", "studies" for "studies, ~308k people"."""
+    words = normalise(text).split()
+    near = words[::-1][:within] if last else words[:within]
+    return next((fold_plural(w) for w in near if w not in STOP_WORDS and not w[:1].isdigit()), "")
 
 
 def _edge_word(text: str, *, last: bool) -> str:
