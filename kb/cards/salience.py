@@ -280,7 +280,17 @@ _ACRONYM_AFTER_RE = re.compile(r"\**\s?\([A-Z][A-Za-z&.]*[A-Z]s?\)")
 _LIST_LABELS = frozenset(
     "line lineup timeline list lists order sequence breakdown numbers figures stats dates names".split()
 )
-_LIST_ITEM_RE = re.compile(r", |; ")  # "Label: a, b, c": three items or more after the label
+_LIST_ITEM_RE = re.compile(r", (?:and |or )?|; ")
+
+
+def _short_list(text: str) -> bool:
+    """Whether ``text`` is a list of three items or more, each a few words ("task, time, technique, team"): what a
+    label before it names, so the label is no answer (the list gives it away). Not a sentence with commas ("ask for
+    something big, let them refuse, then make the smaller request you wanted all along")."""
+    items = _LIST_ITEM_RE.split(text.split(". ")[0].rstrip("."))
+    return len(items) >= 3 and all(len(item.split()) <= 5 for item in items)
+
+
 _BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SUBJECT_OF_RE = re.compile(
@@ -465,7 +475,7 @@ def _why_not(
         and (
             text[:colon].split()[-1].lower().strip("*_") in _LIST_LABELS
             or c.kind != "number"
-            and len(_LIST_ITEM_RE.split(text[colon:])) >= 3
+            and _short_list(text[colon + 2 :])
         )
     ):
         return f"'{unbold(span)}' labels the list after it"  # "CEO line: Sinegal, then ...": the list is the fact

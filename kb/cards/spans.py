@@ -104,8 +104,6 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             )
         elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
-        elif _YEAR_RE.fullmatch(text, s, e) and not sub[e : e + 1].isdigit():
-            rank = 4.6  # "The Beatles played Hamburg in 1960": where and who are the fact, the year a detail
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
         gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
@@ -353,10 +351,9 @@ def side_detail(text: str, c: Candidate) -> str | None:
     if opened > closed and end > 0 and "(" not in text[c.end : end]:
         group = text[opened + 1 : end]
         if group.strip(" *_\"'“”") != span.strip(" *_\"'“”"):
-            if year or _YEAR_RE.search(group) and c.kind == "entity":
-                return f"'{span}' is part of a citation in brackets"
-            if re.search(r", | and |^e\.g\.|^i\.e\.|^like |^such as ", group):
-                return f"'{span}' is one example in brackets, a side detail"
+            why = _bracketed(group, span.strip(), year)
+            if why:
+                return f"'{span}' is {why}"
     if c.kind == "entity" and (
         _CITATION_AFTER_RE.match(text, c.end)
         and (
@@ -368,6 +365,27 @@ def side_detail(text: str, c: Candidate) -> str | None:
         return f"'{span}' is part of a citation"
     if c.kind in ("entity", "term") and _CREDIT_BEFORE_RE.search(text[: c.start]) and span[:1].isupper():
         return f"'{span}' is who it is credited to, a side detail"
+    return None
+
+
+def _bracketed(group: str, span: str, year: bool) -> str | None:
+    """What a span inside brackets is, when it is no fact to recall: a citation's year or authors ("Gneezy &
+    Rustichini, 2000"), or one of a short list of examples ("Linux, Apache"); None for the rest ("Monte Carlo
+    dropout, Gal and Ghahramani, 2016" names the method first)."""
+    items = [i.strip() for i in re.split(r", |; ", group)]
+    at = next((n for n, item in enumerate(items) if span in item), None)
+    years = [n for n, item in enumerate(items) if _YEAR_RE.search(item)]
+    if at is None:
+        return None
+    if years:
+        authors = re.search(r"&| and |et al", items[at]) or (" " not in items[at] and items[at][:1].isupper())
+        if year or at in years or (at + 1 in years and authors):
+            return "part of a citation in brackets"
+        return None
+    if len(items) >= 2 and all(len(item.split()) <= 3 for item in items):
+        return "one example in brackets, a side detail"
+    if re.match(r"(?:e\.g\.|i\.e\.|like|such as)\b", group.strip()):
+        return "one example in brackets, a side detail"
     return None
 
 
