@@ -188,3 +188,60 @@ def test_a_label_before_a_sentence_with_commas_is_still_an_answer():
         "Influence",
     )
     assert [c.front for c in cards] == ["Influence: what is Rejection-then-retreat?"]
+
+
+def test_a_number_in_a_sequence_the_card_shows_is_not_hidden():
+    bullet = "- Motivation 1.0 is survival, 2.0 is carrots and sticks, 3.0 is intrinsic drive."
+    assert all(c.answer not in ("1.0", "2.0", "3.0") for c in cards_of(bullet, "Drive"))
+
+
+def test_a_worked_example_makes_no_card():
+    bullet = "- Example: MFJ, two kids, MAGI $421,500 → $21,500 over → 22 × $50 = $1,100 → $4,400 − $1,100 = $3,300."
+    assert cards_of(bullet, "Child tax credit") == ()
+
+
+@pytest.mark.parametrize(
+    "bullet, items",
+    [
+        (
+            "Organize — put the results into the right buckets: Projects, Next Actions by context, Calendar, Waiting For.",
+            ("Projects", "Next Actions", "Calendar", "Waiting For"),
+        ),
+        (
+            "Used by GPT-NeoX, PaLM, LLaMA, Mistral and most open LLMs now.",
+            ("GPT-NeoX", "PaLM", "LLaMA", "Mistral"),
+        ),
+    ],
+)
+def test_one_item_of_a_list_is_not_hidden(bullet, items):
+    for card in cards_of(f"- {bullet}", "Notes"):
+        assert not card.answer or not any(card.answer in i or i in card.answer for i in items), card.front
+
+
+@pytest.mark.parametrize(
+    "bullet, broken",
+    [
+        ("Relative age effect replicates well across sports and school.", "replicates"),
+        ("A net QBI loss carries forward and reduces next year's QBI.", "carries"),
+        ("He wants the best person possible in every seat.", "possible"),
+    ],
+)
+def test_a_hidden_phrase_never_ends_on_a_verb_or_an_adjective_after_its_noun(bullet, broken):
+    assert all(broken not in c.answer for c in cards_of(f"- {bullet}", "Outliers"))
+
+
+def test_two_amounts_for_two_conditions_are_two_blanks_not_one():
+    """Judged blind: "modified AGI of [...] for married filing jointly" hid "$200,000, or $400,000" as one answer,
+    so the blank read as the joint threshold alone."""
+    cards = cards_of(
+        "- Phase-out starts at modified AGI of $200,000, or $400,000 for married filing jointly.", "CTC"
+    )
+    assert [c.front for c in cards] == [
+        "Phase-out starts at modified AGI of [...], or [...] for married filing jointly."
+    ]
+    cards = cards_of("- HSA limits for 2025: $4,300 self-only, $8,600 family.", "HSA")
+    assert [c.answer for c in cards] == ["$4,300 / $8,600"]  # a pair stands together; the year labels it
+
+
+def test_a_year_followed_by_a_preposition_is_the_fact_not_a_label():
+    assert one("Kahneman won the economics Nobel in 2002 for prospect theory.", "Thinking").answer == "2002"

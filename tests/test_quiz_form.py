@@ -175,3 +175,32 @@ def test_a_figure_of_the_note_that_counts_something_else_is_no_option():
     wrong = wrong_for([asked, ages, genius], asked)
     assert "65" not in wrong and len(wrong) == 3, wrong
     assert "195" in wrong  # "an IQ of about 195": an IQ, as the blank's is
+
+
+def test_a_negated_blank_is_never_asked_true_or_false():
+    """Judged blind: "-X ours is not the same as -s theirs" was keyed false, yet is as true as "... as -s ours":
+    after a negation almost any other term makes the statement true too."""
+    note = "notes/git/merge.md"
+    asked = generated(note, "-X ours is still a real merge, not the same as `-s ours`.", "`-s ours`")
+    others = [
+        generated(
+            note, "`git merge --abort` backs out of a conflicted merge.", "`git merge --abort`", line=4
+        ),
+        generated(note, "`git read-tree` can fake a `-s theirs` merge.", "`git read-tree`", line=5),
+    ]
+    for truth in (True, False):
+        assert true_or_false(FakeCorpus({note: [asked, *others]}), asked, rng_drawing(truth)) is None
+
+
+def test_a_swapped_command_keeps_the_code_type_of_the_one_it_replaces():
+    note = "notes/git/merge.md"
+    cards = [
+        generated(note, "`git merge --abort` backs out of a conflicted merge.", "`git merge --abort`"),
+        generated(
+            note, "`git merge --squash` stages the changes without a merge commit.", "`git merge --squash`", 4
+        ),
+        generated(note, "`git read-tree` can fake a theirs merge by hand.", "`git read-tree`", line=5),
+    ]
+    for truth in (True, False):
+        q = true_or_false(FakeCorpus({note: cards}), cards[0], rng_drawing(truth))
+        assert q is not None and q.prompt.startswith("`git "), q.prompt

@@ -87,6 +87,7 @@ def label_lead(body: str) -> int:
 
 
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
+_WORKED_NUMBERS = 4  # "Example: MAGI $421,500 -> $21,500 over -> 22 x $50 = $1,100": a calculation
 MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
 _QUESTION_TERM_WORDS = 8  # a longer bold lead is not a term to ask about
 
@@ -430,6 +431,13 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         out.add(counted)
         return
     lead = label_lead(body) if ":" in body[:40] else 0
+    if (
+        lead
+        and body[:lead].strip("*_: ").lower().startswith(("example", "e.g", "worked"))
+        and (len(re.findall(r"\d[\d,.]*", body)) >= _WORKED_NUMBERS)
+    ):
+        out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
+        return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
         card = _term_card(out, body, ctx, first, last)
         if card is not None:

@@ -42,6 +42,7 @@ from kb.cards.spans import (
     counted_items,
     derived_number,
     entity_candidates,
+    list_item,
     long_list,
     masked_candidates,
     next_word,
@@ -304,6 +305,10 @@ _GIVEN_AWAY = (
     "the other numbers on the card",
     "counts the items listed on the card",
 )
+_VERB_FOLLOWERS = ADVERB_PARTICLES | frozenset("well badly fast hard forward too also still".split())
+_POSTPOSITIVE = frozenset(
+    "possible available necessary needed required involved concerned imaginable".split()
+)
 _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to hide: no card
 
 
@@ -436,6 +441,10 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
                 if plural[b] and after[b] in OBJECT_STARTS:
                     continue  # "the right temperature [differs] a lot": a verb and its object
+                if k > 1 and plural[b] and (after[b] in _VERB_FOLLOWERS or after[b].endswith("ly")):
+                    continue  # "relative [age effect replicates] well", "a net [loss carries] forward": a verb
+                if k > 1 and last in _POSTPOSITIVE:
+                    continue  # "the best [person possible]": an adjective after its noun
                 if (
                     k > 1
                     and plural[b]
@@ -622,7 +631,9 @@ def pick_spans(
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
         why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
-        why = why or side_detail(text, c) or counted_items(text, c) or long_list(text, c)
+        why = (
+            why or side_detail(text, c) or list_item(text, c) or counted_items(text, c) or long_list(text, c)
+        )
         why = why or _ordinary_phrase(text, c, weights)
         if why is not None:
             reason = reason or why

@@ -94,10 +94,17 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
             e = nxt.end()
         rank = RANK["number"]
-        named = sub[e : e + 2].strip()[:1].isalpha()
+        named = (
+            sub[e : e + 2].strip()[:1].isalpha() and next_word(sub, e) not in STOP_WORDS
+        )  # not "in 2002 for"
         labels = prev_word(sub, s) == "the" and next_word(sub, e) not in STOP_WORDS
-        if not sub[:s].strip(" *_") and sub[e : e + 1] in (",", ":") and _NUMBER_RE.search(sub, e):
-            rank = 4.0  # "2024, single: 0% up to $47,025": a leading label, the figures after it are the fact
+        if (
+            not sub[:s].strip(" *_")
+            and sub[e : e + 1] in (",", ":")
+            or _YEAR_RE.fullmatch(text, s, e)
+            and sub[e : e + 1] == ":"
+        ) and _NUMBER_RE.search(sub, e):
+            rank = 4.0  # "2024, single: 0% up to $47,025", "HSA limits for 2025: $4,300 ...": a label
         elif named and (_YEAR_RE.fullmatch(text, s, e) or labels):
             rank = (
                 5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
@@ -112,6 +119,7 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             and shape(text, Candidate(0, s, e, ""))
             == shape(text, Candidate(0, spans[-1][1], spans[-1][2], ""))
             and not (gap.group().strip() == "to" and prev_word(sub, spans[-1][1]) == "from")
+            and "or" not in gap.group()  # "$200,000, or $400,000 for joint filers": two facts, one each
         ):
             spans[-1][2] = e  # "30, 60 and 90": one list
             spans[-1][3] += 1
@@ -313,6 +321,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
             return True
         if v >= 100 and any(abs(v - a) == 1 for a in others):
             return True  # "1024 positions ... no vector for position 1025"
+        if sum(1 for d in (-2, -1, 1, 2) if any(abs(v + d - a) < 1e-9 for a in values)) >= 2:
+            return True  # "Motivation 1.0 is survival, [2.0] is carrots and sticks, 3.0 is ...": the sequence
         if v >= 10 and any(
             abs(v - (a + b)) < 1e-9 or abs(v - abs(a - b)) < 1e-9
             for i, a in enumerate(others)
@@ -368,6 +378,30 @@ def side_detail(text: str, c: Candidate) -> str | None:
     return None
 
 
+_CLAUSE_EDGE_RE = re.compile(r"[.;:!?]\s|[()—–]|\s-\s")
+_ITEM_SPLIT_RE = re.compile(r",\s*(?:and |or )?|\s(?:and|or)\s")
+_MAX_ITEM_WORDS = 5
+
+
+def list_item(text: str, c: Candidate) -> str | None:
+    """Why a name or term is a guess: one item of a list of three or more short ones ("Projects, Next Actions,
+    Calendar, Waiting For, ..."; "used by GPT-NeoX, PaLM, LLaMA and Mistral"): any other item fits the blank as
+    well, and the card was dropped as trivial."""
+    if c.kind not in ("entity", "term"):
+        return None
+    starts = [m.end() for m in _CLAUSE_EDGE_RE.finditer(text, 0, c.start)]
+    start = starts[-1] if starts else 0
+    edge = _CLAUSE_EDGE_RE.search(text, c.end)
+    end = edge.start() if edge else len(text)
+    clause = text[start:end]
+    items = [i for i in _ITEM_SPLIT_RE.split(clause) if i.strip()]
+    if any(_YEAR_RE.search(i) for i in items):
+        return None  # "Monte Carlo dropout, Gal and Ghahramani, 2016": a name and its citation
+    if len(items) < 3 or not all(len(i.split()) <= _MAX_ITEM_WORDS for i in items[1:]):
+        return None  # the first item may carry the clause's lead ("used by GPT-NeoX")
+    return f"'{text[c.start : c.end]}' is one item of a list of {len(items)}, a guess"
+
+
 def _bracketed(group: str, span: str, year: bool) -> str | None:
     """What a span inside brackets is, when it is no fact to recall: a citation's year or authors ("Gneezy &
     Rustichini, 2000"), or one of a short list of examples ("Linux, Apache"); None for the rest ("Monte Carlo
@@ -389,6 +423,9 @@ def _bracketed(group: str, span: str, year: bool) -> str | None:
     return None
 
 
+_TWIN_WORDS = 6  # "$1,600 self-only, $3,200 family": a pair stands close
+
+
 def twin_number(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     """The span of a number in ``text`` exactly twice the one hidden at ``span`` ("$1,600 self-only, $3,200
     family"): shown, it gives the hidden one away, so the card hides both."""
@@ -399,6 +436,9 @@ def twin_number(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     for m in _PLAIN_NUMBER_RE.finditer(text):
         if span[0] <= m.start() < span[1] or _number_value(m.group()) != 2 * v:
             continue
+        between = text[min(span[1], m.end()) : max(span[0], m.start())]
+        if len(between.split()) > _TWIN_WORDS or re.search(r"[.;]\s", between):
+            continue  # "from $2,000 ... it would have fallen back to $1,000": two facts, not a pair
         s, e = m.span()
         if s > 0 and text[s - 1] in "$€£":
             s -= 1

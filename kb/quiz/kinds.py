@@ -530,9 +530,18 @@ _LEANS_BACK = frozenset(
 )
 
 
-def _fill_blank(blank: BlankedSentence, filler: str, answer: str) -> str:
-    """The blank's sentence with ``filler`` in the blank, its case and the article before it fitted to it."""
+# a negation in the blank's own clause ("Not the same as", "there is no", "never", "isn't")
+_NEGATED_BEFORE_RE = re.compile(
+    r"\b(?:not|no|never|none|neither|nor|without|isn't|aren't|doesn't|don't|can't|won't)\b[^.;:]*$", re.I
+)
+
+
+def _fill_blank(blank: BlankedSentence, filler: str, answer: str, *, code: bool = False) -> str:
+    """The blank's sentence with ``filler`` in the blank, its case and the article before it fitted to it, and in
+    code type when the answer was ("use `git merge --ff`", not "use git merge --ff" beside other code)."""
     filler = fit_case(answer, filler)
+    if code and not filler.startswith("`"):
+        filler = f"`{filler}`"
     text = blank_clause(blank.prompt)
     if answer_kind(filler) != COMMAND:  # "git cat-file -t" keeps its case at the head of a sentence
         text = _LEADING_BLANK_RE.sub(lambda _: filler[:1].upper() + filler[1:], text)
@@ -569,6 +578,8 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
         explanation = f"{statement} {answer}"
     else:
         return None
+    if _NEGATED_BEFORE_RE.search(statement.partition(BLANK)[0]):
+        return None  # "Not the same as _____": another thing in the blank makes it true as well
     wrong = false_filler(corpus, askable, answer=answer, statement=statement, term=term)
     if wrong is None:
         return None
@@ -576,7 +587,11 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
     return _question(
         QuestionKind.TF,
         askable,
-        prompt=_fill_blank(blank, shown, answer) if blank is not None else f"{statement} {shown}",
+        prompt=(
+            _fill_blank(blank, shown, answer, code=f"`{answer}`" in askable.card.back)
+            if blank is not None
+            else f"{statement} {shown}"
+        ),
         answer=truth,
         answer_text=answer,
         explanation=explanation,
