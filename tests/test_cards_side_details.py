@@ -245,3 +245,34 @@ def test_two_amounts_for_two_conditions_are_two_blanks_not_one():
 
 def test_a_year_followed_by_a_preposition_is_the_fact_not_a_label():
     assert one("Kahneman won the economics Nobel in 2002 for prospect theory.", "Thinking").answer == "2002"
+
+
+@pytest.mark.parametrize(
+    "bullet, finding, detail",
+    [
+        (
+            "Holt-Lunstad's 2010 meta-analysis, 148 studies, ~308k people: strong social ties → ~50% higher odds of"
+            " survival.",
+            "50%",
+            ("2010", "148", "308k"),
+        ),
+        (
+            "Refundable portion (Additional Child Tax Credit): when the credit is bigger than your tax, up to $1,700"
+            " per child can come back as a refund.",
+            "$1,700",
+            ("Refundable portion", "Additional Child Tax Credit"),
+        ),
+    ],
+)
+def test_the_finding_after_a_lead_is_hidden_before_the_leads_details(bullet, finding, detail):
+    """Judged blind, the commonest fix: a year, a study's size or a label hidden while the result stayed shown."""
+    answers = [c.answer for c in cards_of(f"- {bullet}", "Loneliness")]
+    assert answers and all(finding in a for a in answers) and not any(d in a for a in answers for d in detail)
+
+
+def test_a_lead_that_makes_a_claim_keeps_its_answer():
+    card = one(
+        "AdaBoost came first: it reweights the misclassified samples instead of fitting gradients.",
+        "Boosting",
+    )
+    assert card.answer == "AdaBoost"

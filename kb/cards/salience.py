@@ -612,6 +612,7 @@ def pick_spans(
         m = _SUBJECT_OF_RE.match(masked)
         if m:  # "The gulf of execution is the gap ...": the term the sentence defines
             found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
+    found = _finding_first(masked, found)
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
@@ -645,6 +646,39 @@ def pick_spans(
     if not chosen:
         return [], reason or "no number, name, formula or specific term to hide"
     return sorted((c.start, c.end) for c in chosen), ""
+
+
+# where a bullet turns from what it is about to what was found: "meta-analysis, 148 studies: [strong ties -> 50%
+# higher odds]", "2011 meta-analysis (Masi et al.) — [targeting social cognition worked better]"
+_FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggested|concluded) (?:that )?")
+_FINDING_WORDS = 3
+_LEAD_PENALTY = 3.0
+
+
+def _finding_first(text: str, found: list[Candidate]) -> list[Candidate]:
+    """The candidates with those in a bullet's lead (before its last turn to a finding) ranked below those of the
+    finding: judged blind, a year, a study's size or a researcher's name hidden while the result stayed visible
+    was the commonest fix asked for."""
+    turns = [m for m in _FINDING_RE.finditer(text, 0, SCAN_LIMIT)]
+    turns = [m for m in turns if len(WORD_RE.findall(text[m.end() : SCAN_LIMIT])) >= _FINDING_WORDS]
+    if not turns:
+        return found
+    last = turns[-1]
+    turn = last.end()
+    if last.group(1) and _claims(text[: last.start()]):
+        return found  # "AdaBoost came first: it reweights ...": the lead is a claim, what follows explains it
+    if not any(c.start >= turn and c.rank >= 0 for c in found):
+        return found  # nothing to hide in the finding: the lead's best is still the card
+    return [c._replace(rank=c.rank - _LEAD_PENALTY) if c.end <= turn and c.rank >= 0 else c for c in found]
+
+
+def _claims(lead: str) -> bool:
+    """Whether a bullet's lead says something (holds a verb: "came first", "goes the other way", "is really 61
+    days") rather than naming what the finding after it is about ("a 2010 meta-analysis, 148 studies")."""
+    words = [w.lower() for w in WORD_RE.findall(lead)]
+    return any(
+        w in CLAUSE_WORDS or w in VERBS or verb_like(w) or w.endswith("ed") and len(w) > 4 for w in words
+    )
 
 
 def _ordinary_phrase(text: str, c: Candidate, weights: TermWeights) -> str | None:
