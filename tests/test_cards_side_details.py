@@ -276,3 +276,30 @@ def test_a_lead_that_makes_a_claim_keeps_its_answer():
         "Boosting",
     )
     assert card.answer == "AdaBoost"
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Purpose: profit is fine, but he wants purpose maximization to sit next to it.",
+        "Rice paddies: year-round intensive labour → a belief that hard work pays.",
+        "Nonparametric: the boundary can get more complex as you add data.",
+    ],
+)
+def test_a_label_before_a_clause_or_a_chain_is_not_asked_what_it_is(bullet):
+    """Judged blind: "what is purpose?", "what are rice paddies?" were answered by a claim or a chain of causes,
+    not by what the label is."""
+    assert all(
+        " what is " not in c.front and " what are " not in c.front for c in cards_of(f"- {bullet}", "Drive")
+    )
+
+
+def test_a_bullet_gives_a_second_card_only_for_a_second_amount():
+    cards = cards_of(
+        "- `-X diff-algorithm=histogram` (or `patience`) can give cleaner conflict hunks.", "Merging"
+    )
+    assert len(cards) <= 1
+    cards = cards_of(
+        "- The 2024 limits are $4,150 for self-only coverage and $9,300 for family coverage.", "HSA"
+    )
+    assert sorted(c.answer for c in cards) == ["$4,150", "$9,300"]

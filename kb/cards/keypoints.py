@@ -380,6 +380,12 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
     if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
+    lead = rest.lower().split()
+    lead = lead[1:] if lead and lead[0] in _ARTICLES else lead
+    if "→" in rest or "->" in rest or any(w in _CLAUSE_VERBS for w in lead[:_CLAUSE_SPAN]):
+        return (
+            None  # "Rice paddies: labour -> belief", "Purpose: profit is fine, but ...": no definition of it
+        )
     if _person(term, rest):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -387,6 +393,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
 
 
+_CLAUSE_SPAN = 3  # "the decision boundary can get ...", "profit is fine": a verb this early makes it a clause
 _LABEL_PREPOSITIONS = frozenset(
     "under above below after before since until during without with vs versus".split()
 )

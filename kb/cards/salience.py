@@ -627,8 +627,9 @@ def pick_spans(
             continue
         if chosen and c.kind == "number" and shape(text, c) != shape(text, chosen[0]):
             continue  # two amounts, two years, two percentages: not an amount and a year
-        if chosen and c.kind == "entity" and " " not in text[c.start : c.end].strip():
-            continue  # a second name only when it is a full one ("Harold Hotelling", not "Disciplines")
+        if chosen and c.kind not in ("number", "bold", "formula"):
+            continue  # a second card of a bullet: two amounts or two marked terms; a second name ("Roger Barnsley"
+            # beside "Karl Duncker"), a second command ("`patience`" beside "`histogram`") was judged filler
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
         why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
