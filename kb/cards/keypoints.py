@@ -112,9 +112,12 @@ def topic(title: str) -> str:
     return title.split(": ", 1)[0].strip() or title
 
 
+_HEAD_END_RE = re.compile(r" (?:of|for|in|on|with|against|between|to) ")
+
+
 def _plural(term: str) -> bool:
     # "the case for tariffs", "the cost of delays": the head noun is before the preposition
-    head = re.split(r" (?:of|for|in|on|with|against|between|to) ", term, maxsplit=1)[0]
+    head = _HEAD_END_RE.split(term, maxsplit=1)[0] if " " in term else term
     last = head.split()[-1].lower() if head.split() else ""
     if last.endswith(IRREGULAR_PLURALS):
         return True
@@ -431,9 +434,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if plan is not None:
         out.skip(first, body, f"under '{plan}': the writer's own plan, not a point of the source")
         return
-    counted = _counted_list_card(out, body, ctx, first, last) or _counted_label_card(
-        out, body, ctx, first, last
-    )
+    counted = None
+    if ": " in body:  # "X has three laws: ...", "Seven deadly flaws of ...: ..."
+        counted = _counted_list_card(out, body, ctx, first, last) or _counted_label_card(
+            out, body, ctx, first, last
+        )
     if counted is not None:
         out.add(counted)
         return
