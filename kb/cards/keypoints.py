@@ -430,12 +430,12 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if body.endswith(":") and len(lines) == 1:
         out.skip(first, body, "introduces the list under it (its items are the key points)")
         return
-    plan = next((h for h in ctx[1:] if _OWN_PLAN_RE.search(h)), None)
+    plan = _own_plan(ctx)
     if plan is not None:
         out.skip(first, body, f"under '{plan}': the writer's own plan, not a point of the source")
         return
     counted = None
-    if ": " in body:  # "X has three laws: ...", "Seven deadly flaws of ...: ..."
+    if ": " in body and _COUNT_HINT_RE.search(body, 0, body.find(": ")):  # "X has three laws: ..."
         counted = _counted_list_card(out, body, ctx, first, last) or _counted_label_card(
             out, body, ctx, first, last
         )
@@ -471,6 +471,20 @@ _OWN_PLAN_RE = re.compile(
     r"applying|changes?|change|next)\b|^(?:my )?(?:action items|to-?dos?|things to try|next steps)\b",
     re.I,
 )
+_COUNT_HINT_RE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|\w+fold)\b", re.I)
+_PLANS: dict[tuple[str, ...], str | None] = {}
+
+
+def _own_plan(ctx: tuple[str, ...]) -> str | None:
+    """The heading above a bullet that makes it the writer's own plan, or None (once per section's headings)."""
+    got = _PLANS.get(ctx, "")
+    if got == "":
+        got = next((h for h in ctx[1:] if _OWN_PLAN_RE.search(h)), None)
+        if len(_PLANS) < 10_000:
+            _PLANS[ctx] = got
+    return got
+
+
 _COUNTED_VERBS = (
     "has|have|covers|cover|includes|include|needs|need|takes|take|rests on|rest on|comes in|come in"
 )

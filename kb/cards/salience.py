@@ -313,17 +313,38 @@ _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to h
 
 
 def _stem(word: str) -> str:
+    got = _STEMS.get(word)
+    if got is not None:
+        return got
     w = word.lower().removesuffix("'s").removesuffix("’s")
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
     elif len(w) > 6 and w.endswith("ing"):
         w = w[:-3]  # "cherry-picking" is the title's "cherry-pick"
+    if len(_STEMS) < _MAX_STEMS:
+        _STEMS[word] = w
     return w
+
+
+# a word's stem, and None for a stop word: the same few thousand words come back in every note of a corpus
+_STEMS: dict[str, str] = {}
+_CONTENT_STEM: dict[str, str | None] = {}
+_MAX_STEMS = 200_000
 
 
 def content_stems(text: str) -> set[str]:
     """The stems (lower case, plural ``s`` dropped) of the content words of a text: what avoidance compares."""
-    return {_stem(w) for w in WORD_RE.findall(text) if w.lower() not in STOP_WORDS}
+    out = set()
+    known = _CONTENT_STEM
+    for w in WORD_RE.findall(text):
+        stem = known.get(w, "")
+        if stem == "":
+            stem = None if w.lower() in STOP_WORDS else _stem(w)
+            if len(known) < _MAX_STEMS:
+                known[w] = stem
+        if stem is not None:
+            out.add(stem)
+    return out
 
 
 def common_stems(bodies: list[str]) -> frozenset[str]:
@@ -337,11 +358,12 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
 
 
 _FIGURE_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?%?")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _figures(text: str) -> set[str]:
     """The figures of a text as whole tokens ("#10%", "#10,000"): a figure is common by itself, never by its digits."""
-    return {"#" + m.group() for m in _FIGURE_RE.finditer(text)} if any(ch.isdigit() for ch in text) else set()
+    return {"#" + m.group() for m in _FIGURE_RE.finditer(text)} if _DIGIT_RE.search(text) else set()
 
 
 def opinion(text: str) -> bool:
@@ -652,6 +674,7 @@ def pick_spans(
 # where a bullet turns from what it is about to what was found: "meta-analysis, 148 studies: [strong ties -> 50%
 # higher odds]", "2011 meta-analysis (Masi et al.) — [targeting social cognition worked better]"
 _FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggested|concluded) (?:that )?")
+_FINDING_HINT_RE = re.compile(r": |→|->|—|–|found|showed|suggested|concluded")
 _FINDING_WORDS = 3
 _LEAD_PENALTY = 3.0
 
@@ -660,11 +683,14 @@ def _finding_first(text: str, found: list[Candidate]) -> list[Candidate]:
     """The candidates with those in a bullet's lead (before its last turn to a finding) ranked below those of the
     finding: judged blind, a year, a study's size or a researcher's name hidden while the result stayed visible
     was the commonest fix asked for."""
-    turns = [m for m in _FINDING_RE.finditer(text, 0, SCAN_LIMIT)]
-    turns = [m for m in turns if len(WORD_RE.findall(text[m.end() : SCAN_LIMIT])) >= _FINDING_WORDS]
-    if not turns:
+    if not _FINDING_HINT_RE.search(text, 0, SCAN_LIMIT):
         return found
-    last = turns[-1]
+    last = None
+    for m in _FINDING_RE.finditer(text, 0, SCAN_LIMIT):
+        if len(text[m.end() : SCAN_LIMIT].split(None, _FINDING_WORDS)) >= _FINDING_WORDS:
+            last = m
+    if last is None:
+        return found
     turn = last.end()
     if last.group(1) and _claims(text[: last.start()]):
         return found  # "AdaBoost came first: it reweights ...": the lead is a claim, what follows explains it

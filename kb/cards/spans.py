@@ -387,8 +387,8 @@ def list_item(text: str, c: Candidate) -> str | None:
     """Why a name or term is a guess: one item of a list of three or more short ones ("Projects, Next Actions,
     Calendar, Waiting For, ..."; "used by GPT-NeoX, PaLM, LLaMA and Mistral"): any other item fits the blank as
     well, and the card was dropped as trivial."""
-    if c.kind not in ("entity", "term"):
-        return None
+    if c.kind not in ("entity", "term") or text.count(",") + text.count(" and ") + text.count(" or ") < 2:
+        return None  # three items need two separators
     starts = [m.end() for m in _CLAUSE_EDGE_RE.finditer(text, 0, c.start)]
     start = starts[-1] if starts else 0
     edge = _CLAUSE_EDGE_RE.search(text, c.end)
