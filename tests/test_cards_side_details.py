@@ -303,3 +303,30 @@ def test_a_bullet_gives_a_second_card_only_for_a_second_amount():
         "- The 2024 limits are $4,150 for self-only coverage and $9,300 for family coverage.", "HSA"
     )
     assert sorted(c.answer for c in cards) == ["$4,150", "$9,300"]
+
+
+@pytest.mark.parametrize(
+    "bullet, answer",
+    [
+        (
+            "**Time series**: shuffled K-fold lets the model train on the future. Use `TimeSeriesSplit` instead.",
+            "`TimeSeriesSplit`",
+        ),
+        (
+            "**Force pushing**: if you must rewrite shared history, use `git push --force-with-lease`, never `-f`.",
+            "`git push --force-with-lease`",
+        ),
+    ],
+)
+def test_a_bold_topic_before_advice_gives_a_cloze_of_the_advice_not_a_what_is(bullet, answer):
+    """Judged blind: "what are time series?" answered by advice on splitting them; the command is the fact."""
+    cards = cards_of(f"- {bullet}", "Cross-validation pitfalls")
+    assert [c.answer for c in cards] == [answer]
+    assert cards[0].front.startswith(bullet[2:].split("**")[0])  # the topic stays shown, never hidden
+
+
+def test_a_bold_term_with_a_definition_is_still_asked_what_it_is():
+    card = one(
+        "**Plateau of latent potential**: results lag effort. Progress feels flat for a long time.", "Habits"
+    )
+    assert card.front == "Habits: what is the plateau of latent potential?"

@@ -450,6 +450,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     ):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
         return
+    if not lead and body.startswith(("**", "__")):
+        lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
         card = _term_card(out, body, ctx, first, last)
         if card is not None:
@@ -554,6 +556,34 @@ def _counted_label_card(
     return new_card(
         CardKind.KEYPOINT, front, unbold(m.group("items")).strip(), first, last, ctx, generated=True
     )
+
+
+_ADVICE_STARTS = frozenset("never always use don't avoid keep it they you".split())  # "never combine ..."
+
+
+def _topic_lead(body: str) -> int:
+    """The length of a bold lead that names a topic rather than a term (0 if it names a term): "**Time series**:
+    shuffled K-fold lets the model train on the future. Use `TimeSeriesSplit`." asked "what are time series?" was
+    answered by advice, not a definition; a cloze of the advice's command, number or formula (the lead kept, never
+    hidden) asks what the note says."""
+    m = _BOLD_LEAD_RE.match(body)
+    if m is None or m.group(3):
+        return 0
+    rest = body[m.end() :]
+    if not any(ch.isdigit() or ch in "`$" for ch in rest):
+        return 0  # nothing sharper to hide than the term: asked about
+    words = [w.strip(",;:()").lower() for w in rest.split()[:4]]
+    advice = bool(words) and (words[:2] in (["if", "you"], ["when", "you"]) or words[0] in _ADVICE_STARTS)
+    if words[:1] == ["never"] and len(words) > 1 and words[1].endswith("s"):
+        advice = False  # "never overestimates the true cost": what it is, not what to do
+    # "shuffled K-fold lets the model ...": a verb other than "is" a word or two in, the rest a claim about the topic
+    claim = (
+        bool(words)
+        and words[0] not in _ARTICLES
+        and words[0] not in ("if", "when", "where")
+        and any(w.isalpha() and verb_like(w) and w not in _COPULAS for w in words[1:3])
+    )
+    return m.end() if advice or claim else 0
 
 
 # "He got a PhD in 1964" (a podcast about someone): who "he" is was in the bullet before, which a card does not show

@@ -402,6 +402,13 @@ def list_item(text: str, c: Candidate) -> str | None:
     return f"'{text[c.start : c.end]}' is one item of a list of {len(items)}, a guess"
 
 
+_CREDIT_IN_BRACKETS_RE = re.compile(
+    r"(?:an? |the )?(?:finding|term|idea|study|coinage|concept|phrase|work) (?:of|from|by)\b"
+    r"|(?:coined|named|found|described|proposed|introduced|popularised|popularized) by\b|per\b|after\b",
+    re.I,
+)
+
+
 def _bracketed(group: str, span: str, year: bool) -> str | None:
     """What a span inside brackets is, when it is no fact to recall: a citation's year or authors ("Gneezy &
     Rustichini, 2000"), or one of a short list of examples ("Linux, Apache"); None for the rest ("Monte Carlo
@@ -418,6 +425,8 @@ def _bracketed(group: str, span: str, year: bool) -> str | None:
         return None
     if len(items) >= 2 and all(len(item.split()) <= 3 for item in items):
         return "one example in brackets, a side detail"
+    if _CREDIT_IN_BRACKETS_RE.match(group.strip()):
+        return "who it is credited to, in brackets"  # "Attention residue (a finding of Sophie Leroy)"
     if re.match(r"(?:e\.g\.|i\.e\.|like|such as)\b", group.strip()):
         return "one example in brackets, a side detail"
     return None
