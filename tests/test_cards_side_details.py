@@ -330,3 +330,8 @@ def test_a_bold_term_with_a_definition_is_still_asked_what_it_is():
         "**Plateau of latent potential**: results lag effort. Progress feels flat for a long time.", "Habits"
     )
     assert card.front == "Habits: what is the plateau of latent potential?"
+
+
+def test_a_temperature_shown_in_the_other_scale_is_not_hidden():
+    cards = cards_of("- Water at 14°C (57°F) for 2–3 minutes is enough to raise dopamine.", "Cold exposure")
+    assert all(c.answer not in ("14°C", "57°F", "14", "57") for c in cards)

@@ -204,3 +204,10 @@ def test_a_swapped_command_keeps_the_code_type_of_the_one_it_replaces():
     for truth in (True, False):
         q = true_or_false(FakeCorpus({note: cards}), cards[0], rng_drawing(truth))
         assert q is not None and q.prompt.startswith("`git "), q.prompt
+
+
+def test_a_list_of_figures_is_not_asked_to_be_typed():
+    """Judged blind: a blank over "50%, 20%" wants both figures in one exact form and order."""
+    from kb.quiz.kinds import typeable
+
+    assert not typeable("50%, 20%") and typeable("$1,500") and typeable("hidden state")

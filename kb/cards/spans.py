@@ -308,6 +308,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
     if not others and not fractions:
         return None
     doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
+    degrees = "°" in text
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
 
     def derivable(v: float) -> bool:
@@ -319,6 +320,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
             return True
         if doubled and any(abs(v - 2 * a) <= 0.1 * v or abs(2 * v - a) <= 0.1 * a for a in others):
             return True
+        if degrees and any(abs(v - (a * 9 / 5 + 32)) <= 1 or abs(v - (a - 32) * 5 / 9) <= 1 for a in values):
+            return True  # "14°C (57°F)": one temperature in two scales
         if v >= 100 and any(abs(v - a) == 1 for a in others):
             return True  # "1024 positions ... no vector for position 1025"
         if sum(1 for d in (-2, -1, 1, 2) if any(abs(v + d - a) < 1e-9 for a in values)) >= 2:

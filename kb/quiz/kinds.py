@@ -465,6 +465,8 @@ def _options_can_match(answer: str) -> bool:
 
 def typeable(answer: str) -> bool:
     """A short answer a learner can type: a few words, no formula, not a clause."""
+    if ", " in answer or "; " in answer:
+        return False  # "50%, 20%": a list, typed in one exact form and order only
     return len(answer.split()) <= MAX_TYPED_WORDS and answer_kind(answer) not in (FORMULA, PHRASE)
 
 
