@@ -335,3 +335,22 @@ def test_a_bold_term_with_a_definition_is_still_asked_what_it_is():
 def test_a_temperature_shown_in_the_other_scale_is_not_hidden():
     cards = cards_of("- Water at 14°C (57°F) for 2–3 minutes is enough to raise dopamine.", "Cold exposure")
     assert all(c.answer not in ("14°C", "57°F", "14", "57") for c in cards)
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "**Order matters**: `loss.backward()`, then clip, then `optimizer.step()`.",
+        "**Quantum computers**: they do not settle which interpretation of quantum mechanics is right.",
+        "Main flaw: a locally best token can lead to a worse whole sequence.",
+    ],
+)
+def test_a_lead_that_says_something_or_a_claim_about_a_topic_is_not_asked_what_it_is(bullet):
+    """Judged blind: "what are order matters?", "what are quantum computers?" (answered by the guest's view),
+    "what is main flaw?"."""
+    cards = cards_of(f"- {bullet}", "Podcast notes")
+    assert all(" what is " not in c.front and " what are " not in c.front for c in cards), [
+        c.front for c in cards
+    ]
+    lead = bullet.split(":")[0].strip("*")
+    assert all(lead not in c.answer for c in cards)  # the topic stays shown

@@ -67,7 +67,8 @@ _LABEL_LEADS = _LABEL_WORDS | frozenset(
     why how what when caution reminder gotcha gotchas trick tricks hint hints insight insights point key bottom
     advantage advantages disadvantage disadvantages risk risks drawback drawbacks tradeoff trade-off fix
     symptom symptoms cause causes consequence effect effects goal goals warning watch nb ps intro introduction
-    epilogue prologue conclusion preface afterword appendix coda""".split()
+    epilogue prologue conclusion preface afterword appendix coda flaw flaws weakness weaknesses strength strengths
+    limitation limitations""".split()
 )
 # "Personal takeaway: ...", "Big caveat: ...": a label word after a word that only qualifies it
 _LABEL_QUALIFIERS = (
@@ -450,7 +451,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     ):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
         return
-    if not lead and body.startswith(("**", "__")):
+    if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
         card = _term_card(out, body, ctx, first, last)
@@ -562,28 +563,46 @@ _ADVICE_STARTS = frozenset("never always use don't avoid keep it they you".split
 
 
 def _topic_lead(body: str) -> int:
-    """The length of a bold lead that names a topic rather than a term (0 if it names a term): "**Time series**:
-    shuffled K-fold lets the model train on the future. Use `TimeSeriesSplit`." asked "what are time series?" was
-    answered by advice, not a definition; a cloze of the advice's command, number or formula (the lead kept, never
-    hidden) asks what the note says."""
-    m = _BOLD_LEAD_RE.match(body)
-    if m is None or m.group(3):
+    """The length of a lead that names a topic rather than a term (0 if it names a term), so the lead is kept on a
+    cloze of what follows, never hidden nor asked "what is" about.
+
+    Judged blind: "what are time series?" answered by advice on splitting them, "what is time travel?" by a guest's
+    doubt, "what are order matters?" by a sequence of calls. A lead is a topic when it says something ("**Order
+    matters**:", "**Failure means different things**:"), when what follows is a claim about it ("**Quantum
+    computers**: they don't prove ...", "**Arrow of time**: it all comes from ..."), or a claim or advice holding a
+    command, number or formula to hide ("**Time series**: shuffled K-fold lets ... Use `TimeSeriesSplit`")."""
+    m = _BOLD_LEAD_RE.match(body) if body.startswith(("**", "__")) else _LABEL_LEAD_RE.match(body)
+    if m is None or (m.re is _BOLD_LEAD_RE and m.group(3)):
         return 0
+    lead = [w.lower() for w in unbold(body[: m.end()]).strip(" :-–—").split()]
+    if len(lead) > 1 and any(w in _COPULAS or (w.endswith("s") and w[:-1] in BASE_VERBS) for w in lead[1:3]):
+        return m.end()  # "Order matters", "Failure means different things": the lead says something
     rest = body[m.end() :]
-    if not any(ch.isdigit() or ch in "`$" for ch in rest):
-        return 0  # nothing sharper to hide than the term: asked about
-    words = [w.strip(",;:()").lower() for w in rest.split()[:4]]
-    advice = bool(words) and (words[:2] in (["if", "you"], ["when", "you"]) or words[0] in _ADVICE_STARTS)
-    if words[:1] == ["never"] and len(words) > 1 and words[1].endswith("s"):
-        advice = False  # "never overestimates the true cost": what it is, not what to do
-    # "shuffled K-fold lets the model ...": a verb other than "is" a word or two in, the rest a claim about the topic
+    words = [w.strip(",;:()'\"").lower() for w in rest.split()[:4]]
+    if not words:
+        return 0
+    if words[0] in _CLAIM_STARTS and not any(
+        w in VERBS or w in _CLAUSE_VERBS or w.endswith("ed") for w in lead
+    ):
+        return m.end()  # "they don't prove many-worlds", "it all comes from the Big Bang"; not "AdaBoost came
+        # first: it reweights ...", where the lead is the claim
+    # "shuffled K-fold lets the model ...": a verb other than "is" early on
     claim = (
-        bool(words)
-        and words[0] not in _ARTICLES
+        words[0] not in _ARTICLES
         and words[0] not in ("if", "when", "where")
         and any(w.isalpha() and verb_like(w) and w not in _COPULAS for w in words[1:3])
     )
+    if not any(ch.isdigit() or ch in "`$" for ch in rest):
+        return (
+            0  # nothing sharper to hide than the term ("people feel obliged to return a favour"): asked about
+        )
+    advice = words[:2] in (["if", "you"], ["when", "you"]) or words[0] in _ADVICE_STARTS
+    if words[:1] == ["never"] and len(words) > 1 and words[1].endswith("s"):
+        advice = False  # "never overestimates the true cost": what it is, not what to do
     return m.end() if advice or claim else 0
+
+
+_CLAIM_STARTS = frozenset("it it's they he she we this that these those there".split())
 
 
 # "He got a PhD in 1964" (a podcast about someone): who "he" is was in the bullet before, which a card does not show

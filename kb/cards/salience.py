@@ -305,6 +305,11 @@ _GIVEN_AWAY = (
     "the other numbers on the card",
     "counts the items listed on the card",
 )
+# "they don't [prove] many-worlds", "can't [see] the high-probability path": a verb follows these
+_AUXILIARY_BEFORE = frozenset(
+    "don't doesn't didn't can't cannot won't wouldn't shouldn't isn't aren't not never to can will would should must"
+    " may might".split()
+)
 _VERB_FOLLOWERS = ADVERB_PARTICLES | frozenset("well badly fast hard forward too also still".split())
 _POSTPOSITIVE = frozenset(
     "possible available necessary needed required involved concerned imaginable".split()
@@ -433,7 +438,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         n = len(ps)
         prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
-        cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS
+        cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS or prev in _AUXILIARY_BEFORE
         gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
         words = [text[ps[x] : pe[x]] for x in range(n)]
         low = [w.lower() for w in words]
