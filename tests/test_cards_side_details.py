@@ -354,3 +354,27 @@ def test_a_lead_that_says_something_or_a_claim_about_a_topic_is_not_asked_what_i
     ]
     lead = bullet.split(":")[0].strip("*")
     assert all(lead not in c.answer for c in cards)  # the topic stays shown
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Parenting: don't push a quiet kid into being loud. Expose them gradually to new things.",
+        "**Cambridge, MA**: rent control ended in 1994 after a statewide referendum. Property values then jumped.",
+    ],
+)
+def test_a_label_before_advice_or_a_dated_claim_is_not_asked_what_it_is(bullet):
+    """Judged blind: "what is Parenting?" and "what is Cambridge, MA?" were answered by advice and by an event; as
+    true/false statements under another label they were true as well ("two correct")."""
+    cards = cards_of(f"- {bullet}", "Quiet")
+    assert all(" what is " not in c.front and " what are " not in c.front for c in cards), [
+        c.front for c in cards
+    ]
+
+
+def test_a_lead_that_is_advice_itself_is_still_asked_what_it_means():
+    card = one(
+        "**Embrace boredom**: if you reach for your phone in every queue, you lose the ability to focus.",
+        "Deep Work",
+    )
+    assert card.front == 'Deep Work: what does "embrace boredom" mean?'

@@ -574,7 +574,10 @@ def _topic_lead(body: str) -> int:
     m = _BOLD_LEAD_RE.match(body) if body.startswith(("**", "__")) else _LABEL_LEAD_RE.match(body)
     if m is None or (m.re is _BOLD_LEAD_RE and m.group(3)):
         return 0
-    lead = [w.lower() for w in unbold(body[: m.end()]).strip(" :-–—").split()]
+    lead_text = unbold(body[: m.end()]).strip(" :-–—*_")
+    if _asked_as_is(lead_text):
+        return 0  # "**Embrace boredom**:", "**Three places it's used**:": a lead asked as it stands
+    lead = [w.lower() for w in lead_text.split()]
     if len(lead) > 1 and any(w in _COPULAS or (w.endswith("s") and w[:-1] in BASE_VERBS) for w in lead[1:3]):
         return m.end()  # "Order matters", "Failure means different things": the lead says something
     rest = body[m.end() :]
@@ -586,22 +589,30 @@ def _topic_lead(body: str) -> int:
     ):
         return m.end()  # "they don't prove many-worlds", "it all comes from the Big Bang"; not "AdaBoost came
         # first: it reweights ...", where the lead is the claim
-    # "shuffled K-fold lets the model ...": a verb other than "is" early on
+    if words[0] in _IMPERATIVE_STARTS or words[:2] in (["if", "you"], ["when", "you"]):
+        return m.end()  # "Parenting: don't push a quiet kid ...": advice, not what parenting is
+    # "shuffled K-fold lets the model ...", "rent control ended in 1994": a verb other than "is" early on
     claim = (
         words[0] not in _ARTICLES
         and words[0] not in ("if", "when", "where")
-        and any(w.isalpha() and verb_like(w) and w not in _COPULAS for w in words[1:3])
+        and any(
+            w.isalpha() and (verb_like(w) or w.endswith("ed") and len(w) > 4) and w not in _COPULAS
+            for w in words[1:3]
+        )
     )
     if not any(ch.isdigit() or ch in "`$" for ch in rest):
         return (
             0  # nothing sharper to hide than the term ("people feel obliged to return a favour"): asked about
         )
-    advice = words[:2] in (["if", "you"], ["when", "you"]) or words[0] in _ADVICE_STARTS
+    advice = words[0] in _ADVICE_STARTS
     if words[:1] == ["never"] and len(words) > 1 and words[1].endswith("s"):
         advice = False  # "never overestimates the true cost": what it is, not what to do
     return m.end() if advice or claim else 0
 
 
+_IMPERATIVE_STARTS = frozenset(
+    "don't do not avoid always".split()
+)  # "never" may define: "never overestimates"
 _CLAIM_STARTS = frozenset("it it's they he she we this that these those there".split())
 
 
