@@ -211,3 +211,20 @@ def test_a_list_of_figures_is_not_asked_to_be_typed():
     from kb.quiz.kinds import typeable
 
     assert not typeable("50%, 20%") and typeable("$1,500") and typeable("hidden state")
+
+
+def test_code_options_have_the_keys_shape():
+    """Judged blind: "val_loss" and "model.eval()" offered for a checkpoint's file name, "git push" for what
+    "git pull" runs first, ruled themselves out at a glance."""
+    note = NOTE
+    asked = generated(
+        note, "The best weights are saved to `best.ckpt` after each improvement.", "`best.ckpt`"
+    )
+    others = [
+        generated(note, "Early stopping watches `val_loss` with a patience of 5.", "`val_loss`", line=4),
+        generated(note, "Call `model.eval()` before measuring.", "`model.eval()`", line=5),
+        generated(note, "The last weights also go to `last.ckpt` for resuming.", "`last.ckpt`", line=6),
+        generated(note, "Logs are written to `train.log` every epoch.", "`train.log`", line=7),
+    ]
+    wrong = wrong_for([asked, *others], asked)
+    assert wrong and all(w.strip("`").endswith((".ckpt", ".log")) for w in wrong), wrong

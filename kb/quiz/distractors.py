@@ -595,12 +595,39 @@ def same_form(answer: str, candidate: str) -> bool:
     if kind == NAME and _acronym(answer) != _acronym(candidate):
         return False  # "Sam" is offered names, not "IMVU" nor "IQ"
     if kind == COMMAND:
-        return bool(_COMMAND_LINE_RE.match(answer)) == bool(_COMMAND_LINE_RE.match(candidate))
+        return bool(_COMMAND_LINE_RE.match(answer)) == bool(_COMMAND_LINE_RE.match(candidate)) and code_shape(
+            answer
+        ) == code_shape(candidate)
     if kind == TERM:
         if _gerund(answer) != _gerund(candidate):
             return False  # "changing" beside "tree": a verb form is not offered for a thing, nor the reverse
         return noun_phrase_like(candidate) or not noun_phrase_like(answer)
     return True
+
+
+_FILE_EXTENSIONS = frozenset(
+    """py md txt json yaml yml toml csv tsv pt pth ckpt h5 keras onnx pkl log cfg ini sh js ts html css c h rs go
+    java zip tar gz pdf png jpg jpeg svg db sqlite lock bin safetensors parquet ipynb xml conf env""".split()
+)
+
+
+def code_shape(code: str) -> str:
+    """What a piece of code is, as a reader sees at a glance: a call ("model.eval()"), an option ("--ff-only"), a
+    file name ("best.ckpt"), a command of a tool ("git pull", by its tool and subcommand), or a name. Judged blind:
+    "val_loss" and "model.eval()" offered for a checkpoint's file name ruled themselves out."""
+    text = code.strip().strip("`").strip()
+    words = text.split()
+    if not words:
+        return ""
+    if "(" in text:
+        return "call"
+    if text.startswith("-"):
+        return "option"
+    if len(words) == 1 and "." in text and text.rsplit(".", 1)[1].lower() in _FILE_EXTENSIONS:
+        return "file"
+    if len(words) > 1:
+        return "command " + words[0]
+    return "name"
 
 
 # Two years further apart than this are not both plausible for one event ("Vaswani et al., 2048" beside 2017: 2048
