@@ -378,3 +378,12 @@ def test_a_lead_that_is_advice_itself_is_still_asked_what_it_means():
         "Deep Work",
     )
     assert card.front == 'Deep Work: what does "embrace boredom" mean?'
+
+
+def test_a_release_or_section_number_gives_way_to_the_lesson():
+    """Judged blind: "Git 2.50 ([2025])", "ESL §[7.8]", "PyTorch [2.6]" hid which release or section while the
+    lesson beside it stayed shown."""
+    card = one(
+        "Since PyTorch 2.6 the loader refuses pickled code from untrusted checkpoints.", "Model loading"
+    )
+    assert "2.6" not in card.answer, card.front

@@ -113,6 +113,8 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
+        elif _version_or_section(sub, s, e):
+            rank = 3.0  # "PyTorch 2.6", "Git 2.50", "ESL §7.8": which release or section, beside the lesson
         gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
         if (
             gap
@@ -149,6 +151,31 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         if noun.endswith("s") and noun.islower() and noun not in GENERIC_NOUNS and m.group().lower() != "one":
             out.append(Candidate(RANK["quote"] + 0.5, m.start(), m.end(), "number"))  # "[four] philosophies"
     return out
+
+
+_VERSION_RE = re.compile(r"\d+\.\d+(?:\.\d+)*")
+_RELEASE_END_RE = re.compile(r" v?\d+\.\d+(?:\.\d+)*$")
+
+
+def _version_or_section(sub: str, s: int, e: int) -> bool:
+    """Whether the number at ``s:e`` is a release or a section ("PyTorch 2.6", "Git 2.50", "§7.10.2", "v1.4"): a
+    dotted number right after a capitalised name, a section sign or a "v"."""
+    if sub[s - 1 : s] == "§" or sub[s - 2 : s] == "§ ":
+        return True
+    if not _VERSION_RE.fullmatch(sub, s, e):
+        return False
+    if sub[s - 1 : s] in ("v", "V") and not sub[s - 2 : s - 1].isalpha():
+        return True
+    before = prev_word(sub, s)
+    return (
+        bool(before)
+        and before[:1].isupper()
+        and sub[s - 1 : s] == " "
+        and before.lower() not in _NOT_PRODUCTS
+    )
+
+
+_NOT_PRODUCTS = frozenset("the a an in on at by of to from for about around roughly about".split())
 
 
 def prev_word(text: str, start: int) -> str:
@@ -214,7 +241,10 @@ def entity_candidates(text: str, sub: str) -> list[Candidate]:
             head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
             if head and head.group() in EPONYM_HEADS:
                 e = head.end()
-            out.append(Candidate(RANK["entity"] + 0.5 * acronym, s, e, "entity"))
+            release = (
+                _RELEASE_END_RE.search(text, s, e) is not None
+            )  # "PyTorch 2.6", "Git 2.23": which release
+            out.append(Candidate(3.0 if release else RANK["entity"] + 0.5 * acronym, s, e, "entity"))
         i = j + 1
     return out
 
