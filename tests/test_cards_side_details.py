@@ -13,6 +13,11 @@ from kb.notes.reader import parse_note
 from tests.test_cards_keypoint_rules import cards_of, one
 
 
+def asked_what_it_is(cards) -> list[str]:
+    """The fronts of ``cards`` that ask "what is" / "what are" about a term."""
+    return [c.front for c in cards if " what is " in c.front or " what are " in c.front]
+
+
 def _text(title: str, sections: str) -> bytes:
     return f'---\ntitle: "{title}"\ntype: book\n---\n# {title}\n\n{sections}\n'.encode()
 
@@ -289,9 +294,7 @@ def test_a_lead_that_makes_a_claim_keeps_its_answer():
 def test_a_label_before_a_clause_or_a_chain_is_not_asked_what_it_is(bullet):
     """Judged blind: "what is purpose?", "what are rice paddies?" were answered by a claim or a chain of causes,
     not by what the label is."""
-    assert all(
-        " what is " not in c.front and " what are " not in c.front for c in cards_of(f"- {bullet}", "Drive")
-    )
+    assert asked_what_it_is(cards_of(f"- {bullet}", "Drive")) == []
 
 
 def test_a_bullet_gives_a_second_card_only_for_a_second_amount():
@@ -349,9 +352,7 @@ def test_a_lead_that_says_something_or_a_claim_about_a_topic_is_not_asked_what_i
     """Judged blind: "what are order matters?", "what are quantum computers?" (answered by the guest's view),
     "what is main flaw?"."""
     cards = cards_of(f"- {bullet}", "Podcast notes")
-    assert all(" what is " not in c.front and " what are " not in c.front for c in cards), [
-        c.front for c in cards
-    ]
+    assert asked_what_it_is(cards) == []
     lead = bullet.split(":")[0].strip("*")
     assert all(lead not in c.answer for c in cards)  # the topic stays shown
 
@@ -367,9 +368,7 @@ def test_a_label_before_advice_or_a_dated_claim_is_not_asked_what_it_is(bullet):
     """Judged blind: "what is Parenting?" and "what is Cambridge, MA?" were answered by advice and by an event; as
     true/false statements under another label they were true as well ("two correct")."""
     cards = cards_of(f"- {bullet}", "Quiet")
-    assert all(" what is " not in c.front and " what are " not in c.front for c in cards), [
-        c.front for c in cards
-    ]
+    assert asked_what_it_is(cards) == []
 
 
 def test_a_lead_that_is_advice_itself_is_still_asked_what_it_means():

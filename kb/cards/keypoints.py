@@ -474,7 +474,7 @@ _OWN_PLAN_RE = re.compile(
     r"applying|changes?|change|next)\b|^(?:my )?(?:action items|to-?dos?|things to try|next steps)\b",
     re.I,
 )
-_COUNT_HINT_RE = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|\w+fold)\b", re.I)
+
 _PLANS: dict[tuple[str, ...], str | None] = {}
 
 
@@ -488,24 +488,26 @@ def _own_plan(ctx: tuple[str, ...]) -> str | None:
     return got
 
 
+_ITEMS_RE = re.compile(r",|;| and ")  # the items of the list after the colon
 _COUNTED_VERBS = (
     "has|have|covers|cover|includes|include|needs|need|takes|take|rests on|rest on|comes in|come in"
 )
-_COUNT = "two|three|four|five|six|seven|eight|nine|ten|2|3|4|5|6|7|8|9|10"
+# two to ten, in words and digits ("four Ts", "7 habits"): a count a list after a colon can answer
+_COUNT = "|".join([*(w for w, n in COUNT_WORDS.items() if 2 <= n <= 10), *map(str, range(2, 11))])
+_COUNT_HINT_RE = re.compile(rf"\b(?:{_COUNT}|\d+|\w+fold)\b", re.I)  # a cheap test before the full patterns
 # "Autonomy covers four Ts: task, time, ...", "**Mastery** has three laws: ...": the list is what to recall
 _COUNTED_LIST_RE = re.compile(
     rf"^(?:\*\*|__)?(?P<subject>[A-Za-z][\w'’-]*(?: [\w'’-]+){{0,3}}?)(?:\*\*|__)? (?P<verb>{_COUNTED_VERBS}) "
     rf"(?P<count>{_COUNT}) (?P<noun>[\w'’-]+(?: [\w'’-]+){{0,2}}?): (?P<items>.+)$",
     re.I,
 )
-_VERB_BASE = {"has": "have", "covers": "cover", "includes": "include", "needs": "need", "takes": "take"}
 
 
 def _counted_list_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
     """ "X has three laws: a, b and c" asked as "Topic: what are the three laws of X?", the list its answer; a
     cloze of it hid X, which the list gives away, or the count, which the list counts."""
     m = _COUNTED_LIST_RE.match(body)
-    if m is None or len(re.split(r",|;| and ", m.group("items"))) < 2:
+    if m is None or len(_ITEMS_RE.split(m.group("items"))) < 2:
         return None
     subject = unbold(m.group("subject"))
     if subject.split()[0] in ("The", "A", "An"):
@@ -541,9 +543,9 @@ def _counted_label_card(
     """ "Seven deadly flaws of carrots and sticks: a, b, c ..." asked as "Topic: what are the seven deadly flaws
     of carrots and sticks?": a cloze of it hid the label (the list gives it away) or one item (a guess)."""
     m = _COUNTED_LABEL_RE.match(unbold(body))
-    if m is None or len(re.split(r",|;| and ", m.group("items"))) < 3:
+    if m is None or len(_ITEMS_RE.split(m.group("items"))) < 3:
         return None
-    label = unbold(m.group("label")).strip()
+    label = m.group("label").strip()
     if any(w.lower() in _CLAUSE_VERBS or w.lower() in SUBJECT_PRONOUNS for w in label.split()) or any(
         w in BASE_VERBS or w in VERBS for w in label.lower().split()[2:3]
     ):
@@ -554,9 +556,7 @@ def _counted_label_card(
         "are" if _plural(label) or len(words) > 1 and _plural(words[1]) else "is"
     )  # "three places it's used"
     front = f"{topic(out.title)}: what {verb} the {label}?"
-    return new_card(
-        CardKind.KEYPOINT, front, unbold(m.group("items")).strip(), first, last, ctx, generated=True
-    )
+    return new_card(CardKind.KEYPOINT, front, m.group("items").strip(), first, last, ctx, generated=True)
 
 
 _ADVICE_STARTS = frozenset("never always use don't avoid keep it they you".split())  # "never combine ..."

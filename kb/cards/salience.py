@@ -318,21 +318,15 @@ _MIN_TERM_SCORE = 1.6  # a plain run of words below this is too weak a term to h
 
 
 def _stem(word: str) -> str:
-    got = _STEMS.get(word)
-    if got is not None:
-        return got
     w = word.lower().removesuffix("'s").removesuffix("’s")
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         w = w[:-1]
     elif len(w) > 6 and w.endswith("ing"):
         w = w[:-3]  # "cherry-picking" is the title's "cherry-pick"
-    if len(_STEMS) < _MAX_STEMS:
-        _STEMS[word] = w
     return w
 
 
 # a word's stem, and None for a stop word: the same few thousand words come back in every note of a corpus
-_STEMS: dict[str, str] = {}
 _CONTENT_STEM: dict[str, str | None] = {}
 _MAX_STEMS = 200_000
 
@@ -533,7 +527,8 @@ def _why_not(
         stems and c.kind != "number" and (stems <= avoid | common if whole else stems & common)
     ):
         return f"'{unbold(span)}' is in many of the note's key points"
-    rest = (text[: c.start] + " " + text[c.end :]).lower()
+    around = text[: c.start] + " " + text[c.end :]  # the card's front without the span
+    rest = around.lower()
     plain = unbold(span).strip("`$ ").lower()
     if (
         plain
@@ -552,7 +547,7 @@ def _why_not(
         return (
             f"'{span}' is a small count a reader guesses"  # "two distributions", "more than [two branches]"
         )
-    if c.kind == "entity" and _demonym_shown(span, text[: c.start] + " " + text[c.end :]):
+    if c.kind == "entity" and _demonym_shown(span, around):
         return f"'{span}' shows elsewhere on the card"  # "[China]" beside "Chinese content"
     if (
         c.kind == "term"
@@ -576,7 +571,7 @@ def _why_not(
         initials = "".join(w[0] for w in WORD_RE.findall(rest) if w[0].isupper()).lower()
         if span.lower().rstrip("s") in initials:
             return f"'{span}' is spelled out on the card"
-    if _spelled_out(unbold(span).strip("`*_ "), text[: c.start] + " " + text[c.end :]):
+    if _spelled_out(unbold(span).strip("`*_ "), around):
         return f"'{unbold(span)}' is spelled out on the card"  # "[ort] ("Ostensibly Recursive's Twin")"
     return None
 

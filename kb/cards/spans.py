@@ -153,29 +153,23 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
     return out
 
 
-_VERSION_RE = re.compile(r"\d+\.\d+(?:\.\d+)*")
-_RELEASE_END_RE = re.compile(r" v?\d+\.\d+(?:\.\d+)*$")
+_VERSION = r"\d+\.\d+(?:\.\d+)*"
+_VERSION_RE = re.compile(_VERSION)
+_RELEASE_END_RE = re.compile(
+    rf" v?{_VERSION}$"
+)  # a name ending on its release: "PyTorch 2.6" (entity_candidates)
 
 
 def _version_or_section(sub: str, s: int, e: int) -> bool:
-    """Whether the number at ``s:e`` is a release or a section ("PyTorch 2.6", "Git 2.50", "§7.10.2", "v1.4"): a
-    dotted number right after a capitalised name, a section sign or a "v"."""
+    """Whether the number at ``s:e`` is a section or a release on its own ("§7.10.2", "v1.4"); a release after a
+    name ("PyTorch 2.6") is found with the name, as one candidate (``_RELEASE_END_RE``)."""
     if sub[s - 1 : s] == "§" or sub[s - 2 : s] == "§ ":
         return True
-    if not _VERSION_RE.fullmatch(sub, s, e):
-        return False
-    if sub[s - 1 : s] in ("v", "V") and not sub[s - 2 : s - 1].isalpha():
-        return True
-    before = prev_word(sub, s)
     return (
-        bool(before)
-        and before[:1].isupper()
-        and sub[s - 1 : s] == " "
-        and before.lower() not in _NOT_PRODUCTS
+        _VERSION_RE.fullmatch(sub, s, e) is not None
+        and sub[s - 1 : s] in ("v", "V")
+        and not sub[s - 2 : s - 1].isalpha()
     )
-
-
-_NOT_PRODUCTS = frozenset("the a an in on at by of to from for about around roughly about".split())
 
 
 def prev_word(text: str, start: int) -> str:
