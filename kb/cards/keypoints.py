@@ -22,6 +22,7 @@ from kb.cards.lexicon import (
     DEFINING_VERBS,
     EPONYM_HEADS,
     IRREGULAR_PLURALS,
+    LABEL_DETS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
     VERBS,
@@ -88,6 +89,8 @@ def label_lead(body: str) -> int:
 
 
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
+_NUMBER_RE = re.compile(r"\d[\d,.]*")
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|we|my|our|us)\b")
 _WORKED_NUMBERS = 4  # "Example: MAGI $421,500 -> $21,500 over -> 22 x $50 = $1,100": a calculation
 MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
 _QUESTION_TERM_WORDS = 8  # a longer bold lead is not a term to ask about
@@ -122,7 +125,7 @@ def _plural(term: str) -> bool:
     last = head.split()[-1].lower() if head.split() else ""
     if last.endswith(IRREGULAR_PLURALS):
         return True
-    return last.endswith("s") and not last.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "as", "ics", "'s", "’s"))  # "bias"
 
 
 def term_question(
@@ -161,7 +164,7 @@ def term_question(
     if not article and len(words) > 1 and _needs_the(words):
         article = "the"  # "the peak-end rule", "the SSTB limit", "the culture of honor"
         if (
-            words[-1].lower() not in EPONYM_HEADS
+            (words[-1].lower() not in EPONYM_HEADS or _common_compound(words[0]))
             and words[0][1:].islower()
             and all(w.islower() for w in words[1:])
         ):
@@ -178,6 +181,13 @@ def term_question(
     else:
         question = f"what are {term}?" if plural else f"what is {term}?"
     return f"{topic(title)}: {question}"
+
+
+def _common_compound(word: str) -> bool:
+    """Whether a capitalised word is a compound of ordinary words ("Self-serving", "Sunk-cost"), no name
+    ("Dunning-Kruger"): "the self-serving bias", but "the Matthew effect"."""
+    parts = word.lower().split("-")
+    return len(parts) > 1 and all(common_english(p) for p in parts)
 
 
 def _needs_the(words: list[str]) -> bool:
@@ -220,15 +230,38 @@ def _asked_as_is(term: str) -> str | None:
         text = term.rstrip("?: ")
         return text[0].lower() + text[1:] + "?" if text[1:2].islower() or len(text) < 2 else text + "?"
     if len(words) > 1 and (
-        first in _ADVICE_VERBS or first in BASE_VERBS and words[1].lower() in _OBJECT_WORDS
+        first in _ADVICE_VERBS
+        or first in _NEGATED_ADVICE
+        or first in BASE_VERBS
+        and (words[1].lower() in _OBJECT_WORDS or "," in term and "don't" in term.lower())
     ):
-        # advice, not a thing: "Keep it short", "Drain the shallows"
+        # advice, not a thing: "Keep it short", "Drain the shallows", "Don't outrun your headlights", "Provide
+        # options, don't make lame excuses"
         return f'what does "{term[0].lower()}{term.rstrip("?: ")[1:]}" mean?'
+    if len(words) > 1 and _gerund_phrase(words):
+        # "Making smaller circles": one practice, named by what you do ("what are making smaller circles?" read
+        # wrong); quoted, as a name of it
+        return f'what is "{term[0].lower()}{term.rstrip("?: ")[1:]}"?'
     if (COUNT_WORDS.get(first, 0) >= 2 or first[:1].isdigit() and first not in ("0", "1")) and len(words) > 1:
         if not first[:1].isdigit() or any(_plural(w) for w in words[1:]):
             return f"what are the {term[0].lower()}{term.rstrip('?: ')[1:]}?"
         return f"what is the {term.rstrip('?: ')}?"  # "the 90 percent rule": a name holding a number
     return None
+
+
+_NEGATED_ADVICE = frozenset("don't don’t never avoid stop".split())
+_ING_NOUNS = frozenset(
+    "string strings morning evening ceiling wedding building buildings meeting meetings".split()
+)
+
+
+def _gerund_phrase(words: list[str]) -> bool:
+    """Whether a lead names a practice by a gerund and its object ("Making smaller circles", "Ignoring noisy
+    commits", "Building a trigger"), not a noun led by a word in -ing ("Learning rate", "Boosting")."""
+    first, second = words[0].lower(), words[1].lower()
+    if not (first.endswith("ing") and len(first) > 5) or first in _ING_NOUNS:
+        return False
+    return second in _OBJECT_WORDS or second in LABEL_DETS or _plural(" ".join(words))
 
 
 def _written(body: str, word: str, after: str = "") -> bool:
@@ -384,6 +417,13 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
     if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
+    if any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:]):
+        return None  # "States differ: ...", "Failure means different things: ...": a clause, no term
+    head = words[1] if words[0] in _ARTICLES and len(words) > 1 else words[0]
+    if head in _RELATIONAL or head.endswith(("'s", "’s")) and common_english(head[:-2]):
+        return (
+            None  # "Blind spot: ...", "Host's counter: ...", "My setting: ...": whose, the card would not say
+        )
     lead = rest.lower().split()
     lead = lead[1:] if lead and lead[0] in _ARTICLES else lead
     if "→" in rest or "->" in rest or any(w in _CLAUSE_VERBS for w in lead[:_CLAUSE_SPAN]):
@@ -397,6 +437,11 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
 
 
+_LABEL_CLAUSE_VERBS = frozenset(
+    "differ differs vary varies matter matters means depends applies happens".split()
+)
+# a label naming something by its relation to what the card leaves unsaid ("Blind spot", "My setting")
+_RELATIONAL = frozenset("my our his her their its other another blind main biggest big real".split())
 _CLAUSE_SPAN = 3  # "the decision boundary can get ...", "profit is fine": a verb this early makes it a clause
 _LABEL_PREPOSITIONS = frozenset(
     "under above below after before since until during without with vs versus".split()
@@ -447,8 +492,12 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if (
         lead
         and body[:lead].strip("*_: ").lower().startswith(("example", "e.g", "worked"))
-        and (len(re.findall(r"\d[\d,.]*", body)) >= _WORKED_NUMBERS)
-    ):
+        and (
+            len(numbers := _NUMBER_RE.findall(body)) >= _WORKED_NUMBERS
+            or len(numbers) >= 2
+            and _FIRST_PERSON_RE.search(body)
+        )
+    ) or (body.count("=") >= 2 and len(_NUMBER_RE.findall(body)) >= _WORKED_NUMBERS):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
         return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
@@ -471,7 +520,10 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
 # "What I'm actually going to do", "My plan", "Action items", "Things to try": the writer's plans, not the source's
 _OWN_PLAN_RE = re.compile(
     r"\b(?:I|I'm|I’m|I'll|I’ll|my|me)\b.*\b(?:going to|will|plans?|try|trying|to do|doing|setup|set-up|apply|"
-    r"applying|changes?|change|next)\b|^(?:my )?(?:action items|to-?dos?|things to try|next steps)\b",
+    r"applying|changes?|change|next|decided|decision)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
+    r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
+    # a worked example's inputs and steps: the rule it works through is the fact
+    r"^(?:a |an )?(?:worked example|toy example|example calculation|examples?$|examples? \(|worked\b)",
     re.I,
 )
 

@@ -21,6 +21,7 @@ from kb.cards.lexicon import (
     FIRST_PERSON,
     GENERIC_NOUNS,
     INTENSIFIERS,
+    KNOWN_ABBREVIATIONS,
     OBJECT_STARTS,
     OPINION_LEADS,
     OPINION_WORDS,
@@ -38,6 +39,7 @@ from kb.cards.lexicon import (
 from kb.cards.spans import (
     RANK,
     Candidate,
+    code_example,
     code_given_away,
     counted_items,
     derived_number,
@@ -558,6 +560,8 @@ def _why_not(
         return f"'{span}' is a verb"  # "for [merging] a project"
     if c.kind == "number":
         return None
+    if span.strip("*_ ").removesuffix("s") in KNOWN_ABBREVIATIONS:
+        return f"'{unbold(span)}' is an abbreviation every reader knows"
     acronym = sum(ch.isupper() for ch in span) >= 2 and not any(ch.islower() for ch in span.rstrip("s"))
     if (
         _ACRONYM_AFTER_RE.match(text, c.end)
@@ -656,7 +660,12 @@ def pick_spans(
             continue  # the bullet's best words were a guess: a weaker run of words is no better
         why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
         why = (
-            why or side_detail(text, c) or list_item(text, c) or counted_items(text, c) or long_list(text, c)
+            why
+            or side_detail(text, c)
+            or code_example(text, c)
+            or list_item(text, c)
+            or counted_items(text, c)
+            or long_list(text, c)
         )
         why = why or _ordinary_phrase(text, c, weights)
         if why is not None:

@@ -18,8 +18,11 @@ from kb.cards.lexicon import (
     VERBS,
     WORD_RE,
     plural_word,
+    verb_like,
 )
 from kb.markdown import MASK
+
+_SENTENCE_END_RE = re.compile(r"[.;!?](?:\s|$)")
 
 _NUMBER_RE = re.compile(
     r"(?<![\w.#/@{^_-])(?:[$€£]\s?)?\d(?:[\d,]*\d)?(?:\.\d+)?(?::\d\d|/\d+|×\d+)?[½¼¾]?(?:\s?[–-]\s?(?:[$€£])?\d(?:[\d,]*\d)?(?:\.\d+)?)?"
@@ -372,6 +375,12 @@ _AND_BEFORE_RE = re.compile(r"(?:&|\band)\s*$")
 _CREDIT_BEFORE_RE = re.compile(r",\s*(?:\w+ ){0,2}\w+ed by\s*$")
 
 
+# "Ba, Kiros & Hinton, 2016.", "Ioffe & Szegedy (2015):", "Shaw et al., 2018;": a bullet led by its source
+_LEAD_CITATION_RE = re.compile(
+    r"(?:\*\*)?[A-Z][\w'’-]+(?:(?:,| &| and) [A-Z][\w'’-]+)*(?: et al\.?)?,? \(?(?:1[6-9]|20)\d\d\)?(?:\*\*)?[.:;,]"
+)
+
+
 def side_detail(text: str, c: Candidate) -> str | None:
     """Why a name, year or term is a side detail, not the fact: part of a citation ("Gneezy & Rustichini, 2000",
     "Shaw et al. (2018)"), one example of a list in brackets ("(Linux, Apache)"), or who a finding is credited to
@@ -380,6 +389,9 @@ def side_detail(text: str, c: Candidate) -> str | None:
     if c.kind not in ("entity", "term", "quote", "number"):
         return None
     span = text[c.start : c.end]
+    lead = _LEAD_CITATION_RE.match(text)
+    if lead and c.end <= lead.end():
+        return f"'{span}' is part of the citation leading the bullet"  # "Ba, Kiros & Hinton, 2016."
     year = bool(_YEAR_RE.fullmatch(span.strip()))
     if c.kind == "number" and not year:
         return None
@@ -408,6 +420,49 @@ def side_detail(text: str, c: Candidate) -> str | None:
 _CLAUSE_EDGE_RE = re.compile(r"[.;:!?]\s|[()—–]|\s-\s")
 _ITEM_SPLIT_RE = re.compile(r",\s*(?:and |or )?|\s(?:and|or)\s")
 _MAX_ITEM_WORDS = 5
+
+
+_EXAMPLE_BEFORE_RE = re.compile(
+    r"(?:\blike|\be\.g\.,?|\bsuch as|\bfor (?:example|instance),?|\bsay,?)\s*\(?$", re.I
+)
+# what after a colon names the command itself ("The flag for that: `-w`"), not an example of a rule
+_NAMING_NOUNS = frozenset(
+    "command commands flag flags option options setting settings config syntax function call method tool way fix "
+    "shortcut alias keyword variable answer default form".split()
+)
+_EXAMPLE_JOINS = frozenset("beats then vs vs. not over instead of and or is".split())
+
+
+def code_example(text: str, c: Candidate) -> str | None:
+    """Why a command or snippet is an example of the rule the card states, not the fact: after "like", "e.g." or
+    "such as"; alone in brackets after a word ("Flag arguments (`render(true)`) are a smell"); or all that follows a
+    rule's colon ("A trailing `/` matches only directories: `build/`", "intention-revealing names: `elapsedTime`
+    beats `d`"). Judged blind, hiding the example while the rule stayed shown was the fix asked for."""
+    if c.kind != "code":
+        return None
+    span = text[c.start : c.end]
+    if _EXAMPLE_BEFORE_RE.search(text, max(0, c.start - 16), c.start):
+        return f"'{span}' is an example, a side detail"
+    if (
+        text[c.start - 1 : c.start] == "("
+        and text[c.end : c.end + 1] == ")"
+        and text[c.start - 3 : c.start - 2].isalpha()
+    ):
+        return f"'{span}' is an example in brackets, a side detail"
+    colon = text.rfind(": ", 0, c.start)
+    if colon < 0:
+        return None
+    lead = text[:colon].lower()
+    end = _SENTENCE_END_RE.search(text, c.end)
+    after = re.sub(r"`[^`\n]*`", " ", text[colon + 2 : end.start() if end else len(text)])
+    joins = after.replace(",", " ").replace("≠", " ").split()
+    if len(lead.split()) < 3 or any(w not in _EXAMPLE_JOINS for w in joins):
+        return None
+    if any(w.strip("`*_") in _NAMING_NOUNS for w in lead.split()[-3:]):
+        return None  # "The flag that ignores whitespace: `-w`": the command is what the lead asks for
+    if "`" in lead or any(verb_like(w) or w.endswith("s") and len(w) > 3 for w in lead.split()[1:]):
+        return f"'{span}' illustrates the rule before the colon, a side detail"
+    return None
 
 
 def list_item(text: str, c: Candidate) -> str | None:

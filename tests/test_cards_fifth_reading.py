@@ -1,0 +1,165 @@
+"""Issue 18, what the fifth session's reading of six blind sets (1,071 judged cards) asked to fix: term questions
+that read wrong ("what are making smaller circles?", "what are Self-serving bias?", "what is states differ?",
+"what is Host's counter?"), worked examples and the writer's own decisions made into cards, an acronym every reader
+knows hidden ("the [IRS]", "plus [DC]"), a bare citation's year, and a code example hidden while the rule it
+illustrates stays on the card."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.extractor import extract_cards
+from kb.notes.reader import parse_note
+from tests.test_cards_keypoint_rules import cards_of, one
+from tests.test_cards_side_details import asked_what_it_is
+
+
+def _note(title: str, sections: str, kind: str = "book"):
+    text = f'---\ntitle: "{title}"\ntype: {kind}\n---\n# {title}\n\n{sections}\n'.encode()
+    return extract_cards(parse_note("notes/n.md", text)).cards
+
+
+@pytest.mark.parametrize(
+    "bullet, title, front",
+    [
+        (
+            "Self-serving bias: good results = my skill, bad results = bad luck. Other people's results get the reverse.",
+            "Thinking in Bets",
+            "Thinking in Bets: what is the self-serving bias?",
+        ),
+        (
+            "Making smaller circles: refine one technique until the outward movement nearly vanishes but the power"
+            " stays.",
+            "The Art of Learning",
+            'The Art of Learning: what is "making smaller circles"?',
+        ),
+        (
+            "Ignoring noisy commits: list reformatting commits in a file that blame is told to skip.",
+            "git blame",
+            'git blame: what is "ignoring noisy commits"?',
+        ),
+        (
+            "**Provide options, don't make lame excuses**: before saying it can't be done, work out what could be done.",
+            "The Pragmatic Programmer",
+            'The Pragmatic Programmer: what does "provide options, don\'t make lame excuses" mean?',
+        ),
+        (
+            "**Don't outrun your headlights**: take small steps and get feedback at each one.",
+            "The Pragmatic Programmer",
+            'The Pragmatic Programmer: what does "don\'t outrun your headlights" mean?',
+        ),
+    ],
+)
+def test_a_term_question_agrees_with_its_term(bullet, title, front):
+    assert one(bullet, title).front == front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "States differ: some exempt unemployment from state tax, and states with no income tax never tax it.",
+        "Failure means different things: in the fixed mindset a setback says who you are, in the growth mindset"
+        " what to do next.",
+        "Host's counter: the extra opportunity for stock pickers has not shown up in the data yet.",
+        "Blind spot: a commit that only moves the string around the file never shows up.",
+        "My setting: refuse anything but fast-forward merges when pulling, so I look before integrating.",
+        "The other side: economists tend to undervalue stability, since moving house costs families a lot.",
+    ],
+)
+def test_a_clause_or_a_label_that_needs_its_subject_is_not_asked_what_it_is(bullet):
+    assert asked_what_it_is(cards_of(f"- {bullet}", "Notes")) == []
+
+
+def test_a_worked_example_section_makes_no_cards():
+    cards = _note(
+        "Ranking metrics",
+        "## DCG and NDCG\n\n- NDCG divides DCG by the DCG of the ideal ordering, so 1.0 means a perfect ranking.\n\n"
+        "## Worked example (linear gain, k=3)\n\n- Returned relevances: `[3, 2, 3]`; ideal order: `[3, 3, 2]`.\n"
+        "- DCG = 3/1 + 2/1.585 + 3/2 = 3 + 1.262 + 1.5 = 5.762\n- NDCG@3 ≈ 0.978\n",
+        "topic",
+    )
+    assert [c.answer for c in cards] == ["1.0"]
+
+
+def test_an_arithmetic_chain_makes_no_card():
+    bullet = "- IDCG = 3 + 3/1.585 + 2/2 = 3 + 1.893 + 1 = 5.893"
+    assert cards_of(bullet, "Ranking metrics") == ()
+
+
+def test_a_personal_example_with_amounts_makes_no_card():
+    bullet = "- Example: we give about $8k a year, so we bunch $24k into one year and take the standard deduction after."
+    assert cards_of(bullet, "Donor-advised funds") == ()
+
+
+@pytest.mark.parametrize("heading", ["Takeaways for me", "Decision", "My decision", "What we decided"])
+def test_the_writers_own_takeaways_and_decisions_make_no_cards(heading):
+    cards = _note(
+        "Caffeine",
+        "## Timing\n\n- The half-life of caffeine is around 5 hours in most adults.\n\n"
+        f"## {heading}\n\n- No more 4 pm cold brew.\n- Probably bunch 2025 giving into a DAF with ETF shares.\n",
+        "podcast",
+    )
+    assert [c.answer for c in cards] == ["5 hours"]
+
+
+@pytest.mark.parametrize(
+    "bullet, known",
+    [
+        ("The IRS publishes a worksheet in the Schedule 1 instructions to figure the taxable part.", "IRS"),
+        (
+            "Most states plus DC have their own earned income credit, usually a share of the federal one.",
+            "DC",
+        ),
+        ("The CEO should address the whole company and stay visible afterwards.", "CEO"),
+        ("First-generation controls were hard freezes, such as NYC's wartime rent rules.", "NYC"),
+    ],
+)
+def test_an_acronym_every_reader_knows_is_not_hidden(bullet, known):
+    assert all(c.answer != known for c in cards_of(f"- {bullet}", "Notes"))
+
+
+@pytest.mark.parametrize(
+    "bullet, side",
+    [
+        ("Ba, Kiros & Hinton, 2016.", ("2016", "Ba", "Kiros", "Hinton")),
+        (
+            "Ioffe & Szegedy, 2015. First motivated by internal covariate shift; later work points to a smoother"
+            " loss landscape instead.",
+            ("2015", "Ioffe", "Szegedy"),
+        ),
+    ],
+)
+def test_a_bullet_led_by_a_citation_never_hides_it(bullet, side):
+    assert all(c.answer not in side for c in cards_of(f"- {bullet}", "Normalization"))
+
+
+@pytest.mark.parametrize(
+    "bullet, example",
+    [
+        (
+            "Law of Demeter: a method should only talk to its friends, avoid train wrecks like"
+            " `a.getB().getC().doThing()`.",
+            "`a.getB().getC().doThing()`",
+        ),
+        ("A trailing `/` matches only directories: `build/`.", "`build/`"),
+        ("Use intention-revealing names: `elapsedTimeInDays` beats `d`.", "`elapsedTimeInDays`"),
+        ("Patterns given on the command line (e.g. `-e`) come first.", "`-e`"),
+        (
+            "Flag arguments (`render(true)`) are a smell, since the function does two things.",
+            "`render(true)`",
+        ),
+    ],
+)
+def test_a_code_example_of_a_rule_is_not_hidden(bullet, example):
+    assert all(c.answer != example for c in cards_of(f"- {bullet}", "Clean Code"))
+
+
+@pytest.mark.parametrize(
+    "bullet, answer",
+    [
+        ("Stop tracking a file but keep it on disk with `git rm --cached`.", "`git rm --cached`"),
+        ("To see which rule ignores a path, run `git check-ignore -v`.", "`git check-ignore -v`"),
+    ],
+)
+def test_a_command_that_is_the_fact_is_still_hidden(bullet, answer):
+    assert [c.answer for c in cards_of(f"- {bullet}", "Git")] == [answer]
