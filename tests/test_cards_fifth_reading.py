@@ -163,3 +163,25 @@ def test_a_code_example_of_a_rule_is_not_hidden(bullet, example):
 )
 def test_a_command_that_is_the_fact_is_still_hidden(bullet, answer):
     assert [c.answer for c in cards_of(f"- {bullet}", "Git")] == [answer]
+
+
+@pytest.mark.parametrize(
+    "bullet, name",
+    [
+        (
+            "Measurement: the UCLA Loneliness Scale (Dan Russell) is the standard questionnaire.",
+            "Dan Russell",
+        ),
+        (
+            "Terrorism deaths follow a power law (Aaron Clauset's work), so a huge attack is rare but not unthinkable.",
+            "Aaron Clauset",
+        ),
+        (
+            "Willpower behaves like a muscle that tires (Mark Muraven's radishes-vs-cookies study), so staff rehearse"
+            " hard moments.",
+            "Mark Muraven",
+        ),
+    ],
+)
+def test_who_did_the_work_in_brackets_is_not_hidden(bullet, name):
+    assert all(c.answer != name for c in cards_of(f"- {bullet}", "Notes"))

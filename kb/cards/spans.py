@@ -491,6 +491,13 @@ _CREDIT_IN_BRACKETS_RE = re.compile(
 )
 
 
+# a person's name alone, or their work ("Aaron Clauset's work", "Mark Muraven's radishes-vs-cookies study")
+_NAME_CREDIT_RE = re.compile(
+    r"([A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,2})(?:['’]s (?:[\w-]+ ){0,3}"
+    r"(?:work|study|studies|research|experiments?|findings?|data|paper|lab|trial|survey)(?: on .*)?)?"
+)
+
+
 def _bracketed(group: str, span: str, year: bool) -> str | None:
     """What a span inside brackets is, when it is no fact to recall: a citation's year or authors ("Gneezy &
     Rustichini, 2000"), or one of a short list of examples ("Linux, Apache"); None for the rest ("Monte Carlo
@@ -509,6 +516,10 @@ def _bracketed(group: str, span: str, year: bool) -> str | None:
         return "one example in brackets, a side detail"
     if _CREDIT_IN_BRACKETS_RE.match(group.strip()):
         return "who it is credited to, in brackets"  # "Attention residue (a finding of Sophie Leroy)"
+    credit = _NAME_CREDIT_RE.fullmatch(group.strip())
+    if credit and span in credit.group(1):
+        # "UCLA Loneliness Scale (Dan Russell)", "(Mark Muraven's radishes-vs-cookies study)": who did the work
+        return "who it is credited to, in brackets"
     if re.match(r"(?:e\.g\.|i\.e\.|like|such as)\b", group.strip()):
         return "one example in brackets, a side detail"
     return None
