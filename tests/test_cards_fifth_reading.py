@@ -185,3 +185,9 @@ def test_a_command_that_is_the_fact_is_still_hidden(bullet, answer):
 )
 def test_who_did_the_work_in_brackets_is_not_hidden(bullet, name):
     assert all(c.answer != name for c in cards_of(f"- {bullet}", "Notes"))
+
+
+def test_two_settings_in_one_bullet_are_no_arithmetic():
+    """Judged blind, both kept: the ranks a LoRA paper found typical and the ones that still worked."""
+    cards = cards_of("- r = 4–16 is typical. Even r = 1–2 did surprisingly well in the paper.", "LoRA")
+    assert {c.answer for c in cards} == {"4–16", "1–2"}

@@ -90,6 +90,8 @@ def label_lead(body: str) -> int:
 
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
+# "3/1 + 2/1.585", "2 × 4096": arithmetic between numbers (not a range, "4–16")
+_OPERATION_RE = re.compile(r"\d\s*[+×*/]\s*\d|\d\s+[-−]\s+\d")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|we|my|our|us)\b")
 _WORKED_NUMBERS = 4  # "Example: MAGI $421,500 -> $21,500 over -> 22 x $50 = $1,100": a calculation
 MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
@@ -497,7 +499,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
             or len(numbers) >= 2
             and _FIRST_PERSON_RE.search(body)
         )
-    ) or (body.count("=") >= 2 and len(_NUMBER_RE.findall(body)) >= _WORKED_NUMBERS):
+    ) or (body.count("=") >= 2 and len(_OPERATION_RE.findall(body)) >= 2):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
         return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
