@@ -191,3 +191,32 @@ def test_two_settings_in_one_bullet_are_no_arithmetic():
     """Judged blind, both kept: the ranks a LoRA paper found typical and the ones that still worked."""
     cards = cards_of("- r = 4–16 is typical. Even r = 1–2 did surprisingly well in the paper.", "LoRA")
     assert {c.answer for c in cards} == {"4–16", "1–2"}
+
+
+def test_a_label_led_by_a_reporting_verb_asks_about_what_it_names():
+    assert (
+        one(
+            "Cites Conway's law: systems end up looking like the org chart of the people who built them.",
+            "Brooks",
+        ).front
+        == "Brooks: what is Conway's law?"
+    )
+    assert (
+        asked_what_it_is(
+            cards_of(
+                "- Compared to random forests: RF grows deep trees in parallel, boosting grows shallow ones in turn."
+            )
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "- Beam: `num_beams=5`.",
+        "- Safe harbor:\n  - 90% of this year's tax, or\n  - 100% of last year's tax.",
+    ],
+)
+def test_a_card_showing_little_but_its_blank_is_not_made(bullet):
+    assert all(len(c.front.replace("[...]", "").split()) >= 3 for c in cards_of(bullet, "Notes"))

@@ -409,6 +409,10 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None
     term, rest = m.group(1), body[m.end() :].strip()
     words = term.lower().split()
+    if len(words) > 1 and words[0] in _REPORTING_VERBS:
+        term, words = term.split(None, 1)[1], words[1:]  # "Cites Conway's law: ...": the law is the term
+    if words[0] in _COMPARING:
+        return None  # "Compared to random forests: ...": a comparison, no term
     if words[0] in STOP_WORDS - _ARTICLES or words[-1] in _LABEL_WORDS or len(rest.split()) < 3:
         return None
     if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
@@ -439,6 +443,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
 
 
+_COMPARING = frozenset("compared contrasted relative unlike versus vs vs.".split())
+_REPORTING_VERBS = frozenset("cites mentions quotes introduces discusses explains describes invokes".split())
 _LABEL_CLAUSE_VERBS = frozenset(
     "differ differs vary varies matter matters means depends applies happens".split()
 )
@@ -686,6 +692,10 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
         out.fill(p.slot, _generated_cloze(out, p, weights, avoid, common))
 
 
+_SHOWN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_MIN_SHOWN_WORDS = 3
+
+
 def _generated_cloze(
     out: Collector, p: PendingCloze, weights: TermWeights, avoid: set[str], common: frozenset[str]
 ) -> list[Card] | None:
@@ -705,6 +715,11 @@ def _generated_cloze(
         out.skip(p.first, body, why)
         return None
     spans = [(s + offset, e + offset) for s, e in spans]
+    if len(_SHOWN_WORD_RE.findall(_join(body, spans, [" "] * len(spans)))) < _MIN_SHOWN_WORDS:
+        # "[...], or", "Beam: [...].", "[...] contributions.": judged blind, a front with almost nothing but its
+        # blank asks nothing
+        out.skip(p.first, body, "the card would show little besides its blank")
+        return None
     groups = list(range(1, len(spans) + 1))  # the cloze number of each span
     # "$1,600 self-only, $3,200 family": a hidden number's double, shown, is hidden with it (same card)
     pairs = list(zip(spans, groups, strict=True))
