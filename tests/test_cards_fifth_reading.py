@@ -220,3 +220,65 @@ def test_a_label_led_by_a_reporting_verb_asks_about_what_it_names():
 )
 def test_a_card_showing_little_but_its_blank_is_not_made(bullet):
     assert all(len(c.front.replace("[...]", "").split()) >= 3 for c in cards_of(bullet, "Notes"))
+
+
+def test_a_year_setting_the_scene_in_a_book_gives_way_to_what_happened():
+    cards = _note(
+        "Revisionist History",
+        "## Notes\n\n- She was replaced by Kevin Rudd in a party-room vote in June 2010. Gladwell argues that having a"
+        " female prime minister at all let people feel equality was done.\n",
+        "podcast",
+    )
+    assert [c.answer for c in cards] and all(c.answer != "2010" for c in cards)
+    topic = _note(
+        "Estimated taxes",
+        "## Notes\n\n- The safe harbor rises to 110% above $150,000 of AGI since 2018.\n",
+        "topic",
+    )
+    assert "2018" not in {c.answer for c in topic} or "110%" in {c.answer for c in topic}
+
+
+def test_a_note_to_self_makes_no_card():
+    assert cards_of("- TODO: read Deutscher's *Through the Language Glass* (2010).", "Colors") == ()
+
+
+def test_one_of_a_slash_pair_is_not_hidden():
+    bullet = (
+        "- GitHub/GitLab don't let you run arbitrary server hooks on hosted repos; you get webhooks instead."
+    )
+    assert all(c.answer not in ("GitHub", "GitLab") for c in cards_of(bullet, "Git hooks"))
+
+
+@pytest.mark.parametrize(
+    "bullet, derived",
+    [
+        ("- Each step costs about 3x, so roughly 9x overall for a systems product.", "9x"),
+        ("- The full matrix: 4096 × 4096 ≈ 16.8M parameters to train.", "16.8M"),
+        ("- LoRA with rank 8: 2 × 4096 × 8 = 65,536 parameters for one projection.", "65,536"),
+    ],
+)
+def test_a_square_or_a_product_of_the_numbers_shown_is_not_hidden(bullet, derived):
+    assert all(c.answer != derived for c in cards_of(bullet, "LoRA"))
+
+
+def test_a_short_takeaways_section_closing_a_note_leaves_the_summary_above_it_as_key_points():
+    sections = (
+        "## Core vocabulary\n\n- **Affordances**: the relationship between an object and a person that sets how it"
+        " could be used.\n- **Signifiers**: the perceivable cues that tell you where and how to act.\n"
+        "- Constraints come in four kinds: physical, cultural, semantic and logical.\n\n"
+        "## Gulfs\n\n- The gulf of execution is the gap between what you want and how to do it.\n"
+        "- Seven stages of action: goal, plan, specify, perform, perceive, interpret, compare.\n\n"
+        "## Takeaways\n\n- Norman doors are now a meme, which I think is the book's biggest legacy.\n"
+    )
+    cards = _note("The Design of Everyday Things", sections)
+    assert {"Core vocabulary", "Gulfs"} <= {c.context[-1] for c in cards}
+
+
+def test_a_key_points_section_holding_the_summary_is_still_the_only_source():
+    sections = (
+        "## Background\n\n- I picked this up at an airport in 2019.\n\n"
+        "## Key points\n\n- The plateau of latent potential: results lag effort for months.\n"
+        "- Habits compound at about 1% a day.\n- Identity-based habits start from who you want to be.\n"
+    )
+    cards = _note("Atomic Habits", sections)
+    assert cards and all(c.context[-1] == "Key points" for c in cards)

@@ -73,9 +73,41 @@ def is_personal_section(heading: str) -> bool:
     return norm in PERSONAL_SECTIONS or norm.startswith(("my ", "personal ", "action"))
 
 
+_BULLET_OR_HEADING_RE = re.compile(r"^(?:(#{1,6})\s+(.*?)\s*#*\s*$|\s*(?:[-*+]|\d+[.)])\s+\S)", re.M)
+_LEADING_SHARE = 1 / 3  # a closing section with less of the note's bullets than this is its writer's coda
+# key-point headings that also close a note with the writer's own reflections ("## Takeaways", "## Summary")
+_CODAS = frozenset({"takeaways", "key takeaways", "lessons", "summary"})
+
+
+def _keypoint_sections_lead(note: Note, headings: frozenset[str]) -> bool:
+    """Whether the note's key-point sections hold its key points: a "## Key points" wherever it is, a "## Takeaways"
+    or "## Summary" when it has a third of the note's bullets or more. One of three bullets closing a note of
+    twenty-one under "## Core vocabulary", "## Human error" (judged blind: the note gave one card, a TODO) is the
+    writer's coda; the sections above it are the summary."""
+    marked = {_norm_heading(h.text) for h in note.headings} & headings
+    if not marked:
+        return False
+    if marked - _CODAS:
+        return True  # "## Key points": the writer said where the key points are
+    inside = total = 0
+    level_in = 0  # the level of the key-point heading the lines are under, 0 when none
+    for m in _BULLET_OR_HEADING_RE.finditer(note.body):
+        if m.group(1):
+            level = len(m.group(1))
+            if level_in and level <= level_in:
+                level_in = 0
+            if not level_in and _norm_heading(m.group(2)) in headings:
+                level_in = level
+            continue
+        total += 1
+        inside += bool(level_in)
+    return inside >= total * _LEADING_SHARE
+
+
 def whole_note_keypoints(note: Note, headings: frozenset[str], syntax: CardSyntax) -> bool:
     """Whether every section's bullets are key points: a summary note (its front matter names its ``type``, as
-    ``kb add`` writes it) with neither a key-point heading nor cards of its own, that is not a folder's page.
+    ``kb add`` writes it) with no key-point section holding its bullets (``_keypoint_sections_lead``) nor cards
+    of its own, that is not a folder's page.
 
     People organise a summary by topic ("## Compounding", "## Wash sale rule") as often as under "## Key points";
     the bullets are the key points either way. A note where the user wrote cards (``::``, ``?``, clozes, a
@@ -85,7 +117,7 @@ def whole_note_keypoints(note: Note, headings: frozenset[str], syntax: CardSynta
     if not str(note.meta.get("type") or "").strip():
         return False
     name = note.path.rsplit("/", 1)[-1].lower()
-    if name in ("index.md", "readme.md") or any(_norm_heading(h.text) in headings for h in note.headings):
+    if name in ("index.md", "readme.md") or _keypoint_sections_lead(note, headings):
         return False
     body = note.body
     if syntax.single_line in body or "{{c" in body:

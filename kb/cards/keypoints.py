@@ -484,6 +484,9 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if body.endswith(":") and len(lines) == 1:
         out.skip(first, body, "introduces the list under it (its items are the key points)")
         return
+    if _TODO_RE.match(body):
+        out.skip(first, body, "a note to self (TODO), not a point of the source")
+        return
     plan = _own_plan(ctx)
     if plan is not None:
         out.skip(first, body, f"under '{plan}': the writer's own plan, not a point of the source")
@@ -692,6 +695,8 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
         out.fill(p.slot, _generated_cloze(out, p, weights, avoid, common))
 
 
+_TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
+_DATED_KINDS = ("book", "podcast")  # notes whose years are mostly the story's dates, not rules in force
 _SHOWN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _MIN_SHOWN_WORDS = 3
 
@@ -710,6 +715,7 @@ def _generated_cloze(
         common=common,
         shown=heading_stems([h for h in p.context[1:] if _norm_heading(h) not in out.keypoint_headings]),
         limit=MAX_CLOZES_PER_BULLET,
+        years=out.note.type not in _DATED_KINDS,
     )
     if not spans:
         out.skip(p.first, body, why)

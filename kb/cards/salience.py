@@ -617,6 +617,7 @@ def pick_spans(
     limit: int = 1,
     opinions: bool = False,
     terms: bool = True,
+    years: bool = True,
 ) -> tuple[list[tuple[int, int]], str]:
     """The spans of ``text`` a careful card writer would hide (up to ``limit``, left to right), or none and why.
 
@@ -625,6 +626,9 @@ def pick_spans(
     ``opinions``: pick in a first-person or verdict sentence too (no card is made of one, a quiz may ask it).
     ``terms=False``: only the marked or unmistakable kinds (bold, number, name, quote), never code or a formula
     (what a typed quiz answer can hold); plain runs of words are left to the caller.
+    ``years=False``: a year in a clause the bullet goes on from ranks below its names, amounts and terms (a book's
+    or an episode's dates: judged blind, "took over Alcoa in [1987] ... Fixing safety forced ..." was trivia beside
+    the lesson); a bullet that is a date ("published in 2011") keeps it, as does a topic note (a tax year).
     """
     if masked is None:
         masked = text
@@ -639,6 +643,16 @@ def pick_spans(
         if m:  # "The gulf of execution is the gap ...": the term the sentence defines
             found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
     found = _finding_first(masked, found)
+    if not years:
+        found = [
+            c._replace(rank=c.rank - _LEAD_PENALTY)
+            if c.kind == "number"
+            and c.rank >= 0
+            and _YEAR_ONLY_RE.fullmatch(text, c.start, c.end)
+            and _CLAUSE_BREAK_RE.search(text, c.end)
+            else c
+            for c in found
+        ]
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
@@ -685,6 +699,10 @@ def pick_spans(
 _FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggested|concluded) (?:that )?")
 _FINDING_HINT_RE = re.compile(r": |→|->|—|–|found|showed|suggested|concluded")
 _FINDING_WORDS = 3
+_CLAUSE_BREAK_RE = re.compile(
+    r"[.;:] | [—–] "
+)  # more after the year's clause: the lesson, where a year sets a scene
+_YEAR_ONLY_RE = re.compile(r"(?:1[5-9]|20)\d\d(?:s|[–-](?:1[5-9]|20)?\d\d)?")
 _LEAD_PENALTY = 3.0
 
 

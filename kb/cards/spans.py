@@ -26,7 +26,7 @@ _SENTENCE_END_RE = re.compile(r"[.;!?](?:\s|$)")
 
 _NUMBER_RE = re.compile(
     r"(?<![\w.#/@{^_-])(?:[$€£]\s?)?\d(?:[\d,]*\d)?(?:\.\d+)?(?::\d\d|/\d+|×\d+)?[½¼¾]?(?:\s?[–-]\s?(?:[$€£])?\d(?:[\d,]*\d)?(?:\.\d+)?)?"
-    r"(?:\s?(?:%|°[CF]?|percent\b|[kKMB]\b|million\b|billion\b|trillion\b|thousand\b|x\b|×))?(?![\w(@^_])"
+    r"(?:\s?(?:%|°[CF]?|percent\b|[kKMB]\b|million\b|billion\b|trillion\b|thousand\b|x\b(?!\s?\d)|×(?!\s?\d)))?(?![\w(@^_])"
 )
 # a number written out, counted as one when a unit follows it ("four hours", "two decades")
 _NUMBER_WORDS_RE = re.compile(
@@ -310,6 +310,17 @@ def counted_items(text: str, c: Candidate) -> str | None:
     return None
 
 
+_SCALED_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([xkKMB])\b")
+_SCALES = {"x": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
+
+
+def _scaled(m: re.Match) -> float:
+    return float(m.group(1)) * _SCALES[m.group(2)]
+
+
+_NEAR = 0.02  # "≈ 16.8M" for 16,777,216: a product rounded in the writing
+
+
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
     ("self-only $4,150, family $8,300"; "512 = 8 × 64"), the rest of 100% beside a share ("98% ... 2%", "85-90% ...
@@ -320,6 +331,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
         return None
     inside = [_number_value(t) for t in _PLAIN_NUMBER_RE.findall(text, c.start, c.end)]
     rest = text[: c.start] + " " + text[c.end :]
+    if not inside:  # "9x", "16.8M": a multiple or a size in millions
+        inside = [_scaled(m) for m in _SCALED_RE.finditer(text, c.start, c.end)]
     if len(inside) == 1 and inside[0] is not None and 0 < inside[0] < 1 and "%" in rest:
         # "0.9235" beside "92.35%": a fraction the card shows as a percentage (or its rest)
         shares = [float(p) / 100 for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", rest)]
@@ -328,6 +341,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
     if not 1 <= len(inside) <= 2 or any(v is None or v <= 1 for v in inside):
         return None
     values = [x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None]
+    values += [_scaled(m) for m in _SCALED_RE.finditer(rest)]
     others = [x for x in values if x > 1]
     share = "%" in text[c.start : c.end + 1] or "percent" in text[c.start : c.end + 9]
     # "keep 80% of the inputs (a drop rate of 0.2)": a share written as a fraction beside it, or its rest
@@ -360,8 +374,17 @@ def derived_number(text: str, c: Candidate) -> str | None:
             if a >= 2 and b >= 2
         ):
             return True  # "43 folders (31 daily + 12 monthly)": a sum or a difference of two shown
-        return any(
+        if any(
             v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
+        ):
+            return True
+        # "each step about 3x, so ~9x", "4096 × 4096 ≈ 16.8M", "2 × 4096 × 8 = 65,536": a square or a product
+        near = [a for a in values if a >= 2]
+        return any(abs(v - a * a) <= _NEAR * v for a in near if a > 2) or any(
+            abs(v - a * b * d) <= _NEAR * v
+            for i, a in enumerate(near)
+            for j, b in enumerate(near[i + 1 :], i + 1)
+            for d in near[j + 1 :]
         )
 
     if len(inside) == 1 and not derivable(inside[0]) or len(inside) == 2 and not all(map(derivable, inside)):
@@ -465,10 +488,20 @@ def code_example(text: str, c: Candidate) -> str | None:
     return None
 
 
+_SLASH_AFTER_RE = re.compile(r"\s?/\s?[A-Za-z][\w-]{2,}")
+_SLASH_BEFORE_RE = re.compile(r"[A-Za-z][\w-]{2,}\s?/\s?$")
+
+
 def list_item(text: str, c: Candidate) -> str | None:
     """Why a name or term is a guess: one item of a list of three or more short ones ("Projects, Next Actions,
     Calendar, Waiting For, ..."; "used by GPT-NeoX, PaLM, LLaMA and Mistral"): any other item fits the blank as
     well, and the card was dropped as trivial."""
+    if c.kind in ("entity", "term") and (
+        _SLASH_AFTER_RE.match(text, c.end) or _SLASH_BEFORE_RE.search(text, max(0, c.start - 30), c.start)
+    ):
+        return (
+            f"'{text[c.start : c.end]}' is one of a pair written with a slash, a guess"  # "[GitHub]/GitLab"
+        )
     if c.kind not in ("entity", "term") or text.count(",") + text.count(" and ") + text.count(" or ") < 2:
         return None  # three items need two separators
     starts = [m.end() for m in _CLAUSE_EDGE_RE.finditer(text, 0, c.start)]
