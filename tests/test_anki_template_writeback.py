@@ -212,7 +212,14 @@ def test_an_edit_kb_cannot_tell_apart_into_fields_leaves_the_note_and_says_why(k
     before = notes_rows(path)
     edit(
         deck_note,
-        ("Lima is the capital of which", "Lima is the capital city of which"),  # the template's fixed text
+        (
+            "Lima is the capital of which",
+            "Lima is the capital city of which",
+        ),  # the template's fixed text, and
+        (
+            "What is the capital of Peru?\n",
+            "What is the capital of Peru?\n*near the Pacific*\n",
+        ),  # an empty hint
         ("What is the capital of Chile?", "What is the capital of the Republic of Chile?"),  # one card of two
         ("cantamos::", "cantábamos::"),  # stem and ending side by side: where does one end?
     )
@@ -224,7 +231,8 @@ def test_an_edit_kb_cannot_tell_apart_into_fields_leaves_the_note_and_says_why(k
     peru, chile, parts = (
         next(w for w in warnings if f"note {name!r}" in w) for name in ("Peru", "Chile", "cant")
     )
-    assert "'… is the capital of which country?'" in peru and "edit only the fields" in peru
+    assert "card 'Ask capital': the text around its fields was changed" in peru  # the first card of the note
+    assert "'What is the capital of …?'" in peru and "its empty fields ('Hint') show nothing in kb" in peru
     assert (
         "field 'Country' reads differently on the cards that show it ('Ask capital' 'the Republic of Chile'; "
         "'Ask country' unedited)" in chile
@@ -240,3 +248,19 @@ def test_an_export_with_no_edit_in_kb_changes_no_note_of_a_template_with_fixed_t
     report = export_into(path)
     assert (report["texts"], report["unmapped"], report["conflicts"]) == (0, 0, []), json.dumps(report)
     assert notes_rows(path) == before  # 'Translate: perro' never becomes the field 'Front'
+
+
+def test_an_edit_of_a_side_of_several_lines_is_written_once(kbroot, tmp_path):
+    path = tmp_path / "anki" / "collection.anki2"
+    col = collection(path)
+    model = col.models.by_name("Basic (and reversed card)")
+    add(col, model, col.decks.id("Spanish"), Front="<b>cat</b>", Back="gato<br>el gato")
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    col.close()
+    [deck_note] = (kbroot.root / "notes" / "imported").glob("*.md")
+    edit(deck_note, ("el gato\n", "el gato (m.)\n"))
+    assert export_into(path)["texts"] == 1
+    assert fields_by_first(path)["<b>cat</b>"][1] == "gato\nel gato (m.)"
+    rows = notes_rows(path)
+    assert export_into(path)["texts"] == 0
+    assert notes_rows(path) == rows  # not written again on every export

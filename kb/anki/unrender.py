@@ -84,7 +84,7 @@ def read_fields(
         ):
             split = _split(pattern, kb_text, notetype.fields)
             if split.values is None:
-                return f"card {name!r}: {split.why}"
+                return f"card {name!r}: {split.why}{note.empty_fields(card)}"
             before = _split(pattern, current).values
             if before is not None and len(before) != len(split.values):
                 before = None
@@ -145,6 +145,20 @@ class _Note:
             if name not in self.fixed and not field_is_empty(values[name]):
                 values[name] = _marker(index)
         return values
+
+    def empty_fields(self, card: NoteCard) -> str:
+        """A note on the fields the card's template refers to that are empty: kb shows nothing to edit for them."""
+        if card.ord >= len(self.notetype.templates):
+            return ""
+        template = self.notetype.templates[card.ord]
+        refs = {
+            ref.split(":")[-1].strip(" #^/") for ref in _FIELD_REF_RE.findall(template.qfmt + template.afmt)
+        }
+        empty = [name for name in self.names if name in refs and field_is_empty(self.values.get(name, ""))]
+        if not empty:
+            return ""
+        named = ", ".join(map(repr, empty))
+        return f"; its empty fields ({named}) show nothing in kb to edit: fill them in Anki"
 
     def card_name(self, card: NoteCard) -> str:
         templates = self.notetype.templates
