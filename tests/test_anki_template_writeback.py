@@ -109,6 +109,14 @@ def fields_by_first(path: Path) -> dict[str, list[str]]:
         col.close()
 
 
+def revlog_rows(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT count() FROM revlog").fetchone()[0]
+    finally:
+        db.close()
+
+
 def notes_rows(path: Path) -> list[tuple]:
     db = sqlite3.connect(path)
     try:
@@ -161,7 +169,7 @@ def test_edits_of_cards_whose_templates_show_several_fields_go_into_the_right_fi
     assert "Paris is the capital of which country?::France (since 987)" in text
     assert "Translate: perro::dog" in text
     before = fields_by_first(path)
-    revlog = sqlite3.connect(path).execute("SELECT count() FROM revlog").fetchone()[0]
+    revlog = revlog_rows(path)
 
     edit(
         deck_note,
@@ -184,7 +192,7 @@ def test_edits_of_cards_whose_templates_show_several_fields_go_into_the_right_fi
         k: v for k, v in before.items() if k != "France"
     }
     assert after["perro"] == ["perro", "dog"]  # 'Translate: perro' is the template's text, not the field's
-    assert sqlite3.connect(path).execute("SELECT count() FROM revlog").fetchone()[0] == revlog
+    assert revlog_rows(path) == revlog
 
     rows = notes_rows(path)
     again = export_into(path)
