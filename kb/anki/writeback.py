@@ -120,10 +120,10 @@ def write_back(
     for nid, cards in by_note.items():
         mid, flds, tags = db.execute("SELECT mid, flds, tags FROM notes WHERE id = ?", (nid,)).fetchone()
         fields = flds.split("\x1f")
-        first = html_to_markdown(fields[0]).text[:60]
         changed = _wanted_fields(notetypes.get(mid), fields, tags, cards, decks)
         if not changed:
             continue
+        first = html_to_markdown(fields[0]).text[:60]
         anki_edited = {c[5] for c in cards} != {fields_digest(fields)}
         if isinstance(changed, str) and not anki_edited:
             result.unmapped += 1
