@@ -315,3 +315,29 @@ def test_a_second_kb_edit_after_a_write_back_goes_back_too_even_after_a_rebuild(
     [nid] = col.find_notes('"Front:Ribosome?"')
     assert col.get_note(nid)["Back"] == "Proteins, from amino acids, read off mRNA"
     col.close()
+
+
+def test_after_a_write_back_a_reimport_of_the_collection_finds_the_note_as_kb_has_it(kbroot, tmp_path):
+    path = tmp_path / "anki" / "collection.anki2"
+    col = _anki_deck(tmp_path / "anki")
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    col.close()
+    [deck_note] = (kbroot.root / "notes" / "imported" / "biology").glob("*.md")
+    deck_note.write_text(
+        deck_note.read_text(encoding="utf-8").replace(
+            "Ribosome?::Proteins", "Ribosome?::Proteins, from mRNA"
+        ),
+        encoding="utf-8",
+    )
+    assert invoke("index").exit_code == 0
+    assert json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)["texts"] == 1
+    cards = kb_figures(kbroot)
+
+    col = collection(path)
+    export_from(col, tmp_path / "back.apkg")
+    col.close()
+    for _ in range(2):  # the deck's version is kb's text: nothing to update, no conflict; the second time too
+        report = json.loads(invoke("import", "anki", str(tmp_path / "back.apkg"), "--json").stdout)
+        assert report["problems"] == [] and report["updated"] == [], json.dumps(report)
+        assert "Ribosome?::Proteins, from mRNA" in deck_note.read_text(encoding="utf-8")
+        assert kb_figures(kbroot) == cards

@@ -16,7 +16,7 @@ from kb.anki.media import MediaBudget, MediaFile, inside, media_to_write, refuse
 from kb.anki.package import AnkiPackage
 from kb.anki.plan import PlannedNote, plan_import
 from kb.anki.returning import returning_cards, returning_notes
-from kb.anki.updates import Choice, card_changes, changes, deck_of, edited
+from kb.anki.updates import Choice, card_changes, changes, deck_of, edited, unstamped
 from kb.errors import KbError
 from kb.store.connection import in_chunks
 
@@ -135,6 +135,8 @@ class OnDisk(enum.Enum):
 
     NOTHING = "nothing"
     SAME_TEXT = "same text"
+    # the deck's text, edited in kb and written into Anki since (``kb export anki --into``): only its stamp is older
+    SAME_BUT_STAMP = "same text but the stamp"
     OTHER_CONTENT = "other content"
 
 
@@ -142,10 +144,12 @@ def on_disk(target: Path, text: str) -> OnDisk:
     if not target.exists():
         return OnDisk.NOTHING
     try:
-        same = target.read_text(encoding="utf-8") == text
+        there = target.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        same = False
-    return OnDisk.SAME_TEXT if same else OnDisk.OTHER_CONTENT
+        return OnDisk.OTHER_CONTENT
+    if there == text:
+        return OnDisk.SAME_TEXT
+    return OnDisk.SAME_BUT_STAMP if unstamped(there) == unstamped(text) else OnDisk.OTHER_CONTENT
 
 
 @dataclass
@@ -174,7 +178,7 @@ class _NoteWriter:
         found = on_disk(target, note.text)
         if found is OnDisk.OTHER_CONTENT and not self._may_update(note, target):
             return
-        if found is OnDisk.SAME_TEXT:
+        if found in (OnDisk.SAME_TEXT, OnDisk.SAME_BUT_STAMP):
             self.unchanged.append(note.path)
         media, problems = media_to_write(
             self.kb, self.package, self.pkg, self.zf, note.media, target.parent, self.budget
@@ -186,11 +190,13 @@ class _NoteWriter:
                 with open(target, "x", encoding="utf-8", newline="\n") as fh:  # "x": never over a file
                     fh.write(note.text)
                 self.written.append(note.path)
-            elif found is OnDisk.OTHER_CONTENT:  # kb's own import file, a newer version of its deck
+            elif found in (OnDisk.OTHER_CONTENT, OnDisk.SAME_BUT_STAMP):
+                # kb's own import file, a newer version of its deck; or the same text stamped anew, as kb's again
                 part = target.with_name(target.name + ".kb-update")
                 part.write_text(note.text, encoding="utf-8", newline="\n")
                 part.replace(target)  # whole or not at all
-                self.updated.append(note.path)
+                if found is OnDisk.OTHER_CONTENT:
+                    self.updated.append(note.path)
             for file in media:
                 _write_new_file(file)
                 self.media_written += 1

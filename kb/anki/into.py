@@ -50,7 +50,8 @@ class IntoReport:
     missing: int  # kb cards imported from Anki whose note or card is not in this collection
     texts: int = 0  # notes whose text kb changed
     conflicts: tuple[str, ...] = ()  # notes edited in kb and in Anki: Anki's text kept
-    unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot write (template-only)
+    unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot tell apart: left as they are
+    unmapped_notes: tuple[str, ...] = ()  # a line for each: which note, and why
 
 
 def identity_events(conn: sqlite3.Connection, *, syncs: bool = False):
@@ -173,5 +174,5 @@ def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple:
     texts = write_back(conn, db, found, stamp)
     return (
         len(found), added, scheduled, kept, len(known) - len(found), texts.notes, tuple(texts.conflicts),
-        texts.unmapped,
+        texts.unmapped, tuple(texts.unmapped_notes),
     ), texts.written  # fmt: skip

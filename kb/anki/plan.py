@@ -234,7 +234,7 @@ def _sides_blocks(
     cards, mapping = mapped.cards, mapped.mapping
     sides = mapping.sides if isinstance(mapping, SidesMapping) else ()
     blocks: list[_Block] = []
-    pair = _reversed_pair(sides, {c.ord for c in cards})
+    pair = reversed_pair(sides, {c.ord for c in cards})
     paired: set[int] = set()
     if pair is not None:
         forward, backward = pair
@@ -305,7 +305,7 @@ def _template_block(
     )
 
 
-def _reversed_pair(sides: tuple[Sides | None, ...], ords: set[int]) -> tuple[int, int] | None:
+def reversed_pair(sides: tuple[Sides | None, ...], ords: set[int]) -> tuple[int, int] | None:
     """Two templates of this note that are mirror images (front->back and back->front), if the note has both."""
     present = sorted(o for o in ords if o < len(sides) and sides[o] is not None)
     for i, a in enumerate(present):

@@ -59,7 +59,13 @@ def edited(text: str) -> bool:
     m = _STAMP_RE.search(_front_matter(text))
     if m is None:
         return True
-    return m.group(1) != _digest(text[: m.start()] + text[m.end() :])
+    return m.group(1) != _digest(unstamped(text))
+
+
+def unstamped(text: str) -> str:
+    """The note without its ``anki_import`` line: what two versions of it are compared by."""
+    m = _STAMP_RE.search(_front_matter(text))
+    return text if m is None else text[: m.start()] + text[m.end() :]
 
 
 def deck_of(text: str) -> str | None:

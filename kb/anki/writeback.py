@@ -1,8 +1,8 @@
 """Card text edited in kb, written back into the Anki note it was imported from (``kb export anki --into``).
 
-For each Anki note whose cards kb imported from the collection: the fields kb's cards show as they are (a cloze note's
-text; the question and answer field of a front/back template that shows one field a side) are compared with the
-note's fields as the import wrote them. A field kb's text no longer matches was edited in kb, or in Anki since the
+For each Anki note whose cards kb imported from the collection: the fields kb's cards show (a cloze note's text; the
+fields a front/back card's template shows, read back out of the card's question and answer by ``kb.anki.unrender``)
+are compared with the note's fields. A field kb's text no longer matches was edited in kb, or in Anki since the
 import: the digest of the note's fields as the import read them tells which.
 
 - edited in kb only: the field becomes kb's text, as the HTML ``kb export anki`` writes (its sort field and
@@ -11,8 +11,9 @@ import: the digest of the note's fields as the import read them tells which.
   silently); kb's text stays in kb;
 - what a write-back wrote is remembered (an ``anki-sync`` journal line per card, ``record_anki_sync``): a later
   kb edit of the note goes back too, also after a rebuild;
-- a field kb shows only through a template (several fields on a side, a note type kb cannot map): left as it is,
-  and counted.
+- an edit kb cannot tell apart into the fields without guessing (the template's fixed text changed, two fields
+  with nothing between them, a field edited on one card and not on another that shows it, a conditional section
+  that would come or go): the note is left as it is, and reported with the reason.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from dataclasses import dataclass, field
 from kb.anki.fields import html_to_markdown
 from kb.anki.markup import render_markdown
 from kb.anki.notetypes import ClozeMapping, SidesMapping, map_notetype
+from kb.anki.package import KIND_CLOZE
 from kb.anki.plan import written_forms
+from kb.anki.unrender import NoteCard, read_fields
 from kb.review.journal import ANKI_SYNC
 
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -39,6 +42,7 @@ class WriteBack:
     )  # kb card id -> its note's new digest (record_anki_sync)
     conflicts: list[str] = field(default_factory=list)  # notes edited on both sides: left as Anki has them
     unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot tell apart: left as they are
+    unmapped_notes: list[str] = field(default_factory=list)  # a line for each: which note, and why
 
 
 def fields_digest(fields) -> str:
@@ -60,31 +64,39 @@ def _digests(conn: sqlite3.Connection) -> dict[str, str | None]:
     return out
 
 
-def _notetypes(db: sqlite3.Connection) -> dict:
+def _notetypes(db: sqlite3.Connection) -> tuple[dict, dict[int, str]]:
+    """The collection's note types and deck names."""
     from kb.anki.package import _schema11, _schema18
 
     version = int(db.execute("SELECT ver FROM col").fetchone()[0] or 0)
-    return (_schema11(db) if version < 18 else _schema18(db))[0]
+    notetypes, decks, _ = _schema11(db) if version < 18 else _schema18(db)
+    return notetypes, decks
 
 
-def _wanted_fields(mapping, cards: list[tuple]) -> dict[int, str] | None:
-    """Field index -> kb's Markdown for it, from the kb cards of one note; None when kb's cards disagree."""
-    wanted: dict[int, str] = {}
+def _wanted_fields(notetype, fields: list[str], tags: str, cards: list[tuple], decks) -> dict[int, str] | str:
+    """Field index -> kb's Markdown for each field kb's cards of one note changed; or why kb cannot tell."""
+    if notetype is None:
+        return "its note type is not in the collection"
+    mapping = map_notetype(notetype)
+    if isinstance(mapping, str) and notetype.kind != KIND_CLOZE and notetype.templates:
+        mapping = SidesMapping(sides=())  # as the import: each card is its template rendered
+    if isinstance(mapping, str):
+        return mapping
+    if isinstance(mapping, ClozeMapping):
+        wanted: dict[int, str] = {}
+        for _, kind, _, _, cloze_text, *_ in cards:
+            if kind == "cloze" and cloze_text and wanted.setdefault(mapping.text, cloze_text) != cloze_text:
+                return "its cloze cards show different texts: edit them alike"
+        return {i: text for i, text in wanted.items() if i < len(fields) and text not in _forms(fields[i])}
+    note_cards = [
+        NoteCard(ord_, kind, front, back, decks.get(did, ""), flags & 7)
+        for ord_, kind, front, back, _, _, _, did, flags in cards
+    ]
+    return read_fields(notetype, fields, mapping, note_cards, tuple(t for t in tags.split() if t))
 
-    def want(index: int, text: str) -> bool:
-        return wanted.setdefault(index, text) == text
 
-    for ord_, kind, front, back, cloze_text in cards:
-        if isinstance(mapping, ClozeMapping):
-            if kind == "cloze" and cloze_text and not want(mapping.text, cloze_text):
-                return None
-        elif isinstance(mapping, SidesMapping) and ord_ < len(mapping.sides):
-            sides = mapping.sides[ord_]
-            if sides is None or len(sides.question) != 1 or len(sides.answer) != 1 or kind == "cloze":
-                continue
-            if not (want(sides.question[0], front) and want(sides.answer[0], back)):
-                return None
-    return wanted
+def _forms(html: str) -> set[str]:
+    return written_forms(html_to_markdown(html).text)
 
 
 def write_back(
@@ -96,32 +108,32 @@ def write_back(
     digests = _digests(conn)
     by_note: dict[int, list[tuple]] = {}
     for kb_id, cid in found.items():
-        row = db.execute("SELECT nid, ord FROM cards WHERE id = ?", (cid,)).fetchone()
+        row = db.execute(
+            "SELECT nid, ord, CASE WHEN odid THEN odid ELSE did END, flags FROM cards WHERE id = ?", (cid,)
+        ).fetchone()
         card = conn.execute(
             "SELECT kind, front, back, cloze_text FROM cards WHERE id = ? AND orphaned_at IS NULL", (kb_id,)
         ).fetchone()
         if row and card:
-            by_note.setdefault(row[0], []).append((row[1], *card, digests.get(kb_id), kb_id))
-    notetypes = _notetypes(db) if by_note else {}
+            by_note.setdefault(row[0], []).append((row[1], *card, digests.get(kb_id), kb_id, *row[2:]))
+    notetypes, decks = _notetypes(db) if by_note else ({}, {})
     for nid, cards in by_note.items():
-        mid, flds = db.execute("SELECT mid, flds FROM notes WHERE id = ?", (nid,)).fetchone()
+        mid, flds, tags = db.execute("SELECT mid, flds, tags FROM notes WHERE id = ?", (nid,)).fetchone()
         fields = flds.split("\x1f")
-        notetype = notetypes.get(mid)
-        mapping = map_notetype(notetype) if notetype else "unknown note type"
-        wanted = None if isinstance(mapping, str) else _wanted_fields(mapping, [c[:5] for c in cards])
-        if wanted is None:
-            result.unmapped += 1
-            continue
-        changed = {
-            i: text
-            for i, text in wanted.items()
-            if i < len(fields) and text not in written_forms(html_to_markdown(fields[i]).text)
-        }
+        changed = _wanted_fields(notetypes.get(mid), fields, tags, cards, decks)
         if not changed:
             continue
-        if {c[5] for c in cards} != {fields_digest(fields)}:
+        first = html_to_markdown(fields[0]).text[:60]
+        anki_edited = {c[5] for c in cards} != {fields_digest(fields)}
+        if isinstance(changed, str) and not anki_edited:
+            result.unmapped += 1
+            result.unmapped_notes.append(
+                f"note {first!r}: its text was changed in kb but not written back: {changed}; the note is left "
+                "as Anki has it"
+            )
+            continue
+        if anki_edited:
             # Anki changed the note since the import (or the import predates kb keeping its time): keep Anki's
-            first = html_to_markdown(fields[0]).text[:60]
             result.conflicts.append(
                 f"note {first!r}: its text was changed in kb and edited in Anki too since the import; Anki's "
                 "text kept (copy kb's change over by hand, or edit it again in Anki)"
@@ -129,6 +141,8 @@ def write_back(
             continue
         for i, text in changed.items():
             fields[i] = render_markdown(text)
+        if fields == flds.split("\x1f"):
+            continue  # kb's text is what the note holds, written otherwise
         sort_field = _TAG_RE.sub("", fields[0])
         checksum = int(hashlib.sha1(sort_field.encode()).hexdigest()[:8], 16)
         db.execute(

@@ -111,13 +111,14 @@ def _export_into(kb, conn, path: Path, as_json: bool) -> None:
         + (f"; {report.missing} imported cards not in this collection" if report.missing else "")
         + (f"; {report.texts} notes' text updated from kb" if report.texts else "")
         + (
-            f"; {report.unmapped} notes edited in kb whose fields kb cannot write back"
+            f"; {report.unmapped} notes edited in kb left as Anki has them (kb cannot tell which fields the edit is"
+            " in: see below)"
             if report.unmapped
             else ""
         )
     )
-    for conflict in report.conflicts:
-        click.echo(f"warning: {report.path}: {conflict}", err=True)
+    for line in (*report.conflicts, *report.unmapped_notes):
+        click.echo(f"warning: {report.path}: {line}", err=True)
 
 
 @click.group("import")
