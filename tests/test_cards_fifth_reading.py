@@ -282,3 +282,42 @@ def test_a_key_points_section_holding_the_summary_is_still_the_only_source():
     )
     cards = _note("Atomic Habits", sections)
     assert cards and all(c.context[-1] == "Key points" for c in cards)
+
+
+def test_the_year_opening_a_bullet_gives_way_to_its_amounts():
+    cards = _note("Kiddie tax", "## Thresholds\n\n- For 2025 the tiers go up to $1,350 / $2,700.\n", "topic")
+    assert cards and "2025" not in {c.answer for c in cards}
+
+
+@pytest.mark.parametrize(
+    "bullet, example",
+    [
+        (
+            'Numbers get chunked inconsistently (e.g. "1234" vs "12345" split differently), one reason LLMs are bad'
+            " at arithmetic.",
+            ("1234", "12345"),
+        ),
+        (
+            'Glitch tokens like "SolidGoldMagikarp" were in the vocabulary but almost never seen in training.',
+            ("SolidGoldMagikarp",),
+        ),
+    ],
+)
+def test_a_quoted_example_is_not_hidden(bullet, example):
+    assert all(c.answer not in example for c in cards_of(f"- {bullet}", "Tokenization"))
+
+
+def test_a_label_of_a_use_or_a_plural_acronym_reads_right():
+    assert (
+        asked_what_it_is(
+            cards_of("- Bad for: moving lots of work between long-lived branches.", "Cherry-pick")
+        )
+        == []
+    )
+    assert one("IRAs: compute each one, but take the total from any of them.", "RMDs").front in (
+        "RMDs: what are IRAs?",
+    )
+
+
+def test_a_fragment_of_stop_words_around_a_blank_is_not_a_card():
+    assert cards_of("- Subordinate everything else to it.", "The Goal") == ()

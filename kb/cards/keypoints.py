@@ -23,6 +23,7 @@ from kb.cards.lexicon import (
     EPONYM_HEADS,
     IRREGULAR_PLURALS,
     LABEL_DETS,
+    PREPOSITIONS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
     VERBS,
@@ -118,13 +119,17 @@ def topic(title: str) -> str:
     return title.split(": ", 1)[0].strip() or title
 
 
+_ACRONYMS_RE = re.compile(r"[A-Z][A-Z0-9]+s")
 _HEAD_END_RE = re.compile(r" (?:of|for|in|on|with|against|between|to) ")
 
 
 def _plural(term: str) -> bool:
     # "the case for tariffs", "the cost of delays": the head noun is before the preposition
     head = _HEAD_END_RE.split(term, maxsplit=1)[0] if " " in term else term
-    last = head.split()[-1].lower() if head.split() else ""
+    last = head.split()[-1] if head.split() else ""
+    if _ACRONYMS_RE.fullmatch(last):
+        return True  # "IRAs", "RMDs"
+    last = last.lower()
     if last.endswith(IRREGULAR_PLURALS):
         return True
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "as", "ics", "'s", "’s"))  # "bias"
@@ -176,7 +181,9 @@ def term_question(
     # "Zappos" (a name left capitalised): one thing, whatever its last letter
     plural = bool(words) and _plural(term)
     if plural and len(words) == 1 and term[:1].isupper() and not common_english(term.rstrip("s")):
-        plural = False  # "Zappos": a name, not "Conflicts"
+        plural = (
+            term[:-1].isupper() and len(term) > 2
+        )  # "Zappos": a name, not "Conflicts"; "IRAs" are several
     if does:
         verb = does if isinstance(does, str) else "do"
         question = f"what do {term} {verb}?" if plural else f"what does {term} {verb}?"
@@ -411,8 +418,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     words = term.lower().split()
     if len(words) > 1 and words[0] in _REPORTING_VERBS:
         term, words = term.split(None, 1)[1], words[1:]  # "Cites Conway's law: ...": the law is the term
-    if words[0] in _COMPARING:
-        return None  # "Compared to random forests: ...": a comparison, no term
+    if words[0] in _COMPARING or len(words) > 1 and words[-1] in PREPOSITIONS:
+        return None  # "Compared to random forests: ...", "Bad for: ...": a comparison or a use, no term
     if words[0] in STOP_WORDS - _ARTICLES or words[-1] in _LABEL_WORDS or len(rest.split()) < 3:
         return None
     if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
@@ -721,8 +728,9 @@ def _generated_cloze(
         out.skip(p.first, body, why)
         return None
     spans = [(s + offset, e + offset) for s, e in spans]
-    if len(_SHOWN_WORD_RE.findall(_join(body, spans, [" "] * len(spans)))) < _MIN_SHOWN_WORDS:
-        # "[...], or", "Beam: [...].", "[...] contributions.": judged blind, a front with almost nothing but its
+    shown_words = _SHOWN_WORD_RE.findall(_join(body, spans, [" "] * len(spans)))
+    if len(shown_words) < _MIN_SHOWN_WORDS or all(w.lower() in STOP_WORDS for w in shown_words):
+        # "[...], or", "Beam: [...].", "[...] else to it.": judged blind, a front with almost nothing but its
         # blank asks nothing
         out.skip(p.first, body, "the card would show little besides its blank")
         return None

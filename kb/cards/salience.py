@@ -653,6 +653,13 @@ def pick_spans(
             else c
             for c in found
         ]
+    lead_year = _LEAD_YEAR_RE.match(text)
+    if lead_year and any(c.kind == "number" and c.start >= lead_year.end() for c in found):
+        # "For 2025 the tiers go up to $1,350 / $2,700": the year says when, the amounts are the fact
+        found = [
+            c._replace(rank=c.rank - 1.5) if c.end <= lead_year.end() and c.kind == "number" else c
+            for c in found
+        ]
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
@@ -699,6 +706,9 @@ def pick_spans(
 _FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggested|concluded) (?:that )?")
 _FINDING_HINT_RE = re.compile(r": |→|->|—|–|found|showed|suggested|concluded")
 _FINDING_WORDS = 3
+_LEAD_YEAR_RE = re.compile(
+    r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
+)
 _CLAUSE_BREAK_RE = re.compile(
     r"[.;:] | [—–] "
 )  # more after the year's clause: the lesson, where a year sets a scene

@@ -412,6 +412,8 @@ def side_detail(text: str, c: Candidate) -> str | None:
     if c.kind not in ("entity", "term", "quote", "number"):
         return None
     span = text[c.start : c.end]
+    if _an_example(text, c):
+        return f"'{span}' is an example, a side detail"  # '(e.g. "[1234]" vs "12345")', 'tokens like "[...]"'
     lead = _LEAD_CITATION_RE.match(text)
     if lead and c.end <= lead.end():
         return f"'{span}' is part of the citation leading the bullet"  # "Ba, Kiros & Hinton, 2016."
@@ -456,6 +458,19 @@ _NAMING_NOUNS = frozenset(
 _EXAMPLE_JOINS = frozenset("beats then vs vs. not over instead of and or is".split())
 
 
+def _an_example(text: str, c: Candidate) -> bool:
+    """Whether a span is given as an example: right after "like", "e.g." or "such as" (a quote mark between), or
+    in brackets that open with one ("(e.g. "1234" vs "12345")")."""
+    before = text[max(0, c.start - 16) : c.start].rstrip("\"“'`")
+    if _EXAMPLE_BEFORE_RE.search(before):
+        return True
+    opened = text.rfind("(", 0, c.start)
+    return opened > text.rfind(")", 0, c.start) and bool(_EXAMPLE_OPEN_RE.match(text, opened + 1))
+
+
+_EXAMPLE_OPEN_RE = re.compile(r"\s*(?:e\.g\.|eg\b|for example|for instance|such as|like)", re.I)
+
+
 def code_example(text: str, c: Candidate) -> str | None:
     """Why a command or snippet is an example of the rule the card states, not the fact: after "like", "e.g." or
     "such as"; alone in brackets after a word ("Flag arguments (`render(true)`) are a smell"); or all that follows a
@@ -464,7 +479,7 @@ def code_example(text: str, c: Candidate) -> str | None:
     if c.kind != "code":
         return None
     span = text[c.start : c.end]
-    if _EXAMPLE_BEFORE_RE.search(text, max(0, c.start - 16), c.start):
+    if _an_example(text, c):
         return f"'{span}' is an example, a side detail"
     if (
         text[c.start - 1 : c.start] == "("
