@@ -228,3 +228,10 @@ def test_code_options_have_the_keys_shape():
     ]
     wrong = wrong_for([asked, *others], asked)
     assert wrong and all(w.strip("`").endswith((".ckpt", ".log")) for w in wrong), wrong
+
+
+def test_a_year_is_offered_its_neighbours_whatever_its_last_digit():
+    """Judged blind: "Gallipoli, 1915" offered 1905, 1910 and 1920 (outside the war); "For 2025 the tiers ..."
+    offered 2030, 2035 and 2040."""
+    for year in ("1915", "2025", "1990"):
+        assert all(abs(int(v) - int(year)) <= 4 for v in number_variants(year)[:3]), number_variants(year)

@@ -180,8 +180,11 @@ class NumberLadder:
         if answer_kind(answer) == DATE and not (
             answer.strip() == raw and _power_of_two(units)
         ):  # 2048: a width
+            # a year is exact: its neighbours are the slips of memory ("Gallipoli, 1915": 1914 or 1916, never
+            # 1905 and 1920, which fall outside the war); a decade moves by decades
             decade = re.search(r"\d0['’]?s\b", answer)
-            step = 10 if decade or units % 10 == 0 else 5 if units % 5 == 0 else 1
+            day = any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
+            step = 10 if decade else 5 if day and units % 5 == 0 else 1
             return cls(answer, raw, decimals, units, step, 1)
         if decimals == 0 and _power_of_two(units):
             return cls(answer, raw, decimals, units, 0, 2)
