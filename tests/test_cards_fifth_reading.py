@@ -321,3 +321,10 @@ def test_a_label_of_a_use_or_a_plural_acronym_reads_right():
 
 def test_a_fragment_of_stop_words_around_a_blank_is_not_a_card():
     assert cards_of("- Subordinate everything else to it.", "The Goal") == ()
+
+
+def test_a_word_whose_opposite_is_on_the_card_is_not_hidden():
+    bullet = (
+        "- Twelve places to intervene, from weakest to strongest; parameters are what everyone argues about."
+    )
+    assert all(c.answer not in ("weakest", "strongest") for c in cards_of(bullet, "Thinking in Systems"))

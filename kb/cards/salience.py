@@ -560,6 +560,9 @@ def _why_not(
         return f"'{span}' is a verb"  # "for [merging] a project"
     if c.kind == "number":
         return None
+    opposite = _OPPOSITES.get(plain)
+    if opposite and re.search(rf"\b{opposite}\b", rest):
+        return f"'{unbold(span)}' is given away by '{opposite}' beside it"  # "from [weakest] to strongest"
     if span.strip("*_ ").removesuffix("s") in KNOWN_ABBREVIATIONS:
         return f"'{unbold(span)}' is an abbreviation every reader knows"
     acronym = sum(ch.isupper() for ch in span) >= 2 and not any(ch.islower() for ch in span.rstrip("s"))
@@ -709,6 +712,22 @@ _FINDING_WORDS = 3
 _LEAD_YEAR_RE = re.compile(
     r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
 )
+_OPPOSITES = {
+    a: b
+    for x, y in (
+        ("weakest", "strongest"),
+        ("least", "most"),
+        ("lowest", "highest"),
+        ("smallest", "largest"),
+        ("worst", "best"),
+        ("earliest", "latest"),
+        ("slowest", "fastest"),
+        ("minimum", "maximum"),
+        ("pre", "post"),
+        ("input", "output"),
+    )
+    for a, b in ((x, y), (y, x))
+}
 _CLAUSE_BREAK_RE = re.compile(
     r"[.;:] | [—–] "
 )  # more after the year's clause: the lesson, where a year sets a scene
