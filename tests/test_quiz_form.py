@@ -235,3 +235,28 @@ def test_a_year_is_offered_its_neighbours_whatever_its_last_digit():
     offered 2030, 2035 and 2040."""
     for year in ("1915", "2025", "1990"):
         assert all(abs(int(v) - int(year)) <= 4 for v in number_variants(year)[:3]), number_variants(year)
+
+
+def test_a_phrase_of_everyday_words_the_note_uses_once_is_not_typed():
+    """Judged blind: "zero tax benefit", "good per-language templates" as typed keys, which any other wording of the
+    same idea fails. A phrase the note uses again, or one holding a word of the subject, is a term and is typed."""
+    import random
+
+    from kb.quiz.kinds import build_question
+    from kb.quiz.model import QuestionKind
+
+    loose = generated(
+        NOTE, "Most people don't itemize, so small donations give zero tax benefit.", "zero tax benefit"
+    )
+    term = generated(
+        NOTE, "A network is a computational graph of simple operations.", "computational graph", line=5
+    )
+    again = generated(
+        NOTE, "Specific knowledge cannot be taught in a classroom.", "Specific knowledge", line=7
+    )
+    named = generated(NOTE, "Build specific knowledge, then add leverage.", "specific knowledge", line=9)
+    corpus = FakeCorpus({NOTE: [loose, term, again, named]})
+    rng = random.Random(1)
+    assert build_question(QuestionKind.CLOZE, corpus, loose, rng) is None
+    assert build_question(QuestionKind.CLOZE, corpus, term, rng).answer == "computational graph"
+    assert build_question(QuestionKind.CLOZE, corpus, named, rng).answer == "specific knowledge"

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kb.cards.lexicon import COUNT_WORDS, GENERIC_NOUNS
+from kb.cards.lexicon import COUNT_WORDS, GENERIC_NOUNS, common_english
 from kb.quiz.answerkind import COMMAND, DATE, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
@@ -76,7 +76,7 @@ def build_question(
     if kind == QuestionKind.MCQ:
         return multiple_choice(corpus, askable, rng)
     if kind == QuestionKind.CLOZE:
-        return fill_in_the_blank(askable)
+        return None if loose_phrase(corpus, askable) else fill_in_the_blank(askable)
     return true_or_false(corpus, askable, rng)
 
 
@@ -121,6 +121,28 @@ def trivial_blank(corpus: Corpus, askable: AskableCard) -> bool:
     word = normalise(blank.answer)
     uses = sum(f" {word}" in f" {normalise(other.statement)}" for other in corpus.cards(card.note))
     return uses >= _COMMON_IN_NOTE
+
+
+def loose_phrase(corpus: Corpus, askable: AskableCard) -> bool:
+    """Whether kb's blank is a phrase of everyday lower-case words the note uses once ("zero tax benefit", "good
+    per-language templates"): the writer's wording, not a term of the subject, which a typed answer in other words
+    fails (judged blind: a third of the fill-ins marked bad). A phrase the note uses again ("specific knowledge"),
+    that holds a word of the subject ("computational graph") or that the writer bolded or quoted is a term."""
+    card = askable.card
+    if not card.generated or askable.question:
+        return False
+    blank = askable.blank
+    if blank is None or " " not in blank.answer.strip():
+        return False
+    words = blank.answer.replace("-", " ").split()
+    if not all(w.isalpha() and w.islower() and common_english(w) for w in words):
+        return False  # "computational graph": a word of the subject makes it a term
+    source = card.cloze_text or card.back
+    if any(f"{mark}{blank.answer}" in source for mark in ("**", "__", '"', "“")):
+        return False
+    phrase = normalise(blank.answer)
+    uses = sum(phrase in normalise(other.statement) for other in corpus.cards(card.note))
+    return uses < 2
 
 
 def askable_blank(askable: AskableCard) -> BlankedSentence | None:
