@@ -328,3 +328,11 @@ def test_a_word_whose_opposite_is_on_the_card_is_not_hidden():
         "- Twelve places to intervene, from weakest to strongest; parameters are what everyone argues about."
     )
     assert all(c.answer not in ("weakest", "strongest") for c in cards_of(bullet, "Thinking in Systems"))
+
+
+def test_a_number_the_card_writes_out_in_words_is_not_hidden():
+    bullet = (
+        "- Only for the first four years of postsecondary education, and can be claimed for at most 4 tax years per"
+        " student."
+    )
+    assert all(c.answer != "4" for c in cards_of(bullet, "Education credits"))

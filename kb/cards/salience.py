@@ -16,6 +16,7 @@ from collections.abc import Callable
 from kb.cards.lexicon import (
     ADVERB_PARTICLES,
     CLAUSE_WORDS,
+    COUNT_WORDS,
     DESCRIPTIVE_ADJECTIVES,
     DETERMINERS_AND_PREPOSITIONS,
     FIRST_PERSON,
@@ -559,6 +560,9 @@ def _why_not(
     ):
         return f"'{span}' is a verb"  # "for [merging] a project"
     if c.kind == "number":
+        word = _NUMBER_WORDS.get(plain)
+        if word and re.search(rf"\b{word}\b", rest):
+            return f"'{span}' shows elsewhere on the card as '{word}'"  # "the first four years ... [4] years"
         return None
     opposite = _OPPOSITES.get(plain)
     if opposite and re.search(rf"\b{opposite}\b", rest):
@@ -712,6 +716,7 @@ _FINDING_WORDS = 3
 _LEAD_YEAR_RE = re.compile(
     r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
 )
+_NUMBER_WORDS = {str(n): w for w, n in COUNT_WORDS.items() if n >= 2}
 _OPPOSITES = {
     a: b
     for x, y in (
