@@ -336,3 +336,34 @@ def test_a_number_the_card_writes_out_in_words_is_not_hidden():
         " student."
     )
     assert all(c.answer != "4" for c in cards_of(bullet, "Education credits"))
+
+
+def test_a_worked_scenario_with_its_arithmetic_makes_no_card():
+    bullet = (
+        "- Two spouses each earning $150k: combined $300k > $250k → owe 0.9% × $50k = $450, but neither employer"
+        " withheld anything."
+    )
+    assert cards_of(bullet, "Additional Medicare tax") == ()
+
+
+@pytest.mark.parametrize(
+    "bullet, label",
+    [
+        ("**40% refundable** — up to $1,000 even if you owe no tax.", "40% refundable"),
+        (
+            "Envelope redesign that year: category name in small text on the card, hard to read under stage lights.",
+            "that year",
+        ),
+        (
+            "Key dynamic: technology improves faster than customers need, so the worse product becomes good enough.",
+            "Key dynamic",
+        ),
+    ],
+)
+def test_a_label_with_a_figure_a_pointer_or_a_qualifier_is_not_asked_what_it_is(bullet, label):
+    assert all(label not in c.front for c in asked_what_it_is(cards_of(f"- {bullet}", "Notes")))
+
+
+def test_a_phrase_holding_something_or_everything_is_not_hidden():
+    bullet = "- Run something everywhere: `git submodule foreach 'git status -s'`."
+    assert all("something" not in c.answer for c in cards_of(bullet, "Submodules"))

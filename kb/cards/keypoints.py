@@ -92,7 +92,8 @@ def label_lead(body: str) -> int:
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
 # "3/1 + 2/1.585", "2 × 4096": arithmetic between numbers (not a range, "4–16")
-_OPERATION_RE = re.compile(r"\d\s*[+×*/]\s*\d|\d\s+[-−]\s+\d")
+_RELATION_RE = re.compile(r"\d[kKM%]?\s*(?:=|>|<|≈)\s*[$€£~]?\d")  # "0.9% × $50k = $450", "$300k > $250k"
+_OPERATION_RE = re.compile(r"\d[kKM%]?\s*[+×*/]\s*[$€£]?\d|\d\s+[-−]\s+[$€£]?\d")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|we|my|our|us)\b")
 _WORKED_NUMBERS = 4  # "Example: MAGI $421,500 -> $21,500 over -> 22 x $50 = $1,100": a calculation
 MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
@@ -305,10 +306,12 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         term = (m.group(1) or m.group(2) or m.group(3) or "").strip().rstrip(":").strip()
         rest = body[m.end() :].strip()
         lead_words = unbold(term).lower().split()
-        if any(w in _CLAUSE_VERBS or w == "over" for w in lead_words[1:]) and not term.endswith("?"):
-            return (
-                None  # a claim ("AUC has ...", "Durkheim over the New Atheists"): the cloze of the rest asks
-            )
+        if (
+            any(w in _CLAUSE_VERBS or w == "over" for w in lead_words[1:])
+            or "%" in term
+            or _MONEY_RE.search(term)
+        ) and not term.endswith("?"):
+            return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = term_question(out.title, unbold(term), out.note.body)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -418,6 +421,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     words = term.lower().split()
     if len(words) > 1 and words[0] in _REPORTING_VERBS:
         term, words = term.split(None, 1)[1], words[1:]  # "Cites Conway's law: ...": the law is the term
+    if any(c.isdigit() for c in term) or any(w in _DEICTIC for w in words):
+        return None  # "The 40% refundable: ...", "Envelope redesign that year: ...": a claim or a pointer, no term
     if words[0] in _COMPARING or len(words) > 1 and words[-1] in PREPOSITIONS:
         return None  # "Compared to random forests: ...", "Bad for: ...": a comparison or a use, no term
     if words[0] in STOP_WORDS - _ARTICLES or words[-1] in _LABEL_WORDS or len(rest.split()) < 3:
@@ -450,13 +455,17 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
 
 
+_MONEY_RE = re.compile(r"[$€£]\d")
+_DEICTIC = frozenset("this that these those here there".split())
 _COMPARING = frozenset("compared contrasted relative unlike versus vs vs.".split())
 _REPORTING_VERBS = frozenset("cites mentions quotes introduces discusses explains describes invokes".split())
 _LABEL_CLAUSE_VERBS = frozenset(
     "differ differs vary varies matter matters means depends applies happens".split()
 )
 # a label naming something by its relation to what the card leaves unsaid ("Blind spot", "My setting")
-_RELATIONAL = frozenset("my our his her their its other another blind main biggest big real".split())
+_RELATIONAL = frozenset(
+    "my our his her their its other another blind main biggest big real key core central".split()
+)
 _CLAUSE_SPAN = 3  # "the decision boundary can get ...", "profit is fine": a verb this early makes it a clause
 _LABEL_PREPOSITIONS = frozenset(
     "under above below after before since until during without with vs versus".split()
@@ -515,7 +524,12 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
             or len(numbers) >= 2
             and _FIRST_PERSON_RE.search(body)
         )
-    ) or (body.count("=") >= 2 and len(_OPERATION_RE.findall(body)) >= 2):
+    ) or (
+        len(_OPERATION_RE.findall(body)) >= 2
+        and body.count("=") >= 2
+        or len(_OPERATION_RE.findall(body)) + len(_RELATION_RE.findall(body)) >= 3
+        and len(_NUMBER_RE.findall(body)) >= _WORKED_NUMBERS
+    ):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
         return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):

@@ -150,7 +150,7 @@ def common_english(word: str) -> bool:
 # focused stretches]") is the writer's description, where a compound of nouns ("sleep pressure", "decision
 # boundary") or a participle ("hidden state", "working tree") is a term
 DESCRIPTIVE_ADJECTIVES = frozenset(
-    """modern long short low high big small large new old different current reliable human right same other whole
+    """default crucial key core central primary critical essential modern long short low high big small large new old different current reliable human right same other whole
     good bad great little real main simple hard easy early late full huge tiny strong weak clear certain common
     general important major minor quick slow true false entire open free final total extra heavy rich poor safe
     deep wide narrow recent typical normal special basic actual similar various single nice fine huge massive

@@ -716,6 +716,10 @@ _FINDING_WORDS = 3
 _LEAD_YEAR_RE = re.compile(
     r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
 )
+# "run [something everywhere]", "[guess something]": a word that stands for what the card should say
+_INDEFINITES = frozenset(
+    "something anything everything nothing someone anyone everyone somewhere anywhere everywhere otherwise".split()
+)
 _NUMBER_WORDS = {str(n): w for w, n in COUNT_WORDS.items() if n >= 2}
 _OPPOSITES = {
     a: b
@@ -776,6 +780,8 @@ def _ordinary_phrase(text: str, c: Candidate, weights: TermWeights) -> str | Non
     if c.kind != "term":
         return None
     words = WORD_RE.findall(text[c.start : c.end].lower())
+    if any(w in _INDEFINITES for w in words):
+        return f"'{text[c.start : c.end]}' holds '{next(w for w in words if w in _INDEFINITES)}', which names nothing"
     if len(words) < 2 or not all(common_english(w) for w in words):
         return None
     if words[0] not in DESCRIPTIVE_ADJECTIVES and words[-1] not in ADVERB_PARTICLES:
