@@ -91,7 +91,23 @@ def label_lead(body: str) -> int:
 
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
+
+
 # "3/1 + 2/1.585", "2 × 4096": arithmetic between numbers (not a range, "4–16")
+def _arithmetic(body: str) -> bool:
+    """Whether a bullet works a calculation through ("DCG = 3/1 + 2/1.585 = ...", "combined $300k > $250k → owe
+    0.9% × $50k = $450"): a chain of equalities, or three operations and relations among four numbers or more."""
+    if not _ARITHMETIC_HINT_RE.search(body):
+        return False  # most bullets: no sign between numbers at all
+    operations = len(_OPERATION_RE.findall(body))
+    if operations >= 2 and body.count("=") >= 2:
+        return True
+    return (
+        operations + len(_RELATION_RE.findall(body)) >= 3 and len(_NUMBER_RE.findall(body)) >= _WORKED_NUMBERS
+    )
+
+
+_ARITHMETIC_HINT_RE = re.compile(r"\d[kKM%]?\s*[=<>≈+×*/]")
 _RELATION_RE = re.compile(r"\d[kKM%]?\s*(?:=|>|<|≈)\s*[$€£~]?\d")  # "0.9% × $50k = $450", "$300k > $250k"
 _OPERATION_RE = re.compile(r"\d[kKM%]?\s*[+×*/]\s*[$€£]?\d|\d\s+[-−]\s+[$€£]?\d")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|we|my|our|us)\b")
@@ -524,12 +540,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
             or len(numbers) >= 2
             and _FIRST_PERSON_RE.search(body)
         )
-    ) or (
-        len(_OPERATION_RE.findall(body)) >= 2
-        and body.count("=") >= 2
-        or len(_OPERATION_RE.findall(body)) + len(_RELATION_RE.findall(body)) >= 3
-        and len(_NUMBER_RE.findall(body)) >= _WORKED_NUMBERS
-    ):
+    ) or _arithmetic(body):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
         return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
@@ -718,6 +729,14 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
 
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 _DATED_KINDS = ("book", "podcast")  # notes whose years are mostly the story's dates, not rules in force
+_SHORT_FRONT = 40  # characters a front keeps besides its blanks, under which its words are counted
+
+
+def _shows_little(shown: str) -> bool:
+    words = _SHOWN_WORD_RE.findall(shown)
+    return len(words) < _MIN_SHOWN_WORDS or all(w.lower() in STOP_WORDS for w in words)
+
+
 _SHOWN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _MIN_SHOWN_WORDS = 3
 
@@ -742,8 +761,9 @@ def _generated_cloze(
         out.skip(p.first, body, why)
         return None
     spans = [(s + offset, e + offset) for s, e in spans]
-    shown_words = _SHOWN_WORD_RE.findall(_join(body, spans, [" "] * len(spans)))
-    if len(shown_words) < _MIN_SHOWN_WORDS or all(w.lower() in STOP_WORDS for w in shown_words):
+    if len(body) - sum(e - s for s, e in spans) < _SHORT_FRONT and _shows_little(
+        _join(body, spans, [" "] * len(spans))
+    ):
         # "[...], or", "Beam: [...].", "[...] else to it.": judged blind, a front with almost nothing but its
         # blank asks nothing
         out.skip(p.first, body, "the card would show little besides its blank")

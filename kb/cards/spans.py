@@ -398,6 +398,7 @@ _AND_BEFORE_RE = re.compile(r"(?:&|\band)\s*$")
 _CREDIT_BEFORE_RE = re.compile(r",\s*(?:\w+ ){0,2}\w+ed by\s*$")
 
 
+_LEAD_CITATION_CHARS = 80  # a citation leading a bullet is short
 # "Ba, Kiros & Hinton, 2016.", "Ioffe & Szegedy (2015):", "Shaw et al., 2018;": a bullet led by its source
 _LEAD_CITATION_RE = re.compile(
     r"(?:\*\*)?[A-Z][\w'’-]+(?:(?:,| &| and) [A-Z][\w'’-]+)*(?: et al\.?)?,? \(?(?:1[6-9]|20)\d\d\)?(?:\*\*)?[.:;,]"
@@ -414,7 +415,7 @@ def side_detail(text: str, c: Candidate) -> str | None:
     span = text[c.start : c.end]
     if _an_example(text, c):
         return f"'{span}' is an example, a side detail"  # '(e.g. "[1234]" vs "12345")', 'tokens like "[...]"'
-    lead = _LEAD_CITATION_RE.match(text)
+    lead = _LEAD_CITATION_RE.match(text) if c.start < _LEAD_CITATION_CHARS and text[:1].isupper() else None
     if lead and c.end <= lead.end():
         return f"'{span}' is part of the citation leading the bullet"  # "Ba, Kiros & Hinton, 2016."
     year = bool(_YEAR_RE.fullmatch(span.strip()))
@@ -511,8 +512,12 @@ def list_item(text: str, c: Candidate) -> str | None:
     """Why a name or term is a guess: one item of a list of three or more short ones ("Projects, Next Actions,
     Calendar, Waiting For, ..."; "used by GPT-NeoX, PaLM, LLaMA and Mistral"): any other item fits the blank as
     well, and the card was dropped as trivial."""
-    if c.kind in ("entity", "term") and (
-        _SLASH_AFTER_RE.match(text, c.end) or _SLASH_BEFORE_RE.search(text, max(0, c.start - 30), c.start)
+    if (
+        c.kind in ("entity", "term")
+        and "/" in text
+        and (
+            _SLASH_AFTER_RE.match(text, c.end) or _SLASH_BEFORE_RE.search(text, max(0, c.start - 30), c.start)
+        )
     ):
         return (
             f"'{text[c.start : c.end]}' is one of a pair written with a slash, a guess"  # "[GitHub]/GitLab"
