@@ -76,8 +76,19 @@ BASIC = {
 CLOZE = {
     "cloze in a list": (
         "<ul><li>{{c1::alpha}} first</li><li>{{c2::beta}} second</li></ul>",
-        [("[...] first", "alpha first"), ("[...] second", "beta second")],
+        [
+            ("- [...] first\n- beta second", "- alpha first\n- beta second"),
+            ("- alpha first\n- [...] second", "- alpha first\n- beta second"),
+        ],
         "<ul>\n<li>{{c1::alpha}} first</li>\n<li>{{c2::beta}} second</li>\n</ul>",
+    ),
+    "cloze in a list after a lead-in": (
+        "Steps:<ul><li>{{c1::Wash}}</li><li>{{c2::Rinse}}</li></ul>",
+        [
+            ("Steps:\n- [...]\n- Rinse", "Steps:\n- Wash\n- Rinse"),
+            ("Steps:\n- Wash\n- [...]", "Steps:\n- Wash\n- Rinse"),
+        ],
+        "<p>Steps:</p>\n<ul>\n<li>{{c1::Wash}}</li>\n<li>{{c2::Rinse}}</li>\n</ul>",
     ),
     "cloze in a table": (
         "<table><tr><td>{{c1::x}}</td><td>y</td></tr><tr><td>z</td><td>{{c2::w}}</td></tr></table>",
@@ -230,7 +241,7 @@ def test_clozes_anki_to_kb_to_anki_to_kb(trips, name):
     assert sorted(trips["again"][name]) == sorted(kb_cards)
 
 
-@pytest.mark.parametrize("name", [name for name in CLOZE if "list" not in name])
+@pytest.mark.parametrize("name", list(CLOZE))
 def test_each_cloze_card_asks_what_anki_asks_both_ways(trips, name):
     kb_fronts = [front for front, _ in trips["imported"][name]]
     assert kb_fronts == trips["anki"][name]  # Anki -> kb: the original note's cards

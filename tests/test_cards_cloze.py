@@ -144,3 +144,18 @@ def test_an_unclosed_deletion_around_a_nested_one_is_a_problem():
     cards, problems = cards_of("Intro line\nThe {{c1::basal {{c2::ganglia}} store habits\n")
     assert cards == ()
     assert problems == [(5, "unclosed Anki cloze `{{c1::`; close it with `}}`")]
+
+
+def test_a_cloze_list_of_a_deck_imported_from_anki_shows_the_whole_note_as_anki_does():
+    body = "Steps:\n- {{c1::Wash}}\n- {{c2::Rinse}} it\n"
+    imported = extract_cards(
+        parse_note("notes/t.md", f"---\ntitle: T\nanki_deck: Home\n---\n{body}".encode())
+    )
+    assert [(c.front, c.back) for c in imported.cards] == [
+        ("Steps:\n- [...]\n- Rinse it", "Steps:\n- Wash\n- Rinse it"),
+        ("Steps:\n- Wash\n- [...] it", "Steps:\n- Wash\n- Rinse it"),
+    ]
+    assert {c.cloze_text for c in imported.cards} == {body.strip()}
+    # in kb's own notes each item stays a cloze text of its own
+    cards, _ = cards_of(body)
+    assert [(c.front, c.back) for c in cards] == [("[...]", "Wash"), ("[...] it", "Rinse it")]
