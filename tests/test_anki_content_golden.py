@@ -76,8 +76,19 @@ BASIC = {
 CLOZE = {
     "cloze in a list": (
         "<ul><li>{{c1::alpha}} first</li><li>{{c2::beta}} second</li></ul>",
-        [("[...] first", "alpha first"), ("[...] second", "beta second")],
+        [
+            ("- [...] first\n- beta second", "- alpha first\n- beta second"),
+            ("- alpha first\n- [...] second", "- alpha first\n- beta second"),
+        ],
         "<ul>\n<li>{{c1::alpha}} first</li>\n<li>{{c2::beta}} second</li>\n</ul>",
+    ),
+    "cloze in a list after a lead-in": (
+        "Steps:<ul><li>{{c1::Wash}}</li><li>{{c2::Rinse}}</li></ul>",
+        [
+            ("Steps:\n- [...]\n- Rinse", "Steps:\n- Wash\n- Rinse"),
+            ("Steps:\n- Wash\n- [...]", "Steps:\n- Wash\n- Rinse"),
+        ],
+        "<p>Steps:</p>\n<ul>\n<li>{{c1::Wash}}</li>\n<li>{{c2::Rinse}}</li>\n</ul>",
     ),
     "cloze in a table": (
         "<table><tr><td>{{c1::x}}</td><td>y</td></tr><tr><td>z</td><td>{{c2::w}}</td></tr></table>",
@@ -91,7 +102,12 @@ CLOZE = {
     "nested cloze": (
         "{{c1::outer {{c2::inner}} text}} end",
         [("[...] end", "outer inner text end"), ("outer [...] text end", "outer inner text end")],
-        None,  # no kb form: each card comes back as a Basic note with its question and answer
+        "{{c1::outer {{c2::inner}} text}} end",
+    ),
+    "nested cloze with hints": (
+        "{{c1::a {{c2::b::hb}} c::hint}} d {{c2::e}}",
+        [("[hint] d e", "a b c d e"), ("a [hb] c d [...]", "a b c d e")],
+        "{{c1::a {{c2::b::hb}} c::hint}} d {{c2::e}}",
     ),
 }
 
@@ -117,6 +133,18 @@ def _import_into_anki(package: Path, folder: Path):
         )
     )
     return col
+
+
+def _questions(col, search: str) -> list[str]:
+    """The questions Anki shows for the cards a search finds, by template (cloze number), as kb's Markdown."""
+    from kb.anki.fields import html_to_markdown
+    from kb.anki.plan import card_side
+
+    cards = sorted((col.get_card(cid) for cid in col.find_cards(search)), key=lambda card: card.ord)
+    return [
+        card_side(html_to_markdown(re.sub(r"<style>.*?</style>", "", c.question(), flags=re.S)).text)
+        for c in cards
+    ]
 
 
 def _kb_cards(root: Path) -> dict[str, list[tuple[str, str]]]:
@@ -148,15 +176,7 @@ def trips(tmp_path_factory):
         note["Text"] = field
         note.tags = [name.replace(" ", "_")]
         col.add_note(note, deck)
-    anki_cards = {
-        name: [
-            re.sub(r"<style>.*?</style>", "", col.get_card(cid).question(), flags=re.S)
-            for cid in sorted(
-                col.find_cards(f'"tag:{name.replace(" ", "_")}"'), key=lambda cid: col.get_card(cid).ord
-            )
-        ]
-        for name in CLOZE
-    }
+    anki_cards = {name: _questions(col, f'"tag:{name.replace(" ", "_")}"') for name in CLOZE}
     package = tmp / "golden.apkg"
     col.export_anki_package(
         out_path=str(package),
@@ -174,10 +194,11 @@ def trips(tmp_path_factory):
         imported = _kb_cards(first.root)
         assert invoke("export", "anki", "-o", str(tmp / "back.apkg")).exit_code == 0
         back = _import_into_anki(tmp / "back.apkg", tmp / "back")
-        exported = {}
+        exported, asked = {}, {}
         for nid in back.find_notes(""):
             note = back.get_note(nid)
             exported.setdefault(note.tags[0].replace("_", " "), []).append(note)
+            asked[note.tags[0].replace("_", " ")] = _questions(back, f"nid:{nid}")
         media = set(os.listdir(back.media.dir()))
         second = write_kb(tmp / "kb2")
         os.environ["KB_ROOT"] = str(second.root)
@@ -188,7 +209,14 @@ def trips(tmp_path_factory):
             os.environ.pop("KB_ROOT", None)
         else:
             os.environ["KB_ROOT"] = old_root
-    yield {"imported": imported, "exported": exported, "media": media, "again": again, "anki": anki_cards}
+    yield {
+        "imported": imported,
+        "exported": exported,
+        "media": media,
+        "again": again,
+        "anki": anki_cards,
+        "asked": asked,
+    }
     back.close()
 
 
@@ -206,21 +234,18 @@ def test_anki_to_kb_to_anki_to_kb(trips, name):
 def test_clozes_anki_to_kb_to_anki_to_kb(trips, name):
     _, kb_cards, anki_field = CLOZE[name]
     assert trips["imported"][name] == kb_cards
-    notes = trips["exported"][name]
-    if anki_field is None:
-        assert sorted(n.fields[0] for n in notes) == sorted(front for front, _ in kb_cards)
-    else:
-        [note] = notes
-        assert note.fields[0] == anki_field
-        assert len(note.cards()) == len(kb_cards)
+    [note] = trips["exported"][name]
+    assert note.note_type()["type"] == 1  # a cloze note type, one note again
+    assert note.fields[0] == anki_field
+    assert len(note.cards()) == len(kb_cards)
     assert sorted(trips["again"][name]) == sorted(kb_cards)
 
 
-def test_nested_cloze_cards_ask_what_anki_asks(trips):
-    from kb.anki.fields import html_to_markdown
-
-    anki = [html_to_markdown(q).text for q in trips["anki"]["nested cloze"]]
-    assert [front for front, _ in trips["imported"]["nested cloze"]] == anki
+@pytest.mark.parametrize("name", list(CLOZE))
+def test_each_cloze_card_asks_what_anki_asks_both_ways(trips, name):
+    kb_fronts = [front for front, _ in trips["imported"][name]]
+    assert kb_fronts == trips["anki"][name]  # Anki -> kb: the original note's cards
+    assert kb_fronts == trips["asked"][name]  # kb -> Anki: the exported note's cards
 
 
 def test_exported_media_are_in_the_collection(trips):

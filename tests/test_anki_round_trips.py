@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -341,3 +342,78 @@ def test_after_a_write_back_a_reimport_of_the_collection_finds_the_note_as_kb_ha
         assert report["problems"] == [] and report["updated"] == [], json.dumps(report)
         assert "Ribosome?::Proteins, from mRNA" in deck_note.read_text(encoding="utf-8")
         assert kb_figures(kbroot) == cards
+
+
+NESTED = "{{c1::The cell {{c2::nucleus}} holds DNA}} always"
+LISTED = "Steps:<ul><li>{{c1::Wash}}</li><li>{{c2::Rinse}}</li><li>{{c3::Dry}}</li></ul>"
+
+
+def test_nested_and_listed_clozes_keep_their_cards_history_and_notes_both_ways(kbroot, tmp_path):
+    from kb.anki.into import identities
+
+    col = collection(tmp_path / "anki" / "collection.anki2")
+    deck = col.decks.id("Home")
+    for text in (NESTED, LISTED):
+        note = col.new_note(col.models.by_name("Cloze"))
+        note["Text"] = text
+        col.add_note(note, deck)
+    review_in_anki(col, "Home", 5)  # every card answered once in Anki
+    original = anki_figures(col)
+    ords = sorted(
+        (col.get_note(col.get_card(c).nid)["Text"], col.get_card(c).ord) for c in col.find_cards("")
+    )
+    result = invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg")), "--json")
+    report = json.loads(result.stdout)
+    assert report["reviews"] == 5 and not any("nested" in p for p in report["problems"]), result.stdout
+
+    # Anki -> kb: a cloze card per Anki card, each with its own answer and its Anki identity
+    conn = sqlite3.connect(kbroot.open().db)
+    cards = conn.execute(
+        "SELECT id, kind, cloze_index, front FROM cards WHERE orphaned_at IS NULL"
+    ).fetchall()
+    history = dict(conn.execute("SELECT card_id, count(*) FROM reviews GROUP BY card_id").fetchall())
+    known = identities(conn)
+    conn.close()
+    assert sorted((kind, index) for _, kind, index, _ in cards) == [("cloze", n) for n in (1, 1, 2, 2, 3)]
+    assert {front for *_, front in cards} >= {"[...] always", "Steps:\n- Wash\n- [...]\n- Dry"}
+    assert all(history.get(cid) == 1 for cid, *_ in cards)
+    assert all(known[cid][1] == index - 1 for cid, _, index, _ in cards)  # the Anki card it was
+    assert len({known[cid][0] for cid, *_ in cards}) == 2  # of the two Anki notes
+
+    # kb -> Anki, into the original collection: the same notes updated in place, the same cards, no copy
+    assert invoke("review", "-n", "2", input="3\n3\n").exit_code == 0
+    col.close()
+    shutil.copytree(tmp_path / "anki", tmp_path / "into")
+    into = json.loads(
+        invoke("export", "anki", "--into", str(tmp_path / "into" / "collection.anki2"), "--json").stdout
+    )
+    assert (into["cards"], into["reviews"], into["missing"], into["texts"], into["conflicts"]) == (
+        5,
+        2,
+        0,
+        0,
+        [],
+    )
+    col = collection(tmp_path / "anki" / "collection.anki2")
+    assert invoke("export", "anki", "-o", str(tmp_path / "kb.apkg")).exit_code == 0
+    import_into(col, tmp_path / "kb.apkg")
+    after = anki_figures(col)
+    assert after["guids"] == original["guids"] and (after["notes"], after["cards"]) == (2, 5)
+    assert after["revlog"] >= original["revlog"]
+    assert {col.get_note(nid).note_type()["name"] for nid in col.find_notes("")} == {"Cloze"}
+    assert (
+        sorted((col.get_note(col.get_card(c).nid)["Text"], col.get_card(c).ord) for c in col.find_cards(""))
+        == ords
+    )
+    col.close()
+
+    # and into a fresh collection: Cloze notes with the nested text and the whole list, a card per deletion
+    fresh = collection(tmp_path / "fresh" / "collection.anki2")
+    import_into(fresh, tmp_path / "kb.apkg")
+    texts = sorted(fresh.get_note(nid).fields[0] for nid in fresh.find_notes(""))
+    assert texts == [
+        "<p>Steps:</p>\n<ul>\n<li>{{c1::Wash}}</li>\n<li>{{c2::Rinse}}</li>\n<li>{{c3::Dry}}</li>\n</ul>",
+        NESTED,
+    ]
+    assert (fresh.card_count(), fresh.db.scalar("SELECT count() FROM revlog")) == (5, 7)
+    fresh.close()

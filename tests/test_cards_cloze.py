@@ -118,3 +118,44 @@ def test_too_many_deletions_in_one_paragraph_is_a_problem():
     ]
     cards, problems = cards_of(" ".join(f"=={i}==" for i in range(MAX_CLOZE_DELETIONS)) + "\n")
     assert len(cards) == MAX_CLOZE_DELETIONS and problems == []
+
+
+def test_nested_deletions_make_a_card_per_number_asking_what_anki_asks():
+    # what Anki's own renderer shows for this note (tests/test_anki_content_golden.py checks it with the backend)
+    cards, problems = cards_of("{{c1::a {{c2::b::hb}} c::hint}} d {{c2::e}}\n")
+    assert problems == []
+    assert [(c.cloze_index, c.front, c.back, c.answer) for c in cards] == [
+        (1, "[hint] d e", "a b c d e", "a b c"),
+        (2, "a [hb] c d [...]", "a b c d e", "b / e"),
+    ]
+    assert {c.cloze_text for c in cards} == {"{{c1::a {{c2::b::hb}} c::hint}} d {{c2::e}}"}
+
+
+def test_a_separator_inside_a_nested_deletion_is_no_card_separator():
+    cards, problems = cards_of("- {{c1::Paris {{c2::France}} capital::city}} is old\n")
+    assert problems == []
+    assert [(c.kind, c.front) for c in cards] == [
+        ("cloze", "[city] is old"),
+        ("cloze", "Paris [...] capital is old"),
+    ]
+
+
+def test_an_unclosed_deletion_around_a_nested_one_is_a_problem():
+    cards, problems = cards_of("Intro line\nThe {{c1::basal {{c2::ganglia}} store habits\n")
+    assert cards == ()
+    assert problems == [(5, "unclosed Anki cloze `{{c1::`; close it with `}}`")]
+
+
+def test_a_cloze_list_of_a_deck_imported_from_anki_shows_the_whole_note_as_anki_does():
+    body = "Steps:\n- {{c1::Wash}}\n- {{c2::Rinse}} it\n"
+    imported = extract_cards(
+        parse_note("notes/t.md", f"---\ntitle: T\nanki_deck: Home\n---\n{body}".encode())
+    )
+    assert [(c.front, c.back) for c in imported.cards] == [
+        ("Steps:\n- [...]\n- Rinse it", "Steps:\n- Wash\n- Rinse it"),
+        ("Steps:\n- Wash\n- [...] it", "Steps:\n- Wash\n- Rinse it"),
+    ]
+    assert {c.cloze_text for c in imported.cards} == {body.strip()}
+    # in kb's own notes each item stays a cloze text of its own
+    cards, _ = cards_of(body)
+    assert [(c.front, c.back) for c in cards] == [("[...]", "Wash"), ("[...] it", "Rinse it")]

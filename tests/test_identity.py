@@ -161,3 +161,20 @@ def test_new_ids_are_deterministic_and_disambiguated():
     assert new_id("notes/b.md", card, lambda _id: False) != first
     second = new_id("notes/a.md", card, lambda cid: cid == first)
     assert second != first and len(second) == 16
+
+
+def test_a_cloze_list_item_that_became_the_whole_list_keeps_its_id():
+    # a deck imported from Anki before kb showed its cloze lists whole, as Anki does: each item's card is the card
+    # of the whole list that hides the same words, so its history follows it
+    items = "---\ntitle: T\n---\nSteps:\n- {{c1::Wash}}\n- {{c2::Rinse}} it\n- {{c3::Dry}}\n"
+    whole = items.replace("title: T\n", "title: T\nanki_deck: Home\n")
+    got, orphans, fronts = ids_after(items, whole)
+    assert [got[f] for f in fronts] == ["id0", "id1", "id2"] and orphans == []
+    assert fronts[1] == "Steps:\n- Wash\n- [...] it\n- Dry"
+
+
+def test_a_nested_cloze_kept_as_basic_cards_before_keeps_its_ids_as_a_cloze():
+    # what an older import wrote for a nested cloze note (a basic card per Anki card), and what it writes now
+    before = "[...] end::outer inner text end\n\nouter [...] text end::outer inner text end\n"
+    got, orphans, fronts = ids_after(before, "{{c1::outer {{c2::inner}} text}} end\n")
+    assert [got[f] for f in fronts] == ["id0", "id1"] and orphans == []

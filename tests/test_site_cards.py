@@ -57,3 +57,17 @@ def _cloze_card(card):
     return SimpleNamespace(
         kind="cloze", cloze_text=card.cloze_text, cloze_index=card.cloze_index, generated=False, context=()
     )
+
+
+def test_a_nested_cloze_hides_this_cards_deletion_whole_and_shows_the_others():
+    from kb.web.render import card_html
+
+    card = SimpleNamespace(note="notes/imported/x.md", front="", back="")
+    text = "{{c1::outer {{c2::inner}} text}} end"
+    outer, _ = card_html(card, (text, 1), "notes")
+    inner, _ = card_html(card, (text, 2), "notes")
+    assert 'class="kb-blank-answer">outer inner text</span></span> end' in outer
+    assert outer.count("kb-blank-answer") == 1
+    assert (
+        inner.startswith("<p>outer <span") and 'class="kb-blank-answer">inner</span></span> text end' in inner
+    )

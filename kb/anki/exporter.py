@@ -93,6 +93,7 @@ class PlannedAnkiNote:
         tuple[int, str], ...
     ] = ()  # (Anki template ord, kb card id) of the cards kb has for this note
     from_anki: bool = False  # its kb note was imported from Anki: media beside it keep their Anki names
+    cloze_ords: tuple[int, ...] = ()  # a cloze note's card ords, one per deletion number (nested ones too)
 
 
 @dataclass(frozen=True)
@@ -229,17 +230,29 @@ def _anki_note(
     if model == "cloze":
         text = "\n".join(dict.fromkeys(c.cloze_text or c.front for c in group))  # a cloze list: its items
         fields = (render_markdown(text), "", source)
-        count = len(cloze_numbers(text)) or len(group)
+        ords = tuple(sorted(n - 1 for n in cloze_numbers(text) if n > 0))
+        count = len(ords) or len(group)
         # Anki's card for {{cN::}} is template ord N - 1.
         kb_cards = tuple((c.cloze_index - 1, c.id) for c in group if c.cloze_index >= 1)
     else:
+        ords = ()
         fields = (render_markdown(first.front), render_markdown(first.back), source)
         count = 2 if model == "reversed" else 1
         # A reversed pair: the first card asks the front (template 1), the second the back (template 2).
         kb_cards = tuple(enumerate(c.id for c in sorted(group, key=lambda c: c.position)[:count]))
     media = tuple(dict.fromkeys(m.group(2) for f in fields for m in _IMG_RE.finditer(f)))
     return PlannedAnkiNote(
-        model, first.note, guid, deck_name(info), fields, tags, media, count, kb_cards, bool(info.anki_deck)
+        model,
+        first.note,
+        guid,
+        deck_name(info),
+        fields,
+        tags,
+        media,
+        count,
+        kb_cards,
+        bool(info.anki_deck),
+        ords,
     )
 
 
@@ -450,9 +463,14 @@ def write_package(
             fields = [media.pack_images(note, html) for html in note.fields]
             if note.deck not in decks:
                 decks[note.deck] = genanki.Deck(deck_id(note.deck), note.deck)
-            decks[note.deck].add_note(
-                genanki.Note(model=models[note.model], fields=fields, tags=list(note.tags), guid=note.guid)
+            anki_note = genanki.Note(
+                model=models[note.model], fields=fields, tags=list(note.tags), guid=note.guid
             )
+            if (
+                note.cloze_ords
+            ):  # genanki finds no deletion inside another: a card per number, as Anki makes them
+                anki_note.cards = [genanki.Card(ord_) for ord_ in note.cloze_ords]
+            decks[note.deck].add_note(anki_note)
             cards[note.model] = cards.get(note.model, 0) + note.cards
         package = genanki.Package(list(decks.values()), media_files=[str(p) for p in media.files.values()])
         out = Path(out)

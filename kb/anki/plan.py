@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from kb.anki.cloze import cloze_numbers, is_nested, nested_cloze_card
+from kb.anki.cloze import cloze_numbers
 from kb.anki.fields import FieldMarkdown, escape_text, html_to_markdown
 from kb.anki.media import MediaCopy, media_copies
 from kb.anki.notetypes import KB_NOTE_TYPE_IDS, ClozeMapping, Mapping, Sides, SidesMapping, map_notetype
@@ -193,36 +193,19 @@ class _NoteFields:
         return [ref for converted in self.converted for ref in converted.media] + self.extra_media
 
 
-def _cloze_block(
-    fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMapping, notes: list[str]
-) -> _Block | list[_Block] | str:
-    """A cloze note's paragraph, in Anki's own markup (kb reads it as is), with its extra below; or why not."""
+def _cloze_block(fields: _NoteFields, cards: list[AnkiCard], mapping: ClozeMapping) -> _Block | str:
+    """A cloze note's paragraph, in Anki's own markup (kb reads it as is, nested deletions too), with its extra
+    below; or why not."""
     text = card_side(fields.text(mapping.text))
     numbers = cloze_numbers(text)
     if not numbers:
         return "cloze notes without any {{cN::...}} deletion"
     extra = card_side(fields.side(mapping.extra))
-    if is_nested(text):
-        notes.append("nested cloze deletions have no kb form; each card is kept as a question and its answer")
-        return [_nested_cloze_block(text, extra, card) for card in cards]
     return _Block(
         text=text + (f"\n\n{extra}" if extra else ""),
         kind="cloze",
         kb_cards=len(numbers),
         anki_cards=tuple(BlockCard(c.id, "cloze", c.ord + 1) for c in cards),
-    )
-
-
-def _nested_cloze_block(text: str, extra: str, card: AnkiCard) -> _Block:
-    """One card of a cloze text with nested deletions, as the basic card Anki shows: that deletion hidden."""
-    question, answer = nested_cloze_card(text, card.ord + 1)
-    if extra:
-        answer += f"\n{extra}"
-    return _Block(
-        text=_card_block("basic", question, answer),
-        kind="basic",
-        kb_cards=1,
-        anki_cards=(BlockCard(card.id, "basic", 0),),
     )
 
 
@@ -390,7 +373,7 @@ def _deck_content(
     for mapped in mapped_notes:
         fields = _NoteFields(mapped.note)
         if isinstance(mapped.mapping, ClozeMapping):
-            blocks = _cloze_block(fields, mapped.cards, mapped.mapping, notes)
+            blocks = _cloze_block(fields, mapped.cards, mapped.mapping)
             blocks = [blocks] if isinstance(blocks, _Block) else blocks
         else:
             blocks = _sides_blocks(fields, mapped, pkg, notes)

@@ -2,7 +2,8 @@
 definitions, runs of text) and each unit goes to the syntax that reads it.
 
 A paragraph holding a line that is only ``?``/``??`` is one multi-line card; a table makes none, but for Anki's
-``{{c1::...}}`` deletions in it (one cloze text, the whole table). In a unit, ``::``
+``{{c1::...}}`` deletions in it (one cloze text, the whole table); so is a paragraph with a list and Anki's deletions
+in a deck imported from Anki (one Anki cloze note). In a unit, ``::``
 lines come first, then cloze deletions, then (for a bullet under a key-point heading) a generated key-point card.
 """
 
@@ -89,7 +90,7 @@ def block_cards(
         block[0].text.lstrip()[:1] == "|" and all(ln.text.lstrip().startswith("|") for ln in block)
     ):
         if "{{c" in joined:  # Anki's deletions in a table (an imported cloze note): the table is their text
-            cloze_cards(out, block)
+            cloze_cards(out, block, whole=True)
         return
     # multi-line card: the first line that is only ? or ?? (or the separators the settings name)
     ml, mlr = syntax.multiline, syntax.multiline_reversed
@@ -99,6 +100,11 @@ def block_cards(
             if (s == ml or s == mlr) and not ln.opaque:
                 multiline_card(out, block, i, s == mlr)
                 return
+    # An Anki cloze note with a list, imported: the paragraph is the note's text, and each of its cards shows it all,
+    # as Anki does (in kb's own notes each list item is a cloze text of its own)
+    if out.from_anki and "{{c" in joined and any(LIST_ITEM_RE.match(ln.text) for ln in block):
+        if cloze_cards(out, block, whole=True):
+            return
     # "For 2025 the phase-out is:" then items: each item's card carries that sentence in its context (an item
     # "single: $150,000 to $165,000" says nothing without it), from this paragraph or the one just before
     # a nested bullet carries its parent bullet the same way ("`git reset <commit>` ... depends on the mode:" above

@@ -3,10 +3,14 @@
 
 Every deletion number becomes a card showing the whole text with that deletion as ``[...]`` (or ``[hint]``);
 highlights are numbered after the highest Anki number. The card keeps the text in Anki markup (``cloze_text``).
+
+Anki's deletions may nest (``{{c1::outer {{c2::inner}} text}}``): each number is still a card, read the way Anki reads
+it (``nested_clozes``): that number's deletions hidden, whatever they hold; every other deletion shown.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -63,8 +67,28 @@ def _mask_match(m) -> str:
 
 
 def mask_anki(masked: str) -> str:
-    """Hide Anki cloze markup, complete or not, so its ``::`` is never taken for a card separator."""
+    """Hide Anki cloze markup, complete or not, so its ``::`` is never taken for a card separator; a deletion that
+    holds others is hidden whole."""
+    if is_nested(masked):
+        masked = _mask_nested(masked)
     return ANKI_CLOZE_OPEN_RE.sub(_mask_match, ANKI_CLOZE_RE.sub(_mask_match, masked))
+
+
+def _mask_nested(masked: str) -> str:
+    out: list[str] = []
+    depth = pos = start = 0
+    for m in _NEST_TOKEN_RE.finditer(masked):
+        if m.group(1) is not None and len(m.group(1)) <= _MAX_NUMBER_DIGITS:
+            if not depth:
+                start = m.start()
+            depth += 1
+        elif m.group(0) == "}}" and depth:
+            depth -= 1
+            if not depth:
+                out += [masked[pos:start], MASK * (m.end() - start)]
+                pos = m.end()
+    out.append(masked[pos:])
+    return "".join(out)
 
 
 def _covered(dels: list[Deletion], n: int) -> bytearray:
@@ -209,8 +233,141 @@ def cloze_openers(patterns: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("==" if p == HIGHLIGHT_PATTERN else opener(p) for p in patterns)
 
 
-def cloze_cards(out: Collector, lines: list[Line]) -> bool:
-    """Cards for the ``==x==`` / ``{{cN::x}}`` deletions of a unit; False when it has none."""
+# --- nested deletions: Anki's own reading -------------------------------------------------------------------
+
+_NEST_TOKEN_RE = re.compile(r"\{\{c(\d+)::|::|\}\}")
+
+
+class ClozeNode(NamedTuple):
+    """An Anki deletion that may hold others: its number, its parts (text, or a ``ClozeNode``) and its hint."""
+
+    number: int
+    parts: list
+    hint: str
+
+
+def is_nested(masked: str) -> bool:
+    """Whether an Anki deletion opens inside another one (``{{c1::a {{c2::b}} c}}``)."""
+    if masked.count("{{c") < 2:
+        return False
+    depth = 0
+    for m in _NEST_TOKEN_RE.finditer(masked):
+        if m.group(1) is not None:
+            if depth and len(m.group(1)) <= _MAX_NUMBER_DIGITS:
+                return True
+            depth += len(m.group(1)) <= _MAX_NUMBER_DIGITS
+        elif m.group(0) == "}}" and depth:
+            depth -= 1
+    return False
+
+
+def nested_clozes(masked: str, text: str) -> tuple[list, int | None]:
+    """The parts of ``text`` (``masked``: the same with code and math masked) as Anki's cloze parser reads them:
+    text and ``ClozeNode`` trees; and the position of a deletion left unclosed (None when all close). Inside a
+    deletion the first ``::`` starts its hint, which runs to its ``}}``; a ``}}`` that closes nothing is text."""
+    # a stack of open deletions: [number, parts, hint parts or None, where it opened]
+    stack: list[list] = [[0, [], None, 0]]
+    at = 0
+    for m in _NEST_TOKEN_RE.finditer(masked):
+        top = stack[-1]
+        _append(top, text[at : m.start()])
+        at = m.end()
+        if m.group(1) is not None and len(m.group(1)) <= _MAX_NUMBER_DIGITS:
+            stack.append([int(m.group(1)), [], None, m.start()])
+        elif m.group(0) == "::" and len(stack) > 1 and top[2] is None:
+            top[2] = []
+        elif m.group(0) == "}}" and len(stack) > 1:
+            stack.pop()
+            _append(stack[-1], ClozeNode(top[0], top[1], "".join(top[2] or ())))
+        else:
+            _append(top, text[m.start() : m.end()])
+    _append(stack[-1], text[at:])
+    if len(stack) > 1:
+        return stack[0][1], stack[1][3]
+    return stack[0][1], None
+
+
+def _append(frame: list, part) -> None:
+    if frame[2] is not None:  # inside a hint: only its text
+        frame[2].append(part if isinstance(part, str) else shown_text([part]))
+    elif part:
+        frame[1].append(part)
+
+
+def shown_text(parts: list) -> str:
+    """The parts as the answer shows them: every deletion's text."""
+    return "".join(p if isinstance(p, str) else shown_text(p.parts) for p in parts)
+
+
+def card_pieces(parts: list, hide: int) -> list[tuple[str, bool, str]]:
+    """The parts as card ``hide`` shows them: (text, hidden, hint) runs, that number's deletions hidden whole."""
+    out: list[tuple[str, bool, str]] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append((part, False, ""))
+        elif part.number == hide:
+            out.append((shown_text(part.parts), True, part.hint))
+        else:
+            out.extend(card_pieces(part.parts, hide))
+    return out
+
+
+def _nested_numbers(parts: list) -> set[int]:
+    return {n for p in parts if not isinstance(p, str) for n in (p.number, *_nested_numbers(p.parts))}
+
+
+def _nested_cloze_cards(out: Collector, lines: list[Line], masked: str, text: str, whole: bool) -> bool:
+    """Cards of a unit whose Anki deletions nest: one per number, as Anki asks it (``nested_clozes``)."""
+    parts, unclosed = nested_clozes(masked, text)
+    if unclosed is not None:
+        out.problem(_line_at(lines, masked, unclosed), "unclosed Anki cloze `{{c1::`; close it with `}}`")
+        return True
+    numbers = sorted(_nested_numbers(parts))
+    if not _within_limit(out, lines, len(numbers)):
+        return True
+    cloze_text = strip_comments(text).strip()
+    side = _as_is if whole else strip_list_marker
+    back = side(strip_comments(shown_text(parts)).strip())
+    ctx = out.context()
+    sib = sibling_key("c", back)
+    for num in numbers:
+        pieces = card_pieces(parts, num)
+        front = "".join((f"[{hint}]" if hint else "[...]") if hidden else t for t, hidden, hint in pieces)
+        out.add(
+            new_card(
+                CardKind.CLOZE,
+                side(strip_comments(front).strip()),
+                back,
+                lines[0].no,
+                lines[-1].no,
+                ctx,
+                sibling=sib,
+                cloze_text=cloze_text,
+                cloze_index=num,
+                answer=" / ".join(t for t, hidden, _ in pieces if hidden),
+            )
+        )
+    return True
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _within_limit(out: Collector, lines: list[Line], cards: int) -> bool:
+    if cards > MAX_CLOZE_DELETIONS:
+        out.problem(
+            lines[0].no,
+            f"{cards} cloze deletions in one paragraph; at most {MAX_CLOZE_DELETIONS} become cards, "
+            "so split it into smaller paragraphs",
+        )
+        return False
+    return True
+
+
+def cloze_cards(out: Collector, lines: list[Line], whole: bool = False) -> bool:
+    """Cards for the ``==x==`` / ``{{cN::x}}`` deletions of a unit; False when it has none. ``whole``: the unit is a
+    whole table or list, shown as it is (a list item's card drops its marker)."""
     patterns = out.syntax.cloze_patterns
     if len(lines) == 1:  # most units are one line: no join to find there is no deletion
         masked = lines[0].masked
@@ -219,27 +376,25 @@ def cloze_cards(out: Collector, lines: list[Line]) -> bool:
     if not _may_hold_cloze(masked, patterns):
         return False
     text = "\n".join(ln.text for ln in lines)
+    if "{{c" in masked and is_nested(masked):
+        return _nested_cloze_cards(out, lines, masked, text, whole)
     dels = _deletions(out, lines, masked, text)
     if dels is None:
         return True
     if not dels:
         return False
-    cards = len({d[2] for d in dels})  # Deletion.number, by index: this runs for every deletion of every note
-    if cards > MAX_CLOZE_DELETIONS:
-        out.problem(
-            lines[0].no,
-            f"{cards} cloze deletions in one paragraph; at most {MAX_CLOZE_DELETIONS} become cards, "
-            "so split it into smaller paragraphs",
-        )
+    # Deletion.number, by index: this runs for every deletion of every note
+    if not _within_limit(out, lines, len({d[2] for d in dels})):
         return True
     dels.sort()
     cloze_text = strip_comments(render(text, dels, "anki")).strip()
-    back = strip_list_marker(strip_comments(render(text, dels, "plain")).strip())
+    side = _as_is if whole else strip_list_marker
+    back = side(strip_comments(render(text, dels, "plain")).strip())
     ctx = out.context()
     first, last = lines[0].no, lines[-1].no
     sib = sibling_key("c", back)
     for num in sorted({d[2] for d in dels}):
-        front = strip_list_marker(strip_comments(render(text, dels, "front", num)).strip())
+        front = side(strip_comments(render(text, dels, "front", num)).strip())
         answer = " / ".join([d[3] for d in dels if d[2] == num])
         out.add(
             new_card(

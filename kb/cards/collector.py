@@ -167,6 +167,8 @@ class Collector:
         self.default_syntax = syntax == DEFAULT_SYNTAX  # the common case: the fixed, cheapest tests
         self.path = note.path
         self.title = note.title
+        # a deck imported from Anki (its front matter names the deck): a paragraph of Anki deletions is one Anki note
+        self.from_anki = bool(note.meta.get("anki_deck"))
         self.keypoint_headings = keypoint_heading_set(keypoint_headings)
         self.generate = generate  # generated key-point cards are on
         self.doc_freq = doc_freq

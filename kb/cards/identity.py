@@ -5,7 +5,8 @@ inserted above another. So a note's old and new cards are matched in three round
 
 1. exact fingerprint (normalised kind family + front + back), nearest position first;
 2. similarity of front and back (``difflib`` ratio on normalised text; a card whose front or back stayed the same
-   while the other side changed still matches), best pairs first, position as the tie-break, above a threshold;
+   while the other side changed still matches; a cloze whose text grew around the same hidden words matches),
+   best pairs first, position as the tie-break, above a threshold;
 3. what is left of the new cards against the orphan pool (cards of notes removed or renamed in the same index run,
    and older orphans), so a renamed note keeps its cards and a deleted card that reappears gets its id back.
 
@@ -95,10 +96,37 @@ class _Side:
     back: str
     fam: str
     pos: int
+    whole: tuple[str, str] = (
+        "",
+        "",
+    )  # a cloze's front and back, not cut short (``_grown`` finds one in another)
 
     @classmethod
     def of(cls, kind, front: str, back: str, pos: int) -> _Side:
-        return cls(normalise(front)[:_MAX_COMPARE], normalise(back)[:_MAX_COMPARE], family(kind), pos)
+        fam = family(kind)
+        front, back = normalise(front), normalise(back)
+        whole = (front, back) if fam == "cloze" else ("", "")
+        return cls(front[:_MAX_COMPARE], back[:_MAX_COMPARE], fam, pos, whole)
+
+
+_GROWN_TRIES = 8  # places of the shorter text in the longer one tried: a few, however often it repeats
+
+
+def _grown(short: _Side, long: _Side) -> bool:
+    """Whether a cloze's text grew around it (a list item's cloze that became the whole list's, as Anki shows a
+    cloze note; a sentence added before it): the longer text, with the shorter card's question put where its text
+    stands, is the longer card's question, so both hide the same words."""
+    (short_front, short_back), (long_front, long_back) = short.whole, long.whole
+    if not short_back or len(short_back) >= len(long_back):
+        return False
+    at = long_back.find(short_back)
+    for _ in range(_GROWN_TRIES):
+        if at < 0:
+            return False
+        if long_back[:at] + short_front + long_back[at + len(short_back) :] == long_front:
+            return True
+        at = long_back.find(short_back, at + 1)
+    return False
 
 
 def similarity(a: _Side, b: _Side) -> float:
@@ -109,6 +137,8 @@ def similarity(a: _Side, b: _Side) -> float:
         short, long = sorted((a.back, b.back), key=len)
         same = short and (long.startswith(short[:20]) or short in long) and len(short) * 2 >= len(long)
         return 0.9 * _ratio(a.back, b.back) if same else 0.0
+    if a.fam == "cloze" and (_grown(a, b) or _grown(b, a)):
+        return 0.95  # below an exact match, above any mere likeness
     f = _ratio(a.front, b.front)
     if f < 0.3 and a.back != b.back:
         return f * 0.5

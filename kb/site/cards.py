@@ -322,6 +322,14 @@ BLANK_CLOSE = "</span></span>"
 def _cloze_front_html(card) -> str:
     """A cloze card's text with this card's deletions as blanks that reveal on click, the others shown."""
     text = card.cloze_text
+    from kb.cards.cloze import card_pieces, is_nested, nested_clozes
+
+    if is_nested(text):  # {{c1::a {{c2::b}} c}}: this card's deletions hidden whole, as Anki hides them
+        pieces = card_pieces(nested_clozes(text, text)[0], card.cloze_index)
+        return "".join(
+            _blank(card_markdown(part), hint) if hidden else card_markdown(part)
+            for part, hidden, hint in pieces
+        )
 
     def blank(m: re.Match) -> str:
         content = card_markdown(m.group(2))
