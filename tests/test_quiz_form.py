@@ -260,3 +260,10 @@ def test_a_phrase_of_everyday_words_the_note_uses_once_is_not_typed():
     assert build_question(QuestionKind.CLOZE, corpus, loose, rng) is None
     assert build_question(QuestionKind.CLOZE, corpus, term, rng).answer == "computational graph"
     assert build_question(QuestionKind.CLOZE, corpus, named, rng).answer == "specific knowledge"
+
+
+def test_an_amount_in_thousands_is_offered_thousands():
+    """Judged blind: "~$15k" (a trust's threshold) offered "$50" and "$150"."""
+    assert same_form("$15k", "$20k") and same_form("$15k", "$12,000")
+    assert not same_form("$15k", "$50") and not same_form("$15k", "$150")
+    assert not same_form("$2 million", "$5")

@@ -655,10 +655,30 @@ def _same_magnitude(a: str, b: str, factor: float = _MAGNITUDE) -> bool:
     na, nb = _NUMBER_IN_TEXT_RE.search(a), _NUMBER_IN_TEXT_RE.search(b)
     if not na or not nb:
         return True
-    va, vb = float(na.group(0).replace(",", "")), float(nb.group(0).replace(",", ""))
+    # "$15k" is fifteen thousand: "$50" and "$150" are no threshold beside it
+    va = float(na.group(0).replace(",", "")) * _scale_after(a, na.end())
+    vb = float(nb.group(0).replace(",", "")) * _scale_after(b, nb.end())
     if min(va, vb) <= 0:
         return max(va, vb) <= factor
     return max(va, vb) / min(va, vb) <= factor
+
+
+_SCALE_AFTER_RE = re.compile(r"\s?(k|K|M|B|thousand|million|billion|trillion)\b")
+_SCALE = {
+    "k": 1e3,
+    "K": 1e3,
+    "thousand": 1e3,
+    "M": 1e6,
+    "million": 1e6,
+    "B": 1e9,
+    "billion": 1e9,
+    "trillion": 1e12,
+}
+
+
+def _scale_after(text: str, end: int) -> float:
+    m = _SCALE_AFTER_RE.match(text, end)
+    return _SCALE[m.group(1)] if m else 1.0
 
 
 def _month_named(text: str) -> bool:
