@@ -267,3 +267,22 @@ def test_an_amount_in_thousands_is_offered_thousands():
     assert same_form("$15k", "$20k") and same_form("$15k", "$12,000")
     assert not same_form("$15k", "$50") and not same_form("$15k", "$150")
     assert not same_form("$2 million", "$5")
+
+
+def test_another_cards_duration_counts_something_else_unless_the_same_word_stands_beside_it():
+    """Judged blind: the pyramids' "~4,500 years" was offered Old English's "1,000 years" and the EPA's "10,000
+    years"; spans of the key's own ladder are offered instead."""
+    asked = generated(
+        NOTE,
+        "The pyramids have lasted about 4,500 years and their curses never stopped robbers.",
+        "4,500 years",
+    )
+    cards = [
+        asked,
+        generated(NOTE, "English from about 1,000 years ago is unreadable now.", "1,000 years", line=5),
+        generated(
+            NOTE, "EPA rules require the site to deter intrusion for 10,000 years.", "10,000 years", line=7
+        ),
+    ]
+    wrong = wrong_for(cards, asked)
+    assert wrong and not {"1,000 years", "10,000 years"} & set(wrong), wrong

@@ -371,8 +371,11 @@ class DistractorSearch:
         ("65" of "men under 65" for an IQ, "15 cigarettes" for a number of studies) was ruled out at sight; the
         key's own ladder is offered instead. A number that carries its unit is judged by its form
         (:func:`same_form`)."""
-        if not _DIGITS_RE.fullmatch(number.strip()):
-            return True  # "$400", "25%", "3 hours": its unit is in it
+        if not _DIGITS_RE.fullmatch(number.strip()) and not _DURATION_RE.fullmatch(number.strip()):
+            return True  # "$400", "25%": its unit is in it
+        # a bare number, or a duration ("~1,000 years ago" is no span of "lasted ~_____": judged blind, the ages of
+        # Old English and of the pyramids were offered for each other), counts what the blank counts only with the
+        # same word beside it
         at = statement.find(number)
         if at < 0:
             return False
@@ -649,6 +652,11 @@ _MAGNITUDE = 10
 
 _PERCENT_MAGNITUDE = 5
 _NUMBER_RANGE_RE = re.compile(r"\d[\d,.]*\s*[%a-z]*\s*(?:–|—|-|to)\s*[$€£]?\d")
+
+
+_DURATION_RE = re.compile(
+    r"~?\d[\d,.]*\s?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries)", re.I
+)
 
 
 def _same_magnitude(a: str, b: str, factor: float = _MAGNITUDE) -> bool:
