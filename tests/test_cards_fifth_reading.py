@@ -367,3 +367,11 @@ def test_a_label_with_a_figure_a_pointer_or_a_qualifier_is_not_asked_what_it_is(
 def test_a_phrase_holding_something_or_everything_is_not_hidden():
     bullet = "- Run something everywhere: `git submodule foreach 'git status -s'`."
     assert all("something" not in c.answer for c in cards_of(bullet, "Submodules"))
+
+
+def test_a_part_of_a_hyphenated_answer_shown_elsewhere_gives_it_away():
+    bullet = (
+        "- Hydraulic vs cable-actuated excavators: hydraulics started as small backhoes for contractors; most"
+        " cable-shovel makers didn't survive the switch."
+    )
+    assert all("cable-actuated" not in c.answer for c in cards_of(bullet, "The Innovator's Dilemma"))

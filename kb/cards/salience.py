@@ -578,6 +578,12 @@ def _why_not(
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     if {w for w in stems if len(w) > 2} & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
+    if (
+        "-" in span and c.kind == "term"
+    ):  # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive"
+        parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 3}
+        if parts & content_stems(rest.replace("-", " ")):
+            return f"a part of '{unbold(span)}' shows elsewhere on the card"
     if c.kind == "entity" and plain.isupper() is False and span.isupper() and len(span) >= 2:
         initials = "".join(w[0] for w in WORD_RE.findall(rest) if w[0].isupper()).lower()
         if span.lower().rstrip("s") in initials:
