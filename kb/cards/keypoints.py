@@ -93,7 +93,6 @@ _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always p
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
 
 
-# "3/1 + 2/1.585", "2 × 4096": arithmetic between numbers (not a range, "4–16")
 def _arithmetic(body: str) -> bool:
     """Whether a bullet works a calculation through ("DCG = 3/1 + 2/1.585 = ...", "combined $300k > $250k → owe
     0.9% × $50k = $450"): a chain of equalities, or three operations and relations among four numbers or more."""
@@ -109,6 +108,7 @@ def _arithmetic(body: str) -> bool:
 
 _ARITHMETIC_HINT_RE = re.compile(r"\d[kKM%]?\s*[=<>≈+×*/]")
 _RELATION_RE = re.compile(r"\d[kKM%]?\s*(?:=|>|<|≈)\s*[$€£~]?\d")  # "0.9% × $50k = $450", "$300k > $250k"
+# "3/1 + 2/1.585", "2 × 4096": arithmetic between numbers (not a range, "4–16")
 _OPERATION_RE = re.compile(r"\d[kKM%]?\s*[+×*/]\s*[$€£]?\d|\d\s+[-−]\s+[$€£]?\d")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|we|my|our|us)\b")
 _WORKED_NUMBERS = 4  # "Example: MAGI $421,500 -> $21,500 over -> 22 x $50 = $1,100": a calculation
@@ -198,9 +198,8 @@ def term_question(
     # "Zappos" (a name left capitalised): one thing, whatever its last letter
     plural = bool(words) and _plural(term)
     if plural and len(words) == 1 and term[:1].isupper() and not common_english(term.rstrip("s")):
-        plural = (
-            term[:-1].isupper() and len(term) > 2
-        )  # "Zappos": a name, not "Conflicts"; "IRAs" are several
+        # "Zappos": a name, not "Conflicts"; but "IRAs" are several
+        plural = term[:-1].isupper() and len(term) > 2
     if does:
         verb = does if isinstance(does, str) else "do"
         question = f"what do {term} {verb}?" if plural else f"what does {term} {verb}?"
