@@ -286,3 +286,13 @@ def test_another_cards_duration_counts_something_else_unless_the_same_word_stand
     ]
     wrong = wrong_for(cards, asked)
     assert wrong and not {"1,000 years", "10,000 years"} & set(wrong), wrong
+
+
+def test_a_code_answer_keeps_its_punctuation():
+    """Judged blind, a wrong key: Git's ":0:path" and ":/fix typo" were asked with "0:path" and "/fix typo"."""
+    for sentence, code in (
+        ("`:0:path` is the staged version during a merge.", "`:0:path`"),
+        ("`:/fix typo` is the youngest commit whose message matches.", "`:/fix typo`"),
+    ):
+        asked = fill_in_the_blank(generated("notes/git/revs.md", sentence, code))
+        assert asked is not None and asked.answer == code.strip("`"), asked

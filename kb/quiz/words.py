@@ -116,7 +116,11 @@ def strip_edge_punctuation(text: str, marks: str = ".,;:!?\"'") -> str:
 
 
 def clean_term(term: str) -> str:
-    """A term as plain text without the punctuation around it (and without unbalanced parentheses)."""
+    """A term as plain text without the punctuation around it (and without unbalanced parentheses). Code is kept
+    as written: its punctuation is part of it (``:0:path``, ``:/fix typo``, ``HEAD~1.``)."""
+    bare = term.strip()
+    if len(bare) > 2 and bare[0] == "`" and bare[-1] == "`" and "`" not in bare[1:-1]:
+        return bare[1:-1].strip()
     term = strip_edge_punctuation(plain_text(term))
     if term.count("(") != term.count(")"):
         term = term.strip("()").strip()
