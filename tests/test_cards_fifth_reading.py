@@ -375,3 +375,13 @@ def test_a_part_of_a_hyphenated_answer_shown_elsewhere_gives_it_away():
         " cable-shovel makers didn't survive the switch."
     )
     assert all("cable-actuated" not in c.answer for c in cards_of(bullet, "The Innovator's Dilemma"))
+
+
+def test_a_timeline_year_leads_a_cloze_of_what_happened():
+    cards = cards_of(
+        "- **1964** — Blue Ribbon Sports formed with his old track coach **Bill Bowerman**, $500 each.\n"
+        "- **1975** — Steve Prefontaine, the runner who embodied the brand, dies in a car crash at 24.",
+        "Shoe Dog",
+    )
+    assert cards and all(" what is 19" not in c.front and c.answer not in ("1964", "1975") for c in cards)
+    assert any(c.answer == "Bill Bowerman" and c.front.startswith("1964 — ") for c in cards)

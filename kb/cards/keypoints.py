@@ -23,6 +23,7 @@ from kb.cards.lexicon import (
     EPONYM_HEADS,
     IRREGULAR_PLURALS,
     LABEL_DETS,
+    MONTHS,
     PREPOSITIONS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
@@ -669,6 +670,8 @@ def _topic_lead(body: str) -> int:
     if m is None or (m.re is _BOLD_LEAD_RE and m.group(3)):
         return 0
     lead_text = unbold(body[: m.end()]).strip(" :-–—*_")
+    if _DATE_LEAD_RE.fullmatch(lead_text):
+        return m.end()  # "**1964** — Blue Ribbon Sports formed with ...": when, kept above what happened
     if _asked_as_is(lead_text):
         return 0  # "**Embrace boredom**:", "**Three places it's used**:": a lead asked as it stands
     lead = [w.lower() for w in lead_text.split()]
@@ -704,6 +707,11 @@ def _topic_lead(body: str) -> int:
     return m.end() if advice or claim else 0
 
 
+# a timeline's lead: "1964", "1970s", "Late 70s", "Early 2010s", "March 2020"
+_DATE_LEAD_RE = re.compile(
+    rf"(?:(?:early|mid|late|(?:{MONTHS})) )?(?:(?:1[5-9]|20)\d\d|\d0)(?:['’]?s)?(?:\s?[–-]\s?\d{{2,4}})?",
+    re.I,
+)
 _IMPERATIVE_STARTS = frozenset(
     "don't do not avoid always".split()
 )  # "never" may define: "never overestimates"
