@@ -417,3 +417,21 @@ def test_nested_and_listed_clozes_keep_their_cards_history_and_notes_both_ways(k
     ]
     assert (fresh.card_count(), fresh.db.scalar("SELECT count() FROM revlog")) == (5, 7)
     fresh.close()
+
+
+def test_a_note_edited_in_anki_only_is_no_conflict_on_export(kbroot, tmp_path):
+    """kb's deck note is as kb wrote it (its anki_import stamp matches), so a difference from the Anki note is
+    Anki's own edit: it stays, and nothing is reported as edited on both sides."""
+    path = tmp_path / "anki" / "collection.anki2"
+    col = _anki_deck(tmp_path / "anki")
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    note = col.get_note(col.find_notes('"Front:Lysosome?"')[0])
+    note["Back"] = "Digestive enzymes"  # edited in Anki after the import; kb's note untouched
+    col.update_note(note)
+    col.close()
+
+    report = json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)
+    assert (report["texts"], report["conflicts"]) == (0, []), json.dumps(report)
+    col = collection(path)
+    assert col.get_note(col.find_notes('"Front:Lysosome?"')[0])["Back"] == "Digestive enzymes"
+    col.close()

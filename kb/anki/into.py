@@ -171,7 +171,7 @@ def _write(kb, conn, db, known: dict[str, tuple[str, int]], now) -> tuple:
         scheduled += 1
     from kb.anki.writeback import write_back
 
-    texts = write_back(conn, db, found, stamp)
+    texts = write_back(conn, db, found, stamp, root=kb.root)
     return (
         len(found), added, scheduled, kept, len(known) - len(found), texts.notes, tuple(texts.conflicts),
         texts.unmapped, tuple(texts.unmapped_notes),

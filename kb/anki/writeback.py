@@ -7,8 +7,10 @@ import: the digest of the note's fields as the import read them tells which.
 
 - edited in kb only: the field becomes kb's text, as the HTML ``kb export anki`` writes (its sort field and
   checksum, which Anki's search and duplicate check read, follow);
-- edited in Anki since the import: the note is left as Anki has it and the conflict is reported (never overwritten
-  silently); kb's text stays in kb;
+- edited in Anki since the import, and kb's deck note is as kb wrote it (its ``anki_import`` stamp matches): Anki's
+  edit; the note stays as Anki has it, with nothing to report;
+- edited on both sides: the note is left as Anki has it and the conflict is reported (never overwritten silently);
+  kb's text stays in kb;
 - what a write-back wrote is remembered (an ``anki-sync`` journal line per card, ``record_anki_sync``): a later
   kb edit of the note goes back too, also after a rebuild;
 - an edit kb cannot tell apart into the fields without guessing (the template's fixed text changed, two fields
@@ -22,6 +24,7 @@ import hashlib
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kb.anki.fields import html_to_markdown
 from kb.anki.markup import render_markdown
@@ -99,11 +102,32 @@ def _forms(html: str) -> set[str]:
     return written_forms(html_to_markdown(html).text)
 
 
+def _untouched_in_kb(conn: sqlite3.Connection, root: Path | None, kb_ids: list[str]) -> bool:
+    """Whether the deck note holding these kb cards is as kb wrote it (its ``anki_import`` stamp still matches):
+    then a difference from the Anki note is Anki's own edit, nothing of kb's to write back or to report."""
+    if root is None:
+        return False
+    from kb.anki.updates import edited
+
+    paths = {p for (p,) in conn.execute(
+        f"SELECT note FROM cards WHERE id IN ({','.join('?' * len(kb_ids))})", kb_ids
+    )}  # fmt: skip
+    try:
+        return bool(paths) and not any(edited((root / p).read_text(encoding="utf-8")) for p in paths)
+    except OSError:
+        return False
+
+
 def write_back(
-    conn: sqlite3.Connection, db: sqlite3.Connection, found: dict[str, int], stamp: int
+    conn: sqlite3.Connection,
+    db: sqlite3.Connection,
+    found: dict[str, int],
+    stamp: int,
+    root: Path | None = None,
 ) -> WriteBack:
     """Write kb's edited card text into the notes of the collection ``db`` (inside its transaction). ``found``: kb
-    card id -> Anki card id, for the cards imported from it."""
+    card id -> Anki card id, for the cards imported from it; ``root``: the knowledge base, whose deck notes tell
+    whether kb's side changed since the import."""
     result = WriteBack()
     digests = _digests(conn)
     by_note: dict[int, list[tuple]] = {}
@@ -132,6 +156,8 @@ def write_back(
                 "as Anki has it"
             )
             continue
+        if anki_edited and _untouched_in_kb(conn, root, [c[6] for c in cards]):
+            continue  # edited in Anki only: Anki's text stays, and there is no conflict to report
         if anki_edited:
             # Anki changed the note since the import (or the import predates kb keeping its time): keep Anki's
             result.conflicts.append(
