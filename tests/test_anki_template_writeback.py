@@ -272,3 +272,29 @@ def test_an_edit_of_a_side_of_several_lines_is_written_once(kbroot, tmp_path):
     rows = notes_rows(path)
     assert export_into(path)["texts"] == 0
     assert notes_rows(path) == rows  # not written again on every export
+
+
+def test_a_note_written_back_keeps_the_sort_field_and_checksum_anki_would_give_it(kbroot, tmp_path):
+    """A note type sorted by its second field: after kb writes an edit, the note's sort field and checksum are what
+    Anki itself computes for the same fields (the browser sorts on one, the duplicate check reads the other)."""
+    col = collection(tmp_path / "anki" / "collection.anki2")
+    sorted_by_back = notetype(col, "Sorted", ("Front", "Back"), {"Card 1": ("{{Front}}", "{{Back}}")})
+    sorted_by_back["sortf"] = 1
+    col.models.update_dict(sorted_by_back)
+    add(col, col.models.by_name("Sorted"), col.decks.id("Words"), Front="gato", Back="cat")
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    col.close()
+    path = tmp_path / "anki" / "collection.anki2"
+    [deck_note] = (kbroot.root / "notes" / "imported").glob("*.md")
+    edit(deck_note, ("gato::cat", "gato::cat (*Felis catus*)"))
+    assert export_into(path)["texts"] == 1
+
+    [(flds, sfld, csum)] = sqlite3.connect(path).execute("SELECT flds, sfld, csum FROM notes").fetchall()
+    col = collection(path)
+    note = col.get_note(col.find_notes("")[0])
+    col.update_note(note)  # Anki computes the sort field and checksum again from the fields kb wrote
+    col.close()
+    assert sqlite3.connect(path).execute("SELECT flds, sfld, csum FROM notes").fetchall() == [
+        (flds, sfld, csum)
+    ]
+    assert sfld == "cat (Felis catus)"

@@ -69,6 +69,7 @@ class NoteType:
     kind: str  # normal or cloze
     fields: tuple[str, ...]
     templates: tuple[Template, ...]
+    sort_field: int = 0  # the field Anki's browser sorts by (``sfld``)
 
 
 @dataclass(frozen=True)
@@ -383,6 +384,7 @@ def _schema11(conn: sqlite3.Connection) -> tuple[dict[int, NoteType], dict[int, 
             name=str(m.get("name", "")),
             kind=KIND_CLOZE if m.get("type") == 1 else KIND_NORMAL,
             fields=tuple(f["name"] for f in sorted(m.get("flds", []), key=lambda f: f.get("ord", 0))),
+            sort_field=int(m.get("sortf", 0) or 0),
             templates=tuple(
                 Template(t.get("name", ""), t.get("qfmt", ""), t.get("afmt", ""))
                 for t in sorted(m.get("tmpls", []), key=lambda t: t.get("ord", 0))
@@ -414,13 +416,15 @@ def _schema18(conn: sqlite3.Connection) -> tuple[dict[int, NoteType], dict[int, 
         )
     notetypes: dict[int, NoteType] = {}
     for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
-        kind = _first(proto_fields(config or b""), 1, 0)
+        pf = proto_fields(config or b"")
+        kind, sort_field = _first(pf, 1, 0), _first(pf, 2, 0)
         notetypes[ntid] = NoteType(
             id=ntid,
             name=name,
             kind=KIND_CLOZE if kind == 1 else KIND_NORMAL,
             fields=tuple(n for _, n in sorted(fields.get(ntid, []))),
             templates=tuple(t for _, t in sorted(templates.get(ntid, []), key=lambda x: x[0])),
+            sort_field=sort_field if isinstance(sort_field, int) else 0,
         )
     decks = {did: name.replace("\x1f", "::") for did, name in conn.execute("SELECT id, name FROM decks")}
     row = conn.execute("SELECT val FROM config WHERE key = 'schedVer'").fetchone()

@@ -169,8 +169,11 @@ def write_back(
             fields[i] = render_markdown(text)
         if fields == flds.split("\x1f"):
             continue  # kb's text is what the note holds, written otherwise
-        sort_field = _TAG_RE.sub("", fields[0])
-        checksum = int(hashlib.sha1(sort_field.encode()).hexdigest()[:8], 16)
+        # Anki's sort field is the note type's (``sfld``); its checksum is of the first field (``csum``)
+        notetype = notetypes.get(mid)
+        sort_at = notetype.sort_field if notetype and notetype.sort_field < len(fields) else 0
+        sort_field = _TAG_RE.sub("", fields[sort_at])
+        checksum = int(hashlib.sha1(_TAG_RE.sub("", fields[0]).encode()).hexdigest()[:8], 16)
         db.execute(
             "UPDATE notes SET flds = ?, sfld = ?, csum = ?, mod = ?, usn = -1 WHERE id = ?",
             ("\x1f".join(fields), sort_field, checksum, stamp, nid),
