@@ -385,3 +385,21 @@ def test_a_timeline_year_leads_a_cloze_of_what_happened():
     )
     assert cards and all(" what is 19" not in c.front and c.answer not in ("1964", "1975") for c in cards)
     assert any(c.answer == "Bill Bowerman" and c.front.startswith("1964 — ") for c in cards)
+
+
+def test_two_guesses_at_one_quantity_are_one_blank():
+    bullet = "- Real sequences contain long streaks, usually a run of 6 or 7 of the same side."
+    assert [c.answer for c in cards_of(bullet, "Randomness")] == ["6 or 7"]
+    two_facts = "- The credit phases out above $200,000, or $400,000 for joint filers."
+    assert "$200,000, or $400,000" not in {c.answer for c in cards_of(two_facts, "Child tax credit")}
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Automaticity kills progress: once a skill is automatic, more of the same practice stops improving it.",
+        "Possible upside: noise lets a population of identical cells hedge its bets.",
+    ],
+)
+def test_a_label_that_is_a_clause_or_needs_its_subject_is_not_asked_what_it_is(bullet):
+    assert asked_what_it_is(cards_of(f"- {bullet}", "Notes")) == []

@@ -296,3 +296,12 @@ def test_a_code_answer_keeps_its_punctuation():
     ):
         asked = fill_in_the_blank(generated("notes/git/revs.md", sentence, code))
         assert asked is not None and asked.answer == code.strip("`"), asked
+
+
+def test_a_writers_todo_is_never_the_blank():
+    from kb.quiz.terms import blank_sentence
+
+    blank = blank_sentence(
+        "Related rabbit hole: the hot hand debate (Gilovich et al. 1985). TODO: actually read the Miller paper."
+    )
+    assert blank is None or blank.answer != "TODO"

@@ -451,7 +451,9 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
     if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
-    if any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:]):
+    if any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:]) or any(
+        w in _LABEL_OBJECT_VERBS for w in words[1:-1]
+    ):
         return None  # "States differ: ...", "Failure means different things: ...": a clause, no term
     head = words[1] if words[0] in _ARTICLES and len(words) > 1 else words[0]
     if head in _RELATIONAL or head.endswith(("'s", "’s")) and common_english(head[:-2]):
@@ -478,9 +480,13 @@ _REPORTING_VERBS = frozenset("cites mentions quotes introduces discusses explain
 _LABEL_CLAUSE_VERBS = frozenset(
     "differ differs vary varies matter matters means depends applies happens".split()
 )
+# a verb in -s inside a label, before its object ("Automaticity kills progress: ...", not "Quick wins: ...")
+_LABEL_OBJECT_VERBS = frozenset(
+    "kills beats wins loses hurts helps works fails drives makes breaks needs takes gives keeps builds".split()
+)
 # a label naming something by its relation to what the card leaves unsaid ("Blind spot", "My setting")
 _RELATIONAL = frozenset(
-    "my our his her their its other another blind main biggest big real key core central".split()
+    "my our his her their its other another blind main biggest big real key core central possible potential".split()
 )
 _CLAUSE_SPAN = 3  # "the decision boundary can get ...", "profit is fine": a verb this early makes it a clause
 _LABEL_PREPOSITIONS = frozenset(

@@ -124,7 +124,8 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             and shape(text, Candidate(0, s, e, ""))
             == shape(text, Candidate(0, spans[-1][1], spans[-1][2], ""))
             and not (gap.group().strip() == "to" and prev_word(sub, spans[-1][1]) == "from")
-            and "or" not in gap.group()  # "$200,000, or $400,000 for joint filers": two facts, one each
+            and ("or" not in gap.group() or _one_quantity(sub, spans[-1][1], spans[-1][2], s, e, gap.group()))
+            # "$200,000, or $400,000 for joint filers": two facts, one each; "a run of 6 or 7": one quantity
         ):
             spans[-1][2] = e  # "30, 60 and 90": one list
             spans[-1][3] += 1
@@ -154,6 +155,15 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         if noun.endswith("s") and noun.islower() and noun not in GENERIC_NOUNS and m.group().lower() != "one":
             out.append(Candidate(RANK["quote"] + 0.5, m.start(), m.end(), "number"))  # "[four] philosophies"
     return out
+
+
+def _one_quantity(sub: str, s1: int, e1: int, s2: int, e2: int, gap: str) -> bool:
+    """Whether "A or B" are two guesses at one quantity ("a run of 6 or 7", "3 or 4 days"): no comma between, and
+    values close enough (judged blind, hiding the 7 of "6 or 7" left a card the 6 gave away)."""
+    if gap != " or ":
+        return False
+    a, b = _number_value(sub[s1:e1].split()[0]), _number_value(sub[s2:e2].split()[0])
+    return a is not None and b is not None and 0 < a < b <= max(a + 2, a * 1.5)
 
 
 _VERSION = r"\d+\.\d+(?:\.\d+)*"
