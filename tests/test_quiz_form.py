@@ -305,3 +305,12 @@ def test_a_writers_todo_is_never_the_blank():
         "Related rabbit hole: the hot hand debate (Gilovich et al. 1985). TODO: actually read the Miller paper."
     )
     assert blank is None or blank.answer != "TODO"
+
+
+def test_an_age_is_offered_ages():
+    """Judged blind: "delayed credits stop at age 70" offered 90, 110 and 130."""
+    asked = generated(
+        NOTE, "Delayed retirement credits stop at age 70, so waiting longer adds nothing.", "70"
+    )
+    wrong = wrong_for([asked], asked)
+    assert len(wrong) == 3 and all(55 <= int(w) <= 85 for w in wrong), wrong

@@ -139,6 +139,7 @@ def number_variants(answer: str) -> list[str]:
     return out[:6]
 
 
+_AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$", re.I)
 # steps a number ladder climbs by: 1, 2, 5, 10, 20, 50, ... (in units of the key's last digit)
 _NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
 
@@ -166,7 +167,7 @@ class NumberLadder:
         )
 
     @classmethod
-    def of(cls, answer: str) -> NumberLadder | None:
+    def of(cls, answer: str, *, age: bool = False) -> NumberLadder | None:
         numbers = _NUMBER_IN_TEXT_RE.findall(answer)
         if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
             return (
@@ -186,6 +187,9 @@ class NumberLadder:
             day = any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
             step = 10 if decade else 5 if day and units % 5 == 0 else 1
             return cls(answer, raw, decimals, units, step, 1)
+        if age and decimals == 0 and units < 130:
+            # a person's age moves by years ("at age 70": 65, 75, never 110 or 130), by fives when it is round
+            return cls(answer, raw, decimals, units, 5 if units % 5 == 0 else 1, 1)
         if decimals == 0 and _power_of_two(units):
             return cls(answer, raw, decimals, units, 0, 2)
         return cls(answer, raw, decimals, units, _step(units), 1)
@@ -347,7 +351,7 @@ class DistractorSearch:
     def add_number_variants(self) -> None:
         """Fill the options left with rungs of the key's ladder, the key at a rank its card fixes (the same
         question has the same options; across questions the key is as often the smallest as the largest)."""
-        ladder = NumberLadder.of(self.answer)
+        ladder = NumberLadder.of(self.answer, age=_AGE_BEFORE_RE.search(self.before) is not None)
         if ladder is None or not self.wanting:
             return
         count = self.want - len(self.chosen)
