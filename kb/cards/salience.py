@@ -656,7 +656,7 @@ def pick_spans(
         if m:  # "The gulf of execution is the gap ...": the term the sentence defines
             found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
     found = _finding_first(masked, found)
-    if not years:
+    if not years and _YEAR_HINT_RE.search(text):
         found = [
             c._replace(rank=c.rank - _LEAD_PENALTY)
             if c.kind == "number"
@@ -666,7 +666,7 @@ def pick_spans(
             else c
             for c in found
         ]
-    lead_year = _LEAD_YEAR_RE.match(text)
+    lead_year = _LEAD_YEAR_RE.match(text) if text[:1] in _LEAD_YEAR_STARTS else None
     if lead_year and any(c.kind == "number" and c.start >= lead_year.end() for c in found):
         # "For 2025 the tiers go up to $1,350 / $2,700": the year says when, the amounts are the fact
         found = [
@@ -719,6 +719,8 @@ def pick_spans(
 _FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggested|concluded) (?:that )?")
 _FINDING_HINT_RE = re.compile(r": |→|->|—|–|found|showed|suggested|concluded")
 _FINDING_WORDS = 3
+_YEAR_HINT_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+_LEAD_YEAR_STARTS = frozenset("FISTA12")  # "For", "In", "From", "Since", "Starting", "Tax year", "As of", a year
 _LEAD_YEAR_RE = re.compile(
     r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
 )
