@@ -720,7 +720,8 @@ _FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggeste
 _FINDING_HINT_RE = re.compile(r": |→|->|—|–|found|showed|suggested|concluded")
 _FINDING_WORDS = 3
 _YEAR_HINT_RE = re.compile(r"(?:1[5-9]|20)\d\d")
-_LEAD_YEAR_STARTS = frozenset("FISTA12")  # "For", "In", "From", "Since", "Starting", "Tax year", "As of", a year
+# the first letters a year-led bullet can open with: "For", "In", "From", "Since", "Starting", "Tax year", "As of", a year
+_LEAD_YEAR_STARTS = frozenset("FISTA12")
 _LEAD_YEAR_RE = re.compile(
     r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
 )
