@@ -33,7 +33,7 @@ from kb.cards.lexicon import (
 )
 from kb.cards.model import Card, CardKind, new_card, sibling_key
 from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
-from kb.cards.spans import twin_number
+from kb.cards.spans import YEAR, twin_number
 from kb.markdown import mask_spans, plain_text, strip_comments, strip_list_marker, unbold
 
 _BOLD_LEAD_RE = re.compile(
@@ -715,7 +715,7 @@ def _topic_lead(body: str) -> int:
 
 # a timeline's lead: "1964", "1970s", "Late 70s", "Early 2010s", "March 2020"
 _DATE_LEAD_RE = re.compile(
-    rf"(?:(?:early|mid|late|(?:{MONTHS})) )?(?:(?:1[5-9]|20)\d\d|\d0)(?:['’]?s)?(?:\s?[–-]\s?\d{{2,4}})?",
+    rf"(?:(?:early|mid|late|(?:{MONTHS})) )?(?:{YEAR}|\d0)(?:['’]?s)?(?:\s?[–-]\s?\d{{2,4}})?",
     re.I,
 )
 _IMPERATIVE_STARTS = frozenset(

@@ -150,8 +150,8 @@ def common_english(word: str) -> bool:
 # focused stretches]") is the writer's description, where a compound of nouns ("sleep pressure", "decision
 # boundary") or a participle ("hidden state", "working tree") is a term
 DESCRIPTIVE_ADJECTIVES = frozenset(
-    """default crucial key core central primary critical essential modern long short low high big small large new old different current reliable human right same other whole
-    good bad great little real main simple hard easy early late full huge tiny strong weak clear certain common
+    """default crucial key core central primary critical essential modern long short low high big small large new
+    old different current reliable human right same other whole good bad great little real main simple hard easy early late full huge tiny strong weak clear certain common
     general important major minor quick slow true false entire open free final total extra heavy rich poor safe
     deep wide narrow recent typical normal special basic actual similar various single nice fine huge massive
     obvious useful best worst next last previous own certain proper serious tough busy happy sad bright dark
@@ -169,7 +169,20 @@ COUNT_WORDS = {
 # abbreviations every reader knows, hidden alone they test nothing ("The [IRS] publishes ...", "states plus [DC]",
 # "the [CEO] should ..."): a writer's markers (TODO), offices and roles, countries and cities, US states' postal codes
 KNOWN_ABBREVIATIONS = frozenset(
-    """TODO FIXME TBD NB IRS CEO CFO CTO COO IPO GDP USA US UK EU UN NYC DC LA SF NASA FBI CIA FDA SEC TV PC PDF URL AI HR PR NFL NBA
-    AL AK AZ AR CA CO CT DE FL GA HI IA KS KY MD MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK PA RI SC SD TN TX UT VT
+    """TODO FIXME TBD NB IRS CEO CFO CTO COO IPO GDP USA US UK EU UN NYC DC LA SF NASA FBI CIA FDA SEC TV PC PDF
+    URL AI HR PR NFL NBA AL AK AZ AR CA CO CT DE FL GA HI IA KS KY MD MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK PA RI SC SD TN TX UT VT
     VA WA WV WI WY""".split()
 )
+
+# what a scale after a number multiplies it by ("9x", "$15k", "16.8M", "2 million")
+SCALES = {
+    "x": 1.0,
+    "k": 1e3,
+    "K": 1e3,
+    "thousand": 1e3,
+    "M": 1e6,
+    "million": 1e6,
+    "B": 1e9,
+    "billion": 1e9,
+    "trillion": 1e12,
+}

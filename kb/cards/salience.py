@@ -39,6 +39,8 @@ from kb.cards.lexicon import (
 )
 from kb.cards.spans import (
     RANK,
+    YEAR,
+    YEAR_RE,
     Candidate,
     code_example,
     code_given_away,
@@ -578,9 +580,8 @@ def _why_not(
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     if {w for w in stems if len(w) > 2} & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
-    if (
-        "-" in span and c.kind == "term"
-    ):  # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive"
+    if "-" in span and c.kind == "term":
+        # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive"
         parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 3}
         if parts & content_stems(rest.replace("-", " ")):
             return f"a part of '{unbold(span)}' shows elsewhere on the card"
@@ -656,23 +657,20 @@ def pick_spans(
         if m:  # "The gulf of execution is the gap ...": the term the sentence defines
             found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
     found = _finding_first(masked, found)
-    if not years and _YEAR_HINT_RE.search(text):
-        found = [
-            c._replace(rank=c.rank - _LEAD_PENALTY)
-            if c.kind == "number"
-            and c.rank >= 0
-            and _YEAR_ONLY_RE.fullmatch(text, c.start, c.end)
-            and _CLAUSE_BREAK_RE.search(text, c.end)
-            else c
-            for c in found
-        ]
+    if not years and YEAR_RE.search(text):
+        found = _lowered(
+            found,
+            _LEAD_PENALTY,
+            lambda c: (
+                c.kind == "number"
+                and _YEAR_ONLY_RE.fullmatch(text, c.start, c.end) is not None
+                and _CLAUSE_BREAK_RE.search(text, c.end) is not None
+            ),
+        )
     lead_year = _LEAD_YEAR_RE.match(text) if text[:1] in _LEAD_YEAR_STARTS else None
     if lead_year and any(c.kind == "number" and c.start >= lead_year.end() for c in found):
         # "For 2025 the tiers go up to $1,350 / $2,700": the year says when, the amounts are the fact
-        found = [
-            c._replace(rank=c.rank - 1.5) if c.end <= lead_year.end() and c.kind == "number" else c
-            for c in found
-        ]
+        found = _lowered(found, _LEAD_YEAR_PENALTY, lambda c: c.end <= lead_year.end() and c.kind == "number")
     found.sort(key=lambda c: (-c.rank, c.start))
     chosen: list[Candidate] = []
     reason = ""
@@ -719,12 +717,10 @@ def pick_spans(
 _FINDING_RE = re.compile(r"(: | → | -> | — | – )| (?:found|showed|suggested|concluded) (?:that )?")
 _FINDING_HINT_RE = re.compile(r": |→|->|—|–|found|showed|suggested|concluded")
 _FINDING_WORDS = 3
-_YEAR_HINT_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 # the first letters a year-led bullet can open with: "For", "In", "From", "Since", "Starting", "Tax year", "As of", a year
 _LEAD_YEAR_STARTS = frozenset("FISTA12")
-_LEAD_YEAR_RE = re.compile(
-    r"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?(?:1[5-9]|20)\d\d\b[,:]?"
-)
+_LEAD_YEAR_RE = re.compile(rf"(?:(?:For|In|From|Since|As of|Starting(?: in)?|Tax year) )?{YEAR}\b[,:]?")
+_LEAD_YEAR_PENALTY = 1.5
 # "run [something everywhere]", "[guess something]": a word that stands for what the card should say
 _INDEFINITES = frozenset(
     "something anything everything nothing someone anyone everyone somewhere anywhere everywhere otherwise".split()
@@ -746,10 +742,9 @@ _OPPOSITES = {
     )
     for a, b in ((x, y), (y, x))
 }
-_CLAUSE_BREAK_RE = re.compile(
-    r"[.;:] | [—–] "
-)  # more after the year's clause: the lesson, where a year sets a scene
-_YEAR_ONLY_RE = re.compile(r"(?:1[5-9]|20)\d\d(?:s|[–-](?:1[5-9]|20)?\d\d)?")
+# more after the year's clause: the lesson, where a year sets a scene
+_CLAUSE_BREAK_RE = re.compile(r"[.;:] | [—–] ")
+_YEAR_ONLY_RE = re.compile(rf"{YEAR}(?:s|[–-](?:1[5-9]|20)?\d\d)?")
 _LEAD_PENALTY = 3.0
 
 
@@ -770,7 +765,13 @@ def _finding_first(text: str, found: list[Candidate]) -> list[Candidate]:
         return found  # "AdaBoost came first: it reweights ...": the lead is a claim, what follows explains it
     if not any(c.start >= turn and c.rank >= 0 for c in found):
         return found  # nothing to hide in the finding: the lead's best is still the card
-    return [c._replace(rank=c.rank - _LEAD_PENALTY) if c.end <= turn and c.rank >= 0 else c for c in found]
+    return _lowered(found, _LEAD_PENALTY, lambda c: c.end <= turn)
+
+
+def _lowered(found: list[Candidate], by: float, which: Callable[[Candidate], bool]) -> list[Candidate]:
+    """The candidates, those ``which`` picks ranked ``by`` lower (a candidate already ruled out, rank below 0,
+    stays as it is)."""
+    return [c._replace(rank=c.rank - by) if c.rank >= 0 and which(c) else c for c in found]
 
 
 def _claims(lead: str) -> bool:

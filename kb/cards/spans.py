@@ -13,6 +13,7 @@ from kb.cards.lexicon import (
     EPONYM_HEADS,
     GENERIC_NOUNS,
     MONTHS,
+    SCALES,
     STOP_WORDS,
     UNITS,
     VERBS,
@@ -44,7 +45,9 @@ _LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".
 _SENTENCE_END = frozenset(".!?:;")
 MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
 RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
-_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+YEAR = r"(?:1[5-9]|20)\d\d"  # a year as notes write them, 1500-2099
+YEAR_RE = re.compile(YEAR)
+
 _LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
 _DATE_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
 
@@ -104,15 +107,15 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         if (
             not sub[:s].strip(" *_")
             and sub[e : e + 1] in (",", ":")
-            or _YEAR_RE.fullmatch(text, s, e)
+            or YEAR_RE.fullmatch(text, s, e)
             and sub[e : e + 1] == ":"
         ) and _NUMBER_RE.search(sub, e):
             rank = 4.0  # "2024, single: 0% up to $47,025", "HSA limits for 2025: $4,300 ...": a label
-        elif named and (_YEAR_RE.fullmatch(text, s, e) or labels):
+        elif named and (YEAR_RE.fullmatch(text, s, e) or labels):
             rank = (
                 5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
             )
-        elif _YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
+        elif YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
@@ -262,7 +265,7 @@ def shape(text: str, c: Candidate) -> str:
         return "amount"
     if span.endswith("%"):
         return "percent"
-    return "year" if _YEAR_RE.fullmatch(span) else "number"
+    return "year" if YEAR_RE.fullmatch(span) else "number"
 
 
 # --- What the rest of the front gives away: a number worked out from others, a sibling of a pattern ---------
@@ -321,11 +324,10 @@ def counted_items(text: str, c: Candidate) -> str | None:
 
 
 _SCALED_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([xkKMB])\b")
-_SCALES = {"x": 1, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 
 
 def _scaled(m: re.Match) -> float:
-    return float(m.group(1)) * _SCALES[m.group(2)]
+    return float(m.group(1)) * SCALES[m.group(2)]
 
 
 _NEAR = 0.02  # "≈ 16.8M" for 16,777,216: a product rounded in the writing
@@ -390,7 +392,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
             return True
         # "each step about 3x, so ~9x", "4096 × 4096 ≈ 16.8M", "2 × 4096 × 8 = 65,536": a square or a product
         near = [a for a in values if a >= 2]
-        return any(abs(v - a * a) <= _NEAR * v for a in near if a > 2) or any(
+        return any(abs(v - a * a) <= _NEAR * v for a in factors) or any(
             abs(v - a * b * d) <= _NEAR * v
             for i, a in enumerate(near)
             for j, b in enumerate(near[i + 1 :], i + 1)
@@ -428,7 +430,7 @@ def side_detail(text: str, c: Candidate) -> str | None:
     lead = _LEAD_CITATION_RE.match(text) if c.start < _LEAD_CITATION_CHARS and text[:1].isupper() else None
     if lead and c.end <= lead.end():
         return f"'{span}' is part of the citation leading the bullet"  # "Ba, Kiros & Hinton, 2016."
-    year = bool(_YEAR_RE.fullmatch(span.strip()))
+    year = bool(YEAR_RE.fullmatch(span.strip()))
     if c.kind == "number" and not year:
         return None
     opened, closed = text.rfind("(", 0, c.start), text.rfind(")", 0, c.start)
@@ -540,7 +542,7 @@ def list_item(text: str, c: Candidate) -> str | None:
     end = edge.start() if edge else len(text)
     clause = text[start:end]
     items = [i for i in _ITEM_SPLIT_RE.split(clause) if i.strip()]
-    if any(_YEAR_RE.search(i) for i in items):
+    if any(YEAR_RE.search(i) for i in items):
         return None  # "Monte Carlo dropout, Gal and Ghahramani, 2016": a name and its citation
     if len(items) < 3 or not all(len(i.split()) <= _MAX_ITEM_WORDS for i in items[1:]):
         return None  # the first item may carry the clause's lead ("used by GPT-NeoX")
@@ -567,7 +569,7 @@ def _bracketed(group: str, span: str, year: bool) -> str | None:
     dropout, Gal and Ghahramani, 2016" names the method first)."""
     items = [i.strip() for i in re.split(r", |; ", group)]
     at = next((n for n, item in enumerate(items) if span in item), None)
-    years = [n for n, item in enumerate(items) if _YEAR_RE.search(item)]
+    years = [n for n, item in enumerate(items) if YEAR_RE.search(item)]
     if at is None:
         return None
     if years:

@@ -15,6 +15,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable
 
+from kb.cards.lexicon import SCALES
 from kb.quiz.answerkind import (
     AMOUNT,
     COMMAND,
@@ -162,9 +163,7 @@ class NumberLadder:
             ratio,
         )
         self.percent = answer_kind(answer) == PERCENT
-        self.day = answer_kind(answer) == DATE and any(
-            w.strip(".,").lower() in _MONTH_NAMES for w in answer.split()
-        )
+        self.day = answer_kind(answer) == DATE and _month_named(answer)
 
     @classmethod
     def of(cls, answer: str, *, age: bool = False) -> NumberLadder | None:
@@ -184,8 +183,7 @@ class NumberLadder:
             # a year is exact: its neighbours are the slips of memory ("Gallipoli, 1915": 1914 or 1916, never
             # 1905 and 1920, which fall outside the war); a decade moves by decades
             decade = re.search(r"\d0['’]?s\b", answer)
-            day = any(w.strip(".,").lower() in _MONTH_NAMES for w in answer.split())
-            step = 10 if decade else 5 if day and units % 5 == 0 else 1
+            step = 10 if decade else 5 if _month_named(answer) and units % 5 == 0 else 1
             return cls(answer, raw, decimals, units, step, 1)
         if age and decimals == 0 and units < 130:
             # a person's age moves by years ("at age 70": 65, 75, never 110 or 130), by fives when it is round
@@ -676,21 +674,11 @@ def _same_magnitude(a: str, b: str, factor: float = _MAGNITUDE) -> bool:
 
 
 _SCALE_AFTER_RE = re.compile(r"\s?(k|K|M|B|thousand|million|billion|trillion)\b")
-_SCALE = {
-    "k": 1e3,
-    "K": 1e3,
-    "thousand": 1e3,
-    "M": 1e6,
-    "million": 1e6,
-    "B": 1e9,
-    "billion": 1e9,
-    "trillion": 1e12,
-}
 
 
 def _scale_after(text: str, end: int) -> float:
     m = _SCALE_AFTER_RE.match(text, end)
-    return _SCALE[m.group(1)] if m else 1.0
+    return SCALES[m.group(1)] if m else 1.0
 
 
 def _month_named(text: str) -> bool:

@@ -118,9 +118,12 @@ def trivial_blank(corpus: Corpus, askable: AskableCard) -> bool:
     blank = askable.blank
     if blank is None or " " in blank.answer or not blank.answer.islower():
         return False
-    word = normalise(blank.answer)
-    uses = sum(f" {word}" in f" {normalise(other.statement)}" for other in corpus.cards(card.note))
-    return uses >= _COMMON_IN_NOTE
+    return _uses_in_note(corpus, card.note, f" {normalise(blank.answer)}") >= _COMMON_IN_NOTE
+
+
+def _uses_in_note(corpus: Corpus, note: str, text: str) -> int:
+    """How many of the note's cards hold ``text`` (normalised) in their statement."""
+    return sum(text in f" {normalise(other.statement)}" for other in corpus.cards(note))
 
 
 def loose_phrase(corpus: Corpus, askable: AskableCard) -> bool:
@@ -140,9 +143,7 @@ def loose_phrase(corpus: Corpus, askable: AskableCard) -> bool:
     source = card.cloze_text or card.back
     if any(f"{mark}{blank.answer}" in source for mark in ("**", "__", '"', "“")):
         return False
-    phrase = normalise(blank.answer)
-    uses = sum(phrase in normalise(other.statement) for other in corpus.cards(card.note))
-    return uses < 2
+    return _uses_in_note(corpus, card.note, normalise(blank.answer)) < 2
 
 
 def askable_blank(askable: AskableCard) -> BlankedSentence | None:
@@ -185,8 +186,6 @@ def label_word(term: str, *, generated: bool = False) -> bool:
     """A word labelling a bullet ("Downside:"); in a bullet kb read on its own (``generated``), also one common
     English word ("History:", a topic the bullet is filed under, not a term it defines: any other would read as
     well). A card the user wrote ("Wealth: assets that earn while you sleep") defines its word."""
-    from kb.cards.lexicon import common_english
-
     words = normalise(term).split()
     return " ".join(words) in _LABELS or (generated and len(words) == 1 and common_english(words[0]))
 
