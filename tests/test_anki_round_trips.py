@@ -139,6 +139,13 @@ def _anki_deck(folder: Path):
     return col
 
 
+def _deck_in_kb(tmp_path: Path):
+    """The biology deck's collection (its path, and the collection still open) after kb imported its export."""
+    col = _anki_deck(tmp_path / "anki")
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    return tmp_path / "anki" / "collection.anki2", col
+
+
 def test_anki_to_kb_to_anki_into_the_original_collection_duplicates_nothing(kbroot, tmp_path):
     col = _anki_deck(tmp_path / "anki")
     original = anki_figures(col)
@@ -253,10 +260,8 @@ def test_export_into_a_file_that_is_no_collection_says_so(kbroot, tmp_path):
 def test_text_edited_in_kb_goes_back_into_the_original_note_and_an_edit_on_both_sides_is_reported(
     kbroot, tmp_path
 ):
-    path = tmp_path / "anki" / "collection.anki2"
-    col = _anki_deck(tmp_path / "anki")
+    path, col = _deck_in_kb(tmp_path)
     guids = anki_figures(col)["guids"]
-    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
     lysosome = col.find_notes('"Front:Lysosome?"')[0]
     note = col.get_note(lysosome)
     note["Back"] = "Digestive enzymes"  # edited in Anki after the import
@@ -296,9 +301,7 @@ def test_text_edited_in_kb_goes_back_into_the_original_note_and_an_edit_on_both_
 
 
 def test_a_second_kb_edit_after_a_write_back_goes_back_too_even_after_a_rebuild(kbroot, tmp_path):
-    path = tmp_path / "anki" / "collection.anki2"
-    col = _anki_deck(tmp_path / "anki")
-    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    path, col = _deck_in_kb(tmp_path)
     col.close()
     [deck_note] = (kbroot.root / "notes" / "imported" / "biology").glob("*.md")
 
@@ -321,9 +324,7 @@ def test_a_second_kb_edit_after_a_write_back_goes_back_too_even_after_a_rebuild(
 
 
 def test_after_a_write_back_a_reimport_of_the_collection_finds_the_note_as_kb_has_it(kbroot, tmp_path):
-    path = tmp_path / "anki" / "collection.anki2"
-    col = _anki_deck(tmp_path / "anki")
-    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    path, col = _deck_in_kb(tmp_path)
     col.close()
     [deck_note] = (kbroot.root / "notes" / "imported" / "biology").glob("*.md")
     deck_note.write_text(
@@ -424,9 +425,7 @@ def test_nested_and_listed_clozes_keep_their_cards_history_and_notes_both_ways(k
 def test_a_note_edited_in_anki_only_is_no_conflict_on_export(kbroot, tmp_path):
     """kb's deck note is as kb wrote it (its anki_import stamp matches), so a difference from the Anki note is
     Anki's own edit: it stays, and nothing is reported as edited on both sides."""
-    path = tmp_path / "anki" / "collection.anki2"
-    col = _anki_deck(tmp_path / "anki")
-    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    path, col = _deck_in_kb(tmp_path)
     note = col.get_note(col.find_notes('"Front:Lysosome?"')[0])
     note["Back"] = "Digestive enzymes"  # edited in Anki after the import; kb's note untouched
     col.update_note(note)

@@ -14,11 +14,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kb.cli import cli
-
-pytest.importorskip("anki.collection")
+from tests.test_anki_round_trips import collection, export_from, invoke  # skips the module without anki
 
 ASK_CAPITAL = (
     "<div class=word>What is the capital of {{Country}}?</div>{{#Hint}}<br><i>{{Hint}}</i>{{/Hint}}",
@@ -28,17 +25,6 @@ ASK_COUNTRY = (
     "{{Capital}} is the capital of which country?",
     "{{FrontSide}}<hr id=answer>{{Country}} ({{Note}})",
 )
-
-
-def invoke(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def collection(path: Path):
-    from anki.collection import Collection
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Collection(str(path))
 
 
 def notetype(col, name: str, fields: tuple[str, ...], templates: dict[str, tuple[str, str]]):
@@ -86,19 +72,6 @@ def geography(folder: Path):
         card.start_timer()
         col.sched.answerCard(card, 3)
     return col
-
-
-def export_from(col, package: Path) -> Path:
-    from anki.collection import ExportAnkiPackageOptions
-
-    col.export_anki_package(
-        out_path=str(package),
-        options=ExportAnkiPackageOptions(
-            with_scheduling=True, with_deck_configs=False, with_media=True, legacy=False
-        ),
-        limit=None,
-    )
-    return package
 
 
 def fields_by_first(path: Path) -> dict[str, list[str]]:
