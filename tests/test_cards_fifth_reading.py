@@ -403,3 +403,9 @@ def test_two_guesses_at_one_quantity_are_one_blank():
 )
 def test_a_label_that_is_a_clause_or_needs_its_subject_is_not_asked_what_it_is(bullet):
     assert asked_what_it_is(cards_of(f"- {bullet}", "Notes")) == []
+
+
+def test_brackets_opening_on_likely_hold_no_example():
+    """ "(likely ...)" is no "(like ...)": the figure in it is still the answer."""
+    bullet = "- Coffee drinkers lived longer (likely a wealth effect: their incomes were 30% higher)."
+    assert [c.answer for c in cards_of(bullet, "Coffee")] == ["30%"]

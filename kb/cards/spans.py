@@ -481,7 +481,7 @@ def _an_example(text: str, c: Candidate) -> bool:
     return opened > text.rfind(")", 0, c.start) and bool(_EXAMPLE_OPEN_RE.match(text, opened + 1))
 
 
-_EXAMPLE_OPEN_RE = re.compile(r"\s*(?:e\.g\.|eg\b|for example|for instance|such as|like)", re.I)
+_EXAMPLE_OPEN_RE = re.compile(r"\s*(?:e\.g\.|(?:eg|for example|for instance|such as|like)\b)", re.I)
 
 
 def code_example(text: str, c: Candidate) -> str | None:
@@ -585,9 +585,9 @@ def _bracketed(group: str, span: str, year: bool) -> str | None:
     if credit and span in credit.group(1):
         # "UCLA Loneliness Scale (Dan Russell)", "(Mark Muraven's radishes-vs-cookies study)": who did the work
         return "who it is credited to, in brackets"
-    if re.match(r"(?:e\.g\.|i\.e\.|like|such as)\b", group.strip()):
-        return "one example in brackets, a side detail"
-    return None
+    return (
+        None  # (a group opening on "e.g.", "like" or "such as" is an example: side_detail asks _an_example)
+    )
 
 
 _TWIN_WORDS = 6  # "$1,600 self-only, $3,200 family": a pair stands close
