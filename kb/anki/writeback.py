@@ -32,6 +32,7 @@ from kb.anki.notetypes import ClozeMapping, SidesMapping, map_notetype
 from kb.anki.package import KIND_CLOZE
 from kb.anki.plan import written_forms
 from kb.anki.unrender import NoteCard, read_fields
+from kb.anki.updates import edited
 from kb.review.journal import ANKI_SYNC
 
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -102,20 +103,23 @@ def _forms(html: str) -> set[str]:
     return written_forms(html_to_markdown(html).text)
 
 
-def _untouched_in_kb(conn: sqlite3.Connection, root: Path | None, kb_ids: list[str]) -> bool:
+def _untouched_in_kb(
+    conn: sqlite3.Connection, root: Path | None, kb_ids: list[str], known: dict[str, bool]
+) -> bool:
     """Whether the deck note holding these kb cards is as kb wrote it (its ``anki_import`` stamp still matches):
-    then a difference from the Anki note is Anki's own edit, nothing of kb's to write back or to report."""
+    then a difference from the Anki note is Anki's own edit, nothing of kb's to write back or to report. ``known``:
+    the deck notes read so far (path -> untouched), each file read once however many of its notes Anki edited."""
     if root is None:
         return False
-    from kb.anki.updates import edited
-
     paths = {p for (p,) in conn.execute(
         f"SELECT note FROM cards WHERE id IN ({','.join('?' * len(kb_ids))})", kb_ids
     )}  # fmt: skip
-    try:
-        return bool(paths) and not any(edited((root / p).read_text(encoding="utf-8")) for p in paths)
-    except OSError:
-        return False
+    for path in paths - known.keys():
+        try:
+            known[path] = not edited((root / path).read_text(encoding="utf-8"))
+        except OSError:
+            known[path] = False
+    return bool(paths) and all(known[p] for p in paths)
 
 
 def write_back(
@@ -141,10 +145,12 @@ def write_back(
         if row and card:
             by_note.setdefault(row[0], []).append((row[1], *card, digests.get(kb_id), kb_id, *row[2:]))
     notetypes, decks = _notetypes(db) if by_note else ({}, {})
+    untouched: dict[str, bool] = {}
     for nid, cards in by_note.items():
         mid, flds, tags = db.execute("SELECT mid, flds, tags FROM notes WHERE id = ?", (nid,)).fetchone()
         fields = flds.split("\x1f")
-        changed = _wanted_fields(notetypes.get(mid), fields, tags, cards, decks)
+        notetype = notetypes.get(mid)
+        changed = _wanted_fields(notetype, fields, tags, cards, decks)
         if not changed:
             continue
         first = html_to_markdown(fields[0]).text[:60]
@@ -156,7 +162,7 @@ def write_back(
                 "as Anki has it"
             )
             continue
-        if anki_edited and _untouched_in_kb(conn, root, [c[6] for c in cards]):
+        if anki_edited and _untouched_in_kb(conn, root, [c[6] for c in cards], untouched):
             continue  # edited in Anki only: Anki's text stays, and there is no conflict to report
         if anki_edited:
             # Anki changed the note since the import (or the import predates kb keeping its time): keep Anki's
@@ -167,10 +173,9 @@ def write_back(
             continue
         for i, text in changed.items():
             fields[i] = render_markdown(text)
-        if fields == flds.split("\x1f"):
+        if "\x1f".join(fields) == flds:
             continue  # kb's text is what the note holds, written otherwise
         # Anki's sort field is the note type's (``sfld``); its checksum is of the first field (``csum``)
-        notetype = notetypes.get(mid)
         sort_at = notetype.sort_field if notetype and notetype.sort_field < len(fields) else 0
         sort_field = _TAG_RE.sub("", fields[sort_at])
         checksum = int(hashlib.sha1(_TAG_RE.sub("", fields[0]).encode()).hexdigest()[:8], 16)
