@@ -466,9 +466,8 @@ def write_package(
             anki_note = genanki.Note(
                 model=models[note.model], fields=fields, tags=list(note.tags), guid=note.guid
             )
-            if (
-                note.cloze_ords
-            ):  # genanki finds no deletion inside another: a card per number, as Anki makes them
+            if note.cloze_ords:
+                # genanki finds no deletion inside another: a card per number, as Anki makes them
                 anki_note.cards = [genanki.Card(ord_) for ord_ in note.cloze_ords]
             decks[note.deck].add_note(anki_note)
             cards[note.model] = cards.get(note.model, 0) + note.cards

@@ -31,9 +31,8 @@ from kb.anki.package import NoteType
 from kb.anki.plan import card_side, reversed_pair, written_forms
 from kb.anki.templates import CardContext, field_is_empty, render_card
 
-_MARKER_RE = re.compile(
-    "\ue000(\\d+)\ue001"
-)  # private-use characters: no field holds them, Markdown keeps them
+# private-use characters: no field holds them, Markdown keeps them
+_MARKER_RE = re.compile("\ue000(\\d+)\ue001")
 _FIELD_REF_RE = re.compile(r"{{([^{}]+)}}")
 _CHANGING_FILTERS = frozenset({"text", "furigana", "kana", "kanji"})
 

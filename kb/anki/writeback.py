@@ -41,9 +41,8 @@ _TAG_RE = re.compile(r"<[^>]*>")
 @dataclass
 class WriteBack:
     notes: int = 0  # Anki notes whose text kb changed
-    written: dict[str, str] = field(
-        default_factory=dict
-    )  # kb card id -> its note's new digest (record_anki_sync)
+    # kb card id -> its note's new digest (record_anki_sync)
+    written: dict[str, str] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)  # notes edited on both sides: left as Anki has them
     unmapped: int = 0  # notes whose kb text differs but whose fields kb cannot tell apart: left as they are
     unmapped_notes: list[str] = field(default_factory=list)  # a line for each: which note, and why

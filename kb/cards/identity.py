@@ -96,10 +96,8 @@ class _Side:
     back: str
     fam: str
     pos: int
-    whole: tuple[str, str] = (
-        "",
-        "",
-    )  # a cloze's front and back, not cut short (``_grown`` finds one in another)
+    # a cloze's front and back, not cut short (``_grown`` finds one in another)
+    whole: tuple[str, str] = ("", "")
 
     @classmethod
     def of(cls, kind, front: str, back: str, pos: int) -> _Side:

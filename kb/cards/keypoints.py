@@ -612,9 +612,8 @@ def _counted_list_card(out: Collector, body: str, ctx: tuple[str, ...], first: i
         return None
     subject = unbold(m.group("subject"))
     if subject.split()[0] in ("The", "A", "An"):
-        subject = (
-            subject[0].lower() + subject[1:]
-        )  # "The classic schedule has seven stages": "of the classic ..."
+        # "The classic schedule has seven stages": "of the classic ..."
+        subject = subject[0].lower() + subject[1:]
     if subject.split()[0].lower() in STOP_WORDS - _ARTICLES or any(
         w.lower() in SUBJECT_PRONOUNS for w in subject.split()
     ):
@@ -653,9 +652,8 @@ def _counted_label_card(
         return None  # "Three of them are ...", "Two abilities matter most ...": a claim, not a label
     label = label[0].lower() + label[1:] if label[1:2].islower() or label[1:2] == "-" else label
     words = label.split()
-    verb = (
-        "are" if _plural(label) or len(words) > 1 and _plural(words[1]) else "is"
-    )  # "three places it's used"
+    # "three places it's used"
+    verb = "are" if _plural(label) or len(words) > 1 and _plural(words[1]) else "is"
     front = f"{topic(out.title)}: what {verb} the {label}?"
     return new_card(CardKind.KEYPOINT, front, m.group("items").strip(), first, last, ctx, generated=True)
 
@@ -718,9 +716,7 @@ _DATE_LEAD_RE = re.compile(
     rf"(?:(?:early|mid|late|(?:{MONTHS})) )?(?:{YEAR}|\d0)(?:['’]?s)?(?:\s?[–-]\s?\d{{2,4}})?",
     re.I,
 )
-_IMPERATIVE_STARTS = frozenset(
-    "don't do not avoid always".split()
-)  # "never" may define: "never overestimates"
+_IMPERATIVE_STARTS = frozenset("don't do not avoid always".split())  # not "never": "never overestimates"
 _CLAIM_STARTS = frozenset("it it's they he she we this that these those there".split())
 
 

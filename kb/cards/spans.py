@@ -100,9 +100,8 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         elif nxt and sub[e] == " " and nxt.group().lower() in UNITS:
             e = nxt.end()
         rank = RANK["number"]
-        named = (
-            sub[e : e + 2].strip()[:1].isalpha() and next_word(sub, e) not in STOP_WORDS
-        )  # not "in 2002 for"
+        # a word naming what the number is follows it (not "in 2002 for")
+        named = sub[e : e + 2].strip()[:1].isalpha() and next_word(sub, e) not in STOP_WORDS
         labels = prev_word(sub, s) == "the" and next_word(sub, e) not in STOP_WORDS
         if (
             not sub[:s].strip(" *_")
@@ -171,9 +170,8 @@ def _one_quantity(sub: str, s1: int, e1: int, s2: int, e2: int, gap: str) -> boo
 
 _VERSION = r"\d+\.\d+(?:\.\d+)*"
 _VERSION_RE = re.compile(_VERSION)
-_RELEASE_END_RE = re.compile(
-    rf" v?{_VERSION}$"
-)  # a name ending on its release: "PyTorch 2.6" (entity_candidates)
+# a name ending on its release: "PyTorch 2.6" (entity_candidates)
+_RELEASE_END_RE = re.compile(rf" v?{_VERSION}$")
 
 
 def _version_or_section(sub: str, s: int, e: int) -> bool:
@@ -251,9 +249,7 @@ def entity_candidates(text: str, sub: str) -> list[Candidate]:
             head = WORD_RE.match(sub, e + 1) if sub[e : e + 1] == " " else None
             if head and head.group() in EPONYM_HEADS:
                 e = head.end()
-            release = (
-                _RELEASE_END_RE.search(text, s, e) is not None
-            )  # "PyTorch 2.6", "Git 2.23": which release
+            release = _RELEASE_END_RE.search(text, s, e) is not None  # "PyTorch 2.6": which release
             out.append(Candidate(3.0 if release else RANK["entity"] + 0.5 * acronym, s, e, "entity"))
         i = j + 1
     return out
