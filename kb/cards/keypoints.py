@@ -20,6 +20,7 @@ from kb.cards.lexicon import (
     BASE_VERBS,
     COUNT_WORDS,
     DEFINING_VERBS,
+    DESCRIPTIVE_ADJECTIVES,
     EPONYM_HEADS,
     IRREGULAR_PLURALS,
     LABEL_DETS,
@@ -60,7 +61,7 @@ _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
 _ARTICLES = frozenset({"a", "an", "the"})
 # a lead that labels the bullet rather than naming a term: "Example: ...", "In short: ..."
 _LABEL_WORDS = frozenset(
-    "example examples note tip tips caveat update aside warning verdict short e.g i.e view views".split()
+    "example examples note tip tips caveat update aside warning verdict short e.g i.e ex eg view views".split()
 )
 # a lead of one of these words ("**Downside**: ...", "Contrast: ...") labels the sentence after it, names no term:
 # no term card; the cloze is made of the rest, the label never hidden
@@ -168,7 +169,10 @@ def term_question(
         "An",
     ):  # "The Lindy effect: ...": the article in lower case
         article, term, words = (article or words[0]), term.split(None, 1)[1], words[1:]
-    sentence_case = len(words) > 1 and all(w.islower() for w in words[1:])
+    # "Detached HEAD": an acronym after an ordinary word leaves the phrase in sentence case
+    sentence_case = len(words) > 1 and all(
+        w.islower() or w.isupper() and len(w) > 1 and _ordinary_word(words[0]) for w in words[1:]
+    )
     if words and words[0][:1].isupper() and words[0][1:].islower():
         # capitalised only because it opens the bullet: a phrase in sentence case that is no name (a possessive,
         # or capitalised mid-sentence), or a word the note also writes in lower case
@@ -180,8 +184,8 @@ def term_question(
             again = body.count(words[0]) - body.count(f"# {words[0]}")  # a heading is title case
             lower = lower and (again < 2 or _written(body, words[0].lower()))
         else:
-            lower = len(words) == 1 and _written(body, words[0].lower())
-        if lower and len(words) == 2 and words[-1] in EPONYM_HEADS:
+            lower = len(words) == 1 and (_written(body, words[0].lower()) or _ordinary_plural(words[0]))
+        if lower and len(words) == 2 and words[-1] in EPONYM_HEADS and not words[0].endswith("ing"):
             # "the Matthew effect": a name before "effect" keeps its capital unless the note writes it in lower case
             lower = _written(body, words[0].lower())
         if lower:
@@ -198,8 +202,14 @@ def term_question(
         term = f"{article.lower()} {term}"
     # "Zappos" (a name left capitalised): one thing, whatever its last letter
     plural = bool(words) and _plural(term)
-    if plural and len(words) == 1 and term[:1].isupper() and not common_english(term.rstrip("s")):
-        # "Zappos": a name, not "Conflicts"; but "IRAs" are several
+    if (
+        plural
+        and len(words) == 1
+        and term[:1].isupper()
+        and not common_english(term.rstrip("s"))
+        and not _ordinary_plural(term)
+    ):
+        # "Zappos": a name, not "Conflicts" or "Affordances"; but "IRAs" are several
         plural = term[:-1].isupper() and len(term) > 2
     if does:
         verb = does if isinstance(does, str) else "do"
@@ -207,6 +217,38 @@ def term_question(
     else:
         question = f"what are {term}?" if plural else f"what is {term}?"
     return f"{topic(title)}: {question}"
+
+
+# the endings of nouns made from other words: a capitalised word in one of them is a plural, no name ("Affordances",
+# "Signifiers"; but "Zappos", "Atlas")
+_NOUN_PLURAL_ENDINGS = (
+    "ances",
+    "ences",
+    "ers",
+    "ors",
+    "ions",
+    "ments",
+    "ities",
+    "ives",
+    "ings",
+    "ists",
+    "isms",
+    "ants",
+    "ents",
+    "ures",
+)
+
+
+def _ordinary_word(word: str) -> bool:
+    return (
+        common_english(word)
+        or word[1:].islower()
+        and word.lower().endswith(("ed", "ing", "al", "ive", "ous"))
+    )
+
+
+def _ordinary_plural(word: str) -> bool:
+    return word[1:].islower() and word.endswith(_NOUN_PLURAL_ENDINGS) and len(word) > 5
 
 
 def _common_compound(word: str) -> bool:
@@ -263,6 +305,13 @@ def _asked_as_is(term: str) -> str | None:
     ):
         # advice, not a thing: "Keep it short", "Drain the shallows", "Don't outrun your headlights", "Provide
         # options, don't make lame excuses"
+        return f'what does "{term[0].lower()}{term.rstrip("?: ")[1:]}" mean?'
+    if (
+        len(words) == 3
+        and words[1].lower() in ("but", "and", "yet", "or")
+        and all(w.lower() in DESCRIPTIVE_ADJECTIVES for w in words[::2])
+    ):
+        # "Bad but better": a pair of adjectives names an idea, not a thing ("what is bad but better?" read oddly)
         return f'what does "{term[0].lower()}{term.rstrip("?: ")[1:]}" mean?'
     if len(words) > 1 and _gerund_phrase(words):
         # "Making smaller circles": one practice, named by what you do ("what are making smaller circles?" read
@@ -328,6 +377,11 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             or _MONEY_RE.search(term)
         ) and not term.endswith("?"):
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
+        if _topic_of_a_claim(unbold(term), rest):
+            return None  # "**Noisy validation**: small val sets bounce around": a cloze of the claim
+        if _person(unbold(term), rest, bold=True):
+            front = f"{topic(out.title)}: who is {unbold(term)}?"
+            return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = term_question(out.title, unbold(term), out.note.body)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -466,6 +520,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return (
             None  # "Rice paddies: labour -> belief", "Purpose: profit is fine, but ...": no definition of it
         )
+    if _topic_of_a_claim(term, rest):
+        return None
     if _person(term, rest):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -495,14 +551,86 @@ _LABEL_PREPOSITIONS = frozenset(
 _PRONOUNS_OF_PEOPLE = frozenset("he him his she her they them their".split())
 
 
-def _person(term: str, rest: str) -> bool:
-    """Whether a label is a person's name ("Bill Joy: ...", "Annette Lareau: ..."): two or three capitalised words,
-    the rest saying "he", "her", "they" or the last word no English word; "what is Bill Joy?" asks nothing."""
+_BRACKETED_RE = re.compile(r"\([^()]*\)")
+# a finite verb: with one within a rest's first words, the rest is a clause of its own ("sales roughly doubled ...")
+_FINITE = frozenset(
+    """is are was were has have had does did can could will would should must may might isn't aren't wasn't weren't
+    doesn't don't didn't can't won't hasn't haven't said took went came gave became began grew fell rose ran saw
+    knew""".split()
+)
+# a word after which a verb belongs to a relative or a question ("the cues that tell you ...", "what X produces")
+_CLAUSE_OPENERS = frozenset("that which who whom whose where when while if because as what how why".split())
+_CLAIM_WORDS = 5
+# adjectives that make a topic of a noun rather than name a thing ("Recurring tension", "Noisy validation")
+_TOPIC_ADJECTIVES = DESCRIPTIVE_ADJECTIVES | frozenset(
+    "recurring noisy stale everyday possible partial".split()
+)
+
+
+def _states_a_claim(rest: str) -> bool:
+    """Whether ``rest`` opens on a clause with its own subject and verb ("PwC said ...", "sales roughly doubled
+    ...", "small val sets bounce around"), not a description of a term ("the cues that tell you ...")."""
+    words = _BRACKETED_RE.sub(" ", rest).split()[:_CLAIM_WORDS]
+    for i, raw in enumerate(words):
+        w = raw.strip(",;:.!?\"'*`“”").lower()
+        if w in _CLAUSE_OPENERS or raw.startswith(('"', "“")):
+            return False
+        if i and (
+            w in _FINITE
+            or w.endswith("s")
+            and w in VERBS
+            and w not in ADVERBS
+            and not w.endswith("ss")
+            or w.endswith("ed")
+            and words[i - 1].endswith("ly")
+        ):
+            return True
+        if raw.endswith((".", ";", ":")):
+            return False
+    return False
+
+
+def _topic_of_a_claim(term: str, rest: str) -> bool:
+    """A label naming a topic, not a term, ahead of a claim about it: "Caching: Bélády's optimal eviction needs the
+    future", "Recurring tension: sales roughly doubled ...". Asked "what is caching?", the back does not answer it;
+    judged blind, the question did not fit. A named thing defined by a claim ("Detached HEAD: HEAD holds ...",
+    "Stacking rule: tax on ... is figured ...") is still a term."""
     words = term.split()
-    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+    if len(words) == 1:
+        topical = words[0][1:].islower() and words[0].isalpha()
+    elif len(words) == 2:
+        topical = words[0].lower() in _TOPIC_ADJECTIVES and words[1].lower() not in EPONYM_HEADS
+    else:
         return False
-    pronoun = any(w.lower().strip(".,;:") in _PRONOUNS_OF_PEOPLE for w in rest.split())
+    return topical and _states_a_claim(rest)
+
+
+_NAME_TAIL_RE = re.compile(
+    r"[a-z]+|c[A-Z][a-z]+|ac[A-Z][a-z]+|['’][A-Z][a-z]+"
+)  # "Chang", "McClain", "O'Neil"
+
+
+def _person(term: str, rest: str, *, bold: bool = False) -> bool:
+    """Whether a label is a person's name ("Bill Joy: ...", "Annette Lareau: ..."): two or three capitalised words,
+    the rest saying "he", "her", "they" or the last word no English word; "what is Bill Joy?" asks nothing. A bold
+    label is more often a named thing ("**Backdoor Roth**"): the rest must say it is a person ("born 1931 ...",
+    "classmate who ...", "she")."""
+    words = term.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
+        return False
+    said = [w.lower().strip(".,;:()") for w in rest.split()]
+    pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
+    if bold:
+        return pronoun or any(w in _PEOPLE_WORDS for w in said[:3])
     return pronoun or not common_english(words[-1].lower())
+
+
+# the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
+_PEOPLE_WORDS = frozenset(
+    """born died classmate founder co-founder ceo cto professor author engineer lead leader host guest coach
+    economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
+    wife husband son daughter father mother brother sister""".split()
+)
 
 
 def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze]) -> None:
@@ -540,7 +668,10 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     lead = label_lead(body) if ":" in body[:40] else 0
     if (
         lead
-        and body[:lead].strip("*_: ").lower().startswith(("example", "e.g", "worked"))
+        and (
+            body[:lead].strip("*_: ").lower().startswith(("example", "e.g", "worked"))
+            or body[:lead].strip("*_: .").lower() in ("ex", "eg")
+        )
         and (
             len(numbers := _NUMBER_RE.findall(body)) >= _WORKED_NUMBERS
             or len(numbers) >= 2
@@ -548,6 +679,9 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         )
     ) or _arithmetic(body):
         out.skip(first, body, "a worked example: its numbers are inputs and steps, the rule is the fact")
+        return
+    if lead and body[:lead].strip("*_: ").lower().startswith(("personal ", "my own ")):
+        out.skip(first, body, "the writer's own note ('Personal note:'), not a point of the source")
         return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)

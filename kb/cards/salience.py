@@ -370,12 +370,29 @@ def _figures(text: str) -> set[str]:
     return {"#" + m.group() for m in _FIGURE_RE.finditer(text)} if _DIGIT_RE.search(text) else set()
 
 
+_OWN_DOINGS_ALONE = frozenset(
+    "re-listened relistened re-read reread rewatched re-watched want would personal".split()
+)
+# the writer's doings by the word after them: "Used it ...", "Listened on a road trip", not "Used to be ...",
+# "Tried to buy Arm" (the subject's doing, its name left out)
+_OWN_DOINGS = {
+    **{w: () for w in _OWN_DOINGS_ALONE},
+    "used": ("it", "this", "them", "one"),
+    "tried": ("it", "this", "them", "one"),
+    "listened": ("to", "on", "while", "during", "across"),
+    "watched": ("it", "this", "on"),
+}
+
+
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
     # not a quoted "I", the "i" of "i.e." or of a command's "-i"
     cased = WORD_RE.findall(_QUOTE_RE.sub(" ", _NOT_I_RE.sub(" ", text[:SCAN_LIMIT])))
     words = [w.lower() for w in cased if w != "i"]
     lead = bool(words) and words[0] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
+    if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
+        # the writer's own doing with its "I" left out: "Used it last month on ...", "Want to read ... next"
+        lead = words[0] in _OWN_DOINGS_ALONE or words[1] in _OWN_DOINGS.get(words[0], ())
     return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
 
 

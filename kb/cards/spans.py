@@ -437,6 +437,8 @@ def side_detail(text: str, c: Candidate) -> str | None:
             why = _bracketed(group, span.strip(), year)
             if why:
                 return f"'{span}' is {why}"
+        elif (credit := _NAME_CREDIT_RE.fullmatch(group.strip())) and credit.group(2):
+            return f"'{span}' is who did the work, in brackets"  # "([Maguire's brain scans])"
     if c.kind == "entity" and (
         _CITATION_AFTER_RE.match(text, c.end)
         and (
@@ -552,10 +554,14 @@ _CREDIT_IN_BRACKETS_RE = re.compile(
 )
 
 
+_WORKS = (
+    r"work|study|studies|research|experiments?|findings?|data|paper|lab|trial|survey|scans|analysis|review"
+)
 # a person's name alone, or their work ("Aaron Clauset's work", "Mark Muraven's radishes-vs-cookies study")
+# or one name's ("Maguire's brain scans")
 _NAME_CREDIT_RE = re.compile(
-    r"([A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,2})(?:['’]s (?:[\w-]+ ){0,3}"
-    r"(?:work|study|studies|research|experiments?|findings?|data|paper|lab|trial|survey)(?: on .*)?)?"
+    r"([A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){1,2})(?:['’]s (?:[\w-]+ ){0,3}(?:" + _WORKS + r")(?: on .*)?)?"
+    r"|([A-Z][\w'’-]+)['’]s (?:[\w-]+ ){0,3}(?:" + _WORKS + r")(?: on .*)?"
 )
 
 
@@ -578,7 +584,7 @@ def _bracketed(group: str, span: str, year: bool) -> str | None:
     if _CREDIT_IN_BRACKETS_RE.match(group.strip()):
         return "who it is credited to, in brackets"  # "Attention residue (a finding of Sophie Leroy)"
     credit = _NAME_CREDIT_RE.fullmatch(group.strip())
-    if credit and span in credit.group(1):
+    if credit and (span in (credit.group(1) or "") or credit.group(2) and span in group):
         # "UCLA Loneliness Scale (Dan Russell)", "(Mark Muraven's radishes-vs-cookies study)": who did the work
         return "who it is credited to, in brackets"
     return (

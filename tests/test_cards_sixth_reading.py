@@ -1,0 +1,175 @@
+"""Issue 18, what the sixth session's re-reading of the blind verdicts asked to fix: a term question that reads
+wrong ("what is Affordances?"), a topic heading a claim asked as if it were a term ("what is recurring tension?",
+"what is Fallout?"), an adjective phrase asked "what is" ("what is bad but better?"), and who did the work hidden
+through a possessive in brackets ("([...]'s brain scans)")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_cards_keypoint_rules import cards_of, never_hidden, one
+from tests.test_cards_side_details import asked_what_it_is
+
+
+@pytest.mark.parametrize(
+    "bullet, front",
+    [
+        (
+            "**Affordances**: the relationship between an object and a person that determines how it can be used.",
+            "The Design of Everyday Things: what are affordances?",
+        ),
+        (
+            "**Signifiers**: the perceivable cues that tell you where and how to act.",
+            "The Design of Everyday Things: what are signifiers?",
+        ),
+        (
+            "**Zappos**: the shoe retailer whose culture book every new hire reads.",
+            "The Design of Everyday Things: what is Zappos?",
+        ),
+    ],
+)
+def test_a_capitalised_plural_of_an_ordinary_noun_is_asked_in_the_plural(bullet, front):
+    assert one(bullet, "The Design of Everyday Things").front == front
+
+
+@pytest.mark.parametrize(
+    "bullet, title",
+    [
+        (
+            "Recurring tension: sales roughly doubled most years, and every doubling needed more working capital.",
+            "Shoe Dog",
+        ),
+        (
+            "Fallout: PwC said Cullinan and Ruiz would not work the ceremony again, and the Academy added rules.",
+            "Cautionary Tales — the Oscars envelope mix-up",
+        ),
+        (
+            "Caching: Bélády's optimal eviction needs the future; **LRU** is the practical approximation.",
+            "Algorithms",
+        ),
+        (
+            "Stale status: the ahead/behind in `git status` is relative to the last fetch.",
+            "git fetch and pull",
+        ),
+        (
+            "**Noisy validation**: small validation sets bounce around, so raise the patience.",
+            "Early stopping",
+        ),
+    ],
+)
+def test_a_topic_heading_a_claim_is_not_asked_what_it_is(bullet, title):
+    assert asked_what_it_is(cards_of(f"- {bullet}", title)) == []
+
+
+@pytest.mark.parametrize(
+    "bullet, title, front",
+    [
+        (
+            "Detached HEAD: HEAD holds a commit ID directly instead of pointing to a branch.",
+            "Git References",
+            "Git References: what is detached HEAD?",
+        ),
+        (
+            "**Plateau of latent potential**: results lag effort. Progress feels flat and then shows up at once.",
+            "Atomic Habits",
+            "Atomic Habits: what is the plateau of latent potential?",
+        ),
+    ],
+)
+def test_a_term_defined_by_a_claim_is_still_asked_what_it_is(bullet, title, front):
+    assert one(bullet, title).front == front
+
+
+def test_an_adjective_phrase_is_asked_what_it_means():
+    card = one(
+        "**Bad but better**: something can be terrible and improving at the same time, like a premature baby.",
+        "Factfulness",
+    )
+    assert card.front == 'Factfulness: what does "bad but better" mean?'
+
+
+def test_who_did_the_work_through_a_possessive_in_brackets_is_not_hidden():
+    never_hidden(
+        "Peak",
+        (
+            'London cabbies studying "the Knowledge" showed growth in the posterior hippocampus (Maguire\'s brain'
+            " scans).",
+        ),
+        "Maguire",
+    )
+
+
+@pytest.mark.parametrize(
+    "bullet, front",
+    [
+        (
+            "**Morris Chang**: born 1931 in China, MIT and Stanford, 25 years at Texas Instruments before Taiwan.",
+            "Acquired — TSMC: who is Morris Chang?",
+        ),
+        (
+            "**Asia McClain**: classmate who wrote letters saying she saw Adnan in the library that afternoon.",
+            "Acquired — TSMC: who is Asia McClain?",
+        ),
+    ],
+)
+def test_a_bold_name_is_asked_who_it_is(bullet, front):
+    assert one(bullet, "Acquired — TSMC").front == front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Used it last month on a flaky date-parsing regression: 340 commits, 9 steps, 12 minutes with `bisect run`.",
+        "Re-listened on a road trip; holds up better than expected.",
+        "Want to read Chip War (Chris Miller) next for the broader picture.",
+        "Would pair it with The Mythical Man-Month and Dealers of Lightning.",
+        "Personal note: trained one on MNIST with a 2-D latent, and the latent grid was the best picture of it.",
+    ],
+)
+def test_the_writers_own_doings_with_the_i_left_out_make_no_card(bullet):
+    assert not cards_of(f"- {bullet}", "Notes on things")
+
+
+def test_a_worked_example_led_by_ex_makes_no_card():
+    bullet = (
+        "Ex: buy 100 sh @ $50, sell @ $40 (−$1,000 loss), rebuy @ $42 within 30 days → loss disallowed, new basis"
+        " = $52."
+    )
+    assert not cards_of(f"- {bullet}", "Wash sale rule")
+
+
+def test_a_bullet_used_by_someone_still_makes_a_card():
+    assert (
+        cards_of(
+            "- Used by GPT-NeoX and LLaMA: rotary embeddings rotate query and key pairs by 10,000-based"
+            " angles.",
+            "Positional encodings",
+        )
+        != []
+    )
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Tried to buy Arm for $40B (announced 2020) and dropped it in Feb 2022 after regulatory pushback.",
+        "Used to be a brutal 50% excise tax on the shortfall.",
+    ],
+)
+def test_what_the_subject_did_with_its_name_left_out_still_makes_a_card(bullet):
+    assert cards_of(f"- {bullet}", "Notes on things")
+
+
+def test_a_bold_named_thing_is_not_taken_for_a_person():
+    card = one(
+        "**Backdoor Roth**: contribute to a traditional IRA without a deduction, then convert it.", "IRAs"
+    )
+    assert card.front.startswith("IRAs: what is ") and card.front.endswith("Roth?")
+
+
+def test_a_whole_bracket_crediting_one_name_is_not_hidden():
+    never_hidden(
+        "Peak",
+        ('Cabbies learning "the Knowledge" grew the back of the hippocampus (Maguire\'s brain scans).',),
+        "Maguire's brain scans",
+    )
