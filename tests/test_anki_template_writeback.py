@@ -271,3 +271,41 @@ def test_a_note_written_back_keeps_the_sort_field_and_checksum_anki_would_give_i
         (flds, sfld, csum)
     ]
     assert sfld == "cat (Felis catus)"
+
+
+def test_a_sort_field_holding_an_image_keeps_its_file_name_as_anki_does(kbroot, tmp_path):
+    """Anki's sort field and checksum keep an image's file name where the tag was (the browser shows it); kb's
+    write-back computes them the same way."""
+    col = collection(tmp_path / "anki" / "collection.anki2")
+    sorted_by_back = notetype(col, "Sorted", ("Front", "Back"), {"Card 1": ("{{Front}}", "{{Back}}")})
+    sorted_by_back["sortf"] = 1
+    col.models.update_dict(sorted_by_back)
+    col.media.write_data("cat.jpg", b"\xff\xd8\xff\xe0 not really a jpeg")
+    add(
+        col,
+        col.models.by_name("Sorted"),
+        col.decks.id("Words"),
+        Front="gato",
+        Back='cat&nbsp;&amp; <img src="cat.jpg">',
+    )
+    assert invoke("import", "anki", str(export_from(col, tmp_path / "deck.apkg"))).exit_code == 0
+    col.close()
+    path = tmp_path / "anki" / "collection.anki2"
+    [deck_note] = (kbroot.root / "notes" / "imported").glob("*.md")
+    text = deck_note.read_text()
+    assert "gato::" in text, text
+    edit(deck_note, ("gato::", "el gato::"))
+    assert export_into(path)["texts"] == 1
+
+    [(nid, flds, sfld, csum)] = (
+        sqlite3.connect(path).execute("SELECT id, flds, sfld, csum FROM notes").fetchall()
+    )
+    col = collection(path)
+    front, back = flds.split("\x1f")
+    add(col, col.models.by_name("Sorted"), col.decks.id("Words"), Front=front, Back=back)
+    col.close()  # Anki's own sort field and checksum for the fields kb wrote, on a note it adds itself
+    [(anki_flds, anki_sfld, anki_csum)] = (
+        sqlite3.connect(path).execute("SELECT flds, sfld, csum FROM notes WHERE id != ?", (nid,)).fetchall()
+    )
+    assert (flds, sfld, csum) == (anki_flds, anki_sfld, anki_csum)
+    assert "cat.jpg" in sfld

@@ -21,6 +21,7 @@ import: the digest of the note's fields as the import read them tells which.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -36,6 +37,15 @@ from kb.anki.updates import edited
 from kb.review.journal import ANKI_SYNC
 
 _TAG_RE = re.compile(r"<[^>]*>")
+_HIDDEN_RE = re.compile(r"(?is)<!--.*?-->|<style.*?>.*?</style>|<script.*?>.*?</script>")
+_IMAGE_RE = re.compile(r"""(?i)<img[^>]+src=["']?([^"'>]+)["']?[^>]*>""")
+
+
+def sort_text(field: str) -> str:
+    """A field as Anki keeps it for sorting and for the duplicate checksum: the HTML stripped, an image kept as its
+    file name (" cat.jpg "), entities decoded (a no-break space as a space)."""
+    text = _TAG_RE.sub("", _IMAGE_RE.sub(r" \1 ", _HIDDEN_RE.sub("", field)))
+    return html.unescape(text.replace("&nbsp;", " ")) if "&" in text else text
 
 
 @dataclass
@@ -176,8 +186,8 @@ def write_back(
             continue  # kb's text is what the note holds, written otherwise
         # Anki's sort field is the note type's (``sfld``); its checksum is of the first field (``csum``)
         sort_at = notetype.sort_field if notetype and notetype.sort_field < len(fields) else 0
-        sort_field = _TAG_RE.sub("", fields[sort_at])
-        checksum = int(hashlib.sha1(_TAG_RE.sub("", fields[0]).encode()).hexdigest()[:8], 16)
+        sort_field = sort_text(fields[sort_at])
+        checksum = int(hashlib.sha1(sort_text(fields[0]).encode()).hexdigest()[:8], 16)
         db.execute(
             "UPDATE notes SET flds = ?, sfld = ?, csum = ?, mod = ?, usn = -1 WHERE id = ?",
             ("\x1f".join(fields), sort_field, checksum, stamp, nid),
