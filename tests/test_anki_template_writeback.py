@@ -201,23 +201,16 @@ def test_an_edit_kb_cannot_tell_apart_into_fields_leaves_the_note_and_says_why(k
             "What is the capital of Peru?\n",
             "What is the capital of Peru?\n*near the Pacific*\n",
         ),  # an empty hint
-        ("What is the capital of Chile?", "What is the capital of the Republic of Chile?"),  # one card of two
         ("cantamos::", "cantábamos::"),  # stem and ending side by side: where does one end?
     )
     result = invoke("export", "anki", "--into", str(path))
     assert result.exit_code == 0, result.output
-    assert "3 notes edited in kb left as Anki has them" in result.stdout
+    assert "2 notes edited in kb left as Anki has them" in result.stdout
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warnings) == 3, result.stderr
-    peru, chile, parts = (
-        next(w for w in warnings if f"note {name!r}" in w) for name in ("Peru", "Chile", "cant")
-    )
+    assert len(warnings) == 2, result.stderr
+    peru, parts = (next(w for w in warnings if f"note {name!r}" in w) for name in ("Peru", "cant"))
     assert "card 'Ask capital': the text around its fields was changed" in peru  # the first card of the note
     assert "'What is the capital of …?'" in peru and "its empty fields ('Hint') show nothing in kb" in peru
-    assert (
-        "field 'Country' reads differently on the cards that show it ('Ask capital' 'the Republic of Chile'; "
-        "'Ask country' unedited)" in chile
-    )
     assert "'cantábamos' splits into fields 'Stem' and 'Ending' more than one way" in parts
     assert all("left as Anki has it" in w for w in warnings)
     assert notes_rows(path) == before  # nothing written
@@ -309,3 +302,39 @@ def test_a_sort_field_holding_an_image_keeps_its_file_name_as_anki_does(kbroot, 
     )
     assert (flds, sfld, csum) == (anki_flds, anki_sfld, anki_csum)
     assert "cat.jpg" in sfld
+
+
+def test_a_field_edited_on_one_of_the_cards_that_show_it_is_written(kbroot, imported):
+    """'Chile' is shown by both templates; edited on the first card only, the edit is what the user meant (the
+    other card still shows the field as Anki has it): written, and Anki's other card shows it."""
+    path, deck_note = imported
+    edit(deck_note, ("What is the capital of Chile?", "What is the capital of the Republic of Chile?"))
+    report = export_into(path)
+    assert (report["texts"], report["unmapped"], report["conflicts"]) == (1, 0, []), json.dumps(report)
+    assert fields_by_first(path)["the Republic of Chile"][:2] == ["the Republic of Chile", "Santiago"]
+    rows = notes_rows(path)
+    # the other card still shows 'Chile', as kb had it when it wrote the note: no edit of its own, nothing to
+    # write back the next time, nor after the database is rebuilt from the journal
+    again = export_into(path)
+    assert (again["texts"], again["unmapped"], again["conflicts"]) == (0, 0, []), json.dumps(again)
+    (kbroot.root / ".kb" / "kb.db").unlink()
+    assert invoke("index").exit_code == 0
+    again = export_into(path)
+    assert (again["texts"], again["unmapped"], again["conflicts"]) == (0, 0, []), json.dumps(again)
+    assert notes_rows(path) == rows
+
+
+def test_a_field_edited_two_ways_on_the_cards_that_show_it_is_reported_and_left(kbroot, imported):
+    path, deck_note = imported
+    before = notes_rows(path)
+    edit(
+        deck_note,
+        ("What is the capital of Chile?", "What is the capital of the Republic of Chile?"),
+        ("country?::Chile", "country?::Republic of Chile"),
+    )
+    result = invoke("export", "anki", "--into", str(path))
+    assert result.exit_code == 0, result.output
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "field 'Country' reads differently on the cards that show it" in warning
+    assert "'the Republic of Chile'" in warning and "'Republic of Chile'" in warning
+    assert notes_rows(path) == before

@@ -50,6 +50,7 @@ class NoteCard(NamedTuple):
     back: str
     deck: str = ""
     flag: int = 0
+    as_written: bool = False  # unchanged in kb since a write-back wrote the note: it shows no edit of its own
 
 
 class _Split(NamedTuple):
@@ -74,7 +75,7 @@ def read_fields(
         ):
             continue  # not a card of this note's templates as the import writes them (a nested cloze's)
         now = note.sides(card, note.values)
-        if _shows_as(card.front, now[0]) and _shows_as(card.back, now[1]):
+        if card.as_written or _shows_as(card.front, now[0]) and _shows_as(card.back, now[1]):
             for index in note.shown(card):
                 seen.setdefault(index, []).append((_AS_IT_IS, name))
             continue
@@ -92,8 +93,16 @@ def read_fields(
                 unedited = _shows_as(text, was)
                 seen.setdefault(index, []).append((_AS_IT_IS if unedited else text, name))
     wanted: dict[int, str] = {}
+    stale: set[str] = (
+        set()
+    )  # cards that still show a field another card edited: they show the edit once written
     for index, readings in seen.items():
         texts = {text for text, _ in readings}
+        if len(texts) == 2 and _AS_IT_IS in texts:
+            texts.discard(
+                _AS_IT_IS
+            )  # edited on one card, still as Anki has it on the others: the edit is meant
+            stale.update(card for text, card in readings if text is _AS_IT_IS)
         if len(texts) > 1:
             named = "; ".join(
                 dict.fromkeys(
@@ -106,7 +115,7 @@ def read_fields(
             )
         if (text := texts.pop()) is not _AS_IT_IS:
             wanted[index] = text
-    if wanted and (why := note.check(wanted)):
+    if wanted and (why := note.check(wanted, stale)):
         return why
     return wanted
 
@@ -194,14 +203,17 @@ class _Note:
     def shown(self, card: NoteCard) -> list[int]:
         return [int(i) for side in self.sides(card, self.marked) for i in _MARKER_RE.findall(side)]
 
-    def check(self, wanted: dict[int, str]) -> str:
-        """Why the fields kb would write would not show as kb's cards ('' when they would)."""
+    def check(self, wanted: dict[int, str], stale: set[str] = frozenset()) -> str:
+        """Why the fields kb would write would not show as kb's cards ('' when they would); the ``stale`` cards
+        (by name) show a field as it was before another card's edit of it, and are not compared."""
         fields = list(self.fields)
         for index, text in wanted.items():
             fields[index] = render_markdown(text)
         values, marked = self._values(fields), self._marked(fields)
         for card in self.cards_of(wanted):
             name = self.card_name(card)
+            if name in stale:
+                continue
             if self.sides(card, marked) != self.sides(card, self.marked):
                 return (
                     f"card {name!r}: with kb's text its template would show other parts (a field emptied or filled "

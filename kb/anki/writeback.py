@@ -63,18 +63,23 @@ def fields_digest(fields) -> str:
     return hashlib.blake2b("\x1f".join(fields).encode(), digest_size=8).hexdigest()
 
 
-def _digests(conn: sqlite3.Connection) -> dict[str, str | None]:
+def _digests(conn: sqlite3.Connection) -> tuple[dict[str, str | None], dict[str, str]]:
     """kb card id -> the digest of its Anki note's fields as kb last knew them: the import's, or the one a later
-    write-back recorded (an import older than digests: None)."""
+    write-back recorded (an import older than digests: None); and kb card id -> the card's fingerprint when a
+    write-back last wrote its note (the card's text then, which a later kb edit changes)."""
     from kb.anki.into import identity_events
 
     out: dict[str, str | None] = {}
+    written: dict[str, str] = {}
     for card_id, kind, identity in identity_events(conn, syncs=True):
         if kind == "schedule" and identity.get("guid"):
             out[card_id] = identity.get("nsum")
+            written.pop(card_id, None)
         elif kind == ANKI_SYNC and "nsum" in identity:
             out[card_id] = identity["nsum"]  # a later write-back's digest replaces the import's
-    return out
+            if identity.get("fp"):
+                written[card_id] = identity["fp"]
+    return out, written
 
 
 def _notetypes(db: sqlite3.Connection) -> tuple[dict, dict[int, str]]:
@@ -102,8 +107,8 @@ def _wanted_fields(notetype, fields: list[str], tags: str, cards: list[tuple], d
                 return "its cloze cards show different texts: edit them alike"
         return {i: text for i, text in wanted.items() if i < len(fields) and text not in _forms(fields[i])}
     note_cards = [
-        NoteCard(ord_, kind, front, back, decks.get(did, ""), flags & 7)
-        for ord_, kind, front, back, _, _, _, did, flags in cards
+        NoteCard(ord_, kind, front, back, decks.get(did, ""), flags & 7, as_written)
+        for ord_, kind, front, back, _, _, _, did, flags, as_written in cards
     ]
     return read_fields(notetype, fields, mapping, note_cards, tuple(t for t in tags.split() if t))
 
@@ -142,17 +147,23 @@ def write_back(
     card id -> Anki card id, for the cards imported from it; ``root``: the knowledge base, whose deck notes tell
     whether kb's side changed since the import."""
     result = WriteBack()
-    digests = _digests(conn)
+    digests, written = _digests(conn)
     by_note: dict[int, list[tuple]] = {}
     for kb_id, cid in found.items():
         row = db.execute(
             "SELECT nid, ord, CASE WHEN odid THEN odid ELSE did END, flags FROM cards WHERE id = ?", (cid,)
         ).fetchone()
         card = conn.execute(
-            "SELECT kind, front, back, cloze_text FROM cards WHERE id = ? AND orphaned_at IS NULL", (kb_id,)
+            "SELECT kind, front, back, cloze_text, fingerprint FROM cards WHERE id = ? AND orphaned_at IS NULL",
+            (kb_id,),
         ).fetchone()
         if row and card:
-            by_note.setdefault(row[0], []).append((row[1], *card, digests.get(kb_id), kb_id, *row[2:]))
+            # as_written: the card's text is what it was when a write-back last wrote its note (a card showing a
+            # field another card edited then still shows it as it was: no edit of its own)
+            as_written = written.get(kb_id) == card[4]
+            by_note.setdefault(row[0], []).append(
+                (row[1], *card[:4], digests.get(kb_id), kb_id, *row[2:], as_written)
+            )
     notetypes, decks = _notetypes(db) if by_note else ({}, {})
     untouched: dict[str, bool] = {}
     for nid, cards in by_note.items():

@@ -428,7 +428,7 @@ def record_anki_sync(kb: KnowledgeBase, conn: sqlite3.Connection, written: dict[
     with _journaled(kb, conn, events):
         for event in events:
             insert_event(conn, event["id"], event["card"], journal.ANKI_SYNC, event["at"],
-                         data=_json.dumps({"nsum": event["nsum"]}))  # fmt: skip
+                         data=_json.dumps({"nsum": event["nsum"], "fp": event["fp"]}))  # fmt: skip
 
 
 def find_card_ids(conn: sqlite3.Connection, given: Iterable[str]) -> list[str]:

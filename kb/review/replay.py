@@ -312,7 +312,7 @@ class _Replayer:
     def _anki_sync(self, event: dict, at: str) -> None:
         """What ``kb export anki --into`` last wrote into an Anki note (``kb.review.answers.record_anki_sync``)."""
         card_id = self.resolver.resolve(event) or str(event.get("card") or "")
-        data = json.dumps({"nsum": str(event.get("nsum") or "")})
+        data = json.dumps({"nsum": str(event.get("nsum") or ""), "fp": str(event.get("fp") or "")})
         self.report.events += insert_event(self.conn, event["id"], card_id, journal.ANKI_SYNC, at, data=data)
 
     def _quiz_line(self, event: dict, kind: str, at: str) -> None:
