@@ -173,3 +173,44 @@ def test_a_whole_bracket_crediting_one_name_is_not_hidden():
         ('Cabbies learning "the Knowledge" grew the back of the hippocampus (Maguire\'s brain scans).',),
         "Maguire's brain scans",
     )
+
+
+def test_the_opposite_on_the_card_gives_good_or_bad_away():
+    never_hidden(
+        "git bisect",
+        (
+            "Needs one known **bad** commit and one known **good** commit. Git checks out the midpoint, you test.",
+        ),
+        "bad",
+        "good",
+    )
+
+
+def test_the_number_of_a_cited_ruling_is_not_hidden():
+    never_hidden(
+        "Wash sale rule",
+        (
+            "Rebuying in an IRA: the loss is permanently disallowed, with no basis adjustment (Rev. Rul. 2008-5).",
+        ),
+        "2008-5",
+    )
+
+
+def test_a_place_whose_cities_follow_in_brackets_is_not_hidden():
+    never_hidden(
+        "Acquired — TSMC",
+        (
+            "Fabs going up in Arizona (Phoenix), Japan (Kumamoto), Germany (Dresden): expensive and partly political.",
+            "Most leading-edge capacity is still in Taiwan (Hsinchu, Tainan).",
+        ),
+        "Arizona",
+        "Taiwan",
+    )
+
+
+def test_the_spelled_out_name_of_the_notes_abbreviated_topic_is_not_hidden():
+    never_hidden(
+        "Acquired — TSMC",
+        ("Subject: Taiwan Semiconductor Manufacturing Company, the world's dominant contract chip maker.",),
+        "Taiwan Semiconductor Manufacturing Company",
+    )

@@ -534,6 +534,14 @@ def _why_not(
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
         return "only common words"
+    if (
+        c.kind in ("entity", "term")
+        and (initials := _initials(span))
+        and (initials in avoid or initials in shown)
+    ):
+        return (
+            f"'{unbold(span)}' spells out the note's topic"  # "[Taiwan Semiconductor Manufacturing Company]"
+        )
     whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
@@ -569,6 +577,8 @@ def _why_not(
         return (
             f"'{span}' is a small count a reader guesses"  # "two distributions", "more than [two branches]"
         )
+    if c.kind == "entity" and _PLACES_AFTER_RE.match(text, c.end):
+        return f"'{span}' is given away by the places in brackets after it"  # "[Arizona] (Phoenix)"
     if c.kind == "entity" and _demonym_shown(span, around):
         return f"'{span}' shows elsewhere on the card"  # "[China]" beside "Chinese content"
     if (
@@ -579,6 +589,8 @@ def _why_not(
     ):
         return f"'{span}' is a verb"  # "for [merging] a project"
     if c.kind == "number":
+        if _RULING_BEFORE_RE.search(text, max(0, c.start - 20), c.start):
+            return f"'{span}' is the number of a ruling cited"  # "(Rev. Rul. [2008-5])": the rule is the fact
         word = _NUMBER_WORDS.get(plain)
         if word and re.search(rf"\b{word}\b", rest):
             return f"'{span}' shows elsewhere on the card as '{word}'"  # "the first four years ... [4] years"
@@ -612,6 +624,22 @@ def _why_not(
 
 
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
+
+
+# a ruling's or notice's number, cited: "Rev. Rul. 2008-5", "Notice 2014-7"
+_RULING_BEFORE_RE = re.compile(r"(?:Rev\. ?(?:Rul|Proc)\.?|Notice|PLR|T\.C\. Memo\.?)\s*$")
+# a name's places in brackets right after it: "Arizona (Phoenix)", "Taiwan (Hsinchu, Tainan)"
+_PLACES_AFTER_RE = re.compile(r" \((?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?){0,3}\)")
+_INITIALS_SKIP = frozenset("of and for the to in & on".split())
+
+
+def _initials(span: str) -> str:
+    """The initials of a name of three words or more in capitals ("Taiwan Semiconductor Manufacturing Company":
+    "tsmc"), '' for anything else."""
+    words = [w for w in span.strip("*_ ").split() if w.lower() not in _INITIALS_SKIP]
+    if len(words) < 3 or not all(w[:1].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words).lower()
 
 
 def _demonym_shown(span: str, rest: str) -> bool:
@@ -756,6 +784,8 @@ _OPPOSITES = {
         ("minimum", "maximum"),
         ("pre", "post"),
         ("input", "output"),
+        ("good", "bad"),
+        ("old", "new"),
     )
     for a, b in ((x, y), (y, x))
 }
