@@ -214,3 +214,12 @@ def test_the_spelled_out_name_of_the_notes_abbreviated_topic_is_not_hidden():
         ("Subject: Taiwan Semiconductor Manufacturing Company, the world's dominant contract chip maker.",),
         "Taiwan Semiconductor Manufacturing Company",
     )
+
+
+def test_a_blank_never_runs_into_depending_on():
+    for card in cards_of(
+        "- Job vs career vs calling (Amy Wrzesniewski). The same job can be any of the three depending on how you"
+        " see it.",
+        "Grit",
+    ):
+        assert "depending" not in card.answer and card.answer != "Amy Wrzesniewski", card.front

@@ -50,7 +50,8 @@ VERBS = frozenset(
     several along first toward towards across against around among since until while whose reduces improves
     requires prevents provides describes determines ensures enables avoids contains removes replaces introduces
     explains extends suggests argues recommends prefers receives causes generates indicates calculates separates
-    translates operates activates allocates eliminates evaluates integrates demonstrates motivates""".split()
+    translates operates activates allocates eliminates evaluates integrates demonstrates motivates depending
+    according including regarding concerning considering""".split()
 )
 OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "

@@ -577,7 +577,7 @@ def _why_not(
         return (
             f"'{span}' is a small count a reader guesses"  # "two distributions", "more than [two branches]"
         )
-    if c.kind == "entity" and _PLACES_AFTER_RE.match(text, c.end):
+    if c.kind == "entity" and " " not in span.strip() and _PLACES_AFTER_RE.match(text, c.end):
         return f"'{span}' is given away by the places in brackets after it"  # "[Arizona] (Phoenix)"
     if c.kind == "entity" and _demonym_shown(span, around):
         return f"'{span}' shows elsewhere on the card"  # "[China]" beside "Chinese content"

@@ -437,8 +437,12 @@ def side_detail(text: str, c: Candidate) -> str | None:
             why = _bracketed(group, span.strip(), year)
             if why:
                 return f"'{span}' is {why}"
-        elif (credit := _NAME_CREDIT_RE.fullmatch(group.strip())) and credit.group(2):
-            return f"'{span}' is who did the work, in brackets"  # "([Maguire's brain scans])"
+        elif (credit := _NAME_CREDIT_RE.fullmatch(group.strip())) and (
+            credit.group(2) or c.kind in ("entity", "term")
+        ):
+            return (
+                f"'{span}' is who did the work, in brackets"  # "([Maguire's brain scans])", "([Dan Russell])"
+            )
     if c.kind == "entity" and (
         _CITATION_AFTER_RE.match(text, c.end)
         and (
