@@ -223,3 +223,42 @@ def test_a_blank_never_runs_into_depending_on():
         "Grit",
     ):
         assert "depending" not in card.answer and card.answer != "Amy Wrzesniewski", card.front
+
+
+def test_a_step_of_a_sequence_shown_around_it_is_not_hidden():
+    never_hidden(
+        "Acquired — TSMC",
+        ("Apple: A8 (2014) on TSMC 20nm; A9 was split with Samsung; from A10 on, TSMC exclusive.",),
+        "A9",
+    )
+
+
+def test_a_part_of_a_hyphenated_name_shown_elsewhere_gives_it_away():
+    never_hidden(
+        "Variational Autoencoders (VAE)",
+        (
+            "Stable Diffusion (2022) uses a VAE-style autoencoder to compress images. So VAEs are still everywhere.",
+        ),
+        "VAE-style",
+    )
+
+
+def test_a_blank_never_ends_on_close_to():
+    for card in cards_of(
+        "- Term 1 = reconstruction. Term 2 = keeps posterior close to the prior (regularizer).",
+        "Variational Autoencoders (VAE)",
+    ):
+        assert not card.answer.endswith("close"), card.front
+
+
+def test_bullets_under_my_thoughts_make_no_cards():
+    text = (
+        '---\ntitle: "The Soul of a New Machine"\ntype: book\n---\n# The Soul of a New Machine\n\n'
+        "## The team\n\n- The Hardy Boys built the hardware; the Microkids wrote the microcode.\n\n"
+        "## Aftermath / my thoughts\n\n- Strange how little has changed about crunch culture since 1981.\n"
+    )
+    from kb.cards.extractor import extract_cards
+    from kb.notes.reader import parse_note
+
+    cards = extract_cards(parse_note("notes/n.md", text.encode())).cards
+    assert cards and not any("crunch" in c.front for c in cards)

@@ -703,7 +703,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
 # "What I'm actually going to do", "My plan", "Action items", "Things to try": the writer's plans, not the source's
 _OWN_PLAN_RE = re.compile(
     r"\b(?:I|I'm|I’m|I'll|I’ll|my|me)\b.*\b(?:going to|will|plans?|try|trying|to do|doing|setup|set-up|apply|"
-    r"applying|changes?|change|next|decided|decision)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
+    r"applying|changes?|change|next|decided|decision)\b|\bmy (?:own )?(?:thoughts?|takes?|opinions?|views?|"
+    r"reactions?|reflections?|impressions?)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
     # a worked example's inputs and steps: the rule it works through is the fact
     r"^(?:a |an )?(?:worked example|toy example|example calculation|examples?$|examples? \(|worked\b)",

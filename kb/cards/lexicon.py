@@ -51,7 +51,7 @@ VERBS = frozenset(
     requires prevents provides describes determines ensures enables avoids contains removes replaces introduces
     explains extends suggests argues recommends prefers receives causes generates indicates calculates separates
     translates operates activates allocates eliminates evaluates integrates demonstrates motivates depending
-    according including regarding concerning considering""".split()
+    according including regarding concerning considering close closer near""".split()
 )
 OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "

@@ -609,11 +609,15 @@ def _why_not(
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     if {w for w in stems if len(w) > 2} & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
-    if "-" in span and c.kind == "term":
-        # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive"
-        parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 3}
-        if parts & content_stems(rest.replace("-", " ")):
+    if "-" in span and c.kind in ("term", "entity"):
+        # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive", "a [VAE-style] autoencoder ...
+        # So VAEs are still everywhere"
+        parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 2 and w not in _PREFIXES}
+        if parts & content_stems(rest.replace("-", " ")) or c.kind == "entity" and parts & avoid:
             return f"a part of '{unbold(span)}' shows elsewhere on the card"
+    step = _STEP_RE.fullmatch(span.strip("`*_ "))
+    if step and _in_sequence(step, around):
+        return f"'{span}' is a step of a sequence the card shows"  # "A8 ... [A9] ... from A10 on"
     if c.kind == "entity" and plain.isupper() is False and span.isupper() and len(span) >= 2:
         initials = "".join(w[0] for w in WORD_RE.findall(rest) if w[0].isupper()).lower()
         if span.lower().rstrip("s") in initials:
@@ -631,6 +635,23 @@ _RULING_BEFORE_RE = re.compile(r"(?:Rev\. ?(?:Rul|Proc)\.?|Notice|PLR|T\.C\. Mem
 # a name's places in brackets right after it: "Arizona (Phoenix)", "Taiwan (Hsinchu, Tainan)"
 _PLACES_AFTER_RE = re.compile(r" \((?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?){0,3}\)")
 _INITIALS_SKIP = frozenset("of and for the to in & on".split())
+
+
+_PREFIXES = frozenset(
+    "non pre sub anti multi post semi co re un self".split()
+)  # "non-round": no word of its own
+_STEP_RE = re.compile(r"([A-Za-z]{1,4})(\d{1,3})")  # "A9", "M2", "GPT4"
+
+
+def _in_sequence(step: re.Match, around: str) -> bool:
+    """Whether the card shows the steps before and after a named step ("A8" and "A10" around "[A9]")."""
+    prefix, n = step.group(1), int(step.group(2))
+    shown = {int(m.group(1)) for m in re.finditer(rf"\b{re.escape(prefix)}(\d{{1,3}})\b", around)}
+    return (
+        (n - 1 in shown and n + 1 in shown)
+        or (n - 1 in shown and n - 2 in shown)
+        or (n + 1 in shown and n + 2 in shown)
+    )
 
 
 def _initials(span: str) -> str:
