@@ -545,3 +545,50 @@ def test_a_command_is_offered_only_commands_of_its_family():
     )
     question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1))
     assert question is None or all(o.startswith("git rerere") for o in question.options), question
+
+
+def test_a_false_statement_never_swaps_in_a_label_sharing_a_word_with_the_true_one(make_kb):
+    """'Consistency check: once we take a stand ...' for 'Commitment & consistency: ...' splits hairs between two
+    labels of one idea (judged blind: a trap, not a test); 'Liking: ...' is a plainly other principle."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    make_kb(
+        {
+            "books/influence.md": """\
+            ---
+            title: "Influence"
+            type: book
+            ---
+            # Influence
+
+            ## The principles
+
+            - **Reciprocity**: we feel obliged to repay, even for gifts nobody asked for.
+            - **Commitment & consistency**: once we take a stand, especially in writing, we act to stay consistent.
+            - **Social proof**: in uncertainty we copy what similar others do.
+            - **Liking**: we say yes to people we like; similarity and compliments raise liking.
+            - **Scarcity**: things seem more valuable when they are less available.
+
+            ## Defences
+
+            - **Consistency check**: ask whether, knowing what you know now, you would make the same choice.
+            """
+        }
+    )
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index"], catch_exceptions=False).exit_code == 0
+    swapped = []
+    for seed in range(12):
+        out = runner.invoke(cli, ["quiz", "--kinds", "tf", "-n", "6", "--seed", str(seed), "--json"])
+        for q in json.loads(out.output)["questions"]:
+            label, true_label = (
+                q["prompt"].partition(":")[0].lower(),
+                q["explanation"].partition(":")[0].lower(),
+            )
+            if q["answer"] is False and label != true_label and set(label.split()) & set(true_label.split()):
+                swapped.append(q["prompt"])
+    assert swapped == []

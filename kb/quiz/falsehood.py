@@ -76,6 +76,8 @@ def false_filler(
     for candidate in [*candidates, *search.chosen]:
         if not numeric and not _plays_the_part(candidate, answer, statement, askable, others):
             continue
+        if not numeric and answer_kind(answer) != COMMAND and _splits_hairs(candidate, answer):
+            continue
         if _stated_elsewhere(candidate, statement.replace(BLANK, candidate), others):
             continue
         return candidate
@@ -161,6 +163,15 @@ def _defined_terms(others: Iterable[AskableCard]) -> set[str]:
         if blank is not None and blank.prompt.startswith(BLANK + ":"):
             found.add(normalise(blank.answer))
     return found
+
+
+def _splits_hairs(candidate: str, answer: str) -> bool:
+    """Two labels sharing a word but not as two kinds of one thing ("Consistency check" for "Commitment &
+    consistency"): a false statement made of them is a trap between near names, judged blind as no test."""
+    shared = {fold_plural(w) for w in content_words(candidate)} & {
+        fold_plural(w) for w in content_words(answer)
+    }
+    return bool(shared) and not _same_head(candidate, answer)
 
 
 def _same_head(a: str, b: str) -> bool:
