@@ -262,3 +262,26 @@ def test_bullets_under_my_thoughts_make_no_cards():
 
     cards = extract_cards(parse_note("notes/n.md", text.encode())).cards
     assert cards and not any("crunch" in c.front for c in cards)
+
+
+def test_a_coined_word_defined_by_a_claim_is_still_asked_what_it_is():
+    card = one(
+        "**Mediocristan**: no single observation moves the total much. Height, weight, calories.",
+        "The Black Swan",
+    )
+    assert card.front == "The Black Swan: what is Mediocristan?"
+
+
+def test_the_kind_of_a_cited_ruling_is_not_hidden_either():
+    never_hidden(
+        "SALT deduction cap", ("IRS Notice 2020-75 approved this approach.",), "IRS Notice", "2020-75"
+    )
+
+
+def test_a_guests_surname_leading_a_bullet_is_not_asked_what_it_is():
+    cards = cards_of(
+        "- Dennett: holding people responsible is a social practice that works, and it makes people responsive to"
+        " reasons.",
+        "Making Sense — free will with Dan Dennett",
+    )
+    assert asked_what_it_is(cards) == []

@@ -522,6 +522,10 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         )
     if _topic_of_a_claim(term, rest):
         return None
+    if len(words) == 1 and re.search(rf"\b[A-Z][a-z]+ {re.escape(term)}\b", out.title):
+        return (
+            None  # "Dennett: holding people responsible ..." under "... with Dan Dennett": his view, a cloze
+        )
     if _person(term, rest):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -567,6 +571,9 @@ _TOPIC_ADJECTIVES = DESCRIPTIVE_ADJECTIVES | frozenset(
 )
 
 
+_TOPIC_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ance", "ence", "out", "space")
+
+
 def _states_a_claim(rest: str) -> bool:
     """Whether ``rest`` opens on a clause with its own subject and verb ("PwC said ...", "sales roughly doubled
     ...", "small val sets bounce around"), not a description of a term ("the cues that tell you ...")."""
@@ -596,8 +603,15 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
     judged blind, the question did not fit. A named thing defined by a claim ("Detached HEAD: HEAD holds ...",
     "Stacking rule: tax on ... is figured ...") is still a term."""
     words = term.split()
-    if len(words) == 1:
-        topical = words[0][1:].islower() and words[0].isalpha()
+    if (
+        len(words) == 1
+    ):  # an ordinary word or one made from one ("Caching", "Fallout"), not a coinage ("Mediocristan")
+        word = words[0].lower()
+        topical = (
+            words[0][1:].islower()
+            and word.isalpha()
+            and (common_english(word) or word.endswith(_TOPIC_ENDINGS))
+        )
     elif len(words) == 2:
         topical = words[0].lower() in _TOPIC_ADJECTIVES and words[1].lower() not in EPONYM_HEADS
     else:

@@ -588,6 +588,8 @@ def _why_not(
         and prev_word(text, c.start) in PREPOSITIONS
     ):
         return f"'{span}' is a verb"  # "for [merging] a project"
+    if _RULING_NUMBER_AFTER_RE.match(text, c.end) and _RULING_BEFORE_RE.search(span):
+        return f"'{span}' names the kind of ruling cited, not a fact"  # "[IRS Notice] 2020-75 approved ..."
     if c.kind == "number":
         if _RULING_BEFORE_RE.search(text, max(0, c.start - 20), c.start):
             return f"'{span}' is the number of a ruling cited"  # "(Rev. Rul. [2008-5])": the rule is the fact
@@ -633,6 +635,7 @@ _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&
 # a ruling's or notice's number, cited: "Rev. Rul. 2008-5", "Notice 2014-7"
 _RULING_BEFORE_RE = re.compile(r"(?:Rev\. ?(?:Rul|Proc)\.?|Notice|PLR|T\.C\. Memo\.?)\s*$")
 # a name's places in brackets right after it: "Arizona (Phoenix)", "Taiwan (Hsinchu, Tainan)"
+_RULING_NUMBER_AFTER_RE = re.compile(r"\s+\d{2,4}-\d+")
 _PLACES_AFTER_RE = re.compile(r" \((?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?){0,3}\)")
 _INITIALS_SKIP = frozenset("of and for the to in & on".split())
 
