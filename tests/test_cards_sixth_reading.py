@@ -285,3 +285,39 @@ def test_a_guests_surname_leading_a_bullet_is_not_asked_what_it_is():
         "Making Sense — free will with Dan Dennett",
     )
     assert asked_what_it_is(cards) == []
+
+
+def test_a_share_of_an_amount_shown_is_not_hidden():
+    never_hidden(
+        "SALT deduction cap",
+        ("The reduction is 30% of the excess: 30% of $50k is a $15k reduction.",),
+        "$15k",
+    )
+
+
+def test_a_name_is_never_cut_at_its_apostrophe():
+    for card in cards_of(
+        "- Liam O'Murchu, Eric Chien and Nicolas Falliere spent months reversing it and published the \"W32.Stuxnet"
+        ' Dossier".',
+        "Darknet Diaries — Stuxnet",
+    ):
+        assert not card.answer.endswith(" O"), card.front
+    for card in cards_of(
+        "- Paul O'Neill took over Alcoa in 1987 and talked only about worker safety.", "Habit"
+    ):
+        assert card.answer != "Neill", card.front
+
+
+def test_the_writers_household_makes_no_card():
+    text = (
+        '---\ntitle: "SALT deduction cap"\ntype: topic\n---\n# SALT deduction cap\n\n## Basics\n\n'
+        "- The cap on the state and local tax deduction was $10,000 from 2018 to 2024.\n\n"
+        "## For us\n\n- Rough math: state income tax ~$14k + property tax ~$9k = $23k, all deductible under the new"
+        " cap vs $10k before. Add ~$12k of mortgage interest and we clear the standard deduction ($31,500).\n\n"
+        "## Phase-down\n\n- Our MAGI is well under $500k, so the phase-down doesn't apply.\n"
+    )
+    from kb.cards.extractor import extract_cards
+    from kb.notes.reader import parse_note
+
+    cards = extract_cards(parse_note("notes/taxes/salt.md", text.encode())).cards
+    assert not [c.front for c in cards if "14k" in c.front or "MAGI" in c.front]

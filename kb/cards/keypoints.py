@@ -720,6 +720,7 @@ _OWN_PLAN_RE = re.compile(
     r"applying|changes?|change|next|decided|decision)\b|\bmy (?:own )?(?:thoughts?|takes?|opinions?|views?|"
     r"reactions?|reflections?|impressions?)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
+    r"\bfor (?:me|us|myself|ourselves)\b|"
     # a worked example's inputs and steps: the rule it works through is the fact
     r"^(?:a |an )?(?:worked example|toy example|example calculation|examples?$|examples? \(|worked\b)",
     re.I,

@@ -390,6 +390,8 @@ def opinion(text: str) -> bool:
     cased = WORD_RE.findall(_QUOTE_RE.sub(" ", _NOT_I_RE.sub(" ", text[:SCAN_LIMIT])))
     words = [w.lower() for w in cased if w != "i"]
     lead = bool(words) and words[0] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
+    if not lead and len(words) > 1 and words[0] == "our" and cased[0] == "Our":
+        lead = True  # "Our MAGI is well under $500k": the writer's household, not the source's point
     if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
         # the writer's own doing with its "I" left out: "Used it last month on ...", "Want to read ... next"
         lead = words[0] in _OWN_DOINGS_ALONE or words[1] in _OWN_DOINGS.get(words[0], ())
@@ -511,8 +513,16 @@ def _why_not(
     text: str, c: Candidate, avoid: set[str], common: frozenset[str], shown: frozenset[str] = frozenset()
 ) -> str | None:
     span = text[c.start : c.end]
-    if (c.start > 0 and text[c.start - 1].isalnum()) or text[c.end : c.end + 1].isalnum():
-        return f"'{unbold(span)}' is part of a word"  # "(`git add`ed)": hiding it would split the word
+    if (
+        (c.start > 0 and text[c.start - 1].isalnum())
+        or text[c.end : c.end + 1].isalnum()
+        or text[c.end : c.end + 1] in ("'", "’")
+        and text[c.end + 1 : c.end + 2].isupper()
+        or c.start > 1
+        and text[c.start - 1] in ("'", "’")
+        and text[c.start - 2].isupper()
+    ):
+        return f"'{unbold(span)}' is part of a word"  # "(`git add`ed)", "[Liam O]'Murchu": it would split the word
     if (c.start > 1 and text[c.start - 1] == "-" and text[c.start - 2].isalnum()) or (
         text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalnum()
     ):

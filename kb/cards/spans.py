@@ -329,6 +329,15 @@ def _scaled(m: re.Match) -> float:
 _NEAR = 0.02  # "≈ 16.8M" for 16,777,216: a product rounded in the writing
 
 
+# "30% × $50k", "30% of $50,000": a share of an amount, written out
+_SHARE_OF_RE = re.compile(r"(\d+(?:\.\d+)?)\s?%\s*(?:×|x|\*|of)\s*[$€£]?(\d[\d,]*(?:\.\d+)?[kKM]?)")
+
+
+def _amount(text: str) -> float:
+    scale = {"k": 1e3, "K": 1e3, "M": 1e6}.get(text[-1], 1)
+    return float(text.rstrip("kKM").replace(",", "")) * scale
+
+
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
     ("self-only $4,150, family $8,300"; "512 = 8 × 64"), the rest of 100% beside a share ("98% ... 2%", "85-90% ...
@@ -359,6 +368,9 @@ def derived_number(text: str, c: Candidate) -> str | None:
     doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
     degrees = "°" in text
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
+    shares_of = [
+        (float(m.group(1)), _amount(m.group(2))) for m in _SHARE_OF_RE.finditer(rest)
+    ] if "%" in rest else []  # fmt: skip
 
     def derivable(v: float) -> bool:
         if any(v == 2 * a for a in others):  # its half is hidden with it (twin_number)
@@ -386,6 +398,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
             v == a * b or v * b == a for i, a in enumerate(factors) for b in factors[i + 1 :] + factors[:i]
         ):
             return True
+        if any(abs(v - p * a / 100) <= 0.02 * v for p, a in shares_of):
+            return True  # "30% × $50k = [$15k]": a share of an amount shown
         # "each step about 3x, so ~9x", "4096 × 4096 ≈ 16.8M", "2 × 4096 × 8 = 65,536": a square or a product
         near = [a for a in values if a >= 2]
         return any(abs(v - a * a) <= _NEAR * v for a in factors) or any(
