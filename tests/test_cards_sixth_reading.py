@@ -321,3 +321,12 @@ def test_the_writers_household_makes_no_card():
 
     cards = extract_cards(parse_note("notes/taxes/salt.md", text.encode())).cards
     assert not [c.front for c in cards if "14k" in c.front or "MAGI" in c.front]
+
+
+def test_one_of_a_list_of_names_sharing_an_affix_is_not_hidden():
+    never_hidden(
+        "L1 vs L2 regularization",
+        ("Pick λ with CV: `RidgeCV`, `LassoCV`, `ElasticNetCV`.",),
+        "`RidgeCV`",
+        "`LassoCV`",
+    )

@@ -80,7 +80,21 @@ def masked_candidates(text: str, sub: str) -> list[Candidate]:
                 listed.append([c])
             out.append(c)
     long_lists = {c for group in listed if len(group) >= 3 for c in group}
-    return [c._replace(rank=3.0) if c in long_lists else c for c in out]
+    # "`RidgeCV`, `LassoCV`, `ElasticNetCV`": items sharing an affix give each other away, none worth the blank
+    patterned = {c for group in listed if len(group) >= 3 and _shared_affix(text, group) for c in group}
+    return [
+        c._replace(rank=-1.0) if c in patterned else c._replace(rank=3.0) if c in long_lists else c
+        for c in out
+    ]
+
+
+def _shared_affix(text: str, group: list[Candidate]) -> bool:
+    import os.path
+
+    names = [text[c.start : c.end].strip("` ") for c in group]
+    prefix = os.path.commonprefix(names)
+    suffix = os.path.commonprefix([n[::-1] for n in names])
+    return len(suffix) >= 2 or len(prefix) >= 3 and " " not in prefix
 
 
 def number_candidates(text: str, sub: str) -> list[Candidate]:
