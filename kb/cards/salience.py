@@ -731,10 +731,34 @@ def pick_spans(
     if not terms:
         found = [c for c in found if c.kind not in ("code", "formula")]
     elif not any(c.kind == "bold" for c in found):
-        found += _terms(text, masked, weights)
         m = _SUBJECT_OF_RE.match(masked)
         if m:  # "The gulf of execution is the gap ...": the term the sentence defines
             found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
+        # a run of words ranks below 3.9: when a candidate above that is chosen, no run could have been, so the
+        # runs (a fifth of extraction) are scored only when the others give no such card
+        if _finding_settled(masked, found):
+            spans, reason, best = _choose(text, masked, found, weights, avoid, common, shown, limit, years)
+            if best >= _TERM_CEILING:
+                return spans, reason
+        found += _terms(text, masked, weights)
+    return _choose(text, masked, found, weights, avoid, common, shown, limit, years)[:2]
+
+
+_TERM_CEILING = 3.9  # the rank no run of words reaches (``_terms``); the defined subject's is this
+
+
+def _choose(
+    text: str,
+    masked: str,
+    found: list[Candidate],
+    weights: TermWeights,
+    avoid: set[str] | frozenset[str],
+    common: frozenset[str],
+    shown: frozenset[str],
+    limit: int,
+    years: bool,
+) -> tuple[list[tuple[int, int]], str, float]:
+    """``pick_spans``' choice among ``found``: the spans, why none, and the rank of the first chosen (-1: none)."""
     found = _finding_first(masked, found)
     if not years and YEAR_RE.search(text):
         found = _lowered(
@@ -787,8 +811,8 @@ def pick_spans(
         if len(chosen) >= limit:
             break
     if not chosen:
-        return [], reason or "no number, name, formula or specific term to hide"
-    return sorted((c.start, c.end) for c in chosen), ""
+        return [], reason or "no number, name, formula or specific term to hide", -1.0
+    return sorted((c.start, c.end) for c in chosen), "", chosen[0].rank
 
 
 # where a bullet turns from what it is about to what was found: "meta-analysis, 148 studies: [strong ties -> 50%
@@ -847,6 +871,20 @@ def _finding_first(text: str, found: list[Candidate]) -> list[Candidate]:
     if not any(c.start >= turn and c.rank >= 0 for c in found):
         return found  # nothing to hide in the finding: the lead's best is still the card
     return _lowered(found, _LEAD_PENALTY, lambda c: c.end <= turn)
+
+
+def _finding_settled(text: str, found: list[Candidate]) -> bool:
+    """Whether ``_finding_first`` ranks ``found`` as it would with more candidates added: no turn to a finding, or
+    one with a candidate after it already (with none, a run of words after it would lower the lead's)."""
+    if not _FINDING_HINT_RE.search(text, 0, SCAN_LIMIT):
+        return True
+    last = None
+    for m in _FINDING_RE.finditer(text, 0, SCAN_LIMIT):
+        if len(text[m.end() : SCAN_LIMIT].split(None, _FINDING_WORDS)) >= _FINDING_WORDS:
+            last = m
+    if last is None or last.group(1) and _claims(text[: last.start()]):
+        return True
+    return any(c.start >= last.end() and c.rank >= 0 for c in found)
 
 
 def _lowered(found: list[Candidate], by: float, which: Callable[[Candidate], bool]) -> list[Candidate]:
