@@ -330,3 +330,32 @@ def test_one_of_a_list_of_names_sharing_an_affix_is_not_hidden():
         "`RidgeCV`",
         "`LassoCV`",
     )
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Tails drive everything: a small share of events produces most of the returns, so be wrong half the time.",
+        "Commodities episodes: there's a whole world of physical traders who care about storage and freight.",
+    ],
+)
+def test_a_clause_or_an_episode_label_is_not_asked_what_it_is(bullet):
+    assert asked_what_it_is(cards_of(f"- {bullet}", "Odd Lots")) == []
+
+
+def test_a_one_word_name_said_to_be_a_person_is_asked_who():
+    card = one(
+        "**Brent**: the one engineer who knows everything. Every outage routes through him, so he's the constraint.",
+        "The Phoenix Project",
+    )
+    assert card.front == "The Phoenix Project: who is Brent?"
+
+
+def test_a_bold_name_and_value_asks_for_the_value():
+    card = one(
+        "**First Way: flow** — left to right from Dev to Ops to the customer. Small batches, limit WIP.",
+        "The Phoenix Project",
+    )
+    assert card.front == "The Phoenix Project: what is the First Way?" and card.back.startswith(
+        "flow — left"
+    ), card

@@ -61,7 +61,8 @@ _LABEL_LEAD_RE = re.compile(r"^([A-Za-z][\w'’-]*(?: [\w'’-]+){0,3}): ")
 _ARTICLES = frozenset({"a", "an", "the"})
 # a lead that labels the bullet rather than naming a term: "Example: ...", "In short: ..."
 _LABEL_WORDS = frozenset(
-    "example examples note tip tips caveat update aside warning verdict short e.g i.e ex eg view views".split()
+    "example examples note tip tips caveat update aside warning verdict short e.g i.e ex eg view views episode "
+    "episodes chapter chapters".split()
 )
 # a lead of one of these words ("**Downside**: ...", "Contrast: ...") labels the sentence after it, names no term:
 # no term card; the cloze is made of the rest, the label never hidden
@@ -258,12 +259,17 @@ def _common_compound(word: str) -> bool:
     return len(parts) > 1 and all(common_english(p) for p in parts)
 
 
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh last".split())
+
+
 def _needs_the(words: list[str]) -> bool:
     """Whether a term of several words reads with "the" before it in a question: a named rule or effect, an
     acronym's limit or rate, a thing of something."""
     last = words[-1].lower()
     if words[0].endswith(("'", "'s", "’s", "’")):
         return False  # "Bayes' rule", "Newton's method": the possessive is the article
+    if words[0].lower() in _ORDINALS:
+        return True  # "the First Way", "the second law"
     if last in EPONYM_HEADS and not _plural(last):
         return True
     if (
@@ -370,6 +376,11 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     if m:
         term = (m.group(1) or m.group(2) or m.group(3) or "").strip().rstrip(":").strip()
         rest = body[m.end() :].strip()
+        if ": " in term and not term.endswith(
+            "?"
+        ):  # "**First Way: flow** — left to right ...": the name, then
+            term, value = term.split(": ", 1)  # what it is, which the question must not show
+            rest = f"{value} — {rest}" if rest else value
         lead_words = unbold(term).lower().split()
         if (
             any(w in _CLAUSE_VERBS or w == "over" for w in lead_words[1:])
@@ -505,8 +516,12 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
     if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
-    if any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:]) or any(
-        w in _LABEL_OBJECT_VERBS for w in words[1:-1]
+    if (
+        any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:])
+        or any(w in _LABEL_OBJECT_VERBS for w in words[1:-1])
+        or len(words) > 2
+        and words[1] in BASE_VERBS
+        and _plural(words[0])  # "Tails drive everything: ..."
     ):
         return None  # "States differ: ...", "Failure means different things: ...": a clause, no term
     head = words[1] if words[0] in _ARTICLES and len(words) > 1 else words[0]
@@ -630,10 +645,12 @@ def _person(term: str, rest: str, *, bold: bool = False) -> bool:
     label is more often a named thing ("**Backdoor Roth**"): the rest must say it is a person ("born 1931 ...",
     "classmate who ...", "she")."""
     words = term.split()
-    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
         return False
     said = [w.lower().strip(".,;:()") for w in rest.split()]
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
+    if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
+        return not common_english(words[0]) and any(w in _PEOPLE_WORDS for w in said[:4]) and pronoun
     if bold:
         return pronoun or any(w in _PEOPLE_WORDS for w in said[:3])
     return pronoun or not common_english(words[-1].lower())
@@ -641,7 +658,7 @@ def _person(term: str, rest: str, *, bold: bool = False) -> bool:
 
 # the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
 _PEOPLE_WORDS = frozenset(
-    """born died classmate founder co-founder ceo cto professor author engineer lead leader host guest coach
+    """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
     wife husband son daughter father mother brother sister""".split()
 )
