@@ -736,7 +736,7 @@ def pick_spans(
             found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
         # a run of words ranks below 3.9: when a candidate above that is chosen, no run could have been, so the
         # runs (a fifth of extraction) are scored only when the others give no such card
-        if _finding_settled(masked, found):
+        if any(c.rank >= _TERM_CEILING for c in found) and _finding_settled(masked, found):
             spans, reason, best = _choose(text, masked, found, weights, avoid, common, shown, limit, years)
             if best >= _TERM_CEILING:
                 return spans, reason
