@@ -359,3 +359,21 @@ def test_a_bold_name_and_value_asks_for_the_value():
     assert card.front == "The Phoenix Project: what is the First Way?" and card.back.startswith(
         "flow — left"
     ), card
+
+
+@pytest.mark.parametrize(
+    "bullet, answer",
+    [
+        (
+            "Metaphor: the **elephant and the rider**, for intuition and conscious reasoning.",
+            "elephant and the rider",
+        ),
+        ("Backbone: **U-Net** with timestep embeddings and some self-attention.", "U-Net"),
+        (
+            "**Exponential**: $\\eta_t = \\eta_0 \\gamma^t$, decaying by a constant factor.",
+            "$\\eta_t = \\eta_0 \\gamma^t$",
+        ),
+    ],
+)
+def test_a_label_naming_the_kind_of_a_marked_instance_hides_the_instance(bullet, answer):
+    assert [c.answer for c in cards_of(f"- {bullet}", "Notes on things")] == [answer]

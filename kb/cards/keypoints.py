@@ -390,6 +390,10 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if _topic_of_a_claim(unbold(term), rest):
             return None  # "**Noisy validation**: small val sets bounce around": a cloze of the claim
+        if rest.startswith(("$", "`")) and _ordinary_label(unbold(term)):
+            # "**Exponential**: $\eta_t = \eta_0 \gamma^t$": a label naming the kind of the formula, which is the
+            # fact; a cloze asks it ("what is Exponential?" read oddly). "**Gini impurity**: $...$" stays a term
+            return None
         if _person(unbold(term), rest, bold=True):
             front = f"{topic(out.title)}: who is {unbold(term)}?"
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -512,8 +516,14 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # "Caveat they mention: ...": a label or a clause, no term
     if len(words) == 1 and common_english(words[0]) and not _written(out.note.body, f"**{term}**"):
         return None  # "Jobs: ...", "Bias: ...": a topic heading the bullet, not a term it defines
-    if any(verb_like(w) for w in words) or any(c.isdigit() or c in "$`" for c in rest):
-        return None  # a clause, or a rest holding a number, formula or code: a cloze hides that instead
+    if (
+        any(verb_like(w) for w in words)
+        or any(c.isdigit() or c in "$`" for c in rest)
+        or ("**" in rest[:_MARKED_SOON] and len(words) == 1)
+    ):
+        # a clause, or a rest holding a number, formula or code, or opening on a bold instance of the label
+        # ("Metaphor: the **elephant and the rider**"): a cloze hides that instead
+        return None
     if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
     if (
@@ -580,6 +590,7 @@ _FINITE = frozenset(
 # a word after which a verb belongs to a relative or a question ("the cues that tell you ...", "what X produces")
 _CLAUSE_OPENERS = frozenset("that which who whom whose where when while if because as what how why".split())
 _CLAIM_WORDS = 5
+_MARKED_SOON = 12  # a bold span starting within this many characters opens the rest
 # adjectives that make a topic of a noun rather than name a thing ("Recurring tension", "Noisy validation")
 _TOPIC_ADJECTIVES = DESCRIPTIVE_ADJECTIVES | frozenset(
     "recurring noisy stale everyday possible partial".split()
@@ -587,6 +598,16 @@ _TOPIC_ADJECTIVES = DESCRIPTIVE_ADJECTIVES | frozenset(
 
 
 _TOPIC_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ance", "ence", "out", "space")
+
+
+def _ordinary_label(term: str) -> bool:
+    """One ordinary word or one made from one ("Exponential", "Decomposition", "Recurrence", "Backbone"), no name
+    or compound ("Gini impurity", "cross-entropy")."""
+    word = term.lower()
+    return term.isalpha() and term[1:].islower() and (common_english(word) or word.endswith(_KIND_ENDINGS))
+
+
+_KIND_ENDINGS = ("al", "ion", "ence", "ance", "ing", "ity", "ive", "ment", "bone")
 
 
 def _states_a_claim(rest: str) -> bool:
