@@ -324,6 +324,9 @@ class DistractorSearch:
         self.search_words = sorted(self.words, key=lambda w: (-len(w), w))[:_SEARCH_WORDS]
         # What the question is about: a wrong answer that mentions all of it is likely another true fact about it.
         self.subject = content_words(question) - content_words(answer)
+        # the note's title: a word of it ("Rogan" in "Naval Ravikant on the Joe Rogan Experience") is what the
+        # note is about or who made it, never a plausible wrong answer to a question inside it
+        self.title_words = content_words(card.context.partition(" > ")[0]) - content_words(answer)
         self.asked = f" {normalise(question)} "
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
@@ -421,6 +424,8 @@ class DistractorSearch:
         if len(text) > MAX_OPTION_CHARS or same_thing(answer, text, term=term):
             return False
         if self.subject and self.subject <= content_words(text):
+            return False
+        if term and self.title_words and (words := content_words(text)) and words <= self.title_words:
             return False
         if not term:
             return not strict or shape_ok(answer, text, term=False)
