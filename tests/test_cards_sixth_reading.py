@@ -377,3 +377,23 @@ def test_a_bold_name_and_value_asks_for_the_value():
 )
 def test_a_label_naming_the_kind_of_a_marked_instance_hides_the_instance(bullet, answer):
     assert [c.answer for c in cards_of(f"- {bullet}", "Notes on things")] == [answer]
+
+
+def test_a_place_whose_bullet_tells_what_the_hero_did_there_is_no_person():
+    cards = cards_of(
+        "- Los Alamos: picked locks and cracked safes, mostly because people left the factory combinations on;"
+        " he read numbers off open safes.",
+        "Surely You're Joking, Mr. Feynman!",
+    )
+    assert not [c.front for c in cards if "who is" in c.front or "what is" in c.front]
+
+
+def test_a_bold_term_with_another_name_in_brackets_is_a_term_card_keeping_that_name():
+    card = one(
+        "**Memory palace** (method of loci): walk through a building you know well and drop vivid images at fixed"
+        " spots.",
+        "Moonwalking with Einstein",
+    )
+    assert card.front.startswith("Moonwalking with Einstein: what is") and "memory palace" in card.front
+    assert "loci" not in card.front
+    assert card.back.endswith("(also: method of loci)"), card.back

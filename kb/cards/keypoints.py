@@ -41,6 +41,10 @@ _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
     r"|^\*\*([^*\n]{1,120}?\?)\*\*[ \t]+"  # "**How to pick k?** plot ...": a bold question, its answer after it
 )
+# "**Memory palace** (method of loci): ...": a bold term, another name for it in brackets, then what it is
+_BOLD_ALIAS_LEAD_RE = re.compile(r"^\*\*([^*\n]{1,80}?)\*\*[ \t]+\(([^()\n]{1,60})\)[ \t]*(?::|[-–—])[ \t]+")
+_ALIAS_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,4}")  # words only: no year, no list
+_NOT_ALIAS_STARTS = frozenset("a an the his her their its my our see e.g i.e rule from per after by".split())
 # "**Term** verb ...": a bold lead followed by a verb (a copula, or a word ending like a third-person verb)
 _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
@@ -373,9 +377,24 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             return None if m is None else _subject_card(out, body, m, ctx, first, last)
         return _label_card(out, body, ctx, first, last)
     m = _BOLD_LEAD_RE.match(body)
+    alias = None
+    if m is None and (m := _BOLD_ALIAS_LEAD_RE.match(body)):
+        # "**Memory palace** (method of loci): walk through ...": another name, kept on the back; but not a date or a
+        # credit ("(2024)", "(Wu et al., 2016)", "(a finding of ...)"), nor before a rest with an amount (the cloze
+        # hides the amount, as before)
+        alias = m.group(2)
+        if (
+            not _ALIAS_RE.fullmatch(alias)
+            or alias.split()[0].lower() in _NOT_ALIAS_STARTS
+            or any(ch.isdigit() for ch in body[m.end() :])
+        ):
+            m, alias = None, None
     if m:
-        term = (m.group(1) or m.group(2) or m.group(3) or "").strip().rstrip(":").strip()
+        term = (m.group(1) or "").strip() if alias else (m.group(1) or m.group(2) or m.group(3) or "").strip()
+        term = term.rstrip(":").strip()
         rest = body[m.end() :].strip()
+        if alias and rest:
+            rest = f"{rest} (also: {alias})"
         if ": " in term and not term.endswith(
             "?"
         ):  # "**First Way: flow** — left to right ...": the name, then
@@ -547,6 +566,14 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         )
     if _topic_of_a_claim(term, rest):
         return None
+    if (
+        len(words) > 1
+        and all(w[:1].isupper() for w in term.split())
+        and len(lead) > 1
+        and lead[0].endswith("ed")
+        and lead[1] not in _AGENT_WORDS
+    ):
+        return None  # "Los Alamos: picked locks, cracked safes ...": what the book's hero did there, a scene
     if len(words) == 1 and re.search(rf"\b[A-Z][a-z]+ {re.escape(term)}\b", out.title):
         return (
             None  # "Dennett: holding people responsible ..." under "... with Dan Dennett": his view, a cloze
@@ -590,6 +617,7 @@ _FINITE = frozenset(
 # a word after which a verb belongs to a relative or a question ("the cues that tell you ...", "what X produces")
 _CLAUSE_OPENERS = frozenset("that which who whom whose where when while if because as what how why".split())
 _CLAIM_WORDS = 5
+_AGENT_WORDS = frozenset("by to on in for as from with".split())  # "used by", "based on": a description
 _MARKED_SOON = 12  # a bold span starting within this many characters opens the rest
 # adjectives that make a topic of a noun rather than name a thing ("Recurring tension", "Noisy validation")
 _TOPIC_ADJECTIVES = DESCRIPTIVE_ADJECTIVES | frozenset(
