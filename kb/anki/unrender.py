@@ -93,15 +93,13 @@ def read_fields(
                 unedited = _shows_as(text, was)
                 seen.setdefault(index, []).append((_AS_IT_IS if unedited else text, name))
     wanted: dict[int, str] = {}
-    stale: set[str] = (
-        set()
-    )  # cards that still show a field another card edited: they show the edit once written
+    # cards that still show a field another card edited: they show the edit once written
+    stale: set[str] = set()
     for index, readings in seen.items():
         texts = {text for text, _ in readings}
         if len(texts) == 2 and _AS_IT_IS in texts:
-            texts.discard(
-                _AS_IT_IS
-            )  # edited on one card, still as Anki has it on the others: the edit is meant
+            # edited on one card, still as Anki has it on the others: the edit is meant
+            texts.discard(_AS_IT_IS)
             stale.update(card for text, card in readings if text is _AS_IT_IS)
         if len(texts) > 1:
             named = "; ".join(

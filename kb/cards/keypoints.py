@@ -395,10 +395,9 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         rest = body[m.end() :].strip()
         if alias and rest:
             rest = f"{rest} (also: {alias})"
-        if ": " in term and not term.endswith(
-            "?"
-        ):  # "**First Way: flow** — left to right ...": the name, then
-            term, value = term.split(": ", 1)  # what it is, which the question must not show
+        if ": " in term and not term.endswith("?"):
+            # "**First Way: flow** — left to right ...": the name, then what it is, which the question must not show
+            term, value = term.split(": ", 1)
             rest = f"{value} — {rest}" if rest else value
         lead_words = unbold(term).lower().split()
         if (
@@ -548,9 +547,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if (
         any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:])
         or any(w in _LABEL_OBJECT_VERBS for w in words[1:-1])
-        or len(words) > 2
-        and words[1] in BASE_VERBS
-        and _plural(words[0])  # "Tails drive everything: ..."
+        or (len(words) > 2 and words[1] in BASE_VERBS and _plural(words[0]))  # "Tails drive everything: ..."
     ):
         return None  # "States differ: ...", "Failure means different things: ...": a clause, no term
     head = words[1] if words[0] in _ARTICLES and len(words) > 1 else words[0]
@@ -575,9 +572,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     ):
         return None  # "Los Alamos: picked locks, cracked safes ...": what the book's hero did there, a scene
     if len(words) == 1 and re.search(rf"\b[A-Z][a-z]+ {re.escape(term)}\b", out.title):
-        return (
-            None  # "Dennett: holding people responsible ..." under "... with Dan Dennett": his view, a cloze
-        )
+        # "Dennett: holding people responsible ..." under "... with Dan Dennett": his view, a cloze
+        return None
     if _person(term, rest):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -667,9 +663,8 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
     judged blind, the question did not fit. A named thing defined by a claim ("Detached HEAD: HEAD holds ...",
     "Stacking rule: tax on ... is figured ...") is still a term."""
     words = term.split()
-    if (
-        len(words) == 1
-    ):  # an ordinary word or one made from one ("Caching", "Fallout"), not a coinage ("Mediocristan")
+    # one word: an ordinary word or one made from one ("Caching", "Fallout"), not a coinage ("Mediocristan")
+    if len(words) == 1:
         word = words[0].lower()
         topical = (
             words[0][1:].islower()
@@ -683,9 +678,8 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
     return topical and _states_a_claim(rest)
 
 
-_NAME_TAIL_RE = re.compile(
-    r"[a-z]+|c[A-Z][a-z]+|ac[A-Z][a-z]+|['’][A-Z][a-z]+"
-)  # "Chang", "McClain", "O'Neil"
+# the rest of a name's word: "Chang", "McClain", "MacLeod", "O'Neil"
+_NAME_TAIL_RE = re.compile(r"[a-z]+|c[A-Z][a-z]+|ac[A-Z][a-z]+|['’][A-Z][a-z]+")
 
 
 def _person(term: str, rest: str, *, bold: bool = False) -> bool:

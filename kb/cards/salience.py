@@ -650,9 +650,8 @@ _PLACES_AFTER_RE = re.compile(r" \((?:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:, [A-Z][a-
 _INITIALS_SKIP = frozenset("of and for the to in & on".split())
 
 
-_PREFIXES = frozenset(
-    "non pre sub anti multi post semi co re un self".split()
-)  # "non-round": no word of its own
+# prefixes, no words of their own ("non-round")
+_PREFIXES = frozenset("non pre sub anti multi post semi co re un self".split())
 _STEP_RE = re.compile(r"([A-Za-z]{1,4})(\d{1,3})")  # "A9", "M2", "GPT4"
 
 
