@@ -627,3 +627,22 @@ def test_a_word_of_the_notes_title_is_never_a_wrong_option():
             corpus, askable, answer=blank.answer, question=blank.prompt, term=True, want=3
         )
         assert options and "Rogan" not in options, options
+
+
+def test_a_rough_year_is_offered_round_years_and_a_shown_box_number_is_not_offered():
+    note = "notes/books/nations.md"
+    cards = note_cards(
+        note,
+        ("Atlantic trade after ~1500 enriched independent merchants in England.", "1500"),
+        ("Form 1098: box 1 interest paid, box 2 outstanding principal, box 6 points paid on purchase.", "6"),
+        ("The Glorious Revolution of 1688 limited the crown.", "1688"),
+    )
+    corpus = FakeCorpus({note: cards})
+    for askable, key in ((cards[0], "1500"), (cards[1], "6")):
+        q = multiple_choice(corpus, askable, random.Random(2))
+        assert q is not None and key in q.options, q
+        others = [o for o in q.options if o != key]
+        if key == "1500":
+            assert all(int(o) % 50 == 0 for o in others), others
+        else:
+            assert "1" not in others and "2" not in others, others

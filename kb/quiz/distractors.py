@@ -145,6 +145,10 @@ _AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$",
 _NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
 
 
+# a rough figure: "after ~1500", "around 1500", "c. 1500"
+_ROUGH_BEFORE_RE = re.compile(r"(?:~|≈|\b(?:about|around|roughly|circa|approximately|c\.))\s*$", re.I)
+
+
 class NumberLadder:
     """Wrong numbers evenly spaced around a key, in the key's format: ``15%`` on a ladder of 5s (5%, 10%, 20%,
     25%), ``$60,000`` of $20,000s, a year of 1s, 5s or 10s as round as it is, ``64`` of doublings (a width).
@@ -166,7 +170,7 @@ class NumberLadder:
         self.day = answer_kind(answer) == DATE and _month_named(answer)
 
     @classmethod
-    def of(cls, answer: str, *, age: bool = False) -> NumberLadder | None:
+    def of(cls, answer: str, *, age: bool = False, rough: bool = False) -> NumberLadder | None:
         numbers = _NUMBER_IN_TEXT_RE.findall(answer)
         if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
             return (
@@ -184,6 +188,9 @@ class NumberLadder:
             # 1905 and 1920, which fall outside the war); a decade moves by decades
             decade = re.search(r"\d0['’]?s\b", answer)
             step = 10 if decade else 5 if _month_named(answer) and units % 5 == 0 else 1
+            if rough and answer.strip() == raw:
+                # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
+                step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
             return cls(answer, raw, decimals, units, step, 1)
         if age and decimals == 0 and units < 130:
             # a person's age moves by years ("at age 70": 65, 75, never 110 or 130), by fives when it is round
@@ -352,7 +359,11 @@ class DistractorSearch:
     def add_number_variants(self) -> None:
         """Fill the options left with rungs of the key's ladder, the key at a rank its card fixes (the same
         question has the same options; across questions the key is as often the smallest as the largest)."""
-        ladder = NumberLadder.of(self.answer, age=_AGE_BEFORE_RE.search(self.before) is not None)
+        ladder = NumberLadder.of(
+            self.answer,
+            age=_AGE_BEFORE_RE.search(self.before) is not None,
+            rough=_ROUGH_BEFORE_RE.search(self.before) is not None,
+        )
         if ladder is None or not self.wanting:
             return
         count = self.want - len(self.chosen)
@@ -367,6 +378,10 @@ class DistractorSearch:
         if self.day_of_month and not is_day_of_month(variant):
             return False
         key = normalise(variant)
+        label = self.neighbours[0]
+        number = _NUMBER_IN_TEXT_RE.search(variant)
+        if label and number and f" {label} {number.group(0)} " in self.asked:
+            return False  # "box 1 interest, box 2 principal, box _____ points": box 2 is shown to be something else
         # "about _____ to 6 hours": 6 is shown, and only a number under 6 reads
         return f" {key} " not in self.asked and self.in_range(variant) and key not in self.seen
 
