@@ -646,3 +646,14 @@ def test_a_rough_year_is_offered_round_years_and_a_shown_box_number_is_not_offer
             assert all(int(o) % 50 == 0 for o in others), others
         else:
             assert "1" not in others and "2" not in others, others
+
+
+def test_a_bare_form_number_gets_no_made_up_neighbours():
+    note = "notes/taxes/hoh.md"
+    cards = note_cards(
+        note,
+        ("The custodial parent can still file HoH after releasing the dependency claim via 8332.", "8332"),
+        ("A qualifying person must live with you more than half the year.", "half"),
+    )
+    q = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(1))
+    assert q is None or not {"9332", "10332", "7332"} & set(q.options), q

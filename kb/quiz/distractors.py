@@ -192,6 +192,8 @@ class NumberLadder:
                 # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
                 step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
             return cls(answer, raw, decimals, units, step, 1)
+        if answer.strip() == raw and len(raw) >= 4 and raw.isdigit() and not _power_of_two(units):
+            return None  # "via 8332": a bare number of four digits or more, no unit nor comma, names a form or a port
         if age and decimals == 0 and units < 130:
             # a person's age moves by years ("at age 70": 65, 75, never 110 or 130), by fives when it is round
             return cls(answer, raw, decimals, units, 5 if units % 5 == 0 else 1, 1)
