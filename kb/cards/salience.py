@@ -504,7 +504,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
                     score *= _DET_BONUS
-                rank = 3.9 * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
+                rank = _TERM_CEILING * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
                 out.append(Candidate(rank, ps[a], pe[b], "term"))
     return out
 
@@ -727,20 +727,25 @@ def pick_spans(
     if not opinions and opinion(text):
         return [], "an opinion or a reaction, not a fact"
     found = _candidates(text, masked, weights)
+    turn = None  # where the bullet turns to a finding (``_finding_turn``), found once
     if not terms:
         found = [c for c in found if c.kind not in ("code", "formula")]
     elif not any(c.kind == "bold" for c in found):
         m = _SUBJECT_OF_RE.match(masked)
         if m:  # "The gulf of execution is the gap ...": the term the sentence defines
-            found.append(Candidate(3.9, m.start(1), m.end(1), "term"))
-        # a run of words ranks below 3.9: when a candidate above that is chosen, no run could have been, so the
+            found.append(Candidate(_TERM_CEILING, m.start(1), m.end(1), "term"))
+        # a run of words ranks below _TERM_CEILING: when a candidate above that is chosen, no run could have been, so the
         # runs (a fifth of extraction) are scored only when the others give no such card
-        if any(c.rank >= _TERM_CEILING for c in found) and _finding_settled(masked, found):
-            spans, reason, best = _choose(text, masked, found, weights, avoid, common, shown, limit, years)
-            if best >= _TERM_CEILING:
-                return spans, reason
+        if any(c.rank >= _TERM_CEILING for c in found):
+            turn = _finding_turn(masked)
+            if _finding_settled(found, turn):
+                spans, reason, best = _choose(text, found, turn, weights, avoid, common, shown, limit, years)
+                if best >= _TERM_CEILING:
+                    return spans, reason
         found += _terms(text, masked, weights)
-    return _choose(text, masked, found, weights, avoid, common, shown, limit, years)[:2]
+    if turn is None:
+        turn = _finding_turn(masked)
+    return _choose(text, found, turn, weights, avoid, common, shown, limit, years)[:2]
 
 
 _TERM_CEILING = 3.9  # the rank no run of words reaches (``_terms``); the defined subject's is this
@@ -748,8 +753,8 @@ _TERM_CEILING = 3.9  # the rank no run of words reaches (``_terms``); the define
 
 def _choose(
     text: str,
-    masked: str,
     found: list[Candidate],
+    turn: int,
     weights: TermWeights,
     avoid: set[str] | frozenset[str],
     common: frozenset[str],
@@ -758,7 +763,7 @@ def _choose(
     years: bool,
 ) -> tuple[list[tuple[int, int]], str, float]:
     """``pick_spans``' choice among ``found``: the spans, why none, and the rank of the first chosen (-1: none)."""
-    found = _finding_first(masked, found)
+    found = _finding_first(found, turn)
     if not years and YEAR_RE.search(text):
         found = _lowered(
             found,
@@ -852,38 +857,33 @@ _YEAR_ONLY_RE = re.compile(rf"{YEAR}(?:s|[–-](?:1[5-9]|20)?\d\d)?")
 _LEAD_PENALTY = 3.0
 
 
-def _finding_first(text: str, found: list[Candidate]) -> list[Candidate]:
-    """The candidates with those in a bullet's lead (before its last turn to a finding) ranked below those of the
-    finding: judged blind, a year, a study's size or a researcher's name hidden while the result stayed visible
-    was the commonest fix asked for."""
+def _finding_turn(text: str) -> int:
+    """Where a bullet turns from its lead to a finding (its last turn with words after it), or -1: no turn, or a
+    lead that is a claim ("AdaBoost came first: it reweights ...": what follows explains it)."""
     if not _FINDING_HINT_RE.search(text, 0, SCAN_LIMIT):
-        return found
-    last = None
-    for m in _FINDING_RE.finditer(text, 0, SCAN_LIMIT):
-        if len(text[m.end() : SCAN_LIMIT].split(None, _FINDING_WORDS)) >= _FINDING_WORDS:
-            last = m
-    if last is None:
-        return found
-    turn = last.end()
-    if last.group(1) and _claims(text[: last.start()]):
-        return found  # "AdaBoost came first: it reweights ...": the lead is a claim, what follows explains it
-    if not any(c.start >= turn and c.rank >= 0 for c in found):
-        return found  # nothing to hide in the finding: the lead's best is still the card
-    return _lowered(found, _LEAD_PENALTY, lambda c: c.end <= turn)
-
-
-def _finding_settled(text: str, found: list[Candidate]) -> bool:
-    """Whether ``_finding_first`` ranks ``found`` as it would with more candidates added: no turn to a finding, or
-    one with a candidate after it already (with none, a run of words after it would lower the lead's)."""
-    if not _FINDING_HINT_RE.search(text, 0, SCAN_LIMIT):
-        return True
+        return -1
     last = None
     for m in _FINDING_RE.finditer(text, 0, SCAN_LIMIT):
         if len(text[m.end() : SCAN_LIMIT].split(None, _FINDING_WORDS)) >= _FINDING_WORDS:
             last = m
     if last is None or last.group(1) and _claims(text[: last.start()]):
-        return True
-    return any(c.start >= last.end() and c.rank >= 0 for c in found)
+        return -1
+    return last.end()
+
+
+def _finding_first(found: list[Candidate], turn: int) -> list[Candidate]:
+    """The candidates with those in a bullet's lead (before its ``turn`` to a finding) ranked below those of the
+    finding: judged blind, a year, a study's size or a researcher's name hidden while the result stayed visible
+    was the commonest fix asked for. With nothing to hide in the finding, the lead's best is still the card."""
+    if turn < 0 or not any(c.start >= turn and c.rank >= 0 for c in found):
+        return found
+    return _lowered(found, _LEAD_PENALTY, lambda c: c.end <= turn)
+
+
+def _finding_settled(found: list[Candidate], turn: int) -> bool:
+    """Whether ``_finding_first`` ranks ``found`` as it would with more candidates added: no turn to a finding, or
+    one with a candidate after it already (with none, a run of words after it would lower the lead's)."""
+    return turn < 0 or any(c.start >= turn and c.rank >= 0 for c in found)
 
 
 def _lowered(found: list[Candidate], by: float, which: Callable[[Candidate], bool]) -> list[Candidate]:
