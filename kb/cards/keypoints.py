@@ -621,17 +621,17 @@ _TOPIC_ADJECTIVES = DESCRIPTIVE_ADJECTIVES | frozenset(
 )
 
 
+# the endings of ordinary words made from others: of a topic heading a claim ("Caching", "Fallout"), and of a kind
+# naming a formula or a marked instance ("Exponential", "Backbone")
 _TOPIC_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ance", "ence", "out", "space")
-
-
-def _ordinary_label(term: str) -> bool:
-    """One ordinary word or one made from one ("Exponential", "Decomposition", "Recurrence", "Backbone"), no name
-    or compound ("Gini impurity", "cross-entropy")."""
-    word = term.lower()
-    return term.isalpha() and term[1:].islower() and (common_english(word) or word.endswith(_KIND_ENDINGS))
-
-
 _KIND_ENDINGS = ("al", "ion", "ence", "ance", "ing", "ity", "ive", "ment", "bone")
+
+
+def _ordinary_label(term: str, endings: tuple[str, ...] = _KIND_ENDINGS) -> bool:
+    """One ordinary word or one made from one with one of ``endings`` ("Exponential", "Decomposition",
+    "Recurrence", "Backbone"), no name or compound ("Gini impurity", "cross-entropy")."""
+    word = term.lower()
+    return term.isalpha() and term[1:].islower() and (common_english(word) or word.endswith(endings))
 
 
 def _states_a_claim(rest: str) -> bool:
@@ -665,12 +665,7 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
     words = term.split()
     # one word: an ordinary word or one made from one ("Caching", "Fallout"), not a coinage ("Mediocristan")
     if len(words) == 1:
-        word = words[0].lower()
-        topical = (
-            words[0][1:].islower()
-            and word.isalpha()
-            and (common_english(word) or word.endswith(_TOPIC_ENDINGS))
-        )
+        topical = _ordinary_label(words[0], _TOPIC_ENDINGS)
     elif len(words) == 2:
         topical = words[0].lower() in _TOPIC_ADJECTIVES and words[1].lower() not in EPONYM_HEADS
     else:

@@ -348,8 +348,8 @@ _SHARE_OF_RE = re.compile(r"(\d+(?:\.\d+)?)\s?%\s*(?:×|x|\*|of)\s*[$€£]?(\d[
 
 
 def _amount(text: str) -> float:
-    scale = {"k": 1e3, "K": 1e3, "M": 1e6}.get(text[-1], 1)
-    return float(text.rstrip("kKM").replace(",", "")) * scale
+    """An amount as ``_SHARE_OF_RE`` reads it ("50k", "50,000"), scaled by the one table of scales."""
+    return float(text.rstrip("kKM").replace(",", "")) * SCALES.get(text[-1], 1.0)
 
 
 def derived_number(text: str, c: Candidate) -> str | None:
