@@ -20,7 +20,7 @@ from kb.quiz.words import normalise, unescape
 from kb.store.connection import open_store
 from tests.test_quiz_distractors import FakeCorpus, card
 from tests.test_quiz_kinds import rng_drawing
-from tests.test_quiz_lenient import note_cards
+from tests.test_quiz_lenient import generated, note_cards
 
 
 def _indexed(kb_factory):
@@ -597,28 +597,20 @@ def test_a_false_statement_never_swaps_in_a_label_sharing_a_word_with_the_true_o
 def test_a_word_of_the_notes_title_is_never_a_wrong_option():
     """'Rogan' in a quiz on "Naval Ravikant on the Joe Rogan Experience" (judged blind: a name among ideas, ruled out
     at a glance)."""
-    from kb.quiz.distractors import pick_distractors
-    from kb.quiz.model import CardRow
-    from kb.quiz.terms import AskableCard
-
     note = "notes/podcasts/naval.md"
     title = "Naval Ravikant on the Joe Rogan Experience"
-
-    def carded(line: int, sentence: str, hidden: str) -> AskableCard:
-        front = sentence.replace(hidden, "[...]", 1)
-        cloze = sentence.replace(hidden, "{{c1::" + hidden + "}}", 1)
-        return AskableCard(
-            CardRow(
-                f"{note}:{line}", note, line, line, "cloze", front, sentence, title, "", False, True, cloze, 1
-            )
-        )
-
     cards = [
-        carded(3, "Wealth is assets that earn while you sleep, unlike money.", "Wealth"),
-        carded(4, "Status is your place in a social hierarchy, a zero-sum game.", "Status"),
-        carded(5, "Rogan asked about meditation; Naval calls it intermittent fasting for the mind.", "Rogan"),
-        carded(6, "Leverage comes from labour, capital, and code or media.", "Leverage"),
-        carded(7, "Judgment matters more as leverage grows.", "Judgment"),
+        generated(note, sentence, hidden, line, context=title)
+        for line, (sentence, hidden) in enumerate(
+            (
+                ("Wealth is assets that earn while you sleep, unlike money.", "Wealth"),
+                ("Status is your place in a social hierarchy, a zero-sum game.", "Status"),
+                ("Rogan asked about meditation; Naval calls it intermittent fasting for the mind.", "Rogan"),
+                ("Leverage comes from labour, capital, and code or media.", "Leverage"),
+                ("Judgment matters more as leverage grows.", "Judgment"),
+            ),
+            start=3,
+        )
     ]
     corpus = FakeCorpus({note: cards})
     for askable in cards[:2]:

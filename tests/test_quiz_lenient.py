@@ -80,11 +80,13 @@ def test_look_alikes_are_the_same_thing():
     assert not same_thing("income tax", "payroll tax", term=True)
 
 
-def generated(note: str, sentence: str, hidden: str, line: int = 3) -> AskableCard:
+def generated(note: str, sentence: str, hidden: str, line: int = 3, context: str = "") -> AskableCard:
     front = sentence.replace(hidden, "[...]", 1)
     cloze = sentence.replace(hidden, "{{c1::" + hidden + "}}", 1)
     return AskableCard(
-        CardRow(f"{note}:{line}", note, line, line, "cloze", front, sentence, "", "", False, True, cloze, 1)
+        CardRow(
+            f"{note}:{line}", note, line, line, "cloze", front, sentence, context, "", False, True, cloze, 1
+        )
     )
 
 
