@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_cards_fifth_reading import _note
 from tests.test_cards_keypoint_rules import cards_of, never_hidden, one
 from tests.test_cards_side_details import asked_what_it_is
 
@@ -252,15 +253,11 @@ def test_a_blank_never_ends_on_close_to():
 
 
 def test_bullets_under_my_thoughts_make_no_cards():
-    text = (
-        '---\ntitle: "The Soul of a New Machine"\ntype: book\n---\n# The Soul of a New Machine\n\n'
+    cards = _note(
+        "The Soul of a New Machine",
         "## The team\n\n- The Hardy Boys built the hardware; the Microkids wrote the microcode.\n\n"
-        "## Aftermath / my thoughts\n\n- Strange how little has changed about crunch culture since 1981.\n"
+        "## Aftermath / my thoughts\n\n- Strange how little has changed about crunch culture since 1981.",
     )
-    from kb.cards.extractor import extract_cards
-    from kb.notes.reader import parse_note
-
-    cards = extract_cards(parse_note("notes/n.md", text.encode())).cards
     assert cards and not any("crunch" in c.front for c in cards)
 
 
@@ -309,17 +306,14 @@ def test_a_name_is_never_cut_at_its_apostrophe():
 
 
 def test_the_writers_household_makes_no_card():
-    text = (
-        '---\ntitle: "SALT deduction cap"\ntype: topic\n---\n# SALT deduction cap\n\n## Basics\n\n'
-        "- The cap on the state and local tax deduction was $10,000 from 2018 to 2024.\n\n"
+    cards = _note(
+        "SALT deduction cap",
+        "## Basics\n\n- The cap on the state and local tax deduction was $10,000 from 2018 to 2024.\n\n"
         "## For us\n\n- Rough math: state income tax ~$14k + property tax ~$9k = $23k, all deductible under the new"
         " cap vs $10k before. Add ~$12k of mortgage interest and we clear the standard deduction ($31,500).\n\n"
-        "## Phase-down\n\n- Our MAGI is well under $500k, so the phase-down doesn't apply.\n"
+        "## Phase-down\n\n- Our MAGI is well under $500k, so the phase-down doesn't apply.",
+        kind="topic",
     )
-    from kb.cards.extractor import extract_cards
-    from kb.notes.reader import parse_note
-
-    cards = extract_cards(parse_note("notes/taxes/salt.md", text.encode())).cards
     assert not [c.front for c in cards if "14k" in c.front or "MAGI" in c.front]
 
 
