@@ -6,6 +6,7 @@ a bullet's text (with code and math masked in ``sub``).
 from __future__ import annotations
 
 import re
+from os.path import commonprefix
 from typing import NamedTuple
 
 from kb.cards.lexicon import (
@@ -89,11 +90,9 @@ def masked_candidates(text: str, sub: str) -> list[Candidate]:
 
 
 def _shared_affix(text: str, group: list[Candidate]) -> bool:
-    import os.path
-
     names = [text[c.start : c.end].strip("` ") for c in group]
-    prefix = os.path.commonprefix(names)
-    suffix = os.path.commonprefix([n[::-1] for n in names])
+    prefix = commonprefix(names)
+    suffix = commonprefix([n[::-1] for n in names])
     return len(suffix) >= 2 or len(prefix) >= 3 and " " not in prefix
 
 
