@@ -436,3 +436,38 @@ def test_a_note_edited_in_anki_only_is_no_conflict_on_export(kbroot, tmp_path):
     col = collection(path)
     assert col.get_note(col.find_notes('"Front:Lysosome?"')[0])["Back"] == "Digestive enzymes"
     col.close()
+
+
+@pytest.mark.parametrize("rebuilt", [False, True], ids=["as-is", "after-a-rebuild"])
+def test_an_anki_edit_and_a_kb_edit_of_other_notes_of_one_deck_file_are_no_conflict(
+    kbroot, tmp_path, rebuilt
+):
+    """kb keeps each card's text as the import wrote it, so an Anki edit of one note is told apart from a kb edit of
+    another note in the same deck file: the kb edit goes back, Anki's edit stays, and nothing is a conflict."""
+    path, col = _deck_in_kb(tmp_path)
+    note = col.get_note(col.find_notes('"Front:Lysosome?"')[0])
+    note["Back"] = "Digestive enzymes"  # edited in Anki after the import
+    col.update_note(note)
+    [nid] = col.find_notes("mitochondrion")
+    note = col.get_note(nid)
+    note["Text"] = "The {{c1::mitochondrion}} makes most of the cell's {{c2::ATP}}"
+    col.update_note(note)
+    col.close()
+    [deck_note] = (kbroot.root / "notes" / "imported" / "biology").glob("*.md")
+    deck_note.write_text(  # and another note of the same deck edited in kb
+        deck_note.read_text(encoding="utf-8").replace(
+            "Ribosome?::Proteins", "Ribosome?::Proteins, from mRNA"
+        ),
+        encoding="utf-8",
+    )
+    if rebuilt:
+        (kbroot.root / ".kb" / "kb.db").unlink()  # the import's record in the journal is enough
+    assert invoke("index").exit_code == 0
+
+    report = json.loads(invoke("export", "anki", "--into", str(path), "--json").stdout)
+    assert (report["texts"], report["conflicts"]) == (1, []), json.dumps(report)
+    col = collection(path)
+    back = {col.get_note(n)["Front"]: col.get_note(n)["Back"] for n in col.find_notes("note:Basic")}
+    assert back == {"Nucleus?": "DNA", "Ribosome?": "Proteins, from mRNA", "Lysosome?": "Digestive enzymes"}
+    assert col.get_note(nid)["Text"] == "The {{c1::mitochondrion}} makes most of the cell's {{c2::ATP}}"
+    col.close()

@@ -50,7 +50,7 @@ class NoteCard(NamedTuple):
     back: str
     deck: str = ""
     flag: int = 0
-    as_written: bool = False  # unchanged in kb since a write-back wrote the note: it shows no edit of its own
+    as_written: bool = False  # unchanged in kb since the import or a write-back: shows no edit of its own
 
 
 class _Split(NamedTuple):

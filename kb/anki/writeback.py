@@ -7,8 +7,10 @@ import: the digest of the note's fields as the import read them tells which.
 
 - edited in kb only: the field becomes kb's text, as the HTML ``kb export anki`` writes (its sort field and
   checksum, which Anki's search and duplicate check read, follow);
-- edited in Anki since the import, and kb's deck note is as kb wrote it (its ``anki_import`` stamp matches): Anki's
-  edit; the note stays as Anki has it, with nothing to report;
+- edited in Anki since the import, and kb's cards of that note are as the import (or a write-back) left them (each
+  card's fingerprint then is kept with its Anki identity; for an import older than that, kb's whole deck note must be
+  as kb wrote it: its ``anki_import`` stamp matches): Anki's edit; the note stays as Anki has it, with nothing to
+  report, whatever was edited in kb in other notes of the same deck file;
 - edited on both sides: the note is left as Anki has it and the conflict is reported (never overwritten silently);
   kb's text stays in kb;
 - what a write-back wrote is remembered (an ``anki-sync`` journal line per card, ``record_anki_sync``): a later
@@ -65,8 +67,8 @@ def fields_digest(fields) -> str:
 
 def _digests(conn: sqlite3.Connection) -> tuple[dict[str, str | None], dict[str, str]]:
     """kb card id -> the digest of its Anki note's fields as kb last knew them: the import's, or the one a later
-    write-back recorded (an import older than digests: None); and kb card id -> the card's fingerprint when a
-    write-back last wrote its note (the card's text then, which a later kb edit changes)."""
+    write-back recorded (an import older than digests: None); and kb card id -> the card's fingerprint when the
+    import or a write-back last wrote its note (the card's text then, which a later kb edit changes)."""
     from kb.anki.into import identity_events
 
     out: dict[str, str | None] = {}
@@ -74,7 +76,10 @@ def _digests(conn: sqlite3.Connection) -> tuple[dict[str, str | None], dict[str,
     for card_id, kind, identity in identity_events(conn, syncs=True):
         if kind == "schedule" and identity.get("guid"):
             out[card_id] = identity.get("nsum")
-            written.pop(card_id, None)
+            if identity.get("fp"):  # the card's text as the import wrote it
+                written[card_id] = identity["fp"]
+            else:
+                written.pop(card_id, None)
         elif kind == ANKI_SYNC and "nsum" in identity:
             out[card_id] = identity["nsum"]  # a later write-back's digest replaces the import's
             if identity.get("fp"):
@@ -158,8 +163,8 @@ def write_back(
             (kb_id,),
         ).fetchone()
         if row and card:
-            # as_written: the card's text is what it was when a write-back last wrote its note (a card showing a
-            # field another card edited then still shows it as it was: no edit of its own)
+            # as_written: the card's text is what it was when the import or a write-back last wrote its note (a
+            # card showing a field another card edited then still shows it as it was: no edit of its own)
             as_written = written.get(kb_id) == card[4]
             by_note.setdefault(row[0], []).append(
                 (row[1], *card[:4], digests.get(kb_id), kb_id, *row[2:], as_written)
@@ -182,7 +187,9 @@ def write_back(
                 "as Anki has it"
             )
             continue
-        if anki_edited and _untouched_in_kb(conn, root, [c[6] for c in cards], untouched):
+        if anki_edited and (
+            all(c[-1] for c in cards) or _untouched_in_kb(conn, root, [c[6] for c in cards], untouched)
+        ):
             continue  # edited in Anki only: Anki's text stays, and there is no conflict to report
         if anki_edited:
             # Anki changed the note since the import (or the import predates kb keeping its time): keep Anki's

@@ -108,6 +108,7 @@ def insert_review(conn: sqlite3.Connection, event: dict, card_id: str) -> bool:
 
 
 # What a ``schedule`` event's row keeps of the card's identity in Anki: the export finds the original note by it.
+# ``fp``, the card's fingerprint when the schedule was set, tells the export whether kb edited the card since.
 _ANKI_IDENTITY = ("guid", "ord", "notetype", "nsum")
 
 
@@ -117,6 +118,8 @@ def schedule_data(event: dict) -> str:
     anki = event.get("anki")
     if isinstance(anki, dict):
         data["anki"] = {k: anki[k] for k in _ANKI_IDENTITY if k in anki}
+        if event.get("fp"):
+            data["anki"]["fp"] = event["fp"]
     return json.dumps(data, separators=(",", ":"))
 
 

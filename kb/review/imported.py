@@ -294,7 +294,11 @@ def apply_record(conn: sqlite3.Connection, kb, event: dict, record: DecodedRecor
 
     def entries():
         for entry in record.schedules:
-            entry["card"] = ids[entry.pop("i")]
+            i = entry.pop("i")
+            entry["card"], entry["fp"] = (
+                ids[i],
+                record.cards[i][5],
+            )  # its text as imported (kb.anki.writeback)
             if entry.get("flag") or entry.get("suspended") or entry.get("buried_until"):
                 flagged.add(entry["card"])
             yield entry
