@@ -310,8 +310,8 @@ def _asked_as_is(term: str) -> str | None:
     if len(words) > 1 and (
         first in _ADVICE_VERBS
         or first in _NEGATED_ADVICE
-        or first in BASE_VERBS
-        and (words[1].lower() in _OBJECT_WORDS or "," in term and "don't" in term.lower())
+        or (first in BASE_VERBS or first in _IMPERATIVES)
+        and (words[1].lower() in _OBJECT_WORDS or "," in term and "don't" in term.lower() or _how(words))
     ):
         # advice, not a thing: "Keep it short", "Drain the shallows", "Don't outrun your headlights", "Provide
         # options, don't make lame excuses"
@@ -335,6 +335,22 @@ def _asked_as_is(term: str) -> str | None:
 
 
 _NEGATED_ADVICE = frozenset("don't don’t never avoid stop".split())
+# verbs that open a maxim as readily as BASE_VERBS ("Design it twice", "Pull complexity downwards")
+_IMPERATIVES = frozenset(
+    "design define pull push put write ask get do plan test measure ship delete hide".split()
+)
+_HOW_WORDS = frozenset("twice early often first away again later out down up".split())
+
+
+def _how(words: list[str]) -> bool:
+    """Whether a lead after its verb ends on how or where to do it ("... downwards", "... out of existence"), which
+    makes the verb an imperative, not a noun ("Pull request")."""
+    last = words[-1].lower().rstrip(".,!")
+    return len(words) > 2 and (
+        last in _HOW_WORDS or last.endswith(("wards", "ly")) or " out of " in " ".join(words).lower()
+    )
+
+
 _ING_NOUNS = frozenset(
     "string strings morning evening ceiling wedding building buildings meeting meetings".split()
 )
@@ -412,7 +428,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             # "**Exponential**: $\eta_t = \eta_0 \gamma^t$": a label naming the kind of the formula, which is the
             # fact; a cloze asks it ("what is Exponential?" read oddly). "**Gini impurity**: $...$" stays a term
             return None
-        if _person(unbold(term), rest, bold=True):
+        if _person(unbold(term), rest, bold=True, ctx=ctx):
             front = f"{topic(out.title)}: who is {unbold(term)}?"
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
@@ -534,6 +550,10 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # "Caveat they mention: ...": a label or a clause, no term
     if len(words) == 1 and common_english(words[0]) and not _written(out.note.body, f"**{term}**"):
         return None  # "Jobs: ...", "Bias: ...": a topic heading the bullet, not a term it defines
+    if card := _person_card(out, body, m.end(), ctx, first, last):
+        return card
+    if _scene(term, words, rest):
+        return None  # "Senate years in Washington: decided to ...", "Counting votes himself: ...": a story, no term
     if (
         any(verb_like(w) for w in words)
         or any(c.isdigit() or c in "$`" for c in rest)
@@ -548,8 +568,13 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:])
         or any(w in _LABEL_OBJECT_VERBS for w in words[1:-1])
         or (len(words) > 2 and words[1] in BASE_VERBS and _plural(words[0]))  # "Tails drive everything: ..."
+        or len(words) > 1
+        and len(words[-1]) > 4
+        and words[-1].endswith("ly")
+        and common_english(words[-1][:-2])
     ):
-        return None  # "States differ: ...", "Failure means different things: ...": a clause, no term
+        # "States differ: ...", "Failure means different things: ...", "Guests range wildly: ...": a clause, no term
+        return None
     head = words[1] if words[0] in _ARTICLES and len(words) > 1 else words[0]
     if head in _RELATIONAL or head.endswith(("'s", "’s")) and common_english(head[:-2]):
         return (
@@ -574,7 +599,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if len(words) == 1 and re.search(rf"\b[A-Z][a-z]+ {re.escape(term)}\b", out.title):
         # "Dennett: holding people responsible ..." under "... with Dan Dennett": his view, a cloze
         return None
-    if _person(term, rest):
+    if _person(term, rest, ctx=ctx):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
     front = term_question(out.title, term, out.note.body)
@@ -634,6 +659,49 @@ def _ordinary_label(term: str, endings: tuple[str, ...] = _KIND_ENDINGS) -> bool
     return term.isalpha() and term[1:].islower() and (common_english(word) or word.endswith(endings))
 
 
+def _person_card(
+    out: Collector, body: str, lead: int, ctx: tuple[str, ...], first: int, last: int
+) -> Card | None:
+    """ "Topic: who is X?" for a name leading a bullet under a heading over people ("Helen Castor: medieval England;
+    wrote *She-Wolves* (2010) ..." under "## The hosts"), whatever numbers or titles the rest holds."""
+    if not any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
+        return None
+    term, rest = unbold(body[:lead]).strip(" :—-"), body[lead:].strip()
+    if " " not in term or len(rest.split()) < 3 or not _person(term, rest, ctx=ctx):
+        return None
+    return new_card(
+        CardKind.KEYPOINT, f"{topic(out.title)}: who is {term}?", rest, first, last, ctx, generated=True
+    )
+
+
+_REFLEXIVES = frozenset("himself herself themselves itself myself yourself ourselves".split())
+# verbs that tell what someone went on to do ("decided to court ...", "tried to ..."), never what a thing is
+_STORY_VERBS = frozenset(
+    "decided tried refused managed chose wanted started stopped agreed promised planned offered began hoped failed "
+    "learned vowed".split()
+)
+_SCENE_PREPOSITIONS = frozenset("at in via on from".split())
+
+
+def _scene(term: str, words: list[str], rest: str) -> bool:
+    """Whether a label sets a scene of a story rather than naming a term: a doing ("Counting votes himself"), a time
+    and place ("Senate years in Washington", "Post-war burnout at Cornell"), or a label before what someone went
+    on to do ("...: decided to court the chairmen"). "Value at Risk" (a title-case name) is still a term."""
+    if any(w in _REFLEXIVES for w in words):
+        return True
+    lead = rest.split(None, 2)
+    if len(lead) > 1 and lead[0].lower() in _STORY_VERBS and lead[1] == "to":
+        return True
+    original = term.split()
+    if len(original) < 3 or all(w[:1].isupper() for w in original if w.lower() not in STOP_WORDS):
+        return False
+    for i, w in enumerate(words[1:-1], 1):
+        after = original[i + 2] if original[i + 1] == "the" and i + 2 < len(original) else original[i + 1]
+        if w in _SCENE_PREPOSITIONS and after[:1].isupper():
+            return True
+    return False
+
+
 def _states_a_claim(rest: str) -> bool:
     """Whether ``rest`` opens on a clause with its own subject and verb ("PwC said ...", "sales roughly doubled
     ...", "small val sets bounce around"), not a description of a term ("the cues that tell you ...")."""
@@ -677,14 +745,16 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
 _NAME_TAIL_RE = re.compile(r"[a-z]+|c[A-Z][a-z]+|ac[A-Z][a-z]+|['’][A-Z][a-z]+")
 
 
-def _person(term: str, rest: str, *, bold: bool = False) -> bool:
+def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = ()) -> bool:
     """Whether a label is a person's name ("Bill Joy: ...", "Annette Lareau: ..."): two or three capitalised words,
     the rest saying "he", "her", "they" or the last word no English word; "what is Bill Joy?" asks nothing. A bold
     label is more often a named thing ("**Backdoor Roth**"): the rest must say it is a person ("born 1931 ...",
-    "classmate who ...", "she")."""
+    "classmate who ...", "she"), or the section be about people ("## The hosts", "## Key figures")."""
     words = term.split()
     if not 1 <= len(words) <= 3 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
         return False
+    if len(words) > 1 and any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
+        return True
     said = [w.lower().strip(".,;:()") for w in rest.split()]
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
     if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
@@ -694,6 +764,12 @@ def _person(term: str, rest: str, *, bold: bool = False) -> bool:
     return pronoun or not common_english(words[-1].lower())
 
 
+# a heading over people: the names under it are people's ("## The hosts", "## Cast of characters")
+_PEOPLE_HEADING_RE = re.compile(
+    r"\b(?:hosts?|guests?|people|cast|characters|key (?:figures|players)|who['’]?s who|speakers|panel(?:ists)?|"
+    r"co-?founders|founders|authors|the team)\b",
+    re.I,
+)
 # the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
 _PEOPLE_WORDS = frozenset(
     """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
@@ -721,6 +797,9 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         return
     if _TODO_RE.match(body):
         out.skip(first, body, "a note to self (TODO), not a point of the source")
+        return
+    if _TASK_RE.match(text):
+        out.skip(first, body, "a task of the writer's (a checkbox), not a point of the source")
         return
     plan = _own_plan(ctx)
     if plan is not None:
@@ -752,6 +831,9 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if lead and body[:lead].strip("*_: ").lower().startswith(("personal ", "my own ")):
         out.skip(first, body, "the writer's own note ('Personal note:'), not a point of the source")
         return
+    if ": " in body[:60] and (card := _person_card(out, body, body.find(": ") + 2, ctx, first, last)):
+        out.add(card)
+        return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
@@ -776,6 +858,9 @@ _OWN_PLAN_RE = re.compile(
     r"reactions?|reflections?|impressions?)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
     r"\bfor (?:me|us|myself|ourselves)\b|"
+    # what the writer means to read, hear or watch next ("To listen next", "Reading list", "Up next")
+    r"^(?:to[- ](?:read|listen(?: to)?|watch|try|buy|learn|explore)\b|(?:reading|watch|listening) ?list\b|"
+    r"up next\b|queue\b|backlog\b|follow-?ups?\b)|\b(?:read|listen|watch|explore) next\b|"
     # a worked example's inputs and steps: the rule it works through is the fact
     r"^(?:a |an )?(?:worked example|toy example|example calculation|examples?$|examples? \(|worked\b)",
     re.I,
@@ -942,6 +1027,7 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
 
 
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
+_TASK_RE = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s")  # "- [ ] Finish part two": a task list's item
 _DATED_KINDS = ("book", "podcast")  # notes whose years are mostly the story's dates, not rules in force
 _SHORT_FRONT = 40  # characters a front keeps besides its blanks, under which its words are counted
 

@@ -484,6 +484,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue  # "the [redundant old] ones": a modifier
                 if any(verb[a:b]) or any(plural[a:b]):
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                if k > 1 and low[b] in _PARTICLES and low[b - 1].endswith("ed"):
+                    break  # "the [topsoil washed away]": a verb and its particle end the noun before them
                 if plural[b] and after[b] in OBJECT_STARTS:
                     continue  # "the right temperature [differs] a lot": a verb and its object
                 if k > 1 and plural[b] and (after[b] in _VERB_FOLLOWERS or after[b].endswith("ly")):
@@ -507,6 +509,10 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 rank = _TERM_CEILING * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
                 out.append(Candidate(rank, ps[a], pe[b], "term"))
     return out
+
+
+# words that make a verb in -ed before them a phrasal verb ("washed away", "dried up", "paid off")
+_PARTICLES = frozenset("away up out off down back apart".split())
 
 
 def _why_not(

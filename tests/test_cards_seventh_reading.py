@@ -1,0 +1,124 @@
+"""Issue 18, what the seventh session's re-reading of the blind verdicts asked to fix: to-dos and reading lists made
+into cards, a host asked "what is" instead of "who is", a maxim asked "what is" as if it were a thing, a clause or
+the scene of a story asked as a term, and a blank that ran into a verb and its particle."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_cards_fifth_reading import _note
+from tests.test_cards_keypoint_rules import cards_of, one
+from tests.test_cards_side_details import asked_what_it_is
+
+
+def test_a_task_list_item_makes_no_card():
+    cards = cards_of(
+        "- Stalin's death in 1953 opened a short thaw.\n"
+        "- [ ] The Khrushchev memoirs, volume two\n"
+        "- [x] Anne Applebaum's Iron Curtain, on Eastern Europe 1944–1956",
+        "The Cold War",
+    )
+    assert [c.answer for c in cards] == ["1953"]
+
+
+@pytest.mark.parametrize(
+    "heading", ["To read next", "To listen next", "Reading list", "Up next", "Watch list"]
+)
+def test_bullets_under_what_the_writer_means_to_read_next_make_no_cards(heading):
+    cards = _note(
+        "The Cold War",
+        "## Notes\n\n- Stalin's death in 1953 opened a short thaw.\n\n"
+        f"## {heading}\n\n- Gaddis's biography of George Kennan, the author of the Long Telegram.\n"
+        "- The episode on the Berlin airlift of 1948, if the feed still has it.",
+    )
+    assert [c.answer for c in cards] == ["1953"]
+
+
+@pytest.mark.parametrize("heading", ["The hosts", "Guests", "Key figures", "Cast of characters"])
+def test_a_name_under_a_heading_over_people_is_asked_who_it_is(heading):
+    cards = _note(
+        "Revolutions",
+        f"## {heading}\n\n"
+        "- **Mike Duncan**: American; made *The History of Rome* (2007–2012) first, later a book on Lafayette.\n"
+        "- Helen Castor: medieval England; wrote *She-Wolves* (2010) and a life of Joan of Arc.",
+        "podcast",
+    )
+    assert [c.front for c in cards] == [
+        "Revolutions: who is Mike Duncan?",
+        "Revolutions: who is Helen Castor?",
+    ]
+
+
+def test_a_named_thing_under_an_ordinary_heading_is_still_asked_what_it_is():
+    cards = _note(
+        "Tax shelters", "## Accounts\n\n- **Health Savings Account**: pre-tax money for medical bills."
+    )
+    assert [c.front.replace(" the ", " ") for c in cards] == ["Tax shelters: what is Health Savings Account?"]
+
+
+@pytest.mark.parametrize(
+    "bullet, front",
+    [
+        (
+            "**Design it twice**: sketch two very different designs before committing to either.",
+            'A Philosophy of Software Design: what does "design it twice" mean?',
+        ),
+        (
+            "**Pull complexity downwards**: the implementer absorbs the pain so that callers do not.",
+            'A Philosophy of Software Design: what does "pull complexity downwards" mean?',
+        ),
+        (
+            "**Define errors out of existence**: make the edge case succeed instead of throwing.",
+            'A Philosophy of Software Design: what does "define errors out of existence" mean?',
+        ),
+    ],
+)
+def test_a_maxim_led_by_a_verb_is_asked_what_it_means(bullet, front):
+    assert one(bullet, "A Philosophy of Software Design").front == front
+
+
+@pytest.mark.parametrize("term", ["Pull request", "Design patterns", "Push notifications"])
+def test_a_noun_led_by_a_word_that_is_also_a_verb_is_still_a_term(term):
+    front = one(f"**{term}**: the name for it in this codebase's docs.", "Notes on things").front
+    assert front.startswith("Notes on things: what ") and " mean?" not in front, front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Guests range wildly: economists, novelists, chefs, musicians and founders.",
+        "Writing the bills himself: his staff drafted clauses that quietly handed him sweeping powers.",
+        "Senate years in Washington: decided to court the old Southern chairmen instead of fighting them.",
+        "Post-war slump at Cornell: tried to force research and got nothing out of it for a year.",
+    ],
+)
+def test_a_clause_or_the_scene_of_a_story_is_not_asked_what_it_is(bullet):
+    assert asked_what_it_is(cards_of(f"- {bullet}", "The Years of Lyndon Johnson")) == []
+
+
+@pytest.mark.parametrize(
+    "bullet, front",
+    [
+        (
+            "Value at Risk: the loss a portfolio should not exceed on most trading days.",
+            "what is Value at Risk?",
+        ),
+        ("Precision at k: the share of the top k results that are relevant.", "what is precision at k?"),
+        (
+            "Marshmallow test: Mischel offered kids one treat now or two if they waited.",
+            "what is the Marshmallow",
+        ),
+    ],
+)
+def test_a_term_with_a_preposition_or_a_story_of_its_own_is_still_asked_what_it_is(bullet, front):
+    assert front in one(bullet, "Notes on things").front
+
+
+def test_a_blank_never_takes_a_verb_and_its_particle():
+    bullets = (
+        "The land looked fertile but the topsoil washed away within a few seasons.",
+        "Attendance at the early meetings dried up once the grant paid out.",
+    )
+    for bullet in bullets:
+        for card in cards_of(f"- {bullet}", "Notes on things"):
+            assert not card.answer.endswith((" away", " up", " out")), card.front
