@@ -122,3 +122,31 @@ def test_a_blank_never_takes_a_verb_and_its_particle():
     for bullet in bullets:
         for card in cards_of(f"- {bullet}", "Notes on things"):
             assert not card.answer.endswith((" away", " up", " out")), card.front
+
+
+@pytest.mark.parametrize(
+    "bullet, side",
+    [
+        (
+            "PyTorch: `nn.CrossEntropyLoss(label_smoothing=0.1)` (added in 1.10). Before that people wrote their own.",
+            "1.10",
+        ),
+        (
+            "Aliased `git log --oneline --graph --all` to `git lg` (decorations are on by default since git 2.13).",
+            "2.13",
+        ),
+        (
+            "With many classes (e.g. $K = 50{,}000$ words), $\\varepsilon / K$ is tiny per class yet still matters.",
+            "$K = 50{,}000$",
+        ),
+    ],
+)
+def test_the_version_that_brought_a_feature_or_an_example_formula_in_brackets_is_not_hidden(bullet, side):
+    assert side not in [c.answer for c in cards_of(f"- {bullet}", "Notes on things")]
+
+
+def test_a_default_in_brackets_is_still_hidden():
+    assert (
+        one("Leaf-wise growth overfits small data fast, so cap `num_leaves` (default 31).", "Notes").answer
+        == "31"
+    )

@@ -445,11 +445,15 @@ def side_detail(text: str, c: Candidate) -> str | None:
     "Shaw et al. (2018)"), one example of a list in brackets ("(Linux, Apache)"), or who a finding is credited to
     ("designed by Cali Ressler", "rerun by Sam Glucksberg"). A learner keeps the finding; these cards were dropped
     as trivia."""
-    if c.kind not in ("entity", "term", "quote", "number"):
+    if c.kind not in ("entity", "term", "quote", "number", "formula"):
         return None
     span = text[c.start : c.end]
     if _an_example(text, c):
-        return f"'{span}' is an example, a side detail"  # '(e.g. "[1234]" vs "12345")', 'tokens like "[...]"'
+        return f"'{span}' is an example, a side detail"  # '(e.g. "[1234]" vs "12345")', '(e.g. [$K = 50{,}000$])'
+    if c.kind == "formula":
+        return None
+    if c.kind == "number" and _VERSION_RE.fullmatch(span) and _in_bracket_after(text, c, _SINCE_RE):
+        return f"'{span}' is the version that brought it, a side detail"  # "(added in [1.10])", "(since git [2.13])"
     lead = _LEAD_CITATION_RE.match(text) if c.start < _LEAD_CITATION_CHARS and text[:1].isupper() else None
     if lead and c.end <= lead.end():
         return f"'{span}' is part of the citation leading the bullet"  # "Ba, Kiros & Hinton, 2016."
@@ -498,6 +502,21 @@ _NAMING_NOUNS = frozenset(
     "shortcut alias keyword variable answer default form".split()
 )
 _EXAMPLE_JOINS = frozenset("beats then vs vs. not over instead of and or is".split())
+
+
+_VERSION_RE = re.compile(r"v?\d+\.\d+(?:\.\d+)?")
+# "(added in 1.10)", "(since git 2.13 anyway)", "(new in Python 3.11)": when a tool got it
+_SINCE_RE = re.compile(
+    r"(?:since|added in|new in|introduced in|as of|from)\s+(?:[A-Za-z][\w.+-]*\s+)?v?$", re.I
+)
+
+
+def _in_bracket_after(text: str, c: Candidate, lead: re.Pattern) -> bool:
+    """Whether a span stands in brackets right after words ``lead`` matches (at their end)."""
+    opened = text.rfind("(", 0, c.start)
+    if opened < 0 or opened < text.rfind(")", 0, c.start):
+        return False
+    return lead.search(text, opened + 1, c.start) is not None
 
 
 def _an_example(text: str, c: Candidate) -> bool:
