@@ -300,24 +300,22 @@ def test_a_one_note_quiz_never_offers_options_from_other_notes(make_kb):
     assert checked
 
 
-def test_a_plain_term_or_a_generated_sentence_is_offered_options_of_its_own_note_only(make_kb):
-    """In a quiz over everything, "human species" is never offered "golden rule" or "weight decay": with too few
-    terms in its own note it is asked as a blank to fill in."""
+def test_a_plain_term_or_a_generated_sentence_is_asked_without_options(make_kb):
+    """In a quiz over everything, "human species" is never offered "golden rule" or "weight decay", nor any other
+    option: kb's own term blanks and term questions are asked as blanks to fill in (judged blind, the options kb
+    found for them were of the key's sort in 29% of questions)."""
     kb = make_kb(NOTES)
     conn = _indexed(kb)
-    texts = {
-        p: normalise((kb.notes / p.removeprefix("notes/")).read_text(encoding="utf-8"))
-        for p in ("notes/" + rel for rel in NOTES)
-    }
-    checked = 0
+    terms_asked = 0
     for seed in range(8):
         for q in generate_quiz(conn, n=20, seed=seed).questions:
-            if q.kind != QuestionKind.MCQ or answer_kind(q.answer_text) not in ("term", "phrase"):
-                continue
-            for option in q.options:
-                assert normalise(option) in texts[q.note], (q.note, q.prompt, option)
-                checked += 1
-    assert checked
+            kind = answer_kind(q.answer_text)
+            assert q.kind != QuestionKind.MCQ or kind not in ("term", "phrase", "name", "command"), (
+                q.prompt,
+                q.options,
+            )
+            terms_asked += q.kind == QuestionKind.CLOZE and kind in ("term", "phrase")
+    assert terms_asked
 
 
 def test_no_question_has_two_right_options_or_an_option_inside_the_key(make_kb):

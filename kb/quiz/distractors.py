@@ -64,6 +64,27 @@ _INNER_CAPITAL_RE = re.compile(r"^\w+?[a-z][A-Z0-9]")
 _SENTENCE_END_BEFORE_RE = re.compile(r"(?:^|[.!?:;\n])[\s\"“'‘(]*$")
 
 
+# A sentence sharing this much of the key's words (of the shorter's), or half of it and this much of the question's
+# words, answers the question too (``DistractorSearch.answers_it_too``); two options sharing it say one thing
+_SAME_ANSWER_SHARE = 0.4
+_SAME_QUESTION_SHARE = 0.5
+_QUESTION_WORDS = frozenset("what why how when where which who does did doe can could should would".split())
+
+
+def _folded_words(text: str) -> frozenset[str]:
+    return frozenset(fold_plural(w) for w in content_words(text))
+
+
+def _says_as_much(a: str, b: str) -> bool:
+    """Whether two sentences share most of their words (Jaccard above ``_NEAR_DUPLICATE_OVERLAP``), or
+    ``_SAME_ANSWER_SHARE`` of the shorter one's words: "Parent entropy minus the size-weighted entropy of the child
+    nodes" beside "the parent entropy minus the weighted average entropy of the children"."""
+    if word_overlap(a, b) > _NEAR_DUPLICATE_OVERLAP:
+        return True
+    wa, wb = _folded_words(a), _folded_words(b)
+    return len(wa & wb) / (min(len(wa), len(wb)) or 1) >= _SAME_ANSWER_SHARE
+
+
 def word_overlap(a: str, b: str) -> float:
     """Jaccard similarity of two texts' content words."""
     wa, wb = content_words(a), content_words(b)
@@ -337,6 +358,10 @@ class DistractorSearch:
         # note is about or who made it, never a plausible wrong answer to a question inside it
         self.title_words = content_words(card.context.partition(" > ")[0]) - content_words(answer)
         self.asked = f" {normalise(question)} "
+        # a sentence answer's folded words and the question's: another card's answer that shares much of either
+        # answers the same question (a written card and a key point of one fact): two right options
+        self.answer_words = _folded_words(answer) if not term else frozenset()
+        self.question_words = _folded_words(question) - _QUESTION_WORDS if not term else frozenset()
         # The words on either side of the blank: "traditional IRA" in "_____ IRAs" would read "traditional IRA IRAs"
         before, _, after = question.partition(BLANK)
         self.before, self.after = before, after
@@ -445,7 +470,7 @@ class DistractorSearch:
         if term and self.title_words and (words := content_words(text)) and words <= self.title_words:
             return False
         if not term:
-            return not strict or shape_ok(answer, text, term=False)
+            return not self.answers_it_too(text) and (not strict or shape_ok(answer, text, term=False))
         if f" {normalise(text)} " in self.asked:
             return False  # a term the question itself shows is plainly not what it hides
         if not same_kind(answer, text) or not shape_ok(answer, text, term=True):
@@ -476,6 +501,17 @@ class DistractorSearch:
         before, after = self.neighbours
         return not (words and (fold_plural(words[-1]) == after or fold_plural(words[0]) == before))
 
+    def answers_it_too(self, text: str) -> bool:
+        """Whether a sentence says much of what the key says (two fifths of the words of the shorter of the two), or
+        a fifth of them and half of the question's words: another card's answer to the same question ("A commit
+        points to one tree (the full snapshot, not a diff) ..." beside "A snapshot: it points to a tree ...")."""
+        words = _folded_words(text)
+        shared = len(words & self.answer_words) / (min(len(words), len(self.answer_words)) or 1)
+        if shared >= _SAME_ANSWER_SHARE:
+            return True
+        asked = len(words & self.question_words) / (len(self.question_words) or 1)
+        return shared >= _SAME_ANSWER_SHARE / 2 and asked >= _SAME_QUESTION_SHARE
+
     def ranked(self, corpus: Corpus, notes: Iterable[str], strict: bool) -> list[str]:
         """The acceptable candidates of ``notes``, best first (ties in the notes' order)."""
         answer, words = self.answer, self.words
@@ -503,9 +539,7 @@ class DistractorSearch:
             key = normalise(text)
             if key in self.seen or any(same_thing(text, c, term=self.term) for c in self.chosen):
                 continue
-            if not self.term and any(
-                word_overlap(text, other) > _NEAR_DUPLICATE_OVERLAP for other in (self.answer, *self.chosen)
-            ):
+            if not self.term and any(_says_as_much(text, other) for other in (self.answer, *self.chosen)):
                 continue  # two options saying nearly the same thing: one of them is right or both are wrong
             self.seen.add(key)
             self.chosen.append(text)

@@ -12,6 +12,7 @@ What a card offers is in :mod:`kb.quiz.terms`, the question kinds in :mod:`kb.qu
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sqlite3
@@ -111,26 +112,47 @@ def _ask_cards(corpus: Corpus, notes: list[str], mix: _KindMix, n: int, rng: ran
     questions: list[Question] = []
     used_siblings: set[str] = set()
     asked: set[str] = set()  # prompts already in the quiz: two cards of one fact never make the same question
-    for askable in _cards_spread_over_notes(corpus, notes, rng):
+    # a card that cannot make the kind the mix wants most waits: a later card may make it, and the waiting cards
+    # fill what is left (a note's plain terms are fill-ins, and a quiz asked for an even mix still gets one)
+    waiting: list[AskableCard] = []
+    cards = _cards_spread_over_notes(corpus, notes, rng)
+    for askable in itertools.chain(cards, _drain(waiting)):
         if len(questions) >= n:
             break
         card = askable.card
         if card.sibling and card.sibling in used_siblings:
             continue
         question = None
-        for kind in mix.most_wanted_first():
+        wanted = mix.most_wanted_first()
+        for kind in wanted:
             question = build_question(kind, corpus, askable, rng)
             if question is not None and _prompt_key(question) not in asked:
                 break
             question = None
         if question is None:
             continue
+        if (
+            question.kind != wanted[0]
+            and askable not in waiting
+            and mix.made[wanted[0]] < mix.wanted[wanted[0]]
+        ):
+            if len(waiting) < _MAX_WAITING:
+                waiting.append(askable)
+                continue
         asked.add(_prompt_key(question))
         mix.made[question.kind] += 1
         if card.sibling:
             used_siblings.add(card.sibling)
         questions.append(question)
     return questions
+
+
+_MAX_WAITING = 200  # cards set aside for a kind the mix wants more of: past this, they are asked as they come
+
+
+def _drain(waiting: list[AskableCard]) -> Iterator[AskableCard]:
+    """The waiting cards, oldest first, as they are once the other cards are through (a generator: read late)."""
+    yield from list(waiting)
 
 
 def _prompt_key(question: Question) -> str:

@@ -475,13 +475,13 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
 
 
 def _options_can_match(answer: str) -> bool:
-    """Whether the other options of kb's own blank can be of the answer's sort: not for a name (a note's names are
-    people, places, plans and treaties, and only one fits the sentence), nor for 0 or 1 (a mean of 0, a probability
-    of 1: the other numbers read as wrong at sight). Such a blank is asked as a fill-in."""
-    kind = answer_kind(answer)
-    if kind == NAME:
-        return False
-    return not (kind in NUMERIC_KINDS and answer.strip() in ("0", "1"))
+    """Whether the other options of kb's own blank can be of the answer's sort: a number, amount, percentage or
+    date, not 0 or 1 (a mean of 0, a probability of 1: the other numbers read as wrong at sight). Not a name (a
+    note's names are people, places, plans and treaties, and only one fits the sentence), nor a term, command or
+    phrase: judged blind over nineteen readings, the options kb found for those were of the key's sort in 14 of 48
+    questions (29%; numbers: 285 of 364), and 42% of the questions were good, against 68% asked as a fill-in. Such
+    a blank is asked as a fill-in."""
+    return answer_kind(answer) in NUMERIC_KINDS and answer.strip() not in ("0", "1")
 
 
 def typeable(answer: str) -> bool:
