@@ -150,3 +150,16 @@ def test_a_default_in_brackets_is_still_hidden():
         one("Leaf-wise growth overfits small data fast, so cap `num_leaves` (default 31).", "Notes").answer
         == "31"
     )
+
+
+def test_a_formula_after_like_is_the_law_itself_and_still_hidden():
+    card = one("Metabolic rate grows like $M^{3/4}$ across mammals, from shrews to whales.", "Scaling laws")
+    assert card.answer == "$M^{3/4}$"
+
+
+def test_bullets_under_follow_ups_worth_knowing_still_make_cards():
+    cards = _note(
+        "Vision Transformers",
+        "## Follow-ups worth knowing\n\n- MAE (He et al., 2021): mask about 75% of the patches and rebuild the pixels.",
+    )
+    assert [c.answer for c in cards] == ["75%"]

@@ -860,7 +860,7 @@ _OWN_PLAN_RE = re.compile(
     r"\bfor (?:me|us|myself|ourselves)\b|"
     # what the writer means to read, hear or watch next ("To listen next", "Reading list", "Up next")
     r"^(?:to[- ](?:read|listen(?: to)?|watch|try|buy|learn|explore)\b|(?:reading|watch|listening) ?list\b|"
-    r"up next\b|queue\b|backlog\b|follow-?ups?\b)|\b(?:read|listen|watch|explore) next\b|"
+    r"up next\b|queue\b|backlog\b)|\b(?:read|listen|watch|explore) next\b|"
     # a worked example's inputs and steps: the rule it works through is the fact
     r"^(?:a |an )?(?:worked example|toy example|example calculation|examples?$|examples? \(|worked\b)",
     re.I,

@@ -182,6 +182,7 @@ def _one_quantity(sub: str, s1: int, e1: int, s2: int, e2: int, gap: str) -> boo
 
 
 _VERSION = r"\d+\.\d+(?:\.\d+)*"
+_EXAMPLE_LEAD_RE = re.compile(r"\b(?:e\.g\.|eg|for example|for instance|such as),?\s*$", re.I)
 _VERSION_RE = re.compile(_VERSION)
 # a name ending on its release: "PyTorch 2.6" (entity_candidates)
 _RELEASE_END_RE = re.compile(rf" v?{_VERSION}$")
@@ -448,10 +449,12 @@ def side_detail(text: str, c: Candidate) -> str | None:
     if c.kind not in ("entity", "term", "quote", "number", "formula"):
         return None
     span = text[c.start : c.end]
+    if c.kind == "formula":  # "(e.g. [$K = 50{,}000$] vocab)"; but "grows like [$M^{3/4}$]" is the law itself
+        return (
+            f"'{span}' is an example, a side detail" if _in_bracket_after(text, c, _EXAMPLE_LEAD_RE) else None
+        )
     if _an_example(text, c):
-        return f"'{span}' is an example, a side detail"  # '(e.g. "[1234]" vs "12345")', '(e.g. [$K = 50{,}000$])'
-    if c.kind == "formula":
-        return None
+        return f"'{span}' is an example, a side detail"  # '(e.g. "[1234]" vs "12345")', 'tokens like "[...]"'
     if c.kind == "number" and _VERSION_RE.fullmatch(span) and _in_bracket_after(text, c, _SINCE_RE):
         return f"'{span}' is the version that brought it, a side detail"  # "(added in [1.10])", "(since git [2.13])"
     lead = _LEAD_CITATION_RE.match(text) if c.start < _LEAD_CITATION_CHARS and text[:1].isupper() else None
