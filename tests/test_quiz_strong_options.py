@@ -330,3 +330,40 @@ def test_two_wrong_options_never_say_the_same_thing():
     q = multiple_choice(FakeCorpus({trees: cards}), cards[0], random.Random(1))
     assert q is not None
     assert sum("entropy" in option for option in q.options) <= 1, q.options
+
+
+SCALING = "notes/books/scale.md"
+
+
+def _scaling_cards() -> list[AskableCard]:
+    return note_cards(
+        SCALING,
+        (
+            "Square-cube law: strength grows as $L^2$, weight as $L^3$, so there are no 100 ft tall humans.",
+            "100",
+        ),
+        ("Metabolic rate scales with mass to the 3/4 power across 27 orders of magnitude.", "27"),
+        ("A city twice as big has about 15% more patents per person.", "15%"),
+        ("Kleiber measured the rates of 13 animals in 1932.", "13"),
+        ("Cities need 85% as much road per person when they double.", "85%"),
+    )
+
+
+def test_a_number_under_a_negation_gets_no_options_and_no_false_statement():
+    """ "no 100 ft tall humans": 150 and 200 make it as true, so neither options nor a swapped number test it."""
+    cards = _scaling_cards()
+    corpus = FakeCorpus({SCALING: cards})
+    assert multiple_choice(corpus, cards[0], random.Random(1)) is None
+    assert true_or_false(corpus, cards[0], rng_drawing(False)) is None
+    assert fill_in_the_blank(cards[0]) is not None
+    assert multiple_choice(corpus, cards[4], random.Random(1)) is not None  # a plain number still has options
+
+
+def test_a_rough_number_is_made_false_by_a_figure_far_from_it():
+    cards = _scaling_cards()
+    for seed in range(5):
+        q = true_or_false(FakeCorpus({SCALING: cards}), cards[2], random.Random(seed))
+        if q is None or q.answer:
+            continue
+        wrong = int(q.prompt.split("about ")[1].split("%")[0])
+        assert wrong <= 7 or wrong >= 30, q.prompt  # never "about 16%" or "about 20%": arguably true as well

@@ -68,8 +68,13 @@ def false_filler(
     search = DistractorSearch(card, answer=answer, question=statement, term=term, want=_CANDIDATES)
     search.synonyms = note_synonyms(corpus.cards(card.note), answer)
     candidates: list[str] = []
+    if numeric and NEGATED_BEFORE_RE.search(before):
+        return None  # "no _____ ft tall humans": any larger number is as true
     if numeric:  # a near number reads as a slip of memory; another figure of the note ("age 31") as nonsense
         candidates = sorted(number_variants(answer), key=lambda v: _distance(v, answer))
+        if _ROUGH_BEFORE_RE.search(before):
+            # "by roughly 3 AP": "roughly 4" is arguably true too; a figure twice as far or more is wrong
+            candidates = [v for v in candidates if _distance(v, answer) >= _ROUGH_DISTANCE]
     search.take(corpus, [card.note], strict=True)
     if search.numeric:
         search.add_number_variants()
@@ -82,6 +87,17 @@ def false_filler(
             continue
         return candidate
     return None
+
+
+# a number the sentence gives as rough ("roughly 3", "~40%", "about $2k"): a false one must be far from it
+_ROUGH_BEFORE_RE = re.compile(
+    r"(?:\broughly|\babout|\baround|~|≈|\bapprox(?:imately|\.)?|\bnearly|\balmost|\bcirca)\s*[$€£]?\s*$", re.I
+)
+_ROUGH_DISTANCE = 0.69  # log 2: half or twice the figure
+# a number under a negation ("no 100 ft tall humans", "never more than 3"): other numbers make it true as well
+NEGATED_BEFORE_RE = re.compile(
+    r"\b(?:no|never|not|without|none)\s+(?:more than\s+|over\s+)?[$€£~]?\s*$", re.I
+)
 
 
 def _distance(variant: str, answer: str) -> float:

@@ -20,7 +20,7 @@ from kb.cards.lexicon import COUNT_WORDS, GENERIC_NOUNS, common_english
 from kb.quiz.answerkind import COMMAND, DATE, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import noun_phrase_like, pick_distractors
-from kb.quiz.falsehood import false_filler
+from kb.quiz.falsehood import NEGATED_BEFORE_RE, false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import STATEMENT_LEAD_RE, AskableCard, BlankedSentence
 from kb.quiz.words import STOP_WORDS, fold_plural, is_termlike, normalise, repeats_question, unescape
@@ -434,6 +434,10 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         answer = attempt.answer
         if askable.card.generated and not _options_can_match(answer):
             continue
+        if answer_kind(answer) in NUMERIC_KINDS and NEGATED_BEFORE_RE.search(
+            attempt.prompt.partition(BLANK)[0]
+        ):
+            continue  # "no _____ ft tall humans": 150 and 200 are as true as 100
         wrong = pick_distractors(
             corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
         )
