@@ -123,22 +123,19 @@ def _ask_cards(corpus: Corpus, notes: list[str], mix: _KindMix, n: int, rng: ran
         if card.sibling and card.sibling in used_siblings:
             continue
         question = None
-        wanted = mix.most_wanted_first()
-        for kind in wanted:
+        for rank, kind in enumerate(mix.most_wanted_first()):
             question = build_question(kind, corpus, askable, rng)
             if question is not None and _prompt_key(question) not in asked:
                 break
             question = None
+            if rank == 0 and mix.made[kind] < mix.wanted[kind] and len(waiting) < _MAX_WAITING:
+                if askable not in waiting:
+                    waiting.append(
+                        askable
+                    )  # asked later, as another kind, if the cards after it make this one
+                    break
         if question is None:
             continue
-        if (
-            question.kind != wanted[0]
-            and askable not in waiting
-            and mix.made[wanted[0]] < mix.wanted[wanted[0]]
-        ):
-            if len(waiting) < _MAX_WAITING:
-                waiting.append(askable)
-                continue
         asked.add(_prompt_key(question))
         mix.made[question.kind] += 1
         if card.sibling:
