@@ -163,3 +163,55 @@ def test_bullets_under_follow_ups_worth_knowing_still_make_cards():
         "## Follow-ups worth knowing\n\n- MAE (He et al., 2021): mask about 75% of the patches and rebuild the pixels.",
     )
     assert [c.answer for c in cards] == ["75%"]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Famous moment: the question about a word in a lecture, met by silence from the whole hall.",
+        "Gloomy ending: an open question whether cities can keep speeding up forever.",
+        "Lots of biography: Rutherford, Bohr, Fermi and Szilard all get chapters of their own.",
+    ],
+)
+def test_a_label_naming_a_part_of_the_source_or_how_much_of_it_is_not_asked_what_it_is(bullet):
+    cards = cards_of(f"- {bullet}", "Notes on things")
+    assert asked_what_it_is(cards) == []
+    assert all(not bullet.startswith(c.answer) for c in cards if c.answer)  # the label is never the blank
+
+
+def test_a_label_ending_on_a_plural_of_people_is_asked_who_they_are():
+    card = one("Apple co-founders: Steve Jobs, Steve Wozniak and Ronald Wayne (who sold out early).", "Apple")
+    assert card.front == "Apple: who are the Apple co-founders?"
+
+
+def test_a_bold_term_defined_by_a_formula_alone_asks_for_the_formula():
+    card = one("**Hinge loss**: $\\max(0, 1 - y\\,f(x))$", "Support vector machines")
+    assert card.front.lower() == "support vector machines: what is the formula for hinge loss?"
+
+
+def test_a_bold_word_naming_a_list_item_with_a_comma_is_no_subject_doing_something():
+    cards = cards_of("1. **passive-activity** rules, §469 (Form 8582)", "Passive losses")
+    assert not any(" do?" in c.front for c in cards)
+
+
+def test_a_count_before_a_label_is_not_read_out_in_the_question():
+    card = one(
+        "7) facts and circumstances: regular, continuous and substantial involvement.", "Passive losses"
+    )
+    assert card.front == "Passive losses: what are facts and circumstances?"
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "With our MAGI well above $150k, the allowance is zero, hence suspended losses.",
+        "Cost for us is about 15.3% FICA plus state unemployment insurance on top of wages.",
+        "Pairs well with The Checklist Manifesto on routines in surgery wards.",
+    ],
+)
+def test_the_writers_household_and_recommendations_make_no_card(bullet):
+    assert not cards_of(f"- {bullet}", "Notes on things")
+
+
+def test_our_in_a_technical_sentence_is_still_a_fact():
+    assert cards_of("- In our model the encoder has 12 layers and 768 hidden units.", "BERT notes")

@@ -66,7 +66,7 @@ _ARTICLES = frozenset({"a", "an", "the"})
 # a lead that labels the bullet rather than naming a term: "Example: ...", "In short: ..."
 _LABEL_WORDS = frozenset(
     "example examples note tip tips caveat update aside warning verdict short e.g i.e ex eg view views episode "
-    "episodes chapter chapters".split()
+    "episodes chapter chapters moment moments ending season seasons scene scenes opening finale".split()
 )
 # a lead of one of these words ("**Downside**: ...", "Contrast: ...") labels the sentence after it, names no term:
 # no term card; the cloze is made of the rest, the label never hidden
@@ -91,9 +91,21 @@ _LEAD_LABEL_RE = re.compile(
 
 
 def label_lead(body: str) -> int:
-    """The length of a label leading ``body`` ("**Downside**: ", "Contrast: "), or 0."""
+    """The length of a label leading ``body`` ("**Downside**: ", "Contrast: ", "Famous moment: "), or 0."""
     m = _LEAD_LABEL_RE.match(body)
-    return m.end() if m and m.group(1).lower() in _LABEL_LEADS else 0
+    if m and m.group(1).lower() in _LABEL_LEADS:
+        return m.end()
+    m = _PART_LABEL_RE.match(body)
+    return m.end() if m else 0
+
+
+# "Famous moment: ...", "Pessimistic-ish ending: ...", "Prehistory season: ...": a part of the source, named by what
+# it is like; the bullet says what happens in it
+_PART_LABEL_RE = re.compile(
+    r"^(?:\*\*|__)?[A-Za-z][\w'’-]*(?: [A-Za-z][\w'’-]*)? (?:moments?|ending|seasons?|scenes?|opening|finale|"
+    r"episodes?|chapters?)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]+",
+    re.I,
+)
 
 
 _NOT_VERBS_S = frozenset("this thus has was is its his plus less across always perhaps".split())
@@ -424,6 +436,14 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if _topic_of_a_claim(unbold(term), rest):
             return None  # "**Noisy validation**: small val sets bounce around": a cloze of the claim
+        if _ONE_FORMULA_RE.fullmatch(rest) and not _ordinary_label(unbold(term)):
+            # "**Focal loss**: $\mathrm{FL}(p_t) = ...$": the formula is what to recall
+            front = (
+                term_question(out.title, unbold(term), out.note.body)
+                .replace(": what is ", ": what is the formula for ", 1)
+                .replace(": what are ", ": what is the formula for ", 1)
+            )
+            return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         if rest.startswith(("$", "`")) and _ordinary_label(unbold(term)):
             # "**Exponential**: $\eta_t = \eta_0 \gamma^t$": a label naming the kind of the formula, which is the
             # fact; a cloze asks it ("what is Exponential?" read oddly). "**Gini impurity**: $...$" stays a term
@@ -514,6 +534,10 @@ def _subject_card(
     tail = after[i + 1].strip() if len(after) > i + 1 else ""
     if verb in ("was", "were") or not tail:
         return None
+    if after[i].endswith(",") and verb not in _COPULAS:
+        return (
+            None  # "**at-risk** rules, §465 (Form 6198)": the bold word names the rules, no verb follows it
+        )
     if after[i].endswith(":"):  # "**Mental time travel** helps: imagine ...": the rest says what it is
         back, front = tail, term_question(out.title, term, out.note.body, article=m.group("article"))
     elif verb in _COPULAS:
@@ -546,6 +570,19 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # "Compared to random forests: ...", "Bad for: ...": a comparison or a use, no term
     if words[0] in STOP_WORDS - _ARTICLES or words[-1] in _LABEL_WORDS or len(rest.split()) < 3:
         return None
+    if words[0] in _QUANTITY_LEADS or words[:2] == ["a", "lot"]:
+        return None  # "Lots of biography: Rutherford, Bohr, ...": how much of something, no term
+    if len(words) > 1 and words[-1] in _PEOPLE_PLURALS and not any(c.isdigit() for c in term):
+        # "id Software founders: Carmack, Romero, ...": who they are
+        return new_card(
+            CardKind.KEYPOINT,
+            f"{topic(out.title)}: who are the {term}?",
+            rest,
+            first,
+            last,
+            ctx,
+            generated=True,
+        )
     if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
         return None  # "Caveat they mention: ...": a label or a clause, no term
     if len(words) == 1 and common_english(words[0]) and not _written(out.note.body, f"**{term}**"):
@@ -674,6 +711,11 @@ def _person_card(
     )
 
 
+_QUANTITY_LEADS = frozenset("lots plenty tons loads".split())
+# a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
+_PEOPLE_PLURALS = frozenset(
+    "founders co-founders cofounders authors hosts members guests inventors winners investors judges".split()
+)
 _REFLEXIVES = frozenset("himself herself themselves itself myself yourself ourselves".split())
 # verbs that tell what someone went on to do ("decided to court ...", "tried to ..."), never what a thing is
 _STORY_VERBS = frozenset(
@@ -784,7 +826,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         text = strip_comments(lines[0].text)
     else:
         text = strip_comments("\n".join(ln.text.strip() if i else ln.text for i, ln in enumerate(lines)))
-    body = strip_list_marker(text).strip()
+    body = _INNER_NUMBER_RE.sub("", strip_list_marker(text).strip(), count=1)
     if not body:
         return
     out.keypoint_bodies.append(body)
@@ -1027,6 +1069,9 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
 
 
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
+# "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
+_INNER_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)\s+(?=[^:\n]{1,40}:\s)")
+_ONE_FORMULA_RE = re.compile(r"\$[^$\n]+\$[.;]?")  # a rest that is one formula and nothing else
 _TASK_RE = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s")  # "- [ ] Finish part two": a task list's item
 _DATED_KINDS = ("book", "podcast")  # notes whose years are mostly the story's dates, not rules in force
 _SHORT_FRONT = 40  # characters a front keeps besides its blanks, under which its words are counted

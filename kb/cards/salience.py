@@ -395,7 +395,26 @@ def opinion(text: str) -> bool:
     if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
         # the writer's own doing with its "I" left out: "Used it last month on ...", "Want to read ... next"
         lead = words[0] in _OWN_DOINGS_ALONE or words[1] in _OWN_DOINGS.get(words[0], ())
-    return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words)
+    if not lead and len(words) > 1 and (words[0], words[1]) in _RECOMMENDING:
+        lead = True  # "Pairs nicely with [[The History of Rome]] ...": the writer's recommendation
+    return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words) or _household(words)
+
+
+# "Pairs nicely with ...", "Goes well with ...": what the writer would read or hear beside it
+_RECOMMENDING = frozenset({("pairs", "nicely"), ("pairs", "well"), ("pairs", "with"), ("goes", "well")})
+# what "our" names when it is the writer's household ("our MAGI", "our sitter"), not the author's "our model"
+_HOUSEHOLD = frozenset(
+    "magi agi income incomes salary salaries taxes refund return house home mortgage kids kid family sitter nanny "
+    "budget bracket rent landlord".split()
+)
+
+
+def _household(words: list[str]) -> bool:
+    """Whether a bullet speaks of the writer's household: "our MAGI", "our sitter", "the cost for us"."""
+    for i in range(len(words) - 1):
+        if words[i] == "our" and words[i + 1] in _HOUSEHOLD or words[i] == "for" and words[i + 1] == "us":
+            return True
+    return False
 
 
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
