@@ -215,3 +215,22 @@ def test_the_writers_household_and_recommendations_make_no_card(bullet):
 
 def test_our_in_a_technical_sentence_is_still_a_fact():
     assert cards_of("- In our model the encoder has 12 layers and 768 hidden units.", "BERT notes")
+
+
+def test_code_holding_a_card_marker_does_not_turn_the_key_points_off():
+    """`password==>xxx` or `std::vector` in code is no card the user wrote: the note's bullets are still its key
+    points."""
+    sections = (
+        "## Recipes\n\n- `--replace-text expr.txt` with lines like `password123==>xxxx` scrubs secrets from every "
+        "blob.\n- In C++ the container is `std::vector`.\n\n```\nliteral:token==>REMOVED\n```\n\n"
+        "- The tool was written by Elijah Newren in 2019."
+    )
+    cards = _note("git filter-repo", sections, "topic")
+    assert "2019" in [c.answer for c in cards]
+
+
+def test_a_highlight_in_prose_is_still_a_card_the_user_wrote():
+    cards = _note(
+        "Notes", "## Points\n\n- The tool was written by ==Elijah Newren==.\n- It came out in 2019.", "topic"
+    )
+    assert [c.answer for c in cards] == ["Elijah Newren"]

@@ -120,18 +120,47 @@ def whole_note_keypoints(note: Note, headings: frozenset[str], syntax: CardSynta
     if name in ("index.md", "readme.md") or _keypoint_sections_lead(note, headings):
         return False
     body = note.body
-    if syntax.single_line in body or "{{c" in body:
+    prose: str | None = None  # the body outside code and math, read only when the raw text holds a marker
+
+    def marks(text: str) -> bool:
+        nonlocal prose
+        if text not in body:
+            return False
+        if prose is None:  # "`password==>xxx`", "`std::vector`": code, not a card the user wrote
+            prose = _outside_code(body)
+        return text in prose
+
+    if marks(syntax.single_line) or marks("{{c"):
         return False
     for (
         pattern
     ) in syntax.cloze_patterns:  # a cloze pattern's opening text ("==", "**" when bold makes clozes)
         opening = re.split(r"\[|answer", pattern, maxsplit=1)[0]
-        if opening and opening in body:
+        if opening and marks(opening):
             return False
     if any(f"#{tag}" in body for tag in syntax.flashcard_tags):
         return False
     markers = {syntax.multiline, syntax.multiline_reversed}
     return not any(line.strip() in markers for line in body.splitlines())
+
+
+def _outside_code(body: str) -> str:
+    """The body with fenced code blocks left out and code and math spans masked."""
+    from kb.markdown import mask_spans
+
+    out: list[str] = []
+    fence = ""
+    for line in body.splitlines():
+        stripped = line.lstrip()
+        if fence:
+            if stripped.startswith(fence):
+                fence = ""
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        out.append(mask_spans(line)[0])
+    return "\n".join(out)
 
 
 def keypoint_heading_set(headings: Iterable[str]) -> frozenset[str]:
