@@ -234,3 +234,25 @@ def test_a_highlight_in_prose_is_still_a_card_the_user_wrote():
         "Notes", "## Points\n\n- The tool was written by ==Elijah Newren==.\n- It came out in 2019.", "topic"
     )
     assert [c.answer for c in cards] == ["Elijah Newren"]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Paradox: calm and blissful, yet unable to work out how to dial a phone for help.",
+        "Residency: the child lived with you in the US for more than half the year.",
+        "Easier alternative: both parents write separate checks, so no election is needed.",
+        "Striking bit: the first signers, now adults, still fail the false-belief test.",
+    ],
+)
+def test_a_label_made_of_an_everyday_word_or_judging_a_part_is_not_asked_what_it_is(bullet):
+    assert asked_what_it_is(cards_of(f"- {bullet}", "Notes on things")) == []
+
+
+def test_a_rare_word_or_a_word_under_a_vocabulary_heading_is_still_a_term():
+    card = one("Hormesis: small doses of a stressor make you stronger, like fasting.", "Antifragile")
+    assert card.front.lower() == "antifragile: what is hormesis?"
+    cards = _note(
+        "Design notes", "## Core vocabulary\n\n- Mapping: how controls line up with what they move."
+    )
+    assert [c.front.lower() for c in cards] == ["design notes: what is mapping?"]

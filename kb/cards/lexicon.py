@@ -132,6 +132,24 @@ def verb_like(word: str) -> bool:
 _COMMON_WORDS: frozenset[str] | None = None
 
 
+def everyday_word(word: str) -> bool:
+    """Whether ``word`` (any case) is an English word anyone knows, past the most frequent ones: ranked 8,000 to
+    20,000 by wordfreq (``data/everyday_words.txt``): "paradox", "metaphor", "residency", not "triage" or a coinage
+    ("hormesis"). With ``common_english``, a one-word label made of one names a topic, not a term. Read on first
+    use."""
+    global _EVERYDAY_WORDS
+    if _EVERYDAY_WORDS is None:
+        import os
+
+        path = os.path.join(os.path.dirname(__file__), "data", "everyday_words.txt")
+        with open(path, encoding="utf-8") as f:
+            _EVERYDAY_WORDS = frozenset(ln.strip() for ln in f if ln.strip() and not ln.startswith("#"))
+    return word.lower() in _EVERYDAY_WORDS
+
+
+_EVERYDAY_WORDS: frozenset[str] | None = None
+
+
 def common_english(word: str) -> bool:
     """Whether ``word`` (any case) is among the most frequent English words (``data/common_words.txt``, made from
     wordfreq by ``benchmarks/make_common_words.py``): too ordinary to be a card's answer on its own. Read on first
