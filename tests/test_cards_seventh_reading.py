@@ -256,3 +256,15 @@ def test_a_rare_word_or_a_word_under_a_vocabulary_heading_is_still_a_term():
         "Design notes", "## Core vocabulary\n\n- Mapping: how controls line up with what they move."
     )
     assert [c.front.lower() for c in cards] == ["design notes: what is mapping?"]
+
+
+def test_a_bold_name_whose_bullet_tells_a_life_is_asked_who_it_is():
+    card = one(
+        "**Grace Hopper**: years at Harvard on the Mark I, retired by the Navy twice and recalled twice.",
+        "COBOL",
+    )
+    assert card.front == "COBOL: who is Grace Hopper?"
+    company = one(
+        "**Sun Microsystems**: founded in 1982 near Stanford; its workstations ran BSD.", "Unix history"
+    )
+    assert company.front.startswith("Unix history: what ")

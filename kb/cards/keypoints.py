@@ -822,7 +822,10 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
         return not common_english(words[0]) and any(w in _PEOPLE_WORDS for w in said[:4]) and pronoun
     if bold:
-        return pronoun or any(w in _PEOPLE_WORDS for w in said[:3])
+        # "**Morris Chang**: decades at TI, passed over for the top job → recruited to Taiwan": a life, a person's
+        return (
+            pronoun or any(w in _PEOPLE_WORDS for w in said[:3]) or any(w in _LIFE_WORDS for w in said[:12])
+        )
     return pronoun or not common_english(words[-1].lower())
 
 
@@ -832,6 +835,8 @@ _PEOPLE_HEADING_RE = re.compile(
     r"co-?founders|founders|authors|the team)\b",
     re.I,
 )
+# what a life holds: a bold name whose bullet says one of these is a person's ("recruited to Taiwan", "died in 1980")
+_LIFE_WORDS = frozenset("recruited hired fired retired married divorced died emigrated graduated".split())
 # the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
 _PEOPLE_WORDS = frozenset(
     """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
