@@ -131,12 +131,14 @@ def test_results_follow_the_dark_scheme(pagefind_site):
         assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
         results = _search(page, "hydrogen")
         expect(results.locator(".md-search-result__item")).to_have_count(1)
-        link = results.locator(".md-search-result__link").first
-        background = link.evaluate(
-            "e => { let n = e; while (n) { const c = getComputedStyle(n).backgroundColor;"
-            " if (c !== 'rgba(0, 0, 0, 0)') return c; n = n.parentElement; } return ''; }"
-        )
-        colour = link.locator("p").evaluate("e => getComputedStyle(e).color")
+        # read in one go from the live list: results typed letter by letter may be drawn again meanwhile,
+        # and a detached element has no computed style
+        background, colour = page.wait_for_function(
+            "() => { const e = document.querySelector('.md-search-result__link');"
+            " const p = e && e.querySelector('p'); if (!p || !e.isConnected) return null;"
+            " for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor;"
+            " if (c && c !== 'rgba(0, 0, 0, 0)') return [c, getComputedStyle(p).color]; } return null; }"
+        ).json_value()
         assert _luminance(background) < 0.2 < _luminance(colour), (background, colour)
         context.close()
 
