@@ -51,6 +51,14 @@ _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
 )
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
+# "**Not required.** Only if ...", "**Yes**, if ...": the bold answers the heading's question, which the bullet does not ask
+_BOLD_VERDICT_RE = re.compile(
+    r"^\*\*(?:(?:not|no longer) )?(?:yes|no|never|always|required|optional|deductible|taxable|allowed|needed|"
+    r"necessary|mandatory|none|nope|yep)[.!,]?\*\*",
+    re.I,
+)
+# "**PTQ** (post-training) vs **QAT** (during training)": two bold terms set against each other
+_BOLD_VS_RE = re.compile(r"^\*\*([^*\n]{1,60})\*\*[^*\n]{0,120}? (?:vs\.?|versus) \*\*([^*\n]{1,60})\*\*")
 _SAYING = frozenset(
     "says say states state holds hold claims claim argues argue".split()
 )  # "what does X say?"
@@ -405,6 +413,15 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             m = _BOLD_SUBJECT_RE.match(body)
             return None if m is None else _subject_card(out, body, m, ctx, first, last)
         return _label_card(out, body, ctx, first, last)
+    vs = _BOLD_VS_RE.match(body)
+    if (
+        vs
+        and len(vs.group(1).split()) <= _QUESTION_TERM_WORDS
+        and len(vs.group(2).split()) <= _QUESTION_TERM_WORDS
+    ):
+        # "**PTQ** (post-training ...) vs **QAT** (simulate ...)": the difference is what to recall
+        front = f"{topic(out.title)}: how does {vs.group(1)} differ from {vs.group(2)}?"
+        return new_card(CardKind.KEYPOINT, front, unbold(body), first, last, ctx, generated=True)
     m = _BOLD_LEAD_RE.match(body)
     alias = None
     if m is None and (m := _BOLD_ALIAS_LEAD_RE.match(body)):
@@ -479,6 +496,9 @@ def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
     if verb in _NOT_VERBS_S or not verb.isalpha() or verb in STOP_WORDS:
         return None
     if verb.endswith("s") and len(verb) > 3 and not verb.endswith(("ss", "us", "is")):
+        following = words[i + 1].lower() if i + 1 < len(words) else ""
+        if following in _PARTICIPLES or following.endswith("ed") and following.isalpha():
+            return None  # "**Medical** expenses paid directly ...": a noun and its participle, no verb
         return verb, i
     if _plural(term) and verb in BASE_VERBS:
         return verb, i  # "**Patch IDs** let ...": a plural subject and a verb's base form
@@ -900,6 +920,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         return
     if ": " in body[:60] and (card := _person_card(out, body, body.find(": ") + 2, ctx, first, last)):
         out.add(card)
+        return
+    if _BOLD_VERDICT_RE.match(body):
+        # "**Not required.** Only if the employee asks ...": the answer to the heading's question, which no card
+        # made of the bullet could ask (a cloze of "Not required" reads as a riddle)
+        out.skip(first, body, "a bold verdict answering the heading, not a fact a card can ask")
         return
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)

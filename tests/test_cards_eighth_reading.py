@@ -1,0 +1,65 @@
+"""Issue 18, the bold-led cards the blind readings of sets R and S did not keep: a bold adjective read as the subject
+of a verb ("what does Medical do?"), a bold verdict made into a riddle ("[...] Only if the employee asks"), and two
+bold terms set against each other, where the card hid an incidental number instead of asking the difference."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_cards_keypoint_rules import cards_of, one
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "**Medical** expenses paid directly to the provider (incl. health insurance premiums) — unlimited.",
+        "**Education** costs paid straight to the school are excluded, but only tuition.",
+        "**Rental** losses limited to $25,000 a year for active participants.",
+    ],
+)
+def test_a_bold_word_before_a_noun_and_its_participle_is_not_asked_what_it_does(bullet):
+    for card in cards_of(f"- {bullet}", "Gift tax"):
+        assert " do?" not in card.front, card.front
+
+
+def test_a_bold_subject_and_its_verb_still_make_a_term_card():
+    card = one("**Batch norm** normalizes each feature over the batch.", "Training tricks")
+    assert card.front.lower() == "training tricks: what does batch norm do?"
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "**Not required.** Only if the employee asks and you agree (they give you a W-4).",
+        "**Yes**, if the gift goes to a spouse who is a US citizen.",
+        "**Never** — the wash sale rule applies across all your accounts, IRAs included.",
+    ],
+)
+def test_a_bold_verdict_answering_the_heading_makes_no_card(bullet):
+    assert [c.front for c in cards_of(f"- {bullet}", "Household employment taxes")] == []
+
+
+def test_a_bold_lead_that_merely_starts_with_a_verdict_word_still_gives_its_card():
+    card = one("**Only the first $19,000** per recipient is excluded each year.", "Gift tax")
+    assert card.answer == "$19,000"
+
+
+@pytest.mark.parametrize(
+    "bullet, front",
+    [
+        (
+            "**PTQ** (post-training, small calibration set) vs **QAT** (simulate quantization during training)."
+            " Almost everything for LLMs is PTQ — retraining 70B isn't happening.",
+            "LLM quantization: how does PTQ differ from QAT?",
+        ),
+        (
+            "**Dropout** vs. **DropConnect**: one zeroes activations, the other zeroes weights.",
+            "LLM quantization: how does Dropout differ from DropConnect?",
+        ),
+    ],
+)
+def test_two_bold_terms_set_against_each_other_ask_how_they_differ(bullet, front):
+    card = one(bullet, "LLM quantization")
+    assert card.front == front
+    assert "70B" not in card.front and "[...]" not in card.front
+    assert card.back.startswith(bullet.split("**")[1])
