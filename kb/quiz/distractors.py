@@ -205,10 +205,11 @@ class NumberLadder:
         if answer_kind(answer) == DATE and not (
             answer.strip() == raw and _power_of_two(units)
         ):  # 2048: a width
-            # a year is exact: its neighbours are the slips of memory ("Gallipoli, 1915": 1914 or 1916, never
-            # 1905 and 1920, which fall outside the war); a decade moves by decades
+            # a year is exact: its near neighbours are the slips of memory ("the Gulf War, 1991": 1989 or 1993,
+            # never 1970); but not the next year, which an event spanning two ("1990–91") makes true too (judged
+            # blind: "1990" beside the key 1991 was a second correct option); a decade moves by decades
             decade = re.search(r"\d0['’]?s\b", answer)
-            step = 10 if decade else 5 if _month_named(answer) and units % 5 == 0 else 1
+            step = 10 if decade else 5 if _month_named(answer) and units % 5 == 0 else 2
             if rough and answer.strip() == raw:
                 # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
                 step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
