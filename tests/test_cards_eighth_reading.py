@@ -63,3 +63,17 @@ def test_two_bold_terms_set_against_each_other_ask_how_they_differ(bullet, front
     assert card.front == front
     assert "70B" not in card.front and "[...]" not in card.front
     assert card.back.startswith(bullet.split("**")[1])
+
+
+def test_an_amount_its_heading_shows_in_another_form_is_not_hidden():
+    from tests.test_cards_fifth_reading import _note
+
+    cards = _note(
+        "Passive activity loss rules",
+        "## $25,000 rental allowance\n\n"
+        "- If you actively participate in a rental → can deduct up to $25k of rental losses against other income.\n"
+        "- Phases out between $100k and $150k of MAGI.\n",
+        "topic",
+    )
+    assert "$25k" not in [c.answer for c in cards]
+    assert "$100k and $150k" in [c.answer for c in cards]

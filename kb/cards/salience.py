@@ -582,6 +582,8 @@ def _why_not(
         return f"'{unbold(span)}' names the note's topic"
     if stems and shown and _in_headings(c.kind, stems, avoid, shown):
         return f"'{unbold(span)}' shows in the card's headings"
+    if c.kind == "number" and shown and (values := amount_values(span)) and values <= shown:
+        return f"'{unbold(span)}' shows in the card's headings"  # "$25k" under "$25,000 rental allowance"
     if c.kind in ("entity", "term") and _name_fragment(text, c):
         return f"'{unbold(span)}' is half of a name the card shows the other half of"
     if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
@@ -956,7 +958,30 @@ def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
     initials = {
         "^" + "".join(w[0] for w in words[i : i + k]) for k in (2, 3) for i in range(len(words) - k + 1)
     }
-    return frozenset(content_stems(text) | content_stems(text.replace("-", " ")) | initials)
+    return frozenset(
+        content_stems(text) | content_stems(text.replace("-", " ")) | initials | amount_values(text)
+    )
+
+
+# an amount however it is written: "$25,000", "$25k", "25 thousand" are one amount ("=25000")
+_AMOUNT_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s?(k|K|m|M|bn|B|thousand|million|billion)\b)?")
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "b": 1e9, "billion": 1e9}
+
+
+def amount_values(text: str) -> set[str]:
+    """The amounts of 100 or more in a text as "=value" tokens, so that "$25k" in a bullet is known for the
+    "$25,000" of its heading (smaller numbers are counts and ranks, matched as written)."""
+    if not _DIGIT_RE.search(text):
+        return set()
+    out = set()
+    for m in _AMOUNT_RE.finditer(text):
+        try:
+            value = float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1)
+        except ValueError:
+            continue
+        if value >= 100:
+            out.add(f"={value:g}")
+    return out
 
 
 def _in_headings(kind: str, stems: set[str], avoid: set[str], shown: frozenset[str]) -> bool:
