@@ -77,3 +77,21 @@ def test_an_amount_its_heading_shows_in_another_form_is_not_hidden():
     )
     assert "$25k" not in [c.answer for c in cards]
     assert "$100k and $150k" in [c.answer for c in cards]
+
+
+def test_a_closing_year_gives_way_to_the_amount_it_dates():
+    card = one("FICA applies once you pay a household employee $2,800 or more in 2025.", "Household taxes")
+    assert card.answer == "$2,800"
+
+
+@pytest.mark.parametrize("heading", ["Our situation", "My numbers", "Our household"])
+def test_the_writers_own_case_makes_no_card(heading):
+    from tests.test_cards_fifth_reading import _note
+
+    cards = _note(
+        "Household employment taxes",
+        "## Thresholds\n\n- FICA applies once you pay a household employee $2,800 or more.\n\n"
+        f"## {heading}\n\n- Sitter is 19, ~$180/week → ~$9,300/yr → over both thresholds.\n",
+        "topic",
+    )
+    assert [c.answer for c in cards] == ["$2,800"]

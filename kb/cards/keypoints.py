@@ -950,6 +950,8 @@ _OWN_PLAN_RE = re.compile(
     r"reactions?|reflections?|impressions?)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
     r"\bfor (?:me|us|myself|ourselves)\b|"
+    # the writer's own case worked through ("Our situation", "My numbers", "Our household")
+    r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"
     # what the writer means to read, hear or watch next ("To listen next", "Reading list", "Up next")
     r"^(?:to[- ](?:read|listen(?: to)?|watch|try|buy|learn|explore)\b|(?:reading|watch|listening) ?list\b|"
     r"up next\b|queue\b|backlog\b)|\b(?:read|listen|watch|explore) next\b|"

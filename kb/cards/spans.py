@@ -127,6 +127,13 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             rank = (
                 5.0  # a year or number naming what follows ("the 2024 limits", "the 0% rate") labels the fact
             )
+        elif (
+            YEAR_RE.fullmatch(text, s, e)
+            and prev_word(sub, s) in ("in", "for")
+            and not sub[e:].strip(" .;)")
+            and ("$" in sub or "%" in sub)
+        ):
+            rank = 5.0  # "pay $2,800 or more in 2025": the closing year says when, the amount is the fact
         elif YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
