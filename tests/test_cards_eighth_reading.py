@@ -95,3 +95,34 @@ def test_the_writers_own_case_makes_no_card(heading):
         "topic",
     )
     assert [c.answer for c in cards] == ["$2,800"]
+
+
+@pytest.mark.parametrize(
+    "bullet, wrong",
+    [
+        (
+            "Calibration: Mukhoti et al. (NeurIPS 2020) showed focal loss often gives better-calibrated nets than"
+            " plain cross-entropy.",
+            "better-calibrated nets",
+        ),
+        (
+            "Compression: pruning an already compressed model further rarely helps accuracy.",
+            "compressed model",
+        ),
+    ],
+)
+def test_a_blank_whose_word_the_label_shows_in_another_form_is_not_made(bullet, wrong):
+    assert wrong not in [c.answer for c in cards_of(f"- {bullet}", "Training notes")]
+
+
+def test_et_al_is_never_part_of_a_blank():
+    from kb.cards.salience import TermWeights, content_stems, pick_spans
+
+    text = (
+        "Calibration: Mukhoti et al. (NeurIPS 2020) showed focal loss gives better-calibrated nets than CE."
+    )
+    # the title and the other terms set aside: what is left must not be the citation's "et al"
+    spans, _why = pick_spans(
+        text, TermWeights(text), avoid=content_stems("focal loss calibrated nets CE NeurIPS")
+    )
+    assert not any("et al" in text[s:e] for s, e in spans), [text[s:e] for s, e in spans]

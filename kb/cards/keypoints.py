@@ -1150,7 +1150,10 @@ def _generated_cloze(
         p.masked_body,
         avoid=avoid,
         common=common,
-        shown=heading_stems([h for h in p.context[1:] if _norm_heading(h) not in out.keypoint_headings]),
+        # the label kept before the blanks ("Calibration: ...") is read like a heading
+        shown=heading_stems(
+            [h for h in p.context[1:] if _norm_heading(h) not in out.keypoint_headings] + [body[:offset]]
+        ),
         limit=MAX_CLOZES_PER_BULLET,
         years=out.note.type not in _DATED_KINDS,
     )

@@ -19,7 +19,7 @@ STOP_WORDS = frozenset(
     very can could should would may might must will shall you your yours we our ours they their theirs he him his she
     her hers i me my mine them us one ones also just only more most less least much many some any each every all both
     few other such same own up down out off again further once s t don't doesn't isn't aren't like get gets got
-    make makes made use uses used using via per vs etc e.g i.e that's what's there's here's he's she's let's
+    make makes made use uses used using via per vs etc et al e.g i.e that's what's there's here's he's she's let's
     who's next previous usual typical whole entire now another mid-year midyear overnight today tomorrow yesterday earlier you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
     because although though unless whereas whether whenever wherever whatever whichever didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
 )

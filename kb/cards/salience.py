@@ -331,6 +331,19 @@ def _stem(word: str) -> str:
     return w
 
 
+def _root(stem: str) -> str:
+    """A stem without its derivational ending: "calibration", "calibrated" and "calibrate" are one word to a reader
+    who sees one of them beside a blank ("Calibration: ... gives [better-calibrated] nets")."""
+    if len(stem) > 7:
+        for end in _DERIVED_ENDINGS:
+            if stem.endswith(end) and len(stem) - len(end) >= 5:
+                return "~" + stem[: -len(end)]
+    return stem
+
+
+_DERIVED_ENDINGS = ("ation", "ated", "ates", "ate", "ion", "ed")
+
+
 # a word's stem, and None for a stop word: the same few thousand words come back in every note of a corpus
 _CONTENT_STEM: dict[str, str | None] = {}
 _MAX_STEMS = 200_000
@@ -580,9 +593,19 @@ def _why_not(
     whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
-    if stems and shown and _in_headings(c.kind, stems, avoid, shown):
+    seen = stems
+    if stems and shown and c.kind == "term":
+        # "[better-calibrated nets]" under "Calibration", "a [compressed model]" after "Compression:"
+        parts = content_stems(span.replace("-", " ")) if "-" in span else stems
+        seen = stems | {r for w in parts if (r := _root(w)) in shown}
+    if stems and shown and _in_headings(c.kind, seen, avoid, shown):
         return f"'{unbold(span)}' shows in the card's headings"
-    if c.kind == "number" and shown and (values := amount_values(span)) and values <= shown:
+    if (
+        c.kind == "number"
+        and shown
+        and len(_FIGURE_RE.findall(span)) == 1
+        and shown.issuperset(amount_values(span) or ("",))
+    ):
         return f"'{unbold(span)}' shows in the card's headings"  # "$25k" under "$25,000 rental allowance"
     if c.kind in ("entity", "term") and _name_fragment(text, c):
         return f"'{unbold(span)}' is half of a name the card shows the other half of"
@@ -654,6 +677,12 @@ def _why_not(
         parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 2 and w not in _PREFIXES}
         if parts & content_stems(rest.replace("-", " ")) or c.kind == "entity" and parts & avoid:
             return f"a part of '{unbold(span)}' shows elsewhere on the card"
+    if c.kind == "term" and (
+        roots := {r for w in content_stems(span.replace("-", " ")) if (r := _root(w))[0] == "~"}
+    ):
+        if roots & {_root(w) for w in content_stems(rest.replace("-", " "))}:
+            # "Calibration: ... gives [better-calibrated nets]": the same word in another form
+            return f"a word of '{unbold(span)}' shows elsewhere on the card in another form"
     step = _STEP_RE.fullmatch(span.strip("`*_ "))
     if step and _in_sequence(step, around):
         return f"'{span}' is a step of a sequence the card shows"  # "A8 ... [A9] ... from A10 on"
@@ -958,9 +987,8 @@ def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
     initials = {
         "^" + "".join(w[0] for w in words[i : i + k]) for k in (2, 3) for i in range(len(words) - k + 1)
     }
-    return frozenset(
-        content_stems(text) | content_stems(text.replace("-", " ")) | initials | amount_values(text)
-    )
+    stems = content_stems(text) | content_stems(text.replace("-", " "))
+    return frozenset(stems | {_root(w) for w in stems} | initials | amount_values(text))
 
 
 # an amount however it is written: "$25,000", "$25k", "25 thousand" are one amount ("=25000")
