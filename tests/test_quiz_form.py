@@ -77,6 +77,15 @@ def test_a_year_is_moved_not_multiplied():
     assert not any(int(v[:-1]) > 100 for v in number_variants("95%")) and "210%" in number_variants("190%")
 
 
+def test_a_century_moves_by_one_and_keeps_its_ordinal_right():
+    # set S: "big 20th-c." offered "30th-c" and "40th-c", which no reader takes for a slip of memory
+    variants = number_variants("big 20th-c")
+    assert variants[:2] == ["big 21st-c", "big 19th-c"]
+    assert all(1 <= int(v.split()[1][:2]) <= 21 for v in variants), variants
+    assert "the 2nd century" in number_variants("the 1st century")
+    assert "2nd" in number_variants("3rd") and "4th" in number_variants("3rd")
+
+
 def test_a_statement_that_leans_on_the_clause_before_it_keeps_it():
     prompt = f'Night owls are not lazy. "Sleep in on weekends" is no fix; {BLANK} is.'
     assert blank_clause(prompt) == f'"Sleep in on weekends" is no fix; {BLANK} is.'

@@ -189,6 +189,7 @@ class NumberLadder:
         )
         self.percent = answer_kind(answer) == PERCENT
         self.day = answer_kind(answer) == DATE and _month_named(answer)
+        self.century = _CENTURY_RE.search(answer) is not None
 
     @classmethod
     def of(cls, answer: str, *, age: bool = False, rough: bool = False) -> NumberLadder | None:
@@ -214,6 +215,8 @@ class NumberLadder:
                 # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
                 step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
             return cls(answer, raw, decimals, units, step, 1)
+        if _CENTURY_RE.search(answer):
+            return cls(answer, raw, decimals, units, 1, 1)  # "20th-c": the 19th or the 18th, one at a time
         if answer.strip() == raw and len(raw) >= 4 and raw.isdigit() and not _power_of_two(units):
             return None  # "via 8332": a bare number of four digits or more, no unit nor comma, names a form or a port
         if age and decimals == 0 and units < 130:
@@ -239,10 +242,15 @@ class NumberLadder:
             return None  # nor a share above 100% where the key is a share, nor a rate under 1 pushed over 1
         if self.day and not 1 <= value <= 31:
             return None  # "December 32" is no day
+        if self.century and not 1 <= value <= _THIS_CENTURY:
+            return None  # "the big 30th-c. catastrophes": no century to come is a slip of memory
         text = f"{value:,.{self.decimals}f}" if "," in self.raw else f"{value:.{self.decimals}f}"
         if self.decimals and text.endswith("0") and not self.raw.endswith("0"):
             return None  # "15.30%" beside "7.65%": a trailing zero no one writes gives it away
         variant = self.answer.replace(self.raw, text, 1)
+        if _ORDINAL_RE.match(self.answer, self.answer.find(self.raw) + len(self.raw)):
+            at = variant.find(text) + len(text)  # "20th" -> "21st", never "21th"
+            variant = variant[:at] + _ordinal(int(value)) + variant[at + 2 :]
         if re.fullmatch(r"1\s+[a-z]+s", variant.split("(")[0].strip()) and not re.match(r"1\b", self.answer):
             return None  # "1 weeks": a plural unit after one reads wrong and gives the option away
         return variant if normalise(variant) != normalise(self.answer) else None
@@ -256,6 +264,18 @@ class NumberLadder:
                 return rungs
         near = (self.rung(k) for k in (1, -1, 2, -2, 3, -3, 4, -4))
         return [v for v in near if v is not None and fits(v)][:count]
+
+
+# "20th-c", "the 19th century", "5th c.": a century by its ordinal
+_CENTURY_RE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b[- ]?(?:c\b|c\.|cent)", re.I)
+_ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)\b")
+_THIS_CENTURY = 21
+
+
+def _ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def _step(units: int) -> int:
