@@ -68,6 +68,20 @@ def test_a_day_of_a_month_is_offered_only_days():
     assert wrong and all(w.isdigit() and 1 <= int(w) <= 31 for w in wrong), wrong
 
 
+def test_a_threshold_is_offered_only_options_on_its_side_of_the_other_thresholds():
+    # set R: "IoU ≥ 0.5 → positive, < _____ → background" offered 0.6 and 0.8, which the prompt rules out
+    asked = generated(
+        NOTE, "Anchors: IoU ≥ 0.5 → positive, < 0.4 → background, in between ignored.", "0.4", line=3
+    )
+    wrong = wrong_for([asked], asked)
+    assert wrong and all(float(w) < 0.5 for w in wrong), wrong
+    asked = generated(
+        NOTE, "Deep sleep needs a room under 19°C; above 24°C sleep gets lighter.", "24", line=3
+    )
+    wrong = wrong_for([asked], asked)
+    assert wrong and all(float(w) > 19 for w in wrong), wrong
+
+
 def test_a_year_is_moved_not_multiplied():
     # near years, but never the next one: an event dated 1991 may span 1990-91, and "1990" would be right too
     assert number_variants("1953")[:2] == ["1955", "1951"]

@@ -388,7 +388,7 @@ class DistractorSearch:
         self.before, self.after = before, after
         self.neighbours = (_edge_word(before, last=True), _edge_word(after, last=False))
         self.synonyms: frozenset[str] = frozenset()  # other names the note gives the key
-        self.bounds = _range_bounds(before, after) if self.numeric else (None, None)
+        self.bounds = _range_bounds(before, after, answer) if self.numeric else (None, None)
         # "September _____": only a day of a month fits the blank.
         self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
         # "Harari calls the _____ ...": a capitalised key inside a sentence is a name; a term capitalised only to
@@ -606,14 +606,31 @@ _SYNONYM_AFTER_RE = re.compile(_SYNONYM_LINK + r"([^,;:.()]{2,40})")
 _SYNONYM_BEFORE_RE = re.compile(r"([^,;:.()]{2,40}?)" + _SYNONYM_LINK + r"$")
 
 
-def _range_bounds(before: str, after: str) -> tuple[float | None, float | None]:
-    """The bounds a numeric blank inside a range sets: "_____ to 6" is under 6, "5 to _____" over 5."""
+def _range_bounds(before: str, after: str, answer: str = "") -> tuple[float | None, float | None]:
+    """The bounds a numeric blank inside a range sets: "_____ to 6" is under 6, "5 to _____" over 5; and a
+    threshold beside other thresholds keeps its side of them: in "IoU ≥ 0.5 → positive, < _____ → background" the
+    key 0.4 is under 0.5, and so must every option be (0.6 is ruled out by the prompt)."""
     high = _RANGE_AFTER_RE.match(after)
     low = _RANGE_BEFORE_RE.search(before)
-    return (
+    bounds = [
         float(low.group(1).replace(",", "")) if low else None,
         float(high.group(1).replace(",", "")) if high else None,
-    )
+    ]
+    key = _NUMBER_IN_TEXT_RE.search(answer)
+    if key and _THRESHOLD_BEFORE_RE.search(before):
+        value = float(key.group(0).replace(",", ""))
+        for m in _THRESHOLD_RE.finditer(f"{before} {after}"):
+            other = float(m.group(1).replace(",", ""))
+            if other > value and (bounds[1] is None or other < bounds[1]):
+                bounds[1] = other
+            elif other < value and (bounds[0] is None or other > bounds[0]):
+                bounds[0] = other
+    return bounds[0], bounds[1]
+
+
+# a blank that is a threshold ("< _____", "at least _____"), and the thresholds beside it ("≥ 0.5")
+_THRESHOLD_BEFORE_RE = re.compile(r"(?:[<>≤≥]=?|=<|\b(?:under|below|above|over|at least|at most))\s*$")
+_THRESHOLD_RE = re.compile(r"(?:[<>≤≥]=?|=<)\s*(\d[\d,]*(?:\.\d+)?)(?![\d.]*\s*_)")
 
 
 def _content_word_near(text: str, *, last: bool, within: int = 3) -> str:
