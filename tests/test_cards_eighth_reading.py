@@ -126,3 +126,37 @@ def test_et_al_is_never_part_of_a_blank():
         text, TermWeights(text), avoid=content_stems("focal loss calibrated nets CE NeurIPS")
     )
     assert not any("et al" in text[s:e] for s, e in spans), [text[s:e] for s, e in spans]
+
+
+def test_two_numbers_joined_by_an_ampersand_are_one_blank():
+    card = one("Restarts in Bentonville: Walton's 5&10 on the town square.", "Made in America")
+    assert card.answer == "5&10" and card.front.count("[...]") == 1
+
+
+def test_a_count_and_unit_the_front_shows_again_is_not_hidden():
+    cards = cards_of(
+        "- Special 5-year election: front-load 5 years of exclusions into a 529 plan at once.", "Gift tax"
+    )
+    assert "5 years" not in [c.answer for c in cards]
+
+
+def test_someone_quoting_someone_in_a_label_is_no_term():
+    card = one(
+        "Kuhn quotes Max Planck: a new truth wins because its opponents eventually die out.",
+        "Scientific Revolutions",
+    )
+    assert "what is" not in card.front and card.answer == "Max Planck"
+
+
+@pytest.mark.parametrize("heading", ["Open questions / todo", "Questions I still have", "To look up"])
+def test_what_the_writer_still_has_to_find_out_makes_no_card(heading):
+    from tests.test_cards_fifth_reading import _note
+
+    cards = _note(
+        "Backdoor Roth",
+        "## Steps\n\n- Contribute $7,000 to a traditional IRA, then convert it.\n\n"
+        f"## {heading}\n\n- check 2026 limits when the IRS notice is out and update this\n"
+        "- Whether the 1962 plan document still allows in-plan conversions.\n",
+        "topic",
+    )
+    assert [c.answer for c in cards] == ["$7,000"]

@@ -633,7 +633,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
     if (
         any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:])
-        or any(w in _LABEL_OBJECT_VERBS for w in words[1:-1])
+        or any(w in _LABEL_OBJECT_VERBS or w in _REPORTING_VERBS or w in _SAYING_S for w in words[1:-1])
         or (len(words) > 2 and words[1] in BASE_VERBS and _plural(words[0]))  # "Tails drive everything: ..."
         or len(words) > 1
         and len(words[-1]) > 4
@@ -684,6 +684,8 @@ _LABEL_CLAUSE_VERBS = frozenset(
 _LABEL_OBJECT_VERBS = frozenset(
     "kills beats wins loses hurts helps works fails drives makes breaks needs takes gives keeps builds".split()
 )
+# someone saying something, inside a label: "Kuhn quotes Max Planck: ...", "Senra argues against ...": a clause
+_SAYING_S = frozenset("says argues claims notes admits recommends compares calls warns jokes recalls".split())
 # a label naming something by its relation to what the card leaves unsaid ("Blind spot", "My setting")
 _RELATIONAL = frozenset(
     "my our his her their its other another blind main biggest big real key core central possible potential".split()
@@ -950,6 +952,8 @@ _OWN_PLAN_RE = re.compile(
     r"reactions?|reflections?|impressions?)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
     r"\bfor (?:me|us|myself|ourselves)\b|"
+    # what the writer still has to find out ("Open questions / todo", "Questions I still have", "To look up")
+    r"\bopen questions?\b|\btodo\b|\bquestions (?:I|we) (?:still )?have\b|^to (?:look up|check|verify)\b|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"
     # what the writer means to read, hear or watch next ("To listen next", "Reading list", "Up next")

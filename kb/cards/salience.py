@@ -331,6 +331,10 @@ def _stem(word: str) -> str:
     return w
 
 
+# a count and its unit: "5 years", "30 days", "3-month"
+_COUNT_OF_UNIT_RE = re.compile(r"(\d[\d,.]*)[- ](year|month|week|day|hour|minute|second|decade)s?")
+
+
 def _root(stem: str) -> str:
     """A stem without its derivational ending: "calibration", "calibrated" and "calibrate" are one word to a reader
     who sees one of them beside a blank ("Calibration: ... gives [better-calibrated] nets")."""
@@ -626,6 +630,10 @@ def _why_not(
         and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
     ):
         return f"'{unbold(span)}' shows elsewhere on the card"
+    if c.kind == "number" and (m := _COUNT_OF_UNIT_RE.fullmatch(plain)):
+        # "[5 years] of exclusions" beside "the special 5-year election": the count and its unit show once more
+        if re.search(rf"(?<![\w,.]){re.escape(m.group(1))}[- ]{m.group(2)}", rest):
+            return f"'{unbold(span)}' shows elsewhere on the card"
     if c.kind == "formula" and _BARE_SYMBOL_RE.match(span.strip("$ ")):
         return (
             f"'{span}' is only a symbol's name"  # "starts from $F_0$, the mean of y": what it is is the fact

@@ -140,6 +140,9 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
         elif _version_or_section(sub, s, e):
             rank = 3.0  # "PyTorch 2.6", "Git 2.50", "ESL §7.8": which release or section, beside the lesson
+        if spans and spans[-1][2] == s - 1 and sub[s - 1] in "&/":
+            spans[-1][2] = e  # "Walton's 5&10", "24/7": one name or ratio made of two numbers
+            continue
         gap = _LIST_GAP_RE.fullmatch(sub, spans[-1][2], s) if spans else None
         if (
             gap
