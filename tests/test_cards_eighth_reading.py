@@ -160,3 +160,11 @@ def test_what_the_writer_still_has_to_find_out_makes_no_card(heading):
         "topic",
     )
     assert [c.answer for c in cards] == ["$7,000"]
+
+
+def test_a_blank_never_ends_on_a_preposition():
+    card = one(
+        "Starts with a pounding pain behind the left eye; her hands look like claws; right arm goes numb.",
+        "A stroke of insight",
+    )
+    assert not card.answer.endswith(("behind", "across", "against", "toward")), card.front
