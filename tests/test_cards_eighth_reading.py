@@ -168,3 +168,32 @@ def test_a_blank_never_ends_on_a_preposition():
         "A stroke of insight",
     )
     assert not card.answer.endswith(("behind", "across", "against", "toward")), card.front
+
+
+QUANTIZATION_NOTE = """---
+title: LLM quantization
+type: topic
+tags: [ml]
+---
+# LLM quantization
+
+## Basics
+- **PTQ** (post-training, small calibration set) vs **QAT** (simulate quantization during training). Almost
+  everything for LLMs is PTQ.
+- **NF4** is a 4-bit data type whose levels follow a normal distribution.
+- Group size 128 is the common default for 4-bit weights.
+"""
+
+
+def test_a_quiz_asks_the_term_set_against_the_first_not_a_word_of_the_topic(make_kb):
+    from kb.quiz.generate import generate_quiz
+    from tests.test_quiz_issue18_rules import _indexed
+
+    conn = _indexed(make_kb({"ml/quantization.md": QUANTIZATION_NOTE}))
+    asked = [
+        q
+        for seed in range(4)
+        for q in generate_quiz(conn, note="notes/ml/quantization.md", n=10, seed=seed).questions
+        if "PTQ" in q.prompt
+    ]
+    assert asked and all(q.answer_text == "QAT" for q in asked), [(q.prompt, q.answer_text) for q in asked]

@@ -168,6 +168,9 @@ def reveals(front: str, back: str) -> bool:
     return len(front.split()) <= 8 and bool(fw) and fw <= content_words(back)
 
 
+_DIFFER_RE = re.compile(r": how does (.+) differ from (.+)\?$")
+
+
 def blank_and_terms(
     card: CardRow, front_plain: str, back_plain: str, answer: str | None, *, scan: bool = True
 ) -> BlankAndTerms:
@@ -176,6 +179,14 @@ def blank_and_terms(
     if card.kind == "cloze":
         return _cloze_blank_and_terms(card, back_plain, terms)
     blank = None
+    if card.kind == "keypoint" and (vs := _DIFFER_RE.search(card.front)):
+        # "how does PTQ differ from QAT?": the second term, blanked where the first is set against it
+        first, second = vs.groups()
+        at = re.search(rf"(?<!\w){re.escape(second)}(?!\w)", back_plain)
+        if at is not None and first in back_plain[: at.start()]:
+            prompt = re.sub(rf"(?<!\w){re.escape(second)}(?!\w)", BLANK, back_plain)
+            blank = BlankedSentence(prompt=prompt, answer=second, sentence=back_plain)
+        return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))
     if card.kind == "keypoint":  # a generated term card asks "Topic: what is X?": X is its term
         front_plain = plain_text(keypoint_term(card.front))
     short_front = len(front_plain.split()) <= _TERM_FRONT_WORDS and not front_plain.endswith("?")
