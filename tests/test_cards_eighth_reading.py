@@ -197,3 +197,18 @@ def test_a_quiz_asks_the_term_set_against_the_first_not_a_word_of_the_topic(make
         if "PTQ" in q.prompt
     ]
     assert asked and all(q.answer_text == "QAT" for q in asked), [(q.prompt, q.answer_text) for q in asked]
+
+
+@pytest.mark.parametrize(
+    "bullet, alone",
+    [
+        ("Sony & Japan: transistor radios, then consumer electronics. Akio Morita.", "Akio Morita"),
+        (
+            "Small self-supervised experiment (masked patch prediction) → better than from scratch, worse than"
+            " supervised. Foreshadows MAE",
+            "Foreshadows MAE",
+        ),
+    ],
+)
+def test_a_trailing_sentence_of_its_own_is_never_the_blank(bullet, alone):
+    assert alone not in [c.answer for c in cards_of(f"- {bullet}", "Chip War")]

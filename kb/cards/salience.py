@@ -621,6 +621,11 @@ def _why_not(
         stems and c.kind != "number" and (stems <= avoid | common if whole else stems & common)
     ):
         return f"'{unbold(span)}' is in many of the note's key points"
+    before = text[: c.start].rstrip(" *_")
+    if before.endswith((". ", ".", "!", "?", ";")) and len(before) > 1 and not text[c.end :].strip(" *_.!)"):
+        # "Sony & Japan: transistor radios, then consumer electronics. [Akio Morita].": a blank that is a
+        # sentence of its own, with nothing around it to ask
+        return f"'{unbold(span)}' is a sentence of its own; nothing on the card asks for it"
     around = text[: c.start] + " " + text[c.end :]  # the card's front without the span
     rest = around.lower()
     plain = unbold(span).strip("`$ ").lower()
