@@ -212,3 +212,32 @@ def test_a_quiz_asks_the_term_set_against_the_first_not_a_word_of_the_topic(make
 )
 def test_a_trailing_sentence_of_its_own_is_never_the_blank(bullet, alone):
     assert alone not in [c.answer for c in cards_of(f"- {bullet}", "Chip War")]
+
+
+@pytest.mark.parametrize(
+    "bullet, name",
+    [
+        (
+            "**Le Corbusier** — the Plan Voisin (1925) to bulldoze much of central Paris for identical towers.",
+            "Le Corbusier",
+        ),
+        ("**Brasília** — Lúcio Costa's plan, Niemeyer's buildings, inaugurated 1960.", "Brasília"),
+    ],
+)
+def test_a_bold_name_whose_bullet_tells_facts_about_it_is_asked_from_the_facts(bullet, name):
+    card = one(bullet, "Seeing Like a State")
+    assert card.answer == name and card.front.startswith("[...] — ") and "what is" not in card.front
+
+
+@pytest.mark.parametrize(
+    "bullet, front",
+    [
+        (
+            "**Lindy Effect**: the longer a book has lasted, the longer it is likely to last.",
+            "what is the Lindy",
+        ),
+        ("**Zappos**: an online shoe retailer famous for its call-centre culture.", "what is Zappos"),
+    ],
+)
+def test_a_concept_or_a_defined_name_keeps_its_what_is_card(bullet, front):
+    assert front in one(bullet, "Antifragile").front

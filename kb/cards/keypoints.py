@@ -469,6 +469,23 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         if _person(unbold(term), rest, bold=True, ctx=ctx):
             front = f"{topic(out.title)}: who is {unbold(term)}?"
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+        name = unbold(term)
+        plain = unbold(body)
+        if plain.startswith(name) and _named_thing(name, rest, ctx, out.note.body):
+            # "**Le Corbusier** — the Plan Voisin (1925) ...": facts about a name, which they ask for
+            return new_card(
+                CardKind.CLOZE,
+                "[...]" + plain[len(name) :],
+                plain,
+                first,
+                last,
+                ctx,
+                generated=True,
+                sibling=sibling_key("c", plain),
+                cloze_text=f"{{{{c1::{name}}}}}{plain[len(name) :]}",
+                cloze_index=1,
+                answer=name,
+            )
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = term_question(out.title, unbold(term), out.note.body)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -827,6 +844,34 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
 
 # the rest of a name's word: "Chang", "McClain", "MacLeod", "O'Neil"
 _NAME_TAIL_RE = re.compile(r"[a-z]+|c[A-Z][a-z]+|ac[A-Z][a-z]+|['’][A-Z][a-z]+")
+
+
+_ACCENTED_NAME_RE = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+")  # "Brasília", "Zürich", "Gödel"
+
+
+def _named_thing(term: str, rest: str, ctx: tuple[str, ...], body: str) -> bool:
+    """Whether a bold lead is the name of a place, a work or a person ("Le Corbusier", "Brasília", "Commander
+    Keen") whose bullet tells facts about it rather than what it is: judged blind, "what is Brasília?" was too vague
+    to answer, where a cloze of the facts ("[...] — Lúcio Costa's plan, Niemeyer's buildings") asks something. A
+    concept's name ("Lindy Effect", "Dunbar's Number") or a rest that defines ("a ...") keeps its "what is"."""
+    words = term.split()
+    if not 1 <= len(words) <= 3 or not all(
+        w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) or _ACCENTED_NAME_RE.fullmatch(w) for w in words
+    ):
+        return False
+    if words[-1].lower() in EPONYM_HEADS or any(w.endswith(("'s", "’s")) for w in words):
+        return False
+    if len(words) == 1 and (common_english(words[0]) or everyday_word(words[0])):
+        return False
+    if not (rest[:1].isupper() or rest[4:5].isupper() and rest.startswith("the ")) or rest.startswith(
+        ("The name", "Short for", "The ")
+    ):
+        return False  # "**Zappos**: online shoe retailer ...", "**X**: the relationship ...": what it is
+    if len(words) == 1 and _ordinary_plural(words[0]):
+        return False  # "**Affordances**": a plural noun
+    if _written(body, term[0].lower() + term[1:]):
+        return False  # "reciprocity" elsewhere in the note: a concept, capitalised only to open its bullet
+    return not any(_VOCABULARY_HEADING_RE.search(h) for h in ctx[1:])
 
 
 def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = ()) -> bool:
