@@ -82,6 +82,37 @@ def test_a_threshold_is_offered_only_options_on_its_side_of_the_other_thresholds
     assert wrong and all(float(w) > 19 for w in wrong), wrong
 
 
+def test_options_set_t_found_no_reader_would_write():
+    # set T's reading: "_____ Dec 2034" offered 33 and 35, "since git _____" 2.64, a count of principles 8, 32
+    # and 64, "2007 quant quake" 2407, "99.9 %" 69.9 %
+    asked = generated(
+        NOTE, "Deadline to empty the account: 31 Dec 2034, ten years after the death.", "31", line=3
+    )
+    wrong = wrong_for([asked], asked)
+    assert wrong and all(1 <= int(w) <= 31 for w in wrong), wrong
+    asked = generated(NOTE, "Since git 2.44 rebase --autosquash works without -i.", "2.44", line=3)
+    assert all(abs(float(w) - 2.44) <= 0.06 for w in wrong_for([asked], asked))
+    asked = generated(NOTE, "The Leadership Principles (14 at first, now 16) guide hiring.", "16", line=3)
+    assert not {"32", "64", "8"} & set(wrong_for([asked], asked))
+    asked = generated(NOTE, "Width: 16 heads of 64 dims each.", "16", line=3)
+    assert "32" in wrong_for([asked], asked)
+    asked = generated(
+        NOTE, "2007 quant quake: the fund lost money for a few days in August.", "2007 quant quake", line=3
+    )
+    assert all(1995 <= int(w.split()[0]) <= 2019 for w in wrong_for([asked], asked))
+    asked = generated(
+        NOTE, "Each extra nine of reliability (90 → 99 → 99.9 %) takes as much work.", "99.9 %", line=3
+    )
+    assert all(w.startswith("99") or w.startswith("95") for w in wrong_for([asked], asked))
+
+
+def test_a_lower_bound_gets_no_options():
+    asked = generated(
+        NOTE, "Before 2020 a 30-year-old could stretch an inherited IRA for 50+ years.", "50", line=3
+    )
+    assert wrong_for([asked], asked) == []
+
+
 def test_a_year_is_moved_not_multiplied():
     # near years, but never the next one: an event dated 1991 may span 1990-91, and "1990" would be right too
     assert number_variants("1953")[:2] == ["1955", "1951"]

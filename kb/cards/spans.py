@@ -50,7 +50,11 @@ YEAR = r"(?:1[5-9]|20)\d\d"  # a year as notes write them, 1500-2099
 YEAR_RE = re.compile(YEAR)
 
 _LIST_GAP_RE = re.compile(r", (?:and |or )?| (?:and|or|to) ")
-_DATE_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)")
+_DATE_RE = re.compile(
+    rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?(?!\d)"
+    # day first: "31 Dec 2019", "1 April": the day alone hidden ("[31] Dec") was judged a trivial blank
+    rf"|(?<![\d.,])\d{{1,2}} (?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?(?: \d{{4}})?(?!\d)"
+)
 
 
 class Candidate(NamedTuple):

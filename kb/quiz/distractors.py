@@ -192,20 +192,36 @@ class NumberLadder:
         self.century = _CENTURY_RE.search(answer) is not None
 
     @classmethod
-    def of(cls, answer: str, *, age: bool = False, rough: bool = False) -> NumberLadder | None:
+    def of(
+        cls,
+        answer: str,
+        *,
+        age: bool = False,
+        rough: bool = False,
+        width: bool = True,
+        version: bool = False,
+    ) -> NumberLadder | None:
+        """``width``: the blank may be a width or a size (a power of two climbs by doublings: 64, 128, 256);
+        ``version``: it is a release ("since git _____": 2.44 moves by its minor number, 2.42, 2.46)."""
         numbers = _NUMBER_IN_TEXT_RE.findall(answer)
         if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
             return (
                 None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
             )
         raw = numbers[0]
+        if _NINES_RE.fullmatch(raw):
+            return _Nines(answer, raw)  # "99.9%": one nine more or less (99%, 99.99%), never 89.9%
+        if version and "." in raw:
+            decimals = len(raw.split(".")[1])
+            return cls(answer, raw, decimals, int(raw.replace(".", "")), 2 if decimals == 1 else 2, 1)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         units = int(raw.replace(",", "").replace(".", ""))
         if units <= 0:
             return None
-        if answer_kind(answer) == DATE and not (
+        year_led = answer.strip() != raw and _YEAR_LED_RE.match(answer.strip()) is not None
+        if (answer_kind(answer) == DATE or year_led) and not (
             answer.strip() == raw and _power_of_two(units)
-        ):  # 2048: a width
+        ):  # 2048: a width; "2007 quant quake": a year naming an event
             # a year is exact: its near neighbours are the slips of memory ("the Gulf War, 1991": 1989 or 1993,
             # never 1970); but not the next year, which an event spanning two ("1990–91") makes true too (judged
             # blind: "1990" beside the key 1991 was a second correct option); a decade moves by decades
@@ -222,7 +238,7 @@ class NumberLadder:
         if age and decimals == 0 and units < 130:
             # a person's age moves by years ("at age 70": 65, 75, never 110 or 130), by fives when it is round
             return cls(answer, raw, decimals, units, 5 if units % 5 == 0 else 1, 1)
-        if decimals == 0 and _power_of_two(units):
+        if decimals == 0 and _power_of_two(units) and width:
             return cls(answer, raw, decimals, units, 0, 2)
         return cls(answer, raw, decimals, units, _step(units), 1)
 
@@ -262,6 +278,43 @@ class NumberLadder:
             rungs = [self.rung(k) for k in range(-r, count - r + 1) if k]
             if all(v is not None and fits(v) for v in rungs):
                 return rungs
+        near = (self.rung(k) for k in (1, -1, 2, -2, 3, -3, 4, -4))
+        return [v for v in near if v is not None and fits(v)][:count]
+
+
+# what makes a power of two a width or a size: a unit or a word of sizes beside the blank ("_____ heads", "d = _____")
+_WIDTH_NEAR_RE = re.compile(
+    r"\b(?:bits?|bytes?|[kmgt]i?b|dims?|dimensions?|heads?|layers?|channels?|tokens?|experts?|gpus?|cores?|threads?|"
+    r"batch|width|size|hidden|embedding|d_model|vocab|context|rank|group|block|patch|filters?|units|neurons)\b|"
+    r"\b[dkhn]\s*=",
+    re.I,
+)
+# a release: "since git _____", "Python _____", "v_____"
+_VERSION_BEFORE_RE = re.compile(
+    r"(?:\b(?:git|python|pytorch|torch|numpy|node|version|release|rust|go|java|ruby|django|postgres(?:ql)?|"
+    r"sqlite|linux|kernel|ios|android|macos)\s*(?:≥|>=)?\s*|\bv)$",
+    re.I,
+)
+_YEAR_LED_RE = re.compile(r"(?:1[5-9]|20)\d\d\b(?![.,]\d)")
+_NINES_RE = re.compile(r"9{2,}(?:\.9+)?")
+
+
+class _Nines:
+    """The ladder of a reliability in nines: 99.9 gives 99, 99.99, 99.999 (and 99.5), not 89.9 or 69.9."""
+
+    def __init__(self, answer: str, raw: str):
+        self.answer, self.raw = answer, raw
+        nines = raw.replace(".", "").count("9")
+        forms = {n: "99" if n == 2 else "99." + "9" * (n - 2) for n in range(2, 7)}
+        self._rungs = {k: forms.get(nines + k) for k in (-4, -3, -2, -1, 1, 2, 3, 4)}
+        if self._rungs[-1] is None and nines == 2:
+            self._rungs[-1] = "95"
+
+    def rung(self, k: int) -> str | None:
+        value = self._rungs.get(k)
+        return None if value is None else self.answer.replace(self.raw, value, 1)
+
+    def window(self, count: int, rank: int, fits: Callable[[str], bool]) -> list[str]:
         near = (self.rung(k) for k in (1, -1, 2, -2, 3, -3, 4, -4))
         return [v for v in near if v is not None and fits(v)][:count]
 
@@ -390,7 +443,9 @@ class DistractorSearch:
         self.synonyms: frozenset[str] = frozenset()  # other names the note gives the key
         self.bounds = _range_bounds(before, after, answer) if self.numeric else (None, None)
         # "September _____": only a day of a month fits the blank.
-        self.day_of_month = self.numeric and self.neighbours[0] in _MONTH_NAMES
+        self.day_of_month = self.numeric and (
+            self.neighbours[0] in _MONTH_NAMES or self.neighbours[1] in _MONTH_NAMES  # "_____ Dec 2034"
+        )
         # "Harari calls the _____ ...": a capitalised key inside a sentence is a name; a term capitalised only to
         # look like it ("Social proof" beside "Agricultural Revolution") gives the key away.
         self.capital_slot = (
@@ -411,9 +466,11 @@ class DistractorSearch:
             self.answer,
             age=_AGE_BEFORE_RE.search(self.before) is not None,
             rough=_ROUGH_BEFORE_RE.search(self.before) is not None,
+            width=_WIDTH_NEAR_RE.search(f"{self.before[-40:]} {BLANK} {self.after[:25]}") is not None,
+            version=_VERSION_BEFORE_RE.search(self.before) is not None,
         )
-        if ladder is None or not self.wanting:
-            return
+        if ladder is None or not self.wanting or self.after.startswith("+"):
+            return  # "for _____+ years": a lower bound, which every smaller option makes true too
         count = self.want - len(self.chosen)
         rank = zlib.crc32(self.card.id.encode()) % (count + 1)
         for variant in ladder.window(count, rank, self.variant_fits):

@@ -70,8 +70,12 @@ def false_filler(
     candidates: list[str] = []
     if numeric and NEGATED_BEFORE_RE.search(before):
         return None  # "no _____ ft tall humans": any larger number is as true
+    if numeric and search.after.startswith("+"):
+        return None  # "for _____+ years": a lower bound, which a smaller number keeps true
     if numeric:  # a near number reads as a slip of memory; another figure of the note ("age 31") as nonsense
-        candidates = sorted(number_variants(answer), key=lambda v: _distance(v, answer))
+        candidates = sorted(
+            (v for v in number_variants(answer) if search.variant_fits(v)), key=lambda v: _distance(v, answer)
+        )
         if _ROUGH_BEFORE_RE.search(before):
             # "by roughly 3 AP": "roughly 4" is arguably true too; a figure twice as far or more is wrong
             candidates = [v for v in candidates if _distance(v, answer) >= _ROUGH_DISTANCE]
