@@ -241,3 +241,74 @@ def test_a_bold_name_whose_bullet_tells_facts_about_it_is_asked_from_the_facts(b
 )
 def test_a_concept_or_a_defined_name_keeps_its_what_is_card(bullet, front):
     assert front in one(bullet, "Antifragile").front
+
+
+@pytest.mark.parametrize(
+    "bullet, label",
+    [
+        ('**Quote:** RL is like "sucking supervision through a straw".', "Quote"),
+        (
+            "**Claim:** the knowledge part may actually hold models back → over-reliance on memorised stuff, less"
+            " off-the-data-manifold thinking.",
+            "Claim",
+        ),
+        (
+            "**Gotcha**: tools that diff against main in CI need the merge-base, so depth 1 gives wrong answers.",
+            "Gotcha",
+        ),
+    ],
+)
+def test_a_bold_label_word_is_never_the_blank(bullet, label):
+    from kb.cards.salience import TermWeights, content_stems, pick_spans
+
+    assert label not in [c.answer for c in cards_of(f"- {bullet}", "Karpathy on Dwarkesh")]
+    # in a note whose other words are common to many of its key points, the label is all that is left: still no blank
+    rest = bullet.split("**")[-1]
+    spans, _why = pick_spans(bullet, TermWeights(bullet), common=frozenset(content_stems(rest)))
+    assert not any(label in bullet[s:e] for s, e in spans), [bullet[s:e] for s, e in spans]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Re-listen to the section on the cognitive core and the bits-per-token calculation.",
+        "Re-evaluate if the lint job starts running `git blame` (it would trigger lazy fetches).",
+        "Look up the Sutton bitter lesson essay he references.",
+        "1990: big year (~56% after fees iirc)",
+        "Greenberg's estimate: about 10% of all computers in Ukraine wiped (not sure how he sourced that).",
+    ],
+)
+def test_the_writers_to_dos_and_unsure_facts_make_no_card(bullet):
+    assert [c.front for c in cards_of(f"- {bullet}", "Karpathy on Dwarkesh")] == []
+
+
+def test_bullets_under_to_follow_up_make_no_card():
+    from tests.test_cards_fifth_reading import _note
+
+    cards = _note(
+        "Karpathy on Dwarkesh",
+        "## Agents\n\n- Karpathy puts AGI about 10 years out.\n\n## To follow up\n\n- The nanochat repo README.\n",
+        "podcast",
+    )
+    assert [c.answer for c in cards] == ["10 years"]
+
+
+@pytest.mark.parametrize(
+    "bullet, wrong",
+    [
+        (
+            "RMD age: 72 before 2023, 73 for people born 1951–1959, 75 for born 1960 or later.",
+            "1951–1959, 75",
+        ),
+        (
+            "Utility rebates for installing the system generally reduce the cost you claim the credit on.",
+            "system generally reduce",
+        ),
+        (
+            "git absorb makes the fixup commits itself; great when a fix touches several commits.",
+            "fix touches",
+        ),
+    ],
+)
+def test_a_blank_does_not_run_across_two_phrases(bullet, wrong):
+    assert wrong not in [c.answer for c in cards_of(f"- {bullet}", "Notes")]

@@ -51,6 +51,16 @@ _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
 )
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
+# what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
+_OWN_TODO_RE = re.compile(
+    r"(?:TODO|todo|to-do)\b|(?:Re-?(?:listen|read|watch|evaluate|check|visit|test|run)|Look (?:up|into)|Follow up|"
+    r"Ask (?:\w+ ){1,3}(?:about|if|whether)|Find out|Figure out|Double[- ]check)\b"
+)
+# the writer unsure of a fact: "iirc", "not sure", "re-check", "(?)"
+_HEDGE_RE = re.compile(
+    r"\b(?:iirc|IIRC|afaik|AFAIK|not sure|unsure|re-?check|double[- ]check|need to verify|unverified)\b|\(\?\)|"
+    r"\bi think\b"
+)
 # "**Not required.** Only if ...", "**Yes**, if ...": the bold answers the heading's question, which the bullet does not ask
 _BOLD_VERDICT_RE = re.compile(
     r"^\*\*(?:(?:not|no longer) )?(?:yes|no|never|always|required|optional|deductible|taxable|allowed|needed|"
@@ -968,6 +978,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if ": " in body[:60] and (card := _person_card(out, body, body.find(": ") + 2, ctx, first, last)):
         out.add(card)
         return
+    if _OWN_TODO_RE.match(body) or _HEDGE_RE.search(body):
+        # "Re-listen to the section on ...", "Look up the Sutton essay", "(~56% after fees iirc)": the writer's to-do,
+        # or a fact the writer is not sure of (judged blind: drilled uncertainty)
+        out.skip(first, body, "the writer's own to-do, or a fact the writer is not sure of")
+        return
     if _BOLD_VERDICT_RE.match(body):
         # "**Not required.** Only if the employee asks ...": the answer to the heading's question, which no card
         # made of the bullet could ask (a cloze of "Not required" reads as a riddle)
@@ -998,7 +1013,8 @@ _OWN_PLAN_RE = re.compile(
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"
     r"\bfor (?:me|us|myself|ourselves)\b|"
     # what the writer still has to find out ("Open questions / todo", "Questions I still have", "To look up")
-    r"\bopen questions?\b|\btodo\b|\bquestions (?:I|we) (?:still )?have\b|^to (?:look up|check|verify)\b|"
+    r"\bopen questions?\b|\btodo\b|\bquestions (?:I|we) (?:still )?have\b|"
+    r"^to (?:look up|check|verify|follow up|revisit|re-?listen|re-?read|re-?watch)\b|^follow[- ]ups?$|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"
     # what the writer means to read, hear or watch next ("To listen next", "Reading list", "Up next")

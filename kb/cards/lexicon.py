@@ -63,7 +63,9 @@ OPINION_WORDS = frozenset(
     "fun felt dated rushed repetitive padded preachy overrated underrated fascinating boring enjoyed loved".split()
 )
 # after a word in -s, one of these makes that word a verb with its object ("a mistake [costs] you")
-OBJECT_STARTS = frozenset("a an the you it them us me him her this that these those".split())
+OBJECT_STARTS = frozenset(
+    "a an the you it them us me him her this that these those several many multiple both each every".split()
+)
 VERB_ENDINGS = ("izes", "ises", "ifies", "izing")
 CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
 FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from kb.cards.lexicon import (
     ADVERB_PARTICLES,
+    BASE_VERBS,
     CLAUSE_WORDS,
     COUNT_WORDS,
     DESCRIPTIVE_ADJECTIVES,
@@ -434,6 +435,24 @@ def _household(words: list[str]) -> bool:
     return False
 
 
+# bold words that label the sentence after them: never the blank (set T: "[...] RL is like 'sucking supervision
+# through a straw'" hid "Quote")
+_BOLD_LABELS = frozenset(
+    """claim claims quote quotes thesis label rule rules gotcha gotchas note notes tip tips caveat caveats warning
+    takeaway takeaways lesson lessons idea key idea big idea key point point example examples update aside verdict
+    summary tldr tl;dr nb ps reminder insight fix trick hint question answer punchline bottom line why how""".split()
+) | {
+    "key idea",
+    "big idea",
+    "key point",
+    "bottom line",
+    "main point",
+    "fun fact",
+    "side note",
+    "key takeaway",
+}
+
+
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     found: list[Candidate] = []
     sub = masked[:SCAN_LIMIT]
@@ -446,6 +465,8 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 and WORD_RE.search(inner)
                 and len(words) <= MAX_BOLD_WORDS
             ):
+                if inner.strip(" :.—–-").lower() in _BOLD_LABELS:
+                    continue  # "**Claim:** ...", "**Quote:** ...", "**Gotcha**: ...": the writer's label, no fact
                 clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
                 claim = clause or any(w.endswith("ed") and len(w) > 4 for w in words[1:])
                 if claim and any(ch.isdigit() for ch in inner):
@@ -520,6 +541,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue  # "the [redundant old] ones": a modifier
                 if any(verb[a:b]) or any(plural[a:b]):
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                if k > 1 and low[b - 1].endswith("ly") and low[b] in BASE_VERBS:
+                    break  # "the [system generally reduce] the cost": an adverb and its verb end the noun
                 if k > 1 and low[b] in _PARTICLES and low[b - 1].endswith("ed"):
                     break  # "the [topsoil washed away]": a verb and its particle end the noun before them
                 if plural[b] and after[b] in OBJECT_STARTS:

@@ -289,7 +289,10 @@ def shape(text: str, c: Candidate) -> str:
         return "amount"
     if span.endswith("%"):
         return "percent"
-    return "year" if YEAR_RE.fullmatch(span) else "number"
+    return "year" if YEAR_RE.fullmatch(span) or _YEAR_RANGE_RE.fullmatch(span) else "number"
+
+
+_YEAR_RANGE_RE = re.compile(rf"{YEAR}\s?[–-]\s?(?:{YEAR}|\d\d)")  # "1951–1959": years, never an age's list
 
 
 # --- What the rest of the front gives away: a number worked out from others, a sibling of a pattern ---------
