@@ -312,3 +312,20 @@ def test_bullets_under_to_follow_up_make_no_card():
 )
 def test_a_blank_does_not_run_across_two_phrases(bullet, wrong):
     assert wrong not in [c.answer for c in cards_of(f"- {bullet}", "Notes")]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Number he threw out: a 70B model on 15T tokens stores only ~0.07 bits per token seen → heavy compression.",
+        "LR much lower than SFT, e.g. 5e-7 to 1e-6 for 7B models. Overfits fast after one epoch.",
+    ],
+)
+def test_a_model_size_given_as_an_example_is_not_hidden(bullet):
+    assert not any(c.answer.endswith("B") for c in cards_of(f"- {bullet}", "DPO")), [
+        c.front for c in cards_of(f"- {bullet}", "DPO")
+    ]
+
+
+def test_a_list_of_model_sizes_is_still_a_blank():
+    assert one("Llama 2 came in 7B, 13B and 70B sizes.", "Open models").answer == "7B, 13B and 70B"

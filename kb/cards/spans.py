@@ -100,6 +100,9 @@ def _shared_affix(text: str, group: list[Candidate]) -> bool:
     return len(suffix) >= 2 or len(prefix) >= 3 and " " not in prefix
 
 
+_MODEL_SIZE_RE = re.compile(r"~?\d+(?:\.\d+)?B\b")  # "7B", "70B", "1.5B", "175B": billions of weights
+
+
 def number_candidates(text: str, sub: str) -> list[Candidate]:
     """Numbers, amounts and dates with their unit ("four hours", "April 15, 2025"); a list or range of up to three
     of one shape as one ("30, 60 and 90", "85 to 90 percent", not "from 5,000 to 75,000")."""
@@ -142,6 +145,8 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
+        elif _MODEL_SIZE_RE.fullmatch(sub, s, e):
+            rank = 3.0  # "retraining [70B]", "for [7B] models": judged blind, a model's size is the example's, not the fact
         elif _version_or_section(sub, s, e):
             rank = 3.0  # "PyTorch 2.6", "Git 2.50", "ESL §7.8": which release or section, beside the lesson
         if spans and spans[-1][2] == s - 1 and sub[s - 1] in "&/":
