@@ -329,3 +329,18 @@ def test_a_model_size_given_as_an_example_is_not_hidden(bullet):
 
 def test_a_list_of_model_sizes_is_still_a_blank():
     assert one("Llama 2 came in 7B, 13B and 70B sizes.", "Open models").answer == "7B, 13B and 70B"
+
+
+def test_a_label_naming_people_asks_who_they_are():
+    card = one(
+        "early partners: leonard baum (HMMs), then james ax, then elwyn berlekamp.",
+        "The Man Who Solved the Market",
+    )
+    assert card.front == "The Man Who Solved the Market: who are the early partners?"
+
+
+def test_a_label_that_is_a_clause_is_no_term():
+    card = one(
+        "LLM-as-judge gets gamed: adversarial nonsense strings score full reward.", "Karpathy on Dwarkesh"
+    )
+    assert "what is" not in card.front

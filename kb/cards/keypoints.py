@@ -705,7 +705,8 @@ _DEICTIC = frozenset("this that these those here there".split())
 _COMPARING = frozenset("compared contrasted relative unlike versus vs vs.".split())
 _REPORTING_VERBS = frozenset("cites mentions quotes introduces discusses explains describes invokes".split())
 _LABEL_CLAUSE_VERBS = frozenset(
-    "differ differs vary varies matter matters means depends applies happens".split()
+    "differ differs vary varies matter matters means depends applies happens gets goes comes turns becomes stays "
+    "seems looks".split()
 )
 # a verb in -s inside a label, before its object ("Automaticity kills progress: ...", not "Quick wins: ...")
 _LABEL_OBJECT_VERBS = frozenset(
@@ -783,7 +784,8 @@ _JUDGING_ADJECTIVES = frozenset(
 _QUANTITY_LEADS = frozenset("lots plenty tons loads".split())
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 _PEOPLE_PLURALS = frozenset(
-    "founders co-founders cofounders authors hosts members guests inventors winners investors judges".split()
+    """founders co-founders cofounders authors hosts members guests inventors winners investors judges partners
+    employees hires colleagues rivals mentors students backers researchers scientists engineers""".split()
 )
 _REFLEXIVES = frozenset("himself herself themselves itself myself yourself ourselves".split())
 # verbs that tell what someone went on to do ("decided to court ...", "tried to ..."), never what a thing is

@@ -543,7 +543,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
                 if k > 1 and low[b - 1].endswith("ly") and low[b] in BASE_VERBS:
                     break  # "the [system generally reduce] the cost": an adverb and its verb end the noun
-                if k > 1 and low[b] in _PARTICLES and low[b - 1].endswith("ed"):
+                if k > 1 and (low[b] in _PARTICLES or low[b] == "past") and low[b - 1].endswith("ed"):
                     break  # "the [topsoil washed away]": a verb and its particle end the noun before them
                 if plural[b] and after[b] in OBJECT_STARTS:
                     continue  # "the right temperature [differs] a lot": a verb and its object
