@@ -344,3 +344,51 @@ def test_a_label_that_is_a_clause_is_no_term():
         "LLM-as-judge gets gamed: adversarial nonsense strings score full reward.", "Karpathy on Dwarkesh"
     )
     assert "what is" not in card.front
+
+
+LVMH_NOTE = """---
+title: Acquired — LVMH
+type: podcast
+tags: [business]
+---
+# Acquired — LVMH
+
+## Arnault himself
+
+- Boussac deal: promised the French government to keep the textile business and jobs, then sold most of it.
+- Vertical integration: owning the workshops and the stores, so margins stay inside the group.
+- Hermès saga: quietly built a stake through equity swaps, then announced it all at once.
+- Succession plan: his five children each run a part of the group and sit on its board.
+"""
+
+
+def test_a_false_statement_never_swaps_one_plain_label_for_another(make_kb):
+    from kb.quiz.generate import generate_quiz
+    from tests.test_quiz_issue18_rules import _indexed
+
+    conn = _indexed(make_kb({"podcasts/lvmh.md": LVMH_NOTE}))
+    labels = ("Boussac deal", "Vertical integration", "Hermès saga", "Succession plan")
+    rests = {
+        line.split(": ", 1)[0][2:]: line.split(": ", 1)[1]
+        for line in LVMH_NOTE.splitlines()
+        if ": " in line[:40] and line.startswith("- ")
+    }
+    for seed in range(8):
+        for q in generate_quiz(conn, note="notes/podcasts/lvmh.md", n=8, seed=seed).questions:
+            for label in labels:
+                for other, rest in rests.items():
+                    if other != label:
+                        assert not q.prompt.startswith(f"{label}: {rest[:30]}"), q.prompt
+
+
+@pytest.mark.parametrize("heading", ["Own thoughts", "Things I'm unsure / want to check"])
+def test_the_writers_own_thoughts_and_doubts_make_no_card(heading):
+    from tests.test_cards_fifth_reading import _note
+
+    cards = _note(
+        "Poor Economics",
+        "## Premise\n\n- About 865M people lived on under 99 cents a day.\n\n"
+        f"## {heading}\n\n- critique to remember: RCTs answer 'does X work here'; external validity is the hard part.\n"
+        "- Exact % of profit from the camera study → only estimates exist.\n",
+    )
+    assert [c.answer for c in cards] in (["865M"], ["865M", "99 cents"])

@@ -32,6 +32,18 @@ class FakeCorpus:
     def tags(self, note: str) -> tuple[str, ...]:
         return self.note_tags.get(note, ())
 
+    def bold_terms(self, note: str) -> frozenset[str]:
+        """The terms the note's cards set in bold (the real store reads the note's body)."""
+        import re
+
+        from kb.quiz.words import normalise
+
+        return frozenset(
+            normalise(m)
+            for c in self.notes.get(note, [])
+            for m in re.findall(r"\*\*([^*]+)\*\*", c.card.front + c.card.back)
+        )
+
     def similar_notes(self, note, words, *, tags, note_type=None, limit=8):
         self.similar_calls.append((note, tags))
         others = [n for n in self.notes if n != note]

@@ -106,6 +106,21 @@ def test_options_set_t_found_no_reader_would_write():
     assert all(w.startswith("99") or w.startswith("95") for w in wrong_for([asked], asked))
 
 
+def test_options_set_u_found_no_reader_would_write():
+    # set U's reading: "tarawa (nov 1943)" offered nov 1343 and 1543; "99 cents" offered 99.9 and 99.99 cents;
+    # "`git format-patch --range-diff` came in 2.20" offered 1.60 and 1.80
+    asked = generated(
+        NOTE, "island hopping → tarawa (nov 1943), the shock of casualties.", "nov 1943", line=3
+    )
+    assert all(1935 <= int(w.split()[1]) <= 1951 for w in wrong_for([asked], asked))
+    asked = generated(NOTE, 'the ~865M people living on less than "99 cents a day".', "99 cents", line=3)
+    assert not any("." in w for w in wrong_for([asked], asked))
+    asked = generated(
+        NOTE, "`git format-patch --range-diff` came in 2.20 for mailing-list workflows.", "2.20", line=3
+    )
+    assert all(2.1 <= float(w) <= 2.3 for w in wrong_for([asked], asked))
+
+
 def test_a_lower_bound_gets_no_options():
     asked = generated(
         NOTE, "Before 2020 a 30-year-old could stretch an inherited IRA for 50+ years.", "50", line=3

@@ -1016,6 +1016,8 @@ _OWN_PLAN_RE = re.compile(
     r"\bfor (?:me|us|myself|ourselves)\b|"
     # what the writer still has to find out ("Open questions / todo", "Questions I still have", "To look up")
     r"\bopen questions?\b|\btodo\b|\bquestions (?:I|we) (?:still )?have\b|"
+    # the writer's own view or doubts: "Own thoughts", "Things I'm unsure / want to check"
+    r"^(?:own|personal) (?:thoughts?|takes?|views?|notes?)\b|\bunsure\b|\bwant to (?:check|verify)\b|"
     r"^to (?:look up|check|verify|follow up|revisit|re-?listen|re-?read|re-?watch)\b|^follow[- ]ups?$|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"

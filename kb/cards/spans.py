@@ -100,6 +100,9 @@ def _shared_affix(text: str, group: list[Candidate]) -> bool:
     return len(suffix) >= 2 or len(prefix) >= 3 and " " not in prefix
 
 
+_MONEY_NEAR_RE = re.compile(
+    r"\+?\s?(?:[$€£]|USD|EUR|dollars|euros|in (?:sales|revenue))"
+)  # "20B+ € in sales"
 _MODEL_SIZE_RE = re.compile(r"~?\d+(?:\.\d+)?B\b")  # "7B", "70B", "1.5B", "175B": billions of weights
 
 
@@ -145,7 +148,11 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
-        elif _MODEL_SIZE_RE.fullmatch(sub, s, e):
+        elif (
+            _MODEL_SIZE_RE.fullmatch(sub, s, e)
+            and not _MONEY_NEAR_RE.match(sub, e)
+            and sub[s - 1 : s] not in "$€£"
+        ):
             rank = 3.0  # "retraining [70B]", "for [7B] models": judged blind, a model's size is the example's, not the fact
         elif _version_or_section(sub, s, e):
             rank = 3.0  # "PyTorch 2.6", "Git 2.50", "ESL §7.8": which release or section, beside the lesson

@@ -5,6 +5,7 @@ Read only. A :class:`Corpus` lives for one quiz and reads each note's cards, tag
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 
@@ -12,6 +13,7 @@ from kb.errors import KbError
 from kb.markdown import HTML_TAG_RE
 from kb.quiz.model import CardRow, Scope
 from kb.quiz.terms import AskableCard
+from kb.quiz.words import normalise
 from kb.search.query import note_filter
 
 _CARD_COLUMNS = (
@@ -86,6 +88,9 @@ def scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
     return [p for (p,) in conn.execute(sql, params)]
 
 
+_BOLD_RE = re.compile(r"\*\*([^*\n]{1,80})\*\*")
+
+
 class Corpus:
     """Every note's askable cards, tags and similar notes, read on demand and kept for the quiz being built."""
 
@@ -95,6 +100,7 @@ class Corpus:
         self._cards: dict[str, list[AskableCard]] = {}
         self._tags: dict[str, tuple[str, ...]] = {}
         self._similar: dict[tuple, list[str]] = {}
+        self._bold: dict[str, frozenset[str]] = {}
 
     def cards(self, note: str) -> list[AskableCard]:
         """The note's cards in their order in the note, suspended ones included, orphaned and raw HTML ones not."""
@@ -113,6 +119,18 @@ class Corpus:
             ]
             self._cards[note] = cached
         return cached
+
+    def bold_terms(self, note: str) -> frozenset[str]:
+        """The phrases the note's writer set in bold, normalised: the terms it names as terms."""
+        found = self._bold.get(note)
+        if found is None:
+            row = self.conn.execute("SELECT body FROM notes_fts WHERE path = ?", (note,)).fetchone()
+            body = row[0] if row else ""
+            found = frozenset(
+                normalise(m.group(1).strip(" :.—–-")) for m in _BOLD_RE.finditer(body) if m.group(1).strip()
+            )
+            self._bold[note] = found
+        return found
 
     def cards_in_scope(self, note: str) -> list[AskableCard]:
         """The note's cards the quiz may ask: with a tag scope, those with the tag (their own or their note's)."""

@@ -209,7 +209,7 @@ class NumberLadder:
                 None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
             )
         raw = numbers[0]
-        if _NINES_RE.fullmatch(raw):
+        if _NINES_RE.fullmatch(raw) and ("%" in answer or "percent" in answer):
             return _Nines(answer, raw)  # "99.9%": one nine more or less (99%, 99.99%), never 89.9%
         if version and "." in raw:
             decimals = len(raw.split(".")[1])
@@ -218,7 +218,8 @@ class NumberLadder:
         units = int(raw.replace(",", "").replace(".", ""))
         if units <= 0:
             return None
-        year_led = answer.strip() != raw and _YEAR_LED_RE.match(answer.strip()) is not None
+        # "2007 quant quake", "nov 1943", "mid 1944": a year inside words moves as a year, never to 1343
+        year_led = answer.strip() != raw and _YEAR_LED_RE.fullmatch(raw) is not None and "," not in raw
         if (answer_kind(answer) == DATE or year_led) and not (
             answer.strip() == raw and _power_of_two(units)
         ):  # 2048: a width; "2007 quant quake": a year naming an event
@@ -294,6 +295,13 @@ _VERSION_BEFORE_RE = re.compile(
     r"(?:\b(?:git|python|pytorch|torch|numpy|node|version|release|rust|go|java|ruby|django|postgres(?:ql)?|"
     r"sqlite|linux|kernel|ios|android|macos)\s*(?:≥|>=)?\s*|\bv)$",
     re.I,
+)
+# "`git format-patch --range-diff` came in _____": a tool's release, named earlier in the sentence
+_RELEASE_WORDS_RE = re.compile(
+    r"\b(?:git|python|pytorch|numpy|node|rust|django|postgres|sqlite|linux)\b", re.I
+)
+_RELEASED_RE = re.compile(
+    r"\b(?:came in|added in|arrived in|landed in|since|as of|from|until|introduced in|new in)\s*$", re.I
 )
 _YEAR_LED_RE = re.compile(r"(?:1[5-9]|20)\d\d\b(?![.,]\d)")
 _NINES_RE = re.compile(r"9{2,}(?:\.9+)?")
@@ -467,7 +475,11 @@ class DistractorSearch:
             age=_AGE_BEFORE_RE.search(self.before) is not None,
             rough=_ROUGH_BEFORE_RE.search(self.before) is not None,
             width=_WIDTH_NEAR_RE.search(f"{self.before[-40:]} {BLANK} {self.after[:25]}") is not None,
-            version=_VERSION_BEFORE_RE.search(self.before) is not None,
+            version=_VERSION_BEFORE_RE.search(self.before) is not None
+            or (
+                _RELEASE_WORDS_RE.search(self.before) is not None
+                and _RELEASED_RE.search(self.before) is not None
+            ),
         )
         if ladder is None or not self.wanting or self.after.startswith("+"):
             return  # "for _____+ years": a lower bound, which every smaller option makes true too

@@ -83,7 +83,7 @@ def false_filler(
     if search.numeric:
         search.add_number_variants()
     for candidate in [*candidates, *search.chosen]:
-        if not numeric and not _plays_the_part(candidate, answer, statement, askable, others):
+        if not numeric and not _plays_the_part(corpus, candidate, answer, statement, askable, others):
             continue
         if not numeric and answer_kind(answer) != COMMAND and _splits_hairs(candidate, answer):
             continue
@@ -117,11 +117,19 @@ def _first_number(text: str) -> float | None:
     return float(m.group().replace(",", "")) if m else None
 
 
-def _plays_the_part(candidate: str, answer: str, statement: str, askable: AskableCard, others: list) -> bool:
+def _plays_the_part(
+    corpus: Corpus, candidate: str, answer: str, statement: str, askable: AskableCard, others: list
+) -> bool:
     """Whether the note puts ``candidate`` where it puts ``answer``: both terms it defines, both items of one list,
     two kinds of one thing, two commands, or two answers to its questions."""
     if statement.startswith(BLANK) and statement[len(BLANK) : len(BLANK) + 1] == ":":
-        return normalise(candidate) in _defined_terms(others)
+        # "Boussac deal: promised ..." made false as "Vertical integration into craftsmanship: promised ...": judged
+        # blind over four readings, a label of kb's own key-point card swapped for another is visibly nonsense (or
+        # still true); the user's own term cards, and terms the note sets in bold ("**Liking**"), trade definitions
+        if normalise(candidate) not in _defined_terms(others):
+            return False
+        bold = corpus.bold_terms(askable.card.note)
+        return not askable.card.generated or (normalise(candidate) in bold and normalise(answer) in bold)
     if answer_kind(answer) == COMMAND:
         return answer.split()[0] == candidate.split()[0]
     if _same_head(candidate, answer):
