@@ -392,3 +392,26 @@ def test_the_writers_own_thoughts_and_doubts_make_no_card(heading):
         "- Exact % of profit from the camera study → only estimates exist.\n",
     )
     assert [c.answer for c in cards] in (["865M"], ["865M", "99 cents"])
+
+
+def test_a_name_after_a_title_abbreviation_is_one_blank():
+    from kb.cards.spans import entity_candidates, number_candidates
+
+    text = "Edith Bostwick, from a St. Louis banking family, meets Dr. Seuss; the 3 I's: ideology, ignorance."
+    names = [text[c.start : c.end] for c in entity_candidates(text, text)]
+    assert "St. Louis" in names and "Dr. Seuss" in names and "St." not in names
+    assert "3" not in [text[c.start : c.end] for c in number_candidates(text, text)]
+
+
+@pytest.mark.parametrize(
+    "bullet, wrong",
+    [
+        ("Policies fail due to the 3 I's: ideology, ignorance, inertia.", "3"),
+        (
+            "You can elect to reduce the basis of depreciable property first (§108(b)(5)), and keep your NOL.",
+            "5",
+        ),
+    ],
+)
+def test_a_number_inside_a_name_or_a_citation_is_not_hidden(bullet, wrong):
+    assert wrong not in [c.answer for c in cards_of(f"- {bullet}", "Poor Economics")]

@@ -41,6 +41,7 @@ _ENTITY_RE = re.compile(  # a name, with a model number after it ("RIVA 128"), n
 )
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Jr Sr Inc Co Corp Ltd Bros Mt Ft".split())
+_TITLE_ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Mt Ft Gen Sen Rep Gov Prof".split())  # before a name
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
 _LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
 _SENTENCE_END = frozenset(".!?:;")
@@ -100,6 +101,8 @@ def _shared_affix(text: str, group: list[Candidate]) -> bool:
     return len(suffix) >= 2 or len(prefix) >= 3 and " " not in prefix
 
 
+_SECTION_OPEN_RE = re.compile(r"§\s?\d+[\w.-]*(?:\([\w.]+\))*\($")
+_LETTER_SET_RE = re.compile(r" [A-Z](?:['’]s|s)\b")
 _MONEY_NEAR_RE = re.compile(
     r"\+?\s?(?:[$€£]|USD|EUR|dollars|euros|in (?:sales|revenue))"
 )  # "20B+ € in sales"
@@ -115,6 +118,10 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         s, e = m.span()
         if any(ds <= s < de for ds, de in dates):
             continue
+        if sub[s - 1 : s] == "(" and _SECTION_OPEN_RE.search(sub, max(0, s - 24), s):
+            continue  # "§61(a)(11)": a subsection's number is the citation's, no fact of its own
+        if _LETTER_SET_RE.match(sub, e):
+            continue  # "the 3 I's", "the 4 Ps of marketing": a number in a name, counted by the letters after it
         nxt = WORD_RE.match(sub, e + 1) if sub[e : e + 1] in (" ", "-") else None
         if nxt and sub[e] == "-" and nxt.group().isupper():
             e = nxt.end()  # "1099-R": a form's name
@@ -251,8 +258,11 @@ def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
     gap = sub[matches[j].end() : matches[j + 1].start()]
     if gap == " " or gap == " of " or gap == " of the ":  # "First Battle of the Marne"
         return True
-    if gap == ". " and _INITIALS_RE.match(matches[j].group()):
-        return True  # "J.J. Gibson", "E. O. Wilson": initials and the surname
+    if gap == ". " and (
+        _INITIALS_RE.match(matches[j].group())
+        or matches[j].group().rsplit(" ", 1)[-1] in _TITLE_ABBREVIATIONS
+    ):
+        return True  # "J.J. Gibson", "E. O. Wilson", "St. Louis", "Dr. Seuss": the name goes on after the dot
     return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
 
