@@ -415,3 +415,39 @@ def test_a_name_after_a_title_abbreviation_is_one_blank():
 )
 def test_a_number_inside_a_name_or_a_citation_is_not_hidden(bullet, wrong):
     assert wrong not in [c.answer for c in cards_of(f"- {bullet}", "Poor Economics")]
+
+
+@pytest.mark.parametrize(
+    "bullet, label",
+    [
+        (
+            "**Story:** colonial Delhi, the British govt worried about venomous cobras → bounty per dead cobra.",
+            "Story",
+        ),
+        ("**What happened:** people started breeding cobras to collect the bounty.", "What happened"),
+    ],
+)
+def test_a_label_set_in_bold_colon_and_all_is_shown_not_hidden(bullet, label):
+    for card in cards_of(f"- {bullet}", "The Cobra Effect"):
+        assert card.front.startswith(f"{label}: ") and label not in card.answer, card.front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "**Effect for me**: NY taxes essentially my whole salary as NY-source; NJ gives a credit for it.",
+        "honest reaction: long, digressive in places, and I skimmed the housing chapters.",
+        "maybe next: *Daniel Deronda*, or Rebecca Mead's *My Life in Middlemarch*.",
+        "rating: 5/5. slow first 100 pages, then couldn't stop.",
+    ],
+)
+def test_a_label_of_the_writers_own_makes_no_card(bullet):
+    assert [c.front for c in cards_of(f"- {bullet}", "Middlemarch")] == []
+
+
+def test_my_takeaway_still_introduces_the_books_lesson():
+    cards = cards_of(
+        "- My takeaway: the burden of proof was inverted for roughly a century; the radical mastectomy was assumed to work.",
+        "The Emperor of All Maladies",
+    )
+    assert cards

@@ -50,7 +50,14 @@ _NOT_ALIAS_STARTS = frozenset("a an the his her their its my our see e.g i.e rul
 _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
 )
+_BOLD_INSIDE_COLON_RE = re.compile(r"^\*\*([^*\n]{1,60}?):\*\*[ \t]+(?=\S)")
+_BOLD_COLON_LEAD_RE = re.compile(r"^(?:\*\*|__)[^*_\n]{1,60}?(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]+(?=\S)")
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
+# a label of the writer's own: "Effect for me", "Honest reaction", "Maybe next", "Rating" (not "My takeaway:", which
+# judged blind introduces the book's lesson)
+_OWN_LABEL_RE = re.compile(
+    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating)\b"
+)
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
 _OWN_TODO_RE = re.compile(
     r"(?:TODO|todo|to-do)\b|(?:Re-?(?:listen|read|watch|evaluate|check|visit|test|run)|Look (?:up|into)|Follow up|"
@@ -423,6 +430,10 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             m = _BOLD_SUBJECT_RE.match(body)
             return None if m is None else _subject_card(out, body, m, ctx, first, last)
         return _label_card(out, body, ctx, first, last)
+    inside = _BOLD_INSIDE_COLON_RE.match(body)
+    if inside:
+        # "**Story:** colonial Delhi ...", "**Claim:** ...": a label set in bold, colon and all; judged as a label
+        return _label_card(out, f"{inside.group(1)}: {body[inside.end() :]}", ctx, first, last)
     vs = _BOLD_VS_RE.match(body)
     if (
         vs
@@ -980,6 +991,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if ": " in body[:60] and (card := _person_card(out, body, body.find(": ") + 2, ctx, first, last)):
         out.add(card)
         return
+    if ":" in body[:50] and _OWN_LABEL_RE.search(unbold(body[: body.find(":")])):
+        # "**Effect for me**: NY taxes ...", "honest reaction: I skimmed parts", "maybe next: ...": the writer's own
+        # case, view or plan (judged blind: "what is effect for me?", "what is honest reaction?")
+        out.skip(first, body, "an opinion or a reaction, not a fact")
+        return
     if _OWN_TODO_RE.match(body) or _HEDGE_RE.search(body):
         # "Re-listen to the section on ...", "Look up the Sutton essay", "(~56% after fees iirc)": the writer's to-do,
         # or a fact the writer is not sure of (judged blind: drilled uncertainty)
@@ -997,6 +1013,10 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         if card is not None:
             out.add(card)
             return
+        if (m := _BOLD_COLON_LEAD_RE.match(body)) is not None:
+            # "**Story:** colonial Delhi ...", "**Time**: failures show up ...": no term, so a label; shown above the
+            # blanks, never one (judged blind in set V: "[...] colonial Delhi ..." hid "Story")
+            lead = m.end()
     if _NO_REFERENT_RE.match(body) and out.note.type == "podcast" and not _PERSON_RE.search(out.title):
         # a book's "he" is its author, a podcast's the guest its title names; "Acquired: TSMC" names no one
         out.skip(first, body, f"opens on '{body.split()[0]}': the card alone would not say who")
