@@ -373,8 +373,14 @@ def test_a_false_statement_never_swaps_one_plain_label_for_another(make_kb):
         for line in LVMH_NOTE.splitlines()
         if ": " in line[:40] and line.startswith("- ")
     }
+    from kb.errors import KbError
+
     for seed in range(8):
-        for q in generate_quiz(conn, note="notes/podcasts/lvmh.md", n=8, seed=seed).questions:
+        try:
+            questions = generate_quiz(conn, note="notes/podcasts/lvmh.md", n=8, seed=seed).questions
+        except KbError:  # no question at all is no bad one: the quiz says so in one line
+            continue
+        for q in questions:
             for label in labels:
                 for other, rest in rests.items():
                     if other != label:
@@ -451,3 +457,43 @@ def test_my_takeaway_still_introduces_the_books_lesson():
         "The Emperor of All Maladies",
     )
     assert cards
+
+
+RESIDENCY_NOTE = """---
+title: State income tax residency
+type: topic
+tags: [taxes]
+---
+# State income tax residency
+
+## Oddities
+
+- equity comp: stock options and RSUs are usually allocated by workdays between grant and vest.
+- **Reciprocity**: some neighbouring states agree not to tax each other's residents on wages.
+- **Domicile**: your true, fixed, permanent home, the place you intend to return to.
+- general health items: gym memberships, vitamins or health food, unless prescribed for a condition.
+"""
+
+
+def test_a_quiz_never_asks_to_type_a_plain_label_but_still_asks_a_bold_term(make_kb):
+    from kb.quiz.generate import generate_quiz
+    from tests.test_quiz_issue18_rules import _indexed
+
+    conn = _indexed(make_kb({"taxes/residency.md": RESIDENCY_NOTE}))
+    keys = {
+        q.answer_text
+        for seed in range(8)
+        for q in generate_quiz(conn, note="notes/taxes/residency.md", n=6, seed=seed).questions
+        if q.prompt.startswith("_____:")
+    }
+    assert not {"equity comp", "general health items"} & keys
+    assert keys & {"Reciprocity", "Domicile"}
+
+
+def test_a_front_that_is_an_instruction_is_asked_as_one():
+    from kb.quiz.terms import question_text
+
+    assert question_text("State Bayes' theorem", "P(A|B) = P(B|A) P(A) / P(B)") == "State Bayes' theorem."
+    assert question_text("Gradient descent", "an iterative method that steps against the gradient") == (
+        "What is Gradient descent?"
+    )

@@ -89,6 +89,7 @@ def scope_notes(conn: sqlite3.Connection, scope: Scope) -> list[str]:
 
 
 _BOLD_RE = re.compile(r"\*\*([^*\n]{1,80})\*\*")
+_ASKED_TERM_RE = re.compile(r": (?:what|who) (?:is|are) (?:the |a |an )?(.+?)\?$")
 
 
 class Corpus:
@@ -113,12 +114,19 @@ class Corpus:
             ).fetchall()
             # Raw HTML is not a question: the extractor keeps a line such as `<div>a::b</div>` as a card.
             cached = [
-                AskableCard(card)
+                AskableCard(card, label_term=self._label_term(card))
                 for card in (CardRow(*r) for r in rows)
                 if not (HTML_TAG_RE.search(card.front) or HTML_TAG_RE.search(card.back))
             ]
             self._cards[note] = cached
         return cached
+
+    def _label_term(self, card: CardRow) -> bool:
+        """Whether kb made this term card of a label the note does not set in bold."""
+        if not card.generated or card.kind != "keypoint":
+            return False
+        m = _ASKED_TERM_RE.search(card.front)
+        return m is not None and normalise(m.group(1)) not in self.bold_terms(card.note)
 
     def bold_terms(self, note: str) -> frozenset[str]:
         """The phrases the note's writer set in bold, normalised: the terms it names as terms."""

@@ -69,10 +69,14 @@ class AskableCard:
         "_blank_and_terms",
         "_terms",
         "_spans",
+        "label_term",
     )
 
-    def __init__(self, card: CardRow):
+    def __init__(self, card: CardRow, *, label_term: bool = False):
         self.card = card
+        # a term card kb made of a label the note does not set in bold ("equity comp: stock options ..."): its term is
+        # no answer to type (judged blind: "_____: stock options ..." keyed "equity comp" asks for the writer's label)
+        self.label_term = label_term
         self._front_plain: str | None = None
         self._statement: str | None = None
         self._question_and_answer: QuestionAndAnswer | None = None
@@ -105,7 +109,10 @@ class AskableCard:
     def blank(self) -> BlankedSentence | None:
         if self._blank_and_terms is None:
             self._blank_and_terms = blank_and_terms(self.card, self.front_plain, self.statement, self.answer)
-        return self._blank_and_terms.blank
+        blank = self._blank_and_terms.blank
+        if self.label_term and blank is not None and blank.prompt.startswith(BLANK + ":"):
+            return None
+        return blank
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -142,10 +149,19 @@ def question_and_answer(card: CardRow, front_plain: str, back_plain: str) -> Que
     return QuestionAndAnswer(question_text(front_plain, back_plain), back_plain)
 
 
+# a front that asks by an instruction ("State Bayes' theorem", "Name the three ...", "Explain why ...")
+_INSTRUCTIONS = frozenset(
+    "state name list explain describe define give compare contrast derive prove write outline summarise summarize "
+    "recall identify".split()
+)
+
+
 def question_text(front: str, answer: str) -> str:
     """A card's front as a question: a bare term becomes "What is X?", a description asks for its term."""
     if front.rstrip().endswith("?"):
         return front
+    if front.split(None, 1)[0].lower() in _INSTRUCTIONS:
+        return front.rstrip(" :.") + "."  # "State Bayes' theorem", never "What is State Bayes' theorem?"
     if STATEMENT_LEAD_RE.search(front) and not front.rstrip().endswith(":"):
         return (
             f"{front.rstrip()} …"  # "The capital of Hungary is …", never "What is The capital of Hungary is?"
