@@ -497,3 +497,31 @@ def test_a_front_that_is_an_instruction_is_asked_as_one():
     assert question_text("Gradient descent", "an iterative method that steps against the gradient") == (
         "What is Gradient descent?"
     )
+
+
+@pytest.mark.parametrize(
+    "bullet, shown",
+    [
+        ("Chapter 10 discusses reciprocal altruism with birds grooming each other for ticks.", "Chapter 10"),
+        ("In chapter 3 he argues genes, not groups, are the unit of selection.", "chapter 3"),
+    ],
+)
+def test_where_in_the_source_is_shown_not_hidden(bullet, shown):
+    for card in cards_of(f"- {bullet}", "The Selfish Gene"):
+        assert shown in card.front, card.front
+
+
+def test_a_blank_stops_before_an_irregular_past_tense():
+    from kb.cards.salience import TermWeights, content_stems, pick_spans
+
+    text = "Chapter 2 imagines a primordial soup in which a molecule arose that could copy itself."
+    spans, _why = pick_spans(text, TermWeights(text), avoid=content_stems("primordial soup chapter imagines"))
+    assert not any("arose" in text[s:e] for s, e in spans), [text[s:e] for s, e in spans]
+
+
+def test_a_figure_far_from_the_key_is_no_option():
+    from kb.quiz.distractors import _NOTE_FIGURE_MAGNITUDE, _same_magnitude
+
+    assert not _same_magnitude("$470", "$50", _NOTE_FIGURE_MAGNITUDE)
+    assert not _same_magnitude("$1,950", "$14,600", _NOTE_FIGURE_MAGNITUDE)
+    assert _same_magnitude("$25k", "$30,000", _NOTE_FIGURE_MAGNITUDE)

@@ -50,6 +50,9 @@ _NOT_ALIAS_STARTS = frozenset("a an the his her their its my our see e.g i.e rul
 _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
 )
+_SOURCE_PLACE_LEAD_RE = re.compile(
+    r"(?:Chapters?|Ch\.|Part|Episode|Ep\.|Lecture|Appendix|Book) (?:\d+|[IVXL]+)(?:[–-]\d+)?(?: \([^()]{1,40}\))?[:,]? "
+)
 _BOLD_INSIDE_COLON_RE = re.compile(r"^\*\*([^*\n]{1,60}?):\*\*[ \t]+(?=\S)")
 _BOLD_COLON_LEAD_RE = re.compile(r"^(?:\*\*|__)[^*_\n]{1,60}?(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]+(?=\S)")
 _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
@@ -1006,6 +1009,10 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # made of the bullet could ask (a cloze of "Not required" reads as a riddle)
         out.skip(first, body, "a bold verdict answering the heading, not a fact a card can ask")
         return
+    if not lead and (m := _SOURCE_PLACE_LEAD_RE.match(body)):
+        lead = (
+            m.end()
+        )  # "Chapter 11 coins the word meme ...": where in the book, shown; what it says is asked
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):

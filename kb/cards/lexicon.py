@@ -36,7 +36,9 @@ EPONYM_HEADS = frozenset(
 )
 # Verbs and adverbs that often stand in a sentence's run of content words: never at a term's edge, and they cut runs.
 VERBS = frozenset(
-    """add adds added let lets keep keeps kept take takes took taken give gives gave given go goes went gone come
+    """arose chose drew drove fell made met sent stood struck taught broke caught fought forgot hid hung sang sank
+    shook slept slid spoke spun stole swore swam threw understood woke wore
+    add adds added let lets keep keeps kept take takes took taken give gives gave given go goes went gone come
     comes came say says said show shows showed shown find finds found think thinks thought know knows knew known
     tell tells told become becomes became leave leaves left feel feels felt put puts bring brings brought begin
     begins began run runs ran hold holds held write writes wrote written work works worked start starts started

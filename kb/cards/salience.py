@@ -453,6 +453,13 @@ _BOLD_LABELS = frozenset(
 }
 
 
+# a place in the source: "Chapter 11", "Ch. 3", "Part II", "Episode 54", "Lecture 7", "Page 12", "Appendix B"
+_PLACE_IN_SOURCE_RE = re.compile(
+    r"(?:Chapters?|Ch\.|Part|Episode|Ep\.|Lecture|Pages?|Appendix|Section|Book|Volume|Vol\.) [\dIVXLA-Z]",
+)
+_WHERE_RANK = -1.0  # never the blank
+
+
 def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     found: list[Candidate] = []
     sub = masked[:SCAN_LIMIT]
@@ -480,6 +487,12 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
     if MASK in sub:
         found += masked_candidates(text, sub)
     entities = entity_candidates(text, sub)
+    if entities and any(_PLACE_IN_SOURCE_RE.match(sub, x.start) for x in entities):
+        # "[Chapter 11] coins the word meme": where in the source, trivia beside what it says (set V)
+        entities = [
+            Candidate(_WHERE_RANK, x.start, x.end, x.kind) if _PLACE_IN_SOURCE_RE.match(sub, x.start) else x
+            for x in entities
+        ]
     if entities:
         # a number inside a name ("RIVA 128", "Schedule 8812") is the name's
         found = [

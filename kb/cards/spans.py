@@ -102,6 +102,9 @@ def _shared_affix(text: str, group: list[Candidate]) -> bool:
 
 
 _SECTION_OPEN_RE = re.compile(r"§\s?\d+[\w.-]*(?:\([\w.]+\))*\($")
+_SOURCE_PLACES = frozenset(
+    "chapter chapters ch part episode ep lecture page pages p pp appendix volume vol".split()
+)
 _LETTER_SET_RE = re.compile(r" [A-Z](?:['’]s|s)\b")
 _MONEY_NEAR_RE = re.compile(
     r"\+?\s?(?:[$€£]|USD|EUR|dollars|euros|in (?:sales|revenue))"
@@ -153,6 +156,10 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
             rank = 5.0  # "pay $2,800 or more in 2025": the closing year says when, the amount is the fact
         elif YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
+        elif prev_word(sub, s) in _SOURCE_PLACES:
+            rank = (
+                -1.0
+            )  # "in chapter [3]", "episode [54]": where in the source, never the blank (trivia, set V)
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
         elif (

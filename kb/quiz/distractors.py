@@ -569,6 +569,14 @@ class DistractorSearch:
             return False
         if self.numeric and not self.in_range(text):
             return False
+        if (
+            self.numeric
+            and answer_kind(answer) != DATE
+            and not _same_magnitude(answer, text, _NOTE_FIGURE_MAGNITUDE)
+        ):
+            # judged blind in set V: "$14,600" (a standard deduction) for a "$1,950" extra, "$50" a night for a "$470"
+            # yearly cap: a figure of the note this far from the key measures something else
+            return False
         if self.synonyms and normalise(text) in self.synonyms:
             return False  # "staging area" for "index": the note says one is the other
         if re.search(r"\w['’]s$", text) and not re.search(r"\w['’]s$", answer):
@@ -816,6 +824,7 @@ _MAGNITUDE = 10
 
 
 _PERCENT_MAGNITUDE = 5
+_NOTE_FIGURE_MAGNITUDE = 5  # another card's figure offered for a key: within five times of it, either way
 _NUMBER_RANGE_RE = re.compile(r"\d[\d,.]*\s*[%a-z]*\s*(?:–|—|-|to)\s*[$€£]?\d")
 
 
