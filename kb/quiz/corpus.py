@@ -114,7 +114,7 @@ class Corpus:
             ).fetchall()
             # Raw HTML is not a question: the extractor keeps a line such as `<div>a::b</div>` as a card.
             cached = [
-                AskableCard(card, label_term=self._label_term(card))
+                AskableCard(card, label_term=self._label_term)
                 for card in (CardRow(*r) for r in rows)
                 if not (HTML_TAG_RE.search(card.front) or HTML_TAG_RE.search(card.back))
             ]
@@ -132,8 +132,19 @@ class Corpus:
         """The phrases the note's writer set in bold, normalised: the terms it names as terms."""
         found = self._bold.get(note)
         if found is None:
-            row = self.conn.execute("SELECT body FROM notes_fts WHERE path = ?", (note,)).fetchone()
-            body = row[0] if row else ""
+            from kb.store.fulltext import fts_range
+
+            # the note's full-text rows by their rowid range (a lookup by path would scan the whole table)
+            found_row = self.conn.execute("SELECT rowid FROM notes WHERE path = ?", (note,)).fetchone()
+            body = ""
+            if found_row is not None:
+                low, high = fts_range(found_row[0])
+                body = "".join(
+                    b
+                    for (b,) in self.conn.execute(
+                        "SELECT body FROM notes_fts WHERE rowid BETWEEN ? AND ?", (low, high)
+                    )
+                )
             found = frozenset(
                 normalise(m.group(1).strip(" :.—–-")) for m in _BOLD_RE.finditer(body) if m.group(1).strip()
             )

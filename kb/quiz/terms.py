@@ -9,6 +9,7 @@ with a bold term offers its most salient term, picked by the card generator's te
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from kb.cards.keypoints import keypoint_term
@@ -72,10 +73,11 @@ class AskableCard:
         "label_term",
     )
 
-    def __init__(self, card: CardRow, *, label_term: bool = False):
+    def __init__(self, card: CardRow, *, label_term: Callable[[CardRow], bool] | None = None):
         self.card = card
-        # a term card kb made of a label the note does not set in bold ("equity comp: stock options ..."): its term is
-        # no answer to type (judged blind: "_____: stock options ..." keyed "equity comp" asks for the writer's label)
+        # whether the card is a term card kb made of a label the note does not set in bold ("equity comp: stock
+        # options ..."): its term is no answer to type (judged blind: "_____: stock options ..." keyed "equity comp"
+        # asks for the writer's label); asked only of such a blank, since it reads the note's body
         self.label_term = label_term
         self._front_plain: str | None = None
         self._statement: str | None = None
@@ -110,7 +112,13 @@ class AskableCard:
         if self._blank_and_terms is None:
             self._blank_and_terms = blank_and_terms(self.card, self.front_plain, self.statement, self.answer)
         blank = self._blank_and_terms.blank
-        if self.label_term and blank is not None and blank.prompt.startswith(BLANK + ":"):
+        if (
+            blank is not None
+            and self.label_term is not None
+            and self.card.generated
+            and blank.prompt.startswith(BLANK + ":")
+            and self.label_term(self.card)
+        ):
             return None
         return blank
 
