@@ -66,6 +66,7 @@ _OWN_TODO_RE = re.compile(
     r"(?:TODO|todo|to-do)\b|(?:Re-?(?:listen|read|watch|evaluate|check|visit|test|run)|Look (?:up|into)|Follow up|"
     r"Ask (?:\w+ ){1,3}(?:about|if|whether)|Find out|Figure out|Double[- ]check)\b"
 )
+_HEDGE_HINT_RE = re.compile(r"iirc|IIRC|afaik|AFAIK|sure|check|verif|\(\?\)|i think")  # a cheap test first
 # the writer unsure of a fact: "iirc", "not sure", "re-check", "(?)"
 _HEDGE_RE = re.compile(
     r"\b(?:iirc|IIRC|afaik|AFAIK|not sure|unsure|re-?check|double[- ]check|need to verify|unverified)\b|\(\?\)|"
@@ -437,7 +438,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     if inside:
         # "**Story:** colonial Delhi ...", "**Claim:** ...": a label set in bold, colon and all; judged as a label
         return _label_card(out, f"{inside.group(1)}: {body[inside.end() :]}", ctx, first, last)
-    vs = _BOLD_VS_RE.match(body)
+    vs = _BOLD_VS_RE.match(body) if (" vs" in body or " versus " in body) else None
     if (
         vs
         and len(vs.group(1).split()) <= _QUESTION_TERM_WORDS
@@ -999,7 +1000,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # case, view or plan (judged blind: "what is effect for me?", "what is honest reaction?")
         out.skip(first, body, "an opinion or a reaction, not a fact")
         return
-    if _OWN_TODO_RE.match(body) or _HEDGE_RE.search(body):
+    if _OWN_TODO_RE.match(body) or (_HEDGE_HINT_RE.search(body) and _HEDGE_RE.search(body)):
         # "Re-listen to the section on ...", "Look up the Sutton essay", "(~56% after fees iirc)": the writer's to-do,
         # or a fact the writer is not sure of (judged blind: drilled uncertainty)
         out.skip(first, body, "the writer's own to-do, or a fact the writer is not sure of")

@@ -336,6 +336,9 @@ def _stem(word: str) -> str:
 _COUNT_OF_UNIT_RE = re.compile(r"(\d[\d,.]*)[- ](year|month|week|day|hour|minute|second|decade)s?")
 
 
+_LONG_WORD_RE = re.compile(r"[A-Za-z]{8}")  # a word long enough to have a derivational ending (``_root``)
+
+
 def _root(stem: str) -> str:
     """A stem without its derivational ending: "calibration", "calibrated" and "calibrate" are one word to a reader
     who sees one of them beside a blank ("Calibration: ... gives [better-calibrated] nets")."""
@@ -634,7 +637,7 @@ def _why_not(
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
     seen = stems
-    if stems and shown and c.kind == "term":
+    if stems and shown and c.kind == "term" and c.end - c.start > 7 and _LONG_WORD_RE.search(span):
         # "[better-calibrated nets]" under "Calibration", "a [compressed model]" after "Compression:"
         parts = content_stems(span.replace("-", " ")) if "-" in span else stems
         seen = stems | {r for w in parts if (r := _root(w)) in shown}
@@ -726,8 +729,10 @@ def _why_not(
         parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 2 and w not in _PREFIXES}
         if parts & content_stems(rest.replace("-", " ")) or c.kind == "entity" and parts & avoid:
             return f"a part of '{unbold(span)}' shows elsewhere on the card"
-    if c.kind == "term" and (
-        roots := {r for w in content_stems(span.replace("-", " ")) if (r := _root(w))[0] == "~"}
+    if (
+        c.kind == "term"
+        and _LONG_WORD_RE.search(span)
+        and (roots := {r for w in content_stems(span.replace("-", " ")) if (r := _root(w))[0] == "~"})
     ):
         if roots & {_root(w) for w in content_stems(rest.replace("-", " "))}:
             # "Calibration: ... gives [better-calibrated nets]": the same word in another form
