@@ -9,6 +9,23 @@ import pytest
 from tests.test_cards_keypoint_rules import cards_of, one
 
 
+def quiz_questions(make_kb, path: str, text: str, *, n: int, seeds: int = 8):
+    """Every question of one-note quizzes of a note, over several seeds: a seed whose quiz has no question at all
+    (the quiz says so in one line) gives none, and no bad one."""
+    from kb.errors import KbError
+    from kb.quiz.generate import generate_quiz
+    from tests.test_quiz_issue18_rules import _indexed
+
+    conn = _indexed(make_kb({path: text}))
+    questions = []
+    for seed in range(seeds):
+        try:
+            questions += generate_quiz(conn, note=f"notes/{path}", n=n, seed=seed).questions
+        except KbError:
+            continue
+    return questions
+
+
 @pytest.mark.parametrize(
     "bullet",
     [
@@ -186,16 +203,8 @@ tags: [ml]
 
 
 def test_a_quiz_asks_the_term_set_against_the_first_not_a_word_of_the_topic(make_kb):
-    from kb.quiz.generate import generate_quiz
-    from tests.test_quiz_issue18_rules import _indexed
-
-    conn = _indexed(make_kb({"ml/quantization.md": QUANTIZATION_NOTE}))
-    asked = [
-        q
-        for seed in range(4)
-        for q in generate_quiz(conn, note="notes/ml/quantization.md", n=10, seed=seed).questions
-        if "PTQ" in q.prompt
-    ]
+    questions = quiz_questions(make_kb, "ml/quantization.md", QUANTIZATION_NOTE, n=10, seeds=4)
+    asked = [q for q in questions if "PTQ" in q.prompt]
     assert asked and all(q.answer_text == "QAT" for q in asked), [(q.prompt, q.answer_text) for q in asked]
 
 
@@ -363,28 +372,17 @@ tags: [business]
 
 
 def test_a_false_statement_never_swaps_one_plain_label_for_another(make_kb):
-    from kb.quiz.generate import generate_quiz
-    from tests.test_quiz_issue18_rules import _indexed
-
-    conn = _indexed(make_kb({"podcasts/lvmh.md": LVMH_NOTE}))
     labels = ("Boussac deal", "Vertical integration", "Hermès saga", "Succession plan")
     rests = {
         line.split(": ", 1)[0][2:]: line.split(": ", 1)[1]
         for line in LVMH_NOTE.splitlines()
         if ": " in line[:40] and line.startswith("- ")
     }
-    from kb.errors import KbError
-
-    for seed in range(8):
-        try:
-            questions = generate_quiz(conn, note="notes/podcasts/lvmh.md", n=8, seed=seed).questions
-        except KbError:  # no question at all is no bad one: the quiz says so in one line
-            continue
-        for q in questions:
-            for label in labels:
-                for other, rest in rests.items():
-                    if other != label:
-                        assert not q.prompt.startswith(f"{label}: {rest[:30]}"), q.prompt
+    for q in quiz_questions(make_kb, "podcasts/lvmh.md", LVMH_NOTE, n=8):
+        for label in labels:
+            for other, rest in rests.items():
+                if other != label:
+                    assert not q.prompt.startswith(f"{label}: {rest[:30]}"), q.prompt
 
 
 @pytest.mark.parametrize("heading", ["Own thoughts", "Things I'm unsure / want to check"])
@@ -476,16 +474,8 @@ tags: [taxes]
 
 
 def test_a_quiz_never_asks_to_type_a_plain_label_but_still_asks_a_bold_term(make_kb):
-    from kb.quiz.generate import generate_quiz
-    from tests.test_quiz_issue18_rules import _indexed
-
-    conn = _indexed(make_kb({"taxes/residency.md": RESIDENCY_NOTE}))
-    keys = {
-        q.answer_text
-        for seed in range(8)
-        for q in generate_quiz(conn, note="notes/taxes/residency.md", n=6, seed=seed).questions
-        if q.prompt.startswith("_____:")
-    }
+    questions = quiz_questions(make_kb, "taxes/residency.md", RESIDENCY_NOTE, n=6)
+    keys = {q.answer_text for q in questions if q.prompt.startswith("_____:")}
     assert not {"equity comp", "general health items"} & keys
     assert keys & {"Reciprocity", "Domicile"}
 

@@ -1011,9 +1011,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         out.skip(first, body, "a bold verdict answering the heading, not a fact a card can ask")
         return
     if not lead and (m := _SOURCE_PLACE_LEAD_RE.match(body)):
-        lead = (
-            m.end()
-        )  # "Chapter 11 coins the word meme ...": where in the book, shown; what it says is asked
+        # "Chapter 11 coins the word meme ...": where in the book, shown; what it says is asked
+        lead = m.end()
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):

@@ -28,6 +28,7 @@ from kb.cards.lexicon import (
     OPINION_LEADS,
     OPINION_WORDS,
     PREPOSITIONS,
+    SCALES,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
     UNITS,
@@ -1047,7 +1048,7 @@ def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
 
 # an amount however it is written: "$25,000", "$25k", "25 thousand" are one amount ("=25000")
 _AMOUNT_RE = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s?(k|K|m|M|bn|B|thousand|million|billion)\b)?")
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "b": 1e9, "billion": 1e9}
+_SCALE = {**{k.lower(): v for k, v in SCALES.items()}, "bn": 1e9}  # the one table of scales, any case
 
 
 def amount_values(text: str) -> set[str]:

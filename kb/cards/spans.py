@@ -43,7 +43,8 @@ _INITIALS_RE = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Jr Sr Inc Co Corp Ltd Bros Mt Ft".split())
 _TITLE_ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Mt Ft Gen Sen Rep Gov Prof".split())  # before a name
 _CONDITION_RE = re.compile(r" (?:or|and) (?:older|up|over|more|above|later)\b")
-_LABEL_NOUNS = frozenset("age ages stage step phase level chapter version part".split())
+# ("chapter", "part": where in the source, ``_SOURCE_PLACES``)
+_LABEL_NOUNS = frozenset("age ages stage step phase level version".split())
 _SENTENCE_END = frozenset(".!?:;")
 MAX_CODE_WORDS = 3  # a longer command is an example, not a term to recall
 RANK = {"bold": 7, "number": 6, "formula": 6, "code": 5.6, "entity": 5, "quote": 4, "term": 0}
@@ -157,9 +158,8 @@ def number_candidates(text: str, sub: str) -> list[Candidate]:
         elif YEAR_RE.fullmatch(text, s, e) and sub.rfind("(", 0, s) > sub.rfind(")", 0, s):
             rank = 4.5  # a citation's year ("MobileNet (Howard et al., 2017)"): the name matters more
         elif prev_word(sub, s) in _SOURCE_PLACES:
-            rank = (
-                -1.0
-            )  # "in chapter [3]", "episode [54]": where in the source, never the blank (trivia, set V)
+            # "in chapter [3]", "episode [54]": where in the source, never the blank (trivia, set V)
+            rank = -1.0
         elif _CONDITION_RE.match(sub, e) or prev_word(sub, s) in _LABEL_NOUNS:
             rank = 5.8  # "age 50", "55 or older": a condition or a label, beside the amount that is the fact
         elif (

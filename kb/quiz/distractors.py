@@ -213,7 +213,7 @@ class NumberLadder:
             return _Nines(answer, raw)  # "99.9%": one nine more or less (99%, 99.99%), never 89.9%
         if version and "." in raw:
             decimals = len(raw.split(".")[1])
-            return cls(answer, raw, decimals, int(raw.replace(".", "")), 2 if decimals == 1 else 2, 1)
+            return cls(answer, raw, decimals, int(raw.replace(".", "")), 2, 1)
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         units = int(raw.replace(",", "").replace(".", ""))
         if units <= 0:
@@ -290,16 +290,15 @@ _WIDTH_NEAR_RE = re.compile(
     r"\b[dkhn]\s*=",
     re.I,
 )
+# tools whose releases notes cite by number
+_TOOLS = "git|python|pytorch|numpy|node|rust|django|postgres|sqlite|linux"
 # a release: "since git _____", "Python _____", "v_____"
 _VERSION_BEFORE_RE = re.compile(
-    r"(?:\b(?:git|python|pytorch|torch|numpy|node|version|release|rust|go|java|ruby|django|postgres(?:ql)?|"
-    r"sqlite|linux|kernel|ios|android|macos)\s*(?:≥|>=)?\s*|\bv)$",
+    rf"(?:\b(?:{_TOOLS}|torch|version|release|go|java|ruby|postgresql|kernel|ios|android|macos)\s*(?:≥|>=)?\s*|\bv)$",
     re.I,
 )
 # "`git format-patch --range-diff` came in _____": a tool's release, named earlier in the sentence
-_RELEASE_WORDS_RE = re.compile(
-    r"\b(?:git|python|pytorch|numpy|node|rust|django|postgres|sqlite|linux)\b", re.I
-)
+_RELEASE_WORDS_RE = re.compile(rf"\b(?:{_TOOLS})\b", re.I)
 _RELEASED_RE = re.compile(
     r"\b(?:came in|added in|arrived in|landed in|since|as of|from|until|introduced in|new in)\s*$", re.I
 )
