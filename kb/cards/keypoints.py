@@ -59,18 +59,20 @@ _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 # a label of the writer's own: "Effect for me", "Honest reaction", "Maybe next", "Rating" (not "My takeaway:", which
 # judged blind introduces the book's lesson)
 _OWN_LABEL_RE = re.compile(
-    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating)\b"
+    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Nn]ote to self|[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"
 )
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
 _OWN_TODO_RE = re.compile(
     r"(?:TODO|todo|to-do)\b|(?:Re-?(?:listen|read|watch|evaluate|check|visit|test|run)|Look (?:up|into)|Follow up|"
     r"Ask (?:\w+ ){1,3}(?:about|if|whether)|Find out|Figure out|Double[- ]check)\b"
 )
-_HEDGE_HINT_RE = re.compile(r"iirc|IIRC|afaik|AFAIK|sure|check|verif|\(\?\)|i think")  # a cheap test first
+_HEDGE_HINT_RE = re.compile(
+    r"iirc|IIRC|afaik|AFAIK|sure|check|verif|\(\?\)|i think|maybe|perhaps"
+)  # a cheap test first
 # the writer unsure of a fact: "iirc", "not sure", "re-check", "(?)"
 _HEDGE_RE = re.compile(
     r"\b(?:iirc|IIRC|afaik|AFAIK|not sure|unsure|re-?check|double[- ]check|need to verify|unverified)\b|\(\?\)|"
-    r"\bi think\b"
+    r"\bi think\b|\b(?:is|was|are|were|gets?|got|takes?|took|has|had|needs?) (?:maybe|perhaps) ~?\d"  # "is maybe 15 small steps": the writer's guess at a figure (set Y)
 )
 # "**Not required.** Only if ...", "**Yes**, if ...": the bold answers the heading's question, which the bullet does not ask
 _BOLD_VERDICT_RE = re.compile(
@@ -548,6 +550,9 @@ def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
 
 
 _KNOWN_VERBS = _COPULAS | DEFINING_VERBS | _SAYING | _STOP_VERBS
+# verbs of having or needing, and adverbs hedging a verb: "what does X do?" does not ask what such a bullet says
+_STATE_VERBS = frozenset("needs need requires require has have gets get stays stay lacks lack must".split())
+_HEDGING_ADVERBS = frozenset("usually often sometimes typically generally mostly rarely normally".split())
 
 
 def _subject_verb(term: str, rest: str) -> tuple[str, str, int] | None:
@@ -611,6 +616,10 @@ def _subject_card(
     elif verb in DEFINING_VERBS:  # "**X** describes ...", "**X** covers ...": what X is
         back = unbold(body)
         front = term_question(out.title, term, out.note.body, article=m.group("article"))
+    elif verb in _STATE_VERBS or any(w.lower() in _HEDGING_ADVERBS for w in after[:i]):
+        # "**State return** usually needs amending too": what X needs or has, no doing of X's ("what does state
+        # return do?" read as broken, set Y); a cloze asks it
+        return None
     else:
         back = unbold(body)
         does = "say" if verb in _SAYING else "do"
@@ -657,6 +666,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         # "Jobs: ...", "Bias: ...", "Paradox: ...", "Residency: ...": a topic heading the bullet, not a term it
         # defines (judged blind, 26% of such questions were kept, against 47% of other plain labels')
         return None
+    if len(words) > 1 and words[-1] in _VAGUE_LABEL_ENDS:
+        return None  # "small stuff: hot milk ...", "Isolation everywhere: ...": a gist, no term (set Y)
     if words[0] in _JUDGING_ADJECTIVES or words[0].endswith(("ier", "iest")) and len(words) > 1:
         return None  # "Easier alternative: ...", "Striking bit: ...": the writer's take on a part, no term
     if card := _person_card(out, body, m.end(), ctx, first, last):
@@ -797,6 +808,8 @@ _JUDGING_ADJECTIVES = frozenset(
     "faster easier harder bigger smaller".split()
 )
 _QUANTITY_LEADS = frozenset("lots plenty tons loads".split())
+# the last word of a label that sums up rather than names ("small stuff", "isolation everywhere")
+_VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall".split())
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 _PEOPLE_PLURALS = frozenset(
     """founders co-founders cofounders authors hosts members guests inventors winners investors judges partners
@@ -914,7 +927,11 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     said = [w.lower().strip(".,;:()") for w in rest.split()]
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
     if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
-        return not common_english(words[0]) and any(w in _PEOPLE_WORDS for w in said[:4]) and pronoun
+        if common_english(words[0]):
+            return False
+        if any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
+            return True  # "**Worsley** — captain, navigator ..." under "## People worth remembering" (set Y)
+        return any(w in _PEOPLE_WORDS for w in said[:4]) and pronoun
     if bold:
         # "**Morris Chang**: decades at TI, passed over for the top job → recruited to Taiwan": a life, a person's
         return (
@@ -935,7 +952,8 @@ _LIFE_WORDS = frozenset("recruited hired fired retired married divorced died emi
 _PEOPLE_WORDS = frozenset(
     """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
-    wife husband son daughter father mother brother sister""".split()
+    wife husband son daughter father mother brother sister captain navigator photographer carpenter surgeon doctor
+    sailor explorer boss narrator protagonist""".split()
 )
 
 
@@ -1048,6 +1066,9 @@ _OWN_PLAN_RE = re.compile(
     r"^to (?:look up|check|verify|follow up|revisit|re-?listen|re-?read|re-?watch)\b|^follow[- ]ups?$|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"
+    # the writer's sums for someone they know ("Quick calc for my friend", "Numbers for our household")
+    r"\b(?:calcs?|calculations?|math|numbers|scenario) for (?:my|our)\b|"
+    r"\bfor (?:my|our) (?:friend|partner|wife|husband|mom|dad|parents|brother|sister|kids?)\b|"
     # what the writer means to read, hear or watch next ("To listen next", "Reading list", "Up next")
     r"^(?:to[- ](?:read|listen(?: to)?|watch|try|buy|learn|explore)\b|(?:reading|watch|listening) ?list\b|"
     r"up next\b|queue\b|backlog\b)|\b(?:read|listen|watch|explore) next\b|"

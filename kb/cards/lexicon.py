@@ -27,7 +27,7 @@ STOP_WORDS = frozenset(
 UNITS = frozenset(
     "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "
     "meters metres kilometers km pounds kg degrees bytes bits characters times points cents dollars decades "
-    "centuries century decade".split()
+    "centuries century decade kb mb gb tb pb kib mib gib ms ns hz khz mhz ghz kwh mph".split()
 )
 # "Matthew effect", "Brier score": a name and the kind of thing it names make one term
 EPONYM_HEADS = frozenset(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 from kb.cards.lexicon import (
     ADVERB_PARTICLES,
@@ -300,6 +301,7 @@ def _short_list(text: str) -> bool:
 
 
 _BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
+_WEB_ADDRESS_RE = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|io|dev|ai|edu|gov)\b")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
 _SUBJECT_OF_RE = re.compile(
     r"(?:The|the) ([a-z][\w-]+ of (?:the )?[a-z][\w-]+) (?:is|are|means|refers to|[a-z]+s) "
@@ -417,11 +419,16 @@ def opinion(text: str) -> bool:
     if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
         # the writer's own doing with its "I" left out: "Used it last month on ...", "Want to read ... next"
         lead = words[0] in _OWN_DOINGS_ALONE or words[1] in _OWN_DOINGS.get(words[0], ())
+    if not lead and any(w in _USING and nxt in _USED for w, nxt in pairwise(words)):
+        lead = True  # "companion site → actually useful, used it for the adder chapters": the writer's doing
     if not lead and len(words) > 1 and (words[0], words[1]) in _RECOMMENDING:
         lead = True  # "Pairs nicely with [[The History of Rome]] ...": the writer's recommendation
     return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words) or _household(words)
 
 
+# "used it for ...", "tried this": the writer's own use of what the bullet names, anywhere in it
+_USING = frozenset("used using tried".split())
+_USED = frozenset("it this them".split())
 # "Pairs nicely with ...", "Goes well with ...": what the writer would read or hear beside it
 _RECOMMENDING = frozenset({("pairs", "nicely"), ("pairs", "well"), ("pairs", "with"), ("goes", "well")})
 # what "our" names when it is the writer's household ("our MAGI", "our sitter"), not the author's "our model"
@@ -479,7 +486,8 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 if inner.strip(" :.—–-").lower() in _BOLD_LABELS:
                     continue  # "**Claim:** ...", "**Quote:** ...", "**Gotcha**: ...": the writer's label, no fact
                 clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
-                claim = clause or any(w.endswith("ed") and len(w) > 4 for w in words[1:])
+                # (a bold sentence, "**All 28 survived.**", is a claim too: its figure is the answer)
+                claim = clause or any(w.rstrip(".!,;").endswith("ed") and len(w) > 4 for w in words[1:])
                 if claim and any(ch.isdigit() for ch in inner):
                     continue  # "**Penalty dropped to 25%**": a claim; its figure is the answer, not the words
                 start, end = m.start(), m.end()
@@ -554,7 +562,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue  # "the [core idea] of the book": a phrase ending on a generic noun names nothing
                 if k == 1 and masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
                     continue  # "a [noisy], high-variance boundary": an adjective
-                if last.endswith(("ly", "ed")) or after[b] in ("one", "ones"):
+                if last.endswith(("ly", "ed")) or after[b] in ("one", "ones") or last in _COMPARATIVES:
                     continue  # "the [redundant old] ones": a modifier
                 if any(verb[a:b]) or any(plural[a:b]):
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
@@ -587,6 +595,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     return out
 
 
+# "each tree a [bit worse]": a comparison ending a run is no name of a thing
+_COMPARATIVES = frozenset("worse better lower higher larger smaller bigger more less fewer".split())
 # words that make a verb in -ed before them a phrasal verb ("washed away", "dried up", "paid off")
 _PARTICLES = frozenset("away up out off down back apart".split())
 
@@ -623,6 +633,8 @@ def _why_not(
         )
     ):
         return f"'{unbold(span)}' labels the list after it"  # "CEO line: Sinegal, then ...": the list is the fact
+    if _WEB_ADDRESS_RE.search(span):
+        return f"'{unbold(span)}' is a web address, no fact"  # "a companion site ([CodeHiddenLanguage.com])"
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
         return "only common words"
@@ -874,6 +886,12 @@ def _choose(
     years: bool,
 ) -> tuple[list[tuple[int, int]], str, float]:
     """``pick_spans``' choice among ``found``: the spans, why none, and the rank of the first chosen (-1: none)."""
+    if text[:1] in "eEF" and (m := _EXAMPLE_RE.match(text)) and (given := _last_arrow(text, m.end())) > 0:
+        # "e.g. TY2022 return filed in Apr 2023 → refund window runs to Apr 2026": a worked example's givens are
+        # arbitrary (judged blind in set Y, "[$3,500] lost over the weekend"); what it comes to is the fact
+        found = [c for c in found if c.start >= given]
+        if not found:
+            return [], "a worked example: what it starts from is no fact to recall", -1.0
     found = _finding_first(found, turn)
     if not years and YEAR_RE.search(text):
         found = _lowered(
@@ -899,6 +917,8 @@ def _choose(
             continue
         if any(c.start < o.end and o.start < c.end for o in chosen):
             continue
+        if chosen and _in_brackets(text, c.start) and not _in_brackets(text, chosen[0].start):
+            continue  # "All [28] survived. (Ross Sea party lost 3, ...)": the aside's figure is no second card
         if chosen and (c.kind != chosen[0].kind or c.rank != chosen[0].rank or c.rank < 4):
             continue
         if chosen and c.kind == "number" and shape(text, c) != shape(text, chosen[0]):
@@ -966,6 +986,20 @@ _OPPOSITES = {
 _CLAUSE_BREAK_RE = re.compile(r"[.;:] | [—–] ")
 _YEAR_ONLY_RE = re.compile(rf"{YEAR}(?:s|[–-](?:1[5-9]|20)?\d\d)?")
 _LEAD_PENALTY = 3.0
+
+
+_EXAMPLE_RE = re.compile(r"(?:e\.g\.|E\.g\.|Example:|Ex:|For example)[,:]? ")
+_ARROWS = ("→", "->", "⇒")
+
+
+def _last_arrow(text: str, start: int) -> int:
+    """Where what follows a worked example's last arrow starts, or -1 (no arrow after ``start``)."""
+    at = max(text.rfind(a, start) for a in _ARROWS)
+    return -1 if at < 0 else at + 1
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    return text.rfind("(", 0, at) > text.rfind(")", 0, at)
 
 
 def _finding_turn(text: str) -> int:

@@ -188,7 +188,8 @@ class NumberLadder:
             ratio,
         )
         self.percent = answer_kind(answer) == PERCENT
-        self.day = answer_kind(answer) == DATE and _month_named(answer)
+        # "21 Nov", "Nov 21", "December 31": a day of a month ("20 May" is no DATE to answer_kind, day first)
+        self.day = _month_named(answer) and (answer_kind(answer) == DATE or units <= 31)
         self.century = _CENTURY_RE.search(answer) is not None
 
     @classmethod
@@ -218,6 +219,8 @@ class NumberLadder:
         units = int(raw.replace(",", "").replace(".", ""))
         if units <= 0:
             return None
+        if units <= 31 and decimals == 0 and _month_named(answer) and answer_kind(answer) != DATE:
+            return cls(answer, raw, 0, units, 5 if units % 5 == 0 else 2, 1)  # "20 May": 15 May, 25 May
         # "2007 quant quake", "nov 1943", "mid 1944": a year inside words moves as a year, never to 1343
         year_led = answer.strip() != raw and _YEAR_LED_RE.fullmatch(raw) is not None and "," not in raw
         if (answer_kind(answer) == DATE or year_led) and not (
@@ -761,6 +764,10 @@ def same_form(answer: str, candidate: str) -> bool:
         return False
     if bool(_NUMBER_RANGE_RE.search(answer)) != bool(_NUMBER_RANGE_RE.search(candidate)):
         return False  # "$150,000 – $165,000" is offered ranges, not "$23,500"
+    if answer.rstrip().endswith("+") != candidate.rstrip().endswith("+"):
+        return (
+            False  # "$1,200+" (a threshold) beside "$1,500", "$3,000": the key alone said "or more" (set Y)
+        )
     kind = answer_kind(answer)
     if kind == NUMBER:
         return number_shape(answer) == number_shape(candidate) and _same_magnitude(answer, candidate)

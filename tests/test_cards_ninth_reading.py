@@ -1,0 +1,169 @@
+"""Issue 18, what the blind reading of set Y did not keep: a bare surname under a heading over people asked "what
+is Worsley?"; a label that sums up ("small stuff: ...") or a bold subject with a hedged verb ("**State return**
+usually needs ...") made into a term question; the writer's own notes, sums and guesses made into cards; a web
+address, a unit alone, a count of the items the card lists, the givens of a worked example and a figure in an aside
+hidden; "40 May" offered as a date and "$1,500" beside the key "$1,200+"."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.extractor import extract_cards
+from kb.notes.reader import parse_note
+from tests.test_cards_keypoint_rules import cards_of, one
+
+
+def note_cards(title: str, body: str):
+    text = f'---\ntitle: "{title}"\ntype: book\n---\n# {title}\n\n{body}\n'
+    return extract_cards(parse_note("notes/t.md", text.encode())).cards
+
+
+def test_a_bold_surname_under_a_heading_over_people_asks_who():
+    cards = note_cards(
+        "Into Thin Air",
+        "## People worth remembering\n\n"
+        "- **Fischer** — guide, charismatic, led the Mountain Madness team\n"
+        "- **Boukreev** — Kazakh climber, went up without bottled oxygen\n",
+    )
+    assert [c.front for c in cards] == ["Into Thin Air: who is Fischer?", "Into Thin Air: who is Boukreev?"]
+
+
+def test_a_bold_word_elsewhere_is_still_asked_what_it_is():
+    cards = note_cards(
+        "Flash attention", "## Core ideas\n\n- **Tiling** — split Q, K and V into blocks that fit SRAM\n"
+    )
+    assert [c.front for c in cards] == ["Flash attention: what is Tiling?"]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "little things: tea at night, giving away his own gloves, never letting anyone sulk alone",
+        "Loneliness everywhere: the captain, the scientist and the creature, each cut off in a different way",
+    ],
+)
+def test_a_label_that_sums_up_is_no_term_to_ask(bullet):
+    for card in cards_of(f"- {bullet}", "Endurance"):
+        assert ": what is" not in card.front, card.front
+
+
+def test_a_bold_subject_whose_verb_is_hedged_or_a_having_is_not_asked_what_it_does():
+    for bullet in (
+        "**The state form** usually needs amending as well, with a deadline of its own",
+        "**Form 8949** needs one line per sale unless the broker reported basis",
+    ):
+        for card in cards_of(f"- {bullet}", "Amended returns"):
+            assert " do?" not in card.front, card.front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "My note: the figures are loose, but the tenfold gap between the two is what matters",
+        "Note to self: the 1,000x difference in training data is the argument",
+    ],
+)
+def test_the_writers_own_note_makes_no_card(bullet):
+    assert cards_of(f"- {bullet}", "Lex Fridman with Yann LeCun") == ()
+
+
+def test_sums_for_the_writers_own_people_make_no_cards():
+    cards = note_cards(
+        "Gambling winnings",
+        "## Quick calc for my sister (single, standard deduction)\n\n"
+        "- Slot win of $2,400 → W-2G, nothing withheld\n"
+        "- At a 22% bracket → about $528 of extra tax\n",
+    )
+    assert not cards
+
+
+def test_a_figure_the_writer_only_guesses_makes_no_card():
+    assert cards_of("- Going from a lamp to a stored-program machine is maybe 20 small steps", "Code") == ()
+
+
+def test_a_web_address_is_never_the_blank():
+    for card in cards_of(
+        "- The 2nd edition has a companion site (CodeHiddenLanguage.com) with live circuits", "Code"
+    ):
+        assert "CodeHiddenLanguage.com" not in (card.answer or ""), card.front
+
+
+def test_a_size_is_hidden_with_its_unit():
+    card = one("Per-file limit on the free plan is 2 GB; larger files are rejected at push", "Git LFS")
+    assert card.answer == "2 GB"
+
+
+def test_a_count_of_the_items_the_card_lists_before_it_is_not_hidden():
+    never = [
+        c.answer
+        for c in cards_of(
+            "- reads *Paradise Lost*, Plutarch's *Lives* and *Werther* → teaches himself from those 3",
+            "Frankenstein",
+        )
+    ]
+    assert "3" not in never
+
+
+def test_a_bold_sentence_with_a_figure_hides_the_figure():
+    card = one(
+        "**Every one of the 28 survived.** (the Ross Sea party lost three men, another story)", "Endurance"
+    )
+    assert card.answer == "28"
+
+
+def test_a_figure_in_an_aside_is_no_second_card():
+    cards = cards_of("- The crew of 28 survived (the Ross Sea party lost 3 men)", "Endurance")
+    assert [c.answer for c in cards] == ["28"]
+
+
+@pytest.mark.parametrize(
+    "bullet, given",
+    [
+        (
+            "e.g. $500 bet won, $800 lost over the weekend, standard deduction → still $500 of taxable income",
+            "$800",
+        ),
+        ("e.g. TY2021 return filed on time in Apr 2022 → the refund window closes around Apr 2025", "2022"),
+        ("Example: MFJ with MAGI $430k → $30k over → 30 × $50 = $1,500 less → a $2,500 credit", "$430k"),
+    ],
+)
+def test_a_worked_example_hides_what_it_comes_to_never_its_givens(bullet, given):
+    for card in cards_of(f"- {bullet}", "Gambling and amended returns"):
+        assert card.answer != given, card.front
+        assert card.front.index("[...]") > card.front.rindex("→"), card.front
+
+
+def test_a_comparison_ending_a_run_of_words_is_never_the_blank():
+    for card in cards_of(
+        "- fewer features per split → trees less alike, but each tree a bit worse", "Random forests"
+    ):
+        assert card.answer != "bit worse", card.front
+
+
+def test_the_writers_use_of_a_resource_is_no_card():
+    assert (
+        cards_of(
+            "- Companion site with live circuit diagrams → handy, used it for the adder chapters", "Code"
+        )
+        == ()
+    )
+
+
+def test_a_day_of_a_month_is_offered_days_of_that_month():
+    from kb.quiz.distractors import NumberLadder
+
+    for key in ("20 May", "30 Aug", "May 20"):
+        ladder = NumberLadder.of(key)
+        rungs = [r for k in (-3, -2, -1, 1, 2, 3) if (r := ladder.rung(k)) is not None]
+        assert len(rungs) >= 3
+        for rung in rungs:
+            day = int("".join(ch for ch in rung if ch.isdigit()))
+            assert 1 <= day <= 31, rung
+
+
+def test_a_threshold_key_with_a_plus_is_offered_thresholds_only():
+    from kb.quiz.distractors import same_form
+
+    assert not same_form("$1,200+", "$1,500")
+    assert same_form("$1,200+", "$5,000+")
+    assert same_form("$1,200", "$1,500")
