@@ -167,3 +167,41 @@ def test_a_threshold_key_with_a_plus_is_offered_thresholds_only():
     assert not same_form("$1,200+", "$1,500")
     assert same_form("$1,200+", "$5,000+")
     assert same_form("$1,200", "$1,500")
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "**Dorothea + Casaubon** — she marries him for his learning; the great work turns out to be hopeless",
+        "**not comparable across vocabularies**: per-token loss depends on how the text is split",
+        "Federal return doesn't care: nothing here changes the 1040, it is purely a fight between states",
+        "narrower in other ways: accounts you only have signature authority over are left out",
+        "Viruses can cause cancer: HPV and cervical cancer, hepatitis B and liver cancer",
+        "**paternal / informative**: two of the three ways a doctor can talk to a patient",
+    ],
+)
+def test_a_lead_joining_two_things_or_holding_a_negation_modal_or_comparison_is_no_term(bullet):
+    for card in cards_of(f"- {bullet}", "Being Mortal"):
+        assert ": what " not in card.front, card.front
+
+
+def test_one_things_two_names_joined_by_a_slash_are_still_a_term():
+    card = one("**chrF / chrF++**: an F-score over character n-grams, kinder to rich morphology", "BLEU")
+    assert card.front == "BLEU: what is chrF / chrF++?"
+
+
+def test_a_kind_named_by_an_adjective_is_asked_what_it_means():
+    card = one("**paternalistic**: the doctor knows best and decides for you", "Being Mortal")
+    assert card.front == 'Being Mortal: what does "paternalistic" mean?'
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "The regulator eventually stopped taking these offsets (2013).",
+        "Swin Transformer (2021): attention inside shifted local windows, so cost grows linearly with image size",
+    ],
+)
+def test_a_year_alone_in_brackets_beside_what_it_dates_is_not_hidden(bullet):
+    for card in cards_of(f"- {bullet}", "Vision backbones"):
+        assert card.answer != "2013" and card.answer != "2021", card.front

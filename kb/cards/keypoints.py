@@ -188,6 +188,7 @@ def topic(title: str) -> str:
 
 
 _ACRONYMS_RE = re.compile(r"[A-Z][A-Z0-9]+s")
+_ADJECTIVE_ENDINGS = ("ive", "istic", "ous", "ful", "-oriented", "-based", "able", "ible")
 _HEAD_END_RE = re.compile(r" (?:of|for|in|on|with|against|between|to) ")
 
 
@@ -211,6 +212,10 @@ def term_question(
     asked = _asked_as_is(term)
     if asked:
         return f"{topic(title)}: {asked}"
+    if term.islower() and " " not in term and term.endswith(_ADJECTIVE_ENDINGS):
+        # "**paternalistic**: the doctor decides ...": a kind named by an adjective ("what is paternalistic?" read
+        # as broken, set W)
+        return f'{topic(title)}: what does "{term}" mean?'
     words = term.split()
     if len(words) > 1 and words[0] in (
         "The",
@@ -477,6 +482,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             any(w in _CLAUSE_VERBS or w == "over" for w in lead_words[1:])
             or "%" in term
             or _MONEY_RE.search(term)
+            or _no_term(unbold(term))
         ) and not term.endswith("?"):
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if _topic_of_a_claim(unbold(term), rest):
@@ -666,6 +672,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         # "Jobs: ...", "Bias: ...", "Paradox: ...", "Residency: ...": a topic heading the bullet, not a term it
         # defines (judged blind, 26% of such questions were kept, against 47% of other plain labels')
         return None
+    if _no_term(term):
+        return None
     if len(words) > 1 and words[-1] in _VAGUE_LABEL_ENDS:
         return None  # "small stuff: hot milk ...", "Isolation everywhere: ...": a gist, no term (set Y)
     if words[0] in _JUDGING_ADJECTIVES or words[0].endswith(("ier", "iest")) and len(words) > 1:
@@ -808,6 +816,30 @@ _JUDGING_ADJECTIVES = frozenset(
     "faster easier harder bigger smaller".split()
 )
 _QUANTITY_LEADS = frozenset("lots plenty tons loads".split())
+
+
+def _no_term(label: str) -> bool:
+    """Whether a lead can name no term: two things joined ("Lydgate + Rosamond", "interpretive / shared"), a
+    negation or a modal ("not comparable across tokenizers", "federal return doesn't care", "infections can cause
+    cancer"), or a comparison ("narrower in other ways"). Judged blind (sets V to X): "what is Fred + Mary?", "what
+    are not comparable across tokenizers?" read as broken."""
+    if _asked_as_is(label):
+        return False  # "Provide options, don't make lame excuses": a maxim, asked what it means
+    if (
+        " + " in label
+        or " / " in label
+        and label.replace(" / ", " ").replace(" ", "").isalpha()
+        and label.islower()
+    ):
+        return True  # (but "chrF / chrF++", "GPTQ / AWQ": one thing's names)
+    words = label.lower().split()
+    if any(w in _NEGATIONS or w in _MODALS for w in words):
+        return True
+    return len(words) > 1 and words[1] in ("in", "than") and words[0].endswith("er")
+
+
+_NEGATIONS = frozenset("not no doesn't don't isn't aren't can't cannot never won't".split())
+_MODALS = frozenset("can could may might must should will would".split())
 # the last word of a label that sums up rather than names ("small stuff", "isolation everywhere")
 _VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall".split())
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")

@@ -525,6 +525,10 @@ def side_detail(text: str, c: Candidate) -> str | None:
             why = _bracketed(group, span.strip(), year)
             if why:
                 return f"'{span}' is {why}"
+        elif year and text[:opened].strip(" *_"):
+            # "Swin Transformer ([2021]): ...", "stopped accepting these credits ([2013])": the date stamped on what
+            # the bullet says, judged trivia in five of five blind readings (sets R to W)
+            return f"'{span}' is a date in brackets beside what it dates"
         elif (credit := _NAME_CREDIT_RE.fullmatch(group.strip())) and (
             credit.group(2) or c.kind in ("entity", "term")
         ):
