@@ -205,3 +205,25 @@ def test_a_kind_named_by_an_adjective_is_asked_what_it_means():
 def test_a_year_alone_in_brackets_beside_what_it_dates_is_not_hidden(bullet):
     for card in cards_of(f"- {bullet}", "Vision backbones"):
         assert card.answer != "2013" and card.answer != "2021", card.front
+
+
+@pytest.mark.parametrize(
+    "bullet, trivial",
+    [
+        (
+            "Temperature scaling: divide the logits by one scalar $T > 0$ fitted on the validation set",
+            "$T > 0$",
+        ),
+        (
+            "ECE: cut $[0,1]$ into $M$ equal bins and average the gap between accuracy and confidence",
+            "$[0,1]$",
+        ),
+        (
+            "Perfect calibration: $P(Y = \\hat Y \\mid \\hat P = p) = p$ for every $p \\in [0,1]$",
+            "$p \\in [0,1]$",
+        ),
+    ],
+)
+def test_a_symbols_range_of_zero_and_one_is_never_the_blank(bullet, trivial):
+    for card in cards_of(f"- {bullet}", "Calibration"):
+        assert card.answer != trivial, card.front

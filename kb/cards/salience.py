@@ -300,6 +300,10 @@ def _short_list(text: str) -> bool:
     return len(items) >= 3 and all(len(item.split()) <= 5 for item in items)
 
 
+_UNIT_RANGE_RE = re.compile(
+    r"^(?:y\s*=\s*|\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*(?:>|<|\\ge|\\le|\\geq|\\leq|\\in|≥|≤|∈)\s*)?"
+    r"(?:0|1|\[0,\s*1\]|\(0,\s*1\))$"
+)
 _BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
 _WEB_ADDRESS_RE = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|io|dev|ai|edu|gov)\b")
 _QUOTE_RE = re.compile(r"\"([^\"\n]{1,60})\"|“([^”\n]{1,60})”")
@@ -695,6 +699,10 @@ def _why_not(
         return (
             f"'{span}' is only a symbol's name"  # "starts from $F_0$, the mean of y": what it is is the fact
         )
+    if c.kind == "formula" and _UNIT_RANGE_RE.match(span.strip("$ ")):
+        # "split [$[0,1]$] into $M$ bins", "a single scalar [$T > 0$]", "$p_t = p$ if [$y=1$]": a symbol's range or
+        # a label's value, judged trivial in set T and U; what the formula around it does is the fact
+        return f"'{span}' is only a range of 0 and 1, no fact"
     if c.kind in ("formula", "code"):
         return code_given_away(text, c)
     count, _, noun = span.strip().lower().partition(" ")
