@@ -227,3 +227,15 @@ def test_a_year_alone_in_brackets_beside_what_it_dates_is_not_hidden(bullet):
 def test_a_symbols_range_of_zero_and_one_is_never_the_blank(bullet, trivial):
     for card in cards_of(f"- {bullet}", "Calibration"):
         assert card.answer != trivial, card.front
+
+
+def test_items_of_a_list_whose_cards_would_read_alike_make_none():
+    cards = cards_of(
+        "- Four things today's chatbots lack, in his view:\n"
+        "  - a grasp of the **physical world**\n"
+        "  - the capacity to **reason**\n"
+        "  - the capacity to **plan**\n"
+        "  - lasting **memory**",
+        "Interview with a researcher",
+    )
+    assert "the capacity to [...]" not in [c.front for c in cards]

@@ -12,6 +12,7 @@ note.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line, _norm_heading
@@ -1265,8 +1266,17 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
     weights = TermWeights(out.note.body, out.doc_freq, out.n_docs)
     avoid = content_stems(out.title)
     common = common_stems(out.keypoint_bodies)
-    for p in pending:
-        out.fill(p.slot, _generated_cloze(out, p, weights, avoid, common))
+    made = [_generated_cloze(out, p, weights, avoid, common) for p in pending]
+    fronts = Counter(
+        (p.context, c.front) for p, cards in zip(pending, made, strict=True) if cards for c in cards
+    )
+    for p, cards in zip(pending, made, strict=True):
+        if cards and any(fronts[p.context, c.front] > 1 for c in cards):
+            # "the ability to [...]" under "What LLMs lack:", twice (reason, plan): judged blind in set Y, two
+            # right answers; a card that reads as another of its list word for word cannot say which it asks
+            out.skip(p.first, p.body, "its card would read as another of its list word for word")
+            cards = None
+        out.fill(p.slot, cards)
 
 
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
