@@ -239,3 +239,79 @@ def test_items_of_a_list_whose_cards_would_read_alike_make_none():
         "Interview with a researcher",
     )
     assert "the capacity to [...]" not in [c.front for c in cards]
+
+
+def test_the_name_a_note_keeps_coming_back_to_is_not_hidden():
+    bullets = "\n".join(
+        f"- {b}"
+        for b in (
+            "Eighty-four days without a fish, and the village calls Manolo's old friend salao",
+            "Out past the Gulf Stream, Anselmo hooks a marlin longer than the skiff",
+            "Sharks take the marlin piece by piece; Anselmo fights them with a knife lashed to an oar",
+            "Back on shore Anselmo sleeps and dreams of lions on an African beach",
+            "Written in Cuba in 1951 and printed whole in Life magazine in September 1952",
+            "Won the Pulitzer Prize for Fiction in 1953",
+            "The Nobel Prize in Literature followed in 1954",
+            "Joe DiMaggio stands for grace under pain; his bone spur comes up again and again",
+            "The marlin is 18 feet long, the biggest fish of the village's memory",
+            "Tourists at the end mistake the skeleton for a shark's",
+            "Often read as a parable of the artist facing critics after a poorly received novel",
+            "Santiago's hands cramp; he talks to the left one as to a traitor",
+            "Short: about 27,000 words, a novella",
+            "Spencer Tracy played the old man in the 1958 film",
+            "The lions on the beach recur at the start and at the end",
+        )
+    )
+    for card in cards_of(bullets, "The Old Man and the Sea"):
+        assert card.answer != "Anselmo", card.front
+
+
+@pytest.mark.parametrize(
+    "bullet, never",
+    [
+        ("Charlie's surgery is done by Dr. Strauss and planned by Prof. Nemur", "Dr."),
+        ("Came after *Across the River and Into the Trees* (1950) was panned → a comeback", "River and Into"),
+        ("Harsh on vegetarians (aged badly IMO) but the kitchen chapters hold up", "IMO"),
+    ],
+)
+def test_a_title_a_writers_aside_or_part_of_an_italic_title_is_never_the_blank(bullet, never):
+    for card in cards_of(f"- {bullet}", "Notes on books"):
+        assert card.answer != never, card.front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "5/5 as a story, 3/5 as an even-handed account → read the other climber's book as well",
+        "Film 1993, Anthony Hopkins as the butler; haven't seen it yet",
+        "Both of us ran the withholding estimator with our March paystubs",
+    ],
+)
+def test_the_writers_ratings_and_doings_make_no_card(bullet):
+    assert cards_of(f"- {bullet}", "Notes on books") == ()
+
+
+def test_a_name_with_an_inner_capital_under_people_is_asked_who():
+    cards = note_cards(
+        "Moneyball", "## People\n\n- **Paul DePodesta** — Harvard economics graduate, Beane's numbers man\n"
+    )
+    assert [c.front for c in cards] == ["Moneyball: who is Paul DePodesta?"]
+
+
+def test_a_firm_named_by_a_plural_is_not_asked_who_it_is():
+    cards = note_cards(
+        "Into Thin Air",
+        "## People\n\n- **Summit Consultants** — the other big commercial team that spring, run from Kathmandu\n",
+    )
+    assert all("who is" not in c.front for c in cards), [c.front for c in cards]
+
+
+def test_a_worry_of_the_writers_makes_no_card():
+    assert (
+        cards_of("- Worry: our QA team tests release branches for ~3 days", "Trunk-based development") == ()
+    )
+
+
+def test_a_bold_acronym_lead_is_still_asked_what_it_is():
+    card = one("**COMET**: a learned metric trained on human judgements of translations", "BLEU")
+    assert card.front == "BLEU: what is COMET?"

@@ -60,7 +60,7 @@ _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 # a label of the writer's own: "Effect for me", "Honest reaction", "Maybe next", "Rating" (not "My takeaway:", which
 # judged blind introduces the book's lesson)
 _OWN_LABEL_RE = re.compile(
-    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Nn]ote to self|[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"
+    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Ww]orr(?:y|ies)|[Nn]ote to self|[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"
 )
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
 _OWN_TODO_RE = re.compile(
@@ -916,7 +916,8 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
 
 
 # the rest of a name's word: "Chang", "McClain", "MacLeod", "O'Neil"
-_NAME_TAIL_RE = re.compile(r"[a-z]+|c[A-Z][a-z]+|ac[A-Z][a-z]+|['’][A-Z][a-z]+")
+# "Joy", "McNamara", "MacLeod", "DePodesta", "DiMaggio", "LaGuardia", "O'Brien"
+_NAME_TAIL_RE = re.compile(r"[a-z]+|(?:c|ac|e|i|a)[A-Z][a-z]+|['’][A-Z][a-z]+")
 
 
 _ACCENTED_NAME_RE = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+")  # "Brasília", "Zürich", "Gödel"
@@ -955,6 +956,8 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     words = term.split()
     if not 1 <= len(words) <= 3 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
         return False
+    if len(words) > 1 and _ordinary_plural(words[-1]):
+        return False  # "Adventure Consultants", "Royal Engineers": a firm or a team (set AA)
     if len(words) > 1 and any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
         return True
     said = [w.lower().strip(".,;:()") for w in rest.split()]
