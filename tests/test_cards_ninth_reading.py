@@ -315,3 +315,38 @@ def test_a_worry_of_the_writers_makes_no_card():
 def test_a_bold_acronym_lead_is_still_asked_what_it_is():
     card = one("**COMET**: a learned metric trained on human judgements of translations", "BLEU")
     assert card.front == "BLEU: what is COMET?"
+
+
+BOUND_NOTE = """---
+title: Killers of the Flower Moon
+type: book
+---
+# Killers of the Flower Moon
+
+## Key points
+
+- In 1923 alone the Osage took in more than $30M in oil royalties
+- Each headright paid out about $12,000 a year by the early 1920s
+- The Bureau sent Tom White in 1925 with a team of four undercover agents
+- After 1994 Staub ran reconciliation workshops in Rwanda with radio drama
+- Mollie Burkhart lost her mother and three sisters to the killings
+- Guardianship laws let white guardians control Osage money for decades
+"""
+
+
+def test_a_number_after_a_bound_is_offered_no_other_number(make_kb):
+    from tests.test_cards_eighth_reading import quiz_questions
+
+    for q in quiz_questions(make_kb, "books/osage.md", BOUND_NOTE, n=12):
+        prompt = q.prompt
+        if any(bound + " _____" in prompt for bound in ("more than", "After")):
+            assert q.kind.value != "mcq", (prompt, q.options)
+            if q.kind.value == "tf":
+                assert q.answer is True, prompt  # no false statement made by moving a bound
+
+
+def test_a_blank_never_takes_the_word_right_after_it():
+    for card in cards_of(
+        "- Grann uses the title as a metaphor right from the opening page", "Killers of the Flower Moon"
+    ):
+        assert not (card.answer or "").endswith("right"), card.front

@@ -602,7 +602,13 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     continue  # "the [core idea] of the book": a phrase ending on a generic noun names nothing
                 if k == 1 and masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
                     continue  # "a [noisy], high-variance boundary": an adjective
-                if last.endswith(("ly", "ed")) or after[b] in ("one", "ones") or last in _COMPARATIVES:
+                if (
+                    last.endswith(("ly", "ed"))
+                    or after[b] in ("one", "ones")
+                    or last in _COMPARATIVES
+                    or last == "right"
+                    and after[b] in _AFTER_RIGHT
+                ):
                     continue  # "the [redundant old] ones": a modifier
                 if any(verb[a:b]) or any(plural[a:b]):
                     break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
@@ -636,6 +642,9 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
 
 
 # "each tree a [bit worse]": a comparison ending a run is no name of a thing
+_AFTER_RIGHT = frozenset(
+    "from after before away at there here now off".split()
+)  # "a [metaphor] right from ..."
 _COMPARATIVES = frozenset("worse better lower higher larger smaller bigger more less fewer".split())
 # words that make a verb in -ed before them a phrasal verb ("washed away", "dried up", "paid off")
 _PARTICLES = frozenset("away up out off down back apart".split())

@@ -70,8 +70,10 @@ def false_filler(
     candidates: list[str] = []
     if numeric and NEGATED_BEFORE_RE.search(before):
         return None  # "no _____ ft tall humans": any larger number is as true
-    if numeric and search.after.startswith("+"):
-        return None  # "for _____+ years": a lower bound, which a smaller number keeps true
+    if numeric and search.bound:
+        return (
+            None  # "for _____+ years", "After _____ he worked ...": a bound, which another number keeps true
+        )
     if numeric:  # a near number reads as a slip of memory; another figure of the note ("age 31") as nonsense
         candidates = sorted(
             (v for v in number_variants(answer) if search.variant_fits(v)), key=lambda v: _distance(v, answer)
