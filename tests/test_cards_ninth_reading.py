@@ -326,6 +326,7 @@ type: book
 ## Key points
 
 - In 1923 alone the Osage took in more than $30M in oil royalties
+- The 1920s oil leases brought in > $40M at the peak auctions
 - Each headright paid out about $12,000 a year by the early 1920s
 - The Bureau sent Tom White in 1925 with a team of four undercover agents
 - After 1994 Staub ran reconciliation workshops in Rwanda with radio drama
@@ -339,7 +340,7 @@ def test_a_number_after_a_bound_is_offered_no_other_number(make_kb):
 
     for q in quiz_questions(make_kb, "books/osage.md", BOUND_NOTE, n=12):
         prompt = q.prompt
-        if any(bound + " _____" in prompt for bound in ("more than", "After")):
+        if any(bound + " _____" in prompt for bound in ("more than", "After", "in >")):
             assert q.kind.value != "mcq", (prompt, q.options)
             if q.kind.value == "tf":
                 assert q.answer is True, prompt  # no false statement made by moving a bound

@@ -161,7 +161,8 @@ def number_variants(answer: str) -> list[str]:
     return out[:6]
 
 
-_BOUND_BEFORE_RE = re.compile(r"\b(?:more than|over|after|since|at least)\s*$", re.I)  # (not "~1500": rough)
+# (not "~1500", a rough figure; nor "IoU ≥ 0.5", a rule's threshold, but "took in > $30M" after a word)
+_BOUND_BEFORE_RE = re.compile(r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$", re.I)
 _AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$", re.I)
 # steps a number ladder climbs by: 1, 2, 5, 10, 20, 50, ... (in units of the key's last digit)
 _NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
