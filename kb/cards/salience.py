@@ -451,7 +451,12 @@ def opinion(text: str) -> bool:
     if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
         # the writer's own doing with its "I" left out: "Used it last month on ...", "Want to read ... next"
         lead = words[0] in _OWN_DOINGS_ALONE or words[1] in _OWN_DOINGS.get(words[0], ())
-    if not lead and (_RATING_RE.search(text) or _NOT_YET_RE.search(text)):
+    if not lead and (
+        "/" in text
+        and _RATING_RE.search(text)
+        or any(h in text for h in _NOT_YET_HINTS)
+        and _NOT_YET_RE.search(text)
+    ):
         lead = (
             True  # "5/5 as narrative, 4/5 as an account", "Film 2010 (...) — haven't seen": the writer's own
         )
@@ -463,6 +468,7 @@ def opinion(text: str) -> bool:
 
 
 _RATING_RE = re.compile(r"(?<![\d/.])[0-5](?:\.5)?/(?:5|10)(?![\d/])")
+_NOT_YET_HINTS = ("aven", "ave not", "ot yet", "oth of us")  # a cheap test first (every bullet is asked)
 _NOT_YET_RE = re.compile(
     r"\b(?:haven't|have not|haven’t|not yet) (?:seen|read|watched|listened)|\bboth of us\b", re.I
 )
