@@ -351,3 +351,55 @@ def test_a_blank_never_takes_the_word_right_after_it():
         "- Grann uses the title as a metaphor right from the opening page", "Killers of the Flower Moon"
     ):
         assert not (card.answer or "").endswith("right"), card.front
+
+
+def test_a_label_over_what_someone_said_of_it_is_no_term():
+    for card in cards_of(
+        "- **Tesla**: says running a car company is the hardest job he has", "Joe Rogan with Elon Musk"
+    ):
+        assert ": what is" not in card.front, card.front
+
+
+def test_a_law_that_says_something_is_still_a_term():
+    card = one(
+        "**Goodhart's law**: says a measure that becomes a target stops being a good measure", "Metrics"
+    )
+    assert card.front == "Metrics: what is Goodhart's law?"
+
+
+def test_labels_under_a_heading_of_uses_are_fields_not_terms():
+    cards = note_cards(
+        "Hidden Markov Models",
+        "## Where they were used\n\n"
+        "- Bioinformatics: gene finding, CpG islands, profile models of protein families\n"
+        "- Speech recognition: GMM-HMM systems ruled for decades before neural acoustic models\n",
+    )
+    assert all(": what is" not in c.front for c in cards), [c.front for c in cards]
+
+
+def test_an_acronym_ending_in_s_is_one_thing():
+    card = one("**Adaptive NMS**: the suppression threshold follows the predicted crowd density", "Detection")
+    assert card.front == "Detection: what is adaptive NMS?"
+
+
+@pytest.mark.parametrize(
+    "bullet, never",
+    [
+        ("Hobby income (IRC §183, activities not engaged in for profit) is still taxable", "IRC"),
+        ("Hobby income goes on Schedule 1, line 8j, as other income", "Schedule"),
+        ("His desert names: Usul (the base of the pillar) and Muad'Dib (the little mouse)", "Dib"),
+        ("The C.V. is short, episodic snapshots rather than a full autobiography", "C.V"),
+    ],
+)
+def test_half_of_a_name_a_word_or_an_abbreviation_is_never_the_blank(bullet, never):
+    for card in cards_of(f"- {bullet}", "Notes"):
+        assert card.answer != never, card.front
+
+
+def test_the_writers_own_project_makes_no_card():
+    assert (
+        cards_of(
+            "- our bug was exactly this: adjacent products with IoU around 0.55", "Non-maximum suppression"
+        )
+        == ()
+    )

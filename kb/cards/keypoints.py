@@ -199,6 +199,8 @@ def _plural(term: str) -> bool:
     last = head.split()[-1] if head.split() else ""
     if _ACRONYMS_RE.fullmatch(last):
         return True  # "IRAs", "RMDs"
+    if last.isupper():
+        return False  # "NMS", "GPS", "SMS": an acronym ending in S is one thing
     last = last.lower()
     if last.endswith(IRREGULAR_PLURALS):
         return True
@@ -673,8 +675,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         # "Jobs: ...", "Bias: ...", "Paradox: ...", "Residency: ...": a topic heading the bullet, not a term it
         # defines (judged blind, 26% of such questions were kept, against 47% of other plain labels')
         return None
-    if _no_term(term):
-        return None
+    if _no_term(term) or any(_USES_HEADING_RE.search(h) for h in ctx[1:]):
+        return None  # (under "## Uses": "Bioinformatics: gene finding, ..." is a field, set AC)
     if len(words) > 1 and words[-1] in _VAGUE_LABEL_ENDS:
         return None  # "small stuff: hot milk ...", "Isolation everywhere: ...": a gist, no term (set Y)
     if words[0] in _JUDGING_ADJECTIVES or words[0].endswith(("ier", "iest")) and len(words) > 1:
@@ -842,7 +844,7 @@ def _no_term(label: str) -> bool:
 _NEGATIONS = frozenset("not no doesn't don't isn't aren't can't cannot never won't".split())
 _MODALS = frozenset("can could may might must should will would".split())
 # the last word of a label that sums up rather than names ("small stuff", "isolation everywhere")
-_VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall".split())
+_VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall inside".split())
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 _PEOPLE_PLURALS = frozenset(
     """founders co-founders cofounders authors hosts members guests inventors winners investors judges partners
@@ -905,6 +907,8 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
     judged blind, the question did not fit. A named thing defined by a claim ("Detached HEAD: HEAD holds ...",
     "Stacking rule: tax on ... is figured ...") is still a term."""
     words = term.split()
+    if _REPORTED_RE.search(rest[:80]) and words and words[-1].lower() not in EPONYM_HEADS:
+        return True  # "**Tesla**: says running a car company is the hardest": what was said of it (set AD)
     # one word: an ordinary word or one made from one ("Caching", "Fallout"), not a coinage ("Mediocristan")
     if len(words) == 1:
         topical = _ordinary_label(words[0], _TOPIC_ENDINGS)
@@ -915,7 +919,14 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
     return topical and _states_a_claim(rest)
 
 
-# the rest of a name's word: "Chang", "McClain", "MacLeod", "O'Neil"
+# someone saying something of a topic: the bullet reports a view, it does not define the label
+_REPORTED_RE = re.compile(r"\b(?:says|said|argues|thinks|claims|repeats|admits|jokes|recalls|warns)\b")
+# a section over where something is used ("## Uses", "## Applications"): its labels are fields, no terms
+_USES_HEADING_RE = re.compile(
+    r"\b(?:uses|use cases|applications|applied|(?:where|how) (?:it'?s |they(?:'re| are| were) |it was )?used|"
+    r"used (?:in|for)|in practice)\b",
+    re.I,
+)
 # "Joy", "McNamara", "MacLeod", "DePodesta", "DiMaggio", "LaGuardia", "O'Brien"
 _NAME_TAIL_RE = re.compile(r"[a-z]+|(?:c|ac|e|i|a)[A-Z][a-z]+|['’][A-Z][a-z]+")
 

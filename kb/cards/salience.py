@@ -305,6 +305,11 @@ _UNIT_RANGE_RE = re.compile(
     r"(?:0|1|\[0,\s*1\]|\(0,\s*1\))$"
 )
 _BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
+_ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "C.V", "U.S", "e.g"
+_CITATION_HEADS = frozenset(
+    "IRC Schedule Form Pub Publication Line Box Part Section Title Rev Notice".split()
+)
+_NUMBER_AFTER_RE = re.compile(r" ?(?:§|\d)")
 _ASIDES = frozenset("imo imho iirc tbh fwiw afaik".split())
 _HONORIFICS = frozenset("Mr Mrs Ms Dr Prof Lt Sgt Capt Col Gen Rev St Sr Jr".split())
 
@@ -480,7 +485,8 @@ _RECOMMENDING = frozenset({("pairs", "nicely"), ("pairs", "well"), ("pairs", "wi
 # what "our" names when it is the writer's household ("our MAGI", "our sitter"), not the author's "our model"
 _HOUSEHOLD = frozenset(
     "magi agi income incomes salary salaries taxes refund return house home mortgage kids kid family sitter nanny "
-    "budget bracket rent landlord".split()
+    "budget bracket rent landlord team bug bugs project codebase repo repos integration pipeline service app"
+    "".split()
 )
 
 
@@ -688,6 +694,12 @@ def _why_not(
         )
     ):
         return f"'{unbold(span)}' labels the list after it"  # "CEO line: Sinegal, then ...": the list is the fact
+    if c.start > 1 and text[c.start - 1] in "'’" and text[c.start - 2].isalpha():
+        return f"'{unbold(span)}' is part of a word"  # "Muad'[Dib]"
+    if text[c.end : c.end + 1] == "." and _ABBREVIATION_RE.fullmatch(span.strip()):
+        return f"'{unbold(span)}' is an abbreviation cut before its last dot"  # "[C.V]. is short"
+    if span.strip() in _CITATION_HEADS and _NUMBER_AFTER_RE.match(text, c.end):
+        return f"'{span}' is half of a name the card shows the other half of"  # "[IRC] §183", "[Schedule] 1"
     if span.rstrip(".") in _HONORIFICS:
         return f"'{span}' is a title before a name, no fact"  # "[Mr.] Nemur", "[Dr.] Strauss" (set AA)
     if span.lower() in _ASIDES:
