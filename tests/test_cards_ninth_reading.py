@@ -403,3 +403,35 @@ def test_the_writers_own_project_makes_no_card():
         )
         == ()
     )
+
+
+@pytest.mark.parametrize(
+    "bullet, never",
+    [
+        ("Room 101 → rats → W. begs them to do it to Julia instead; that is the real break", "W."),
+        (
+            "Policy gradient: $J$ depends on $\\theta$ through the sampling distribution, so no backprop through the env",
+            "$\\theta$",
+        ),
+        (
+            "Split conformal: $\\hat{q}$ is the calibration scores' quantile at level $1-\\alpha$, corrected for $n$",
+            "$\\hat{q}$",
+        ),
+    ],
+)
+def test_an_initial_or_a_symbols_name_is_never_the_blank(bullet, never):
+    for card in cards_of(f"- {bullet}", "Notes"):
+        assert (card.answer or "").rstrip(".") != never.rstrip("."), card.front
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Tom & Daisy Buchanan: old money, careless people who smash things and retreat into their money",
+        "flip side: quit with money unspent in the account → usually forfeited",
+        "takeaway either way: lifting the bottom half matters more than headline growth",
+    ],
+)
+def test_two_people_joined_or_a_gist_label_is_no_term(bullet):
+    for card in cards_of(f"- {bullet}", "Notes"):
+        assert ": what is" not in card.front and ": what are" not in card.front, card.front

@@ -677,7 +677,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None
     if _no_term(term) or any(_USES_HEADING_RE.search(h) for h in ctx[1:]):
         return None  # (under "## Uses": "Bioinformatics: gene finding, ..." is a field, set AC)
-    if len(words) > 1 and words[-1] in _VAGUE_LABEL_ENDS:
+    if len(words) > 1 and (words[-1] in _VAGUE_LABEL_ENDS or words[-1] in _GIST_NOUNS and term.islower()):
         return None  # "small stuff: hot milk ...", "Isolation everywhere: ...": a gist, no term (set Y)
     if words[0] in _JUDGING_ADJECTIVES or words[0].endswith(("ier", "iest")) and len(words) > 1:
         return None  # "Easier alternative: ...", "Striking bit: ...": the writer's take on a part, no term
@@ -828,6 +828,8 @@ def _no_term(label: str) -> bool:
     are not comparable across tokenizers?" read as broken."""
     if _asked_as_is(label):
         return False  # "Provide options, don't make lame excuses": a maxim, asked what it means
+    if " & " in label and label[:1].isupper():
+        return True  # "Myrtle & George Wilson": two people, no term (set AF)
     if (
         " + " in label
         or " / " in label
@@ -844,6 +846,10 @@ def _no_term(label: str) -> bool:
 _NEGATIONS = frozenset("not no doesn't don't isn't aren't can't cannot never won't".split())
 _MODALS = frozenset("can could may might must should will would".split())
 # the last word of a label that sums up rather than names ("small stuff", "isolation everywhere")
+# and of a lower-case one that does ("flip side", "general mood", "hidden problems", "takeaway either way")
+_GIST_NOUNS = frozenset(
+    "side sides way ways problem problems mood thing point points idea ideas kind part parts".split()
+)
 _VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall inside".split())
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 _PEOPLE_PLURALS = frozenset(

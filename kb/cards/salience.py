@@ -304,7 +304,11 @@ _UNIT_RANGE_RE = re.compile(
     r"^(?:y\s*=\s*|\\?[A-Za-z]+(?:_\{?\w+\}?)?\s*(?:>|<|\\ge|\\le|\\geq|\\leq|\\in|≥|≤|∈)\s*)?"
     r"(?:0|1|\[0,\s*1\]|\(0,\s*1\))$"
 )
-_BARE_SYMBOL_RE = re.compile(r"^[A-Za-z]{1,3}(?:_\{?\w{1,3}\}?)?['*]?$")  # "$F_0$", "$y$", "$W'$"
+# "$F_0$", "$y$", "$W'$", "$\theta$", "$\hat{q}$", "$N_\epsilon$": a symbol's name (judged blind in sets Y, AE and AF:
+# "hides only the notation"), where what the symbol is or does is the fact
+_BARE_SYMBOL_RE = re.compile(
+    r"^(?:[A-Za-z]{1,3}|\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?)(?:_\{?\\?\w{1,8}\}?)?['*]?$"
+)
 _ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "C.V", "U.S", "e.g"
 _CITATION_HEADS = frozenset(
     "IRC Schedule Form Pub Publication Line Box Part Section Title Rev Notice".split()
@@ -700,6 +704,8 @@ def _why_not(
         return f"'{unbold(span)}' is an abbreviation cut before its last dot"  # "[C.V]. is short"
     if span.strip() in _CITATION_HEADS and _NUMBER_AFTER_RE.match(text, c.end):
         return f"'{span}' is half of a name the card shows the other half of"  # "[IRC] §183", "[Schedule] 1"
+    if c.kind == "entity" and len(span.strip().rstrip(".")) == 1:
+        return f"'{span}' is an initial standing for a name the note gives"  # "gives [W.] the book" (set AF)
     if span.rstrip(".") in _HONORIFICS:
         return f"'{span}' is a title before a name, no fact"  # "[Mr.] Nemur", "[Dr.] Strauss" (set AA)
     if span.lower() in _ASIDES:
