@@ -287,11 +287,23 @@ def typed_spans(card: CardRow) -> tuple[str, ...]:
 def listed_item(term: str, text: str) -> bool:
     """Whether ``term`` is an item of a comma list in ``text`` ("pick, reword, edit, squash"): the note names it as
     one of a set of like things, so it is a term of its own and not a span cut from a sentence."""
-    t = re.escape(term)
-    return bool(
-        re.search(rf"(?:^|[:,]\s*)(?:and\s+|or\s+)?{t}\s*,", text)
-        or re.search(rf",\s*(?:and\s+|or\s+)?{t}\s*(?:[.;)]|$)", text)
-    )
+    # (each place the term stands, its two sides read by fixed patterns: a pattern made for each term would be
+    # compiled again and again, more terms than ``re`` keeps compiled)
+    at = text.find(term)
+    while at >= 0:
+        before, after = text[:at], text[at + len(term) :]
+        if (_LIST_OPEN_RE.search(before) and _COMMA_NEXT_RE.match(after)) or (
+            _COMMA_BEFORE_RE.search(before) and _LIST_END_RE.match(after)
+        ):
+            return True
+        at = text.find(term, at + 1)
+    return False
+
+
+_LIST_OPEN_RE = re.compile(r"(?:^|[:,]\s*)(?:and\s+|or\s+)?$")
+_COMMA_NEXT_RE = re.compile(r"\s*,")
+_COMMA_BEFORE_RE = re.compile(r",\s*(?:and\s+|or\s+)?$")
+_LIST_END_RE = re.compile(r"\s*(?:[.;)]|$)")
 
 
 def emphasised_terms(raw: str) -> tuple[str, ...]:
