@@ -60,7 +60,8 @@ _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 # a label of the writer's own: "Effect for me", "Honest reaction", "Maybe next", "Rating" (not "My takeaway:", which
 # judged blind introduces the book's lesson)
 _OWN_LABEL_RE = re.compile(
-    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Ww]orr(?:y|ies)|[Nn]ote to self|[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"
+    r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Ww]orr(?:y|ies)|"
+    r"[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"  # ("Note to self:" is a to-do: _TODO_RE, read first)
 )
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
 _OWN_TODO_RE = re.compile(
@@ -73,7 +74,9 @@ _HEDGE_HINT_RE = re.compile(
 # the writer unsure of a fact: "iirc", "not sure", "re-check", "(?)"
 _HEDGE_RE = re.compile(
     r"\b(?:iirc|IIRC|afaik|AFAIK|not sure|unsure|re-?check|double[- ]check|need to verify|unverified)\b|\(\?\)|"
-    r"\bi think\b|\b(?:is|was|are|were|gets?|got|takes?|took|has|had|needs?) (?:maybe|perhaps) ~?\d"  # "is maybe 15 small steps": the writer's guess at a figure (set Y)
+    r"\bi think\b|"
+    # "is maybe 15 small steps": the writer's guess at a figure (set Y)
+    r"\b(?:is|was|are|were|gets?|got|takes?|took|has|had|needs?) (?:maybe|perhaps) ~?\d"
 )
 # "**Not required.** Only if ...", "**Yes**, if ...": the bold answers the heading's question, which the bullet does not ask
 _BOLD_VERDICT_RE = re.compile(
@@ -189,7 +192,6 @@ def topic(title: str) -> str:
 
 
 _ACRONYMS_RE = re.compile(r"[A-Z][A-Z0-9]+s")
-_ADJECTIVE_ENDINGS = ("ive", "istic", "ous", "ful", "-oriented", "-based", "able", "ible")
 _HEAD_END_RE = re.compile(r" (?:of|for|in|on|with|against|between|to) ")
 
 
@@ -205,6 +207,10 @@ def _plural(term: str) -> bool:
     if last.endswith(IRREGULAR_PLURALS):
         return True
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "as", "ics", "'s", "’s"))  # "bias"
+
+
+# the endings of an adjective naming a kind ("paternalistic", "informative"): asked what it means
+_ADJECTIVE_ENDINGS = ("ive", "istic", "ous", "ful", "-oriented", "-based", "able", "ible")
 
 
 def term_question(
@@ -975,14 +981,15 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
         return False
     if len(words) > 1 and _ordinary_plural(words[-1]):
         return False  # "Adventure Consultants", "Royal Engineers": a firm or a team (set AA)
-    if len(words) > 1 and any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
+    among_people = any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:])
+    if len(words) > 1 and among_people:
         return True
     said = [w.lower().strip(".,;:()") for w in rest.split()]
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
     if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
         if common_english(words[0]):
             return False
-        if any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
+        if among_people:
             return True  # "**Worsley** — captain, navigator ..." under "## People worth remembering" (set Y)
         return any(w in _PEOPLE_WORDS for w in said[:4]) and pronoun
     if bold:

@@ -658,10 +658,9 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
 
 
 # "each tree a [bit worse]": a comparison ending a run is no name of a thing
-_AFTER_RIGHT = frozenset(
-    "from after before away at there here now off".split()
-)  # "a [metaphor] right from ..."
 _COMPARATIVES = frozenset("worse better lower higher larger smaller bigger more less fewer".split())
+# "a [metaphor] right from ...": after these, "right" is an adverb, no end of a noun
+_AFTER_RIGHT = frozenset("from after before away at there here now off".split())
 # words that make a verb in -ed before them a phrasal verb ("washed away", "dried up", "paid off")
 _PARTICLES = frozenset("away up out off down back apart".split())
 

@@ -365,18 +365,12 @@ def counted_items(text: str, c: Candidate) -> str | None:
         return None
     words = re.findall(r"[A-Za-z]+", text[c.end : c.end + 40])[:2]  # "three unifiers", "three great unifiers"
     noun = next((w.lower() for w in words if w.lower().endswith("s") and w.lower() != "of"), "")
-    if not noun and prev_word(text, c.start) in ("those", "these"):
-        # "reads A, B, C → self-education via those [3]": the count of what the card listed before it
-        items = [item for item in _ITEM_GAP_RE.split(text[: c.start]) if item.strip()]
-        return (
-            f"'{text[c.start : c.end].strip()}' counts the items listed on the card"
-            if len(items) == n
-            else None
-        )
-    if not noun or noun in _UNITS:
+    # "reads A, B, C → self-education via those [3]": the count of what the card listed before it
+    those = not noun and prev_word(text, c.start) in ("those", "these")
+    if not those and (not noun or noun in _UNITS):
         return None  # "3 weeks", "two of them": a quantity, not the size of a list
     after = text[c.end :]
-    opener = re.search(r"[:(—]", after)
+    opener = None if those else re.search(r"[:(—]", after)
     if opener is not None:
         segment = re.split(r"[.)]\s|[.)]$", after[opener.end() :], maxsplit=1)[0]
     else:
