@@ -33,6 +33,7 @@ from kb.quiz.corpus import Corpus
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, CardRow
 from kb.quiz.terms import AskableCard
 from kb.quiz.words import ARTICLES, STOP_WORDS, content_words, fold, fold_plural, is_termlike, normalise
+from kb.review import clock
 
 _UNITS = frozenset("%$€£¥")
 _FRACTION_RE = re.compile(r"\d[.,]\d")
@@ -191,8 +192,11 @@ class NumberLadder:
         )
         self.percent = answer_kind(answer) == PERCENT
         # "21 Nov", "Nov 21", "December 31": a day of a month ("20 May" is no DATE to answer_kind, day first)
-        self.day = _month_named(answer) and (answer_kind(answer) == DATE or units <= 31)
+        self.day = _month_named(answer) and units <= 31  # not "Dec 2024": a month of a year moves by years
         self.century = _CENTURY_RE.search(answer) is not None
+        self.latest: int | None = (
+            None  # a year's ladder: the last year that has been (a later one is no slip)
+        )
 
     @classmethod
     def of(
@@ -236,7 +240,12 @@ class NumberLadder:
             if rough and answer.strip() == raw:
                 # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
                 step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
-            return cls(answer, raw, decimals, units, step, 1)
+            ladder = cls(answer, raw, decimals, units, step, 1)
+            if decimals == 0 and 1000 <= units <= this_year():
+                # judged blind in set AH: "the _____ reconciliation act" (2025) beside 2027, 2029 and 2031, years no
+                # one has lived yet: a past year's options are past years too
+                ladder.latest = this_year()
+            return ladder
         if _CENTURY_RE.search(answer):
             return cls(answer, raw, decimals, units, 1, 1)  # "20th-c": the 19th or the 18th, one at a time
         if answer.strip() == raw and len(raw) >= 4 and raw.isdigit() and not _power_of_two(units):
@@ -266,6 +275,8 @@ class NumberLadder:
             return None  # "December 32" is no day
         if self.century and not 1 <= value <= _THIS_CENTURY:
             return None  # "the big 30th-c. catastrophes": no century to come is a slip of memory
+        if self.latest is not None and value > self.latest:
+            return None
         text = f"{value:,.{self.decimals}f}" if "," in self.raw else f"{value:.{self.decimals}f}"
         if self.decimals and text.endswith("0") and not self.raw.endswith("0"):
             return None  # "15.30%" beside "7.65%": a trailing zero no one writes gives it away
@@ -335,6 +346,11 @@ class _Nines:
 _CENTURY_RE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b[- ]?(?:c\b|c\.|cent)", re.I)
 _ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)\b")
 _THIS_CENTURY = 21
+
+
+def this_year() -> int:
+    """The current year (``$KB_NOW``'s in tests): the last a past event's year can be."""
+    return clock.now().year
 
 
 def _ordinal(n: int) -> str:
@@ -583,6 +599,10 @@ class DistractorSearch:
         ):
             # judged blind in set V: "$14,600" (a standard deduction) for a "$1,950" extra, "$50" a night for a "$470"
             # yearly cap: a figure of the note this far from the key measures something else
+            return False
+        if self.kind == PERCENT and _whole_or_none(text) and not _whole_or_none(answer):
+            # judged blind in set AH: "taxed at up to _____" (28%) beside the note's "100%" (an exclusion): all or
+            # nothing is no rate a slip of memory gives
             return False
         if self.synonyms and normalise(text) in self.synonyms:
             return False  # "staging area" for "index": the note says one is the other
@@ -849,8 +869,8 @@ def _same_magnitude(a: str, b: str, factor: float = _MAGNITUDE) -> bool:
     if not na or not nb:
         return True
     # "$15k" is fifteen thousand: "$50" and "$150" are no threshold beside it
-    va = float(na.group(0).replace(",", "")) * _scale_after(a, na.end())
-    vb = float(nb.group(0).replace(",", "")) * _scale_after(b, nb.end())
+    va = float(na.group(0).replace(",", "")) * scale_after(a, na.end())
+    vb = float(nb.group(0).replace(",", "")) * scale_after(b, nb.end())
     if min(va, vb) <= 0:
         return max(va, vb) <= factor
     return max(va, vb) / min(va, vb) <= factor
@@ -859,9 +879,15 @@ def _same_magnitude(a: str, b: str, factor: float = _MAGNITUDE) -> bool:
 _SCALE_AFTER_RE = re.compile(r"\s?(k|K|M|B|thousand|million|billion|trillion)\b")
 
 
-def _scale_after(text: str, end: int) -> float:
+def scale_after(text: str, end: int) -> float:
+    """What a scale word written after a number multiplies it by ("k", "million"), else 1."""
     m = _SCALE_AFTER_RE.match(text, end)
     return SCALES[m.group(1)] if m else 1.0
+
+
+def _whole_or_none(text: str) -> bool:
+    """A share of all or nothing: "100%", "0%"."""
+    return re.fullmatch(r"\s*(?:100|0)(?:\.0+)?\s?%\s*", text) is not None
 
 
 def _month_named(text: str) -> bool:

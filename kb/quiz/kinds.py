@@ -19,7 +19,7 @@ from typing import NamedTuple
 from kb.cards.lexicon import COUNT_WORDS, GENERIC_NOUNS, common_english
 from kb.quiz.answerkind import COMMAND, DATE, FORMULA, NAME, NUMERIC_KINDS, PHRASE, TERM, answer_kind
 from kb.quiz.corpus import Corpus
-from kb.quiz.distractors import noun_phrase_like, pick_distractors
+from kb.quiz.distractors import noun_phrase_like, pick_distractors, scale_after
 from kb.quiz.falsehood import NEGATED_BEFORE_RE, false_filler
 from kb.quiz.model import BLANK, MAX_OPTION_CHARS, MAX_OPTIONS, Question, QuestionKind
 from kb.quiz.terms import STATEMENT_LEAD_RE, AskableCard, BlankedSentence
@@ -297,6 +297,8 @@ def computable(prompt: str, answer: str) -> bool:
             True  # "18°C (_____)", "_____ (57°F)": the same quantity in other units stands beside the blank
         )
     value = _number(hidden[0])
+    if _restated(prompt, answer):
+        return True  # "~_____ machines wiped (numbers quoted range 30k–35k)": the key's value shown as "30k"
     shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]
     if answer_kind(answer) == DATE and any(
         _same(value, v + 1) or _same(value, v - 1) for v in shown if v > 1000
@@ -310,6 +312,28 @@ def computable(prompt: str, answer: str) -> bool:
         a != b and any(_same(value, v) for v in (a + b, a - b, a * b, a / b if b else None))
         for a in shown
         for b in shown
+    )
+
+
+def _scaled(text: str) -> list[tuple[float, bool]]:
+    """The numbers of a text, each times its scale ("30k" is 30,000), and whether a scale was written."""
+    out = []
+    for m in _NUMBER_RE.finditer(text):
+        scale = scale_after(text, m.end())
+        out.append((_number(m.group()) * scale, scale != 1.0))
+    return out
+
+
+def _restated(prompt: str, answer: str) -> bool:
+    """Whether the prompt shows the hidden number's value written another way: "30k" for "30,000", "$2.5 million"
+    for "$2,500,000" (judged blind in set AH: the options were ruled in or out by it)."""
+    hidden = _scaled(answer)
+    if len(hidden) != 1:
+        return False
+    value, scaled = hidden[0]
+    return any(
+        _same(value, other) and (scaled or other_scaled) and scaled != other_scaled
+        for other, other_scaled in _scaled(prompt.replace(BLANK, " "))
     )
 
 

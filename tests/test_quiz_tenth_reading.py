@@ -1,0 +1,81 @@
+"""Quiz rules from the tenth session's blind readings (sets AG and AH): options a reader rules out at sight.
+
+Each case is a question a reader judged bad, written again in other words: a past year offered years no one has
+lived yet, a number whose value the prompt already shows written another way, a rate offered "100%".
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kb.quiz.distractors import number_variants
+from kb.quiz.kinds import computable, multiple_choice
+from kb.quiz.model import BLANK
+from tests.test_quiz_distractors import FakeCorpus
+from tests.test_quiz_lenient import note_cards
+
+
+@pytest.fixture(autouse=True)
+def _december_2026(monkeypatch):
+    monkeypatch.setenv("KB_NOW", "2026-12-07T12:00:00Z")
+
+
+def _options(note: str, *facts: tuple[str, str]) -> list[str]:
+    cards = note_cards(note, *facts)
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+    assert question is not None, "asked as multiple choice"
+    return [o for o in question.options if o != question.answer_text]
+
+
+def test_a_past_year_is_offered_past_years_only():
+    options = _options(
+        "notes/taxes/adoption.md",
+        ("The refundable piece came from the 2025 reconciliation act and is indexed for inflation.", "2025"),
+    )
+    assert len(options) == 3 and all(int(o) <= 2026 for o in options), options
+
+
+def test_a_year_to_come_is_still_offered_years_on_either_side():
+    variants = number_variants("2031")
+    assert "2033" in variants and "2029" in variants
+
+
+def test_a_month_of_a_year_moves_by_years_not_days():
+    variants = number_variants("May 1968")
+    assert "May 1970" in variants and "May 1966" in variants
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        (f"~{BLANK} Windows machines wiped within hours (figures quoted run 30k–35k)", "30,000"),
+        (f"The fund raised {BLANK} in its first round, about $2.5 million.", "$2,500,000"),
+        (f"Roughly {BLANK} subscribers by launch day, some 40,000 of them paying.", "40k"),
+    ],
+)
+def test_a_number_the_prompt_shows_written_another_way_is_not_hidden(prompt, answer):
+    assert computable(prompt, answer)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        (f"About {BLANK} users signed up, up from 2 million a year earlier.", "3,000,000"),
+        (f"The cap is {BLANK} for 2024 and rises with inflation.", "$7,000"),
+    ],
+)
+def test_a_number_beside_other_figures_is_still_hidden(prompt, answer):
+    assert not computable(prompt, answer)
+
+
+def test_a_rate_is_never_offered_all_or_nothing():
+    options = _options(
+        "notes/taxes/qsbs.md",
+        ("The part not excluded is taxed at up to 28%, not the usual 20%.", "28%"),
+        ("Stock held five years gets a 100% exclusion of the gain.", "100%"),
+        ("Three years of holding gets a 50% exclusion.", "50%"),
+        ("Four years of holding gets a 75% exclusion.", "75%"),
+    )
+    assert "100%" not in options, options
