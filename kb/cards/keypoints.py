@@ -38,6 +38,7 @@ from kb.cards.model import Card, CardKind, new_card, sibling_key
 from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
 from kb.cards.spans import YEAR, twin_number
 from kb.markdown import mask_spans, plain_text, strip_comments, strip_list_marker, unbold
+from kb.notes.reader import Note
 
 _BOLD_LEAD_RE = re.compile(
     r"^\*\*([^*\n]{1,120}?\**)\*\*(?!\*)[ \t]*(?::|[-–—])[ \t]*|^__([^_\n]{1,120}?)__[ \t]*(?::|[-–—])[ \t]*"
@@ -672,6 +673,22 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         )
     if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
         return None  # "Caveat they mention: ...": a label or a clause, no term
+    if any(w in _ARTICLES and words[i - 1] not in PREPOSITIONS for i, w in enumerate(words) if i):
+        return None  # "topics the essays cover: ...": a noun and a clause about it (judged blind in set AG)
+    if (
+        len(words) > 1
+        and term.islower()
+        and (words[-1].endswith("ed") and len(words[-1]) > 4 or words[-1] in _PARTICIPLES_EN)
+    ):
+        return None  # "business side crippled: back to paper ...": what happened to it, no term (set AG)
+    if len(words) == 2 and words[-1] in _PARTICLES:
+        return None  # "Watch out: ...", "Follow up: ...": a verb and its particle, no term (set AH)
+    if len(words) == 2 and words[0] == "the" and words[1] in _PEOPLE_NOUNS:
+        # "The mother: boy born just after the disaster; she later chose suicide ..." (set AH: "what is the mother?")
+        return new_card(
+            CardKind.KEYPOINT, f"{topic(out.title)}: who is {term[0].lower()}{term[1:]}?", rest, first, last, ctx,
+            generated=True,
+        )  # fmt: skip
     if (
         len(words) == 1
         and (common_english(words[0]) or everyday_word(words[0]))
@@ -719,6 +736,16 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         )
     lead = rest.lower().split()
     lead = lead[1:] if lead and lead[0] in _ARTICLES else lead
+    if (
+        len(lead) > 2
+        and lead[1] in VERBS
+        and lead[1].endswith("s")
+        and lead[0] not in VERBS
+        and lead[0] not in words
+    ):
+        # "RSUs: clock starts at settlement": a claim about something else, no definition (set AH); but "Detached
+        # HEAD: HEAD holds a commit ID ..." defines it
+        return None
     if "→" in rest or "->" in rest or any(w in _CLAUSE_VERBS for w in lead[:_CLAUSE_SPAN]):
         return (
             None  # "Rice paddies: labour -> belief", "Purpose: profit is fine, but ...": no definition of it
@@ -858,6 +885,17 @@ _GIST_NOUNS = frozenset(
 )
 _VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall inside".split())
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
+# past participles not in -ed: a label ending in one says what happened to it ("trading floor frozen")
+_PARTICIPLES_EN = frozenset(
+    "frozen broken stolen taken given written hidden forgotten chosen shaken fallen beaten driven spoken lost won shut "
+    "sunk gone done".split()
+)
+# people a story names by their part in it ("The mother: ..."): asked who they are
+_PEOPLE_NOUNS = frozenset(
+    """mother father son daughter wife husband brother sister boy girl man woman narrator protagonist hero heroine
+    villain grandmother grandfather uncle aunt king queen prince princess captain doctor""".split()
+)
+_PARTICLES = frozenset("out up off away down back over in on".split())
 _PEOPLE_PLURALS = frozenset(
     """founders co-founders cofounders authors hosts members guests inventors winners investors judges partners
     employees hires colleagues rivals mentors students backers researchers scientists engineers""".split()
@@ -1292,8 +1330,9 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
         return
     weights = TermWeights(out.note.body, out.doc_freq, out.n_docs)
     avoid = content_stems(out.title)
+    named = frozenset(_title_acronyms(out.title)) | _author_stems(out.note)
     common = common_stems(out.keypoint_bodies)
-    made = [_generated_cloze(out, p, weights, avoid, common) for p in pending]
+    made = [_generated_cloze(out, p, weights, avoid, common, named) for p in pending]
     fronts = Counter(
         (p.context, c.front) for p, cards in zip(pending, made, strict=True) if cards for c in cards
     )
@@ -1306,6 +1345,23 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
         out.fill(p.slot, cards)
 
 
+def _author_stems(note: Note) -> frozenset[str]:
+    """The stems of a book's or an episode's author (a topic note's "author" is a paper's, a fact worth a card)."""
+    return frozenset(content_stems(note.author)) if note.author and note.type in _DATED_KINDS else frozenset()
+
+
+def _title_acronyms(title: str) -> set[str]:
+    """The initials of the title's first words, as stems: "mf" of "Matrix factorization for collaborative
+    filtering", "qsb" (QSBS) of "Qualified small business stock exclusion" (judged blind in set AH: "[MF] is the
+    latter", "keep [QSBS] status" hid the topic)."""
+    words = [w for w in _TITLE_WORD_RE.findall(title) if w.lower() not in STOP_WORDS]
+    # from the first word only: the title's head is its topic ("TS" of "Multi-armed bandits: ... and Thompson
+    # sampling" is one of the methods it compares, judged a good blank)
+    runs = {"".join(w[0] for w in words[:n]).upper() for n in range(2, min(len(words), 5) + 1)}
+    return content_stems(" ".join(runs)) if runs else set()
+
+
+_TITLE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 # "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
 _INNER_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)\s+(?=[^:\n]{1,40}:\s)")
@@ -1325,7 +1381,12 @@ _MIN_SHOWN_WORDS = 3
 
 
 def _generated_cloze(
-    out: Collector, p: PendingCloze, weights: TermWeights, avoid: set[str], common: frozenset[str]
+    out: Collector,
+    p: PendingCloze,
+    weights: TermWeights,
+    avoid: set[str],
+    common: frozenset[str],
+    named: frozenset[str] = frozenset(),
 ) -> list[Card] | None:
     """The cloze cards of one bullet (one per hidden span, one cloze text), or None (the reason kept)."""
     body = p.body
@@ -1342,6 +1403,7 @@ def _generated_cloze(
         ),
         limit=MAX_CLOZES_PER_BULLET,
         years=out.note.type not in _DATED_KINDS,
+        named=named,
     )
     if not spans:
         out.skip(p.first, body, why)

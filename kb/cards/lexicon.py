@@ -22,7 +22,8 @@ STOP_WORDS = frozenset(
     make makes made use uses used using via per vs etc et al e.g i.e that's what's there's here's he's she's let's
     who's next previous usual typical whole entire now another mid-year midyear overnight today tomorrow yesterday earlier you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
     behind across along around among amongst toward towards beyond against upon despite beneath amid throughout
-    because although though unless whereas whether whenever wherever whatever whichever didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't""".split()
+    because although though unless whereas whether whenever wherever whatever whichever didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't
+    himself herself themselves itself myself yourself ourselves yourselves""".split()
 )
 UNITS = frozenset(
     "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "

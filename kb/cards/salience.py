@@ -310,6 +310,21 @@ _BARE_SYMBOL_RE = re.compile(
     r"^(?:[A-Za-z]{1,3}|\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?)(?:_\{?\\?\w{1,8}\}?)?['*]?$"
 )
 _ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "C.V", "U.S", "e.g"
+# "w/", "b/", "w/o" before a blank, or a blank ending on their first letter
+_SHORT_SLASH_BEFORE_RE = re.compile(r"(?:^|[\s(])[A-Za-z]/$")
+_SHORT_WORD_END_RE = re.compile(r"(?:^|\s)[A-Za-z]$")
+# words notes shorten with a dot: "prob.", "approx.", "incl."
+_SHORTENED_WORDS = frozenset(
+    "prob approx incl esp est avg min max vs etc cf fig ch chap vol pp ca approx resp govt dept info intro".split()
+)
+# what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
+_OBJECT_AFTER_RE = re.compile(r"(?: (?:or|and) [a-z]+(?:s|ed))? (?:him|her|them|it|me|us)\b")
+# a capitalised word and "'s" before a blank: "Land's [End]"
+_POSSESSIVE_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*['’]s $")
+# a label that counts: "Trap 1", "Rule #2", "Step 3"
+_NUMBERED_LABEL_RE = re.compile(r"[A-Za-z]+ #?\d{1,2}")
+# "'s" and a capitalised word after a blank: "Land's End", "Hell's Kitchen"
+_POSSESSIVE_NAME_AFTER_RE = re.compile(r"['’]s [A-Z]")
 _CITATION_HEADS = frozenset(
     "IRC Schedule Form Pub Publication Line Box Part Section Title Rev Notice".split()
 )
@@ -666,7 +681,12 @@ _PARTICLES = frozenset("away up out off down back apart".split())
 
 
 def _why_not(
-    text: str, c: Candidate, avoid: set[str], common: frozenset[str], shown: frozenset[str] = frozenset()
+    text: str,
+    c: Candidate,
+    avoid: set[str],
+    common: frozenset[str],
+    shown: frozenset[str] = frozenset(),
+    named: frozenset[str] = frozenset(),
 ) -> str | None:
     span = text[c.start : c.end]
     if (
@@ -683,6 +703,35 @@ def _why_not(
         text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalnum()
     ):
         return f"'{unbold(span)}' is part of a hyphenated word"  # "t-SNE"
+    if (c.start > 1 and _SHORT_SLASH_BEFORE_RE.search(text, 0, c.start)) or (
+        text.startswith("/", c.end) and _SHORT_WORD_END_RE.search(span)
+    ):
+        # judged blind in sets AD to AH: "control w/[o capital]", "Road [gang w]/ a truck": "w/o" and "w/" are
+        # words of their own (but "[Treasury]/CD" is one of two things)
+        return f"'{unbold(span)}' cuts a word shortened with a slash"
+    if c.kind in ("term", "entity") and " " in span.strip() and _OBJECT_AFTER_RE.match(text, c.end):
+        words = span.split()
+        last = words[-1]
+        inflected = last.endswith(("s", "ed")) and not last.endswith(("ss", "us", "is"))
+        if last.islower() and (inflected or len(words) == 2 and words[0][:1].isupper()):
+            # "[Hemingway cut] the story": a name and what it did
+            # judged blind in set AH: "Nothing in the [plot confirms] or denies it": a verb, and the thing it
+            # does to an object after it
+            return f"'{unbold(span)}' ends on a verb"
+    if (
+        c.start > 4
+        and span.istitle()
+        and span.isalpha()
+        and common_english(span.lower())
+        and _POSSESSIVE_NAME_BEFORE_RE.search(text, 0, c.start)
+    ):
+        return f"'{unbold(span)}' is cut from a name that starts before it"  # "Land's [End]"
+    if c.start == 0 and _NUMBERED_LABEL_RE.fullmatch(span.strip("*_ ")) and text.startswith(":", c.end):
+        # judged blind in set AH: "[Trap 1]: reaching for control ...": the writer's count, no fact
+        return f"'{unbold(span)}' numbers a label, no fact"
+    if " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
+        # judged blind in set AG: "the gap between [Scilly and Land]'s End": the name goes on past the blank
+        return f"'{unbold(span)}' is cut from a name that goes on after it"
     if "[[" in text and text.rfind("[[", 0, c.start) > text.rfind("]]", 0, c.start):
         if not (text.startswith("[[", c.start - 2) and text.startswith(("]]", "|"), c.end)):
             return f"'{unbold(span)}' is part of a link"  # "[[Bayes' Theorem]]": the link's words go whole
@@ -701,6 +750,10 @@ def _why_not(
         return f"'{unbold(span)}' is part of a word"  # "Muad'[Dib]"
     if text[c.end : c.end + 1] == "." and _ABBREVIATION_RE.fullmatch(span.strip()):
         return f"'{unbold(span)}' is an abbreviation cut before its last dot"  # "[C.V]. is short"
+    if text[c.end : c.end + 1] == "." and span.split()[-1].lower() in _SHORTENED_WORDS:
+        return (
+            f"'{unbold(span)}' ends on a word shortened with a dot"  # "With [prob]. $\varepsilon$" (set AH)
+        )
     if span.strip() in _CITATION_HEADS and _NUMBER_AFTER_RE.match(text, c.end):
         return f"'{span}' is half of a name the card shows the other half of"  # "[IRC] §183", "[Schedule] 1"
     if c.kind == "entity" and len(span.strip().rstrip(".")) == 1:
@@ -724,6 +777,11 @@ def _why_not(
         return (
             f"'{unbold(span)}' spells out the note's topic"  # "[Taiwan Semiconductor Manufacturing Company]"
         )
+    if stems and named and c.kind in ("entity", "term") and stems <= named:
+        # judged blind in sets AG and AH: "[McCarthy] said the idea came from ..." under The Road, "[MF] is the
+        # latter" under Matrix factorization: who wrote the book, or the topic by its initials, is no fact to ask
+        # (but "John Francis McCarthy", his son, and "Unigram LM" under "... Language Models" are)
+        return f"'{unbold(span)}' names the note's topic or its author"
     whole = c.kind in ("number", "formula", "code")  # judged as a whole; a word is judged by any of its words
     if stems and (stems <= avoid if whole else stems & avoid):
         return f"'{unbold(span)}' names the note's topic"
@@ -917,6 +975,7 @@ def pick_spans(
     opinions: bool = False,
     terms: bool = True,
     years: bool = True,
+    named: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[int, int]], str]:
     """The spans of ``text`` a careful card writer would hide (up to ``limit``, left to right), or none and why.
 
@@ -928,6 +987,7 @@ def pick_spans(
     ``years=False``: a year in a clause the bullet goes on from ranks below its names, amounts and terms (a book's
     or an episode's dates: judged blind, "took over Alcoa in [1987] ... Fixing safety forced ..." was trivia beside
     the lesson); a bullet that is a date ("published in 2011") keeps it, as does a topic note (a tax year).
+    ``named``: stems of the note's topic's initials and of its author ("MF", "McCarthy"), never hidden alone.
     """
     if masked is None:
         masked = text
@@ -946,13 +1006,15 @@ def pick_spans(
         if any(c.rank >= _TERM_CEILING for c in found):
             turn = _finding_turn(masked)
             if _finding_settled(found, turn):
-                spans, reason, best = _choose(text, found, turn, weights, avoid, common, shown, limit, years)
+                spans, reason, best = _choose(
+                    text, found, turn, weights, avoid, common, shown, limit, years, named
+                )
                 if best >= _TERM_CEILING:
                     return spans, reason
         found += _terms(text, masked, weights)
     if turn is None:
         turn = _finding_turn(masked)
-    return _choose(text, found, turn, weights, avoid, common, shown, limit, years)[:2]
+    return _choose(text, found, turn, weights, avoid, common, shown, limit, years, named)[:2]
 
 
 _TERM_CEILING = 3.9  # the rank no run of words reaches (``_terms``); the defined subject's is this
@@ -968,6 +1030,7 @@ def _choose(
     shown: frozenset[str],
     limit: int,
     years: bool,
+    named: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[int, int]], str, float]:
     """``pick_spans``' choice among ``found``: the spans, why none, and the rank of the first chosen (-1: none)."""
     if text[:1] in "eEF" and (m := _EXAMPLE_RE.match(text)) and (given := _last_arrow(text, m.end())) > 0:
@@ -1012,7 +1075,7 @@ def _choose(
             # beside "Karl Duncker"), a second command ("`patience`" beside "`histogram`") was judged filler
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
-        why = _why_not(text, c, set(avoid), common, shown) or derived_number(text, c)
+        why = _why_not(text, c, set(avoid), common, shown, named) or derived_number(text, c)
         why = (
             why
             or side_detail(text, c)

@@ -1,0 +1,161 @@
+"""Issue 18, what the blind readings of sets AG and AH did not keep: blanks that cut "w/o" or "prob." in two, end on a
+verb, or stop inside a name ("[Scilly and Land]'s End"); a numbered label ("Trap 2") hidden; the book's author or
+the topic's initials ("MF" under "Matrix factorization ...") hidden; "what is X?" asked of a label that names no
+term ("topics the essays cover", "Watch out", "RSUs: clock starts at ..."), and "what is the mother?" of a person.
+
+The bullets are written again in other words; each case is a card a reader marked FIXABLE."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.extractor import extract_cards
+from kb.cards.salience import TermWeights, pick_spans
+from kb.notes.reader import parse_note
+from tests.test_cards_keypoint_rules import cards_of
+
+
+def note_cards(title: str, body: str, *, kind: str = "book", author: str = ""):
+    meta = f"author: {author}\n" if author else ""
+    text = f'---\ntitle: "{title}"\ntype: {kind}\n{meta}---\n# {title}\n\n## Notes\n\n{body}\n'
+    return extract_cards(parse_note("notes/t.md", text.encode())).cards
+
+
+def _answers(cards) -> list[str]:
+    return [c.answer or "" for c in cards]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Mistake 1: chasing autonomy w/o any skills to trade for it (quitting to freelance on nothing)",
+        "Raider gang w/ a van → one of them seizes the boy → man shoots him → down to one round",
+        "soccer: a goal needs a long chain of passes w/o errors, one weak player breaks it",
+    ],
+)
+def test_a_blank_never_cuts_a_word_shortened_with_a_slash(bullet):
+    for answer in _answers(cards_of(f"- {bullet}", "The Road")):
+        assert not answer.startswith(("o ", "/")) and not answer.endswith((" w", " b")), answer
+
+
+def test_a_figure_before_its_unit_after_a_slash_is_still_hidden():
+    cards = cards_of("- Net capital losses offset up to **$3,000**/yr of ordinary income", "Capital losses")
+    assert "$3,000" in _answers(cards)
+
+
+def test_one_of_two_things_joined_by_a_slash_can_still_be_hidden():
+    cards = cards_of(
+        "- at a 12% bracket the muni yield is no better, so a Treasury/CD would likely win", "Munis"
+    )
+    assert cards, "the bullet still makes a card"
+
+
+def test_a_blank_never_stops_before_a_dot_that_shortens_its_word():
+    for answer in _answers(
+        cards_of("- With prob. $\\epsilon$ try a random arm, else play the best arm so far")
+    ):
+        assert answer.split()[-1:] != ["prob"], answer
+
+
+def test_a_blank_never_ends_on_a_verb_with_its_object_after_it():
+    cards = cards_of(
+        "- Hope: the boy seems to carry the fire, though nothing in the ending confirms or denies it"
+    )
+    assert "ending confirms" not in _answers(cards)
+
+
+def test_a_blank_never_stops_inside_a_name_that_goes_on_after_it():
+    cards = cards_of("- the fleet steered for the gap between Scilly and Land's End at night", "Shipwrecks")
+    assert "Scilly and Land" not in _answers(cards) and "End" not in _answers(cards)
+
+
+def test_a_name_before_a_possessive_can_still_be_hidden():
+    cards = cards_of(
+        "- Geert Hofstede's Power Distance Index measures how much a culture defers to rank", "Culture"
+    )
+    assert cards and all(c.answer != "Power" for c in cards)
+
+
+def test_a_label_that_only_counts_is_never_the_blank():
+    for bullet in ("Trap 2: once you have skills, employers resist your asks", "Rule 3: quit social media"):
+        assert not any(
+            c.answer.startswith(("Trap", "Rule")) for c in cards_of(f"- {bullet}", "Career advice")
+        )
+
+
+def test_the_books_author_is_never_hidden_alone_but_people_sharing_the_name_are():
+    text = "McCarthy never says what caused it (nuclear, impact, whatever) → deliberately beside the point"
+    weights = TermWeights(text, lambda word: 0, 1)
+    assert pick_spans(text, weights) == ([(0, 8)], "")  # "McCarthy", when nothing says who wrote the book
+    assert pick_spans(text, weights, named=frozenset({"cormac", "mccarthy"}))[0] == []
+    son = "The book is dedicated to John Francis McCarthy"
+    spans, _why = pick_spans(
+        son, TermWeights(son, lambda word: 0, 1), named=frozenset({"cormac", "mccarthy"})
+    )
+    assert [son[a:b] for a, b in spans] == ["John Francis McCarthy"]
+
+
+def test_a_books_author_is_read_from_its_front_matter_and_a_topic_notes_is_not():
+    body = (
+        "- McCarthy never says what caused it (nuclear, impact, whatever) → deliberately beside the point\n"
+    )
+    assert "McCarthy" not in _answers(note_cards("The Road", body, author="Cormac McCarthy"))
+    cards = note_cards(
+        "Residual networks",
+        "- He et al. won ILSVRC 2015 with a 152-layer net",
+        kind="ml",
+        author="Kaiming He",
+    )
+    assert cards
+
+
+def test_the_topics_initials_are_never_the_blank():
+    body = (
+        "- neighbour methods vs latent factor models → MF belongs to the latter\n"
+        "- in the end, MF with biases and time effects carried most of the gain\n"
+    )
+    cards = note_cards("Matrix factorization for recommenders", body, kind="ml")
+    assert cards and "MF" not in _answers(cards)
+
+
+def test_initials_of_a_method_the_title_lists_last_can_be_hidden():
+    cards = note_cards(
+        "Bandits: epsilon-greedy, UCB and Thompson sampling",
+        "- Late rewards (sales arrive days later) → TS copes better than UCB in practice",
+        kind="ml",
+    )
+    assert any("TS" in (c.answer or "") or "UCB" in (c.answer or "") for c in cards), _answers(cards)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "title"),
+    [
+        (
+            "topics the essays cover: the divide-and-rule policy, the homelands, the coloured category",
+            "Born a Crime",
+        ),
+        (
+            "trading floor frozen: back to phones and paper slips for a week, settlements late",
+            "Darknet Diaries",
+        ),
+        ("Watch out: some buybacks by the company near the issue date can spoil the stock", "QSBS"),
+        ("RSUs: clock starts at vesting, not at grant", "QSBS"),
+    ],
+)
+def test_a_label_that_names_no_term_is_not_asked_what_it_is(bullet, title):
+    for card in cards_of(f"- {bullet}", title):
+        assert ": what is" not in card.front and ": what are" not in card.front, card.front
+
+
+def test_a_person_a_story_names_by_their_part_is_asked_who():
+    cards = cards_of(
+        "- The father: a former doctor; he keeps the boy alive and teaches him to hide", "The Road"
+    )
+    assert [c.front for c in cards] == ["The Road: who is the father?"]
+
+
+def test_a_label_that_names_a_term_is_still_asked_what_it_is():
+    cards = cards_of(
+        "- Sinatra test: one example so strong it proves the whole case on its own", "Made to Stick"
+    )
+    assert [c.front for c in cards] == ["Made to Stick: what is the Sinatra test?"]
