@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from kb.cards.extractor import extract_cards
-from kb.cards.salience import TermWeights, pick_spans
+from kb.cards.salience import Candidate, TermWeights, pick_spans
+from kb.cards.spans import derived_number
 from kb.notes.reader import parse_note
 from tests.test_cards_keypoint_rules import cards_of
 
@@ -159,3 +160,12 @@ def test_a_label_that_names_a_term_is_still_asked_what_it_is():
         "- Sinatra test: one example so strong it proves the whole case on its own", "Made to Stick"
     )
     assert [c.front for c in cards] == ["Made to Stick: what is the Sinatra test?"]
+
+
+@pytest.mark.parametrize("hidden", ["$112k", "$160k"])
+def test_an_amount_worked_out_from_a_share_of_another_is_never_the_blank(hidden):
+    """Judged blind in set AH: "$500k × 28% = [$140k]" and "[$200k] at 20% on the whole" were arithmetic."""
+    text = "say a $800k gain held 3 yrs: $400k excluded, $400k × 28% = $112k vs $160k at 20% on all of it"
+    at = text.index(hidden)
+    assert derived_number(text, Candidate(6, at, at + len(hidden), "number"))
+    assert not derived_number(text, Candidate(6, text.index("28%"), text.index("28%") + 3, "number"))

@@ -395,6 +395,10 @@ _NEAR = 0.02  # "≈ 16.8M" for 16,777,216: a product rounded in the writing
 _SHARE_OF_RE = re.compile(r"(\d+(?:\.\d+)?)\s?%\s*(?:×|x|\*|of)\s*[$€£]?(\d[\d,]*(?:\.\d+)?[kKM]?)")
 
 
+# "$500k × 28%": the same, the amount first (judged blind in set AH: "= [$140k]" was arithmetic)
+_AMOUNT_TIMES_SHARE_RE = re.compile(r"[$€£]?(\d[\d,]*(?:\.\d+)?[kKM]?)\s*(?:×|\*|x)\s*(\d+(?:\.\d+)?)\s?%")
+
+
 def _amount(text: str) -> float:
     """An amount as ``_SHARE_OF_RE`` reads it ("50k", "50,000"), scaled by the one table of scales."""
     return float(text.rstrip("kKM").replace(",", "")) * SCALES.get(text[-1], 1.0)
@@ -427,11 +431,18 @@ def derived_number(text: str, c: Candidate) -> str | None:
     fractions = [x for x in values if 0 < x < 1] if share else []
     if not others and not fractions:
         return None
+    # the shares on the card, unless one governs the hidden amount ("50% of [$8,000]": the base, no result)
+    governed = re.search(r"%\s*(?:of|×|x|\*)\s*[$€£]?$", text[: c.start]) is not None
+    percents = (
+        [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", rest)] if not share and not governed else []
+    )
     doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
     degrees = "°" in text
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
     shares_of = [
         (float(m.group(1)), _amount(m.group(2))) for m in _SHARE_OF_RE.finditer(rest)
+    ] + [
+        (float(m.group(2)), _amount(m.group(1))) for m in _AMOUNT_TIMES_SHARE_RE.finditer(rest)
     ] if "%" in rest else []  # fmt: skip
 
     def derivable(v: float) -> bool:
@@ -462,6 +473,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
             return True
         if any(abs(v - p * a / 100) <= 0.02 * v for p, a in shares_of):
             return True  # "30% × $50k = [$15k]": a share of an amount shown
+        if v >= 100 and any(abs(v - p * a / 100) <= 0.005 * v for p in percents for a in others if a > v):
+            return True  # "$1M gain ... [$200k] at 20% on the whole": a share of an amount shown, worked out
         # "each step about 3x, so ~9x", "4096 × 4096 ≈ 16.8M", "2 × 4096 × 8 = 65,536": a square or a product
         near = [a for a in values if a >= 2]
         return any(abs(v - a * a) <= _NEAR * v for a in factors) or any(
