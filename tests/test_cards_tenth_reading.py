@@ -169,3 +169,8 @@ def test_an_amount_worked_out_from_a_share_of_another_is_never_the_blank(hidden)
     at = text.index(hidden)
     assert derived_number(text, Candidate(6, at, at + len(hidden), "number"))
     assert not derived_number(text, Candidate(6, text.index("28%"), text.index("28%") + 3, "number"))
+
+
+def test_a_count_of_names_joined_by_slashes_is_never_the_blank():
+    bullet = "1992 race: Clinton/Bush/Perot → a spoiler is possible with 3 candidates under plurality voting"
+    assert "3" not in _answers(cards_of(f"- {bullet}", "Voting theory"))

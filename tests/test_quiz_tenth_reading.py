@@ -79,3 +79,30 @@ def test_a_rate_is_never_offered_all_or_nothing():
         ("Four years of holding gets a 75% exclusion.", "75%"),
     )
     assert "100%" not in options, options
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The point: the song was not finished by one writer → 3 people reworking it over a decade",
+        "The shop ran with 3 people until the second year, then hired fast.",
+        "Plurality voting gives odd results with 3 candidates, as in the 1992 race.",
+        "The group split into 3 teams after the first offsite.",
+        "She wrote 2 drafts before the one that sold.",
+    ],
+)
+def test_a_count_before_a_plural_noun_is_never_offered_one(sentence):
+    key = next(w for w in sentence.split() if w.isdigit())
+    options = _options("notes/podcasts/song.md", (sentence, key))
+    assert "1" not in options and len(options) == 3, options
+
+
+def test_a_power_of_two_that_reads_as_a_year_is_offered_years():
+    options = _options(
+        "notes/books/numbers.md",
+        (
+            "A silly 2008 projection had every US adult overweight by 2048, a straight line run too far.",
+            "2048",
+        ),
+    )
+    assert all(2030 <= int(o) <= 2060 for o in options), options

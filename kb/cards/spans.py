@@ -378,6 +378,9 @@ def counted_items(text: str, c: Candidate) -> str | None:
     items = [item for item in _ITEM_GAP_RE.split(segment) if item.strip()]
     if len(items) == n:
         return f"'{text[c.start : c.end].strip()}' counts the items listed on the card"
+    if n >= 3 and re.search(rf"(?<![\w/])[A-Za-z][\w.-]*(?:/[A-Za-z][\w.-]*){{{n - 1}}}(?![\w/])", text):
+        # judged blind in set AE: "Bush/Gore/Nader → odd results with [3] candidates"
+        return f"'{text[c.start : c.end].strip()}' counts the items listed on the card"
     return None
 
 

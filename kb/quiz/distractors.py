@@ -229,9 +229,10 @@ class NumberLadder:
             return cls(answer, raw, 0, units, 5 if units % 5 == 0 else 2, 1)  # "20 May": 15 May, 25 May
         # "2007 quant quake", "nov 1943", "mid 1944": a year inside words moves as a year, never to 1343
         year_led = answer.strip() != raw and _YEAR_LED_RE.fullmatch(raw) is not None and "," not in raw
-        if (answer_kind(answer) == DATE or year_led) and not (
-            answer.strip() == raw and _power_of_two(units)
-        ):  # 2048: a width; "2007 quant quake": a year naming an event
+        if (
+            (answer_kind(answer) == DATE or year_led)
+            and not (answer.strip() == raw and _power_of_two(units) and width)
+        ):  # 2048: a width (unless nothing near it measures one: "overweight by 2048"); "2007 quant quake": an event
             # a year is exact: its near neighbours are the slips of memory ("the Gulf War, 1991": 1989 or 1993,
             # never 1970); but not the next year, which an event spanning two ("1990–91") makes true too (judged
             # blind: "1990" beside the key 1991 was a second correct option); a decade moves by decades
@@ -342,6 +343,11 @@ class _Nines:
         return [v for v in near if v is not None and fits(v)][:count]
 
 
+# a plural noun right after a blank ("_____ candidates", "_____ people"), no unit a fraction could take
+_PLURAL_AFTER_RE = re.compile(
+    r"\s+(?:[a-z-]+ )?(?!(?:this|thus|plus|always|perhaps|was|has|does|goes|gets|makes|takes|gives)\b)"
+    r"(?:people|men|women|children|[a-z]{2,}[^s\W]s)\b"
+)
 # "20th-c", "the 19th century", "5th c.": a century by its ordinal
 _CENTURY_RE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b[- ]?(?:c\b|c\.|cent)", re.I)
 _ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)\b")
@@ -517,6 +523,8 @@ class DistractorSearch:
     def variant_fits(self, variant: str) -> bool:
         if self.day_of_month and not is_day_of_month(variant):
             return False
+        if variant.strip() in ("1", "one") and _PLURAL_AFTER_RE.match(self.after):
+            return False  # "_____ people iterating": "1 people" reads wrong and is ruled out (judged blind in set AF)
         key = normalise(variant)
         label = self.neighbours[0]
         number = _NUMBER_IN_TEXT_RE.search(variant)
