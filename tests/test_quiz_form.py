@@ -203,10 +203,10 @@ def test_a_false_statement_led_by_a_command_keeps_its_case():
     asked = generated(NOTE, "sleepctl log --week prints the last seven nights.", "sleepctl log --week")
     cards = [
         asked,
-        generated(NOTE, "sleepctl stats --month sums a month of nights.", "sleepctl stats --month", 5),
+        generated(NOTE, "sleepctl log --month sums a month of nights.", "sleepctl log --month", 5),
     ]
     q = true_or_false(FakeCorpus({NOTE: cards}), asked, rng_drawing(False))
-    assert q is not None and q.prompt.startswith("sleepctl stats --month prints"), q.prompt
+    assert q is not None and q.prompt.startswith("sleepctl log --month prints"), q.prompt
 
 
 def test_numeric_options_a_reader_would_not_rule_out_at_sight():

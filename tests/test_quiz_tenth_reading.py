@@ -106,3 +106,20 @@ def test_a_power_of_two_that_reads_as_a_year_is_offered_years():
         ),
     )
     assert all(2030 <= int(o) <= 2060 for o in options), options
+
+
+def test_a_command_is_made_false_only_with_the_same_command_and_other_options():
+    from kb.quiz.kinds import true_or_false
+    from tests.test_quiz_kinds import rng_drawing
+
+    note = "notes/git/switch.md"
+    cards = note_cards(
+        note,
+        ("`git switch -` jumps back to the branch you were on before.", "`git switch -`"),
+        ("`git rebase -i HEAD~3` lets you squash the last three commits.", "`git rebase -i HEAD~3`"),
+        ("`git stash pop` brings back the last stash and drops it.", "`git stash pop`"),
+    )
+    question = true_or_false(FakeCorpus({note: cards}), cards[0], rng_drawing(False))
+    assert question is None or "rebase" not in question.prompt and "stash" not in question.prompt, (
+        question.prompt
+    )
