@@ -174,3 +174,62 @@ def test_an_amount_worked_out_from_a_share_of_another_is_never_the_blank(hidden)
 def test_a_count_of_names_joined_by_slashes_is_never_the_blank():
     bullet = "1992 race: Clinton/Bush/Perot → a spoiler is possible with 3 candidates under plurality voting"
     assert "3" not in _answers(cards_of(f"- {bullet}", "Voting theory"))
+
+
+@pytest.mark.parametrize(
+    ("bullet", "front"),
+    [
+        (
+            "**12 April 1961**: Gagarin orbits the Earth once in Vostok 1, 108 minutes in all",
+            "Space race: what happened on 12 April 1961?",
+        ),
+        (
+            '**Part II, "The Moon Shot"** — Kennedy\'s speech, the Apollo fire, the landing',
+            'Space race: what is Part II, "The Moon Shot" about?',
+        ),
+        ("**Sergei Korolev** — b. 1907 Zhytomyr, chief designer, kept anonymous until he died", "Space race: who is Sergei Korolev?"),
+        ("**Milgram study** — Yale, 1961: two thirds went to the top of the shock board", "Space race: what is the Milgram study?"),
+        ("**Cooling-off period**: 30 days before the contract can be signed", "Space race: what is the cooling-off period?"),
+    ],
+)  # fmt: skip
+def test_a_bold_date_part_person_or_study_is_asked_as_such(bullet, front):
+    assert [c.front for c in cards_of(f"- {bullet}", "Space race")] == [front]
+
+
+@pytest.mark.parametrize(
+    ("bullet", "whole"),
+    [
+        ("Key Burry insight: the bonds were rated on averages that hid the worst loans", "Key Burry"),
+        ("References Donald Norman's 1988 book on design before the tour starts", "References Donald Norman"),
+    ],
+)
+def test_a_word_opening_the_bullet_is_never_part_of_the_hidden_name(bullet, whole):
+    assert whole not in _answers(cards_of(f"- {bullet}", "Notes"))
+
+
+def test_a_blank_never_holds_a_negated_verb():
+    bullet = "Investors nearly revolted in 2007 when the bet hadn't paid yet; he locked up their money."
+    assert "bet hadn't" not in _answers(cards_of(f"- {bullet}", "The Big Short"))
+
+
+def test_a_forms_line_number_is_never_the_blank():
+    bullet = "Carryover: enter it next year on Schedule D lines 6 (short term) and 14 (long term)"
+    assert not {"6", "14"} & set(_answers(cards_of(f"- {bullet}", "Capital losses")))
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "The ship's final radio log is genuinely haunting; the host reads most of it",
+        "The captain's last words. Not going to write them here.",
+    ],
+)
+def test_the_writers_reaction_or_choice_makes_no_card(bullet):
+    assert not cards_of(f"- {bullet}", "Shipwrecks")
+
+
+def test_a_reaction_beside_a_fact_leaves_the_fact_a_card():
+    bullet = (
+        "then decides he'll practise bantering to please his new employer → comic and heartbreaking at once"
+    )
+    assert cards_of(f"- {bullet}", "The Remains of the Day")

@@ -539,6 +539,33 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     return _subject_card(out, body, m, ctx, first, last)
 
 
+def _dated_or_numbered_part(label: str) -> str | None:
+    """The question a bold label that is a date or a numbered part asks: "what happened on 30 June 2009?", "what
+    happened in 1976?", "what is Part I, "In Perfect Health I Begin", about?"; None for any other label."""
+    if _DAY_DATE_RE.fullmatch(label):
+        return f"what happened on {label}?"
+    if _MONTH_YEAR_RE.fullmatch(label) or _YEAR_RE.fullmatch(label):
+        return f"what happened in {label}?"
+    if _PART_RE.match(label):
+        return f"what is {label} about?"
+    return None
+
+
+# a bold lead and what follows its colon or dash: "**30 June 2009**: Bergdahl leaves ...", "**Part I** — ..."
+_BOLD_DATE_LEAD_RE = re.compile(r"(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*(?::|—|–|-)\s*(.+)", re.S)
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|"
+    r"Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY_DATE_RE = re.compile(rf"\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}")
+_MONTH_YEAR_RE = re.compile(rf"{_MONTHS},? \d{{4}}")
+_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+# "Part I", "Chapter 3", "Book Two", "Act II": a part of the book the bullet sums up
+_PART_RE = re.compile(
+    r"(?:Part|Chapter|Ch\.|Book|Act|Section|Season|Episode) (?:[IVXLC]+|\d{1,3}|[A-Z][a-z]+)\b"
+)
+
+
 def _verb_after(term: str, rest: str) -> tuple[str, int] | None:
     """The verb that follows a bold subject ``term`` in ``rest`` (the text after it) and the index of its word,
     skipping adverbs ("**X** also picks ..."); None when what follows is not a verb ("**Points** paid to ...")."""
@@ -1051,7 +1078,7 @@ _PEOPLE_WORDS = frozenset(
     """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
     wife husband son daughter father mother brother sister captain navigator photographer carpenter surgeon doctor
-    sailor explorer boss narrator protagonist""".split()
+    sailor explorer boss narrator protagonist b""".split()  # "b. 1937 Haifa": born
 )
 
 
@@ -1090,6 +1117,23 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if counted is not None:
         out.add(counted)
         return
+    if body.startswith(("**", "__")) and (m := _BOLD_DATE_LEAD_RE.match(body)):
+        asked = _dated_or_numbered_part(m.group(1).strip())
+        # (a year or a month alone leads a timeline's cloze of what happened, as an earlier reading preferred)
+        if asked and not asked.startswith("what happened in") and len(m.group(2).split()) > 2:
+            # judged blind in set AJ: "what is the 30 June 2009?", "what is Part I, "In Perfect Health I Begin"?"
+            out.add(
+                new_card(
+                    CardKind.KEYPOINT,
+                    f"{topic(out.title)}: {asked}",
+                    m.group(2),
+                    first,
+                    last,
+                    ctx,
+                    generated=True,
+                )
+            )
+            return
     lead = label_lead(body) if ":" in body[:40] else 0
     if (
         lead

@@ -317,6 +317,7 @@ _SHORT_WORD_END_RE = re.compile(r"(?:^|\s)[A-Za-z]$")
 _SHORTENED_WORDS = frozenset(
     "prob approx incl esp est avg min max vs etc cf fig ch chap vol pp ca approx resp govt dept info intro".split()
 )
+_NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
 # what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
 _OBJECT_AFTER_RE = re.compile(r"(?: (?:or|and) [a-z]+(?:s|ed))? (?:him|her|them|it|me|us)\b")
 # a capitalised word and "'s" before a blank: "Land's [End]"
@@ -486,11 +487,20 @@ def opinion(text: str) -> bool:
         )
     if not lead and any(w in _USING and nxt in _USED for w, nxt in pairwise(words)):
         lead = True  # "companion site → actually useful, used it for the adder chapters": the writer's doing
+    if not lead and "ing" in text and _REACTION_RE.search(text):
+        lead = True  # "Cockpit audio transcript is genuinely chilling" (set AI): the writer's reaction to it
+    if not lead and "going to" in text and _NOT_GOING_RE.search(text):
+        lead = True  # "Pilot's last-second realization. Not going to write it down." (set AI): the writer's choice
     if not lead and len(words) > 1 and (words[0], words[1]) in _RECOMMENDING:
         lead = True  # "Pairs nicely with [[The History of Rome]] ...": the writer's recommendation
     return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words) or _household(words)
 
 
+_REACTION_RE = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:chilling|haunting|heartbreaking|harrowing|gripping|riveting|hilarious)\b",
+    re.I,
+)
+_NOT_GOING_RE = re.compile(r"(?:^|[.;:→-]\s*)not going to\b", re.I)
 _RATING_RE = re.compile(r"(?<![\d/.])[0-5](?:\.5)?/(?:5|10)(?![\d/])")
 _NOT_YET_HINTS = ("aven", "ave not", "ot yet", "oth of us")  # a cheap test first (every bullet is asked)
 _NOT_YET_RE = re.compile(
@@ -709,6 +719,8 @@ def _why_not(
         # judged blind in sets AD to AH: "control w/[o capital]", "Road [gang w]/ a truck": "w/o" and "w/" are
         # words of their own (but "[Treasury]/CD" is one of two things)
         return f"'{unbold(span)}' cuts a word shortened with a slash"
+    if c.kind == "term" and _NEGATED_VERB_RE.search(span):
+        return f"'{unbold(span)}' holds a verb"  # "when the [trade hadn't] paid yet" (judged blind in set AI)
     if c.kind in ("term", "entity") and " " in span.strip() and _OBJECT_AFTER_RE.match(text, c.end):
         words = span.split()
         last = words[-1]
@@ -858,6 +870,9 @@ def _why_not(
     if _RULING_NUMBER_AFTER_RE.match(text, c.end) and _RULING_BEFORE_RE.search(span):
         return f"'{span}' names the kind of ruling cited, not a fact"  # "[IRS Notice] 2020-75 approved ..."
     if c.kind == "number":
+        if _FORM_LINE_BEFORE_RE.search(text, max(0, c.start - 40), c.start):
+            # judged blind in set AI: "Enter on Sched D lines [6] (ST) and [13] (LT)": the form says where
+            return f"'{span}' is a form's line number, which the form itself gives"
         if _RULING_BEFORE_RE.search(text, max(0, c.start - 20), c.start):
             return f"'{span}' is the number of a ruling cited"  # "(Rev. Rul. [2008-5])": the rule is the fact
         word = _NUMBER_WORDS.get(plain)
@@ -907,6 +922,10 @@ def _why_not(
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 
 
+# "line 16", "lines 6 (ST) and 13": a line of a form
+_FORM_LINE_BEFORE_RE = re.compile(
+    r"\blines?\s+(?:[\dA-Za-z]{1,4}\s*(?:\([^()]{0,12}\))?\s*(?:,|and|or|&)\s*)*$", re.I
+)
 # a ruling's or notice's number, cited: "Rev. Rul. 2008-5", "Notice 2014-7"
 _RULING_BEFORE_RE = re.compile(r"(?:Rev\. ?(?:Rul|Proc)\.?|Notice|PLR|T\.C\. Memo\.?)\s*$")
 # a name's places in brackets right after it: "Arizona (Phoenix)", "Taiwan (Hsinchu, Tainan)"

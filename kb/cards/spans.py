@@ -273,6 +273,14 @@ def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
     return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
 
+# words that open a bullet before a name and are no part of it (judged blind in set AI: "[Key Lippmann] point",
+# "[References Lisanne Bainbridge]'s 1983 paper")
+_LEAD_WORDS = frozenset(
+    "key references cites mentions quotes see via per thanks note lesson takeaway example story context source quote "
+    "also".split()
+)
+
+
 def entity_candidates(text: str, sub: str) -> list[Candidate]:
     out = []
     matches = list(_ENTITY_RE.finditer(sub))
@@ -289,7 +297,9 @@ def entity_candidates(text: str, sub: str) -> list[Candidate]:
         before = sub[:s].rstrip(" \"'(“*")
         opens = not before or before[-1] in _SENTENCE_END or before.endswith("- ")
         first = text[s:e].split()[0]
-        if first.lower() in STOP_WORDS or (opens and first.lower() in VERBS):
+        if first.lower() in STOP_WORDS or (
+            opens and (first.lower() in VERBS or first.lower() in _LEAD_WORDS)
+        ):
             if " " in matches[i].group() and j > i and first.lower() in ("the", "a", "an"):
                 # "The 4 Disciplines of Execution": from the number on
                 s = matches[i].start() + matches[i].group().index(" ") + 1
