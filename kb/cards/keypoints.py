@@ -554,8 +554,7 @@ def _dated_or_numbered_part(label: str) -> str | None:
 # a bold lead and what follows its colon or dash: "**30 June 2009**: Bergdahl leaves ...", "**Part I** — ..."
 _BOLD_DATE_LEAD_RE = re.compile(r"(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*(?::|—|–|-)\s*(.+)", re.S)
 _MONTHS = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|"
-    r"Nov(?:ember)?|Dec(?:ember)?)\.?"
+    rf"(?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # the one list of months, or short
 )
 _DAY_DATE_RE = re.compile(rf"\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}")
 _MONTH_YEAR_RE = re.compile(rf"{_MONTHS},? \d{{4}}")
