@@ -123,3 +123,23 @@ def test_a_command_is_made_false_only_with_the_same_command_and_other_options():
     assert question is None or "rebase" not in question.prompt and "stash" not in question.prompt, (
         question.prompt
     )
+
+
+@pytest.mark.parametrize("answer", ["1099-B", "1099-INT", "Dec 31", "30 June", "Jan 1"])
+def test_a_forms_number_or_a_months_edge_gets_no_made_up_neighbours(answer):
+    """Judged blind in sets AI and AJ: "1199-B, 999-B, 899-B" and "Dec 25, 27, 29" were ruled out at sight."""
+    assert number_variants(answer) == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        (
+            f"Max {BLANK} of stock a year at grant-date FMV (with the 15% discount you pay up to $17,000)",
+            "$20,000",
+        ),
+        (f"Discount capped at {BLANK} → the price can't go below 85% of FMV", "15%"),
+    ],
+)
+def test_a_number_worked_out_from_a_share_the_prompt_shows_is_not_hidden(prompt, answer):
+    assert computable(prompt, answer)

@@ -140,7 +140,7 @@ def same_thing(a: str, b: str, *, term: bool) -> bool:
 # a number that is part of a name: glued to letters ("L2", "GPT-4", "H100", "P2P") or after a word that numbers
 # things ("Form 709", "§1091"); not a unit ("4GB", "3x", "10k", "5th")
 _NUMBERED_NAME_RE = re.compile(
-    r"[A-Za-z]-?\d|\d(?!(?:st|nd|rd|th|px|ms|km|kg|[kKmMbBxXhs]|[kKMGT]B|pm|am)\b)[A-Za-z]{1,2}\b|§"
+    r"[A-Za-z]-?\d|\d(?!(?:st|nd|rd|th|px|ms|km|kg|[kKmMbBxXhs]|[kKMGT]B|pm|am)\b)[A-Za-z]{1,2}\b|§|\d-[A-Z]{1,4}\b"
     r"|\b(?:Form|Section|Schedule|Publication|Pub|Rule|Article|Chapter|Title|Version|Episode|Ep|No)\.? ?#?\d"
 )
 
@@ -224,6 +224,10 @@ class NumberLadder:
         decimals = len(raw.split(".")[1]) if "." in raw else 0
         units = int(raw.replace(",", "").replace(".", ""))
         if units <= 0:
+            return None
+        if _month_named(answer) and units <= 31 and _MONTH_EDGE_RE.search(answer):
+            # judged blind in set AJ: "by Dec 31" offered Dec 25, 27 and 29; a month's first or last day is a
+            # deadline by convention, and days beside it are no slip of memory
             return None
         if units <= 31 and decimals == 0 and _month_named(answer) and answer_kind(answer) != DATE:
             return cls(answer, raw, 0, units, 5 if units % 5 == 0 else 2, 1)  # "20 May": 15 May, 25 May
@@ -347,6 +351,11 @@ class _Nines:
 _PLURAL_AFTER_RE = re.compile(
     r"\s+(?:[a-z-]+ )?(?!(?:this|thus|plus|always|perhaps|was|has|does|goes|gets|makes|takes|gives)\b)"
     r"(?:people|men|women|children|[a-z]{2,}[^s\W]s)\b"
+)
+# a month's first or last day: "Dec 31", "31 December", "April 30", "1 Jan"
+_MONTH_EDGE_RE = re.compile(
+    r"\b(?:(?:Jan|Mar|May|Jul|Aug|Oct|Dec)[a-z]*\.? 31|(?:Apr|Jun|Sep|Nov)[a-z]*\.? 30|[A-Z][a-z]+\.? 1)\b"
+    r"|\b(?:31 (?:Jan|Mar|May|Jul|Aug|Oct|Dec)|30 (?:Apr|Jun|Sep|Nov)|1 [A-Z][a-z]+)"
 )
 # "20th-c", "the 19th century", "5th c.": a century by its ordinal
 _CENTURY_RE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)\b[- ]?(?:c\b|c\.|cent)", re.I)

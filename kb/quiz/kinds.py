@@ -308,6 +308,18 @@ def computable(prompt: str, answer: str) -> bool:
     values = set(shown)
     if {value - 1, value + 1} <= values:
         return True
+    percents = [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", prompt.replace(BLANK, " "))]
+    if "%" in answer and any(_same(value + p, 100.0) for p in percents):
+        return True  # "capped at _____ → price can't be below 85% of FMV": the rest of 100%
+    amounts = [v for v in shown if v > 100]
+    if any(
+        _near(value * f, a) or _near(a * f, value)
+        for p in percents
+        for f in (p / 100, 1 - p / 100)
+        if 0 < f < 1
+        for a in amounts
+    ):
+        return True  # "max _____ of stock (so with a 15% discount you pay up to $21,250)": 85% of $25,000
     return any(
         a != b and any(_same(value, v) for v in (a + b, a - b, a * b, a / b if b else None))
         for a in shown
@@ -335,6 +347,11 @@ def _restated(prompt: str, answer: str) -> bool:
         _same(value, other) and (scaled or other_scaled) and scaled != other_scaled
         for other, other_scaled in _scaled(prompt.replace(BLANK, " "))
     )
+
+
+def _near(value: float, other: float) -> bool:
+    """Equal to within a cent in the dollar: a share of an amount, rounded in the writing."""
+    return abs(value - other) <= 0.005 * max(abs(value), 1.0)
 
 
 def _same(value: float, other: float | None) -> bool:
