@@ -143,3 +143,17 @@ def test_a_forms_number_or_a_months_edge_gets_no_made_up_neighbours(answer):
 )
 def test_a_number_worked_out_from_a_share_the_prompt_shows_is_not_hidden(prompt, answer):
     assert computable(prompt, answer)
+
+
+def test_a_day_of_a_short_month_is_never_offered_a_day_it_lacks():
+    """Judged blind in set AK: "Sept 31" does not exist, and was ruled out at sight."""
+    assert not any(v.endswith(" 31") for v in number_variants("Sept 27"))
+    assert not any(v.endswith((" 30", " 31")) for v in number_variants("Feb 27"))
+
+
+def test_a_figure_with_a_word_beside_it_is_offered_figures_written_alike():
+    """Judged blind in sets AE and AK: "permanent 100%" beside bare "80%", "7.65% SE tax" beside "15.3%"."""
+    from kb.quiz.distractors import same_form
+
+    assert not same_form("permanent 100%", "80%") and not same_form("7.65% SE tax", "15.3%")
+    assert same_form("20 years", "15 years")

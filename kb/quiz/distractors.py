@@ -276,7 +276,7 @@ class NumberLadder:
         value, key = other / scale, self.units / scale
         if other <= 0 or (self.percent and key <= 100 < value) or (key < 1 <= value and not self.percent):
             return None  # nor a share above 100% where the key is a share, nor a rate under 1 pushed over 1
-        if self.day and not 1 <= value <= 31:
+        if self.day and not 1 <= value <= _days_in(self.answer):
             return None  # "December 32" is no day
         if self.century and not 1 <= value <= _THIS_CENTURY:
             return None  # "the big 30th-c. catastrophes": no century to come is a slip of memory
@@ -810,6 +810,10 @@ def same_form(answer: str, candidate: str) -> bool:
         return (
             False  # "$1,200+" (a threshold) beside "$1,500", "$3,000": the key alone said "or more" (set Y)
         )
+    if answer_kind(answer) in NUMERIC_KINDS and bool(_WORD_IN_FIGURE_RE.search(answer)) != bool(
+        _WORD_IN_FIGURE_RE.search(candidate)
+    ):
+        return False  # "permanent 100%" beside "80%", "7.65% SE tax" beside "15.3%" (sets AE and AK)
     kind = answer_kind(answer)
     if kind == NUMBER:
         return number_shape(answer) == number_shape(candidate) and _same_magnitude(answer, candidate)
@@ -905,6 +909,15 @@ def scale_after(text: str, end: int) -> float:
 def _whole_or_none(text: str) -> bool:
     """A share of all or nothing: "100%", "0%"."""
     return re.fullmatch(r"\s*(?:100|0)(?:\.0+)?\s?%\s*", text) is not None
+
+
+_WORD_IN_FIGURE_RE = re.compile(r"[A-Za-z]{3,}")  # a word beside a figure ("permanent 100%", "20 years")
+
+
+def _days_in(text: str) -> int:
+    """The days of the month a day-of-month answer names ("Sept 27": 30), 31 when it names none."""
+    words = {w.strip(".,").lower()[:3] for w in text.split()}
+    return 29 if "feb" in words else 30 if words & {"apr", "jun", "sep", "nov"} else 31
 
 
 def _month_named(text: str) -> bool:
