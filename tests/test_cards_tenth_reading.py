@@ -233,3 +233,35 @@ def test_a_reaction_beside_a_fact_leaves_the_fact_a_card():
         "then decides he'll practise bantering to please his new employer → comic and heartbreaking at once"
     )
     assert cards_of(f"- {bullet}", "The Remains of the Day")
+
+
+@pytest.mark.parametrize(
+    ("bullet", "front"),
+    [
+        ("**Adam Neumann** is the founder at the centre of it, and the book is hard on him.", "WeWork: who is Adam Neumann?"),
+        (
+            "**Mary Jane Patterson Smith** — schoolteacher from Natchez; leaves for Chicago in 1931 with two children",
+            "WeWork: who is Mary Jane Patterson Smith?",
+        ),
+    ],
+)  # fmt: skip
+def test_a_bold_name_said_to_be_a_person_is_asked_who(bullet, front):
+    assert [c.front for c in cards_of(f"- {bullet}", "WeWork")] == [front]
+
+
+@pytest.mark.parametrize(
+    ("bullet", "wrong"),
+    [
+        (
+            "1739: the War of Jenkins' Ear breaks out between Britain and Spain over trade",
+            {"War of Jenkins", "Ear"},
+        ),
+        (
+            'the log said "rename detection was skipped due to too many files" and named a limit',
+            {"skipped due"},
+        ),
+        ("Stemming matters more than k1/b tuning → keep the product codes intact", {"b tuning"}),
+    ],
+)
+def test_a_blank_never_cuts_a_name_a_verb_or_a_slashed_pair(bullet, wrong):
+    assert not wrong & set(_answers(cards_of(f"- {bullet}", "Notes")))

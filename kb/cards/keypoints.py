@@ -666,6 +666,9 @@ def _subject_card(
         back = unbold(body)
         does = "say" if verb in _SAYING else "do"
         front = term_question(out.title, term, out.note.body, does=does, article=m.group("article"))
+    if verb in _COPULAS and _person(term, tail, bold=True, ctx=ctx):
+        # judged blind in set AK: "**Richard Sackler** is the central figure here ..." asked "what is Richard Sackler?"
+        front = f"{topic(out.title)}: who is {term}?"
     return new_card(CardKind.KEYPOINT, front, back, first, last, ctx, generated=True)
 
 
@@ -1041,8 +1044,8 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     label is more often a named thing ("**Backdoor Roth**"): the rest must say it is a person ("born 1931 ...",
     "classmate who ...", "she"), or the section be about people ("## The hosts", "## Key figures")."""
     words = term.split()
-    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
-        return False
+    if not 1 <= len(words) <= 4 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
+        return False  # (four: "Ida Mae Brandon Gladney", judged blind in set AL)
     if len(words) > 1 and _ordinary_plural(words[-1]):
         return False  # "Adventure Consultants", "Royal Engineers": a firm or a team (set AA)
     among_people = any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:])
@@ -1077,7 +1080,9 @@ _PEOPLE_WORDS = frozenset(
     """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
     wife husband son daughter father mother brother sister captain navigator photographer carpenter surgeon doctor
-    sailor explorer boss narrator protagonist b""".split()  # "b. 1937 Haifa": born
+    sailor explorer boss narrator protagonist teacher schoolteacher lawyer nurse farmer sharecropper soldier pilot
+    priest banker trader writer novelist poet painter singer actor actress chemist mathematician politician senator
+    b""".split()  # "b. 1937 Haifa": born
 )
 
 

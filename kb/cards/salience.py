@@ -321,9 +321,11 @@ _NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
 # what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
 _OBJECT_AFTER_RE = re.compile(r"(?: (?:or|and) [a-z]+(?:s|ed))? (?:him|her|them|it|me|us)\b")
 # a capitalised word and "'s" before a blank: "Land's [End]"
-_POSSESSIVE_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*['’]s $")
+_POSSESSIVE_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*(?:['’]s|s['’]) $")
 # a label that counts: "Trap 1", "Rule #2", "Step 3"
 _NUMBERED_LABEL_RE = re.compile(r"[A-Za-z]+ #?\d{1,2}")
+_BARE_POSSESSIVE_NAME_AFTER_RE = re.compile(r"['’] [A-Z]")
+_BE_FORMS = frozenset("is are was were be been being".split())
 # "'s" and a capitalised word after a blank: "Land's End", "Hell's Kitchen"
 _POSSESSIVE_NAME_AFTER_RE = re.compile(r"['’]s [A-Z]")
 _CITATION_HEADS = frozenset(
@@ -713,8 +715,16 @@ def _why_not(
         text[c.end : c.end + 1] == "-" and text[c.end + 1 : c.end + 2].isalnum()
     ):
         return f"'{unbold(span)}' is part of a hyphenated word"  # "t-SNE"
-    if (c.start > 1 and _SHORT_SLASH_BEFORE_RE.search(text, 0, c.start)) or (
-        text.startswith("/", c.end) and _SHORT_WORD_END_RE.search(span)
+    if (
+        (c.start > 1 and _SHORT_SLASH_BEFORE_RE.search(text, 0, c.start))
+        or (
+            # "k1/[b tuning]": a blank opening on the short second half of a slashed pair (set AL)
+            c.start > 1
+            and text[c.start - 1] == "/"
+            and text[c.start - 2].isalnum()
+            and len(span.split()[0]) <= 2
+        )
+        or (text.startswith("/", c.end) and _SHORT_WORD_END_RE.search(span))
     ):
         # judged blind in sets AD to AH: "control w/[o capital]", "Road [gang w]/ a truck": "w/o" and "w/" are
         # words of their own (but "[Treasury]/CD" is one of two things)
@@ -741,6 +751,15 @@ def _why_not(
     if c.start == 0 and _NUMBERED_LABEL_RE.fullmatch(span.strip("*_ ")) and text.startswith(":", c.end):
         # judged blind in set AH: "[Trap 1]: reaching for control ...": the writer's count, no fact
         return f"'{unbold(span)}' numbers a label, no fact"
+    if span.endswith("s") and _BARE_POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
+        return f"'{unbold(span)}' is cut from a name that goes on after it"  # "the [War of Jenkins]' Ear" (set AL)
+    if (
+        c.kind == "term"
+        and prev_word(text, c.start) in _BE_FORMS
+        and span.split()[0].lower().endswith("ed")
+        and " " in span.strip()
+    ):
+        return f"'{unbold(span)}' is a verb"  # "was [skipped due] to too many files" (set AL)
     if " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
         # judged blind in set AG: "the gap between [Scilly and Land]'s End": the name goes on past the blank
         return f"'{unbold(span)}' is cut from a name that goes on after it"
