@@ -437,14 +437,6 @@ def _written(body: str, word: str, after: str = "") -> bool:
     return False
 
 
-def keypoint_term(front: str) -> str:
-    """The term a key-point card asks about ("Topic: what is the term?" gives "the term"); a plain front as is."""
-    m = re.search(r': what does "(.+)" mean\?$', front) or re.search(
-        r": (?:what|who) (?:is|are|does|do) (.+?)(?: do| say)?\?$", front
-    )
-    return m.group(1) if m else front
-
-
 def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
     if not body.startswith(("**", "__")):
         if _ARTICLE_BOLD_RE.match(body):

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from kb.cards.keypoints import keypoint_term
 from kb.markdown import ANKI_CLOZE_RE, MASK, MATH_RE, STRONG_RE, WIKILINK_RE, plain_text, strong_text
 from kb.quiz.answerkind import PHRASE, TERM, answer_kind
 from kb.quiz.model import BLANK, CardRow
@@ -421,3 +420,14 @@ def blank_occurrences(text: str, term: str) -> str:
         i = end
     out.append(text[i:])
     return "".join(out)
+
+
+_KEYPOINT_MEAN_RE = re.compile(r': what does "(.+)" mean\?$')
+_KEYPOINT_ASK_RE = re.compile(r": (?:what|who) (?:is|are|does|do) (.+?)(?: do| say)?\?$")
+
+
+def keypoint_term(front: str) -> str:
+    """The term a key-point card asks about, read from the front :mod:`kb.cards.keypoints` writes ("Topic: what is the
+    term?" gives "the term"); a plain front as is. Here, not there, so that a quiz loads no card extraction."""
+    m = _KEYPOINT_MEAN_RE.search(front) or _KEYPOINT_ASK_RE.search(front)
+    return m.group(1) if m else front
