@@ -265,3 +265,39 @@ def test_a_bold_name_said_to_be_a_person_is_asked_who(bullet, front):
 )
 def test_a_blank_never_cuts_a_name_a_verb_or_a_slashed_pair(bullet, wrong):
     assert not wrong & set(_answers(cards_of(f"- {bullet}", "Notes")))
+
+
+@pytest.mark.parametrize(
+    ("bullet", "front"),
+    [
+        ("**Tulsa, OK**: night shifts at a nursing home for $7/hr, sharing a motel room", "Low wages: what happened in Tulsa, OK?"),
+        ("**Online variational Bayes** (Hoffman, 2010) works in mini-batches over a huge corpus", "Low wages: what does Online variational Bayes do?"),
+    ],
+)  # fmt: skip
+def test_a_place_is_asked_what_happened_there_and_bayes_is_one_thing(bullet, front):
+    assert [c.front for c in cards_of(f"- {bullet}", "Low wages")] == [front]
+
+
+def test_a_period_a_rule_holds_in_is_no_term_but_a_rulings_number_is():
+    period = cards_of(
+        "- **TCJA, tax years 2018–2025**: personal casualty losses count only in a declared disaster",
+        "Losses",
+    )
+    assert not any(": what is" in c.front for c in period)
+    ruling = cards_of(
+        "- **Rev. Rul. 2019-24**: a hard fork alone is not income; an airdrop you control is", "Crypto"
+    )
+    assert [c.front for c in ruling] == ["Crypto: what is Rev. Rul. 2019-24?"]
+
+
+@pytest.mark.parametrize(
+    ("bullet", "wrong"),
+    [
+        ("bronze gives way to iron, partly bc tin routes broke down", {"bc tin routes"}),
+        ("the 4G auction of 2000 raised ~£22.5bn, run by economists", {"22"}),
+        ("Only jobs that customarily got tips on or before Dec 31, 2024 count; Treasury lists them", {"31"}),
+        ("the Sacred Cod has hung in the Mass. State House since 1784", {"Mass"}),
+    ],
+)  # fmt: skip
+def test_a_blank_never_cuts_an_abbreviation_a_number_or_a_date(bullet, wrong):
+    assert not wrong & set(_answers(cards_of(f"- {bullet}", "Notes")))

@@ -205,11 +205,16 @@ def _plural(term: str) -> bool:
     if last.isupper():
         return False  # "NMS", "GPS", "SMS": an acronym ending in S is one thing
     last = last.lower()
+    if last in _SINGULAR_IN_S:
+        return False  # "Online variational Bayes", "k-means": one thing (judged blind in set AM: "what do ... do?")
     if last.endswith(IRREGULAR_PLURALS):
         return True
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "as", "ics", "'s", "’s"))  # "bias"
 
 
+_SINGULAR_IN_S = frozenset(
+    "bayes k-means means series species news physics mathematics economics analysis".split()
+)
 # the endings of an adjective naming a kind ("paternalistic", "informative"): asked what it means
 _ADJECTIVE_ENDINGS = ("ive", "istic", "ous", "ful", "-oriented", "-based", "able", "ible")
 
@@ -485,6 +490,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             or "%" in term
             or _MONEY_RE.search(term)
             or _no_term(unbold(term))
+            or _YEAR_RANGE_RE.search(term)
         ) and not term.endswith("?"):
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if _topic_of_a_claim(unbold(term), rest):
@@ -540,6 +546,8 @@ def _dated_or_numbered_part(label: str) -> str | None:
         return f"what happened in {label}?"
     if _PART_RE.match(label):
         return f"what is {label} about?"
+    if _PLACE_LABEL_RE.fullmatch(label):
+        return f"what happened in {label}?"  # "**Portland, ME**: house cleaning ..." (judged blind in set AN)
     return None
 
 
@@ -551,6 +559,11 @@ _MONTHS = (
 _DAY_DATE_RE = re.compile(rf"\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}")
 _MONTH_YEAR_RE = re.compile(rf"{_MONTHS},? \d{{4}}")
 _YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
+# "Portland, ME", "Key West, FL": a town and its state's code
+# "TCJA, tax years 2018–2025": a period a rule holds in, no term (judged blind in set AM: "what is TCJA, tax years ...?")
+# (a hyphen before two digits is a ruling's number, "Rev. Rul. 2019-24", no range)
+_YEAR_RANGE_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\s*(?:–\s*(?:\d\d){1,2}|-\s*(?:1[5-9]|20)\d\d)\b")
+_PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
 # "Part I", "Chapter 3", "Book Two", "Act II": a part of the book the bullet sums up
 _PART_RE = re.compile(
     r"(?:Part|Chapter|Ch\.|Book|Act|Section|Season|Episode) (?:[IVXLC]+|\d{1,3}|[A-Z][a-z]+)\b"
@@ -1116,7 +1129,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if body.startswith(("**", "__")) and (m := _BOLD_DATE_LEAD_RE.match(body)):
         asked = _dated_or_numbered_part(m.group(1).strip())
         # (a year or a month alone leads a timeline's cloze of what happened, as an earlier reading preferred)
-        if asked and not asked.startswith("what happened in") and len(m.group(2).split()) > 2:
+        if (
+            asked
+            and (not asked.startswith("what happened in") or "," in m.group(1))
+            and len(m.group(2).split()) > 2
+        ):
             # judged blind in set AJ: "what is the 30 June 2009?", "what is Part I, "In Perfect Health I Begin"?"
             out.add(
                 new_card(

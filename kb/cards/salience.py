@@ -315,7 +315,8 @@ _SHORT_SLASH_BEFORE_RE = re.compile(r"(?:^|[\s(])[A-Za-z]/$")
 _SHORT_WORD_END_RE = re.compile(r"(?:^|\s)[A-Za-z]$")
 # words notes shorten with a dot: "prob.", "approx.", "incl."
 _SHORTENED_WORDS = frozenset(
-    "prob approx incl esp est avg min max vs etc cf fig ch chap vol pp ca approx resp govt dept info intro".split()
+    "prob approx incl esp est avg min max vs etc cf fig ch chap vol pp ca approx resp govt dept info intro "
+    "mass calif conn penn mich minn ariz colo fla ill ind kan okla tenn tex wis ala ark miss mont neb nev".split()
 )
 _NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
 # what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
@@ -889,6 +890,15 @@ def _why_not(
     if _RULING_NUMBER_AFTER_RE.match(text, c.end) and _RULING_BEFORE_RE.search(span):
         return f"'{span}' names the kind of ruling cited, not a fact"  # "[IRS Notice] 2020-75 approved ..."
     if c.kind == "number":
+        if text[c.end : c.end + 1] in ".," and text[c.end + 1 : c.end + 2].isdigit():
+            return (
+                f"'{span}' is cut from a number that goes on after it"  # "~[22].5bn" (judged blind in set AN)
+            )
+        if _DAY_IN_DATE_RE.search(text, max(0, c.start - 12), c.start) and re.match(
+            r",? \d{4}", text[c.end :]
+        ):
+            # judged blind in set AN: "on or before Dec [31], 2024": the day alone, with its month and year shown
+            return f"'{span}' is the day of a date the card shows; the date is one fact"
         if _FORM_LINE_BEFORE_RE.search(text, max(0, c.start - 40), c.start):
             # judged blind in set AI: "Enter on Sched D lines [6] (ST) and [13] (LT)": the form says where
             return f"'{span}' is a form's line number, which the form itself gives"
@@ -941,6 +951,7 @@ def _why_not(
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 
 
+_DAY_IN_DATE_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? $")
 # "line 16", "lines 6 (ST) and 13": a line of a form
 _FORM_LINE_BEFORE_RE = re.compile(
     r"\blines?\s+(?:[\dA-Za-z]{1,4}\s*(?:\([^()]{0,12}\))?\s*(?:,|and|or|&)\s*)*$", re.I
