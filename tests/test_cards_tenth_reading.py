@@ -301,3 +301,8 @@ def test_a_period_a_rule_holds_in_is_no_term_but_a_rulings_number_is():
 )  # fmt: skip
 def test_a_blank_never_cuts_an_abbreviation_a_number_or_a_date(bullet, wrong):
     assert not wrong & set(_answers(cards_of(f"- {bullet}", "Notes")))
+
+
+def test_a_blank_never_stops_inside_an_abbreviation():
+    bullet = "Egypt fights off the Sea Peoples ~1177 B.C. but is never the same power after"
+    assert not any(a.endswith(" B") for a in _answers(cards_of(f"- {bullet}", "Bronze Age")))

@@ -157,3 +157,23 @@ def test_a_figure_with_a_word_beside_it_is_offered_figures_written_alike():
 
     assert not same_form("permanent 100%", "80%") and not same_form("7.65% SE tax", "15.3%")
     assert same_form("20 years", "15 years")
+
+
+def test_a_rough_year_is_never_made_false():
+    """Judged blind in set AM: "by around 1970" made false as "by around 1860", absurd for a firm founded in 1957."""
+    from kb.quiz.falsehood import false_filler
+
+    note = "notes/podcasts/gear.md"
+    cards = note_cards(
+        note,
+        (
+            "That became Chouinard Equipment, by around 1970 the biggest climbing-hardware maker in the US.",
+            "1970",
+        ),
+        ("He started forging pitons in 1957 in his parents' backyard.", "1957"),
+    )
+    statement = cards[0].card.back.replace("1970", BLANK)
+    assert (
+        false_filler(FakeCorpus({note: cards}), cards[0], answer="1970", statement=statement, term=True)
+        is None
+    )

@@ -782,6 +782,12 @@ def _why_not(
         return f"'{unbold(span)}' is part of a word"  # "Muad'[Dib]"
     if text[c.end : c.end + 1] == "." and _ABBREVIATION_RE.fullmatch(span.strip()):
         return f"'{unbold(span)}' is an abbreviation cut before its last dot"  # "[C.V]. is short"
+    if (
+        text[c.end : c.end + 1] == "."
+        and text[c.end + 1 : c.end + 2].isalpha()
+        and re.search(r"(?:^|\s)[A-Z]$", span)
+    ):
+        return f"'{unbold(span)}' is cut inside an abbreviation"  # "[1177 B].C." (judged blind in set AM)
     if text[c.end : c.end + 1] == "." and span.split()[-1].lower() in _SHORTENED_WORDS:
         return (
             f"'{unbold(span)}' ends on a word shortened with a dot"  # "With [prob]. $\varepsilon$" (set AH)

@@ -25,7 +25,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from kb.quiz.answerkind import COMMAND, NUMERIC_KINDS, answer_kind
+from kb.quiz.answerkind import COMMAND, DATE, NUMERIC_KINDS, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import DistractorSearch, note_synonyms, number_variants, same_thing, word_overlap
 from kb.quiz.model import BLANK
@@ -78,6 +78,10 @@ def false_filler(
         candidates = sorted(
             (v for v in number_variants(answer) if search.variant_fits(v)), key=lambda v: _distance(v, answer)
         )
+        if _ROUGH_BEFORE_RE.search(before) and answer_kind(answer) == DATE:
+            # judged blind in set AM: "by around 1970" made false as "by around 1860": a rough year is made false by
+            # no near year (still arguably true) and by no far one (absurd)
+            return None
         if _ROUGH_BEFORE_RE.search(before):
             # "by roughly 3 AP": "roughly 4" is arguably true too; a figure twice as far or more is wrong
             candidates = [v for v in candidates if _distance(v, answer) >= _ROUGH_DISTANCE]
