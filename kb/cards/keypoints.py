@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line, _norm_heading
 from kb.cards.lexicon import (
+    ADVERB_PARTICLES,
     ADVERBS,
     BASE_VERBS,
     COUNT_WORDS,
@@ -25,6 +26,7 @@ from kb.cards.lexicon import (
     EPONYM_HEADS,
     IRREGULAR_PLURALS,
     LABEL_DETS,
+    MONTH_PATTERN,
     MONTHS,
     PREPOSITIONS,
     STOP_WORDS,
@@ -537,13 +539,12 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     return _subject_card(out, body, m, ctx, first, last)
 
 
-def _dated_or_numbered_part(label: str) -> str | None:
-    """The question a bold label that is a date or a numbered part asks: "what happened on 30 June 2009?", "what
-    happened in 1976?", "what is Part I, "In Perfect Health I Begin", about?"; None for any other label."""
+def _label_question(label: str) -> str | None:
+    """The question a bold label that is a day's date, a numbered part or a town asks: "what happened on 30 June
+    2009?", "what is Part I, "In Perfect Health I Begin", about?", "what happened in Portland, ME?"; None for any
+    other label (a year or a month alone leads a timeline's cloze of what happened, as an earlier reading preferred)."""
     if _DAY_DATE_RE.fullmatch(label):
         return f"what happened on {label}?"
-    if _MONTH_YEAR_RE.fullmatch(label) or _YEAR_RE.fullmatch(label):
-        return f"what happened in {label}?"
     if _PART_RE.match(label):
         return f"what is {label} about?"
     if _PLACE_LABEL_RE.fullmatch(label):
@@ -552,18 +553,15 @@ def _dated_or_numbered_part(label: str) -> str | None:
 
 
 # a bold lead and what follows its colon or dash: "**30 June 2009**: Bergdahl leaves ...", "**Part I** — ..."
-_BOLD_DATE_LEAD_RE = re.compile(r"(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*(?::|—|–|-)\s*(.+)", re.S)
-_MONTHS = (
-    rf"(?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"  # the one list of months, or short
+_BOLD_LABEL_LEAD_RE = re.compile(r"(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*(?::|—|–|-)\s*(.+)", re.S)
+_DAY_DATE_RE = re.compile(
+    rf"\d{{1,2}} {MONTH_PATTERN},? \d{{4}}|{MONTH_PATTERN} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}"
 )
-_DAY_DATE_RE = re.compile(rf"\d{{1,2}} {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}")
-_MONTH_YEAR_RE = re.compile(rf"{_MONTHS},? \d{{4}}")
-_YEAR_RE = re.compile(r"(?:1[5-9]|20)\d\d")
 # "Portland, ME", "Key West, FL": a town and its state's code
+_PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
 # "TCJA, tax years 2018–2025": a period a rule holds in, no term (judged blind in set AM: "what is TCJA, tax years ...?")
 # (a hyphen before two digits is a ruling's number, "Rev. Rul. 2019-24", no range)
 _YEAR_RANGE_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\s*(?:–\s*(?:\d\d){1,2}|-\s*(?:1[5-9]|20)\d\d)\b")
-_PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
 # "Part I", "Chapter 3", "Book Two", "Act II": a part of the book the bullet sums up
 _PART_RE = re.compile(
     r"(?:Part|Chapter|Ch\.|Book|Act|Section|Season|Episode) (?:[IVXLC]+|\d{1,3}|[A-Z][a-z]+)\b"
@@ -715,7 +713,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         and (words[-1].endswith("ed") and len(words[-1]) > 4 or words[-1] in _PARTICIPLES_EN)
     ):
         return None  # "business side crippled: back to paper ...": what happened to it, no term (set AG)
-    if len(words) == 2 and words[-1] in _PARTICLES:
+    if len(words) == 2 and words[-1] in _LABEL_PARTICLES:
         return None  # "Watch out: ...", "Follow up: ...": a verb and its particle, no term (set AH)
     if len(words) == 2 and words[0] == "the" and words[1] in _PEOPLE_NOUNS:
         # "The mother: boy born just after the disaster; she later chose suicide ..." (set AH: "what is the mother?")
@@ -918,18 +916,22 @@ _GIST_NOUNS = frozenset(
     "side sides way ways problem problems mood thing point points idea ideas kind part parts".split()
 )
 _VAGUE_LABEL_ENDS = frozenset("stuff things bits everywhere anywhere again too overall inside".split())
-# a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 # past participles not in -ed: a label ending in one says what happened to it ("trading floor frozen")
 _PARTICIPLES_EN = frozenset(
     "frozen broken stolen taken given written hidden forgotten chosen shaken fallen beaten driven spoken lost won shut "
     "sunk gone done".split()
 )
-# people a story names by their part in it ("The mother: ..."): asked who they are
-_PEOPLE_NOUNS = frozenset(
-    """mother father son daughter wife husband brother sister boy girl man woman narrator protagonist hero heroine
-    villain grandmother grandfather uncle aunt king queen prince princess captain doctor""".split()
+# people by their family or part in a story: a bullet's first words say a name is a person's, and "The mother: ..."
+# is asked who she is
+_KIN_AND_PARTS = frozenset(
+    "mother father son daughter wife husband brother sister narrator protagonist captain doctor".split()
 )
-_PARTICLES = frozenset("out up off away down back over in on".split())
+_PEOPLE_NOUNS = _KIN_AND_PARTS | frozenset(
+    "boy girl man woman hero heroine villain grandmother grandfather uncle aunt king queen prince princess".split()
+)
+# a verb's particle ending a two-word label ("Watch out", "Log in")
+_LABEL_PARTICLES = ADVERB_PARTICLES | {"in", "on"}
+# a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 _PEOPLE_PLURALS = frozenset(
     """founders co-founders cofounders authors hosts members guests inventors winners investors judges partners
     employees hires colleagues rivals mentors students backers researchers scientists engineers""".split()
@@ -1081,13 +1083,12 @@ _PEOPLE_HEADING_RE = re.compile(
 # what a life holds: a bold name whose bullet says one of these is a person's ("recruited to Taiwan", "died in 1980")
 _LIFE_WORDS = frozenset("recruited hired fired retired married divorced died emigrated graduated".split())
 # the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
-_PEOPLE_WORDS = frozenset(
+_PEOPLE_WORDS = _KIN_AND_PARTS | frozenset(
     """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
-    wife husband son daughter father mother brother sister captain navigator photographer carpenter surgeon doctor
-    sailor explorer boss narrator protagonist teacher schoolteacher lawyer nurse farmer sharecropper soldier pilot
-    priest banker trader writer novelist poet painter singer actor actress chemist mathematician politician senator
-    b""".split()  # "b. 1937 Haifa": born
+    navigator photographer carpenter surgeon sailor explorer boss teacher schoolteacher lawyer nurse farmer
+    sharecropper soldier pilot priest banker trader writer novelist poet painter singer actor actress chemist
+    mathematician politician senator b""".split()  # "b. 1937 Haifa": born
 )
 
 
@@ -1126,14 +1127,9 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if counted is not None:
         out.add(counted)
         return
-    if body.startswith(("**", "__")) and (m := _BOLD_DATE_LEAD_RE.match(body)):
-        asked = _dated_or_numbered_part(m.group(1).strip())
-        # (a year or a month alone leads a timeline's cloze of what happened, as an earlier reading preferred)
-        if (
-            asked
-            and (not asked.startswith("what happened in") or "," in m.group(1))
-            and len(m.group(2).split()) > 2
-        ):
+    if body.startswith(("**", "__")) and (m := _BOLD_LABEL_LEAD_RE.match(body)):
+        asked = _label_question(m.group(1).strip())
+        if asked and len(m.group(2).split()) > 2:
             # judged blind in set AJ: "what is the 30 June 2009?", "what is Part I, "In Perfect Health I Begin"?"
             out.add(
                 new_card(

@@ -73,6 +73,8 @@ VERB_ENDINGS = ("izes", "ises", "ifies", "izing")
 CLAUSE_WORDS = frozenset("is are was were be been has have had do does did can will should must".split())
 FIRST_PERSON = frozenset("i i'm i've i'd i'll me my mine myself".split())
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# a month written out or short, with its dot: "January", "Jan.", "Sept"
+MONTH_PATTERN = rf"(?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 LABEL_DETS = frozenset("the a an this that its their his her our your these those".split())
 # before a run: "the most [important hyperparameter]" cuts an adjective from its adverb
 INTENSIFIERS = frozenset("most more less least very too so quite as".split())

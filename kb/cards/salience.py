@@ -25,6 +25,7 @@ from kb.cards.lexicon import (
     GENERIC_NOUNS,
     INTENSIFIERS,
     KNOWN_ABBREVIATIONS,
+    MONTH_PATTERN,
     OBJECT_STARTS,
     OPINION_LEADS,
     OPINION_WORDS,
@@ -315,7 +316,7 @@ _SHORT_SLASH_BEFORE_RE = re.compile(r"(?:^|[\s(])[A-Za-z]/$")
 _SHORT_WORD_END_RE = re.compile(r"(?:^|\s)[A-Za-z]$")
 # words notes shorten with a dot: "prob.", "approx.", "incl."
 _SHORTENED_WORDS = frozenset(
-    "prob approx incl esp est avg min max vs etc cf fig ch chap vol pp ca approx resp govt dept info intro "
+    "prob approx incl esp est avg min max vs etc cf fig ch chap vol pp ca resp govt dept info intro "
     "mass calif conn penn mich minn ariz colo fla ill ind kan okla tenn tex wis ala ark miss mont neb nev".split()
 )
 _NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
@@ -957,7 +958,7 @@ def _why_not(
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 
 
-_DAY_IN_DATE_RE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? $")
+_DAY_IN_DATE_RE = re.compile(rf"\b{MONTH_PATTERN} $")
 # "line 16", "lines 6 (ST) and 13": a line of a form
 _FORM_LINE_BEFORE_RE = re.compile(
     r"\blines?\s+(?:[\dA-Za-z]{1,4}\s*(?:\([^()]{0,12}\))?\s*(?:,|and|or|&)\s*)*$", re.I

@@ -194,9 +194,8 @@ class NumberLadder:
         # "21 Nov", "Nov 21", "December 31": a day of a month ("20 May" is no DATE to answer_kind, day first)
         self.day = _month_named(answer) and units <= 31  # not "Dec 2024": a month of a year moves by years
         self.century = _CENTURY_RE.search(answer) is not None
-        self.latest: int | None = (
-            None  # a year's ladder: the last year that has been (a later one is no slip)
-        )
+        # a year's ladder: the last year that has been (a later one is no slip of memory)
+        self.latest: int | None = None
 
     @classmethod
     def of(
@@ -246,10 +245,11 @@ class NumberLadder:
                 # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
                 step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
             ladder = cls(answer, raw, decimals, units, step, 1)
-            if decimals == 0 and 1000 <= units <= this_year():
+            year = this_year()
+            if decimals == 0 and 1000 <= units <= year:
                 # judged blind in set AH: "the _____ reconciliation act" (2025) beside 2027, 2029 and 2031, years no
                 # one has lived yet: a past year's options are past years too
-                ladder.latest = this_year()
+                ladder.latest = year
             return ladder
         if _CENTURY_RE.search(answer):
             return cls(answer, raw, decimals, units, 1, 1)  # "20th-c": the 19th or the 18th, one at a time

@@ -74,15 +74,16 @@ def false_filler(
         return (
             None  # "for _____+ years", "After _____ he worked ...": a bound, which another number keeps true
         )
+    rough = numeric and _ROUGH_BEFORE_RE.search(before) is not None
+    if rough and kind == DATE:
+        # judged blind in set AM: "by around 1970" made false as "by around 1860": a rough year is made false by no
+        # near year (still arguably true) and by no far one (absurd)
+        return None
     if numeric:  # a near number reads as a slip of memory; another figure of the note ("age 31") as nonsense
         candidates = sorted(
             (v for v in number_variants(answer) if search.variant_fits(v)), key=lambda v: _distance(v, answer)
         )
-        if _ROUGH_BEFORE_RE.search(before) and answer_kind(answer) == DATE:
-            # judged blind in set AM: "by around 1970" made false as "by around 1860": a rough year is made false by
-            # no near year (still arguably true) and by no far one (absurd)
-            return None
-        if _ROUGH_BEFORE_RE.search(before):
+        if rough:
             # "by roughly 3 AP": "roughly 4" is arguably true too; a figure twice as far or more is wrong
             candidates = [v for v in candidates if _distance(v, answer) >= _ROUGH_DISTANCE]
     search.take(corpus, [card.note], strict=True)

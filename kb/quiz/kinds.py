@@ -344,7 +344,7 @@ def _restated(prompt: str, answer: str) -> bool:
         return False
     value, scaled = hidden[0]
     return any(
-        _same(value, other) and (scaled or other_scaled) and scaled != other_scaled
+        _same(value, other) and scaled != other_scaled
         for other, other_scaled in _scaled(prompt.replace(BLANK, " "))
     )
 
