@@ -536,6 +536,8 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
     m = _BOLD_SUBJECT_RE.match(body)
     if m is None or len(m.group("term").split()) > _QUESTION_TERM_WORDS:
         return None
+    if not any(ch.isalpha() for ch in m.group("term")):
+        return None  # "**12** months for a lump-sum offer": a number, which a cloze hides (set AP: "what does 12 do?")
     return _subject_card(out, body, m, ctx, first, last)
 
 
@@ -552,8 +554,36 @@ def _label_question(label: str) -> str | None:
     return None
 
 
-# a bold lead and what follows its colon or dash: "**30 June 2009**: Bergdahl leaves ...", "**Part I** — ..."
-_BOLD_LABEL_LEAD_RE = re.compile(r"(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*(?::|—|–|-)\s*(.+)", re.S)
+def _numbered_part_question(label: str, ctx: tuple[str, ...], kind: str) -> str | None:
+    """ "what is chapter 3, "Harmony of the Worlds", about?" for a bold "3 Harmony of the Worlds" under a heading over
+    a source's parts ("## Ch-by-ch", "## Episodes", "## Structure"); None for any other label ("**3 Key Ideas**"
+    under "## Takeaways" counts, it numbers no part)."""
+    m = _NUMBERED_TITLE_RE.fullmatch(label)
+    if m is None:
+        return None
+    for heading in reversed(ctx[1:]):
+        if found := _PARTS_HEADING_RE.search(heading):
+            word = found.group(1).lower()
+            noun = _PART_NOUNS.get(word, word.rstrip("s"))
+            if noun == "":
+                noun = "chapter" if kind == "book" else "part"
+            return f'what is {noun} {m.group(1)}, "{m.group(2)}", about?'
+    return None
+
+
+# "3 Harmony of the Worlds", "13 Who Speaks for Earth?": a number and a title of two words or more
+_NUMBERED_TITLE_RE = re.compile(r"(\d{1,2})\.? ([A-Z][\w'’,:-]*(?: [\w'’,:-]+)+\??)")
+_PARTS_HEADING_RE = re.compile(
+    r"\b(ch|chs|chapters?|episodes?|eps?|parts?|lectures?|lessons?|sessions?|modules?|structure|outline|contents|toc)"
+    r"\b",
+    re.I,
+)
+_PART_NOUNS = {"ch": "chapter", "chs": "chapter", "ep": "episode", "eps": "episode", "structure": "",
+               "outline": "", "contents": "", "toc": ""}  # fmt: skip
+
+
+# a bold lead and what follows its colon, dash or arrow: "**30 June 2009**: Bergdahl leaves ...", "**Part I** — ..."
+_BOLD_LABEL_LEAD_RE = re.compile(r"(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*(?::|—|–|→|->|-)\s*(.+)", re.S)
 _DAY_DATE_RE = re.compile(
     rf"\d{{1,2}} {MONTH_PATTERN},? \d{{4}}|{MONTH_PATTERN} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}"
 )
@@ -1051,6 +1081,10 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     label is more often a named thing ("**Backdoor Roth**"): the rest must say it is a person ("born 1931 ...",
     "classmate who ...", "she"), or the section be about people ("## The hosts", "## Key figures")."""
     words = term.split()
+    if len(words) > 1 and words[0] in _TITLES_OF_PEOPLE:
+        # judged blind in set AO: "**Dr. Masakazu Fujii** — his private hospital ...", "**Rev. Kiyoshi Tanimoto**":
+        # a title before names is a person's, whatever the rest says
+        return all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:].rstrip(".")) for w in words[1:4])
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
         return False  # (four: "Ida Mae Brandon Gladney", judged blind in set AL)
     if len(words) > 1 and _ordinary_plural(words[-1]):
@@ -1074,6 +1108,9 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     return pronoun or not common_english(words[-1].lower())
 
 
+_TITLES_OF_PEOPLE = frozenset(
+    "Dr. Mr. Mrs. Ms. Mx. Rev. Prof. Fr. Capt. Gen. Col. Lt. Sgt. Sen. Gov. Sir Dame Lady Lord Dr Mr Mrs Ms".split()
+)
 # a heading over people: the names under it are people's ("## The hosts", "## Cast of characters")
 _PEOPLE_HEADING_RE = re.compile(
     r"\b(?:hosts?|guests?|people|cast|characters|key (?:figures|players)|who['’]?s who|speakers|panel(?:ists)?|"
@@ -1128,8 +1165,14 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         out.add(counted)
         return
     if body.startswith(("**", "__")) and (m := _BOLD_LABEL_LEAD_RE.match(body)):
-        asked = _label_question(m.group(1).strip())
-        if asked and len(m.group(2).split()) > 2:
+        label = m.group(1).strip()
+        asked = _label_question(label)
+        numbered = None if asked else _numbered_part_question(label, ctx, out.note.type)
+        if numbered:
+            # judged blind in set AO: "**3 Harmony of the Worlds** → Kepler vs Tycho ...": the blank took the
+            # chapter's number with its title, and the quiz offered "14 Encyclopaedia Galactica" of a book of 13
+            asked = numbered
+        if asked and (len(m.group(2).split()) > 2 or numbered):
             # judged blind in set AJ: "what is the 30 June 2009?", "what is Part I, "In Perfect Health I Begin"?"
             out.add(
                 new_card(

@@ -265,6 +265,10 @@ def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
     gap = sub[matches[j].end() : matches[j + 1].start()]
     if gap == " " or gap == " of " or gap == " of the ":  # "First Battle of the Marne"
         return True
+    if gap in _NAME_PARTICLES:
+        return (
+            True  # "Franz von Waldeck", "Leonardo da Vinci" (judged blind in set AO: "Franz von [Waldeck]")
+        )
     if gap == ". " and (
         _INITIALS_RE.match(matches[j].group())
         or matches[j].group().rsplit(" ", 1)[-1] in _TITLE_ABBREVIATIONS
@@ -273,6 +277,11 @@ def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
     return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
 
+_NAME_PARTICLES = frozenset(
+    f" {p} "
+    for p in "von van de der den da di du del della dos das ibn bin".split()
+    + ["van der", "van den", "von der"]
+)
 # words that open a bullet before a name and are no part of it (judged blind in set AI: "[Key Lippmann] point",
 # "[References Lisanne Bainbridge]'s 1983 paper")
 _LEAD_WORDS = frozenset(

@@ -1,0 +1,125 @@
+"""Issue 18, what the blind readings of sets AO and AP did not keep, on the tenth session's final code: a numbered
+chapter's title hidden with its number ("[3 Harmony of the Worlds] → ..."); "what is Dr. X?" of a person named with a
+title; "what does 12 do?" of a bold number; blanks cutting "DALL·E", "K–12" or "Franz von Waldeck" in two; an
+example email address hidden.
+
+The bullets are written again in other words; each case is a card a reader marked FIXABLE or DROP."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.extractor import extract_cards
+from kb.notes.reader import parse_note
+from tests.test_cards_keypoint_rules import cards_of
+
+
+def note_cards(title: str, markdown: str, *, kind: str = "book"):
+    text = f'---\ntitle: "{title}"\ntype: {kind}\n---\n# {title}\n\n{markdown}\n'
+    return extract_cards(parse_note("notes/t.md", text.encode())).cards
+
+
+CHAPTERS = """## Chapter by chapter
+- **1 The Long Voyage Out** → whalers, scurvy, lime juice
+- **2 A Sea of Maps** → Mercator's projection, why Greenland looks huge
+- **3 Who Owns the Tides?** → Newton, the Moon, the Bay of Fundy
+"""
+
+
+def test_a_numbered_chapter_title_asks_what_the_chapter_is_about():
+    cards = note_cards("Salt and Sail", CHAPTERS)
+    fronts = {c.front: c.back for c in cards}
+    assert fronts == {
+        'Salt and Sail: what is chapter 1, "The Long Voyage Out", about?': "whalers, scurvy, lime juice",
+        'Salt and Sail: what is chapter 2, "A Sea of Maps", about?': "Mercator's projection, why Greenland looks huge",
+        'Salt and Sail: what is chapter 3, "Who Owns the Tides?", about?': "Newton, the Moon, the Bay of Fundy",
+    }
+
+
+def test_an_episode_list_asks_about_the_episode():
+    cards = note_cards(
+        "Tides of History",
+        "## Episodes\n- **4 The Bronze Age Collapse** → drought, the Sea Peoples, burned palaces at Ugarit\n",
+        kind="podcast",
+    )
+    assert [c.front for c in cards] == [
+        'Tides of History: what is episode 4, "The Bronze Age Collapse", about?'
+    ]
+
+
+def test_a_count_of_ideas_is_no_numbered_part():
+    cards = note_cards(
+        "Deep Work",
+        "## Takeaways\n- **4 Rules** → work deeply, embrace boredom, quit social media, drain the shallows\n",
+    )
+    assert not any("what is" in c.front and "chapter" in c.front for c in cards), [c.front for c in cards]
+
+
+def test_a_bold_date_still_asks_what_happened_on_it():
+    cards = note_cards(
+        "The Storm",
+        "## Chapters\n- **14 March 1998**: the levee at the south bank fails and the town floods overnight\n",
+    )
+    assert [c.front for c in cards] == ["The Storm: what happened on 14 March 1998?"]
+
+
+@pytest.mark.parametrize(
+    "bullet, name",
+    [
+        (
+            "**Dr. Ilse Brandt** — her clinic lost its roof; she set bones by lamplight for a week.",
+            "Dr. Ilse Brandt",
+        ),
+        (
+            "**Mrs. Ada Whitcombe** — a baker's widow with four children, fed half the street.",
+            "Mrs. Ada Whitcombe",
+        ),
+        (
+            "**Rev. Tomas Okafor** — Anglican vicar, rowed the injured across the harbour.",
+            "Rev. Tomas Okafor",
+        ),
+    ],
+)
+def test_a_name_with_a_title_asks_who(bullet, name):
+    cards = note_cards("The Night of the Flood", f"## The survivors\n- {bullet}\n")
+    assert [c.front for c in cards] == [f"The Night of the Flood: who is {name}?"]
+
+
+def test_a_bold_number_leading_a_bullet_is_hidden_not_asked_about():
+    cards = note_cards(
+        "Installment agreements",
+        "## Terms\n- **72** months to pay off a streamlined agreement\n",
+        kind="taxes",
+    )
+    assert [(c.front, c.answer) for c in cards] == [("[...] months to pay off a streamlined agreement", "72")]
+
+
+@pytest.mark.parametrize(
+    "bullet, half",
+    [
+        ("DALL·E 2's prior maps a CLIP text embedding to an image embedding", "DALL"),
+        ("K–8 schools count as elementary schools for the credit", "8"),
+        ("Prince-elector Johann von Sachsen sheltered Luther at the Wartburg", "Johann"),
+    ],
+)
+def test_a_blank_never_cuts_a_name_in_two(bullet, half):
+    for card in cards_of(f"- {bullet}", "Notes"):
+        answer = card.answer or ""
+        assert answer != half and not answer.endswith(f" {half}"), card.front
+
+
+def test_a_range_joined_by_a_dash_can_still_lose_one_end():
+    cards = cards_of(
+        "- MAGI phase-out for a Roth, single filers: $150k–$165k, joint filers $236k–$246k", "Roth IRA limits"
+    )
+    assert any("$150k" in (c.answer or "") or "$165k" in (c.answer or "") for c in cards), [
+        c.front for c in cards
+    ]
+
+
+def test_an_example_email_address_is_never_hidden():
+    for card in cards_of(
+        '- One author, three identities → `ann@old-laptop.lan`, a work address, "A. Lee" vs "Ann Lee"',
+        "Mailmap",
+    ):
+        assert "@" not in (card.answer or ""), card.front
