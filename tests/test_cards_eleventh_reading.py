@@ -123,3 +123,43 @@ def test_an_example_email_address_is_never_hidden():
         "Mailmap",
     ):
         assert "@" not in (card.answer or ""), card.front
+
+
+@pytest.mark.parametrize(
+    "bullet, wrong",
+    [
+        ("large temperature → p approaches uniform (smooth, but biased)", "p approaches"),
+        ("run the rollout for N episodes, then average the returns", "N episodes"),
+    ],
+)
+def test_a_blank_never_takes_a_letter_naming_a_value_with_its_verb_or_noun(bullet, wrong):
+    never = [c.answer for c in cards_of(f"- {bullet}", "Policy gradients")]
+    assert wrong not in never, never
+
+
+def test_a_label_naming_which_side_of_a_fix_asks_no_question():
+    cards = note_cards(
+        "Label smoothing",
+        "## Fixes\n- Model-side: soften the targets toward a uniform prior instead of one-hot labels\n",
+        kind="ml",
+    )
+    assert not any("what is" in c.front for c in cards), [c.front for c in cards]
+
+
+def test_a_label_answered_by_a_bold_name_hides_the_name():
+    cards = note_cards(
+        "Moby-Dick",
+        "## Frame\n- narrator of the voyage: **Ishmael** = a schoolteacher gone to sea, the only survivor\n",
+    )
+    assert [(c.front, c.answer) for c in cards] == [
+        ("narrator of the voyage: [...] = a schoolteacher gone to sea, the only survivor", "Ishmael")
+    ]
+
+
+def test_bullets_under_the_writers_quibbles_make_no_card():
+    cards = note_cards(
+        "Middlemarch",
+        "## Quibbles\n- Ladislaw is more of a plot device than a character, honestly\n"
+        "- The Bulstrode subplot drags in the middle third\n",
+    )
+    assert not cards, [c.front for c in cards]

@@ -773,7 +773,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if (
         any(verb_like(w) for w in words)
         or any(c.isdigit() or c in "$`" for c in rest)
-        or ("**" in rest[:_MARKED_SOON] and len(words) == 1)
+        or ("**" in rest[:_MARKED_SOON] and (len(words) == 1 or _BOLD_EQUALS_RE.match(rest)))
     ):
         # a clause, or a rest holding a number, formula or code, or opening on a bold instance of the label
         # ("Metaphor: the **elephant and the rider**"): a cloze hides that instead
@@ -935,7 +935,15 @@ def _no_term(label: str) -> bool:
     words = label.lower().split()
     if any(w in _NEGATIONS or w in _MODALS for w in words):
         return True
+    if words and words[-1].endswith(_QUALIFIER_ENDS):
+        return True  # "Data-side: noise the decoder inputs": which side of a fix, no term (set AP: "what is Data-side?")
     return len(words) > 1 and words[1] in ("in", "than") and words[0].endswith("er")
+
+
+# "ghost in the story: **Phaedrus** = narrator's former self": the bold name is the answer to the label (set AP:
+# "what is ghost in the story?")
+_BOLD_EQUALS_RE = re.compile(r"\*\*[^*\n]{1,40}\*\* = ")
+_QUALIFIER_ENDS = ("-side", "-level", "-wise", "-related", "-specific")
 
 
 _NEGATIONS = frozenset("not no doesn't don't isn't aren't can't cannot never won't".split())
@@ -1257,6 +1265,8 @@ _OWN_PLAN_RE = re.compile(
     r"\bopen questions?\b|\btodo\b|\bquestions (?:I|we) (?:still )?have\b|"
     # the writer's own view or doubts: "Own thoughts", "Things I'm unsure / want to check"
     r"^(?:own|personal) (?:thoughts?|takes?|views?|notes?)\b|\bunsure\b|\bwant to (?:check|verify)\b|"
+    # the writer's complaints and checks (judged blind: 5 of the 6 cards under them were dropped)
+    r"^(?:gripes?|quibbles?|nitpicks?|complaints?|meh|things to check)\b|"
     r"^to (?:look up|check|verify|follow up|revisit|re-?listen|re-?read|re-?watch)\b|^follow[- ]ups?$|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"

@@ -348,6 +348,9 @@ def _inside_italics(text: str, c: Candidate) -> bool:
 
 _ITALIC_RE = re.compile(r"(?<!\*)\*([^*\n]+)\*(?!\*)")
 _WEB_ADDRESS_RE = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|io|dev|ai|edu|gov)\b")
+_VARIABLE_VERB_RE = re.compile(
+    r"[a-zA-Z] [a-z]{3,}s"
+)  # "y approaches", "p equals": a letter naming a value, a verb
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.\w")
 # a name's particle and the rest of the name after a blank: "Franz von Waldeck", "Vincent van Gogh"
 _NAME_PARTICLE_AFTER_RE = re.compile(r" (?:von|van|de|der|den|da|di|du|del|della|le|la|ibn|bin) [A-Z]")
@@ -742,6 +745,8 @@ def _why_not(
         # judged blind in sets AD to AH: "control w/[o capital]", "Road [gang w]/ a truck": "w/o" and "w/" are
         # words of their own (but "[Treasury]/CD" is one of two things)
         return f"'{unbold(span)}' cuts a word shortened with a slash"
+    if c.kind == "term" and _VARIABLE_VERB_RE.fullmatch(span) and not span.endswith("ss"):
+        return f"'{unbold(span)}' is a variable and its verb"  # "large τ → [y approaches] uniform" (set AO)
     if c.kind == "term" and _NEGATED_VERB_RE.search(span):
         return f"'{unbold(span)}' holds a verb"  # "when the [trade hadn't] paid yet" (judged blind in set AI)
     if c.kind in ("term", "entity") and " " in span.strip() and _OBJECT_AFTER_RE.match(text, c.end):
