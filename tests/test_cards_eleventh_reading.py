@@ -163,3 +163,47 @@ def test_bullets_under_the_writers_quibbles_make_no_card():
         "- The Bulstrode subplot drags in the middle third\n",
     )
     assert not cards, [c.front for c in cards]
+
+
+def test_a_numbered_list_of_a_books_parts_asks_what_each_part_is_about():
+    cards = note_cards(
+        "The Hidden Life of Trees",
+        "## Shape of the book\n\nThe book comes in three parts, named after a tree's life:\n\n"
+        "1. **Seed and Shade** — how saplings wait decades under their mothers\n"
+        "2. **Crown and Canopy** — how neighbours share light and sugar through the roots\n",
+    )
+    assert [c.front for c in cards] == [
+        'The Hidden Life of Trees: what is part 1, "Seed and Shade", about?',
+        'The Hidden Life of Trees: what is part 2, "Crown and Canopy", about?',
+    ]
+
+
+def test_a_numbered_list_after_naming_one_part_is_no_list_of_parts():
+    cards = note_cards(
+        "The Wealth of Cities",
+        "## The three engines\n\nThe heart of the book (Part Two) and the part worth keeping:\n\n"
+        "1. **Dense blocks** — many people on foot keep the shops on a street alive all day\n",
+    )
+    assert not any("part 1" in c.front for c in cards), [c.front for c in cards]
+
+
+def test_a_cast_list_with_dashes_asks_who_each_person_is():
+    cards = note_cards(
+        "Into Thin Air",
+        "## Cast\n- Rob Hall — New Zealand guide who ran Adventure Consultants; died near the summit\n"
+        "- Beck Weathers — Texas pathologist left for dead, walked back into camp\n",
+    )
+    assert [c.front for c in cards] == [
+        "Into Thin Air: who is Rob Hall?",
+        "Into Thin Air: who is Beck Weathers?",
+    ]
+
+
+def test_a_bold_place_and_what_happened_to_it_hides_when():
+    cards = note_cards(
+        "Rising Tide",
+        "## Places\n- **Mounds Landing** — breached 21 April 1927, the worst crevasse of the flood\n"
+        "- **Bonnet Carré Spillway** — finished 1931, lets the river bleed into Lake Pontchartrain\n",
+    )
+    assert not any(c.front.startswith("Rising Tide: what is") for c in cards), [c.front for c in cards]
+    assert "1931" in [c.answer for c in cards]

@@ -554,12 +554,22 @@ def _label_question(label: str) -> str | None:
     return None
 
 
-def _numbered_part_question(label: str, ctx: tuple[str, ...], kind: str) -> str | None:
+def _numbered_part_question(label: str, ctx: tuple[str, ...], kind: str, listed: str = "") -> str | None:
     """ "what is chapter 3, "Harmony of the Worlds", about?" for a bold "3 Harmony of the Worlds" under a heading over
-    a source's parts ("## Ch-by-ch", "## Episodes", "## Structure"); None for any other label ("**3 Key Ideas**"
-    under "## Takeaways" counts, it numbers no part)."""
-    m = _NUMBERED_TITLE_RE.fullmatch(label)
-    if m is None:
+    a source's parts ("## Ch-by-ch", "## Episodes", "## Structure"), or for "3. **Flowers and Fruit**" numbered by
+    its list (``listed``) under "Three parts, named like ...:"; None for any other label ("**3 Key Ideas**" under
+    "## Takeaways" counts, it numbers no part)."""
+    if m := _NUMBERED_TITLE_RE.fullmatch(label):
+        number, title = m.group(1), m.group(2)
+    elif listed and label[:1].isupper() and len(label.split()) <= _QUESTION_TERM_WORDS:
+        # judged blind in set AS: "what is Flowers and Fruit?"; the list's items must be the parts ("Three parts,
+        # named like ...:", "the book is split in three:"), not "(Part Two) and the part I want to remember:"
+        number, title = listed, label
+        for heading in reversed(ctx[1:]):
+            if found := _PARTS_LISTED_RE.search(heading):
+                return f'what is {(found.group(1) or "parts").lower()[:-1]} {number}, "{title}", about?'
+        return None
+    else:
         return None
     for heading in reversed(ctx[1:]):
         if found := _PARTS_HEADING_RE.search(heading):
@@ -567,15 +577,23 @@ def _numbered_part_question(label: str, ctx: tuple[str, ...], kind: str) -> str 
             noun = _PART_NOUNS.get(word, word.rstrip("s"))
             if noun == "":
                 noun = "chapter" if kind == "book" else "part"
-            return f'what is {noun} {m.group(1)}, "{m.group(2)}", about?'
+            return f'what is {noun} {number}, "{title}", about?'
     return None
 
 
+_LIST_NUMBER_RE = re.compile(
+    r"\s*(\d{1,2})[.)]\s"
+)  # "3. **Flowers and Fruit** — ...": an item numbered by its list
 # "3 Harmony of the Worlds", "13 Who Speaks for Earth?": a number and a title of two words or more
 _NUMBERED_TITLE_RE = re.compile(r"(\d{1,2})\.? ([A-Z][\w'’,:-]*(?: [\w'’,:-]+)+\??)")
 _PARTS_HEADING_RE = re.compile(
-    r"\b(ch|chs|chapters?|episodes?|eps?|parts?|lectures?|lessons?|sessions?|modules?|structure|outline|contents|toc)"
+    r"\b(ch|chs|chapters?|episodes?|eps?|parts?|stages?|lectures?|lessons?|sessions?|modules?|structure|outline|"
+    r"contents|toc)"
     r"\b",
+    re.I,
+)
+_PARTS_LISTED_RE = re.compile(
+    r"\b(parts|stages|chapters|episodes|sections|acts|lectures|lessons|sessions|modules)\b|\b(?:split|divided) in(?:to)?\b",
     re.I,
 )
 _PART_NOUNS = {"ch": "chapter", "chs": "chapter", "ep": "episode", "eps": "episode", "structure": "",
@@ -1095,12 +1113,15 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
         return all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:].rstrip(".")) for w in words[1:4])
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
         return False  # (four: "Ida Mae Brandon Gladney", judged blind in set AL)
+    said = [w.lower().strip(".,;:()") for w in rest.split()]
     if len(words) > 1 and _ordinary_plural(words[-1]):
-        return False  # "Adventure Consultants", "Royal Engineers": a firm or a team (set AA)
+        # "Adventure Consultants", "Royal Engineers": a firm or a team (set AA); but "Beck Weathers — Texas
+        # pathologist ..." is a person
+        if not any(w in _PEOPLE_WORDS or w.endswith(("ist", "ian")) and len(w) > 5 for w in said[:3]):
+            return False
     among_people = any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:])
     if len(words) > 1 and among_people:
         return True
-    said = [w.lower().strip(".,;:()") for w in rest.split()]
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
     if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
         if common_english(words[0]):
@@ -1175,7 +1196,12 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if body.startswith(("**", "__")) and (m := _BOLD_LABEL_LEAD_RE.match(body)):
         label = m.group(1).strip()
         asked = _label_question(label)
-        numbered = None if asked else _numbered_part_question(label, ctx, out.note.type)
+        listed = _LIST_NUMBER_RE.match(text)
+        numbered = (
+            None
+            if asked
+            else _numbered_part_question(label, ctx, out.note.type, listed.group(1) if listed else "")
+        )
         if numbered:
             # judged blind in set AO: "**3 Harmony of the Worlds** → Kepler vs Tycho ...": the blank took the
             # chapter's number with its title, and the quiz offered "14 Encyclopaedia Galactica" of a book of 13
@@ -1214,6 +1240,9 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         return
     if ": " in body[:60] and (card := _person_card(out, body, body.find(": ") + 2, ctx, first, last)):
         out.add(card)
+        return
+    if " — " in body[:60] and (card := _person_card(out, body, body.find(" — ") + 3, ctx, first, last)):
+        out.add(card)  # "Eric Orton — adventure coach who ..." under "## Cast" (judged blind in set AS)
         return
     if ":" in body[:50] and _OWN_LABEL_RE.search(unbold(body[: body.find(":")])):
         # "**Effect for me**: NY taxes ...", "honest reaction: I skimmed parts", "maybe next: ...": the writer's own
@@ -1405,6 +1434,12 @@ def _topic_lead(body: str) -> int:
             w.isalpha() and (verb_like(w) or w.endswith("ed") and len(w) > 4) and w not in _COPULAS
             for w in words[1:3]
         )
+    ) or (
+        # "**Hoover Dam / Lake Mead** — finished 1936.": what happened to it and when, no definition (judged blind in
+        # set AS: "what is Hoover Dam / Lake Mead?" answered "finished 1936"); a person's life asks who they are
+        (words[0].endswith("ed") and len(words[0]) > 4 or words[0] in _PAST_FORMS)
+        and _WHEN_RE.match(" ".join(words[1:3]))
+        and not _person(lead_text, rest, bold=True)
     )
     if not any(ch.isdigit() or ch in "`$" for ch in rest):
         return (
@@ -1421,6 +1456,10 @@ _DATE_LEAD_RE = re.compile(
     rf"(?:(?:early|mid|late|(?:{MONTHS})) )?(?:{YEAR}|\d0)(?:['’]?s)?(?:\s?[–-]\s?\d{{2,4}})?",
     re.I,
 )
+_PAST_FORMS = frozenset("done built begun won lost sold made shut led".split())
+_WHEN_RE = re.compile(
+    r"(?:(?:in|on|by) )?(?:\d|early|mid|late|the \d)"
+)  # "1936", "in 1982", "in the late 60s"
 _IMPERATIVE_STARTS = frozenset("don't do not avoid always".split())  # not "never": "never overestimates"
 _CLAIM_STARTS = frozenset("it it's they he she we this that these those there".split())
 
