@@ -473,7 +473,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         if (
             not _ALIAS_RE.fullmatch(alias)
             or alias.split()[0].lower() in _NOT_ALIAS_STARTS
-            or any(ch.isdigit() for ch in body[m.end() :])
+            or any(map(str.isdigit, body[m.end() :]))
         ):
             m, alias = None, None
     if m:
@@ -1353,7 +1353,7 @@ def _topic_lead(body: str) -> int:
             for w in words[1:3]
         )
     )
-    if not any(ch.isdigit() or ch in "`$" for ch in rest):
+    if "`" not in rest and "$" not in rest and not any(map(str.isdigit, rest)):  # (the same test, in C)
         return (
             0  # nothing sharper to hide than the term ("people feel obliged to return a favour"): asked about
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import pairwise
 
 from kb.cards.lexicon import (
@@ -34,6 +35,7 @@ from kb.cards.lexicon import (
     STOP_WORDS,
     SUBJECT_PRONOUNS,
     UNITS,
+    VERB_ENDINGS,
     VERBS,
     WORD_RE,
     common_english,
@@ -587,7 +589,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
                 # (a bold sentence, "**All 28 survived.**", is a claim too: its figure is the answer)
                 claim = clause or any(w.rstrip(".!,;").endswith("ed") and len(w) > 4 for w in words[1:])
-                if claim and any(ch.isdigit() for ch in inner):
+                if claim and any(map(str.isdigit, inner)):
                     continue  # "**Penalty dropped to 25%**": a claim; its figure is the answer, not the words
                 start, end = m.start(), m.end()
                 if len(words) > 1 and words[0] in ("the", "a", "an"):
@@ -641,8 +643,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
         words = [text[ps[x] : pe[x]] for x in range(n)]
         low = [w.lower() for w in words]
-        verb = [verb_like(w) for w in low]
-        plural = [plural_word(w) for w in words]
+        verb = [w in VERBS or w.endswith(VERB_ENDINGS) for w in low]  # (verb_like, without a call per word)
+        plural = [w.endswith("s") and plural_word(w) for w in words]  # (no plural without its s)
         # the word after each: the run's next one when a single space parts them (most), else read from the text
         after = [
             low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else next_word(masked, pe[x]) for x in range(n)
@@ -1324,7 +1326,12 @@ def _ordinary_phrase(text: str, c: Candidate, weights: TermWeights) -> str | Non
 def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
     """The stems of the words of a card's headings (its breadcrumb), hyphenated words also split ("Multi-head"
     gives "head"): an answer made of them is read off the card's context line."""
-    text = " ".join(context)
+    return _heading_stems(" ".join(context))
+
+
+@lru_cache(maxsize=1024)
+def _heading_stems(text: str) -> frozenset[str]:
+    # (the bullets of a section share their headings: computed once for them)
     words = [w.lower() for w in WORD_RE.findall(text.replace("-", " ")) if w.lower() not in STOP_WORDS]
     # "garbage collection" gives away the command "gc": the initials of two or three words in a row ("^gc")
     initials = {
