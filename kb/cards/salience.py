@@ -174,7 +174,7 @@ def _run_span(text: str, masked: str, weight: TermWeights) -> tuple[int, int] | 
     best_sc = 0.0
     best_s = best_e = -1
     found = False
-    for after_det, ps, pe, pw in pieces:
+    for after_det, ps, pe, pw, _low in pieces:
         n = len(ps)
         for a in range(n):
             s = ps[a]
@@ -208,34 +208,41 @@ def _run_span(text: str, masked: str, weight: TermWeights) -> tuple[int, int] | 
     return best_s, best_e
 
 
-def _content_runs(masked: str, weight: TermWeights) -> list[tuple[bool, list[int], list[int], list[float]]]:
-    """The runs of content words: (follows a determiner or preposition, starts, ends, weights)."""
+def _content_runs(
+    masked: str, weight: TermWeights, lazy: bool = False
+) -> list[tuple[bool, list[int], list[int], list[float | None], list[str]]]:
+    """The runs of content words: (follows a determiner or preposition, starts, ends, weights, lower-case words).
+
+    ``lazy``: a weight not computed yet for the note is left None, for the caller to compute when it scores the word
+    (``_terms`` scores about two words in three; a weight costs a count over the whole note)."""
     weights = weight.cache
-    pieces: list[tuple[bool, list[int], list[int], list[float]]] = []
+    pieces: list[tuple[bool, list[int], list[int], list[float | None], list[str]]] = []
     ps: list[int] = []
     pe: list[int] = []
-    pw: list[float] = []
+    pw: list[float | None] = []
+    pl: list[str] = []
     after_det = False
     for item in salience_words(masked):
         if item is None:  # a run break
             if ps:
-                pieces.append((after_det, ps, pe, pw))
-                ps, pe, pw = [], [], []
+                pieces.append((after_det, ps, pe, pw, pl))
+                ps, pe, pw, pl = [], [], [], []
             after_det = False
             continue
         s, e, low = item
         if low in STOP_WORDS:
             if ps:
-                pieces.append((after_det, ps, pe, pw))
-                ps, pe, pw = [], [], []
+                pieces.append((after_det, ps, pe, pw, pl))
+                ps, pe, pw, pl = [], [], [], []
             after_det = low in DETERMINERS_AND_PREPOSITIONS
         else:
             w = weights.get(low)
             ps.append(s)
             pe.append(e)
-            pw.append(weight(low) if w is None else w)
+            pw.append(weight(low) if w is None and not lazy else w)
+            pl.append(low)
     if ps:
-        pieces.append((after_det, ps, pe, pw))
+        pieces.append((after_det, ps, pe, pw, pl))
     return pieces
 
 
@@ -635,7 +642,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
 def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     """Runs of one to three content words with no verb or -ly adverb at an edge, scored by TF-IDF."""
     out = []
-    for after_det, ps, pe, pw in _content_runs(masked, weights):
+    for after_det, ps, pe, pw, pl in _content_runs(masked, weights, lazy=True):
         n = len(ps)
         prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
@@ -694,6 +701,9 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
                     # flows": one noun and a word in -s, likely its verb)
                     continue
+                for x in range(a, b + 1):
+                    if pw[x] is None:  # (weighed only now that it is scored)
+                        pw[x] = weights(pl[x])
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
                     score *= _DET_BONUS
