@@ -240,9 +240,14 @@ def drop_chars(text: str, chars: str) -> str:
 _BOLD_STRIP_RE = re.compile(r"\*\*([^*\n]+?\**)\*\*(?!\*)|__([^_\n]+)__")
 
 
+def _bold_inner(m: re.Match) -> str:
+    # exactly one group matched, never empty: what the template ``\1\2`` gives, without expanding a template per match
+    return m[1] or m[2]
+
+
 def unbold(text: str) -> str:
     """``**term**`` and ``__term__`` -> ``term`` (strong emphasis within a line)."""
-    return _BOLD_STRIP_RE.sub(r"\1\2", text) if ("**" in text or "__" in text) else text
+    return _BOLD_STRIP_RE.sub(_bold_inner, text) if ("**" in text or "__" in text) else text
 
 
 _MARKUP_TRIGGERS = frozenset("{[`<*_=~")

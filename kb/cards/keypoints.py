@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import NamedTuple
 
 from kb.cards.collector import Collector, Line, _norm_heading
@@ -71,9 +72,29 @@ _OWN_TODO_RE = re.compile(
     r"(?:TODO|todo|to-do)\b|(?:Re-?(?:listen|read|watch|evaluate|check|visit|test|run)|Look (?:up|into)|Follow up|"
     r"Ask (?:\w+ ){1,3}(?:about|if|whether)|Find out|Figure out|Double[- ]check)\b"
 )
-_HEDGE_HINT_RE = re.compile(
-    r"iirc|IIRC|afaik|AFAIK|sure|check|verif|\(\?\)|i think|maybe|perhaps"
-)  # a cheap test first
+# a cheap test first: a hedge holds one of these (substring tests, cheaper than a pattern of them)
+_HEDGE_HINTS = (
+    "iirc",
+    "IIRC",
+    "afaik",
+    "AFAIK",
+    "sure",
+    "check",
+    "verif",
+    "(?)",
+    "i think",
+    "maybe",
+    "perhaps",
+)
+
+
+def _hedge_hint(body: str) -> bool:
+    for hint in _HEDGE_HINTS:
+        if hint in body:
+            return True
+    return False
+
+
 # the writer unsure of a fact: "iirc", "not sure", "re-check", "(?)"
 _HEDGE_RE = re.compile(
     r"\b(?:iirc|IIRC|afaik|AFAIK|not sure|unsure|re-?check|double[- ]check|need to verify|unverified)\b|\(\?\)|"
@@ -473,7 +494,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         if (
             not _ALIAS_RE.fullmatch(alias)
             or alias.split()[0].lower() in _NOT_ALIAS_STARTS
-            or any(ch.isdigit() for ch in body[m.end() :])
+            or any(map(str.isdigit, body[m.end() :]))
         ):
             m, alias = None, None
     if m:
@@ -773,12 +794,12 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         len(words) == 1
         and (common_english(words[0]) or everyday_word(words[0]))
         and not _written(out.note.body, f"**{term}**")
-        and not any(_VOCABULARY_HEADING_RE.search(h) for h in ctx[1:])
+        and not _under(_VOCABULARY_HEADING_RE, ctx[1:])
     ):
         # "Jobs: ...", "Bias: ...", "Paradox: ...", "Residency: ...": a topic heading the bullet, not a term it
         # defines (judged blind, 26% of such questions were kept, against 47% of other plain labels')
         return None
-    if _no_term(term) or any(_USES_HEADING_RE.search(h) for h in ctx[1:]):
+    if _no_term(term) or _under(_USES_HEADING_RE, ctx[1:]):
         return None  # (under "## Uses": "Bioinformatics: gene finding, ..." is a field, set AC)
     if len(words) > 1 and (words[-1] in _VAGUE_LABEL_ENDS or words[-1] in _GIST_NOUNS and term.islower()):
         return None  # "small stuff: hot milk ...", "Isolation everywhere: ...": a gist, no term (set Y)
@@ -911,7 +932,7 @@ def _person_card(
 ) -> Card | None:
     """ "Topic: who is X?" for a name leading a bullet under a heading over people ("Helen Castor: medieval England;
     wrote *She-Wolves* (2010) ..." under "## The hosts"), whatever numbers or titles the rest holds."""
-    if not any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:]):
+    if not _under(_PEOPLE_HEADING_RE, ctx[1:]):
         return None
     term, rest = unbold(body[:lead]).strip(" :—-"), body[lead:].strip()
     if " " not in term or len(rest.split()) < 3 or not _person(term, rest, ctx=ctx):
@@ -1098,7 +1119,7 @@ def _named_thing(term: str, rest: str, ctx: tuple[str, ...], body: str) -> bool:
         return False  # "**Affordances**": a plural noun
     if _written(body, term[0].lower() + term[1:]):
         return False  # "reciprocity" elsewhere in the note: a concept, capitalised only to open its bullet
-    return not any(_VOCABULARY_HEADING_RE.search(h) for h in ctx[1:])
+    return not _under(_VOCABULARY_HEADING_RE, ctx[1:])
 
 
 def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = ()) -> bool:
@@ -1119,7 +1140,7 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
         # pathologist ..." is a person
         if not any(w in _PEOPLE_WORDS or w.endswith(("ist", "ian")) and len(w) > 5 for w in said[:3]):
             return False
-    among_people = any(_PEOPLE_HEADING_RE.search(h) for h in ctx[1:])
+    among_people = _under(_PEOPLE_HEADING_RE, ctx[1:])
     if len(words) > 1 and among_people:
         return True
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
@@ -1249,7 +1270,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # case, view or plan (judged blind: "what is effect for me?", "what is honest reaction?")
         out.skip(first, body, "an opinion or a reaction, not a fact")
         return
-    if _OWN_TODO_RE.match(body) or (_HEDGE_HINT_RE.search(body) and _HEDGE_RE.search(body)):
+    if _OWN_TODO_RE.match(body) or (_hedge_hint(body) and _HEDGE_RE.search(body)):
         # "Re-listen to the section on ...", "Look up the Sutton essay", "(~56% after fees iirc)": the writer's to-do,
         # or a fact the writer is not sure of (judged blind: drilled uncertainty)
         out.skip(first, body, "the writer's own to-do, or a fact the writer is not sure of")
@@ -1310,16 +1331,25 @@ _OWN_PLAN_RE = re.compile(
     re.I,
 )
 
+
+@lru_cache(maxsize=4096)
+def _under(pattern: re.Pattern, headings: tuple[str, ...]) -> bool:
+    """Whether any of a bullet's headings (its context past the note's title) matches ``pattern``: asked once per
+    section, whose bullets share their headings."""
+    return any(pattern.search(h) for h in headings)
+
+
 _PLANS: dict[tuple[str, ...], str | None] = {}
 
 
 def _own_plan(ctx: tuple[str, ...]) -> str | None:
     """The heading above a bullet that makes it the writer's own plan, or None (once per section's headings)."""
-    got = _PLANS.get(ctx, "")
+    headings = ctx[1:]  # (the title apart: the same headings recur in note after note)
+    got = _PLANS.get(headings, "")
     if got == "":
-        got = next((h for h in ctx[1:] if _OWN_PLAN_RE.search(h)), None)
+        got = next((h for h in headings if _OWN_PLAN_RE.search(h)), None)
         if len(_PLANS) < 10_000:
-            _PLANS[ctx] = got
+            _PLANS[headings] = got
     return got
 
 
@@ -1441,7 +1471,7 @@ def _topic_lead(body: str) -> int:
         and _WHEN_RE.match(" ".join(words[1:3]))
         and not _person(lead_text, rest, bold=True)
     )
-    if not any(ch.isdigit() or ch in "`$" for ch in rest):
+    if "`" not in rest and "$" not in rest and not any(map(str.isdigit, rest)):  # (the same test, in C)
         return (
             0  # nothing sharper to hide than the term ("people feel obliged to return a favour"): asked about
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import pairwise
 
 from kb.cards.lexicon import (
@@ -34,6 +35,7 @@ from kb.cards.lexicon import (
     STOP_WORDS,
     SUBJECT_PRONOUNS,
     UNITS,
+    VERB_ENDINGS,
     VERBS,
     WORD_RE,
     common_english,
@@ -172,7 +174,7 @@ def _run_span(text: str, masked: str, weight: TermWeights) -> tuple[int, int] | 
     best_sc = 0.0
     best_s = best_e = -1
     found = False
-    for after_det, ps, pe, pw in pieces:
+    for after_det, ps, pe, pw, _low in pieces:
         n = len(ps)
         for a in range(n):
             s = ps[a]
@@ -206,34 +208,41 @@ def _run_span(text: str, masked: str, weight: TermWeights) -> tuple[int, int] | 
     return best_s, best_e
 
 
-def _content_runs(masked: str, weight: TermWeights) -> list[tuple[bool, list[int], list[int], list[float]]]:
-    """The runs of content words: (follows a determiner or preposition, starts, ends, weights)."""
+def _content_runs(
+    masked: str, weight: TermWeights, lazy: bool = False
+) -> list[tuple[bool, list[int], list[int], list[float | None], list[str]]]:
+    """The runs of content words: (follows a determiner or preposition, starts, ends, weights, lower-case words).
+
+    ``lazy``: a weight not computed yet for the note is left None, for the caller to compute when it scores the word
+    (``_terms`` scores about two words in three; a weight costs a count over the whole note)."""
     weights = weight.cache
-    pieces: list[tuple[bool, list[int], list[int], list[float]]] = []
+    pieces: list[tuple[bool, list[int], list[int], list[float | None], list[str]]] = []
     ps: list[int] = []
     pe: list[int] = []
-    pw: list[float] = []
+    pw: list[float | None] = []
+    pl: list[str] = []
     after_det = False
     for item in salience_words(masked):
         if item is None:  # a run break
             if ps:
-                pieces.append((after_det, ps, pe, pw))
-                ps, pe, pw = [], [], []
+                pieces.append((after_det, ps, pe, pw, pl))
+                ps, pe, pw, pl = [], [], [], []
             after_det = False
             continue
         s, e, low = item
         if low in STOP_WORDS:
             if ps:
-                pieces.append((after_det, ps, pe, pw))
-                ps, pe, pw = [], [], []
+                pieces.append((after_det, ps, pe, pw, pl))
+                ps, pe, pw, pl = [], [], [], []
             after_det = low in DETERMINERS_AND_PREPOSITIONS
         else:
             w = weights.get(low)
             ps.append(s)
             pe.append(e)
-            pw.append(weight(low) if w is None else w)
+            pw.append(weight(low) if w is None and not lazy else w)
+            pl.append(low)
     if ps:
-        pieces.append((after_det, ps, pe, pw))
+        pieces.append((after_det, ps, pe, pw, pl))
     return pieces
 
 
@@ -477,8 +486,13 @@ _OWN_DOINGS = {
 
 def opinion(text: str) -> bool:
     """Whether a bullet is the writer's opinion or reaction (first person, or led by a verdict word)."""
-    # not a quoted "I", the "i" of "i.e." or of a command's "-i"
-    cased = WORD_RE.findall(_QUOTE_RE.sub(" ", _NOT_I_RE.sub(" ", text[:SCAN_LIMIT])))
+    # not a quoted "I", the "i" of "i.e." or of a command's "-i" (each substitution only where it can match)
+    sub = text[:SCAN_LIMIT]
+    if "`" in sub or "i.e." in sub or "-i" in sub:
+        sub = _NOT_I_RE.sub(" ", sub)
+    if '"' in sub or "“" in sub:
+        sub = _QUOTE_RE.sub(" ", sub)
+    cased = WORD_RE.findall(sub)
     words = [w.lower() for w in cased if w != "i"]
     lead = bool(words) and words[0] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
     if not lead and len(words) > 1 and words[0] == "our" and cased[0] == "Our":
@@ -495,7 +509,11 @@ def opinion(text: str) -> bool:
         lead = (
             True  # "5/5 as narrative, 4/5 as an account", "Film 2010 (...) — haven't seen": the writer's own
         )
-    if not lead and any(w in _USING and nxt in _USED for w, nxt in pairwise(words)):
+    if (
+        not lead
+        and not _USING.isdisjoint(words)
+        and any(w in _USING and nxt in _USED for w, nxt in pairwise(words))
+    ):
         lead = True  # "companion site → actually useful, used it for the adder chapters": the writer's doing
     if not lead and "ing" in text and _REACTION_RE.search(text):
         lead = True  # "Cockpit audio transcript is genuinely chilling" (set AI): the writer's reaction to it
@@ -503,7 +521,10 @@ def opinion(text: str) -> bool:
         lead = True  # "Pilot's last-second realization. Not going to write it down." (set AI): the writer's choice
     if not lead and len(words) > 1 and (words[0], words[1]) in _RECOMMENDING:
         lead = True  # "Pairs nicely with [[The History of Rome]] ...": the writer's recommendation
-    return lead or any(w in FIRST_PERSON or w in OPINION_WORDS for w in words) or _household(words)
+    # (set tests in C: the same answer as asking word by word)
+    return (
+        lead or not FIRST_PERSON.isdisjoint(words) or not OPINION_WORDS.isdisjoint(words) or _household(words)
+    )
 
 
 _REACTION_RE = re.compile(
@@ -531,6 +552,8 @@ _HOUSEHOLD = frozenset(
 
 def _household(words: list[str]) -> bool:
     """Whether a bullet speaks of the writer's household: "our MAGI", "our sitter", "the cost for us"."""
+    if "our" not in words and "us" not in words:
+        return False  # (most bullets: a scan in C spares the loop)
     for i in range(len(words) - 1):
         if words[i] == "our" and words[i + 1] in _HOUSEHOLD or words[i] == "for" and words[i + 1] == "us":
             return True
@@ -579,7 +602,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
                 clause = any(w in VERBS or w in CLAUSE_WORDS for w in words)
                 # (a bold sentence, "**All 28 survived.**", is a claim too: its figure is the answer)
                 claim = clause or any(w.rstrip(".!,;").endswith("ed") and len(w) > 4 for w in words[1:])
-                if claim and any(ch.isdigit() for ch in inner):
+                if claim and any(map(str.isdigit, inner)):
                     continue  # "**Penalty dropped to 25%**": a claim; its figure is the answer, not the words
                 start, end = m.start(), m.end()
                 if len(words) > 1 and words[0] in ("the", "a", "an"):
@@ -625,7 +648,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
 def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     """Runs of one to three content words with no verb or -ly adverb at an edge, scored by TF-IDF."""
     out = []
-    for after_det, ps, pe, pw in _content_runs(masked, weights):
+    for after_det, ps, pe, pw, pl in _content_runs(masked, weights, lazy=True):
         n = len(ps)
         prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
@@ -633,8 +656,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
         words = [text[ps[x] : pe[x]] for x in range(n)]
         low = [w.lower() for w in words]
-        verb = [verb_like(w) for w in low]
-        plural = [plural_word(w) for w in words]
+        verb = [w in VERBS or w.endswith(VERB_ENDINGS) for w in low]  # (verb_like, without a call per word)
+        plural = [w.endswith("s") and plural_word(w) for w in words]  # (no plural without its s)
         # the word after each: the run's next one when a single space parts them (most), else read from the text
         after = [
             low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else next_word(masked, pe[x]) for x in range(n)
@@ -684,6 +707,9 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
                     # flows": one noun and a word in -s, likely its verb)
                     continue
+                for x in range(a, b + 1):
+                    if pw[x] is None:  # (weighed only now that it is scored)
+                        pw[x] = weights(pl[x])
                 score = sum(pw[a : b + 1]) / k * (1 + 0.25 * (k - 1))
                 if a == 0 and after_det:
                     score *= _DET_BONUS
@@ -732,7 +758,12 @@ def _why_not(
     if span.strip() and span.split()[-1][:1].isupper() and _NAME_PARTICLE_AFTER_RE.match(text, c.end):
         return f"'{unbold(span)}' is cut from a name that goes on after it"  # "[Franz] von Waldeck" (set AO)
     if (
-        (c.start > 1 and _SHORT_SLASH_BEFORE_RE.search(text, 0, c.start))
+        # (the pattern ends on a slash just before the span, or before a line break there)
+        (
+            c.start > 1
+            and "/" in text[c.start - 2 : c.start]
+            and _SHORT_SLASH_BEFORE_RE.search(text, 0, c.start)
+        )
         or (
             # "k1/[b tuning]": a blank opening on the short second half of a slashed pair (set AL)
             c.start > 1
@@ -747,7 +778,7 @@ def _why_not(
         return f"'{unbold(span)}' cuts a word shortened with a slash"
     if c.kind == "term" and _VARIABLE_VERB_RE.fullmatch(span) and not span.endswith("ss"):
         return f"'{unbold(span)}' is a variable and its verb"  # "large τ → [y approaches] uniform" (set AO)
-    if c.kind == "term" and _NEGATED_VERB_RE.search(span):
+    if c.kind == "term" and ("'" in span or "’" in span) and _NEGATED_VERB_RE.search(span):
         return f"'{unbold(span)}' holds a verb"  # "when the [trade hadn't] paid yet" (judged blind in set AI)
     if c.kind in ("term", "entity") and " " in span.strip() and _OBJECT_AFTER_RE.match(text, c.end):
         words = span.split()
@@ -773,9 +804,9 @@ def _why_not(
         return f"'{unbold(span)}' is cut from a name that goes on after it"  # "the [War of Jenkins]' Ear" (set AL)
     if (
         c.kind == "term"
-        and prev_word(text, c.start) in _BE_FORMS
-        and span.split()[0].lower().endswith("ed")
         and " " in span.strip()
+        and span.split()[0].lower().endswith("ed")
+        and prev_word(text, c.start) in _BE_FORMS
     ):
         return f"'{unbold(span)}' is a verb"  # "was [skipped due] to too many files" (set AL)
     if " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
@@ -819,7 +850,7 @@ def _why_not(
         return f"'{span}' is the writer's aside, no fact"  # "(aged badly [IMO])"
     if "*" in text and _inside_italics(text, c):
         return f"'{unbold(span)}' is part of a title in italics"  # "*Across the [River and Into] the Trees*"
-    if _WEB_ADDRESS_RE.search(span):
+    if ("." in span or ":" in span) and _WEB_ADDRESS_RE.search(span):  # (each alternative holds one)
         return f"'{unbold(span)}' is a web address, no fact"  # "a companion site ([CodeHiddenLanguage.com])"
     if _EMAIL_RE.search(span):
         return f"'{unbold(span)}' is an email address, an example, no fact"  # "[jdoe@laptop.local]" (set AO)
@@ -938,27 +969,48 @@ def _why_not(
         return f"'{unbold(span)}' is given away by '{opposite}' beside it"  # "from [weakest] to strongest"
     if span.strip("*_ ").removesuffix("s") in KNOWN_ABBREVIATIONS:
         return f"'{unbold(span)}' is an abbreviation every reader knows"
-    acronym = sum(ch.isupper() for ch in span) >= 2 and not any(ch.islower() for ch in span.rstrip("s"))
+    # (a span in lower case, most of them, has no capital to count)
+    acronym = (
+        not span.islower()
+        and sum(map(str.isupper, span)) >= 2
+        and not any(map(str.islower, span.rstrip("s")))
+    )
     if (
         _ACRONYM_AFTER_RE.match(text, c.end)
         or (acronym and text.startswith(" (", c.end))
         or (acronym and text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")" and c.start > 2)
     ):
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
-    if {w for w in stems if len(w) > 2} & content_stems(rest):
+    # A stem (and a root, "~" apart) is the start of its lower-case word, so a stem in the card's other words is
+    # in ``rest`` as a substring: a test in C that spares tokenising the whole card for nearly every span.
+    if (own := {w for w in stems if len(w) > 2}) and _any_in(own, rest) and own & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
     if "-" in span and c.kind in ("term", "entity"):
         # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive", "a [VAE-style] autoencoder ...
         # So VAEs are still everywhere"
         parts = {w for w in content_stems(span.replace("-", " ")) if len(w) > 2 and w not in _PREFIXES}
-        if parts & content_stems(rest.replace("-", " ")) or c.kind == "entity" and parts & avoid:
+        spaced = rest.replace("-", " ")
+        if (
+            parts
+            and _any_in(parts, spaced)
+            and parts & content_stems(spaced)
+            or c.kind == "entity"
+            and parts & avoid
+        ):
             return f"a part of '{unbold(span)}' shows elsewhere on the card"
     if (
         c.kind == "term"
         and _LONG_WORD_RE.search(span)
-        and (roots := {r for w in content_stems(span.replace("-", " ")) if (r := _root(w))[0] == "~"})
+        and (
+            roots := {
+                r
+                for w in (content_stems(span.replace("-", " ")) if "-" in span else stems)
+                if (r := _root(w))[0] == "~"
+            }
+        )
     ):
-        if roots & {_root(w) for w in content_stems(rest.replace("-", " "))}:
+        spaced = rest.replace("-", " ")
+        if _any_in({r[1:] for r in roots}, spaced) and roots & {_root(w) for w in content_stems(spaced)}:
             # "Calibration: ... gives [better-calibrated nets]": the same word in another form
             return f"a word of '{unbold(span)}' shows elsewhere on the card in another form"
     step = _STEP_RE.fullmatch(span.strip("`*_ "))
@@ -1005,10 +1057,21 @@ def _in_sequence(step: re.Match, around: str) -> bool:
     )
 
 
+def _any_in(parts: set[str], text: str) -> bool:
+    """Whether any of ``parts`` is a substring of ``text``."""
+    for part in parts:
+        if part in text:
+            return True
+    return False
+
+
 def _initials(span: str) -> str:
     """The initials of a name of three words or more in capitals ("Taiwan Semiconductor Manufacturing Company":
     "tsmc"), '' for anything else."""
-    words = [w for w in span.strip("*_ ").split() if w.lower() not in _INITIALS_SKIP]
+    words = span.strip("*_ ").split()
+    if len(words) < 3:
+        return ""  # (most spans: fewer words still once the small ones are left out)
+    words = [w for w in words if w.lower() not in _INITIALS_SKIP]
     if len(words) < 3 or not all(w[:1].isupper() for w in words):
         return ""
     return "".join(w[0] for w in words).lower()
@@ -1291,7 +1354,12 @@ def _ordinary_phrase(text: str, c: Candidate, weights: TermWeights) -> str | Non
 def heading_stems(context: tuple[str, ...] | list[str]) -> frozenset[str]:
     """The stems of the words of a card's headings (its breadcrumb), hyphenated words also split ("Multi-head"
     gives "head"): an answer made of them is read off the card's context line."""
-    text = " ".join(context)
+    return _heading_stems(" ".join(context))
+
+
+@lru_cache(maxsize=1024)
+def _heading_stems(text: str) -> frozenset[str]:
+    # (the bullets of a section share their headings: computed once for them)
     words = [w.lower() for w in WORD_RE.findall(text.replace("-", " ")) if w.lower() not in STOP_WORDS]
     # "garbage collection" gives away the command "gc": the initials of two or three words in a row ("^gc")
     initials = {
@@ -1341,7 +1409,7 @@ def _name_fragment(text: str, c: Candidate) -> bool:
     """A capitalised word that is the first half of a Latin name whose second half stays on the card ("[Homo]
     erectus", "[Escherichia] coli")."""
     span = text[c.start : c.end]
-    if not WORD_RE.fullmatch(span) or not span[:1].isupper() or span.rstrip("s").isupper():
+    if not span[:1].isupper() or not WORD_RE.fullmatch(span) or span.rstrip("s").isupper():
         return False
     after = _EPITHET_RE.match(text, c.end)
     return bool(after and not common_english(after.group(1)))
