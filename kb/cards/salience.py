@@ -967,6 +967,9 @@ def _why_not(
     opposite = _OPPOSITES.get(plain)
     if opposite and re.search(rf"\b{opposite}\b", rest):
         return f"'{unbold(span)}' is given away by '{opposite}' beside it"  # "from [weakest] to strongest"
+    if (twin := negated_twin(plain, rest)) is not None:
+        # judged blind in set AS: "[Untargeted] = any wrong class. Targeted = ...", "White-box ... vs [black-box]"
+        return f"'{unbold(span)}' is given away by '{twin}' beside it"
     if span.strip("*_ ").removesuffix("s") in KNOWN_ABBREVIATIONS:
         return f"'{unbold(span)}' is an abbreviation every reader knows"
     # (a span in lower case, most of them, has no capital to count)
@@ -1266,6 +1269,50 @@ _OPPOSITES = {
     )
     for a, b in ((x, y), (y, x))
 }
+_COMPOUND_OPPOSITES = {
+    a: b
+    for x, y in (
+        ("white", "black"),
+        ("upper", "lower"),
+        ("high", "low"),
+        ("long", "short"),
+        ("left", "right"),
+        ("hard", "soft"),
+        ("top", "bottom"),
+        ("forward", "backward"),
+        ("open", "closed"),
+        ("over", "under"),
+        ("inner", "outer"),
+        ("on", "off"),
+        ("min", "max"),
+        ("pre", "post"),
+    )
+    for a, b in ((x, y), (y, x))
+}
+_NEGATING_PREFIXES = ("non-", "un", "non", "in", "im", "dis")
+
+
+def negated_twin(plain: str, rest: str) -> str | None:
+    """The word beside a one-word blank that names its opposite by a prefix, or a compound's other half set against
+    it ("targeted" for "untargeted", "untargeted" for "targeted", "white-box ... vs" for "black-box"), or None."""
+    if " " in plain or len(plain) < 4:
+        return None
+    lowered = rest.lower()
+    if "-" in plain and (
+        " vs" in lowered or " versus " in lowered
+    ):  # ("from short-term first, then long-term":
+        head, tail = plain.split("-", 1)  # the order is the fact)
+        other = _COMPOUND_OPPOSITES.get(head)
+        if other and f"{other}-{tail}" in lowered:
+            return f"{other}-{tail}"
+    for prefix in _NEGATING_PREFIXES:
+        base = plain.removeprefix(prefix)
+        if base != plain and len(base) > 3 and re.search(rf"\b{re.escape(base)}\b", lowered):
+            return base
+    found = re.search(rf"\b(?:non-?|un|in|im|dis){re.escape(plain)}\b", lowered)
+    return found.group() if found else None
+
+
 # more after the year's clause: the lesson, where a year sets a scene
 _CLAUSE_BREAK_RE = re.compile(r"[.;:] | [—–] ")
 _YEAR_ONLY_RE = re.compile(rf"{YEAR}(?:s|[–-](?:1[5-9]|20)?\d\d)?")

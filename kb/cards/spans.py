@@ -447,6 +447,34 @@ def _amount(text: str) -> float:
     return float(text.rstrip("kKM").replace(",", "")) * SCALES.get(text[-1], 1.0)
 
 
+def operand_of_a_shown_product(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is one factor of a product whose result the text shows after it ("50k × 50k ×
+    [8 bytes] ≈ 20 GB", "224×224×[3] image has ~150k inputs"), so arithmetic answers it; or a count of the years a
+    range beside it spans ("[7] straight wins (1999–2005)")."""
+    before, after = text[max(0, start - 3) : start].rstrip(), text[end : end + 3].lstrip()
+    if (
+        (before.endswith(("×", "*")) or after.startswith(("×", "*")))
+        and "%" not in text[start:end]  # ("$400k × [28%] = $112k": the rate is the rule, the sum its example)
+        and _RESULT_RE.search(text, end)
+    ):
+        return True
+    if before.endswith(("≈", "=", "~")) and _PRODUCT_BEFORE_RE.search(text[max(0, start - 60) : start]):
+        return True  # "4 params × 5 values = [625] runs": the product itself
+    value = _number_value(text[start:end]) if _PLAIN_NUMBER_RE.fullmatch(text[start:end]) else None
+    return (
+        value is not None
+        and value < 100
+        and any(
+            int(b) - int(a) + 1 == value or int(b) - int(a) == value for a, b in _YEAR_SPAN_RE.findall(text)
+        )
+    )
+
+
+_RESULT_RE = re.compile(r"[≈=~]\s*[$€£]?\d")  # "≈ 20 GB", "= $360", "~150k": the product's result, shown
+_PRODUCT_BEFORE_RE = re.compile(r"\d[^.;,≈=~]*[×*]\s*[^.;,≈=~]*\d[^.;,≈=~]*[≈=~]\s*$")
+_YEAR_SPAN_RE = re.compile(r"\b((?:1[5-9]|20)\d\d)\s*[–-]\s*((?:1[5-9]|20)\d\d)\b")
+
+
 def derived_number(text: str, c: Candidate) -> str | None:
     """Why a hidden number is no recall: it is twice, a product or a quotient of numbers shown beside it
     ("self-only $4,150, family $8,300"; "512 = 8 × 64"), the rest of 100% beside a share ("98% ... 2%", "85-90% ...
@@ -455,6 +483,9 @@ def derived_number(text: str, c: Candidate) -> str | None:
     $70T")."""
     if c.kind != "number":
         return None
+    if operand_of_a_shown_product(text, c.start, c.end):
+        # judged blind in set AS: "50k points × 50k × [8 bytes] ≈ 20 GB", "224×224×[3] image has ~150k inputs"
+        return f"'{text[c.start : c.end]}' can be worked out from the other numbers on the card"
     inside = [_number_value(t) for t in _PLAIN_NUMBER_RE.findall(text, c.start, c.end)]
     rest = text[: c.start] + " " + text[c.end :]
     if not inside:  # "9x", "16.8M": a multiple or a size in millions

@@ -133,7 +133,10 @@ def _plays_the_part(
         # "Boussac deal: promised ..." made false as "Vertical integration into craftsmanship: promised ...": judged
         # blind over four readings, a label of kb's own key-point card swapped for another is visibly nonsense (or
         # still true); the user's own term cards, and terms the note sets in bold ("**Liking**"), trade definitions
-        if normalise(candidate) not in _defined_terms(others):
+        # a person's name swapped only for a person's, a thing's for a thing's (judged blind in set AT: "Solomon:
+        # island off Busan", one of the cast put among the places)
+        people = _WHO_RE.search(askable.card.front) is not None if askable.card.generated else None
+        if normalise(candidate) not in _defined_terms(others, people):
             return False
         bold = corpus.bold_terms(askable.card.note)
         return not askable.card.generated or (normalise(candidate) in bold and normalise(answer) in bold)
@@ -193,14 +196,20 @@ def _question_form(question: str) -> tuple[str, ...]:
     )
 
 
-def _defined_terms(others: Iterable[AskableCard]) -> set[str]:
-    """The terms the note defines: the blanks of its "term: definition" cards."""
+def _defined_terms(others: Iterable[AskableCard], people: bool | None = None) -> set[str]:
+    """The terms the note defines: the blanks of its "term: definition" cards (of people only, or of no people, when
+    ``people`` says which: kb's "Topic: who is X?" cards)."""
     found = set()
     for other in others:
+        if people is not None and (_WHO_RE.search(other.card.front) is not None) != people:
+            continue
         blank = other.blank
         if blank is not None and blank.prompt.startswith(BLANK + ":"):
             found.add(normalise(blank.answer))
     return found
+
+
+_WHO_RE = re.compile(r": who (?:is|are) [^?]+\?$")  # kb's question of a person ("Pachinko: who is Hansu?")
 
 
 def _splits_hairs(candidate: str, answer: str) -> bool:

@@ -297,6 +297,13 @@ def computable(prompt: str, answer: str) -> bool:
             True  # "18°C (_____)", "_____ (57°F)": the same quantity in other units stands beside the blank
         )
     value = _number(hidden[0])
+    if BLANK in prompt and any(ch in prompt for ch in "×*–-"):
+        from kb.cards.spans import operand_of_a_shown_product  # (its patterns cost 20 ms to compile)
+
+        at = prompt.index(BLANK)
+        filled = prompt[:at] + answer + prompt[at + len(BLANK) :]
+        if operand_of_a_shown_product(filled, at, at + len(answer)):
+            return True  # "50k × 50k × _____ ≈ 20 GB", "_____ straight wins (1999–2005)" (judged blind in set AS)
     if _restated(prompt, answer):
         return True  # "~_____ machines wiped (numbers quoted range 30k–35k)": the key's value shown as "30k"
     shown = [_number(n) for n in _NUMBER_RE.findall(prompt.replace(BLANK, " "))]

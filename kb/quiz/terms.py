@@ -206,7 +206,14 @@ def blank_and_terms(
         # "how does PTQ differ from QAT?": the second term, blanked where the first is set against it
         first, second = vs.groups()
         at = re.search(rf"(?<!\w){re.escape(second)}(?!\w)", back_plain)
-        if at is not None and first in back_plain[: at.start()]:
+        from kb.cards.salience import negated_twin
+
+        # (but "White-box (...) vs _____" answers itself: judged blind in set AS)
+        if (
+            at is not None
+            and first in back_plain[: at.start()]
+            and not negated_twin(second.lower(), f"{first} vs")
+        ):
             prompt = re.sub(rf"(?<!\w){re.escape(second)}(?!\w)", BLANK, back_plain)
             blank = BlankedSentence(prompt=prompt, answer=second, sentence=back_plain)
         return BlankAndTerms(blank, tuple(dict.fromkeys(terms)))

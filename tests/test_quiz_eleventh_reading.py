@@ -1,0 +1,98 @@
+"""Quiz rules from the eleventh session's blind readings (sets AS and AT), each a question a reader judged bad,
+written again in other words: a factor of a product whose result the prompt shows, a count a year range gives, a
+blank whose opposite stands beside it, and a false statement putting a person among places."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+from kb.quiz.kinds import computable
+from kb.quiz.model import BLANK
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        (f"30k rows × 30k × {BLANK} ≈ 7 GB for the full distance matrix", "8 bytes"),
+        (f"a 256×256×{BLANK} image already has ~200k inputs", "3"),
+        (f"Grid search: 3 params × 6 values = {BLANK} runs", "216"),
+        (f"Won {BLANK} Tour titles in a row (1991–1995), all with time trials.", "5"),
+    ],
+)
+def test_a_number_arithmetic_gives_is_not_asked(prompt, answer):
+    assert computable(prompt, answer)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        (f"The first {BLANK} runs of a sweep are warm-up and get discarded.", "3"),
+        (f"Won {BLANK} Tour titles, the first in 1991.", "5"),
+    ],
+)
+def test_a_number_no_arithmetic_gives_is_still_asked(prompt, answer):
+    assert not computable(prompt, answer)
+
+
+def test_a_product_of_numbers_on_a_card_hides_none_of_them():
+    from tests.test_cards_keypoint_rules import cards_of
+
+    cards = cards_of("- 40k samples × 40k × 4 bytes ≈ 6.4 GB just for the float32 matrix. Too much.", "HAC")
+    assert not {"40k", "4 bytes", "6.4 GB"} & {c.answer for c in cards}, [c.front for c in cards]
+
+
+def test_a_blank_is_never_given_away_by_its_opposite_beside_it():
+    from tests.test_cards_keypoint_rules import cards_of
+
+    for bullet in (
+        "**Unbiased** = the average estimate lands on the truth. **Biased** = off in one direction.",
+        "**Nonblocking** = returns at once. **Blocking** = waits for the data.",
+    ):
+        for card in cards_of(f"- {bullet}", "Estimators and calls"):
+            assert card.answer not in ("Unbiased", "Nonblocking"), card.front
+    for card in cards_of("- Grey-box (partial access) vs black-box (queries only) attacks", "Attacks"):
+        assert card.answer not in ("black-box", "Grey-box"), card.front
+
+
+def test_a_false_statement_never_puts_a_person_among_places(make_kb):
+    make_kb(
+        {
+            "books/leopard.md": """\
+            ---
+            title: "The Leopard"
+            type: book
+            ---
+            # The Leopard
+
+            ## People
+
+            - **Fabrizio**: the prince, an astronomer watching his class fade after 1860
+            - **Tancredi**: his penniless nephew, who rides with Garibaldi's volunteers
+            - **Angelica**: the new mayor's daughter, whose dowry rescues Tancredi
+
+            ## Places
+
+            - **Donnafugata**: the family's summer estate, a three-day carriage ride inland
+            - **Palermo**: the city palace where the novel opens with the rosary
+            - **Santa Margherita**: the hunting grounds where Fabrizio and Ciccio talk politics
+            """
+        }
+    )
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index"], catch_exceptions=False).exit_code == 0
+    people, places = {"fabrizio", "tancredi", "angelica"}, {"donnafugata", "palermo", "santa margherita"}
+    mixed = []
+    for seed in range(10):
+        out = runner.invoke(cli, ["quiz", "--kinds", "tf", "-n", "6", "--seed", str(seed), "--json"])
+        if out.exit_code != 0:
+            continue
+        for q in json.loads(out.output)["questions"]:
+            label = q["prompt"].partition(":")[0].lower()
+            true_label = q["explanation"].partition(":")[0].lower()
+            if q["answer"] is False and {label, true_label} & people and {label, true_label} & places:
+                mixed.append(q["prompt"])
+    assert mixed == []
