@@ -207,3 +207,33 @@ def test_a_bold_place_and_what_happened_to_it_hides_when():
     )
     assert not any(c.front.startswith("Rising Tide: what is") for c in cards), [c.front for c in cards]
     assert "1931" in [c.answer for c in cards]
+
+
+def test_bullets_under_what_the_writer_did_make_no_card():
+    cards = note_cards(
+        "Backdoor Roth",
+        "## What I did\n- Called Fidelity on 3 Feb, moved the $7,000 to the Roth the same day\n",
+        kind="taxes",
+    )
+    assert not cards, [c.front for c in cards]
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("The saga opens the year Britain annexes Burma (1886) and closes in 1948.", "year Britain annexes"),
+        (
+            "Mothers carrying the house: Hana and Mirae selling noodles and tea on the pier.",
+            "Mirae selling noodles",
+        ),
+    ],
+)
+def test_a_blank_never_takes_a_name_with_its_verb(text, span):
+    """Judged blind in set AT: "Starts the [year Japan annexes] Korea", "Sunja and [Kyunghee selling kimchi] and
+    candy". Which span wins depends on the whole note's word weights, so the rule is asked of the span itself."""
+    from kb.cards.salience import Candidate, _why_not
+
+    at = text.index(span)
+    assert _why_not(text, Candidate(3.0, at, at + len(span), "term"), set(), frozenset())
+    kept = "Goldman agreeing to send it orders = a big credibility boost"
+    assert _why_not(kept, Candidate(3.0, 0, 16, "term"), set(), frozenset()) is None

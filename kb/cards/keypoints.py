@@ -1316,7 +1316,7 @@ _OWN_PLAN_RE = re.compile(
     # the writer's own view or doubts: "Own thoughts", "Things I'm unsure / want to check"
     r"^(?:own|personal) (?:thoughts?|takes?|views?|notes?)\b|\bunsure\b|\bwant to (?:check|verify)\b|"
     # the writer's complaints and checks (judged blind: 5 of the 6 cards under them were dropped)
-    r"^(?:gripes?|quibbles?|nitpicks?|complaints?|meh|things to check)\b|"
+    r"^(?:gripes?|quibbles?|nitpicks?|complaints?|meh|things to check)\b|^what (?:I|we) did\b|"
     r"^to (?:look up|check|verify|follow up|revisit|re-?listen|re-?read|re-?watch)\b|^follow[- ]ups?$|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"

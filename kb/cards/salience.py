@@ -360,6 +360,7 @@ _WEB_ADDRESS_RE = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|io|dev|ai|edu|gov)
 _VARIABLE_VERB_RE = re.compile(
     r"[a-zA-Z] [a-z]{3,}s"
 )  # "y approaches", "p equals": a letter naming a value, a verb
+_NAME_AFTER_RE = re.compile(r" [A-Z][a-z]")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.\w")
 # a name's particle and the rest of the name after a blank: "Franz von Waldeck", "Vincent van Gogh"
 _NAME_PARTICLE_AFTER_RE = re.compile(r" (?:von|van|de|der|den|da|di|du|del|della|le|la|ibn|bin) [A-Z]")
@@ -780,6 +781,27 @@ def _why_not(
         return f"'{unbold(span)}' is a variable and its verb"  # "large τ → [y approaches] uniform" (set AO)
     if c.kind == "term" and ("'" in span or "’" in span) and _NEGATED_VERB_RE.search(span):
         return f"'{unbold(span)}' holds a verb"  # "when the [trade hadn't] paid yet" (judged blind in set AI)
+    if c.kind == "term" and " " in span.strip():
+        words = span.split()
+        if (
+            words[-1].islower()
+            and words[-1].endswith("s")
+            and not words[-1].endswith(("ss", "us", "is"))
+            and words[-2][:1].isupper()
+            and _NAME_AFTER_RE.match(text, c.end)
+        ):
+            return f"'{unbold(span)}' ends on a verb"  # "Starts the [year Japan annexes] Korea" (set AT)
+        if any(
+            a[:1].isupper()
+            and a.isalpha()
+            and not common_english(a.lower())
+            and b.endswith("ing")
+            and b.islower()
+            for a, b in pairwise(words[:-1])
+        ):
+            # "Sunja and [Kyunghee selling kimchi] and candy" (set AT): a name, what she did and to what; but
+            # "[Goldman agreeing] to send it orders" was kept
+            return f"'{unbold(span)}' holds a name and what it was doing"
     if c.kind in ("term", "entity") and " " in span.strip() and _OBJECT_AFTER_RE.match(text, c.end):
         words = span.split()
         last = words[-1]
