@@ -237,3 +237,20 @@ def test_a_blank_never_takes_a_name_with_its_verb(text, span):
     assert _why_not(text, Candidate(3.0, at, at + len(span), "term"), set(), frozenset())
     kept = "Goldman agreeing to send it orders = a big credibility boost"
     assert _why_not(kept, Candidate(3.0, 0, 16, "term"), set(), frozenset()) is None
+
+
+def test_an_episode_named_by_its_number_stays_shown():
+    cards = note_cards(
+        "Heavyweight — Jesse",
+        "## Setup\n- Ep 3 was about his grandfather's shop. This one is about his college roommate Jesse.\n",
+        kind="podcast",
+    )
+    assert all(c.answer != "Ep 3" for c in cards), [c.front for c in cards]
+
+
+def test_a_hypothesis_is_asked_with_the():
+    cards = note_cards(
+        "The Selfish Gene",
+        "## Ideas\n- **Red Queen hypothesis**: species must keep evolving just to keep up with their rivals.\n",
+    )
+    assert [c.front for c in cards] == ["The Selfish Gene: what is the Red Queen hypothesis?"]

@@ -96,3 +96,23 @@ def test_a_false_statement_never_puts_a_person_among_places(make_kb):
             if q["answer"] is False and {label, true_label} & people and {label, true_label} & places:
                 mixed.append(q["prompt"])
     assert mixed == []
+
+
+def test_a_blank_the_headings_above_it_name_is_not_asked():
+    from kb.quiz.kinds import askable_blank
+    from tests.test_quiz_lenient import generated
+
+    shown = generated(
+        "notes/ml/backdoors.md",
+        "Poisoned sample: a training input with a trigger patch whose label the attacker flipped.",
+        "Poisoned sample",
+        context="Backdoor attacks and poisoned samples > Definitions",
+    )
+    assert askable_blank(shown) is None
+    elsewhere = generated(
+        "notes/ml/backdoors.md",
+        "Poisoned sample: a training input with a trigger patch whose label the attacker flipped.",
+        "Poisoned sample",
+        context="Backdoor attacks > Definitions",
+    )
+    assert askable_blank(elsewhere) is not None

@@ -56,7 +56,7 @@ _BOLD_SUBJECT_RE = re.compile(
     r"^(?:(?P<article>an?|the|A|An|The) )?\*\*(?P<term>[^*\n]{1,80}?)\*\*[ \t]+(?:\([^()\n]{0,80}\)[ \t]+)?(?=\w)"
 )
 _SOURCE_PLACE_LEAD_RE = re.compile(
-    r"(?:Chapters?|Ch\.|Part|Episode|Ep\.|Lecture|Appendix|Book) (?:\d+|[IVXL]+)(?:[–-]\d+)?(?: \([^()]{1,40}\))?[:,]? "
+    r"(?:Chapters?|Ch\.?|Part|Episode|Ep\.?|Lecture|Appendix|Book) (?:\d+|[IVXL]+)(?:[–-]\d+)?(?: \([^()]{1,40}\))?[:,]? "
 )
 _BOLD_INSIDE_COLON_RE = re.compile(r"^\*\*([^*\n]{1,60}?):\*\*[ \t]+(?=\S)")
 _BOLD_COLON_LEAD_RE = re.compile(r"^(?:\*\*|__)[^*_\n]{1,60}?(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]+(?=\S)")

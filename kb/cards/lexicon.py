@@ -33,7 +33,7 @@ UNITS = frozenset(
 # "Matthew effect", "Brier score": a name and the kind of thing it names make one term
 EPONYM_HEADS = frozenset(
     "effect score number law rule principle paradox test problem theorem distribution index curve fallacy bias "
-    "method algorithm equation constant ratio model theory study experiment period".split()
+    "method algorithm equation constant ratio model theory study experiment period hypothesis conjecture dilemma".split()
 )
 # Verbs and adverbs that often stand in a sentence's run of content words: never at a term's edge, and they cut runs.
 VERBS = frozenset(

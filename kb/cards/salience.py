@@ -581,7 +581,7 @@ _BOLD_LABELS = frozenset(
 
 # a place in the source: "Chapter 11", "Ch. 3", "Part II", "Episode 54", "Lecture 7", "Page 12", "Appendix B"
 _PLACE_IN_SOURCE_RE = re.compile(
-    r"(?:Chapters?|Ch\.|Part|Episode|Ep\.|Lecture|Pages?|Appendix|Section|Book|Volume|Vol\.) [\dIVXLA-Z]",
+    r"(?:Chapters?|Ch\.?|Part|Episode|Ep\.?|Lecture|Pages?|Appendix|Section|Book|Volume|Vol\.) [\dIVXLA-Z]",
 )
 _WHERE_RANK = -1.0  # never the blank
 

@@ -160,6 +160,14 @@ def askable_blank(askable: AskableCard) -> BlankedSentence | None:
         return None  # "non-sleep deep rest (_____)": the acronym follows from the words beside it
     if _folded(blank.answer) and f" {_folded(blank.answer)} " in f" {_folded(blank.prompt)} ":
         return None  # "less than _____" beside "the two-minute rule": the answer shows, plural folded
+    if (
+        askable.card.generated
+        and " " in blank.answer.strip()
+        and f" {_folded(blank.answer)} " in f" {_folded(askable.card.context)} "
+    ):
+        # judged blind in set AS: "_____: input x' = x + δ ..." keyed "Adversarial example" under the note
+        # "Adversarial examples and FGSM", which the quiz shows above it
+        return None
     if blank.answer.islower() and modifier_slot(blank.prompt, blank.answer):
         return None  # "The _____ worktrees keep ...": a lone qualifier ("extra", "small") is seldom the fact
     if askable.card.generated and broken_span(blank.prompt, blank.answer):
