@@ -254,3 +254,38 @@ def test_a_hypothesis_is_asked_with_the():
         "## Ideas\n- **Red Queen hypothesis**: species must keep evolving just to keep up with their rivals.\n",
     )
     assert [c.front for c in cards] == ["The Selfish Gene: what is the Red Queen hypothesis?"]
+
+
+def test_a_surname_that_is_also_a_word_under_the_cast_asks_who():
+    cards = note_cards(
+        "The Billion Dollar Spy",
+        "## Cast\n- **Tolkachev**: Soviet radar engineer who walked up to CIA cars\n- **Guilsher**: his first CIA handler in Moscow, a careful planner\n- **Bishop**: the CIA station chief, nervous about every meeting\n",
+    )
+    assert "The Billion Dollar Spy: who is Bishop?" in [c.front for c in cards], [c.front for c in cards]
+
+
+def test_a_label_that_is_a_clause_asks_no_question():
+    cards = note_cards(
+        "Longitude", "## The problem\n- Latitude was easy: the sun's height at noon, or Polaris at night.\n"
+    )
+    assert not any("what is" in c.front for c in cards), [c.front for c in cards]
+
+
+def test_a_blank_is_never_given_away_by_inside_or_outside():
+    """Judged blind in set AR: "chains on the [outside], bases paired inside"; asked of the span itself (as a
+    candidate of any kind but a common term, which is refused as an ordinary word anyway), since which span wins
+    depends on the whole note."""
+    from kb.cards.salience import Candidate, _why_not
+
+    text = "Two antiparallel sugar-phosphate chains on the outside, bases paired inside."
+    for word in ("outside", "inside"):
+        at = text.index(word)
+        assert _why_not(text, Candidate(3.0, at, at + len(word), "entity"), set(), frozenset()), word
+
+
+def test_a_blank_never_cuts_a_pair_joined_by_a_dash():
+    cards = note_cards(
+        "The Double Helix",
+        "## Key science points\n- Pairing A–T, G–C explains Chargaff's rule directly.\n",
+    )
+    assert all(not (c.answer or "").endswith(" A") for c in cards), [c.front for c in cards]

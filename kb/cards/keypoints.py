@@ -774,6 +774,8 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         )
     if any(w in _LABEL_WORDS or w in SUBJECT_PRONOUNS for w in words):
         return None  # "Caveat they mention: ...": a label or a clause, no term
+    if any(w in _CLAUSE_VERBS for w in words[1:]):
+        return None  # "Latitude was easy: sun height at noon ...": a claim, no term (set AQ: "what is latitude was easy?")
     if any(w in _ARTICLES and words[i - 1] not in PREPOSITIONS for i, w in enumerate(words) if i):
         return None  # "topics the essays cover: ...": a noun and a clause about it (judged blind in set AG)
     if (
@@ -1145,10 +1147,12 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
         return True
     pronoun = any(w in _PRONOUNS_OF_PEOPLE for w in said)
     if len(words) == 1:  # "**Brent**: the one engineer who knows everything ... he's the constraint"
+        if among_people:
+            # "**Worsley** — captain, navigator ..." under "## People worth remembering" (set Y); "**Watson**: young
+            # American postdoc ..." under "## Cast", a surname that is also a word (set AR)
+            return True
         if common_english(words[0]):
             return False
-        if among_people:
-            return True  # "**Worsley** — captain, navigator ..." under "## People worth remembering" (set Y)
         return any(w in _PEOPLE_WORDS for w in said[:4]) and pronoun
     if bold:
         # "**Morris Chang**: decades at TI, passed over for the top job → recruited to Taiwan": a life, a person's

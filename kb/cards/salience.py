@@ -750,9 +750,11 @@ def _why_not(
         text.startswith(("-", "·"), c.end) and text[c.end + 1 : c.end + 2].isalnum()
     ):
         return f"'{unbold(span)}' is part of a hyphenated word"  # "t-SNE", "[DALL]·E" (set AO)
-    if (c.start > 1 and text[c.start - 1] == "–" and "".join(text[: c.start - 1].split()[-1:]).isalpha()) or (
-        text.startswith("–", c.end) and "".join(text[c.end + 1 :].split()[:1]).isalpha()
-    ):
+    if (
+        c.start > 1
+        and text[c.start - 1] == "–"
+        and "".join(text[: c.start - 1].split()[-1:]).strip("(").isalpha()
+    ) or (text.startswith("–", c.end) and "".join(text[c.end + 1 :].split()[:1]).rstrip(",.;:)").isalpha()):
         # judged blind in set AP: "K–[12] teacher": a name joined by a dash, whose one half gives the other away
         # (a range, "1990–[2000]", "$146k–[$161k]", is two things)
         return f"'{unbold(span)}' is half of a name joined by a dash"
@@ -1288,6 +1290,8 @@ _OPPOSITES = {
         ("input", "output"),
         ("good", "bad"),
         ("old", "new"),
+        ("inside", "outside"),  # "chains on the [outside], bases paired inside" (judged blind in set AR)
+        ("upper", "lower"),
     )
     for a, b in ((x, y), (y, x))
 }
