@@ -116,3 +116,18 @@ def test_a_blank_the_headings_above_it_name_is_not_asked():
         context="Backdoor attacks > Definitions",
     )
     assert askable_blank(elsewhere) is not None
+
+
+def test_a_sequence_length_is_offered_other_powers_of_two():
+    import random
+
+    from kb.quiz.kinds import multiple_choice
+    from tests.test_quiz_distractors import FakeCorpus
+    from tests.test_quiz_lenient import note_cards
+
+    note = "notes/ml/bert.md"
+    cards = note_cards(note, ("Pretraining ran at seq len 128 for most steps, then 512 for the rest.", "128"))
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+    assert question is not None
+    wrong = [int(o) for o in question.options if o != question.answer_text]
+    assert wrong and all(w & (w - 1) == 0 for w in wrong), question.options

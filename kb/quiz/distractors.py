@@ -307,7 +307,8 @@ class NumberLadder:
 # what makes a power of two a width or a size: a unit or a word of sizes beside the blank ("_____ heads", "d = _____")
 _WIDTH_NEAR_RE = re.compile(
     r"\b(?:bits?|bytes?|[kmgt]i?b|dims?|dimensions?|heads?|layers?|channels?|tokens?|experts?|gpus?|cores?|threads?|"
-    r"batch|width|size|hidden|embedding|d_model|vocab|context|rank|group|block|patch|filters?|units|neurons)\b|"
+    r"batch|width|size|hidden|embedding|d_model|vocab|context|rank|group|block|patch|filters?|units|neurons|seq|len|"
+    r"length|sequence|window)\b|"
     r"\b[dkhn]\s*=",
     re.I,
 )
