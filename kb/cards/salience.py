@@ -87,7 +87,7 @@ class TermWeights:
     inverse document frequency is a length bonus (longer words are more specific).
     """
 
-    __slots__ = ("_body", "_lower", "cache", "doc_freq", "n_docs")
+    __slots__ = ("_body", "_idf", "_lower", "cache", "doc_freq", "n_docs")
 
     def __init__(self, body: str, doc_freq: Callable[[str], int] | None = None, n_docs: int = 0):
         self._body = body
@@ -95,6 +95,7 @@ class TermWeights:
         self.doc_freq = doc_freq
         self.n_docs = n_docs
         self.cache: dict[str, float] = {}  # read directly by salient_span (a method call per word shows)
+        self._idf = _idf_table(doc_freq, n_docs) if doc_freq is not None and n_docs > 0 else None
 
     def count(self, phrase: str) -> int:
         """How often the note holds ``phrase`` (lower case), as a substring."""
@@ -106,13 +107,34 @@ class TermWeights:
         w = self.cache.get(word)
         if w is None:
             # substring count over the lower-cased body: a close, cheap stand-in for tokenising the whole note
-            tf = max(self.count(word), 1)
+            lower = self._lower
+            if lower is None:
+                lower = self._lower = self._body.lower()
+            tf = max(lower.count(word), 1)
             if self.doc_freq is not None and self.n_docs > 0:
-                idf = math.log((self.n_docs + 1) / (self.doc_freq(word) + 1)) + 1.0
+                idfs = self._idf
+                idf = None if idfs is None else idfs.get(word)
+                if idf is None:
+                    idf = math.log((self.n_docs + 1) / (self.doc_freq(word) + 1)) + 1.0
+                    if idfs is not None:
+                        idfs[word] = idf
             else:
                 idf = 1.0 + math.log(1 + len(word)) / 2
             w = self.cache[word] = (1 + math.log(tf)) * idf
         return w
+
+
+def _idf_table(doc_freq: Callable[[str], int], n_docs: int) -> dict[str, float] | None:
+    """The inverse document frequencies of words shared by every note weighed with ``doc_freq`` and ``n_docs``, when
+    ``doc_freq`` keeps one (``CorpusStats.idf_tables``: its counts never change once read). The same words come back
+    in note after note, and each note looked a word up among all the corpus's words and took its logarithm again."""
+    tables = getattr(doc_freq, "idf_tables", None)
+    if tables is None:
+        return None
+    table = tables.get(n_docs)
+    if table is None:
+        table = tables[n_docs] = {}
+    return table
 
 
 def salient_span(text: str, weights: TermWeights, masked: str | None = None) -> tuple[int, int] | None:
