@@ -729,6 +729,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     out = []
     for after_det, ps, pe, pw, pl in _content_runs(masked, weights, lazy=True):
         n = len(ps)
+        if n == 1 and not after_det:
+            continue  # a word alone is a term only after a determiner or preposition (k == 1 below): no candidate
         prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
         cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS or prev in _AUXILIARY_BEFORE
