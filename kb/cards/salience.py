@@ -484,8 +484,8 @@ class CommonStems:
     A note's clozes ask it about a few stems each (the words of the span a bullet would hide), while counting every
     stem of every key point tokenised each one (about a sixth of the work of a note's clozes). A stem starts its
     lower-case word, a name's stem its name and a figure is written as it is, so a key point whose text does not
-    hold the stem as a substring (a test in C) cannot count it; only the key points that do are tokenised, each
-    once."""
+    hold the stem as a substring (a test in C) cannot count it; of the others, an ASCII key point is read only
+    where the stem opens a word (``_opens_word_with``), any other tokenised, each once."""
 
     __slots__ = ("_bodies", "_least", "_lowered", "_stems", "_names", "_figures", "_known")
 
@@ -516,9 +516,16 @@ class CommonStems:
         else:
             key = needle = stem
             least, tokens, tokenise, texts = self._least, self._stems, content_stems, self._lowered
+        plain = tokenise is content_stems and _ASCII_STEM_RE.fullmatch(stem) is not None
         n = 0
         for i, body in enumerate(self._bodies):
             if texts[i] and needle not in texts[i]:
+                continue
+            if plain and texts[i]:
+                if _opens_word_with(body, texts[i], stem):
+                    n += 1
+                    if n >= least:
+                        return True
                 continue
             found = tokens.get(i)
             if found is None:
@@ -528,6 +535,32 @@ class CommonStems:
                 if n >= least:
                     return True
         return False
+
+
+_ASCII_STEM_RE = re.compile(r"[a-z0-9][a-z0-9_'-]*")  # what a stem of an ASCII word can be
+
+
+def _opens_word_with(body: str, lowered: str, stem: str) -> bool:
+    """Whether ``content_stems(body)`` holds ``stem`` (``_ASCII_STEM_RE``), for an ASCII ``body``
+    (``lowered``: its lower case), read where the stem is found instead of tokenising the body: a word of
+    ``WORD_RE`` runs from the first letter or digit of a run of ``[A-Za-z0-9_'-]`` to the last, and a stem is the
+    start of its word's lower case."""
+    at = lowered.find(stem)
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and body[before] in "_'-":
+            before -= 1
+        if (
+            before < 0 or not body[before].isalnum()
+        ):  # the first letter or digit of its run: a word opens here
+            end = at + len(stem)
+            while end < len(body) and (body[end].isalnum() or body[end] in "_'-"):
+                end += 1
+            word = body[at:end].rstrip("_'-")
+            if word.lower() not in STOP_WORDS and _stem(word) == stem:
+                return True
+        at = lowered.find(stem, at + 1)
+    return False
 
 
 def _body_names(body: str) -> set[str]:
