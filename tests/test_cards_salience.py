@@ -7,7 +7,9 @@ import pytest
 from kb.cards.extractor import extract_cards
 from kb.cards.salience import (
     SCAN_LIMIT,
+    CommonStems,
     TermWeights,
+    common_stems,
     content_stems,
     pick_spans,
     salient_span,
@@ -122,3 +124,25 @@ def test_generated_clozes_use_the_picker_with_the_notes_statistics():
         "Atomic Habits: what is Identity?",
         "the deepest layer of behaviour change",
     )
+
+
+def test_common_stems_asked_one_by_one_answer_as_the_whole_set():
+    # CommonStems tokenises only the key points holding the stem asked about: its answers are common_stems'
+    bodies = [
+        "Sleep pressure builds while Walker stays awake; 10% of adults",
+        "Walker says sleep pressure drops at night (10% again)",
+        "Caffeine blocks adenosine, the sleep pressure signal Walker names",
+        "Naps cut sleep pressure: 10% less for Walker's subjects",
+        "Ünïcode Walker sleeps in Zürich, sleeping pressures",
+    ]
+    whole = common_stems(bodies)
+    lazy = CommonStems(bodies)
+    asked = {s for body in bodies for s in content_stems(body)} | {
+        "#10%",
+        "#10",
+        "@walker",
+        "@zürich",
+        "night",
+    }
+    assert {"sleep", "pressure", "#10%", "@walker"} <= whole
+    assert {s for s in asked if s in lazy} == whole & asked

@@ -33,6 +33,9 @@ class CorpusStats:
         self._cache: dict[str, int] = {}
         self._complete = False  # every count is in _cache (load_all)
         self._sample = None  # the sample's bodies when taken before the notes are written (before_writing)
+        # each word's inverse document frequency by the number of notes, kept by the term weights of every note
+        # (kb.cards.salience.TermWeights): the counts never change once read
+        self.idf_tables: dict[int, dict[str, float]] = {}
 
     def _prepare(self) -> float:
         conn = self.conn

@@ -38,7 +38,7 @@ from kb.cards.lexicon import (
     verb_like,
 )
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import TermWeights, common_stems, content_stems, heading_stems, pick_spans
+from kb.cards.salience import CommonStems, TermWeights, content_stems, heading_stems, pick_spans
 from kb.cards.spans import YEAR, twin_number
 from kb.markdown import mask_spans, plain_text, strip_comments, strip_list_marker, unbold
 from kb.notes.reader import Note
@@ -1510,7 +1510,7 @@ def complete_pending(out: Collector, pending: list[PendingCloze]) -> None:
     weights = TermWeights(out.note.body, out.doc_freq, out.n_docs)
     avoid = content_stems(out.title)
     named = frozenset(_title_acronyms(out.title)) | _author_stems(out.note)
-    common = common_stems(out.keypoint_bodies)
+    common = CommonStems(out.keypoint_bodies)
     made = [_generated_cloze(out, p, weights, avoid, common, named) for p in pending]
     fronts = Counter(
         (p.context, c.front) for p, cards in zip(pending, made, strict=True) if cards for c in cards
@@ -1564,7 +1564,7 @@ def _generated_cloze(
     p: PendingCloze,
     weights: TermWeights,
     avoid: set[str],
-    common: frozenset[str],
+    common: CommonStems,
     named: frozenset[str] = frozenset(),
 ) -> list[Card] | None:
     """The cloze cards of one bullet (one per hidden span, one cloze text), or None (the reason kept)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from functools import lru_cache
 from itertools import pairwise
 
@@ -87,7 +87,7 @@ class TermWeights:
     inverse document frequency is a length bonus (longer words are more specific).
     """
 
-    __slots__ = ("_body", "_lower", "cache", "doc_freq", "n_docs")
+    __slots__ = ("_body", "_idf", "_lower", "cache", "doc_freq", "n_docs")
 
     def __init__(self, body: str, doc_freq: Callable[[str], int] | None = None, n_docs: int = 0):
         self._body = body
@@ -95,6 +95,7 @@ class TermWeights:
         self.doc_freq = doc_freq
         self.n_docs = n_docs
         self.cache: dict[str, float] = {}  # read directly by salient_span (a method call per word shows)
+        self._idf = _idf_table(doc_freq, n_docs) if doc_freq is not None and n_docs > 0 else None
 
     def count(self, phrase: str) -> int:
         """How often the note holds ``phrase`` (lower case), as a substring."""
@@ -106,13 +107,34 @@ class TermWeights:
         w = self.cache.get(word)
         if w is None:
             # substring count over the lower-cased body: a close, cheap stand-in for tokenising the whole note
-            tf = max(self.count(word), 1)
+            lower = self._lower
+            if lower is None:
+                lower = self._lower = self._body.lower()
+            tf = max(lower.count(word), 1)
             if self.doc_freq is not None and self.n_docs > 0:
-                idf = math.log((self.n_docs + 1) / (self.doc_freq(word) + 1)) + 1.0
+                idfs = self._idf
+                idf = None if idfs is None else idfs.get(word)
+                if idf is None:
+                    idf = math.log((self.n_docs + 1) / (self.doc_freq(word) + 1)) + 1.0
+                    if idfs is not None:
+                        idfs[word] = idf
             else:
                 idf = 1.0 + math.log(1 + len(word)) / 2
             w = self.cache[word] = (1 + math.log(tf)) * idf
         return w
+
+
+def _idf_table(doc_freq: Callable[[str], int], n_docs: int) -> dict[str, float] | None:
+    """The inverse document frequencies of words shared by every note weighed with ``doc_freq`` and ``n_docs``, when
+    ``doc_freq`` keeps one (``CorpusStats.idf_tables``: its counts never change once read). The same words come back
+    in note after note, and each note looked a word up among all the corpus's words and took its logarithm again."""
+    tables = getattr(doc_freq, "idf_tables", None)
+    if tables is None:
+        return None
+    table = tables.get(n_docs)
+    if table is None:
+        table = tables[n_docs] = {}
+    return table
 
 
 def salient_span(text: str, weights: TermWeights, masked: str | None = None) -> tuple[int, int] | None:
@@ -457,6 +479,96 @@ def common_stems(bodies: list[str]) -> frozenset[str]:
     }
 
 
+class CommonStems:
+    """``common_stems(bodies)`` as a set that answers only what it is asked: ``stem in common``.
+
+    A note's clozes ask it about a few stems each (the words of the span a bullet would hide), while counting every
+    stem of every key point tokenised each one (about a sixth of the work of a note's clozes). A stem starts its
+    lower-case word, a name's stem its name and a figure is written as it is, so a key point whose text does not
+    hold the stem as a substring (a test in C) cannot count it; of the others, an ASCII key point is read only
+    where the stem opens a word (``_opens_word_with``), any other tokenised, each once."""
+
+    __slots__ = ("_bodies", "_least", "_lowered", "_stems", "_names", "_figures", "_known")
+
+    def __init__(self, bodies: list[str]):
+        self._bodies = bodies
+        self._least = max(3, len(bodies) / 4)
+        # (a non-ASCII body is tokenised whatever the stem: its lower case may differ from its words')
+        self._lowered = [body.lower() if body.isascii() else "" for body in bodies]
+        self._stems: dict[int, set[str]] = {}
+        self._names: dict[int, set[str]] = {}
+        self._figures: dict[int, set[str]] = {}
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, stem: str) -> bool:
+        got = self._known.get(stem)
+        if got is None:
+            got = self._known[stem] = self._count(stem)
+        return got
+
+    def _count(self, stem: str) -> bool:
+        # what a key point's tokens hold (``key``) and what its text must hold for that (``needle``)
+        if stem[:1] == "@":  # a name the note keeps coming back to: its stem among the key point's names
+            key = needle = stem[1:]
+            least, tokens, tokenise, texts = _RECURRING_NAME, self._names, _body_names, self._lowered
+        elif stem[:1] == "#":  # a figure, written as it is
+            key, needle = stem, stem[1:]
+            least, tokens, tokenise, texts = self._least, self._figures, _figures, self._bodies
+        else:
+            key = needle = stem
+            least, tokens, tokenise, texts = self._least, self._stems, content_stems, self._lowered
+        plain = tokenise is content_stems and _ASCII_STEM_RE.fullmatch(stem) is not None
+        n = 0
+        for i, body in enumerate(self._bodies):
+            if texts[i] and needle not in texts[i]:
+                continue
+            if plain and texts[i]:
+                if _opens_word_with(body, texts[i], stem):
+                    n += 1
+                    if n >= least:
+                        return True
+                continue
+            found = tokens.get(i)
+            if found is None:
+                found = tokens[i] = tokenise(body)
+            if key in found:
+                n += 1
+                if n >= least:
+                    return True
+        return False
+
+
+_ASCII_STEM_RE = re.compile(r"[a-z0-9][a-z0-9_'-]*")  # what a stem of an ASCII word can be
+
+
+def _opens_word_with(body: str, lowered: str, stem: str) -> bool:
+    """Whether ``content_stems(body)`` holds ``stem`` (``_ASCII_STEM_RE``), for an ASCII ``body``
+    (``lowered``: its lower case), read where the stem is found instead of tokenising the body: a word of
+    ``WORD_RE`` runs from the first letter or digit of a run of ``[A-Za-z0-9_'-]`` to the last, and a stem is the
+    start of its word's lower case."""
+    at = lowered.find(stem)
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and body[before] in "_'-":
+            before -= 1
+        if (
+            before < 0 or not body[before].isalnum()
+        ):  # the first letter or digit of its run: a word opens here
+            end = at + len(stem)
+            while end < len(body) and (body[end].isalnum() or body[end] in "_'-"):
+                end += 1
+            word = body[at:end].rstrip("_'-")
+            if word.lower() not in STOP_WORDS and _stem(word) == stem:
+                return True
+        at = lowered.find(stem, at + 1)
+    return False
+
+
+def _body_names(body: str) -> set[str]:
+    """The stems of the names in a key point (``common_stems``'s)."""
+    return {_stem(m.group(1)) for m in _NAME_WORD_RE.finditer(body)}
+
+
 # a capitalised word after another word (not the sentence's first): a name
 _NAME_WORD_RE = re.compile(r"(?<=[\w,;:(→>] )([A-Z][a-z]+)\b(?![.'’]\w)")
 _RECURRING_NAME = 3
@@ -651,6 +763,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     out = []
     for after_det, ps, pe, pw, pl in _content_runs(masked, weights, lazy=True):
         n = len(ps)
+        if n == 1 and not after_det:
+            continue  # a word alone is a term only after a determiner or preposition (k == 1 below): no candidate
         prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
         cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS or prev in _AUXILIARY_BEFORE
@@ -731,7 +845,7 @@ def _why_not(
     text: str,
     c: Candidate,
     avoid: set[str],
-    common: frozenset[str],
+    common: Container[str],
     shown: frozenset[str] = frozenset(),
     named: frozenset[str] = frozenset(),
 ) -> str | None:
@@ -919,8 +1033,11 @@ def _why_not(
         return f"'{span}' is the name the note keeps coming back to; the card around it gives it away"
     # a figure is judged whole ("10%" in many bullets of a tax note), never by its pieces ("000" of "$10,000")
     figures = _figures(span) if c.kind == "number" else set()
-    if (figures and figures <= common) or (
-        stems and c.kind != "number" and (stems <= avoid | common if whole else stems & common)
+    # (asked stem by stem: ``common`` may be a ``CommonStems``, which answers only what it is asked)
+    if (figures and all(f in common for f in figures)) or (
+        stems
+        and c.kind != "number"
+        and (all(s in avoid or s in common for s in stems) if whole else any(s in common for s in stems))
     ):
         return f"'{unbold(span)}' is in many of the note's key points"
     before = text[: c.start].rstrip(" *_")
@@ -1133,7 +1250,7 @@ def pick_spans(
     masked: str | None = None,
     *,
     avoid: set[str] | frozenset[str] = frozenset(),
-    common: frozenset[str] = frozenset(),
+    common: Container[str] = frozenset(),
     shown: frozenset[str] = frozenset(),
     limit: int = 1,
     opinions: bool = False,
@@ -1190,7 +1307,7 @@ def _choose(
     turn: int,
     weights: TermWeights,
     avoid: set[str] | frozenset[str],
-    common: frozenset[str],
+    common: Container[str],
     shown: frozenset[str],
     limit: int,
     years: bool,

@@ -36,8 +36,11 @@ _NUMBER_WORDS_RE = re.compile(
     r"hundred|a hundred|a thousand|a dozen)\b",
     re.I,
 )
-_ENTITY_RE = re.compile(  # a name, with a model number after it ("RIVA 128"), not a year ("GoogLeNet 2014")
-    r"(?<![\w])(?:[A-Z][\w&.-]*\w(?: (?!(?:1[5-9]|20)\d\d\b)\d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?|[A-Z])"
+# A name, with a model number after it ("RIVA 128"), not a year ("GoogLeNet 2014"). It opens on its capital, with
+# no word character before it (looked behind once the capital is read): a pattern that opens on a character set is
+# searched for it in C, where one opening on a look-behind is tried at every position (twice as slow).
+_ENTITY_RE = re.compile(
+    r"[A-Z](?<!\w[A-Z])(?:[\w&.-]*\w(?: (?!(?:1[5-9]|20)\d\d\b)\d+(?:\.\d+)?(?:-[A-Z]+\b)?(?![\w,%]|\.\w))?)?"
 )
 _INITIALS_RE = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _ABBREVIATIONS = frozenset("St Mr Mrs Ms Dr Jr Sr Inc Co Corp Ltd Bros Mt Ft".split())
