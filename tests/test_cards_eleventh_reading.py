@@ -289,3 +289,28 @@ def test_a_blank_never_cuts_a_pair_joined_by_a_dash():
         "## Key science points\n- Pairing A–T, G–C explains Chargaff's rule directly.\n",
     )
     assert all(not (c.answer or "").endswith(" A") for c in cards), [c.front for c in cards]
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        'Reference: Hastie, Montanari, Rosset, Tibshirani, "Surprises in high-dimensional ridgeless least squares '
+        'interpolation" (2019).',
+        'Paper: Zhang et al., "mixup: Beyond Empirical Risk Minimization" (ICLR 2018).',
+    ],
+)
+def test_a_reference_to_a_source_makes_no_card(bullet):
+    assert not cards_of(f"- {bullet}", "Double descent"), bullet
+
+
+def test_a_date_the_holiday_beside_it_names_is_never_hidden():
+    bullet = "- Sat night, Feb 14 (Valentine's Day), ~2 hrs of chatting with the assistant."
+    for card in cards_of(bullet, "Chatbot"):
+        assert card.answer != "Feb 14", card.front
+
+
+def test_the_year_the_writer_read_the_book_is_never_hidden():
+    for card in cards_of(
+        "- The overtime is glamorised in places. Reading it in 2025 it feels less heroic.", "Doom"
+    ):
+        assert card.answer != "2025", card.front

@@ -1200,6 +1200,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if body.endswith(":") and len(lines) == 1:
         out.skip(first, body, "introduces the list under it (its items are the key points)")
         return
+    if _REFERENCE_LEAD_RE.match(body):
+        # judged blind (sets AJ, AU): "Reference: Hastie, [Montanari], Rosset ...", "Paper: Yun et al., ...": where a
+        # point came from is no point; a blank in it hides an author or a year
+        out.skip(first, body, "a reference to a source, not a point of it")
+        return
     if _TODO_RE.match(body):
         out.skip(first, body, "a note to self (TODO), not a point of the source")
         return
@@ -1541,6 +1546,9 @@ def _title_acronyms(title: str) -> set[str]:
 
 
 _TITLE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+_REFERENCE_LEAD_RE = re.compile(
+    r"(?:\*\*|__)?(?:References?|Refs?|Papers?|Sources?|Citations?)(?:\*\*|__)?\s*:", re.I
+)
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 # "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
 _INNER_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)\s+(?=[^:\n]{1,40}:\s)")

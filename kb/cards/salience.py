@@ -383,6 +383,14 @@ _VARIABLE_VERB_RE = re.compile(
     r"[a-zA-Z] [a-z]{3,}s"
 )  # "y approaches", "p equals": a letter naming a value, a verb
 _NAME_AFTER_RE = re.compile(r" [A-Z][a-z]")
+_HOLIDAY_AFTER_RE = re.compile(
+    r"\s*\((?:Valentine['’]?s Day|Christmas(?: Day| Eve)?|New Year['’]?s (?:Day|Eve)|Halloween|Independence Day|"
+    r"Thanksgiving|Tax Day|the Fourth of July|July 4th)\)"
+)
+# the writer's own reading or listening, before a year: "Reading it in 2024", "I read it in 2019" (not "JFK read it in")
+_READ_IN_BEFORE_RE = re.compile(
+    r"(?:^|[.;:!?]\s*|\bI )(?:read|reading|listened to|listening to|finished)(?: it| this)? in $", re.I
+)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.\w")
 # a name's particle and the rest of the name after a blank: "Franz von Waldeck", "Vincent van Gogh"
 _NAME_PARTICLE_AFTER_RE = re.compile(r" (?:von|van|de|der|den|da|di|du|del|della|le|la|ibn|bin) [A-Z]")
@@ -990,6 +998,10 @@ def _why_not(
         return f"'{unbold(span)}' is part of a title in italics"  # "*Across the [River and Into] the Trees*"
     if ("." in span or ":" in span) and _WEB_ADDRESS_RE.search(span):  # (each alternative holds one)
         return f"'{unbold(span)}' is a web address, no fact"  # "a companion site ([CodeHiddenLanguage.com])"
+    if _HOLIDAY_AFTER_RE.match(text, c.end):
+        return f"'{unbold(span)}' is given away by the holiday named beside it"  # "Feb 14 (Valentine's Day)" (set AU)
+    if _READ_IN_BEFORE_RE.search(text, max(0, c.start - 25), c.start):
+        return f"'{unbold(span)}' is when the writer read it, no fact"  # "Reading it in [2024] ..." (set AV)
     if _EMAIL_RE.search(span):
         return f"'{unbold(span)}' is an email address, an example, no fact"  # "[jdoe@laptop.local]" (set AO)
     stems = content_stems(span)
