@@ -131,3 +131,15 @@ def test_a_sequence_length_is_offered_other_powers_of_two():
     assert question is not None
     wrong = [int(o) for o in question.options if o != question.answer_text]
     assert wrong and all(w & (w - 1) == 0 for w in wrong), question.options
+
+
+def test_a_share_two_amounts_on_the_card_give_is_never_hidden():
+    from kb.cards.salience import Candidate
+    from kb.cards.spans import derived_number
+
+    text = "→ $80k settlement, 25% contingency fee = $20k to the lawyer, yet the client may report all $80k."
+    at = text.index("25%")
+    assert derived_number(text, Candidate(6, at, at + 3, "number"))
+    year = "Bonus depreciation: 80% in 2023, 60% in 2024, then 100% again for 2025 acquisitions."
+    at = year.index("100%")
+    assert derived_number(year, Candidate(6, at, at + 4, "number")) is None

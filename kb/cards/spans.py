@@ -513,6 +513,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
     percents = (
         [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", rest)] if not share and not governed else []
     )
+    times = any(m in text[max(0, c.start - 3) : c.start] for m in "×*")
     doubled = re.search(r"\b(?:doubl|halv)", text, re.I) is not None
     degrees = "°" in text
     factors = [a for a in others if a > 2]  # "2 of the last 5 years" halves nothing
@@ -527,6 +528,18 @@ def derived_number(text: str, c: Candidate) -> str | None:
             return True
         if share and any(abs(v + a - 100) < 1e-9 for a in others):
             return True
+        if (
+            share
+            and v < 100
+            and not times  # ("$400k × [28%] = $112k": the rate the sum works through is the rule)
+            and any(
+                abs(v * a / 100 - b) <= 0.02 * b
+                for a in others
+                for b in others
+                if a > b > 1 and not (1500 <= a <= 2100 or 1500 <= b <= 2100)  # (no years: "2024 ... 2023")
+            )
+        ):
+            return True  # "$100k settlement, [40%] fee = $40k": the share of one amount shown that another is (set AV)
         if any(abs(v - 100 * f) < 1e-6 or abs(v - 100 * (1 - f)) < 1e-6 for f in fractions):
             return True
         if doubled and any(abs(v - 2 * a) <= 0.1 * v or abs(2 * v - a) <= 0.1 * a for a in others):
