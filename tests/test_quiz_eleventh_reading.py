@@ -143,3 +143,30 @@ def test_a_share_two_amounts_on_the_card_give_is_never_hidden():
     year = "Bonus depreciation: 80% in 2023, 60% in 2024, then 100% again for 2025 acquisitions."
     at = year.index("100%")
     assert derived_number(year, Candidate(6, at, at + 4, "number")) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "version"),
+    [
+        (
+            "Protocol v2 landed in Git 2.18; it became the default in 2.26, was reverted in 2.27 after a regression.",
+            "2.27",
+        ),
+        (
+            "Only exclusions given → git treats it as if '.' were there (old gits, before ~2.13, just errored).",
+            "2.13",
+        ),
+    ],
+)
+def test_a_release_is_offered_releases_of_the_same_line(sentence, version):
+    import random
+
+    from kb.quiz.kinds import multiple_choice
+    from tests.test_quiz_distractors import FakeCorpus
+    from tests.test_quiz_lenient import note_cards
+
+    note = "notes/git/protocol.md"
+    cards = note_cards(note, (sentence, version))
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+    assert question is not None
+    assert all(abs(float(o) - float(version)) < 0.1 for o in question.options), question.options

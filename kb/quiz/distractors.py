@@ -320,9 +320,12 @@ _VERSION_BEFORE_RE = re.compile(
     re.I,
 )
 # "`git format-patch --range-diff` came in _____": a tool's release, named earlier in the sentence
-_RELEASE_WORDS_RE = re.compile(rf"\b(?:{_TOOLS})\b", re.I)
+_RELEASE_WORDS_RE = re.compile(rf"\b(?:{_TOOLS}|gits)\b", re.I)
+# (judged blind in sets AU and AV: "reverted in _____", "Old gits, before ~_____" offered "2.67", "1.73")
 _RELEASED_RE = re.compile(
-    r"\b(?:came in|added in|arrived in|landed in|since|as of|from|until|introduced in|new in)\s*$", re.I
+    r"\b(?:came in|added in|arrived in|landed in|since|as of|from|until|introduced in|new in|reverted in|removed in|"
+    r"dropped in|deprecated in|fixed in|released in|before|after)\s*~?\s*$",
+    re.I,
 )
 _YEAR_LED_RE = re.compile(r"(?:1[5-9]|20)\d\d\b(?![.,]\d)")
 _NINES_RE = re.compile(r"9{2,}(?:\.9+)?")
