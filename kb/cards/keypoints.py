@@ -38,7 +38,7 @@ from kb.cards.lexicon import (
     verb_like,
 )
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import CommonStems, TermWeights, content_stems, heading_stems, pick_spans
+from kb.cards.salience import CommonStems, TermWeights, any_in, content_stems, heading_stems, pick_spans
 from kb.cards.spans import YEAR, twin_number
 from kb.markdown import mask_spans, plain_text, strip_comments, strip_list_marker, unbold
 from kb.notes.reader import Note
@@ -86,13 +86,6 @@ _HEDGE_HINTS = (
     "maybe",
     "perhaps",
 )
-
-
-def _hedge_hint(body: str) -> bool:
-    for hint in _HEDGE_HINTS:
-        if hint in body:
-            return True
-    return False
 
 
 # the writer unsure of a fact: "iirc", "not sure", "re-check", "(?)"
@@ -581,20 +574,16 @@ def _numbered_part_question(label: str, ctx: tuple[str, ...], kind: str, listed:
     its list (``listed``) under "Three parts, named like ...:"; None for any other label ("**3 Key Ideas**" under
     "## Takeaways" counts, it numbers no part)."""
     if m := _NUMBERED_TITLE_RE.fullmatch(label):
-        number, title = m.group(1), m.group(2)
+        number, title, parts = m.group(1), m.group(2), _PARTS_HEADING_RE
     elif listed and label[:1].isupper() and len(label.split()) <= _QUESTION_TERM_WORDS:
         # judged blind in set AS: "what is Flowers and Fruit?"; the list's items must be the parts ("Three parts,
         # named like ...:", "the book is split in three:"), not "(Part Two) and the part I want to remember:"
-        number, title = listed, label
-        for heading in reversed(ctx[1:]):
-            if found := _PARTS_LISTED_RE.search(heading):
-                return f'what is {(found.group(1) or "parts").lower()[:-1]} {number}, "{title}", about?'
-        return None
+        number, title, parts = listed, label, _PARTS_LISTED_RE
     else:
         return None
     for heading in reversed(ctx[1:]):
-        if found := _PARTS_HEADING_RE.search(heading):
-            word = found.group(1).lower()
+        if found := parts.search(heading):
+            word = (found.group(1) or "parts").lower()  # ("split in three": parts)
             noun = _PART_NOUNS.get(word, word.rstrip("s"))
             if noun == "":
                 noun = "chapter" if kind == "book" else "part"
@@ -1279,7 +1268,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # case, view or plan (judged blind: "what is effect for me?", "what is honest reaction?")
         out.skip(first, body, "an opinion or a reaction, not a fact")
         return
-    if _OWN_TODO_RE.match(body) or (_hedge_hint(body) and _HEDGE_RE.search(body)):
+    if _OWN_TODO_RE.match(body) or (any_in(_HEDGE_HINTS, body) and _HEDGE_RE.search(body)):
         # "Re-listen to the section on ...", "Look up the Sutton essay", "(~56% after fees iirc)": the writer's to-do,
         # or a fact the writer is not sure of (judged blind: drilled uncertainty)
         out.skip(first, body, "the writer's own to-do, or a fact the writer is not sure of")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 from itertools import pairwise
 
@@ -1139,7 +1139,7 @@ def _why_not(
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     # A stem (and a root, "~" apart) is the start of its lower-case word, so a stem in the card's other words is
     # in ``rest`` as a substring: a test in C that spares tokenising the whole card for nearly every span.
-    if (own := {w for w in stems if len(w) > 2}) and _any_in(own, rest) and own & content_stems(rest):
+    if (own := {w for w in stems if len(w) > 2}) and any_in(own, rest) and own & content_stems(rest):
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
     if "-" in span and c.kind in ("term", "entity"):
         # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive", "a [VAE-style] autoencoder ...
@@ -1148,7 +1148,7 @@ def _why_not(
         spaced = rest.replace("-", " ")
         if (
             parts
-            and _any_in(parts, spaced)
+            and any_in(parts, spaced)
             and parts & content_stems(spaced)
             or c.kind == "entity"
             and parts & avoid
@@ -1166,7 +1166,7 @@ def _why_not(
         )
     ):
         spaced = rest.replace("-", " ")
-        if _any_in({r[1:] for r in roots}, spaced) and roots & {_root(w) for w in content_stems(spaced)}:
+        if any_in({r[1:] for r in roots}, spaced) and roots & {_root(w) for w in content_stems(spaced)}:
             # "Calibration: ... gives [better-calibrated nets]": the same word in another form
             return f"a word of '{unbold(span)}' shows elsewhere on the card in another form"
     step = _STEP_RE.fullmatch(span.strip("`*_ "))
@@ -1213,8 +1213,8 @@ def _in_sequence(step: re.Match, around: str) -> bool:
     )
 
 
-def _any_in(parts: set[str], text: str) -> bool:
-    """Whether any of ``parts`` is a substring of ``text``."""
+def any_in(parts: Iterable[str], text: str) -> bool:
+    """Whether any of ``parts`` is a substring of ``text`` (a loop of tests in C, cheaper than a pattern of them)."""
     for part in parts:
         if part in text:
             return True
@@ -1404,9 +1404,15 @@ _INDEFINITES = frozenset(
     "something anything everything nothing someone anyone everyone somewhere anywhere everywhere otherwise".split()
 )
 _NUMBER_WORDS = {str(n): w for w, n in COUNT_WORDS.items() if n >= 2}
-_OPPOSITES = {
-    a: b
-    for x, y in (
+
+
+def _both_ways(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each word of each pair mapped to the other."""
+    return {a: b for x, y in pairs for a, b in ((x, y), (y, x))}
+
+
+_OPPOSITES = _both_ways(
+    (
         ("weakest", "strongest"),
         ("least", "most"),
         ("lowest", "highest"),
@@ -1422,11 +1428,10 @@ _OPPOSITES = {
         ("inside", "outside"),  # "chains on the [outside], bases paired inside" (judged blind in set AR)
         ("upper", "lower"),
     )
-    for a, b in ((x, y), (y, x))
-}
-_COMPOUND_OPPOSITES = {
-    a: b
-    for x, y in (
+)
+# the halves of a compound set against each other: "white-box ... vs black-box"
+_COMPOUND_OPPOSITES = _both_ways(
+    (
         ("white", "black"),
         ("upper", "lower"),
         ("high", "low"),
@@ -1442,8 +1447,7 @@ _COMPOUND_OPPOSITES = {
         ("min", "max"),
         ("pre", "post"),
     )
-    for a, b in ((x, y), (y, x))
-}
+)
 _NEGATING_PREFIXES = ("non-", "un", "non", "in", "im", "dis")
 
 
@@ -1453,17 +1457,24 @@ def negated_twin(plain: str, rest: str) -> str | None:
     if " " in plain or len(plain) < 4:
         return None
     lowered = rest.lower()
-    if "-" in plain and (
-        " vs" in lowered or " versus " in lowered
-    ):  # ("from short-term first, then long-term":
-        head, tail = plain.split("-", 1)  # the order is the fact)
+    # (only set against each other: in "short-term first, then long-term" the order is the fact)
+    if "-" in plain and (" vs" in lowered or " versus " in lowered):
+        head, tail = plain.split("-", 1)
         other = _COMPOUND_OPPOSITES.get(head)
         if other and f"{other}-{tail}" in lowered:
             return f"{other}-{tail}"
+    # (each pattern only where its word is a substring: asked of nearly every span, a pattern per word is costly)
     for prefix in _NEGATING_PREFIXES:
         base = plain.removeprefix(prefix)
-        if base != plain and len(base) > 3 and re.search(rf"\b{re.escape(base)}\b", lowered):
+        if (
+            base != plain
+            and len(base) > 3
+            and base in lowered
+            and re.search(rf"\b{re.escape(base)}\b", lowered)
+        ):
             return base
+    if plain not in lowered:
+        return None
     found = re.search(rf"\b(?:non-?|un|in|im|dis){re.escape(plain)}\b", lowered)
     return found.group() if found else None
 
