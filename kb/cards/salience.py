@@ -411,6 +411,16 @@ _AUXILIARY_BEFORE = frozenset(
     "don't doesn't didn't can't cannot won't wouldn't shouldn't isn't aren't not never to can will would should must"
     " may might".split()
 )
+# words that open a verb's object: after one, a word in -s ending a run is that verb ("the [owner tunes] his ...")
+_OBJECT_OPENERS = frozenset(
+    "its his her their him them it himself herself itself themselves the a an my our your this these those".split()
+)
+# what may open a clause's subject: "the [contractor] tests ...", "[Goldstein] plays ..." (a bullet's first word)
+_SUBJECT_OPENERS = frozenset("the a an this that his her their its my our your".split())
+# verbs in -ing that end no name of a thing: a run ending on one is a noun and what it does ("[growth going]")
+_MOTION_GERUNDS = frozenset(
+    "going coming sliding calling getting saying trying looking heading falling rising moving turning".split()
+)
 _VERB_FOLLOWERS = ADVERB_PARTICLES | frozenset("well badly fast hard forward too also still".split())
 _POSTPOSITIVE = frozenset(
     "possible available necessary needed required involved concerned imaginable".split()
@@ -786,8 +796,8 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
             low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else next_word(masked, pe[x]) for x in range(n)
         ]
         for a in range(n):
-            if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly"):
-                continue
+            if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly") or low[a] in ("neither", "either"):
+                continue  # ("[Neither host] thinks ...": which of them, no name)
             for k in (1, 2, 3):
                 b = a + k - 1
                 if b >= n or verb[b]:
@@ -826,6 +836,17 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                     and after[b] in ("as", "like", "into", "to", "on")
                 ):
                     continue  # "the [penalty acts] as a prior": a noun, then its verb
+                if (
+                    k > 1
+                    and plural[b]
+                    and not plural[b - 1]
+                    and low[b - 1] not in COUNT_WORDS
+                    and after[b] in _OBJECT_OPENERS
+                    and ((low[a - 1] if a else prev) in _SUBJECT_OPENERS or not a and not prev)
+                ):
+                    continue  # "the [contractor tests] its own product", "[Goldstein plays] himself": its verb
+                if k > 1 and last in _MOTION_GERUNDS:
+                    continue  # "a [language model sliding] into ...", "[growth going] mostly to the top": a clause
                 if b + 1 < n and not plural[b] and noun_goes_on(low[b + 1]) and (k > 1 or not plural[b + 1]):
                     # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
                     # flows": one noun and a word in -s, likely its verb)

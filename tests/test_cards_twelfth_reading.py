@@ -1,0 +1,58 @@
+"""Issue 18, what the blind readings of sets AU and AV (and earlier sets' leftovers) did not keep, on the eleventh
+session's final code: blanks that take a noun with its verb ("the [contractor tests] its own product", "[Goldstein
+plays] himself", "[growth going] mostly to the top").
+
+The bullets are written again in other words; each case is a card a reader marked FIXABLE or DROP."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.salience import TermWeights, _terms
+
+
+def term_spans(text: str) -> set[str]:
+    """Every run of words the cloze may hide in ``text``, weighed as a note of that one bullet."""
+    weights = TermWeights(text, lambda word: 0, 1)
+    return {text[c.start : c.end] for c in _terms(text, text, weights)}
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("Conflict of interest: the broker bills his client twice for one trade.", "broker bills"),
+        ("Quality control: the vendor tests its own parts, then ships them.", "vendor tests"),
+        ("Lindqvist plays himself as the clumsy apprentice of the crew.", "Lindqvist plays"),
+        ("Since 1980: productivity growth going mostly to shareholders.", "productivity growth going"),
+        (
+            "A chatbot is a text predictor sliding into the plot of every robot film it has read.",
+            "predictor sliding",
+        ),
+        ("Heard his brother calling from the well, twice.", "brother calling"),
+    ],
+)
+def test_a_blank_never_takes_a_noun_with_its_verb(text, span):
+    """Judged blind in sets AP to AV: "the [CEO acts] for the seller", "the [contractor tests] its own product",
+    "[Goldstein plays] himself", "[growth going] mostly to the top", "a [language model sliding] into",
+    "Rochester's [voice calling]". Which span wins depends on the whole note's word weights, so the rule is asked of
+    the candidates themselves."""
+    assert span not in term_spans(text)
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("She ran in-store demos herself and talked to the sales staff directly.", "in-store demos"),
+        ("Two cohorts: the unit tests for the parser and the slow end-to-end suite.", "unit tests"),
+    ],
+)
+def test_a_noun_phrase_before_an_object_word_stays_a_candidate(text, span):
+    """Guards: a plural noun after a verb before "herself", or before "for", stays a candidate."""
+    assert span in term_spans(text)
+
+
+def test_neither_opens_no_blank():
+    """ "[Neither host] thinks it is sentient": which of them, no name."""
+    assert not any(
+        s.lower().startswith("neither") for s in term_spans("Neither host thinks the bot is alive.")
+    )
