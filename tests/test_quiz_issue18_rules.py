@@ -4,6 +4,7 @@ quiz keeps for true/false statements, multiple-choice options on a small scope a
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -16,6 +17,7 @@ from kb.quiz.distractors import number_variants, pick_distractors
 from kb.quiz.generate import generate_quiz
 from kb.quiz.kinds import computable, fill_in_the_blank, multiple_choice, open_blank, true_or_false
 from kb.quiz.model import BLANK, QuestionKind
+from kb.quiz.terms import AskableCard
 from kb.quiz.words import normalise, unescape
 from kb.store.connection import open_store
 from tests.test_quiz_distractors import FakeCorpus, card
@@ -627,6 +629,8 @@ def test_a_rough_year_is_offered_round_years_and_a_shown_box_number_is_not_offer
         ("Form 1098: box 1 interest paid, box 2 outstanding principal, box 6 points paid on purchase.", "6"),
         ("The Glorious Revolution of 1688 limited the crown.", "1688"),
     )
+    # (the box number as a cloze the user wrote: kb's own blank of a bare count is a fill-in)
+    cards[1] = AskableCard(dataclasses.replace(cards[1].card, generated=False))
     corpus = FakeCorpus({note: cards})
     for askable, key in ((cards[0], "1500"), (cards[1], "6")):
         q = multiple_choice(corpus, askable, random.Random(2))

@@ -6,6 +6,7 @@ lived yet, a number whose value the prompt already shows written another way, a 
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -13,8 +14,9 @@ import pytest
 from kb.quiz.distractors import number_variants
 from kb.quiz.kinds import computable, multiple_choice
 from kb.quiz.model import BLANK
+from kb.quiz.terms import AskableCard
 from tests.test_quiz_distractors import FakeCorpus
-from tests.test_quiz_lenient import note_cards
+from tests.test_quiz_lenient import generated, note_cards
 
 
 @pytest.fixture(autouse=True)
@@ -92,9 +94,19 @@ def test_a_rate_is_never_offered_all_or_nothing():
     ],
 )
 def test_a_count_before_a_plural_noun_is_never_offered_one(sentence):
+    """A user's own cloze of a count (kb's own blank of one is a fill-in: see test_quiz_twelfth_reading)."""
     key = next(w for w in sentence.split() if w.isdigit())
-    options = _options("notes/podcasts/song.md", (sentence, key))
+    card = users_cloze("notes/podcasts/song.md", sentence, key)
+    question = multiple_choice(FakeCorpus({card.card.note: [card]}), card, random.Random(3))
+    assert question is not None, "asked as multiple choice"
+    options = [o for o in question.options if o != question.answer_text]
     assert "1" not in options and len(options) == 3, options
+
+
+def users_cloze(note: str, sentence: str, hidden: str) -> AskableCard:
+    """A cloze the user wrote in the note (not kb's own blank)."""
+    row = generated(note, sentence, hidden).card
+    return AskableCard(dataclasses.replace(row, generated=False))
 
 
 def test_a_power_of_two_that_reads_as_a_year_is_offered_years():

@@ -495,7 +495,13 @@ def multiple_choice(corpus: Corpus, askable: AskableCard, rng: random.Random) ->
         ):
             continue  # "no _____ ft tall humans": 150 and 200 are as true as 100
         wrong = pick_distractors(
-            corpus, askable, answer=answer, question=attempt.prompt, term=attempt.term, want=MAX_OPTIONS - 1
+            corpus,
+            askable,
+            answer=answer,
+            question=attempt.prompt,
+            term=attempt.term,
+            want=MAX_OPTIONS - 1,
+            made_up_counts=not askable.card.generated,
         )
         if answer_kind(answer) == COMMAND and len(answer.strip("`").split()) > 2:
             # "git rerere diff" beside "git gc" and "git add": only its own family can stand beside it

@@ -1,0 +1,68 @@
+"""Quiz rules from the twelfth session's reading of sets AQ to AV: kb's own blank of a bare count or model number
+is asked as a fill-in, not among made-up neighbours ("436" and "336" beside the 386, "Super Mario Bros. 4, 5, 6",
+"3, 5, 9" for straight wins a year range gives).
+
+Each case is a question a reader judged bad, written again in other words.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kb.quiz.kinds import build_question, multiple_choice
+from kb.quiz.model import QuestionKind
+from tests.test_quiz_distractors import FakeCorpus
+from tests.test_quiz_lenient import note_cards
+
+
+@pytest.fixture(autouse=True)
+def _december_2026(monkeypatch):
+    monkeypatch.setenv("KB_NOW", "2026-12-07T12:00:00Z")
+
+
+@pytest.mark.parametrize(
+    "sentence, key",
+    [
+        ("1991: he posts a free kernel for 386 AT clones, 'just a hobby'.", "386"),
+        ("Overnight they copied level 1 of Super Mario Bros. 3 as a demo for Nintendo.", "3"),
+        ("She won 7 straight Western States races and turned vegan early on.", "7"),
+    ],
+)
+def test_a_bare_count_of_kbs_own_blank_is_a_fill_in(sentence, key):
+    note = "notes/books/hackers.md"
+    cards = note_cards(note, (sentence, key))
+    corpus = FakeCorpus({note: cards})
+    assert multiple_choice(corpus, cards[0], random.Random(3)) is None
+    question = build_question(QuestionKind.CLOZE, corpus, cards[0], random.Random(3))
+    assert question is not None and question.answer == key
+
+
+def test_a_bare_count_still_stands_beside_the_notes_own_counts():
+    """Counts the note itself gives for the same thing are real options, no made-up ones."""
+    note = "notes/books/runners.md"
+    cards = note_cards(
+        note,
+        ("Jurek won 7 races in a row at Western States.", "7"),
+        ("Twietmeyer finished 25 races at Western States.", "25"),
+        ("Ann Trason won 14 races at Western States.", "14"),
+        ("Tim Twietmeyer also ran 5 races at Badwater.", "5"),
+        ("Jenn Shelton ran 11 races at Leadville.", "11"),
+        ("Billy Barnett ran 9 races at Leadville.", "9"),
+    )
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+    assert question is not None and len(question.options) == 4, question
+    assert set(question.options) <= {"7", "25", "14", "5", "11", "9"}, question.options
+
+
+def test_an_amount_share_or_year_keeps_its_ladder():
+    note = "notes/taxes/limits.md"
+    for sentence, key in (
+        ("The 2024 HSA limit for self-only cover is $4,150.", "$4,150"),
+        ("The penalty rate on the excess is 6% a year.", "6%"),
+        ("The Tax Reform Act of 1986 ended most shelters.", "1986"),
+    ):
+        cards = note_cards(note, (sentence, key))
+        question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+        assert question is not None and len(question.options) == 4, (key, question)
