@@ -56,3 +56,21 @@ def test_neither_opens_no_blank():
     assert not any(
         s.lower().startswith("neither") for s in term_spans("Neither host thinks the bot is alive.")
     )
+
+
+def note_cards(title: str, markdown: str, *, kind: str = "book"):
+    from kb.cards.extractor import extract_cards
+    from kb.notes.reader import parse_note
+
+    text = f'---\ntitle: "{title}"\ntype: {kind}\n---\n# {title}\n\n{markdown}\n'
+    return extract_cards(parse_note("notes/t.md", text.encode())).cards
+
+
+def test_a_label_placed_by_where_it_is_is_asked_with_the():
+    """Judged blind in set AV: "what is proverb at the end?" read as broken."""
+    cards = note_cards(
+        "The Moth — Lost at Sea",
+        '## Segments\n- Song in the credits: "Row on, the harbour is further than it looks, row on."\n',
+        kind="podcast",
+    )
+    assert [c.front for c in cards] == ["The Moth — Lost at Sea: what is the song in the credits?"]

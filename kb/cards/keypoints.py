@@ -365,7 +365,21 @@ def _needs_the(words: list[str]) -> bool:
         and not _plural(last)
     ):
         return True  # "SSTB limit", "AGI threshold"
-    return "of" in words[1:-1] and words[0][1:].islower() and not _plural(words[0])
+    if "of" in words[1:-1] and words[0][1:].islower() and not _plural(words[0]):
+        return True
+    # "the proverb at the end", "the ghost in the story": a thing placed by where it is is that one (judged blind
+    # in set AV: "what is proverb at the end?")
+    return (
+        len(words) > 2
+        and words[0][1:].islower()
+        and all(w.islower() for w in words[1:])
+        and words[1] in _PLACING
+        and not _plural(words[0])
+        and not words[0].endswith(("ing", "ion", "ment", "ness"))
+    )
+
+
+_PLACING = frozenset("at in on from inside behind under near".split())
 
 
 _QUESTION_WORDS = frozenset("why how when where which who whom whose should can could does do is are".split())
