@@ -74,3 +74,29 @@ def test_a_label_placed_by_where_it_is_is_asked_with_the():
         kind="podcast",
     )
     assert [c.front for c in cards] == ["The Moth — Lost at Sea: what is the song in the credits?"]
+
+
+def test_a_plural_term_answered_by_a_short_list_asks_how_many():
+    """Judged blind in set AU: "what are anomalies?" answered by four of them read as asking for a definition."""
+    cards = note_cards(
+        "Database Internals",
+        "## Storage\n- **Write amplification sources**: compaction, journaling, page splits\n"
+        "- **Isolation levels**: the guarantees a database makes about what concurrent transactions see\n",
+    )
+    assert [c.front for c in cards] == [
+        "Database Internals: what are the 3 write amplification sources?",
+        "Database Internals: what are isolation levels?",
+    ]
+
+
+def test_bullets_under_the_writers_team_make_no_card():
+    cards = note_cards(
+        "Monorepos",
+        "## Where our team stands\n- Pain points: the `develop` and `release` branches drift apart every sprint.\n"
+        "- Every merge into `main` needs a `Ticket:` trailer from March on.\n"
+        "## How it works\n- Sparse checkout limits the working tree to the folders you name, since Git 2.25.\n",
+        kind="topic",
+    )
+    assert [c.front for c in cards] == [
+        "Sparse checkout limits the working tree to the folders you name, since [...]."
+    ]

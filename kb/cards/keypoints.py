@@ -558,7 +558,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
                 answer=name,
             )
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
-            front = term_question(out.title, unbold(term), out.note.body)
+            front = _counted(term_question(out.title, unbold(term), out.note.body), rest)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         return None
     m = _BOLD_SUBJECT_RE.match(body)
@@ -872,8 +872,32 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if _person(term, rest, ctx=ctx):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
-    front = term_question(out.title, term, out.note.body)
+    front = _counted(term_question(out.title, term, out.note.body), rest)
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+
+
+def _counted(front: str, answer: str) -> str:
+    """ "what are the 3 replication lag anomalies?" for "what are replication lag anomalies?" answered by a list of
+    three: the question says how many to name (judged blind in set AU: "what are anomalies?" answered by four of
+    them read as a request for a definition)."""
+    m = _WHAT_ARE_RE.search(front)
+    if m is None or m.group(1).split()[0].lower() in _NOT_COUNTED:
+        return front
+    items = [i.strip() for i in _LIST_SPLIT_RE.split(answer.strip().rstrip("."))]
+    if not _LIST_ITEMS[0] <= len(items) <= _LIST_ITEMS[1] or any(
+        not i or len(i.split()) > _LIST_ITEM_WORDS or _NOT_AN_ITEM_RE.search(i) for i in items
+    ):
+        return front
+    return f"{front[: m.start(1)]}the {len(items)} {m.group(1)}?"
+
+
+_WHAT_ARE_RE = re.compile(r": what are ([^?]+)\?$")
+_NOT_COUNTED = frozenset("the a an some any these those all".split()) | frozenset(COUNT_WORDS)
+_LIST_SPLIT_RE = re.compile(r",\s+(?:and\s+|or\s+)?|;\s+")
+_LIST_ITEMS = (3, 6)
+_LIST_ITEM_WORDS = 4
+# an item that is a clause, a sum, a figure or an example, no name in a list ("w + r > n", "e.g. ...", "→ ...")
+_NOT_AN_ITEM_RE = re.compile(r"[=→>+<$%()\d]|\be\.g\.|\betc\b|\b(?:is|are|was|were|has|have)\b")
 
 
 _MONEY_RE = re.compile(r"[$€£]\d")
@@ -1332,6 +1356,9 @@ _OWN_PLAN_RE = re.compile(
     r"^to (?:look up|check|verify|follow up|revisit|re-?listen|re-?read|re-?watch)\b|^follow[- ]ups?$|"
     # the writer's own case worked through ("Our situation", "My numbers", "Our household")
     r"^(?:my|our) (?:own )?(?:situation|case|numbers|household|family|return|taxes|example)\b|"
+    # the writer's team and its house rules ("Where our team stands", "Our workflow", "Our repo's conventions")
+    r"\bwhere (?:we|I|our team) stands?\b|\bour team\b|^(?:my|our) (?:team's |repo's )?(?:workflow|setup|"
+    r"conventions|policy|policies|process|house rules)\b|"
     # the writer's sums for someone they know ("Quick calc for my friend", "Numbers for our household")
     r"\b(?:calcs?|calculations?|math|numbers|scenario) for (?:my|our)\b|"
     r"\bfor (?:my|our) (?:friend|partner|wife|husband|mom|dad|parents|brother|sister|kids?)\b|"
