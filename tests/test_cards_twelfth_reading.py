@@ -100,3 +100,23 @@ def test_bullets_under_the_writers_team_make_no_card():
     assert [c.front for c in cards] == [
         "Sparse checkout limits the working tree to the folders you name, since [...]."
     ]
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("cod = Mass. colony's first big export → merchant class", "Mass"),
+        ("Amos lectures at Hebrew Univ. on people as conservative Bayesians", "Hebrew Univ"),
+        ("With prob. ε pick a random arm, else the best one so far", "prob"),
+    ],
+)
+def test_a_blank_never_cuts_a_shortened_word_from_its_point(text, span):
+    """Judged blind in sets AD and AQ: "cod = [Mass]. colony's ..." (typed "Massachusetts" marked wrong), "With
+    [prob]. ε"."""
+    from kb.cards.salience import Candidate, _why_not
+
+    at = text.index(span)
+    assert _why_not(text, Candidate(3.0, at, at + len(span), "entity"), set(), frozenset())
+    kept = "career FT% ≈ 51%. for a guy scoring that much, missed FTs cost points"
+    at = kept.index("51%")
+    assert _why_not(kept, Candidate(3.0, at, at + 3, "number"), set(), frozenset()) is None
