@@ -120,3 +120,14 @@ def test_a_blank_never_cuts_a_shortened_word_from_its_point(text, span):
     kept = "career FT% ≈ 51%. for a guy scoring that much, missed FTs cost points"
     at = kept.index("51%")
     assert _why_not(kept, Candidate(3.0, at, at + 3, "number"), set(), frozenset()) is None
+
+
+def test_an_amount_a_count_in_words_and_a_share_give_is_never_hidden():
+    """Judged blind in set AV: "Inherits [...] ... splits it four ways (£5,000 each)" gave away £20,000."""
+    from kb.cards.spans import Candidate, derived_number
+
+    text = "Inherits £20,000 from her uncle. She splits it four ways (£5,000 each) with her cousins."
+    at = text.index("£20,000")
+    assert derived_number(text, Candidate(3.0, at, at + 7, "number"))
+    kept = "Inherits £20,000 from her uncle and gives £5,000 to the school."
+    assert derived_number(kept, Candidate(3.0, at, at + 7, "number")) is None

@@ -502,6 +502,8 @@ def derived_number(text: str, c: Candidate) -> str | None:
         return None
     values = [x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None]
     values += [_scaled(m) for m in _SCALED_RE.finditer(rest)]
+    # "splits it four ways (£5,000 each)": a count in words multiplies as its digits would (set AW's reading)
+    values += [float(COUNT_WORDS[w]) for w in _COUNT_WORD_RE.findall(rest.lower()) if COUNT_WORDS[w] > 2]
     others = [x for x in values if x > 1]
     share = "%" in text[c.start : c.end + 1] or "percent" in text[c.start : c.end + 9]
     # "keep 80% of the inputs (a drop rate of 0.2)": a share written as a fraction beside it, or its rest
@@ -579,6 +581,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
     return f"'{text[c.start : c.end]}' can be worked out from the other numbers on the card"
 
 
+_COUNT_WORD_RE = re.compile(r"\b(" + "|".join(COUNT_WORDS) + r")\b")
 _CITATION_AFTER_RE = re.compile(r"(?:,? et al\.?)?,?\s*\(?(?:1[5-9]|20)\d\d[a-z]?\b")
 _AND_BEFORE_RE = re.compile(r"(?:&|\band)\s*$")
 # ", designed by": a clause after the fact crediting someone (not "was proposed by", where who is the fact)
