@@ -502,7 +502,7 @@ def derived_number(text: str, c: Candidate) -> str | None:
         return None
     values = [x for x in (_number_value(t) for t in _PLAIN_NUMBER_RE.findall(rest)) if x is not None]
     values += [_scaled(m) for m in _SCALED_RE.finditer(rest)]
-    # "splits it four ways (£5,000 each)": a count in words multiplies as its digits would (set AW's reading)
+    # "splits it four ways (£5,000 each)": a count in words multiplies as its digits would (set AV)
     values += [float(COUNT_WORDS[w]) for w in _COUNT_WORD_RE.findall(rest.lower()) if COUNT_WORDS[w] > 2]
     others = [x for x in values if x > 1]
     share = "%" in text[c.start : c.end + 1] or "percent" in text[c.start : c.end + 9]
