@@ -131,3 +131,78 @@ def test_an_amount_a_count_in_words_and_a_share_give_is_never_hidden():
     assert derived_number(text, Candidate(3.0, at, at + 7, "number"))
     kept = "Inherits £20,000 from her uncle and gives £5,000 to the school."
     assert derived_number(kept, Candidate(3.0, at, at + 7, "number")) is None
+
+
+def test_a_shows_initials_in_its_title_are_never_hidden():
+    """Judged blind in set AX: "[TAL] ran ...", "in [TAL], the audience ..." under "This American Life #460"."""
+    from kb.cards.keypoints import _title_acronyms
+
+    assert "tal" in _title_acronyms("This American Life #460 — Retraction")
+    assert "gm" in _title_acronyms("A Gentleman in Moscow")  # (the small word not capitalised: no "AGIM")
+    cards = note_cards(
+        "This American Life #512 — Harper Revisited",
+        "## Background\n- In spring 2013 TAL spent five months inside one Chicago high school with three reporters.\n",
+        kind="podcast",
+    )
+    assert cards and all("TAL" not in (c.answer or "") for c in cards), [(c.front, c.answer) for c in cards]
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("14 April 1865: the same night as Ford's Theatre, Powell attacks Seward.", "Ford"),
+        ("She was a biologist at the US Fish & Wildlife Service before the book.", "Fish"),
+        ("She was a biologist at the US Fish & Wildlife Service before the book.", "Wildlife Service"),
+        ("Chapter 42 is the best essay in the novel imo, about why white terrifies.", "novel imo"),
+    ],
+)
+def test_a_blank_never_takes_part_of_a_name_or_the_writers_aside(text, span):
+    """Judged blind in set AX: "same night as [Ford]'s Theatre", "ex-US [Fish] & Wildlife Service", "Best essay in
+    the [novel imo]"."""
+    from kb.cards.salience import Candidate, _why_not
+
+    at = text.index(span)
+    kind = "entity" if span.istitle() and " " not in span else "term"
+    assert _why_not(text, Candidate(3.0, at, at + len(span), kind), set(), frozenset())
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("JFK's Science Advisory Committee report of May 1963 backed her.", "JFK"),
+        ("Quantum key distribution (Bennett & Brassard): eavesdropping disturbs the photons.", "Bennett"),
+    ],
+)
+def test_an_acronym_owner_or_one_of_two_authors_stays_a_candidate(text, span):
+    """Guards: both were kept as blanks by the readers of earlier sets."""
+    from kb.cards.salience import Candidate, _why_not
+
+    at = text.index(span)
+    assert _why_not(text, Candidate(3.0, at, at + len(span), "entity"), set(), frozenset()) is None
+
+
+def test_people_named_with_a_middle_initial_or_under_a_count_of_men_are_asked_who():
+    """Judged blind in set AX: "what is William H. Seward?", "what are Edward Bates?"."""
+    cards = note_cards(
+        "The Bully Pulpit",
+        "## The frame\nOpens in 1909 with three men reading the same telegram:\n\n"
+        "1. **Charles E. Hughes** – New York governor, in Albany\n"
+        "2. **Henry Adams** – historian and gossip, in Washington\n",
+    )
+    assert [c.front for c in cards] == [
+        "The Bully Pulpit: who is Charles E. Hughes?",
+        "The Bully Pulpit: who is Henry Adams?",
+    ]
+
+
+def test_a_heading_where_people_do_something_is_no_list_of_people():
+    """Judged blind in set AX: "who is Conventional Commits?" under "Conventions people layer on top"."""
+    cards = note_cards(
+        "Commit messages",
+        "## Conventions people layer on top\n"
+        "- **Gitmoji Rules**: an emoji at the start of each subject, then the summary; tools sort by it.\n",
+        kind="topic",
+    )
+    assert cards and not any(c.front.endswith("who is Gitmoji Rules?") for c in cards), [
+        c.front for c in cards
+    ]

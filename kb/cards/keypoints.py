@@ -287,6 +287,8 @@ def term_question(
         term = f"{article.lower()} {term}"
     # "Zappos" (a name left capitalised): one thing, whatever its last letter
     plural = bool(words) and _plural(term)
+    if plural and 1 < len(words) < 4 and term.istitle() and not common_english(words[0].lower()):
+        plural = False  # "Edward Bates", "Steve Jobs": a person's name, one of them (set AX: "what are Edward Bates?")
     if (
         plural
         and len(words) == 1
@@ -1161,6 +1163,8 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
         # judged blind in set AO: "**Dr. Masakazu Fujii** — his private hospital ...", "**Rev. Kiyoshi Tanimoto**":
         # a title before names is a person's, whatever the rest says
         return all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:].rstrip(".")) for w in words[1:4])
+    if len(words) == 3 and _INITIAL_RE.fullmatch(words[1]) and _person(f"{words[0]} {words[2]}", "he"):
+        return True  # "William H. Seward", "Salmon P. Chase": a middle initial is a person's (set AX)
     if not 1 <= len(words) <= 4 or not all(w[:1].isupper() and _NAME_TAIL_RE.fullmatch(w[1:]) for w in words):
         return False  # (four: "Ida Mae Brandon Gladney", judged blind in set AL)
     said = [w.lower().strip(".,;:()") for w in rest.split()]
@@ -1189,24 +1193,30 @@ def _person(term: str, rest: str, *, bold: bool = False, ctx: tuple[str, ...] = 
     return pronoun or not common_english(words[-1].lower())
 
 
+_INITIAL_RE = re.compile(r"[A-Z]\.")
 _TITLES_OF_PEOPLE = frozenset(
     "Dr. Mr. Mrs. Ms. Mx. Rev. Prof. Fr. Capt. Gen. Col. Lt. Sgt. Sen. Gov. Sir Dame Lady Lord Dr Mr Mrs Ms".split()
 )
 # a heading over people: the names under it are people's ("## The hosts", "## Cast of characters")
 _PEOPLE_HEADING_RE = re.compile(
-    r"\b(?:hosts?|guests?|people|cast|characters|key (?:figures|players)|who['’]?s who|speakers|panel(?:ists)?|"
-    r"co-?founders|founders|authors|the team)\b",
+    # ("People worth remembering", "The six people", but not "Conventions people layer on top", set AX)
+    r"^people\b|\bpeople\s*$|\bpeople (?:worth|on|i|to know|quoted|mentioned|who)\b|"
+    r"\b(?:hosts?|guests?|cast|characters|key (?:figures|players)|who['’]?s who|speakers|panel(?:ists)?|"
+    r"co-?founders|founders|authors|the team|(?:two|three|four|five|six|seven|eight|\d+) (?:men|women))\b",
     re.I,
 )
 # what a life holds: a bold name whose bullet says one of these is a person's ("recruited to Taiwan", "died in 1980")
 _LIFE_WORDS = frozenset("recruited hired fired retired married divorced died emigrated graduated".split())
 # the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
-_PEOPLE_WORDS = _KIN_AND_PARTS | frozenset(
-    """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
+_PEOPLE_WORDS = (
+    _KIN_AND_PARTS
+    | frozenset(
+        """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
     navigator photographer carpenter surgeon sailor explorer boss teacher schoolteacher lawyer nurse farmer
     sharecropper soldier pilot priest banker trader writer novelist poet painter singer actor actress chemist
-    mathematician politician senator b""".split()  # "b. 1937 Haifa": born
+    mathematician politician senator governor statesman president general admiral judge b""".split()  # "b. 1937 Haifa": born
+    )
 )
 
 
@@ -1572,6 +1582,11 @@ def _title_acronyms(title: str) -> set[str]:
     # from the first word only: the title's head is its topic ("TS" of "Multi-armed bandits: ... and Thompson
     # sampling" is one of the methods it compares, judged a good blank)
     runs = {"".join(w[0] for w in words[:n]).upper() for n in range(2, min(len(words), 5) + 1)}
+    # a name opening on a capitalised small word: "TAL" of "This American Life #460" (judged blind in set AX:
+    # "[TAL] ran ..." four times in one note)
+    named = _TITLE_WORD_RE.findall(re.split(r"\s[#—–:(]|:", title, maxsplit=1)[0])
+    if len(named) > 2 and named[0].lower() in STOP_WORDS and all(w[:1].isupper() for w in named):
+        runs.add("".join(w[0] for w in named).upper())
     return content_stems(" ".join(runs)) if runs else set()
 
 

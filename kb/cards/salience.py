@@ -378,6 +378,7 @@ def _inside_italics(text: str, c: Candidate) -> bool:
 
 
 _ITALIC_RE = re.compile(r"(?<!\*)\*([^*\n]+)\*(?!\*)")
+
 _WEB_ADDRESS_RE = re.compile(r"://|\bwww\.|\w\.(?:com|org|net|io|dev|ai|edu|gov)\b")
 _VARIABLE_VERB_RE = re.compile(
     r"[a-zA-Z] [a-z]{3,}s"
@@ -415,6 +416,11 @@ _AUXILIARY_BEFORE = frozenset(
 _OBJECT_OPENERS = frozenset(
     "its his her their him them it himself herself itself themselves the a an my our your this these those".split()
 )
+# "Ford's Theatre", "Fish & Wildlife Service": a word that opens a name of two capitalised words or more
+_NAME_POSSESSIVE_AFTER_RE = re.compile(r"['’]s [A-Z][a-z]+\b(?! [a-z])")
+_AMPERSAND_NAME_AFTER_RE = re.compile(r" & [A-Z][a-z]+ [A-Z][a-z]")
+_AMPERSAND_NAME_BEFORE_RE = re.compile(r"\b[A-Z][a-z]+ & $")
+_ASIDE_WORDS = frozenset("imo imho tbh lol fwiw".split())
 _ABBREVIATION_LETTERS = 5  # "Mass.", "prob.", "Calif.": a shortened word before its point
 
 
@@ -911,6 +917,21 @@ def _why_not(
         # "cod = [Mass]. colony's first big export", "With [prob]. ε": a word shortened with a point, which the
         # blank would cut off (judged blind in sets AD and AQ)
         return f"'{unbold(span)}' is cut from a word shortened with a point"
+    if " " not in span.strip() and span.istitle() and _NAME_POSSESSIVE_AFTER_RE.match(text, c.end):
+        return f"'{unbold(span)}' is cut from the name it owns"  # "same night as [Ford]'s Theatre" (set AX)
+    if " " not in span.strip() and span[:1].isupper() and _AMPERSAND_NAME_AFTER_RE.match(text, c.end):
+        return (
+            f"'{unbold(span)}' is cut from a name joined by '&'"  # "ex-US [Fish] & Wildlife Service" (set AX)
+        )
+    if (
+        " " in span.strip()
+        and span.istitle()
+        and common_english(span.split()[-1].lower())
+        and _AMPERSAND_NAME_BEFORE_RE.search(text, 0, c.start)
+    ):
+        return f"'{unbold(span)}' is cut from a name joined by '&'"  # "ex-US Fish & [Wildlife Service]"
+    if _ASIDE_WORDS & set(span.lower().split()):
+        return f"'{unbold(span)}' holds the writer's aside"  # "Best essay in the [novel imo]" (set AX)
     if (c.start > 1 and text[c.start - 1] in "-·" and text[c.start - 2].isalnum()) or (
         text.startswith(("-", "·"), c.end) and text[c.end + 1 : c.end + 2].isalnum()
     ):
