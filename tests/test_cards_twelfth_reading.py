@@ -206,3 +206,13 @@ def test_a_heading_where_people_do_something_is_no_list_of_people():
     assert cards and not any(c.front.endswith("who is Gitmoji Rules?") for c in cards), [
         c.front for c in cards
     ]
+
+
+def test_a_capitalised_label_saying_what_happened_asks_no_question():
+    """Judged blind in set AW: "what is islanders adapted?"; and before it "what is effects reported?"."""
+    cards = note_cards(
+        "Collapse, revisited",
+        "## The counter-version\n- Farmers adapted: terraced fields, stone walls against the wind, new crops.\n",
+        kind="podcast",
+    )
+    assert not any("what is" in c.front for c in cards), [c.front for c in cards]

@@ -785,7 +785,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None  # "topics the essays cover: ...": a noun and a clause about it (judged blind in set AG)
     if (
         len(words) > 1
-        and term.islower()
+        and term[1:].islower()
         and (words[-1].endswith("ed") and len(words[-1]) > 4 or words[-1] in _PARTICIPLES_EN)
     ):
         return None  # "business side crippled: back to paper ...": what happened to it, no term (set AG)
