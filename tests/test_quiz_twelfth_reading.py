@@ -66,3 +66,23 @@ def test_an_amount_share_or_year_keeps_its_ladder():
         cards = note_cards(note, (sentence, key))
         question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
         assert question is not None and len(question.options) == 4, (key, question)
+
+
+def test_a_false_statement_never_puts_another_number_before_a_singular_unit():
+    """Judged blind in set AW: "within 2 year of the due date" gave itself away."""
+    from kb.quiz.falsehood import false_filler
+
+    note = "notes/taxes/final-return.md"
+    cards = note_cards(
+        note,
+        ("An executor can revoke a joint return by filing within 1 year of the due date.", "1"),
+        ("The estate's own return is due 3 months and 15 days after its year ends.", "3"),
+    )
+    filler = false_filler(
+        FakeCorpus({note: cards}),
+        cards[0],
+        answer="1",
+        statement=cards[0].card.front.replace("[...]", "_____"),
+        term=True,
+    )
+    assert filler is None, filler

@@ -358,6 +358,10 @@ _PLURAL_AFTER_RE = re.compile(
     r"\s+(?:[a-z-]+ )?(?!(?:this|thus|plus|always|perhaps|was|has|does|goes|gets|makes|takes|gives)\b)"
     r"(?:people|men|women|children|[a-z]{2,}[^s\W]s)\b"
 )
+# a singular unit right after a blank whose key is one ("within _____ year of the due date")
+_SINGULAR_UNIT_AFTER_RE = re.compile(
+    r"\s+(?:year|month|week|day|hour|minute|second|night|time|person|child|page|step|round|share|vote)\b(?!['’])"
+)
 # a month's first or last day: "Dec 31", "31 December", "April 30", "1 Jan"
 _MONTH_EDGE_RE = re.compile(
     r"\b(?:(?:Jan|Mar|May|Jul|Aug|Oct|Dec)[a-z]*\.? 31|(?:Apr|Jun|Sep|Nov)[a-z]*\.? 30|[A-Z][a-z]+\.? 1)\b"
@@ -564,6 +568,8 @@ class DistractorSearch:
             return False
         if variant.strip() in ("1", "one") and _PLURAL_AFTER_RE.match(self.after):
             return False  # "_____ people iterating": "1 people" reads wrong and is ruled out (judged blind in set AF)
+        if self.answer.strip() in ("1", "one") and _SINGULAR_UNIT_AFTER_RE.match(self.after):
+            return False  # "within _____ year": "2 year" reads wrong and gives itself away (judged blind in set AW)
         key = normalise(variant)
         label = self.neighbours[0]
         number = _NUMBER_IN_TEXT_RE.search(variant)
