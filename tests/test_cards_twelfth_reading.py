@@ -216,3 +216,13 @@ def test_a_capitalised_label_saying_what_happened_asks_no_question():
         kind="podcast",
     )
     assert not any("what is" in c.front for c in cards), [c.front for c in cards]
+
+
+def test_a_count_whose_list_follows_a_colon_is_never_hidden():
+    """Judged blind in set AW: "Only [...] passed: Abbott, Circuit City, ..." (eleven companies, countable)."""
+    from kb.cards.spans import Candidate, counted_items
+
+    text = "Only 5 made the cut: Kroger, Nucor, Gillette, Walgreens, Wells Fargo."
+    assert counted_items(text, Candidate(3.0, 5, 6, "number"))
+    kept = "Only 5 made the cut, out of 1,435 companies screened."
+    assert counted_items(kept, Candidate(3.0, 5, 6, "number")) is None

@@ -410,9 +410,11 @@ def counted_items(text: str, c: Candidate) -> str | None:
     noun = next((w.lower() for w in words if w.lower().endswith("s") and w.lower() != "of"), "")
     # "reads A, B, C → self-education via those [3]": the count of what the card listed before it
     those = not noun and prev_word(text, c.start) in ("those", "these")
-    if not those and (not noun or noun in _UNITS):
-        return None  # "3 weeks", "two of them": a quantity, not the size of a list
     after = text[c.end :]
+    # "Only [11] passed: Abbott, Circuit City, ...": a count a colon soon after it opens the list of (set AW)
+    listed = not noun and not those and _COLON_SOON_RE.match(after) is not None
+    if not those and not listed and (not noun or noun in _UNITS):
+        return None  # "3 weeks", "two of them": a quantity, not the size of a list
     opener = None if those else re.search(r"[:(—]", after)
     if opener is not None:
         segment = re.split(r"[.)]\s|[.)]$", after[opener.end() :], maxsplit=1)[0]
@@ -427,6 +429,7 @@ def counted_items(text: str, c: Candidate) -> str | None:
     return None
 
 
+_COLON_SOON_RE = re.compile(r"[^:.;()\n]{0,20}:\s")
 _SCALED_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([xkKMB])\b")
 
 
