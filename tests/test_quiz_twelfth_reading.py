@@ -86,3 +86,30 @@ def test_a_false_statement_never_puts_another_number_before_a_singular_unit():
         term=True,
     )
     assert filler is None, filler
+
+
+def test_a_rough_figure_is_offered_figures_clearly_apart():
+    """Judged blind in set AY: 1502 and 1504 beside "~1503", 12 and 14 beside "~13 months" were as right as the key."""
+    note = "notes/books/leonardo.md"
+    for sentence, key, apart in (
+        ("Starts the Mona Lisa ~1503, keeps fiddling with it for the rest of his life.", "1503", 10),
+        ("Lost both eyes as a baby (before age ~13 months).", "13 months", 5),
+    ):
+        cards = note_cards(note, (sentence, key))
+        question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+        assert question is not None, key
+        value = float(key.split()[0])
+        others = [float(o.split()[0]) for o in question.options if o != key]
+        assert all(abs(o - value) >= apart for o in others), question.options
+
+
+def test_a_number_under_an_upper_bound_is_never_made_false():
+    """Judged blind in set AY: "fewer than ~10 firmly attributed" for "~20" stays true."""
+    from kb.quiz.falsehood import false_filler
+
+    note = "notes/books/leonardo.md"
+    cards = note_cards(note, ("He delivered few paintings (fewer than ~20 firmly attributed).", "20"))
+    statement = cards[0].card.front.replace("[...]", "_____")
+    assert (
+        false_filler(FakeCorpus({note: cards}), cards[0], answer="20", statement=statement, term=True) is None
+    )

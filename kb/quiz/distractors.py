@@ -163,7 +163,12 @@ def number_variants(answer: str) -> list[str]:
 
 
 # (not "~1500", a rough figure; nor "IoU ≥ 0.5", a rule's threshold, but "took in > $30M" after a word)
-_BOUND_BEFORE_RE = re.compile(r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$", re.I)
+# (judged blind in set AY: "fewer than ~_____ firmly attributed" made false with 10 for 20, which stays true)
+_BOUND_BEFORE_RE = re.compile(
+    r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$"
+    r"|(?:\b(?:fewer than|less than|no more than|at most)|(?<=[a-z]{2} )[<≤])\s*~?\s*$",
+    re.I,
+)
 _AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$", re.I)
 # steps a number ladder climbs by: 1, 2, 5, 10, 20, 50, ... (in units of the key's last digit)
 _NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
@@ -242,8 +247,9 @@ class NumberLadder:
             decade = re.search(r"\d0['’]?s\b", answer)
             step = 10 if decade else 5 if _month_named(answer) and units % 5 == 0 else 2
             if rough and answer.strip() == raw:
-                # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501
-                step = next((r for r in (100, 50, 10, 5) if units % r == 0), 1)
+                # "after ~1500": a rough date moves by its roundness (1400, 1600), never to 1499 or 1501; "~1503" by
+                # tens (judged blind in set AY: 1502 and 1504 beside "~1503" were as right as the key)
+                step = next((r for r in (100, 50, 10) if units % r == 0), 10)
             ladder = cls(answer, raw, decimals, units, step, 1)
             year = this_year()
             if decimals == 0 and 1000 <= units <= year:
@@ -260,6 +266,10 @@ class NumberLadder:
             return cls(answer, raw, decimals, units, 5 if units % 5 == 0 else 1, 1)
         if decimals == 0 and _power_of_two(units) and width:
             return cls(answer, raw, decimals, units, 0, 2)
+        if rough:
+            # "before age ~_____" (13 months): a rough figure's neighbours are no slip of memory, they are as right
+            # (judged blind in set AY: 12, 14 beside "~13 months"); a third of it or more away
+            return cls(answer, raw, decimals, units, max(_step(units), _nearest_nice(units / 3)), 1)
         return cls(answer, raw, decimals, units, _step(units), 1)
 
     def rung(self, k: int) -> str | None:
