@@ -226,3 +226,17 @@ def test_a_count_whose_list_follows_a_colon_is_never_hidden():
     assert counted_items(text, Candidate(3.0, 5, 6, "number"))
     kept = "Only 5 made the cut, out of 1,435 companies screened."
     assert counted_items(kept, Candidate(3.0, 5, 6, "number")) is None
+
+
+def test_a_step_named_by_a_verb_asks_what_the_step_does():
+    """Judged blind in set AY: "what is Identify?", "what is Diagnose?" under "## The Box–Jenkins loop"."""
+    cards = note_cards(
+        "Exponential smoothing",
+        "## The fitting loop\n1. **Initialize** — level from the first season's mean, trend from its slope.\n"
+        "2. **Validate** — rolling-origin backtests, never one split.\n",
+        kind="topic",
+    )
+    assert [c.front for c in cards] == [
+        'Exponential smoothing: what does the "Initialize" step do?',
+        'Exponential smoothing: what does the "Validate" step do?',
+    ]

@@ -560,7 +560,9 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
                 answer=name,
             )
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
-            front = _counted(term_question(out.title, unbold(term), out.note.body), rest)
+            front = _step_question(out.title, unbold(term), ctx) or _counted(
+                term_question(out.title, unbold(term), out.note.body), rest
+            )
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         return None
     m = _BOLD_SUBJECT_RE.match(body)
@@ -874,8 +876,29 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if _person(term, rest, ctx=ctx):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
-    front = _counted(term_question(out.title, term, out.note.body), rest)
+    front = _step_question(out.title, term, ctx) or _counted(
+        term_question(out.title, term, out.note.body), rest
+    )
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+
+
+def _step_question(title: str, term: str, ctx: tuple[str, ...]) -> str | None:
+    """'what does the "Identify" step do?' for a one-word label that is a verb under a heading over a method's
+    steps ("## The Box–Jenkins loop"): a step named by what you do (judged blind in set AY: "what is Identify?",
+    "what is Diagnose?")."""
+    word = term.lower()
+    if " " in term or not term[:1].isupper() or not _under(_STEPS_HEADING_RE, ctx[1:]):
+        return None
+    if word.endswith(_VERB_SUFFIXES) or word in BASE_VERBS or word in _IMPERATIVES:
+        return f'{topic(title)}: what does the "{term}" step do?'
+    return None
+
+
+_VERB_SUFFIXES = ("ify", "ate", "ose", "ize", "ise")
+# a heading over the steps of a method ("## The Box–Jenkins loop", "## Steps", "## The process")
+_STEPS_HEADING_RE = re.compile(
+    r"\b(?:loop|steps?|process|cycle|stages?|phases?|workflow|pipeline|procedure)\b", re.I
+)
 
 
 def _counted(front: str, answer: str) -> str:
