@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from kb.cards.salience import TermWeights, _terms
+from kb.cards.keypoints import _title_acronyms
+from kb.cards.salience import Candidate, TermWeights, _terms, _why_not
+from kb.cards.spans import counted_items, derived_number
+from tests.test_cards_eleventh_reading import note_cards
 
 
 def term_spans(text: str) -> set[str]:
@@ -58,14 +61,6 @@ def test_neither_opens_no_blank():
     )
 
 
-def note_cards(title: str, markdown: str, *, kind: str = "book"):
-    from kb.cards.extractor import extract_cards
-    from kb.notes.reader import parse_note
-
-    text = f'---\ntitle: "{title}"\ntype: {kind}\n---\n# {title}\n\n{markdown}\n'
-    return extract_cards(parse_note("notes/t.md", text.encode())).cards
-
-
 def test_a_label_placed_by_where_it_is_is_asked_with_the():
     """Judged blind in set AV: "what is proverb at the end?" read as broken."""
     cards = note_cards(
@@ -113,8 +108,6 @@ def test_bullets_under_the_writers_team_make_no_card():
 def test_a_blank_never_cuts_a_shortened_word_from_its_point(text, span):
     """Judged blind in sets AD and AQ: "cod = [Mass]. colony's ..." (typed "Massachusetts" marked wrong), "With
     [prob]. ε"."""
-    from kb.cards.salience import Candidate, _why_not
-
     at = text.index(span)
     assert _why_not(text, Candidate(3.0, at, at + len(span), "entity"), set(), frozenset())
     kept = "career FT% ≈ 51%. for a guy scoring that much, missed FTs cost points"
@@ -124,8 +117,6 @@ def test_a_blank_never_cuts_a_shortened_word_from_its_point(text, span):
 
 def test_an_amount_a_count_in_words_and_a_share_give_is_never_hidden():
     """Judged blind in set AV: "Inherits [...] ... splits it four ways (£5,000 each)" gave away £20,000."""
-    from kb.cards.spans import Candidate, derived_number
-
     text = "Inherits £20,000 from her uncle. She splits it four ways (£5,000 each) with her cousins."
     at = text.index("£20,000")
     assert derived_number(text, Candidate(3.0, at, at + 7, "number"))
@@ -135,8 +126,6 @@ def test_an_amount_a_count_in_words_and_a_share_give_is_never_hidden():
 
 def test_a_shows_initials_in_its_title_are_never_hidden():
     """Judged blind in set AX: "[TAL] ran ...", "in [TAL], the audience ..." under "This American Life #460"."""
-    from kb.cards.keypoints import _title_acronyms
-
     assert "tal" in _title_acronyms("This American Life #460 — Retraction")
     assert "gm" in _title_acronyms("A Gentleman in Moscow")  # (the small word not capitalised: no "AGIM")
     cards = note_cards(
@@ -159,8 +148,6 @@ def test_a_shows_initials_in_its_title_are_never_hidden():
 def test_a_blank_never_takes_part_of_a_name_or_the_writers_aside(text, span):
     """Judged blind in set AX: "same night as [Ford]'s Theatre", "ex-US [Fish] & Wildlife Service", "Best essay in
     the [novel imo]"."""
-    from kb.cards.salience import Candidate, _why_not
-
     at = text.index(span)
     kind = "entity" if span.istitle() and " " not in span else "term"
     assert _why_not(text, Candidate(3.0, at, at + len(span), kind), set(), frozenset())
@@ -175,8 +162,6 @@ def test_a_blank_never_takes_part_of_a_name_or_the_writers_aside(text, span):
 )
 def test_an_acronym_owner_or_one_of_two_authors_stays_a_candidate(text, span):
     """Guards: both were kept as blanks by the readers of earlier sets."""
-    from kb.cards.salience import Candidate, _why_not
-
     at = text.index(span)
     assert _why_not(text, Candidate(3.0, at, at + len(span), "entity"), set(), frozenset()) is None
 
@@ -220,8 +205,6 @@ def test_a_capitalised_label_saying_what_happened_asks_no_question():
 
 def test_a_count_whose_list_follows_a_colon_is_never_hidden():
     """Judged blind in set AW: "Only [...] passed: Abbott, Circuit City, ..." (eleven companies, countable)."""
-    from kb.cards.spans import Candidate, counted_items
-
     text = "Only 5 made the cut: Kroger, Nucor, Gillette, Walgreens, Wells Fargo."
     assert counted_items(text, Candidate(3.0, 5, 6, "number"))
     kept = "Only 5 made the cut, out of 1,435 companies screened."

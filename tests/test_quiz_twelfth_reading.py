@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from kb.quiz.falsehood import false_filler
 from kb.quiz.kinds import build_question, multiple_choice
 from kb.quiz.model import QuestionKind
 from tests.test_quiz_distractors import FakeCorpus
@@ -70,8 +71,6 @@ def test_an_amount_share_or_year_keeps_its_ladder():
 
 def test_a_false_statement_never_puts_another_number_before_a_singular_unit():
     """Judged blind in set AW: "within 2 year of the due date" gave itself away."""
-    from kb.quiz.falsehood import false_filler
-
     note = "notes/taxes/final-return.md"
     cards = note_cards(
         note,
@@ -105,8 +104,6 @@ def test_a_rough_figure_is_offered_figures_clearly_apart():
 
 def test_a_number_under_an_upper_bound_is_never_made_false():
     """Judged blind in set AY: "fewer than ~10 firmly attributed" for "~20" stays true."""
-    from kb.quiz.falsehood import false_filler
-
     note = "notes/books/leonardo.md"
     cards = note_cards(note, ("He delivered few paintings (fewer than ~20 firmly attributed).", "20"))
     statement = cards[0].card.front.replace("[...]", "_____")
