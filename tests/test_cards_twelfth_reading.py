@@ -1,8 +1,11 @@
-"""Issue 18, what the blind readings of sets AU and AV (and earlier sets' leftovers) did not keep, on the eleventh
-session's final code: blanks that take a noun with its verb ("the [contractor tests] its own product", "[Goldstein
-plays] himself", "[growth going] mostly to the top").
+"""Issue 18, what the blind readings of sets AU to AY did not keep: blanks that take a noun with its verb ("the
+[contractor tests] its own product"), a word cut from a name ("[Ford]'s Theatre", "[Fish] & Wildlife Service") or
+from its point ("[Hebrew Univ]. on"), the show's initials ("[TAL] ran"), a count the card lists or an amount it works
+out; questions that read badly ("what is proverb at the end?", "what are Edward Bates?", "what is Identify?",
+"what are anomalies?"); bullets under the writer's team.
 
-The bullets are written again in other words; each case is a card a reader marked FIXABLE or DROP."""
+The bullets are written again in other words; each case is a card a reader marked FIXABLE or DROP, or a guard that
+a rule does not over-reach."""
 
 from __future__ import annotations
 
