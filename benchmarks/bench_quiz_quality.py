@@ -15,8 +15,8 @@ The proxies (a lower share is better unless the row says otherwise):
   the same grammatical number for terms and names (higher is better).
 - **distractor from the quiz's scope**: the distractor's text is in a note of the scope (the note; a note with the
   tag; a note of the type; for a whole-set quiz, the question's note or a note sharing one of its tags), or is not in
-  any note at all or is a number made from the key (73 -> 74, 1998 -> 1999, even when another note happens to
-  hold that number) (higher is better).
+  any note at all or is a number made from the key (73 -> 74, 1998 -> 1999, a rough "~13" -> 8, 18, even when another
+  note happens to hold that number) (higher is better).
 - **question with a look-alike option**: a distractor equal to the key once normalised, inside it or containing it
   (word-bounded), or sharing its last word (its head noun, plural folded): "Credits" beside "Tax credit" -- either
   two right answers or a giveaway. A number's unit is not a head noun: "$4 million" beside "$8 million" is the form
@@ -116,10 +116,16 @@ class EvalSet:
         return {path for path, body in self.text.items() if key in body}
 
     def in_scope(self, question: dict, scope: dict, text: str) -> bool:
-        from kb.quiz.distractors import number_variants
+        from kb.quiz.distractors import NumberLadder, number_variants
 
         found = self.notes_with(text)
-        if not found or text in number_variants(question["answer_text"]):
+        key = question["answer_text"]
+        rough = NumberLadder.of(key, rough=True)  # a rough figure's ladder ("~13 months": 8, 18 months)
+        if (
+            not found
+            or text in number_variants(key)
+            or (rough is not None and text in (rough.rung(k) for k in (-4, -3, -2, -1, 1, 2, 3, 4)))
+        ):
             return True  # made from the key (a number variant: 1998 -> 1999), not taken from another note
         if scope.get("note"):
             return scope["note"] in found
