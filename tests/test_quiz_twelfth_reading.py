@@ -110,3 +110,14 @@ def test_a_number_under_an_upper_bound_is_never_made_false():
     assert (
         false_filler(FakeCorpus({note: cards}), cards[0], answer="20", statement=statement, term=True) is None
     )
+
+
+def test_a_reliability_in_nines_is_still_offered_its_ladder():
+    """A "99%" of kb's own blank asked as multiple choice once raised AttributeError (a reliability's ladder of
+    nines has no ratio): `kb quiz --note` failed on a note of set BB."""
+    note = "notes/books/spqr.md"
+    cards = note_cards(
+        note, ("Chapter on ordinary people: bars, graffiti, cheap lodging. Rome for the 99%.", "99%")
+    )
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+    assert question is None or "99%" in question.options

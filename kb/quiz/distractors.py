@@ -560,6 +560,7 @@ class DistractorSearch:
         if (
             not made_up_counts
             and not age
+            and isinstance(ladder, NumberLadder)  # (not "99.9%", a reliability's nines)
             and ladder.ratio == 1
             and _BARE_COUNT_RE.fullmatch(self.answer.strip())
             and answer_kind(self.answer) != DATE
