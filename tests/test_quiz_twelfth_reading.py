@@ -121,3 +121,25 @@ def test_a_reliability_in_nines_is_still_offered_its_ladder():
     )
     question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
     assert question is None or "99%" in question.options
+
+
+@pytest.mark.parametrize(
+    "sentence, key",
+    [
+        ("The novel is told looking back, so you know from page 1 that the house is gone.", "page 1"),
+        ("She started mid-year in year 1, so only the months received count.", "year 1"),
+    ],
+)
+def test_a_numbered_place_is_offered_no_made_up_neighbours(sentence, key):
+    """Judged blind in set BB: "page 2/3/4" beside "page 1", "year 2/3/4" beside "year 1"."""
+    note = "notes/books/rebecca.md"
+    cards = note_cards(note, (sentence, key))
+    question = multiple_choice(FakeCorpus({note: cards}), cards[0], random.Random(3))
+    assert question is None, question.options
+
+
+def test_a_number_its_conversion_shows_beside_it_is_not_asked():
+    """Judged blind in set BB: "radius _____ (=127/255)" gave away 0.5."""
+    from kb.quiz.kinds import computable
+
+    assert computable("~49% certified top-1 at radius _____ (=127/255).", "0.5")

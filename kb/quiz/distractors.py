@@ -145,6 +145,14 @@ _NUMBERED_NAME_RE = re.compile(
 )
 
 
+# a place in a sequence by its number: "page 1", "year 1", "criterion 3" (judged blind in sets AZ and BB: "page 2/3/4"
+# beside "page 1", a "criterion 4" that does not exist)
+_NUMBERED_PLACE_RE = re.compile(
+    r"(?:page|year|day|week|month|step|stage|round|level|season|phase|criterion|box|line|item|tier|test)\s*#?\d+",
+    re.I,
+)
+
+
 def number_variants(answer: str) -> list[str]:
     """Plausible wrong numbers for a term with one number in it, in the same format, nearest first: ``6.2%`` ->
     ``6.7%``, ``5.7%``, ``7.2%``.
@@ -215,7 +223,11 @@ class NumberLadder:
         """``width``: the blank may be a width or a size (a power of two climbs by doublings: 64, 128, 256);
         ``version``: it is a release ("since git _____": 2.44 moves by its minor number, 2.42, 2.46)."""
         numbers = _NUMBER_IN_TEXT_RE.findall(answer)
-        if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
+        if (
+            len(numbers) != 1
+            or _NUMBERED_NAME_RE.search(answer)
+            or _NUMBERED_PLACE_RE.fullmatch(answer.strip())
+        ):
             return (
                 None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
             )

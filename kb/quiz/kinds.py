@@ -45,7 +45,7 @@ _CONVERTED_RE = re.compile(
     + re.escape(BLANK)
     + r"\s*\)|"
     + re.escape(BLANK)
-    + r"\s*\(\s*(?:about\s+|~)?[$€£¥]?\d"
+    + r"\s*\(\s*(?:about\s+|~|=\s*)?[$€£¥]?\d"
 )
 _NAMED_AGAIN_RE = re.compile(
     r"(?:\baka|\ba\.k\.a\.?|\balso called|\balso known as|\bknown as|\bi\.e\.?|\bnamely)[\s,:]*(?:the\s+)?$",
