@@ -116,6 +116,9 @@ def test_a_blank_never_cuts_a_shortened_word_from_its_point(text, span):
     kept = "career FT% ≈ 51%. for a guy scoring that much, missed FTs cost points"
     at = kept.index("51%")
     assert _why_not(kept, Candidate(3.0, at, at + 3, "number"), set(), frozenset()) is None
+    kept = "With d=1 + constant → forecasts have a linear drift. d=2 + constant almost never sensible."
+    at = kept.index("linear drift")
+    assert _why_not(kept, Candidate(3.0, at, at + 12, "term"), set(), frozenset()) is None
 
 
 def test_an_amount_a_count_in_words_and_a_share_give_is_never_hidden():

@@ -425,14 +425,9 @@ _ABBREVIATION_LETTERS = 5  # "Mass.", "prob.", "Calif.": a shortened word before
 
 
 def _shortened(word: str) -> bool:
-    """Whether a word before ". " and a lower-case word is shortened ("Mass", "Univ", "prob"), not a sentence's
-    last word in notes that do not capitalise ("... a major donor. awkward")."""
-    return (
-        word.isalpha()
-        and len(word) <= _ABBREVIATION_LETTERS
-        and not word.isupper()
-        and (word[0].isupper() or not common_english(word))
-    )
+    """Whether a word before ". " and a lower-case word is shortened ("Mass", "Univ"), not a sentence's last word
+    in notes that do not capitalise ("... a linear drift. d=2 ...", "a major donor. awkward")."""
+    return word.isalpha() and len(word) <= _ABBREVIATION_LETTERS and word.istitle()
 
 
 # what may open a clause's subject: "the [contractor] tests ...", "[Goldstein] plays ..." (a bullet's first word)
