@@ -1483,6 +1483,7 @@ def _choose(
     chosen: list[Candidate] = []
     reason = ""
     weak = False
+    avoid_set = set(avoid)  # (``_why_not`` only reads it)
     for c in found:
         if c.rank < 0:
             reason = reason or f"'{text[c.start : c.end]}' is too common a term to hide"
@@ -1500,14 +1501,18 @@ def _choose(
             # beside "Karl Duncker"), a second command ("`patience`" beside "`histogram`") was judged filler
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
-        why = _why_not(text, c, set(avoid), common, shown, named) or derived_number(text, c)
+        # (each of these answers None for a candidate of a kind it does not judge: not asked then)
+        number = c.kind == "number"
+        why = _why_not(text, c, avoid_set, common, shown, named) or (
+            derived_number(text, c) if number else None
+        )
         why = (
             why
             or side_detail(text, c)
-            or code_example(text, c)
+            or (code_example(text, c) if c.kind == "code" else None)
             or list_item(text, c)
-            or counted_items(text, c)
-            or long_list(text, c)
+            or (counted_items(text, c) if number else None)
+            or (long_list(text, c) if number else None)
         )
         why = why or _ordinary_phrase(text, c, weights)
         if why is not None:
