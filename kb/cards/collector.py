@@ -16,7 +16,7 @@ from kb.markdown import drop_chars, plain_text
 from kb.notes.reader import Note
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     no: int  # file line
     text: str  # after removing container indentation

@@ -8,6 +8,7 @@ than it saves). Below ``PARALLEL_MIN`` notes, starting the workers costs more th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -16,8 +17,8 @@ from typing import NamedTuple
 
 from kb.cards.corpus import CorpusStats
 from kb.cards.extractor import extract_cards
-from kb.cards.identity import MatchableCard, card_fingerprint, new_id
-from kb.cards.model import DEFAULT_SYNTAX, Card, CardSyntax
+from kb.cards.identity import MatchableCard, card_fingerprint
+from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax
 from kb.forking import worth_forking
 from kb.notes.reader import Note
 
@@ -79,33 +80,6 @@ class NoteCards:
         return self._cards
 
 
-def no_id_taken(_cid: str) -> bool:
-    """``new_id``'s question whether an id is in use, answered in a worker (which has no database): no. The sync
-    checks the ids against the table and this run (``CardPlacer``)."""
-    return False
-
-
-def _row_values(note: Note, card: Card, position: int, fp: str, tags_json: str) -> tuple:
-    return (
-        note.path,
-        card.line,
-        card.end_line,
-        position,
-        card.kind.value,
-        card.front,
-        card.back,
-        " > ".join(card.context),
-        tags_json,
-        note.type,
-        int(card.generated),
-        card.sibling,
-        card.cloze_text,
-        card.cloze_index,
-        fp,
-        card.schedule.text if card.schedule is not None else "",
-    )
-
-
 def _card_tags(note_tags: tuple[str, ...], card: Card, note_json: str) -> str:
     """The card's tags as stored: its note's, then its in-note deck tags (``--tag`` finds either)."""
     if not card.tags:
@@ -133,20 +107,51 @@ def extract_rows(
     cards = result.cards
     fps = [card_fingerprint(c) for c in cards]
     tags_json = json.dumps(list(note.tags), ensure_ascii=False)
-    return (
-        [(p.path, p.line, p.message) for p in result.problems],  # a NoteError does not cross processes
-        fps,
-        [
+    path, note_type, note_tags = note.path, note.type, note.tags
+    rows = []
+    crumbs: dict[tuple[str, ...], str] = {}  # the cards of a section share their breadcrumb
+    for i, (c, fp) in enumerate(zip(cards, fps, strict=True)):
+        kind = _KIND_VALUES[c.kind]
+        context = crumbs.get(c.context)
+        if context is None:
+            context = crumbs[c.context] = " > ".join(c.context)
+        rows.append(
             (
-                new_id(note.path, c, no_id_taken, fp),
-                *_row_values(note, c, i, fp, _card_tags(note.tags, c, tags_json)),
-                note.path,
+                # ``kb.cards.identity.new_id`` with no id taken (a worker has no database; the sync checks the ids
+                # against the table and this run, ``CardPlacer``): the first is the card's
+                _blake2b(
+                    f"{path}\x1f{kind}\x1f{fp}".encode("utf-8", "surrogatepass"), digest_size=8
+                ).hexdigest(),
+                path,
+                c.line,
+                c.end_line,
+                i,
+                kind,
+                c.front,
+                c.back,
+                context,
+                tags_json if not c.tags else _card_tags(note_tags, c, tags_json),
+                note_type,
+                int(c.generated),
+                c.sibling,
+                c.cloze_text,
+                c.cloze_index,
+                fp,
+                c.schedule.text if c.schedule is not None else "",
+                path,
                 now,
                 now,
             )
-            for i, (c, fp) in enumerate(zip(cards, fps, strict=True))
-        ],
+        )
+    return (
+        [(p.path, p.line, p.message) for p in result.problems],  # a NoteError does not cross processes
+        fps,
+        rows,
     )
+
+
+_KIND_VALUES = {kind: kind.value for kind in CardKind}
+_blake2b = hashlib.blake2b
 
 
 class ExtractionJob(NamedTuple):

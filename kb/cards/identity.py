@@ -56,7 +56,13 @@ def family(kind: CardKind | str) -> str:
 def fingerprint(kind: CardKind | str, front: str, back: str) -> str:
     """A short digest of the card's normalised content (the same after whitespace or emphasis changes)."""
     fam = _FAMILY[kind] if type(kind) is CardKind else family(kind)
-    data = f"{fam}\x1f{normalise(front)}\x1f{normalise(back)}"
+    # ``normalise`` of each side, inline (a fingerprint is taken of every card of every note)
+    for char in "*_`>#":
+        if char in front:
+            front = front.replace(char, "")
+        if char in back:
+            back = back.replace(char, "")
+    data = f"{fam}\x1f{' '.join(front.split()).lower()}\x1f{' '.join(back.split()).lower()}"
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 

@@ -1653,9 +1653,7 @@ def _generated_cloze(
         avoid=avoid,
         common=common,
         # the label kept before the blanks ("Calibration: ...") is read like a heading
-        shown=heading_stems(
-            [h for h in p.context[1:] if _norm_heading(h) not in out.keypoint_headings] + [body[:offset]]
-        ),
+        shown=heading_stems([*_shown_headings(p.context, out.keypoint_headings), body[:offset]]),
         limit=MAX_CLOZES_PER_BULLET,
         years=out.note.type not in _DATED_KINDS,
         named=named,
@@ -1703,6 +1701,21 @@ def _generated_cloze(
             )
         )
     return cards
+
+
+_SHOWN_HEADINGS: dict[tuple[tuple[str, ...], frozenset[str]], list[str]] = {}
+
+
+def _shown_headings(context: tuple[str, ...], keypoint_headings: frozenset[str]) -> list[str]:
+    """The headings of a card's context past the title that are not key-point headings (once per section: its
+    bullets share their context)."""
+    key = (context, keypoint_headings)
+    got = _SHOWN_HEADINGS.get(key)
+    if got is None:
+        got = [h for h in context[1:] if _norm_heading(h) not in keypoint_headings]
+        if len(_SHOWN_HEADINGS) < 10_000:
+            _SHOWN_HEADINGS[key] = got
+    return got
 
 
 def _join(body: str, spans: list[tuple[int, int]], parts: list[str]) -> str:

@@ -244,6 +244,38 @@ def _content_runs(
     pw: list[float | None] = []
     pl: list[str] = []
     after_det = False
+    sub = masked[:SCAN_LIMIT]
+    if sub.isascii():
+        # (``salience_words``' ASCII reading, inline: a run break between segments, the words of each)
+        pos = 0
+        for seg in sub.translate(_ASCII_RUN_TABLE).lower().split("\n"):
+            if pos:
+                if ps:
+                    pieces.append((after_det, ps, pe, pw, pl))
+                    ps, pe, pw, pl = [], [], [], []
+                after_det = False
+            p = pos
+            for chunk in seg.split(" "):
+                if chunk:
+                    low = chunk.strip("_'-")
+                    if low:
+                        if low in STOP_WORDS:
+                            if ps:
+                                pieces.append((after_det, ps, pe, pw, pl))
+                                ps, pe, pw, pl = [], [], [], []
+                            after_det = low in DETERMINERS_AND_PREPOSITIONS
+                        else:
+                            s = p if low is chunk else p + len(chunk) - len(chunk.lstrip("_'-"))
+                            w = weights.get(low)
+                            ps.append(s)
+                            pe.append(s + len(low))
+                            pw.append(weight(low) if w is None and not lazy else w)
+                            pl.append(low)
+                p += len(chunk) + 1
+            pos += len(seg) + 1
+        if ps:
+            pieces.append((after_det, ps, pe, pw, pl))
+        return pieces
     for item in salience_words(masked):
         if item is None:  # a run break
             if ps:
@@ -794,6 +826,7 @@ def _candidates(text: str, masked: str, weights: TermWeights) -> list[Candidate]
 def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
     """Runs of one to three content words with no verb or -ly adverb at an edge, scored by TF-IDF."""
     out = []
+    known = _TERM_WORDS
     for after_det, ps, pe, pw, pl in _content_runs(masked, weights, lazy=True):
         n = len(ps)
         if n == 1 and not after_det:
@@ -801,70 +834,78 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
         prev = prev_word(masked, ps[0])
         # after "most", a pronoun or a preposition before a gerund, the run's first word is no noun's edge
         cut_first = prev in INTENSIFIERS or prev in SUBJECT_PRONOUNS or prev in _AUXILIARY_BEFORE
+        # each word's facts (``_term_word``), kept for the corpus: the same words come back in note after note
+        info = []
+        for x in range(n):
+            word = text[ps[x] : pe[x]]
+            got = known.get(word)
+            if got is None:
+                got = _term_word(word)
+                if len(known) < _MAX_TERM_WORDS:
+                    known[word] = got
+            info.append(got)
         gerund = n > 1 and prev in PREPOSITIONS and text.endswith("ing", ps[0], pe[0])
-        words = [text[ps[x] : pe[x]] for x in range(n)]
-        low = [w.lower() for w in words]
-        verb = [w in VERBS or w.endswith(VERB_ENDINGS) for w in low]  # (verb_like, without a call per word)
-        plural = [w.endswith("s") and plural_word(w) for w in words]  # (no plural without its s)
-        # the word after each: the run's next one when a single space parts them (most), else read from the text
-        after = [
-            low[x + 1] if x + 1 < n and ps[x + 1] == pe[x] + 1 else next_word(masked, pe[x]) for x in range(n)
-        ]
+        after: list[str | None] = [None] * n  # the word after each, read when asked
         for a in range(n):
-            if (a == 0 and (cut_first or gerund)) or low[a].endswith("ly") or low[a] in ("neither", "either"):
+            if (a == 0 and (cut_first or gerund)) or info[a][2]:
                 continue  # ("[Neither host] thinks ...": which of them, no name)
             for k in (1, 2, 3):
                 b = a + k - 1
-                if b >= n or verb[b]:
+                if b >= n:
                     break
-                last = low[b]
-                if k == 1 and (pe[a] - ps[a] < 4 or not after_det or a or last in GENERIC_NOUNS or plural[a]):
-                    continue
-                if k > 1 and last in GENERIC_NOUNS:
+                ib = info[b]
+                # (low, verb, skip start, generic, modifier, plural, ly, particle, ed, base verb, postpositive,
+                # motion gerund, noun goes on, count word)
+                if ib[1]:
+                    break
+                if k == 1:
+                    if pe[a] - ps[a] < 4 or not after_det or a or ib[3] or ib[5]:
+                        continue
+                    if masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
+                        continue  # "a [noisy], high-variance boundary": an adjective
+                elif ib[3]:
                     continue  # "the [core idea] of the book": a phrase ending on a generic noun names nothing
-                if k == 1 and masked[pe[a] : pe[a] + 1] == "," and prev in ("a", "an"):
-                    continue  # "a [noisy], high-variance boundary": an adjective
-                if (
-                    last.endswith(("ly", "ed"))
-                    or after[b] in ("one", "ones")
-                    or last in _COMPARATIVES
-                    or last == "right"
-                    and after[b] in _AFTER_RIGHT
-                ):
+                aft = after[b]
+                if aft is None:
+                    aft = after[b] = (
+                        info[b + 1][0] if b + 1 < n and ps[b + 1] == pe[b] + 1 else next_word(masked, pe[b])
+                    )
+                if ib[4] or aft in ("one", "ones") or ib[0] == "right" and aft in _AFTER_RIGHT:
                     continue  # "the [redundant old] ones": a modifier
-                if any(verb[a:b]) or any(plural[a:b]):
-                    break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
-                if k > 1 and low[b - 1].endswith("ly") and low[b] in BASE_VERBS:
-                    break  # "the [system generally reduce] the cost": an adverb and its verb end the noun
-                if k > 1 and (low[b] in _PARTICLES or low[b] == "past") and low[b - 1].endswith("ed"):
-                    break  # "the [topsoil washed away]": a verb and its particle end the noun before them
-                if plural[b] and after[b] in OBJECT_STARTS:
-                    continue  # "the right temperature [differs] a lot": a verb and its object
-                if k > 1 and plural[b] and (after[b] in _VERB_FOLLOWERS or after[b].endswith("ly")):
-                    continue  # "relative [age effect replicates] well", "a net [loss carries] forward": a verb
-                if k > 1 and last in _POSTPOSITIVE:
-                    continue  # "the best [person possible]": an adjective after its noun
-                if (
-                    k > 1
-                    and plural[b]
-                    and not plural[b - 1]
-                    and after[b] in ("as", "like", "into", "to", "on")
-                ):
-                    continue  # "the [penalty acts] as a prior": a noun, then its verb
-                if (
-                    k > 1
-                    and plural[b]
-                    and not plural[b - 1]
-                    and low[b - 1] not in COUNT_WORDS
-                    and after[b] in _OBJECT_OPENERS
-                    and ((low[a - 1] if a else prev) in _SUBJECT_OPENERS or not a and not prev)
-                ):
-                    continue  # "the [contractor tests] its own product", "[Goldstein plays] himself": its verb
-                if k > 1 and last in _MOTION_GERUNDS:
-                    continue  # "a [language model sliding] into ...", "[growth going] mostly to the top": a clause
-                if b + 1 < n and not plural[b] and noun_goes_on(low[b + 1]) and (k > 1 or not plural[b + 1]):
-                    # "[large learning] rates", "a [main] home": the noun phrase goes on ("the [gradient]
-                    # flows": one noun and a word in -s, likely its verb)
+                if k > 1:
+                    # (no verb before ``b``: each was asked first as its own ``b``)
+                    ib1 = info[b - 1]
+                    if ib1[5] or k == 3 and info[a][5]:
+                        break  # "dividends [sit]": a plural noun ends its phrase, a word after it is a verb
+                    if ib1[6] and ib[9]:
+                        break  # "the [system generally reduce] the cost": an adverb and its verb end the noun
+                    if ib[7] and ib1[8]:
+                        break  # "the [topsoil washed away]": a verb and its particle end the noun before them
+                    if ib[5]:
+                        if aft in OBJECT_STARTS:
+                            continue  # "the right temperature [differs] a lot": a verb and its object
+                        if aft in _VERB_FOLLOWERS or aft.endswith("ly"):
+                            continue  # "relative [age effect replicates] well", "a net [loss carries] forward"
+                        if ib[10]:
+                            continue  # "the best [person possible]": an adjective after its noun
+                        if aft in ("as", "like", "into", "to", "on"):  # (plural[b - 1] broke above)
+                            continue  # "the [penalty acts] as a prior": a noun, then its verb
+                        if (
+                            not ib1[13]
+                            and aft in _OBJECT_OPENERS
+                            and ((info[a - 1][0] if a else prev) in _SUBJECT_OPENERS or not a and not prev)
+                        ):
+                            continue  # "the [contractor tests] its own product", "[Goldstein plays] himself"
+                    elif ib[10]:
+                        continue
+                    if ib[11]:
+                        continue  # "a [language model sliding] into ...", "[growth going] mostly to the top"
+                    if b + 1 < n and not ib[5] and info[b + 1][12]:
+                        # "[large learning] rates", "a [main] home": the noun phrase goes on
+                        continue
+                elif b + 1 < n and info[b + 1][12] and not info[b + 1][5]:
+                    # (a word alone is no plural, above) "a [main] home": the noun phrase goes on; but "the
+                    # [gradient] flows": one noun and a word in -s, likely its verb
                     continue
                 for x in range(a, b + 1):
                     if pw[x] is None:  # (weighed only now that it is scored)
@@ -875,6 +916,33 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 rank = _TERM_CEILING * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
                 out.append(Candidate(rank, ps[a], pe[b], "term"))
     return out
+
+
+def _term_word(word: str) -> tuple:
+    """What ``_terms`` asks of a word of a run (as written): (lower case, a verb, no run's first word, a generic
+    noun, a modifier, plural, in -ly, a particle, in -ed, a base verb, postpositive, a gerund of motion, a word that
+    continues a noun phrase, a count word)."""
+    low = word.lower()
+    return (
+        low,
+        low in VERBS or low.endswith(VERB_ENDINGS),
+        low.endswith("ly") or low in ("neither", "either"),
+        low in GENERIC_NOUNS,
+        low.endswith(("ly", "ed")) or low in _COMPARATIVES,
+        word.endswith("s") and plural_word(word),
+        low.endswith("ly"),
+        low in _PARTICLES or low == "past",
+        low.endswith("ed"),
+        low in BASE_VERBS,
+        low in _POSTPOSITIVE,
+        low in _MOTION_GERUNDS,
+        noun_goes_on(low),
+        low in COUNT_WORDS,
+    )
+
+
+_TERM_WORDS: dict[str, tuple] = {}
+_MAX_TERM_WORDS = 100_000
 
 
 # "each tree a [bit worse]": a comparison ending a run is no name of a thing
@@ -894,10 +962,12 @@ def _why_not(
     named: frozenset[str] = frozenset(),
 ) -> str | None:
     span = text[c.start : c.end]
+    # the character after the span ("" at the end): a cheap test before a pattern
+    nxt = text[c.end : c.end + 1]
     if (
         (c.start > 0 and text[c.start - 1].isalnum())
-        or text[c.end : c.end + 1].isalnum()
-        or text[c.end : c.end + 1] in ("'", "’")
+        or nxt.isalnum()
+        or nxt in ("'", "’")
         and text[c.end + 1 : c.end + 2].isupper()
         or c.start > 1
         and text[c.start - 1] in ("'", "’")
@@ -939,7 +1009,12 @@ def _why_not(
         # judged blind in set AP: "K–[12] teacher": a name joined by a dash, whose one half gives the other away
         # (a range, "1990–[2000]", "$146k–[$161k]", is two things)
         return f"'{unbold(span)}' is half of a name joined by a dash"
-    if span.strip() and span.split()[-1][:1].isupper() and _NAME_PARTICLE_AFTER_RE.match(text, c.end):
+    if (
+        nxt == " "
+        and span.strip()
+        and span.split()[-1][:1].isupper()
+        and _NAME_PARTICLE_AFTER_RE.match(text, c.end)
+    ):
         return f"'{unbold(span)}' is cut from a name that goes on after it"  # "[Franz] von Waldeck" (set AO)
     if (
         # (the pattern ends on a slash just before the span, or before a line break there)
@@ -960,7 +1035,12 @@ def _why_not(
         # judged blind in sets AD to AH: "control w/[o capital]", "Road [gang w]/ a truck": "w/o" and "w/" are
         # words of their own (but "[Treasury]/CD" is one of two things)
         return f"'{unbold(span)}' cuts a word shortened with a slash"
-    if c.kind == "term" and _VARIABLE_VERB_RE.fullmatch(span) and not span.endswith("ss"):
+    if (
+        c.kind == "term"
+        and span[1:2] == " "
+        and _VARIABLE_VERB_RE.fullmatch(span)
+        and not span.endswith("ss")
+    ):
         return f"'{unbold(span)}' is a variable and its verb"  # "large τ → [y approaches] uniform" (set AO)
     if c.kind == "term" and ("'" in span or "’" in span) and _NEGATED_VERB_RE.search(span):
         return f"'{unbold(span)}' holds a verb"  # "when the [trade hadn't] paid yet" (judged blind in set AI)
@@ -974,7 +1054,7 @@ def _why_not(
             and _NAME_AFTER_RE.match(text, c.end)
         ):
             return f"'{unbold(span)}' ends on a verb"  # "Starts the [year Japan annexes] Korea" (set AT)
-        if any(
+        if len(words) > 2 and any(
             a[:1].isupper()
             and a.isalpha()
             and not common_english(a.lower())
@@ -985,7 +1065,12 @@ def _why_not(
             # "Sunja and [Kyunghee selling kimchi] and candy" (set AT): a name, what she did and to what; but
             # "[Goldman agreeing] to send it orders" was kept
             return f"'{unbold(span)}' holds a name and what it was doing"
-    if c.kind in ("term", "entity") and " " in span.strip() and _OBJECT_AFTER_RE.match(text, c.end):
+    if (
+        nxt == " "
+        and c.kind in ("term", "entity")
+        and " " in span.strip()
+        and _OBJECT_AFTER_RE.match(text, c.end)
+    ):
         words = span.split()
         last = words[-1]
         inflected = last.endswith(("s", "ed")) and not last.endswith(("ss", "us", "is"))
@@ -1005,7 +1090,7 @@ def _why_not(
     if c.start == 0 and _NUMBERED_LABEL_RE.fullmatch(span.strip("*_ ")) and text.startswith(":", c.end):
         # judged blind in set AH: "[Trap 1]: reaching for control ...": the writer's count, no fact
         return f"'{unbold(span)}' numbers a label, no fact"
-    if span.endswith("s") and _BARE_POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
+    if nxt in ("'", "’") and span.endswith("s") and _BARE_POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
         return f"'{unbold(span)}' is cut from a name that goes on after it"  # "the [War of Jenkins]' Ear" (set AL)
     if (
         c.kind == "term"
@@ -1014,7 +1099,7 @@ def _why_not(
         and prev_word(text, c.start) in _BE_FORMS
     ):
         return f"'{unbold(span)}' is a verb"  # "was [skipped due] to too many files" (set AL)
-    if " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
+    if nxt in ("'", "’") and " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
         # judged blind in set AG: "the gap between [Scilly and Land]'s End": the name goes on past the blank
         return f"'{unbold(span)}' is cut from a name that goes on after it"
     if "[[" in text and text.rfind("[[", 0, c.start) > text.rfind("]]", 0, c.start):
@@ -1033,15 +1118,11 @@ def _why_not(
         return f"'{unbold(span)}' labels the list after it"  # "CEO line: Sinegal, then ...": the list is the fact
     if c.start > 1 and text[c.start - 1] in "'’" and text[c.start - 2].isalpha():
         return f"'{unbold(span)}' is part of a word"  # "Muad'[Dib]"
-    if text[c.end : c.end + 1] == "." and _ABBREVIATION_RE.fullmatch(span.strip()):
+    if nxt == "." and _ABBREVIATION_RE.fullmatch(span.strip()):
         return f"'{unbold(span)}' is an abbreviation cut before its last dot"  # "[C.V]. is short"
-    if (
-        text[c.end : c.end + 1] == "."
-        and text[c.end + 1 : c.end + 2].isalpha()
-        and re.search(r"(?:^|\s)[A-Z]$", span)
-    ):
+    if nxt == "." and text[c.end + 1 : c.end + 2].isalpha() and re.search(r"(?:^|\s)[A-Z]$", span):
         return f"'{unbold(span)}' is cut inside an abbreviation"  # "[1177 B].C." (judged blind in set AM)
-    if text[c.end : c.end + 1] == "." and span.split()[-1].lower() in _SHORTENED_WORDS:
+    if nxt == "." and span.split()[-1].lower() in _SHORTENED_WORDS:
         return (
             f"'{unbold(span)}' ends on a word shortened with a dot"  # "With [prob]. $\varepsilon$" (set AH)
         )
@@ -1057,11 +1138,14 @@ def _why_not(
         return f"'{unbold(span)}' is part of a title in italics"  # "*Across the [River and Into] the Trees*"
     if ("." in span or ":" in span) and _WEB_ADDRESS_RE.search(span):  # (each alternative holds one)
         return f"'{unbold(span)}' is a web address, no fact"  # "a companion site ([CodeHiddenLanguage.com])"
-    if _HOLIDAY_AFTER_RE.match(text, c.end):
+    if (nxt == "(" or nxt.isspace()) and _HOLIDAY_AFTER_RE.match(text, c.end):
         return f"'{unbold(span)}' is given away by the holiday named beside it"  # "Feb 14 (Valentine's Day)" (set AU)
-    if _READ_IN_BEFORE_RE.search(text, max(0, c.start - 25), c.start):
+    # (the pattern ends on "in " and the span, or "in " and a line break: an "n " just before the span)
+    if (
+        "n " in (last4 := text[max(0, c.start - 4) : c.start]) or "N " in last4
+    ) and _READ_IN_BEFORE_RE.search(text, max(0, c.start - 25), c.start):
         return f"'{unbold(span)}' is when the writer read it, no fact"  # "Reading it in [2024] ..." (set AV)
-    if _EMAIL_RE.search(span):
+    if "@" in span and _EMAIL_RE.search(span):
         return f"'{unbold(span)}' is an email address, an example, no fact"  # "[jdoe@laptop.local]" (set AO)
     stems = content_stems(span)
     if not stems and c.kind not in ("number", "formula", "code"):
@@ -1096,9 +1180,10 @@ def _why_not(
         and shown.issuperset(amount_values(span) or ("",))
     ):
         return f"'{unbold(span)}' shows in the card's headings"  # "$25k" under "$25,000 rental allowance"
-    if c.kind in ("entity", "term") and _name_fragment(text, c):
+    if c.kind in ("entity", "term") and span[:1].isupper() and _name_fragment(text, c):
         return f"'{unbold(span)}' is half of a name the card shows the other half of"
-    if c.kind in ("term", "quote") and _lone_common_word(span):  # a bold word: the writer chose it
+    # (a run of words, spaces inside it, is no one word)
+    if c.kind in ("term", "quote") and not (c.kind == "term" and " " in span) and _lone_common_word(span):
         return f"'{unbold(span)}' is an ordinary English word"
     if c.kind == "entity" and f"@{_stem(span)}" in common and span.istitle() and span.isalpha():
         return f"'{span}' is the name the note keeps coming back to; the card around it gives it away"
@@ -1108,11 +1193,14 @@ def _why_not(
     if (figures and all(f in common for f in figures)) or (
         stems
         and c.kind != "number"
-        and (all(s in avoid or s in common for s in stems) if whole else any(s in common for s in stems))
+        and (all(s in avoid or s in common for s in stems) if whole else any(map(common.__contains__, stems)))
     ):
         return f"'{unbold(span)}' is in many of the note's key points"
-    before = text[: c.start].rstrip(" *_")
-    if before.endswith((". ", ".", "!", "?", ";")) and len(before) > 1 and not text[c.end :].strip(" *_.!)"):
+    if (
+        not text[c.end :].strip(" *_.!)")
+        and (before := text[: c.start].rstrip(" *_")).endswith((". ", ".", "!", "?", ";"))
+        and len(before) > 1
+    ):
         # "Sony & Japan: transistor radios, then consumer electronics. [Akio Morita].": a blank that is a
         # sentence of its own, with nothing around it to ask
         return f"'{unbold(span)}' is a sentence of its own; nothing on the card asks for it"
@@ -1155,7 +1243,7 @@ def _why_not(
         and prev_word(text, c.start) in PREPOSITIONS
     ):
         return f"'{span}' is a verb"  # "for [merging] a project"
-    if _RULING_NUMBER_AFTER_RE.match(text, c.end) and _RULING_BEFORE_RE.search(span):
+    if nxt.isspace() and _RULING_NUMBER_AFTER_RE.match(text, c.end) and _RULING_BEFORE_RE.search(span):
         return f"'{span}' names the kind of ruling cited, not a fact"  # "[IRS Notice] 2020-75 approved ..."
     if c.kind == "number":
         if text[c.end : c.end + 1] in ".," and text[c.end + 1 : c.end + 2].isdigit():
@@ -1191,7 +1279,8 @@ def _why_not(
         and not any(map(str.islower, span.rstrip("s")))
     )
     if (
-        _ACRONYM_AFTER_RE.match(text, c.end)
+        (nxt == "*" or nxt == "(" or nxt.isspace())
+        and _ACRONYM_AFTER_RE.match(text, c.end)
         or (acronym and text.startswith(" (", c.end))
         or (acronym and text[c.start - 1 : c.start] == "(" and text[c.end : c.end + 1] == ")" and c.start > 2)
     ):
@@ -1228,7 +1317,7 @@ def _why_not(
         if any_in({r[1:] for r in roots}, spaced) and roots & {_root(w) for w in content_stems(spaced)}:
             # "Calibration: ... gives [better-calibrated nets]": the same word in another form
             return f"a word of '{unbold(span)}' shows elsewhere on the card in another form"
-    step = _STEP_RE.fullmatch(span.strip("`*_ "))
+    step = _STEP_RE.fullmatch(span.strip("`*_ ")) if span.rstrip("`*_ ")[-1:].isdigit() else None
     if step and _in_sequence(step, around):
         return f"'{span}' is a step of a sequence the card shows"  # "A8 ... [A9] ... from A10 on"
     if c.kind == "entity" and plain.isupper() is False and span.isupper() and len(span) >= 2:
@@ -1410,6 +1499,7 @@ def _choose(
     chosen: list[Candidate] = []
     reason = ""
     weak = False
+    avoid_set = set(avoid)  # (``_why_not`` only reads it)
     for c in found:
         if c.rank < 0:
             reason = reason or f"'{text[c.start : c.end]}' is too common a term to hide"
@@ -1427,14 +1517,18 @@ def _choose(
             # beside "Karl Duncker"), a second command ("`patience`" beside "`histogram`") was judged filler
         if weak and c.kind == "term":
             continue  # the bullet's best words were a guess: a weaker run of words is no better
-        why = _why_not(text, c, set(avoid), common, shown, named) or derived_number(text, c)
+        # (each of these answers None for a candidate of a kind it does not judge: not asked then)
+        number = c.kind == "number"
+        why = _why_not(text, c, avoid_set, common, shown, named) or (
+            derived_number(text, c) if number else None
+        )
         why = (
             why
             or side_detail(text, c)
-            or code_example(text, c)
+            or (code_example(text, c) if c.kind == "code" else None)
             or list_item(text, c)
-            or counted_items(text, c)
-            or long_list(text, c)
+            or (counted_items(text, c) if number else None)
+            or (long_list(text, c) if number else None)
         )
         why = why or _ordinary_phrase(text, c, weights)
         if why is not None:

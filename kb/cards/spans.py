@@ -647,7 +647,7 @@ def side_detail(text: str, c: Candidate) -> str | None:
         )
     ):
         return f"'{span}' is part of a citation"
-    if c.kind in ("entity", "term") and _CREDIT_BEFORE_RE.search(text[: c.start]) and span[:1].isupper():
+    if c.kind in ("entity", "term") and span[:1].isupper() and _CREDIT_BEFORE_RE.search(text[: c.start]):
         return f"'{span}' is who it is credited to, a side detail"
     return None
 
