@@ -8,7 +8,6 @@ than it saves). Below ``PARALLEL_MIN`` notes, starting the workers costs more th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -17,7 +16,7 @@ from typing import NamedTuple
 
 from kb.cards.corpus import CorpusStats
 from kb.cards.extractor import extract_cards
-from kb.cards.identity import MatchableCard, card_fingerprint
+from kb.cards.identity import MatchableCard, card_fingerprint, card_id
 from kb.cards.model import DEFAULT_SYNTAX, Card, CardKind, CardSyntax
 from kb.forking import worth_forking
 from kb.notes.reader import Note
@@ -119,9 +118,7 @@ def extract_rows(
             (
                 # ``kb.cards.identity.new_id`` with no id taken (a worker has no database; the sync checks the ids
                 # against the table and this run, ``CardPlacer``): the first is the card's
-                _blake2b(
-                    f"{path}\x1f{kind}\x1f{fp}".encode("utf-8", "surrogatepass"), digest_size=8
-                ).hexdigest(),
+                card_id(path, kind, fp),
                 path,
                 c.line,
                 c.end_line,
@@ -151,7 +148,6 @@ def extract_rows(
 
 
 _KIND_VALUES = {kind: kind.value for kind in CardKind}
-_blake2b = hashlib.blake2b
 
 
 class ExtractionJob(NamedTuple):

@@ -56,13 +56,7 @@ def family(kind: CardKind | str) -> str:
 def fingerprint(kind: CardKind | str, front: str, back: str) -> str:
     """A short digest of the card's normalised content (the same after whitespace or emphasis changes)."""
     fam = _FAMILY[kind] if type(kind) is CardKind else family(kind)
-    # ``normalise`` of each side, inline (a fingerprint is taken of every card of every note)
-    for char in "*_`>#":
-        if char in front:
-            front = front.replace(char, "")
-        if char in back:
-            back = back.replace(char, "")
-    data = f"{fam}\x1f{' '.join(front.split()).lower()}\x1f{' '.join(back.split()).lower()}"
+    data = f"{fam}\x1f{normalise(front)}\x1f{normalise(back)}"
     return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
@@ -222,11 +216,18 @@ def new_id(
 ) -> str:
     """A deterministic id for a card first seen in note ``origin``; ``taken(id)`` says whether an id is in use."""
     kind = card.kind.value if isinstance(card.kind, CardKind) else card.kind
-    base = f"{origin}\x1f{kind}\x1f{fp or card_fingerprint(card)}"
+    fp = fp or card_fingerprint(card)
     n = 0
     while True:
-        data = base if n == 0 else f"{base}\x1f{n}"
-        cid = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        cid = card_id(origin, kind, fp, n)
         if not taken(cid):
             return cid
         n += 1
+
+
+def card_id(origin: str, kind: str, fp: str, n: int = 0) -> str:
+    """The ``n``-th id ``new_id`` tries for a card of ``kind`` and fingerprint ``fp`` first seen in note ``origin``
+    (the first, ``n`` 0, unless it is taken)."""
+    base = f"{origin}\x1f{kind}\x1f{fp}"
+    data = base if n == 0 else f"{base}\x1f{n}"
+    return hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
