@@ -560,9 +560,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
                 answer=name,
             )
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
-            front = _step_question(out.title, unbold(term), ctx) or _counted(
-                term_question(out.title, unbold(term), out.note.body), rest
-            )
+            front = _label_term_question(out, unbold(term), rest, ctx)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         return None
     m = _BOLD_SUBJECT_RE.match(body)
@@ -876,10 +874,16 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if _person(term, rest, ctx=ctx):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
-    front = _step_question(out.title, term, ctx) or _counted(
+    front = _label_term_question(out, term, rest, ctx)
+    return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+
+
+def _label_term_question(out: Collector, term: str, rest: str, ctx: tuple[str, ...]) -> str:
+    """The question a label that names a term asks, bold or not: what a step does, how many of a list, or what the
+    term is (``term_question``)."""
+    return _step_question(out.title, term, ctx) or _counted(
         term_question(out.title, term, out.note.body), rest
     )
-    return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
 
 
 def _step_question(title: str, term: str, ctx: tuple[str, ...]) -> str | None:
@@ -1231,16 +1235,13 @@ _PEOPLE_HEADING_RE = re.compile(
 # what a life holds: a bold name whose bullet says one of these is a person's ("recruited to Taiwan", "died in 1980")
 _LIFE_WORDS = frozenset("recruited hired fired retired married divorced died emigrated graduated".split())
 # the first words of what a bullet says of a person ("born 1931 ...", "classmate who ...", "team lead")
-_PEOPLE_WORDS = (
-    _KIN_AND_PARTS
-    | frozenset(
-        """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
+_PEOPLE_WORDS = _KIN_AND_PARTS | frozenset(
+    """born died classmate founder co-founder ceo cto professor author engineer developer lead leader host guest coach
     economist psychologist researcher scientist physicist historian journalist investor manager mentor friend
     navigator photographer carpenter surgeon sailor explorer boss teacher schoolteacher lawyer nurse farmer
     sharecropper soldier pilot priest banker trader writer novelist poet painter singer actor actress chemist
-    mathematician politician senator governor statesman president general admiral judge b""".split()  # "b. 1937 Haifa": born
-    )
-)
+    mathematician politician senator governor statesman president general admiral judge b""".split()
+)  # ("b. 1937 Haifa": born)
 
 
 def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze]) -> None:
