@@ -9,9 +9,12 @@ from kb.cards.salience import (
     SCAN_LIMIT,
     CommonStems,
     TermWeights,
+    _content_runs,
+    _runs_of_words,
     common_stems,
     content_stems,
     pick_spans,
+    salience_words,
     salient_span,
     salient_term,
     word_set,
@@ -146,3 +149,22 @@ def test_common_stems_asked_one_by_one_answer_as_the_whole_set():
     }
     assert {"sleep", "pressure", "#10%", "@walker"} <= whole
     assert {s for s in asked if s in lazy} == whole & asked
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "The [contractor] tests its own product, then hands it over -- to the Air Force.",
+        "Don't store H: keep only the last m pairs (s_i, y_i), typically 5-20 -> O(mn) memory.",
+        "Kish's 'FlashSonar' clicks, __bold__ words, snake_case names and a trailing dash-",
+        "  leading spaces, double  spaces and a tab\there; of the and a run of stop words",
+        "",
+    ],
+)
+def test_the_ascii_reading_of_runs_is_the_general_one(bullet):
+    """``_content_runs`` reads an ASCII bullet inline (for speed); it must give the runs the general reading of
+    ``salience_words`` gives, weights included."""
+    for lazy in (False, True):
+        fast = _content_runs(bullet, TermWeights(bullet), lazy)
+        general = _runs_of_words(salience_words(bullet), TermWeights(bullet), lazy)
+        assert fast == general

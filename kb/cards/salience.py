@@ -246,7 +246,8 @@ def _content_runs(
     after_det = False
     sub = masked[:SCAN_LIMIT]
     if sub.isascii():
-        # (``salience_words``' ASCII reading, inline: a run break between segments, the words of each)
+        # (``salience_words``' ASCII reading and ``_runs_of_words``, inline, to the same runs: a run break between
+        # segments, the words of each; a list of words built and read again per bullet showed in the profile)
         pos = 0
         for seg in sub.translate(_ASCII_RUN_TABLE).lower().split("\n"):
             if pos:
@@ -276,7 +277,21 @@ def _content_runs(
         if ps:
             pieces.append((after_det, ps, pe, pw, pl))
         return pieces
-    for item in salience_words(masked):
+    return _runs_of_words(salience_words(masked), weight, lazy)
+
+
+def _runs_of_words(
+    words: list[tuple[int, int, str] | None], weight: TermWeights, lazy: bool = False
+) -> list[tuple[bool, list[int], list[int], list[float | None], list[str]]]:
+    """``_content_runs`` of the words ``salience_words`` read (its ASCII path reads them inline, to the same runs)."""
+    weights = weight.cache
+    pieces: list[tuple[bool, list[int], list[int], list[float | None], list[str]]] = []
+    ps: list[int] = []
+    pe: list[int] = []
+    pw: list[float | None] = []
+    pl: list[str] = []
+    after_det = False
+    for item in words:
         if item is None:  # a run break
             if ps:
                 pieces.append((after_det, ps, pe, pw, pl))
@@ -453,12 +468,12 @@ _NAME_POSSESSIVE_AFTER_RE = re.compile(r"['’]s [A-Z][a-z]+\b(?! [a-z])")
 _AMPERSAND_NAME_AFTER_RE = re.compile(r" & [A-Z][a-z]+ [A-Z][a-z]")
 _AMPERSAND_NAME_BEFORE_RE = re.compile(r"\b[A-Z][a-z]+ & $")
 _ASIDE_WORDS = frozenset("imo imho tbh lol fwiw".split())
-_ABBREVIATION_LETTERS = 5  # "Mass.", "prob.", "Calif.": a shortened word before its point
+_ABBREVIATION_LETTERS = 5  # "Univ.", "Calif.": a shortened word before its point
 
 
 def _shortened(word: str) -> bool:
-    """Whether a word before ". " and a lower-case word is shortened ("Mass", "Univ"), not a sentence's last word
-    in notes that do not capitalise ("... a linear drift. d=2 ...", "a major donor. awkward")."""
+    """Whether a word before ". " and a lower-case word, not in ``_SHORTENED_WORDS``, is shortened ("Univ"), not a
+    sentence's last word in notes that do not capitalise ("... a linear drift. d=2 ...", "a major donor. awkward")."""
     return word.isalpha() and len(word) <= _ABBREVIATION_LETTERS and word.istitle()
 
 
@@ -974,14 +989,6 @@ def _why_not(
         and text[c.start - 2].isupper()
     ):
         return f"'{unbold(span)}' is part of a word"  # "(`git add`ed)", "[Liam O]'Murchu": it would split the word
-    if (
-        text.startswith(". ", c.end)
-        and text[c.end + 2 : c.end + 3].islower()
-        and _shortened(span.split()[-1])
-    ):
-        # "cod = [Mass]. colony's first big export", "With [prob]. ε": a word shortened with a point, which the
-        # blank would cut off (judged blind in sets AD and AQ)
-        return f"'{unbold(span)}' is cut from a word shortened with a point"
     if " " not in span.strip() and span.istitle() and _NAME_POSSESSIVE_AFTER_RE.match(text, c.end):
         return f"'{unbold(span)}' is cut from the name it owns"  # "same night as [Ford]'s Theatre" (set AX)
     if " " not in span.strip() and span[:1].isupper() and _AMPERSAND_NAME_AFTER_RE.match(text, c.end):
@@ -1122,10 +1129,15 @@ def _why_not(
         return f"'{unbold(span)}' is an abbreviation cut before its last dot"  # "[C.V]. is short"
     if nxt == "." and text[c.end + 1 : c.end + 2].isalpha() and re.search(r"(?:^|\s)[A-Z]$", span):
         return f"'{unbold(span)}' is cut inside an abbreviation"  # "[1177 B].C." (judged blind in set AM)
-    if nxt == "." and span.split()[-1].lower() in _SHORTENED_WORDS:
-        return (
-            f"'{unbold(span)}' ends on a word shortened with a dot"  # "With [prob]. $\varepsilon$" (set AH)
-        )
+    if nxt == "." and (
+        span.split()[-1].lower() in _SHORTENED_WORDS
+        or text.startswith(". ", c.end)
+        and text[c.end + 2 : c.end + 3].islower()
+        and _shortened(span.split()[-1])
+    ):
+        # "With [prob]. $\varepsilon$" (set AH), "at [Hebrew Univ]. on people as ..." (set AW): a word the notes
+        # shorten, or a short capitalised one before a point and a lower-case word
+        return f"'{unbold(span)}' ends on a word shortened with a dot"
     if span.strip() in _CITATION_HEADS and _NUMBER_AFTER_RE.match(text, c.end):
         return f"'{span}' is half of a name the card shows the other half of"  # "[IRC] §183", "[Schedule] 1"
     if c.kind == "entity" and len(span.strip().rstrip(".")) == 1:
