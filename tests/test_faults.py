@@ -197,26 +197,24 @@ class LineReader:
 
 # --------------------------------------------------------------------------------------------- kill -9: kb index
 def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path):
-    """Kills at random moments of `kb index` re-indexing edited, added and deleted notes (seeded): 50, or 20 once
-    the kb review kill test (50 more kills) exists, to keep the suite fast."""
+    """20 kill -9 that land while `kb index` re-indexes edited, added and deleted notes, at random moments (seeded);
+    the 50 kills of the kb review test cover the journal."""
     rng = random.Random(1010)
     root = make_root(tmp_path / "kb", notes=60)
     db = root / ".kb" / "kb.db"
     assert kb_run(root, "index", "-q").returncode == 0
     # how long a run over this much work takes here, so that the kills spread over its whole length
-    # (the longest of three runs: on a busy machine one run can be much quicker than the next)
-    durations = []
-    for round_ in range(3):
-        for i in range(20):
-            write_note(root, i, 100 + round_)
-        started = time.monotonic()
-        assert kb_run(root, "index", "-q").returncode == 0
-        durations.append(time.monotonic() - started)
-    duration = max(durations)
-    kills = landed = 0
-    version = 1
+    for i in range(20):
+        write_note(root, i, 100)
+    started = time.monotonic()
+    assert kb_run(root, "index", "-q").returncode == 0
+    duration = time.monotonic() - started
+    attempts = landed = 0
     wanted = 20
-    while kills < wanted:
+    version = 1
+    while landed < wanted:
+        attempts += 1
+        assert attempts <= 4 * wanted, f"kb index finished before {attempts - landed} of {attempts} kills"
         # edit a random third of the notes, delete one, add one: real work for the next run
         for i in rng.sample(range(60), 20):
             write_note(root, i, version)
@@ -230,15 +228,18 @@ def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        started = time.monotonic()
         # kill somewhere between interpreter start-up and the end of the transaction
-        time.sleep(rng.uniform(0.02, 0.95) * duration)
-        if proc.poll() is None:
+        try:
+            proc.wait(timeout=rng.uniform(0.02, 0.95) * duration)
+            # the run ended first: a busy machine's timing run was slow, so aim the next kills inside this one
+            duration = time.monotonic() - started
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
             landed += 1
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        kills += 1
         integrity_ok(db)
-        if kills % 10 == 0:  # the next run brings everything back in line
+        if attempts % 10 == 0:  # the next run brings everything back in line
             conn = index_in_process(root)
             check_index_consistent(root, conn)
             conn.close()
@@ -246,9 +247,8 @@ def test_kill_9_during_kb_index_never_corrupts_and_the_next_run_repairs(tmp_path
     check_index_consistent(root, conn)
     conn.close()
     print(
-        f"\nkill -9 of kb index: {kills} kills, {landed} while it was running (a run takes {duration:.2f} s)"
+        f"\nkill -9 of kb index: {landed} kills landed in {attempts} runs (the last run took {duration:.2f} s)"
     )
-    assert landed >= wanted // 2, "kills should land while kb index runs"
 
 
 # -------------------------------------------------------------------------------------------- kill -9: kb review
