@@ -1299,7 +1299,12 @@ def _why_not(
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     # A stem (and a root, "~" apart) is the start of its lower-case word, so a stem in the card's other words is
     # in ``rest`` as a substring: a test in C that spares tokenising the whole card for nearly every span.
-    if (own := {w for w in stems if len(w) > 2}) and any_in(own, rest) and own & content_stems(rest):
+    if (
+        (own := {w for w in stems if len(w) > 2})
+        and any_in(own, rest)
+        and (own & content_stems(rest) or "-" in rest and own & content_stems(rest.replace("-", " ")))
+    ):
+        # (a word of a compound too: "Mini-batch k-means updates on [small random batches]", set BF)
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
     if "-" in span and c.kind in ("term", "entity"):
         # "Hydraulic vs [cable-actuated]: ... cable-shovel makers didn't survive", "a [VAE-style] autoencoder ...

@@ -619,6 +619,8 @@ _LEANS_BACK = frozenset(
 )
 
 
+# a piece of a sentence a list splits: it ends on a comma or "or", or goes on from the item before ("...but")
+_SPLIT_SENTENCE_RE = re.compile(r"(?:[,;]|\s(?:or|and))\s*$|^\s*(?:\.\.\.|…)")
 # a negation in the blank's own clause ("Not the same as", "there is no", "never", "isn't")
 _NEGATED_BEFORE_RE = re.compile(
     r"\b(?:not|no|never|none|neither|nor|without|isn't|aren't|doesn't|don't|can't|won't)\b[^.;:]*$", re.I
@@ -669,6 +671,10 @@ def true_or_false(corpus: Corpus, askable: AskableCard, rng: random.Random) -> Q
         return None
     if _NEGATED_BEFORE_RE.search(statement.partition(BLANK)[0]):
         return None  # "Not the same as _____": another thing in the blank makes it true as well
+    if _SPLIT_SENTENCE_RE.search(statement):
+        # judged blind in set BE: "70% of this year's tax, or", one item of a list that ends a sentence over
+        # several bullets: alone it is neither true nor false
+        return None
     wrong = false_filler(corpus, askable, answer=answer, statement=statement, term=term)
     if wrong is None:
         return None

@@ -1,0 +1,61 @@
+"""Quiz rules from the thirteenth session's reading of sets BE and BF: a true/false statement is never one item of
+a list that ends a sentence over several bullets ("70% of this year's tax, or"); a blank is never a word a compound
+beside it shows ("Mini-batch k-means updates on [small random batches]"; the test's bullet has the singular, as
+kb's stems read "batches" as "batche").
+
+Each case is a question a reader judged bad, written again in other words.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kb.quiz.kinds import true_or_false
+from tests.test_cards_eleventh_reading import note_cards as extracted
+from tests.test_quiz_distractors import FakeCorpus
+from tests.test_quiz_lenient import note_cards
+
+
+@pytest.fixture(autouse=True)
+def _december_2026(monkeypatch):
+    monkeypatch.setenv("KB_NOW", "2026-12-07T12:00:00Z")
+
+
+@pytest.mark.parametrize(
+    "sentence, key",
+    [
+        ("85% of the tax you owe this year, or", "85%"),
+        ("100% of what you owed the year before,", "100%"),
+        ("...but 110% of that if your income topped $150,000.", "110%"),
+    ],
+)
+def test_a_piece_of_a_sentence_a_list_splits_is_never_true_or_false(sentence, key):
+    """Judged blind in set BE: "70% of this year's tax, or", alone neither true nor false."""
+    note = "notes/taxes/estimates.md"
+    others = [
+        ("The first payment of the year is due on 15 April.", "15 April"),
+        ("Farmers may pay once, by 15 January, if two thirds of their income is from farming.", "15 January"),
+        ("Withholding counts as paid evenly through the year, whenever it happened.", "Withholding"),
+    ]
+    cards = note_cards(note, (sentence, key), *others)
+    corpus = FakeCorpus({note: cards})
+    assert all(true_or_false(corpus, cards[0], random.Random(seed)) is None for seed in range(20))
+    # the note's whole sentences still make statements
+    assert any(true_or_false(corpus, cards[1], random.Random(seed)) is not None for seed in range(20))
+
+
+def test_a_word_a_compound_beside_it_shows_is_never_the_blank():
+    """Judged blind in set BF: "Mini-batch k-means (Sculley, 2010) updates on [small random batches]": the blank's
+    word is half of the compound before it."""
+    markdown = (
+        "## Variants\n- Mini-batch k-means (Sculley, 2010) updates the centers on one small random batch at a time, "
+        "for big data.\n- Tree-based models split on one feature at a time; the split threshold comes from the "
+        "tree depth limit.\n"
+    )
+    cards = [c for c in extracted("Clustering", markdown) if c.generated]
+    assert [c.answer for c in cards if c.front.startswith("Tree")] == [
+        "depth limit"
+    ]  # not "tree depth limit"
+    assert not any("batch" in c.answer for c in cards)
