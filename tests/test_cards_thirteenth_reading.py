@@ -1,0 +1,144 @@
+"""Issue 18, what the blind readings of sets BE and BF did not keep: "who is Ethernet?" for a thing under a
+heading over people and things; "what is use?" for one of a list of tests; "what is assign?" for a step of an
+algorithm.
+
+The bullets are written again in other words; each case is a card a reader marked FIXABLE or DROP, or a guard that
+a rule does not over-reach."""
+
+from __future__ import annotations
+
+from tests.test_cards_eleventh_reading import note_cards
+
+
+def fronts(title: str, markdown: str, *, kind: str = "book") -> dict[str, str]:
+    return {c.front: c.back for c in note_cards(title, markdown, kind=kind) if c.generated}
+
+
+MIXED = """## Who and what
+- **Sketchpad**: light-pen drawing program, Ivan Sutherland's 1963 thesis at MIT.
+- **Grace Hopper**: she wrote the first compiler, A-0, for the UNIVAC in 1952.
+
+## People / things they built
+- **Plato**: a timesharing system, Don Bitzer + students at Illinois, 1960s.
+"""
+
+
+def test_a_thing_under_a_heading_over_people_and_things_is_not_asked_who():
+    """Judged blind in set BE: "who is Ethernet?", "who is Smalltalk?", "who is Bravo?" under "## People / stuff
+    built"; the old code asked "what is Bravo?"."""
+    got = fronts("Inventing the Desk", MIXED)
+    assert "Inventing the Desk: who is Plato?" not in got
+    assert got["Inventing the Desk: what is Plato?"].startswith("a timesharing system")
+
+
+def test_a_heading_over_people_only_still_asks_who():
+    """Guard: "## Hosts and guests" is people on both sides of its "and"."""
+    got = fronts(
+        "Night Shift", "## Hosts and guests\n- **Marlow**: the overnight host since 2009, ex-paramedic.\n"
+    )
+    assert "Night Shift: who is Marlow?" in got
+
+
+SALE = """## The exclusion
+### Tests
+- **Ownership**: owned the place at least 2 of the 5 years before the sale.
+- **Use**: lived there as a main home at least 2 of those 5 years.
+"""
+
+
+def test_a_label_under_a_heading_naming_its_kind_asks_for_that_kind():
+    """Judged blind in set BF: "what is ownership?", "what is use?" under "### Tests" asked what everyone knows."""
+    got = fronts("Selling a House", SALE, kind="topic")
+    assert got["Selling a House: what is the ownership test?"].startswith("owned the place")
+    assert "Selling a House: what is the use test?" in got
+
+
+def test_a_coined_label_under_such_a_heading_is_still_a_term():
+    """Guard: a label that is no ordinary word keeps its own question."""
+    got = fronts(
+        "Selling a House", "### Rules\n- **Nonqualified use**: years rented out before moving in cut it.\n"
+    )
+    assert "Selling a House: what is nonqualified use?" in got
+
+
+def test_a_lower_case_step_of_an_algorithm_asks_what_the_step_does():
+    """Judged blind in set BF: "what is assign?" for "2. **assign**: ..." under "## Lloyd's algorithm"."""
+    markdown = (
+        "## Lloyd's algorithm\n1. pick $k$ starting centers\n2. **assign**: every point joins its closest center\n"
+        "3. **update**: move each center to the mean of its points\n"
+    )
+    got = fronts("Clustering", markdown, kind="topic")
+    assert got['Clustering: what does the "assign" step do?'] == "every point joins its closest center"
+
+
+MOLECULES = """## Molecules and what they did
+- **Quinine**: malaria, cinchona bark, the push of empires into the tropics.
+- **Indigo**: dye plantations in Bengal and South Carolina, then the synthetic version from BASF.
+- **Mercury**: felt hats, mad hatters, and the slow poisoning of the workers.
+- **The Zeigarnik effect**: unfinished tasks stay on the mind, and lists let them go.
+- **Hypergolic**: the two liquids ignite on contact, so no igniter is needed.
+- **Habit stacking**: pair a new habit with one you already do, every morning.
+"""
+
+
+def test_a_thing_a_book_lists_what_goes_with_asks_what_the_book_says_of_it():
+    """Judged blind in sets BE and BF: "what is oleic acid?" answered "olive oil and ancient Mediterranean trade",
+    "what is Europe?", "what is Law?": kept none of 27 such cards; "what does the book say about ...?" 24."""
+    got = fronts("Molecules of History", MOLECULES)
+    assert got["Molecules of History: what does the book say about Quinine?"].startswith("malaria")
+    assert "Molecules of History: what does the book say about Indigo?" in got
+    assert "Molecules of History: what does the book say about Mercury?" in got
+    assert not any(f.endswith("what is Quinine?") for f in got)
+
+
+def test_an_episode_asks_what_the_episode_says():
+    got = fronts(
+        "Year Without a Summer",
+        "## 1816\n- **Europe**: cold, endless rain, failed harvests, food riots in the towns.\n",
+        kind="podcast",
+    )
+    assert "Year Without a Summer: what does the episode say about Europe?" in got
+
+
+def test_a_term_the_book_defines_is_still_asked_what_it_is():
+    """Guards: a term of art ("the Zeigarnik effect", "Hypergolic"), a rest that says what to do ("pair a new habit
+    with ..."), and a rest in a topic note keep "what is ...?"."""
+    got = fronts("Molecules of History", MOLECULES)
+    assert "Molecules of History: what is the Zeigarnik effect?" in got
+    assert any(
+        f.startswith("Molecules of History: what") and "ypergolic" in f and "say" not in f for f in got
+    )
+    assert "Molecules of History: what is habit stacking?" in got
+    topic = fronts(
+        "Alkaloids", "## Kinds\n- **Quinine**: malaria, cinchona bark, tonic water.\n", kind="topic"
+    )
+    assert not any("say about" in f for f in topic)
+
+
+def test_a_count_the_book_gives_is_still_asked_for():
+    """Guard: "what are the five steps?" stays: the count is the source's own."""
+    got = fronts(
+        "Getting It Done", "## Method\n- **The five steps**: collect, sort, file, look back and act.\n"
+    )
+    assert "Getting It Done: what are the five steps?" in got
+
+
+def test_the_writers_note_to_self_after_a_point_is_left_off_the_card():
+    """Judged blind in set BF: "Gap statistic (Tibshirani et al., 2001). TODO: actually try this one."."""
+    cards = note_cards(
+        "Choosing k",
+        "## Ways\n- The silhouette score (Rousseeuw, 1987) compares clusters. TODO: try it on my data.\n",
+    )
+    backs = [c.back for c in cards if c.generated]
+    assert backs and all("TODO" not in b for b in backs)
+    assert any(b.startswith("The silhouette score (Rousseeuw, 1987) compares clusters") for b in backs)
+
+
+def test_bullets_under_the_writers_rough_numbers_make_no_card():
+    """Judged blind in set BF: the writer's purchase price and closing costs under "### Our rough numbers"."""
+    got = fronts(
+        "Home Sale",
+        "### Our rough numbers\n- bought 2015: $380,000 plus ~$7,000 of closing costs\n- sold 2025 at $720,000\n",
+        kind="topic",
+    )
+    assert got == {}
