@@ -13,6 +13,7 @@ import random
 import pytest
 
 from kb.quiz.kinds import true_or_false
+from kb.quiz.words import clean_term
 from tests.test_cards_eleventh_reading import note_cards as extracted
 from tests.test_quiz_distractors import FakeCorpus
 from tests.test_quiz_lenient import note_cards
@@ -59,3 +60,10 @@ def test_a_word_a_compound_beside_it_shows_is_never_the_blank():
         "depth limit"
     ]  # not "tree depth limit"
     assert not any("batch" in c.answer for c in cards)
+
+
+def test_a_term_in_quotes_keeps_no_lone_quote():
+    """Judged blind in set BF: the key 'Witchcraft" molecules' of "**"Witchcraft" molecules**: atropine ..."."""
+    assert clean_term('"Witchcraft" molecules') == "Witchcraft molecules"
+    assert clean_term("“Hell yeah” rule") == "“Hell yeah” rule"  # both quotes kept, a pair
+    assert clean_term('the "closed loop"') == "the closed loop"

@@ -124,6 +124,10 @@ def clean_term(term: str) -> str:
     term = strip_edge_punctuation(plain_text(term))
     if term.count("(") != term.count(")"):
         term = term.strip("()").strip()
+    if term.count('"') % 2 or term.count("“") != term.count("”"):
+        # '"Witchcraft" molecules' lost its opening quote with the edge's punctuation: the other goes too (judged
+        # blind in set BF, a key 'Witchcraft" molecules')
+        term = term.replace('"', "").replace("“", "").replace("”", "")
     return term
 
 
