@@ -7,6 +7,9 @@ a rule does not over-reach."""
 
 from __future__ import annotations
 
+import pytest
+
+from kb.cards.salience import Candidate, _why_not
 from tests.test_cards_eleventh_reading import note_cards
 
 
@@ -142,3 +145,43 @@ def test_bullets_under_the_writers_rough_numbers_make_no_card():
         kind="topic",
     )
     assert got == {}
+
+
+OTHER = "- Spectral clustering works on a similarity graph and finds clusters of any shape.\n"
+
+
+def hidden(bullet: str) -> list[str]:
+    """What kb's cards of ``bullet`` hide, in a note with one other bullet."""
+    return [
+        c.answer for c in note_cards("Notes", f"## Points\n- {bullet}\n{OTHER}") if c.front[:6] == bullet[:6]
+    ]
+
+
+@pytest.mark.parametrize(
+    "bullet, given_away",
+    [
+        # judged blind in set BE: "Mixtral 8x7B (Mistral). [8] experts"
+        ("Jan 2024: Mixtral 8x22B came out. 8 experts, 2 active per token, open weights.", "8"),
+        # set BF: "long-term rates of [0/15]/20%"
+        ("Held over a year, the gain is taxed at long-term rates of 0/15/20% by income.", "0/15"),
+        # set BE: "That's [IRFNA], "inhibited" RFNA"
+        (
+            'A pinch of HF stopped the corrosion: that is **IRFNA**, "inhibited" RFNA, used for decades.',
+            "IRFNA",
+        ),
+        # set BF: "Mini-batch k-means ... updates on [small random batches]"
+        (
+            "Mini-batch k-means (Sculley, 2010) updates on small random batches, for big data.",
+            "small random batches",
+        ),
+    ],
+)
+def test_a_blank_the_card_gives_away_is_not_made(bullet, given_away):
+    assert given_away not in hidden(bullet)
+
+
+def test_a_degree_every_reader_knows_is_never_the_blank():
+    """Judged blind in set BF: "by Raymond Gosling, her [PhD] student": an abbreviation everyone reads."""
+    text = "The image was taken in May 1952 by Raymond Gosling, her PhD student at King's."
+    at = text.index("PhD")
+    assert _why_not(text, Candidate(3.0, at, at + 3, "entity"), set(), frozenset())

@@ -524,6 +524,18 @@ _CONTENT_STEM: dict[str, str | None] = {}
 _MAX_STEMS = 200_000
 
 
+def _in_compounds(stems: set[str], rest: str) -> bool:
+    """Whether a word of ``stems`` is a part of a compound in ``rest`` ("batch" of "Mini-batch"), "batches" too,
+    whose stem keeps its "e" ("batche")."""
+    if not any_in({w[:-1] if w.endswith(_ES_PLURALS) else w for w in stems}, rest):
+        return False
+    parts = content_stems(rest.replace("-", " "))
+    return bool(stems & parts) or any(w.endswith(_ES_PLURALS) and w[:-1] in parts for w in stems)
+
+
+_ES_PLURALS = ("che", "she", "xe", "sse")  # the stems of "batches", "wishes", "boxes", "classes"
+
+
 def content_stems(text: str) -> set[str]:
     """The stems (lower case, plural ``s`` dropped) of the content words of a text: what avoidance compares."""
     out = set()
@@ -1275,6 +1287,11 @@ def _why_not(
         word = _NUMBER_WORDS.get(plain)
         if word and re.search(rf"\b{word}\b", rest):
             return f"'{span}' shows elsewhere on the card as '{word}'"  # "the first four years ... [4] years"
+        if plain.isdigit() and re.search(rf"(?<![\w.]){plain}\s?[x×]\s?\d", rest):
+            # judged blind in set BE: "Mixtral 8x7B (Mistral). [8] experts, top-2"
+            return f"'{span}' shows elsewhere on the card in '{plain}x'"
+        if text[c.end : c.end + 1] == "/" and text[c.end + 1 : c.end + 2].isdigit():
+            return f"'{span}' is cut from a set of numbers written with slashes"  # "rates of [0/15]/20%" (set BF)
         return None
     opposite = _OPPOSITES.get(plain)
     if opposite and re.search(rf"\b{opposite}\b", rest):
@@ -1299,10 +1316,8 @@ def _why_not(
         return f"'{unbold(span)}' is given beside another name for it"  # "suprachiasmatic nucleus (SCN)"
     # A stem (and a root, "~" apart) is the start of its lower-case word, so a stem in the card's other words is
     # in ``rest`` as a substring: a test in C that spares tokenising the whole card for nearly every span.
-    if (
-        (own := {w for w in stems if len(w) > 2})
-        and any_in(own, rest)
-        and (own & content_stems(rest) or "-" in rest and own & content_stems(rest.replace("-", " ")))
+    if (own := {w for w in stems if len(w) > 2}) and (
+        any_in(own, rest) and own & content_stems(rest) or "-" in rest and _in_compounds(own, rest)
     ):
         # (a word of a compound too: "Mini-batch k-means updates on [small random batches]", set BF)
         return f"a word of '{unbold(span)}' shows elsewhere on the card"
@@ -1341,6 +1356,13 @@ def _why_not(
         initials = "".join(w[0] for w in WORD_RE.findall(rest) if w[0].isupper()).lower()
         if span.lower().rstrip("s") in initials:
             return f"'{span}' is spelled out on the card"
+    if (
+        len(letters := unbold(span).strip("`*_ ")) >= 4
+        and letters.isupper()
+        and letters.isalpha()
+        and re.search(rf"\b{letters[0]}[a-z]*\W+{letters[1:]}\b", around, re.I)
+    ):
+        return f"'{letters}' is spelled out on the card"  # "[IRFNA]" beside '"inhibited" RFNA' (set BE)
     if _spelled_out(unbold(span).strip("`*_ "), around):
         return f"'{unbold(span)}' is spelled out on the card"  # "[ort] ("Ostensibly Recursive's Twin")"
     return None
