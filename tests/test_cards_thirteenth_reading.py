@@ -185,3 +185,24 @@ def test_a_degree_every_reader_knows_is_never_the_blank():
     text = "The image was taken in May 1952 by Raymond Gosling, her PhD student at King's."
     at = text.index("PhD")
     assert _why_not(text, Candidate(3.0, at, at + 3, "entity"), set(), frozenset())
+
+
+def test_a_label_that_says_what_kind_of_point_follows_asks_nothing():
+    """Judged blind in set BF: "Radiolab: what is the surprise?"; the point after the label is what to recall."""
+    got = fronts(
+        "Seeing Red",
+        "## The monkey study\n- The surprise: adult monkeys given a third cone pigment saw the new color within "
+        "20 weeks.\n",
+        kind="podcast",
+    )
+    assert not any("surprise?" in f for f in got)
+    assert any(f.startswith("The surprise: ") and "[...]" in f for f in got)
+
+
+def test_a_named_event_takes_the_and_in_a_book_asks_what_the_book_says():
+    """Judged blind in set BE: "EconTalk: what is Vietnam War?" answered by the war's part in the story."""
+    markdown = "## Turning points\n- **Crimean War**: supply chaos at Balaclava; Nightingale's hospital at Scutari.\n"
+    assert "Cold Chains: what does the book say about the Crimean War?" in fronts("Cold Chains", markdown)
+    defined = "## Turning points\n- **Crimean War**: the first war reported by telegraph, 1853-56.\n"
+    assert "Cold Chains: what is the Crimean War?" in fronts("Cold Chains", defined)
+    assert "Wars: what is the Crimean War?" in fronts("Wars", markdown, kind="topic")

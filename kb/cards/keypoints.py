@@ -131,7 +131,7 @@ _LABEL_LEADS = _LABEL_WORDS | frozenset(
     advantage advantages disadvantage disadvantages risk risks drawback drawbacks tradeoff trade-off fix
     symptom symptoms cause causes consequence effect effects goal goals warning watch nb ps intro introduction
     epilogue prologue conclusion preface afterword appendix coda flaw flaws weakness weaknesses strength strengths
-    limitation limitations""".split()
+    limitation limitations surprise surprises twist kicker punchline upshot gist finding findings""".split()
 )
 # "Personal takeaway: ...", "Big caveat: ...": a label word after a word that only qualifies it
 _LABEL_QUALIFIERS = (
@@ -359,6 +359,8 @@ def _needs_the(words: list[str]) -> bool:
         return True  # "the First Way", "the second law"
     if last in EPONYM_HEADS and not _plural(last):
         return True
+    if words[-1] in _EVENT_HEADS and all(w[:1].isupper() for w in words):
+        return True  # "the Vietnam War", "the Great Depression" (set BE: "what is Vietnam War?")
     if (
         words[0].isupper()
         and words[0].isalpha()
@@ -383,6 +385,10 @@ def _needs_the(words: list[str]) -> bool:
 
 
 _PLACING = frozenset("at in on from inside behind under near".split())
+# the last word of a named event: "the Vietnam War", "the Glorious Revolution", "the Cuban Missile Crisis"
+_EVENT_HEADS = frozenset(
+    "War Revolution Crisis Depression Rebellion Uprising Massacre Famine Plague Blitz Raid Siege Reformation".split()
+)
 
 
 _QUESTION_WORDS = frozenset("why how when where which who whom whose should can could does do is are".split())
@@ -898,13 +904,14 @@ def _topic_question(out: Collector, question: str, term: str, rest: str, ctx: tu
     of what goes with it ("olive oil and ancient Mediterranean trade"). Read blind in sets BE and BF, "what is
     oleic acid?", "what is Europe?", "what is Law?" were kept 0 times in 27, the same cards asking what the book
     says 24 times; "what is the Ben Franklin effect?", "what is naive realism?" and "what is Hypergolic?" (terms,
-    defined) were kept as they are, and asking what the book says of them was not."""
+    defined) were kept as they are, and asking what the book says of them was not. A named event is asked the
+    same way whatever follows ("what is the Vietnam War?" answered by its part in the story)."""
     source = _SOURCE_NAMES.get(out.note.type)
     if (
         source is None
         or _asked_as_is(term)
         or _coined(term)
-        or not _lists_things(rest)
+        or not (_lists_things(rest) or term.split()[-1] in _EVENT_HEADS)
         or _defines_it(rest)
         or _under(_VOCABULARY_HEADING_RE, ctx[1:])
     ):
