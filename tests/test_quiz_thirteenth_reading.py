@@ -12,7 +12,8 @@ import random
 
 import pytest
 
-from kb.quiz.kinds import true_or_false
+from kb.quiz.kinds import build_question, multiple_choice, true_or_false
+from kb.quiz.model import QuestionKind
 from kb.quiz.words import clean_term
 from tests.test_cards_eleventh_reading import note_cards as extracted
 from tests.test_quiz_distractors import FakeCorpus
@@ -67,3 +68,22 @@ def test_a_term_in_quotes_keeps_no_lone_quote():
     assert clean_term('"Witchcraft" molecules') == "Witchcraft molecules"
     assert clean_term("“Hell yeah” rule") == "“Hell yeah” rule"  # both quotes kept, a pair
     assert clean_term('the "closed loop"') == "the closed loop"
+
+
+def test_the_same_quantity_in_another_case_of_the_rule_is_no_wrong_option():
+    """Judged blind in set BE: "_____ of last year's tax" offered 110%, the note's figure "of last year's tax" for
+    high incomes: right as well."""
+    note = "notes/taxes/estimates.md"
+    cards = note_cards(
+        note,
+        ("Pay 100% of last year's tax through withholding and estimates to owe no penalty.", "100%"),
+        ("With AGI over $150,000 it takes 110% of last year's tax instead.", "110%"),
+        ("The other safe harbor is 90% of this year's tax, paid on time.", "90%"),
+        ("A payment under $1,000 owed at filing never brings the penalty.", "$1,000"),
+    )
+    corpus = FakeCorpus({note: cards})
+    for seed in range(10):
+        question = multiple_choice(corpus, cards[0], random.Random(seed))
+        assert question is None or "110%" not in question.options
+        # too few wrong options left: the card is still asked, as a fill-in
+        assert build_question(QuestionKind.CLOZE, corpus, cards[0], random.Random(seed)) is not None
