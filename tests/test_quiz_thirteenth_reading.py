@@ -12,6 +12,7 @@ import random
 
 import pytest
 
+from kb.quiz.distractors import number_variants
 from kb.quiz.kinds import build_question, multiple_choice, true_or_false
 from kb.quiz.model import QuestionKind
 from kb.quiz.words import clean_term
@@ -87,3 +88,10 @@ def test_the_same_quantity_in_another_case_of_the_rule_is_no_wrong_option():
         assert question is None or "110%" not in question.options
         # too few wrong options left: the card is still asked, as a fill-in
         assert build_question(QuestionKind.CLOZE, corpus, cards[0], random.Random(seed)) is not None
+
+
+def test_a_pair_of_numbers_in_an_option_gets_no_ladder():
+    """Judged blind in set BG: "`-L 10,30` blame only part of the file" offered "-L 930", "-L 830", "-L 730":
+    10,30 is lines 10 to 30, not one thousand and thirty. A number with real thousands still climbs."""
+    assert number_variants("-L 10,30") == []
+    assert number_variants("$12,500")[:2] == ["$13,500", "$11,500"]

@@ -174,6 +174,9 @@ _BOUND_BEFORE_RE = re.compile(
     re.I,
 )
 _AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$", re.I)
+_GROUPED_RE = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+)  # a number written with thousands: 1,030 or 12,500.5
 # steps a number ladder climbs by: 1, 2, 5, 10, 20, 50, ... (in units of the key's last digit)
 _NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
 
@@ -224,6 +227,8 @@ class NumberLadder:
                 None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
             )
         raw = numbers[0]
+        if "," in raw and not _GROUPED_RE.fullmatch(raw):
+            return None  # "-L 10,30": two numbers (lines 10 to 30), no thousands (set BG: "-L 930", "-L 830")
         if _NINES_RE.fullmatch(raw) and ("%" in answer or "percent" in answer):
             return _Nines(answer, raw)  # "99.9%": one nine more or less (99%, 99.99%), never 89.9%
         if version and "." in raw:
