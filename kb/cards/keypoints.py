@@ -21,7 +21,6 @@ from kb.cards.lexicon import (
     ADVERB_PARTICLES,
     ADVERBS,
     BASE_VERBS,
-    CLAUSE_WORDS,
     COUNT_WORDS,
     DEFINING_VERBS,
     DESCRIPTIVE_ADJECTIVES,
@@ -295,9 +294,11 @@ def term_question(
         and len(words) == 1
         and term[:1].isupper()
         and not common_english(term.rstrip("s"))
+        and not everyday_word(term.rstrip("s"))
         and not _ordinary_plural(term)
     ):
-        # "Zappos": a name, not "Conflicts" or "Affordances"; but "IRAs" are several
+        # "Zappos": a name, not "Conflicts", "Affordances" or "Dyes" (set BF: "what is Dyes?"); but "IRAs" are
+        # several
         plural = term[:-1].isupper() and len(term) > 2
     if does:
         verb = does if isinstance(does, str) else "do"
@@ -899,36 +900,66 @@ def _label_term_question(out: Collector, term: str, rest: str, ctx: tuple[str, .
 
 
 def _topic_question(out: Collector, question: str, term: str, rest: str, ctx: tuple[str, ...]) -> str | None:
-    """ "Napoleon's Buttons: what does the book say about oleic acid?" for a label in a book or an episode that is a
-    thing the source talks about (a substance, a place, a product, a field), not a term it defines, before a list
-    of what goes with it ("olive oil and ancient Mediterranean trade"). Read blind in sets BE and BF, "what is
-    oleic acid?", "what is Europe?", "what is Law?" were kept 0 times in 27, the same cards asking what the book
-    says 24 times; "what is the Ben Franklin effect?", "what is naive realism?" and "what is Hypergolic?" (terms,
-    defined) were kept as they are, and asking what the book says of them was not. A named event is asked the
-    same way whatever follows ("what is the Vietnam War?" answered by its part in the story)."""
+    """ "Salt: what does the book say about Rome?" for a label in a book or an episode that is a thing the source
+    talks about (a place, a substance, a product, an event, a field), not a term it defines, before what the source
+    tells of it, names and dates ("roads like the Via Salaria were salt routes", "rubber, Goodyear and
+    vulcanization"). Read blind in sets BE, BF and BI, "what is oleic acid?", "what is Europe?", "what is Rome?"
+    were kept 0 times in 27 (asking what the book says: 24 times, side by side); "what is the Ben Franklin
+    effect?", "what is Hypergolic?" (terms, defined) were kept as they are. Before a description with no name in
+    it ("right goal, wrong action", "roughly 24-hour clock, set by light") the question stays "what is ...?":
+    read blind in sets BG and BH, asking what the book says of those was vague."""
     source = _SOURCE_NAMES.get(out.note.type)
     if (
         source is None
         or _asked_as_is(term)
         or _coined(term)
-        or not (_lists_things(rest) or term.split()[-1] in _EVENT_HEADS)
-        or _defines_it(rest)
+        or not _names_things(rest)
+        or _says_what_to_do(rest)
+        or _KIND_OPENER_RE.match(rest)
         or _under(_VOCABULARY_HEADING_RE, ctx[1:])
     ):
         return None
     m = _WHAT_IS_RE.fullmatch(question)
-    return None if m is None else f"{m.group(1)}: what does the {source} say about {m.group(2)}?"
+    if m is None:
+        return None
+    about = _DATED_LABEL_RE.sub(r" in \1", m.group(2))  # "India, 1930" -> "India in 1930"
+    return f"{m.group(1)}: what does the {source} say about {about}?"
 
 
 _SOURCE_NAMES = {"book": "book", "podcast": "episode"}
+# a rest that says what kind of thing the label is: "the idea that TSMC makes Taiwan too important to attack"
+_KIND_OPENER_RE = re.compile(
+    r"(?:an?|the) (?:idea|concept|notion|practice|process|tendency|habit|rule|act|way|method|technique|theory|"
+    r"principle|belief|claim|phenomenon|term|word|name|state|kind|type|form|art|study|science)\b",
+    re.I,
+)
 _WHAT_IS_RE = re.compile(r"(.*): what (?:is|are) (.+)\?")
+_DATED_LABEL_RE = re.compile(r", ((?:1[0-9]|20)[0-9]{2})$")  # a place and its year: "India, 1930"
+
+
+def _names_things(rest: str) -> bool:
+    """Whether a rest tells of names or dates: a year, or a capitalised word or an acronym inside a sentence
+    ("Gandhi's 1930 Salt March", "olive oil and ancient Mediterranean trade", "chloroform, CFCs")."""
+    if _YEAR_IN_REST_RE.search(rest):
+        return True
+    for m in _CAPITALISED_RE.finditer(rest):
+        before = rest[: m.start()].rstrip(' "“(*_')
+        if before and before[-1] not in ".!?:;" and m.group() not in _FIRST_PERSON_CAPS:
+            return True
+    return False
+
+
+_YEAR_IN_REST_RE = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d+ (?:BC|BCE|AD|CE)\b")
+_CAPITALISED_RE = re.compile(r"\b[A-Z][\w'’-]*")
+_FIRST_PERSON_CAPS = frozenset("I I'm I’m I've I’ve I'd I’d I'll I’ll".split())
 
 
 def _coined(term: str) -> bool:
     """Whether a label is a term of art the source names: a quoted phrase, one with a number ("System 1", "the five
-    steps"), a phrase
-    ending on a word for an idea ("the Ben Franklin effect", "naive realism", "Hogarth's distinction"), a long one
-    ("long-term games with long-term people"), or one uncommon word made an adjective ("Hypergolic")."""
+    steps"; a place's year apart, "India, 1930"), a phrase ending on a word for an idea ("the Ben Franklin effect",
+    "naive realism", "Hogarth's distinction"), a long one ("long-term games with long-term people"), or one
+    uncommon word made an adjective ("Hypergolic")."""
+    term = _DATED_LABEL_RE.sub("", term)
     words = term.lower().split()
     if not words or term[:1] in "\"“'" or len(words) > 3 or any(map(str.isdigit, term)):
         return True
@@ -950,57 +981,21 @@ _IDEA_HEADS = frozenset(
 )
 
 
-def _lists_things(rest: str) -> bool:
-    """Whether a rest lists what goes with a label rather than saying what it is: its first sentence is a list
-    ("salt taxes, the French gabelle, Gandhi's 1930 Salt March", "self-serving and reconstructive", "Bob Metcalfe
-    + David Boggs, 1973 memo") whose first item has no verb ("behaviour change has three layers (...), ..." says
-    what a thing is; "taking risk ... earns trust and ..." too)."""
-    sentence = _SENTENCE_END_RE.split(_BRACKETED_RE.sub(" ", rest), 1)[0]
-    items = _LIST_ITEM_SPLIT_RE.split(sentence)
-    if len(items) < 2:
+def _says_what_to_do(rest: str) -> bool:
+    """Whether a label's rest opens on what to do ("repeat the last three words", "link something you need to do
+    with ...", "read what you love", "understand and name the other side's feelings"): a practice, defined."""
+    words = [w.strip(",.;:()\"“”'").lower() for w in rest.split()[:4]]
+    if not words or not words[0] or not rest[:1].islower():
         return False
-    words = [w.strip(",.;:\"“”'*_").lower() for w in items[0].split()]
-    if (
-        not words
-        or len(words) > _LIST_ITEM_WORDS
-        or words[0] in _DEFINING_OPENERS
-        or words[0] in PREPOSITIONS
-    ):
-        return False  # a clause: "people feel obliged to return a favour, even ...", "after switching tasks, ..."
-    return not any(
-        w in _FINITE
-        or w in CLAUSE_WORDS
-        or w in SUBJECT_PRONOUNS
-        or w.endswith(("n't", "n’t"))
-        or w.endswith("s")
-        and w in VERBS
-        for w in words
+    first = words[0]
+    if first in BASE_VERBS or first in _IMPERATIVES or first in _ADVICE_VERBS:
+        return True
+    # a verb, then what it acts on ("pair a new habit", "take the initiative", "state when ...")
+    return len(words) > 1 and (
+        words[1] in _OBJECT_LEADS or words[1] == "and" and len(words) > 3 and words[3] in _OBJECT_LEADS
     )
 
 
-_SENTENCE_END_RE = re.compile(r"[.;!?](?:\s|$)")
-_LIST_ITEM_SPLIT_RE = re.compile(r",\s+|\s+(?:and|\+|plus|then)\s+|/")
-
-
-def _defines_it(rest: str) -> bool:
-    """Whether a label's rest says what the label is: it opens on an article or a question word ("the unknown
-    unknowns that ...", "how well the work fits ...", "if the next action takes ..."), or on a verb telling what
-    to do ("repeat the last three words", "link something you need to do with ...", "read what you love")."""
-    words = [w.strip(",.;:()\"“”'").lower() for w in rest.split()[:4]]
-    if not words or not words[0]:
-        return False
-    first = words[0]
-    if first in _DEFINING_OPENERS or first in BASE_VERBS or first in _IMPERATIVES or first in _ADVICE_VERBS:
-        return True
-    if not rest[:1].islower() or len(words) < 2:
-        return False
-    # an imperative: a verb, then what it acts on ("pair a new habit", "take the initiative", "state when ...")
-    return words[1] in _OBJECT_LEADS or words[1] == "and" and len(words) > 3 and words[3] in _OBJECT_LEADS
-
-
-_DEFINING_OPENERS = frozenset(
-    "a an the any each every one how what when where why whether if once whenever to".split()
-)
 _OBJECT_LEADS = frozenset(
     """a an the your you it them one each every yourself this that these those some his her their our my what when
     where how something anything everything""".split()
@@ -1539,7 +1534,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
 
 # "What I'm actually going to do", "My plan", "Action items", "Things to try": the writer's plans, not the source's
 _OWN_PLAN_RE = re.compile(
-    r"\b(?:I|I'm|I’m|I'll|I’ll|my|me)\b.*\b(?:going to|will|plans?|try|trying|to do|doing|setup|set-up|apply|"
+    r"\b(?:I|I'm|I’m|I'll|I’ll|my|me|our)\b.*\b(?:going to|will|plans?|try|trying|to do|doing|setup|set-up|apply|"
     r"applying|changes?|change|next|decided|decision)\b|\bmy (?:own )?(?:thoughts?|takes?|opinions?|views?|"
     r"reactions?|reflections?|impressions?)\b|^(?:my |our )?(?:action items|to-?dos?|things to try|"
     r"next steps|decisions?)\b|\b(?:takeaways?|lessons?|notes?) for (?:me|us)\b|\bwe decided\b|"

@@ -1296,6 +1296,10 @@ def _why_not(
     opposite = _OPPOSITES.get(plain)
     if opposite and re.search(rf"\b{opposite}\b", rest):
         return f"'{unbold(span)}' is given away by '{opposite}' beside it"  # "from [weakest] to strongest"
+    first, _, named = plain.partition(" ")
+    if named and (twin := _SIZE_OPPOSITES.get(first)) and re.search(rf"\b{twin} {re.escape(named)}\b", rest):
+        # judged blind in set BG: "[Big C] → narrow margin ... Small C → wider margin"
+        return f"'{unbold(span)}' is given away by '{twin} {named}' beside it"
     if (twin := negated_twin(plain, rest)) is not None:
         # judged blind in set AS: "[Untargeted] = any wrong class. Targeted = ...", "White-box ... vs [black-box]"
         return f"'{unbold(span)}' is given away by '{twin}' beside it"
@@ -1619,6 +1623,16 @@ _OPPOSITES = _both_ways(
         ("old", "new"),
         ("inside", "outside"),  # "chains on the [outside], bases paired inside" (judged blind in set AR)
         ("upper", "lower"),
+    )
+)
+# a size or degree before the same name, set against the other: "Big C ... Small C", "high k ... low k"
+_SIZE_OPPOSITES = _both_ways(
+    (
+        ("big", "small"),
+        ("high", "low"),
+        ("long", "short"),
+        ("more", "fewer"),
+        ("many", "few"),
     )
 )
 # the halves of a compound set against each other: "white-box ... vs black-box"

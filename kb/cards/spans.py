@@ -293,11 +293,17 @@ def _joins(sub: str, matches: list[re.Match], j: int) -> bool:
         return (
             True  # "Franz von Waldeck", "Leonardo da Vinci" (judged blind in set AO: "Franz von [Waldeck]")
         )
-    if gap == ". " and (
-        _INITIALS_RE.match(matches[j].group())
-        or matches[j].group().rsplit(" ", 1)[-1] in _TITLE_ABBREVIATIONS
+    if (
+        gap == ". "
+        and (
+            _INITIALS_RE.match(matches[j].group())
+            or matches[j].group().rsplit(" ", 1)[-1] in _TITLE_ABBREVIATIONS
+        )
+        and matches[j + 1].group().split()[0].lower() not in STOP_WORDS
     ):
-        return True  # "J.J. Gibson", "E. O. Wilson", "St. Louis", "Dr. Seuss": the name goes on after the dot
+        # "J.J. Gibson", "E. O. Wilson", "St. Louis", "Dr. Seuss": the name goes on after the dot; but a sentence
+        # begins after "Schedule D." ("[Schedule D. If] all gain ...", set BG)
+        return True
     return gap == " and " and sub[matches[j].end() + 5 : matches[j].end() + 6].isupper()
 
 
