@@ -11,6 +11,7 @@ import pytest
 
 from kb.cards.salience import Candidate, _why_not
 from tests.test_cards_eleventh_reading import note_cards
+from tests.test_cards_twelfth_reading import term_spans
 
 
 def fronts(title: str, markdown: str, *, kind: str = "book") -> dict[str, str]:
@@ -263,3 +264,67 @@ def test_big_c_is_given_away_by_small_c_beside_it():
     text = "C = penalty for violations. Big C → narrow margin, overfit risk. Small C → wider margin."
     at = text.index("Big C")
     assert _why_not(text, Candidate(3.0, at, at + 5, "entity"), set(), frozenset())
+
+
+def test_a_label_whose_rest_states_a_rule_about_it_makes_a_cloze_of_the_rule():
+    """Judged blind in set BH: "what is Medical?" for "**Medical**: only the amount above 7.5% of AGI", "what is
+    Roth IRA?" for "no RMDs for the original owner": the rule is the fact, its figure the blank."""
+    markdown = (
+        "## What counts\n- **Medical**: only the part above 7.5% of AGI, so it rarely matters.\n"
+        "- **Stacking rule**: no more than one credit per dollar of tuition paid.\n"
+    )
+    got = fronts("Itemizing", markdown, kind="topic")
+    assert "Medical: only the part above [...] of AGI, so it rarely matters." in got
+    assert not any("what is Medical" in f or "what is medical" in f for f in got)
+    assert "Itemizing: what is the stacking rule?" in got  # a named rule stays a term
+
+
+def test_a_month_and_year_label_leads_a_cloze_of_what_happened():
+    """Judged blind in set BH: "Endurance: what is Jan 1915?"."""
+    got = fronts(
+        "Endurance", "## Timeline\n- **Jan 1915**: the ship is trapped in the ice of the Weddell Sea.\n"
+    )
+    assert not any("what is Jan 1915" in f for f in got)
+    assert any(f.startswith("Jan 1915: ") and "[...]" in f for f in got)
+
+
+def test_the_writers_check_whether_is_a_to_do():
+    """Judged blind in set BH: "check whether his old 401(k) from the utility is still a separate account"."""
+    got = fronts(
+        "RMDs", "## Dad\n- check whether his 2019 rollover went to the Fidelity IRA → one RMD or two\n"
+    )
+    assert got == {}
+
+
+@pytest.mark.parametrize(
+    "text, span, kind",
+    [
+        # set BH: "1420: B. and [Ghiberti] named joint capomaestri ... G. collected a salary"
+        ("1420: B. and Ghiberti named joint heads. B. did the work, G. took a salary.", "Ghiberti", "entity"),
+        # set BH: "With [batch norm], dropout helps less, and dropout before BN can hurt"
+        ("With batch norm, dropout helps less, and dropout before BN can hurt.", "batch norm", "term"),
+        # set BH: "cap went from [$10,000] to $40,000 ... but never below $10k"
+        ("The cap went from $10,000 to $40,000 for 2025, but never below $10k.", "$10,000", "number"),
+        # set BH: "Span ~[143] ft (~44 m)"
+        ("Span ~143 ft (~44 m), the biggest since the Pantheon.", "143", "number"),
+        ("Span ~143 ft (~44 m), the biggest since the Pantheon.", "44", "number"),
+    ],
+)
+def test_a_blank_the_card_shows_in_another_form_is_not_made(text, span, kind):
+    at = text.index(span)
+    assert _why_not(text, Candidate(3.0, at, at + len(span), kind), set(), frozenset())
+
+
+def test_a_year_shown_twice_is_still_a_blank():
+    """Guard: an amount's other forms are money's, not a year's ("April 1, 2026" beside "Dec 31, 2026")."""
+    text = "Dad's 2025 RMD is due by April 1, 2026, and the 2026 one by Dec 31, 2026."
+    at = text.index("April 1, 2026")
+    assert _why_not(text, Candidate(3.0, at, at + 13, "number"), set(), frozenset()) is None
+
+
+def test_a_noun_before_exists_or_remains_is_never_a_blank_with_its_verb():
+    """Judged blind in set BF: "what is hard cap?" for "Hard cap: no embedding exists for pos >= max_len"; as a
+    cloze, the blank must not take "embedding exists"."""
+    text = "Hard cap: no embedding exists for positions past max_len, and the model remains blind there."
+    spans = term_spans(text)
+    assert "embedding exists" not in spans and "model remains" not in spans

@@ -70,7 +70,7 @@ _OWN_LABEL_RE = re.compile(
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
 _OWN_TODO_RE = re.compile(
     r"(?:TODO|todo|to-do)\b|(?:Re-?(?:listen|read|watch|evaluate|check|visit|test|run)|Look (?:up|into)|Follow up|"
-    r"Ask (?:\w+ ){1,3}(?:about|if|whether)|Find out|Figure out|Double[- ]check)\b"
+    r"Ask (?:\w+ ){1,3}(?:about|if|whether)|Find out|Figure out|Double[- ]check|[Cc]heck (?:whether|if))\b"
 )
 # a cheap test first: a hedge holds one of these (substring tests, cheaper than a pattern of them)
 _HEDGE_HINTS = (
@@ -531,6 +531,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             or _MONEY_RE.search(term)
             or _no_term(unbold(term))
             or _YEAR_RANGE_RE.search(term)
+            or _MONTH_YEAR_RE.fullmatch(unbold(term))
         ) and not term.endswith("?"):
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if _topic_of_a_claim(unbold(term), rest):
@@ -567,6 +568,8 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
                 cloze_index=1,
                 answer=name,
             )
+        if _states_a_rule(unbold(term), rest):
+            return None
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = _label_term_question(out, unbold(term), rest, ctx)
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
@@ -643,6 +646,8 @@ _DAY_DATE_RE = re.compile(
 _PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
 # "TCJA, tax years 2018–2025": a period a rule holds in, no term (judged blind in set AM: "what is TCJA, tax years ...?")
 # (a hyphen before two digits is a ruling's number, "Rev. Rul. 2019-24", no range)
+# a month and its year, a timeline's step ("Jan 1915": set BH, "what is Jan 1915?"): a cloze asks what happened
+_MONTH_YEAR_RE = re.compile(rf"(?:{MONTH_PATTERN} )?(?:1[5-9]|20)\d\d")
 _YEAR_RANGE_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\s*(?:–\s*(?:\d\d){1,2}|-\s*(?:1[5-9]|20)\d\d)\b")
 # "Part I", "Chapter 3", "Book Two", "Act II": a part of the book the bullet sums up
 _PART_RE = re.compile(
@@ -882,8 +887,25 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
     if _person(term, rest, ctx=ctx):
         front = f"{topic(out.title)}: who is {term}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+    if _states_a_rule(term, rest):
+        return None
     front = _label_term_question(out, term, rest, ctx)
     return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+
+
+def _states_a_rule(term: str, rest: str) -> bool:
+    """Whether a label's rest states a rule about it, not what it is ("**Medical**: only the amount above 7.5% of
+    AGI", "**Charity**: starting 2026, only the part above 0.5% of AGI counts"): judged blind in set BH, "what is
+    Medical?", "what is charity?" asked what everyone knows. A cloze of the rule hides its figure, the label shown.
+    A named rule ("Stacking rule: ...") is a term, and so is a coinage a claim defines ("Mediocristan: no single
+    observation moves the total much")."""
+    return bool(_RULE_OPENER_RE.match(rest)) and not _coined(term)
+
+
+# what opens a rule about a label: a limit or a start
+_RULE_OPENER_RE = re.compile(
+    r"(?:only|up to|on up to|starting|beginning|at least|at most|capped|limited)\b", re.I
+)
 
 
 def _label_term_question(out: Collector, term: str, rest: str, ctx: tuple[str, ...]) -> str:

@@ -55,7 +55,8 @@ VERBS = frozenset(
     requires prevents provides describes determines ensures enables avoids contains removes replaces introduces
     explains extends suggests argues recommends prefers receives causes generates indicates calculates separates
     translates operates activates allocates eliminates evaluates integrates demonstrates motivates depending
-    according including regarding concerning considering close closer near""".split()
+    according including regarding concerning considering close closer near exists exist existed remains remain
+    lives sits""".split()
 )
 OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "

@@ -1292,6 +1292,12 @@ def _why_not(
             return f"'{span}' shows elsewhere on the card in '{plain}x'"
         if text[c.end : c.end + 1] == "/" and text[c.end + 1 : c.end + 2].isdigit():
             return f"'{span}' is cut from a set of numbers written with slashes"  # "rates of [0/15]/20%" (set BF)
+        if _CONVERSION_AFTER_RE.match(text, c.end) or _CONVERSION_BEFORE_RE.search(text, 0, c.start):
+            return (
+                f"'{span}' is given by its conversion in brackets beside it"  # "~[143] ft (~44 m)" (set BH)
+            )
+        if _AMOUNT_SIGN_RE.search(span) and (values := amount_values(span)) and values & amount_values(rest):
+            return f"'{span}' shows elsewhere on the card in another form"  # "[$10,000] ... never below $10k" (BH)
         return None
     opposite = _OPPOSITES.get(plain)
     if opposite and re.search(rf"\b{opposite}\b", rest):
@@ -1367,6 +1373,21 @@ def _why_not(
         and re.search(rf"\b{letters[0]}[a-z]*\W+{letters[1:]}\b", around, re.I)
     ):
         return f"'{letters}' is spelled out on the card"  # "[IRFNA]" beside '"inhibited" RFNA' (set BE)
+    if (
+        c.kind == "entity"
+        and span[:1].isupper()
+        and span.isalpha()
+        and re.search(rf"(?<![\w.]){span[0]}\.\s", around)
+    ):
+        return f"'{span}' shows elsewhere on the card by its initial"  # "B. and [Ghiberti] ... G. collected" (BH)
+    if (
+        " " in plain
+        and (initials := "".join(w[0] for w in plain.split() if w not in _INITIALS_SKIP).upper())
+        and len(initials) > 1
+        and initials.isalpha()
+        and re.search(rf"\b{initials}s?\b", around)
+    ):
+        return f"'{unbold(span)}' shows elsewhere on the card by its initials"  # "[batch norm] ... before BN" (BH)
     if _spelled_out(unbold(span).strip("`*_ "), around):
         return f"'{unbold(span)}' is spelled out on the card"  # "[ort] ("Ostensibly Recursive's Twin")"
     return None
@@ -1625,6 +1646,17 @@ _OPPOSITES = _both_ways(
         ("upper", "lower"),
     )
 )
+# a unit after a number, then the same measure in another unit in brackets: "143 ft (~44 m)"
+_CONVERSION_AFTER_RE = re.compile(
+    r"\s?(?:ft|feet|foot|m|km|mi|miles?|in|inches|cm|mm|lbs?|pounds|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b\.?\s*"
+    r"\(\s*[~≈]?\s*[\d.,]+\s*(?:ft|feet|m|km|mi|miles|in|cm|mm|lbs?|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b"
+)
+# a number and its unit, then the bracket a conversion of it opens: "143 ft (~" before "[44] m)"
+_CONVERSION_BEFORE_RE = re.compile(
+    r"\d\s?(?:ft|feet|foot|m|km|mi|miles?|in|inches|cm|mm|lbs?|pounds|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b\.?\s*"
+    r"\(\s*[~≈]?\s*$"
+)
+_AMOUNT_SIGN_RE = re.compile(r"[$€£]|\d\s?(?:k|K|M|bn|million|billion)\b")  # an amount, not a year or a count
 # a size or degree before the same name, set against the other: "Big C ... Small C", "high k ... low k"
 _SIZE_OPPOSITES = _both_ways(
     (
