@@ -328,3 +328,48 @@ def test_a_noun_before_exists_or_remains_is_never_a_blank_with_its_verb():
     text = "Hard cap: no embedding exists for positions past max_len, and the model remains blind there."
     spans = term_spans(text)
     assert "embedding exists" not in spans and "model remains" not in spans
+
+
+def test_a_bracket_naming_the_kind_joins_the_term():
+    """Judged blind in set BI: "what is tag?" answered "... (also: annotated)" for "**tag** (annotated): ..."."""
+    got = fronts(
+        "Git objects",
+        "## Objects\n- **tag** (annotated): points at a commit, with tagger and message.\n",
+        kind="topic",
+    )
+    assert got == {"Git objects: what is annotated tag?": "points at a commit, with tagger and message."}
+
+
+def test_one_bold_pair_asks_how_the_two_differ():
+    """Judged blind in set BI: "what is the first nature vs second nature?"; a shared head noun goes to both
+    ("marginal vs effective rate"), and three things set side by side are no pair."""
+    got = fronts(
+        "Chicago",
+        "## Ideas\n- **First nature vs second nature**: the prairie as it was, and the rails and farms laid on it.\n"
+        "- **Marginal vs effective rate**: what the next dollar pays, and the total tax over income.\n"
+        "- **Wealth vs money vs status**: assets that earn, a way to move them, and rank.\n",
+    )
+    assert "Chicago: how does first nature differ from second nature?" in got
+    assert "Chicago: how does marginal rate differ from effective rate?" in got
+    assert not any("differ from money" in f for f in got)
+
+
+def test_a_one_word_verdict_label_asks_nothing():
+    """Judged blind in set BI: "Saver's credit: what is Underused?" (a DROP)."""
+    got = fronts(
+        "Saver's credit",
+        "## Notes\n- Underused: surveys keep finding that most eligible workers never heard of it.\n",
+        kind="topic",
+    )
+    assert not any("Underused?" in f or "underused?" in f for f in got)
+
+
+def test_a_worked_sum_with_brackets_and_bold_makes_no_card():
+    """Judged blind in set BH: "Year A: 14,000 + 12,000 + (10,000 − 900) = [...]" (a DROP; the quiz's mcq read
+    the answer off the sum)."""
+    got = fronts(
+        "Itemizing",
+        "## Bunching\n- Year A: 14,000 + 12,000 + (10,000 − 900) = **$35,100**. Itemize.\n",
+        kind="topic",
+    )
+    assert got == {}

@@ -50,6 +50,8 @@ _BOLD_LEAD_RE = re.compile(
 # "**Memory palace** (method of loci): ...": a bold term, another name for it in brackets, then what it is
 _BOLD_ALIAS_LEAD_RE = re.compile(r"^\*\*([^*\n]{1,80}?)\*\*[ \t]+\(([^()\n]{1,60})\)[ \t]*(?::|[-–—])[ \t]+")
 _ALIAS_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*(?: [A-Za-z][A-Za-z'’-]*){0,4}")  # words only: no year, no list
+# a bracket after a bold term that says which kind of it is meant, not another name: "(annotated)", "(signed)"
+_QUALIFIER_ALIAS_RE = re.compile(r"[a-z]+ed")
 _NOT_ALIAS_STARTS = frozenset("a an the his her their its my our see e.g i.e rule from per after by".split())
 # "**Term** verb ...": a bold lead followed by a verb (a copula, or a word ending like a third-person verb)
 _BOLD_SUBJECT_RE = re.compile(
@@ -179,9 +181,10 @@ def _arithmetic(body: str) -> bool:
 
 
 _ARITHMETIC_HINT_RE = re.compile(r"\d[kKM%]?\s*[=<>≈+×*/]")
-_RELATION_RE = re.compile(r"\d[kKM%]?\s*(?:=|>|<|≈)\s*[$€£~]?\d")  # "0.9% × $50k = $450", "$300k > $250k"
-# "3/1 + 2/1.585", "2 × 4096": arithmetic between numbers (not a range, "4–16")
-_OPERATION_RE = re.compile(r"\d[kKM%]?\s*[+×*/]\s*[$€£]?\d|\d\s+[-−]\s+[$€£]?\d")
+# "0.9% × $50k = $450", "$300k > $250k", "(10,000 − 900) = **$35,100**"
+_RELATION_RE = re.compile(r"\d[kKM%]?\)?\s*(?:=|>|<|≈)\s*[*_(]*[$€£~]?\d")
+# "3/1 + 2/1.585", "2 × 4096", "12,000 + (10,000 − 900)": arithmetic between numbers (not a range, "4–16")
+_OPERATION_RE = re.compile(r"\d[kKM%]?\)?\s*[+×*/]\s*\(?[$€£]?\d|\d\)?\s+[-−]\s+\(?[$€£]?\d")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|we|my|our|us)\b")
 _WORKED_NUMBERS = 4  # "Example: MAGI $421,500 -> $21,500 over -> 22 x $50 = $1,100": a calculation
 MAX_CLOZES_PER_BULLET = 2  # two facts of one kind (two amounts, two names) make two deletions
@@ -518,8 +521,21 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
         term = (m.group(1) or "").strip() if alias else (m.group(1) or m.group(2) or m.group(3) or "").strip()
         term = term.rstrip(":").strip()
         rest = body[m.end() :].strip()
-        if alias and rest:
+        if alias and _QUALIFIER_ALIAS_RE.fullmatch(alias):
+            term = f"{alias} {term}"  # "**tag** (annotated): ...": the kind meant, "annotated tag" (set BI)
+        elif alias and rest:
             rest = f"{rest} (also: {alias})"
+        if " vs " in term or " versus " in term:
+            # "**First nature vs second nature**: ...": one bold pair, asked how the two differ (set BI: "what is the
+            # first nature vs second nature?")
+            first_, _, second = re.split(r" (vs\.?|versus) ", unbold(term), maxsplit=1)
+            if first_[:1].isupper() and first_[1:].islower() and second[:1].islower():
+                first_ = first_[0].lower() + first_[1:]  # capitalised only as the bullet's first word
+            if " " not in first_ and " " in second:
+                first_ = f"{first_} {second.split()[-1]}"  # "marginal vs effective rate": two rates
+            if first_ and second and rest and not re.search(r" (?:vs\.?|versus) ", second):
+                front = f"{topic(out.title)}: how does {first_} differ from {second}?"
+                return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         if ": " in term and not term.endswith("?"):
             # "**First Way: flow** — left to right ...": the name, then what it is, which the question must not show
             term, value = term.split(": ", 1)
@@ -1190,6 +1206,8 @@ def _no_term(label: str) -> bool:
     words = label.lower().split()
     if any(w in _NEGATIONS or w in _MODALS for w in words):
         return True
+    if len(words) == 1 and len(words[0]) > 5 and words[0].endswith("ed") and not words[0].endswith("eed"):
+        return True  # "Underused: surveys keep finding ...": a verdict on the topic, no term (set BI)
     if words and words[-1].endswith(_QUALIFIER_ENDS):
         return True  # "Data-side: noise the decoder inputs": which side of a fix, no term (set AP: "what is Data-side?")
     return len(words) > 1 and words[1] in ("in", "than") and words[0].endswith("er")
