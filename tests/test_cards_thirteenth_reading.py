@@ -373,3 +373,18 @@ def test_a_worked_sum_with_brackets_and_bold_makes_no_card():
         kind="topic",
     )
     assert got == {}
+
+
+def test_a_bold_sentence_is_no_term_and_a_field_takes_no_article_and_disagreeing_is_an_opinion():
+    """Judged blind in set BG: "what does always scale features. do?", "what is the game theory?", and the
+    writer's "Disagree slightly with how hard he is on 'user error'" (a DROP)."""
+    got = fronts(
+        "SVMs",
+        "## Tips\n- **Always scale features.** SVMs are distance-based; one feature in the thousands dominates.\n"
+        "- **Game theory**: price of anarchy, information cascades, the Vickrey auction.\n"
+        "- Disagree slightly with how hard he is on user error. Sometimes training matters.\n",
+        kind="topic",
+    )
+    assert not any("always scale" in f.lower() and f.endswith("do?") for f in got)
+    assert "SVMs: what is Game theory?" in got
+    assert not any("Disagree" in f for f in got)

@@ -362,7 +362,9 @@ def _needs_the(words: list[str]) -> bool:
     if words[0].lower() in _ORDINALS:
         return True  # "the First Way", "the second law"
     if last in EPONYM_HEADS and not _plural(last):
-        return True
+        # "the Lindy effect", "the peak-end rule"; but a field is no one thing ("game theory", set BG: "what is the
+        # game theory?")
+        return not (last == "theory" and words[0][1:].islower() and len(words) == 2)
     if words[-1] in _EVENT_HEADS and all(w[:1].isupper() for w in words):
         return True  # "the Vietnam War", "the Great Depression" (set BE: "what is Vietnam War?")
     if (
@@ -741,6 +743,8 @@ def _subject_card(
 ) -> Card | None:
     """ "**Term** verb ...": a term card, or None (a cloze then) when what follows is no verb or a fact about the
     term rather than what it is ("**X** are born in ...", "**X** were the big losers")."""
+    if m.group("term").rstrip("*_ ").endswith((".", "!", "?")):
+        return None  # "**Always scale features.** SVMs are ...": a sentence in bold, no term (set BG)
     found = _subject_verb(m.group("term").strip(), body[m.end() :])
     if found is None:
         return None

@@ -60,7 +60,8 @@ VERBS = frozenset(
 )
 OPINION_LEADS = frozenset(
     "worth useful good great fun interesting honestly loved liked recommended recommend overall personally "
-    "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best".split()
+    "favourite favorite boring overrated underrated nice skip skim enjoyed feels felt best disagree agree "
+    "unconvinced skeptical sceptical".split()
 )
 # a reaction wherever it stands in the bullet ("the last part felt rushed")
 OPINION_WORDS = frozenset(
