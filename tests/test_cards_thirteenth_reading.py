@@ -57,12 +57,12 @@ def test_a_label_under_a_heading_naming_its_kind_asks_for_that_kind():
     assert "Selling a House: what is the use test?" in got
 
 
-def test_a_coined_label_under_such_a_heading_is_still_a_term():
-    """Guard: a label that is no ordinary word keeps its own question."""
+def test_a_label_that_names_its_kind_already_is_not_asked_twice():
+    """Guard: "**Wash-sale rule**" under "### Rules" is "the wash-sale rule", not "the wash-sale rule rule"."""
     got = fronts(
-        "Selling a House", "### Rules\n- **Nonqualified use**: years rented out before moving in cut it.\n"
+        "Selling Stock", "### Rules\n- **Wash-sale rule**: no loss if you buy it back within 30 days.\n"
     )
-    assert "Selling a House: what is nonqualified use?" in got
+    assert not any("rule rule" in f for f in got)
 
 
 def test_a_lower_case_step_of_an_algorithm_asks_what_the_step_does():
@@ -388,3 +388,26 @@ def test_a_bold_sentence_is_no_term_and_a_field_takes_no_article_and_disagreeing
     assert not any("always scale" in f.lower() and f.endswith("do?") for f in got)
     assert "SVMs: what is Game theory?" in got
     assert not any("Disagree" in f for f in got)
+
+
+def test_each_label_under_a_heading_of_tests_is_asked_as_that_test():
+    """Judged blind in set BL: "what is outsider?", "what is double standard?" under "## Tests" (the reader's fix:
+    "the outsider test", "the double standard test")."""
+    got = fronts(
+        "Scouts",
+        "## Tests\n- **Double standard**: would I judge this the same if the other side did it?\n"
+        "- **Outsider**: what would someone new to my situation do?\n",
+    )
+    assert "Scouts: what is the double standard test?" in got
+    assert "Scouts: what is the outsider test?" in got
+
+
+def test_a_term_the_note_writes_with_the_is_asked_with_it():
+    """Judged blind in set BJ: "git reset: what is index?", "what is working tree?"."""
+    got = fronts(
+        "git reset",
+        "## Trees\n- **working tree**: the files on disk, as you edit them.\n\n"
+        "## Modes\n- `--hard` resets the working tree too, and the working tree loses unstaged edits.\n",
+        kind="topic",
+    )
+    assert "git reset: what is the working tree?" in got

@@ -286,6 +286,13 @@ def term_question(
             and all(w.islower() for w in words[1:])
         ):
             term = term[0].lower() + term[1:]  # "the plateau of latent potential", but "the Matthew effect"
+    if (
+        not article
+        and term.islower()
+        and len(term.split()) <= 2
+        and _times_written(body.lower(), f"the {term}") >= 2
+    ):
+        article = "the"  # "the index", "the working tree": the note's own article (set BJ: "what is index?")
     if article:
         term = f"{article.lower()} {term}"
     # "Zappos" (a name left capitalised): one thing, whatever its last letter
@@ -472,6 +479,17 @@ def _gerund_phrase(words: list[str]) -> bool:
     if not (first.endswith("ing") and len(first) > 5) or first in _ING_NOUNS:
         return False
     return second in _OBJECT_WORDS or second in LABEL_DETS or _plural(" ".join(words))
+
+
+def _times_written(body: str, phrase: str) -> int:
+    """How many times ``body`` holds ``phrase`` as whole words."""
+    count, at = 0, body.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not body[at - 1].isalnum()) and (end == len(body) or not body[end].isalnum()):
+            count += 1
+        at = body.find(phrase, end)
+    return count
 
 
 def _written(body: str, word: str, after: str = "") -> bool:
@@ -1066,13 +1084,23 @@ _STEPS_HEADING_RE = re.compile(
 
 
 def _member_question(title: str, term: str, ctx: tuple[str, ...]) -> str | None:
-    """ "what is the ownership test?" for a one-word label, an ordinary word, under a heading that names what its
-    labels are ("### Tests": "**Ownership**: owned >= 2 of the 5 years ..."); judged blind in set BF, "what is
-    ownership?" and "what is use?" asked what everyone knows."""
+    """ "what is the ownership test?" for a label under a heading that names what its labels are ("### Tests":
+    "**Ownership**: owned >= 2 of the 5 years ..."); judged blind in set BF, "what is ownership?" and "what is
+    use?" asked what everyone knows, and in set BL "what is outsider?", "what is double standard?" under "## Tests"
+    (the reader's fix: "the outsider test", "the double standard test")."""
     m = _MEMBERS_HEADING_RE.fullmatch(ctx[-1]) if len(ctx) > 1 else None
-    if m is None or " " in term or not term.isalpha() or not common_english(term):
+    words = term.split()
+    kind = m.group(1).lower() if m else ""
+    if (
+        m is None
+        or len(words) > 3
+        or not all(w.isalpha() for w in words)
+        or words[-1].lower().startswith(kind)
+    ):
         return None
-    return f"{topic(title)}: what is the {term.lower()} {m.group(1).lower()}?"
+    if words[0][1:].islower() and all(w.islower() for w in words[1:]):
+        term = term[0].lower() + term[1:]  # capitalised only as the label: "Double standard"
+    return f"{topic(title)}: what is the {term} {kind}?"
 
 
 # a heading that names what the labels under it are: "### Tests", "## The two rules", "## Requirements"
