@@ -56,6 +56,7 @@ from kb.cards.spans import (
     list_item,
     long_list,
     masked_candidates,
+    new_candidate,
     next_word,
     number_candidates,
     prev_word,
@@ -936,7 +937,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 if a == 0 and after_det:
                     score *= _DET_BONUS
                 rank = _TERM_CEILING * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
-                out.append(Candidate(rank, ps[a], pe[b], "term"))
+                out.append(new_candidate(Candidate, (rank, ps[a], pe[b], "term")))
     return out
 
 
