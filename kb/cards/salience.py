@@ -56,6 +56,7 @@ from kb.cards.spans import (
     list_item,
     long_list,
     masked_candidates,
+    new_candidate,
     next_word,
     number_candidates,
     prev_word,
@@ -578,15 +579,20 @@ class CommonStems:
     stem of every key point tokenised each one (about a sixth of the work of a note's clozes). A stem starts its
     lower-case word, a name's stem its name and a figure is written as it is, so a key point whose text does not
     hold the stem as a substring (a test in C) cannot count it; of the others, an ASCII key point is read only
-    where the stem opens a word (``_opens_word_with``), any other tokenised, each once."""
+    where the stem opens a word (``_opens_word_with``), any other tokenised, each once. Most stems are in too few
+    key points to be common: when all are ASCII, a count of the stem in their text joined says so before any of
+    them is read one by one."""
 
-    __slots__ = ("_bodies", "_least", "_lowered", "_stems", "_names", "_figures", "_known")
+    __slots__ = ("_bodies", "_least", "_lowered", "_joined", "_stems", "_names", "_figures", "_known")
 
     def __init__(self, bodies: list[str]):
         self._bodies = bodies
         self._least = max(3, len(bodies) / 4)
         # (a non-ASCII body is tokenised whatever the stem: its lower case may differ from its words')
         self._lowered = [body.lower() if body.isascii() else "" for body in bodies]
+        # the lowered key points joined, when every one is ASCII ("" otherwise): a key point that holds a stem adds
+        # one to its count here at least (no stem holds a line break)
+        self._joined = "\n".join(self._lowered) if all(self._lowered) else ""
         self._stems: dict[int, set[str]] = {}
         self._names: dict[int, set[str]] = {}
         self._figures: dict[int, set[str]] = {}
@@ -609,6 +615,8 @@ class CommonStems:
         else:
             key = needle = stem
             least, tokens, tokenise, texts = self._least, self._stems, content_stems, self._lowered
+        if texts is self._lowered and self._joined and self._joined.count(needle) < least:
+            return False  # fewer key points than ``least`` hold it at all
         plain = tokenise is content_stems and _ASCII_STEM_RE.fullmatch(stem) is not None
         n = 0
         for i, body in enumerate(self._bodies):
@@ -941,7 +949,7 @@ def _terms(text: str, masked: str, weights: TermWeights) -> list[Candidate]:
                 if a == 0 and after_det:
                     score *= _DET_BONUS
                 rank = _TERM_CEILING * score / (score + 1) if score >= _MIN_TERM_SCORE else -1.0
-                out.append(Candidate(rank, ps[a], pe[b], "term"))
+                out.append(new_candidate(Candidate, (rank, ps[a], pe[b], "term")))
     return out
 
 

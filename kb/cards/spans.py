@@ -69,6 +69,11 @@ class Candidate(NamedTuple):
     kind: str
 
 
+# ``Candidate(...)`` goes through a Python-level __new__, several times a tuple's cost: a loop that makes one per run
+# of words builds the same object directly, ``new_candidate(Candidate, (rank, start, end, kind))``
+new_candidate = tuple.__new__
+
+
 def masked_candidates(text: str, sub: str) -> list[Candidate]:
     """Formulas and short commands; one of a list of three or more commands is a guess, not a term to recall."""
     out: list[Candidate] = []
