@@ -411,3 +411,16 @@ def test_a_term_the_note_writes_with_the_is_asked_with_it():
         kind="topic",
     )
     assert "git reset: what is the working tree?" in got
+
+
+def test_a_lead_in_naming_the_authors_makes_no_label_a_person_and_a_variable_is_no_name():
+    """Judged blind in set BM: "Decisive: who is Overconfidence?" under the lead-in "The authors say gut decisions
+    go wrong in 4 ways:", and "what does the book say about narrow framing?" for "seeing only 'do X or not'"."""
+    got = fronts(
+        "Decisive",
+        "## The villains\nThe authors say gut decisions go wrong in 4 ways:\n\n"
+        '1. **Narrow framing**: seeing only "do X or not", missing other options\n'
+        "2. **Overconfidence**: thinking we know how the future will go\n",
+    )
+    assert not any(": who is" in f for f in got)
+    assert "Decisive: what is narrow framing?" in got

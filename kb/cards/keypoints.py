@@ -1004,8 +1004,13 @@ def _names_things(rest: str) -> bool:
         return True
     for m in _CAPITALISED_RE.finditer(rest):
         before = rest[: m.start()].rstrip(' "“(*_')
-        if before and before[-1] not in ".!?:;" and m.group() not in _FIRST_PERSON_CAPS:
-            return True
+        if (
+            before
+            and before[-1] not in ".!?:;"
+            and len(m.group()) > 1
+            and m.group() not in _FIRST_PERSON_CAPS
+        ):
+            return True  # (not a variable's letter: "do X or not", set BM)
     return False
 
 
@@ -1448,6 +1453,7 @@ def _among_people(ctx: tuple[str, ...]) -> bool:
     set BE, "who is Ethernet?", "who is Smalltalk?")."""
     return any(
         _PEOPLE_HEADING_RE.search(h)
+        and not h.endswith(":")  # a lead-in sentence ("The authors say ... in 4 ways:"), no heading (set BM)
         and all(
             _PEOPLE_HEADING_RE.search(part)
             for part in _HEADING_PARTS_RE.split(h)
