@@ -683,7 +683,7 @@ _PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
 # "TCJA, tax years 2018–2025": a period a rule holds in, no term (judged blind in set AM: "what is TCJA, tax years ...?")
 # (a hyphen before two digits is a ruling's number, "Rev. Rul. 2019-24", no range)
 # a month and its year, a timeline's step ("Jan 1915": set BH, "what is Jan 1915?"): a cloze asks what happened
-_MONTH_YEAR_RE = re.compile(rf"(?:{MONTH_PATTERN} )?(?:1[5-9]|20)\d\d")
+_MONTH_YEAR_RE = re.compile(rf"(?:{MONTH_PATTERN} )?{YEAR}")
 _YEAR_RANGE_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\s*(?:–\s*(?:\d\d){1,2}|-\s*(?:1[5-9]|20)\d\d)\b")
 # "Part I", "Chapter 3", "Book Two", "Act II": a part of the book the bullet sums up
 _PART_RE = re.compile(
@@ -994,7 +994,7 @@ _KIND_OPENER_RE = re.compile(
     re.I,
 )
 _WHAT_IS_RE = re.compile(r"(.*): what (?:is|are) (.+)\?")
-_DATED_LABEL_RE = re.compile(r", ((?:1[0-9]|20)[0-9]{2})$")  # a place and its year: "India, 1930"
+_DATED_LABEL_RE = re.compile(rf", ({YEAR})$")  # a place and its year: "India, 1930"
 
 
 def _names_things(rest: str) -> bool:
