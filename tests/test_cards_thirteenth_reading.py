@@ -424,3 +424,40 @@ def test_a_lead_in_naming_the_authors_makes_no_label_a_person_and_a_variable_is_
     )
     assert not any(": who is" in f for f in got)
     assert "Decisive: what is narrow framing?" in got
+
+
+def test_labels_under_traps_or_examples_are_cases_not_terms():
+    """Judged blind in set BM: "The Wash-Sale Rule: what is spouse?" under "## Traps", "what is k-NN?" under
+    "## Intuition via examples"."""
+    traps = fronts(
+        "Wash Sales",
+        "## Traps\n- **Spouse**: purchases by your spouse within 30 days count too.\n",
+        kind="topic",
+    )
+    assert not any("what is spouse" in f.lower() for f in traps)
+    assert any(f.startswith("Spouse: ") and "[...]" in f for f in traps)
+    examples = fronts(
+        "Bias and Variance",
+        "## Intuition via examples\n- **k-NN**: $k=1$ gives very low bias and very high variance.\n",
+        kind="topic",
+    )
+    assert not any("what is k-NN" in f for f in examples)
+
+
+def test_a_group_of_people_is_asked_who_they_are():
+    """Judged blind in set BM: "Because Internet: who is Post Internet People?"."""
+    got = fronts(
+        "Online", "## Internet People\n- **Post Internet People**: too young to remember life before it.\n"
+    )
+    assert "Online: who are Post Internet People?" in got
+
+
+def test_what_someone_did_is_no_instruction():
+    """Judged blind in set BN: "Peak: what are london cabbies?" for 'learning "the Knowledge" ... Maguire's MRI
+    work found ...': a story the book tells, asked what the book says of it."""
+    got = fronts(
+        "Peak",
+        '## Stories\n- **Cab drivers**: learning "the Knowledge" of 25,000 streets; Maguire\'s scans found a '
+        "bigger hippocampus.\n",
+    )
+    assert any("what does the book say about" in f for f in got), got

@@ -585,7 +585,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             # fact; a cloze asks it ("what is Exponential?" read oddly). "**Gini impurity**: $...$" stays a term
             return None
         if _person(unbold(term), rest, bold=True, ctx=ctx):
-            front = f"{topic(out.title)}: who is {unbold(term)}?"
+            front = f"{topic(out.title)}: {_who(unbold(term))}?"
             return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
         name = unbold(term)
         plain = unbold(body)
@@ -604,7 +604,11 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
                 cloze_index=1,
                 answer=name,
             )
-        if _states_a_rule(unbold(term), rest):
+        if (
+            _states_a_rule(unbold(term), rest)
+            or _under(_CASES_HEADING_RE, ctx[1:])
+            and not _coined(unbold(term))
+        ):
             return None
         if term and rest and len(rest) > 2 and len(term.split()) <= _QUESTION_TERM_WORDS:
             front = _label_term_question(out, unbold(term), rest, ctx)
@@ -796,7 +800,7 @@ def _subject_card(
         front = term_question(out.title, term, out.note.body, does=does, article=m.group("article"))
     if verb in _COPULAS and _person(term, tail, bold=True, ctx=ctx):
         # judged blind in set AK: "**Richard Sackler** is the central figure here ..." asked "what is Richard Sackler?"
-        front = f"{topic(out.title)}: who is {term}?"
+        front = f"{topic(out.title)}: {_who(term)}?"
     return new_card(CardKind.KEYPOINT, front, back, first, last, ctx, generated=True)
 
 
@@ -857,7 +861,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         # "Jobs: ...", "Bias: ...", "Paradox: ...", "Residency: ...": a topic heading the bullet, not a term it
         # defines (judged blind, 26% of such questions were kept, against 47% of other plain labels')
         return None
-    if _no_term(term) or _under(_USES_HEADING_RE, ctx[1:]):
+    if _no_term(term) or _under(_USES_HEADING_RE, ctx[1:]) or _under(_CASES_HEADING_RE, ctx[1:]):
         return None  # (under "## Uses": "Bioinformatics: gene finding, ..." is a field, set AC)
     if len(words) > 1 and (words[-1] in _VAGUE_LABEL_ENDS or words[-1] in _GIST_NOUNS and term.islower()):
         return None  # "small stuff: hot milk ...", "Isolation everywhere: ...": a gist, no term (set Y)
@@ -923,7 +927,7 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         # "Dennett: holding people responsible ..." under "... with Dan Dennett": his view, a cloze
         return None
     if _person(term, rest, ctx=ctx):
-        front = f"{topic(out.title)}: who is {term}?"
+        front = f"{topic(out.title)}: {_who(term)}?"
         return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
     if _states_a_rule(term, rest):
         return None
@@ -1055,6 +1059,8 @@ def _says_what_to_do(rest: str) -> bool:
     first = words[0]
     if first in BASE_VERBS or first in _IMPERATIVES or first in _ADVICE_VERBS:
         return True
+    if first.endswith("ing"):
+        return False  # 'learning "the Knowledge"': what someone did (set BN), no instruction
     # a verb, then what it acts on ("pair a new habit", "take the initiative", "state when ...")
     return len(words) > 1 and (
         words[1] in _OBJECT_LEADS or words[1] == "and" and len(words) > 3 and words[3] in _OBJECT_LEADS
@@ -1207,7 +1213,7 @@ def _person_card(
     if " " not in term or len(rest.split()) < 3 or not _person(term, rest, ctx=ctx):
         return None
     return new_card(
-        CardKind.KEYPOINT, f"{topic(out.title)}: who is {term}?", rest, first, last, ctx, generated=True
+        CardKind.KEYPOINT, f"{topic(out.title)}: {_who(term)}?", rest, first, last, ctx, generated=True
     )
 
 
@@ -1282,7 +1288,8 @@ _LABEL_PARTICLES = ADVERB_PARTICLES | {"in", "on"}
 # a plural of people ending a label: the label asks who they are ("id Software founders", "Nobel winners")
 _PEOPLE_PLURALS = frozenset(
     """founders co-founders cofounders authors hosts members guests inventors winners investors judges partners
-    employees hires colleagues rivals mentors students backers researchers scientists engineers""".split()
+    employees hires colleagues rivals mentors students backers researchers scientists engineers people men women
+    children kids folks parents brothers sisters""".split()
 )
 _REFLEXIVES = frozenset("himself herself themselves itself myself yourself ourselves".split())
 # verbs that tell what someone went on to do ("decided to court ...", "tried to ..."), never what a thing is
@@ -1355,6 +1362,13 @@ def _topic_of_a_claim(term: str, rest: str) -> bool:
 
 # someone saying something of a topic: the bullet reports a view, it does not define the label
 _REPORTED_RE = re.compile(r"\b(?:says|said|argues|thinks|claims|repeats|admits|jokes|recalls|warns)\b")
+# a section over the cases a rule catches or the examples of an idea ("## Traps": "**Spouse**: purchases by your
+# spouse count", "## Intuition via examples": "**k-NN**: k=1 -> ..."): its labels are cases, no terms; judged blind
+# in set BM, "what is spouse?", "what is k-NN?"
+_CASES_HEADING_RE = re.compile(
+    r"\b(?:traps?|gotchas?|pitfalls?|edge cases?|watch[- ]outs?|(?:via|by|through) examples?)\b",
+    re.I,
+)
 # a section over where something is used ("## Uses", "## Applications"): its labels are fields, no terms
 _USES_HEADING_RE = re.compile(
     r"\b(?:uses|use cases|applications|applied|(?:where|how) (?:it'?s |they(?:'re| are| were) |it was )?used|"
@@ -1445,6 +1459,11 @@ _PEOPLE_HEADING_RE = re.compile(
     r"co-?founders|founders|authors|the team|(?:two|three|four|five|six|seven|eight|\d+) (?:men|women))\b",
     re.I,
 )
+
+
+def _who(term: str) -> str:
+    """ "who is Bill Joy", "who are Post Internet People" (set BM: "who is Post Internet People?")."""
+    return f"who are {term}" if term.split()[-1].lower() in _PEOPLE_PLURALS else f"who is {term}"
 
 
 def _among_people(ctx: tuple[str, ...]) -> bool:
