@@ -1300,7 +1300,9 @@ def _why_not(
             return f"'{span}' shows elsewhere on the card in '{plain}x'"
         if text[c.end : c.end + 1] == "/" and text[c.end + 1 : c.end + 2].isdigit():
             return f"'{span}' is cut from a set of numbers written with slashes"  # "rates of [0/15]/20%" (set BF)
-        if _CONVERSION_AFTER_RE.match(text, c.end) or _CONVERSION_BEFORE_RE.search(text, 0, c.start):
+        if _CONVERSION_AFTER_RE.match(text, c.end) or _CONVERSION_BEFORE_RE.search(
+            text, max(0, c.start - 40), c.start
+        ):
             return (
                 f"'{span}' is given by its conversion in brackets beside it"  # "~[143] ft (~44 m)" (set BH)
             )
@@ -1654,16 +1656,14 @@ _OPPOSITES = _both_ways(
         ("upper", "lower"),
     )
 )
+# a measure's unit, one list for both sides of a conversion ("143 ft (~44 m)")
+_MEASURE_UNIT = (
+    r"(?:ft|feet|foot|m|km|mi|miles?|in|inches|cm|mm|lbs?|pounds|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b"
+)
 # a unit after a number, then the same measure in another unit in brackets: "143 ft (~44 m)"
-_CONVERSION_AFTER_RE = re.compile(
-    r"\s?(?:ft|feet|foot|m|km|mi|miles?|in|inches|cm|mm|lbs?|pounds|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b\.?\s*"
-    r"\(\s*[~≈]?\s*[\d.,]+\s*(?:ft|feet|m|km|mi|miles|in|cm|mm|lbs?|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b"
-)
+_CONVERSION_AFTER_RE = re.compile(rf"\s?{_MEASURE_UNIT}\.?\s*\(\s*[~≈]?\s*[\d.,]+\s*{_MEASURE_UNIT}")
 # a number and its unit, then the bracket a conversion of it opens: "143 ft (~" before "[44] m)"
-_CONVERSION_BEFORE_RE = re.compile(
-    r"\d\s?(?:ft|feet|foot|m|km|mi|miles?|in|inches|cm|mm|lbs?|pounds|kg|g|oz|°F|°C|F|C|mph|km/h|gal|l|L)\b\.?\s*"
-    r"\(\s*[~≈]?\s*$"
-)
+_CONVERSION_BEFORE_RE = re.compile(rf"\d\s?{_MEASURE_UNIT}\.?\s*\(\s*[~≈]?\s*$")
 _AMOUNT_SIGN_RE = re.compile(r"[$€£]|\d\s?(?:k|K|M|bn|million|billion)\b")  # an amount, not a year or a count
 # a size or degree before the same name, set against the other: "Big C ... Small C", "high k ... low k"
 _SIZE_OPPOSITES = _both_ways(

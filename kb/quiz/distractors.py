@@ -174,9 +174,8 @@ _BOUND_BEFORE_RE = re.compile(
     re.I,
 )
 _AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$", re.I)
-_GROUPED_RE = re.compile(
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-)  # a number written with thousands: 1,030 or 12,500.5
+# a number written with thousands: 1,030 or 12,500.5
+_GROUPED_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # steps a number ladder climbs by: 1, 2, 5, 10, 20, 50, ... (in units of the key's last digit)
 _NICE_STEPS = tuple(m * 10**e for e in range(12) for m in (1, 2, 5))
 
