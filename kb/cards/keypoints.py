@@ -290,7 +290,7 @@ def term_question(
         not article
         and term.islower()
         and len(term.split()) <= 2
-        and _times_written(body.lower(), f"the {term}") >= 2
+        and _times_written(_lowered(body), f"the {term}") >= 2
     ):
         article = "the"  # "the index", "the working tree": the note's own article (set BJ: "what is index?")
     if article:
@@ -503,6 +503,10 @@ def _written(body: str, word: str, after: str = "") -> bool:
             return True
         at = body.find(word, at + 1)
     return False
+
+
+# a note's body in lower case, made once for the several questions of its cards
+_lowered = lru_cache(maxsize=8)(str.lower)
 
 
 def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last: int) -> Card | None:
