@@ -30,6 +30,7 @@ from kb.cards.lexicon import (
     MONTH_PATTERN,
     MONTHS,
     PREPOSITIONS,
+    S_MODIFIERS,
     STOP_WORDS,
     SUBJECT_PRONOUNS,
     VERBS,
@@ -1339,11 +1340,36 @@ def _states_a_claim(rest: str) -> bool:
             and not w.endswith("ss")
             or w.endswith("ed")
             and words[i - 1].endswith("ly")
+            or w in _CLAIM_BASE_VERBS
+            and _plural_subject(words[i - 1])
         ):
             return True
         if raw.endswith((".", ";", ":")):
             return False
     return False
+
+
+# verbs' base forms after a plural subject open a claim ("reserves sit mostly at a few banks", "most states tax
+# gains as income", "both sides keep a story"): judged blind in sets BF, BN and BO, "what is concentration?" before
+# such a claim did not fit
+_CLAIM_BASE_VERBS = BASE_VERBS | frozenset(
+    "tax get do lift die win lose beat end spend carry owe qualify vary".split()
+)
+
+
+def _plural_subject(raw: str) -> bool:
+    """Whether a word can be a plural noun that is a clause's subject ("reserves", "sides"), not a verb in -s or a
+    word of another kind ("process", "across")."""
+    w = raw.lower()
+    return (
+        raw.isalpha()
+        and len(w) > 3
+        and w.endswith("s")
+        and not w.endswith(("ss", "us", "is"))
+        and w not in STOP_WORDS
+        and w not in VERBS
+        and w not in S_MODIFIERS
+    )
 
 
 def _topic_of_a_claim(term: str, rest: str) -> bool:

@@ -517,7 +517,7 @@ def _root(stem: str) -> str:
     return stem
 
 
-_DERIVED_ENDINGS = ("ation", "ated", "ates", "ate", "ion", "ed")
+_DERIVED_ENDINGS = ("ation", "ated", "ates", "ate", "ion", "ed", "at")  # ("vaccinat", of "vaccinating")
 
 
 # a word's stem, and None for a stop word: the same few thousand words come back in every note of a corpus
@@ -1123,8 +1123,15 @@ def _why_not(
         c.kind == "term"
         and " " in span.strip()
         and span.split()[0].lower().endswith("ed")
-        and prev_word(text, c.start) in _BE_FORMS
+        and (
+            prev_word(text, c.start) in _BE_FORMS
+            or span[:1].islower()
+            and (name := _NAME_BEFORE_RE.search(text, max(0, c.start - 30), c.start)) is not None
+            and name.group(1).lower() not in STOP_WORDS
+            and not name.group(1).lower().endswith("ly")
+        )
     ):
+        # "was [skipped due] to too many files" (set AL); "Purdue [pushed higher strengths]": a name, then what it did
         return f"'{unbold(span)}' is a verb"  # "was [skipped due] to too many files" (set AL)
     if nxt in ("'", "’") and " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
         # judged blind in set AG: "the gap between [Scilly and Land]'s End": the name goes on past the blank
@@ -1245,6 +1252,11 @@ def _why_not(
         and (c.kind != "number" or re.search(rf"(?<![\w,.]){re.escape(plain)}(?![\w]|[.,]\d)", rest))
     ):
         return f"'{unbold(span)}' shows elsewhere on the card"
+    if c.kind != "formula" and (shared := _shared_number(plain, rest)):
+        # judged blind in sets BH, BN and BO: "the [Rule of 55] if you leave ... the year you turn 55", "[10-year
+        # rule], account empty by the end of year 10", "Hurricanes of [1926 and 1928]. In 1928 ...": a number of the
+        # blank shows on the card
+        return f"'{unbold(span)}' is given away by '{shared}' elsewhere on the card"
     if c.kind == "number" and (m := _COUNT_OF_UNIT_RE.fullmatch(plain)):
         # "[5 years] of exclusions" beside "the special 5-year election": the count and its unit show once more
         if re.search(rf"(?<![\w,.]){re.escape(m.group(1))}[- ]{m.group(2)}", rest):
@@ -1401,6 +1413,27 @@ def _why_not(
     if _spelled_out(unbold(span).strip("`*_ "), around):
         return f"'{unbold(span)}' is spelled out on the card"  # "[ort] ("Ostensibly Recursive's Twin")"
     return None
+
+
+def _shared_number(plain: str, rest: str) -> str | None:
+    """A number of two digits or more in a blank of words around it, or one of several numbers in a blank, that the
+    rest of the card shows on its own ("55" of "Rule of 55" beside "turn 55"); None when there is none."""
+    numbers = _WHOLE_NUMBER_RE.findall(plain)
+    if (
+        not numbers
+        or _MONTH_IN_RE.search(plain)
+        or (len(numbers) == 1 and _WHOLE_NUMBER_RE.fullmatch(plain.strip("~≈$%()")) is not None)
+    ):
+        return None  # a number alone is compared whole, as before
+    for n in numbers:
+        if len(n) > 1 and re.search(rf"(?<![\w.,$]){n}(?!\d|[.,]\d)", rest):
+            return n
+    return None
+
+
+_WHOLE_NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?![\d]|[.,]\d)")
+_NAME_BEFORE_RE = re.compile(r"(?:^|[.;:] |, )([A-Z][a-z]+) $")  # "Purdue " opening a clause before a blank
+_MONTH_IN_RE = re.compile(rf"\b{MONTH_PATTERN}", re.I)  # a date is one fact, whatever part of it shows
 
 
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")

@@ -1,0 +1,104 @@
+"""Issue 18, what the blind readings of sets BE to BP did not keep, read again against the code of the fourteenth
+session: "who is Concentration?" before a claim about reserves; a blank whose number the card shows again ("the
+[Rule of 55] ... the year you turn 55"); a blank that is a name's verb and object ("Purdue [pushed higher
+strengths]"); a blank whose word shows in another form ("[Vaccinating poultry] ... places that vaccinate").
+
+The bullets are written again in other words; each case is a card a reader marked FIXABLE or DROP, or a guard that
+a rule does not over-reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.cards.salience import Candidate, _why_not
+from tests.test_cards_eleventh_reading import note_cards
+from tests.test_cards_thirteenth_reading import fronts, hidden
+
+
+@pytest.mark.parametrize(
+    "bullet, label",
+    [
+        # judged blind in set BO: "who is Concentration?" answered "reserves sit mostly at a handful of big banks"
+        (
+            "**Crowding**: deposits sit mostly at a few large lenders, so one cautious lender moves the rate.",
+            "Crowding",
+        ),
+        # set BN: "what is State?" answered "most states tax gains as ordinary income"
+        ("**Residence**: most provinces tax the benefit as ordinary pay, though two exempt it.", "Residence"),
+    ],
+)
+def test_a_topic_word_before_a_claim_with_a_plural_subject_asks_no_question(bullet, label):
+    got = fronts("Plumbing of Money", f"## Why it broke\n- {bullet}\n- Other point on the 2019 spike here.\n")
+    assert not any(f.endswith(f"{label}?") for f in got)
+
+
+def test_a_topic_words_claim_becomes_a_cloze_with_the_label_shown():
+    got = fronts(
+        "Plumbing of Money",
+        "## Why it broke\n- **Crowding**: deposits sit mostly at four large lenders, so one cautious lender moves "
+        "the rate.\n- Other point on the 2019 spike here.\n",
+    )
+    assert any(f.startswith("Crowding: deposits sit mostly at") and "[...]" in f for f in got)
+
+
+def test_a_term_defined_by_a_plural_claim_keeps_its_question():
+    """Guard: "**Ox-hoist**: oxen walk in a circle ..." (set BH, kept) and "**Expert parallelism**: experts live on
+    different devices ..." (set BE, kept) are terms, not topic words."""
+    got = fronts(
+        "Raising the Dome",
+        "## Machines\n- **Ox-hoist**: oxen walk in a circle and a reversing gear lifts or lowers the load.\n",
+    )
+    assert any(f.startswith("Raising the Dome: what is") and "ox-hoist" in f.lower() for f in got)
+
+
+@pytest.mark.parametrize(
+    "text, span, kind",
+    [
+        # judged blind in set BO: "or the [Rule of 55] if you leave the employer in the year you turn 55"
+        ("Or use the Rule of 55 when you quit the job in or after the year you turn 55; only that plan.", "Rule of 55",
+         "term"),
+        # set BH: "[10-year rule], account empty by the end of year 10"
+        ("Most heirs who are not spouses: 10-year rule, account emptied by the end of year 10.", "10-year rule",
+         "term"),
+        # set BN: "Hurricanes of [1926 and 1928]. In 1928 the lake ..."
+        ("Storms of 1926 and 1928. In 1928 the lake spilled over the dike and thousands drowned.", "1926 and 1928",
+         "number"),
+        # set BO: "[Vaccinating poultry] is possible, but ... places that vaccinate, since vaccination can mask ..."
+        ("Vaccinating poultry works, but buyers refuse exports from places that vaccinate, since it hides infection.",
+         "Vaccinating poultry", "term"),
+    ],
+)  # fmt: skip
+def test_a_blank_the_card_gives_away_in_another_form_is_not_made(text, span, kind):
+    at = text.index(span)
+    assert _why_not(text, Candidate(3.0, at, at + len(span), kind), set(), frozenset())
+
+
+def test_a_date_is_still_hidden_whole_when_its_year_shows():
+    """Guard: "due by [April 1, 2026], and the 2026 one by Dec 31": the date is one fact, and a blank of its month
+    alone ("due by [April] 1, 2026") would be worse."""
+    got = hidden("Miss the first one and it is due by April 1, 2026, with the 2026 one due by Dec 31.")
+    assert "April" not in got
+
+
+def test_a_blank_is_never_a_names_verb_and_its_object():
+    """Judged blind in set BM: after "[12-hour dosing]" was found given away, the next choice was "Purdue [pushed
+    higher strengths]", a verb and its object."""
+    got = hidden(
+        "Twice-daily dosing wore off early for many. Purdue pushed higher strengths, not shorter gaps."
+    )
+    assert not any(a.startswith("pushed") for a in got)
+
+
+def test_a_sentence_opener_is_no_name_before_a_verb():
+    """Guard: "For [squared error] that is the residuals": "For" opens the sentence, it names nobody."""
+    got = hidden("Boosting fits each tree to the loss gradient. For squared error that is just the residual.")
+    assert "squared error" in got
+
+
+def test_the_cards_of_a_note_still_come_for_the_bullets_left():
+    """Guard over the whole: the rules above drop no card of an ordinary bullet."""
+    cards = note_cards(
+        "Plumbing of Money",
+        "## Points\n- The repo rate jumped to 10% on 17 September 2019.\n- The Fed added reserves within a week.\n",
+    )
+    assert any(c.generated and "10%" == c.answer for c in cards)
