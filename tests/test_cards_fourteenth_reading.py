@@ -102,3 +102,61 @@ def test_the_cards_of_a_note_still_come_for_the_bullets_left():
         "## Points\n- The repo rate jumped to 10% on 17 September 2019.\n- The Fed added reserves within a week.\n",
     )
     assert any(c.generated and "10%" == c.answer for c in cards)
+
+
+@pytest.mark.parametrize(
+    "bullet, aside",
+    [
+        # judged blind in sets BF to BP: the writer's aside after the point, marked to trim
+        (
+            "**Courts**: prosecutors resisting DNA exonerations and false confessions. Best chapter IMO.",
+            "IMO",
+        ),
+        (
+            "**Section 1244 stock**: ordinary-loss treatment for small business shares. Not relevant to me.",
+            "relevant",
+        ),
+        (
+            "**Triangle trade**: the worst salt cod fed enslaved people in the Caribbean. I didn't know that.",
+            "know",
+        ),
+        (
+            "**Overfitting**: more features ≠ a better fit. Regularization, early stopping. Darwin's pro/con list, lol.",
+            "lol",
+        ),
+    ],
+)
+def test_a_term_cards_back_loses_the_writers_aside(bullet, aside):
+    got = fronts("Salted History", f"## Ideas\n- {bullet}\n")
+    assert got and not any(aside in back for back in got.values())
+
+
+def test_a_clozes_card_loses_the_writers_aside_in_brackets():
+    """Judged blind in set BI: "... made them permanent. (Double check this.)" on both sides of the card."""
+    cards = note_cards(
+        "Roth Conversions",
+        "## Timing\n- The TCJA brackets were due to end after 2025, but OBBBA made them permanent. (Double check "
+        "this.)\n- Conversions are taxed as ordinary income in the year they happen.\n",
+        kind="topic",
+    )
+    made = [c for c in cards if c.generated and "TCJA" in c.back]
+    assert made and all("Double" not in c.back and "Double" not in c.front for c in made)
+
+
+def test_an_opinion_stays_one_when_its_aside_would_go():
+    """Guard: a bullet the aside makes the writer's own ("Stop being the bottleneck on reviews. I do this too
+    much.") makes no card, as before."""
+    cards = note_cards(
+        "Turn It Around", "## Me\n- Stop being the approval bottleneck on reviews. I do this a lot.\n"
+    )
+    assert not [c for c in cards if c.generated]
+
+
+def test_a_quoted_first_person_is_the_point_not_an_aside():
+    """Guard: "talk to yourself as 'you' instead of 'I'" keeps its sentence."""
+    got = fronts(
+        "Chatter",
+        '## Tools\n- **Distanced self-talk**: use your own name. Say "you" instead of "I". "Okay Sam, you can do '
+        'this."\n',
+    )
+    assert any('"Okay Sam' in back for back in got.values())

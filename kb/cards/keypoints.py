@@ -39,7 +39,15 @@ from kb.cards.lexicon import (
     verb_like,
 )
 from kb.cards.model import Card, CardKind, new_card, sibling_key
-from kb.cards.salience import CommonStems, TermWeights, any_in, content_stems, heading_stems, pick_spans
+from kb.cards.salience import (
+    CommonStems,
+    TermWeights,
+    any_in,
+    content_stems,
+    heading_stems,
+    opinion,
+    pick_spans,
+)
 from kb.cards.spans import YEAR, twin_number
 from kb.markdown import mask_spans, plain_text, strip_comments, strip_list_marker, unbold
 from kb.notes.reader import Note
@@ -1536,6 +1544,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # judged blind in set BF: "Gap statistic (Tibshirani et al., 2001). TODO: actually try this one.": the
         # writer's note to self after the point is no part of its card
         body = _TRAILING_TODO_RE.sub("", body).rstrip() or body
+    # the writer's asides at the end go from the card (``without_asides``), after the checks below have read them
+    trimmed = without_asides(body)
     if not body:
         return
     out.keypoint_bodies.append(body)
@@ -1641,7 +1651,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60]):
         lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
-        card = _term_card(out, body, ctx, first, last)
+        # (a term card is made of an opinion too: its back loses the aside whatever the bullet's tone)
+        card = _term_card(out, trimmed, ctx, first, last)
         if card is not None:
             out.add(card)
             return
@@ -1653,6 +1664,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # a book's "he" is its author, a podcast's the guest its title names; "Acquired: TSMC" names no one
         out.skip(first, body, f"opens on '{body.split()[0]}': the card alone would not say who")
         return
+    if trimmed is not body and not (opinion(body) and not opinion(trimmed)):
+        body = trimmed  # (a bullet the aside made an opinion stays one: its point is the writer's, no card)
     masked_body = strip_list_marker(mask_spans(body)[0])
     if lead:  # the label is kept on the card, never hidden: the spans are picked after it
         masked_body = masked_body[lead - (len(body) - len(masked_body)) :]
@@ -1903,7 +1916,58 @@ _TITLE_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 _REFERENCE_LEAD_RE = re.compile(
     r"(?:\*\*|__)?(?:References?|Refs?|Papers?|Sources?|Citations?)(?:\*\*|__)?\s*:", re.I
 )
+
+
 # a note to self after a bullet's point: a sentence opening on TODO, or one in brackets
+def without_asides(body: str) -> str:
+    """``body`` without the writer's asides at its end, a sentence or a bracket at a time: "Best chapter IMO.",
+    "Not relevant to me.", "(Double check this.)", "I didn't know cod was that tied up in it.", ", lol". Judged
+    blind in sets BF to BP, cards carrying one were marked to trim 17 times. The point before them stays whole; a
+    body that is all aside is left as it is (the bullet is an opinion, which makes no card)."""
+    if not _ASIDE_HINT_RE.search(body):
+        return body  # (nearly every bullet: one scan)
+    while True:
+        cut = _LOL_END_RE.search(body)
+        if cut is None:
+            m = _LAST_BRACKET_RE.search(body) or _LAST_SENTENCE_RE.search(body)
+            if m is None or not _is_aside(m.group(1)):
+                return body
+            cut = m
+        kept = body[: cut.start()].rstrip()
+        if len(kept.split()) < _MIN_KEPT_WORDS:
+            return body
+        if kept[-1:].isalnum():
+            kept += "."  # ", lol." after a sentence's last word: the sentence keeps its stop
+        body = kept
+
+
+def _is_aside(part: str) -> bool:
+    """Whether a sentence or a bracket of a note's bullet is the writer's aside: a note to self, a verdict, or the
+    writer in the first person (outside quotation marks: "as 'you' instead of 'I'" is the point)."""
+    if _ASIDE_WORDS_RE.search(part):
+        return True
+    unquoted = _QUOTED_RE.sub(" ", part)
+    return _WRITER_RE.search(unquoted) is not None
+
+
+_MIN_KEPT_WORDS = 4
+# a cheap test first: one of these in the bullet before any sentence is taken apart
+_ASIDE_HINT_RE = re.compile(
+    r"\b(?:I|I'[a-z]+|I’[a-z]+|my|me|IMO|IMHO|imo|lol|tbh|TODO|[Dd]ouble[- ]check|[Nn]ot (?:100% )?sure|"
+    r"[Nn]ot relevant|[Ll]ove this|worth looking|[Ss]kipping)\b"
+)
+# the last bracket of a bullet, and its last sentence (after a stop, from a capital)
+_LAST_BRACKET_RE = re.compile(r"\s*(\([^()]*\))[.!?]?\s*$")
+_LAST_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+([A-Z][^.!?]*(?:[.!?](?=\w)[^.!?]*)*[.!?]?)\s*$")
+_LOL_END_RE = re.compile(r",?\s*\b(?:lol|lmao|haha)\b[.!]?\s*$", re.I)
+_ASIDE_WORDS_RE = re.compile(
+    r"\b(?:TODO|FIXME|IMO|IMHO|imo|tbh|[Dd]ouble[- ]check|[Nn]ot (?:100% )?sure|[Nn]eed to (?:check|look)|"
+    r"[Nn]ot relevant to (?:me|us)|[Ll]ove this|worth looking at|[Ss]kipping (?:it|this|for now))\b"
+)
+_WRITER_RE = re.compile(r"\b(?:I|I'[a-z]+|I’[a-z]+|my|me|myself)\b")
+_QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”')
+
+
 _TRAILING_TODO_RE = re.compile(r"(?<=[.!?;)])\s+(?:TODO|FIXME)\b.*$|\s*\((?:TODO|FIXME)\b[^)]*\)", re.S)
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 # "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
