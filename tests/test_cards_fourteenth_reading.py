@@ -160,3 +160,11 @@ def test_a_quoted_first_person_is_the_point_not_an_aside():
         'this."\n',
     )
     assert any('"Okay Sam' in back for back in got.values())
+
+
+def test_a_day_cut_from_its_month_is_never_the_blank():
+    """Judged blind in set BR: "Year end: sell Dec [28], rebuy Jan 5 → still a wash sale": the day alone, an
+    example's (set AN had the same with the year shown: "by Dec [31], 2024")."""
+    text = "Year end: sell Dec 28, rebuy Jan 5 and it is still a wash sale."
+    at = text.index("28")
+    assert _why_not(text, Candidate(3.0, at, at + 2, "number"), set(), frozenset())

@@ -23,7 +23,7 @@ STOP_WORDS = frozenset(
     who's next previous usual typical whole entire now another mid-year midyear overnight today tomorrow yesterday earlier you'll we'll they'll i'll it'll you're we're they're you've we've they've you'd we'd they'd won't can't
     behind across along around among amongst toward towards beyond against upon despite beneath amid throughout
     because although though unless whereas whether whenever wherever whatever whichever didn't wasn't weren't haven't hasn't wouldn't shouldn't couldn't
-    himself herself themselves itself myself yourself ourselves yourselves bc cuz tho thru""".split()
+    himself herself themselves itself myself yourself ourselves yourselves bc cuz tho thru together alone apart""".split()
 )
 UNITS = frozenset(
     "years year months month weeks week days day hours hour minutes minute seconds second feet foot miles mile "

@@ -1294,10 +1294,14 @@ def _why_not(
             return (
                 f"'{span}' is cut from a number that goes on after it"  # "~[22].5bn" (judged blind in set AN)
             )
-        if _DAY_IN_DATE_RE.search(text, max(0, c.start - 12), c.start) and re.match(
-            r",? \d{4}", text[c.end :]
+        if (
+            plain.isdigit()
+            and int(plain) <= 31
+            and _DAY_IN_DATE_RE.search(text, max(0, c.start - 12), c.start)
+            and not re.match(r"\d|\s*(?:[-–]|to\b)", text[c.end :])
         ):
-            # judged blind in set AN: "on or before Dec [31], 2024": the day alone, with its month and year shown
+            # judged blind in set AN: "on or before Dec [31], 2024": the day alone, with its month and year shown;
+            # in set BR, "sell Dec [28], rebuy Jan 5" (no year): the date is one fact, or an example's, no fact
             return f"'{span}' is the day of a date the card shows; the date is one fact"
         if _FORM_LINE_BEFORE_RE.search(text, max(0, c.start - 40), c.start):
             # judged blind in set AI: "Enter on Sched D lines [6] (ST) and [13] (LT)": the form says where

@@ -170,7 +170,7 @@ def number_variants(answer: str) -> list[str]:
 # (judged blind in set AY: "fewer than ~_____ firmly attributed" made false with 10 for 20, which stays true)
 _BOUND_BEFORE_RE = re.compile(
     r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$"
-    r"|(?:\b(?:fewer than|less than|no more than|at most)|(?<=[a-z]{2} )[<≤])\s*~?\s*$",
+    r"|(?:\b(?:fewer than|less than|no more than|at most|under|below)|(?<=[a-z]{2} )[<≤])\s*~?\s*$",
     re.I,
 )
 _AGE_BEFORE_RE = re.compile(r"\b(?:age|aged|ages|until|turn|turns|turning)\s*$", re.I)

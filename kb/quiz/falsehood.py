@@ -74,6 +74,11 @@ def false_filler(
         return (
             None  # "for _____+ years", "After _____ he worked ...": a bound, which another number keeps true
         )
+    day = answer.strip()
+    if numeric and day.isdigit() and int(day) <= 31 and _DAY_AFTER_MONTH_RE.search(before):
+        # judged blind in set BR: "sell Dec 28, rebuy Jan 5 → still a wash sale" made false as "sell Dec 30": a day
+        # moved in a date is a slip no learner is asked for, and often still true
+        return None
     rough = numeric and _ROUGH_BEFORE_RE.search(before) is not None
     if rough and kind == DATE:
         # judged blind in set AM: "by around 1970" made false as "by around 1860": a rough year is made false by no
@@ -104,6 +109,8 @@ def false_filler(
 _ROUGH_BEFORE_RE = re.compile(
     r"(?:\broughly|\babout|\baround|~|≈|\bapprox(?:imately|\.)?|\bnearly|\balmost|\bcirca)\s*[$€£]?\s*$", re.I
 )
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_AFTER_MONTH_RE = re.compile(rf"\b{_MONTH}\s*$")  # "sell Dec _____": the blank is a day
 _ROUGH_DISTANCE = 0.69  # log 2: half or twice the figure
 # a number under a negation ("no 100 ft tall humans", "never more than 3"): other numbers make it true as well
 NEGATED_BEFORE_RE = re.compile(
