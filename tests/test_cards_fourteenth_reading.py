@@ -168,3 +168,34 @@ def test_a_day_cut_from_its_month_is_never_the_blank():
     text = "Year end: sell Dec 28, rebuy Jan 5 and it is still a wash sale."
     at = text.index("28")
     assert _why_not(text, Candidate(3.0, at, at + 2, "number"), set(), frozenset())
+
+
+LIBRARIES = """## Libraries (what differs)
+
+**XGBoost** (Chen & Guestrin, 2016)
+- uses a 2nd-order Taylor expansion of the loss, gradient and hessian
+- sparsity-aware split finding learns a default direction for missing values
+
+**LightGBM** (Microsoft, 2017)
+- leaf-wise growth instead of level-wise, so trees come out deeper and lopsided
+"""
+
+
+def test_a_bold_name_line_over_a_list_is_shown_with_its_cards():
+    """Judged blind in set BQ: the cards under "**XGBoost** (Chen & Guestrin, 2016)" "did not name XGBoost"."""
+    cards = [c for c in note_cards("Gradient Boosting", LIBRARIES, kind="topic") if c.generated]
+    assert cards
+    for c in cards:
+        lib = "LightGBM" if "leaf-wise" in c.back else "XGBoost"
+        assert any(part.startswith(lib) for part in c.context), c.context
+
+
+def test_a_bold_plan_line_over_a_list_skips_the_writers_plans():
+    """Set BL: "**Planning notes (for us)**:" over the writer's own plans ("Hold growth funds in the UTMA")."""
+    cards = note_cards(
+        "The Kiddie Tax",
+        "## Rules\n- Unearned income over $2,700 is taxed at the parents' rate.\n\n**Planning notes (for us)**:\n"
+        "- Hold growth funds with low dividends in the UTMA; keep turnover low.\n",
+        kind="topic",
+    )
+    assert not [c for c in cards if c.generated and "UTMA" in c.back]
