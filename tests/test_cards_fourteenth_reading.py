@@ -199,3 +199,18 @@ def test_a_bold_plan_line_over_a_list_skips_the_writers_plans():
         kind="topic",
     )
     assert not [c for c in cards if c.generated and "UTMA" in c.back]
+
+
+@pytest.mark.parametrize(
+    "label, asked",
+    [
+        # judged blind in set BR: "what is Goldsboro, NC, January 1961?", "what is Autumn 1993?"
+        ("Goldsboro, NC, January 1961", "what happened in Goldsboro, NC, in January 1961?"),
+        ("Autumn 1993", "what happened in autumn 1993?"),
+    ],
+)
+def test_a_bold_place_and_time_or_season_asks_what_happened(label, asked):
+    got = fronts(
+        "Close Calls", f"## Accidents\n- **{label}**: a bomber broke up in the air and dropped two bombs.\n"
+    )
+    assert f"Close Calls: {asked}" in got

@@ -645,6 +645,11 @@ def _label_question(label: str) -> str | None:
         return f"what is {label} about?"
     if _PLACE_LABEL_RE.fullmatch(label):
         return f"what happened in {label}?"  # "**Portland, ME**: house cleaning ..." (judged blind in set AN)
+    if m := _DATED_PLACE_LABEL_RE.fullmatch(label):
+        # judged blind in set BR: "what is Goldsboro, NC, January 1961?"
+        return f"what happened in {m.group(1)}, in {m.group(2)}?"
+    if _SEASON_YEAR_RE.fullmatch(label):
+        return f"what happened in {label[0].lower()}{label[1:]}?"  # set BR: "what is Autumn 1993?"
     return None
 
 
@@ -697,6 +702,11 @@ _DAY_DATE_RE = re.compile(
 )
 # "Portland, ME", "Key West, FL": a town and its state's code
 _PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
+# "Goldsboro, NC, January 1961": a town, its state's code and when; "Autumn 1993", "Late 1944": a season of a year
+_DATED_PLACE_LABEL_RE = re.compile(
+    rf"([A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}, [A-Z]{{2}}),? ((?:{MONTH_PATTERN} )?{YEAR})"
+)
+_SEASON_YEAR_RE = re.compile(rf"(?:Spring|Summer|Autumn|Fall|Winter|Early|Late|Mid)[- ]{YEAR}")
 # "TCJA, tax years 2018–2025": a period a rule holds in, no term (judged blind in set AM: "what is TCJA, tax years ...?")
 # (a hyphen before two digits is a ruling's number, "Rev. Rul. 2019-24", no range)
 # a month and its year, a timeline's step ("Jan 1915": set BH, "what is Jan 1915?"): a cloze asks what happened
