@@ -214,3 +214,18 @@ def test_a_bold_place_and_time_or_season_asks_what_happened(label, asked):
         "Close Calls", f"## Accidents\n- **{label}**: a bomber broke up in the air and dropped two bombs.\n"
     )
     assert f"Close Calls: {asked}" in got
+
+
+def test_a_label_under_special_cases_asks_for_the_notes_rule_in_that_case():
+    """Judged blind in set BR: under "## Special cases" of a note on holding periods, "what are RSUs?" answered
+    "starts at vesting"; the reader asked for the holding period of RSUs."""
+    got = fronts(
+        "Holding Periods",
+        "## Special cases\n- **Gifts**: you take over the giver's holding period.\n"
+        "- **RSUs**: the clock starts at vesting.\n",
+        kind="topic",
+    )
+    assert got == {
+        "Holding Periods: what is the rule for gifts?": "you take over the giver's holding period.",
+        "Holding Periods: what is the rule for RSUs?": "the clock starts at vesting.",
+    }

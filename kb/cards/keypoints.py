@@ -618,6 +618,17 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
                 answer=name,
             )
         if (
+            out.note.type not in _DATED_KINDS
+            and _under(_SPECIAL_CASES_HEADING_RE, ctx[1:])
+            and rest
+            and len(term.split()) <= _QUESTION_TERM_WORDS
+        ):
+            # judged blind in set BR: under "## Special cases" of a note on holding periods, "what are RSUs?" for
+            # "starts at vesting", "what are gifts?" for "you take over the giver's holding period": each label
+            # is a case of the note's rule, which the reader asked for
+            front = f"{topic(out.title)}: what is the rule for {_case_name(unbold(term), out.note.body)}?"
+            return new_card(CardKind.KEYPOINT, front, rest, first, last, ctx, generated=True)
+        if (
             _states_a_rule(unbold(term), rest)
             or _under(_CASES_HEADING_RE, ctx[1:])
             and not _coined(unbold(term))
@@ -1414,9 +1425,26 @@ _REPORTED_RE = re.compile(r"\b(?:says|said|argues|thinks|claims|repeats|admits|j
 # spouse count", "## Intuition via examples": "**k-NN**: k=1 -> ..."): its labels are cases, no terms; judged blind
 # in set BM, "what is spouse?", "what is k-NN?"
 _CASES_HEADING_RE = re.compile(
-    r"\b(?:traps?|gotchas?|pitfalls?|edge cases?|watch[- ]outs?|(?:via|by|through) examples?)\b",
+    r"\b(?:traps?|gotchas?|pitfalls?|(?:edge|special|corner) cases?|watch[- ]outs?|(?:via|by|through) examples?)\b",
     re.I,
 )
+# a section over the cases a rule treats apart ("## Special cases", "### Edge cases"): its labels are those cases
+_SPECIAL_CASES_HEADING_RE = re.compile(r"\b(?:special|edge|corner) cases?\b", re.I)
+
+
+def _case_name(term: str, body: str) -> str:
+    """A case's label as a question names it: in lower case when it is an ordinary word capitalised only as the
+    bullet's first ("Gifts" -> "gifts"), as written otherwise ("RSUs", "ESPP", "Stock options" -> "stock options")."""
+    first = term.split()[0]
+    if (
+        first[:1].isupper()
+        and first[1:].islower()
+        and not _written(body, f" {first}", "abcdefghijklmnopqrstuvwxyz")
+    ):
+        return term[0].lower() + term[1:]
+    return term
+
+
 # a section over where something is used ("## Uses", "## Applications"): its labels are fields, no terms
 _USES_HEADING_RE = re.compile(
     r"\b(?:uses|use cases|applications|applied|(?:where|how) (?:it'?s |they(?:'re| are| were) |it was )?used|"
