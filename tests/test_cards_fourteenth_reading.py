@@ -229,3 +229,36 @@ def test_a_label_under_special_cases_asks_for_the_notes_rule_in_that_case():
         "Holding Periods: what is the rule for gifts?": "you take over the giver's holding period.",
         "Holding Periods: what is the rule for RSUs?": "the clock starts at vesting.",
     }
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        # judged blind in set BR: "what are result everyone quotes?", "what is reported claim?", "what is Huberman's
+        # addition?", "what is the REM as overnight therapy?"
+        "Result everyone quotes: the pundits did barely better than a dart-throwing chimp.",
+        "Reported claim: they beat analysts who could read classified files.",
+        "Walker's addition: get outdoor light in your eyes early in the day, longer if cloudy.",
+        "REM as overnight therapy: hard memories replayed with low noradrenaline, so the sting fades.",
+    ],
+)
+def test_a_label_that_is_a_clause_a_finding_or_someones_point_asks_no_question(bullet):
+    got = fronts("Sleep Talk", f"## Notes\n- {bullet}\n", kind="podcast")
+    assert not any(": what " in f for f in got)
+
+
+def test_a_capitalised_plural_in_es_is_asked_as_a_plural():
+    """Judged blind in set BR: "what is Foxes?"."""
+    got = fronts(
+        "Forecasting",
+        "## Foxes vs hedgehogs\n- **Foxes**: pull from lots of sources, hedge, update. Better forecasters.\n",
+        kind="podcast",
+    )
+    assert any(f.endswith("what are Foxes?") or f.endswith("what are foxes?") for f in got)
+
+
+def test_a_blank_given_by_its_conversion_in_brackets_after_it_is_not_made():
+    """Judged blind in set BR: "has to drop about [1°C] (2–3°F)"."""
+    text = "Core body temperature has to drop about 1°C (2–3°F) to fall asleep easily."
+    at = text.index("1°C")
+    assert _why_not(text, Candidate(3.0, at, at + 3, "number"), set(), frozenset())

@@ -240,6 +240,13 @@ def _plural(term: str) -> bool:
     return last.endswith("s") and not last.endswith(("ss", "us", "is", "as", "ics", "'s", "’s"))  # "bias"
 
 
+def _singular(word: str) -> str:
+    """A plural word's singular, by its ending: "Foxes" -> "Fox", "Dyes" -> "Dye", "Conflicts" -> "Conflict"."""
+    if word.endswith(("xes", "ches", "shes", "sses", "zes")):
+        return word[:-2]  # judged blind in set BR: "what is Foxes?"
+    return word.rstrip("s")
+
+
 _SINGULAR_IN_S = frozenset(
     "bayes k-means means series species news physics mathematics economics analysis".split()
 )
@@ -312,8 +319,8 @@ def term_question(
         plural
         and len(words) == 1
         and term[:1].isupper()
-        and not common_english(term.rstrip("s"))
-        and not everyday_word(term.rstrip("s"))
+        and not common_english(singular := _singular(term).lower())
+        and not everyday_word(singular)
         and not _ordinary_plural(term)
     ):
         # "Zappos": a name, not "Conflicts", "Affordances" or "Dyes" (set BF: "what is Dyes?"); but "IRAs" are
@@ -915,6 +922,16 @@ def _label_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, las
         return None
     if any(w in _LABEL_PREPOSITIONS for w in words[1:]):
         return None  # "New under OBBBA: ...", "Above the threshold: ...": a condition, no term
+    if any(w in _ANYONE for w in words[1:]) or "as" in words[1:-1] and not term.istitle():
+        # judged blind in set BR: "what are result everyone quotes?", "what is the REM as overnight therapy?": a
+        # clause or a framing of something, no term ("Software as a Service", in title case, is one)
+        return None
+    if len(words) == 2 and (
+        words[0].endswith(("'s", "’s")) and words[1] in _CONTRIBUTIONS or words[1] in _FINDINGS
+    ):
+        # set BR: "Huberman's addition: get outdoor light early", "Reported claim: they beat analysts with ...":
+        # someone's point or a finding, no term
+        return None
     if (
         any(w in _LABEL_CLAUSE_VERBS or w.endswith("s") and w in VERBS for w in words[1:])
         or any(w in _LABEL_OBJECT_VERBS or w in _REPORTING_VERBS or w in _SAYING_S for w in words[1:-1])
@@ -1300,6 +1317,15 @@ _NEGATIONS = frozenset("not no doesn't don't isn't aren't can't cannot never won
 _MODALS = frozenset("can could may might must should will would".split())
 # the last word of a label that sums up rather than names ("small stuff", "isolation everywhere")
 # and of a lower-case one that does ("flip side", "general mood", "hidden problems", "takeaway either way")
+_ANYONE = frozenset(
+    "everyone everybody nobody someone anyone people".split()
+)  # a clause's subject in a label
+# what someone adds to a talk: "Huberman's addition", "Dubner's take", "Carlin's point"
+_CONTRIBUTIONS = frozenset(
+    """addition additions take point points tip tips advice argument pitch claim answer pushback caveat critique
+    version fix story framing twist counter contribution suggestion objection""".split()
+)
+_FINDINGS = frozenset("claim claims finding findings result results conclusion takeaway headline".split())
 _GIST_NOUNS = frozenset(
     "side sides way ways problem problems mood thing point points idea ideas kind part parts".split()
 )

@@ -1316,8 +1316,11 @@ def _why_not(
             return f"'{span}' shows elsewhere on the card in '{plain}x'"
         if text[c.end : c.end + 1] == "/" and text[c.end + 1 : c.end + 2].isdigit():
             return f"'{span}' is cut from a set of numbers written with slashes"  # "rates of [0/15]/20%" (set BF)
-        if _CONVERSION_AFTER_RE.match(text, c.end) or _CONVERSION_BEFORE_RE.search(
-            text, max(0, c.start - 40), c.start
+        if (
+            _CONVERSION_AFTER_RE.match(text, c.end)
+            or _CONVERSION_BEFORE_RE.search(text, max(0, c.start - 40), c.start)
+            or _UNIT_END_RE.search(span)
+            and _BRACKETED_CONVERSION_RE.match(text, c.end)
         ):
             return (
                 f"'{span}' is given by its conversion in brackets beside it"  # "~[143] ft (~44 m)" (set BH)
@@ -1699,6 +1702,9 @@ _MEASURE_UNIT = (
 )
 # a unit after a number, then the same measure in another unit in brackets: "143 ft (~44 m)"
 _CONVERSION_AFTER_RE = re.compile(rf"\s?{_MEASURE_UNIT}\.?\s*\(\s*[~≈]?\s*[\d.,]+\s*{_MEASURE_UNIT}")
+# a blank ending on its unit, then the same measure in another unit in brackets: "[1°C] (2–3°F)" (set BR)
+_UNIT_END_RE = re.compile(rf"\d\s?{_MEASURE_UNIT}$")
+_BRACKETED_CONVERSION_RE = re.compile(rf"\s*\(\s*[~≈]?\s*[\d.,]+(?:\s*[–-]\s*[\d.,]+)?\s*{_MEASURE_UNIT}")
 # a number and its unit, then the bracket a conversion of it opens: "143 ft (~" before "[44] m)"
 _CONVERSION_BEFORE_RE = re.compile(rf"\d\s?{_MEASURE_UNIT}\.?\s*\(\s*[~≈]?\s*$")
 _AMOUNT_SIGN_RE = re.compile(r"[$€£]|\d\s?(?:k|K|M|bn|million|billion)\b")  # an amount, not a year or a count
