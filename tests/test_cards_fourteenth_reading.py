@@ -262,3 +262,16 @@ def test_a_blank_given_by_its_conversion_in_brackets_after_it_is_not_made():
     text = "Core body temperature has to drop about 1°C (2–3°F) to fall asleep easily."
     at = text.index("1°C")
     assert _why_not(text, Candidate(3.0, at, at + 3, "number"), set(), frozenset())
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        # judged blind in sets BQ and BR, all DROP: the writer's verdict, disagreement and comment on the book
+        "Really good vocabulary book. The stock vs flow split alone cleared up a lot (debt vs deficit).",
+        "Disagree a little: he underrates how much domain expertise helps in weather forecasting.",
+        "Singh explains modular forms gently. The 'bridge between two worlds' metaphor is overused but works.",
+    ],
+)
+def test_the_writers_verdict_or_disagreement_makes_no_card(bullet):
+    assert not [c for c in note_cards("Systems", f"## Key ideas\n- {bullet}\n") if c.generated]

@@ -76,6 +76,7 @@ _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 # judged blind introduces the book's lesson)
 _OWN_LABEL_RE = re.compile(
     r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Ww]orr(?:y|ies)|"
+    r"(?:[Dd]is)?[Aa]gree|[Qq]uibbles?|[Nn]itpicks?|[Gg]ripes?|[Cc]omplaints?|[Cc]riticisms?|"
     r"[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"  # ("Note to self:" is a to-do: _TODO_RE, read first)
 )
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."

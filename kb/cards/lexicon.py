@@ -65,7 +65,8 @@ OPINION_LEADS = frozenset(
 )
 # a reaction wherever it stands in the bullet ("the last part felt rushed")
 OPINION_WORDS = frozenset(
-    "fun felt dated rushed repetitive padded preachy overrated underrated fascinating boring enjoyed loved".split()
+    "fun felt dated rushed repetitive padded preachy overrated underrated fascinating boring enjoyed loved overused "
+    "overhyped underwhelming tedious".split()
 )
 # after a word in -s, one of these makes that word a verb with its object ("a mistake [costs] you")
 OBJECT_STARTS = frozenset(

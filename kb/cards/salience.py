@@ -707,7 +707,9 @@ def opinion(text: str) -> bool:
         sub = _QUOTE_RE.sub(" ", sub)
     cased = WORD_RE.findall(sub)
     words = [w.lower() for w in cased if w != "i"]
-    lead = bool(words) and words[0] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
+    # (after an intensifier too: "Really good vocabulary book.", judged blind in set BQ)
+    first = 1 if len(words) > 1 and words[0] in _INTENSIFIER_LEADS else 0
+    lead = bool(words) and words[first] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
     if not lead and len(words) > 1 and words[0] == "our" and cased[0] == "Our":
         lead = True  # "Our MAGI is well under $500k": the writer's household, not the source's point
     if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
@@ -740,6 +742,7 @@ def opinion(text: str) -> bool:
     )
 
 
+_INTENSIFIER_LEADS = frozenset("really very super genuinely pretty quite surprisingly".split())
 _REACTION_RE = re.compile(
     r"\b(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:chilling|haunting|heartbreaking|harrowing|gripping|riveting|hilarious)\b",
     re.I,
