@@ -275,3 +275,26 @@ def test_a_blank_given_by_its_conversion_in_brackets_after_it_is_not_made():
 )
 def test_the_writers_verdict_or_disagreement_makes_no_card(bullet):
     assert not [c for c in note_cards("Systems", f"## Key ideas\n- {bullet}\n") if c.generated]
+
+
+@pytest.mark.parametrize(
+    "text, formula",
+    [
+        # judged blind in set BR, DROP: "make two augmented views [$\tilde{x}_i, \tilde{x}_j$]", "→ [$z = g(h)$]"
+        (
+            r"Take an input $x$ and make two augmented views $\tilde{x}_i, \tilde{x}_j$.",
+            r"$\tilde{x}_i, \tilde{x}_j$",
+        ),
+        (r"A small MLP head $g$ maps the features: $z = g(h)$.", r"$z = g(h)$"),
+    ],
+)
+def test_a_formula_that_only_names_symbols_is_never_the_blank(text, formula):
+    at = text.index(formula)
+    assert _why_not(text, Candidate(3.0, at, at + len(formula), "formula"), set(), frozenset())
+
+
+def test_a_formula_with_a_fact_in_it_can_still_be_the_blank():
+    """Guard: "$y = wx + b$" states how y is made."""
+    text = "A linear model predicts $y = wx + b$ from the inputs."
+    at = text.index("$y")
+    assert _why_not(text, Candidate(3.0, at, at + len("$y = wx + b$"), "formula"), set(), frozenset()) is None

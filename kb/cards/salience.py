@@ -389,6 +389,20 @@ _UNIT_RANGE_RE = re.compile(
 _BARE_SYMBOL_RE = re.compile(
     r"^(?:[A-Za-z]{1,3}|\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?)(?:_\{?\\?\w{1,8}\}?)?['*]?$"
 )
+_SYMBOL = r"(?:[A-Za-z]|\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?)(?:_\{?\\?\w{1,8}\}?)?['*]?"
+# "z = g(h)": a symbol named as a function of another
+_NAMED_APPLICATION_RE = re.compile(rf"{_SYMBOL}\s*=\s*{_SYMBOL}\(\s*{_SYMBOL}\s*\)")
+
+
+def _notation_only(formula: str) -> bool:
+    """Whether a formula only names symbols: two or more bare symbols listed ("\tilde{x}_i, \tilde{x}_j"), or one
+    named as a function of another ("z = g(h)")."""
+    parts = [p.strip() for p in formula.split(",")]
+    if len(parts) > 1 and all(_BARE_SYMBOL_RE.match(p) for p in parts):
+        return True
+    return _NAMED_APPLICATION_RE.fullmatch(formula) is not None
+
+
 _ABBREVIATION_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "C.V", "U.S", "e.g"
 # "w/", "b/", "w/o" before a blank, or a blank ending on their first letter
 _SHORT_SLASH_BEFORE_RE = re.compile(r"(?:^|[\s(])[A-Za-z]/$")
@@ -1264,6 +1278,10 @@ def _why_not(
         # "[5 years] of exclusions" beside "the special 5-year election": the count and its unit show once more
         if re.search(rf"(?<![\w,.]){re.escape(m.group(1))}[- ]{m.group(2)}", rest):
             return f"'{unbold(span)}' shows elsewhere on the card"
+    if c.kind == "formula" and _notation_only(span.strip("$ ")):
+        # judged blind in set BR: "make two augmented views [$\tilde{x}_i, \tilde{x}_j$]", "Projection head $g$ →
+        # [$z = g(h)$]": names given to things, no fact
+        return f"'{span}' only names symbols"
     if c.kind == "formula" and _BARE_SYMBOL_RE.match(span.strip("$ ")):
         return (
             f"'{span}' is only a symbol's name"  # "starts from $F_0$, the mean of y": what it is is the fact
