@@ -298,3 +298,23 @@ def test_a_formula_with_a_fact_in_it_can_still_be_the_blank():
     text = "A linear model predicts $y = wx + b$ from the inputs."
     at = text.index("$y")
     assert _why_not(text, Candidate(3.0, at, at + len("$y = wx + b$"), "formula"), set(), frozenset()) is None
+
+
+@pytest.mark.parametrize(
+    "bullet, counted",
+    [
+        # judged blind: "what are the 3 black holes?" for what a black hole is; "what are the 3 Foxes?" for what
+        # foxes do
+        ("**Black holes**: zero volume, infinite density, relativity breaks down.", "the 3 Black holes"),
+        ("**Foxes**: pull from many sources, hedge, update.", "the 3 Foxes"),
+    ],
+)
+def test_a_list_of_doings_or_claims_is_no_count_of_the_labels_things(bullet, counted):
+    got = fronts("Forecasting", f"## Kinds\n- {bullet}\n")
+    assert got and not any(counted.lower() in f.lower() for f in got)
+
+
+def test_a_list_of_the_labels_things_is_still_counted():
+    """Guard: "the five steps" of a method, listed."""
+    got = fronts("Getting It Done", "## Method\n- **Steps**: capture, clarify, organize, reflect, engage.\n")
+    assert "getting it done: what are the 5 steps?" in {f.lower() for f in got}

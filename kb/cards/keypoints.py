@@ -1183,12 +1183,23 @@ def _counted(front: str, answer: str) -> str:
         return front
     items = [i.strip() for i in _LIST_SPLIT_RE.split(answer.strip().rstrip("."))]
     if not _LIST_ITEMS[0] <= len(items) <= _LIST_ITEMS[1] or any(
-        not i or len(i.split()) > _LIST_ITEM_WORDS or _NOT_AN_ITEM_RE.search(i) for i in items
+        not i or len(i.split()) > _LIST_ITEM_WORDS or _NOT_AN_ITEM_RE.search(i) or _doing_or_claim(i) for i in items
     ):
         return front
     return f"{front[: m.start(1)]}the {len(items)} {m.group(1)}?"
 
 
+def _doing_or_claim(item: str) -> bool:
+    """Whether a list's item is a doing ("pull from lots of sources", "hedge") or a claim ("GR breaks down"), which
+    the label's things are not: judged blind in set BR, "what are the 3 Foxes?" for what foxes do, and "what are the
+    3 black holes?" for what a black hole is."""
+    words = item.lower().split()
+    if words[0] in BASE_VERBS or words[0] in _IMPERATIVES or words[0] in _ADVICE_VERBS:
+        return True
+    return any(w.endswith("s") and w in VERBS | _CLAIM_VERBS_S for w in words[1:])
+
+
+_CLAIM_VERBS_S = frozenset("breaks fails stops grows falls rises dies wins loses goes comes".split())
 _WHAT_ARE_RE = re.compile(r": what are ([^?]+)\?$")
 _NOT_COUNTED = frozenset("the a an some any these those all".split()) | frozenset(COUNT_WORDS)
 _LIST_SPLIT_RE = re.compile(r",\s+(?:and\s+|or\s+)?|;\s+")
