@@ -318,3 +318,39 @@ def test_a_list_of_the_labels_things_is_still_counted():
     """Guard: "the five steps" of a method, listed."""
     got = fronts("Getting It Done", "## Method\n- **Steps**: capture, clarify, organize, reflect, engage.\n")
     assert "getting it done: what are the 5 steps?" in {f.lower() for f in got}
+
+
+def test_a_plus_or_minus_of_a_book_is_the_writers_verdict():
+    """Judged blind in set BT, DROP: "(+) the 'what happened next' sections in every chapter"."""
+    cards = note_cards(
+        "The Man from the Future",
+        "## Notes\n- (+) covers the dark side too. He pushed for a preventive nuclear strike on the Soviet Union.\n"
+        "- (−) thin on his private life: two marriages, Mariette Kövesi, then Klára Dán, in a paragraph.\n",
+    )
+    assert not [c for c in cards if c.generated]
+
+
+def test_a_methods_pros_in_a_topic_note_still_make_cards():
+    """Guard: "(−) can't extrapolate past the training range" is a fact of random forests."""
+    cards = note_cards(
+        "Random forests",
+        "## Pros and cons\n- (−) can't extrapolate past the training range, since leaves average targets\n",
+        kind="topic",
+    )
+    assert [c for c in cards if c.generated]
+
+
+def test_a_share_written_as_a_percentage_on_the_card_gives_its_fraction_away():
+    """Judged blind in set BT: "92.35% factor: multiply net profit by [0.9235] first"."""
+    text = "The 92.35% factor: multiply net profit by 0.9235 first."
+    at = text.index("0.9235")
+    assert _why_not(text, Candidate(3.0, at, at + 6, "number"), set(), frozenset())
+
+
+def test_a_stretch_of_decades_is_no_term_to_count():
+    """Judged blind in set BT: "what are the 4 late 40s–50s?"."""
+    got = fronts(
+        "The Man from the Future",
+        "## Life\n- **Late 40s–50s**: the IAS machine, Monte Carlo with Ulam, weather prediction, automata.\n",
+    )
+    assert not any("what are" in f for f in got)

@@ -589,6 +589,7 @@ def _term_card(out: Collector, body: str, ctx: tuple[str, ...], first: int, last
             or _no_term(unbold(term))
             or _YEAR_RANGE_RE.search(term)
             or _MONTH_YEAR_RE.fullmatch(unbold(term))
+            or _DECADES_RE.fullmatch(unbold(term))  # set BT: "what are the 4 late 40s–50s?"
         ) and not term.endswith("?"):
             return None  # a claim ("AUC has ...", "Durkheim over the New Atheists", "40% refundable"): a cloze asks
         if _topic_of_a_claim(unbold(term), rest):
@@ -724,6 +725,10 @@ _PLACE_LABEL_RE = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, [A-Z]{2}")
 # "Goldsboro, NC, January 1961": a town, its state's code and when; "Autumn 1993", "Late 1944": a season of a year
 _DATED_PLACE_LABEL_RE = re.compile(
     rf"([A-Z][a-z]+(?: [A-Z][a-z]+){{0,2}}, [A-Z]{{2}}),? ((?:{MONTH_PATTERN} )?{YEAR})"
+)
+# "Late 40s–50s", "1920s", "Early '60s": a stretch of decades
+_DECADES_RE = re.compile(
+    r"(?:(?:Early|Mid|Late)[- ])?'?(?:1[5-9]|20)?\d0s(?:\s*[–-]\s*'?(?:1[5-9]|20)?\d0s)?", re.I
 )
 _SEASON_YEAR_RE = re.compile(rf"(?:Spring|Summer|Autumn|Fall|Winter|Early|Late|Mid)[- ]{YEAR}")
 # "TCJA, tax years 2018–2025": a period a rule holds in, no term (judged blind in set AM: "what is TCJA, tax years ...?")
@@ -1183,7 +1188,8 @@ def _counted(front: str, answer: str) -> str:
         return front
     items = [i.strip() for i in _LIST_SPLIT_RE.split(answer.strip().rstrip("."))]
     if not _LIST_ITEMS[0] <= len(items) <= _LIST_ITEMS[1] or any(
-        not i or len(i.split()) > _LIST_ITEM_WORDS or _NOT_AN_ITEM_RE.search(i) or _doing_or_claim(i) for i in items
+        not i or len(i.split()) > _LIST_ITEM_WORDS or _NOT_AN_ITEM_RE.search(i) or _doing_or_claim(i)
+        for i in items
     ):
         return front
     return f"{front[: m.start(1)]}the {len(items)} {m.group(1)}?"
@@ -1643,6 +1649,11 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
     if _TASK_RE.match(text):
         out.skip(first, body, "a task of the writer's (a checkbox), not a point of the source")
         return
+    if out.note.type in _DATED_KINDS and _PRO_CON_RE.match(body):
+        # judged blind in set BT: "(+) the 'what happened next' sections in every chapter": in a book's or an
+        # episode's note, a plus or a minus is the writer's verdict on it (a method's pros, in a topic note, are facts)
+        out.skip(first, body, "the writer's plus or minus of the source, an opinion")
+        return
     plan = _own_plan(ctx)
     if plan is not None:
         out.skip(first, body, f"under '{plan}': the writer's own plan, not a point of the source")
@@ -2049,6 +2060,7 @@ _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 # "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
 _INNER_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)\s+(?=[^:\n]{1,40}:\s)")
 _ONE_FORMULA_RE = re.compile(r"\$[^$\n]+\$[.;]?")  # a rest that is one formula and nothing else
+_PRO_CON_RE = re.compile(r"\((?:\+|-|−|–)\)\s|(?:\+|−)\s+[a-z]|(?:Pro|Con|Plus|Minus)\s*:", re.I)
 _TASK_RE = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s")  # "- [ ] Finish part two": a task list's item
 _DATED_KINDS = ("book", "podcast")  # notes whose years are mostly the story's dates, not rules in force
 _SHORT_FRONT = 40  # characters a front keeps besides its blanks, under which its words are counted

@@ -723,7 +723,9 @@ def opinion(text: str) -> bool:
     words = [w.lower() for w in cased if w != "i"]
     # (after an intensifier too: "Really good vocabulary book.", judged blind in set BQ)
     first = 1 if len(words) > 1 and words[0] in _INTENSIFIER_LEADS else 0
-    lead = bool(words) and words[first] in OPINION_LEADS and "**" not in text[:40]  # not "Good **mapping** ..."
+    lead = (
+        bool(words) and words[first] in OPINION_LEADS and "**" not in text[:40]
+    )  # not "Good **mapping** ..."
     if not lead and len(words) > 1 and words[0] == "our" and cased[0] == "Our":
         lead = True  # "Our MAGI is well under $500k": the writer's household, not the source's point
     if not lead and len(words) > 1 and words[0] in _OWN_DOINGS:
@@ -1346,6 +1348,11 @@ def _why_not(
             return (
                 f"'{span}' is given by its conversion in brackets beside it"  # "~[143] ft (~44 m)" (set BH)
             )
+        if (shares := _shares(span)) and (
+            shares & _shares(rest) or shown and {f"%{v}" for v in shares} & shown
+        ):
+            # judged blind in set BT: "92.35% factor: multiply net profit by [0.9235]": a share written both ways
+            return f"'{span}' shows elsewhere on the card as a percentage or a fraction"
         if _AMOUNT_SIGN_RE.search(span) and (values := amount_values(span)) and values & amount_values(rest):
             return f"'{span}' shows elsewhere on the card in another form"  # "[$10,000] ... never below $10k" (BH)
         return None
@@ -1462,6 +1469,20 @@ def _shared_number(plain: str, rest: str) -> str | None:
 _WHOLE_NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?![\d]|[.,]\d)")
 _NAME_BEFORE_RE = re.compile(r"(?:^|[.;:] |, )([A-Z][a-z]+) $")  # "Purdue " opening a clause before a blank
 _MONTH_IN_RE = re.compile(rf"\b{MONTH_PATTERN}", re.I)  # a date is one fact, whatever part of it shows
+
+
+def _shares(text: str) -> set[float]:
+    """The shares a text writes, as fractions rounded to six places: "92.35%" and "0.9235" are both 0.9235."""
+    out = set()
+    if "%" in text:
+        out |= {round(float(m) / 100, 6) for m in _PERCENT_RE.findall(text)}
+    if "0." in text:
+        out |= {round(float(m), 6) for m in _FRACTION_RE.findall(text)}
+    return out
+
+
+_PERCENT_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
+_FRACTION_RE = re.compile(r"(?<![\w.])(0\.\d{2,})(?![\d%])")
 
 
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
@@ -1889,7 +1910,8 @@ def _heading_stems(text: str) -> frozenset[str]:
         "^" + "".join(w[0] for w in words[i : i + k]) for k in (2, 3) for i in range(len(words) - k + 1)
     }
     stems = content_stems(text) | content_stems(text.replace("-", " "))
-    return frozenset(stems | {_root(w) for w in stems} | initials | amount_values(text))
+    shares = {f"%{v}" for v in _shares(text)}  # "92.35% factor:" shows the share 0.9235 too
+    return frozenset(stems | {_root(w) for w in stems} | initials | amount_values(text) | shares)
 
 
 # an amount however it is written: "$25,000", "$25k", "25 thousand" are one amount ("=25000")
