@@ -354,3 +354,11 @@ def test_a_stretch_of_decades_is_no_term_to_count():
         "## Life\n- **Late 40s–50s**: the IAS machine, Monte Carlo with Ulam, weather prediction, automata.\n",
     )
     assert not any("what are" in f for f in got)
+
+
+def test_a_code_example_with_a_placeholder_is_never_the_blank():
+    """Judged blind in set BT: "stored at [.git/objects/ab/cdef...]"."""
+    text = "A loose object is zlib-compressed and stored at `.git/objects/ab/cdef...`, `ab` being the hash's start."
+    at = text.index("`.git")
+    end = text.index("`,") + 1
+    assert _why_not(text, Candidate(3.0, at, end, "code"), set(), frozenset())

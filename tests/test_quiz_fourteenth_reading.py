@@ -102,3 +102,19 @@ def test_an_adverb_after_a_term_is_never_in_the_blank():
         span.endswith("together")
         for span in term_spans("Random crop + colour distortion together >> either alone.")
     )
+
+
+def test_a_name_with_its_year_in_brackets_gets_no_year_options():
+    """Judged blind in set BS: "TCJA (2017)" offered "TCJA (2013)", "TCJA (2015)" and "TCJA (2019)"."""
+    note = "notes/taxes/salt.md"
+    cards = note_cards(
+        note,
+        ("TCJA (2017): capped the SALT deduction at $10,000 per return for 2018-2025.", "TCJA (2017)"),
+        ("OBBBA (2025): raised the cap to $40,000, phasing down above $500,000 of MAGI.", "OBBBA (2025)"),
+        ("Itemizers deduct state income or sales tax, plus property tax.", "property tax"),
+    )
+    corpus = FakeCorpus({note: cards})
+    for seed in range(10):
+        question = multiple_choice(corpus, cards[0], random.Random(seed))
+        if question is not None:
+            assert not any(o.startswith("TCJA (") and o != "TCJA (2017)" for o in question.options)

@@ -1292,6 +1292,9 @@ def _why_not(
         # "split [$[0,1]$] into $M$ bins", "a single scalar [$T > 0$]", "$p_t = p$ if [$y=1$]": a symbol's range or
         # a label's value, judged trivial in set T and U; what the formula around it does is the fact
         return f"'{span}' is only a range of 0 and 1, no fact"
+    if c.kind == "code" and ("..." in span or "…" in span):
+        # judged blind in set BT: "stored at [.git/objects/ab/cdef...]": an example with a placeholder, no fact
+        return f"'{span}' is an example with a placeholder in it"
     if c.kind in ("formula", "code"):
         return code_given_away(text, c)
     count, _, noun = span.strip().lower().partition(" ")

@@ -168,6 +168,7 @@ def number_variants(answer: str) -> list[str]:
 
 # (not "~1500", a rough figure; nor "IoU ≥ 0.5", a rule's threshold, but "took in > $30M" after a word)
 # (judged blind in set AY: "fewer than ~_____ firmly attributed" made false with 10 for 20, which stays true)
+_DATED_NAME_RE = re.compile(r"[^\d()]*[A-Za-z][^\d()]*\(\s*(?:1[5-9]|20)\d\d\s*\)")  # "TCJA (2017)"
 _BOUND_BEFORE_RE = re.compile(
     r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$"
     r"|(?:\b(?:fewer than|less than|no more than|at most|under|below)|(?<=[a-z]{2} )[<≤])\s*~?\s*$",
@@ -221,6 +222,10 @@ class NumberLadder:
         """``width``: the blank may be a width or a size (a power of two climbs by doublings: 64, 128, 256);
         ``version``: it is a release ("since git _____": 2.44 moves by its minor number, 2.42, 2.46)."""
         numbers = _NUMBER_IN_TEXT_RE.findall(answer)
+        if _DATED_NAME_RE.fullmatch(answer.strip()):
+            # judged blind in set BS: "TCJA (2017)" beside "TCJA (2013)", "TCJA (2015)", "TCJA (2019)": the name is
+            # the answer, its year in brackets no option to vary
+            return None
         if len(numbers) != 1 or _NUMBERED_NAME_RE.search(answer):
             return (
                 None  # "L2", "GPT-4", "Form 709", "§1091": a name's number; another is no name at all ("L3")
