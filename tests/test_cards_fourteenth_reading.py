@@ -362,3 +362,15 @@ def test_a_code_example_with_a_placeholder_is_never_the_blank():
     at = text.index("`.git")
     end = text.index("`,") + 1
     assert _why_not(text, Candidate(3.0, at, end, "code"), set(), frozenset())
+
+
+def test_a_blank_never_ends_on_a_verb_before_its_object():
+    """Judged blind in set BS: "Real [estate money drives] most building change"."""
+    text = "Real estate money drives most building change, not design."
+    at = text.index("estate")
+    end = text.index(" most")
+    assert _why_not(text, Candidate(2.0, at, end, "term"), set(), frozenset())
+    # a noun in -s before a quantifier is no verb ("the [IRS site] every year")
+    text = "Check the IRS site every year, the rules keep changing."
+    at = text.index("IRS")
+    assert "verb" not in (_why_not(text, Candidate(2.0, at, at + 8, "term"), set(), frozenset()) or "")

@@ -414,6 +414,8 @@ _SHORTENED_WORDS = frozenset(
 )
 _NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
 # what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
+# a determiner or a quantifier after a word in -s: that word is a verb and what follows its object ("drives most")
+_DETERMINER_AFTER_RE = re.compile(r" (?:most|many|all|the|a|an|some|every|each|no|much|more|its|their|his|her)\b")
 _OBJECT_AFTER_RE = re.compile(r"(?: (?:or|and) [a-z]+(?:s|ed))? (?:him|her|them|it|me|us)\b")
 # a capitalised word and "'s" before a blank: "Land's [End]"
 _POSSESSIVE_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*(?:['’]s|s['’]) $")
@@ -1133,6 +1135,15 @@ def _why_not(
         and _POSSESSIVE_NAME_BEFORE_RE.search(text, 0, c.start)
     ):
         return f"'{unbold(span)}' is cut from a name that starts before it"  # "Land's [End]"
+    if (
+        c.kind == "term"
+        and " " in span.strip()
+        and (last := span.split()[-1]).islower()
+        and last.endswith("s")
+        and (last[:-1] in BASE_VERBS or last.endswith("es") and last[:-2] in BASE_VERBS)
+        and _DETERMINER_AFTER_RE.match(text, c.end)
+    ):
+        return f"'{unbold(span)}' ends on a verb"  # "Real [estate money drives] most building change" (set BS)
     if c.start == 0 and _NUMBERED_LABEL_RE.fullmatch(span.strip("*_ ")) and text.startswith(":", c.end):
         # judged blind in set AH: "[Trap 1]: reaching for control ...": the writer's count, no fact
         return f"'{unbold(span)}' numbers a label, no fact"
