@@ -374,3 +374,56 @@ def test_a_blank_never_ends_on_a_verb_before_its_object():
     text = "Check the IRS site every year, the rules keep changing."
     at = text.index("IRS")
     assert "verb" not in (_why_not(text, Candidate(2.0, at, at + 8, "term"), set(), frozenset()) or "")
+
+
+@pytest.mark.parametrize(
+    "bullet, verdict",
+    [
+        # judged blind in set BU: the writer's reaction after the point, marked to trim
+        (
+            "**Frank Worsley**: captain; navigated the boat trip by sextant from four sightings. Absurd skill.",
+            "Absurd",
+        ),
+        ("**Blame view**: GitHub picks up the ignore-revs file at the repo root by itself. Nice.", "Nice"),
+    ],
+)
+def test_a_short_verdict_after_the_point_goes_from_the_card(bullet, verdict):
+    got = fronts("Endurance", f"## People\n- {bullet}\n")
+    assert got and not any(verdict in back for back in got.values())
+
+
+def test_a_worked_examples_figures_make_no_card():
+    """Judged blind in set BU, all DROP: "Example:" over the writer's figures ("Old rollover IRA: $63,000")."""
+    cards = note_cards(
+        "Backdoor Roth",
+        "## The pro-rata rule\n\nExample:\n- Old rollover IRA from a past job: $63,000 pre-tax\n"
+        "- New nondeductible contribution: $7,000\n- Convert $7,000 → 90% = $6,300 taxable.\n",
+        kind="topic",
+    )
+    assert not [c for c in cards if c.generated]
+
+
+def test_a_bullet_cut_before_its_sub_list_makes_no_card():
+    """Judged blind in set BV: "what is wage/property limit?" answered "capped at the greater of"."""
+    got = fronts(
+        "QBI deduction",
+        "## Limits\n- **Wage/property limit**: the deduction per business is capped at the greater of\n"
+        "  - 50% of W-2 wages, or\n  - 25% of W-2 wages plus 2.5% of qualified property.\n",
+        kind="topic",
+    )
+    assert not any(back.endswith("greater of") for back in got.values())
+
+
+def test_a_day_label_of_a_timeline_asks_what_happened():
+    """Judged blind in set BU: "- 5 Dec 1914: leaves Grytviken ..." asked "what is the 5 Dec 1914?"."""
+    got = fronts(
+        "Endurance", "## Timeline\n- 5 Dec 1914: leaves Grytviken, South Georgia, for the Weddell Sea.\n"
+    )
+    assert "Endurance: what happened on 5 Dec 1914?" in got
+
+
+def test_a_name_made_up_for_an_example_is_never_the_blank():
+    """Judged blind in set BV, DROP: "`feat-a` has commits a1, a2. [`feat-b`] was branched from `feat-a`"."""
+    text = "`feat-a` has commits a1, a2. `feat-b` was branched from `feat-a` and adds b1, b2."
+    at = text.index("`feat-b`")
+    assert _why_not(text, Candidate(3.0, at, at + 8, "code"), set(), frozenset())

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from kb.cards.cloze import cloze_cards, cloze_openers
 from kb.cards.collector import Collector, Line
-from kb.cards.keypoints import PendingCloze, keypoint_cards
+from kb.cards.keypoints import EXAMPLE_LEAD_RE, PendingCloze, keypoint_cards
 from kb.cards.model import CardSyntax
 from kb.cards.syntaxes import DEFINITION_RE, definition_card, multiline_card, qa_card, single_line_card
 from kb.markdown import LIST_ITEM_RE, LIST_ITEM_START, indent_width, mask_spans, strip_list_marker
@@ -192,6 +192,8 @@ def _lead_in(line: Line) -> str | None:
         return text.rstrip(":")
     if not text.endswith(":") or text.startswith(("-", "*", "+", "#", "|", ">")) or text[:1].isdigit():
         return None
+    if EXAMPLE_LEAD_RE.fullmatch(text):
+        return text  # "Example:" over the givens of a worked example (judged blind in set BU)
     sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
     return sentence if 3 <= len(sentence.split()) <= 25 else None
 

@@ -1626,8 +1626,10 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # judged blind in set BF: "Gap statistic (Tibshirani et al., 2001). TODO: actually try this one.": the
         # writer's note to self after the point is no part of its card
         body = _TRAILING_TODO_RE.sub("", body).rstrip() or body
-    # the writer's asides at the end go from the card (``without_asides``), after the checks below have read them
-    trimmed = without_asides(body)
+    # the writer's asides at the end go from the card (``without_asides``); the checks of the writer's doubts and
+    # opinions read the bullet whole (``original``)
+    original = body
+    body = without_asides(body)
     if not body:
         return
     out.keypoint_bodies.append(body)
@@ -1653,6 +1655,16 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # judged blind in set BT: "(+) the 'what happened next' sections in every chapter": in a book's or an
         # episode's note, a plus or a minus is the writer's verdict on it (a method's pros, in a topic note, are facts)
         out.skip(first, body, "the writer's plus or minus of the source, an opinion")
+        return
+    if out.lead_in and EXAMPLE_LEAD_RE.fullmatch(out.lead_in.strip()) and any(map(str.isdigit, body)):
+        # judged blind in set BU, all DROP: "Example:" over "- Old rollover IRA: $63,000 pre-tax", "- New
+        # contribution: $7,000", "- Convert $7,000 → 90% = $6,300 taxable": a worked example's own figures
+        out.skip(first, body, "a figure of a worked example, not a fact of the source")
+        return
+    if _DANGLING_END_RE.search(body):
+        # judged blind in set BV: "**Wage/property limit**: capped at the greater of" over its two caps: a piece of
+        # one sentence cut over several bullets (an item ending on ", or" under its lead-in reads whole: kept 3 of 5)
+        out.skip(first, body, "a piece of a sentence that goes on in the next bullet")
         return
     plan = _own_plan(ctx)
     if plan is not None:
@@ -1722,7 +1734,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # case, view or plan (judged blind: "what is effect for me?", "what is honest reaction?")
         out.skip(first, body, "an opinion or a reaction, not a fact")
         return
-    if _OWN_TODO_RE.match(body) or (any_in(_HEDGE_HINTS, body) and _HEDGE_RE.search(body)):
+    if _OWN_TODO_RE.match(original) or (any_in(_HEDGE_HINTS, original) and _HEDGE_RE.search(original)):
         # "Re-listen to the section on ...", "Look up the Sutton essay", "(~56% after fees iirc)": the writer's to-do,
         # or a fact the writer is not sure of (judged blind: drilled uncertainty)
         out.skip(first, body, "the writer's own to-do, or a fact the writer is not sure of")
@@ -1739,7 +1751,7 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         lead = _topic_lead(body)
     if not lead and (body.startswith(("**", "__")) or ": " in body[:60] or _ARTICLE_BOLD_RE.match(body)):
         # (a term card is made of an opinion too: its back loses the aside whatever the bullet's tone)
-        card = _term_card(out, trimmed, ctx, first, last)
+        card = _term_card(out, body, ctx, first, last)
         if card is not None:
             out.add(card)
             return
@@ -1751,8 +1763,8 @@ def keypoint_cards(out: Collector, lines: list[Line], pending: list[PendingCloze
         # a book's "he" is its author, a podcast's the guest its title names; "Acquired: TSMC" names no one
         out.skip(first, body, f"opens on '{body.split()[0]}': the card alone would not say who")
         return
-    if trimmed is not body and not (opinion(body) and not opinion(trimmed)):
-        body = trimmed  # (a bullet the aside made an opinion stays one: its point is the writer's, no card)
+    if body is not original and opinion(original) and not opinion(body):
+        body = original  # (a bullet the aside made an opinion stays one: its point is the writer's, no cloze)
     masked_body = strip_list_marker(mask_spans(body)[0])
     if lead:  # the label is kept on the card, never hidden: the spans are picked after it
         masked_body = masked_body[lead - (len(body) - len(masked_body)) :]
@@ -1868,6 +1880,11 @@ def _counted_label_card(
     if m is None or len(_ITEMS_RE.split(m.group("items"))) < 3:
         return None
     label = m.group("label").strip()
+    if _DAY_DATE_RE.fullmatch(label):
+        # judged blind in set BU: "5 Dec 1914: leaves Grytviken ..." asked "what is the 5 Dec 1914?" (the day read
+        # as a count)
+        front = f"{topic(out.title)}: what happened on {label}?"
+        return new_card(CardKind.KEYPOINT, front, m.group("items").strip(), first, last, ctx, generated=True)
     if any(w.lower() in _CLAUSE_VERBS or w.lower() in SUBJECT_PRONOUNS for w in label.split()) or any(
         w in BASE_VERBS or w in VERBS for w in label.lower().split()[2:3]
     ):
@@ -2033,15 +2050,27 @@ def _is_aside(part: str) -> bool:
     writer in the first person (outside quotation marks: "as 'you' instead of 'I'" is the point)."""
     if _ASIDE_WORDS_RE.search(part):
         return True
+    words = part.lower().strip("().!? ").split()
+    if len(words) <= _VERDICT_WORDS and (
+        any(w.strip(",") in _VERDICTS for w in words) or " ".join(words[-2:]) == "own book"
+    ):
+        return (
+            True  # judged blind in set BU: "Hurt to read.", "Absurd skill.", "Nice.", "Needs its own book."
+        )
     unquoted = _QUOTED_RE.sub(" ", part)
     return _WRITER_RE.search(unquoted) is not None
 
 
 _MIN_KEPT_WORDS = 4
+_VERDICT_WORDS = 4  # a short last sentence of a verdict word is the writer's reaction
+_VERDICTS = frozenset(
+    """nice cool wild crazy insane absurd amazing incredible brutal grim sad hurt wow lol hilarious classic
+    fascinating impressive remarkable unreal bonkers depressing chilling haunting heartbreaking love loved""".split()
+)
 # a cheap test first: one of these in the bullet before any sentence is taken apart
 _ASIDE_HINT_RE = re.compile(
     r"\b(?:I|I'[a-z]+|I’[a-z]+|my|me|IMO|IMHO|imo|lol|tbh|TODO|[Dd]ouble[- ]check|[Nn]ot (?:100% )?sure|"
-    r"[Nn]ot relevant|[Ll]ove this|worth looking|[Ss]kipping)\b"
+    r"[Nn]ot relevant|[Ll]ove this|worth looking|[Ss]kipping)\b|[.!)]\s+\w+(?:\s+\w+){0,3}[.!]\s*$"
 )
 # the last bracket of a bullet, and its last sentence (after a stop, from a capital)
 _LAST_BRACKET_RE = re.compile(r"\s*(\([^()]*\))[.!?]?\s*$")
@@ -2060,6 +2089,14 @@ _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 # "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
 _INNER_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)\s+(?=[^:\n]{1,40}:\s)")
 _ONE_FORMULA_RE = re.compile(r"\$[^$\n]+\$[.;]?")  # a rest that is one formula and nothing else
+# a paragraph that only announces a worked example: "Example:", "Worked example (2025):", "E.g.:"
+EXAMPLE_LEAD_RE = re.compile(
+    r"(?:\*\*|__)?(?:(?:A |Worked |Quick |My )?[Ee]xample|E\.g\.|For example|For instance)(?:\s*\([^()]{0,30}\))?"
+    r"(?:\*\*|__)?:(?:\*\*|__)?"
+)
+_DANGLING_END_RE = re.compile(
+    r"\s(?:of|the|a|an|to|for|with|by|than)\s*$"
+)  # (", or" ends a list's item: kept)
 _PRO_CON_RE = re.compile(r"\((?:\+|-|−|–)\)\s|(?:\+|−)\s+[a-z]|(?:Pro|Con|Plus|Minus)\s*:", re.I)
 _TASK_RE = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s")  # "- [ ] Finish part two": a task list's item
 _DATED_KINDS = ("book", "podcast")  # notes whose years are mostly the story's dates, not rules in force

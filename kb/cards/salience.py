@@ -415,7 +415,9 @@ _SHORTENED_WORDS = frozenset(
 _NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
 # what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
 # a determiner or a quantifier after a word in -s: that word is a verb and what follows its object ("drives most")
-_DETERMINER_AFTER_RE = re.compile(r" (?:most|many|all|the|a|an|some|every|each|no|much|more|its|their|his|her)\b")
+_DETERMINER_AFTER_RE = re.compile(
+    r" (?:most|many|all|the|a|an|some|every|each|no|much|more|its|their|his|her)\b"
+)
 _OBJECT_AFTER_RE = re.compile(r"(?: (?:or|and) [a-z]+(?:s|ed))? (?:him|her|them|it|me|us)\b")
 # a capitalised word and "'s" before a blank: "Land's [End]"
 _POSSESSIVE_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*(?:['’]s|s['’]) $")
@@ -1143,7 +1145,9 @@ def _why_not(
         and (last[:-1] in BASE_VERBS or last.endswith("es") and last[:-2] in BASE_VERBS)
         and _DETERMINER_AFTER_RE.match(text, c.end)
     ):
-        return f"'{unbold(span)}' ends on a verb"  # "Real [estate money drives] most building change" (set BS)
+        return (
+            f"'{unbold(span)}' ends on a verb"  # "Real [estate money drives] most building change" (set BS)
+        )
     if c.start == 0 and _NUMBERED_LABEL_RE.fullmatch(span.strip("*_ ")) and text.startswith(":", c.end):
         # judged blind in set AH: "[Trap 1]: reaching for control ...": the writer's count, no fact
         return f"'{unbold(span)}' numbers a label, no fact"
@@ -1303,6 +1307,9 @@ def _why_not(
         # "split [$[0,1]$] into $M$ bins", "a single scalar [$T > 0$]", "$p_t = p$ if [$y=1$]": a symbol's range or
         # a label's value, judged trivial in set T and U; what the formula around it does is the fact
         return f"'{span}' is only a range of 0 and 1, no fact"
+    if c.kind == "code" and _EXAMPLE_NAME_RE.fullmatch(span.strip("`")):
+        # judged blind in set BV, DROP: "[`feat-b`] was branched from `feat-a`": a name made up for the example
+        return f"'{span}' is a name made up for an example"
     if c.kind == "code" and ("..." in span or "…" in span):
         # judged blind in set BT: "stored at [.git/objects/ab/cdef...]": an example with a placeholder, no fact
         return f"'{span}' is an example with a placeholder in it"
@@ -1499,6 +1506,7 @@ _PERCENT_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
 _FRACTION_RE = re.compile(r"(?<![\w.])(0\.\d{2,})(?![\d%])")
 
 
+_EXAMPLE_NAME_RE = re.compile(r"(?:feat(?:ure)?|topic|foo|bar|baz|qux|my)(?:[-_][a-z0-9]{1,8})?")
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 
 
