@@ -13,6 +13,7 @@ import random
 import pytest
 
 from kb.cards.spans import entity_candidates
+from kb.quiz.distractors import number_variants
 from kb.quiz.kinds import multiple_choice, true_or_false
 from tests.test_cards_twelfth_reading import term_spans
 from tests.test_quiz_distractors import FakeCorpus
@@ -118,3 +119,17 @@ def test_a_name_with_its_year_in_brackets_gets_no_year_options():
         question = multiple_choice(corpus, cards[0], random.Random(seed))
         if question is not None:
             assert not any(o.startswith("TCJA (") and o != "TCJA (2017)" for o in question.options)
+
+
+@pytest.mark.parametrize(
+    "key, wanted",
+    [
+        # judged blind in set BV: "48 hours" offered 43, 53 and 58 hours
+        ("48 hours", {"24 hours", "36 hours", "60 hours", "72 hours"}),
+        ("14 days", {"7 days", "21 days", "28 days", "35 days"}),
+        ("18 months", {"12 months", "15 months", "21 months", "24 months"}),
+    ],
+)
+def test_a_duration_moves_by_half_days_weeks_or_quarters(key, wanted):
+    variants = set(number_variants(key)[:4])
+    assert len(variants & wanted) >= 3, variants

@@ -168,6 +168,8 @@ def number_variants(answer: str) -> list[str]:
 
 # (not "~1500", a rough figure; nor "IoU ≥ 0.5", a rule's threshold, but "took in > $30M" after a word)
 # (judged blind in set AY: "fewer than ~_____ firmly attributed" made false with 10 for 20, which stays true)
+_CLOCK_UNIT_RE = re.compile(r"\d\s*(hours?|hrs?|months?|mos?|days?)\b", re.I)
+_CLOCK_BASES = {"ho": 12, "hr": 12, "mo": 3, "da": 7}
 _DATED_NAME_RE = re.compile(r"[^\d()]*[A-Za-z][^\d()]*\(\s*(?:1[5-9]|20)\d\d\s*\)")  # "TCJA (2017)"
 _BOUND_BEFORE_RE = re.compile(
     r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$"
@@ -283,6 +285,12 @@ class NumberLadder:
             # "before age ~_____" (13 months): a rough figure's neighbours are no slip of memory, they are as right
             # (judged blind in set AY: 12, 14 beside "~13 months"); a third of it or more away
             return cls(answer, raw, decimals, units, max(_step(units), _nearest_nice(units / 3)), 1)
+        if decimals == 0 and (clock := _CLOCK_UNIT_RE.search(answer)):
+            # judged blind in set BV: "48 hours" offered 43, 53 and 58 hours: hours go by half days and days, months
+            # by quarters and years, days by weeks, when the key does
+            base = _CLOCK_BASES[clock.group(1)[:2].lower()]
+            if units % base == 0 and units >= base * 2:
+                return cls(answer, raw, decimals, units, base * (2 if units >= base * 8 else 1), 1)
         return cls(answer, raw, decimals, units, _step(units), 1)
 
     def rung(self, k: int) -> str | None:
