@@ -427,3 +427,15 @@ def test_a_name_made_up_for_an_example_is_never_the_blank():
     text = "`feat-a` has commits a1, a2. `feat-b` was branched from `feat-a` and adds b1, b2."
     at = text.index("`feat-b`")
     assert _why_not(text, Candidate(3.0, at, at + 8, "code"), set(), frozenset())
+
+
+def test_one_item_of_an_open_list_is_never_the_blank():
+    """Judged blind in set BT: "(+) [little tuning]; no need to standardize; picks up nonlinearities": another item
+    of the list fills the blank as well."""
+    text = "(+) little tuning; no need to standardize; picks up nonlinearities and interactions"
+    at = text.index("little")
+    assert _why_not(text, Candidate(2.0, at, at + len("little tuning"), "term"), set(), frozenset())
+    # a run inside one item is no whole item
+    text = "Kernels: periodic, linear, and sums of these."
+    at = text.index("sums")
+    assert "list" not in (_why_not(text, Candidate(2.0, at, at + 4, "term"), set(), frozenset()) or "")

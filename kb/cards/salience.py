@@ -1307,6 +1307,10 @@ def _why_not(
         # "split [$[0,1]$] into $M$ bins", "a single scalar [$T > 0$]", "$p_t = p$ if [$y=1$]": a symbol's range or
         # a label's value, judged trivial in set T and U; what the formula around it does is the fact
         return f"'{span}' is only a range of 0 and 1, no fact"
+    if c.kind == "term" and _list_item(text, c):
+        # judged blind in sets BT and BV: "[Periodic], linear, and sums/products of these", "(+) [little tuning]; no
+        # need to standardize; picks up nonlinearities": one item of an open list, where another item fits as well
+        return f"'{unbold(span)}' is one item of a list, which another item would fill as well"
     if c.kind == "code" and _EXAMPLE_NAME_RE.fullmatch(span.strip("`")):
         # judged blind in set BV, DROP: "[`feat-b`] was branched from `feat-a`": a name made up for the example
         return f"'{span}' is a name made up for an example"
@@ -1506,6 +1510,24 @@ _PERCENT_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%")
 _FRACTION_RE = re.compile(r"(?<![\w.])(0\.\d{2,})(?![\d%])")
 
 
+def _list_item(text: str, c: Candidate) -> bool:
+    """Whether a run of words is a whole item of a list of three or more, within its sentence: what precedes it is
+    the sentence's start, a label's colon or a list's comma or semicolon, and what follows a list's separator."""
+    start = max(text.rfind(". ", 0, c.start) + 2, text.rfind(": ", 0, c.start) + 2, 0)
+    before = text[start : c.start].rstrip()
+    if before and not before.endswith((",", ";", ")")) and before not in _LIST_MARKS:
+        return False
+    after = text[c.end :]
+    if not _LIST_NEXT_RE.match(after):
+        return False
+    end = after.find(". ")
+    sentence = text[start : c.end + (end if end >= 0 else len(after))]
+    return len(_LIST_SEP_RE.findall(sentence)) >= 2
+
+
+_LIST_MARKS = ("(+)", "(-)", "(−)", "+", "-")
+_LIST_NEXT_RE = re.compile(r"\s*(?:,|;)\s")
+_LIST_SEP_RE = re.compile(r"\s*[,;]\s+(?:and\s+|or\s+)?")
 _EXAMPLE_NAME_RE = re.compile(r"(?:feat(?:ure)?|topic|foo|bar|baz|qux|my)(?:[-_][a-z0-9]{1,8})?")
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 
