@@ -120,6 +120,11 @@ def test_the_cards_of_a_note_still_come_for_the_bullets_left():
             "**Triangle trade**: the worst salt cod fed enslaved people in the Caribbean. I didn't know that.",
             "know",
         ),
+        # set BH: "... due by Dec 31, 2026. Need to check what bracket that pushes him into."
+        (
+            "**Two in one year**: delaying the first RMD puts two in one tax year. Need to check the bracket.",
+            "Need",
+        ),
         (
             "**Overfitting**: more features ≠ a better fit. Regularization, early stopping. Darwin's pro/con list, lol.",
             "lol",

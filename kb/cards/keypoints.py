@@ -2067,20 +2067,20 @@ _VERDICTS = frozenset(
     """nice cool wild crazy insane absurd amazing incredible brutal grim sad hurt wow lol hilarious classic
     fascinating impressive remarkable unreal bonkers depressing chilling haunting heartbreaking love loved""".split()
 )
-# a cheap test first: one of these in the bullet before any sentence is taken apart
-_ASIDE_HINT_RE = re.compile(
-    r"\b(?:I|I'[a-z]+|I’[a-z]+|my|me|IMO|IMHO|imo|lol|tbh|TODO|[Dd]ouble[- ]check|[Nn]ot (?:100% )?sure|"
-    r"[Nn]ot relevant|[Ll]ove this|worth looking|[Ss]kipping)\b|[.!)]\s+\w+(?:\s+\w+){0,3}[.!]\s*$"
+# the writer's notes to self and verdicts, wherever they stand in a sentence
+_ASIDE_WORDS = (
+    r"TODO|FIXME|IMO|IMHO|imo|tbh|[Dd]ouble[- ]check|[Nn]ot (?:100% )?sure|[Nn]eed to (?:check|look)|"
+    r"[Nn]ot relevant to (?:me|us)|[Ll]ove this|worth looking at|[Ss]kipping (?:it|this|for now)"
 )
+_ASIDE_WORDS_RE = re.compile(rf"\b(?:{_ASIDE_WORDS})\b")
+_WRITER = r"I|I'[a-z]+|I’[a-z]+|my|me|myself"
+_WRITER_RE = re.compile(rf"\b(?:{_WRITER})\b")
+# a cheap test first: an aside's word, the writer, "lol", or a short last sentence, before any sentence is read
+_ASIDE_HINT_RE = re.compile(rf"\b(?:{_ASIDE_WORDS}|{_WRITER}|lol)\b|[.!)]\s+\w+(?:\s+\w+){{0,3}}[.!]\s*$")
 # the last bracket of a bullet, and its last sentence (after a stop, from a capital)
 _LAST_BRACKET_RE = re.compile(r"\s*(\([^()]*\))[.!?]?\s*$")
 _LAST_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+([A-Z][^.!?]*(?:[.!?](?=\w)[^.!?]*)*[.!?]?)\s*$")
 _LOL_END_RE = re.compile(r",?\s*\b(?:lol|lmao|haha)\b[.!]?\s*$", re.I)
-_ASIDE_WORDS_RE = re.compile(
-    r"\b(?:TODO|FIXME|IMO|IMHO|imo|tbh|[Dd]ouble[- ]check|[Nn]ot (?:100% )?sure|[Nn]eed to (?:check|look)|"
-    r"[Nn]ot relevant to (?:me|us)|[Ll]ove this|worth looking at|[Ss]kipping (?:it|this|for now))\b"
-)
-_WRITER_RE = re.compile(r"\b(?:I|I'[a-z]+|I’[a-z]+|my|me|myself)\b")
 _QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”')
 
 
