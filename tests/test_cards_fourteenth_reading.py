@@ -444,3 +444,10 @@ def test_one_item_of_an_open_list_is_never_the_blank():
     text = "Kernels: periodic, linear, and sums of these."
     at = text.index("sums")
     assert "list" not in (_why_not(text, Candidate(2.0, at, at + 4, "term"), set(), frozenset()) or "")
+
+
+def test_a_month_cut_from_its_date_is_never_the_blank():
+    """Judged blind in set BX: "Healthcare.gov (launched [Oct] 1, 2013) famously fell over"."""
+    text = "Healthcare.gov (launched Oct 1, 2013) famously fell over."
+    at = text.index("Oct")
+    assert _why_not(text, Candidate(3.0, at, at + 3, "entity"), set(), frozenset())

@@ -133,3 +133,18 @@ def test_a_name_with_its_year_in_brackets_gets_no_year_options():
 def test_a_duration_moves_by_half_days_weeks_or_quarters(key, wanted):
     variants = set(number_variants(key)[:4])
     assert len(variants & wanted) >= 3, variants
+
+
+def test_a_number_set_against_another_makes_no_false_statement():
+    """Judged blind in set BW: "139 is above 127, so it aborts" made false as "139 is above 137", as true."""
+    note = "notes/git/bisect.md"
+    cards = note_cards(
+        note,
+        ("A segfault exits with 139, and 139 is above 127, so bisect run aborts.", "127"),
+        ("Exit code 125 tells bisect run to skip the commit.", "125"),
+        ("`timeout` exits with 124 when it kills the command.", "124"),
+    )
+    corpus = FakeCorpus({note: cards})
+    for seed in range(20):
+        statement = true_or_false(corpus, cards[0], random.Random(seed))
+        assert statement is None or statement.answer is True

@@ -1307,6 +1307,9 @@ def _why_not(
         # "split [$[0,1]$] into $M$ bins", "a single scalar [$T > 0$]", "$p_t = p$ if [$y=1$]": a symbol's range or
         # a label's value, judged trivial in set T and U; what the formula around it does is the fact
         return f"'{span}' is only a range of 0 and 1, no fact"
+    if c.kind in ("term", "entity") and _MONTH_ONLY_RE.fullmatch(span) and _DAY_AFTER_RE.match(text, c.end):
+        # judged blind in set BX: "Healthcare.gov (launched [Oct] 1, 2013)": a month cut from its date
+        return f"'{span}' is cut from the date it opens"
     if c.kind == "term" and _list_item(text, c):
         # judged blind in sets BT and BV: "[Periodic], linear, and sums/products of these", "(+) [little tuning]; no
         # need to standardize; picks up nonlinearities": one item of an open list, where another item fits as well
@@ -1528,6 +1531,8 @@ def _list_item(text: str, c: Candidate) -> bool:
 _LIST_MARKS = ("(+)", "(-)", "(−)", "+", "-")
 _LIST_NEXT_RE = re.compile(r"\s*(?:,|;)\s")
 _LIST_SEP_RE = re.compile(r"\s*[,;]\s+(?:and\s+|or\s+)?")
+_MONTH_ONLY_RE = re.compile(MONTH_PATTERN)
+_DAY_AFTER_RE = re.compile(r"\s\d{1,2}(?:st|nd|rd|th)?\b")
 _EXAMPLE_NAME_RE = re.compile(r"(?:feat(?:ure)?|topic|foo|bar|baz|qux|my)(?:[-_][a-z0-9]{1,8})?")
 _CAPITAL_RUN_RE = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|to|in|&)\s+)?[A-Z][\w'’-]*)+")
 

@@ -74,6 +74,10 @@ def false_filler(
         return (
             None  # "for _____+ years", "After _____ he worked ...": a bound, which another number keeps true
         )
+    if numeric and _COMPARED_BEFORE_RE.search(before):
+        # judged blind in set BW: "139 is above 127" made false as "139 is above 137", as true: a number set against
+        # another one in the sentence is no fact another number makes false
+        return None
     day = answer.strip()
     if numeric and day.isdigit() and int(day) <= 31 and _DAY_AFTER_MONTH_RE.search(before):
         # judged blind in set BR: "sell Dec 28, rebuy Jan 5 → still a wash sale" made false as "sell Dec 30": a day
@@ -108,6 +112,12 @@ def false_filler(
 # a number the sentence gives as rough ("roughly 3", "~40%", "about $2k"): a false one must be far from it
 _ROUGH_BEFORE_RE = re.compile(
     r"(?:\broughly|\babout|\baround|~|≈|\bapprox(?:imately|\.)?|\bnearly|\balmost|\bcirca)\s*[$€£]?\s*$", re.I
+)
+# a number, then a comparison before the blank: "139 is above _____", "the score is over 0.5 but under _____"
+_COMPARED_BEFORE_RE = re.compile(
+    r"\d[\d,.]*%?\s+(?:is|are|was|were)?\s*(?:above|below|over|under|more than|less than|greater than|higher than|"
+    r"lower than|[<>≤≥])\s*$",
+    re.I,
 )
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DAY_AFTER_MONTH_RE = re.compile(rf"\b{_MONTH}\s*$")  # "sell Dec _____": the blank is a day
