@@ -184,7 +184,8 @@ def split_units(block: list[Line], prev_last: Line | None) -> list[tuple[UnitKin
 
 
 def _lead_in(line: Line) -> str | None:
-    """The last sentence of a prose line ending in a colon, which introduces the list below it; else None."""
+    """The last sentence of a prose line ending in a colon, which introduces the list below it; a line that is only a
+    bold name ("**XGBoost** (2016)"), or only announces an example ("Example:"), whole; else None."""
     text = line.text.strip()
     if text.startswith(("**", "__")) and _BOLD_NAME_LINE_RE.fullmatch(text):
         # "**XGBoost** (Chen & Guestrin, 2016)" over its own list: a heading in all but name (judged blind in set

@@ -2025,9 +2025,9 @@ _REFERENCE_LEAD_RE = re.compile(
 # a note to self after a bullet's point: a sentence opening on TODO, or one in brackets
 def without_asides(body: str) -> str:
     """``body`` without the writer's asides at its end, a sentence or a bracket at a time: "Best chapter IMO.",
-    "Not relevant to me.", "(Double check this.)", "I didn't know cod was that tied up in it.", ", lol". Judged
-    blind in sets BF to BP, cards carrying one were marked to trim 17 times. The point before them stays whole; a
-    body that is all aside is left as it is (the bullet is an opinion, which makes no card)."""
+    "Not relevant to me.", "(Double check this.)", "I didn't know cod was that tied up in it.", ", lol", and a short
+    verdict ("Absurd skill."). Judged blind in sets BF to BP, cards carrying one were marked to trim 17 times. The
+    point before them stays whole; a body that is all aside is left as it is (an opinion, which makes no card)."""
     if not _ASIDE_HINT_RE.search(body):
         return body  # (nearly every bullet: one scan)
     while True:

@@ -166,11 +166,12 @@ def number_variants(answer: str) -> list[str]:
     return out[:6]
 
 
-# (not "~1500", a rough figure; nor "IoU ≥ 0.5", a rule's threshold, but "took in > $30M" after a word)
-# (judged blind in set AY: "fewer than ~_____ firmly attributed" made false with 10 for 20, which stays true)
+# a duration's unit, and the step its ladder takes when the key is a multiple of it ("48 hours": by 12)
 _CLOCK_UNIT_RE = re.compile(r"\d\s*(hours?|hrs?|months?|mos?|days?)\b", re.I)
 _CLOCK_BASES = {"ho": 12, "hr": 12, "mo": 3, "da": 7}
 _DATED_NAME_RE = re.compile(r"[^\d()]*[A-Za-z][^\d()]*\(\s*(?:1[5-9]|20)\d\d\s*\)")  # "TCJA (2017)"
+# (not "~1500", a rough figure; nor "IoU ≥ 0.5", a rule's threshold, but "took in > $30M" after a word)
+# (judged blind in set AY: "fewer than ~_____ firmly attributed" made false with 10 for 20, which stays true)
 _BOUND_BEFORE_RE = re.compile(
     r"(?:\b(?:more than|over|after|since|at least)|(?<=[a-z]{2} )[>≥])\s*$"
     r"|(?:\b(?:fewer than|less than|no more than|at most|under|below)|(?<=[a-z]{2} )[<≤])\s*~?\s*$",

@@ -25,6 +25,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from kb.cards.lexicon import MONTH_PATTERN
 from kb.quiz.answerkind import COMMAND, DATE, NUMERIC_KINDS, answer_kind
 from kb.quiz.corpus import Corpus
 from kb.quiz.distractors import DistractorSearch, note_synonyms, number_variants, same_thing, word_overlap
@@ -113,14 +114,13 @@ def false_filler(
 _ROUGH_BEFORE_RE = re.compile(
     r"(?:\broughly|\babout|\baround|~|≈|\bapprox(?:imately|\.)?|\bnearly|\balmost|\bcirca)\s*[$€£]?\s*$", re.I
 )
-# a number, then a comparison before the blank: "139 is above _____", "the score is over 0.5 but under _____"
+# a number, then a comparison before the blank: "139 is above _____", "0.9 > _____"
 _COMPARED_BEFORE_RE = re.compile(
     r"\d[\d,.]*%?\s+(?:is|are|was|were)?\s*(?:above|below|over|under|more than|less than|greater than|higher than|"
     r"lower than|[<>≤≥])\s*$",
     re.I,
 )
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DAY_AFTER_MONTH_RE = re.compile(rf"\b{_MONTH}\s*$")  # "sell Dec _____": the blank is a day
+_DAY_AFTER_MONTH_RE = re.compile(rf"\b{MONTH_PATTERN}\s*$")  # "sell Dec _____": the blank is a day
 _ROUGH_DISTANCE = 0.69  # log 2: half or twice the figure
 # a number under a negation ("no 100 ft tall humans", "never more than 3"): other numbers make it true as well
 NEGATED_BEFORE_RE = re.compile(
