@@ -451,3 +451,34 @@ def test_a_month_cut_from_its_date_is_never_the_blank():
     text = "Healthcare.gov (launched Oct 1, 2013) famously fell over."
     at = text.index("Oct")
     assert _why_not(text, Candidate(3.0, at, at + 3, "entity"), set(), frozenset())
+
+
+def test_the_writers_own_case_makes_no_card():
+    """Judged blind in set BX, DROP: "My case: employer paid $1,500 ..., 20% × $1,900 = [$380]"."""
+    cards = note_cards(
+        "Lifetime Learning Credit",
+        "## Figures\n- My case: employer paid $1,500 under §127, so only the remaining ~$1,900 qualifies. 20% × "
+        "$1,900 = $380.\n",
+        kind="topic",
+    )
+    assert not [c for c in cards if c.generated]
+
+
+def test_a_bold_name_shown_again_in_its_bullet_is_not_hidden():
+    """Judged blind in set BX: "[Hendra]: Sept 1994, Hendra (a Brisbane suburb). Racehorses died"."""
+    cards = note_cards(
+        "Spillover",
+        "## Viruses\n- **Hendra**: Sept 1994, Hendra (a Brisbane suburb). Racehorses died, then their trainer.\n",
+    )
+    assert not any(c.answer == "Hendra" for c in cards if c.generated)
+
+
+def test_a_bold_note_to_self_and_a_todo_after_the_point_go_from_the_card():
+    """Judged blind in set BX, DROP: "... by 12/31/2025. [...] TODO!" hid "Need to check whether he did."."""
+    cards = note_cards(
+        "Inherited IRAs",
+        "## Timing\n- Dad's own 2025 RMD was due by 12/31/2025 if he had not taken it. **Need to check whether he "
+        "did.** TODO!\n",
+        kind="topic",
+    )
+    assert not any("Need to check" in c.back or "TODO" in c.back for c in cards if c.generated)

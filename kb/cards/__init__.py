@@ -16,4 +16,4 @@ review, quiz, anki or site.
 # kb.cards.salience, kb.cards.spans, ...). A database whose notes were read under other rules reads them all again
 # at its next index (kb.index.planning), so the user's generated cards are the current rules' (history kept). Also
 # changed by a change to what a note's own cards are (2026-12-09: nested Anki clozes, an imported deck's cloze lists).
-CARD_RULES = "2027-02-20"
+CARD_RULES = "2027-02-21"

@@ -77,7 +77,7 @@ _ARTICLE_BOLD_RE = re.compile(r"^(?:an?|the|A|An|The) \*\*")
 _OWN_LABEL_RE = re.compile(
     r"\b(?:me|I|I'd|I'm|us)\b|^(?:[Hh]onest|[Pp]ersonal|[Mm]aybe|[Vv]erdict|[Rr]ating|[Ww]orr(?:y|ies)|"
     r"(?:[Dd]is)?[Aa]gree|[Qq]uibbles?|[Nn]itpicks?|[Gg]ripes?|[Cc]omplaints?|[Cc]riticisms?|"
-    r"[Mm]y (?:note|aside|guess|opinion|view|verdict))\b"  # ("Note to self:" is a to-do: _TODO_RE, read first)
+    r"[Mm]y (?:note|aside|guess|opinion|view|verdict|case|situation|numbers|example))\b"  # ("Note to self:" is a to-do: _TODO_RE, read first)
 )
 # what the writer means to do: "Re-listen to ...", "Re-evaluate if ...", "Look up ...", "Ask HR whether ..."
 _OWN_TODO_RE = re.compile(
@@ -1524,6 +1524,8 @@ def _named_thing(term: str, rest: str, ctx: tuple[str, ...], body: str) -> bool:
         return False  # "**Affordances**": a plural noun
     if _written(body, term[0].lower() + term[1:]):
         return False  # "reciprocity" elsewhere in the note: a concept, capitalised only to open its bullet
+    if _written(rest, term):
+        return False  # judged blind in set BX: "[Hendra]: Sept 1994, Hendra (a Brisbane suburb)": shown again
     return not _under(_VOCABULARY_HEADING_RE, ctx[1:])
 
 
@@ -2079,12 +2081,14 @@ _WRITER_RE = re.compile(rf"\b(?:{_WRITER})\b")
 _ASIDE_HINT_RE = re.compile(rf"\b(?:{_ASIDE_WORDS}|{_WRITER}|lol)\b|[.!)]\s+\w+(?:\s+\w+){{0,3}}[.!]\s*$")
 # the last bracket of a bullet, and its last sentence (after a stop, from a capital)
 _LAST_BRACKET_RE = re.compile(r"\s*(\([^()]*\))[.!?]?\s*$")
-_LAST_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+([A-Z][^.!?]*(?:[.!?](?=\w)[^.!?]*)*[.!?]?)\s*$")
+_LAST_SENTENCE_RE = re.compile(
+    r"(?<=[.!?])\s+((?:\*\*|__)?[A-Z][^.!?]*(?:[.!?](?=\w)[^.!?]*)*[.!?]?(?:\*\*|__)?)\s*$"
+)  # (in bold too: "**Need to check whether he did.**", set BX)
 _LOL_END_RE = re.compile(r",?\s*\b(?:lol|lmao|haha)\b[.!]?\s*$", re.I)
 _QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”')
 
 
-_TRAILING_TODO_RE = re.compile(r"(?<=[.!?;)])\s+(?:TODO|FIXME)\b.*$|\s*\((?:TODO|FIXME)\b[^)]*\)", re.S)
+_TRAILING_TODO_RE = re.compile(r"(?<=[.!?;)*_])\s+(?:TODO|FIXME)\b.*$|\s*\((?:TODO|FIXME)\b[^)]*\)", re.S)
 _TODO_RE = re.compile(r"(?:\*\*|__)?(?:TODO|FIXME|To-?do|Note to self)\b", re.I)
 # "- 7) facts & circumstances: ...": the list's own count before a label, which a question would read out
 _INNER_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)\s+(?=[^:\n]{1,40}:\s)")
