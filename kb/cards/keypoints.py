@@ -1202,10 +1202,11 @@ def _doing_or_claim(item: str) -> bool:
     words = item.lower().split()
     if words[0] in BASE_VERBS or words[0] in _IMPERATIVES or words[0] in _ADVICE_VERBS:
         return True
-    return any(w.endswith("s") and w in VERBS | _CLAIM_VERBS_S for w in words[1:])
+    return any(w.endswith("s") and w in _CLAIM_VERBS_S for w in words[1:])
 
 
-_CLAIM_VERBS_S = frozenset("breaks fails stops grows falls rises dies wins loses goes comes".split())
+# verbs in -s of a claim about the label ("relativity breaks down"), built once (a union per word cost a copy of VERBS)
+_CLAIM_VERBS_S = VERBS | frozenset("breaks fails stops grows falls rises dies wins loses goes comes".split())
 _WHAT_ARE_RE = re.compile(r": what are ([^?]+)\?$")
 _NOT_COUNTED = frozenset("the a an some any these those all".split()) | frozenset(COUNT_WORDS)
 _LIST_SPLIT_RE = re.compile(r",\s+(?:and\s+|or\s+)?|;\s+")
@@ -1335,9 +1336,8 @@ _NEGATIONS = frozenset("not no doesn't don't isn't aren't can't cannot never won
 _MODALS = frozenset("can could may might must should will would".split())
 # the last word of a label that sums up rather than names ("small stuff", "isolation everywhere")
 # and of a lower-case one that does ("flip side", "general mood", "hidden problems", "takeaway either way")
-_ANYONE = frozenset(
-    "everyone everybody nobody someone anyone people".split()
-)  # a clause's subject in a label
+# a clause's subject in a label
+_ANYONE = frozenset("everyone everybody nobody someone anyone people".split())
 # what someone adds to a talk: "Huberman's addition", "Dubner's take", "Carlin's point"
 _CONTRIBUTIONS = frozenset(
     """addition additions take point points tip tips advice argument pitch claim answer pushback caveat critique
@@ -1884,8 +1884,8 @@ def _counted_label_card(
     label = m.group("label").strip()
     if _DAY_DATE_RE.fullmatch(label):
         # judged blind in set BU: "5 Dec 1914: leaves Grytviken ..." asked "what is the 5 Dec 1914?" (the day read
-        # as a count)
-        front = f"{topic(out.title)}: what happened on {label}?"
+        # as a count): asked as a bold date is (``_label_question``)
+        front = f"{topic(out.title)}: {_label_question(label)}"
         return new_card(CardKind.KEYPOINT, front, m.group("items").strip(), first, last, ctx, generated=True)
     if any(w.lower() in _CLAUSE_VERBS or w.lower() in SUBJECT_PRONOUNS for w in label.split()) or any(
         w in BASE_VERBS or w in VERBS for w in label.lower().split()[2:3]
@@ -2056,9 +2056,8 @@ def _is_aside(part: str) -> bool:
     if len(words) <= _VERDICT_WORDS and (
         any(w.strip(",") in _VERDICTS for w in words) or " ".join(words[-2:]) == "own book"
     ):
-        return (
-            True  # judged blind in set BU: "Hurt to read.", "Absurd skill.", "Nice.", "Needs its own book."
-        )
+        # judged blind in set BU: "Hurt to read.", "Absurd skill.", "Nice.", "Needs its own book."
+        return True
     unquoted = _QUOTED_RE.sub(" ", part)
     return _WRITER_RE.search(unquoted) is not None
 

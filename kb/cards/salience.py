@@ -386,10 +386,11 @@ _UNIT_RANGE_RE = re.compile(
 )
 # "$F_0$", "$y$", "$W'$", "$\theta$", "$\hat{q}$", "$N_\epsilon$": a symbol's name (judged blind in sets Y, AE and AF:
 # "hides only the notation"), where what the symbol is or does is the fact
-_BARE_SYMBOL_RE = re.compile(
-    r"^(?:[A-Za-z]{1,3}|\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?)(?:_\{?\\?\w{1,8}\}?)?['*]?$"
-)
-_SYMBOL = r"(?:[A-Za-z]|\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?)(?:_\{?\\?\w{1,8}\}?)?['*]?"
+# a symbol's name as LaTeX writes it ("\theta", "\hat{q}"), and its subscript and mark ("_0", "_{in}", "'")
+_SYMBOL_COMMAND = r"\\[a-zA-Z]+|\\(?:hat|bar|tilde)\{?\\?[A-Za-z]+\}?"
+_SYMBOL_MARKS = r"(?:_\{?\\?\w{1,8}\}?)?['*]?"
+_BARE_SYMBOL_RE = re.compile(rf"^(?:[A-Za-z]{{1,3}}|{_SYMBOL_COMMAND}){_SYMBOL_MARKS}$")
+_SYMBOL = rf"(?:[A-Za-z]|{_SYMBOL_COMMAND}){_SYMBOL_MARKS}"
 # "z = g(h)": a symbol named as a function of another
 _NAMED_APPLICATION_RE = re.compile(rf"{_SYMBOL}\s*=\s*{_SYMBOL}\(\s*{_SYMBOL}\s*\)")
 
@@ -413,11 +414,11 @@ _SHORTENED_WORDS = frozenset(
     "mass calif conn penn mich minn ariz colo fla ill ind kan okla tenn tex wis ala ark miss mont neb nev".split()
 )
 _NEGATED_VERB_RE = re.compile(r"\w+n['’]t\b", re.I)
-# what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
 # a determiner or a quantifier after a word in -s: that word is a verb and what follows its object ("drives most")
 _DETERMINER_AFTER_RE = re.compile(
     r" (?:most|many|all|the|a|an|some|every|each|no|much|more|its|their|his|her)\b"
 )
+# what follows a verb and not a noun: an object pronoun, or "or"/"and" and another verb before one
 _OBJECT_AFTER_RE = re.compile(r"(?: (?:or|and) [a-z]+(?:s|ed))? (?:him|her|them|it|me|us)\b")
 # a capitalised word and "'s" before a blank: "Land's [End]"
 _POSSESSIVE_NAME_BEFORE_RE = re.compile(r"\b[A-Z][\w-]*(?:['’]s|s['’]) $")
@@ -1166,7 +1167,7 @@ def _why_not(
         )
     ):
         # "was [skipped due] to too many files" (set AL); "Purdue [pushed higher strengths]": a name, then what it did
-        return f"'{unbold(span)}' is a verb"  # "was [skipped due] to too many files" (set AL)
+        return f"'{unbold(span)}' is a verb"
     if nxt in ("'", "’") and " and " in span and _POSSESSIVE_NAME_AFTER_RE.match(text, c.end):
         # judged blind in set AG: "the gap between [Scilly and Land]'s End": the name goes on past the blank
         return f"'{unbold(span)}' is cut from a name that goes on after it"
